@@ -1,0 +1,3 @@
+"""crmterm: a contact-center CRM for the terminal."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,63 @@
+"""`crmterm` command line: the TUI when run bare, otherwise one command group per area (DESIGN.md §7)."""
+
+from __future__ import annotations
+
+import typer
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from typer.core import TyperGroup
+
+from crmterm.cli import admin, config, db, seed, user
+from crmterm.cli._common import Env, err
+from crmterm.errors import CrmError
+from crmterm.i18n import set_language
+from crmterm.settings import resolve
+
+
+class _CrmGroup(TyperGroup):
+    """Domain errors become one line on stderr and exit code 1; never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except CrmError as error:
+            _fail(str(error))
+        except OperationalError as error:
+            _fail(f"database: {str(error.orig).strip().splitlines()[0]}")
+        except SQLAlchemyError as error:
+            _fail(f"database: {str(error).strip().splitlines()[0]}")
+
+
+def _fail(message: str) -> None:
+    err.print(f"error: {message}", markup=False)
+    raise typer.Exit(1)
+
+
+app = typer.Typer(cls=_CrmGroup, invoke_without_command=True, no_args_is_help=False, add_completion=False,
+                  pretty_exceptions_enable=False, help="crmterm: contact-center CRM for the terminal.")
+app.add_typer(db.app, name="db")
+app.add_typer(seed.app, name="seed")
+app.add_typer(config.app, name="config")
+app.add_typer(user.app, name="user")
+app.add_typer(admin.directory_app, name="directory")
+app.add_typer(admin.audit_app, name="audit")
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    database: str = typer.Option(None, "--db", help="Database URL (else CRMTERM_DATABASE_URL, else SQLite)."),
+    lang: str = typer.Option(None, "--lang", help="Language: en or ru."),
+    login: str = typer.Option(None, "--user", help="Act as this user (else CRMTERM_USER); password from "
+                                                   "CRMTERM_PASSWORD or a prompt."),
+) -> None:
+    """Run without a command to open the terminal UI."""
+    try:
+        settings = resolve(db=database, lang=lang, user=login)
+    except CrmError as error:
+        _fail(str(error))
+    set_language(settings.language)
+    ctx.obj = Env(settings)
+    if ctx.invoked_subcommand is None:
+        from crmterm.cli.tui import run_tui  # Textual is loaded only for the TUI
+
+        run_tui(ctx.obj)

@@ -1,0 +1,106 @@
+"""What every command shares: the resolved environment, the actor, output as JSON or a table."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import Session
+
+from crmterm.errors import ConfigError
+from crmterm.i18n import _
+from crmterm.services import auth
+from crmterm.services.bootstrap import ensure_database
+from crmterm.services.permissions import SYSTEM, Actor
+from crmterm.settings import Settings
+from crmterm.store.db import unit_of_work
+
+JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document to stdout.")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@dataclass
+class Env:
+    settings: Settings
+    _actor: Actor | None = field(default=None, repr=False)
+    _ready: bool = False
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        if not self._ready:
+            ensure_database(self.settings.database_url)
+            self._ready = True
+        with unit_of_work(self.settings.database_url) as session:
+            yield session
+
+    @property
+    def actor(self) -> Actor:
+        """The --user (authenticated once) or the local system account."""
+        if self._actor is None:
+            self._actor = self._login() if self.settings.user else SYSTEM
+        return self._actor
+
+    def _login(self) -> Actor:
+        password = self.settings.password
+        if password is None:
+            if not sys.stdin.isatty():
+                raise ConfigError(_("set CRMTERM_PASSWORD or run in a terminal to be asked for the password"))
+            password = typer.prompt(_("Password"), hide_input=True)
+        with self.unit_of_work() as session:
+            return auth.authenticate(session=session, login=self.settings.user, password=password,
+                                     max_attempts=self.settings.lockout_attempts,
+                                     lockout_seconds=self.settings.lockout_seconds)
+
+
+def env_of(ctx: typer.Context) -> Env:
+    return ctx.find_root().obj
+
+
+def to_data(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list | tuple):
+        return [to_data(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_data(v) for k, v in value.items()}
+    return value
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(to_data(value), ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_table(rows: list[dict], columns: list[tuple[str, str]], *, title: str | None = None) -> None:
+    """`columns`: (key in row, header). Values are shown literally (no Rich markup from data)."""
+    table = Table(title=title, show_lines=False)
+    for _key, header in columns:
+        table.add_column(header)
+    for row in rows:
+        table.add_row(*(_cell(row.get(key)) for key, _h in columns))
+    out.print(table)
+
+
+def _cell(value: Any) -> str:
+    from rich.markup import escape
+
+    if isinstance(value, list):
+        value = ", ".join(map(str, value))
+    elif isinstance(value, bool):
+        value = "✓" if value else "—"
+    return escape("" if value is None else str(value))
+
+
+def read_secret_stdin() -> str:
+    secret = sys.stdin.readline().rstrip("\n")
+    if not secret:
+        raise ConfigError(_("no password on standard input"))
+    return secret

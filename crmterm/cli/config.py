@@ -1,0 +1,46 @@
+"""`crmterm config export FILE | import FILE [--dry-run]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from crmterm.cli._common import JSON_OPTION, env_of, out, print_json
+from crmterm.i18n import _
+from crmterm.services import config_io
+
+app = typer.Typer(help="All admin configuration as YAML (config as code).", no_args_is_help=True)
+
+
+@app.command("export")
+def export(ctx: typer.Context, file: Path = typer.Argument(..., help="YAML file to write."),
+           as_json: bool = JSON_OPTION) -> None:
+    """Write all admin configuration to FILE."""
+    env = env_of(ctx)
+    with env.unit_of_work() as session:
+        count = config_io.write_export(session=session, actor=env.actor, path=file)
+    if as_json:
+        print_json({"file": str(file), "entries": count})
+    else:
+        out.print(_("Exported {n} entries to {file}").format(n=count, file=file), markup=False)
+
+
+@app.command("import")
+def import_(ctx: typer.Context, file: Path = typer.Argument(..., help="YAML file to read."),
+            dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; change nothing."),
+            as_json: bool = JSON_OPTION) -> None:
+    """Validate FILE whole, then apply it in one transaction (entries not in FILE are kept)."""
+    env = env_of(ctx)
+    with env.unit_of_work() as session:
+        result = config_io.import_file(session=session, actor=env.actor, path=file, source="import")
+        if dry_run:
+            session.rollback()
+    if as_json:
+        print_json({"dry_run": dry_run, "changes": result.changes, "created": result.created,
+                    "updated": result.updated, "unchanged": result.unchanged})
+        return
+    for line in result.summary_lines():
+        out.print(line, markup=False)
+    if dry_run:
+        out.print(_("Dry run: nothing was changed."), markup=False)

@@ -1,0 +1,90 @@
+"""`crmterm user add | list | show | set | passwd`."""
+
+from __future__ import annotations
+
+import typer
+
+from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table, read_secret_stdin
+from crmterm.i18n import _
+from crmterm.services import users
+
+app = typer.Typer(help="User accounts.", no_args_is_help=True)
+_STDIN = typer.Option(False, "--password-stdin", help="Read the password from the first line of stdin.")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return read_secret_stdin()
+    return typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+
+
+@app.command("add")
+def add(ctx: typer.Context, login: str, role: str = typer.Option(..., "--role", help="agent, supervisor, admin, auditor"),
+        name: str = typer.Option("", "--name", help="Display name."),
+        email: str = typer.Option(None, "--email"),
+        group: list[str] = typer.Option([], "--group", help="User group code (repeatable)."),
+        password_stdin: bool = _STDIN, as_json: bool = JSON_OPTION) -> None:
+    """Create user LOGIN with ROLE."""
+    env = env_of(ctx)
+    values = {"login": login, "role": role, "display_name": name, "email": email, "groups": group}
+    with env.unit_of_work() as session:
+        users.clean_document(values)  # refuse bad input before asking for a password
+        created = users.add_user(session=session, actor=env.actor, values=values,
+                                 password=_password(password_stdin), source="cli")
+    if as_json:
+        print_json(created)
+    else:
+        out.print(_("Created user {login} ({role})").format(login=created.login, role=created.role), markup=False)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+    """List users."""
+    env = env_of(ctx)
+    with env.unit_of_work() as session:
+        found = users.list_users(session=session, actor=env.actor)
+    if as_json:
+        print_json(found)
+    else:
+        print_table([u.model_dump() for u in found], [("login", _("Login")), ("display_name", _("Name")),
+                    ("role", _("Role")), ("groups", _("Groups")), ("active", _("Active"))])
+
+
+@app.command("show")
+def show(ctx: typer.Context, login: str, as_json: bool = JSON_OPTION) -> None:
+    """Show one user."""
+    env = env_of(ctx)
+    with env.unit_of_work() as session:
+        found = users.get_user(session=session, actor=env.actor, login=login)
+    if as_json:
+        print_json(found)
+    else:
+        for key, value in found.model_dump().items():
+            out.print(f"{key}: {value}", markup=False)
+
+
+@app.command("set")
+def set_(ctx: typer.Context, login: str, role: str = typer.Option(None, "--role"),
+         name: str = typer.Option(None, "--name"), active: bool = typer.Option(None, "--active/--inactive"),
+         group: list[str] = typer.Option(None, "--group", help="Replace groups (repeatable)."),
+         as_json: bool = JSON_OPTION) -> None:
+    """Change a user's role, name, groups or active flag."""
+    env = env_of(ctx)
+    changes = {k: v for k, v in {"role": role, "display_name": name, "active": active, "groups": group}.items()
+               if v is not None}
+    with env.unit_of_work() as session:
+        updated = users.update_user(session=session, actor=env.actor, login=login, values=changes,
+                                    expected_version=None, source="cli")
+    if as_json:
+        print_json(updated)
+    else:
+        out.print(_("Updated user {login}").format(login=updated.login), markup=False)
+
+
+@app.command("passwd")
+def passwd(ctx: typer.Context, login: str, password_stdin: bool = _STDIN) -> None:
+    """Set a user's password (and lift a lock-out)."""
+    env = env_of(ctx)
+    with env.unit_of_work() as session:
+        users.set_password(session=session, actor=env.actor, login=login, password=_password(password_stdin))
+    out.print(_("Password changed for {login}").format(login=login), markup=False)

@@ -1,0 +1,86 @@
+"""Translations from the Babel catalogues in locales/, switchable at run time.
+
+Catalogues are read from the .po files directly (compiled in memory on first use), so a checkout never runs
+with stale .mo files and there is no build step. `N_` marks a string for extraction only; it is translated
+where it is shown.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from crmterm.locations import resource_dir
+
+DOMAIN = "crmterm"
+_current = "en"
+
+
+@lru_cache(maxsize=None)
+def _translations(language: str) -> _gettext.NullTranslations:
+    po_file = resource_dir("locales") / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po_file.is_file():
+        return _gettext.NullTranslations()
+    with po_file.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
+def set_language(language: str) -> None:
+    global _current
+    _current = language
+
+
+def current_language() -> str:
+    return _current
+
+
+def _(message: str) -> str:
+    return _translations(_current).gettext(message)
+
+
+gettext = _
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations(_current).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark for extraction; translate later with `_()` where it is displayed."""
+    return message
+
+
+def language_name(language: str) -> str:
+    return Locale.parse(language).get_display_name(language).capitalize()
+
+
+def fmt_date(value: date | None) -> str:
+    return "" if value is None else format_date(value, format="medium", locale=_current)
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    return "" if value is None else format_datetime(value, format="short", locale=_current)
+
+
+def fmt_number(value: int | float | Decimal) -> str:
+    return format_decimal(value, locale=_current)
+
+
+def pick(labels: dict[str, str] | None, fallback: str = "") -> str:
+    """The label in the current language, else English, else any, else `fallback`."""
+    if not labels:
+        return fallback
+    return labels.get(_current) or labels.get("en") or next(iter(labels.values()), fallback)

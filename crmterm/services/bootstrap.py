@@ -1,0 +1,29 @@
+"""Making a database ready: migrate an embedded SQLite file on first use; refuse an unmigrated server."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from crmterm.errors import ConfigError
+from crmterm.i18n import _
+from crmterm.store import User
+from crmterm.store import migrate
+from crmterm.store.db import backend, mask_url
+
+_checked: set[str] = set()
+
+
+def ensure_database(url: str) -> None:
+    """SQLite: create/upgrade in place (with a backup). PostgreSQL: must be upgraded explicitly by its owner."""
+    if url in _checked:
+        return
+    if migrate.needs_upgrade(url):
+        if backend(url) != "sqlite":
+            raise ConfigError(_("database {url} is not at the current schema; run: crmterm db upgrade")
+                              .format(url=mask_url(url)))
+        migrate.upgrade(url)
+    _checked.add(url)
+
+
+def has_users(session: Session) -> bool:
+    return session.exec(select(User.id).limit(1)).first() is not None

@@ -1,0 +1,146 @@
+"""The sections of a configuration document: how each reads, validates, compares, applies and exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+
+from crmterm.errors import ConfigError, ValidationError
+from crmterm.i18n import _
+from crmterm.services import directory, users
+from crmterm.services.kinds import KINDS, Kind
+from crmterm.services.permissions import Actor, Permission, Role, require
+from crmterm.services.validation import RefExists
+from crmterm.services.yaml_lines import LineDict
+
+
+@dataclass
+class PlanEntry:
+    values: LineDict
+    clean: dict | None = None
+
+
+@dataclass
+class Plan:
+    entries: dict[str, list[PlanEntry]] = field(default_factory=dict)
+    codes: dict[str, set[str]] = field(default_factory=dict)  # codes each directory area gets from the file
+
+    def add(self, section: str, values: LineDict) -> None:
+        self.entries.setdefault(section, []).append(PlanEntry(values))
+        if "code" in values:
+            self.codes.setdefault(section, set()).add(str(values["code"]))
+
+
+def _entry(item: Any, section: str, line: int, file: str | None) -> LineDict:
+    if not isinstance(item, LineDict):
+        raise ConfigError(_("{section}: each entry must be a mapping").format(section=section), file=file,
+                          line=line)
+    return item
+
+
+class DirectorySection:
+    """A directory area as a flat list of entries."""
+
+    def __init__(self, kind: Kind, top_level: bool = True) -> None:
+        self.kind, self.name, self.top_level = kind, kind.name, top_level
+
+    def read(self, plan: Plan, body: list, line: int, file: str | None) -> None:
+        for item in body:
+            plan.add(self.name, _entry(item, self.name, line, file))
+
+    def clean(self, session: Session, values: dict, ref_exists: RefExists) -> dict:
+        return directory.clean(session, self.kind, dict(values), ref_exists)
+
+    def key(self, clean: dict) -> str:
+        return directory.entry_key(self.kind, clean)
+
+    def current(self, session: Session, key: str) -> dict:
+        return directory.get_entry(session=session, actor=_READER, kind=self.name, key=key).values
+
+    def create(self, session: Session, actor: Actor, clean: dict, source: str) -> None:
+        directory.create_entry(session=session, actor=actor, kind=self.name, values=clean, source=source)
+
+    def update(self, session: Session, actor: Actor, key: str, clean: dict, source: str) -> None:
+        directory.update_entry(session=session, actor=actor, kind=self.name, key=key, values=clean,
+                               expected_version=None, source=source)
+
+    def export(self, session: Session, actor: Actor) -> list[dict]:
+        entries = directory.list_entries(session=session, actor=actor, kind=self.name, limit=directory.MAX_ROWS)
+        return [e.values for e in entries]
+
+
+class DictionarySection(DirectorySection):
+    """Dictionaries with their items nested under `items:` (easier to read and edit than two lists)."""
+
+    ITEMS = "dictionary_items"
+
+    def read(self, plan: Plan, body: list, line: int, file: str | None) -> None:
+        for item in body:
+            values = _entry(item, self.name, line, file)
+            items = values.pop("items", None) or []
+            plan.add(self.name, values)
+            for child in items:
+                child = _entry(child, self.ITEMS, values.line, file)
+                child.setdefault("dictionary", values.get("code"))
+                plan.add(self.ITEMS, child)
+
+    def export(self, session: Session, actor: Actor) -> list[dict]:
+        items = directory.list_entries(session=session, actor=actor, kind=self.ITEMS, limit=directory.MAX_ROWS)
+        by_parent: dict[str, list[dict]] = {}
+        for item in items:
+            values = {k: v for k, v in item.values.items() if k != "dictionary"}
+            by_parent.setdefault(item.values["dictionary"], []).append(values)
+        return [{**d, "items": by_parent.get(d["code"], [])} for d in super().export(session, actor)]
+
+
+class UsersSection:
+    """User accounts without passwords; a user created by import sets a password with `crmterm user passwd`."""
+
+    name = "users"
+    top_level = True
+
+    def read(self, plan: Plan, body: list, line: int, file: str | None) -> None:
+        for item in body:
+            plan.add(self.name, _entry(item, self.name, line, file))
+
+    def clean(self, session: Session, values: dict, ref_exists: RefExists) -> dict:
+        unknown = set(values) - {"login", "display_name", "role", "email", "language", "active", "groups"}
+        if unknown:
+            raise ValidationError(sorted(unknown)[0], _("unknown field"))
+        try:
+            Role(values.get("role"))
+        except ValueError:
+            raise ValidationError("role", _("unknown role '{r}'").format(r=values.get("role"))) from None
+        for group in values.get("groups") or []:
+            if not ref_exists("user_groups", str(group)):
+                raise ValidationError("groups", _("unknown reference '{code}'").format(code=group))
+        return users.clean_document(values)
+
+    def key(self, clean: dict) -> str:
+        return clean["login"]
+
+    def current(self, session: Session, key: str) -> dict:
+        return users.snapshot_of(session, key)
+
+    def create(self, session: Session, actor: Actor, clean: dict, source: str) -> None:
+        users.add_user(session=session, actor=actor, values=clean, password=None, source=source)
+
+    def update(self, session: Session, actor: Actor, key: str, clean: dict, source: str) -> None:
+        users.update_user(session=session, actor=actor, login=key, values=clean, expected_version=None,
+                          source=source)
+
+    def export(self, session: Session, actor: Actor) -> list[dict]:
+        require(actor, Permission.USERS_READ)
+        return list(users.all_snapshots(session).values())
+
+
+_READER = Actor(login="config", role=Role.AUDITOR)
+SECTIONS: list = [
+    *(DirectorySection(k) for k in KINDS.values() if k.name not in ("dictionaries", "dictionary_items")),
+    DictionarySection(KINDS["dictionaries"]),
+    DirectorySection(KINDS["dictionary_items"], top_level=False),  # nested under dictionaries
+    UsersSection(),
+]
+Section = DirectorySection | UsersSection

@@ -1,0 +1,62 @@
+"""Who may do what: one declared map from role to permissions, checked in services (never in screens)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from crmterm.errors import PermissionDenied
+from crmterm.i18n import _
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+    AUDITOR = "auditor"
+
+
+class Permission(StrEnum):
+    DIRECTORY_READ = "directory.read"
+    DIRECTORY_WRITE = "directory.write"
+    USERS_READ = "users.read"
+    USERS_WRITE = "users.write"
+    CONFIG_EXPORT = "config.export"
+    CONFIG_IMPORT = "config.import"
+    AUDIT_READ = "audit.read"
+    ADMIN_SCREENS = "admin.screens"
+
+
+_EVERYONE = {Permission.DIRECTORY_READ}
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.AGENT: frozenset(_EVERYONE),
+    Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ}),
+    Role.ADMIN: frozenset(Permission),
+    Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
+                                         Permission.AUDIT_READ, Permission.ADMIN_SCREENS}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated user a service acts for (or the local system account of the CLI)."""
+
+    login: str
+    role: Role
+    id: int | None = None
+    display_name: str = ""
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+
+# The CLI without --user acts as this account: whoever holds the database credentials owns the data anyway;
+# --user (or CRMTERM_USER) attributes the work to a person and enforces that person's role.
+SYSTEM = Actor(login="system", role=Role.ADMIN, display_name="system")
+
+
+def require(actor: Actor | None, permission: Permission) -> Actor:
+    if actor is None or not actor.can(permission):
+        who = actor.login if actor else _("anonymous")
+        raise PermissionDenied(_("{who} may not do this ({permission})").format(who=who, permission=permission))
+    return actor

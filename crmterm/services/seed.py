@@ -1,0 +1,42 @@
+"""The demo data set: configuration of a believable telecom operator plus demo logins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from crmterm.locations import resource_dir
+from crmterm.services import config_io, yaml_lines
+from crmterm.services.auth import hash_password
+from crmterm.services.config_io import ImportResult
+from crmterm.services.permissions import Actor
+from crmterm.store import User
+
+DEMO_FILE = "demo.yaml"
+PASSWORDS_KEY = "demo_passwords"
+
+
+@dataclass
+class SeedResult:
+    config: ImportResult
+    logins: dict[str, str]  # login -> demo password
+
+
+def demo_logins() -> dict[str, str]:
+    document = yaml_lines.load(resource_dir("seed") / DEMO_FILE)
+    return dict(document.get(PASSWORDS_KEY) or {})
+
+
+def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
+    """Idempotent: a second run changes nothing; demo passwords are set only where a user has none."""
+    path = resource_dir("seed") / DEMO_FILE
+    document = yaml_lines.load(path)
+    passwords = dict(document.pop(PASSWORDS_KEY, None) or {})
+    result = config_io.import_document(session=session, actor=actor, document=document, file=str(path),
+                                       source="seed")
+    session.flush()
+    for user in session.exec(select(User).where(User.login.in_(passwords), User.password_hash.is_(None))):
+        user.password_hash = hash_password(str(passwords[user.login]))
+        session.add(user)
+    return SeedResult(config=result, logins=passwords)

@@ -1,0 +1,74 @@
+"""Resolved settings: command-line flags win over environment variables, which win over the config file."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+from crmterm.errors import ConfigError
+from crmterm.locations import Locations, locations
+
+LANGUAGES = ("en", "ru")
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    language: str = DEFAULT_LANGUAGE
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    lockout_attempts: int = 5
+    lockout_seconds: int = 60
+    where: Locations | None = None
+
+    def with_language(self, language: str) -> "Settings":
+        return replace(self, language=language)
+
+
+def _read_config_file(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(str(getattr(exc, "problem", exc)), file=str(path),
+                          line=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping of settings", file=str(path))
+    return data
+
+
+def resolve(*, db: str | None = None, lang: str | None = None, user: str | None = None,
+            environ: dict | None = None) -> Settings:
+    env = dict(os.environ if environ is None else environ)
+    where = locations(env)
+    file_cfg = _read_config_file(where.config_file)
+    url = db or env.get("CRMTERM_DATABASE_URL") or file_cfg.get("database_url")
+    url = url or f"sqlite:///{where.database_file}"
+    language = lang or env.get("CRMTERM_LANG") or file_cfg.get("language") or DEFAULT_LANGUAGE
+    if language not in LANGUAGES:
+        raise ConfigError(f"unsupported language '{language}' (use one of: {', '.join(LANGUAGES)})")
+    return Settings(
+        database_url=url,
+        language=language,
+        user=user or env.get("CRMTERM_USER"),
+        password=env.get("CRMTERM_PASSWORD"),
+        lockout_attempts=int(file_cfg.get("lockout_attempts", 5)),
+        lockout_seconds=int(file_cfg.get("lockout_seconds", 60)),
+        where=where,
+    )
+
+
+def save_preference(settings: Settings, key: str, value: object) -> None:
+    """Persist one user preference (e.g. the language chosen in the TUI) in the config file."""
+    assert settings.where is not None
+    path = settings.where.config_file
+    data = _read_config_file(path)
+    data[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=True), encoding="utf-8")

@@ -1,0 +1,17 @@
+"""Alembic environment: the connection is handed over by crmterm.store.migrate (no alembic.ini needed)."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import crmterm.store  # noqa: F401  registers all tables
+
+config = context.config
+connection = config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=SQLModel.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

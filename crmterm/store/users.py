@@ -1,0 +1,38 @@
+"""Users, roles and user groups."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from crmterm.store.base import Labelled, Versioned
+
+
+class Role(SQLModel, table=True):
+    """Built-in roles; what each may do is declared in services/permissions.py."""
+
+    code: str = Field(primary_key=True, max_length=32)
+    labels: dict = Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+
+class UserGroup(Labelled, Versioned, table=True):
+    __tablename__ = "user_group"
+    __table_args__ = (UniqueConstraint("code"),)
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class User(Versioned, table=True):
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=64, unique=True, nullable=False)
+    display_name: str = Field(default="", max_length=200, nullable=False)
+    role_code: str = Field(foreign_key="role.code", max_length=32, nullable=False)
+    email: str | None = Field(default=None, max_length=200)
+    language: str | None = Field(default=None, max_length=8)
+    password_hash: str | None = Field(default=None, max_length=255)
+    active: bool = Field(default=True, nullable=False)
+    failed_logins: int = Field(default=0, nullable=False)
+    locked_until: datetime | None = None
+    groups: list = Field(default_factory=list, sa_type=JSON, nullable=False)  # user-group codes
