@@ -7,6 +7,7 @@ minimum (m=19 MiB, t=2, p=1). Hashes made with older parameters are rehashed on 
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,8 +20,12 @@ from crmterm.store import User, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 4
-# Verifying against this keeps the time of "no such user" equal to "wrong password".
-_DUMMY_HASH = _hasher.hash("not-a-password")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verifying against this keeps the time of "no such user" equal to "wrong password"."""
+    return _hasher.hash("not-a-password")
 
 
 def hash_password(password: str) -> str:
@@ -39,7 +44,7 @@ def authenticate(*, session: Session, login: str, password: str, max_attempts: i
     user = session.exec(select(User).where(User.login == login.strip())).first()
     now = utcnow()
     if user is None or not user.active or user.password_hash is None:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         raise _failed()
     if user.locked_until is not None and user.locked_until > now:
         seconds = int((user.locked_until - now).total_seconds()) + 1

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from crmterm.errors import PermissionDenied
-from crmterm.i18n import _
+from crmterm.i18n import N_, _
 
 
 class Role(StrEnum):
@@ -14,6 +14,10 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
     AUDITOR = "auditor"
+
+
+ROLE_LABELS = {Role.AGENT: N_("Agent"), Role.SUPERVISOR: N_("Supervisor"), Role.ADMIN: N_("Administrator"),
+               Role.AUDITOR: N_("Auditor")}
 
 
 class Permission(StrEnum):

@@ -106,13 +106,15 @@ def add_user(*, session: Session, actor: Actor, values: dict, password: str | No
 
 
 def update_user(*, session: Session, actor: Actor, login: str, values: dict, expected_version: int | None,
-                source: str = "tui") -> UserRead:
+                source: str = "tui", password: str | None = None) -> UserRead:
+    """Change fields (and, when given, the password) in the caller's one transaction."""
     require(actor, Permission.USERS_WRITE)
     user = _get(session, login)
     before = snapshot(user)
     clean = _check(session, {**before, **values, "login": login})
-    if clean == before:
+    if clean == before and not password:
         return _read(user)
+    new_hash = hash_password(password) if password else None  # refuse a bad password before claiming
     if not claim_version(session, User, user.id, user.version if expected_version is None else expected_version,
                          actor.login):
         session.refresh(user)
@@ -120,20 +122,27 @@ def update_user(*, session: Session, actor: Actor, login: str, values: dict, exp
             who=user.updated_by or "?", at=fmt_datetime(user.updated_at)))
     session.refresh(user)
     _assign(user, clean)
+    if new_hash:
+        _store_password(session, actor, user, new_hash, source)
     session.add(user)
-    audit.record(session, actor, "update", "user", login, before=before, after=clean, source=source)
+    if clean != before:
+        audit.record(session, actor, "update", "user", login, before=before, after=clean, source=source)
     return _read(user)
+
+
+def _store_password(session: Session, actor: Actor, user: User, password_hash: str, source: str) -> None:
+    user.password_hash = password_hash
+    user.failed_logins, user.locked_until = 0, None
+    audit.record(session, actor, "password", "user", user.login, source=source)
 
 
 def set_password(*, session: Session, actor: Actor, login: str, password: str, source: str = "cli") -> None:
     if actor.login != login:
         require(actor, Permission.USERS_WRITE)
     user = _get(session, login)
-    user.password_hash = hash_password(password)
-    user.failed_logins, user.locked_until = 0, None
+    _store_password(session, actor, user, hash_password(password), source)
     user.version, user.updated_at, user.updated_by = user.version + 1, utcnow(), actor.login
     session.add(user)
-    audit.record(session, actor, "password", "user", login, source=source)
 
 
 def list_users(*, session: Session, actor: Actor, limit: int = 500) -> list[UserRead]:

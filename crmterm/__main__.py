@@ -1,0 +1,3 @@
+from crmterm.cli import app
+
+app(prog_name="crmterm")

@@ -1,0 +1,73 @@
+"""What the admin panel can edit: every directory area, plus user accounts, behind one small interface."""
+
+from __future__ import annotations
+
+from crmterm.i18n import N_, pick
+from crmterm.services import directory, users
+from crmterm.services.directory import EntryRead
+from crmterm.services.gateway import Gateway
+from crmterm.services.kinds import KINDS, FieldSpec, Kind
+from crmterm.settings import LANGUAGES
+
+
+class DirectoryArea:
+    def __init__(self, kind: Kind) -> None:
+        self.name, self.title, self.fields = kind.name, kind.label, kind.all_fields
+
+    def list(self, gateway: Gateway, search: str) -> list[EntryRead]:
+        return gateway.call(directory.list_entries, kind=self.name, search=search)
+
+    def create(self, gateway: Gateway, values: dict) -> EntryRead:
+        return gateway.change(directory.create_entry, kind=self.name, values=values)
+
+    def update(self, gateway: Gateway, key: str, values: dict, version: int) -> EntryRead:
+        return gateway.change(directory.update_entry, kind=self.name, key=key, values=values,
+                              expected_version=version)
+
+    def options(self, gateway: Gateway, kind: str) -> list[tuple[str, str]]:
+        entries = gateway.call(directory.list_entries, kind=kind, active_only=True)
+        return [(f"{pick(e.values['labels'], e.key)} ({e.key})", e.key) for e in entries]
+
+
+class UsersArea(DirectoryArea):
+    """Accounts; a password typed here is set on save (left empty, the password stays as it was)."""
+
+    def __init__(self) -> None:
+        self.name, self.title = "users", N_("Users")
+        self.fields = (
+            FieldSpec("login", N_("Login"), required=True, max_length=64),
+            FieldSpec("display_name", N_("Name")),
+            FieldSpec("role", N_("Role"), "choice", required=True,
+                      choices=("agent", "supervisor", "admin", "auditor")),
+            FieldSpec("email", N_("E-mail")),
+            FieldSpec("language", N_("Language"), "choice", choices=LANGUAGES),
+            FieldSpec("active", N_("Active"), "bool", default=True),
+            FieldSpec("groups", N_("User groups"), "refs", ref="user_groups"),
+            FieldSpec("password", N_("New password"), "password"),
+        )
+
+    @staticmethod
+    def _entry(user: users.UserRead) -> EntryRead:
+        values = user.model_dump(include={"login", "display_name", "role", "email", "language", "active",
+                                          "groups"})
+        values["labels"] = {"en": user.display_name}
+        values["code"] = user.login
+        return EntryRead(kind="users", key=user.login, version=user.version, updated_at=user.updated_at,
+                         updated_by=user.updated_by, values=values)
+
+    def list(self, gateway: Gateway, search: str) -> list[EntryRead]:
+        needle = search.strip().casefold()
+        return [self._entry(u) for u in gateway.call(users.list_users)
+                if not needle or needle in f"{u.login} {u.display_name}".casefold()]
+
+    def create(self, gateway: Gateway, values: dict) -> EntryRead:
+        password = values.pop("password", None) or None
+        return self._entry(gateway.change(users.add_user, values=values, password=password))
+
+    def update(self, gateway: Gateway, key: str, values: dict, version: int) -> EntryRead:
+        password = values.pop("password", None) or None
+        return self._entry(gateway.change(users.update_user, login=key, values=values, expected_version=version,
+                                          password=password))
+
+
+AREAS = {area.name: area for area in [*(DirectoryArea(k) for k in KINDS.values()), UsersArea()]}

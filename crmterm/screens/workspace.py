@@ -1,0 +1,76 @@
+"""The workspace after log-in: status bar, one tab per area the user's role may use, footer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Static, TabbedContent, TabPane
+
+from crmterm.i18n import N_, _, current_language, language_name
+from crmterm.screens.admin import AdminPanel
+from crmterm.services.permissions import ROLE_LABELS, Permission
+from crmterm.widgets.chrome import StatusBar, TranslatedFooter
+
+
+class HomePanel(Vertical):
+    """Who is logged in and how to get around; later issues add the agent's queues here."""
+
+    def compose(self) -> ComposeResult:
+        actor = self.app.gateway.actor
+        yield Static(_("Welcome, {name}").format(name=actor.display_name or actor.login), id="welcome",
+                     markup=False)
+        lines = [
+            _("Role: {role}").format(role=_(ROLE_LABELS[actor.role])),
+            _("Database: {db}").format(db=self.app.gateway.database_label),
+            _("Language: {lang}").format(lang=language_name(current_language())),
+            "",
+            _("F1 — keys and help · Ctrl+P — command palette · F2 — language · Ctrl+Q — quit"),
+        ]
+        yield Static("\n".join(lines), id="home-info", markup=False)
+
+
+class WorkspaceScreen(Screen):
+    _admin_state: dict | None = None
+
+    BINDINGS = [
+        Binding("f2", "app.settings", N_("Language"), id="workspace.language"),
+        Binding("ctrl+o", "app.logout", N_("Log out"), id="workspace.logout"),
+        Binding("f10", "show_tab('admin')", N_("Admin"), id="workspace.admin", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        gateway = self.app.gateway
+        yield StatusBar(id="status", markup=False)
+        with TabbedContent(id="tabs"):
+            with TabPane(_("Home"), id="home"):
+                yield HomePanel()
+            if gateway.can(Permission.ADMIN_SCREENS):
+                with TabPane(_("Admin"), id="admin"):
+                    yield AdminPanel(state=self._admin_state)
+        yield TranslatedFooter()
+
+    def on_mount(self) -> None:
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        gateway = self.app.gateway
+        self.query_one(StatusBar).show(user=gateway.actor.login, role=_(ROLE_LABELS[gateway.actor.role]),
+                                       database=gateway.database_label)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "admin":
+            self.query_one(AdminPanel).focus_areas()
+
+    def action_show_tab(self, tab: str) -> None:
+        if self.query(f"TabPane#{tab}"):
+            self.query_one(TabbedContent).active = tab
+
+    async def relabel(self) -> None:
+        """Re-render in the new language, keeping the active tab and the admin panel's place."""
+        tabs = self.query_one(TabbedContent).active
+        self._admin_state = self.query_one(AdminPanel).state() if self.query(AdminPanel) else None
+        await self.recompose()
+        self.query_one(TabbedContent).active = tabs
+        self.refresh_status()

@@ -1,0 +1,116 @@
+"""A form generated from field specs: one input per field, its error message right under it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from crmterm.i18n import _
+from crmterm.services.kinds import FieldSpec
+from crmterm.settings import LANGUAGES
+
+
+class EntryForm(Vertical):
+    """Values in and out as the same plain dict the services take; nothing is validated here."""
+
+    def __init__(self, fields: tuple[FieldSpec, ...], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fields = fields
+        self._options: dict[str, list[tuple[str, str]]] = {}
+        self._known: dict[str, set[str]] = {}  # values each select offers
+
+    def compose(self) -> ComposeResult:
+        for spec in self.fields:
+            yield from self._field(spec)
+
+    def _field(self, spec: FieldSpec) -> ComposeResult:
+        label = _(spec.label) + (" *" if spec.required else "")
+        if spec.type == "labels":
+            for language in LANGUAGES:
+                yield Label(f"{label} ({language})", classes="field-label")
+                yield Input(id=f"f-labels-{language}", compact=True)
+        elif spec.type == "bool":
+            yield Checkbox(_(spec.label), id=f"f-{spec.name}", value=bool(spec.default), compact=True)
+        elif spec.type in ("choice", "ref"):
+            yield Label(label, classes="field-label")
+            options = [(c, c) for c in spec.choices] or self._options.get(spec.name, [])
+            self._known[spec.name] = {value for _label, value in options}
+            yield Select(_literal(options), id=f"f-{spec.name}", allow_blank=True, prompt=_("(choose)"),
+                         compact=True)
+        else:
+            yield Label(label + self._hint(spec), classes="field-label")
+            yield Input(id=f"f-{spec.name}", password=spec.type == "password", compact=True)
+        yield Static("", id=f"e-{spec.name}", classes="field-error", markup=False)
+
+    @staticmethod
+    def _hint(spec: FieldSpec) -> str:
+        return _(" (comma-separated)") if spec.type in ("refs", "emails") else ""
+
+    def set_options(self, name: str, options: list[tuple[str, str]]) -> None:
+        self._options[name], self._known[name] = options, {value for _label, value in options}
+        found = self.query(f"#f-{name}")
+        if not found:
+            return  # the form was rebuilt for another area meanwhile; compose uses self._options
+        select = found.first(Select)
+        value = select.value
+        select.set_options(_literal(options))
+        if value in self._known[name]:
+            select.value = value
+
+    def load(self, values: dict | None) -> None:
+        values = values or {}
+        for spec in self.fields:
+            self._put(spec, values.get(spec.name, spec.default))
+        self.clear_errors()
+
+    def _put(self, spec: FieldSpec, value: Any) -> None:
+        if spec.type == "labels":
+            for language in LANGUAGES:
+                self.query_one(f"#f-labels-{language}", Input).value = (value or {}).get(language, "")
+        elif spec.type == "bool":
+            self.query_one(f"#f-{spec.name}", Checkbox).value = bool(value)
+        elif spec.type in ("choice", "ref"):
+            select = self.query_one(f"#f-{spec.name}", Select)
+            select.value = value if value in self._known.get(spec.name, ()) else Select.NULL
+        else:
+            text = ", ".join(value) if isinstance(value, list | tuple) else ("" if value is None else str(value))
+            self.query_one(f"#f-{spec.name}", Input).value = text
+
+    def values(self) -> dict:
+        return {spec.name: self._get(spec) for spec in self.fields}
+
+    def _get(self, spec: FieldSpec) -> Any:
+        if spec.type == "labels":
+            return {lang: self.query_one(f"#f-labels-{lang}", Input).value for lang in LANGUAGES}
+        if spec.type == "bool":
+            return self.query_one(f"#f-{spec.name}", Checkbox).value
+        if spec.type in ("choice", "ref"):
+            value = self.query_one(f"#f-{spec.name}", Select).value
+            return None if value is Select.NULL else value
+        return self.query_one(f"#f-{spec.name}", Input).value
+
+    def show_error(self, name: str | None, message: str) -> bool:
+        """Put `message` under field `name`; False when the form has no such field."""
+        targets = self.query(f"#e-{name}") if name else []
+        if not targets:
+            return False
+        targets.first(Static).update(message)
+        self.query_one(f"#f-{name}" if name != "labels" else f"#f-labels-{LANGUAGES[0]}").focus()
+        return True
+
+    def clear_errors(self) -> None:
+        for error in self.query(".field-error"):
+            error.update("")
+
+    def focus_first(self) -> None:
+        first = self.query("Input, Select, Checkbox").first()
+        first.focus()
+
+
+def _literal(options: list[tuple[str, str]]) -> list[tuple[Text, str]]:
+    """Labels come from data: show them as plain text, never as markup."""
+    return [(Text(label), value) for label, value in options]

@@ -1,0 +1,37 @@
+"""How the screens look (fixed terminal size). Update deliberately: pytest --snapshot-update, then look."""
+
+from __future__ import annotations
+
+from crmterm.app import make_app
+from helpers import _demo_sqlite_template, snapshot_settings  # noqa: F401
+
+SIZE = (100, 32)
+
+
+async def _login(pilot, login: str) -> None:
+    await pilot.click("#login")
+    await pilot.press(*login, "enter", *login, "enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_login_screen(snap_compare, snapshot_settings):
+    app = make_app(snapshot_settings, demo_logins={"admin": "admin", "agent": "agent"})
+    assert snap_compare(app, terminal_size=SIZE)
+
+
+def test_agent_workspace(snap_compare, snapshot_settings):
+    assert snap_compare(make_app(snapshot_settings), terminal_size=SIZE,
+                        run_before=lambda pilot: _login(pilot, "agent"))
+
+
+def test_admin_contact_places(snap_compare, snapshot_settings):
+    async def open_places(pilot):
+        await _login(pilot, "admin")
+        await pilot.press("f10", "down", "down")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(snapshot_settings), terminal_size=SIZE, run_before=open_places)

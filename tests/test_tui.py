@@ -1,0 +1,104 @@
+"""Pilot tests: log-in, roles and tabs, directory CRUD through the form, validation, language switch."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Static, TabbedContent
+
+from crmterm.app import make_app
+from crmterm.i18n import _, set_language
+from crmterm.screens.admin import AdminPanel
+from crmterm.screens.workspace import WorkspaceScreen
+from crmterm.services import directory
+from crmterm.store.db import unit_of_work
+from helpers import ADMIN, _demo_sqlite_template, ui_settings  # noqa: F401
+
+SIZE = (120, 36)
+
+
+async def _login(pilot, login: str, password: str) -> None:
+    await pilot.click("#login")
+    await pilot.press(*login, "enter", *password, "enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_wrong_password_shows_a_message_and_keeps_the_login(ui_settings):
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await _login(pilot, "agent", "wrong")
+        assert str(pilot.app.screen.query_one("#login-error", Static).content) == "Wrong login or password"
+        assert pilot.app.screen.query_one("#login", Input).value == "agent"
+        assert not isinstance(pilot.app.screen, WorkspaceScreen)
+
+
+async def test_agent_has_no_admin_tab_and_admin_has(ui_settings):
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await _login(pilot, "agent", "agent")
+        assert isinstance(pilot.app.screen, WorkspaceScreen)
+        assert not pilot.app.screen.query(AdminPanel)
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await _login(pilot, "admin", "admin")
+        assert pilot.app.screen.query(AdminPanel)
+
+
+async def _open_admin(pilot) -> AdminPanel:
+    await _login(pilot, "admin", "admin")
+    await pilot.press("f10")
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return pilot.app.screen.query_one(AdminPanel)
+
+
+async def test_admin_creates_edits_and_deactivates_a_channel(ui_settings):
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _open_admin(pilot)
+        assert panel.area.name == "channels" and panel.query_one("#entries", DataTable).row_count == 7
+        await pilot.press("ctrl+n", *"pigeon", "tab", *"Pigeon post", "tab", *"Голубиная почта", "ctrl+s")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        with unit_of_work(ui_settings.database_url) as session:
+            saved = directory.get_entry(session=session, actor=ADMIN, kind="channels", key="pigeon")
+        assert saved.values["labels"] == {"en": "Pigeon post", "ru": "Голубиная почта"}
+        assert panel.current.key == "pigeon" and "pigeon" in panel.entries
+
+        await pilot.press("ctrl+t")  # deactivate asks first
+        await pilot.press("y")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        with unit_of_work(ui_settings.database_url) as session:
+            saved = directory.get_entry(session=session, actor=ADMIN, kind="channels", key="pigeon")
+        assert saved.values["active"] is False and saved.version == 2
+
+
+async def test_bad_value_is_shown_next_to_the_field_and_the_form_keeps_it(ui_settings):
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _open_admin(pilot)
+        await pilot.press("ctrl+n", *"bad code", "tab", *"Whatever", "ctrl+s")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "letters, digits" in str(panel.query_one("#e-code", Static).content)
+        assert panel.query_one("#f-code", Input).value == "bad code"
+        assert panel.query_one("#f-labels-en", Input).value == "Whatever"
+
+
+async def test_switching_to_russian_rerenders_the_current_screen(ui_settings):
+    try:
+        async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+            panel = await _open_admin(pilot)
+            await pilot.press("down", "down")  # contact places
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.app.switch_language("ru")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            screen = pilot.app.screen
+            tabs = screen.query_one(TabbedContent)
+            assert tabs.active == "admin"
+            assert str(tabs.get_tab("admin").label) == _("Admin") != "Admin"
+            panel = screen.query_one(AdminPanel)
+            assert panel.area.name == "places"
+            assert "Колл-центр Москва" in {str(panel.query_one(DataTable).get_cell(k, "name"))
+                                           for k in panel.entries}
+        assert ui_settings.where.config_file.read_text(encoding="utf-8").strip() == "language: ru"
+    finally:
+        set_language("en")
