@@ -68,3 +68,17 @@ def snapshot_settings(_demo_sqlite_template) -> Settings:
     base = Path("/tmp/crmterm-snapshot")
     url = copy_demo(_demo_sqlite_template, base / "crmterm.db")
     return Settings(database_url=url, where=locations({"CRMTERM_HOME": str(base / "home")}))
+
+
+async def settle(pilot) -> None:
+    """Let workers finish (a cancelled exclusive worker is fine: a newer one replaced it) and the UI refresh."""
+    from textual.worker import WorkerCancelled, WorkerFailed
+
+    for _round in range(3):
+        await pilot.pause()
+        for worker in list(pilot.app.workers):
+            try:
+                await worker.wait()
+            except (WorkerCancelled, WorkerFailed):
+                pass
+    await pilot.pause()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
 from crmterm.errors import AuthenticationFailed, Conflict, PermissionDenied, ValidationError
 from crmterm.services import auth, users
@@ -44,7 +45,7 @@ def test_lock_out_after_repeated_failures_then_unlock_by_new_password(demo_url):
 
 def test_passwords_are_stored_as_argon2id(demo_url):
     with unit_of_work(demo_url) as session:
-        stored = session.query(User).filter(User.login == "admin").one().password_hash
+        stored = session.exec(select(User).where(User.login == "admin")).one().password_hash
     assert stored.startswith("$argon2id$") and "admin" not in stored.split("$")[-1]
 
 

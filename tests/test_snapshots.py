@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crmterm.app import make_app
-from helpers import _demo_sqlite_template, snapshot_settings  # noqa: F401
+from helpers import _demo_sqlite_template, settle, snapshot_settings  # noqa: F401
 
 SIZE = (100, 32)
 
@@ -11,8 +11,7 @@ SIZE = (100, 32)
 async def _login(pilot, login: str) -> None:
     await pilot.click("#login")
     await pilot.press(*login, "enter", *login, "enter")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
 
 
 def test_login_screen(snap_compare, snapshot_settings):
@@ -29,9 +28,7 @@ def test_admin_contact_places(snap_compare, snapshot_settings):
     async def open_places(pilot):
         await _login(pilot, "admin")
         await pilot.press("f10", "down", "down")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
 
     assert snap_compare(make_app(snapshot_settings), terminal_size=SIZE, run_before=open_places)

@@ -10,7 +10,7 @@ from crmterm.screens.admin import AdminPanel
 from crmterm.screens.workspace import WorkspaceScreen
 from crmterm.services import directory
 from crmterm.store.db import unit_of_work
-from helpers import ADMIN, _demo_sqlite_template, ui_settings  # noqa: F401
+from helpers import ADMIN, _demo_sqlite_template, settle, ui_settings  # noqa: F401
 
 SIZE = (120, 36)
 
@@ -18,8 +18,7 @@ SIZE = (120, 36)
 async def _login(pilot, login: str, password: str) -> None:
     await pilot.click("#login")
     await pilot.press(*login, "enter", *password, "enter")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def test_wrong_password_shows_a_message_and_keeps_the_login(ui_settings):
@@ -44,8 +43,7 @@ async def _open_admin(pilot) -> AdminPanel:
     await _login(pilot, "admin", "admin")
     await pilot.press("f10")
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
     return pilot.app.screen.query_one(AdminPanel)
 
 
@@ -54,8 +52,7 @@ async def test_admin_creates_edits_and_deactivates_a_channel(ui_settings):
         panel = await _open_admin(pilot)
         assert panel.area.name == "channels" and panel.query_one("#entries", DataTable).row_count == 7
         await pilot.press("ctrl+n", *"pigeon", "tab", *"Pigeon post", "tab", *"Голубиная почта", "ctrl+s")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         with unit_of_work(ui_settings.database_url) as session:
             saved = directory.get_entry(session=session, actor=ADMIN, kind="channels", key="pigeon")
         assert saved.values["labels"] == {"en": "Pigeon post", "ru": "Голубиная почта"}
@@ -63,8 +60,7 @@ async def test_admin_creates_edits_and_deactivates_a_channel(ui_settings):
 
         await pilot.press("ctrl+t")  # deactivate asks first
         await pilot.press("y")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         with unit_of_work(ui_settings.database_url) as session:
             saved = directory.get_entry(session=session, actor=ADMIN, kind="channels", key="pigeon")
         assert saved.values["active"] is False and saved.version == 2
@@ -74,8 +70,7 @@ async def test_bad_value_is_shown_next_to_the_field_and_the_form_keeps_it(ui_set
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         panel = await _open_admin(pilot)
         await pilot.press("ctrl+n", *"bad code", "tab", *"Whatever", "ctrl+s")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "letters, digits" in str(panel.query_one("#e-code", Static).content)
         assert panel.query_one("#f-code", Input).value == "bad code"
         assert panel.query_one("#f-labels-en", Input).value == "Whatever"
@@ -86,11 +81,9 @@ async def test_switching_to_russian_rerenders_the_current_screen(ui_settings):
         async with make_app(ui_settings).run_test(size=SIZE) as pilot:
             panel = await _open_admin(pilot)
             await pilot.press("down", "down")  # contact places
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             await pilot.app.switch_language("ru")
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             screen = pilot.app.screen
             tabs = screen.query_one(TabbedContent)
             assert tabs.active == "admin"
@@ -102,3 +95,26 @@ async def test_switching_to_russian_rerenders_the_current_screen(ui_settings):
         assert ui_settings.where.config_file.read_text(encoding="utf-8").strip() == "language: ru"
     finally:
         set_language("en")
+
+
+async def test_keymap_file_remaps_a_binding_and_help_lists_binding_ids(ui_settings):
+    keymap = ui_settings.where.keymap_file
+    keymap.parent.mkdir(parents=True, exist_ok=True)
+    keymap.write_text("admin.new: ctrl+b\n", encoding="utf-8")
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _open_admin(pilot)
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert panel.current is None  # the form was cleared for a new entry
+        await pilot.press("f1")
+        await pilot.pause()
+        rows = [pilot.app.screen.query_one(DataTable).get_row_at(i)
+                for i in range(pilot.app.screen.query_one(DataTable).row_count)]
+        assert ["^b", "New", "admin.new"] in [[str(c) for c in row] for row in rows]
+
+
+async def test_supervisor_sees_no_admin_key(ui_settings):
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await _login(pilot, "supervisor", "supervisor")
+        assert "workspace.admin" not in {b.binding.id for b in pilot.app.screen.active_bindings.values()
+                                         if b.enabled}

@@ -53,8 +53,8 @@ class AdminPanel(Horizontal):
     def on_mount(self) -> None:
         table = self.query_one("#entries", DataTable)
         table.add_column(_("Code"), key="code")
+        table.add_column("✓", key="active")
         table.add_column(_("Name"), key="name")
-        table.add_column(_("Active"), key="active")
         writable = self.app.gateway.can(Permission.DIRECTORY_WRITE)
         for button in self.query(Button):
             button.disabled = not writable
@@ -98,8 +98,8 @@ class AdminPanel(Horizontal):
         table.clear()
         self.entries = {e.key: e for e in entries}
         for entry in entries:
-            table.add_row(Text(entry.key), Text(pick(entry.values.get("labels"), entry.key)),
-                          "✓" if entry.values.get("active") else "—", key=entry.key)
+            table.add_row(Text(entry.key), "✓" if entry.values.get("active") else "—",
+                          Text(pick(entry.values.get("labels"), entry.key)), key=entry.key)
         if select in self.entries:
             table.move_cursor(row=table.get_row_index(select))
             self.edit(self.entries[select])

@@ -63,6 +63,11 @@ class WorkspaceScreen(Screen):
         if event.pane.id == "admin":
             self.query_one(AdminPanel).focus_areas()
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "show_tab":
+            return bool(self.query(f"TabPane#{parameters[0]}"))  # no key for a tab this role lacks
+        return True
+
     def action_show_tab(self, tab: str) -> None:
         if self.query(f"TabPane#{tab}"):
             self.query_one(TabbedContent).active = tab

@@ -56,6 +56,9 @@ class EntryForm(Vertical):
         if not found:
             return  # the form was rebuilt for another area meanwhile; compose uses self._options
         select = found.first(Select)
+        if not _composed(select):
+            self.call_after_refresh(self.set_options, name, options)
+            return
         value = select.value
         select.set_options(_literal(options))
         if value in self._known[name]:
@@ -75,6 +78,9 @@ class EntryForm(Vertical):
             self.query_one(f"#f-{spec.name}", Checkbox).value = bool(value)
         elif spec.type in ("choice", "ref"):
             select = self.query_one(f"#f-{spec.name}", Select)
+            if not _composed(select):  # just recomposed: its parts mount after this refresh
+                self.call_after_refresh(self._put, spec, value)
+                return
             select.value = value if value in self._known.get(spec.name, ()) else Select.NULL
         else:
             text = ", ".join(value) if isinstance(value, list | tuple) else ("" if value is None else str(value))
@@ -98,13 +104,16 @@ class EntryForm(Vertical):
         targets = self.query(f"#e-{name}") if name else []
         if not targets:
             return False
-        targets.first(Static).update(message)
+        error = targets.first(Static)
+        error.update(message)
+        error.display = True
         self.query_one(f"#f-{name}" if name != "labels" else f"#f-labels-{LANGUAGES[0]}").focus()
         return True
 
     def clear_errors(self) -> None:
         for error in self.query(".field-error"):
             error.update("")
+            error.display = False
 
     def focus_first(self) -> None:
         first = self.query("Input, Select, Checkbox").first()
@@ -114,3 +123,7 @@ class EntryForm(Vertical):
 def _literal(options: list[tuple[str, str]]) -> list[tuple[Text, str]]:
     """Labels come from data: show them as plain text, never as markup."""
     return [(Text(label), value) for label, value in options]
+
+
+def _composed(select: Select) -> bool:
+    return select.is_mounted and bool(select.query("#label"))

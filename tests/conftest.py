@@ -1,0 +1,101 @@
+"""Database fixtures: every store/service test runs on SQLite and on a real PostgreSQL.
+
+PostgreSQL is a throwaway cluster started for the session (or `CRMTERM_TEST_PG_URL`, a server where we may
+create databases). Without PostgreSQL its tests are skipped — except under CI, where that fails the run.
+Each test gets a fresh database copied from a template migrated once per backend.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # test helpers import as `helpers`
+
+from crmterm.store import migrate  # noqa: E402
+from crmterm.store.db import dispose_all  # noqa: E402
+from pgserver import Cluster  # noqa: E402
+
+_TEMPLATE = "crmterm_template"
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """Admin URL of a PostgreSQL server for this session."""
+    url = os.environ.get("CRMTERM_TEST_PG_URL")
+    if url:
+        yield url
+        return
+    cluster = Cluster()
+    if not cluster.available:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL (initdb/pg_ctl) not found, and CI requires the PostgreSQL tests", pytrace=False)
+        pytest.skip("PostgreSQL not installed (initdb/pg_ctl not found)")
+    try:
+        yield cluster.start()
+    finally:
+        dispose_all()
+        cluster.stop()
+
+
+def _with_database(url: str, name: str) -> str:
+    return url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _admin(url: str) -> psycopg.Connection:
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server) -> str:
+    with _admin(pg_server) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {_TEMPLATE} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {_TEMPLATE}")
+    url = _with_database(pg_server, _TEMPLATE)
+    with _admin(url) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    migrate.upgrade(url)
+    dispose_all()  # a template must have no open connections
+    return _TEMPLATE
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    dispose_all()
+    return path
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template, tmp_path) -> str:
+    target = tmp_path / "crmterm.db"
+    shutil.copy(sqlite_template, target)
+    yield f"sqlite:///{target}"
+    dispose_all()
+
+
+@pytest.fixture
+def postgresql_url(request) -> str:
+    server = request.getfixturevalue("pg_server")
+    template = request.getfixturevalue("pg_template")
+    name = f"crmterm_test_{os.getpid()}_{next(_counter)}"
+    with _admin(server) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield _with_database(server, name)
+    dispose_all()
+    with _admin(server) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request) -> str:
+    """A fresh, migrated, empty database on each backend."""
+    return request.getfixturevalue(f"{request.param}_url")
