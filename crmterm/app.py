@@ -5,14 +5,18 @@ from __future__ import annotations
 from functools import partial
 
 import yaml
+from sqlalchemy.exc import SQLAlchemyError
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, current_language, language_name, set_language
 from crmterm.screens.dialogs import HelpScreen, SettingsScreen
 from crmterm.screens.login import LoginScreen
 from crmterm.screens.workspace import WorkspaceScreen
+from crmterm.services import bootstrap
 from crmterm.services.gateway import Gateway
 from crmterm.services.permissions import Actor
 from crmterm.settings import LANGUAGES, Settings, save_preference
@@ -65,11 +69,35 @@ class CrmApp(App):
         self.settings = settings
         self.gateway = Gateway(settings)
         self.demo_logins = demo_logins or {}
+        self.database_ready = False
         set_language(settings.language)
 
     def on_mount(self) -> None:
         self._load_keymap()
         self.push_screen(LoginScreen(self.demo_logins))
+        self.prepare_database()
+
+    @work(thread=True, exclusive=True, group="prepare")
+    def prepare_database(self) -> None:
+        """First run: create, migrate and seed the database while the log-in screen is already up."""
+        try:
+            demo_logins = bootstrap.prepare(self.settings.database_url)
+        except CrmError as error:
+            self.call_from_thread(self._database_failed, str(error))
+        except SQLAlchemyError as error:
+            self.call_from_thread(self._database_failed, str(getattr(error, "orig", error)).strip().splitlines()[0])
+        else:
+            self.call_from_thread(self._database_prepared, demo_logins)
+
+    def _database_prepared(self, demo_logins: dict[str, str]) -> None:
+        self.database_ready = True
+        if isinstance(self.screen, LoginScreen):
+            self.screen.database_ready(demo_logins or self.demo_logins)
+
+    def _database_failed(self, message: str) -> None:
+        if isinstance(self.screen, LoginScreen):
+            self.screen.show_error(message)
+        self.notify(message, severity="error", timeout=30)
 
     def _load_keymap(self) -> None:
         """keymap.yaml in the config folder: {binding id: keys}, e.g. `admin.save: ctrl+w`."""
@@ -87,7 +115,7 @@ class CrmApp(App):
 
     def action_logout(self) -> None:
         self.gateway = Gateway(self.settings)
-        self.switch_screen(LoginScreen())
+        self.switch_screen(LoginScreen(ready=True))
 
     def action_help(self) -> None:
         rows = [(self.get_key_display(binding), binding.description, binding.id or "")

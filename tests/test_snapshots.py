@@ -9,6 +9,7 @@ SIZE = (100, 32)
 
 
 async def _login(pilot, login: str) -> None:
+    await settle(pilot)  # the app prepares the database first
     await pilot.click("#login")
     await pilot.press(*login, "enter", *login, "enter")
     await settle(pilot)
@@ -16,7 +17,7 @@ async def _login(pilot, login: str) -> None:
 
 def test_login_screen(snap_compare, snapshot_settings):
     app = make_app(snapshot_settings, demo_logins={"admin": "admin", "agent": "agent"})
-    assert snap_compare(app, terminal_size=SIZE)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
 
 
 def test_agent_workspace(snap_compare, snapshot_settings):

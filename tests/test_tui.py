@@ -16,6 +16,7 @@ SIZE = (120, 36)
 
 
 async def _login(pilot, login: str, password: str) -> None:
+    await settle(pilot)  # the app prepares the database first
     await pilot.click("#login")
     await pilot.press(*login, "enter", *password, "enter")
     await settle(pilot)

@@ -17,9 +17,10 @@ from crmterm.widgets.chrome import TranslatedFooter
 class LoginScreen(Screen):
     BINDINGS = [Binding("f2", "app.settings", N_("Language"), id="login.language")]
 
-    def __init__(self, demo_logins: dict[str, str] | None = None) -> None:
+    def __init__(self, demo_logins: dict[str, str] | None = None, *, ready: bool = False) -> None:
         super().__init__()
         self.demo_logins = demo_logins or {}
+        self.ready = ready  # the app prepares the database in a worker and then calls database_ready()
 
     def compose(self) -> ComposeResult:
         with Center():
@@ -30,14 +31,32 @@ class LoginScreen(Screen):
                 yield Input(id="login", placeholder=_("your login"))
                 yield Label(_("Password"))
                 yield Input(id="password", password=True, placeholder=_("password"))
-                yield Static("", id="login-error", markup=False)
-                yield Button(_("Log in"), id="submit", variant="primary")
-                if self.demo_logins:
-                    demo = ", ".join(f"{k} / {v}" for k, v in self.demo_logins.items())
-                    yield Static(_("Demo logins: {logins}").format(logins=demo), id="demo-hint", markup=False)
+                yield Static("" if self.ready else _("Preparing the database…"), id="login-error", markup=False)
+                yield Button(_("Log in"), id="submit", variant="primary", disabled=not self.ready)
+                yield Static(self._demo_hint(), id="demo-hint", markup=False)
         yield TranslatedFooter()
 
+    def _demo_hint(self) -> str:
+        if not self.demo_logins:
+            return ""
+        demo = ", ".join(f"{k} / {v}" for k, v in self.demo_logins.items())
+        return _("Demo logins: {logins}").format(logins=demo)
+
     def on_mount(self) -> None:
+        self.query_one("#login", Input).focus()
+
+    def database_ready(self, demo_logins: dict[str, str]) -> None:
+        self.ready, self.demo_logins = True, demo_logins
+        self.query_one("#demo-hint", Static).update(self._demo_hint())
+        self.show_error("")
+        self.query_one("#submit", Button).disabled = False
+
+    async def relabel(self) -> None:
+        """Re-render in the new language; what was typed stays."""
+        typed = {name: self.query_one(f"#{name}", Input).value for name in ("login", "password")}
+        await self.recompose()
+        for name, value in typed.items():
+            self.query_one(f"#{name}", Input).value = value
         self.query_one("#login", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -51,6 +70,8 @@ class LoginScreen(Screen):
             self.submit()
 
     def submit(self) -> None:
+        if not self.ready:
+            return
         login = self.query_one("#login", Input).value.strip()
         password = self.query_one("#password", Input).value
         if not login:

@@ -27,3 +27,16 @@ def ensure_database(url: str) -> None:
 
 def has_users(session: Session) -> bool:
     return session.exec(select(User.id).limit(1)).first() is not None
+
+
+def prepare(url: str) -> dict[str, str]:
+    """Make the database ready for the TUI; on an empty one load the demo. Returns demo logins it created."""
+    from crmterm.services import seed
+    from crmterm.services.permissions import SYSTEM
+    from crmterm.store.db import unit_of_work
+
+    ensure_database(url)
+    with unit_of_work(url) as session:
+        if has_users(session):
+            return {}
+        return seed.seed_demo(session=session, actor=SYSTEM).logins
