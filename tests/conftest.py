@@ -20,6 +20,8 @@ sys.path.insert(0, str(Path(__file__).parent))  # test helpers import as `helper
 
 from crmterm.store import migrate  # noqa: E402
 from crmterm.store.db import dispose_all  # noqa: E402
+from crmterm.settings import Settings  # noqa: E402
+from helpers import seed_demo  # noqa: E402
 from pgserver import Cluster  # noqa: E402
 
 _TEMPLATE = "crmterm_template"
@@ -99,3 +101,50 @@ def postgresql_url(request) -> str:
 def db_url(request) -> str:
     """A fresh, migrated, empty database on each backend."""
     return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def demo_url(db_url: str) -> str:
+    """A database on each backend with the demo configuration and logins."""
+    seed_demo(db_url)
+    return db_url
+
+
+@pytest.fixture(scope="session")
+def _demo_sqlite_template(tmp_path_factory) -> Path:
+    from crmterm.store import migrate
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    url = f"sqlite:///{path}"
+    migrate.upgrade(url)
+    seed_demo(url)
+    dispose_all()
+    return path
+
+
+def copy_demo(template: Path, target: Path) -> str:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copy(template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def ui_settings(_demo_sqlite_template, tmp_path) -> Settings:
+    """Settings for UI tests: a private copy of the seeded demo database (SQLite) and a private home."""
+    from crmterm.locations import locations
+
+    where = locations({"CRMTERM_HOME": str(tmp_path / "home")})
+    return Settings(database_url=copy_demo(_demo_sqlite_template, tmp_path / "ui.db"), where=where)
+
+
+@pytest.fixture
+def snapshot_settings(_demo_sqlite_template) -> Settings:
+    """Like ui_settings but at a fixed path, so the database shown in the status bar is the same every run."""
+    from crmterm.locations import locations
+
+    dispose_all()
+    base = Path("/tmp/crmterm-snapshot")
+    url = copy_demo(_demo_sqlite_template, base / "crmterm.db")
+    return Settings(database_url=url, where=locations({"CRMTERM_HOME": str(base / "home")}))

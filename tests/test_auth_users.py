@@ -10,7 +10,7 @@ from crmterm.services import auth, users
 from crmterm.services.permissions import Role
 from crmterm.store import User
 from crmterm.store.db import unit_of_work
-from helpers import ADMIN, AGENT, demo_url  # noqa: F401
+from helpers import ADMIN, AGENT
 
 
 def _login(url, login, password, **kwargs):

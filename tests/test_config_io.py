@@ -9,7 +9,7 @@ import pytest
 from crmterm.errors import ConfigError
 from crmterm.services import config_io, yaml_lines
 from crmterm.store.db import unit_of_work
-from helpers import ADMIN, demo_url  # noqa: F401
+from helpers import ADMIN
 
 
 def _export(url, path: Path) -> str:

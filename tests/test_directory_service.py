@@ -8,7 +8,7 @@ from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crmterm.services import audit, directory
 from crmterm.services.permissions import Actor, Role
 from crmterm.store.db import unit_of_work
-from helpers import ADMIN, AGENT, AUDITOR, demo_url  # noqa: F401
+from helpers import ADMIN, AGENT, AUDITOR
 
 
 def _create(url, kind, values, actor=ADMIN):

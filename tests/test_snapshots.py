@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crmterm.app import make_app
-from helpers import _demo_sqlite_template, settle, snapshot_settings  # noqa: F401
+from helpers import settle
 
 SIZE = (100, 32)
 

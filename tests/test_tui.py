@@ -10,7 +10,7 @@ from crmterm.screens.admin import AdminPanel
 from crmterm.screens.workspace import WorkspaceScreen
 from crmterm.services import directory
 from crmterm.store.db import unit_of_work
-from helpers import ADMIN, _demo_sqlite_template, settle, ui_settings  # noqa: F401
+from helpers import ADMIN, settle
 
 SIZE = (120, 36)
 

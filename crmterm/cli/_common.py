@@ -42,6 +42,11 @@ class Env:
         with unit_of_work(self.settings.database_url) as session:
             yield session
 
+    def call(self, service, /, **kwargs: Any):
+        """`service(session=…, actor=…, **kwargs)` in one transaction, as the acting user."""
+        with self.unit_of_work() as session:
+            return service(session=session, actor=self.actor, **kwargs)
+
     @property
     def actor(self) -> Actor:
         """The --user (authenticated once) or the local system account."""

@@ -26,10 +26,7 @@ def areas(as_json: bool = JSON_OPTION) -> None:
 def list_(ctx: typer.Context, area: str, search: str = typer.Option("", "--search", "-s"),
           active_only: bool = typer.Option(False, "--active-only"), as_json: bool = JSON_OPTION) -> None:
     """List entries of AREA (see `directory areas`)."""
-    env = env_of(ctx)
-    with env.unit_of_work() as session:
-        found = directory.list_entries(session=session, actor=env.actor, kind=area, search=search,
-                                       active_only=active_only)
+    found = env_of(ctx).call(directory.list_entries, kind=area, search=search, active_only=active_only)
     if as_json:
         print_json(found)
         return
@@ -40,9 +37,7 @@ def list_(ctx: typer.Context, area: str, search: str = typer.Option("", "--searc
 @directory_app.command("show")
 def show(ctx: typer.Context, area: str, key: str, as_json: bool = JSON_OPTION) -> None:
     """Show one entry of AREA by its code (dictionary items: DICTIONARY/CODE)."""
-    env = env_of(ctx)
-    with env.unit_of_work() as session:
-        found = directory.get_entry(session=session, actor=env.actor, kind=area, key=key)
+    found = env_of(ctx).call(directory.get_entry, kind=area, key=key)
     if as_json:
         print_json(found)
         return
@@ -54,9 +49,7 @@ def show(ctx: typer.Context, area: str, key: str, as_json: bool = JSON_OPTION) -
 def audit_list(ctx: typer.Context, since: datetime = typer.Option(None, "--since"),
                limit: int = typer.Option(200, "--limit"), as_json: bool = JSON_OPTION) -> None:
     """Newest admin changes first."""
-    env = env_of(ctx)
-    with env.unit_of_work() as session:
-        found = audit.list_entries(session=session, actor=env.actor, since=since, limit=limit)
+    found = env_of(ctx).call(audit.list_entries, since=since, limit=limit)
     if as_json:
         print_json(found)
         return

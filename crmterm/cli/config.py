@@ -17,9 +17,7 @@ app = typer.Typer(help="All admin configuration as YAML (config as code).", no_a
 def export(ctx: typer.Context, file: Path = typer.Argument(..., help="YAML file to write."),
            as_json: bool = JSON_OPTION) -> None:
     """Write all admin configuration to FILE."""
-    env = env_of(ctx)
-    with env.unit_of_work() as session:
-        count = config_io.write_export(session=session, actor=env.actor, path=file)
+    count = env_of(ctx).call(config_io.write_export, path=file)
     if as_json:
         print_json({"file": str(file), "entries": count})
     else:
@@ -35,7 +33,7 @@ def import_(ctx: typer.Context, file: Path = typer.Argument(..., help="YAML file
     with env.unit_of_work() as session:
         result = config_io.import_file(session=session, actor=env.actor, path=file, source="import")
         if dry_run:
-            session.rollback()
+            session.rollback()  # validated and applied inside the transaction, then thrown away
     if as_json:
         print_json({"dry_run": dry_run, "changes": result.changes, "created": result.created,
                     "updated": result.updated, "unchanged": result.unchanged})

@@ -14,9 +14,7 @@ app = typer.Typer(help="Load data sets.", no_args_is_help=True)
 @app.command("demo")
 def demo(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """Load the demo operator's configuration and logins (idempotent)."""
-    env = env_of(ctx)
-    with env.unit_of_work() as session:
-        result = seed_service.seed_demo(session=session, actor=env.actor)
+    result = env_of(ctx).call(seed_service.seed_demo)
     if as_json:
         print_json({"changes": result.config.changes, "created": result.config.created,
                     "updated": result.config.updated, "logins": result.logins})

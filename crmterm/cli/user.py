@@ -40,9 +40,7 @@ def add(ctx: typer.Context, login: str, role: str = typer.Option(..., "--role", 
 @app.command("list")
 def list_(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """List users."""
-    env = env_of(ctx)
-    with env.unit_of_work() as session:
-        found = users.list_users(session=session, actor=env.actor)
+    found = env_of(ctx).call(users.list_users)
     if as_json:
         print_json(found)
     else:
@@ -53,9 +51,7 @@ def list_(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 @app.command("show")
 def show(ctx: typer.Context, login: str, as_json: bool = JSON_OPTION) -> None:
     """Show one user."""
-    env = env_of(ctx)
-    with env.unit_of_work() as session:
-        found = users.get_user(session=session, actor=env.actor, login=login)
+    found = env_of(ctx).call(users.get_user, login=login)
     if as_json:
         print_json(found)
     else:
