@@ -6,7 +6,7 @@ import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from typer.core import TyperGroup
 
-from crmterm.cli import admin, config, db, seed, user
+from crmterm.cli import admin, config, customer, db, seed, user
 from crmterm.cli._common import Env, err
 from crmterm.errors import CrmError
 from crmterm.i18n import set_language
@@ -38,6 +38,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(seed.app, name="seed")
 app.add_typer(config.app, name="config")
 app.add_typer(user.app, name="user")
+app.add_typer(customer.app, name="customer")
 app.add_typer(admin.directory_app, name="directory")
 app.add_typer(admin.audit_app, name="audit")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from crmterm.cli._common import JSON_OPTION, env_of, out, print_json
+from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json
 from crmterm.i18n import _
 from crmterm.services import seed as seed_service
 
@@ -23,3 +23,25 @@ def demo(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         out.print(line, markup=False)
     out.print(_("Demo logins (login / password): ") + ", ".join(f"{k} / {v}" for k, v in result.logins.items()),
               markup=False)
+
+
+@app.command("synthetic")
+def synthetic(ctx: typer.Context, customers: int = typer.Option(..., "--customers", min=1),
+              seed: int = typer.Option(1, "--seed", help="Random seed: the same seed gives the same data."),
+              as_json: bool = JSON_OPTION) -> None:
+    """Bulk synthetic customers (structures 1–8 levels deep, contracts, subscribers), with a progress bar."""
+    from rich.progress import Progress
+
+    from crmterm.services import synthetic as synthetic_service
+
+    env = env_of(ctx)
+    with Progress(console=err, transient=True, disable=as_json) as progress:
+        task = progress.add_task(_("Customers"), total=customers)
+        counts = env.call(synthetic_service.generate, customers=customers, seed=seed,
+                          progress=lambda n: progress.advance(task, n))
+    result = {"parties": counts.parties, "structure_links": counts.links, "contracts": counts.contracts,
+              "subscribers": counts.subscribers}
+    if as_json:
+        print_json(result)
+    else:
+        out.print(", ".join(f"{k}: {v}" for k, v in result.items()), markup=False)

@@ -137,10 +137,13 @@ class UsersSection:
 
 
 _READER = Actor(login="config", role=Role.AUDITOR)
-SECTIONS: list = [
-    *(DirectorySection(k) for k in KINDS.values() if k.name not in ("dictionaries", "dictionary_items")),
-    DictionarySection(KINDS["dictionaries"]),
-    DirectorySection(KINDS["dictionary_items"], top_level=False),  # nested under dictionaries
-    UsersSection(),
-]
+
+
+def _section(kind: Kind):
+    if kind.name == "dictionaries":
+        return DictionarySection(kind)
+    return DirectorySection(kind, top_level=kind.name != "dictionary_items")  # items nest under dictionaries
+
+
+SECTIONS: list = [*(_section(k) for k in KINDS.values()), UsersSection()]  # KINDS is in dependency order
 Section = DirectorySection | UsersSection

@@ -9,7 +9,8 @@ from typing import Any
 from crmterm.errors import NotFound
 from crmterm.i18n import N_, _
 from crmterm.store import (
-    Channel, ClientCategory, Dictionary, DictionaryItem, MailingList, Place, PlaceType, Priority, UserGroup,
+    Channel, ClientCategory, CustomerAttribute, Dictionary, DictionaryItem, MailingList, Place, PlaceType,
+    Priority, Structure, UserGroup,
 )
 
 
@@ -75,6 +76,13 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         FieldSpec("dictionary", N_("Dictionary"), "ref", required=True, ref="dictionaries"),
     ), parent="dictionary"),
     Kind("user_groups", N_("User groups"), UserGroup, ()),
+    Kind("structures", N_("Customer structures"), Structure, ()),
+    Kind("customer_attributes", N_("Customer attributes"), CustomerAttribute, (
+        FieldSpec("type", N_("Type"), "choice", choices=("string", "date", "decimal", "bool", "dictionary"),
+                  default="string"),
+        FieldSpec("dictionary", N_("Dictionary"), "ref", ref="dictionaries"),
+        FieldSpec("tracked", N_("Keep history"), "bool", default=True),
+    )),
 )}
 
 

@@ -29,12 +29,17 @@ class Permission(StrEnum):
     CONFIG_IMPORT = "config.import"
     AUDIT_READ = "audit.read"
     ADMIN_SCREENS = "admin.screens"
+    CUSTOMERS_READ = "customers.read"
+    CUSTOMERS_WRITE = "customers.write"
+    CUSTOMERS_MERGE = "customers.merge"
+    CUSTOMERS_IMPORT = "customers.import"
 
 
-_EVERYONE = {Permission.DIRECTORY_READ}
+_EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.AGENT: frozenset(_EVERYONE),
-    Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ}),
+    Role.AGENT: frozenset(_EVERYONE | {Permission.CUSTOMERS_WRITE}),
+    Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CUSTOMERS_WRITE,
+                                            Permission.CUSTOMERS_MERGE}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
                                          Permission.AUDIT_READ, Permission.ADMIN_SCREENS}),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from crmterm.locations import resource_dir
-from crmterm.services import config_io, yaml_lines
+from crmterm.services import config_io, demo_customers, yaml_lines
 from crmterm.services.auth import hash_password
 from crmterm.services.config_io import ImportResult
 from crmterm.services.permissions import Actor
@@ -39,4 +39,5 @@ def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
     for user in session.exec(select(User).where(User.login.in_(passwords), User.password_hash.is_(None))):
         user.password_hash = hash_password(str(passwords[user.login]))
         session.add(user)
+    demo_customers.seed_demo_customers(session=session, actor=actor)
     return SeedResult(config=result, logins=passwords)

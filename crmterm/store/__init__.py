@@ -13,8 +13,15 @@ from crmterm.store.directory import (
     Priority,
 )
 from crmterm.store.users import Role, User, UserGroup
+from crmterm.store.parties import (
+    AttributeValue, ChangeLog, ContactPerson, CustomerAttribute, Note, Party, Structure, StructureLink,
+    TrackedField,
+)
+from crmterm.store.contracts import Contract, Discount, Subscriber
 
 __all__ = [
+    "AttributeValue", "ChangeLog", "ContactPerson", "Contract", "CustomerAttribute", "Discount", "Note", "Party",
+    "Structure", "StructureLink", "Subscriber", "TrackedField",
     "AuditLog", "Channel", "ClientCategory", "Dictionary", "DictionaryItem", "MailingList", "Place",
     "PlaceType", "Priority", "Role", "User", "UserGroup", "utcnow",
 ]

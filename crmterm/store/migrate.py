@@ -14,6 +14,7 @@ from sqlmodel import SQLModel
 
 from crmterm.store.base import utcnow
 from crmterm.store.db import engine_for, sqlite_path
+from crmterm.store.search import include_object
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -65,7 +66,8 @@ def drift(url: str) -> list:
     import crmterm.store  # noqa: F401
 
     with engine_for(url).connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                              "include_object": include_object})
         return compare_metadata(context, SQLModel.metadata)
 
 

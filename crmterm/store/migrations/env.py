@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import crmterm.store  # noqa: F401  registers all tables
+from crmterm.store.search import include_object
 
 config = context.config
 connection = config.attributes["connection"]
@@ -12,6 +13,7 @@ context.configure(
     target_metadata=SQLModel.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_object=include_object,
 )
 with context.begin_transaction():
     context.run_migrations()

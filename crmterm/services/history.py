@@ -1,0 +1,64 @@
+"""The change log: which fields are tracked, recording their changes, reading a party's history."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from crmterm.store import ChangeLog, TrackedField
+
+# Tracked until an admin says otherwise (config section tracked_fields / `crmterm customer track`).
+DEFAULT_TRACKED = {("party", f) for f in ("display_name", "names", "category", "status", "is_lead", "email",
+                                           "phone", "kind")}
+
+
+class ChangeRead(BaseModel):
+    id: int
+    entity: str
+    entity_id: int
+    field: str
+    old: Any
+    new: Any
+    at: datetime
+    by: str
+    source: str
+
+
+def tracked(session: Session, entity: str) -> set[str]:
+    rows = session.exec(select(TrackedField.field).where(TrackedField.entity == entity)).all()
+    return set(rows) if rows else {f for e, f in DEFAULT_TRACKED if e == entity}
+
+
+def _dump(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def record(session: Session, *, entity: str, entity_id: int, field: str, old: Any, new: Any, by: str,
+           source: str) -> None:
+    session.add(ChangeLog(entity=entity, entity_id=entity_id, field=field, old=_dump(old), new=_dump(new),
+                          by=by, source=source))
+
+
+def record_changes(session: Session, *, entity: str, entity_id: int, before: dict, after: dict, by: str,
+                   source: str, always: set[str] = frozenset()) -> None:
+    """One row per changed field that is tracked (or in `always`, e.g. structure moves)."""
+    fields = tracked(session, entity) | set(always)
+    for field in sorted(fields & (set(before) | set(after))):
+        if before.get(field) != after.get(field):
+            record(session, entity=entity, entity_id=entity_id, field=field, old=before.get(field),
+                   new=after.get(field), by=by, source=source)
+
+
+def _load(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def history(session: Session, entity: str, entity_id: int, limit: int = 500) -> list[ChangeRead]:
+    rows = session.exec(select(ChangeLog).where(ChangeLog.entity == entity, ChangeLog.entity_id == entity_id)
+                        .order_by(ChangeLog.at.desc(), ChangeLog.id.desc()).limit(limit))
+    return [ChangeRead(id=r.id, entity=r.entity, entity_id=r.entity_id, field=r.field, old=_load(r.old),
+                       new=_load(r.new), at=r.at, by=r.by, source=r.source) for r in rows]

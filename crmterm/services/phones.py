@@ -1,0 +1,29 @@
+"""Phone numbers in E.164, with the reason when a number is refused."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+from crmterm.errors import ValidationError
+from crmterm.i18n import _
+
+DEFAULT_REGION = "RU"
+
+
+def to_e164(raw: str, field: str = "phone", region: str = DEFAULT_REGION) -> str:
+    try:
+        number = phonenumbers.parse(str(raw), region)
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError(field, _("not a phone number: {v} ({why})").format(v=raw, why=error._msg)) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(field, _("not a valid phone number: {v}").format(v=raw))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def digits(raw: str) -> str:
+    return "".join(ch for ch in str(raw) if ch.isdigit())
+
+
+def reversed_digits(raw: str) -> str:
+    """Suffix search becomes a prefix (range) search on an ordinary index."""
+    return digits(raw)[::-1]

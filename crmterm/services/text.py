@@ -1,0 +1,18 @@
+"""Search keys: casefolded, without diacritics ("Пётр Müller" -> "петр muller"), the same on both backends."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(value: str | None) -> str:
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def search_key(*parts: str | None) -> str:
+    """All searchable texts of a party in one folded string, separated so no match spans two parts."""
+    return " | ".join(dict.fromkeys(fold(p) for p in parts if p))
