@@ -33,3 +33,12 @@ def test_admin_contact_places(snap_compare, snapshot_settings):
         await settle(pilot)
 
     assert snap_compare(make_app(snapshot_settings), terminal_size=SIZE, run_before=open_places)
+
+
+def test_customer_card(snap_compare, snapshot_settings):
+    async def open_card(pilot):
+        await _login(pilot, "agent")
+        await pilot.press("f3", *"склад хим", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(snapshot_settings), terminal_size=(120, 36), run_before=open_card)

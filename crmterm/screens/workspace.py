@@ -10,6 +10,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from crmterm.i18n import N_, _, current_language, language_name
 from crmterm.screens.admin import AdminPanel
+from crmterm.screens.customers import CustomersPanel
 from crmterm.services.permissions import ROLE_LABELS, Permission
 from crmterm.widgets.chrome import StatusBar, TranslatedFooter
 
@@ -37,6 +38,7 @@ class WorkspaceScreen(Screen):
     BINDINGS = [
         Binding("f2", "app.settings", N_("Language"), id="workspace.language"),
         Binding("ctrl+o", "app.logout", N_("Log out"), id="workspace.logout"),
+        Binding("f3", "show_tab('customers')", N_("Customers"), id="workspace.customers", show=False),
         Binding("f10", "show_tab('admin')", N_("Admin"), id="workspace.admin", show=False),
     ]
 
@@ -46,6 +48,9 @@ class WorkspaceScreen(Screen):
         with TabbedContent(id="tabs"):
             with TabPane(_("Home"), id="home"):
                 yield HomePanel()
+            if gateway.can(Permission.CUSTOMERS_READ):
+                with TabPane(_("Customers"), id="customers"):
+                    yield CustomersPanel()
             if gateway.can(Permission.ADMIN_SCREENS):
                 with TabPane(_("Admin"), id="admin"):
                     yield AdminPanel(state=self._admin_state)
@@ -62,6 +67,8 @@ class WorkspaceScreen(Screen):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "admin":
             self.query_one(AdminPanel).focus_areas()
+        elif event.pane.id == "customers":
+            self.query_one(CustomersPanel).action_focus_search()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "show_tab":

@@ -1,0 +1,87 @@
+"""Customers tab, driven like an agent would: search → open card → edit → history; conflicts; the tree."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Tree
+
+from crmterm.app import make_app
+from crmterm.screens.customer_card import CustomerCard
+from crmterm.screens.customers import CustomersPanel
+from crmterm.services import customers
+from crmterm.store.db import unit_of_work
+from helpers import ADMIN, settle
+
+SIZE = (120, 36)
+
+
+async def _open_customers(pilot, login: str = "agent") -> CustomersPanel:
+    await settle(pilot)
+    await pilot.click("#login")
+    await pilot.press(*login, "enter", *login, "enter")
+    await settle(pilot)
+    await pilot.press("f3")
+    await settle(pilot)
+    return pilot.app.screen.query_one(CustomersPanel)
+
+
+async def test_search_open_edit_and_see_history(ui_settings):
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _open_customers(pilot)
+        await pilot.press(*"склад хим")
+        await settle(pilot)
+        hits = panel.query_one("#hits", DataTable)
+        assert hits.row_count == 1
+        await pilot.press("enter")  # opens the first hit
+        await settle(pilot)
+        assert panel.party_id == 5 and "Khimki" in str(panel.query_one("#card-title").content)
+        email = panel.query_one("#f-email", Input)
+        email.value = "khimki@nord.example"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        with unit_of_work(ui_settings.database_url) as session:
+            assert customers.get_party(session, 5).email == "khimki@nord.example"
+        history = panel.query_one("#card-history", DataTable)
+        fields = [str(history.get_row_at(i)[2]) for i in range(history.row_count)]
+        assert "email" in fields
+        assert panel.version == 2
+
+
+async def test_stale_edit_is_refused_with_who_changed_it(ui_settings):
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _open_customers(pilot)
+        panel.open(2)
+        await settle(pilot)
+        with unit_of_work(ui_settings.database_url) as session:  # someone else saves meanwhile
+            customers.update_party(session=session, actor=ADMIN, party_id=2, values={"status": "closed"},
+                                   expected_version=None)
+        panel.query_one("#f-email", Input).value = "mine@nord.example"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert any("Changed by admin" in str(n.message) for n in pilot.app._notifications)
+        assert panel.query_one("#f-email", Input).value == "mine@nord.example"  # nothing typed is lost
+
+
+async def test_bad_phone_is_shown_next_to_the_field(ui_settings):
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _open_customers(pilot)
+        await pilot.press("ctrl+n", *"Новый Клиент")
+        panel.query_one("#f-phone", Input).value = "12"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "12" in str(panel.query_one("#e-phone").content)
+        assert panel.party_id is None
+
+
+async def test_tree_opens_at_the_customer_and_loads_children_on_expand(ui_settings):
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _open_customers(pilot)
+        panel.open(1)
+        await settle(pilot)
+        tree = panel.query_one("#structure-tree", Tree)
+        top = tree.root.children[0]
+        assert top.data["id"] == 1 and {c.data["id"] for c in top.children} == {2, 12}
+        logistics = next(c for c in top.children if c.data["id"] == 12)
+        assert not logistics.children
+        logistics.expand()
+        await settle(pilot)
+        assert [c.data["id"] for c in logistics.children] == [13]
