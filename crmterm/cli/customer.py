@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import typer
 
-from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table
+from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services import accounts, customer_card, customer_search, customers, structures
+from crmterm.services import (
+    accounts, customer_card, customer_import, customer_search, customers, leads, structures,
+)
 
 app = typer.Typer(help="Customers: parties, structures, contracts, subscribers.", no_args_is_help=True)
 AS_OF = typer.Option(None, "--as-of", help="Show it as it was on this date (YYYY-MM-DD).")
@@ -198,3 +201,36 @@ def note(ctx: typer.Context, party_id: int, text: str) -> None:
     """Add a note to a customer."""
     env_of(ctx).call(accounts.add_note, entity="party", entity_id=party_id, text=text)
     out.print(_("Note added"), markup=False)
+
+
+@app.command("import")
+def import_(ctx: typer.Context, file: Path = typer.Argument(..., help="CSV (header row) or JSONL file."),
+            atomic: bool = typer.Option(False, "--atomic", help="Refuse the whole file on the first bad line."),
+            as_json: bool = JSON_OPTION) -> None:
+    """Import parties, structure links, contracts, subscribers and contact persons; bad lines are reported
+    with their numbers (and exit code 1), good lines are kept unless --atomic."""
+    from rich.progress import Progress
+
+    env = env_of(ctx)
+    with Progress(console=err, transient=True, disable=as_json) as progress:
+        task = progress.add_task(_("Importing"), total=customer_import.count_records(file))
+        report = env.call(customer_import.import_file, path=file, atomic=atomic, source="import",
+                          progress=lambda n: progress.advance(task, n))
+    if as_json:
+        print_json({"created": report.created, "errors": [{"line": n, "error": e} for n, e in report.errors]})
+    else:
+        out.print(", ".join(f"{k}: {v}" for k, v in report.created.items()) or _("nothing imported"),
+                  markup=False)
+        for line, message in report.errors:
+            err.print(f"error: {file}:{line}: {message}", markup=False)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command("export-leads")
+def export_leads(ctx: typer.Context, file: Path = typer.Argument(..., help=".csv or .json"),
+                 as_json: bool = JSON_OPTION) -> None:
+    """Write active leads for the billing system."""
+    count = env_of(ctx).call(leads.export_leads, path=file)
+    print_json({"file": str(file), "leads": count}) if as_json else out.print(
+        _("Exported {n} leads to {file}").format(n=count, file=file), markup=False)

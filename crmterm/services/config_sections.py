@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from crmterm.errors import ConfigError, ValidationError
 from crmterm.i18n import _
-from crmterm.services import directory, users
+from crmterm.services import audit, directory, history, users
 from crmterm.services.kinds import KINDS, Kind
 from crmterm.services.permissions import Actor, Permission, Role, require
 from crmterm.services.validation import RefExists
@@ -136,6 +136,48 @@ class UsersSection:
         return list(users.all_snapshots(session).values())
 
 
+class TrackedFieldsSection:
+    """Which customer fields keep a change history: `- {entity: party, fields: [display_name, …]}`."""
+
+    name = "tracked_fields"
+    top_level = True
+
+    def read(self, plan: Plan, body: list, line: int, file: str | None) -> None:
+        for item in body:
+            plan.add(self.name, _entry(item, self.name, line, file))
+
+    def clean(self, session: Session, values: dict, ref_exists: RefExists) -> dict:
+        entity = values.get("entity")
+        if entity not in history.TRACKABLE:
+            raise ValidationError("entity", _("expected one of: {choices}").format(
+                choices=", ".join(history.TRACKABLE)))
+        fields = values.get("fields") or []
+        if not isinstance(fields, list):
+            raise ValidationError("fields", _("expected a list"))
+        for name in fields:
+            if name not in history.TRACKABLE[entity]:
+                raise ValidationError("fields", _("unknown field '{f}'").format(f=name))
+        return {"entity": entity, "fields": sorted(set(fields))}
+
+    def key(self, clean: dict) -> str:
+        return clean["entity"]
+
+    def current(self, session: Session, key: str) -> dict:
+        return {"entity": key, "fields": sorted(history.tracked(session, key))}
+
+    def create(self, session: Session, actor: Actor, clean: dict, source: str) -> None:
+        self.update(session, actor, clean["entity"], clean, source)
+
+    def update(self, session: Session, actor: Actor, key: str, clean: dict, source: str) -> None:
+        require(actor, Permission.CONFIG_IMPORT)
+        before = self.current(session, key)
+        history.set_tracked(session, key, clean["fields"])
+        audit.record(session, actor, "update", self.name, key, before=before, after=clean, source=source)
+
+    def export(self, session: Session, actor: Actor) -> list[dict]:
+        return [self.current(session, entity) for entity in history.TRACKABLE]
+
+
 _READER = Actor(login="config", role=Role.AUDITOR)
 
 
@@ -145,5 +187,5 @@ def _section(kind: Kind):
     return DirectorySection(kind, top_level=kind.name != "dictionary_items")  # items nest under dictionaries
 
 
-SECTIONS: list = [*(_section(k) for k in KINDS.values()), UsersSection()]  # KINDS is in dependency order
+SECTIONS: list = [*(_section(k) for k in KINDS.values()), UsersSection(), TrackedFieldsSection()]  # KINDS is in dependency order
 Section = DirectorySection | UsersSection

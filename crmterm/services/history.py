@@ -62,3 +62,15 @@ def history(session: Session, entity: str, entity_id: int, limit: int = 500) -> 
                         .order_by(ChangeLog.at.desc(), ChangeLog.id.desc()).limit(limit))
     return [ChangeRead(id=r.id, entity=r.entity, entity_id=r.entity_id, field=r.field, old=_load(r.old),
                        new=_load(r.new), at=r.at, by=r.by, source=r.source) for r in rows]
+
+
+TRACKABLE = {"party": ("display_name", "names", "kind", "category", "status", "is_lead", "email", "phone")}
+
+
+def set_tracked(session: Session, entity: str, fields: list[str]) -> None:
+    """Admins choose the tracked fields of an entity (structure moves, merges and attributes with
+    history on are always logged)."""
+    session.execute(TrackedField.__table__.delete().where(TrackedField.entity == entity))
+    for name in sorted(set(fields)):
+        session.add(TrackedField(entity=entity, field=name))
+    session.flush()
