@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from crmterm.errors import ConfigError
 from crmterm.services import config_io, yaml_lines
@@ -31,10 +32,10 @@ def test_import_of_an_export_changes_nothing(demo_url, tmp_path):
 
 
 def test_edits_are_applied_and_counted(demo_url, tmp_path):
-    text = _export(demo_url, tmp_path / "a.yaml")
-    text = text.replace("Call center Moscow", "Call centre Moscow")
-    text += "- login: newbie\n  role: agent\n  groups: [l1]\n"  # users is the last section
-    (tmp_path / "b.yaml").write_text(text, encoding="utf-8")
+    document = yaml.safe_load(_export(demo_url, tmp_path / "a.yaml").replace("Call center Moscow",
+                                                                               "Call centre Moscow"))
+    document["users"].append({"login": "newbie", "role": "agent", "groups": ["l1"]})
+    (tmp_path / "b.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     result = _import(demo_url, tmp_path / "b.yaml")
     assert result.updated == {"places": 1} and result.created == {"users": 1} and result.changes == 2
     document = yaml_lines.load(tmp_path / "b.yaml")
