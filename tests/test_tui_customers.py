@@ -85,3 +85,20 @@ async def test_tree_opens_at_the_customer_and_loads_children_on_expand(ui_settin
         logistics.expand()
         await settle(pilot)
         assert [c.data["id"] for c in logistics.children] == [13]
+
+
+async def test_language_switch_keeps_the_open_card(ui_settings):
+    from crmterm.i18n import set_language
+
+    try:
+        async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+            panel = await _open_customers(pilot)
+            await pilot.press(*"склад хим", "enter")
+            await settle(pilot)
+            await pilot.app.switch_language("ru")
+            await settle(pilot)
+            panel = pilot.app.screen.query_one(CustomersPanel)
+            assert panel.party_id == 5
+            assert "Склад Химки" in str(panel.query_one("#card-title").content)
+    finally:
+        set_language("en")

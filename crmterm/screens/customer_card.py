@@ -79,7 +79,8 @@ class CustomerCard(Vertical):
         self._fill(card, changes)
 
     def _fill(self, card: CardRead, changes: list[ChangeRead]) -> None:
-        lines = [f"{p.structure}: " + " › ".join(f"{n.name} (#{n.party_id})" for n in p.path)
+        language = current_language()
+        lines = [f"{p.structure}: " + " › ".join(f"{n.name_in(language)} (#{n.party_id})" for n in p.path)
                  for p in card.structures]
         self.query_one("#card-structures", Static).update("\n".join(lines) or _("Not in any structure"))
         rows = {

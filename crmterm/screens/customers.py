@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Select, Tree
 
 from crmterm.errors import CrmError, ValidationError
-from crmterm.i18n import N_, _, pick
+from crmterm.i18n import N_, _, current_language, pick
 from crmterm.screens.admin_areas import DirectoryArea
 from crmterm.screens.customer_card import CustomerCard
 from crmterm.screens.customer_dialogs import MergeDialog, MoveDialog
@@ -36,8 +36,9 @@ class CustomersPanel(Horizontal):
         Binding("down", "to_results", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, state: dict | None = None) -> None:
         super().__init__(id="customers-panel")
+        self._initial = state or {}  # what to show again after a language switch
         self.query_text = ""
         self.cursor: str | None = None  # keyset cursor of the last hit shown
         self.party_id: int | None = None
@@ -61,6 +62,13 @@ class CustomersPanel(Horizontal):
         self.query_one("#structure-tree", Tree).show_root = False
         self.load_structures()
         self.load_categories()
+        if self._initial.get("query"):
+            self.query_one("#customer-search", Input).value = self._initial["query"]
+        if self._initial.get("party_id"):
+            self.open(self._initial["party_id"])
+
+    def state(self) -> dict:
+        return {"query": self.query_text, "party_id": self.party_id}
 
     # --- search ------------------------------------------------------------------------------------
     @on(Input.Changed, "#customer-search")
@@ -85,7 +93,8 @@ class CustomersPanel(Horizontal):
             table.clear()
         for hit in hits:
             if str(hit.id) not in table.rows:
-                table.add_row(str(hit.id), Text(hit.display_name), _(hit.matched), key=str(hit.id))
+                name = hit.names.get(current_language()) or hit.display_name
+                table.add_row(str(hit.id), Text(name), _(hit.matched), key=str(hit.id))
         self.cursor = hits[-1].cursor if len(hits) == PAGE else None
 
     def action_to_results(self) -> None:
@@ -184,13 +193,14 @@ class CustomersPanel(Horizontal):
         if not steps:
             tree.root.add_leaf(Text(_("Not in this structure")))
             return
-        node = tree.root.add(Text(steps[0][0].name), data={"id": steps[0][0].party_id, "loaded": True},
+        language = current_language()
+        node = tree.root.add(Text(steps[0][0].name_in(language)), data={"id": steps[0][0].party_id, "loaded": True},
                              expand=True)
         for index, (step, kids) in enumerate(steps):
             following = steps[index + 1][0].party_id if index + 1 < len(steps) else None
             next_node = None
             for kid in kids:
-                added = node.add(Text(kid.name), data={"id": kid.party_id, "loaded": False},
+                added = node.add(Text(kid.name_in(language)), data={"id": kid.party_id, "loaded": False},
                                  allow_expand=kid.has_children, expand=kid.party_id == following)
                 next_node = added if kid.party_id == following else next_node
                 if kid.party_id == party_id:
@@ -217,7 +227,7 @@ class CustomersPanel(Horizontal):
 
     def _add_children(self, node, kids) -> None:
         for kid in kids:
-            node.add(Text(kid.name), data={"id": kid.party_id, "loaded": False}, allow_expand=kid.has_children)
+            node.add(Text(kid.name_in(current_language())), data={"id": kid.party_id, "loaded": False}, allow_expand=kid.has_children)
 
     @on(Tree.NodeSelected, "#structure-tree")
     def tree_open(self, event: Tree.NodeSelected) -> None:

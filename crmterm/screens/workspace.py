@@ -34,6 +34,7 @@ class HomePanel(Vertical):
 
 class WorkspaceScreen(Screen):
     _admin_state: dict | None = None
+    _customers_state: dict | None = None
 
     BINDINGS = [
         Binding("f2", "app.settings", N_("Language"), id="workspace.language"),
@@ -50,7 +51,7 @@ class WorkspaceScreen(Screen):
                 yield HomePanel()
             if gateway.can(Permission.CUSTOMERS_READ):
                 with TabPane(_("Customers"), id="customers"):
-                    yield CustomersPanel()
+                    yield CustomersPanel(state=self._customers_state)
             if gateway.can(Permission.ADMIN_SCREENS):
                 with TabPane(_("Admin"), id="admin"):
                     yield AdminPanel(state=self._admin_state)
@@ -83,6 +84,7 @@ class WorkspaceScreen(Screen):
         """Re-render in the new language, keeping the active tab and the admin panel's place."""
         tabs = self.query_one(TabbedContent).active
         self._admin_state = self.query_one(AdminPanel).state() if self.query(AdminPanel) else None
+        self._customers_state = self.query_one(CustomersPanel).state() if self.query(CustomersPanel) else None
         await self.recompose()
         self.query_one(TabbedContent).active = tabs
         self.refresh_status()

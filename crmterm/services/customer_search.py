@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pydantic import BaseModel
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlmodel import Session
 
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.phones import digits
 from crmterm.services.text import fold
+from crmterm.store import Party
 
 MIN_FRAGMENT = 3  # trigram indexes need three characters
 _HIGH = "\U0010ffff"  # above any character: `x <= k < x + HIGH` means "k starts with x"
@@ -30,6 +31,7 @@ class SearchHit(BaseModel):
     kind: str
     is_lead: bool
     status: str
+    names: dict[str, str] = {}  # by language; the UI shows the current language's, else display_name
     rank: int  # 0 exact, 1 prefix, 2 contains
     matched: str  # name | contract | phone | id
     cursor: str  # pass as `after` to continue after this hit
@@ -125,12 +127,13 @@ def _hits(session: Session, picked: dict[int, tuple[_Source, str]]) -> list[Sear
     if not picked:
         return []
     ids = list(picked)
-    rows = session.execute(text("SELECT id, display_name, kind, is_lead, status FROM party WHERE id IN "
-                                f"({', '.join(str(i) for i in ids)})")).all()
+    rows = session.execute(select(Party.id, Party.display_name, Party.kind, Party.is_lead, Party.status,
+                                  Party.names).where(Party.id.in_(ids))).all()
     by_id = {r[0]: r for r in rows}
     return [SearchHit(id=i, display_name=by_id[i][1], kind=by_id[i][2], is_lead=bool(by_id[i][3]),
-                      status=by_id[i][4], rank=picked[i][0].rank, matched=_matched(picked[i][0].name),
-                      cursor=f"{picked[i][0].name}:{picked[i][1]}") for i in ids if i in by_id]
+                      status=by_id[i][4], names=by_id[i][5] or {}, rank=picked[i][0].rank,
+                      matched=_matched(picked[i][0].name), cursor=f"{picked[i][0].name}:{picked[i][1]}")
+            for i in ids if i in by_id]
 
 
 def _matched(source: str) -> str:

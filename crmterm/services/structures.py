@@ -3,6 +3,7 @@ so that moving a branch keeps its past. Subtrees and paths are recursive CTEs (s
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from pydantic import BaseModel
@@ -24,6 +25,15 @@ class NodeRead(BaseModel):
     name: str
     depth: int = 0
     has_children: bool = False
+    names: dict[str, str] = {}  # by language
+
+    def name_in(self, language: str) -> str:
+        return self.names.get(language) or self.name
+
+
+def _names(value) -> dict[str, str]:
+    """JSON from a text() query: a dict from psycopg, a string from sqlite3."""
+    return json.loads(value) if isinstance(value, str) else dict(value or {})
 
 
 class PathRead(BaseModel):
@@ -128,14 +138,14 @@ def children(*, session: Session, actor: Actor, structure: str, parent_id: int |
     parent = "l.parent_id IS NULL" if parent_id is None else "l.parent_id = :parent"
     page = "AND p.name_key > :after" if after_name is not None else ""
     rows = session.execute(_sql(f"""
-        SELECT p.id, p.display_name,
+        SELECT p.id, p.display_name, p.names,
                EXISTS (SELECT 1 FROM structure_link c WHERE c.structure_id = :s AND c.parent_id = p.id
                        AND c.valid_from <= :d AND (c.valid_to IS NULL OR c.valid_to > :d)) AS has_children
         FROM structure_link l JOIN party p ON p.id = l.child_id
         WHERE l.structure_id = :s AND {parent} AND {_ACTIVE} {page}
         ORDER BY p.name_key, p.id LIMIT :limit"""),
         {"s": node.id, "parent": parent_id, "d": on or today(), "limit": limit, "after": after_name})
-    return [NodeRead(party_id=r[0], name=r[1], has_children=bool(r[2])) for r in rows]
+    return [NodeRead(party_id=r[0], name=r[1], names=_names(r[2]), has_children=bool(r[3])) for r in rows]
 
 
 def _ancestors(session: Session, structure_id: int, party_id: int, on: date) -> list[NodeRead]:
@@ -145,9 +155,9 @@ def _ancestors(session: Session, structure_id: int, party_id: int, on: date) -> 
             UNION ALL
             SELECT l.parent_id, up.depth + 1 FROM structure_link l JOIN up ON l.child_id = up.id
             WHERE l.structure_id = :s AND l.parent_id IS NOT NULL AND {_ACTIVE} AND up.depth < 1000)
-        SELECT up.id, p.display_name, up.depth FROM up JOIN party p ON p.id = up.id ORDER BY up.depth DESC"""),
+        SELECT up.id, p.display_name, p.names FROM up JOIN party p ON p.id = up.id ORDER BY up.depth DESC"""),
         {"party": party_id, "s": structure_id, "d": on})
-    nodes = [NodeRead(party_id=r[0], name=r[1]) for r in rows]
+    nodes = [NodeRead(party_id=r[0], name=r[1], names=_names(r[2])) for r in rows]
     for depth, node in enumerate(nodes):
         node.depth = depth
     return nodes
