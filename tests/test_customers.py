@@ -159,3 +159,18 @@ def test_synthetic_bulk_load_is_searchable(db_url):
     assert _search(db_url, "ова", limit=5)
     new = _party(db_url, "After Bulk")  # ids continue after the explicitly numbered rows
     assert _search(db_url, "after bulk")[0].id == new
+
+
+def test_payments_sit_on_a_contract_or_one_of_its_subscribers(demo_url):
+    _call(demo_url, accounts.add_payment, contract="NORD-001", amount="1500.50", subscriber="+7 916 100-00-02")
+    _call(demo_url, accounts.add_payment, contract="NORD-001", amount="99")
+    contract = _call(demo_url, customer_card.get_card, party_id=1).contracts[0]
+    assert [(str(p.amount), p.subscriber) for p in contract.payments] == [("99.00", None),
+                                                                          ("1500.50", "+79161000002")]
+    with pytest.raises(ValidationError) as caught:
+        _call(demo_url, accounts.add_payment, contract="NORD-001", amount="5", subscriber="+7 999 000-00-00")
+    assert caught.value.field == "subscriber"
+    with pytest.raises(ValidationError):
+        _call(demo_url, accounts.add_payment, contract="NORD-001", amount="-5")
+    with pytest.raises(NotFound):
+        _call(demo_url, accounts.add_payment, contract="NOPE-1", amount="5")

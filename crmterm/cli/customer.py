@@ -56,6 +56,9 @@ def show(ctx: typer.Context, party_id: int, as_of: str = AS_OF, as_json: bool = 
     for contract in card.contracts:
         numbers = ", ".join(s.number for s in contract.subscribers)
         out.print(f"  {_('contract')} {contract.number}: {numbers}", markup=False)
+        for payment in contract.payments[:3]:
+            out.print(f"    {payment.paid_on} {payment.amount} {payment.currency} {payment.subscriber or ''}",
+                      markup=False)
     for discount in card.discounts:
         out.print(f"  {_('discount')} {discount.percent}% ({discount.applies_via})", markup=False)
     for code, value in card.attributes.items():
@@ -234,3 +237,13 @@ def export_leads(ctx: typer.Context, file: Path = typer.Argument(..., help=".csv
     count = env_of(ctx).call(leads.export_leads, path=file)
     print_json({"file": str(file), "leads": count}) if as_json else out.print(
         _("Exported {n} leads to {file}").format(n=count, file=file), markup=False)
+
+
+@app.command("add-payment")
+def add_payment(ctx: typer.Context, contract: str, amount: str,
+                subscriber: str = typer.Option(None, "--subscriber", help="One of the contract's numbers."),
+                reference: str = typer.Option("", "--reference")) -> None:
+    """Record a payment on CONTRACT (or one of its subscribers)."""
+    env_of(ctx).call(accounts.add_payment, contract=contract, amount=amount, subscriber=subscriber,
+                     reference=reference, source="cli")
+    out.print(_("Payment recorded"), markup=False)

@@ -86,7 +86,10 @@ class CustomerCard(Vertical):
         rows = {
             "contracts": [(c.number, s.number, s.service, s.status) for c in card.contracts
                           for s in (c.subscribers or [None]) if s] +
-                         [(c.number, "", "", c.status) for c in card.contracts if not c.subscribers],
+                         [(c.number, "", "", c.status) for c in card.contracts if not c.subscribers] +
+                         [(c.number, p.subscriber or "", _("payment {amount} {currency}, {date}").format(
+                             amount=p.amount, currency=p.currency, date=fmt_date(p.paid_on)), "")
+                          for c in card.contracts for p in c.payments],
             "persons": [(p.name, p.role, p.phones, p.emails) for p in card.contact_persons],
             "discounts": [(d.percent, d.applies_via, fmt_date(d.valid_from), fmt_date(d.valid_to), d.description)
                           for d in card.discounts],

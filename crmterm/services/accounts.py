@@ -13,7 +13,7 @@ from crmterm.services import history
 from crmterm.services.customers import get_party
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.phones import reversed_digits, to_e164
-from crmterm.store import ContactPerson, Contract, Discount, Note, Subscriber, utcnow
+from crmterm.store import ContactPerson, Contract, Discount, Note, Payment, Subscriber, utcnow
 
 NOTE_ENTITIES = {"party": None, "subscriber": Subscriber, "contact_person": ContactPerson}
 
@@ -119,3 +119,31 @@ def add_note(*, session: Session, actor: Actor, entity: str, entity_id: int, tex
     session.add(note)
     session.flush()
     return note.id
+
+
+def add_payment(*, session: Session, actor: Actor, contract: str, amount, subscriber: str | None = None,
+                paid_on: date | None = None, reference: str = "", source: str = "tui") -> int:
+    """A payment on a contract or on one of its subscribers: payments never sit above a contract."""
+    require(actor, Permission.CUSTOMERS_WRITE)
+    owner = contract_by_number(session, contract)
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        raise ValidationError("amount", _("expected a number")) from None
+    if value <= 0:
+        raise ValidationError("amount", _("must be above zero"))
+    subscriber_id = None
+    if subscriber:
+        number = to_e164(subscriber, field="subscriber")
+        subscriber_id = session.exec(select(Subscriber.id).where(Subscriber.contract_id == owner.id,
+                                                                 Subscriber.number == number)).first()
+        if subscriber_id is None:
+            raise ValidationError("subscriber", _("{n} is not a subscriber of contract {c}").format(
+                n=number, c=owner.number))
+    payment = Payment(contract_id=owner.id, subscriber_id=subscriber_id, amount=value, reference=reference,
+                      paid_on=paid_on or utcnow().date(), created_by=actor.login)
+    session.add(payment)
+    session.flush()
+    history.record(session, entity="party", entity_id=owner.payer_party_id, field="payment", old=None,
+                   new=f"{owner.number} {value}", by=actor.login, source=source)
+    return payment.id

@@ -16,7 +16,7 @@ from crmterm.services.customers import PartyRead, get_party, read
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.store import (
     AttributeValue, ContactPerson, Contract, CustomerAttribute, Dictionary, DictionaryItem, Discount, Note,
-    Subscriber,
+    Payment, Subscriber,
 )
 
 
@@ -27,6 +27,15 @@ class SubscriberRead(BaseModel):
     status: str
 
 
+class PaymentRead(BaseModel):
+    id: int
+    amount: Decimal
+    currency: str
+    paid_on: date
+    subscriber: str | None
+    reference: str
+
+
 class ContractRead(BaseModel):
     id: int
     number: str
@@ -34,6 +43,7 @@ class ContractRead(BaseModel):
     end_date: date | None
     status: str
     subscribers: list[SubscriberRead]
+    payments: list[PaymentRead] = []  # the latest few
 
 
 class ContactPersonRead(BaseModel):
@@ -100,8 +110,24 @@ def _contracts(session: Session, party_id: int) -> list[ContractRead]:
                                 .order_by(Subscriber.number)):
             subscribers.setdefault(sub.contract_id, []).append(SubscriberRead.model_validate(sub,
                                                                                              from_attributes=True))
+    payments = _payments(session, [c.id for c in contracts], subscribers)
     return [ContractRead(id=c.id, number=c.number, start_date=c.start_date, end_date=c.end_date, status=c.status,
-                         subscribers=subscribers.get(c.id, [])) for c in contracts]
+                         subscribers=subscribers.get(c.id, []), payments=payments.get(c.id, [])) for c in contracts]
+
+
+def _payments(session: Session, contract_ids: list[int], subscribers: dict[int, list[SubscriberRead]],
+              per_contract: int = 10) -> dict[int, list[PaymentRead]]:
+    numbers = {s.id: s.number for subs in subscribers.values() for s in subs}
+    found: dict[int, list[PaymentRead]] = {}
+    if not contract_ids:
+        return found
+    for p in session.exec(select(Payment).where(Payment.contract_id.in_(contract_ids))
+                          .order_by(Payment.paid_on.desc(), Payment.id.desc()).limit(per_contract * 20)):
+        rows = found.setdefault(p.contract_id, [])
+        if len(rows) < per_contract:
+            rows.append(PaymentRead(id=p.id, amount=p.amount, currency=p.currency, paid_on=p.paid_on,
+                                    subscriber=numbers.get(p.subscriber_id), reference=p.reference))
+    return found
 
 
 def _discounts(session: Session, party_id: int, contracts: list[ContractRead], on: date) -> list[DiscountRead]:

@@ -17,10 +17,10 @@ from crmterm.store.parties import (
     AttributeValue, ChangeLog, ContactPerson, CustomerAttribute, Note, Party, Structure, StructureLink,
     TrackedField,
 )
-from crmterm.store.contracts import Contract, Discount, Subscriber
+from crmterm.store.contracts import Contract, Discount, Payment, Subscriber
 
 __all__ = [
-    "AttributeValue", "ChangeLog", "ContactPerson", "Contract", "CustomerAttribute", "Discount", "Note", "Party",
+    "AttributeValue", "ChangeLog", "ContactPerson", "Contract", "Payment", "CustomerAttribute", "Discount", "Note", "Party",
     "Structure", "StructureLink", "Subscriber", "TrackedField",
     "AuditLog", "Channel", "ClientCategory", "Dictionary", "DictionaryItem", "MailingList", "Place",
     "PlaceType", "Priority", "Role", "User", "UserGroup", "utcnow",

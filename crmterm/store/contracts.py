@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Numeric, UniqueConstraint
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 from crmterm.store.base import Versioned
 
@@ -38,3 +38,17 @@ class Discount(Versioned, table=True):
     description: str = Field(default="", max_length=200, nullable=False)
     valid_from: date = Field(nullable=False)
     valid_to: date | None = None
+
+
+class Payment(SQLModel, table=True):
+    """Money received: always on a contract, optionally on one of its subscribers — never above a contract
+    (contract_id is required, so a payment cannot attach to a party or a structure)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True, nullable=False)
+    subscriber_id: int | None = Field(default=None, foreign_key="subscriber.id")
+    amount: Decimal = Field(sa_type=Numeric(12, 2), nullable=False)
+    currency: str = Field(default="RUB", max_length=3, nullable=False)
+    paid_on: date = Field(nullable=False)
+    reference: str = Field(default="", max_length=100, nullable=False)
+    created_by: str = Field(max_length=64, nullable=False)
