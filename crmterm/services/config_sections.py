@@ -40,15 +40,22 @@ def _entry(item: Any, section: str, line: int, file: str | None) -> LineDict:
     return item
 
 
-class DirectorySection:
+class _FlatSection:
+    """A section that is a plain list of entries (one mapping each)."""
+
+    name: str
+
+    def read(self, plan: Plan, body: list, line: int, file: str | None) -> None:
+        for item in body:
+            plan.add(self.name, _entry(item, self.name, line, file))
+
+
+class DirectorySection(_FlatSection):
     """A directory area as a flat list of entries."""
 
     def __init__(self, kind: Kind, top_level: bool = True) -> None:
         self.kind, self.name, self.top_level = kind, kind.name, top_level
 
-    def read(self, plan: Plan, body: list, line: int, file: str | None) -> None:
-        for item in body:
-            plan.add(self.name, _entry(item, self.name, line, file))
 
     def clean(self, session: Session, values: dict, ref_exists: RefExists) -> dict:
         return directory.clean(session, self.kind, dict(values), ref_exists)
@@ -95,15 +102,12 @@ class DictionarySection(DirectorySection):
         return [{**d, "items": by_parent.get(d["code"], [])} for d in super().export(session, actor)]
 
 
-class UsersSection:
+class UsersSection(_FlatSection):
     """User accounts without passwords; a user created by import sets a password with `crmterm user passwd`."""
 
     name = "users"
     top_level = True
 
-    def read(self, plan: Plan, body: list, line: int, file: str | None) -> None:
-        for item in body:
-            plan.add(self.name, _entry(item, self.name, line, file))
 
     def clean(self, session: Session, values: dict, ref_exists: RefExists) -> dict:
         unknown = set(values) - {"login", "display_name", "role", "email", "language", "active", "groups"}
@@ -136,15 +140,12 @@ class UsersSection:
         return list(users.all_snapshots(session).values())
 
 
-class TrackedFieldsSection:
+class TrackedFieldsSection(_FlatSection):
     """Which customer fields keep a change history: `- {entity: party, fields: [display_name, …]}`."""
 
     name = "tracked_fields"
     top_level = True
 
-    def read(self, plan: Plan, body: list, line: int, file: str | None) -> None:
-        for item in body:
-            plan.add(self.name, _entry(item, self.name, line, file))
 
     def clean(self, session: Session, values: dict, ref_exists: RefExists) -> dict:
         entity = values.get("entity")
