@@ -80,3 +80,26 @@ def test_references_may_point_forward_within_the_file(db_url, tmp_path):
                              "channels:\n- {code: c1, labels: C1}\n")
     result = _import(db_url, path)
     assert result.created == {"places": 1, "place_types": 1, "channels": 1}
+
+
+def test_cel_syntax_error_names_file_line_attribute_and_column(demo_url, tmp_path):
+    path = _broken(tmp_path, "crmterm_config: 1\nattributes:\n  - code: bonus\n    labels: {en: Bonus}\n"
+                             "    topic: billing\n    type: decimal\n"
+                             "    mandatory: \"inquiry.attrs.amount >> 1000\"\n")
+    before = _export(demo_url, tmp_path / "a.yaml")
+    with pytest.raises(ConfigError) as caught:
+        _import(demo_url, path)
+    assert str(caught.value).startswith(f"{path}:7: attributes 'bonus': mandatory: column 23: Syntax error")
+    assert _export(demo_url, tmp_path / "after.yaml") == before
+
+
+def test_topics_attributes_and_templates_round_trip(demo_url, tmp_path):
+    text = _export(demo_url, tmp_path / "a.yaml")
+    document = yaml_lines.load(tmp_path / "a.yaml")
+    assert len(document["topics"]) >= 40 and document["topics"][0]["code"] == "billing"
+    assert {t["code"] for t in document["templates"]} == {"cc_inbound", "cc_outbound", "shop", "back_office"}
+    parents_first = [t["code"] for t in document["topics"]]
+    assert all(parents_first.index(t["parent"]) < parents_first.index(t["code"])
+               for t in document["topics"] if t["parent"])
+    assert _import(demo_url, tmp_path / "a.yaml").changes == 0
+    assert "inquiry.attrs.amount > 1000" in text

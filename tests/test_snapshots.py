@@ -42,3 +42,26 @@ def test_customer_card(snap_compare, snapshot_settings):
         await settle(pilot)
 
     assert snap_compare(make_app(snapshot_settings), terminal_size=(120, 36), run_before=open_card)
+
+
+async def _open_disputed_charge(pilot) -> None:
+    await _login(pilot, "admin")
+    await pilot.press("f9")
+    await settle(pilot)
+    await pilot.press("down", "down", "down")
+    await settle(pilot)
+    await settle(pilot)
+
+
+def test_topic_tree_editor(snap_compare, snapshot_settings):
+    assert snap_compare(make_app(snapshot_settings), terminal_size=(140, 40), run_before=_open_disputed_charge)
+
+
+def test_topic_preview_with_a_large_amount(snap_compare, snapshot_settings):
+    async def fill(pilot):
+        await _open_disputed_charge(pilot)
+        pilot.app.screen.query_one("#a-amount").focus()
+        await pilot.press(*"1500", "f5")
+        await settle(pilot)
+
+    assert snap_compare(make_app(snapshot_settings), terminal_size=(140, 40), run_before=fill)

@@ -6,7 +6,7 @@ import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from typer.core import TyperGroup
 
-from crmterm.cli import admin, config, customer, db, seed, user
+from crmterm.cli import admin, bench, config, customer, db, seed, topic, user
 from crmterm.cli._common import Env, err
 from crmterm.errors import CrmError
 from crmterm.i18n import set_language
@@ -41,6 +41,9 @@ app.add_typer(user.app, name="user")
 app.add_typer(customer.app, name="customer")
 app.add_typer(admin.directory_app, name="directory")
 app.add_typer(admin.audit_app, name="audit")
+app.add_typer(topic.app, name="topic")
+app.add_typer(topic.rule_app, name="rule")
+app.command("bench")(bench.bench)
 
 
 @app.callback()

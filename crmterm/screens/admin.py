@@ -7,7 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Input, Label, OptionList
+from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crmterm.errors import CrmError, ValidationError
@@ -16,6 +16,7 @@ from crmterm.screens.admin_areas import AREAS
 from crmterm.screens.dialogs import ConfirmScreen
 from crmterm.services.directory import EntryRead
 from crmterm.services.permissions import Permission
+from crmterm.services.topic_checks import live_rule_problem
 from crmterm.widgets.entry_form import EntryForm
 
 
@@ -76,6 +77,18 @@ class AdminPanel(Horizontal):
         self._set_title()
         self.load_options()
         self.load_entries(search, select)
+
+    @on(Input.Changed, "#form Input")
+    def rule_typed(self, event: Input.Changed) -> None:
+        """Rules (mandatory / hidden / read-only) are checked per keystroke, the message under the field."""
+        name = (event.input.id or "").removeprefix("f-")
+        spec = next((f for f in self.area.fields if f.name == name), None)
+        if spec is None or spec.type != "rule":
+            return
+        problem = live_rule_problem(event.value)
+        error = self.query_one(f"#e-{name}", Static)
+        error.update(problem or "")
+        error.display = problem is not None
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:

@@ -80,3 +80,23 @@ class SettingsScreen(ModalScreen[str | None]):
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self.dismiss(event.pressed.name)
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """One line of text (e.g. the code of a copy); Enter accepts, Escape cancels."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="prompt.cancel")]
+
+    def __init__(self, question: str, value: str = "") -> None:
+        super().__init__()
+        self.question, self.value = question, value
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Input
+
+        with Vertical(id="dialog"):
+            yield Label(self.question, classes="dialog-title", markup=False)
+            yield Input(self.value, id="answer")
+
+    def on_input_submitted(self, event) -> None:
+        self.dismiss(event.value.strip() or None)

@@ -11,6 +11,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from crmterm.i18n import N_, _, current_language, language_name
 from crmterm.screens.admin import AdminPanel
 from crmterm.screens.customers import CustomersPanel
+from crmterm.screens.topic_admin import TopicAdminPanel
 from crmterm.services.permissions import ROLE_LABELS, Permission
 from crmterm.widgets.chrome import StatusBar, TranslatedFooter
 
@@ -40,6 +41,7 @@ class WorkspaceScreen(Screen):
         Binding("f2", "app.settings", N_("Language"), id="workspace.language"),
         Binding("ctrl+o", "app.logout", N_("Log out"), id="workspace.logout"),
         Binding("f3", "show_tab('customers')", N_("Customers"), id="workspace.customers", show=False),
+        Binding("f9", "show_tab('topics')", N_("Topics"), id="workspace.topics", show=False),
         Binding("f10", "show_tab('admin')", N_("Admin"), id="workspace.admin", show=False),
     ]
 
@@ -53,6 +55,8 @@ class WorkspaceScreen(Screen):
                 with TabPane(_("Customers"), id="customers"):
                     yield CustomersPanel(state=self._customers_state)
             if gateway.can(Permission.ADMIN_SCREENS):
+                with TabPane(_("Topics"), id="topics"):
+                    yield TopicAdminPanel()
                 with TabPane(_("Admin"), id="admin"):
                     yield AdminPanel(state=self._admin_state)
         yield TranslatedFooter()
@@ -68,6 +72,8 @@ class WorkspaceScreen(Screen):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "admin":
             self.query_one(AdminPanel).focus_areas()
+        elif event.pane.id == "topics":
+            self.query_one("#topic-tree").focus()
         elif event.pane.id == "customers":
             self.query_one(CustomersPanel).action_focus_search()
 

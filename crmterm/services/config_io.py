@@ -27,6 +27,13 @@ class ImportResult:
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: int = 0
 
+    def add(self, other: ImportResult) -> None:
+        for name, count in other.created.items():
+            self.created[name] = self.created.get(name, 0) + count
+        for name, count in other.updated.items():
+            self.updated[name] = self.updated.get(name, 0) + count
+        self.unchanged += other.unchanged
+
     @property
     def changes(self) -> int:
         return sum(self.created.values()) + sum(self.updated.values())
@@ -76,7 +83,8 @@ def import_document(*, session: Session, actor: Actor, document, file: str | Non
                     source: str = "import") -> ImportResult:
     require(actor, Permission.CONFIG_IMPORT)
     plan = _read_plan(document, file)
-    problems = _validate(session, plan)
+    ref_exists = _plan_refs(session, plan)
+    problems = _validate(session, plan, ref_exists)
     if problems:
         line, message = problems[0]
         more = ngettext(" (and {n} more problem)", " (and {n} more problems)", len(problems) - 1).format(
@@ -85,7 +93,7 @@ def import_document(*, session: Session, actor: Actor, document, file: str | Non
     result = ImportResult()
     for section in SECTIONS:
         for entry in plan.entries.get(section.name, []):
-            _apply_one(session, actor, section, entry, result, source, file)
+            _apply_one(session, actor, section, entry, result, source, file, ref_exists)
     return result
 
 
@@ -109,12 +117,18 @@ def _read_plan(document, file: str | None) -> Plan:
     return plan
 
 
-def _validate(session: Session, plan: Plan) -> list[tuple[int, str]]:
-    problems: list[tuple[int, str]] = []
+def _plan_refs(session: Session, plan: Plan):
+    """References resolve to the file's entries or the database's, so entries may refer forward."""
     exists = directory.code_exists_fn(session)
 
     def ref_exists(kind: str, code: str) -> bool:
         return code in plan.codes.get(kind, set()) or exists(kind, code)
+
+    return ref_exists
+
+
+def _validate(session: Session, plan: Plan, ref_exists) -> list[tuple[int, str]]:
+    problems: list[tuple[int, str]] = []
 
     for section in SECTIONS:
         seen: dict[str, int] = {}
@@ -122,7 +136,9 @@ def _validate(session: Session, plan: Plan) -> list[tuple[int, str]]:
             try:
                 entry.clean = section.clean(session, entry.values, ref_exists)
             except ValidationError as error:
-                problems.append((entry.values.line_of(error.field or ""), f"{section.name}: {error}"))
+                name = entry.values.get("code") or entry.values.get("login")
+                where = f"{section.name} '{name}'" if name else section.name  # which entry, not just which line
+                problems.append((entry.values.line_of(_first_key(error.field)), f"{where}: {error}"))
                 continue
             key = section.key(entry.clean)
             if key in seen:
@@ -132,8 +148,13 @@ def _validate(session: Session, plan: Plan) -> list[tuple[int, str]]:
     return sorted(problems, key=lambda p: p[0])
 
 
+def _first_key(field: str | None) -> str:
+    """`overrides.topic.mandatory` is reported on the line of `overrides`."""
+    return (field or "").split(".")[0]
+
+
 def _apply_one(session: Session, actor: Actor, section: Section, entry, result: ImportResult,
-               source: str, file: str | None) -> None:
+               source: str, file: str | None, ref_exists) -> None:
     key = section.key(entry.clean)
     try:
         current = section.current(session, key)
@@ -141,10 +162,10 @@ def _apply_one(session: Session, actor: Actor, section: Section, entry, result: 
         current = None
     try:
         if current is None:
-            section.create(session, actor, entry.clean, source)
+            section.create(session, actor, entry.clean, source, ref_exists)
             result.created[section.name] = result.created.get(section.name, 0) + 1
         elif current != entry.clean:
-            section.update(session, actor, key, entry.clean, source)
+            section.update(session, actor, key, entry.clean, source, ref_exists)
             result.updated[section.name] = result.updated.get(section.name, 0) + 1
         else:
             result.unchanged += 1

@@ -11,6 +11,7 @@ from crmterm.errors import ConfigError, ValidationError
 from crmterm.i18n import _
 from crmterm.services import audit, directory, history, users
 from crmterm.services.kinds import KINDS, Kind
+from crmterm.services.topic_kinds import TOPIC_KINDS
 from crmterm.services.permissions import Actor, Permission, Role, require
 from crmterm.services.validation import RefExists
 from crmterm.services.yaml_lines import LineDict
@@ -29,8 +30,9 @@ class Plan:
 
     def add(self, section: str, values: LineDict) -> None:
         self.entries.setdefault(section, []).append(PlanEntry(values))
-        if "code" in values:
-            self.codes.setdefault(section, set()).add(str(values["code"]))
+        for name in ("code", "login"):  # users are referred to by login
+            if name in values:
+                self.codes.setdefault(section, set()).add(str(values[name]))
 
 
 def _entry(item: Any, section: str, line: int, file: str | None) -> LineDict:
@@ -66,12 +68,14 @@ class DirectorySection(_FlatSection):
     def current(self, session: Session, key: str) -> dict:
         return directory.get_entry(session=session, actor=_READER, kind=self.name, key=key).values
 
-    def create(self, session: Session, actor: Actor, clean: dict, source: str) -> None:
-        directory.create_entry(session=session, actor=actor, kind=self.name, values=clean, source=source)
+    def create(self, session: Session, actor: Actor, clean: dict, source: str, ref_exists=None) -> None:
+        directory.create_entry(session=session, actor=actor, kind=self.name, values=clean, source=source,
+                               ref_exists=ref_exists)
 
-    def update(self, session: Session, actor: Actor, key: str, clean: dict, source: str) -> None:
+    def update(self, session: Session, actor: Actor, key: str, clean: dict, source: str,
+               ref_exists=None) -> None:
         directory.update_entry(session=session, actor=actor, kind=self.name, key=key, values=clean,
-                               expected_version=None, source=source)
+                               expected_version=None, source=source, ref_exists=ref_exists)
 
     def export(self, session: Session, actor: Actor) -> list[dict]:
         entries = directory.list_entries(session=session, actor=actor, kind=self.name, limit=directory.MAX_ROWS)
@@ -92,6 +96,7 @@ class DictionarySection(DirectorySection):
                 child = _entry(child, self.ITEMS, values.line, file)
                 child.setdefault("dictionary", values.get("code"))
                 plan.add(self.ITEMS, child)
+                plan.codes[self.ITEMS].add(f"{child['dictionary']}/{child.get('code')}")
 
     def export(self, session: Session, actor: Actor) -> list[dict]:
         items = directory.list_entries(session=session, actor=actor, kind=self.ITEMS, limit=directory.MAX_ROWS)
@@ -128,10 +133,11 @@ class UsersSection(_FlatSection):
     def current(self, session: Session, key: str) -> dict:
         return users.snapshot_of(session, key)
 
-    def create(self, session: Session, actor: Actor, clean: dict, source: str) -> None:
+    def create(self, session: Session, actor: Actor, clean: dict, source: str, ref_exists=None) -> None:
         users.add_user(session=session, actor=actor, values=clean, password=None, source=source)
 
-    def update(self, session: Session, actor: Actor, key: str, clean: dict, source: str) -> None:
+    def update(self, session: Session, actor: Actor, key: str, clean: dict, source: str,
+               ref_exists=None) -> None:
         users.update_user(session=session, actor=actor, login=key, values=clean, expected_version=None,
                           source=source)
 
@@ -166,10 +172,11 @@ class TrackedFieldsSection(_FlatSection):
     def current(self, session: Session, key: str) -> dict:
         return {"entity": key, "fields": sorted(history.tracked(session, key))}
 
-    def create(self, session: Session, actor: Actor, clean: dict, source: str) -> None:
+    def create(self, session: Session, actor: Actor, clean: dict, source: str, ref_exists=None) -> None:
         self.update(session, actor, clean["entity"], clean, source)
 
-    def update(self, session: Session, actor: Actor, key: str, clean: dict, source: str) -> None:
+    def update(self, session: Session, actor: Actor, key: str, clean: dict, source: str,
+               ref_exists=None) -> None:
         require(actor, Permission.CONFIG_IMPORT)
         before = self.current(session, key)
         history.set_tracked(session, key, clean["fields"])
@@ -177,6 +184,43 @@ class TrackedFieldsSection(_FlatSection):
 
     def export(self, session: Session, actor: Actor) -> list[dict]:
         return [self.current(session, entity) for entity in history.TRACKABLE]
+
+
+class TopicsSection(DirectorySection):
+    """Exported parents first (depth first, in sort order), so the file imports top-down; on import a
+    parent further down the file is still created before its children."""
+
+    def read(self, plan: Plan, body: list, line: int, file: str | None) -> None:
+        super().read(plan, body, line, file)
+        entries = plan.entries.get(self.name, [])
+        by_code = {str(e.values.get("code")): e for e in entries}
+        ordered: list[PlanEntry] = []
+
+        def place(entry: PlanEntry, path: tuple = ()) -> None:
+            parent = by_code.get(str(entry.values.get("parent")))
+            if parent is not None and parent not in ordered and entry not in path:
+                place(parent, (*path, entry))
+            if entry not in ordered:
+                ordered.append(entry)
+
+        for entry in entries:
+            place(entry)
+        plan.entries[self.name] = ordered
+
+    def export(self, session: Session, actor: Actor) -> list[dict]:
+        entries = super().export(session, actor)
+        children: dict[str | None, list[dict]] = {}
+        for values in sorted(entries, key=lambda v: (v["sort_order"], v["short_code"], v["code"])):
+            children.setdefault(values["parent"], []).append(values)
+        ordered: list[dict] = []
+
+        def walk(parent: str | None) -> None:
+            for values in children.get(parent, []):
+                ordered.append(values)
+                walk(values["code"])
+
+        walk(None)
+        return ordered
 
 
 _READER = Actor(login="config", role=Role.AUDITOR)
@@ -188,5 +232,8 @@ def _section(kind: Kind):
     return DirectorySection(kind, top_level=kind.name != "dictionary_items")  # items nest under dictionaries
 
 
-SECTIONS: list = [*(_section(k) for k in KINDS.values()), UsersSection(), TrackedFieldsSection()]  # KINDS is in dependency order
+# In dependency order: topics and templates refer to users, so they come last.
+SECTIONS: list = [*(_section(k) for k in KINDS.values() if k.name not in TOPIC_KINDS), UsersSection(),
+                  TrackedFieldsSection(), TopicsSection(KINDS["topics"]),
+                  *(_section(k) for k in TOPIC_KINDS.values() if k.name != "topics")]
 Section = DirectorySection | UsersSection

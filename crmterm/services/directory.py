@@ -18,6 +18,7 @@ from crmterm.services import audit
 from crmterm.services.kinds import Kind, get_kind
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.validation import RefExists, clean_values
+from crmterm.store import Dictionary, DictionaryItem, User
 from crmterm.store.versioning import claim_version
 
 MAX_ROWS = 10_000  # directory areas are configuration, not customer data: bounded and small
@@ -48,8 +49,14 @@ class _Codes:
 
     def by_id(self, kind_name: str) -> dict[int, str]:
         if kind_name not in self._maps:
-            model = get_kind(kind_name).model
-            self._maps[kind_name] = dict(self.session.exec(select(model.id, model.code)).all())
+            if kind_name == "users":  # accounts are keyed by login, not code
+                query = select(User.id, User.login)
+            elif kind_name == "dictionary_items":  # items are known as DICTIONARY/ITEM
+                query = select(DictionaryItem.id, Dictionary.code + "/" + DictionaryItem.code).join(Dictionary)
+            else:
+                model = get_kind(kind_name).model
+                query = select(model.id, model.code)
+            self._maps[kind_name] = dict(self.session.exec(query).all())
         return self._maps[kind_name]
 
     def id_of(self, kind_name: str, code: str) -> int | None:
@@ -140,6 +147,8 @@ def create_entry(*, session: Session, actor: Actor, kind: str, values: dict, sou
     key = entry_key(spec, document)
     if _exists(session, spec, key, codes):
         raise Conflict(_("{area}: code '{key}' already exists").format(area=_(spec.label), key=key))
+    if spec.check:
+        spec.check(session, document, None)
     row = spec.model(updated_by=actor.login)
     _assign(row, spec, document, codes)
     session.add(row)
@@ -149,18 +158,20 @@ def create_entry(*, session: Session, actor: Actor, kind: str, values: dict, sou
 
 
 def update_entry(*, session: Session, actor: Actor, kind: str, key: str, values: dict,
-                 expected_version: int | None, source: str = "tui") -> EntryRead:
+                 expected_version: int | None, source: str = "tui", ref_exists: RefExists | None = None) -> EntryRead:
     """Change an entry; `expected_version` (what the editor loaded) guards against silent overwrites."""
     require(actor, Permission.DIRECTORY_WRITE)
     spec, codes = get_kind(kind), _Codes(session)
     row = _find(session, spec, key, codes)
     before = _document(spec, row, codes)
-    document = clean_values(spec, {**before, **values}, codes.exists)
+    document = clean_values(spec, {**before, **values}, ref_exists or codes.exists)
     if document == before:
         return _read(spec, row, codes)
     new_key = entry_key(spec, document)
     if new_key != key and _exists(session, spec, new_key, codes):
         raise Conflict(_("{area}: code '{key}' already exists").format(area=_(spec.label), key=new_key))
+    if spec.check:
+        spec.check(session, document, before)
     _claim(session, spec, row, expected_version, actor)
     _assign(row, spec, document, codes)
     session.add(row)
@@ -199,6 +210,25 @@ def set_active(*, session: Session, actor: Actor, kind: str, key: str, active: b
     """Deactivate instead of delete: history and references stay readable."""
     return update_entry(session=session, actor=actor, kind=kind, key=key, values={"active": active},
                         expected_version=expected_version, source=source)
+
+
+def delete_entry(*, session: Session, actor: Actor, kind: str, key: str, expected_version: int | None,
+                 source: str = "tui") -> None:
+    """Only areas that can tell what still uses an entry allow deleting; the rest are deactivated."""
+    require(actor, Permission.DIRECTORY_WRITE)
+    spec, codes = get_kind(kind), _Codes(session)
+    if spec.in_use is None:
+        raise Conflict(_("{area} are deactivated, not deleted").format(area=_(spec.label)))
+    row = _find(session, spec, key, codes)
+    reason = spec.in_use(session, row)
+    if reason:
+        raise Conflict(_("'{key}' cannot be deleted: {reason}; deactivate it instead").format(key=key,
+                                                                                            reason=reason))
+    before = _document(spec, row, codes)
+    _claim(session, spec, row, expected_version, actor)
+    session.delete(row)
+    session.flush()
+    audit.record(session, actor, "delete", kind, key, before=before, source=source)
 
 
 def code_exists_fn(session: Session) -> RefExists:

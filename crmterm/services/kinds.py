@@ -3,6 +3,7 @@ the admin screens (one generic form per area instead of a screen per table)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from crmterm.store import (
 class FieldSpec:
     name: str
     label: str  # marked with N_, translated where shown
-    type: str = "str"  # str | int | bool | choice | ref | refs | emails | tz | labels
+    type: str = "str"  # str | text | int | bool | choice | ref | refs | emails | tz | labels | rule | regex | yaml
     required: bool = False
     choices: tuple[str, ...] = ()
     ref: str | None = None  # kind name for ref / refs
@@ -33,6 +34,13 @@ class Kind:
     model: type
     fields: tuple[FieldSpec, ...]
     parent: str | None = None  # a ref field that scopes the code (dictionary items live in a dictionary)
+    code_pattern: str | None = None  # stricter codes where rules refer to them (attribute codes)
+    # Hooks for areas with rules across fields: `refine(document, ref_exists)` checks a cleaned document
+    # alone (runs in config validation too); `check(session, document, before)` needs the database and
+    # runs before a write; `in_use(session, row)` names what still uses a row that is to be deleted.
+    refine: Callable | None = None
+    check: Callable | None = None
+    in_use: Callable | None = None
 
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.all_fields if f.name == name)
@@ -84,6 +92,12 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         FieldSpec("tracked", N_("Keep history"), "bool", default=True),
     )),
 )}
+
+
+# Topics, attributes and templates are declared next to their rules; they come after everything they refer to.
+from crmterm.services.topic_kinds import TOPIC_KINDS  # noqa: E402 - needs Kind and FieldSpec above
+
+KINDS.update(TOPIC_KINDS)
 
 
 def get_kind(name: str) -> Kind:

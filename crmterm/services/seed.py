@@ -14,6 +14,7 @@ from crmterm.services.permissions import Actor
 from crmterm.store import User
 
 DEMO_FILE = "demo.yaml"
+DEMO_FILES = (DEMO_FILE, "demo_topics.yaml")  # in order: topics refer to users and places
 PASSWORDS_KEY = "demo_passwords"
 
 
@@ -30,11 +31,13 @@ def demo_logins() -> dict[str, str]:
 
 def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
     """Idempotent: a second run changes nothing; demo passwords are set only where a user has none."""
-    path = resource_dir("seed") / DEMO_FILE
-    document = yaml_lines.load(path)
-    passwords = dict(document.pop(PASSWORDS_KEY, None) or {})
-    result = config_io.import_document(session=session, actor=actor, document=document, file=str(path),
-                                       source="seed")
+    result, passwords = ImportResult(), {}
+    for name in DEMO_FILES:
+        path = resource_dir("seed") / name
+        document = yaml_lines.load(path)
+        passwords.update(document.pop(PASSWORDS_KEY, None) or {})
+        result.add(config_io.import_document(session=session, actor=actor, document=document, file=str(path),
+                                             source="seed"))
     session.flush()
     for user in session.exec(select(User).where(User.login.in_(passwords), User.password_hash.is_(None))):
         user.password_hash = hash_password(str(passwords[user.login]))

@@ -22,7 +22,10 @@ def clean_values(kind: Kind, values: dict, ref_exists: RefExists) -> dict:
     unknown = set(values) - {f.name for f in kind.all_fields}
     if unknown:
         raise ValidationError(sorted(unknown)[0], _("unknown field"))
-    return {spec.name: _clean(spec, values.get(spec.name), ref_exists) for spec in kind.all_fields}
+    document = {spec.name: _clean(spec, values.get(spec.name), ref_exists) for spec in kind.all_fields}
+    if kind.code_pattern and not re.match(kind.code_pattern, document["code"]):
+        raise ValidationError("code", _("use Latin letters, digits and '_', starting with a letter"))
+    return kind.refine(document, ref_exists) if kind.refine else document
 
 
 def _clean(spec: FieldSpec, raw: Any, ref_exists: RefExists) -> Any:
@@ -134,5 +137,31 @@ def _labels(spec: FieldSpec, raw: Any, _refs: RefExists) -> dict[str, str]:
     return dict(sorted(labels.items()))
 
 
-_CLEANERS = {"str": _str, "int": _int, "bool": _bool, "choice": _choice, "ref": _ref, "refs": _refs,
+def _text(spec: FieldSpec, raw: Any, _refs: RefExists) -> str:
+    text = str(raw).strip()
+    if len(text) > spec.max_length:
+        raise ValidationError(spec.name, _("at most {n} characters").format(n=spec.max_length))
+    return text
+
+
+def _rule(spec: FieldSpec, raw: Any, ref_exists: RefExists) -> str:
+    from crmterm.services.topic_checks import rule_text  # topic rules sit above this generic module
+
+    return rule_text(spec.name, _text(spec, raw, ref_exists) if not isinstance(raw, bool) else raw, ref_exists)
+
+
+def _regex(spec: FieldSpec, raw: Any, ref_exists: RefExists) -> str:
+    text = _text(spec, raw, ref_exists)
+    try:
+        re.compile(text)
+    except re.error as error:
+        raise ValidationError(spec.name, _("not a valid pattern: {e}").format(e=error)) from None
+    return text
+
+
+def _yaml(spec: FieldSpec, raw: Any, _refs: RefExists) -> Any:
+    return raw  # structure checked by the area's refine hook, which knows what it should hold
+
+
+_CLEANERS = {"text": _text, "rule": _rule, "regex": _regex, "yaml": _yaml, "str": _str, "int": _int, "bool": _bool, "choice": _choice, "ref": _ref, "refs": _refs,
              "emails": _emails, "tz": _tz, "labels": _labels}

@@ -18,8 +18,10 @@ from crmterm.store.parties import (
     TrackedField,
 )
 from crmterm.store.contracts import Contract, Discount, Payment, Subscriber
+from crmterm.store.topics import AttributeDef, AttributeGroup, ContactTemplate, Topic
 
 __all__ = [
+    "AttributeDef", "AttributeGroup", "ContactTemplate", "Topic",
     "AttributeValue", "ChangeLog", "ContactPerson", "Contract", "Payment", "CustomerAttribute", "Discount", "Note", "Party",
     "Structure", "StructureLink", "Subscriber", "TrackedField",
     "AuditLog", "Channel", "ClientCategory", "Dictionary", "DictionaryItem", "MailingList", "Place",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from rich.text import Text
@@ -82,6 +83,8 @@ class EntryForm(Vertical):
                 self.call_after_refresh(self._put, spec, value)
                 return
             select.value = value if value in self._known.get(spec.name, ()) else Select.NULL
+        elif spec.type == "yaml":  # JSON is YAML on one line, and reads back the same
+            self.query_one(f"#f-{spec.name}", Input).value = json.dumps(value, ensure_ascii=False) if value else ""
         else:
             text = ", ".join(value) if isinstance(value, list | tuple) else ("" if value is None else str(value))
             self.query_one(f"#f-{spec.name}", Input).value = text

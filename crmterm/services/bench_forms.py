@@ -1,0 +1,67 @@
+"""Figures for topic forms and rules: effective attribute resolution on a deep topic with many attributes,
+flag evaluation and single rule evaluations. Runs inside one transaction that is rolled back, so it can be
+pointed at any database without leaving data behind."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from crmterm.services import attribute_forms, directory
+from crmterm.services.permissions import Actor
+from crmterm.workflow import rules
+
+DEPTH, ATTRIBUTES = 6, 50
+
+
+def _build(session: Session, actor: Actor) -> str:
+    parent = None
+    for level in range(DEPTH):
+        code = f"bench_level_{level}"
+        directory.create_entry(session=session, actor=actor, kind="topics", source="bench", values={
+            "code": code, "labels": {"en": f"Bench level {level}"}, "parent": parent, "short_code": 900 + level,
+            "is_group": level < DEPTH - 1})
+        parent = code
+    for n in range(ATTRIBUTES):
+        topic = f"bench_level_{n % DEPTH}"
+        rule = f"inquiry.attrs.bench_attr_0 > {n}" if n % 5 == 0 and n else "false"
+        overrides = {f"bench_level_{DEPTH - 1}": {"hidden": "false"}} if n % 7 == 0 and n % DEPTH < DEPTH - 1 else {}
+        directory.create_entry(session=session, actor=actor, kind="attributes", source="bench", values={
+            "code": f"bench_attr_{n}", "labels": {"en": f"Bench attribute {n}"}, "topic": topic,
+            "type": "decimal" if n == 0 else "string", "mandatory": rule, "overrides": overrides})
+    session.flush()
+    return parent
+
+
+def _timed(action: Callable[[], object], rounds: int) -> list[float]:
+    found = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        action()
+        found.append(time.perf_counter() - start)
+    return found
+
+
+def _p(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+
+
+def measure_forms(*, session: Session, actor: Actor, rounds: int = 300) -> dict[str, float]:
+    topic = _build(session, actor)
+    form = attribute_forms.effective_attributes(session=session, actor=actor, topic=topic)
+    assert len(form.fields) == ATTRIBUTES and len(form.path) == DEPTH
+    resolve = _timed(lambda: attribute_forms.effective_attributes(session=session, actor=actor, topic=topic),
+                     rounds)
+    context = attribute_forms.rule_context(form, {"bench_attr_0": 25})
+    flags = _timed(lambda: form.flags(context), rounds)
+    rule = "inquiry.attrs.bench_attr_0 > 10 && inquiry.type == 'consultation'"
+    rules.holds(rule, context)
+    single = _timed(lambda: rules.holds(rule, context), rounds * 10)
+    session.rollback()
+    return {"topic_form_depth": DEPTH, "topic_form_attributes": ATTRIBUTES,
+            "topic_form_p50_ms": _p(resolve, 50) * 1000, "topic_form_p95_ms": _p(resolve, 95) * 1000,
+            "form_flags_p95_ms": _p(flags, 95) * 1000, "rule_eval_p50_us": _p(single, 50) * 1e6,
+            "rule_eval_p95_us": _p(single, 95) * 1e6}

@@ -1,0 +1,140 @@
+"""An inquiry's attribute form: groups (collapsed or expanded as configured), one input per attribute, the
+message right under it, and the flags (mandatory / hidden / read-only) re-evaluated on every change.
+
+Rules run locally on the typed values (microseconds), so the form reacts per keystroke without the database;
+the database check (dictionary items, query lists, customers) runs when the owner validates or saves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
+
+from crmterm.i18n import _
+from crmterm.services.attribute_checks import FormPreview
+from crmterm.services.attribute_forms import AttributeForm, Flags, FieldDef, rule_context
+from crmterm.services.attribute_values import BadValue, parse
+
+_SAMPLES = {"date": "2026-11-27", "datetime": "2026-11-27 14:30", "decimal": "1250.50", "integer": "3",
+            "customer_ref": "1024"}
+
+
+class AttributeFormView(Vertical):
+    """Fill with `show(preview)`; read with `values()`; `flags` holds the flags as last evaluated."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.form: AttributeForm | None = None
+        self.flags: dict[str, Flags] = {}
+        self.context: dict = {}
+        self._rebuilding = asyncio.Lock()  # a newer topic waits for the previous rebuild to finish
+
+    async def show(self, preview: FormPreview, values: dict[str, Any] | None = None, context: dict | None = None) -> None:
+        """Rebuild for another topic; `values` (by code) survive where the new form has the same attribute."""
+        async with self._rebuilding:
+            self.form, self.context = None, context or {}  # no reads of half-built fields meanwhile
+            await self.remove_children()
+            for group in preview.form.groups:
+                box = Collapsible(title=group.label, collapsed=group.collapsed, id=f"ag-{group.code}")
+                await self.mount(box)
+                for f in group.fields:
+                    await box.query_one(Collapsible.Contents).mount_all(self._field(f, preview.choices.get(f.code)))
+            self.form = preview.form
+            for f in preview.form.fields:
+                self._put(f, (values or {}).get(f.code, preview.checked.values.get(f.code)))
+            self.refresh_flags()
+
+    def _field(self, f: FieldDef, choices: list[tuple[str, str]] | None) -> list:
+        label = Label(f.label, id=f"al-{f.code}", classes="field-label", markup=False)
+        if f.type == "bool":
+            widget = Checkbox(f.label, id=f"a-{f.code}", compact=True)
+            label.display = False
+        elif f.type in ("dictionary", "query"):
+            options = [(Text(text), code) for code, text in choices or []]
+            widget = Select(options, id=f"a-{f.code}", allow_blank=True, prompt=_("(choose)"), compact=True)
+        else:
+            sample = _SAMPLES.get(f.type)
+            widget = Input(id=f"a-{f.code}", placeholder=_("e.g. {v}").format(v=sample) if sample else "",
+                           compact=True)
+        return [label, widget, Static("", id=f"ae-{f.code}", classes="field-error", markup=False)]
+
+    def _put(self, f: FieldDef, value: Any) -> None:
+        widget = self.query_one(f"#a-{f.code}")
+        if isinstance(widget, Checkbox):
+            widget.value = value is True or str(value).lower() == "true"
+        elif isinstance(widget, Select):
+            known = {v for _l, v in widget._options}  # noqa: SLF001 - Select has no public accessor
+            widget.value = value if value in known else Select.NULL
+        else:
+            widget.value = "" if value is None else str(value)
+
+    def values(self) -> dict[str, Any]:
+        """Raw values by attribute code, as typed (the services parse and check them)."""
+        found: dict[str, Any] = {}
+        for f in self.form.fields if self.form else []:
+            widget = self.query_one(f"#a-{f.code}")
+            if isinstance(widget, Select):
+                found[f.code] = None if widget.value is Select.NULL else widget.value
+            else:
+                found[f.code] = widget.value
+        return found
+
+    def typed(self) -> tuple[dict[str, Any], dict[str, str]]:
+        typed, errors = {}, {}
+        for f in self.form.fields if self.form else []:
+            try:
+                typed[f.code] = parse(f.type, self.values()[f.code], pattern=f.pattern, max_length=f.max_length)
+            except BadValue as error:
+                typed[f.code], errors[f.code] = None, str(error)
+        return typed, errors
+
+    def refresh_flags(self) -> None:
+        if self.form is None:
+            return
+        typed, errors = self.typed()
+        self.flags = self.form.flags(rule_context(self.form, typed, **self.context))
+        for f in self.form.fields:
+            flags = self.flags[f.code]
+            label = self.query_one(f"#al-{f.code}", Label)
+            label.update(f.label + (" *" if flags.mandatory else ""))
+            widget = self.query_one(f"#a-{f.code}")
+            if isinstance(widget, Checkbox):
+                widget.label = f.label + (" *" if flags.mandatory else "")
+            widget.disabled = flags.readonly
+            for part in (label if f.type != "bool" else None, widget, self.query_one(f"#ae-{f.code}")):
+                if part is not None:
+                    part.set_class(flags.hidden, "-hidden-attribute")
+            label.set_class(flags.mandatory, "-mandatory")
+        self.show_errors(errors, keep_others=False)
+
+    def show_errors(self, errors: dict[str, str], keep_others: bool = True) -> None:
+        for f in self.form.fields if self.form else []:
+            box = self.query_one(f"#ae-{f.code}", Static)
+            if f.code in errors:
+                box.update(errors[f.code])
+                box.display = True
+            elif not keep_others:
+                box.update("")
+                box.display = False
+        if errors and keep_others:
+            first = next((f for f in self.form.fields if f.code in errors), None)
+            if first is not None:
+                self._reveal(first)
+
+    def _reveal(self, f: FieldDef) -> None:
+        """Open the field's group and focus the field, so a blocked save shows where to look."""
+        self.query_one(f"#ag-{f.group}", Collapsible).collapsed = False
+        self.query_one(f"#a-{f.code}").focus()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self, event) -> None:
+        event.stop()
+        self.refresh_flags()

@@ -1,0 +1,1 @@
+"""Rules (CEL), and later the route engine, SLA clocks and scripts."""
