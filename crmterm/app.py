@@ -68,6 +68,7 @@ class CrmApp(App):
         super().__init__()
         self.settings = settings
         self.gateway = Gateway(settings)
+        self.active_template = None  # the contact template registration starts from (F12 switches)
         self.demo_logins = demo_logins or {}
         self.database_ready = False
         set_language(settings.language)
@@ -114,7 +115,7 @@ class CrmApp(App):
         self.switch_screen(WorkspaceScreen())
 
     def action_logout(self) -> None:
-        self.gateway = Gateway(self.settings)
+        self.gateway, self.active_template = Gateway(self.settings), None
         self.switch_screen(LoginScreen(ready=True))
 
     def action_help(self) -> None:

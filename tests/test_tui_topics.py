@@ -96,3 +96,22 @@ async def test_attribute_editor_checks_a_rule_while_it_is_typed(ui_settings):
         assert "column 23" in str(panel.query_one("#e-mandatory").content)
         await _type(pilot, "#form #f-mandatory", "inquiry.attrs.amount > 1000")
         assert not panel.query_one("#e-mandatory").display
+
+
+async def test_agent_switches_template_by_its_number(ui_settings):
+    from crmterm.widgets.chrome import StatusBar
+
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await _login(pilot, "agent2", "agent2")
+        await settle(pilot)
+        assert pilot.app.active_template.code == "cc_inbound"
+        assert "1 Call center — incoming" in str(pilot.app.screen.query_one(StatusBar).content)
+        await pilot.press("f12")
+        await settle(pilot)
+        await pilot.press("4", "enter")
+        await settle(pilot)
+        assert pilot.app.active_template.code == "back_office"
+        assert "4 Back office — claims" in str(pilot.app.screen.query_one(StatusBar).content)
+        await pilot.press("f12", "7", "enter")  # not one of mine: a message, the template stays
+        await settle(pilot)
+        assert pilot.app.active_template.code == "back_office"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -10,6 +11,9 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from crmterm.i18n import N_, _, current_language, language_name
 from crmterm.screens.admin import AdminPanel
+from crmterm.screens.dialogs import PromptScreen
+from crmterm.services import topics
+from crmterm.services.topics import TemplateChoice
 from crmterm.screens.customers import CustomersPanel
 from crmterm.screens.topic_admin import TopicAdminPanel
 from crmterm.services.permissions import ROLE_LABELS, Permission
@@ -41,6 +45,7 @@ class WorkspaceScreen(Screen):
         Binding("f2", "app.settings", N_("Language"), id="workspace.language"),
         Binding("ctrl+o", "app.logout", N_("Log out"), id="workspace.logout"),
         Binding("f3", "show_tab('customers')", N_("Customers"), id="workspace.customers", show=False),
+        Binding("f12", "choose_template", N_("Template"), id="workspace.template"),
         Binding("f9", "show_tab('topics')", N_("Topics"), id="workspace.topics", show=False),
         Binding("f10", "show_tab('admin')", N_("Admin"), id="workspace.admin", show=False),
     ]
@@ -61,13 +66,52 @@ class WorkspaceScreen(Screen):
                     yield AdminPanel(state=self._admin_state)
         yield TranslatedFooter()
 
+    templates: list | None = None
+
     def on_mount(self) -> None:
         self.refresh_status()
+        self.load_templates()
 
     def refresh_status(self) -> None:
         gateway = self.app.gateway
+        template = getattr(self.app, "active_template", None)
         self.query_one(StatusBar).show(user=gateway.actor.login, role=_(ROLE_LABELS[gateway.actor.role]),
-                                       database=gateway.database_label)
+                                       database=gateway.database_label,
+                                       extra=f"{template.short_code} {template.label}" if template else "")
+
+    # --- contact templates: the registration form starts from the active one ----------------------
+    @work(thread=True, exclusive=True, group="templates")
+    def load_templates(self, choose: bool = False) -> None:
+        found = self.app.gateway.call(topics.templates_for, login=self.app.gateway.actor.login)
+        self.app.call_from_thread(self._templates_loaded, found, choose)
+
+    def _templates_loaded(self, found: list[TemplateChoice], choose: bool) -> None:
+        self.templates = found
+        if getattr(self.app, "active_template", None) is None and found:
+            self.app.active_template = found[0]
+        self.refresh_status()
+        if choose:
+            self.action_choose_template()
+
+    def action_choose_template(self) -> None:
+        """One key, then the template's number (Enter keeps the current one)."""
+        if self.templates is None:
+            self.load_templates(choose=True)
+            return
+        if not self.templates:
+            self.app.notify(_("No contact templates are assigned to you"), severity="warning")
+            return
+        listing = ", ".join(f"{t.short_code} {t.label}" for t in self.templates)
+
+        def chosen(answer: str | None) -> None:
+            picked = next((t for t in self.templates if answer and str(t.short_code) == answer.strip()), None)
+            if answer and picked is None:
+                self.app.notify(_("No template number {n}").format(n=answer), severity="error")
+            elif picked is not None:
+                self.app.active_template = picked
+                self.refresh_status()
+
+        self.app.push_screen(PromptScreen(_("Template number: {list}").format(list=listing)), chosen)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "admin":

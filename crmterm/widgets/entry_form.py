@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets._select import InvalidSelectValueError
 
 from crmterm.i18n import _
 from crmterm.services.kinds import FieldSpec
@@ -82,7 +83,10 @@ class EntryForm(Vertical):
             if not _composed(select):  # just recomposed: its parts mount after this refresh
                 self.call_after_refresh(self._put, spec, value)
                 return
-            select.value = value if value in self._known.get(spec.name, ()) else Select.NULL
+            try:
+                select.value = value if value in self._known.get(spec.name, ()) else Select.NULL
+            except InvalidSelectValueError:  # its new options are applied after this refresh
+                self.call_after_refresh(self._put, spec, value)
         elif spec.type == "yaml":  # JSON is YAML on one line, and reads back the same
             self.query_one(f"#f-{spec.name}", Input).value = json.dumps(value, ensure_ascii=False) if value else ""
         else:
