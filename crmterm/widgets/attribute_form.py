@@ -86,10 +86,10 @@ class AttributeFormView(Vertical):
         return found
 
     def typed(self) -> tuple[dict[str, Any], dict[str, str]]:
-        typed, errors = {}, {}
+        typed, errors, raw = {}, {}, self.values()  # read the widgets once per keystroke, not once per field
         for f in self.form.fields if self.form else []:
             try:
-                typed[f.code] = parse(f.type, self.values()[f.code], pattern=f.pattern, max_length=f.max_length)
+                typed[f.code] = parse(f.type, raw[f.code], pattern=f.pattern, max_length=f.max_length)
             except BadValue as error:
                 typed[f.code], errors[f.code] = None, str(error)
         return typed, errors
