@@ -23,6 +23,9 @@ class Settings:
     password: str | None = field(default=None, repr=False)
     lockout_attempts: int = 5
     lockout_seconds: int = 60
+    repeat_days: int = 30  # same customer, same topic within this many days: a repeat inquiry
+    attachment_max_kb: int = 10 * 1024
+    attachment_types: tuple[str, ...] | None = None  # None: services/attachments.DEFAULT_TYPES
     where: Locations | None = None
 
     def with_language(self, language: str) -> "Settings":
@@ -60,8 +63,19 @@ def resolve(*, db: str | None = None, lang: str | None = None, user: str | None 
         password=env.get("CRMTERM_PASSWORD"),
         lockout_attempts=int(file_cfg.get("lockout_attempts", 5)),
         lockout_seconds=int(file_cfg.get("lockout_seconds", 60)),
+        repeat_days=_positive(file_cfg, "repeat_days", 30),
+        attachment_max_kb=_positive(file_cfg, "attachment_max_kb", 10 * 1024),
+        attachment_types=tuple(str(t).lower().lstrip(".") for t in file_cfg["attachment_types"])
+        if file_cfg.get("attachment_types") else None,
         where=where,
     )
+
+
+def _positive(cfg: dict, key: str, default: int) -> int:
+    value = cfg.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(f"{key}: expected a positive whole number, got {value!r}")
+    return value
 
 
 def save_preference(settings: Settings, key: str, value: object) -> None:

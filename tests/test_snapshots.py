@@ -65,3 +65,17 @@ def test_topic_preview_with_a_large_amount(snap_compare, snapshot_settings):
         await settle(pilot)
 
     assert snap_compare(make_app(snapshot_settings), terminal_size=(140, 40), run_before=fill)
+
+
+def test_registration_half_filled(snap_compare, snapshot_settings):
+    """A known caller found by number, a topic by its code, one attribute typed, the next one focused."""
+    async def half_fill(pilot):
+        await _login(pilot, "agent")
+        await pilot.press("f4", *"+79161000001", "enter")
+        await settle(pilot)
+        await pilot.press(*"311", "enter")
+        await settle(pilot)
+        await pilot.press(*"2026-11-26 10:00", "tab")
+        await settle(pilot)
+
+    assert snap_compare(make_app(snapshot_settings), terminal_size=(140, 40), run_before=half_fill)

@@ -60,7 +60,8 @@ def show(ctx: typer.Context, party_id: int, as_of: str = AS_OF, as_json: bool = 
             out.print(f"    {payment.paid_on} {payment.amount} {payment.currency} {payment.subscriber or ''}",
                       markup=False)
     for discount in card.discounts:
-        out.print(f"  {_('discount')} {discount.percent}% ({discount.applies_via})", markup=False)
+        label = _("discount")
+        out.print(f"  {label} {discount.percent}% ({discount.applies_via})", markup=False)
     for code, value in card.attributes.items():
         out.print(f"  {code} = {value}", markup=False)
 

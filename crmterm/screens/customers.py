@@ -29,7 +29,7 @@ class CustomersPanel(Horizontal):
         Binding("ctrl+f", "focus_search", N_("Search"), id="customers.search"),
         Binding("ctrl+n", "new", N_("New customer"), id="customers.new"),
         Binding("ctrl+s", "save", N_("Save"), id="customers.save"),
-        Binding("f4", "as_of", N_("As of"), id="customers.as_of"),
+        Binding("f5", "as_of", N_("As of"), id="customers.as_of"),
         Binding("f6", "move", N_("Move"), id="customers.move"),
         Binding("f7", "merge", N_("Merge"), id="customers.merge"),
         Binding("f8", "convert_lead", N_("Convert lead"), id="customers.convert_lead"),

@@ -15,6 +15,7 @@ from crmterm.screens.dialogs import PromptScreen
 from crmterm.services import topics
 from crmterm.services.topics import TemplateChoice
 from crmterm.screens.customers import CustomersPanel
+from crmterm.screens.register import RegisterPanel
 from crmterm.screens.topic_admin import TopicAdminPanel
 from crmterm.services.permissions import ROLE_LABELS, Permission
 from crmterm.widgets.chrome import StatusBar, TranslatedFooter
@@ -40,10 +41,12 @@ class HomePanel(Vertical):
 class WorkspaceScreen(Screen):
     _admin_state: dict | None = None
     _customers_state: dict | None = None
+    _register_state: dict | None = None
 
     BINDINGS = [
         Binding("f2", "app.settings", N_("Language"), id="workspace.language"),
         Binding("ctrl+o", "app.logout", N_("Log out"), id="workspace.logout"),
+        Binding("f4", "register_call", N_("Register"), id="workspace.register"),
         Binding("f3", "show_tab('customers')", N_("Customers"), id="workspace.customers", show=False),
         Binding("f12", "choose_template", N_("Template"), id="workspace.template"),
         Binding("f9", "show_tab('topics')", N_("Topics"), id="workspace.topics", show=False),
@@ -54,6 +57,9 @@ class WorkspaceScreen(Screen):
         gateway = self.app.gateway
         yield StatusBar(id="status", markup=False)
         with TabbedContent(id="tabs"):
+            if gateway.can(Permission.INQUIRIES_WRITE):
+                with TabPane(_("Register"), id="register"):
+                    yield RegisterPanel(state=self._register_state)
             with TabPane(_("Home"), id="home"):
                 yield HomePanel()
             if gateway.can(Permission.CUSTOMERS_READ):
@@ -89,7 +95,7 @@ class WorkspaceScreen(Screen):
         self.templates = found
         if getattr(self.app, "active_template", None) is None and found:
             self.app.active_template = found[0]
-        self.refresh_status()
+        self._template_changed()
         if choose:
             self.action_choose_template()
 
@@ -109,15 +115,30 @@ class WorkspaceScreen(Screen):
                 self.app.notify(_("No template number {n}").format(n=answer), severity="error")
             elif picked is not None:
                 self.app.active_template = picked
-                self.refresh_status()
+                self._template_changed()
 
         self.app.push_screen(PromptScreen(_("Template number: {list}").format(list=listing)), chosen)
 
+    def _template_changed(self) -> None:
+        self.refresh_status()
+        for panel in self.query(RegisterPanel):
+            panel.apply_template(getattr(self.app, "active_template", None))
+
+    def action_register_call(self) -> None:
+        """A call comes in: the Register tab with the caller box ready for the number."""
+        if self.query("TabPane#register"):
+            self.query_one(TabbedContent).active = "register"
+            self.query_one(RegisterPanel).focus_caller()
+
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id != self.query_one(TabbedContent).active:
+            return  # a late event of a tab already left: focusing in it would switch back
         if event.pane.id == "admin":
             self.query_one(AdminPanel).focus_areas()
         elif event.pane.id == "topics":
             self.query_one("#topic-tree").focus()
+        elif event.pane.id == "register":
+            self.query_one(RegisterPanel).focus_caller()
         elif event.pane.id == "customers":
             self.query_one(CustomersPanel).action_focus_search()
 
@@ -135,6 +156,7 @@ class WorkspaceScreen(Screen):
         tabs = self.query_one(TabbedContent).active
         self._admin_state = self.query_one(AdminPanel).state() if self.query(AdminPanel) else None
         self._customers_state = self.query_one(CustomersPanel).state() if self.query(CustomersPanel) else None
+        self._register_state = self.query_one(RegisterPanel).state() if self.query(RegisterPanel) else None
         await self.recompose()
         self.query_one(TabbedContent).active = tabs
         self.refresh_status()

@@ -41,6 +41,7 @@ class FieldDef:
     dictionary: str | None = None
     query: str | None = None
     overridden_on: tuple[str, ...] = ()  # topics below `defined_on` whose overrides apply
+    attribute_id: int = 0
 
     @property
     def label(self) -> str:
@@ -135,7 +136,7 @@ def effective_attributes(*, session: Session, actor: Actor, topic: str, step: st
 
 
 _ATTRIBUTES = (
-    select(AttributeDef.code, AttributeDef.type, AttributeDef.labels, AttributeDef.default, AttributeDef.mandatory,
+    select(AttributeDef.id, AttributeDef.code, AttributeDef.type, AttributeDef.labels, AttributeDef.default, AttributeDef.mandatory,
            AttributeDef.hidden, AttributeDef.readonly, AttributeDef.sort_order, AttributeDef.pattern,
            AttributeDef.max_length, AttributeDef.query, AttributeDef.overrides, Topic.code.label("defined_on"),
            AttributeGroup.code.label("group_code"), AttributeGroup.labels.label("group_labels"),
@@ -167,7 +168,7 @@ def _resolve(row, path: list[str], depth: dict[str, int]) -> FieldDef | None:
         code=row.code, type=row.type, labels=row.labels, default=row.default, mandatory=row.mandatory,
         hidden=row.hidden, readonly=row.readonly, sort_order=row.sort_order, defined_on=row.defined_on,
         group=row.group_code or NO_GROUP, pattern=row.pattern, max_length=row.max_length,
-        dictionary=row.dictionary, query=row.query)
+        dictionary=row.dictionary, query=row.query, attribute_id=row.id)
     if not row.overrides:
         return resolved
     active, applied = True, []

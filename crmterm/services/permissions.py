@@ -33,13 +33,15 @@ class Permission(StrEnum):
     CUSTOMERS_WRITE = "customers.write"
     CUSTOMERS_MERGE = "customers.merge"
     CUSTOMERS_IMPORT = "customers.import"
+    INQUIRIES_READ = "inquiries.read"
+    INQUIRIES_WRITE = "inquiries.write"
 
 
-_EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ}
+_EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.AGENT: frozenset(_EVERYONE | {Permission.CUSTOMERS_WRITE}),
+    Role.AGENT: frozenset(_EVERYONE | {Permission.CUSTOMERS_WRITE, Permission.INQUIRIES_WRITE}),
     Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CUSTOMERS_WRITE,
-                                            Permission.CUSTOMERS_MERGE}),
+                                            Permission.CUSTOMERS_MERGE, Permission.INQUIRIES_WRITE}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
                                          Permission.AUDIT_READ, Permission.ADMIN_SCREENS}),

@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.attribute_values import BadValue, parse, to_text
-from crmterm.store import AttributeDef, ContactTemplate, Place, PlaceType, Topic
+from crmterm.store import Inquiry, AttributeDef, ContactTemplate, Place, PlaceType, Topic
 from crmterm.workflow import rules
 
 OVERRIDABLE = ("default", "mandatory", "hidden", "readonly", "active")
@@ -43,6 +43,8 @@ def refine_topic(document: dict, _ref_exists) -> dict:
         raise ValidationError("short_code", _("between 1 and {n}").format(n=MAX_SHORT_CODE))
     if document["parent"] == document["code"]:
         raise ValidationError("parent", _("a topic cannot be its own parent"))
+    if document.get("attachment_max_kb") is not None and document["attachment_max_kb"] <= 0:
+        raise ValidationError("attachment_max_kb", _("a positive number of KB, or empty"))
     return document
 
 
@@ -81,6 +83,8 @@ def topic_in_use(session: Session, row: Topic) -> str | None:
     for template in session.exec(select(ContactTemplate)):
         if row.code in template.topics or template.default_topic_id == row.id:
             return _("template '{t}' offers it").format(t=template.code)
+    if session.exec(select(Inquiry.id).where(Inquiry.topic_id == row.id).limit(1)).first() is not None:
+        return _("inquiries were registered on it (deactivate it instead)")
     return None
 
 

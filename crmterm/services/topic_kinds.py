@@ -24,6 +24,7 @@ TOPIC_KINDS: dict[str, Kind] = {k.name: k for k in (
         FieldSpec("is_group", N_("Group"), "bool", default=False),
         FieldSpec("inquiry_type", N_("Inquiry type"), "choice", choices=INQUIRY_TYPES, default="consultation"),
         FieldSpec("default_priority", N_("Default priority"), "ref", ref="priorities"),
+        FieldSpec("attachment_max_kb", N_("Attachment limit, KB (empty: the global limit)"), "int"),
     ), refine=topic_checks.refine_topic, check=topic_checks.check_topic, in_use=topic_checks.topic_in_use),
     Kind("attributes", N_("Topic attributes"), AttributeDef, (
         FieldSpec("topic", N_("Defined on topic"), "ref", required=True, ref="topics"),

@@ -118,9 +118,10 @@ def copy_topic(*, session: Session, actor: Actor, code: str, new_code: str, sour
     """A sibling copy of a topic and of the attributes defined on it (attribute codes get the new topic's
     code as a suffix: codes are unique across the tree). Sub-topics are not copied."""
     original = directory.get_entry(session=session, actor=actor, kind="topics", key=code).values
+    suffix = _("copy")
     copy = {**original, "code": new_code,
             "short_code": next_short_code(session=session, parent=original["parent"]),
-            "labels": {lang: f"{text} ({_('copy')})" for lang, text in original["labels"].items()}}
+            "labels": {lang: f"{text} ({suffix})" for lang, text in original["labels"].items()}}
     directory.create_entry(session=session, actor=actor, kind="topics", values=copy, source=source)
     topic_id = _id_of(session, code)
     for attribute_code in session.exec(select(AttributeDef.code).where(AttributeDef.topic_id == topic_id)).all():

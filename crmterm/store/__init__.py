@@ -19,8 +19,10 @@ from crmterm.store.parties import (
 )
 from crmterm.store.contracts import Contract, Discount, Payment, Subscriber
 from crmterm.store.topics import AttributeDef, AttributeGroup, ContactTemplate, Topic
+from crmterm.store.inquiries import Attachment, AttachmentBlob, Contact, Inquiry, InquiryEvent, InquiryValue
 
 __all__ = [
+    "Attachment", "AttachmentBlob", "Contact", "Inquiry", "InquiryEvent", "InquiryValue",
     "AttributeDef", "AttributeGroup", "ContactTemplate", "Topic",
     "AttributeValue", "ChangeLog", "ContactPerson", "Contract", "Payment", "CustomerAttribute", "Discount", "Note", "Party",
     "Structure", "StructureLink", "Subscriber", "TrackedField",

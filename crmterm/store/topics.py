@@ -20,6 +20,7 @@ class Topic(Labelled, Versioned, table=True):
     is_group: bool = Field(default=False, nullable=False)
     inquiry_type: str = Field(default="consultation", max_length=16, nullable=False)
     default_priority_id: int | None = Field(default=None, foreign_key="priority.id")
+    attachment_max_kb: int | None = None  # below the global limit; None: the global limit applies
 
 
 class AttributeGroup(Labelled, Versioned, table=True):

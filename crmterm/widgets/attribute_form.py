@@ -50,6 +50,20 @@ class AttributeFormView(Vertical):
                 self._put(f, (values or {}).get(f.code, preview.checked.values.get(f.code)))
             self.refresh_flags()
 
+    async def clear(self) -> None:
+        async with self._rebuilding:
+            self.form, self.flags = None, {}
+            await self.remove_children()
+
+    def focus_first(self) -> None:
+        """The first field an agent can type into: visible, not read-only."""
+        for f in self.form.fields if self.form else []:
+            flags = self.flags.get(f.code)
+            if flags and not flags.hidden and not flags.readonly:
+                self.query_one(f"#ag-{f.group}", Collapsible).collapsed = False
+                self.query_one(f"#a-{f.code}").focus()
+                return
+
     def _field(self, f: FieldDef, choices: list[tuple[str, str]] | None) -> list:
         label = Label(f.label, id=f"al-{f.code}", classes="field-label", markup=False)
         if f.type == "bool":
@@ -116,6 +130,8 @@ class AttributeFormView(Vertical):
     def show_errors(self, errors: dict[str, str], keep_others: bool = True) -> None:
         for f in self.form.fields if self.form else []:
             box = self.query_one(f"#ae-{f.code}", Static)
+            if f.code in errors or not keep_others:
+                self.query_one(f"#a-{f.code}").set_class(f.code in errors, "-invalid")
             if f.code in errors:
                 box.update(errors[f.code])
                 box.display = True

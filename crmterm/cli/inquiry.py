@@ -1,0 +1,117 @@
+"""`crmterm contact register FILE|-` and `crmterm inquiry create | show | comment | attach`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from pydantic import ValidationError as SchemaError
+
+from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table
+from crmterm.cli.topic import _pairs
+from crmterm.errors import ValidationError
+from crmterm.i18n import _
+from crmterm.services import attachments, inquiries, registration
+from crmterm.services.inquiry_log import state_label
+from crmterm.services.registration import ContactDraft
+
+contact_app = typer.Typer(help="Contacts with the customer and the inquiries raised in them.", no_args_is_help=True)
+app = typer.Typer(help="Inquiries: create, show, comment, attach files.", no_args_is_help=True)
+
+
+def _draft(document: object, source: str) -> ContactDraft:
+    try:
+        return ContactDraft.model_validate(document)
+    except SchemaError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValidationError(None, f"{source}: {where}: {first['msg']}") from None
+
+
+def _read_document(file: str) -> object:
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except OSError as error:
+        raise ValidationError(None, f"{file}: {error.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValidationError(None, f"{file}:{error.lineno}: {error.msg}") from None
+
+
+def _print_registered(done: registration.Registered, as_json: bool) -> None:
+    if as_json:
+        print_json(done)
+        return
+    out.print(_("Contact {c}: inquiries {ids}").format(c=done.contact_id, ids=", ".join(map(str, done.inquiry_ids))),
+              markup=False)
+    if done.closed:
+        out.print(_("Closed at once (consultations): {ids}").format(ids=", ".join(map(str, done.closed))), markup=False)
+
+
+@contact_app.command("register")
+def register(ctx: typer.Context, file: str = typer.Argument(..., help="JSON document, or - for stdin."),
+             as_json: bool = JSON_OPTION) -> None:
+    """Register a contact and all its inquiries from JSON: all or nothing; prints the created ids."""
+    draft = _draft(_read_document(file), file)
+    env = env_of(ctx)
+    _print_registered(env.call(registration.register, draft=draft, limits=attachments.limits_of(env.settings)),
+                      as_json)
+
+
+@app.command("create")
+def create(ctx: typer.Context, topic: str = typer.Option(..., "--topic", help="Topic code or numeric path."),
+           customer: int = typer.Option(None, "--customer"), subscriber: str = typer.Option(None, "--subscriber"),
+           attr: list[str] = typer.Option([], "--attr", help="CODE=VALUE, repeatable."),
+           channel: str = typer.Option(None, "--channel"), place: str = typer.Option(None, "--place"),
+           template: str = typer.Option(None, "--template"), priority: str = typer.Option(None, "--priority"),
+           parent: int = typer.Option(None, "--parent", help="Spawn from this inquiry."),
+           text: str = typer.Option("", "--text"), as_json: bool = JSON_OPTION) -> None:
+    """Register one inquiry in a new contact."""
+    draft = ContactDraft(template=template, place=place, channel=channel, customer=customer, subscriber=subscriber,
+                         inquiries=[{"topic": topic, "priority": priority, "values": _pairs(attr), "parent": parent,
+                                     "text": text}])
+    _print_registered(env_of(ctx).call(registration.register, draft=draft), as_json)
+
+
+@app.command("show")
+def show(ctx: typer.Context, inquiry_id: int, as_json: bool = JSON_OPTION) -> None:
+    """Everything about an inquiry: fields, attribute values, events, attachments, children."""
+    found = env_of(ctx).call(inquiries.get_inquiry, inquiry_id=inquiry_id)
+    if as_json:
+        print_json(found)
+        return
+    kind, state = _(found.type), state_label(found.state)
+    out.print(f"#{found.id} {found.topic_label} ({found.topic}) · {kind} · {state}", markup=False)
+    out.print(_("Customer: {c} · contact {k} at {at}").format(c=found.customer or "—", k=found.contact.id,
+                                                             at=found.contact.at.strftime("%Y-%m-%d %H:%M")),
+              markup=False)
+    if found.parent_id:
+        out.print(_("Spawned from #{n}").format(n=found.parent_id), markup=False)
+    print_table([v.model_dump() for v in found.values], [("label", _("Attribute")), ("shown", _("Value"))])
+    print_table([e.model_dump() | {"at": e.at.strftime("%Y-%m-%d %H:%M")} for e in found.events],
+                [("at", _("When")), ("actor", _("Who")), ("kind", _("Event")), ("text", _("Text"))])
+    for a in found.attachments:
+        out.print(f"📎 {a.name} ({a.size} B, {a.sha256[:12]})", markup=False)
+    for child in found.children:
+        out.print(_("Child #{n}: {t} · {s}").format(n=child.id, t=child.topic_label, s=state_label(child.state)),
+                  markup=False)
+
+
+@app.command("comment")
+def comment(ctx: typer.Context, inquiry_id: int, text: str) -> None:
+    """Add a comment to the inquiry's timeline."""
+    env_of(ctx).call(inquiries.comment, inquiry_id=inquiry_id, text=text)
+    out.print(_("Comment added to #{n}").format(n=inquiry_id), markup=False)
+
+
+@app.command("attach")
+def attach(ctx: typer.Context, inquiry_id: int, file: str, as_json: bool = JSON_OPTION) -> None:
+    """Attach FILE (type and size checked; identical content is stored once)."""
+    env = env_of(ctx)
+    attachment_id = env.call(attachments.attach_path, inquiry_id=inquiry_id, path=file,
+                             limits=attachments.limits_of(env.settings))
+    print_json({"attachment_id": attachment_id}) if as_json else out.print(
+        _("Attached {f} to #{n}").format(f=Path(file).name, n=inquiry_id), markup=False)

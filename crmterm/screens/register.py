@@ -1,0 +1,291 @@
+"""Register tab: the agent's main screen. A contact (filled from the active template), the caller found inline,
+one or more inquiries with their topic and attribute form, warnings about repeats, and one key to save it all.
+
+Keys on the shortest path (README counts them): F4 caller box → number, Enter (one match is taken at once)
+→ topic number, Enter → the form's fields with Tab → Ctrl+S. Every database call runs in a worker.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from crmterm.errors import CrmError
+from crmterm.i18n import N_, _
+from crmterm.screens.inquiry_view import InquiryScreen
+from crmterm.screens.register_drafts import Drafts
+from crmterm.screens.register_inquiry import InquiryEditing
+from crmterm.services import inquiries, registration_views
+from crmterm.services.inquiry_log import state_label
+from crmterm.services.attachments import limits_of
+from crmterm.services.customer_search import SearchHit
+from crmterm.services.registration import ContactDraft, Registered, RegistrationError, register
+from crmterm.widgets.attribute_form import AttributeFormView
+from crmterm.widgets.topic_picker import TopicPicker, Topics
+
+_TOPIC_KEYS = [Binding(f"alt+{n}", f"suggested({n})", show=False, id=f"register.topic{n}") for n in range(1, 10)]
+
+
+class RegisterPanel(InquiryEditing, Horizontal):
+    BINDINGS = [
+        Binding("ctrl+s", "save", N_("Save"), id="register.save"),
+        Binding("ctrl+n", "add_inquiry", N_("Add inquiry"), id="register.add_inquiry"),
+        Binding("ctrl+pagedown", "switch(1)", N_("Next inquiry"), id="register.next", show=False),
+        Binding("ctrl+pageup", "switch(-1)", N_("Previous inquiry"), id="register.previous", show=False),
+        Binding("ctrl+r", "link_repeat", N_("Add to earlier"), id="register.link_repeat"),
+        Binding("ctrl+g", "open_earlier", N_("Earlier inquiry"), id="register.open_earlier"),
+        Binding("f5", "clear", N_("New contact"), id="register.clear"),
+        Binding("f6", "parent", N_("Child of…"), id="register.parent"),
+        Binding("f7", "attach", N_("Attach file"), id="register.attach"),
+        Binding("f8", "customer_note", N_("Customer note"), id="register.note"),
+        *_TOPIC_KEYS,
+    ]
+
+    def __init__(self, state: dict | None = None) -> None:
+        super().__init__(id="register-panel")
+        self._initial = state  # what was on the form before a language switch re-rendered it
+        self.drafts = Drafts()
+        self.customer: SearchHit | None = None
+        self.subscriber: str | None = None
+        self.activity: inquiries.Activity | None = None
+        self.template = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="register-main"):
+            with Horizontal(id="reg-contact"):
+                yield Select([], id="reg-place", prompt=_("Place"), compact=True)
+                yield Select([(_("incoming"), "in"), (_("outgoing"), "out")], id="reg-direction",
+                             allow_blank=False, compact=True)
+                yield Select([], id="reg-channel", prompt=_("Channel"), compact=True)
+                yield Select([], id="reg-category", prompt=_("Client category"), compact=True)
+            yield Input(id="reg-caller", placeholder=_("Caller: number, name, contract or id — Enter"), compact=True)
+            yield Static(_("Anonymous caller"), id="reg-whom", markup=False)
+            yield OptionList(id="reg-hits")
+            yield Input(id="reg-contact-text", placeholder=_("Contact note"), compact=True)
+            yield Static("", id="reg-drafts", markup=False)
+            yield TopicPicker(id="reg-topic")
+            yield Static("", id="reg-suggested", markup=False)
+            yield Static("", id="reg-repeat", markup=False)
+            yield Static("", id="reg-extras", markup=False)
+            yield AttributeFormView(id="reg-form")
+            yield Input(id="reg-inquiry-text", placeholder=_("Inquiry note"), compact=True)
+        with Vertical(id="register-side"):
+            yield Static(_("Choose the caller to see their open inquiries and last contacts."), id="reg-activity",
+                         markup=False)
+            yield OptionList(id="reg-open")
+            yield Static("", id="reg-last", markup=False)
+
+    def on_mount(self) -> None:
+        for widget_id in ("reg-hits", "reg-drafts", "reg-repeat", "reg-extras"):
+            self.query_one(f"#{widget_id}").display = False
+        self.load_choices()
+
+    # --- choices and the template ---------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="register-choices")
+    def load_choices(self) -> None:
+        found = self.app.gateway.call(registration_views.choices)
+        self.app.call_from_thread(self._choices_loaded, found)
+
+    def _choices_loaded(self, found: registration_views.RegistrationChoices) -> None:
+        self.topics = Topics(found.topics)
+        for widget_id, options in (("reg-place", found.places), ("reg-channel", found.channels),
+                                   ("reg-category", found.categories)):
+            self.query_one(f"#{widget_id}", Select).set_options([(Text(label), code) for label, code in options])
+        self.apply_template(getattr(self.app, "active_template", None))
+        if self._initial:
+            self.call_later(self._restore, self._initial)
+            self._initial = None
+
+    def state(self) -> dict:
+        self._keep_current()
+        return {"drafts": self.drafts, "customer": self.customer, "subscriber": self.subscriber,
+                "inputs": {i: self.query_one(f"#{i}", Input).value for i in ("reg-caller", "reg-contact-text")},
+                "selects": {i: self._value(i) for i in ("reg-place", "reg-direction", "reg-channel", "reg-category")}}
+
+    async def _restore(self, state: dict) -> None:
+        for widget_id, value in state["inputs"].items():
+            self.query_one(f"#{widget_id}", Input).value = value
+        for widget_id, value in state["selects"].items():
+            self._select(widget_id, value)
+        self.drafts = state["drafts"]
+        self._set_customer(state["customer"], state["subscriber"])
+        await self.show_draft()
+
+    def apply_template(self, template) -> None:
+        """Place, direction, channel, category and suggested topics from the template; the agent may override."""
+        self.template = template
+        values = template.values if template else {}
+        for widget_id, key in (("reg-place", "default_place"), ("reg-direction", "direction"),
+                               ("reg-channel", "channel"), ("reg-category", "default_client_category")):
+            self._select(widget_id, values.get(key))
+        if getattr(self, "topics", None) is None:
+            return
+        self.suggested = [self.topics.by_code[c] for c in values.get("topics", []) if c in self.topics.by_code][:9]
+        self.query_one(TopicPicker).set_topics(self.topics, values.get("default_topic"))
+        self.query_one("#reg-suggested", Static).update(Text("  ".join(
+            f"Alt+{i} {node.label}" for i, node in enumerate(self.suggested, 1)), style="dim"))
+        if values.get("default_text") and not self.query_one("#reg-contact-text", Input).value:
+            self.query_one("#reg-contact-text", Input).value = values["default_text"]
+
+    def _select(self, widget_id: str, value: str | None) -> None:
+        select = self.query_one(f"#{widget_id}", Select)
+        known = {v for _l, v in select._options}  # noqa: SLF001 - Select has no public accessor
+        if value in known:
+            select.value = value
+
+    # --- the caller --------------------------------------------------------------------------------
+    def focus_caller(self) -> None:
+        caller = self.query_one("#reg-caller", Input)
+        caller.focus()
+        caller.select_all()
+
+    @on(Input.Submitted, "#reg-caller")
+    def caller_submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.find_caller(event.value.strip())
+        else:
+            self._set_customer(None, None)
+            self.query_one(TopicPicker).query_one("#topic-input").focus()
+
+    @work(thread=True, exclusive=True, group="register-caller")
+    def find_caller(self, query: str) -> None:
+        found = self.app.gateway.call(registration_views.find_caller, query=query)
+        self.app.call_from_thread(self._caller_found, found)
+
+    def _caller_found(self, found: registration_views.Caller) -> None:
+        hits = self.query_one("#reg-hits", OptionList)
+        hits.clear_options()
+        if len(found.hits) == 1:
+            hits.display = False
+            self._set_customer(found.hits[0], found.subscriber)
+            self.query_one("#topic-input").focus()
+            return
+        self._hits = {str(h.id): h for h in found.hits}
+        self._subscriber_query = found.subscriber
+        hits.add_options([Option(f"{h.id}  {h.display_name}  · {_(h.matched)}", id=str(h.id)) for h in found.hits])
+        hits.display = bool(found.hits)
+        if found.hits:
+            hits.highlighted = 0
+            hits.focus()
+        else:
+            self.app.notify(_("No customer found; the contact stays anonymous"), severity="warning")
+
+    @on(OptionList.OptionSelected, "#reg-hits")
+    def hit_picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#reg-hits").display = False
+        self._set_customer(self._hits[event.option.id], self._subscriber_query)
+        self.query_one("#topic-input").focus()
+
+    def _set_customer(self, hit: SearchHit | None, subscriber: str | None) -> None:
+        self.customer, self.subscriber, self.activity = hit, subscriber, None
+        whom = self.query_one("#reg-whom", Static)
+        whom.update(Text.assemble((f"#{hit.id} ", "bold"), hit.display_name, f"  {subscriber or ''}")
+                    if hit else _("Anonymous caller"))
+        self.query_one("#reg-activity", Static).update("")
+        self.query_one("#reg-open", OptionList).clear_options()
+        self.query_one("#reg-last", Static).update("")
+        if hit is not None:
+            self.load_activity(hit.id)
+        if self.drafts.draft.topic is not None:
+            self.load_form(self.drafts.draft.topic, self._form_values())
+
+    @work(thread=True, exclusive=True, group="register-activity")
+    def load_activity(self, party_id: int) -> None:
+        found = self.app.gateway.call(inquiries.customer_activity, party_id=party_id)
+        self.app.call_from_thread(self._activity_loaded, found)
+
+    def _activity_loaded(self, activity: inquiries.Activity) -> None:
+        self.activity = activity
+        self.query_one("#reg-activity", Static).update(
+            Text(_("Open inquiries: {n}").format(n=activity.open_count), style="bold"))
+        listing = self.query_one("#reg-open", OptionList)
+        listing.clear_options()
+        listing.add_options([Option(f"#{i.id} {i.created_at:%d.%m} {i.topic_label} · {state_label(i.state)}",
+                                    id=str(i.id)) for i in activity.open_inquiries])
+        text = Text(_("Last contacts") + "\n", style="bold")
+        for contact in activity.last_contacts:
+            text.append(f"{contact.at:%d.%m %H:%M} {contact.channel or ''} {contact.operator or ''} "
+                        f"{contact.text[:40]}\n", style="not bold")
+        self.query_one("#reg-last", Static).update(text)
+
+    @on(OptionList.OptionSelected, "#reg-open")
+    def open_picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.app.push_screen(InquiryScreen(int(event.option.id)))
+
+    def action_open_earlier(self) -> None:
+        """The repeat the badge names, else the list of the customer's open inquiries."""
+        if self.drafts.draft.repeats:
+            self.app.push_screen(InquiryScreen(self.drafts.draft.repeats[0].id))
+        elif self.query_one("#reg-open", OptionList).option_count:
+            self.query_one("#reg-open").focus()
+        else:
+            self.app.notify(_("No earlier inquiries of this caller"), severity="warning")
+
+    def rule_context(self) -> dict:
+        actor = self.app.gateway.actor
+        return {"customer": {"id": self.customer.id if self.customer else 0,
+                             "category": self.activity.category if self.activity else ""},
+                "contact": {"place": self._value("reg-place"), "channel": self._value("reg-channel"),
+                            "direction": self._value("reg-direction")},
+                "operator": {"login": actor.login, "role": str(actor.role)}}
+
+    def _value(self, widget_id: str) -> str | None:
+        value = self.query_one(f"#{widget_id}", Select).value
+        return None if value is Select.NULL else value
+
+    # --- saving --------------------------------------------------------------------------------------
+    def action_save(self) -> None:
+        self._keep_current()
+        kept, documents = self.drafts.to_save()
+        draft = ContactDraft(
+            template=self.template.code if self.template else None, place=self._value("reg-place"),
+            direction=self._value("reg-direction"), channel=self._value("reg-channel"),
+            client_category=self._value("reg-category"), customer=self.customer.id if self.customer else None,
+            subscriber=self.subscriber, caller="" if self.customer else self.query_one("#reg-caller", Input).value,
+            text=self.query_one("#reg-contact-text", Input).value, inquiries=documents)
+        self.save(draft, kept)
+
+    @work(thread=True, exclusive=True, group="register-save")
+    def save(self, draft: ContactDraft, kept: list[int]) -> None:
+        gateway = self.app.gateway
+        try:
+            done = gateway.call(register, draft=draft, limits=limits_of(gateway.settings))
+        except CrmError as error:
+            self.app.call_from_thread(self._save_failed, error, kept)
+            return
+        self.app.call_from_thread(self._saved, done)
+
+    async def _saved(self, done: Registered) -> None:
+        closed = _(" (closed at once: {ids})").format(ids=", ".join(f"#{i}" for i in done.closed)) if done.closed else ""
+        self.app.notify(_("Contact {c} registered: {ids}").format(
+            c=done.contact_id, ids=", ".join(f"#{i}" for i in done.inquiry_ids)) + closed)
+        self.last_registered = done
+        await self.action_clear()
+
+    def _save_failed(self, error: CrmError, kept: list[int]) -> None:
+        self.app.notify(str(error), severity="error", timeout=8)
+        if not isinstance(error, RegistrationError):
+            return
+        index, _field, _message = error.problems[0]
+        if index is None:
+            return
+        errors = {f: m for i, f, m in error.problems if i == index}
+        self.show_draft_errors(kept[index], errors)
+
+    async def action_clear(self) -> None:
+        """Ready for the next call: the template's defaults, nothing else."""
+        self.drafts = Drafts()
+        for widget_id in ("reg-caller", "reg-contact-text", "reg-inquiry-text"):
+            self.query_one(f"#{widget_id}", Input).value = ""
+        self._set_customer(None, None)
+        self.query_one("#reg-hits").display = False
+        await self.show_draft()
+        self.apply_template(self.template)
+        self.focus_caller()

@@ -1,0 +1,44 @@
+"""The inquiry's append-only event log, and the checks shared by the services that write to it."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from crmterm.i18n import N_, _
+from crmterm.services.permissions import Actor
+from crmterm.store import Inquiry, InquiryEvent
+
+OPEN_STATES = ("registered", "waiting", "taken", "in_progress", "reopened")
+STATE_LABELS = {  # for the catalogue: screens show states with _(state)
+    "registered": N_("registered"), "waiting": N_("waiting"), "taken": N_("taken"),
+    "in_progress": N_("in progress"), "reopened": N_("reopened"), "closed": N_("closed"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def state_label(state: str) -> str:
+    return _(STATE_LABELS.get(state, state))
+
+
+EVENT_LABELS = {
+    "created": N_("created"), "closed": N_("closed"), "commented": N_("comment"),
+    "attached": N_("file attached"), "contact_linked": N_("another contact"), "child_created": N_("child inquiry"),
+}
+
+
+def record(session: Session, inquiry_id: int, actor: Actor, kind: str, *, contact_id: int | None = None,
+           text: str = "", data: dict | None = None) -> None:
+    session.add(InquiryEvent(inquiry_id=inquiry_id, actor=actor.login, kind=kind, contact_id=contact_id,
+                             text=text, data=data or {}))
+
+
+def check_linkable(session: Session, inquiry_id: int, party_id: int | None, index: int, problems: list) -> None:
+    """A repeat contact may join an open inquiry of the same customer."""
+    found = session.exec(select(Inquiry.party_id, Inquiry.state).where(Inquiry.id == inquiry_id)).first()
+    if found is None:
+        problems.append((index, "link_to", _("no inquiry number {n}").format(n=inquiry_id)))
+    elif found.state not in OPEN_STATES:
+        problems.append((index, "link_to", _("inquiry {n} is {state}: open a new one").format(
+            n=inquiry_id, state=state_label(found.state))))
+    elif found.party_id != party_id:
+        problems.append((index, "link_to", _("inquiry {n} belongs to another customer").format(n=inquiry_id)))

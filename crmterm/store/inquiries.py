@@ -1,0 +1,90 @@
+"""Contacts (one interaction with a customer), the inquiries raised in them, their attribute values, the
+append-only event log, and attachments (content stored once per sha256)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Index, LargeBinary
+from sqlmodel import Field, SQLModel
+
+from crmterm.store.base import Versioned, utcnow
+
+
+class Contact(SQLModel, table=True):
+    __table_args__ = (Index("ix_contact_party_at", "party_id", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, nullable=False, index=True)
+    operator_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)  # None: a batch job
+    place_id: int | None = Field(default=None, foreign_key="place.id")
+    direction: str = Field(default="in", max_length=8, nullable=False)  # in | out
+    channel_id: int | None = Field(default=None, foreign_key="channel.id")
+    client_category_id: int | None = Field(default=None, foreign_key="client_category.id")
+    template_id: int | None = Field(default=None, foreign_key="contact_template.id")
+    party_id: int | None = Field(default=None, foreign_key="party.id")  # None: an anonymous caller
+    subscriber_id: int | None = Field(default=None, foreign_key="subscriber.id")
+    contact_person_id: int | None = Field(default=None, foreign_key="contact_person.id")
+    caller: str = Field(default="", max_length=100, nullable=False)  # number / address as given
+    text: str = Field(default="", max_length=4000, nullable=False)
+
+
+class Inquiry(Versioned, table=True):
+    """`party_id` repeats the contact's customer: repeat checks and a customer's open inquiries read one
+    index instead of joining contacts."""
+
+    __table_args__ = (Index("ix_inquiry_party_topic_created", "party_id", "topic_id", "created_at"),
+                      Index("ix_inquiry_party_state", "party_id", "state"))
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True, nullable=False)
+    party_id: int | None = Field(default=None, foreign_key="party.id")
+    topic_id: int = Field(foreign_key="topic.id", index=True, nullable=False)
+    type: str = Field(max_length=16, nullable=False)  # consultation | request | complaint
+    priority_id: int | None = Field(default=None, foreign_key="priority.id")
+    state: str = Field(default="registered", max_length=16, nullable=False, index=True)
+    parent_id: int | None = Field(default=None, foreign_key="inquiry.id", index=True)
+    assignee_id: int | None = Field(default=None, foreign_key="app_user.id")
+    text: str = Field(default="", max_length=4000, nullable=False)
+    closed_at: datetime | None = None
+
+
+class InquiryValue(SQLModel, table=True):
+    """One attribute value as text (services/attribute_values.to_text); typed again when read."""
+
+    __tablename__ = "inquiry_value"
+    inquiry_id: int = Field(foreign_key="inquiry.id", primary_key=True)
+    attribute_id: int = Field(foreign_key="attribute_def.id", primary_key=True)
+    value: str = Field(max_length=4000, nullable=False)
+
+
+class InquiryEvent(SQLModel, table=True):
+    """Append-only: created, closed, commented, attached, contact_linked, child_created, … ."""
+
+    __tablename__ = "inquiry_event"
+    id: int | None = Field(default=None, primary_key=True)
+    inquiry_id: int = Field(foreign_key="inquiry.id", index=True, nullable=False)
+    at: datetime = Field(default_factory=utcnow, nullable=False)
+    actor: str = Field(max_length=64, nullable=False)  # login
+    kind: str = Field(max_length=32, nullable=False)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    text: str = Field(default="", max_length=4000, nullable=False)
+    data: dict = Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+
+class AttachmentBlob(SQLModel, table=True):
+    """File content, once per distinct content however many inquiries carry it."""
+
+    __tablename__ = "attachment_blob"
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int = Field(nullable=False)
+    data: bytes = Field(sa_type=LargeBinary, nullable=False)
+
+
+class Attachment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    inquiry_id: int = Field(foreign_key="inquiry.id", index=True, nullable=False)
+    name: str = Field(max_length=255, nullable=False)
+    mime: str = Field(max_length=100, nullable=False)
+    size: int = Field(nullable=False)
+    sha256: str = Field(foreign_key="attachment_blob.sha256", index=True, max_length=64, nullable=False)
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    created_by: str = Field(max_length=64, nullable=False)
