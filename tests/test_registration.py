@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from crmterm.errors import PermissionDenied, ValidationError
-from crmterm.services import accounts, attachments, customers, inquiries
+from crmterm.services import accounts, attachments, customer_card, customers, inquiries
 from crmterm.services.attachments import AttachmentLimits
 from crmterm.services.registration import ContactDraft, RegistrationError, register
 from crmterm.store import AttachmentBlob, Contact, Inquiry, Topic
@@ -171,9 +171,26 @@ def test_comments_activity_and_roles(caller):
         with pytest.raises(ValidationError):
             inquiries.comment(session=session, actor=AGENT, inquiry_id=done.inquiry_ids[0], text="  ")
         activity = inquiries.customer_activity(session=session, actor=AGENT, party_id=party)
+        card = customer_card.get_card(session=session, actor=AGENT, party_id=party)
     assert _show(url, done.inquiry_ids[0]).events[-1].text == "Called back"
     assert activity.category == "vip" and activity.open_count == 1
     assert [i.id for i in activity.open_inquiries] == [done.inquiry_ids[0]]
     assert [c.id for c in activity.last_contacts] == [done.contact_id]
+    assert [i.id for i in card.inquiries] == done.inquiry_ids[::-1]  # the card's tab, newest first
     with pytest.raises(PermissionDenied):
         _register(url, actor=AUDITOR, customer=party, inquiries=[{"topic": "1.1"}])
+
+
+def test_repeat_window_and_attachment_limits_come_from_the_config_file(tmp_path):
+    from crmterm.errors import ConfigError
+    from crmterm.settings import resolve
+
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    config = home / "config" / "config.yaml"
+    config.write_text("repeat_days: 3\nattachment_max_kb: 512\nattachment_types: [PDF, .png]\n", encoding="utf-8")
+    settings = resolve(environ={"CRMTERM_HOME": str(home)})
+    assert (settings.repeat_days, attachments.limits_of(settings)) == (3, AttachmentLimits(512, ("pdf", "png")))
+    config.write_text("repeat_days: 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="repeat_days: expected a positive whole number"):
+        resolve(environ={"CRMTERM_HOME": str(home)})

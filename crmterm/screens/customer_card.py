@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
 
 from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
+from crmterm.screens.inquiry_view import InquiryScreen
 from crmterm.services.customer_card import CardRead
+from crmterm.services.inquiry_log import state_label
 from crmterm.services.history import ChangeRead
 from crmterm.services.kinds import FieldSpec
 from crmterm.widgets.entry_form import EntryForm
@@ -32,6 +35,7 @@ _TABLES = {
     "discounts": (N_("Discount, %"), N_("Applies via"), N_("From"), N_("Until"), N_("Description")),
     "history": (N_("When"), N_("Who"), N_("Field"), N_("Old"), N_("New"), N_("Source")),
     "notes": (N_("When"), N_("Who"), N_("Note")),
+    "inquiries": ("#", N_("When"), N_("Topic"), N_("Inquiry type"), N_("State")),
 }
 
 
@@ -51,7 +55,8 @@ class CustomerCard(Vertical):
             with TabPane(_("Structures"), id="tab-structures"):
                 yield Static("", id="card-structures", markup=False)
             for name, title in (("contracts", N_("Contracts")), ("persons", N_("Contact persons")),
-                                ("discounts", N_("Discounts")), ("history", N_("History")), ("notes", N_("Notes"))):
+                                ("discounts", N_("Discounts")), ("history", N_("History")), ("notes", N_("Notes")),
+                                ("inquiries", N_("Inquiries"))):
                 with TabPane(_(title), id=f"tab-{name}"):
                     if name == "notes":
                         yield Input(id="new-note", placeholder=_("Type a note and press Enter"), compact=True)
@@ -95,10 +100,17 @@ class CustomerCard(Vertical):
                           for d in card.discounts],
             "history": [(fmt_datetime(c.at), c.by, c.field, c.old, c.new, c.source) for c in changes],
             "notes": [(fmt_datetime(n.at), n.author, n.text) for n in card.notes],
+            "inquiries": [(f"#{i.id}", fmt_datetime(i.created_at), i.topic_label, _(i.type), state_label(i.state))
+                          for i in card.inquiries],
         }
         for name, values in rows.items():
             table = self.query_one(f"#card-{name}", DataTable)
             table.clear()
             for row in values:
-                table.add_row(*(_t(v) for v in row))
+                table.add_row(*(_t(v) for v in row), key=row[0][1:] if name == "inquiries" else None)
+
+    @on(DataTable.RowSelected, "#card-inquiries")
+    def inquiry_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.app.push_screen(InquiryScreen(int(event.row_key.value)))
 

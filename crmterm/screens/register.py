@@ -26,17 +26,19 @@ from crmterm.services.attachments import limits_of
 from crmterm.services.customer_search import SearchHit
 from crmterm.services.registration import ContactDraft, Registered, RegistrationError, register
 from crmterm.widgets.attribute_form import AttributeFormView
-from crmterm.widgets.topic_picker import TopicPicker, Topics
+from crmterm.widgets.topic_picker import OPTION_DIGITS, KeyedInput, TopicPicker, Topics
 
-_TOPIC_KEYS = [Binding(f"alt+{n}", f"suggested({n})", show=False, id=f"register.topic{n}") for n in range(1, 10)]
+_TOPIC_KEYS = [Binding(f"alt+{n},{OPTION_DIGITS[n - 1]}", f"suggested({n})", show=False, priority=True,
+                       id=f"register.topic{n}") for n in range(1, 10)]
 
 
 class RegisterPanel(InquiryEditing, Horizontal):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="register.save"),
         Binding("ctrl+n", "add_inquiry", N_("Add inquiry"), id="register.add_inquiry"),
-        Binding("ctrl+pagedown", "switch(1)", N_("Next inquiry"), id="register.next", show=False),
-        Binding("ctrl+pageup", "switch(-1)", N_("Previous inquiry"), id="register.previous", show=False),
+        Binding("ctrl+pagedown", "switch(1)", N_("Next inquiry"), id="register.next", show=False, priority=True),
+        Binding("ctrl+pageup", "switch(-1)", N_("Previous inquiry"), id="register.previous", show=False,
+                priority=True),
         Binding("ctrl+r", "link_repeat", N_("Add to earlier"), id="register.link_repeat"),
         Binding("ctrl+g", "open_earlier", N_("Earlier inquiry"), id="register.open_earlier"),
         Binding("f5", "clear", N_("New contact"), id="register.clear"),
@@ -63,7 +65,7 @@ class RegisterPanel(InquiryEditing, Horizontal):
                              allow_blank=False, compact=True)
                 yield Select([], id="reg-channel", prompt=_("Channel"), compact=True)
                 yield Select([], id="reg-category", prompt=_("Client category"), compact=True)
-            yield Input(id="reg-caller", placeholder=_("Caller: number, name, contract or id — Enter"), compact=True)
+            yield KeyedInput(id="reg-caller", placeholder=_("Caller: number, name, contract or id — Enter"), compact=True)
             yield Static(_("Anonymous caller"), id="reg-whom", markup=False)
             yield OptionList(id="reg-hits")
             yield Input(id="reg-contact-text", placeholder=_("Contact note"), compact=True)

@@ -13,6 +13,7 @@ from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _
 from crmterm.services import history, structures
 from crmterm.services.customers import PartyRead, get_party, read
+from crmterm.services.inquiries import InquirySummary, latest_inquiries
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.store import (
     AttributeValue, ContactPerson, Contract, CustomerAttribute, Dictionary, DictionaryItem, Discount, Note,
@@ -81,6 +82,7 @@ class CardRead(BaseModel):
     discounts: list[DiscountRead]
     attributes: dict[str, str | None]
     notes: list[NoteRead]
+    inquiries: list[InquirySummary] = []  # the latest, newest first
 
 
 def _active(model, on: date):
@@ -98,7 +100,7 @@ def get_card(*, session: Session, actor: Actor, party_id: int, as_of: date | Non
                                               session.exec(select(ContactPerson).where(
                                                   ContactPerson.party_id == party_id).order_by(ContactPerson.name))],
         discounts=_discounts(session, party_id, contracts, on), attributes=attributes_as_of(session, party_id, on),
-        notes=_notes(session, party_id))
+        notes=_notes(session, party_id), inquiries=latest_inquiries(session, party_id))
 
 
 def _contracts(session: Session, party_id: int) -> list[ContractRead]:

@@ -161,6 +161,11 @@ def repeats(*, session: Session, actor: Actor, party_id: int, topic: str, days: 
                       .order_by(Inquiry.created_at.desc()).limit(10))
 
 
+def latest_inquiries(session: Session, party_id: int, limit: int = 100) -> list[InquirySummary]:
+    """A customer's latest inquiries, any state (the card's Inquiries tab)."""
+    return _summaries(session, _SUMMARY.where(Inquiry.party_id == party_id).order_by(Inquiry.id.desc()).limit(limit))
+
+
 class Activity(BaseModel):
     category: str | None  # the customer's client category (rules on the form read it)
     open_inquiries: list[InquirySummary]

@@ -125,6 +125,9 @@ class AttributeFormView(Vertical):
                 if part is not None:
                     part.set_class(flags.hidden, "-hidden-attribute")
             label.set_class(flags.mandatory, "-mandatory")
+        for group in self.form.groups:  # a group whose fields are all hidden takes no room
+            visible = any(not self.flags[f.code].hidden for f in group.fields)
+            self.query_one(f"#ag-{group.code}", Collapsible).set_class(not visible, "-hidden-attribute")
         self.show_errors(errors, keep_others=False)
 
     def show_errors(self, errors: dict[str, str], keep_others: bool = True) -> None:

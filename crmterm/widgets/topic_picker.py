@@ -19,6 +19,17 @@ from crmterm.i18n import _
 from crmterm.services.topics import TopicNode
 
 MAX_HITS = 8
+# Most terminals send Alt+digit as ESC+digit, which Textual reads as the macOS Option character of the digit
+# (¡ ™ £ ¢ ∞ § ¶ • ª); kitty-protocol terminals send alt+digit. Screens bind both spellings.
+OPTION_DIGITS = ("inverted_exclamation_mark", "trade_mark_sign", "pound_sign", "cent_sign", "infinity",
+                 "section_sign", "pilcrow_sign", "bullet", "ª")
+
+
+class KeyedInput(Input):
+    """A text box that leaves Alt+digit to the screen's bindings instead of typing ∞ or £."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return key not in OPTION_DIGITS and super().check_consume_key(key, character)
 
 
 @dataclass
@@ -58,7 +69,7 @@ class TopicPicker(Vertical):
         self.chosen: TopicNode | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(id="topic-input", placeholder=_("Topic: number (3.1.1), name, or Alt+1…9"), compact=True)
+        yield KeyedInput(id="topic-input", placeholder=_("Topic: number (3.1.1), name, or Alt+1…9"), compact=True)
         yield Static("", id="topic-label", markup=False)
         yield OptionList(id="topic-hits")
 
