@@ -189,3 +189,33 @@ async def test_switching_language_keeps_the_registration(ui_settings):
         assert len(_inquiries(ui_settings.database_url)) == 1
     finally:
         set_language("en")
+
+
+async def test_contact_person_priority_and_values_kept_across_topics(ui_settings):
+    from crmterm.services import accounts, customers
+    from crmterm.store import Priority
+    from helpers import AGENT
+
+    with unit_of_work(ui_settings.database_url) as session:
+        party = customers.create_party(session=session, actor=AGENT, values={
+            "display_name": "ООО Ромашка", "kind": "organisation", "category": "b2b"})
+        person = accounts.add_contact_person(session=session, actor=AGENT, party_id=party.id, name="Иванова Ольга")
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _agent(pilot)
+        await _caller_and_topic(pilot, panel, "Ромашка", "311")
+        persons = panel.query_one("#reg-person")
+        assert persons.display
+        persons.value = str(person)
+        await pilot.press(*"2026-11-26 10:00")
+        panel.query_one("#topic-input").focus()
+        await pilot.press(*"312", "enter")  # Slow mobile data: the same inherited attribute keeps its value
+        await settle(pilot)
+        assert panel.drafts.draft.topic.code == "slow_data"
+        assert panel.query_one("#a-problem_since").value == "2026-11-26 10:00"
+        panel.query_one("#reg-priority").value = "low"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    (inquiry, contact, _values), = _inquiries(ui_settings.database_url)
+    assert contact.contact_person_id == person and contact.party_id == party.id
+    with unit_of_work(ui_settings.database_url) as session:
+        assert session.get(Priority, inquiry.priority_id).code == "low"

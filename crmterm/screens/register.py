@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from crmterm.errors import CrmError
 from crmterm.i18n import N_, _
 from crmterm.screens.inquiry_view import InquiryScreen
+from crmterm.screens.register_contact import ContactFields
 from crmterm.screens.register_drafts import Drafts
 from crmterm.screens.register_inquiry import InquiryEditing
 from crmterm.services import inquiries, registration_views
@@ -32,7 +33,11 @@ _TOPIC_KEYS = [Binding(f"alt+{n},{OPTION_DIGITS[n - 1]}", f"suggested({n})", sho
                        id=f"register.topic{n}") for n in range(1, 10)]
 
 
-class RegisterPanel(InquiryEditing, Horizontal):
+def _int(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+class RegisterPanel(ContactFields, InquiryEditing, Horizontal):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="register.save"),
         Binding("ctrl+n", "add_inquiry", N_("Add inquiry"), id="register.add_inquiry"),
@@ -67,10 +72,12 @@ class RegisterPanel(InquiryEditing, Horizontal):
                 yield Select([], id="reg-category", prompt=_("Client category"), compact=True)
             yield KeyedInput(id="reg-caller", placeholder=_("Caller: number, name, contract or id — Enter"), compact=True)
             yield Static(_("Anonymous caller"), id="reg-whom", markup=False)
+            yield Select([], id="reg-person", prompt=_("Contact person"), compact=True)
             yield OptionList(id="reg-hits")
             yield Input(id="reg-contact-text", placeholder=_("Contact note"), compact=True)
             yield Static("", id="reg-drafts", markup=False)
             yield TopicPicker(id="reg-topic")
+            yield Select([], id="reg-priority", prompt=_("Priority: the topic's"), compact=True)
             yield Static("", id="reg-suggested", markup=False)
             yield Static("", id="reg-repeat", markup=False)
             yield Static("", id="reg-extras", markup=False)
@@ -83,62 +90,9 @@ class RegisterPanel(InquiryEditing, Horizontal):
             yield Static("", id="reg-last", markup=False)
 
     def on_mount(self) -> None:
-        for widget_id in ("reg-hits", "reg-drafts", "reg-repeat", "reg-extras"):
+        for widget_id in ("reg-hits", "reg-drafts", "reg-repeat", "reg-extras", "reg-person"):
             self.query_one(f"#{widget_id}").display = False
         self.load_choices()
-
-    # --- choices and the template ---------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="register-choices")
-    def load_choices(self) -> None:
-        found = self.app.gateway.call(registration_views.choices)
-        self.app.call_from_thread(self._choices_loaded, found)
-
-    def _choices_loaded(self, found: registration_views.RegistrationChoices) -> None:
-        self.topics = Topics(found.topics)
-        for widget_id, options in (("reg-place", found.places), ("reg-channel", found.channels),
-                                   ("reg-category", found.categories)):
-            self.query_one(f"#{widget_id}", Select).set_options([(Text(label), code) for label, code in options])
-        self.apply_template(getattr(self.app, "active_template", None))
-        if self._initial:
-            self.call_later(self._restore, self._initial)
-            self._initial = None
-
-    def state(self) -> dict:
-        self._keep_current()
-        return {"drafts": self.drafts, "customer": self.customer, "subscriber": self.subscriber,
-                "inputs": {i: self.query_one(f"#{i}", Input).value for i in ("reg-caller", "reg-contact-text")},
-                "selects": {i: self._value(i) for i in ("reg-place", "reg-direction", "reg-channel", "reg-category")}}
-
-    async def _restore(self, state: dict) -> None:
-        for widget_id, value in state["inputs"].items():
-            self.query_one(f"#{widget_id}", Input).value = value
-        for widget_id, value in state["selects"].items():
-            self._select(widget_id, value)
-        self.drafts = state["drafts"]
-        self._set_customer(state["customer"], state["subscriber"])
-        await self.show_draft()
-
-    def apply_template(self, template) -> None:
-        """Place, direction, channel, category and suggested topics from the template; the agent may override."""
-        self.template = template
-        values = template.values if template else {}
-        for widget_id, key in (("reg-place", "default_place"), ("reg-direction", "direction"),
-                               ("reg-channel", "channel"), ("reg-category", "default_client_category")):
-            self._select(widget_id, values.get(key))
-        if getattr(self, "topics", None) is None:
-            return
-        self.suggested = [self.topics.by_code[c] for c in values.get("topics", []) if c in self.topics.by_code][:9]
-        self.query_one(TopicPicker).set_topics(self.topics, values.get("default_topic"))
-        self.query_one("#reg-suggested", Static).update(Text("  ".join(
-            f"Alt+{i} {node.label}" for i, node in enumerate(self.suggested, 1)), style="dim"))
-        if values.get("default_text") and not self.query_one("#reg-contact-text", Input).value:
-            self.query_one("#reg-contact-text", Input).value = values["default_text"]
-
-    def _select(self, widget_id: str, value: str | None) -> None:
-        select = self.query_one(f"#{widget_id}", Select)
-        known = {v for _l, v in select._options}  # noqa: SLF001 - Select has no public accessor
-        if value in known:
-            select.value = value
 
     # --- the caller --------------------------------------------------------------------------------
     def focus_caller(self) -> None:
@@ -184,8 +138,10 @@ class RegisterPanel(InquiryEditing, Horizontal):
         self._set_customer(self._hits[event.option.id], self._subscriber_query)
         self.query_one("#topic-input").focus()
 
-    def _set_customer(self, hit: SearchHit | None, subscriber: str | None) -> None:
+    def _set_customer(self, hit: SearchHit | None, subscriber: str | None, person: str | None = None) -> None:
         self.customer, self.subscriber, self.activity = hit, subscriber, None
+        self._person = person
+        self.show_persons([])
         whom = self.query_one("#reg-whom", Static)
         whom.update(Text.assemble((f"#{hit.id} ", "bold"), hit.display_name, f"  {subscriber or ''}")
                     if hit else _("Anonymous caller"))
@@ -204,6 +160,7 @@ class RegisterPanel(InquiryEditing, Horizontal):
 
     def _activity_loaded(self, activity: inquiries.Activity) -> None:
         self.activity = activity
+        self.show_persons(activity.contact_persons, self._person)
         self.query_one("#reg-activity", Static).update(
             Text(_("Open inquiries: {n}").format(n=activity.open_count), style="bold"))
         listing = self.query_one("#reg-open", OptionList)
@@ -230,18 +187,6 @@ class RegisterPanel(InquiryEditing, Horizontal):
         else:
             self.app.notify(_("No earlier inquiries of this caller"), severity="warning")
 
-    def rule_context(self) -> dict:
-        actor = self.app.gateway.actor
-        return {"customer": {"id": self.customer.id if self.customer else 0,
-                             "category": self.activity.category if self.activity else ""},
-                "contact": {"place": self._value("reg-place"), "channel": self._value("reg-channel"),
-                            "direction": self._value("reg-direction")},
-                "operator": {"login": actor.login, "role": str(actor.role)}}
-
-    def _value(self, widget_id: str) -> str | None:
-        value = self.query_one(f"#{widget_id}", Select).value
-        return None if value is Select.NULL else value
-
     # --- saving --------------------------------------------------------------------------------------
     def action_save(self) -> None:
         self._keep_current()
@@ -250,7 +195,7 @@ class RegisterPanel(InquiryEditing, Horizontal):
             template=self.template.code if self.template else None, place=self._value("reg-place"),
             direction=self._value("reg-direction"), channel=self._value("reg-channel"),
             client_category=self._value("reg-category"), customer=self.customer.id if self.customer else None,
-            subscriber=self.subscriber, caller="" if self.customer else self.query_one("#reg-caller", Input).value,
+            subscriber=self.subscriber, contact_person=_int(self._value("reg-person")), caller="" if self.customer else self.query_one("#reg-caller", Input).value,
             text=self.query_one("#reg-contact-text", Input).value, inquiries=documents)
         self.save(draft, kept)
 

@@ -17,6 +17,7 @@ from crmterm.services.topics import TopicNode
 @dataclass
 class Draft:
     topic: TopicNode | None = None
+    priority: str | None = None  # None: the topic's default
     values: dict[str, Any] = field(default_factory=dict)
     text: str = ""
     parent: int | None = None
@@ -32,7 +33,8 @@ class Draft:
         """The inquiry as registration.InquiryDraft takes it."""
         if self.link_to is not None:
             return {"link_to": self.link_to, "text": self.text}
-        return {"topic": self.topic.code if self.topic else None, "values": self.values, "text": self.text,
+        return {"topic": self.topic.code if self.topic else None, "priority": self.priority,
+                "values": self.values, "text": self.text,
                 "parent": self.parent, "files": self.files}
 
     def caption(self, number: int) -> str:

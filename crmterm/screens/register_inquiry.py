@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.text import Text
 from textual import work
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from crmterm.errors import CrmError
 from crmterm.i18n import _
@@ -70,6 +70,7 @@ class InquiryEditing:
         draft = self.drafts.draft
         draft.values = self._form_values()
         draft.text = self.query_one("#reg-inquiry-text", Input).value
+        draft.priority = self._value("reg-priority")
 
     # --- several inquiries in one contact --------------------------------------------------------------
     async def action_add_inquiry(self) -> None:
@@ -87,6 +88,11 @@ class InquiryEditing:
         draft = self.drafts.draft
         self.query_one(TopicPicker).show(draft.topic)
         self.query_one("#reg-inquiry-text", Input).value = draft.text
+        priority = self.query_one("#reg-priority", Select)
+        if draft.priority is None:
+            priority.clear()
+        else:
+            priority.value = draft.priority
         self._show_strip()
         self._show_repeats()
         if draft.topic is None:

@@ -17,7 +17,8 @@ from crmterm.services import inquiry_log
 from crmterm.services.inquiry_log import OPEN_STATES
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.store import (
-    Attachment, AttributeDef, Channel, ClientCategory, Contact, DictionaryItem, Inquiry, InquiryEvent, InquiryValue, Party, Place,
+    Attachment, AttributeDef, Channel, ClientCategory, Contact, ContactPerson, DictionaryItem, Inquiry, InquiryEvent,
+    InquiryValue, Party, Place,
     Priority, Topic, User, utcnow,
 )
 
@@ -171,6 +172,7 @@ class Activity(BaseModel):
     open_inquiries: list[InquirySummary]
     open_count: int
     last_contacts: list[ContactRead]
+    contact_persons: list[tuple[int, str]] = []
 
 
 def customer_activity(*, session: Session, actor: Actor, party_id: int, limit: int = 8) -> Activity:
@@ -183,4 +185,7 @@ def customer_activity(*, session: Session, actor: Actor, party_id: int, limit: i
         open_inquiries=_summaries(session, _SUMMARY.where(*open_filter).order_by(Inquiry.id.desc()).limit(limit)),
         open_count=session.exec(select(func.count()).select_from(Inquiry).where(*open_filter)).one(),
         last_contacts=_contacts(session, _CONTACTS.where(Contact.party_id == party_id)
-                                .order_by(Contact.at.desc()).limit(limit)))
+                                .order_by(Contact.at.desc()).limit(limit)),
+        contact_persons=[tuple(r) for r in session.exec(select(ContactPerson.id, ContactPerson.name)
+                                                        .where(ContactPerson.party_id == party_id)
+                                                        .order_by(ContactPerson.name).limit(50)).all()])

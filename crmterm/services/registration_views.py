@@ -16,7 +16,7 @@ from crmterm.services.inquiries import InquirySummary
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.phones import digits
 from crmterm.services.topics import TopicNode, topic_tree
-from crmterm.store import Channel, ClientCategory, Place
+from crmterm.store import Channel, ClientCategory, Place, Priority
 
 
 @dataclass
@@ -25,6 +25,7 @@ class RegistrationChoices:
     places: list[tuple[str, str]]  # (label, code), as a Select takes them
     channels: list[tuple[str, str]]
     categories: list[tuple[str, str]]
+    priorities: list[tuple[str, str]]
 
 
 def choices(*, session: Session, actor: Actor) -> RegistrationChoices:
@@ -36,7 +37,7 @@ def choices(*, session: Session, actor: Actor) -> RegistrationChoices:
         return [(pick(labels, code), code) for code, labels in rows]
 
     return RegistrationChoices(topic_tree(session=session, actor=actor, active_only=True), listing(Place),
-                               listing(Channel), listing(ClientCategory))
+                               listing(Channel), listing(ClientCategory), listing(Priority))
 
 
 @dataclass
