@@ -15,14 +15,17 @@ from crmterm.cli import app
 runner = CliRunner()
 
 
-@pytest.fixture
-def cli(db_url, tmp_path):
-    home = tmp_path / "home"
-
+def cli_on(url: str, home):
+    """`crmterm --db URL …` through the runner, as the system account, with a private home."""
     def run(*args: str, input: str | None = None):
-        return runner.invoke(app, ["--db", db_url, *args], input=input,
+        return runner.invoke(app, ["--db", url, *args], input=input,
                              env={"CRMTERM_HOME": str(home), "CRMTERM_USER": None, "CRMTERM_PASSWORD": None})
     return run
+
+
+@pytest.fixture
+def cli(db_url, tmp_path):
+    return cli_on(db_url, tmp_path / "home")
 
 
 def test_seed_export_import_round_trip_reports_zero_changes(cli, tmp_path):

@@ -6,18 +6,12 @@ import json
 
 import pytest
 
-from test_cli import runner
-from crmterm.cli import app
+from test_cli import cli_on
 
 
 @pytest.fixture
 def cli(demo_url, tmp_path):
-    home = tmp_path / "home"
-
-    def run(*args: str, input: str | None = None):
-        return runner.invoke(app, ["--db", demo_url, *args], input=input,
-                             env={"CRMTERM_HOME": str(home), "CRMTERM_USER": None, "CRMTERM_PASSWORD": None})
-    return run
+    return cli_on(demo_url, tmp_path / "home")
 
 
 def _document(third: dict) -> str:

@@ -122,18 +122,12 @@ class AdminPanel(Horizontal):
     @work(thread=True, exclusive=True, group="admin-options")
     def load_options(self) -> None:
         area = self.area
-        refs = [spec for spec in area.fields if spec.type == "ref"]
-        options = {spec.name: area.options(self.app.gateway, spec.ref) for spec in refs}
-        self.app.call_from_thread(self.show_options, area.name, options)
+        self.app.call_from_thread(self.show_options, area.name, area.ref_options(self.app.gateway))
 
     def show_options(self, area: str, options: dict[str, list[tuple[str, str]]]) -> None:
         if area != self.area.name:
             return
-        form = self.query_one(EntryForm)
-        for name, choices in options.items():
-            form.set_options(name, choices)
-        if self.current is not None:
-            form.load(self.current.values)
+        self.query_one(EntryForm).apply_options(options, self.current.values if self.current else None)
 
     @on(DataTable.RowSelected, "#entries")
     def row_selected(self, event: DataTable.RowSelected) -> None:

@@ -28,6 +28,10 @@ class DirectoryArea:
         entries = gateway.call(directory.list_entries, kind=kind, active_only=True)
         return [(f"{pick(e.values['labels'], e.key)} ({e.key})", e.key) for e in entries]
 
+    def ref_options(self, gateway: Gateway) -> dict[str, list[tuple[str, str]]]:
+        """The choices of every reference field of the area's form, by field name."""
+        return {spec.name: self.options(gateway, spec.ref) for spec in self.fields if spec.type == "ref"}
+
 
 class UsersArea(DirectoryArea):
     """Accounts; a password typed here is set on save (left empty, the password stays as it was)."""

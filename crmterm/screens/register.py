@@ -70,7 +70,8 @@ class RegisterPanel(ContactFields, InquiryEditing, Horizontal):
                              allow_blank=False, compact=True)
                 yield Select([], id="reg-channel", prompt=_("Channel"), compact=True)
                 yield Select([], id="reg-category", prompt=_("Client category"), compact=True)
-            yield KeyedInput(id="reg-caller", placeholder=_("Caller: number, name, contract or id — Enter"), compact=True)
+            yield KeyedInput(id="reg-caller", placeholder=_("Caller: number, name, contract or id — Enter"),
+                             compact=True)
             yield Static(_("Anonymous caller"), id="reg-whom", markup=False)
             yield Select([], id="reg-person", prompt=_("Contact person"), compact=True)
             yield OptionList(id="reg-hits")
@@ -195,7 +196,8 @@ class RegisterPanel(ContactFields, InquiryEditing, Horizontal):
             template=self.template.code if self.template else None, place=self._value("reg-place"),
             direction=self._value("reg-direction"), channel=self._value("reg-channel"),
             client_category=self._value("reg-category"), customer=self.customer.id if self.customer else None,
-            subscriber=self.subscriber, contact_person=_int(self._value("reg-person")), caller="" if self.customer else self.query_one("#reg-caller", Input).value,
+            subscriber=self.subscriber, contact_person=_int(self._value("reg-person")),
+            caller="" if self.customer else self.query_one("#reg-caller", Input).value,
             text=self.query_one("#reg-contact-text", Input).value, inquiries=documents)
         self.save(draft, kept)
 
@@ -210,7 +212,8 @@ class RegisterPanel(ContactFields, InquiryEditing, Horizontal):
         self.app.call_from_thread(self._saved, done)
 
     async def _saved(self, done: Registered) -> None:
-        closed = _(" (closed at once: {ids})").format(ids=", ".join(f"#{i}" for i in done.closed)) if done.closed else ""
+        closed = (_(" (closed at once: {ids})").format(ids=", ".join(f"#{i}" for i in done.closed))
+                  if done.closed else "")
         self.app.notify(_("Contact {c} registered: {ids}").format(
             c=done.contact_id, ids=", ".join(f"#{i}" for i in done.inquiry_ids)) + closed)
         self.last_registered = done

@@ -9,6 +9,7 @@ from textual import work
 from textual.widgets import Input, Select, Static
 
 from crmterm.services import registration_views
+from crmterm.widgets.entry_form import select_if_offered
 from crmterm.widgets.topic_picker import TopicPicker, Topics
 
 
@@ -79,10 +80,7 @@ class ContactFields:
             self._select(widget_id, kept)
 
     def _select(self, widget_id: str, value: str | None) -> None:
-        select = self.query_one(f"#{widget_id}", Select)
-        known = {v for _l, v in select._options}  # noqa: SLF001 - Select has no public accessor
-        if value in known:
-            select.value = value
+        select_if_offered(self.query_one(f"#{widget_id}", Select), value)
 
     def show_persons(self, persons: list[tuple[int, str]], chosen: int | None = None) -> None:
         """The customer's contact persons, when there are any (an organisation's caller)."""

@@ -37,23 +37,28 @@ class InquiryEditing:
         if number <= len(self.suggested):
             self.query_one(TopicPicker).choose(self.suggested[number - 1])
 
-    @work(thread=True, exclusive=True, group="register-form")
     def load_form(self, node: TopicNode, values: dict, focus: bool = False) -> None:
+        """Read what the worker needs from the widgets here, on the UI thread."""
+        self._fetch_form(node, values, self.customer.id if self.customer else None, self.rule_context(), focus)
+
+    @work(thread=True, exclusive=True, group="register-form")
+    def _fetch_form(self, node: TopicNode, values: dict, customer_id: int | None, context: dict,
+                    focus: bool) -> None:
         gateway = self.app.gateway
         try:
             found = gateway.call(registration_views.topic_form, topic=node.code, values=values,
-                                 customer_id=self.customer.id if self.customer else None,
-                                 repeat_days=gateway.settings.repeat_days, context=self.rule_context())
+                                 customer_id=customer_id, repeat_days=gateway.settings.repeat_days,
+                                 context=context)
         except CrmError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self._form_loaded, node, values, found, focus)
+        self.app.call_from_thread(self._form_loaded, node, values, found, context, focus)
 
-    async def _form_loaded(self, node: TopicNode, values: dict, found, focus: bool) -> None:
+    async def _form_loaded(self, node: TopicNode, values: dict, found, context: dict, focus: bool) -> None:
         if self.drafts.draft.topic is None or self.drafts.draft.topic.code != node.code:
             return  # the agent moved on meanwhile
         form = self.query_one(AttributeFormView)
-        await form.show(found.preview, values, self.rule_context())
+        await form.show(found.preview, values, context)
         self.drafts.draft.repeats = found.repeats
         self._show_repeats()
         if self._pending_errors:
@@ -135,7 +140,8 @@ class InquiryEditing:
                 n=draft.link_to))
         elif draft.repeats:
             earlier = ", ".join(f"#{r.id} {r.created_at:%d.%m} {state_label(r.state)}" for r in draft.repeats[:4])
-            self._say("reg-repeat", _("⚠ Repeat inquiry: {list} — Ctrl+R adds this contact to #{n}, Ctrl+G shows it").format(
+            warning = _("⚠ Repeat inquiry: {list} — Ctrl+R adds this contact to #{n}, Ctrl+G shows it")
+            self._say("reg-repeat", warning.format(
                 list=earlier, n=draft.repeats[0].id))
         else:
             self._say("reg-repeat", "")
@@ -164,20 +170,23 @@ class InquiryEditing:
                 self.drafts.draft.parent = None
                 self._show_extras()
             elif answer.isdigit():
-                self.check_parent(int(answer))
+                self.check_parent(self.drafts.draft, int(answer))
             else:
                 self.app.notify(_("Type the inquiry number"), severity="error")
         self.app.push_screen(PromptScreen(_("Spawned from inquiry number (empty: none)")), answered)
 
     @work(thread=True, group="register-extras")
-    def check_parent(self, number: int) -> None:
+    def check_parent(self, draft, number: int) -> None:
         try:
             self.app.gateway.call(inquiries.get_inquiry, inquiry_id=number)
         except CrmError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
             return
-        self.drafts.draft.parent = number
-        self.app.call_from_thread(self._show_extras)
+        self.app.call_from_thread(self._parent_checked, draft, number)
+
+    def _parent_checked(self, draft, number: int) -> None:
+        draft.parent = number  # the draft the agent was on when asking, even if another is shown now
+        self._show_extras()
 
     def action_attach(self) -> None:
         def answered(path: str | None) -> None:

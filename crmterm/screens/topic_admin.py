@@ -87,16 +87,11 @@ class TopicAdminPanel(Horizontal):
 
     @work(thread=True, exclusive=True, group="topic-options")
     def load_options(self) -> None:
-        options = {spec.name: self.area.options(self.app.gateway, spec.ref)
-                   for spec in self.area.fields if spec.type == "ref"}
-        self.app.call_from_thread(self._show_options, options)
+        self.app.call_from_thread(self._show_options, self.area.ref_options(self.app.gateway))
 
     def _show_options(self, options: dict) -> None:
         form = self.query_one("#topic-form", EntryForm)
-        for name, choices in options.items():
-            form.set_options(name, choices)
-        if self.current is not None:
-            form.load(self.current.values)
+        form.apply_options(options, self.current.values if self.current is not None else None)
 
     @on(Tree.NodeHighlighted, "#topic-tree")
     def highlighted(self, event: Tree.NodeHighlighted) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from crmterm.services import customers, directory
-from crmterm.services.bench_forms import _p, _timed
+from crmterm.services.bench_forms import percentile, timed
 from crmterm.services.permissions import Actor
 from crmterm.services.registration import ContactDraft, register
 
@@ -39,7 +39,7 @@ def measure_registration(*, session: Session, actor: Actor, rounds: int = 300) -
                                                "bench_reg_count": "3", "bench_reg_flag": "true",
                                                "bench_reg_reason": "bench"}}])
     register(session=session, actor=actor, draft=draft)  # warm caches (compiled rules, statements)
-    timings = _timed(lambda: register(session=session, actor=actor, draft=draft), rounds)
+    timings = timed(lambda: register(session=session, actor=actor, draft=draft), rounds)
     session.rollback()
-    return {"register_1_inquiry_5_attrs_p50_ms": _p(timings, 50) * 1000,
-            "register_1_inquiry_5_attrs_p95_ms": _p(timings, 95) * 1000}
+    return {"register_1_inquiry_5_attrs_p50_ms": percentile(timings, 50) * 1000,
+            "register_1_inquiry_5_attrs_p95_ms": percentile(timings, 95) * 1000}

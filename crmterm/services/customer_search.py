@@ -22,7 +22,7 @@ from crmterm.services.text import fold
 from crmterm.store import Party
 
 MIN_FRAGMENT = 3  # trigram indexes need three characters
-_HIGH = "\U0010ffff"  # above any character: `x <= k < x + HIGH` means "k starts with x"
+PREFIX_END = "\U0010ffff"  # above any character: `x <= k < x + PREFIX_END` means "k starts with x"
 
 
 class SearchHit(BaseModel):
@@ -90,8 +90,8 @@ def search(*, session: Session, actor: Actor, query: str, limit: int = 50, after
         return []
     sources = _sources(session.get_bind().dialect.name, needle, number)
     start_source, start_key = (after.split(":", 1) if after else (sources[0].name, None))
-    params = {"q": needle, "q_hi": needle + _HIGH, "c": needle.upper(), "c_hi": needle.upper() + _HIGH,
-              "r": number[::-1], "r_hi": number[::-1] + _HIGH, "pid": int(number) if number else -1,
+    params = {"q": needle, "q_hi": needle + PREFIX_END, "c": needle.upper(), "c_hi": needle.upper() + PREFIX_END,
+              "r": number[::-1], "r_hi": number[::-1] + PREFIX_END, "pid": int(number) if number else -1,
               "pattern": f"%{_like_safe(needle)}%", "phrase": '"' + needle.replace('"', '""') + '"'}
     picked: dict[int, tuple[_Source, str]] = {}
     started = False

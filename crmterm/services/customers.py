@@ -47,6 +47,12 @@ def _category_codes(session: Session) -> dict[int, str]:
     return dict(session.exec(select(ClientCategory.id, ClientCategory.code)).all())
 
 
+def category_code(session: Session, party_id: int) -> str | None:
+    """The code of a party's client category (rules on inquiry forms read it)."""
+    return session.exec(select(ClientCategory.code).join(Party, Party.category_id == ClientCategory.id)
+                        .where(Party.id == party_id)).first()
+
+
 def read(session: Session, party: Party, categories: dict[int, str] | None = None) -> PartyRead:
     categories = categories if categories is not None else _category_codes(session)
     return PartyRead(id=party.id, kind=party.kind, is_lead=party.is_lead, display_name=party.display_name,

@@ -14,10 +14,11 @@ from sqlmodel import Session, select
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _, pick
 from crmterm.services import inquiry_log
+from crmterm.services.customers import category_code
 from crmterm.services.inquiry_log import OPEN_STATES
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.store import (
-    Attachment, AttributeDef, Channel, ClientCategory, Contact, ContactPerson, DictionaryItem, Inquiry, InquiryEvent,
+    Attachment, AttributeDef, Channel, Contact, ContactPerson, DictionaryItem, Inquiry, InquiryEvent,
     InquiryValue, Party, Place,
     Priority, Topic, User, utcnow,
 )
@@ -178,10 +179,8 @@ class Activity(BaseModel):
 def customer_activity(*, session: Session, actor: Actor, party_id: int, limit: int = 8) -> Activity:
     require(actor, Permission.INQUIRIES_READ)
     open_filter = (Inquiry.party_id == party_id, Inquiry.state.in_(OPEN_STATES))
-    category = session.exec(select(ClientCategory.code).join(Party, Party.category_id == ClientCategory.id)
-                            .where(Party.id == party_id)).first()
     return Activity(
-        category=category,
+        category=category_code(session, party_id),
         open_inquiries=_summaries(session, _SUMMARY.where(*open_filter).order_by(Inquiry.id.desc()).limit(limit)),
         open_count=session.exec(select(func.count()).select_from(Inquiry).where(*open_filter)).one(),
         last_contacts=_contacts(session, _CONTACTS.where(Contact.party_id == party_id)

@@ -6,7 +6,6 @@ Problems are collected, not raised, so the registration reports every one of the
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,9 @@ from sqlmodel import Session, select
 from crmterm.i18n import _
 from crmterm.errors import ValidationError
 from crmterm.services.phones import reversed_digits, to_e164
+from crmterm.services.customer_search import PREFIX_END
+from crmterm.services.customers import category_code
+from crmterm.services.topics import path_spellings
 from crmterm.store import (
     Channel, ClientCategory, ContactPerson, ContactTemplate, Contract, Party, Place, PlaceType, Priority, Subscriber,
     Topic, User,
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
     from crmterm.services.registration import ContactDraft
 
 DIRECTIONS = ("in", "out")
-_PATH = re.compile(r"^\d+(\.\d+)*\.?$")
 
 
 @dataclass
@@ -132,7 +133,8 @@ def _whom(session: Session, draft: ContactDraft, refs: ContactRefs, problems: li
         if found is None:
             problems.append((None, "subscriber", _("no subscriber '{n}'").format(n=draft.subscriber)))
         elif refs.party_id is not None and found.payer_party_id != refs.party_id:
-            problems.append((None, "subscriber", _("'{n}' is not a number of this customer").format(n=draft.subscriber)))
+            problems.append((None, "subscriber",
+                             _("'{n}' is not a number of this customer").format(n=draft.subscriber)))
         else:
             refs.subscriber_id, refs.party_id = found.id, found.payer_party_id
     if draft.contact_person is not None:
@@ -141,8 +143,7 @@ def _whom(session: Session, draft: ContactDraft, refs: ContactRefs, problems: li
             problems.append((None, "contact_person", _("no contact person {n} of this customer")
                              .format(n=draft.contact_person)))
     if refs.party_id is not None and refs.category is None:
-        refs.category = session.exec(select(ClientCategory.code).join(Party, Party.category_id == ClientCategory.id)
-                                     .where(Party.id == refs.party_id)).first()
+        refs.category = category_code(session, refs.party_id)
 
 
 def _subscriber(session: Session, key: str):
@@ -156,7 +157,7 @@ def _subscriber(session: Session, key: str):
         rev = reversed_digits(key)
     if len(rev) < 7:
         return None
-    found = session.exec(query.where(Subscriber.number_rev >= rev, Subscriber.number_rev < rev + "\U0010ffff")
+    found = session.exec(query.where(Subscriber.number_rev >= rev, Subscriber.number_rev < rev + PREFIX_END)
                          .limit(2)).all()
     return found[0] if len(found) == 1 else None
 
@@ -166,7 +167,8 @@ def resolve_topic(session: Session, key: str | None, priority: str | None, index
     if not key:
         problems.append((index, "topic", _("choose a topic")))
         return None
-    topic = _topic_by_path(session, key) if _PATH.match(key.strip()) else \
+    spellings = path_spellings(key)
+    topic = _topic_by_path(session, spellings) if spellings else \
         session.exec(select(Topic).where(Topic.code == key.strip())).first()
     if topic is None or not topic.active:
         problems.append((index, "topic", _("no active topic '{t}'").format(t=key)))
@@ -178,13 +180,8 @@ def resolve_topic(session: Session, key: str | None, priority: str | None, index
                     attachment_max_kb=topic.attachment_max_kb)
 
 
-def _topic_by_path(session: Session, path: str) -> Topic | None:
-    """"3.1.1" level by level; "311" when every level is one digit (what agents type fastest). One query:
-    every topic whose numeric code appears in either spelling, then down the path in Python."""
-    parts = [int(p) for p in path.strip().rstrip(".").split(".")]
-    spellings = [parts]
-    if len(parts) == 1 and parts[0] > 9:
-        spellings.append([int(d) for d in str(parts[0])])
+def _topic_by_path(session: Session, spellings: list[list[int]]) -> Topic | None:
+    """One query: every topic whose numeric code appears in any spelling, then down each path in Python."""
     wanted = {n for spelling in spellings for n in spelling}
     index = {(t.parent_id, t.short_code): t
              for t in session.exec(select(Topic).where(Topic.short_code.in_(wanted))).all()}

@@ -3,6 +3,7 @@ path, moving, reordering and copying (with the attributes defined on the topic).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
@@ -58,18 +59,41 @@ def topic_tree(*, session: Session, actor: Actor, active_only: bool = False) -> 
     return found
 
 
+_PATH = re.compile(r"^\d+(\.\d+)*$")
+
+
+def path_spellings(text: str) -> list[list[int]]:
+    """The numeric paths an agent may mean: "3.1.4" as typed, and "314" also as 3.1.4 (every level one
+    digit, the fastest to type) — the literal reading first. Empty when `text` is not digits and dots."""
+    key = text.strip().rstrip(".")
+    if not _PATH.match(key):
+        return []
+    parts = [int(p) for p in key.split(".")]
+    return [parts, [int(d) for d in key]] if len(parts) == 1 and len(key) > 1 else [parts]
+
+
+class TopicIndex:
+    """Topics looked up by what an agent types: a numeric path in either spelling, or a code."""
+
+    def __init__(self, nodes: list[TopicNode]) -> None:
+        self.nodes = nodes
+        self.by_path = {n.short_path: n for n in nodes}
+        self.by_code = {n.code: n for n in nodes}
+
+    def find(self, text: str) -> TopicNode | None:
+        for spelling in path_spellings(text):
+            node = self.by_path.get(".".join(map(str, spelling)))
+            if node is not None:
+                return node
+        return self.by_code.get(text.strip())
+
+
 def find_by_path(*, session: Session, actor: Actor, short_path: str) -> TopicNode:
     """The topic an agent typed as digits: "3.1.4" (or "314" when every level is a single digit)."""
-    text = short_path.strip().rstrip(".")
-    nodes = topic_tree(session=session, actor=actor, active_only=True)
-    for node in nodes:
-        if node.short_path == text:
-            return node
-    if text.isdigit():
-        for node in nodes:
-            if node.short_path.replace(".", "") == text and all(len(p) == 1 for p in node.short_path.split(".")):
-                return node
-    raise NotFound(_("Topic"), short_path)
+    found = TopicIndex(topic_tree(session=session, actor=actor, active_only=True)).find(short_path)
+    if found is None:
+        raise NotFound(_("Topic"), short_path)
+    return found
 
 
 def next_short_code(*, session: Session, parent: str | None) -> int:

@@ -20,6 +20,7 @@ from crmterm.i18n import _
 from crmterm.services.attribute_checks import FormPreview
 from crmterm.services.attribute_forms import AttributeForm, Flags, FieldDef, rule_context
 from crmterm.services.attribute_values import BadValue, parse
+from crmterm.widgets.entry_form import select_if_offered
 
 _SAMPLES = {"date": "2026-11-27", "datetime": "2026-11-27 14:30", "decimal": "1250.50", "integer": "3",
             "customer_ref": "1024"}
@@ -83,8 +84,8 @@ class AttributeFormView(Vertical):
         if isinstance(widget, Checkbox):
             widget.value = value is True or str(value).lower() == "true"
         elif isinstance(widget, Select):
-            known = {v for _l, v in widget._options}  # noqa: SLF001 - Select has no public accessor
-            widget.value = value if value in known else Select.NULL
+            if not select_if_offered(widget, value):
+                widget.value = Select.NULL
         else:
             widget.value = "" if value is None else str(value)
 

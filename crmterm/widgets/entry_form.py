@@ -16,6 +16,14 @@ from crmterm.services.kinds import FieldSpec
 from crmterm.settings import LANGUAGES
 
 
+def select_if_offered(select: Select, value: Any) -> bool:
+    """Set a select to `value` when it is one of its options (Select raises on unknown values)."""
+    offered = {v for _label, v in select._options}  # noqa: SLF001 - Select has no public accessor
+    if value in offered:
+        select.value = value
+    return value in offered
+
+
 class EntryForm(Vertical):
     """Values in and out as the same plain dict the services take; nothing is validated here."""
 
@@ -65,6 +73,13 @@ class EntryForm(Vertical):
         select.set_options(_literal(options))
         if value in self._known[name]:
             select.value = value
+
+    def apply_options(self, options: dict[str, list[tuple[str, str]]], values: dict | None) -> None:
+        """New choices for several selects, then the entry being edited again (its values may be among them)."""
+        for name, choices in options.items():
+            self.set_options(name, choices)
+        if values is not None:
+            self.load(values)
 
     def load(self, values: dict | None) -> None:
         values = values or {}

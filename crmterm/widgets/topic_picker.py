@@ -4,8 +4,6 @@ takes the template's default topic. The tree is loaded once (configuration-sized
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -16,7 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crmterm.i18n import _
-from crmterm.services.topics import TopicNode
+from crmterm.services.topics import TopicIndex, TopicNode, path_spellings
 
 MAX_HITS = 8
 # Most terminals send Alt+digit as ESC+digit, which Textual reads as the macOS Option character of the digit
@@ -32,23 +30,8 @@ class KeyedInput(Input):
         return key not in OPTION_DIGITS and super().check_consume_key(key, character)
 
 
-@dataclass
-class Topics:
-    """The agent-visible tree with lookups by numeric path (both spellings) and by code."""
-
-    nodes: list[TopicNode]
-
-    def __post_init__(self) -> None:
-        self.by_path = {n.short_path: n for n in self.nodes}
-        self.by_code = {n.code: n for n in self.nodes}
-        for n in self.nodes:  # "311" for 3.1.1 where every level is a single digit
-            parts = n.short_path.split(".")
-            if len(parts) > 1 and all(len(p) == 1 for p in parts):
-                self.by_path.setdefault("".join(parts), n)
-
-    def find(self, text: str) -> TopicNode | None:
-        key = text.strip().rstrip(".")
-        return self.by_path.get(key) or self.by_code.get(key)
+class Topics(TopicIndex):
+    """The agent-visible tree: the service's lookups, plus fuzzy search over names (a Textual matcher)."""
 
     def fuzzy(self, text: str) -> list[TopicNode]:
         matcher = Matcher(text.strip())
@@ -116,7 +99,7 @@ class TopicPicker(Vertical):
             hits.display = False
             self._describe(None)
             return
-        if text.replace(".", "").isdigit():
+        if path_spellings(text):
             hits.display = False
             node = self.topics.find(text)
             self._describe(node, "" if node else _("no topic number {n}").format(n=text))
