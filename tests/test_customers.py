@@ -174,3 +174,19 @@ def test_payments_sit_on_a_contract_or_one_of_its_subscribers(demo_url):
         _call(demo_url, accounts.add_payment, contract="NORD-001", amount="-5")
     with pytest.raises(NotFound):
         _call(demo_url, accounts.add_payment, contract="NOPE-1", amount="5")
+
+
+def test_a_number_in_national_format_finds_the_subscriber(db_url):
+    """Agents type "8 916 …" as often as "+7 916 …": the trunk prefix must not hide the customer."""
+    from crmterm.services import accounts, customer_search, customers
+    from crmterm.store.db import unit_of_work
+    from helpers import AGENT
+
+    with unit_of_work(db_url) as session:
+        party = customers.create_party(session=session, actor=AGENT, values={"display_name": "Орлов Пётр"})
+        accounts.add_contract(session=session, actor=AGENT, party_id=party.id, number="N-8")
+        accounts.add_subscriber(session=session, actor=AGENT, contract="N-8", number="+79161234599")
+    with unit_of_work(db_url) as session:
+        for typed in ("8 916 123-45-99", "+7 (916) 123 45 99", "1234599"):
+            hits = customer_search.search(session=session, actor=AGENT, query=typed)
+            assert [(h.id, h.matched) for h in hits] == [(party.id, "phone")], typed

@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 from sqlmodel import Session
 
 from crmterm.services.permissions import Actor, Permission, require
-from crmterm.services.phones import digits
+from crmterm.services.phones import digits, significant_digits
 from crmterm.services.text import fold
 from crmterm.store import Party
 
@@ -88,10 +88,11 @@ def search(*, session: Session, actor: Actor, query: str, limit: int = 50, after
     needle, number = fold(query), digits(query)
     if not needle:
         return []
+    phone = significant_digits(query) if len(number) >= 7 else number
     sources = _sources(session.get_bind().dialect.name, needle, number)
     start_source, start_key = (after.split(":", 1) if after else (sources[0].name, None))
     params = {"q": needle, "q_hi": needle + PREFIX_END, "c": needle.upper(), "c_hi": needle.upper() + PREFIX_END,
-              "r": number[::-1], "r_hi": number[::-1] + PREFIX_END, "pid": int(number) if number else -1,
+              "r": phone[::-1], "r_hi": phone[::-1] + PREFIX_END, "pid": int(number) if number else -1,
               "pattern": f"%{_like_safe(needle)}%", "phrase": '"' + needle.replace('"', '""') + '"'}
     picked: dict[int, tuple[_Source, str]] = {}
     started = False

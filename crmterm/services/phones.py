@@ -24,6 +24,16 @@ def digits(raw: str) -> str:
     return "".join(ch for ch in str(raw) if ch.isdigit())
 
 
+def significant_digits(raw: str, region: str = DEFAULT_REGION) -> str:
+    """The digits a stored E.164 number ends with: "8 916 100-00-01" (a national trunk prefix) gives
+    9161000001; anything that is not a valid number gives its digits as typed (a suffix)."""
+    try:
+        number = phonenumbers.parse(str(raw), region)
+    except phonenumbers.NumberParseException:
+        return digits(raw)
+    return phonenumbers.national_significant_number(number) if phonenumbers.is_valid_number(number) else digits(raw)
+
+
 def reversed_digits(raw: str) -> str:
     """Suffix search becomes a prefix (range) search on an ordinary index."""
     return digits(raw)[::-1]

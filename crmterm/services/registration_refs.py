@@ -13,8 +13,7 @@ from sqlalchemy import literal
 from sqlmodel import Session, select
 
 from crmterm.i18n import _
-from crmterm.errors import ValidationError
-from crmterm.services.phones import reversed_digits, to_e164
+from crmterm.services.phones import reversed_digits, significant_digits
 from crmterm.services.customer_search import PREFIX_END
 from crmterm.services.customers import category_code
 from crmterm.services.topics import path_spellings
@@ -151,10 +150,7 @@ def _subscriber(session: Session, key: str):
     query = select(Subscriber.id, Contract.payer_party_id).join(Contract, Contract.id == Subscriber.contract_id)
     if key.isdigit() and len(key) < 7:
         return session.exec(query.where(Subscriber.id == int(key))).first()
-    try:  # "8 916 …" (a national prefix) is the same number as "+7 916 …"
-        rev = reversed_digits(to_e164(key))
-    except ValidationError:
-        rev = reversed_digits(key)
+    rev = reversed_digits(significant_digits(key))  # "8 916 …" (a national prefix) is "+7 916 …"
     if len(rev) < 7:
         return None
     found = session.exec(query.where(Subscriber.number_rev >= rev, Subscriber.number_rev < rev + PREFIX_END)
