@@ -44,7 +44,7 @@ def test_register_then_show_comment_and_attach(cli, tmp_path):
     assert child.exit_code == 0, child.output
     shown = json.loads(cli("inquiry", "show", third, "--json").stdout)
     assert shown["topic"] == "payment_not_received" and shown["contact"]["caller"] == "+7 495 000-00-00"
-    assert [e["kind"] for e in shown["events"]] == ["created", "attached", "commented", "child_created"]
+    assert [e["kind"] for e in shown["events"]] == ["created", "routed", "attached", "commented", "child_created"]
     assert shown["attachments"][0]["name"] == "receipt.png" and shown["attachments"][0]["mime"] == "image/png"
     assert shown["children"][0]["id"] == json.loads(child.stdout)["inquiry_ids"][0]
     assert {v["code"]: v["value"] for v in shown["values"]}["payment_datetime"].startswith("2026-11-20T09:15")

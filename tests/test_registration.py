@@ -63,7 +63,8 @@ def test_template_fills_the_contact_and_a_consultation_closes_at_once(caller):
     done = _register(url, template="cc_inbound", subscriber="8 916 123-45-67", text="Two questions",
                      inquiries=[NO_DATA, {"topic": "1.1"}])
     request, consultation = (_show(url, i) for i in done.inquiry_ids)
-    assert request.state == "registered" and consultation.state == "closed" and done.closed == [consultation.id]
+    assert request.state == "waiting" and consultation.state == "closed" and done.closed == [consultation.id]
+    assert (request.route, request.step, request.queue) == ("technical_fault", "first_line", "first_line")
     assert [e.kind for e in consultation.events] == ["created", "closed"]
     contact = request.contact
     assert (contact.place, contact.channel, contact.direction, contact.customer_id) == ("cc_msk", "phone", "in", party)

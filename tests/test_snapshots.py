@@ -79,3 +79,107 @@ def test_registration_half_filled(snap_compare, snapshot_settings):
         await settle(pilot)
 
     assert snap_compare(make_app(snapshot_settings), terminal_size=(140, 40), run_before=half_fill)
+
+
+def _inquiry_in_billing(url: str) -> int:
+    """A disputed charge passed to billing and taken there by agent; every time in it fixed (the deadline
+    in the past, so it shows as overdue on any day after)."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlmodel import select
+
+    from crmterm.services import inquiry_actions
+    from crmterm.services.permissions import Actor, Role
+    from crmterm.services.registration import ContactDraft, register
+    from crmterm.store import Inquiry, InquiryEvent, User
+    from crmterm.store.db import unit_of_work
+    from helpers import AGENT
+
+    at = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    draft = ContactDraft(at=at, channel="phone", place="cc_msk", customer=1, text="Calls about the November bill",
+                         inquiries=[{"topic": "disputed_charge", "values": {
+                             "amount": "7000", "dispute_reason": "double_charge", "charge_date": "2026-11-20",
+                             "approval_reference": "A-1"}}])
+    with unit_of_work(url) as session:
+        inquiry_id = register(session=session, actor=AGENT, draft=draft).inquiry_ids[0]
+        user = session.exec(select(User).where(User.login == "agent")).one()
+        agent = Actor(login="agent", role=Role(user.role_code), id=user.id)
+    for step in (lambda s: inquiry_actions.take(session=s, actor=agent, inquiry_id=inquiry_id),
+                 lambda s: inquiry_actions.move(session=s, actor=agent, inquiry_id=inquiry_id, transition="to_billing",
+                                                text="[b]Over 5000[/b]: billing checks it"),
+                 lambda s: inquiry_actions.take(session=s, actor=agent, inquiry_id=inquiry_id)):
+        with unit_of_work(url) as session:
+            step(session)
+    with unit_of_work(url) as session:
+        for n, event in enumerate(session.exec(select(InquiryEvent).where(InquiryEvent.inquiry_id == inquiry_id)
+                                               .order_by(InquiryEvent.id))):
+            event.at = at + timedelta(minutes=7 * n)
+            session.add(event)
+        inquiry = session.get(Inquiry, inquiry_id)
+        inquiry.due_at = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+        session.add(inquiry)
+    return inquiry_id
+
+
+def test_inquiry_screen_in_the_billing_step(snap_compare, snapshot_settings):
+    """Header with the overdue deadline, the step's editable attributes, the moves on offer, the timeline."""
+    from crmterm.screens.inquiry_view import InquiryScreen
+
+    inquiry_id = _inquiry_in_billing(snapshot_settings.database_url)
+
+    async def open_inquiry(pilot):
+        await _login(pilot, "agent")
+        pilot.app.push_screen(InquiryScreen(inquiry_id))
+        await settle(pilot)
+
+    assert snap_compare(make_app(snapshot_settings), terminal_size=(140, 40), run_before=open_inquiry)
+
+
+def _queue_inquiries(url: str) -> None:
+    """Four complaints with fixed deadlines (one long overdue, the others far ahead: the day and time shown
+    never depend on today), one taken by the second agent and one raised to critical."""
+    from datetime import datetime, timezone
+
+    from crmterm.services import inquiry_actions, queues
+    from crmterm.services.permissions import Actor, Role
+    from crmterm.services.registration import ContactDraft, register
+    from crmterm.store.db import unit_of_work
+    from helpers import AGENT, SUPERVISOR
+
+    dispute = {"topic": "disputed_charge", "values": {"amount": "100", "dispute_reason": "double_charge",
+                                                      "charge_date": "2026-01-01", "approval_reference": "A-1"}}
+    deadlines = [datetime(2020, 1, 10, 9, 0), datetime(2099, 3, 2, 18, 0), datetime(2099, 3, 1, 12, 30),
+                 datetime(2099, 3, 4, 9, 15)]
+    with unit_of_work(url) as session:
+        for customer in (1, 2, 3, 1):
+            register(session=session, actor=AGENT, draft=ContactDraft.model_validate({
+                "at": datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc), "channel": "phone", "place": "cc_msk",
+                "customer": customer, "inquiries": [dispute]}))
+        for inquiry_id, due in enumerate(deadlines, start=1):
+            inquiry_actions.set_deadline(session=session, actor=SUPERVISOR, inquiry_id=inquiry_id,
+                                         due_at=due.replace(tzinfo=timezone.utc), reason="agreed")
+        inquiry_actions.set_priority(session=session, actor=SUPERVISOR, inquiry_id=4, priority="critical")
+    with unit_of_work(url) as session:
+        queues.take_next(session=session, actor=Actor(login="agent2", role=Role.AGENT, id=4), queue="first_line")
+
+
+def test_queues_tab_of_a_supervisor(snap_compare, snapshot_settings, monkeypatch):
+    """Counts per queue, the first line's open inquiries in work order, an overdue deadline, one row marked."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")  # deadlines are shown in local time
+    time.tzset()
+    _queue_inquiries(snapshot_settings.database_url)
+
+    async def open_queues(pilot):
+        await _login(pilot, "supervisor")
+        await pilot.press("f11")
+        await settle(pilot)
+        await pilot.press("down", "space")
+        await settle(pilot)
+
+    try:
+        assert snap_compare(make_app(snapshot_settings), terminal_size=(140, 36), run_before=open_queues)
+    finally:
+        monkeypatch.undo()  # the zone is process-wide: give the next test the one it started with
+        time.tzset()

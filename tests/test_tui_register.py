@@ -74,7 +74,7 @@ async def test_phone_topic_two_attributes_save_within_the_key_budget(ui_settings
         assert keys.count <= KEYS_BUDGET
         print(f"keys beyond typed values: {keys.count}")
     inquiry, contact, values = _inquiries(ui_settings.database_url)[-1]
-    assert inquiry.state == "registered" and inquiry.type == "request"
+    assert inquiry.state == "waiting" and inquiry.type == "request"
     assert contact.party_id == customer and contact.subscriber_id is not None
     assert sorted(values.values()) == ["2026-11-26T10:00:00+00:00", "4g", "true"]
 
@@ -121,7 +121,7 @@ async def test_two_inquiries_in_one_contact_with_a_template_topic_key(ui_setting
         await pilot.press(*"2026-11-26 10:00", "ctrl+s")
         await settle(pilot)
     saved = _inquiries(ui_settings.database_url)
-    assert [(i.type, i.state) for i, _c, _v in saved] == [("consultation", "closed"), ("request", "registered")]
+    assert [(i.type, i.state) for i, _c, _v in saved] == [("consultation", "closed"), ("request", "waiting")]
     assert saved[0][1].id == saved[1][1].id  # one contact
 
 

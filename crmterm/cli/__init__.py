@@ -6,7 +6,7 @@ import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from typer.core import TyperGroup
 
-from crmterm.cli import admin, bench, config, customer, db, inquiry, seed, topic, user
+from crmterm.cli import admin, bench, config, customer, db, inquiry, inquiry_work, route, seed, topic, user
 from crmterm.cli._common import Env, err
 from crmterm.errors import CrmError
 from crmterm.i18n import set_language
@@ -45,6 +45,8 @@ app.add_typer(topic.app, name="topic")
 app.add_typer(topic.rule_app, name="rule")
 app.add_typer(inquiry.contact_app, name="contact")
 app.add_typer(inquiry.app, name="inquiry")
+app.add_typer(inquiry_work.queue_app, name="queue")
+app.add_typer(route.app, name="route")
 app.command("bench")(bench.bench)
 
 

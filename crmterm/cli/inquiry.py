@@ -88,6 +88,13 @@ def show(ctx: typer.Context, inquiry_id: int, as_json: bool = JSON_OPTION) -> No
     out.print(_("Customer: {c} · contact {k} at {at}").format(c=found.customer or "—", k=found.contact.id,
                                                              at=found.contact.at.strftime("%Y-%m-%d %H:%M")),
               markup=False)
+    if found.route:
+        out.print(_("Route {route} (revision {rev}) · step {step} · queue {queue} · assignee {who} · due {due}").format(
+            route=found.route, rev=found.revision, step=found.step, queue=found.queue or "—",
+            who=found.assignee or "—", due=found.due_at.strftime("%Y-%m-%d %H:%M") if found.due_at else "—"),
+            markup=False)
+    if found.resolution:
+        out.print(_("Resolution: {text}").format(text=found.resolution), markup=False)
     if found.parent_id:
         out.print(_("Spawned from #{n}").format(n=found.parent_id), markup=False)
     print_table([v.model_dump() for v in found.values], [("label", _("Attribute")), ("shown", _("Value"))])

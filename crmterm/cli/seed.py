@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from crmterm.errors import ValidationError
+
 from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json
 from crmterm.i18n import _
 from crmterm.services import seed as seed_service
@@ -26,21 +28,33 @@ def demo(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 
 
 @app.command("synthetic")
-def synthetic(ctx: typer.Context, customers: int = typer.Option(..., "--customers", min=1),
+def synthetic(ctx: typer.Context, customers: int = typer.Option(0, "--customers", min=0),
+              inquiries: int = typer.Option(0, "--inquiries", min=0,
+                                            help="Inquiries on the configured topics and routes (after customers)."),
               seed: int = typer.Option(1, "--seed", help="Random seed: the same seed gives the same data."),
               as_json: bool = JSON_OPTION) -> None:
-    """Bulk synthetic customers (structures 1–8 levels deep, contracts, subscribers), with a progress bar."""
+    """Bulk synthetic customers (structures 1–8 levels deep, contracts, subscribers) and inquiries, with a
+    progress bar."""
     from rich.progress import Progress
 
     from crmterm.services import synthetic as synthetic_service
+    from crmterm.services import synthetic_inquiries
 
+    if not customers and not inquiries:
+        raise ValidationError(None, _("give --customers and/or --inquiries"))
     env = env_of(ctx)
+    result: dict = {}
     with Progress(console=err, transient=True, disable=as_json) as progress:
-        task = progress.add_task(_("Customers"), total=customers)
-        counts = env.call(synthetic_service.generate, customers=customers, seed=seed,
-                          progress=lambda n: progress.advance(task, n))
-    result = {"parties": counts.parties, "structure_links": counts.links, "contracts": counts.contracts,
-              "subscribers": counts.subscribers}
+        if customers:
+            task = progress.add_task(_("Customers"), total=customers)
+            counts = env.call(synthetic_service.generate, customers=customers, seed=seed,
+                              progress=lambda n: progress.advance(task, n))
+            result |= {"parties": counts.parties, "structure_links": counts.links, "contracts": counts.contracts,
+                       "subscribers": counts.subscribers}
+        if inquiries:
+            task = progress.add_task(_("Inquiries"), total=inquiries)
+            result["inquiries"] = env.call(synthetic_inquiries.generate, inquiries=inquiries, seed=seed,
+                                           progress=lambda n: progress.advance(task, n))
     if as_json:
         print_json(result)
     else:

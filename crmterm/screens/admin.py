@@ -7,7 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
+from textual.widgets import Button, DataTable, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from crmterm.errors import CrmError, ValidationError
@@ -18,6 +18,7 @@ from crmterm.services.directory import EntryRead
 from crmterm.services.permissions import Permission
 from crmterm.services.topic_checks import live_rule_problem
 from crmterm.widgets.entry_form import EntryForm
+from crmterm.widgets.route_preview import route_preview
 
 
 class AdminPanel(Horizontal):
@@ -43,6 +44,7 @@ class AdminPanel(Horizontal):
         with VerticalScroll(id="form-pane"):
             yield Label("", id="form-title", markup=False)
             yield EntryForm(self.area.fields, id="form")
+            yield Static("", id="route-preview", markup=False)
             with Horizontal(id="form-buttons"):
                 yield Button(_("Save"), id="save", variant="primary")
                 yield Button(_("New"), id="new")
@@ -73,6 +75,9 @@ class AdminPanel(Horizontal):
         form = self.query_one(EntryForm)
         form.fields = self.area.fields
         await form.recompose()
+        documents = any(f.type == "document" for f in self.area.fields)  # routes: room for YAML and a diagram
+        self.set_class(documents, "-documents")
+        self.query_one("#route-preview", Static).display = documents
         self.query_one("#search", Input).value = search
         self._set_title()
         self.load_options()
@@ -89,6 +94,15 @@ class AdminPanel(Horizontal):
         error = self.query_one(f"#e-{name}", Static)
         error.update(problem or "")
         error.display = problem is not None
+
+    @on(TextArea.Changed, "#form TextArea")
+    def document_typed(self, _event: TextArea.Changed) -> None:
+        """A route's text diagram and structural problems, redrawn as its steps and transitions are typed."""
+        preview = self.query_one("#route-preview", Static)
+        preview.display = self.area.name == "routes"
+        if preview.display:
+            values = self.query_one(EntryForm).values()
+            preview.update(route_preview(values.get("steps"), values.get("transitions")))
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:

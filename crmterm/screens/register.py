@@ -174,15 +174,21 @@ class RegisterPanel(ContactFields, InquiryEditing, Horizontal):
                         f"{contact.text[:40]}\n", style="not bold")
         self.query_one("#reg-last", Static).update(text)
 
+    def _reload_activity(self) -> None:
+        """What was done in the inquiry screen (taken, closed) shows in the caller's lists at once."""
+        if self.customer is not None:
+            self.load_activity(self.customer.id)
+
     @on(OptionList.OptionSelected, "#reg-open")
     def open_picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.app.push_screen(InquiryScreen(int(event.option.id)))
+        self.app.push_screen(InquiryScreen(int(event.option.id)), lambda _result: self._reload_activity())
 
     def action_open_earlier(self) -> None:
         """The repeat the badge names, else the list of the customer's open inquiries."""
         if self.drafts.draft.repeats:
-            self.app.push_screen(InquiryScreen(self.drafts.draft.repeats[0].id))
+            self.app.push_screen(InquiryScreen(self.drafts.draft.repeats[0].id),
+                                 lambda _result: self._reload_activity())
         elif self.query_one("#reg-open", OptionList).option_count:
             self.query_one("#reg-open").focus()
         else:

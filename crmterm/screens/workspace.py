@@ -15,6 +15,7 @@ from crmterm.screens.dialogs import PromptScreen
 from crmterm.services import topics
 from crmterm.services.topics import TemplateChoice
 from crmterm.screens.customers import CustomersPanel
+from crmterm.screens.queues import QueuesPanel
 from crmterm.screens.register import RegisterPanel
 from crmterm.screens.topic_admin import TopicAdminPanel
 from crmterm.services.permissions import ROLE_LABELS, Permission
@@ -42,6 +43,7 @@ class WorkspaceScreen(Screen):
     _admin_state: dict | None = None
     _customers_state: dict | None = None
     _register_state: dict | None = None
+    _queues_state: dict | None = None
 
     BINDINGS = [
         Binding("f2", "app.settings", N_("Language"), id="workspace.language"),
@@ -49,6 +51,7 @@ class WorkspaceScreen(Screen):
         Binding("f4", "register_call", N_("Register"), id="workspace.register"),
         Binding("f3", "show_tab('customers')", N_("Customers"), id="workspace.customers", show=False),
         Binding("f12", "choose_template", N_("Template"), id="workspace.template"),
+        Binding("f11", "show_tab('queues')", N_("Queues"), id="workspace.queues", show=False),
         Binding("f9", "show_tab('topics')", N_("Topics"), id="workspace.topics", show=False),
         Binding("f10", "show_tab('admin')", N_("Admin"), id="workspace.admin", show=False),
     ]
@@ -65,6 +68,9 @@ class WorkspaceScreen(Screen):
             if gateway.can(Permission.CUSTOMERS_READ):
                 with TabPane(_("Customers"), id="customers"):
                     yield CustomersPanel(state=self._customers_state)
+            if gateway.can(Permission.INQUIRIES_READ):
+                with TabPane(_("Queues"), id="queues"):
+                    yield QueuesPanel(state=self._queues_state)
             if gateway.can(Permission.ADMIN_SCREENS):
                 with TabPane(_("Topics"), id="topics"):
                     yield TopicAdminPanel()
@@ -141,6 +147,9 @@ class WorkspaceScreen(Screen):
             self.query_one(RegisterPanel).focus_caller()
         elif event.pane.id == "customers":
             self.query_one(CustomersPanel).action_focus_search()
+        elif event.pane.id == "queues":
+            self.query_one(QueuesPanel).shown()
+            self.query_one(QueuesPanel).focus_list()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "show_tab":
@@ -157,6 +166,7 @@ class WorkspaceScreen(Screen):
         self._admin_state = self.query_one(AdminPanel).state() if self.query(AdminPanel) else None
         self._customers_state = self.query_one(CustomersPanel).state() if self.query(CustomersPanel) else None
         self._register_state = self.query_one(RegisterPanel).state() if self.query(RegisterPanel) else None
+        self._queues_state = self.query_one(QueuesPanel).state() if self.query(QueuesPanel) else None
         await self.recompose()
         self.query_one(TabbedContent).active = tabs
         self.refresh_status()

@@ -114,7 +114,7 @@ def effective_attributes(*, session: Session, actor: Actor, topic: str, step: st
     """The form for `topic`. `step` is the route step (route steps may narrow what is shown: routes issue).
     Two queries: the topic path (recursive CTE) and the attributes on it joined with group and dictionary."""
     require(actor, Permission.DIRECTORY_READ)
-    path = _path(session, topic)
+    path = topic_path(session, topic)
     codes = [row.code for row in path]
     depth = {code: i for i, code in enumerate(codes)}
     groups: dict[str, GroupDef] = {}
@@ -149,7 +149,8 @@ _ATTRIBUTES = (
 )
 
 
-def _path(session: Session, code: str) -> list:
+def topic_path(session: Session, code: str) -> list:
+    """The topic and its groups, root first (id, code, inquiry type, default priority code)."""
     start = select(Topic.id, Topic.parent_id, literal(0).label("depth")).where(Topic.code == code)
     chain = start.cte("chain", recursive=True)
     chain = chain.union_all(select(Topic.id, Topic.parent_id, chain.c.depth + 1)

@@ -12,6 +12,7 @@ from crmterm.i18n import _
 from crmterm.services import audit, directory, history, users
 from crmterm.services.kinds import KINDS, Kind
 from crmterm.services.topic_kinds import TOPIC_KINDS
+from crmterm.services.route_kinds import ROUTE_KINDS
 from crmterm.services.permissions import Actor, Permission, Role, require
 from crmterm.services.validation import RefExists
 from crmterm.services.yaml_lines import LineDict
@@ -233,7 +234,8 @@ def _section(kind: Kind):
 
 
 # In dependency order: topics and templates refer to users, so they come last.
-SECTIONS: list = [*(_section(k) for k in KINDS.values() if k.name not in TOPIC_KINDS), UsersSection(),
-                  TrackedFieldsSection(), TopicsSection(KINDS["topics"]),
-                  *(_section(k) for k in TOPIC_KINDS.values() if k.name != "topics")]
+SECTIONS: list = [*(_section(k) for k in KINDS.values() if k.name not in TOPIC_KINDS | ROUTE_KINDS),
+                  UsersSection(), TrackedFieldsSection(), TopicsSection(KINDS["topics"]),
+                  *(_section(k) for k in TOPIC_KINDS.values() if k.name != "topics"),
+                  *(_section(k) for k in ROUTE_KINDS.values())]
 Section = DirectorySection | UsersSection

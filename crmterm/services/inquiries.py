@@ -13,12 +13,12 @@ from sqlmodel import Session, select
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _, pick
-from crmterm.services import inquiry_log
+from crmterm.services import inquiry_log, routing
 from crmterm.services.customers import category_code
 from crmterm.services.inquiry_log import OPEN_STATES
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.store import (
-    Attachment, AttributeDef, Channel, Contact, ContactPerson, DictionaryItem, Inquiry, InquiryEvent,
+    NO_DEADLINE, Attachment, AttributeDef, Queue, Channel, Contact, ContactPerson, DictionaryItem, Inquiry, InquiryEvent,
     InquiryValue, Party, Place,
     Priority, Topic, User, utcnow,
 )
@@ -81,6 +81,14 @@ class InquiryRead(InquirySummary):
     text: str
     closed_at: datetime | None
     version: int
+    route: str | None = None
+    revision: int | None = None
+    step: str | None = None
+    step_label: str | None = None
+    queue: str | None = None
+    assignee: str | None = None
+    due_at: datetime | None = None  # None: no deadline
+    resolution: str = ""
     values: list[ValueRead]
     events: list[EventRead]
     attachments: list[AttachmentRead]
@@ -98,14 +106,22 @@ def _summaries(session: Session, query) -> list[InquirySummary]:
 
 def get_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryRead:
     require(actor, Permission.INQUIRIES_READ)
-    row = session.exec(select(Inquiry, Topic.code, Topic.labels, Priority.code, Party.display_name)
+    row = session.exec(select(Inquiry, Topic.code, Topic.labels, Priority.code, Party.display_name, Queue.code,
+                              User.login)
                        .join(Topic, Topic.id == Inquiry.topic_id)
                        .outerjoin(Priority, Priority.id == Inquiry.priority_id)
+                       .outerjoin(Queue, Queue.id == Inquiry.queue_id)
+                       .outerjoin(User, User.id == Inquiry.assignee_id)
                        .outerjoin(Party, Party.id == Inquiry.party_id).where(Inquiry.id == inquiry_id)).first()
     if row is None:
         raise NotFound(_("Inquiry"), inquiry_id)
-    inquiry, code, labels, priority, customer = row
+    inquiry, code, labels, priority, customer, queue, assignee = row
+    rev = routing.revision(session, inquiry.route_revision_id) if inquiry.route_revision_id else None
+    step = rev.definition.step(inquiry.step) if rev else None
     return InquiryRead(
+        route=rev.route if rev else None, revision=rev.revision if rev else None, step=inquiry.step,
+        step_label=step.label() if step else None, queue=queue, assignee=assignee,
+        due_at=None if inquiry.due_at >= NO_DEADLINE else inquiry.due_at, resolution=inquiry.resolution,
         id=inquiry.id, topic=code, topic_label=pick(labels, code), type=inquiry.type, state=inquiry.state,
         created_at=inquiry.created_at, contact=_contact(session, inquiry.contact_id), customer_id=inquiry.party_id,
         customer=customer, priority=priority, parent_id=inquiry.parent_id, text=inquiry.text,

@@ -8,21 +8,20 @@ from crmterm.i18n import N_, _
 from crmterm.services.permissions import Actor
 from crmterm.store import Inquiry, InquiryEvent
 
-OPEN_STATES = ("registered", "waiting", "taken", "in_progress", "reopened")
-STATE_LABELS = {  # for the catalogue: screens show states with _(state)
-    "registered": N_("registered"), "waiting": N_("waiting"), "taken": N_("taken"),
-    "in_progress": N_("in progress"), "reopened": N_("reopened"), "closed": N_("closed"),
-    "cancelled": N_("cancelled"),
-}
+from crmterm.workflow.engine import OPEN, STATE_LABELS, state_label  # noqa: F401 - re-exported
 
-
-def state_label(state: str) -> str:
-    return _(STATE_LABELS.get(state, state))
+OPEN_STATES = tuple(sorted(OPEN))
 
 
 EVENT_LABELS = {
     "created": N_("created"), "closed": N_("closed"), "commented": N_("comment"),
     "attached": N_("file attached"), "contact_linked": N_("another contact"), "child_created": N_("child inquiry"),
+    # the life-cycle (services/inquiry_actions)
+    "routed": N_("routed"), "unrouted": N_("no route"), "taken": N_("taken"), "started": N_("started"),
+    "moved": N_("moved"), "returned": N_("returned to the queue"), "assigned": N_("assignee set"),
+    "transferred": N_("transferred"), "reopened": N_("reopened"), "cancelled": N_("cancelled"),
+    "deadline_changed": N_("deadline changed"), "priority_changed": N_("priority changed"),
+    "values_changed": N_("attributes changed"), "notified": N_("notified"),
 }
 
 

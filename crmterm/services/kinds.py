@@ -19,7 +19,7 @@ from crmterm.store import (
 class FieldSpec:
     name: str
     label: str  # marked with N_, translated where shown
-    type: str = "str"  # str | text | int | bool | choice | ref | refs | emails | tz | labels | rule | regex | yaml
+    type: str = "str"  # str | text | int | bool | choice | ref | refs | emails | tz | labels | rule | regex | yaml | document
     required: bool = False
     choices: tuple[str, ...] = ()
     ref: str | None = None  # kind name for ref / refs
@@ -98,6 +98,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 from crmterm.services.topic_kinds import TOPIC_KINDS  # noqa: E402 - needs Kind and FieldSpec above
 
 KINDS.update(TOPIC_KINDS)
+from crmterm.services.route_kinds import ROUTE_KINDS  # noqa: E402 - routes refer to topics and queues
+
+KINDS.update(ROUTE_KINDS)
 
 
 def get_kind(name: str) -> Kind:

@@ -35,13 +35,15 @@ class Permission(StrEnum):
     CUSTOMERS_IMPORT = "customers.import"
     INQUIRIES_READ = "inquiries.read"
     INQUIRIES_WRITE = "inquiries.write"
+    INQUIRIES_SUPERVISE = "inquiries.supervise"  # assign, transfer, reopen, cancel, deadlines, any queue
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(_EVERYONE | {Permission.CUSTOMERS_WRITE, Permission.INQUIRIES_WRITE}),
     Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CUSTOMERS_WRITE,
-                                            Permission.CUSTOMERS_MERGE, Permission.INQUIRIES_WRITE}),
+                                            Permission.CUSTOMERS_MERGE, Permission.INQUIRIES_WRITE,
+                                            Permission.INQUIRIES_SUPERVISE}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
                                          Permission.AUDIT_READ, Permission.ADMIN_SCREENS}),

@@ -16,10 +16,10 @@ from sqlmodel import Session
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services import inquiry_log
+from crmterm.services import inquiry_log, routing
 from crmterm.services.attachments import AttachmentLimits, attach_path, path_problem
 from crmterm.services.attribute_checks import check_values
-from crmterm.services.attribute_forms import AttributeForm, effective_attributes
+from crmterm.services.attribute_forms import AttributeForm, effective_attributes, rule_context
 from crmterm.services.attribute_values import to_text
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.registration_refs import ContactRefs, TopicRef, resolve_contact, resolve_topic
@@ -156,7 +156,7 @@ def _write_inquiry(session: Session, actor: Actor, contact: Contact, refs: Conta
     inquiry = Inquiry(contact_id=contact.id, party_id=refs.party_id, topic_id=topic.id, type=topic.inquiry_type,
                       priority_id=topic.priority_id, parent_id=draft.parent, text=draft.text.strip(),
                       state="closed" if close else "registered", closed_at=now if close else None,
-                      updated_by=actor.login)
+                      priority_rank=routing.priority_rank(session, topic.priority_id), updated_by=actor.login)
     session.add(inquiry)
     session.flush()
     ids = {f.code: f.attribute_id for f in item.form.fields}
@@ -168,4 +168,7 @@ def _write_inquiry(session: Session, actor: Actor, contact: Contact, refs: Conta
     if close:
         inquiry_log.record(session, inquiry.id, actor, "closed", text=_("answered during the contact"))
         result.closed.append(inquiry.id)
+    else:
+        context = rule_context(item.form, item.values, **refs.rule_context(topic.priority))
+        routing.route_new(session, actor, inquiry, item.form.path, context)
     return inquiry.id

@@ -14,7 +14,7 @@ from crmterm.services.permissions import Actor
 from crmterm.store import User
 
 DEMO_FILE = "demo.yaml"
-DEMO_FILES = (DEMO_FILE, "demo_topics.yaml")  # in order: topics refer to users and places
+DEMO_FILES = (DEMO_FILE, "demo_topics.yaml", "demo_routes.yaml")  # in order: each refers to those before
 PASSWORDS_KEY = "demo_passwords"
 
 

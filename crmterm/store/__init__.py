@@ -19,9 +19,13 @@ from crmterm.store.parties import (
 )
 from crmterm.store.contracts import Contract, Discount, Payment, Subscriber
 from crmterm.store.topics import AttributeDef, AttributeGroup, ContactTemplate, Topic
-from crmterm.store.inquiries import Attachment, AttachmentBlob, Contact, Inquiry, InquiryEvent, InquiryValue
+from crmterm.store.inquiries import (
+    NO_DEADLINE, Attachment, AttachmentBlob, Contact, Inquiry, InquiryEvent, InquiryValue,
+)
+from crmterm.store.routes import Queue, Route, RouteRevision, SavedFilter
 
 __all__ = [
+    "NO_DEADLINE", "Queue", "Route", "RouteRevision", "SavedFilter",
     "Attachment", "AttachmentBlob", "Contact", "Inquiry", "InquiryEvent", "InquiryValue",
     "AttributeDef", "AttributeGroup", "ContactTemplate", "Topic",
     "AttributeValue", "ChangeLog", "ContactPerson", "Contract", "Payment", "CustomerAttribute", "Discount", "Note", "Party",

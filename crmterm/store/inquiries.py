@@ -3,7 +3,7 @@ append-only event log, and attachments (content stored once per sha256)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, Index, LargeBinary
 from sqlmodel import Field, SQLModel
@@ -28,12 +28,20 @@ class Contact(SQLModel, table=True):
     text: str = Field(default="", max_length=4000, nullable=False)
 
 
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)  # sorts after every real deadline on both databases
+
+
 class Inquiry(Versioned, table=True):
     """`party_id` repeats the contact's customer: repeat checks and a customer's open inquiries read one
-    index instead of joining contacts."""
+    index instead of joining contacts. `priority_rank` repeats the priority's rank so a queue page and
+    take-next read one index in work order (priority, deadline, age) without joins or sorting."""
 
     __table_args__ = (Index("ix_inquiry_party_topic_created", "party_id", "topic_id", "created_at"),
-                      Index("ix_inquiry_party_state", "party_id", "state"))
+                      Index("ix_inquiry_party_state", "party_id", "state"),
+                      Index("ix_inquiry_queue_work", "queue_id", "state", "priority_rank", "due_at", "id"),
+                      Index("ix_inquiry_queue_due", "queue_id", "state", "due_at", "id"),
+                      Index("ix_inquiry_queue_age", "queue_id", "state", "id"),
+                      Index("ix_inquiry_assignee_state", "assignee_id", "state", "id"))
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contact.id", index=True, nullable=False)
     party_id: int | None = Field(default=None, foreign_key="party.id")
@@ -45,6 +53,12 @@ class Inquiry(Versioned, table=True):
     assignee_id: int | None = Field(default=None, foreign_key="app_user.id")
     text: str = Field(default="", max_length=4000, nullable=False)
     closed_at: datetime | None = None
+    priority_rank: int = Field(default=100, nullable=False)
+    route_revision_id: int | None = Field(default=None, foreign_key="route_revision.id")
+    step: str | None = Field(default=None, max_length=64)
+    queue_id: int | None = Field(default=None, foreign_key="queue.id")
+    due_at: datetime = Field(default=NO_DEADLINE, nullable=False)
+    resolution: str = Field(default="", max_length=4000, nullable=False)
 
 
 class InquiryValue(SQLModel, table=True):

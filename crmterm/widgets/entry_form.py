@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from textual.widgets._select import InvalidSelectValueError
 
 from crmterm.i18n import _
@@ -51,6 +51,10 @@ class EntryForm(Vertical):
             self._known[spec.name] = {value for _label, value in options}
             yield Select(_literal(options), id=f"f-{spec.name}", allow_blank=True, prompt=_("(choose)"),
                          compact=True)
+        elif spec.type == "document":  # a multi-line YAML document (route steps, transitions)
+            yield Label(label, classes="field-label")
+            yield TextArea(id=f"f-{spec.name}", classes="document", soft_wrap=False, show_line_numbers=True,
+                           tab_behavior="indent")
         else:
             yield Label(label + self._hint(spec), classes="field-label")
             yield Input(id=f"f-{spec.name}", password=spec.type == "password", compact=True)
@@ -82,6 +86,9 @@ class EntryForm(Vertical):
             self.load(values)
 
     def load(self, values: dict | None) -> None:
+        if not all(self.query(f"#e-{spec.name}") for spec in self.fields):
+            self.call_after_refresh(self.load, values)  # still recomposing for another area's fields
+            return
         values = values or {}
         for spec in self.fields:
             self._put(spec, values.get(spec.name, spec.default))
@@ -102,6 +109,8 @@ class EntryForm(Vertical):
                 select.value = value if value in self._known.get(spec.name, ()) else Select.NULL
             except InvalidSelectValueError:  # its new options are applied after this refresh
                 self.call_after_refresh(self._put, spec, value)
+        elif spec.type == "document":
+            self.query_one(f"#f-{spec.name}", TextArea).text = yaml_text(value)
         elif spec.type == "yaml":  # JSON is YAML on one line, and reads back the same
             self.query_one(f"#f-{spec.name}", Input).value = json.dumps(value, ensure_ascii=False) if value else ""
         else:
@@ -119,6 +128,8 @@ class EntryForm(Vertical):
         if spec.type in ("choice", "ref"):
             value = self.query_one(f"#f-{spec.name}", Select).value
             return None if value is Select.NULL else value
+        if spec.type == "document":
+            return read_yaml(self.query_one(f"#f-{spec.name}", TextArea).text)
         return self.query_one(f"#f-{spec.name}", Input).value
 
     def show_error(self, name: str | None, message: str) -> bool:
@@ -138,8 +149,24 @@ class EntryForm(Vertical):
             error.display = False
 
     def focus_first(self) -> None:
-        first = self.query("Input, Select, Checkbox").first()
+        first = self.query("Input, Select, Checkbox, TextArea").first()
         first.focus()
+
+
+def yaml_text(value: Any) -> str:
+    import yaml
+
+    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100) if value else ""
+
+
+def read_yaml(text: str) -> Any:
+    """The document, or the text itself when it is not YAML (the service then names what is wrong)."""
+    import yaml
+
+    try:
+        return yaml.safe_load(text) if text.strip() else []
+    except yaml.YAMLError:
+        return text
 
 
 def _literal(options: list[tuple[str, str]]) -> list[tuple[Text, str]]:

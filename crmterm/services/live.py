@@ -1,0 +1,71 @@
+"""Live refresh: tell open screens that inquiries changed, without them reloading on a timer.
+
+PostgreSQL: every workflow transaction sends `NOTIFY crmterm_inquiry, '<queue id>'` (delivered on commit);
+a watcher LISTENs on its own connection. SQLite: a watcher polls `PRAGMA data_version` on its own
+connection, which changes whenever another connection commits — cheap enough to poll every second.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Protocol
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from crmterm.store.db import backend, normalise_url, sqlite_path
+
+CHANNEL = "crmterm_inquiry"
+
+
+def announce(session: Session, queue_id: int | None) -> None:
+    """Queue a change note for commit (a no-op on SQLite, where watchers poll)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_notify(:channel, :payload)"),
+                        {"channel": CHANNEL, "payload": str(queue_id or "")})
+
+
+class Watcher(Protocol):
+    def changed(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+class _SqliteWatcher:
+    def __init__(self, path: str) -> None:
+        self._connection = sqlite3.connect(path, check_same_thread=False)
+        self._seen = self._version()
+
+    def _version(self) -> int:
+        return self._connection.execute("PRAGMA data_version").fetchone()[0]
+
+    def changed(self) -> bool:
+        now = self._version()
+        changed, self._seen = now != self._seen, now
+        return changed
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+class _PostgresWatcher:
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        self._connection = psycopg.connect(dsn, autocommit=True)
+        self._connection.execute(f"LISTEN {CHANNEL}")
+
+    def changed(self) -> bool:
+        # A short wait: a note sent at another session's commit may still be on its way over the socket.
+        return any(True for _note in self._connection.notifies(timeout=0.05))
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def watcher(url: str) -> Watcher:
+    url = normalise_url(url)
+    if backend(url) == "sqlite":
+        return _SqliteWatcher(str(sqlite_path(url)))
+    return _PostgresWatcher(url)

@@ -1,0 +1,100 @@
+"""The inquiry list of the Queues tab: one row per inquiry, every value rendered literally, marks for group
+operations, the sort shown by an arrow in its column header, and the cursor kept on its inquiry when the
+rows are reloaded (live refresh replaces the rows under the user's cursor)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from crmterm.i18n import N_, _, pick
+from crmterm.services.inquiry_log import state_label
+from crmterm.services.queues import InquiryRow
+
+COLUMNS = (("mark", ""), ("id", N_("#")), ("priority", N_("Priority")), ("due", N_("Deadline")),
+           ("topic", N_("Topic")), ("customer", N_("Customer")), ("state", N_("State")), ("step", N_("Step")),
+           ("assignee", N_("Assignee")))
+SORT_COLUMN = {"age": "id", "work": "priority", "due": "due"}  # the column that shows each sort's arrow
+COLUMN_SORT = {column: sort for sort, column in SORT_COLUMN.items()}
+MARK = "●"
+
+
+def deadline_cell(row: InquiryRow) -> Text:
+    """Local time, day first; an overdue one in red with a '!' after it, so it is seen without colour too."""
+    if row.due_at is None:
+        return Text("—", style="dim")
+    shown = f"{row.due_at.astimezone():%d.%m %H:%M}"
+    return Text(f"{shown} !", style="bold red") if row.overdue else Text(shown)
+
+
+class InquiryTable(DataTable):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.shown: dict[int, InquiryRow] = {}
+        self.marked: set[int] = set()
+        self.priority_labels: dict[str, str] = {}  # code -> name in the user's language
+
+    def set_columns(self, sort: str, descending: bool) -> None:
+        """Columns again (and no rows): the sorted column's header carries the direction."""
+        self.clear(columns=True)
+        self.shown.clear()
+        for key, label in COLUMNS:
+            title = _(label) if label else ""
+            if SORT_COLUMN.get(sort) == key:
+                title += " ↓" if descending else " ↑"
+            self.add_column(Text(title), key=key, width=1 if key == "mark" else None)  # marks come later
+
+    def show(self, rows: list[InquiryRow], *, append: bool) -> None:
+        """A next page is appended; anything else replaces the rows, keeping the cursor's inquiry."""
+        keep, index = self.current_id(), self.cursor_row
+        if not append:
+            self.clear()
+            self.shown.clear()
+        for row in rows:
+            if row.id in self.shown:
+                continue  # moved between pages while the user scrolled: shown once
+            self.shown[row.id] = row
+            self.add_row(*self._cells(row), key=str(row.id))
+        if not append:
+            self.marked &= set(self.shown)
+            self._restore(keep, index)
+
+    def _restore(self, inquiry_id: int | None, index: int) -> None:
+        if not self.row_count:
+            return
+        if inquiry_id in self.shown:
+            self.move_cursor(row=self.get_row_index(str(inquiry_id)))
+        else:
+            self.move_cursor(row=min(index, self.row_count - 1))
+
+    def _cells(self, row: InquiryRow) -> tuple:
+        priority = self.priority_labels.get(row.priority, row.priority) if row.priority else ""
+        return (Text(MARK if row.id in self.marked else ""), Text(str(row.id), justify="right"),
+                Text(priority), deadline_cell(row), Text(pick(row.topic_labels, row.topic)),
+                Text(row.customer or _("Anonymous caller")), Text(state_label(row.state)), Text(row.step or ""),
+                Text(row.assignee or ""))
+
+    def current_id(self) -> int | None:
+        if not self.row_count:
+            return None
+        return int(self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value)
+
+    def toggle_mark(self) -> None:
+        """Mark or unmark the cursor's row and step down, so Space Space Space marks a run of rows."""
+        inquiry_id = self.current_id()
+        if inquiry_id is None:
+            return
+        self.marked ^= {inquiry_id}
+        self.update_cell(str(inquiry_id), "mark", Text(MARK if inquiry_id in self.marked else ""))
+        if self.cursor_row < self.row_count - 1:
+            self.move_cursor(row=self.cursor_row + 1)
+
+    def selection(self) -> list[int]:
+        """The marked inquiries in list order, else the one under the cursor."""
+        if self.marked:
+            return [i for i in self.shown if i in self.marked]
+        current = self.current_id()
+        return [current] if current is not None else []
+
+    def near_the_end(self) -> bool:
+        return self.row_count > 0 and self.cursor_row >= self.row_count - 5

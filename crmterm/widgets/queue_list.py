@@ -1,0 +1,44 @@
+"""The Queues tab's left column: the user's queues, each with its counts (waiting · taken · overdue)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from crmterm.i18n import _, pick
+from crmterm.services.queues import QueueCounts
+
+
+def legend() -> str:
+    """Said once above the list, so each queue's counts fit a narrow column in any language."""
+    return _("waiting · taken · overdue")
+
+
+def _prompt(queue: QueueCounts) -> Text:
+    """Two lines: the name, then the counts in the legend's order (overdue in red when there are any)."""
+    prompt = Text(pick(queue.labels, queue.code), style="bold")
+    prompt.append(f"\n{queue.waiting} · {queue.taken} · ", style="not bold")
+    prompt.append(str(queue.overdue), style="not bold red" if queue.overdue else "not bold")
+    return prompt
+
+
+class QueueList(OptionList):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.counts: dict[str, QueueCounts] = {}
+
+    def show(self, counts: list[QueueCounts], keep: str | None) -> None:
+        """New counts, the highlight staying on `keep` (the queue the user chose)."""
+        self.counts = {q.code: q for q in counts}
+        self.clear_options()
+        self.add_options([Option(_prompt(q), id=q.code) for q in counts])
+        codes = list(self.counts)
+        if keep in self.counts:
+            self.highlighted = codes.index(keep)
+
+    def label(self, code: str | None) -> str:
+        if code is None:
+            return _("All queues")
+        queue = self.counts.get(code)
+        return pick(queue.labels, code) if queue else code
