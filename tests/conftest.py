@@ -25,6 +25,7 @@ from helpers import seed_demo  # noqa: E402
 from pgserver import Cluster  # noqa: E402
 
 _TEMPLATE = "crmterm_template"
+_DEMO_TEMPLATE = "crmterm_demo_template"
 _counter = itertools.count()
 
 
@@ -84,10 +85,7 @@ def sqlite_url(sqlite_template, tmp_path) -> str:
     dispose_all()
 
 
-@pytest.fixture
-def postgresql_url(request) -> str:
-    server = request.getfixturevalue("pg_server")
-    template = request.getfixturevalue("pg_template")
+def _database_from(server: str, template: str):
     name = f"crmterm_test_{os.getpid()}_{next(_counter)}"
     with _admin(server) as conn:
         conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
@@ -97,17 +95,37 @@ def postgresql_url(request) -> str:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+@pytest.fixture
+def postgresql_url(request) -> str:
+    yield from _database_from(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_server, pg_template) -> str:
+    """The migrated template with the demo configuration and logins, seeded once per session."""
+    with _admin(pg_server) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {_DEMO_TEMPLATE} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {_DEMO_TEMPLATE} TEMPLATE {pg_template}")
+    seed_demo(_with_database(pg_server, _DEMO_TEMPLATE))
+    dispose_all()  # a template must have no open connections
+    return _DEMO_TEMPLATE
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request) -> str:
     """A fresh, migrated, empty database on each backend."""
     return request.getfixturevalue(f"{request.param}_url")
 
 
-@pytest.fixture
-def demo_url(db_url: str) -> str:
-    """A database on each backend with the demo configuration and logins."""
-    seed_demo(db_url)
-    return db_url
+@pytest.fixture(params=["sqlite", "postgresql"])
+def demo_url(request, tmp_path):
+    """A database on each backend with the demo configuration and logins: a copy of a template seeded once
+    per session (seeding hashes five passwords and loads the whole demo configuration — seconds per test)."""
+    if request.param == "sqlite":
+        yield copy_demo(request.getfixturevalue("_demo_sqlite_template"), tmp_path / "demo.db")
+        dispose_all()
+        return
+    yield from _database_from(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_demo_template"))
 
 
 @pytest.fixture(scope="session")

@@ -94,14 +94,7 @@ async def test_pages_of_fifty_are_fetched_as_the_cursor_reaches_the_bottom(ui_se
 
 async def test_another_agent_taking_an_inquiry_shows_at_once(ui_settings):
     register_disputes(ui_settings.database_url, 2)
-    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
-        panel = await _queues(pilot, "agent")
-        assert panel.table.shown[1].assignee is None
-        with unit_of_work(ui_settings.database_url) as session:
-            assert queues.take_next(session=session, actor=AGENT2, queue="first_line") == 1
-        await pilot.pause(1.5)  # the watcher is polled once a second
-        await settle(pilot)
-        assert panel.table.shown[1].assignee == "agent2" and _counts(panel, "first_line") == (1, 1, 0)
+    await _another_agent_takes_one(ui_settings)
 
 
 async def test_sorting_by_age_descending_requeries_from_the_start(ui_settings):
@@ -214,11 +207,16 @@ async def test_live_refresh_on_postgresql_listens_for_changes(postgresql_url, tm
     seed_demo(postgresql_url)
     register_disputes(postgresql_url, 2)
     settings = Settings(database_url=postgresql_url, where=locations({"CRMTERM_HOME": str(tmp_path / "home")}))
+    await _another_agent_takes_one(settings)
+
+
+async def _another_agent_takes_one(settings) -> None:
+    """The agent's open Queues tab shows agent2's take within the watcher's one-second poll."""
     async with make_app(settings).run_test(size=SIZE) as pilot:
         panel = await _queues(pilot, "agent")
-        assert _counts(panel, "first_line") == (2, 0, 0)
-        with unit_of_work(postgresql_url) as session:
-            queues.take_next(session=session, actor=AGENT2, queue="first_line")
+        assert panel.table.shown[1].assignee is None and _counts(panel, "first_line") == (2, 0, 0)
+        with unit_of_work(settings.database_url) as session:
+            assert queues.take_next(session=session, actor=AGENT2, queue="first_line") == 1
         await pilot.pause(1.5)
         await settle(pilot)
         assert panel.table.shown[1].assignee == "agent2" and _counts(panel, "first_line") == (1, 1, 0)

@@ -21,7 +21,7 @@ from crmterm.services import auth
 from crmterm.services.bootstrap import ensure_database
 from crmterm.services.permissions import SYSTEM, Actor
 from crmterm.settings import Settings
-from crmterm.store.db import unit_of_work
+from crmterm.store.db import in_transaction, unit_of_work
 
 JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document to stdout.")
 out = Console(highlight=False, soft_wrap=True)
@@ -43,9 +43,14 @@ class Env:
             yield session
 
     def call(self, service, /, **kwargs: Any):
-        """`service(session=…, actor=…, **kwargs)` in one transaction, as the acting user."""
-        with self.unit_of_work() as session:
-            return service(session=session, actor=self.actor, **kwargs)
+        """`service(session=…, actor=…, **kwargs)` in one transaction, as the acting user (re-run if SQLite
+        was busy)."""
+        actor = self.actor
+        if not self._ready:
+            ensure_database(self.settings.database_url)
+            self._ready = True
+        return in_transaction(self.settings.database_url,
+                              lambda session: service(session=session, actor=actor, **kwargs))
 
     @property
     def actor(self) -> Actor:

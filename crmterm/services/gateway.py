@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from crmterm.services import auth
 from crmterm.services.permissions import Actor, Permission
 from crmterm.settings import Settings
-from crmterm.store.db import backend, mask_url, unit_of_work
+from crmterm.store.db import backend, in_transaction, mask_url, unit_of_work
 
 T = TypeVar("T")
 
@@ -39,9 +39,9 @@ class Gateway:
         return self.actor
 
     def call(self, service: Callable[..., T], /, **kwargs: Any) -> T:
-        """Run `service(session=…, actor=…, **kwargs)` in its own transaction."""
-        with unit_of_work(self.settings.database_url) as session:
-            return service(session=session, actor=self.actor, **kwargs)
+        """Run `service(session=…, actor=…, **kwargs)` in its own transaction (re-run if SQLite was busy)."""
+        return in_transaction(self.settings.database_url,
+                              lambda session: service(session=session, actor=self.actor, **kwargs))
 
     def change(self, service: Callable[..., T], /, **kwargs: Any) -> T:
         """Like `call`, for services that record where a change came from."""

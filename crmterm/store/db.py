@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import random
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from crmterm.errors import ConfigError, CrmError
+
+T = TypeVar("T")
 
 
 def normalise_url(url: str) -> str:
@@ -99,3 +105,25 @@ def unit_of_work(url: str) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+BUSY_ATTEMPTS = 6
+
+
+def _busy(error: OperationalError) -> bool:
+    return "database is locked" in str(error.orig) or "database table is locked" in str(error.orig)
+
+
+def in_transaction(url: str, work: Callable[[Session], T]) -> T:
+    """`work(session)` in one unit of work; on SQLite a transaction that read before another writer committed
+    may not start writing ("database is locked", which busy_timeout cannot wait out), so the whole unit is
+    run again after a short random pause, a few times. Nothing partial is ever kept: each try rolls back."""
+    for attempt in range(BUSY_ATTEMPTS):
+        try:
+            with unit_of_work(url) as session:
+                return work(session)
+        except OperationalError as error:
+            if not _busy(error) or attempt == BUSY_ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0.005, 0.02) * 2 ** attempt)
+    raise AssertionError("unreachable")

@@ -2,7 +2,8 @@
 need no database: which moves a state allows, which queue a step picks, which transitions a context passes.
 
     registered ─route─▶ waiting ─take─▶ taken ─start─▶ in_progress
-    taken|in_progress ─move─▶ waiting (next step) | closed (final step);  ─return─▶ waiting
+    taken|in_progress ─move─▶ waiting (next step) | closed (final step);  ─return─▶ waiting (registered
+    when it has no queue)
     closed ─reopen─▶ waiting;  any open state ─cancel─▶ cancelled
 
 The services (services/inquiry_actions) apply a move in one transaction: role, version, guard, event.
@@ -69,14 +70,6 @@ ALLOWED: dict[State, frozenset[Move]] = {
     State.CLOSED: frozenset({Move.REOPEN}),
     State.CANCELLED: frozenset(),
 }
-
-# Where a move leaves the inquiry (MOVE depends on the target step: waiting or closed).
-RESULT: dict[Move, State] = {
-    Move.ROUTE: State.WAITING, Move.TAKE: State.TAKEN, Move.START: State.IN_PROGRESS,
-    Move.RETURN: State.WAITING, Move.TRANSFER: State.WAITING, Move.ASSIGN: State.TAKEN,
-    Move.CLOSE: State.CLOSED, Move.REOPEN: State.WAITING, Move.CANCEL: State.CANCELLED,
-}
-
 
 class IllegalMove(Conflict):
     """A move the inquiry's state does not allow; names the state and what is allowed instead."""
