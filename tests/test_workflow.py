@@ -163,7 +163,7 @@ def test_group_operations_are_all_or_nothing_with_a_result_per_row(team):
                   priority="critical")
     assert all(r.ok for r in results)
     first = act(url, queues.page, who["agent"], where=InquiryFilter(queue="first_line", state="waiting")).rows[0]
-    assert (first.id, first.priority) == (ids[0], "critical")
+    assert (first.id, first.priority, first.step_label) == (ids[0], "critical", "First line")
 
 
 def test_keyset_pages_walk_the_queue_in_work_order_without_gaps(team):

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from crmterm.errors import PermissionDenied, ValidationError
 from crmterm.i18n import _
-from crmterm.services import inquiry_log, live
+from crmterm.services import inquiry_log, live, routing
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.queue_access import can_work, person, queue_by_code, queues_of
 from crmterm.store import NO_DEADLINE, Inquiry, Party, Priority, Queue, Topic, User, utcnow
@@ -59,11 +59,13 @@ class InquiryRow(BaseModel):
     priority_rank: int
     state: str
     step: str | None
+    step_label: str | None = None  # in the user's language
     queue: str | None
     assignee: str | None
     due_at: datetime | None  # None: no deadline
     overdue: bool
     version: int
+    revision_id: int | None = None
 
 
 class Page(BaseModel):
@@ -126,7 +128,7 @@ def take_next(*, session: Session, actor: Actor, queue: str) -> int | None:
 
 _ROW = (select(Inquiry.id, Inquiry.created_at, Topic.code, Topic.labels, Party.display_name, Priority.code,
                Inquiry.priority_rank, Inquiry.state, Inquiry.step, Queue.code, User.login, Inquiry.due_at,
-               Inquiry.version)
+               Inquiry.version, Inquiry.route_revision_id)
         .join(Topic, Topic.id == Inquiry.topic_id).outerjoin(Party, Party.id == Inquiry.party_id)
         .outerjoin(Priority, Priority.id == Inquiry.priority_id).outerjoin(Queue, Queue.id == Inquiry.queue_id)
         .outerjoin(User, User.id == Inquiry.assignee_id))
@@ -147,7 +149,19 @@ def page(*, session: Session, actor: Actor, where: InquiryFilter, sort: str = "w
     rows = list(heapq.merge(*parts, key=lambda r: _key(r, sort), reverse=descending))[:limit + 1]
     more = len(rows) > limit
     rows = rows[:limit]
+    _label_steps(session, rows)
     return Page(rows=rows, cursor=_cursor(rows[-1], sort) if more and rows else None)
+
+
+def _label_steps(session: Session, rows: list[InquiryRow]) -> None:
+    """One lookup per distinct route revision on the page (route definitions are cached by content)."""
+    revisions = {}
+    for row in rows:
+        if row.revision_id is not None and row.step:
+            if row.revision_id not in revisions:
+                revisions[row.revision_id] = routing.revision(session, row.revision_id).definition
+            step = revisions[row.revision_id].step(row.step)
+            row.step_label = step.label() if step else row.step
 
 
 def _conditions(session: Session, actor: Actor, where: InquiryFilter) -> list:
@@ -185,7 +199,7 @@ def _row(r, now: datetime) -> InquiryRow:
     due = None if r[11] >= NO_DEADLINE else r[11]
     return InquiryRow(id=r[0], created_at=r[1], topic=r[2], topic_labels=r[3], customer=r[4], priority=r[5],
                       priority_rank=r[6], state=r[7], step=r[8], queue=r[9], assignee=r[10], due_at=due,
-                      overdue=due is not None and due < now and r[7] in OPEN, version=r[12])
+                      overdue=due is not None and due < now and r[7] in OPEN, version=r[12], revision_id=r[13])
 
 
 def _key(row: InquiryRow, sort: str) -> tuple:

@@ -71,7 +71,7 @@ class InquiryTable(DataTable):
         priority = self.priority_labels.get(row.priority, row.priority) if row.priority else ""
         return (Text(MARK if row.id in self.marked else ""), Text(str(row.id), justify="right"),
                 Text(priority), deadline_cell(row), Text(pick(row.topic_labels, row.topic)),
-                Text(row.customer or _("Anonymous caller")), Text(state_label(row.state)), Text(row.step or ""),
+                Text(row.customer or _("Anonymous caller")), Text(state_label(row.state)), Text(row.step_label or row.step or ""),
                 Text(row.assignee or ""))
 
     def current_id(self) -> int | None:
