@@ -41,7 +41,8 @@ class Inquiry(Versioned, table=True):
                       Index("ix_inquiry_queue_work", "queue_id", "state", "priority_rank", "due_at", "id"),
                       Index("ix_inquiry_queue_due", "queue_id", "state", "due_at", "id"),
                       Index("ix_inquiry_queue_age", "queue_id", "state", "id"),
-                      Index("ix_inquiry_assignee_state", "assignee_id", "state", "id"))
+                      Index("ix_inquiry_assignee_state", "assignee_id", "state", "id"),
+                      Index("ix_inquiry_created_topic", "created_at", "topic_id", "state"))  # reports by period
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contact.id", index=True, nullable=False)
     party_id: int | None = Field(default=None, foreign_key="party.id")

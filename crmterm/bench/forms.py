@@ -4,12 +4,9 @@ pointed at any database without leaving data behind."""
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
-
 from sqlmodel import Session
 
+from crmterm.bench.timing import percentile, timed
 from crmterm.services import attribute_forms, directory
 from crmterm.services.permissions import Actor
 from crmterm.workflow import rules
@@ -34,19 +31,6 @@ def _build(session: Session, actor: Actor) -> str:
             "type": "decimal" if n == 0 else "string", "mandatory": rule, "overrides": overrides})
     session.flush()
     return parent
-
-
-def timed(action: Callable[[], object], rounds: int) -> list[float]:
-    found = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        action()
-        found.append(time.perf_counter() - start)
-    return found
-
-
-def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
 
 def measure_forms(*, session: Session, actor: Actor, rounds: int = 300) -> dict[str, float]:

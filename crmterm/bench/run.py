@@ -1,0 +1,55 @@
+"""One benchmark run: the data set built or reused, each measurement in its own transaction, one document
+in the shape the CLI prints (`--json`) and the docs table reads."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from crmterm import __version__
+from crmterm.bench import customers, dataset, forms, imports, queues, registration, take
+from crmterm.services.permissions import SYSTEM
+from crmterm.store.db import backend, unit_of_work
+
+Note = Callable[[str], None]  # progress lines for a human
+
+
+def run(url: str, *, customers_n: int, inquiries_n: int, workers: int, rounds: int = 300, seed: int = 11,
+        progress: dataset.Progress | None = None, note: Note | None = None, tui: bool = True) -> dict:
+    note = note or (lambda _text: None)
+    built = dataset.ensure(url, customers_n, inquiries_n, progress=progress)
+    metrics: dict = {}
+    rng = random.Random(seed)
+    for title, measure in _steps(url, rounds, rng, workers, tui):
+        note(title)
+        metrics |= measure()
+    return {"backend": backend(url), "customers": customers_n, "inquiries": inquiries_n, "version": __version__,
+            "built": {"customers": built.built_customers, "inquiries": built.built_inquiries},
+            "metrics": metrics}
+
+
+def _steps(url: str, rounds: int, rng: random.Random, workers: int, tui: bool) -> list[tuple[str, Callable]]:
+    def in_unit(measure: Callable) -> Callable:
+        def run_it() -> dict:
+            with unit_of_work(url) as session:
+                found = measure(session)
+                session.rollback()  # every measurement leaves the data set as it found it
+                return found
+        return run_it
+
+    steps = [
+        ("customer search", in_unit(lambda s: customers.measure_search(s, SYSTEM, rounds, rng))),
+        ("customer card", in_unit(lambda s: customers.measure_card(s, SYSTEM, rounds, rng))),
+        ("registration", in_unit(lambda s: registration.measure_registration(session=s, actor=SYSTEM,
+                                                                             rounds=rounds))),
+        ("queue pages", in_unit(lambda s: queues.measure_queue_pages(session=s, actor=SYSTEM, rounds=rounds))),
+        ("topic report, one month", in_unit(lambda s: queues.measure_topic_month(session=s))),
+        ("take-next", lambda: take.measure_take_next(url, workers=workers)),
+        ("customer import", in_unit(lambda s: imports.measure_import(session=s, actor=SYSTEM))),
+        ("topic forms and rules", in_unit(lambda s: forms.measure_forms(session=s, actor=SYSTEM, rounds=rounds))),
+    ]
+    if tui:
+        from crmterm.bench import tui as tui_bench
+
+        steps.append(("TUI start and memory", lambda: tui_bench.measure_tui(url)))
+    return steps

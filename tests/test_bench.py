@@ -1,0 +1,29 @@
+"""A small `crmterm bench` run: every figure of the documented JSON document is there and no inquiry was
+taken twice. Timings are not asserted here — they are what the bench reports (docs/performance.md)."""
+
+from __future__ import annotations
+
+import json
+
+from test_cli import app, runner
+
+KEYS = {"customer_search_p95_ms", "customer_search_raw_p95_ms", "customer_card_p95_ms", "customer_card_raw_p95_ms",
+        "register_per_s", "register_raw_per_s", "take_next_per_s", "take_next_raw_per_s", "double_assigned",
+        "queue_page_p95_ms", "queue_page_raw_p95_ms", "report_topics_month_s", "import_customers_per_s",
+        "tui_start_s", "tui_rss_mb"}
+
+
+def test_small_bench_reports_every_figure_and_no_double_take(tmp_path):
+    url = f"sqlite:///{tmp_path / 'bench.db'}"
+    result = runner.invoke(app, ["bench", "--db", url, "--customers", "2000", "--inquiries", "5000", "--rounds",
+                                 "200", "--workers", "8", "--json", "--out", str(tmp_path / "bench.json")],
+                           env={"CRMTERM_HOME": str(tmp_path / "home")})
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert (document["backend"], document["customers"], document["inquiries"]) == ("sqlite", 2000, 5000)
+    assert 0 < document["built"]["customers"] <= 2000 and 0 < document["built"]["inquiries"] <= 5000
+    assert KEYS <= set(document["metrics"]), KEYS - set(document["metrics"])
+    assert document["metrics"]["double_assigned"] == 0
+    assert all(value > 0 for key, value in document["metrics"].items() if key != "double_assigned"
+               and isinstance(value, float))
+    assert json.loads((tmp_path / "bench.json").read_text(encoding="utf-8")) == document
