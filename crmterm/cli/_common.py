@@ -34,11 +34,14 @@ class Env:
     _actor: Actor | None = field(default=None, repr=False)
     _ready: bool = False
 
-    @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
+    def _prepare(self) -> None:
         if not self._ready:
             ensure_database(self.settings.database_url)
             self._ready = True
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        self._prepare()
         with unit_of_work(self.settings.database_url) as session:
             yield session
 
@@ -46,9 +49,7 @@ class Env:
         """`service(session=…, actor=…, **kwargs)` in one transaction, as the acting user (re-run if SQLite
         was busy)."""
         actor = self.actor
-        if not self._ready:
-            ensure_database(self.settings.database_url)
-            self._ready = True
+        self._prepare()
         return in_transaction(self.settings.database_url,
                               lambda session: service(session=session, actor=actor, **kwargs))
 

@@ -130,9 +130,9 @@ def move(*, session: Session, actor: Actor, inquiry_id: int, transition: str, te
     """Along a transition of the inquiry's route whose guard passes; into a final step closes it."""
     def decide(inquiry: Inquiry):
         _assignee_only(actor, inquiry)
-        route, chosen = _transition(session, actor, inquiry, transition)
+        context = routing.context_of(session, inquiry, actor)  # once: guard, actions and queue choice share it
+        route, chosen = _transition(session, inquiry, transition, context)
         target = route.definition.step(chosen.target)
-        context = routing.context_of(session, inquiry, actor)
         data = {"transition": chosen.code, "from": inquiry.step, "to": target.code}
         extra, data["actions"] = run_actions(session, actor, inquiry, chosen.actions, context)
         if target.final:
@@ -143,13 +143,12 @@ def move(*, session: Session, actor: Actor, inquiry_id: int, transition: str, te
     return _apply(session, actor, inquiry_id, Move.MOVE, expected_version, decide)
 
 
-def _transition(session: Session, actor: Actor, inquiry: Inquiry, code: str):
+def _transition(session: Session, inquiry: Inquiry, code: str, context: dict):
     if inquiry.route_revision_id is None:
         raise ValidationError("transition", _("inquiry {n} has no route: transfer it to a queue").format(
             n=inquiry.id))
     route = routing.revision(session, inquiry.route_revision_id)
     outgoing = route.definition.outgoing(inquiry.step)
-    context = routing.context_of(session, inquiry, actor)
     passing = engine.passing(route.definition, inquiry.step, context)
     chosen = next((t for t in passing if t.code == code), None)
     if chosen is None:
@@ -179,13 +178,14 @@ def close(*, session: Session, actor: Actor, inquiry_id: int, resolution: str,
     inquiry = load(session, inquiry_id)
     if inquiry.route_revision_id is not None and inquiry.state in ASSIGNED:
         route = routing.revision(session, inquiry.route_revision_id)
-        found = engine.closing(route.definition, inquiry.step, routing.context_of(session, inquiry, actor))
+        context = routing.context_of(session, inquiry, actor)
+        found = engine.closing(route.definition, inquiry.step, context)
         if found is not None:
             return move(session=session, actor=actor, inquiry_id=inquiry_id, transition=found.code,
                         text=resolution, expected_version=expected_version)
         queue = session.get(Queue, inquiry.queue_id) if inquiry.queue_id else None
         if not can_supervise(actor, queue):
-            possible = engine.passing(route.definition, inquiry.step, routing.context_of(session, inquiry, actor))
+            possible = engine.passing(route.definition, inquiry.step, context)
             raise ValidationError("resolution", _("step '{step}' cannot close yet; possible: {allowed}").format(
                 step=inquiry.step, allowed=", ".join(t.code for t in possible) or "—"))
 

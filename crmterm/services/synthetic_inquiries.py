@@ -16,7 +16,7 @@ from crmterm.i18n import _
 from crmterm.services import routing
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.synthetic import bulk_insert
-from crmterm.store import Channel, Party, Place, Priority, Topic, User, utcnow
+from crmterm.store import NO_DEADLINE, Channel, Party, Place, Priority, Topic, User, utcnow
 from crmterm.workflow import engine
 
 BATCH = 5_000
@@ -110,7 +110,7 @@ def _one(plan: _Plan, contact_id: int, inquiry_id: int, actor: Actor) -> tuple[d
                "text": "", "closed_at": at + timedelta(hours=rng.randint(0, 72)) if state == "closed" else None,
                "priority_rank": plan.priorities.get(priority, 100), "route_revision_id": revision,
                "step": step.code if step else None, "queue_id": queue_id,
-               "due_at": routing.deadline(step, at) if step else routing.NO_DEADLINE, "resolution": "",
+               "due_at": routing.deadline(step, at) if step else NO_DEADLINE, "resolution": "",
                "version": 1, "created_at": at, "updated_at": at, "updated_by": actor.login}
     event = {"inquiry_id": inquiry_id, "at": at, "actor": actor.login, "kind": "created",
              "contact_id": contact_id, "text": "", "data": {}}
