@@ -95,3 +95,29 @@ def test_untracked_fields_are_not_logged(demo_url):
     with unit_of_work(demo_url) as session:
         fields = [c.field for c in customer_card.party_history(session=session, actor=ADMIN, party_id=2)]
     assert "status" in fields and "email" not in fields
+
+
+def test_a_long_run_of_parties_is_batched_and_still_reports_bad_lines(demo_url, tmp_path):
+    records = [{"type": "party", "ref": f"p{n}", "name": f"Пакетов Клиент {n}", "phone": f"+7916{n:07d}"}
+               for n in range(2_500)]
+    records[5]["phone"] = "12345"  # line 6
+    records[2_100]["name"] = "Нуль\x00Байт"  # line 2101: PostgreSQL would refuse the NUL
+    records[2_200]["ref"] = "p3"  # line 2201: a ref used before
+    records.append({"type": "contract", "party": "p2499", "number": "BATCH-1"})
+    report = _import(demo_url, _jsonl(tmp_path, records))
+    assert report.created == {"party": 2_497, "contract": 1}
+    assert [line for line, _m in report.errors] == [6, 2101, 2201]
+    assert "control characters" in dict(report.errors)[2101]
+    assert _search(demo_url, "Пакетов Клиент 2499")[0].display_name == "Пакетов Клиент 2499"  # indexed
+    with unit_of_work(demo_url) as session:
+        party_id = _search(demo_url, "Пакетов Клиент 7")[0].id
+        assert history.history(session, "party", party_id)[0].field == "created"
+
+
+def test_a_batch_the_database_refuses_is_redone_line_by_line(demo_url, tmp_path, monkeypatch):
+    from crmterm.services.customer_import_bulk import PartyBatch
+
+    monkeypatch.setattr(PartyBatch, "write", lambda self, ready: None)  # as if a constraint refused the batch
+    report = _import(demo_url, _jsonl(tmp_path, GOOD_AND_BAD))
+    assert report.created == {"party": 3, "link": 2, "contract": 1, "subscriber": 1}
+    assert [line for line, _m in report.errors] == [7, 8, 9, 10]

@@ -14,7 +14,7 @@ from crmterm.services import history
 from crmterm.services.directory import code_exists_fn
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.phones import to_e164
-from crmterm.services.text import fold, search_key
+from crmterm.services.text import fold, has_control, search_key
 from crmterm.store import (
     AttributeValue, ChangeLog, ClientCategory, ContactPerson, Contract, Discount, Note, Party, StructureLink,
 )
@@ -74,8 +74,9 @@ def _document(party: Party, categories: dict[int, str]) -> dict:
             "email": party.email, "phone": party.phone}
 
 
-def clean(session: Session, values: dict) -> dict:
-    """Validated party fields (the document shape of `_document`)."""
+def clean(session: Session, values: dict, exists=None) -> dict:
+    """Validated party fields (the document shape of `_document`). A batch passes one `exists` check
+    (directory.code_exists_fn) for all its rows, so codes are loaded once."""
     names = {str(k): str(v).strip() for k, v in (values.get("names") or {}).items() if str(v or "").strip()}
     display = str(values.get("display_name") or "").strip() or names.get("en") or next(iter(names.values()), "")
     if not display:
@@ -89,23 +90,36 @@ def clean(session: Session, values: dict) -> dict:
     if status not in STATUSES:
         raise ValidationError("status", _("expected one of: {choices}").format(choices=", ".join(STATUSES)))
     category = values.get("category") or None
-    if category and not code_exists_fn(session)("client_categories", category):
+    if category and not (exists or code_exists_fn(session))("client_categories", category):
         raise ValidationError("category", _("unknown reference '{code}'").format(code=category))
     email = (values.get("email") or "").strip() or None
-    if email and ("@" not in email or " " in email):
-        raise ValidationError("email", _("not an e-mail address: '{v}'").format(v=email))
+    if email and ("@" not in email or " " in email or len(email) > 200):
+        raise ValidationError("email", _("not an e-mail address: '{v}'").format(v=email[:200]))
+    for field, text in (("display_name", display), ("email", email or ""), *(("names", n) for n in names.values())):
+        if has_control(text):
+            raise ValidationError(field, _("control characters are not allowed"))
     phone = to_e164(values["phone"]) if values.get("phone") else None
     return {"kind": kind, "is_lead": bool(values.get("is_lead", False)), "display_name": display,
             "names": names, "category": category, "status": status, "email": email, "phone": phone}
 
 
+def category_ids(session: Session) -> dict[str, int]:
+    return {code: id_ for id_, code in _category_codes(session).items()}
+
+
+def party_columns(document: dict, categories: dict[str, int]) -> dict:
+    """The stored columns of a cleaned party document (one place for the ORM path and the bulk import)."""
+    columns = {field: document[field] for field in ("kind", "is_lead", "display_name", "names", "status",
+                                                     "email", "phone")}
+    columns["category_id"] = categories.get(document["category"])
+    columns["name_key"] = fold(document["display_name"])
+    columns["search_key"] = search_key(document["display_name"], *document["names"].values(), document["email"])
+    return columns
+
+
 def _assign(session: Session, party: Party, document: dict) -> None:
-    categories = {code: id_ for id_, code in _category_codes(session).items()}
-    for field in ("kind", "is_lead", "display_name", "names", "status", "email", "phone"):
-        setattr(party, field, document[field])
-    party.category_id = categories.get(document["category"])
-    party.name_key = fold(document["display_name"])
-    party.search_key = search_key(document["display_name"], *document["names"].values(), document["email"])
+    for field, value in party_columns(document, category_ids(session)).items():
+        setattr(party, field, value)
 
 
 def create_party(*, session: Session, actor: Actor, values: dict, source: str = "tui") -> PartyRead:

@@ -33,13 +33,13 @@ def tracked(session: Session, entity: str) -> set[str]:
     return set(rows) if rows else {f for e, f in DEFAULT_TRACKED if e == entity}
 
 
-def _dump(value: Any) -> str | None:
+def dump_value(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
 def record(session: Session, *, entity: str, entity_id: int, field: str, old: Any, new: Any, by: str,
            source: str) -> None:
-    session.add(ChangeLog(entity=entity, entity_id=entity_id, field=field, old=_dump(old), new=_dump(new),
+    session.add(ChangeLog(entity=entity, entity_id=entity_id, field=field, old=dump_value(old), new=dump_value(new),
                           by=by, source=source))
 
 

@@ -16,3 +16,12 @@ def fold(value: str | None) -> str:
 def search_key(*parts: str | None) -> str:
     """All searchable texts of a party in one folded string, separated so no match spans two parts."""
     return " | ".join(dict.fromkeys(fold(p) for p in parts if p))
+
+
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13)) | {127: None}
+
+
+def has_control(value: str) -> bool:
+    """NUL and other C0 control characters (tab and line breaks allowed): PostgreSQL refuses NUL, and
+    terminals would act on the rest."""
+    return value != value.translate(_CONTROL)
