@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -20,7 +19,8 @@ from crmterm.services import customers
 from crmterm.services.directory import code_exists_fn
 from crmterm.services.history import dump_value
 from crmterm.services.permissions import Actor
-from crmterm.store import ChangeLog, Party, utcnow
+from crmterm.store import utcnow
+from crmterm.store.bulk import bulk_insert, reserve_ids
 
 BATCH = 2_000
 LANGUAGES = ("en", "ru", "uk", "bg")
@@ -77,16 +77,16 @@ class PartyBatch:
         if not ready:
             return []
         now, login = utcnow(), self.actor.login
-        rows = [{**item.columns, "version": 1, "created_at": now, "updated_at": now, "updated_by": login}
-                for item in ready]
         try:
             with self.session.begin_nested():
-                ids = list(self.session.execute(
-                    insert(Party).returning(Party.id, sort_by_parameter_order=True), rows).scalars())
-                self.session.execute(insert(ChangeLog), [
+                ids = reserve_ids(self.session, "party", len(ready))
+                bulk_insert(self.session, "party", [
+                    {"id": party_id, **item.columns, "version": 1, "created_at": now, "updated_at": now,
+                     "updated_by": login} for party_id, item in zip(ids, ready, strict=True)])
+                bulk_insert(self.session, "change_log", [
                     {"entity": "party", "entity_id": party_id, "field": "created", "old": None,
-                     "new": dump_value(row["display_name"]), "at": now, "by": login, "source": self.source}
-                    for party_id, row in zip(ids, rows, strict=True)])
+                     "new": dump_value(item.columns["display_name"]), "at": now, "by": login,
+                     "source": self.source} for party_id, item in zip(ids, ready, strict=True)])
         except DBAPIError:
             return None
         return ids

@@ -6,8 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-import json
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import func, select, text
 from sqlmodel import Session
@@ -15,6 +14,7 @@ from sqlmodel import Session
 from crmterm.services import directory
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.text import fold, search_key
+from crmterm.store.bulk import bulk_insert
 from crmterm.store.search import bulk_party_load
 from crmterm.store import ClientCategory, Contract, Party, Structure, StructureLink, Subscriber, utcnow
 
@@ -156,37 +156,6 @@ class Generator:
                     made += 1
             level = next_level
         return made
-
-
-def bulk_insert(session: Session, table: str, rows: list[dict]) -> None:
-    """executemany on the driver itself: at a million rows the ORM's per-value type processing is the cost."""
-    columns = list(rows[0])
-    connection = session.connection()
-    sqlite = connection.dialect.name == "sqlite"
-    marks = ", ".join("?" if sqlite else "%s" for _c in columns)
-    convert = _sqlite_value if sqlite else _postgresql_value
-    cursor = connection.connection.cursor()
-    try:
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                           [tuple(convert(row[c]) for c in columns) for row in rows])
-    finally:
-        cursor.close()
-
-
-def _sqlite_value(value):
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLAlchemy writes it
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _postgresql_value(value):
-    from psycopg.types.json import Json
-
-    return Json(value) if isinstance(value, dict | list) else value
 
 
 def _structure_id(session: Session, code: str) -> int:

@@ -107,7 +107,7 @@ def unit_of_work(url: str) -> Iterator[Session]:
         session.close()
 
 
-BUSY_ATTEMPTS = 6
+BUSY_ATTEMPTS = 12  # with the pauses below: up to ~2 s of retrying under heavy contention
 
 
 def _busy(error: OperationalError) -> bool:
@@ -125,5 +125,5 @@ def in_transaction(url: str, work: Callable[[Session], T]) -> T:
         except OperationalError as error:
             if not _busy(error) or attempt == BUSY_ATTEMPTS - 1:
                 raise
-            time.sleep(random.uniform(0.005, 0.02) * 2 ** attempt)
+            time.sleep(min(0.25, random.uniform(0.005, 0.02) * 2 ** attempt))
     raise AssertionError("unreachable")
