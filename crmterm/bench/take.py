@@ -1,23 +1,24 @@
-"""Take-next under contention: W workers (threads, each with its own connection pool — like agents each
-running crmterm) empty a bench queue filled with copies of a real inquiry, through the service and then as
-the same UPDATE … RETURNING through the driver. Every take is recorded: an inquiry taken twice is counted in
+"""Take-next under contention: W worker processes (like agents each running crmterm) empty a bench queue
+filled with copies of a real inquiry, through the service and then as the same UPDATE … RETURNING through
+the driver. Every take is recorded: an inquiry taken twice is counted in
 `double_assigned` (which must stay 0). The bench rows are removed afterwards, so runs can be repeated."""
 
 from __future__ import annotations
 
-import threading
+import multiprocessing
 import time
 from collections import Counter
 
-from sqlalchemy import create_engine, delete, insert
+from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
 from crmterm.services import directory, queues
 from crmterm.services.permissions import SYSTEM, Actor, Role
 from crmterm.store import Inquiry, InquiryEvent, Queue, User
-from crmterm.store.db import backend, engine_for, normalise_url, unit_of_work
+from crmterm.store.db import engine_for, normalise_url, unit_of_work
 
 QUEUE = "bench_take"
+TIMEOUT_S = 300
 
 
 def _workers(url: str, count: int) -> list[Actor]:
@@ -51,47 +52,55 @@ def _clean(url: str, queue_id: int) -> None:
         session.execute(delete(Inquiry).where(Inquiry.queue_id == queue_id))
 
 
-def _race(engines: list, work) -> tuple[list[int], float]:
-    taken: list[int] = []
-    lock, start = threading.Lock(), threading.Barrier(len(engines))
-
-    def run(engine, index: int) -> None:
-        start.wait()
-        while True:
-            got = work(engine, index)
-            if got is None:
-                return
-            with lock:
-                taken.append(got)
-
-    threads = [threading.Thread(target=run, args=(e, i)) for i, e in enumerate(engines)]
+def _race(url: str, actors: list[Actor], work: str, queue_id: int) -> tuple[list[int], float]:
+    """Each worker a process of its own, as agents each run crmterm: W processes share no GIL, so the
+    figure shows what the database and our per-take work allow, not one interpreter's lock."""
+    context = multiprocessing.get_context("fork")
+    start, results = context.Barrier(len(actors) + 1), context.Queue()
+    processes = [context.Process(target=_worker, args=(url, actor, work, queue_id, start, results))
+                 for actor in actors]
+    for process in processes:
+        process.start()
+    start.wait()
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return taken, time.perf_counter() - started
+    taken = [i for _p in processes for i in results.get(timeout=TIMEOUT_S)]
+    seconds = time.perf_counter() - started
+    for process in processes:
+        process.join()
+    failed = [p.exitcode for p in processes if p.exitcode]
+    if failed:
+        raise RuntimeError(f"{len(failed)} take-next workers failed (exit codes {failed})")
+    return taken, seconds
+
+
+def _worker(url: str, actor: Actor, work: str, queue_id: int, start, results) -> None:
+    """In the child: the engine's pool starts empty (the parent's connections stay the parent's), take
+    until the queue is empty, then send the ids back."""
+    engine = engine_for(url)
+    engine.dispose(close=False)
+    taken = []
+    start.wait()
+    try:
+        while (got := _service_take(engine, actor) if work == "service" else
+               _raw_take(engine, actor, queue_id)) is not None:
+            taken.append(got)
+    finally:
+        results.put(taken)
+        engine.dispose()
 
 
 def measure_take_next(url: str, *, workers: int, inquiries: int = 2000) -> dict[str, float]:
     url = normalise_url(url)
     actors = _workers(url, workers)
-    # SQLite: one engine (with its pragmas and busy timeout); PostgreSQL: a pool per worker, as separate
-    # crmterm processes would have (one process's pool of 15 would starve a 16th worker).
-    own = backend(url) != "sqlite"
-    engines = [create_engine(url, pool_size=1, max_overflow=0) if own else engine_for(url) for _ in actors]
-    try:
-        queue_id = _fill(url, inquiries)
-        taken, seconds = _race(engines, lambda engine, i: _service_take(engine, actors[i]))
-        double = sum(n - 1 for n in Counter(taken).values() if n > 1)
-        _clean(url, queue_id)
-        _fill(url, inquiries)
-        raw, raw_seconds = _race(engines, lambda engine, i: _raw_take(engine, actors[i], queue_id))
-        double += sum(n - 1 for n in Counter(raw).values() if n > 1)
-        _clean(url, queue_id)
-    finally:
-        for engine in engines if own else []:
-            engine.dispose()
+    engine_for(url).dispose()  # no pooled connection may cross the fork into the workers
+    queue_id = _fill(url, inquiries)
+    taken, seconds = _race(url, actors, "service", queue_id)
+    double = sum(n - 1 for n in Counter(taken).values() if n > 1)
+    _clean(url, queue_id)
+    _fill(url, inquiries)
+    raw, raw_seconds = _race(url, actors, "raw", queue_id)
+    double += sum(n - 1 for n in Counter(raw).values() if n > 1)
+    _clean(url, queue_id)
     return {"take_next_per_s": len(taken) / seconds, "take_next_raw_per_s": len(raw) / raw_seconds,
             "double_assigned": double, "take_next_workers": workers}
 

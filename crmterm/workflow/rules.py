@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import cel
-
 VARIABLES = ("inquiry", "customer", "contact", "operator", "now")
 CONSTANTS = {"true": True, "false": False, "": False}
 _POSITION = re.compile(r"<input>:(\d+):(\d+): (.*)")
@@ -42,7 +40,10 @@ def normalise(raw: Any) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _program(expression: str) -> cel.Program:
+def _program(expression: str):
+    # Imported on first use: the `cel` package pulls in prompt_toolkit for its own CLI (0.13 s of start-up)
+    import cel
+
     return cel.compile(expression)
 
 
