@@ -1,3 +1,3 @@
-from crmterm.cli import app
+from crmterm.launch import main
 
-app(prog_name="crmterm")
+main()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import partial
 
 import yaml
-from sqlalchemy.exc import SQLAlchemyError
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -15,11 +14,16 @@ from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, current_language, language_name, set_language
 from crmterm.screens.dialogs import HelpScreen, SettingsScreen
 from crmterm.screens.login import LoginScreen
-from crmterm.screens.workspace import WorkspaceScreen
-from crmterm.services import bootstrap
-from crmterm.services.gateway import Gateway
 from crmterm.services.permissions import Actor
 from crmterm.settings import LANGUAGES, Settings, save_preference
+
+
+def _workspace_class():
+    """The workspace and everything it opens load after the log-in screen is up (in `prepare_database`): the
+    log-in screen is on screen 0.4 s sooner, and the import is done by the time a password is typed."""
+    from crmterm.screens.workspace import WorkspaceScreen
+
+    return WorkspaceScreen
 
 
 class CrmCommands(Provider):
@@ -31,9 +35,12 @@ class CrmCommands(Provider):
                     (_("Quit"), app.exit)]
         commands += [(_("Switch language to {name}").format(name=language_name(code)),
                       partial(app.switch_language, code)) for code in LANGUAGES if code != current_language()]
-        if isinstance(app.screen, WorkspaceScreen):
+        if app.signed_in:
+            commands.append((_("Run a business function…"), app.action_business_function))
+        # self.screen is the screen the palette opened over (app.screen is the palette itself by now)
+        if isinstance(self.screen, _workspace_class()):
             commands.append((_("Log out"), app.action_logout))
-            for node, binding in _screen_bindings(app):
+            for node, binding in _screen_bindings(self.screen):
                 commands.append((_(binding.description), partial(app.run_action, binding.action, node)))
         return commands
 
@@ -49,8 +56,8 @@ class CrmCommands(Provider):
                 yield Hit(score, matcher.highlight(title), command)
 
 
-def _screen_bindings(app: App):
-    for _key, (node, binding, enabled, _tip) in app.screen.active_bindings.items():
+def _screen_bindings(screen):
+    for _key, (node, binding, enabled, _tip) in screen.active_bindings.items():
         if enabled and binding.description and not binding.action.startswith("app."):
             yield node, binding
 
@@ -62,16 +69,26 @@ class CrmApp(App):
     BINDINGS = [
         Binding("f1", "help", N_("Help"), id="app.help"),
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
+        Binding("ctrl+b", "notifications", N_("Notifications"), id="app.notifications", show=False),
     ]
 
     def __init__(self, settings: Settings, *, demo_logins: dict[str, str] | None = None) -> None:
         super().__init__()
         self.settings = settings
-        self.gateway = Gateway(settings)
+        self._gateway = None  # made on first use: the database layer loads off the UI thread
         self.active_template = None  # the contact template registration starts from (F12 switches)
         self.demo_logins = demo_logins or {}
         self.database_ready = False
         set_language(settings.language)
+
+    @property
+    def gateway(self):
+        """The screens' door to the services (it holds the logged-in actor)."""
+        if self._gateway is None:
+            from crmterm.services.gateway import Gateway
+
+            self._gateway = Gateway(self.settings)
+        return self._gateway
 
     def on_mount(self) -> None:
         self._load_keymap()
@@ -81,8 +98,13 @@ class CrmApp(App):
     @work(thread=True, exclusive=True, group="prepare")
     def prepare_database(self) -> None:
         """First run: create, migrate and seed the database while the log-in screen is already up."""
+        from sqlalchemy.exc import SQLAlchemyError
+
         try:
+            from crmterm.services import bootstrap  # Alembic and the models load here, off the UI thread
+
             demo_logins = bootstrap.prepare(self.settings.database_url)
+            _workspace_class()
         except CrmError as error:
             self.call_from_thread(self._database_failed, str(error))
         except SQLAlchemyError as error:
@@ -112,11 +134,48 @@ class CrmApp(App):
             self.notify(_("Ignoring {file}: {error}").format(file=path, error=error), severity="warning")
 
     def logged_in(self, actor: Actor) -> None:
-        self.switch_screen(WorkspaceScreen())
+        self.switch_screen(_workspace_class()())
 
     def action_logout(self) -> None:
-        self.gateway, self.active_template = Gateway(self.settings), None
+        self._gateway, self.active_template = None, None
         self.switch_screen(LoginScreen(ready=True))
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "notifications":  # once logged in, from any screen but the centre itself
+            if self._gateway is None or self._gateway.actor is None or isinstance(self.screen, LoginScreen):
+                return False
+            from crmterm.screens.notifications import NotificationCentre
+
+            return not isinstance(self.screen, NotificationCentre)
+        return True
+
+    @property
+    def signed_in(self) -> bool:
+        return self._gateway is not None and self._gateway.actor is not None and not isinstance(self.screen,
+                                                                                               LoginScreen)
+
+    def action_business_function(self) -> None:
+        """A business function on the open inquiry (or any, by number); the inquiry screen reloads after."""
+        from crmterm.screens.function_dialog import FunctionDialog
+
+        under = self.screen
+        reload = getattr(under, "action_reload", None)
+        self.push_screen(FunctionDialog(getattr(under, "inquiry_id", None)),
+                         lambda done: reload() if done is not None and reload is not None else None)
+
+    def action_notifications(self) -> None:
+        """The notification centre; an inquiry chosen there opens over the current screen."""
+        from crmterm.screens.inquiry_view import InquiryScreen
+        from crmterm.screens.notifications import NotificationCentre
+
+        def closed(inquiry_id: int | None) -> None:
+            for screen in self.screen_stack:
+                if isinstance(screen, _workspace_class()):
+                    screen.count_unread()
+            if inquiry_id is not None:
+                self.push_screen(InquiryScreen(inquiry_id))
+
+        self.push_screen(NotificationCentre(), closed)
 
     def action_help(self) -> None:
         rows = [(self.get_key_display(binding), binding.description, binding.id or "")

@@ -16,6 +16,23 @@ DEFAULT_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """Outgoing e-mail (SMTP) and the notification retry policy. The password is never shown or logged."""
+
+    host: str = "localhost"
+    port: int = 25
+    starttls: bool = False
+    ssl: bool = False  # SMTP over TLS from the first byte (usually port 465)
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    sender: str = "crmterm@localhost"
+    timeout: int = 10  # seconds per SMTP operation
+    max_attempts: int = 8  # then the notification is failed (visible with `crmterm notify list --state failed`)
+    backoff_seconds: int = 60  # first retry; doubles on every failure…
+    backoff_max_seconds: int = 3600  # …up to this
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     language: str = DEFAULT_LANGUAGE
@@ -24,9 +41,12 @@ class Settings:
     lockout_attempts: int = 5
     lockout_seconds: int = 60
     repeat_days: int = 30  # same customer, same topic within this many days: a repeat inquiry
+    archive_after_days: int = 365  # `crmterm archive` moves inquiries finished longer ago to the archive
     attachment_max_kb: int = 10 * 1024
     attachment_types: tuple[str, ...] | None = None  # None: services/attachments.DEFAULT_TYPES
     where: Locations | None = None
+    mail: MailSettings = field(default_factory=MailSettings)
+    sla_scan_seconds: int = 60  # supervisors' TUIs run the SLA scan this often (0: never; servers use cron)
 
     def with_language(self, language: str) -> "Settings":
         return replace(self, language=language)
@@ -64,11 +84,37 @@ def resolve(*, db: str | None = None, lang: str | None = None, user: str | None 
         lockout_attempts=int(file_cfg.get("lockout_attempts", 5)),
         lockout_seconds=int(file_cfg.get("lockout_seconds", 60)),
         repeat_days=_positive(file_cfg, "repeat_days", 30),
+        archive_after_days=_positive(file_cfg, "archive_after_days", 365),
         attachment_max_kb=_positive(file_cfg, "attachment_max_kb", 10 * 1024),
         attachment_types=tuple(str(t).lower().lstrip(".") for t in file_cfg["attachment_types"])
         if file_cfg.get("attachment_types") else None,
         where=where,
+        mail=_mail(file_cfg.get("smtp") or {}, env),
+        sla_scan_seconds=0 if file_cfg.get("sla_scan_seconds") == 0 else _positive(file_cfg, "sla_scan_seconds", 60),
     )
+
+
+_MAIL_NUMBERS = ("port", "timeout", "max_attempts", "backoff_seconds", "backoff_max_seconds")
+_MAIL_KEYS = tuple(MailSettings.__dataclass_fields__)
+
+
+def _mail(cfg: dict, env: dict) -> MailSettings:
+    """`smtp:` in config.yaml, each key overridden by CRMTERM_SMTP_<KEY> (e.g. CRMTERM_SMTP_PASSWORD)."""
+    if not isinstance(cfg, dict):
+        raise ConfigError("smtp: expected a mapping of settings")
+    unknown = sorted(set(cfg) - set(_MAIL_KEYS))
+    if unknown:
+        raise ConfigError(f"smtp: unknown setting '{unknown[0]}' (known: {', '.join(_MAIL_KEYS)})")
+    values = {key: env.get(f"CRMTERM_SMTP_{key.upper()}", cfg.get(key)) for key in _MAIL_KEYS}
+    values = {key: value for key, value in values.items() if value is not None}
+    for key in set(_MAIL_NUMBERS) & set(values):
+        number = values[key]
+        number = int(number) if isinstance(number, str) and number.strip().isdigit() else number
+        values[key] = _positive({f"smtp.{key}": number}, f"smtp.{key}", 0)
+    for key in {"starttls", "ssl"} & set(values):
+        if isinstance(values[key], str):
+            values[key] = values[key].strip().lower() in ("1", "true", "yes", "on")
+    return MailSettings(**values)
 
 
 def _positive(cfg: dict, key: str, default: int) -> int:

@@ -24,6 +24,15 @@ from crmterm.settings import Settings  # noqa: E402
 from helpers import seed_demo  # noqa: E402
 from pgserver import Cluster  # noqa: E402
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns the group into the node id
+def pytest_collection_modifyitems(items) -> None:
+    """Snapshot tests share one fixed database path (it is printed in the status bar): under xdist they all
+    run on one worker (`--dist loadgroup`), so two workers never write that file at once."""
+    for item in items:
+        if "snapshot_settings" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("snapshots"))
+
+
 _TEMPLATE = "crmterm_template"
 _DEMO_TEMPLATE = "crmterm_demo_template"
 _counter = itertools.count()

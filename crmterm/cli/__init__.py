@@ -6,7 +6,11 @@ import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from typer.core import TyperGroup
 
-from crmterm.cli import admin, bench, config, customer, db, inquiry, inquiry_work, route, seed, topic, user
+from crmterm.cli import (
+    admin, bench, config, customer, db, inquiry, inquiry_work, notify, report, route, seed, topic, user,
+)
+from crmterm.cli import sla as sla_cli
+from crmterm.cli import archive as archive_cli, problem as problem_cli
 from crmterm.cli._common import Env, err
 from crmterm.errors import CrmError
 from crmterm.i18n import set_language
@@ -47,7 +51,12 @@ app.add_typer(inquiry.contact_app, name="contact")
 app.add_typer(inquiry.app, name="inquiry")
 app.add_typer(inquiry_work.queue_app, name="queue")
 app.add_typer(route.app, name="route")
+app.add_typer(report.app, name="report")
+app.add_typer(notify.app, name="notify")
+app.add_typer(sla_cli.app, name="sla")
 app.command("bench")(bench.bench)
+app.add_typer(problem_cli.app, name="problem")
+app.command("archive")(archive_cli.archive)
 
 
 @app.callback()

@@ -1,4 +1,5 @@
-"""`crmterm contact register FILE|-` and `crmterm inquiry create | show | comment | attach`."""
+"""`crmterm contact register FILE|-` and `crmterm inquiry create | show | comment | attach | event | function`;
+register and event are the external API: idempotent by `--external-id`."""
 
 from __future__ import annotations
 
@@ -9,16 +10,17 @@ from pathlib import Path
 import typer
 from pydantic import ValidationError as SchemaError
 
-from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table
+from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
 from crmterm.cli.topic import _pairs
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services import attachments, inquiries, registration
+from crmterm.services import archive_read, attachments, external_events, functions, inquiries, registration
 from crmterm.services.inquiry_log import state_label
 from crmterm.services.registration import ContactDraft
 
 contact_app = typer.Typer(help="Contacts with the customer and the inquiries raised in them.", no_args_is_help=True)
-app = typer.Typer(help="Inquiries: create, show, comment, attach files.", no_args_is_help=True)
+app = typer.Typer(help="Inquiries: create, show, comment, attach files, events from other systems.",
+                  no_args_is_help=True)
 
 
 def _draft(document: object, source: str) -> ContactDraft:
@@ -51,14 +53,78 @@ def _print_registered(done: registration.Registered, as_json: bool) -> None:
         out.print(_("Closed at once (consultations): {ids}").format(ids=", ".join(map(str, done.closed))), markup=False)
 
 
+EXTERNAL_ID_OPTION = typer.Option(None, "--external-id", help="The calling system's id of this request: a "
+                                   "repeat with the same id returns the first result and changes nothing.")
+SOURCE_OPTION = typer.Option(None, "--source", help="The calling system (default: the --user login); external "
+                             "ids are unique per source.")
+
+
 @contact_app.command("register")
 def register(ctx: typer.Context, file: str = typer.Argument(..., help="JSON document, or - for stdin."),
+             external_id: str = EXTERNAL_ID_OPTION, source: str = SOURCE_OPTION,
              as_json: bool = JSON_OPTION) -> None:
-    """Register a contact and all its inquiries from JSON: all or nothing; prints the created ids."""
-    draft = _draft(_read_document(file), file)
+    """Register a contact and all its inquiries from JSON: all or nothing; prints the created ids. The
+    document may carry "external_id" and "source" at the top (the options win)."""
+    document = _read_document(file)
+    if isinstance(document, dict):
+        external_id = external_id or _text_or_none(document.pop("external_id", None))
+        source = source or _text_or_none(document.pop("source", None))
+    draft = _draft(document, file)
     env = env_of(ctx)
-    _print_registered(env.call(registration.register, draft=draft, limits=attachments.limits_of(env.settings)),
-                      as_json)
+    done = env.call(external_events.register, draft=draft, limits=attachments.limits_of(env.settings),
+                    external_id=external_id, source=source)
+    if done.replayed and not as_json:
+        err.print(_("Already done for external id {id}: nothing changed").format(id=external_id), markup=False)
+    _print_registered(done, as_json)
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+@app.command("event")
+def event(ctx: typer.Context, inquiry_id: int, name: str = typer.Argument(..., help="The event's name."),
+          data: str = typer.Option(None, "--data", help="The event's data: a JSON object (or - for stdin)."),
+          external_id: str = EXTERNAL_ID_OPTION, source: str = SOURCE_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """An event from another system: moves the inquiry along a transition waiting for it (on_event, guard
+    over event.data), else is logged on the inquiry for automation."""
+    payload = None
+    if data is not None:
+        try:
+            payload = json.loads(sys.stdin.read() if data == "-" else data)
+        except json.JSONDecodeError as error:
+            raise ValidationError("data", f"{error.msg} (column {error.colno})") from None
+    done = env_of(ctx).call(external_events.push, inquiry_id=inquiry_id, name=name, data=payload,
+                            external_id=external_id, source=source)
+    if as_json:
+        print_json(done)
+        return
+    where = " · ".join(p for p in (state_label(done.state), done.step, done.queue) if p)
+    if done.moved:
+        out.print(_("#{n}: moved by '{t}' ({where})").format(n=done.inquiry_id, t=done.transition, where=where),
+                  markup=False)
+    else:
+        out.print(_("#{n}: event logged, not moved: {why}").format(n=done.inquiry_id, why=done.note), markup=False)
+    if done.replayed:
+        err.print(_("Already done for external id {id}: nothing changed").format(id=external_id), markup=False)
+
+
+@app.command("function")
+def function(ctx: typer.Context, inquiry_id: int, name: str = typer.Argument(..., help="The function's name."),
+             param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE, repeatable."),
+             as_json: bool = JSON_OPTION) -> None:
+    """Run an installed business function on an inquiry (`crmterm inquiry function 5 x --param a=1`)."""
+    params = {}
+    for item in param:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ValidationError("--param", _("expected NAME=VALUE, got '{v}'").format(v=item))
+        params[key.strip()] = value
+    done = env_of(ctx).call(functions.run, name=name, inquiry_id=inquiry_id, params=params)
+    if as_json:
+        print_json(done)
+        return
+    out.print(f"#{done.inquiry_id}: {done.name}" + (f": {done.result}" if done.result else ""), markup=False)
 
 
 @app.command("create")
@@ -78,13 +144,17 @@ def create(ctx: typer.Context, topic: str = typer.Option(..., "--topic", help="T
 
 @app.command("show")
 def show(ctx: typer.Context, inquiry_id: int, as_json: bool = JSON_OPTION) -> None:
-    """Everything about an inquiry: fields, attribute values, events, attachments, children."""
-    found = env_of(ctx).call(inquiries.get_inquiry, inquiry_id=inquiry_id)
+    """Everything about an inquiry: fields, attribute values, events, attachments, children (an archived
+    inquiry too, read-only)."""
+    found = env_of(ctx).call(archive_read.find_inquiry, inquiry_id=inquiry_id)
     if as_json:
         print_json(found)
         return
     kind, state = _(found.type), state_label(found.state)
     out.print(f"#{found.id} {found.topic_label} ({found.topic}) · {kind} · {state}", markup=False)
+    if isinstance(found, archive_read.ArchivedInquiryRead):
+        out.print(_("Archived {at} (read-only)").format(at=found.archived_at.strftime("%Y-%m-%d %H:%M")),
+                  markup=False)
     out.print(_("Customer: {c} · contact {k} at {at}").format(c=found.customer or "—", k=found.contact.id,
                                                              at=found.contact.at.strftime("%Y-%m-%d %H:%M")),
               markup=False)

@@ -12,7 +12,7 @@ from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_tabl
 from crmterm.cli.inquiry import app
 from crmterm.errors import ValidationError
 from crmterm.i18n import _, fmt_datetime, pick
-from crmterm.services import inquiry_actions, queues
+from crmterm.services import archive_read, inquiry_actions, queues
 from crmterm.services.inquiry_log import state_label
 from crmterm.services.queues import InquiryFilter
 
@@ -40,6 +40,8 @@ def list_inquiries(ctx: typer.Context, queue: str = typer.Option(None, "--queue"
                    descending: bool = typer.Option(False, "--desc"),
                    limit: int = typer.Option(queues.PAGE, "--limit", min=1, max=1000),
                    after: str = typer.Option(None, "--after", help="The cursor a previous page printed."),
+                   archived: bool = typer.Option(False, "--archived", help="Archived inquiries instead, by "
+                                                 "number (state: closed, cancelled, else both)."),
                    as_json: bool = JSON_OPTION) -> None:
     """Inquiries by queue, state, assignee, … one keyset page at a time (`--after` the printed cursor)."""
     import json
@@ -50,7 +52,12 @@ def list_inquiries(ctx: typer.Context, queue: str = typer.Option(None, "--queue"
         cursor = json.loads(after) if after else None
     except json.JSONDecodeError:
         raise ValidationError("after", _("not a page cursor")) from None
-    found = env_of(ctx).call(queues.page, where=where, sort=sort, descending=descending, after=cursor, limit=limit)
+    if archived:
+        found = env_of(ctx).call(archive_read.archived_page, where=where, descending=descending, after=cursor,
+                                 limit=limit)
+    else:
+        found = env_of(ctx).call(queues.page, where=where, sort=sort, descending=descending, after=cursor,
+                                 limit=limit)
     if as_json:
         print_json(found)
         return

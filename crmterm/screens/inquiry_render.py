@@ -105,6 +105,10 @@ def event_detail(event: EventRead, labels: dict[str, str] | None = None) -> str:
         parts.append(str(data["mailing_list"]))
     elif event.kind == "child_created" and data.get("child"):
         parts.append(f"#{data['child']}")
+    elif event.kind in ("sla_warning", "sla_breach") and data.get("due"):
+        clock = _("reaction") if data.get("clock") == "react" else _("resolution")
+        parts.append(f"{clock} → {fmt_datetime(datetime.fromisoformat(data['due']))}")
+        parts += [", ".join(data.get("rules") or [])] if data.get("rules") else []
     if event.text and event.text not in parts:
         parts.append(f"«{event.text}»" if parts else event.text)
     return " ".join(parts)

@@ -21,12 +21,14 @@ from crmterm.screens.inquiry_view import InquiryScreen
 from crmterm.screens.register_contact import ContactFields
 from crmterm.screens.register_drafts import Drafts
 from crmterm.screens.register_inquiry import InquiryEditing
+from crmterm.screens.register_problems import ProblemLinking
 from crmterm.services import inquiries, registration_views
 from crmterm.services.inquiry_log import state_label
 from crmterm.services.attachments import limits_of
 from crmterm.services.customer_search import SearchHit
 from crmterm.services.registration import ContactDraft, Registered, RegistrationError, register
 from crmterm.widgets.attribute_form import AttributeFormView
+from crmterm.widgets.problem_banner import ProblemBanner
 from crmterm.widgets.topic_picker import OPTION_DIGITS, KeyedInput, TopicPicker, Topics
 
 _TOPIC_KEYS = [Binding(f"alt+{n},{OPTION_DIGITS[n - 1]}", f"suggested({n})", show=False, priority=True,
@@ -37,7 +39,7 @@ def _int(value: str | None) -> int | None:
     return int(value) if value else None
 
 
-class RegisterPanel(ContactFields, InquiryEditing, Horizontal):
+class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, Horizontal):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="register.save"),
         Binding("ctrl+n", "add_inquiry", N_("Add inquiry"), id="register.add_inquiry"),
@@ -50,6 +52,7 @@ class RegisterPanel(ContactFields, InquiryEditing, Horizontal):
         Binding("f6", "parent", N_("Child of…"), id="register.parent"),
         Binding("f7", "attach", N_("Attach file"), id="register.attach"),
         Binding("f8", "customer_note", N_("Customer note"), id="register.note"),
+        Binding("ctrl+y", "link_problem", N_("Link to system problem"), id="register.link_problem", show=False),
         *_TOPIC_KEYS,
     ]
 
@@ -81,6 +84,7 @@ class RegisterPanel(ContactFields, InquiryEditing, Horizontal):
             yield Select([], id="reg-priority", prompt=_("Priority: the topic's"), compact=True)
             yield Static("", id="reg-suggested", markup=False)
             yield Static("", id="reg-repeat", markup=False)
+            yield ProblemBanner("", id="reg-problems", markup=False)
             yield Static("", id="reg-extras", markup=False)
             yield AttributeFormView(id="reg-form")
             yield Input(id="reg-inquiry-text", placeholder=_("Inquiry note"), compact=True)
@@ -91,9 +95,10 @@ class RegisterPanel(ContactFields, InquiryEditing, Horizontal):
             yield Static("", id="reg-last", markup=False)
 
     def on_mount(self) -> None:
-        for widget_id in ("reg-hits", "reg-drafts", "reg-repeat", "reg-extras", "reg-person"):
+        for widget_id in ("reg-hits", "reg-drafts", "reg-repeat", "reg-extras", "reg-person", "reg-problems"):
             self.query_one(f"#{widget_id}").display = False
         self.load_choices()
+        self.load_problems()
 
     # --- the caller --------------------------------------------------------------------------------
     def focus_caller(self) -> None:
@@ -151,6 +156,7 @@ class RegisterPanel(ContactFields, InquiryEditing, Horizontal):
         self.query_one("#reg-last", Static).update("")
         if hit is not None:
             self.load_activity(hit.id)
+        self.load_problems()
         if self.drafts.draft.topic is not None:
             self.load_form(self.drafts.draft.topic, self._form_values())
 

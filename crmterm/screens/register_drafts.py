@@ -24,6 +24,7 @@ class Draft:
     link_to: int | None = None
     files: list[str] = field(default_factory=list)
     repeats: list[InquirySummary] = field(default_factory=list)
+    problem: int | None = None  # the system problem it is to be linked to (Ctrl+Y)
 
     @property
     def empty(self) -> bool:
@@ -32,10 +33,10 @@ class Draft:
     def document(self) -> dict:
         """The inquiry as registration.InquiryDraft takes it."""
         if self.link_to is not None:
-            return {"link_to": self.link_to, "text": self.text}
+            return {"link_to": self.link_to, "text": self.text, "problem": self.problem}
         return {"topic": self.topic.code if self.topic else None, "priority": self.priority,
                 "values": self.values, "text": self.text,
-                "parent": self.parent, "files": self.files}
+                "parent": self.parent, "files": self.files, "problem": self.problem}
 
     def caption(self, number: int) -> str:
         if self.link_to is not None:

@@ -32,6 +32,7 @@ class InquiryEditing:
         self.drafts.draft.topic = event.node
         self._show_strip()
         self.load_form(event.node, values, focus=True)
+        self.load_problems()
 
     def action_suggested(self, number: int) -> None:
         if number <= len(self.suggested):
@@ -100,6 +101,7 @@ class InquiryEditing:
             priority.value = draft.priority
         self._show_strip()
         self._show_repeats()
+        self.load_problems()
         if draft.topic is None:
             await self.query_one(AttributeFormView).clear()
         else:

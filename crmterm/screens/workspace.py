@@ -12,11 +12,15 @@ from textual.widgets import Static, TabbedContent, TabPane
 from crmterm.i18n import N_, _, current_language, language_name
 from crmterm.screens.admin import AdminPanel
 from crmterm.screens.dialogs import PromptScreen
+from crmterm.screens.notification_watch import UnreadWatch
+from crmterm.screens.sla_watch import SlaWatch
 from crmterm.services import topics
 from crmterm.services.topics import TemplateChoice
 from crmterm.screens.customers import CustomersPanel
+from crmterm.screens.problems import ProblemsScreen
 from crmterm.screens.queues import QueuesPanel
 from crmterm.screens.register import RegisterPanel
+from crmterm.screens.reports import ReportsPanel
 from crmterm.screens.topic_admin import TopicAdminPanel
 from crmterm.services.permissions import ROLE_LABELS, Permission
 from crmterm.widgets.chrome import StatusBar, TranslatedFooter
@@ -39,11 +43,13 @@ class HomePanel(Vertical):
         yield Static("\n".join(lines), id="home-info", markup=False)
 
 
-class WorkspaceScreen(Screen):
+class WorkspaceScreen(SlaWatch, UnreadWatch, Screen):
     _admin_state: dict | None = None
     _customers_state: dict | None = None
     _register_state: dict | None = None
     _queues_state: dict | None = None
+    _reports_state: dict | None = None
+    CSS_PATH = "reports.tcss"  # the Reports tab's styles
 
     BINDINGS = [
         Binding("f2", "app.settings", N_("Language"), id="workspace.language"),
@@ -54,6 +60,9 @@ class WorkspaceScreen(Screen):
         Binding("f11", "show_tab('queues')", N_("Queues"), id="workspace.queues", show=False),
         Binding("f9", "show_tab('topics')", N_("Topics"), id="workspace.topics", show=False),
         Binding("f10", "show_tab('admin')", N_("Admin"), id="workspace.admin", show=False),
+        # F5-F8 are the tabs' own keys, every other F-key is taken: Ctrl+L is used by no tab or text field
+        Binding("ctrl+l", "show_tab('reports')", N_("Reports"), id="workspace.reports", show=False),
+        Binding("alt+p", "problems", N_("System problems"), id="workspace.problems", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -71,6 +80,9 @@ class WorkspaceScreen(Screen):
             if gateway.can(Permission.INQUIRIES_READ):
                 with TabPane(_("Queues"), id="queues"):
                     yield QueuesPanel(state=self._queues_state)
+            if gateway.can(Permission.REPORTS_READ):
+                with TabPane(_("Reports"), id="reports"):
+                    yield ReportsPanel(state=self._reports_state)
             if gateway.can(Permission.ADMIN_SCREENS):
                 with TabPane(_("Topics"), id="topics"):
                     yield TopicAdminPanel()
@@ -83,12 +95,17 @@ class WorkspaceScreen(Screen):
     def on_mount(self) -> None:
         self.refresh_status()
         self.load_templates()
+        self.start_unread_watch()
+        self.start_sla_watch()
+
+    def on_unmount(self) -> None:
+        self.stop_unread_watch()
 
     def refresh_status(self) -> None:
         gateway = self.app.gateway
         template = getattr(self.app, "active_template", None)
         self.query_one(StatusBar).show(user=gateway.actor.login, role=_(ROLE_LABELS[gateway.actor.role]),
-                                       database=gateway.database_label,
+                                       database=gateway.database_label, unread=self.unread, overdue=self.overdue,
                                        extra=f"{template.short_code} {template.label}" if template else "")
 
     # --- contact templates: the registration form starts from the active one ----------------------
@@ -150,6 +167,8 @@ class WorkspaceScreen(Screen):
         elif event.pane.id == "queues":
             self.query_one(QueuesPanel).shown()
             self.query_one(QueuesPanel).focus_list()
+        elif event.pane.id == "reports":
+            self.query_one(ReportsPanel).shown()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "show_tab":
@@ -160,6 +179,10 @@ class WorkspaceScreen(Screen):
         if self.query(f"TabPane#{tab}"):
             self.query_one(TabbedContent).active = tab
 
+    def action_problems(self) -> None:
+        """Mass incidents: everyone sees them, supervisors and admins manage them (services/problems)."""
+        self.app.push_screen(ProblemsScreen())
+
     async def relabel(self) -> None:
         """Re-render in the new language, keeping the active tab and the admin panel's place."""
         tabs = self.query_one(TabbedContent).active
@@ -167,6 +190,7 @@ class WorkspaceScreen(Screen):
         self._customers_state = self.query_one(CustomersPanel).state() if self.query(CustomersPanel) else None
         self._register_state = self.query_one(RegisterPanel).state() if self.query(RegisterPanel) else None
         self._queues_state = self.query_one(QueuesPanel).state() if self.query(QueuesPanel) else None
+        self._reports_state = self.query_one(ReportsPanel).state() if self.query(ReportsPanel) else None
         await self.recompose()
         self.query_one(TabbedContent).active = tabs
         self.refresh_status()

@@ -13,6 +13,8 @@ from crmterm.services import audit, directory, history, users
 from crmterm.services.kinds import KINDS, Kind
 from crmterm.services.topic_kinds import TOPIC_KINDS
 from crmterm.services.route_kinds import ROUTE_KINDS
+from crmterm.services.sla_kinds import ESCALATION_KINDS, SLA_KINDS
+from crmterm.services.automation_kinds import AUTOMATION_KINDS
 from crmterm.services.permissions import Actor, Permission, Role, require
 from crmterm.services.validation import RefExists
 from crmterm.services.yaml_lines import LineDict
@@ -233,9 +235,14 @@ def _section(kind: Kind):
     return DirectorySection(kind, top_level=kind.name != "dictionary_items")  # items nest under dictionaries
 
 
-# In dependency order: topics and templates refer to users, so they come last.
-SECTIONS: list = [*(_section(k) for k in KINDS.values() if k.name not in TOPIC_KINDS | ROUTE_KINDS),
+# In dependency order: topics and templates refer to users, so they come late; regulations refer to topics
+# and calendars, routes to calendars.
+SECTIONS: list = [*(_section(k) for k in KINDS.values()
+                    if k.name not in TOPIC_KINDS | ROUTE_KINDS | SLA_KINDS | ESCALATION_KINDS | AUTOMATION_KINDS),
                   UsersSection(), TrackedFieldsSection(), TopicsSection(KINDS["topics"]),
                   *(_section(k) for k in TOPIC_KINDS.values() if k.name != "topics"),
-                  *(_section(k) for k in ROUTE_KINDS.values())]
+                  *(_section(k) for k in SLA_KINDS.values()),
+                  *(_section(k) for k in ROUTE_KINDS.values()),
+                  *(_section(k) for k in ESCALATION_KINDS.values()),  # they name queues
+                  *(_section(k) for k in AUTOMATION_KINDS.values())]  # rules name routes' transitions
 Section = DirectorySection | UsersSection

@@ -88,6 +88,8 @@ class InquiryRead(InquirySummary):
     queue: str | None = None
     assignee: str | None = None
     due_at: datetime | None = None  # None: no deadline
+    react_due_at: datetime | None = None  # to be taken by then (None: no regulation says)
+    sla_paused_at: datetime | None = None  # waiting for the customer since: the regulation's clock stands still
     resolution: str = ""
     values: list[ValueRead]
     events: list[EventRead]
@@ -122,6 +124,7 @@ def get_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryRe
         route=rev.route if rev else None, revision=rev.revision if rev else None, step=inquiry.step,
         step_label=step.label() if step else None, queue=queue, assignee=assignee,
         due_at=None if inquiry.due_at >= NO_DEADLINE else inquiry.due_at, resolution=inquiry.resolution,
+        react_due_at=inquiry.react_due_at, sla_paused_at=inquiry.sla_paused_at,
         id=inquiry.id, topic=code, topic_label=pick(labels, code), type=inquiry.type, state=inquiry.state,
         created_at=inquiry.created_at, contact=_contact(session, inquiry.contact_id), customer_id=inquiry.party_id,
         customer=customer, priority=priority, parent_id=inquiry.parent_id, text=inquiry.text,

@@ -1,7 +1,7 @@
 """Moving an inquiry through its life-cycle: each action is one service call that checks the state
 (engine.ALLOWED), the actor's role and queue membership, the version the caller saw and the route's guard;
-then writes the change with a guarded UPDATE, logs an InquiryEvent, runs the transition's actions and
-announces the change to live screens. The caller owns the transaction."""
+then writes the change (SLA clocks and deadlines from services/sla included) with a guarded UPDATE, logs an
+InquiryEvent, runs the transition's actions and announces the change to live screens. Caller owns the transaction."""
 
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ from sqlmodel import Session, select
 
 from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crmterm.i18n import _, fmt_datetime
-from crmterm.services import inquiry_log, live, routing
+from crmterm.services import automation, inquiry_log, live, routing, sla
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.queue_access import can_supervise, can_work, person, queue_by_code
 from crmterm.services.transition_actions import run_actions
 from crmterm.store import Inquiry, Priority, Queue, User, utcnow
 from crmterm.workflow import engine
 from crmterm.workflow.engine import ASSIGNED, Move, State
+from crmterm.workflow.routes import RouteDefinition, TransitionDef
 
 
 class Moved(BaseModel):
@@ -73,6 +74,7 @@ def _apply(session: Session, actor: Actor, inquiry_id: int, move: Move, expected
     changes, kind, text, data = decide(inquiry)
     write(session, actor, inquiry, changes)
     inquiry_log.record(session, inquiry_id, actor, kind, text=text, data=data)
+    automation.fire(session, actor, inquiry_id, kind, data)
     live.announce(session, changes.get("queue_id", old_queue))
     if changes.get("queue_id", old_queue) != old_queue:
         live.announce(session, old_queue)
@@ -132,15 +134,24 @@ def move(*, session: Session, actor: Actor, inquiry_id: int, transition: str, te
         _assignee_only(actor, inquiry)
         context = routing.context_of(session, inquiry, actor)  # once: guard, actions and queue choice share it
         route, chosen = _transition(session, inquiry, transition, context)
-        target = route.definition.step(chosen.target)
-        data = {"transition": chosen.code, "from": inquiry.step, "to": target.code}
-        extra, data["actions"] = run_actions(session, actor, inquiry, chosen.actions, context)
-        if target.final:
-            return ({**extra, "state": State.CLOSED, "assignee_id": None, "closed_at": utcnow(), "step": target.code,
-                     "resolution": text.strip() or target.label()}, "closed", text.strip(), data)
-        return ({**extra, **_into_step(session, inquiry, target, context), "assignee_id": None}, "moved",
-                text.strip() or f"{inquiry.step} → {target.code}", data)
+        return along(session, actor, inquiry, route.definition, chosen, context, text)
     return _apply(session, actor, inquiry_id, Move.MOVE, expected_version, decide)
+
+
+def along(session: Session, actor: Actor, inquiry: Inquiry, route: RouteDefinition, chosen: TransitionDef,
+          context: dict, text: str = "") -> tuple[dict, str, str, dict]:
+    """Moving along a chosen transition (its actions run now): the columns to write, the event kind, text
+    and data. Shared by people's moves and system moves (services/system_moves)."""
+    target = route.step(chosen.target)
+    data = {"transition": chosen.code, "from": inquiry.step, "to": target.code}
+    extra, data["actions"] = run_actions(session, actor, inquiry, chosen.actions, context)
+    if target.final:
+        return ({**extra, "state": State.CLOSED, "assignee_id": None, "closed_at": utcnow(), "step": target.code,
+                 "resolution": text.strip() or target.label()}, "closed", text.strip(), data)
+    clocks = sla.on_step(session, inquiry, target, priority_id=extra.get("priority_id", inquiry.priority_id),
+                         now=utcnow(), path=context["inquiry"]["topics"])
+    return ({**extra, **_into_step(session, inquiry, target, context), **clocks, "assignee_id": None}, "moved",
+            text.strip() or f"{inquiry.step} → {target.code}", data)
 
 
 def _transition(session: Session, inquiry: Inquiry, code: str, context: dict):
@@ -165,8 +176,7 @@ def _into_step(session: Session, inquiry: Inquiry, step, context: dict) -> dict:
     queue_id = routing.queue_ids(session, [queue]).get(queue) if queue else None
     if queue_id is None:
         raise ValidationError("queue", _("step '{step}' chose no queue for this inquiry").format(step=step.code))
-    return {"state": State.WAITING, "step": step.code, "queue_id": queue_id,
-            "due_at": routing.deadline(step, utcnow())}
+    return {"state": State.WAITING, "step": step.code, "queue_id": queue_id}
 
 
 def close(*, session: Session, actor: Actor, inquiry_id: int, resolution: str,
@@ -219,8 +229,9 @@ def transfer(*, session: Session, actor: Actor, inquiry_id: int, queue: str, tex
 
     def decide(inquiry: Inquiry):
         _supervisor(session, actor, inquiry)
-        return ({"state": State.WAITING, "assignee_id": None, "queue_id": target.id}, "transferred", text.strip(),
-                {"to": target.code})
+        clocks = sla.on_transfer(session, inquiry, routing.current_step(session, inquiry), now=utcnow())
+        return ({"state": State.WAITING, "assignee_id": None, "queue_id": target.id, **clocks}, "transferred",
+                text.strip(), {"to": target.code})
     return _apply(session, actor, inquiry_id, Move.TRANSFER, expected_version, decide)
 
 
@@ -232,9 +243,12 @@ def reopen(*, session: Session, actor: Actor, inquiry_id: int, text: str = "",
         changes = {"closed_at": None, "resolution": "", "assignee_id": None}
         step = _reopen_step(session, inquiry)
         if step is not None:
-            changes |= _into_step(session, inquiry, step, routing.context_of(session, inquiry, actor))
+            context = routing.context_of(session, inquiry, actor)
+            changes |= _into_step(session, inquiry, step, context)
+            changes |= sla.on_reopen(session, inquiry, step, now=utcnow(), path=context["inquiry"]["topics"])
         else:
             changes["state"] = State.WAITING if inquiry.queue_id else State.REGISTERED
+            changes |= sla.on_reopen(session, inquiry, None, now=utcnow()) if inquiry.queue_id else {}
         return changes, "reopened", text.strip(), {}
     return _apply(session, actor, inquiry_id, Move.REOPEN, expected_version, decide)
 
@@ -264,7 +278,8 @@ def set_deadline(*, session: Session, actor: Actor, inquiry_id: int, due_at: dat
         raise ValidationError("reason", _("give a reason"))
     return _adjust(session, actor, inquiry_id, expected_version,
                    _("inquiry {n} is {state}: its deadline no longer applies"),
-                   lambda inquiry: ({"due_at": due_at}, "deadline_changed", reason.strip(),
+                   lambda inquiry: (sla.on_deadline(session, inquiry, due_at, now=utcnow()), "deadline_changed",
+                                    reason.strip(),
                                     {"from": inquiry.due_at.isoformat(), "to": due_at.isoformat()}))
 
 
@@ -276,8 +291,9 @@ def set_priority(*, session: Session, actor: Actor, inquiry_id: int, priority: s
         raise NotFound(_("Priority"), priority)
     return _adjust(session, actor, inquiry_id, expected_version,
                    _("inquiry {n} is {state}: its priority no longer matters"),
-                   lambda _inquiry: ({"priority_id": found.id, "priority_rank": found.rank}, "priority_changed",
-                                     text.strip(), {"to": priority}))
+                   lambda inquiry: ({"priority_id": found.id, "priority_rank": found.rank, **sla.on_priority(
+                       session, inquiry, routing.current_step(session, inquiry), priority_id=found.id)},
+                       "priority_changed", text.strip(), {"to": priority}))
 
 
 def _adjust(session: Session, actor: Actor, inquiry_id: int, expected_version: int | None, closed_message: str,

@@ -22,6 +22,13 @@ EVENT_LABELS = {
     "transferred": N_("transferred"), "reopened": N_("reopened"), "cancelled": N_("cancelled"),
     "deadline_changed": N_("deadline changed"), "priority_changed": N_("priority changed"),
     "values_changed": N_("attributes changed"), "notified": N_("notified"),
+    # other systems and automation (services/external_events, services/automation, services/functions)
+    "external": N_("event from another system"), "automation": N_("automation rule"),
+    "automation_error": N_("automation stopped"), "function": N_("business function"),
+    # SLA monitoring (services/sla_scan)
+    "sla_warning": N_("SLA warning"), "sla_breach": N_("SLA breach"),
+    # system problems (services/problem_links)
+    "problem_linked": N_("linked to a system problem"),
 }
 
 

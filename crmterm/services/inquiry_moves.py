@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import _
-from crmterm.services import inquiry_actions, inquiry_log, routing
+from crmterm.services import automation, inquiry_actions, inquiry_log, routing
 from crmterm.services.attribute_values import BadValue, is_empty, parse, to_text
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.queue_access import can_supervise, can_work
@@ -111,6 +111,7 @@ def update_values(*, session: Session, actor: Actor, inquiry_id: int, values: di
     if changes:
         inquiry_actions.write(session, actor, inquiry, {})
         inquiry_log.record(session, inquiry_id, actor, "values_changed", data=changes)
+        automation.fire(session, actor, inquiry_id, "attribute_changed", {"changes": changes})
     return inquiry_actions.moved(session, inquiry_id)
 
 

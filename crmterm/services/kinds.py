@@ -101,6 +101,13 @@ KINDS.update(TOPIC_KINDS)
 from crmterm.services.route_kinds import ROUTE_KINDS  # noqa: E402 - routes refer to topics and queues
 
 KINDS.update(ROUTE_KINDS)
+from crmterm.services.sla_kinds import ESCALATION_KINDS, SLA_KINDS  # noqa: E402 - regulations refer to topics
+
+KINDS.update(SLA_KINDS)
+KINDS.update(ESCALATION_KINDS)  # escalations refer to queues, priorities and mailing lists
+from crmterm.services.automation_kinds import AUTOMATION_KINDS  # noqa: E402 - rules refer to all of the above
+
+KINDS.update(AUTOMATION_KINDS)
 
 
 def get_kind(name: str) -> Kind:

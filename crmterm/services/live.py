@@ -16,13 +16,14 @@ from sqlmodel import Session
 from crmterm.store.db import backend, normalise_url, sqlite_path
 
 CHANNEL = "crmterm_inquiry"
+NOTIFICATIONS = "crmterm_notification"  # in-app notifications: wakes unread counters, not queue lists
 
 
-def announce(session: Session, queue_id: int | None) -> None:
+def announce(session: Session, queue_id: int | None, *, channel: str = CHANNEL) -> None:
     """Queue a change note for commit (a no-op on SQLite, where watchers poll)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_notify(:channel, :payload)"),
-                        {"channel": CHANNEL, "payload": str(queue_id or "")})
+                        {"channel": channel, "payload": str(queue_id or "")})
 
 
 class Watcher(Protocol):
@@ -49,12 +50,12 @@ class _SqliteWatcher:
 
 
 class _PostgresWatcher:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, channel: str = CHANNEL) -> None:
         import psycopg
 
         dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
         self._connection = psycopg.connect(dsn, autocommit=True)
-        self._connection.execute(f"LISTEN {CHANNEL}")
+        self._connection.execute(f"LISTEN {channel}")
 
     def changed(self) -> bool:
         # A short wait: a note sent at another session's commit may still be on its way over the socket.
@@ -64,8 +65,8 @@ class _PostgresWatcher:
         self._connection.close()
 
 
-def watcher(url: str) -> Watcher:
+def watcher(url: str, *, channel: str = CHANNEL) -> Watcher:
     url = normalise_url(url)
     if backend(url) == "sqlite":
         return _SqliteWatcher(str(sqlite_path(url)))
-    return _PostgresWatcher(url)
+    return _PostgresWatcher(url, channel)

@@ -36,6 +36,10 @@ class Permission(StrEnum):
     INQUIRIES_READ = "inquiries.read"
     INQUIRIES_WRITE = "inquiries.write"
     INQUIRIES_SUPERVISE = "inquiries.supervise"  # assign, transfer, reopen, cancel, deadlines, any queue
+    NOTIFICATIONS_ADMIN = "notifications.admin"  # deliver e-mail, see every notification, retry failed ones
+    REPORTS_READ = "reports.read"  # every report and the inquiries behind its rows
+    PROBLEMS_MANAGE = "problems.manage"  # open, change and close system problems (everyone may read them)
+    INQUIRIES_ARCHIVE = "inquiries.archive"  # move old closed inquiries to the archive
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}
@@ -43,10 +47,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(_EVERYONE | {Permission.CUSTOMERS_WRITE, Permission.INQUIRIES_WRITE}),
     Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CUSTOMERS_WRITE,
                                             Permission.CUSTOMERS_MERGE, Permission.INQUIRIES_WRITE,
-                                            Permission.INQUIRIES_SUPERVISE}),
+                                            Permission.INQUIRIES_SUPERVISE, Permission.REPORTS_READ,
+                                            Permission.PROBLEMS_MANAGE}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
-                                         Permission.AUDIT_READ, Permission.ADMIN_SCREENS}),
+                                         Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.REPORTS_READ}),
 }
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from crmterm.errors import PermissionDenied, ValidationError
 from crmterm.i18n import _
-from crmterm.services import inquiry_log, live, routing
+from crmterm.services import automation, inquiry_log, live, routing
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.queue_access import can_work, person, queue_by_code, queues_of
 from crmterm.store import NO_DEADLINE, Inquiry, Party, Priority, Queue, Topic, User, utcnow
@@ -66,6 +66,7 @@ class InquiryRow(BaseModel):
     overdue: bool
     version: int
     revision_id: int | None = None
+    warn_at: datetime | None = None  # the deadline is near from then on (services/sla_status badges)
 
 
 class Page(BaseModel):
@@ -122,13 +123,14 @@ def take_next(*, session: Session, actor: Actor, queue: str) -> int | None:
     if taken is None:
         return None
     inquiry_log.record(session, taken[0], actor, "taken", data={"next": True})
+    automation.fire(session, actor, taken[0], "taken", {"next": True})
     live.announce(session, target.id)
     return taken[0]
 
 
 _ROW = (select(Inquiry.id, Inquiry.created_at, Topic.code, Topic.labels, Party.display_name, Priority.code,
                Inquiry.priority_rank, Inquiry.state, Inquiry.step, Queue.code, User.login, Inquiry.due_at,
-               Inquiry.version, Inquiry.route_revision_id)
+               Inquiry.version, Inquiry.route_revision_id, Inquiry.warn_at)
         .join(Topic, Topic.id == Inquiry.topic_id).outerjoin(Party, Party.id == Inquiry.party_id)
         .outerjoin(Priority, Priority.id == Inquiry.priority_id).outerjoin(Queue, Queue.id == Inquiry.queue_id)
         .outerjoin(User, User.id == Inquiry.assignee_id))
@@ -199,7 +201,8 @@ def _row(r, now: datetime) -> InquiryRow:
     due = None if r[11] >= NO_DEADLINE else r[11]
     return InquiryRow(id=r[0], created_at=r[1], topic=r[2], topic_labels=r[3], customer=r[4], priority=r[5],
                       priority_rank=r[6], state=r[7], step=r[8], queue=r[9], assignee=r[10], due_at=due,
-                      overdue=due is not None and due < now and r[7] in OPEN, version=r[12], revision_id=r[13])
+                      overdue=due is not None and due < now and r[7] in OPEN, version=r[12], revision_id=r[13],
+                      warn_at=r[14])
 
 
 def _key(row: InquiryRow, sort: str) -> tuple:

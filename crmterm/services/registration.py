@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services import inquiry_log, routing
+from crmterm.services import automation, inquiry_log, problem_links, routing
 from crmterm.services.attachments import AttachmentLimits, attach_path, path_problem
 from crmterm.services.attribute_checks import check_values
 from crmterm.services.attribute_forms import AttributeForm, effective_attributes, rule_context
@@ -38,6 +38,7 @@ class InquiryDraft(BaseModel):
     link_to: int | None = None  # add the contact to this open inquiry instead of opening a new one
     close: bool | None = None  # None: consultations close at once, requests and complaints stay open
     files: list[str] = Default(default_factory=list)  # paths, attached in the same transaction
+    problem: int | None = None  # link it to this open system problem (services/problem_links)
 
 
 class ContactDraft(BaseModel):
@@ -103,12 +104,26 @@ def register(*, session: Session, actor: Actor, draft: ContactDraft,
         result.inquiry_ids.append(inquiry_id)
         for path in item.draft.files:
             attach_path(session=session, actor=actor, inquiry_id=inquiry_id, path=path, limits=limits)
+        if item.draft.problem is not None:
+            problem_links.link_registered(session, actor, item.draft.problem, inquiry_id)
+    _automate(session, actor, result)
     return result
+
+
+def _automate(session: Session, actor: Actor, result: Registered) -> None:
+    """Automation sees each new inquiry once it is complete (values, route, files)."""
+    for inquiry_id in result.inquiry_ids:
+        if inquiry_id not in result.linked:
+            automation.fire(session, actor, inquiry_id, "created", {"contact_id": result.contact_id})
+        if inquiry_id in result.closed:
+            automation.fire(session, actor, inquiry_id, "closed", {"contact_id": result.contact_id})
 
 
 def _check_inquiry(session: Session, actor: Actor, refs: ContactRefs, index: int, draft: InquiryDraft,
                    problems: list) -> _Checked:
     checked = _Checked(draft=draft)
+    if draft.problem is not None:
+        problem_links.check_linkable(session, draft.problem, index, problems)
     if draft.link_to is not None:
         inquiry_log.check_linkable(session, draft.link_to, refs.party_id, index, problems)
         return checked

@@ -4,6 +4,7 @@ against the file being imported as well as the database."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlmodel import Session, select
@@ -53,9 +54,12 @@ def _reference_problems(route: RouteDefinition, ref_exists: RefExists) -> list[R
             found += _rule_problems(f"{where}: when", choice.when, attribute_known)
         for code in [*(step.show or []), *(c for c in step.edit if c != "*")]:
             need(where, "attributes", code, _("attribute"))
+        if step.calendar:
+            need(where, "calendars", step.calendar, _("calendar"))
     for index, transition in enumerate(route.transitions):
         where = f"transitions[{index + 1}] {transition.code}"
         found += _rule_problems(f"{where}: guard", transition.guard, attribute_known)
+        found += _event_problems(where, transition)
         for action in transition.actions:
             kind = action.kind()
             if kind == "priority":
@@ -71,6 +75,20 @@ def _reference_problems(route: RouteDefinition, ref_exists: RefExists) -> list[R
                 found.append(RouteProblem(where, _("no business function '{name}' is installed").format(
                     name=action.function)))
     return found
+
+
+_EVENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+
+
+def _event_problems(where: str, transition) -> list[RouteProblem]:
+    """An event name a system can send; a guard reading `event` only where an event moves the inquiry."""
+    if transition.on_event is not None and not _EVENT_NAME.match(transition.on_event):
+        return [RouteProblem(f"{where}: on_event", _("use Latin letters, digits, '_', '-' or '.', starting with "
+                                                     "a letter"))]
+    if transition.on_event is None and rules.reads(rules.normalise(transition.guard), "event"):
+        return [RouteProblem(f"{where}: guard", _("reads the event, but no event moves along this transition "
+                                                  "(add on_event)"))]
+    return []
 
 
 def _rule_problems(where: str, expression: str, attribute_known) -> list[RouteProblem]:
@@ -96,4 +114,9 @@ def queue_in_use(session: Session, row) -> str | None:
     for code, steps in session.exec(select(Route.code, Route.steps)).all():
         if any(row.code in (s.get("queue"), *(q.get("queue") for q in s.get("queues") or [])) for s in steps):
             return _("route '{route}' uses it").format(route=code)
+    from crmterm.store import EscalationRule
+
+    escalation = session.exec(select(EscalationRule.code).where(EscalationRule.queue_id == row.id).limit(1)).first()
+    if escalation is not None:
+        return _("escalation rule '{code}' moves inquiries to it").format(code=escalation)
     return None

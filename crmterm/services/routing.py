@@ -4,17 +4,16 @@ routing a new inquiry into the queue of its route's first step."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from crmterm.services import inquiry_log, live
+from crmterm.services import inquiry_log, live, sla
 from crmterm.services.attribute_forms import topic_path  # noqa: F401 - used by callers too
 from crmterm.services.attribute_values import parse, to_cel
 from crmterm.services.permissions import Actor
 from crmterm.store import (
-    NO_DEADLINE, AttributeDef, Channel, ClientCategory, Contact, Inquiry, InquiryValue, Party, Place, Priority,
+    AttributeDef, Channel, ClientCategory, Contact, Inquiry, InquiryValue, Party, Place, Priority,
     Queue, Route, RouteRevision, Topic, utcnow,
 )
 from crmterm.workflow import engine
@@ -85,13 +84,14 @@ def revision(session: Session, revision_id: int) -> Revision:
     return Revision(row.id, code, row.revision, definition)
 
 
+def current_step(session: Session, inquiry: Inquiry) -> StepDef | None:
+    if inquiry.route_revision_id is None:
+        return None
+    return revision(session, inquiry.route_revision_id).definition.step(inquiry.step)
+
+
 def queue_ids(session: Session, codes: list[str]) -> dict[str, int]:
     return dict(session.exec(select(Queue.code, Queue.id).where(Queue.code.in_(codes))).all())
-
-
-def deadline(step: StepDef, now: datetime) -> datetime:
-    """Wall-clock hours for now; the SLA issue replaces this with business calendars."""
-    return now + timedelta(hours=step.sla_hours) if step.sla_hours else NO_DEADLINE
 
 
 def priority_rank(session: Session, priority_id: int | None) -> int:
@@ -113,7 +113,9 @@ def route_new(session: Session, actor: Actor, inquiry: Inquiry, path: list[str],
         inquiry_log.record(session, inquiry.id, actor, "unrouted", data={"route": route.code, "step": step.code})
         return
     inquiry.route_revision_id, inquiry.step, inquiry.queue_id = rev.id, step.code, queue_id
-    inquiry.state, inquiry.due_at = State.WAITING, deadline(step, utcnow())
+    inquiry.state = State.WAITING
+    for column, value in sla.on_route(session, inquiry, step, path, utcnow()).items():
+        setattr(inquiry, column, value)
     session.add(inquiry)
     inquiry_log.record(session, inquiry.id, actor, "routed", data={
         "route": route.code, "revision": rev.revision, "step": step.code, "queue": queue})

@@ -14,7 +14,8 @@ from crmterm.services.permissions import Actor
 from crmterm.store import User
 
 DEMO_FILE = "demo.yaml"
-DEMO_FILES = (DEMO_FILE, "demo_topics.yaml", "demo_routes.yaml")  # in order: each refers to those before
+DEMO_FILES = (DEMO_FILE, "demo_topics.yaml", "demo_sla.yaml", "demo_routes.yaml",  # each refers to those before
+              "demo_escalations.yaml")
 PASSWORDS_KEY = "demo_passwords"
 
 

@@ -13,11 +13,12 @@ from sqlmodel import Session, select
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services import routing
+from crmterm.services import routing, sla
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.store.bulk import bulk_insert
 from crmterm.store import NO_DEADLINE, Channel, Party, Place, Priority, Topic, User, utcnow
 from crmterm.workflow import engine
+from crmterm.workflow import sla as sla_clock
 
 BATCH = 5_000
 STATES = (("closed", 0.70), ("waiting", 0.22), ("taken", 0.05), ("in_progress", 0.03))
@@ -32,9 +33,9 @@ class _Plan:
                               .where(Topic.is_group.is_(False), Topic.active.is_(True))).all()
         if not topics:
             raise ValidationError("inquiries", _("no topics configured: run `crmterm seed demo` first"))
-        self.routes = {}
+        self.routes, self.paths, self.sla = {}, {}, sla.book(session)
         for topic in topics:
-            path = [row.code for row in routing.topic_path(session, topic.code)]
+            path = self.paths[topic.id] = [row.code for row in routing.topic_path(session, topic.code)]
             route = routing.route_for_topic(session, path)
             if route is not None:
                 rev = routing.current_revision(session, route)
@@ -46,6 +47,7 @@ class _Plan:
                 self.routes[topic.id] = (rev.id, steps)
         self.topics = [t for t in topics if t.id in self.routes] or list(topics)
         self.priorities = dict(session.exec(select(Priority.id, Priority.rank)).all())
+        self.priority_codes = dict(session.exec(select(Priority.id, Priority.code)).all())
         self.parties = session.exec(select(func.max(Party.id))).one() or 0
         self.users = session.exec(select(User.id).where(User.role_code.in_(["agent", "supervisor"]))).all()
         self.places = session.exec(select(Place.id)).all() or [None]
@@ -110,11 +112,22 @@ def _one(plan: _Plan, contact_id: int, inquiry_id: int, actor: Actor) -> tuple[d
                "text": "", "closed_at": at + timedelta(hours=rng.randint(0, 72)) if state == "closed" else None,
                "priority_rank": plan.priorities.get(priority, 100), "route_revision_id": revision,
                "step": step.code if step else None, "queue_id": queue_id,
-               "due_at": routing.deadline(step, at) if step else NO_DEADLINE, "resolution": "",
+               **_clocks(plan, topic.id, priority, step, at), "resolution": "",
                "version": 1, "created_at": at, "updated_at": at, "updated_by": actor.login}
     event = {"inquiry_id": inquiry_id, "at": at, "actor": actor.login, "kind": "created",
              "contact_id": contact_id, "text": "", "data": {}}
     return contact, inquiry, event
+
+
+def _clocks(plan: _Plan, topic_id: int, priority_id: int | None, step, at) -> dict:
+    """As if routed into the step at `at` (the SLA columns routing would write)."""
+    if step is None:
+        return {"due_at": NO_DEADLINE, "react_due_at": None, "queued_at": None, "sla_started_at": None,
+                "sla_paused_at": None}
+    clock = sla_clock.restart(at, step)
+    found = plan.sla.deadlines(clock, plan.paths[topic_id], plan.priority_codes.get(priority_id), step)
+    return {"due_at": found.due_at or NO_DEADLINE, "react_due_at": found.react_due_at, "queued_at": at,
+            "sla_started_at": at, "sla_paused_at": clock.paused_at}
 
 
 def _fix_sequences(session: Session) -> None:

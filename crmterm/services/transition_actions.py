@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services import functions, inquiry_log, routing
+from crmterm.services import automation, functions, inquiry_log, routing, transition_notices
 from crmterm.services.attribute_values import BadValue, parse, to_text
 from crmterm.services.permissions import Actor
 from crmterm.store import AttributeDef, Inquiry, InquiryValue, Priority, Topic
@@ -29,14 +29,15 @@ def run_actions(session: Session, actor: Actor, inquiry: Inquiry, actions: list[
             _set_values(session, inquiry.id, action.set)
             notes.append("set " + ", ".join(sorted(action.set)))
         elif kind == "notify":
-            # The outbox and its delivery come with the notifications issue; the request is logged now.
-            inquiry_log.record(session, inquiry.id, actor, "notified", data={"mailing_list": action.notify})
+            queued = transition_notices.notify_list(session, actor, inquiry, actions, action)
+            inquiry_log.record(session, inquiry.id, actor, "notified",
+                               data={"mailing_list": action.notify, "notifications": queued})
             notes.append(f"notify {action.notify}")
         elif kind == "child":
             notes.append(f"child #{_child(session, actor, inquiry, action.child, context)}")
         elif kind == "function":
-            result = functions.load(action.function)(session=session, actor=actor, inquiry_id=inquiry.id,
-                                                     params=action.params)
+            result = functions.call(session=session, actor=actor, name=action.function, inquiry_id=inquiry.id,
+                                    params=action.params)
             notes.append(f"{action.function}: {result}" if result else action.function)
     return changes, notes
 
@@ -71,4 +72,5 @@ def _child(session: Session, actor: Actor, parent: Inquiry, topic_code: str, con
     path = [row.code for row in routing.topic_path(session, topic.code)]
     routing.route_new(session, actor, child, path, {**context, "inquiry": {**context["inquiry"], "topic": topic.code,
                                                                            "topics": path}})
+    automation.fire(session, actor, child.id, "created", {"parent": parent.id})
     return child.id

@@ -23,9 +23,17 @@ from crmterm.store.inquiries import (
     NO_DEADLINE, Attachment, AttachmentBlob, Contact, Inquiry, InquiryEvent, InquiryValue,
 )
 from crmterm.store.routes import Queue, Route, RouteRevision, SavedFilter
+from crmterm.store.sla import Calendar, EscalationRule, SlaMark, SlaRule
+from crmterm.store.notifications import Notification, NotificationChannel, NotificationState
+from crmterm.store.automation import AutomationRule, ExternalRequest
+from crmterm.store.problems import ProblemInquiry, SystemProblem
+from crmterm.store import archive  # noqa: F401 - registers the archive tables (store/archive.py)
 
 __all__ = [
-    "NO_DEADLINE", "Queue", "Route", "RouteRevision", "SavedFilter",
+    "ProblemInquiry", "SystemProblem",
+    "Notification", "NotificationChannel", "NotificationState",
+    "AutomationRule", "ExternalRequest",
+    "NO_DEADLINE", "Queue", "Route", "RouteRevision", "SavedFilter", "Calendar", "SlaRule", "EscalationRule", "SlaMark",
     "Attachment", "AttachmentBlob", "Contact", "Inquiry", "InquiryEvent", "InquiryValue",
     "AttributeDef", "AttributeGroup", "ContactTemplate", "Topic",
     "AttributeValue", "ChangeLog", "ContactPerson", "Contract", "Payment", "CustomerAttribute", "Discount", "Note", "Party",

@@ -12,7 +12,8 @@ from crmterm.store.base import Versioned, utcnow
 
 
 class Contact(SQLModel, table=True):
-    __table_args__ = (Index("ix_contact_party_at", "party_id", "at"),)
+    __table_args__ = (Index("ix_contact_party_at", "party_id", "at"),
+                      Index("ix_contact_at_operator", "at", "operator_id"))  # contacts per operator by period
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, nullable=False, index=True)
     operator_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)  # None: a batch job
@@ -42,7 +43,11 @@ class Inquiry(Versioned, table=True):
                       Index("ix_inquiry_queue_due", "queue_id", "state", "due_at", "id"),
                       Index("ix_inquiry_queue_age", "queue_id", "state", "id"),
                       Index("ix_inquiry_assignee_state", "assignee_id", "state", "id"),
-                      Index("ix_inquiry_created_topic", "created_at", "topic_id", "state"))  # reports by period
+                      # reports read a period from this one index alone (services/reports_*)
+                      Index("ix_inquiry_period", "created_at", "topic_id", "state", "closed_at", "due_at",
+                            "queue_id", "priority_id", "step", "party_id", "contact_id", "id"),
+                      Index("ix_inquiry_state_due", "state", "due_at", "assignee_id"),  # overdue by assignee
+                      Index("ix_inquiry_sla_check", "sla_check_at", "id"))  # the SLA scan's range (sla_scan)
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contact.id", index=True, nullable=False)
     party_id: int | None = Field(default=None, foreign_key="party.id")
@@ -60,6 +65,19 @@ class Inquiry(Versioned, table=True):
     queue_id: int | None = Field(default=None, foreign_key="queue.id")
     due_at: datetime = Field(default=NO_DEADLINE, nullable=False)
     resolution: str = Field(default="", max_length=4000, nullable=False)
+    # SLA clocks (services/sla): the reaction deadline while it waits in its queue (None: no regulation says),
+    # when it entered that queue (reaction and step clocks start there), when the regulation's resolution
+    # clock started (routing; a reopen restarts it), and the pause while a step waits for the customer.
+    react_due_at: datetime | None = None
+    queued_at: datetime | None = None
+    sla_started_at: datetime | None = None
+    sla_paused_at: datetime | None = None
+    sla_paused_minutes: float = Field(default=0.0, nullable=False)  # business minutes of finished pauses
+    # When each clock nears its deadline (the regulation's warn_percent of its business time used), and the
+    # next moment the SLA scan must look at this inquiry (None: nothing pending) — kept with the deadlines.
+    react_warn_at: datetime | None = None
+    warn_at: datetime | None = None
+    sla_check_at: datetime | None = None
 
 
 class InquiryValue(SQLModel, table=True):
@@ -75,6 +93,9 @@ class InquiryEvent(SQLModel, table=True):
     """Append-only: created, closed, commented, attached, contact_linked, child_created, … ."""
 
     __tablename__ = "inquiry_event"
+    # the first or last 'taken' of an inquiry (reaction, handling time); an actor's events in a period
+    __table_args__ = (Index("ix_inquiry_event_inquiry_kind", "inquiry_id", "kind", "at", "actor"),
+                      Index("ix_inquiry_event_kind_at", "kind", "at", "actor", "inquiry_id"))
     id: int | None = Field(default=None, primary_key=True)
     inquiry_id: int = Field(foreign_key="inquiry.id", index=True, nullable=False)
     at: datetime = Field(default_factory=utcnow, nullable=False)

@@ -6,6 +6,7 @@ from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey, FooterLabel
 
 from crmterm.i18n import _, current_language
+from crmterm.services.sla_status import OVERDUE_CAP
 
 
 class TranslatedFooter(Footer):
@@ -21,10 +22,16 @@ class TranslatedFooter(Footer):
 
 
 class StatusBar(Static):
-    """User, role, database and language — always visible at the top."""
+    """User, role, unread notifications and overdue inquiries in the user's queues (when there are any),
+    language, database — always visible at the top."""
 
-    def show(self, *, user: str, role: str, database: str, extra: str = "") -> None:
+    def show(self, *, user: str, role: str, database: str, extra: str = "", unread: int = 0,
+             overdue: int = 0) -> None:
         parts = ["crmterm", f"{user} ({role})", current_language().upper(), _shorten(database, 48)]
+        if overdue:
+            parts.insert(2, overdue_badge(overdue))
+        if unread:
+            parts.insert(2, unread_badge(unread))
         if extra:
             parts.append(extra)
         self.update(" │ ".join(parts))
@@ -32,3 +39,14 @@ class StatusBar(Static):
 
 def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width // 2 - 1] + "…" + text[-(width // 2):]
+
+
+def unread_badge(unread: int) -> str:
+    """✉ and the count; "99+" from 100 on (the count stops there)."""
+    return f"✉ {unread if unread < 100 else '99+'}"
+
+
+def overdue_badge(overdue: int) -> str:
+    """⛔ and the count of overdue inquiries; "999+" at the cap (the count stops there)."""
+    shown = str(overdue) if overdue < OVERDUE_CAP else f"{OVERDUE_CAP - 1}+"
+    return "⛔ " + _("{n} overdue").format(n=shown)

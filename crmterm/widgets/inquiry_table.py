@@ -1,30 +1,46 @@
 """The inquiry list of the Queues tab: one row per inquiry, every value rendered literally, marks for group
 operations, the sort shown by an arrow in its column header, and the cursor kept on its inquiry when the
-rows are reloaded (live refresh replaces the rows under the user's cursor)."""
+rows are reloaded (live refresh replaces the rows under the user's cursor). The SLA column counts down to
+the deadline ("⚠ 0:45" once the warning window is reached, "⛔-1:10" once it has passed), recomputed from
+the rows held every BADGE_SECONDS without asking the database."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist
 
 from crmterm.i18n import N_, _, pick
-from crmterm.services.inquiry_log import state_label
+from crmterm.services.inquiry_log import OPEN_STATES, state_label
 from crmterm.services.queues import InquiryRow
+from crmterm.services.sla_status import BREACH, WARNING, badge
 
 COLUMNS = (("mark", ""), ("id", N_("#")), ("priority", N_("Priority")), ("due", N_("Deadline")),
-           ("topic", N_("Topic")), ("customer", N_("Customer")), ("state", N_("State")), ("step", N_("Step")),
-           ("assignee", N_("Assignee")))
+           ("sla", N_("SLA")), ("topic", N_("Topic")), ("customer", N_("Customer")), ("state", N_("State")),
+           ("step", N_("Step")), ("assignee", N_("Assignee")))
 SORT_COLUMN = {"age": "id", "work": "priority", "due": "due"}  # the column that shows each sort's arrow
 COLUMN_SORT = {column: sort for sort, column in SORT_COLUMN.items()}
 MARK = "●"
+BADGE_SECONDS = 30
+_BADGE_STYLES = {BREACH: "bold red", WARNING: "bold yellow"}
 
 
 def deadline_cell(row: InquiryRow) -> Text:
-    """Local time, day first; an overdue one in red with a '!' after it, so it is seen without colour too."""
+    """Local time, day first; an overdue one in red (the SLA column says it without colour: ⛔)."""
     if row.due_at is None:
         return Text("—", style="dim")
     shown = f"{row.due_at.astimezone():%d.%m %H:%M}"
-    return Text(f"{shown} !", style="bold red") if row.overdue else Text(shown)
+    return Text(shown, style="bold red") if row.overdue else Text(shown)
+
+
+def sla_cell(row: InquiryRow, now: datetime) -> Text:
+    """Time left (or past) to the deadline; the icon says the level without colour too."""
+    found = badge(row.due_at, row.warn_at, row.state, now)
+    if found is None:
+        return Text("")
+    return Text(found.text, style=_BADGE_STYLES.get(found.level, ""), justify="right")
 
 
 class InquiryTable(DataTable):
@@ -33,6 +49,22 @@ class InquiryTable(DataTable):
         self.shown: dict[int, InquiryRow] = {}
         self.marked: set[int] = set()
         self.priority_labels: dict[str, str] = {}  # code -> name in the user's language
+
+    def on_mount(self) -> None:
+        self.set_interval(BADGE_SECONDS, self.refresh_badges)
+
+    def refresh_badges(self) -> None:
+        """The countdowns move on: recomputed from the rows held (no query); a deadline passing turns red."""
+        now = datetime.now(UTC)
+        for inquiry_id, row in self.shown.items():
+            passed = row.due_at is not None and row.due_at <= now
+            try:
+                self.update_cell(str(inquiry_id), "sla", sla_cell(row, now))
+                if passed and not row.overdue and row.state in OPEN_STATES:
+                    row.overdue = True
+                    self.update_cell(str(inquiry_id), "due", deadline_cell(row))
+            except CellDoesNotExist:  # the columns are being rebuilt
+                return
 
     def set_columns(self, sort: str, descending: bool) -> None:
         """Columns again (and no rows): the sorted column's header carries the direction."""
@@ -70,9 +102,9 @@ class InquiryTable(DataTable):
     def _cells(self, row: InquiryRow) -> tuple:
         priority = self.priority_labels.get(row.priority, row.priority) if row.priority else ""
         return (Text(MARK if row.id in self.marked else ""), Text(str(row.id), justify="right"),
-                Text(priority), deadline_cell(row), Text(pick(row.topic_labels, row.topic)),
-                Text(row.customer or _("Anonymous caller")), Text(state_label(row.state)), Text(row.step_label or row.step or ""),
-                Text(row.assignee or ""))
+                Text(priority), deadline_cell(row), sla_cell(row, datetime.now(UTC)),
+                Text(pick(row.topic_labels, row.topic)), Text(row.customer or _("Anonymous caller")),
+                Text(state_label(row.state)), Text(row.step_label or row.step or ""), Text(row.assignee or ""))
 
     def current_id(self) -> int | None:
         if not self.row_count:

@@ -37,7 +37,9 @@ class StepDef(_Strict):
     queues: list[QueueChoice] = []  # the first whose rule holds
     show: list[str] | None = None  # attribute codes shown in this step (None: all)
     edit: list[str] = []  # attribute codes editable in this step ("*": every shown one)
-    sla_hours: float | None = Field(default=None, gt=0)  # resolution time in this step
+    sla_hours: float | None = Field(default=None, gt=0)  # resolution time in this step, in business hours
+    calendar: str | None = Field(default=None, min_length=1, max_length=64)  # whose hours (None: the regulation's)
+    pauses_sla: bool = False  # waiting for the customer: the regulation's clocks stop while here
     final: bool = False  # arriving here closes the inquiry
 
     def queue_rules(self) -> list[QueueChoice]:
@@ -71,7 +73,9 @@ class TransitionDef(_Strict):
     labels: dict[str, str] = {}
     guard: str = "true"
     actions: list[ActionDef] = []
-    event: str | None = None  # an external event with this name moves the inquiry along this transition
+    # An external event of this name (crmterm inquiry event) moves the inquiry along this transition when the
+    # guard holds; the guard sees the event as `event.name` / `event.data`. People may still take it by hand.
+    on_event: str | None = Field(default=None, min_length=1, max_length=64)
 
     def label(self) -> str:
         from crmterm.i18n import pick
@@ -155,6 +159,8 @@ def _step_problems(route: RouteDefinition) -> list[RouteProblem]:
         seen.add(step.code)
         if step.final and step.queue_rules():
             found.append(RouteProblem(where, _("a final step closes the inquiry and has no queue")))
+        if step.final and (step.sla_hours or step.calendar or step.pauses_sla):
+            found.append(RouteProblem(where, _("a final step closes the inquiry and has no SLA")))
         if not step.final and not step.queue_rules():
             found.append(RouteProblem(where, _("name a queue, or queue rules, or make the step final")))
         if step.queue and step.queues:
@@ -224,9 +230,14 @@ def diagram(route: RouteDefinition) -> list[str]:
     for index, step in enumerate(route.steps):
         marker = "■" if step.final else ("▶" if index == 0 else "●")
         queues = ", ".join(q.queue if q.when in ("true", "") else f"{q.queue} if {q.when}" for q in step.queue_rules())
-        lines.append(f"{marker} {step.code}" + (f"  [{queues}]" if queues else "")
-                     + (f"  {step.sla_hours:g} h" if step.sla_hours else ""))
+        lines.append(f"{marker} {step.code}" + (f"  [{queues}]" if queues else "") + _sla_note(step))
         for t in route.outgoing(step.code):
             guard = "" if t.guard in ("true", "") else f"  when {t.guard}"
-            lines.append(f"    ─ {t.code} ─▶ {t.target}{guard}")
+            trigger = f"  on event {t.on_event}" if t.on_event else ""
+            lines.append(f"    ─ {t.code} ─▶ {t.target}{trigger}{guard}")
     return lines
+
+
+def _sla_note(step: StepDef) -> str:
+    hours = f"{step.sla_hours:g} h" + (f" ({step.calendar})" if step.calendar else "") if step.sla_hours else ""
+    return (f"  {hours}" if hours else "") + ("  ⏸" if step.pauses_sla else "")

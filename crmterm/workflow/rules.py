@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-VARIABLES = ("inquiry", "customer", "contact", "operator", "now")
+# `event` ({name, data}) is set only where an event is evaluated: transitions moved by an external event and
+# automation rules; elsewhere a rule reading it cannot be evaluated and so is false.
+VARIABLES = ("inquiry", "customer", "contact", "operator", "now", "event")
 CONSTANTS = {"true": True, "false": False, "": False}
 _POSITION = re.compile(r"<input>:(\d+):(\d+): (.*)")
 _ATTRIBUTE = re.compile(r"\b(inquiry|customer)\.attrs(?:\.([A-Za-z_]\w*)|\[\s*[\"']([^\"']+)[\"']\s*\])")
@@ -64,6 +66,16 @@ def problems(expression: str, attribute_known: Callable[[str, str], bool] | None
                 column = expression.find(code) + 1
                 found.append(RuleProblem(f"unknown attribute '{code}'", column or None))
     return found
+
+
+def reads(expression: str, variable: str) -> bool:
+    """Whether a (valid) rule refers to a context variable, e.g. whether a guard reads the `event`."""
+    if expression in CONSTANTS:
+        return False
+    try:
+        return variable in _program(expression).variables()
+    except ValueError:
+        return False
 
 
 def _syntax_problem(text: str) -> RuleProblem:

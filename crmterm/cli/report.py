@@ -1,0 +1,175 @@
+"""`crmterm report topics|operators|repeats|sla|custom NAME --from D --to D [--filter KEY=VALUE]… [--format F]
+[--out FILE]`: a table on the terminal, or a file through the exporters (services/exports.write_report)."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from crmterm.cli._common import JSON_OPTION, env_of, err, out
+from crmterm.errors import ValidationError
+from crmterm.i18n import _
+from crmterm.services import reports
+from crmterm.services.report_table import ColumnKind, ReportTable
+
+app = typer.Typer(help="Reports: inquiries by topic and by operator, repeat inquiries, deadlines, saved filters.",
+                  no_args_is_help=True)
+FORMATS = ("table", "xlsx", "html", "rtf", "csv", "json")
+_NUMERIC = {ColumnKind.INT, ColumnKind.FLOAT, ColumnKind.PERCENT, ColumnKind.HOURS}
+
+FROM_OPTION = typer.Option(..., "--from", help="First day (or moment) of the period, e.g. 2026-03-01.")
+TO_OPTION = typer.Option(..., "--to", help="First day NOT included: --from 2026-03-01 --to 2026-04-01 is March.")
+FILTER_OPTION = typer.Option(None, "--filter", "-f", help="KEY=VALUE, repeatable; keys: "
+                             + ", ".join(reports.FILTER_KEYS) + " (topic: with its subtree).")
+FORMAT_OPTION = typer.Option(None, "--format", help=" | ".join(FORMATS) + " (default: table, or the --out "
+                             "file's extension).")
+OUT_OPTION = typer.Option(None, "--out", "-o", help="The file to write; '-' writes csv or json to stdout.")
+
+
+def parse_moment(text: str, field: str) -> datetime:
+    """A date (local midnight) or an ISO date and time; without a zone, the local one."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(field, _("expected a date like 2026-03-01 or a date and time like "
+                                       "2026-03-01T08:00, got '{text}'").format(text=text)) from None
+    return moment if moment.utcoffset() is not None else moment.astimezone()
+
+
+def _params(start: str, end: str, pairs: list[str] | None) -> reports.ReportParams:
+    first, last = parse_moment(start, "from"), parse_moment(end, "to")
+    reports.check_period(first, last)
+    return reports.ReportParams(start=first, end=last, filters=reports.filters_from_pairs(pairs or []))
+
+
+def _format(fmt: str | None, target: str | None, as_json: bool) -> str:
+    if as_json:
+        return "json"
+    if fmt is None:
+        suffix = Path(target).suffix.lstrip(".").lower() if target and target != "-" else ""
+        fmt = suffix or ("json" if target == "-" else "table")
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise ValidationError("format", _("one of: {choices}").format(choices=", ".join(FORMATS)))
+    if fmt == "table" and target:
+        raise ValidationError("out", _("a table is printed; choose a file format to write {path}").format(
+            path=target))
+    if fmt not in ("table", "csv", "json") and target in (None, "-"):
+        raise ValidationError("out", _("{format} needs --out FILE").format(format=fmt))
+    return fmt
+
+
+def _report(ctx: typer.Context, name: str, start: str, end: str, pairs: list[str] | None, fmt: str | None,
+            target: str | None, as_json: bool, **options) -> None:
+    """Check everything the user typed before touching the database, then compute and emit."""
+    params = _params(start, end, pairs)
+    fmt = _format(fmt, target, as_json)
+    table = _compute(ctx, name, params, **options)
+    if fmt == "table":
+        show(table)
+    else:
+        _write(table, fmt, target or "-")
+
+
+def _compute(ctx: typer.Context, name: str, params: reports.ReportParams, **options) -> ReportTable:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task(_("Report"), total=None)
+
+        def advance(done: int, total: int, label: str) -> None:  # one step per SQL statement, as it starts
+            progress.update(task, completed=done, total=total, description=label or _("Report"))
+
+        return env_of(ctx).call(reports.run, name=name, params=params, progress=advance, **options)
+
+
+def _write(table: ReportTable, fmt: str, target: str) -> None:
+    from crmterm.services.exports import write_report
+
+    if target != "-":
+        write_report(table, fmt, Path(target))
+        return
+    with tempfile.TemporaryDirectory() as folder:  # the exporters write files; stdout gets the same bytes
+        path = Path(folder) / f"report.{fmt}"
+        write_report(table, fmt, path)
+        sys.stdout.buffer.write(path.read_bytes())
+        sys.stdout.flush()
+
+
+def show(table: ReportTable) -> None:
+    """The report as a Rich table: title and parameters above, numbers right-aligned and never cut, totals
+    last. Piped into a file it is as wide as it needs to be rather than cut to 80 columns."""
+    from rich.console import Console
+
+    from crmterm.services.exports_values import display_value, totals_cells
+
+    totals = totals_cells(table) if table.rows else None
+    lines = [[display_value(c.kind, v) for c, v in zip(table.columns, row, strict=True)]
+             for row in [*table.rows, *([totals] if totals else [])]]
+    shown = Table(title=escape(table.title), caption=escape(
+        " · ".join(f"{label}: {value}" for label, value in table.params.items())))
+    for index, column in enumerate(table.columns):
+        numeric = column.kind in _NUMERIC
+        widest = max((len(line[index]) for line in lines), default=0)
+        shown.add_column(escape(column.label), justify="right" if numeric else "left",
+                         min_width=widest if numeric else None, no_wrap=numeric)
+    for number, line in enumerate(lines):
+        if totals and number == len(lines) - 1:
+            shown.add_section()
+        shown.add_row(*(escape(cell) for cell in line), style="bold" if totals and number == len(lines) - 1 else None)
+    if out.is_terminal:
+        out.print(shown)
+    else:  # Console.print never goes wider than its console: a console as wide as the table
+        Console(highlight=False, width=max(out.width, Console(width=10_000).measure(shown).maximum)).print(shown)
+    if not table.rows:
+        out.print(_("Nothing in this period."), markup=False)
+
+
+@app.command("topics")
+def topics(ctx: typer.Context, start: str = FROM_OPTION, end: str = TO_OPTION, pairs: list[str] = FILTER_OPTION,
+           fmt: str = FORMAT_OPTION, target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Inquiries by topic: registered, closed, open, closed at first contact, time to close."""
+    _report(ctx, "topics", start, end, pairs, fmt, target, as_json)
+
+
+@app.command("operators")
+def operators(ctx: typer.Context, start: str = FROM_OPTION, end: str = TO_OPTION,
+              pairs: list[str] = FILTER_OPTION, fmt: str = FORMAT_OPTION, target: str = OUT_OPTION,
+              as_json: bool = JSON_OPTION) -> None:
+    """Inquiries by operator: contacts, registered, taken, closed, handling time, deadlines missed."""
+    _report(ctx, "operators", start, end, pairs, fmt, target, as_json)
+
+
+@app.command("repeats")
+def repeats(ctx: typer.Context, start: str = FROM_OPTION, end: str = TO_OPTION, pairs: list[str] = FILTER_OPTION,
+            days: int = typer.Option(reports.DEFAULT_DAYS, "--days", help="Came back within this many days."),
+            fmt: str = FORMAT_OPTION, target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Customers who came back on the same topic within --days days."""
+    _report(ctx, "repeats", start, end, pairs, fmt, target, as_json, days=days)
+
+
+@app.command("sla")
+def sla(ctx: typer.Context, start: str = FROM_OPTION, end: str = TO_OPTION, pairs: list[str] = FILTER_OPTION,
+        fmt: str = FORMAT_OPTION, target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Deadlines kept and missed by queue, step and priority; time until first taken."""
+    _report(ctx, "sla", start, end, pairs, fmt, target, as_json)
+
+
+@app.command("custom")
+def custom(ctx: typer.Context, name: str = typer.Argument(..., help="One of your saved inquiry filters."),
+           start: str = FROM_OPTION, end: str = TO_OPTION, pairs: list[str] = FILTER_OPTION,
+           group_by: str = typer.Option("topic", "--group-by", help=" | ".join(reports.CUSTOM_GROUPS)),
+           chosen: list[str] = typer.Option(None, "--column", "-c", help="Repeatable: "
+                                            + ", ".join(reports.CUSTOM_COLUMNS)),
+           fmt: str = FORMAT_OPTION, target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """A saved inquiry filter as a report: inquiries per group, with the chosen columns."""
+    _report(ctx, reports.CUSTOM, start, end, pairs, fmt, target, as_json, saved_filter=name, group_by=group_by,
+            columns=tuple(chosen or ()))

@@ -1,0 +1,55 @@
+"""`crmterm sla scan`: mark warnings and breaches, escalate, notify — once per run; servers run it from cron
+or a systemd timer (README, "SLA monitoring"). Each batch is its own transaction, so a long backlog never
+holds the database for long."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import typer
+
+from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json
+from crmterm.errors import ValidationError
+from crmterm.i18n import _
+from crmterm.services import sla_scan
+from crmterm.services.sla_scan import ScanReport
+
+app = typer.Typer(help="SLA monitoring: warnings, breaches and escalations.", no_args_is_help=True)
+MAX_CALLS = 1000  # a runaway backlog still ends: the next run carries on
+
+
+@app.command("scan")
+def scan(ctx: typer.Context,
+         now: str = typer.Option(None, "--now", metavar="ISO",
+                                 help="Scan as if it were this moment (default: now); local time without a zone."),
+         as_json: bool = JSON_OPTION) -> None:
+    """Find the inquiries whose warning or deadline has come, mark them once, escalate and notify."""
+    moment = _moment(now)
+    env = env_of(ctx)
+    report = env.call(sla_scan.scan, now=moment)
+    for _call in range(MAX_CALLS):
+        if not report.more:
+            break
+        report.add(env.call(sla_scan.scan, now=report.now))
+    _print(report, as_json)
+
+
+def _moment(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError("now", _("expected a date and time like 2026-12-01T18:00")) from None
+    return moment if moment.tzinfo is not None else moment.astimezone()  # the local time of whoever typed it
+
+
+def _print(report: ScanReport, as_json: bool) -> None:
+    if as_json:
+        print_json(report)
+        return
+    for line in report.errors:
+        err.print(line, markup=False)
+    out.print(_("warned {warned}, breached {breached}, escalated {escalated} (looked at {checked})").format(
+        warned=report.warned, breached=report.breached, escalated=report.escalated, checked=report.checked),
+        markup=False)

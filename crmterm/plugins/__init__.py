@@ -1,0 +1,1 @@
+"""Business functions shipped as examples of plugins (entry-point group `crmterm.functions`)."""

@@ -1,0 +1,58 @@
+"""`crmterm report …` through Typer's runner on both databases: a JSON export checked by brute force, the
+terminal table, and bad input as one line on stderr with exit code 1."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+
+import report_world as bf
+from report_world import world  # noqa: F401 - the shared module-scoped fixture
+from test_cli import cli_on
+
+PERIOD = ["--from", "2026-03-01T00:00:00+00:00", "--to", "2026-04-01T00:00:00+00:00"]
+
+
+@pytest.fixture
+def cli(world, tmp_path):
+    return cli_on(world.url, tmp_path / "home")
+
+
+def test_repeats_as_json_match_brute_force(world, cli, tmp_path):
+    target = tmp_path / "repeats.json"
+    done = cli("report", "repeats", *PERIOD, "--days", "20", "--format", "json", "--out", str(target))
+    assert done.exit_code == 0, done.output
+    document = json.loads(target.read_text(encoding="utf-8"))
+    expected = bf.repeats(world, {}, 20)
+    got = {(r["customer_id"], world.codes["leaf"][r["code"]]): r for r in document["rows"]}
+    assert set(got) == set(expected)
+    for pair, row in got.items():
+        want = expected[pair]
+        assert (row["inquiries"], row["repeats"]) == (want["inquiries"], want["repeats"])
+        assert datetime.fromisoformat(row["first"]) == want["first"]
+        assert datetime.fromisoformat(row["last"]) == want["last"]
+    assert document["totals"]["repeats"] == sum(w["repeats"] for w in expected.values())
+
+
+def test_table_on_the_terminal_and_json_on_stdout(cli):
+    shown = cli("report", "topics", *PERIOD, "--filter", "channel=phone")
+    assert shown.exit_code == 0, shown.output
+    assert "Inquiries by topic" in shown.stdout and "Total" in shown.stdout
+    printed = cli("report", "sla", *PERIOD, "--json")
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.stdout)["name"] == "sla"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["topics", *PERIOD, "--filter", "colour=red"], "unknown filter 'colour'"),
+    (["topics", "--from", "yesterday", "--to", "2026-04-01"], "from: expected a date"),
+    (["topics", "--from", "2026-04-01", "--to", "2026-03-01"], "the period ends before it starts"),
+    (["custom", "nothing saved", *PERIOD], "saved filters belong to a person"),  # the system account
+    (["topics", *PERIOD, "--format", "xlsx"], "xlsx needs --out FILE"),
+])
+def test_bad_input_is_one_line_and_exit_1(cli, args, message):
+    result = cli("report", *args)
+    assert result.exit_code == 1 and message in result.stderr, result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
