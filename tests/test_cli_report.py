@@ -36,6 +36,27 @@ def test_repeats_as_json_match_brute_force(world, cli, tmp_path):
     assert document["totals"]["repeats"] == sum(w["repeats"] for w in expected.values())
 
 
+def test_repeats_as_xlsx_match_brute_force(world, cli, tmp_path):
+    """The issue's acceptance: the XLSX export, read back with openpyxl, has the brute-force rows."""
+    from openpyxl import load_workbook
+
+    target = tmp_path / "r.xlsx"
+    done = cli("report", "repeats", *PERIOD, "--days", "20", "--format", "xlsx", "--out", str(target))
+    assert done.exit_code == 0, done.output
+    sheet = load_workbook(target).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header_at = next(i for i, r in enumerate(rows) if "Customer number" in r)
+    header = rows[header_at]
+    body = [dict(zip(header, r)) for r in rows[header_at + 1:] if r[header.index("Customer number")] is not None]
+    expected = bf.repeats(world, {}, 20)
+    code_of = next(h for h in header if h in ("Code", "Topic code"))
+    got = {(r["Customer number"], world.codes["leaf"][r[code_of]]): r for r in body}
+    assert set(got) == set(expected)
+    for pair, row in got.items():
+        assert (row["Inquiries in the period"], row["Repeats"]) == (expected[pair]["inquiries"],
+                                                                   expected[pair]["repeats"])
+
+
 def test_table_on_the_terminal_and_json_on_stdout(cli):
     shown = cli("report", "topics", *PERIOD, "--filter", "channel=phone")
     assert shown.exit_code == 0, shown.output
