@@ -105,8 +105,6 @@ async def _probe(url: str, login: str, password: str) -> dict:
 
     from crmterm.app import make_app
     from crmterm.screens.login import LoginScreen
-    from crmterm.screens.queues import QueuesPanel
-    from crmterm.screens.workspace import WorkspaceScreen
     from crmterm.settings import resolve
 
     # Only CRMTERM_HOME is seen: the caller's CRMTERM_LANG/USER/config must not change what is measured
@@ -115,6 +113,10 @@ async def _probe(url: str, login: str, password: str) -> dict:
         await _until(lambda: isinstance(app.screen, LoginScreen) and app.focused is not None
                      and app.focused.id == "login", "the log-in screen")
         ready_at = time.time()
+        # Only now: the app itself loads the workspace after the log-in screen is up, as a user's start does
+        from crmterm.screens.queues import QueuesPanel
+        from crmterm.screens.workspace import WorkspaceScreen
+
         screen = app.screen
         await _until(lambda: not screen.query_one("#submit", Button).disabled, "the database")
         screen.query_one("#login", Input).value = login  # set, not typed: any password works
