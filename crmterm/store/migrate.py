@@ -29,6 +29,10 @@ def head() -> str:
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
+def known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
 def current(url: str) -> str | None:
     with engine_for(url).connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
