@@ -27,6 +27,7 @@ from crmterm.workflow import rules
 from crmterm.workflow.automation import EVENTS, MAX_DEPTH
 
 log = logging.getLogger("crmterm.automation")
+_RULES = "crmterm.automation.rules"  # key in session.info: (transaction, {event: rules}) read in it
 _CHAIN = "crmterm.automation.chain"  # key in session.info: [(rule code, inquiry id), …] firing now
 _HALTED = "crmterm.automation.halted"  # set when a chain was stopped: nothing more fires until it unwinds
 
@@ -63,6 +64,19 @@ def fire(session: Session, actor: Actor, inquiry: Inquiry | int, event: str, dat
 
 
 def _rules(session: Session, event: str) -> list[_Rule]:
+    """The active rules of an event, read once per transaction: one action fires several events (created,
+    moved, taken …) and registration is a hot path, so a unit of work asks the database once per event."""
+    transaction = session.get_transaction()
+    cached = session.info.get(_RULES)
+    if cached is None or cached[0] is not transaction:  # a new transaction reads the rules afresh
+        cached = session.info[_RULES] = (transaction, {})
+    known = cached[1]
+    if event not in known:
+        known[event] = _load_rules(session, event)
+    return known[event]
+
+
+def _load_rules(session: Session, event: str) -> list[_Rule]:
     rows = session.exec(select(AutomationRule.code, AutomationRule.condition, AutomationRule.actions)
                         .where(AutomationRule.event == event, AutomationRule.active.is_(True))
                         .order_by(AutomationRule.sort_order, AutomationRule.code)).all()
