@@ -11,6 +11,7 @@ from crmterm.cli import (
 )
 from crmterm.cli import sla as sla_cli
 from crmterm.cli import archive as archive_cli, problem as problem_cli
+from crmterm.cli import kb as kb_cli, script as script_cli
 from crmterm.cli._common import Env, err
 from crmterm.errors import CrmError
 from crmterm.i18n import set_language
@@ -57,6 +58,8 @@ app.add_typer(sla_cli.app, name="sla")
 app.command("bench")(bench.bench)
 app.add_typer(problem_cli.app, name="problem")
 app.command("archive")(archive_cli.archive)
+app.add_typer(script_cli.app, name="script")
+app.add_typer(kb_cli.app, name="kb")
 
 
 @app.callback()
