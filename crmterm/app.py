@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from functools import partial
+from time import monotonic
 
 import yaml
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -13,8 +14,10 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, current_language, language_name, set_language
 from crmterm.screens.dialogs import HelpScreen, SettingsScreen
+from crmterm.screens.lock import LOG_OUT, LockScreen
 from crmterm.screens.login import LoginScreen
 from crmterm.services.permissions import Actor
+from crmterm.services.text import visible
 from crmterm.settings import LANGUAGES, Settings, save_preference
 
 
@@ -79,6 +82,7 @@ class CrmApp(App):
         self.active_template = None  # the contact template registration starts from (F12 switches)
         self.demo_logins = demo_logins or {}
         self.database_ready = False
+        self.last_input = monotonic()  # the last key or mouse event: the idle lock counts from it
         set_language(settings.language)
 
     @property
@@ -94,6 +98,35 @@ class CrmApp(App):
         self._load_keymap()
         self.push_screen(LoginScreen(self.demo_logins))
         self.prepare_database()
+        idle = self.settings.idle_lock_minutes * 60
+        if idle > 0:
+            self.set_interval(min(30.0, max(idle / 4, 0.05)), self.lock_if_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseEvent):
+            self.last_input = monotonic()
+        await super().on_event(event)
+
+    def lock_if_idle(self, now: float | None = None) -> bool:
+        """Lock a signed-in session idle for `idle_lock_minutes`; True when it locked now."""
+        idle = self.settings.idle_lock_minutes * 60
+        if idle <= 0 or not self.signed_in or self.locked:
+            return False
+        if (monotonic() if now is None else now) - self.last_input < idle:
+            return False
+        self.push_screen(LockScreen(self.gateway.actor.login), self._lock_lifted)
+        return True
+
+    @property
+    def locked(self) -> bool:
+        return any(isinstance(screen, LockScreen) for screen in self.screen_stack)
+
+    def _lock_lifted(self, outcome: str | None) -> None:
+        self.last_input = monotonic()
+        if outcome == LOG_OUT:
+            while len(self.screen_stack) > 2 and not isinstance(self.screen, _workspace_class()):
+                self.pop_screen()  # dialogs and inquiries opened over the workspace go with the session
+            self.action_logout()
 
     @work(thread=True, exclusive=True, group="prepare")
     def prepare_database(self) -> None:
@@ -140,7 +173,14 @@ class CrmApp(App):
         self._gateway, self.active_template = None, None
         self.switch_screen(LoginScreen(ready=True))
 
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Toasts are literal text: messages carry names, labels and error texts from user data."""
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=markup)
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if self.locked and action != "quit":  # no palette, help or notifications over the lock
+            return False
         if action == "notifications":  # once logged in, from any screen but the centre itself
             if self._gateway is None or self._gateway.actor is None or isinstance(self.screen, LoginScreen):
                 return False

@@ -22,7 +22,9 @@ class NotFound(CrmError):
     def __init__(self, kind: str, key: object) -> None:
         from crmterm.i18n import _
 
-        super().__init__(_("{kind} '{key}' not found").format(kind=kind, key=key))
+        from crmterm.services.text import one_line
+
+        super().__init__(_("{kind} '{key}' not found").format(kind=kind, key=one_line(key)))
         self.kind, self.key = kind, key
 
 
@@ -30,6 +32,9 @@ class ValidationError(CrmError):
     """Bad value of one field; `field` lets a form put the message next to it."""
 
     def __init__(self, field: str | None, message: str) -> None:
+        from crmterm.services.text import one_line
+
+        message = one_line(message)  # it may quote what was typed: a line break there must not split it
         super().__init__(f"{field}: {message}" if field else message)
         self.field, self.detail = field, message
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import yaml
@@ -47,9 +47,18 @@ class Settings:
     where: Locations | None = None
     mail: MailSettings = field(default_factory=MailSettings)
     sla_scan_seconds: int = 60  # supervisors' TUIs run the SLA scan this often (0: never; servers use cron)
+    idle_lock_minutes: float = 15  # the TUI locks after this long without a key or mouse event (0: never)
 
     def with_language(self, language: str) -> "Settings":
         return replace(self, language=language)
+
+    def __repr__(self) -> str:
+        """Settings end up in tracebacks and logs: the database URL's password is masked, passwords left out."""
+        from crmterm.store.db import mask_url
+
+        shown = {f.name: getattr(self, f.name) for f in fields(self) if f.repr}
+        shown["database_url"] = mask_url(self.database_url)
+        return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
 
 def _read_config_file(path: Path) -> dict:
@@ -91,6 +100,7 @@ def resolve(*, db: str | None = None, lang: str | None = None, user: str | None 
         where=where,
         mail=_mail(file_cfg.get("smtp") or {}, env),
         sla_scan_seconds=0 if file_cfg.get("sla_scan_seconds") == 0 else _positive(file_cfg, "sla_scan_seconds", 60),
+        idle_lock_minutes=_idle_minutes(env.get("CRMTERM_IDLE_LOCK_MINUTES", file_cfg.get("idle_lock_minutes", 15))),
     )
 
 
@@ -122,6 +132,17 @@ def _positive(cfg: dict, key: str, default: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
         raise ConfigError(f"{key}: expected a positive whole number, got {value!r}")
     return value
+
+
+def _idle_minutes(value: object) -> float:
+    """`idle_lock_minutes` (config file) or CRMTERM_IDLE_LOCK_MINUTES: minutes, fractions allowed; 0 is off."""
+    try:
+        minutes = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        minutes = -1.0
+    if isinstance(value, bool) or not minutes >= 0:
+        raise ConfigError(f"idle_lock_minutes: expected a number of minutes (0: never lock), got {value!r}")
+    return minutes
 
 
 def save_preference(settings: Settings, key: str, value: object) -> None:

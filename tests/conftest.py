@@ -3,6 +3,11 @@
 PostgreSQL is a throwaway cluster started for the session (or `CRMTERM_TEST_PG_URL`, a server where we may
 create databases). Without PostgreSQL its tests are skipped — except under CI, where that fails the run.
 Each test gets a fresh database copied from a template migrated once per backend.
+
+PostgreSQL tests connect as the application role of `crmterm db roles` (rows only: DDL is refused, the
+audit log is append-only); the roles are applied to the template, so every copy carries the grants. Tests
+that need DDL (migrations, anything changing the schema) take the owner role's URL: `owner_db_url` /
+`postgresql_owner_url`.
 """
 
 from __future__ import annotations
@@ -19,10 +24,18 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))  # test helpers import as `helpers`
 
 from crmterm.store import migrate  # noqa: E402
+from crmterm.store import roles  # noqa: E402
 from crmterm.store.db import dispose_all  # noqa: E402
 from crmterm.settings import Settings  # noqa: E402
 from helpers import seed_demo  # noqa: E402
 from pgserver import Cluster  # noqa: E402
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--crash-trials", type=int, default=0,
+                     help="SIGKILL trials per database in tests/test_crash.py (default 8 SQLite, 4 PostgreSQL)")
+    parser.addoption("--concurrency-full", action="store_true",
+                     help="tests/test_concurrency.py at full size: 16 processes for 30 s (also CRMTERM_LONG=1)")
+
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns the group into the node id
 def pytest_collection_modifyitems(items) -> None:
@@ -36,6 +49,16 @@ def pytest_collection_modifyitems(items) -> None:
 _TEMPLATE = "crmterm_template"
 _DEMO_TEMPLATE = "crmterm_demo_template"
 _counter = itertools.count()
+PG_ROLES = roles.RolePlan(owner="crmterm_test_owner", app="crmterm_test_app", owner_password="owner-secret-1",
+                          app_password="app-secret-1")
+
+
+def as_role(url: str, role: str) -> str:
+    """`url` logging in as `role` (the test roles' passwords; the throwaway cluster trusts anyway)."""
+    from sqlalchemy.engine import make_url
+
+    password = PG_ROLES.owner_password if role == PG_ROLES.owner else PG_ROLES.app_password
+    return make_url(url).set(username=role, password=password).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -75,6 +98,7 @@ def pg_template(pg_server) -> str:
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     migrate.upgrade(url)
     dispose_all()  # a template must have no open connections
+    roles.apply(PG_ROLES, url)  # ownership and grants are copied with the template; roles are cluster-wide
     return _TEMPLATE
 
 
@@ -106,7 +130,22 @@ def _database_from(server: str, template: str):
 
 @pytest.fixture
 def postgresql_url(request) -> str:
-    yield from _database_from(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_template"))
+    """A fresh migrated database, connected to as the application role."""
+    for url in _database_from(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_template")):
+        yield as_role(url, PG_ROLES.app)
+
+
+@pytest.fixture
+def postgresql_owner_url(request) -> str:
+    """A fresh migrated database, connected to as the owner role (DDL allowed: migrations)."""
+    for url in _database_from(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_template")):
+        yield as_role(url, PG_ROLES.owner)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def owner_db_url(request) -> str:
+    """Like db_url, with the right to change the schema on PostgreSQL."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgresql_owner_url")
 
 
 @pytest.fixture(scope="session")
@@ -134,7 +173,8 @@ def demo_url(request, tmp_path):
         yield copy_demo(request.getfixturevalue("_demo_sqlite_template"), tmp_path / "demo.db")
         dispose_all()
         return
-    yield from _database_from(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_demo_template"))
+    for url in _database_from(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_demo_template")):
+        yield as_role(url, PG_ROLES.app)
 
 
 @pytest.fixture(scope="session")

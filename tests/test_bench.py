@@ -10,13 +10,13 @@ from test_cli import app, runner
 KEYS = {"customer_search_p95_ms", "customer_search_raw_p95_ms", "customer_card_p95_ms", "customer_card_raw_p95_ms",
         "register_per_s", "register_raw_per_s", "take_next_per_s", "take_next_raw_per_s", "double_assigned",
         "queue_page_p95_ms", "queue_page_raw_p95_ms", "report_topics_month_s", "import_customers_per_s",
-        "tui_start_s", "tui_rss_mb"}
+        "tui_start_s", "tui_rss_mb", "kb_search_median_ms", "kb_search_p95_ms", "kb_articles"}
 
 
 def test_small_bench_reports_every_figure_and_no_double_take(tmp_path):
     url = f"sqlite:///{tmp_path / 'bench.db'}"
     result = runner.invoke(app, ["bench", "--db", url, "--customers", "2000", "--inquiries", "5000", "--rounds",
-                                 "200", "--workers", "8", "--json", "--out", str(tmp_path / "bench.json")],
+                                 "200", "--workers", "8", "--kb-articles", "300", "--json", "--out", str(tmp_path / "bench.json")],
                            env={"CRMTERM_HOME": str(tmp_path / "home")})
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)

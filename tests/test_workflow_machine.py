@@ -113,12 +113,13 @@ def snapshot(url: str) -> tuple[dict[int, Row], dict[int, tuple[str, ...]]]:
 class Copies:
     """A fresh copy of the seeded source database per example (SQLite: backup API; PostgreSQL: template)."""
 
-    def __init__(self, source: str, where: Path, vip: int) -> None:
+    def __init__(self, source: str, where: Path, vip: int, server: str | None = None) -> None:
         dispose_all()  # PostgreSQL copies only a template nobody is connected to
         self.source, self.where, self.vip, self.numbers = source, where, vip, itertools.count()
+        self.server = server or source  # the copies are made as the server's admin (the app role may not)
 
     def _admin(self) -> psycopg.Connection:
-        server = self.source.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0] + "/postgres"
+        server = self.server.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0] + "/postgres"
         return psycopg.connect(server, autocommit=True)
 
     def fresh(self) -> str:
@@ -374,11 +375,12 @@ class LifeCycle(RuleBasedStateMachine):
             self.versions[inquiry_id] = row.version
 
 
-def test_random_walks_keep_the_life_cycle(demo_url, tmp_path):
+def test_random_walks_keep_the_life_cycle(demo_url, tmp_path, request):
     with unit_of_work(demo_url) as session:
         vip = customers.create_party(session=session, actor=AGENT, values={
             "display_name": "Соколова Анна", "kind": "person", "category": "vip"}).id
-    machine = type("LifeCycleWalk", (LifeCycle,), {"copies": Copies(demo_url, tmp_path, vip)})
+    server = request.getfixturevalue("pg_server") if backend(demo_url) == "postgresql" else None
+    machine = type("LifeCycleWalk", (LifeCycle,), {"copies": Copies(demo_url, tmp_path, vip, server)})
     run_state_machine_as_test(machine, settings=settings(
         max_examples=40, stateful_step_count=25, deadline=None, database=None, print_blob=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))

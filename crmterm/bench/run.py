@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable
 
 from crmterm import __version__
-from crmterm.bench import customers, dataset, forms, imports, queues, registration, take
+from crmterm.bench import customers, dataset, forms, imports, kb, queues, registration, take
 from crmterm.services.permissions import SYSTEM
 from crmterm.store.db import backend, unit_of_work
 
@@ -15,12 +15,16 @@ Note = Callable[[str], None]  # progress lines for a human
 
 
 def run(url: str, *, customers_n: int, inquiries_n: int, workers: int, rounds: int = 300, seed: int = 11,
-        progress: dataset.Progress | None = None, note: Note | None = None, tui: bool = True) -> dict:
+        progress: dataset.Progress | None = None, note: Note | None = None, tui: bool = True,
+        kb_articles: int = 0) -> dict:
     note = note or (lambda _text: None)
     built = dataset.ensure(url, customers_n, inquiries_n, progress=progress)
     metrics: dict = {}
     rng = random.Random(seed)
-    for title, measure in _steps(url, rounds, rng, workers, tui):
+    steps = _steps(url, rounds, rng, workers, tui)
+    if kb_articles:
+        steps.append(("knowledge-base search", lambda: kb.measure(url, kb_articles, rounds, rng, progress)))
+    for title, measure in steps:
         note(title)
         metrics |= measure()
     return {"backend": backend(url), "customers": customers_n, "inquiries": inquiries_n, "version": __version__,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 from pydantic import BaseModel
@@ -20,12 +20,26 @@ from crmterm.i18n import _
 from crmterm.services import auth
 from crmterm.services.bootstrap import ensure_database
 from crmterm.services.permissions import SYSTEM, Actor
+from crmterm.services.text import visible
 from crmterm.settings import Settings
 from crmterm.store.db import in_transaction, unit_of_work
 
+T = TypeVar("T")
+
 JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document to stdout.")
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _LiteralConsole(Console):
+    """Strings printed are user data as often as not: control characters are shown as symbols (services/text
+    .visible), so a note holding an escape sequence cannot clear or retitle the user's terminal. Callers pass
+    markup=False (or escape) for the markup side."""
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        super().print(*(visible(o) if isinstance(o, str) else o for o in objects), **options)
+
+
+out = _LiteralConsole(highlight=False, soft_wrap=True)
+err = _LiteralConsole(stderr=True, highlight=False, soft_wrap=True)
 
 
 @dataclass
@@ -52,6 +66,13 @@ class Env:
         self._prepare()
         return in_transaction(self.settings.database_url,
                               lambda session: service(session=session, actor=actor, **kwargs))
+
+    def run(self, work: Callable[[Session, Actor], T]) -> T:
+        """`work(session, actor)` in one transaction as the acting user, re-run whole if SQLite was busy (so
+        `work` must not prompt or print: everything it does may happen twice, the first try rolled back)."""
+        actor = self.actor
+        self._prepare()
+        return in_transaction(self.settings.database_url, lambda session: work(session, actor))
 
     @property
     def actor(self) -> Actor:
@@ -107,7 +128,7 @@ def _cell(value: Any) -> str:
         value = ", ".join(map(str, value))
     elif isinstance(value, bool):
         value = "✓" if value else "—"
-    return escape("" if value is None else str(value))
+    return escape(visible(value))
 
 
 def read_secret_stdin() -> str:
@@ -115,3 +136,19 @@ def read_secret_stdin() -> str:
     if not secret:
         raise ConfigError(_("no password on standard input"))
     return secret
+
+
+def parse_json(text: str, field: str | None, source: str = "") -> Any:
+    """JSON from a file, an option or stdin (`source` names the file); broken or too deeply nested JSON is
+    a ValidationError."""
+    from crmterm.errors import ValidationError
+
+    where = f"{source}:" if source else ""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValidationError(field, f"{where}{error.lineno}:{error.colno}: {error.msg}") from None
+    except RecursionError:
+        raise ValidationError(field, (f"{source}: " if source else "") + _("JSON nested too deeply")) from None
+    except ValueError:  # a number of more than 4300 digits (Python's int conversion limit)
+        raise ValidationError(field, (f"{source}: " if source else "") + _("a number has too many digits")) from None

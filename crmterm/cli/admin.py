@@ -46,10 +46,15 @@ def show(ctx: typer.Context, area: str, key: str, as_json: bool = JSON_OPTION) -
 
 
 @audit_app.command("list")
-def audit_list(ctx: typer.Context, since: datetime = typer.Option(None, "--since"),
+def audit_list(ctx: typer.Context,
+               since: datetime = typer.Option(None, "--since", help="A date or date and time, UTC."),
+               action: str = typer.Option(None, "--action", help="e.g. create, update, export, erase."),
+               entity: str = typer.Option(None, "--entity", help="The area, e.g. user, customer, config."),
+               who: str = typer.Option(None, "--actor", help="The login that did it."),
                limit: int = typer.Option(200, "--limit"), as_json: bool = JSON_OPTION) -> None:
-    """Newest admin changes first."""
-    found = env_of(ctx).call(audit.list_entries, since=since, limit=limit)
+    """Newest audited changes first."""
+    found = env_of(ctx).call(audit.list_entries, since=since, action=action, entity=entity, who=who,
+                             limit=limit)
     if as_json:
         print_json(found)
         return

@@ -19,6 +19,8 @@ def bench(ctx: typer.Context,
           workers: int = typer.Option(16, "--workers", min=1, max=64, help="Concurrent take-next workers."),
           rounds: int = typer.Option(300, "--rounds", min=200, help="Timed operations per figure."),
           no_tui: bool = typer.Option(False, "--no-tui", help="Skip the TUI start and memory figures."),
+          kb_articles: int = typer.Option(50_000, "--kb-articles", min=0,
+                                          help="Synthetic knowledge-base articles to search (0: skip)."),
           out_file: str = typer.Option(None, "--out", help="Also write the JSON document to this file."),
           as_json: bool = JSON_OPTION) -> None:
     """Build (or reuse) a synthetic data set, then measure search, card, registration, take-next, queue pages,
@@ -40,7 +42,7 @@ def bench(ctx: typer.Context,
         status = progress.add_task(_("Measuring"), total=None)
         document = run.run(url, customers_n=customers, inquiries_n=inquiries, workers=workers, rounds=rounds,
                            progress=advance, note=lambda title: progress.update(status, description=title),
-                           tui=not no_tui)
+                           tui=not no_tui, kb_articles=kb_articles)
     if out_file:
         Path(out_file).write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if as_json:

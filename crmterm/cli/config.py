@@ -30,10 +30,14 @@ def import_(ctx: typer.Context, file: Path = typer.Argument(..., help="YAML file
             as_json: bool = JSON_OPTION) -> None:
     """Validate FILE whole, then apply it in one transaction (entries not in FILE are kept)."""
     env = env_of(ctx)
-    with env.unit_of_work() as session:
-        result = config_io.import_file(session=session, actor=env.actor, path=file, source="import")
+
+    def work(session, actor):
+        result = config_io.import_file(session=session, actor=actor, path=file, source="import")
         if dry_run:
             session.rollback()  # validated and applied inside the transaction, then thrown away
+        return result
+
+    result = env.run(work)
     if as_json:
         print_json({"dry_run": dry_run, "changes": result.changes, "created": result.created,
                     "updated": result.updated, "unchanged": result.unchanged})

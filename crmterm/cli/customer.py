@@ -8,10 +8,10 @@ from pathlib import Path
 import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
-from crmterm.errors import ValidationError
+from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import _
 from crmterm.services import (
-    accounts, customer_card, customer_import, customer_search, customers, leads, structures,
+    accounts, customer_card, customer_import, customer_search, customers, erasure, leads, structures,
 )
 
 app = typer.Typer(help="Customers: parties, structures, contracts, subscribers.", no_args_is_help=True)
@@ -148,6 +148,22 @@ def merge(ctx: typer.Context, survivor: int, merged: int, as_json: bool = JSON_O
     party = env_of(ctx).call(customers.merge, survivor_id=survivor, merged_id=merged, source="cli")
     print_json(party) if as_json else out.print(_("Merged #{m} into #{s}").format(m=merged, s=survivor),
                                                 markup=False)
+
+
+@app.command("erase")
+def erase(ctx: typer.Context, party_id: int = typer.Argument(..., metavar="ID"),
+          yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+          as_json: bool = JSON_OPTION) -> None:
+    """Anonymise customer ID's personal data (right to erasure); contacts and inquiries stay countable."""
+    env = env_of(ctx)
+    env.actor  # log in (and fail) before asking
+    question = _("Erase the personal data of customer #{id}? This cannot be undone.").format(id=party_id)
+    if not yes and not typer.confirm(question, default=False):
+        raise CrmError(_("erasure cancelled"))
+    done = env.call(erasure.erase_customer, party_id=party_id, source="cli")
+    print_json(done) if as_json else out.print(_("Customer #{id} erased ({n} inquiries kept)").format(
+        id=party_id, n=done.counts.get("inquiries", 0) + done.counts.get("inquiries_archive", 0)),
+        markup=False)
 
 
 @app.command("convert-lead")

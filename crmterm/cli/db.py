@@ -1,7 +1,9 @@
-"""`crmterm db upgrade | current | backup | restore`."""
+"""`crmterm db upgrade | current | backup | restore | roles`."""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import typer
@@ -9,8 +11,8 @@ import typer
 from crmterm.cli._common import JSON_OPTION, env_of, out, print_json
 from crmterm.i18n import _
 from crmterm.errors import CrmError
-from crmterm.store import backup as backups
-from crmterm.store import migrate
+from crmterm.services import backups
+from crmterm.store import migrate, roles
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -48,7 +50,8 @@ def backup(ctx: typer.Context, file: Path = typer.Argument(..., help="The backup
            force: bool = typer.Option(False, "--force", help="Replace FILE if it exists."),
            as_json: bool = JSON_OPTION) -> None:
     """Copy the SQLite database to FILE, consistently, while agents keep working."""
-    made = backups.backup(env_of(ctx).settings.database_url, file, overwrite=force)
+    env = env_of(ctx)
+    made = backups.backup(url=env.settings.database_url, actor=env.actor, target=file, overwrite=force)
     _report(_("Backed up to {file} (revision {rev}, {size} bytes)"), made, as_json)
 
 
@@ -58,12 +61,11 @@ def restore(ctx: typer.Context, file: Path = typer.Argument(..., help="A file ma
             as_json: bool = JSON_OPTION) -> None:
     """Replace the SQLite database with FILE (the current content is kept beside it as .before-restore.bak);
     a file from a newer schema is refused, an older one is migrated after the restore."""
-    url = env_of(ctx).settings.database_url
+    env = env_of(ctx)
+    actor = env.actor  # authenticated against the current database, before it is replaced
     if not yes and not typer.confirm(_("Replace the database with {file}?").format(file=file), default=False):
         raise CrmError(_("restore cancelled"))
-    done = backups.restore(url, file, known=migrate.known_revisions(), head=migrate.head())
-    if done.revision != migrate.head():
-        migrate.upgrade(url, backup=False)
+    done = backups.restore(url=env.settings.database_url, actor=actor, file=file)
     _report(_("Restored from {file} (revision {rev}, {size} bytes)"), done, as_json, source=file)
 
 
@@ -73,3 +75,42 @@ def _report(message: str, info: backups.BackupInfo, as_json: bool, source: Path 
         print_json({"file": str(shown), "revision": info.revision, "size": info.size})
     else:
         out.print(message.format(file=shown, rev=info.revision or "—", size=info.size), markup=False)
+
+
+@app.command("roles")
+def roles_(ctx: typer.Context,
+           owner: str = typer.Option("crmterm_owner", "--owner", help="Role that owns the tables, for migrations."),
+           app_role: str = typer.Option("crmterm_app", "--app", help="Role the application connects as."),
+           owner_env: str = typer.Option("CRMTERM_DB_OWNER_PASSWORD", "--owner-password-env", metavar="VAR",
+                                         help="Environment variable holding the owner's password."),
+           app_env: str = typer.Option("CRMTERM_DB_APP_PASSWORD", "--app-password-env", metavar="VAR",
+                                       help="Environment variable holding the application role's password."),
+           apply: bool = typer.Option(False, "--apply", help="Run the SQL on --db (as a superuser)."),
+           as_json: bool = JSON_OPTION) -> None:
+    """PostgreSQL least privilege: print (or --apply) SQL creating an owner role for migrations and an
+    application role with row access only. Passwords come from environment variables or a prompt, never
+    from the command line, and are masked in what is printed."""
+    url = env_of(ctx).settings.database_url
+    roles.database_of(url)  # SQLite: one line saying so, before any prompt
+    plan = roles.RolePlan(owner=owner, app=app_role, owner_password=_secret(owner_env, owner, apply),
+                          app_password=_secret(app_env, app_role, apply))
+    if apply:
+        roles.apply(plan, url)
+    if as_json:
+        print_json({"owner": owner, "app": app_role, "applied": apply, "sql": roles.script(plan, url)})
+    elif apply:
+        out.print(_("Roles {owner} and {app} are set up; run migrations as {owner}, the application as {app}")
+                  .format(owner=owner, app=app_role), markup=False)
+    else:
+        out.print(roles.script(plan, url), markup=False, end="")
+
+
+def _secret(variable: str, role: str, applying: bool) -> str | None:
+    """From the environment; when applying in a terminal, asked for; else None (the password is left as is)."""
+    value = os.environ.get(variable)
+    if value or not applying:
+        return value or None
+    if not sys.stdin.isatty():
+        return None
+    return typer.prompt(_("Password for {role} (empty: leave as it is)").format(role=role), hide_input=True,
+                        confirmation_prompt=True, default="", show_default=False) or None

@@ -3,14 +3,13 @@ register and event are the external API: idempotent by `--external-id`."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import typer
 from pydantic import ValidationError as SchemaError
 
-from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
+from crmterm.cli._common import JSON_OPTION, env_of, err, out, parse_json, print_json, print_table
 from crmterm.cli.topic import _pairs
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
@@ -37,10 +36,9 @@ def _read_document(file: str) -> object:
         text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
     except OSError as error:
         raise ValidationError(None, f"{file}: {error.strerror}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValidationError(None, f"{file}:{error.lineno}: {error.msg}") from None
+    except UnicodeDecodeError:
+        raise ValidationError(None, _("{file}: not UTF-8 text").format(file=file)) from None
+    return parse_json(text, None, file)
 
 
 def _print_registered(done: registration.Registered, as_json: bool) -> None:
@@ -90,10 +88,7 @@ def event(ctx: typer.Context, inquiry_id: int, name: str = typer.Argument(..., h
     over event.data), else is logged on the inquiry for automation."""
     payload = None
     if data is not None:
-        try:
-            payload = json.loads(sys.stdin.read() if data == "-" else data)
-        except json.JSONDecodeError as error:
-            raise ValidationError("data", f"{error.msg} (column {error.colno})") from None
+        payload = parse_json(sys.stdin.read() if data == "-" else data, "data")
     done = env_of(ctx).call(external_events.push, inquiry_id=inquiry_id, name=name, data=payload,
                             external_id=external_id, source=source)
     if as_json:

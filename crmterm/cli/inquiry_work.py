@@ -50,7 +50,7 @@ def list_inquiries(ctx: typer.Context, queue: str = typer.Option(None, "--queue"
                           customer=customer, overdue=overdue)
     try:
         cursor = json.loads(after) if after else None
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # broken, too deep, or a number beyond Python's digit limit
         raise ValidationError("after", _("not a page cursor")) from None
     if archived:
         found = env_of(ctx).call(archive_read.archived_page, where=where, descending=descending, after=cursor,
@@ -82,9 +82,12 @@ def take(ctx: typer.Context, inquiry_id: int = typer.Argument(None, help="This i
         return
     if not queue:
         raise ValidationError("queue", _("give an inquiry number or --queue"))
-    with env.unit_of_work() as session:
-        taken = queues.take_next(session=session, actor=env.actor, queue=queue)
-        result = inquiry_actions.moved(session, taken) if taken else None
+
+    def take_next(session, actor):
+        taken = queues.take_next(session=session, actor=actor, queue=queue)
+        return inquiry_actions.moved(session, taken) if taken else None
+
+    result = env.run(take_next)
     if result is None:
         if as_json:
             print_json(None)

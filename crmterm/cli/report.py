@@ -74,7 +74,7 @@ def _report(ctx: typer.Context, name: str, start: str, end: str, pairs: list[str
     if fmt == "table":
         show(table)
     else:
-        _write(table, fmt, target or "-")
+        _write(ctx, table, fmt, target or "-")
 
 
 def _compute(ctx: typer.Context, name: str, params: reports.ReportParams, **options) -> ReportTable:
@@ -91,15 +91,17 @@ def _compute(ctx: typer.Context, name: str, params: reports.ReportParams, **opti
         return env_of(ctx).call(reports.run, name=name, params=params, progress=advance, **options)
 
 
-def _write(table: ReportTable, fmt: str, target: str) -> None:
-    from crmterm.services.exports import write_report
+def _write(ctx: typer.Context, table: ReportTable, fmt: str, target: str) -> None:
+    """Through the audited export service (what was exported, by whom, where to)."""
+    from crmterm.services.exports import export_report
 
+    env = env_of(ctx)
     if target != "-":
-        write_report(table, fmt, Path(target))
+        env.call(export_report, table=table, fmt=fmt, out=Path(target), source="cli")
         return
     with tempfile.TemporaryDirectory() as folder:  # the exporters write files; stdout gets the same bytes
         path = Path(folder) / f"report.{fmt}"
-        write_report(table, fmt, path)
+        env.call(export_report, table=table, fmt=fmt, out=path, shown_as="-", source="cli")
         sys.stdout.buffer.write(path.read_bytes())
         sys.stdout.flush()
 

@@ -1,4 +1,4 @@
-"""`crmterm user add | list | show | set | passwd`."""
+"""`crmterm user add | list | show | set | passwd | roles`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table, read_secret_stdin
 from crmterm.i18n import _
-from crmterm.services import users
+from crmterm.services import permission_doc, users
+from crmterm.services.permissions import ROLE_LABELS, Role
 
 app = typer.Typer(help="User accounts.", no_args_is_help=True)
 _STDIN = typer.Option(False, "--password-stdin", help="Read the password from the first line of stdin.")
@@ -27,10 +28,10 @@ def add(ctx: typer.Context, login: str, role: str = typer.Option(..., "--role", 
     """Create user LOGIN with ROLE."""
     env = env_of(ctx)
     values = {"login": login, "role": role, "display_name": name, "email": email, "groups": group}
-    with env.unit_of_work() as session:
-        users.clean_document(values)  # refuse bad input before asking for a password
-        created = users.add_user(session=session, actor=env.actor, values=values,
-                                 password=_password(password_stdin), source="cli")
+    users.clean_document(values)  # refuse bad input before asking for a password
+    password = _password(password_stdin)
+    created = env.run(lambda session, actor: users.add_user(session=session, actor=actor, values=values,
+                                                            password=password, source="cli"))
     if as_json:
         print_json(created)
     else:
@@ -68,9 +69,7 @@ def set_(ctx: typer.Context, login: str, role: str = typer.Option(None, "--role"
     env = env_of(ctx)
     changes = {k: v for k, v in {"role": role, "display_name": name, "active": active, "groups": group}.items()
                if v is not None}
-    with env.unit_of_work() as session:
-        updated = users.update_user(session=session, actor=env.actor, login=login, values=changes,
-                                    expected_version=None, source="cli")
+    updated = env.call(users.update_user, login=login, values=changes, expected_version=None, source="cli")
     if as_json:
         print_json(updated)
     else:
@@ -81,6 +80,19 @@ def set_(ctx: typer.Context, login: str, role: str = typer.Option(None, "--role"
 def passwd(ctx: typer.Context, login: str, password_stdin: bool = _STDIN) -> None:
     """Set a user's password (and lift a lock-out)."""
     env = env_of(ctx)
-    with env.unit_of_work() as session:
-        users.set_password(session=session, actor=env.actor, login=login, password=_password(password_stdin))
+    password = _password(password_stdin)
+    env.call(users.set_password, login=login, password=password)
     out.print(_("Password changed for {login}").format(login=login), markup=False)
+
+
+@app.command("roles")
+def roles(markdown: bool = typer.Option(False, "--markdown", help="Markdown, as in docs/permissions.md."),
+          as_json: bool = JSON_OPTION) -> None:
+    """Show which role holds which permission (the map the services enforce)."""
+    if markdown:
+        typer.echo(permission_doc.render_markdown(), nl=False)
+    elif as_json:
+        print_json(permission_doc.rows())
+    else:
+        print_table(permission_doc.rows(), [("permission", _("Permission")), ("meaning", _("Meaning")),
+                    *((role.value, _(ROLE_LABELS[role])) for role in Role)])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,13 +11,14 @@ from textual.widgets.option_list import Option
 
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _, pick
-from crmterm.screens.admin_areas import AREAS
+from crmterm.screens.admin_areas import AREAS, SCREEN_AREAS
 from crmterm.screens.dialogs import ConfirmScreen
 from crmterm.services.directory import EntryRead
 from crmterm.services.permissions import Permission
 from crmterm.services.topic_checks import live_rule_problem
 from crmterm.widgets.entry_form import EntryForm
 from crmterm.widgets.route_preview import route_preview
+from crmterm.widgets.safe_text import plain
 
 
 class AdminPanel(Horizontal):
@@ -37,7 +37,8 @@ class AdminPanel(Horizontal):
         self.current: EntryRead | None = None  # None: the form is for a new entry
 
     def compose(self) -> ComposeResult:
-        yield OptionList(*(Option(_(a.title), id=a.name) for a in AREAS.values()), id="areas")
+        screens = [a for a in SCREEN_AREAS.values() if self.app.gateway.can(a.permission)]
+        yield OptionList(*(Option(_(a.title), id=a.name) for a in [*AREAS.values(), *screens]), id="areas")
         with Vertical(id="entries-pane"):
             yield Input(id="search", placeholder=_("Search by code or name…"), compact=True)
             yield DataTable(id="entries", cursor_type="row", zebra_stripes=True)
@@ -67,8 +68,15 @@ class AdminPanel(Horizontal):
     # --- areas and entries -------------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#areas")
     async def area_chosen(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id in SCREEN_AREAS:
+            return  # opened with Enter (area_opened): a screen of its own
         state, self._initial = self._initial or {}, None
         await self.open_area(event.option.id, state.get("search", ""), state.get("key"))
+
+    @on(OptionList.OptionSelected, "#areas")
+    def area_opened(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id in SCREEN_AREAS:
+            self.app.push_screen(SCREEN_AREAS[event.option.id].open())
 
     async def open_area(self, name: str, search: str = "", select: str | None = None) -> None:
         self.area, self.current = AREAS[name], None
@@ -125,8 +133,8 @@ class AdminPanel(Horizontal):
         table.clear()
         self.entries = {e.key: e for e in entries}
         for entry in entries:
-            table.add_row(Text(entry.key), "✓" if entry.values.get("active") else "—",
-                          Text(pick(entry.values.get("labels"), entry.key)), key=entry.key)
+            table.add_row(plain(entry.key), "✓" if entry.values.get("active") else "—",
+                          plain(pick(entry.values.get("labels"), entry.key)), key=entry.key)
         if select in self.entries:
             table.move_cursor(row=table.get_row_index(select))
             self.edit(self.entries[select])

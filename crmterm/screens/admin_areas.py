@@ -7,6 +7,7 @@ from crmterm.services import directory, users
 from crmterm.services.directory import EntryRead
 from crmterm.services.gateway import Gateway
 from crmterm.services.kinds import KINDS, FieldSpec, Kind
+from crmterm.services.permissions import Permission
 from crmterm.settings import LANGUAGES
 
 
@@ -75,3 +76,21 @@ class UsersArea(DirectoryArea):
 
 
 AREAS = {area.name: area for area in [*(DirectoryArea(k) for k in KINDS.values()), UsersArea()]}
+
+
+class ScreenArea:
+    """An area with a screen of its own (the list shows it to roles with `permission`; Enter opens it)."""
+
+    def __init__(self, name: str, title: str, permission: Permission, module: str, screen: str) -> None:
+        self.name, self.title, self.permission = name, title, permission
+        self._module, self._screen = module, screen
+
+    def open(self):
+        from importlib import import_module
+
+        return getattr(import_module(self._module), self._screen)()
+
+
+SCREEN_AREAS = {area.name: area for area in [
+    ScreenArea("scripts", N_("Scripts"), Permission.SCRIPTS_ADMIN, "crmterm.screens.script_admin", "ScriptAdminScreen"),
+]}

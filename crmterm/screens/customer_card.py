@@ -18,6 +18,8 @@ from crmterm.services.inquiry_log import state_label
 from crmterm.services.history import ChangeRead
 from crmterm.services.kinds import FieldSpec
 from crmterm.widgets.entry_form import EntryForm
+from crmterm.widgets.safe_text import plain
+from crmterm.services.text import visible
 
 PARTY_FIELDS = (
     FieldSpec("display_name", N_("Name"), required=True, max_length=300),
@@ -43,7 +45,7 @@ def _t(value) -> Text:
     """Data is shown literally: never as markup."""
     if isinstance(value, list):
         value = ", ".join(map(str, value))
-    return Text("" if value is None else str(value))
+    return plain("" if value is None else str(value))
 
 
 class CustomerCard(Vertical):
@@ -78,8 +80,8 @@ class CustomerCard(Vertical):
         party = card.party
         lead = _(" · lead") if party.is_lead else ""
         past = "" if card.as_of == date.today() else " · " + _("as of {date}").format(date=fmt_date(card.as_of))
-        self.query_one("#card-title", Label).update(
-            f"#{party.id} {party.names.get(current_language()) or party.display_name}{lead} · v{party.version}{past}")
+        self.query_one("#card-title", Label).update(visible(
+            f"#{party.id} {party.names.get(current_language()) or party.display_name}{lead} · v{party.version}{past}"))
         form.load(party.model_dump())
         self._fill(card, changes)
 
@@ -87,7 +89,7 @@ class CustomerCard(Vertical):
         language = current_language()
         lines = [f"{p.structure}: " + " › ".join(f"{n.name_in(language)} (#{n.party_id})" for n in p.path)
                  for p in card.structures]
-        self.query_one("#card-structures", Static).update("\n".join(lines) or _("Not in any structure"))
+        self.query_one("#card-structures", Static).update(visible("\n".join(lines)) or _("Not in any structure"))
         rows = {
             "contracts": [(c.number, s.number, s.service, s.status) for c in card.contracts
                           for s in (c.subscribers or [None]) if s] +

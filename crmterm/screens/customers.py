@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +19,7 @@ from crmterm.screens.customer_dialogs import MergeDialog, MoveDialog
 from crmterm.services import accounts, customer_search, customer_views, customers, directory, structures
 from crmterm.services.kinds import KINDS
 from crmterm.widgets.entry_form import EntryForm
+from crmterm.widgets.safe_text import plain
 
 PAGE = 50
 
@@ -49,7 +49,7 @@ class CustomersPanel(Horizontal):
             yield Input(id="customer-search", placeholder=_("Name, phone, contract or id…"), compact=True)
             yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
             yield Select([], id="structure-choice", prompt=_("Structure"), compact=True)
-            yield Tree(Text(_("Structure")), id="structure-tree")
+            yield Tree(plain(_("Structure")), id="structure-tree")
         with Vertical(id="customers-right"):
             yield Input(id="as-of", placeholder=_("As of date (YYYY-MM-DD), empty: today"), compact=True)
             yield CustomerCard(id="card")
@@ -94,7 +94,7 @@ class CustomersPanel(Horizontal):
         for hit in hits:
             if str(hit.id) not in table.rows:
                 name = hit.names.get(current_language()) or hit.display_name
-                table.add_row(str(hit.id), Text(name), _(hit.matched), key=str(hit.id))
+                table.add_row(str(hit.id), plain(name), _(hit.matched), key=str(hit.id))
         self.cursor = hits[-1].cursor if len(hits) == PAGE else None
 
     def action_to_results(self) -> None:
@@ -158,7 +158,7 @@ class CustomersPanel(Horizontal):
     @work(thread=True, group="customer-lookups")
     def load_structures(self) -> None:
         entries = self.app.gateway.call(directory.list_entries, kind="structures", active_only=True)
-        options = [(Text(pick(e.values["labels"], e.key)), e.key) for e in entries]
+        options = [(plain(pick(e.values["labels"], e.key)), e.key) for e in entries]
         self.app.call_from_thread(self._set_structures, options)
 
     def _set_structures(self, options) -> None:
@@ -191,16 +191,16 @@ class CustomersPanel(Horizontal):
         tree.clear()
         tree.root.data = {"structure": structure}
         if not steps:
-            tree.root.add_leaf(Text(_("Not in this structure")))
+            tree.root.add_leaf(plain(_("Not in this structure")))
             return
         language = current_language()
-        node = tree.root.add(Text(steps[0][0].name_in(language)), data={"id": steps[0][0].party_id, "loaded": True},
+        node = tree.root.add(plain(steps[0][0].name_in(language)), data={"id": steps[0][0].party_id, "loaded": True},
                              expand=True)
         for index, (step, kids) in enumerate(steps):
             following = steps[index + 1][0].party_id if index + 1 < len(steps) else None
             next_node = None
             for kid in kids:
-                added = node.add(Text(kid.name_in(language)), data={"id": kid.party_id, "loaded": False},
+                added = node.add(plain(kid.name_in(language)), data={"id": kid.party_id, "loaded": False},
                                  allow_expand=kid.has_children, expand=kid.party_id == following)
                 next_node = added if kid.party_id == following else next_node
                 if kid.party_id == party_id:
@@ -227,7 +227,8 @@ class CustomersPanel(Horizontal):
 
     def _add_children(self, node, kids) -> None:
         for kid in kids:
-            node.add(Text(kid.name_in(current_language())), data={"id": kid.party_id, "loaded": False}, allow_expand=kid.has_children)
+            node.add(plain(kid.name_in(current_language())), data={"id": kid.party_id, "loaded": False},
+                     allow_expand=kid.has_children)
 
     @on(Tree.NodeSelected, "#structure-tree")
     def tree_open(self, event: Tree.NodeSelected) -> None:

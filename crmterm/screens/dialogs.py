@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, RadioButton, RadioSet
 
 from crmterm.i18n import N_, _, language_name
+from crmterm.services.text import visible
 from crmterm.settings import LANGUAGES
 
 
@@ -24,7 +25,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.question, id="question", markup=False)
+            yield Label(visible(self.question), id="question", markup=False)
             with Horizontal(id="dialog-buttons"):
                 yield Button(_("Yes"), id="yes", variant="error")
                 yield Button(_("No"), id="no", variant="primary")
@@ -95,7 +96,7 @@ class PromptScreen(ModalScreen[str | None]):
         from textual.widgets import Input
 
         with Vertical(id="dialog"):
-            yield Label(self.question, classes="dialog-title", markup=False)
+            yield Label(visible(self.question), classes="dialog-title", markup=False)
             yield Input(self.value, id="answer")
 
     def on_input_submitted(self, event) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +16,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crmterm.i18n import N_, _
+from crmterm.widgets.safe_text import plain
 
 
 class MenuScreen(ModalScreen[str | None]):
@@ -31,7 +31,7 @@ class MenuScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="menu-box"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield OptionList(*[Option(Text(label), id=entry_id) for entry_id, label in self.entries],
+            yield OptionList(*[Option(plain(label), id=entry_id) for entry_id, label in self.entries],
                              id="menu-options")
             yield Label(_("Enter chooses, Escape cancels"), classes="hint")
 

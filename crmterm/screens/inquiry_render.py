@@ -12,6 +12,8 @@ from rich.text import Text
 from crmterm.i18n import _, fmt_datetime
 from crmterm.services.inquiries import EventRead, InquiryRead
 from crmterm.services.inquiry_log import EVENT_LABELS, OPEN_STATES, state_label
+from crmterm.services.text import visible
+from crmterm.widgets.safe_text import plain
 
 def event_label(kind: str) -> str:
     return _(EVENT_LABELS.get(kind) or kind)
@@ -22,7 +24,7 @@ def is_overdue(found: InquiryRead, now: datetime) -> bool:
 
 
 def title(found: InquiryRead) -> Text:
-    return Text.assemble((f"#{found.id} ", "bold"), (found.topic_label, "bold"),
+    return Text.assemble((f"#{found.id} ", "bold"), (visible(found.topic_label), "bold"),
                          f" · {_(found.type)} · ", (state_label(found.state), "bold"))
 
 
@@ -31,29 +33,29 @@ def header(found: InquiryRead, now: datetime) -> Table:
     grid = Table.grid(padding=(0, 1), expand=True)
     for style, ratio in (("bold", None), (None, 1), ("bold", None), (None, 1)):
         grid.add_column(style=style, no_wrap=style is not None, ratio=ratio)
-    nobody = Text(_("nobody"), style="dim")
-    step = Text(" · ".join(p for p in (found.route, found.step_label) if p) or _("no route"))
+    nobody = plain(_("nobody"), style="dim")
+    step = plain(" · ".join(p for p in (found.route, found.step_label) if p) or _("no route"))
     if found.step and found.step_label and found.step != found.step_label:
         step.append(f" ({found.step})", style="dim")
-    deadline = Text(fmt_datetime(found.due_at) if found.due_at else _("none"))
+    deadline = plain(fmt_datetime(found.due_at) if found.due_at else _("none"))
     if is_overdue(found, now):
         deadline.stylize("bold red")
         deadline.append("  " + _("⚠ overdue"), style="bold red")
-    customer = Text(f"#{found.customer_id} {found.customer}" if found.customer_id else _("Anonymous caller"))
+    customer = plain(f"#{found.customer_id} {found.customer}" if found.customer_id else _("Anonymous caller"))
     contact = found.contact
-    grid.add_row(_("State"), Text(state_label(found.state)), _("Priority"), Text(found.priority or "—"))
+    grid.add_row(_("State"), plain(state_label(found.state)), _("Priority"), plain(found.priority or "—"))
     grid.add_row(_("Route · step"), step, _("Deadline"), deadline)
-    grid.add_row(_("Queue"), Text(found.queue) if found.queue else nobody,
-                 _("Assignee"), Text(found.assignee) if found.assignee else nobody)
+    grid.add_row(_("Queue"), plain(found.queue) if found.queue else nobody,
+                 _("Assignee"), plain(found.assignee) if found.assignee else nobody)
     grid.add_row(_("Customer"), customer, _("Contact"),
-                 Text(" · ".join(p for p in (f"{contact.at:%Y-%m-%d %H:%M}", contact.channel or "",
+                 plain(" · ".join(p for p in (f"{contact.at:%Y-%m-%d %H:%M}", contact.channel or "",
                                              contact.operator or "") if p)))
     if contact.text or found.text:
-        grid.add_row(_("Note"), Text(" / ".join(t for t in (contact.text, found.text) if t)), "", "")
+        grid.add_row(_("Note"), plain(" / ".join(t for t in (contact.text, found.text) if t)), "", "")
     if found.resolution or found.closed_at:
-        grid.add_row(_("Resolution"), Text(found.resolution), _("Closed"), Text(fmt_datetime(found.closed_at)))
+        grid.add_row(_("Resolution"), plain(found.resolution), _("Closed"), plain(fmt_datetime(found.closed_at)))
     if found.parent_id:
-        grid.add_row(_("Parent inquiry"), Text(f"#{found.parent_id}"), "", "")
+        grid.add_row(_("Parent inquiry"), plain(f"#{found.parent_id}"), "", "")
     return grid
 
 
@@ -61,29 +63,29 @@ def values(found: InquiryRead, shown: list[str] | None) -> Table | Text:
     """The attribute values the current step shows (`shown` None: all), read-only."""
     rows = [v for v in found.values if shown is None or "*" in shown or v.code in shown]
     if not rows:
-        return Text(_("No attribute values"), style="dim")
+        return plain(_("No attribute values"), style="dim")
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
     for value in rows:
-        grid.add_row(Text(value.label), Text(value.shown))
+        grid.add_row(plain(value.label), plain(value.shown))
     return grid
 
 
 def timeline(found: InquiryRead) -> Table | Text:
     if not found.events:
-        return Text(_("No events"), style="dim")
+        return plain(_("No events"), style="dim")
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
     labels = {v.code: v.label for v in found.values}
     for event in found.events:
-        line = Text.assemble((event.actor, "bold"), ": ",
+        line = Text.assemble((visible(event.actor), "bold"), ": ",
                              (event_label(event.kind), "bold cyan" if event.kind == "commented" else ""))
         detail = event_detail(event, labels)
         if detail:
-            line.append(" " + detail)
-        grid.add_row(Text(f"{event.at:%d.%m %H:%M}"), line)
+            line.append(" " + visible(detail))
+        grid.add_row(plain(f"{event.at:%d.%m %H:%M}"), line)
     return grid
 
 
@@ -116,15 +118,15 @@ def event_detail(event: EventRead, labels: dict[str, str] | None = None) -> str:
 
 def files(found: InquiryRead) -> Text:
     if not found.attachments:
-        return Text(_("No files"), style="dim")
+        return plain(_("No files"), style="dim")
     text = Text()
     for attachment in found.attachments:
-        text.append(f"📎 {attachment.name}", style="bold")
-        text.append(f"  {attachment.mime} · {attachment.size} B · {attachment.sha256[:12]} · "
-                    f"{attachment.created_by} {attachment.created_at:%d.%m %H:%M}\n", style="dim")
+        text.append(visible(f"📎 {attachment.name}"), style="bold")
+        text.append(visible(f"  {attachment.mime} · {attachment.size} B · {attachment.sha256[:12]} · "
+                    f"{attachment.created_by} {attachment.created_at:%d.%m %H:%M}\n"), style="dim")
     text.rstrip()
     return text
 
 
 def child_line(child) -> Text:
-    return Text(f"#{child.id} {child.topic_label} · {state_label(child.state)}")
+    return plain(f"#{child.id} {child.topic_label} · {state_label(child.state)}")

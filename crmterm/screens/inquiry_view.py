@@ -3,7 +3,8 @@ queue, assignee, priority, deadline), the left column holds the attributes the s
 edit in the registration form, saved with Ctrl+S under the version loaded — with files and child inquiries,
 the right column the event timeline. A opens every move the user may make now; T, S, M, R, X are the
 common ones; C comments, P opens the parent, F5 reloads (keeping what was typed), Escape leaves a field,
-then the screen. Opened from registration, the customer card and the queues."""
+then the screen. Below, knowledge-base suggestions: Ctrl+F8 attaches one, Ctrl+F9 opens it (inquiry_kb.py).
+Opened from registration, the customer card and the queues."""
 
 from __future__ import annotations
 
@@ -25,12 +26,15 @@ from crmterm.i18n import N_, _
 from crmterm.screens import inquiry_render as draw
 from crmterm.screens.dialogs import ConfirmScreen
 from crmterm.screens.inquiry_form import StepFormView
+from crmterm.screens.inquiry_kb import InquiryArticles, KbLoaded
 from crmterm.screens.inquiry_work import InquiryWork
+from crmterm.screens.kb_article import kb_bindings
 from crmterm.services import attribute_checks, inquiries, inquiry_moves
 from crmterm.services.attribute_checks import FormPreview
 from crmterm.services.inquiries import InquiryRead
 from crmterm.services.inquiry_moves import MoveOption, StepView
 from crmterm.widgets.chrome import TranslatedFooter
+from crmterm.widgets.kb_suggestions import KbSuggestions
 
 
 @dataclass
@@ -39,9 +43,10 @@ class Loaded:
     moves: list[MoveOption]
     view: StepView
     preview: FormPreview | None  # the attribute form, when the step lets the user edit something
+    kb: KbLoaded | None = None  # suggested and attached knowledge-base articles
 
 
-class InquiryScreen(InquiryWork, ModalScreen[None]):
+class InquiryScreen(InquiryWork, InquiryArticles, ModalScreen[None]):
     CSS_PATH = "inquiry_view.tcss"
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="inquiry.close"),
@@ -55,6 +60,8 @@ class InquiryScreen(InquiryWork, ModalScreen[None]):
         Binding("p", "parent", N_("Parent inquiry"), id="inquiry.parent", show=False),
         Binding("ctrl+s", "save", N_("Save"), id="inquiry.save"),
         Binding("f5", "reload", N_("Reload"), id="inquiry.reload"),
+        Binding("k", "script", N_("Script"), id="inquiry.script"),
+        *kb_bindings("inquiry"),
     ]
 
     def __init__(self, inquiry_id: int) -> None:
@@ -79,14 +86,19 @@ class InquiryScreen(InquiryWork, ModalScreen[None]):
                     yield Static("", id="inquiry-files")
                     yield Label(_("Child inquiries"), id="inquiry-children-title", classes="inquiry-section")
                     yield OptionList(id="inquiry-children")
+                    yield Label(_("Knowledge-base articles"), classes="inquiry-section")
+                    yield Static(_("No articles attached"), id="inquiry-articles-none", markup=False)
+                    yield OptionList(id="inquiry-articles")
                 with VerticalScroll(id="inquiry-right"):
                     yield Static("", id="inquiry-timeline")
+            yield KbSuggestions(id="inquiry-kb")
         yield TranslatedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#inquiry-left").border_title = _("Attributes")
         self.query_one("#inquiry-right").border_title = _("Timeline")
-        for widget_id in ("inquiry-form", "inquiry-form-hint", "inquiry-children-title", "inquiry-children"):
+        for widget_id in ("inquiry-form", "inquiry-form-hint", "inquiry-children-title", "inquiry-children",
+                          "inquiry-articles"):
             self.query_one(f"#{widget_id}").display = False
         self.query_one("#inquiry-left").focus()
         self.load()
@@ -115,7 +127,7 @@ class InquiryScreen(InquiryWork, ModalScreen[None]):
         except CrmError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error", timeout=10)
             return
-        self.app.call_from_thread(self._show, Loaded(found, moves, view, preview))
+        self.app.call_from_thread(self._show, Loaded(found, moves, view, preview, self.fetch_kb(found)))
 
     async def _show(self, loaded: Loaded) -> None:
         if not self.is_attached:  # closed while the worker ran
@@ -131,6 +143,7 @@ class InquiryScreen(InquiryWork, ModalScreen[None]):
         self.query_one("#inquiry-right", VerticalScroll).scroll_end(animate=False)
         self.query_one("#inquiry-files", Static).update(draw.files(found))
         self._show_children(found)
+        self.show_kb(loaded.kb)
         await self._show_form(loaded, carry)
 
     async def _show_form(self, loaded: Loaded, carry: dict) -> None:
@@ -189,6 +202,12 @@ class InquiryScreen(InquiryWork, ModalScreen[None]):
     def child_picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.app.push_screen(InquiryScreen(int(event.option.id)))
+
+    def action_script(self) -> None:
+        """Run the script of the inquiry's topic; the saved run shows in the timeline."""
+        from crmterm.screens.script_run import ScriptRunScreen
+
+        self.app.push_screen(ScriptRunScreen(inquiry_id=self.inquiry_id), lambda run: run and self.load())
 
     def action_reload(self) -> None:
         self.load()

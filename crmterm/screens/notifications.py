@@ -4,7 +4,6 @@ it is about an inquiry, opens the inquiry; R marks it read; A marks all read; Es
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +15,8 @@ from crmterm.i18n import N_, _
 from crmterm.services import notification_inbox
 from crmterm.services.notification_inbox import NotificationPage, NotificationRead
 from crmterm.widgets.chrome import TranslatedFooter, unread_badge
+from crmterm.widgets.safe_text import plain
+from crmterm.services.text import visible
 
 UNREAD = "●"
 COLUMNS = (("unread", ""), ("at", N_("Received")), ("subject", N_("Subject")), ("inquiry", N_("Inquiry")))
@@ -86,8 +87,8 @@ class NotificationCentre(ModalScreen[int | None]):
     def _show(self, row: NotificationRead | None) -> None:
         if row is None:
             return
-        text = Text(row.subject, style="bold")
-        text.append("\n\n" + row.body.rstrip())
+        text = plain(row.subject, style="bold")
+        text.append("\n\n" + visible(row.body.rstrip()))
         self.query_one("#notification-body", Static).update(text)
 
     def current(self) -> NotificationRead | None:
@@ -127,7 +128,7 @@ class NotificationCentre(ModalScreen[int | None]):
                 changed += 1
                 self.shown[notification_id] = row.model_copy(update={"state": "read"})
                 self.table.update_cell(str(notification_id), "unread", "")
-                self.table.update_cell(str(notification_id), "subject", Text(row.subject))
+                self.table.update_cell(str(notification_id), "subject", plain(row.subject))
         self._set_unread(0 if ids is None else max(0, self.unread - changed))
         if then_open is not None:
             self.dismiss(then_open)
@@ -143,7 +144,7 @@ class NotificationCentre(ModalScreen[int | None]):
 
 def _cells(row: NotificationRead) -> tuple:
     unread = row.state == "sent"
-    return (Text(UNREAD if unread else "", style="bold"),
-            Text(f"{row.created_at.astimezone():%d.%m %H:%M}"),
-            Text(row.subject, style="bold" if unread else ""),
-            Text(f"#{row.inquiry_id}" if row.inquiry_id else "", justify="right"))
+    return (plain(UNREAD if unread else "", style="bold"),
+            plain(f"{row.created_at.astimezone():%d.%m %H:%M}"),
+            plain(row.subject, style="bold" if unread else ""),
+            plain(f"#{row.inquiry_id}" if row.inquiry_id else "", justify="right"))

@@ -16,6 +16,7 @@ from crmterm.services import problem_close, problems
 from crmterm.services.kinds import FieldSpec
 from crmterm.services.problems import ProblemDraft, ProblemRead
 from crmterm.widgets.entry_form import EntryForm
+from crmterm.services.text import visible
 
 FIELDS = (
     FieldSpec("title", N_("Title"), required=True),
@@ -40,7 +41,7 @@ class ProblemFormScreen(ModalScreen[ProblemRead | None]):
         with Vertical(id="dialog", classes="wide"):
             title = _("Change system problem #{n}").format(n=self.problem.id) if self.problem else \
                 _("New system problem")
-            yield Label(title, classes="dialog-title")
+            yield Label(title, classes="dialog-title", markup=False)
             yield EntryForm(FIELDS, id="problem-form")
             with Horizontal(id="dialog-buttons"):
                 yield Button(_("Save"), id="save", variant="primary")
@@ -120,7 +121,8 @@ class ProblemCloseScreen(ModalScreen[problem_close.ProblemClosed | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="wide"):
-            yield Label(_("Close system problem #{n} {title}").format(n=self.problem.id, title=self.problem.title),
+            yield Label(_("Close system problem #{n} {title}").format(n=self.problem.id,
+                                                                       title=visible(self.problem.title)),
                         classes="dialog-title", markup=False)
             yield Label(_("Resolution"))
             yield Input(id="resolution", compact=True)

@@ -4,7 +4,6 @@ one action. Everyone else may look (the keys that change things are not offered 
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +20,8 @@ from crmterm.services.problem_close import ProblemClosed
 from crmterm.services.problem_links import ProblemDetail
 from crmterm.services.problems import ProblemRead
 from crmterm.widgets.chrome import TranslatedFooter
+from crmterm.widgets.safe_text import plain
+from crmterm.services.text import visible
 
 _CHANGES = {"new", "edit", "close_problem"}  # actions that need Permission.PROBLEMS_MANAGE
 
@@ -86,7 +87,7 @@ class ProblemsScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for p in found:
-            table.add_row(str(p.id), _(p.state), Text(p.title), p.service or "—", p.region or "—",
+            table.add_row(str(p.id), _(p.state), plain(p.title), p.service or "—", p.region or "—",
                           p.topic_label or "—", fmt_datetime(p.starts_at), str(p.linked), key=str(p.id))
         if not found:
             self.query_one("#problem-detail", Static).update(_("No system problems."))
@@ -104,14 +105,14 @@ class ProblemsScreen(Screen):
         self.app.call_from_thread(self._show_detail, found)
 
     def _show_detail(self, problem: ProblemDetail, outcome: ProblemClosed | None = None) -> None:
-        text = Text(f"#{problem.id} {problem.title}\n", style="bold")
+        text = plain(f"#{problem.id} {problem.title}\n", style="bold")
         until = fmt_datetime(problem.expected_end_at) if problem.expected_end_at else "—"
         text.append(_("Since {start}, expected end {until}").format(start=fmt_datetime(problem.starts_at),
                                                                     until=until) + "\n")
         for line in (problem.description, problem.resolution and _("Resolution: {text}").format(
                 text=problem.resolution)):
             if line:
-                text.append(line + "\n")
+                text.append(visible(line) + "\n")
         text.append("\n" + _("Linked inquiries: {n}").format(n=problem.linked) + "\n", style="bold")
         for item in problem.inquiries:
             archived = " · " + _("archived") if item.archived else ""
@@ -119,7 +120,7 @@ class ProblemsScreen(Screen):
         if outcome is not None:
             text.append("\n" + _("Skipped:") + "\n" if outcome.skipped else "", style="bold")
             for skipped in outcome.skipped:
-                text.append(f"#{skipped.id}: {skipped.reason}\n")
+                text.append(visible(f"#{skipped.id}: {skipped.reason}\n"))
         self.query_one("#problem-detail", Static).update(text)
 
     # --- changes ----------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from crmterm.errors import CrmError
 from crmterm.i18n import N_, _
 from crmterm.services import inquiry_moves
 from crmterm.services.inquiry_moves import BulkFailed, RowResult
+from crmterm.widgets.safe_text import plain
 
 OPERATIONS = {  # operation -> (label, what to type, the keyword the service takes the value as)
     "assign": (N_("Assign to"), N_("Login of the assignee"), "login"),
@@ -135,7 +136,7 @@ class BulkResults(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns(_("#"), _("Result"))
         for result in self.results:
-            table.add_row(Text(f"#{result.id}"), self._outcome(result), key=str(result.id))
+            table.add_row(plain(f"#{result.id}"), self._outcome(result), key=str(result.id))
         table.focus()
 
     def on_data_table_row_selected(self) -> None:  # Enter on the (focused) table
@@ -143,10 +144,10 @@ class BulkResults(ModalScreen[None]):
 
     def _outcome(self, result: RowResult) -> Text:
         if not result.ok:
-            return Text(_("failed: {why}").format(why=result.message), style="red")
+            return plain(_("failed: {why}").format(why=result.message), style="red")
         if self.failed:
-            return Text(_("would have been changed; undone"), style="dim")
-        return Text(_("changed"), style="green")
+            return plain(_("would have been changed; undone"), style="dim")
+        return plain(_("changed"), style="green")
 
 
 class QueueBulk:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import work
 from textual.widgets import Tab, Tabs
 
@@ -13,6 +12,7 @@ from crmterm.screens.dialogs import ConfirmScreen, PromptScreen
 from crmterm.services import saved_filters
 from crmterm.services.queues import InquiryFilter
 from crmterm.services.saved_filters import SavedFilterRead
+from crmterm.widgets.safe_text import plain
 
 BUILT_IN = {  # tab id -> label, filter fields (the queue comes from the list on the left)
     "f-open": (N_("Open"), {"state": "open"}),
@@ -51,7 +51,7 @@ class QueueFilters:
                 await tabs.remove_tab(tab)
         self.saved = found
         for index, item in enumerate(found):
-            await tabs.add_tab(Tab(Text(item.name), id=f"{SAVED}{index}"))
+            await tabs.add_tab(Tab(plain(item.name), id=f"{SAVED}{index}"))
         target = self._tab_for(activate)
         if target and tabs.query(f"#{target}"):
             tabs.active = target

@@ -22,6 +22,7 @@ from crmterm.services.permissions import Permission
 from crmterm.services.queues import PAGE, InquiryFilter, Page, QueueCounts
 from crmterm.widgets.inquiry_table import COLUMN_SORT, InquiryTable
 from crmterm.widgets.queue_list import QueueList, legend
+from crmterm.services.text import visible
 
 SORTS = {"work": N_("work order"), "due": N_("deadline"), "age": N_("age")}
 MAX_RELOAD = 4 * PAGE  # a live reload re-reads what is shown, up to this many rows
@@ -190,7 +191,7 @@ class QueuesPanel(QueueFilters, QueueBulk, LiveRefresh, Horizontal):
                  _("shown: {n}").format(n=self.table.row_count) + ("+" if self.cursor else "")]
         if self.table.marked:
             parts.append(_("marked: {n}").format(n=len(self.table.marked)))
-        self.query_one("#queue-title", Static).update(" · ".join(parts))
+        self.query_one("#queue-title", Static).update(visible(" · ".join(parts)))
 
     # --- sorting ---------------------------------------------------------------------------------------
     def action_sort(self) -> None:

@@ -18,18 +18,24 @@ from textual.widgets.option_list import Option
 from crmterm.errors import CrmError
 from crmterm.i18n import N_, _
 from crmterm.screens.inquiry_view import InquiryScreen
+from crmterm.screens.kb_article import kb_bindings
 from crmterm.screens.register_contact import ContactFields
 from crmterm.screens.register_drafts import Drafts
 from crmterm.screens.register_inquiry import InquiryEditing
+from crmterm.screens.register_kb import KbDrafting
 from crmterm.screens.register_problems import ProblemLinking
+from crmterm.screens.register_scripts import ScriptRunning
 from crmterm.services import inquiries, registration_views
 from crmterm.services.inquiry_log import state_label
 from crmterm.services.attachments import limits_of
 from crmterm.services.customer_search import SearchHit
 from crmterm.services.registration import ContactDraft, Registered, RegistrationError, register
 from crmterm.widgets.attribute_form import AttributeFormView
+from crmterm.widgets.kb_suggestions import KbSuggestions
 from crmterm.widgets.problem_banner import ProblemBanner
 from crmterm.widgets.topic_picker import OPTION_DIGITS, KeyedInput, TopicPicker, Topics
+from crmterm.services.text import visible
+from crmterm.widgets.safe_text import plain
 
 _TOPIC_KEYS = [Binding(f"alt+{n},{OPTION_DIGITS[n - 1]}", f"suggested({n})", show=False, priority=True,
                        id=f"register.topic{n}") for n in range(1, 10)]
@@ -39,7 +45,7 @@ def _int(value: str | None) -> int | None:
     return int(value) if value else None
 
 
-class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, Horizontal):
+class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning, KbDrafting, Horizontal):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="register.save"),
         Binding("ctrl+n", "add_inquiry", N_("Add inquiry"), id="register.add_inquiry"),
@@ -53,6 +59,8 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, Horizontal):
         Binding("f7", "attach", N_("Attach file"), id="register.attach"),
         Binding("f8", "customer_note", N_("Customer note"), id="register.note"),
         Binding("ctrl+y", "link_problem", N_("Link to system problem"), id="register.link_problem", show=False),
+        Binding("ctrl+t", "run_script", N_("Script"), id="register.script"),
+        *kb_bindings("register"),
         *_TOPIC_KEYS,
     ]
 
@@ -93,12 +101,18 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, Horizontal):
                          markup=False)
             yield OptionList(id="reg-open")
             yield Static("", id="reg-last", markup=False)
+            yield KbSuggestions(id="reg-kb")
 
     def on_mount(self) -> None:
         for widget_id in ("reg-hits", "reg-drafts", "reg-repeat", "reg-extras", "reg-person", "reg-problems"):
             self.query_one(f"#{widget_id}").display = False
         self.load_choices()
         self.load_problems()
+
+    @on(Input.Changed, "#reg-inquiry-text")
+    @on(Input.Changed, "#reg-contact-text")
+    def note_typed(self) -> None:
+        self.kb_refresh()
 
     # --- the caller --------------------------------------------------------------------------------
     def focus_caller(self) -> None:
@@ -129,7 +143,8 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, Horizontal):
             return
         self._hits = {str(h.id): h for h in found.hits}
         self._subscriber_query = found.subscriber
-        hits.add_options([Option(f"{h.id}  {h.display_name}  · {_(h.matched)}", id=str(h.id)) for h in found.hits])
+        hits.add_options([Option(plain(f"{h.id}  {h.display_name}  · {_(h.matched)}"), id=str(h.id))
+                          for h in found.hits])
         hits.display = bool(found.hits)
         if found.hits:
             hits.highlighted = 0
@@ -149,7 +164,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, Horizontal):
         self._person = person
         self.show_persons([])
         whom = self.query_one("#reg-whom", Static)
-        whom.update(Text.assemble((f"#{hit.id} ", "bold"), hit.display_name, f"  {subscriber or ''}")
+        whom.update(Text.assemble((f"#{hit.id} ", "bold"), visible(hit.display_name), visible(f"  {subscriber or ''}"))
                     if hit else _("Anonymous caller"))
         self.query_one("#reg-activity", Static).update("")
         self.query_one("#reg-open", OptionList).clear_options()
@@ -172,12 +187,12 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, Horizontal):
             Text(_("Open inquiries: {n}").format(n=activity.open_count), style="bold"))
         listing = self.query_one("#reg-open", OptionList)
         listing.clear_options()
-        listing.add_options([Option(f"#{i.id} {i.created_at:%d.%m} {i.topic_label} · {state_label(i.state)}",
+        listing.add_options([Option(plain(f"#{i.id} {i.created_at:%d.%m} {i.topic_label} · {state_label(i.state)}"),
                                     id=str(i.id)) for i in activity.open_inquiries])
         text = Text(_("Last contacts") + "\n", style="bold")
         for contact in activity.last_contacts:
-            text.append(f"{contact.at:%d.%m %H:%M} {contact.channel or ''} {contact.operator or ''} "
-                        f"{contact.text[:40]}\n", style="not bold")
+            text.append(visible(f"{contact.at:%d.%m %H:%M} {contact.channel or ''} {contact.operator or ''} "
+                                f"{contact.text[:40]}\n"), style="not bold")
         self.query_one("#reg-last", Static).update(text)
 
     def _reload_activity(self) -> None:
@@ -211,16 +226,19 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, Horizontal):
             subscriber=self.subscriber, contact_person=_int(self._value("reg-person")),
             caller="" if self.customer else self.query_one("#reg-caller", Input).value,
             text=self.query_one("#reg-contact-text", Input).value, inquiries=documents)
-        self.save(draft, kept)
+        self.save(draft, kept, self.script_runs_of(kept), self.kb_articles_of(kept))
 
     @work(thread=True, exclusive=True, group="register-save")
-    def save(self, draft: ContactDraft, kept: list[int]) -> None:
+    def save(self, draft: ContactDraft, kept: list[int], runs: list | None = None,
+             articles: list | None = None) -> None:
         gateway = self.app.gateway
         try:
             done = gateway.call(register, draft=draft, limits=limits_of(gateway.settings))
         except CrmError as error:
             self.app.call_from_thread(self._save_failed, error, kept)
             return
+        self.save_script_runs(done.inquiry_ids, runs or [])
+        self.save_kb_articles(done.inquiry_ids, articles or [])
         self.app.call_from_thread(self._saved, done)
 
     async def _saved(self, done: Registered) -> None:

@@ -4,13 +4,13 @@ the panel's state across a language switch. A mixin of RegisterPanel."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import work
 from textual.widgets import Input, Select, Static
 
 from crmterm.services import registration_views
 from crmterm.widgets.entry_form import select_if_offered
 from crmterm.widgets.topic_picker import TopicPicker, Topics
+from crmterm.widgets.safe_text import plain
 
 
 _CONTACT_SELECTS = ("reg-place", "reg-direction", "reg-channel", "reg-category", "reg-person")
@@ -67,7 +67,7 @@ class ContactFields:
             return
         self.suggested = [self.topics.by_code[c] for c in values.get("topics", []) if c in self.topics.by_code][:9]
         self.query_one(TopicPicker).set_topics(self.topics, values.get("default_topic"))
-        self.query_one("#reg-suggested", Static).update(Text("  ".join(
+        self.query_one("#reg-suggested", Static).update(plain("  ".join(
             f"Alt+{i} {node.label}" for i, node in enumerate(self.suggested, 1)), style="dim"))
         if values.get("default_text") and not self.query_one("#reg-contact-text", Input).value:
             self.query_one("#reg-contact-text", Input).value = values["default_text"]
@@ -75,7 +75,7 @@ class ContactFields:
     def _options(self, widget_id: str, options: list[tuple[str, str]]) -> None:
         select = self.query_one(f"#{widget_id}", Select)
         kept = select.value
-        select.set_options([(Text(label), code) for label, code in options])
+        select.set_options([(plain(label), code) for label, code in options])
         if kept is not Select.NULL:
             self._select(widget_id, kept)
 
@@ -85,7 +85,7 @@ class ContactFields:
     def show_persons(self, persons: list[tuple[int, str]], chosen: int | None = None) -> None:
         """The customer's contact persons, when there are any (an organisation's caller)."""
         select = self.query_one("#reg-person", Select)
-        select.set_options([(Text(name), str(pk)) for pk, name in persons])
+        select.set_options([(plain(name), str(pk)) for pk, name in persons])
         select.display = bool(persons)
         if chosen is not None:
             self._select("reg-person", chosen)

@@ -25,6 +25,8 @@ class Draft:
     files: list[str] = field(default_factory=list)
     repeats: list[InquirySummary] = field(default_factory=list)
     problem: int | None = None  # the system problem it is to be linked to (Ctrl+Y)
+    script: tuple[int, list] | None = None  # (script id, choices) of a walk to save on it (Ctrl+T)
+    articles: list[tuple[int, str, str]] = field(default_factory=list)  # KB (id, lang, title) to attach (Ctrl+F8)
 
     @property
     def empty(self) -> bool:

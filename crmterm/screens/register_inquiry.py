@@ -15,6 +15,7 @@ from crmterm.screens.dialogs import PromptScreen
 from crmterm.services import accounts, inquiries, registration_views
 from crmterm.services.inquiry_log import state_label
 from crmterm.services.attachments import limits_of, path_problem
+from crmterm.services.text import visible
 from crmterm.services.topics import TopicNode
 from crmterm.widgets.attribute_form import AttributeFormView
 from crmterm.widgets.topic_picker import TopicPicker
@@ -33,6 +34,7 @@ class InquiryEditing:
         self._show_strip()
         self.load_form(event.node, values, focus=True)
         self.load_problems()
+        self.kb_refresh()
 
     def action_suggested(self, number: int) -> None:
         if number <= len(self.suggested):
@@ -102,6 +104,7 @@ class InquiryEditing:
         self._show_strip()
         self._show_repeats()
         self.load_problems()
+        self.kb_refresh()
         if draft.topic is None:
             await self.query_one(AttributeFormView).clear()
         else:
@@ -164,6 +167,7 @@ class InquiryEditing:
         draft = self.drafts.draft
         parts = [_("Child of #{n}").format(n=draft.parent)] if draft.parent else []
         parts += [f"📎 {Path(f).name}" for f in draft.files]
+        parts += [visible(f"✓ {title}") for _id, _lang, title in draft.articles]
         self._say("reg-extras", "  ".join(parts))
 
     def action_parent(self) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +21,8 @@ from crmterm.services import reports
 from crmterm.services.inquiry_log import state_label
 from crmterm.services.reports_drill import PAGE, DrillPage, DrillRow
 from crmterm.widgets.chrome import TranslatedFooter
+from crmterm.widgets.safe_text import plain
+from crmterm.services.text import visible
 
 COLUMNS = (("id", N_("#")), ("created", N_("Registered")), ("topic", N_("Topic")), ("customer", N_("Customer")),
            ("state", N_("State")), ("queue", N_("Queue")), ("step", N_("Step")), ("assignee", N_("Assignee")),
@@ -46,7 +47,7 @@ class ReportDrill(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="report-drill"):
-            yield Static(self.caption, id="report-drill-title", markup=False)
+            yield Static(visible(self.caption), id="report-drill-title", markup=False)
             yield Static(_("Loading…"), id="report-drill-count", markup=False)
             yield DataTable(id="report-drill-rows", cursor_type="row", zebra_stripes=True)
         yield TranslatedFooter()
@@ -57,7 +58,7 @@ class ReportDrill(ModalScreen[None]):
 
     def on_mount(self) -> None:
         for key, label in COLUMNS:
-            self.table.add_column(Text(_(label), justify="right" if key == "id" else "left"), key=key)
+            self.table.add_column(plain(_(label), justify="right" if key == "id" else "left"), key=key)
         self.table.focus()
         self._fetch(None)
 
@@ -83,10 +84,10 @@ class ReportDrill(ModalScreen[None]):
 
     @staticmethod
     def _cells(row: DrillRow) -> tuple:
-        return (Text(str(row.id), justify="right"), Text(_when(row.created_at)), Text(row.topic),
-                Text(row.customer or _("Anonymous caller")), Text(state_label(row.state)), Text(row.queue or ""),
-                Text(row.step or ""), Text(row.assignee or ""), Text(_when(row.due_at)),
-                Text(_when(row.closed_at) if row.closed_at else ""))
+        return (plain(str(row.id), justify="right"), plain(_when(row.created_at)), plain(row.topic),
+                plain(row.customer or _("Anonymous caller")), plain(state_label(row.state)), plain(row.queue or ""),
+                plain(row.step or ""), plain(row.assignee or ""), plain(_when(row.due_at)),
+                plain(_when(row.closed_at) if row.closed_at else ""))
 
     @on(DataTable.RowHighlighted, "#report-drill-rows")
     def _highlighted(self) -> None:

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
@@ -21,6 +20,7 @@ from crmterm.i18n import N_, _
 from crmterm.services import reports
 from crmterm.services.reports_custom import GROUPS, MEASURES
 from crmterm.services.reports_scope import FILTER_LABELS
+from crmterm.widgets.safe_text import plain
 
 ERROR_FIELDS = ("report", "from", "to", "days", "filter", "group_by", "columns")
 _BAD_DATE = N_("expected a date like 2026-03-01")
@@ -141,7 +141,7 @@ class ReportForm(VerticalScroll):
     def _options(self, selector: str, options: list[tuple[str, str]], keep: str | None) -> None:
         select = self.query_one(selector, Select)
         current = select.value if select.value != Select.NULL else keep
-        select.set_options([(Text(label), code) for label, code in options])
+        select.set_options([(plain(label), code) for label, code in options])
         if current in {code for _label, code in options}:
             select.value = current
 

@@ -22,12 +22,13 @@ from crmterm.screens.report_drill import ReportDrill
 from crmterm.screens.report_export import ExportDialog
 from crmterm.screens.report_form import PERIODS, ReportChoices, ReportForm, ReportRequest
 from crmterm.services import directory, reports, saved_filters, topics, users
-from crmterm.services.exports import write_report
+from crmterm.services.exports import export_report
 from crmterm.services.exports_values import display_value
 from crmterm.services.report_table import ColumnKind, ReportTable
 from crmterm.services.reports_daily import daily_counts
 from crmterm.widgets.report_chart import BarChart, DailySparkline, daily_caption
 from crmterm.widgets.report_grid import ReportGrid
+from crmterm.services.text import visible
 
 # report -> (column of the bars' labels, column of their values): the count a picture reads best
 CHARTED = {"topics": ("topic", "registered"), "operators": ("operator", "registered"), "custom": ("group", "inquiries")}
@@ -183,7 +184,7 @@ class ReportsPanel(Horizontal):
         lines = [table.title, " · ".join(f"{label}: {value}" for label, value in table.params.items())]
         if not table.rows:
             lines.append(_("Nothing in this period."))
-        self.query_one("#report-title", Static).update("\n".join(lines))
+        self.query_one("#report-title", Static).update(visible("\n".join(lines)))
         self.grid.show(table)
         self.grid.display = True
         title, bars = chart_of(table)
@@ -231,7 +232,7 @@ class ReportsPanel(Horizontal):
     @work(thread=True, group="report-export")
     def _export(self, table: ReportTable, fmt: str, path: Path) -> None:
         try:
-            write_report(table, fmt, path)
+            self.app.gateway.call(export_report, table=table, fmt=fmt, out=path)  # audited
         except CrmError as error:
             self.app.call_from_thread(self.app.notify, _("Export failed: {error}").format(error=error),
                                       severity="error", timeout=10)

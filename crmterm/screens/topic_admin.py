@@ -3,7 +3,6 @@ an agent gets for it — with sample values, so an admin sees what hides and bec
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +19,8 @@ from crmterm.services.directory import EntryRead
 from crmterm.services.topics import TopicNode
 from crmterm.widgets.attribute_form import AttributeFormView
 from crmterm.widgets.entry_form import EntryForm
+from crmterm.widgets.safe_text import plain
+from crmterm.services.text import visible
 
 
 class TopicAdminPanel(Horizontal):
@@ -73,7 +74,7 @@ class TopicAdminPanel(Horizontal):
         tree.clear()
         placed = {None: tree.root}
         for node in nodes:
-            label = Text(f"{node.short_path} ", style="bold") + Text(node.label)
+            label = plain(f"{node.short_path} ", style="bold") + plain(node.label)
             if not node.active:
                 label.stylize("dim strike")
             placed[node.code] = placed[node.parent].add(label, data=node.code, expand=node.depth < 1,
@@ -122,15 +123,15 @@ class TopicAdminPanel(Horizontal):
         status = _("{n} attributes; inherited from: {where}").format(
             n=len(shown.form.fields), where=", ".join(inherited) or "—")
         self.query_one("#preview-status", Static).update(status)
-        self.query_one("#preview-title", Label).update(_("Preview: {topic} ({type})").format(
-            topic=shown.form.topic, type=_(shown.form.inquiry_type)))
+        self.query_one("#preview-title", Label).update(visible(_("Preview: {topic} ({type})").format(
+            topic=shown.form.topic, type=_(shown.form.inquiry_type))))
 
     def _set_title(self) -> None:
         if self.current is None:
             title = _("New topic under {parent}").format(parent=self.parent_for_new or _("(top level)"))
         else:
             title = f"{self.current.key} (v{self.current.version})"
-        self.query_one("#topic-title", Label).update(title)
+        self.query_one("#topic-title", Label).update(visible(title))
 
     # --- actions -----------------------------------------------------------------------------------
     def action_new(self) -> None:

@@ -24,6 +24,7 @@ from crmterm.screens.reports import ReportsPanel
 from crmterm.screens.topic_admin import TopicAdminPanel
 from crmterm.services.permissions import ROLE_LABELS, Permission
 from crmterm.widgets.chrome import StatusBar, TranslatedFooter
+from crmterm.services.text import visible
 
 
 class HomePanel(Vertical):
@@ -31,7 +32,7 @@ class HomePanel(Vertical):
 
     def compose(self) -> ComposeResult:
         actor = self.app.gateway.actor
-        yield Static(_("Welcome, {name}").format(name=actor.display_name or actor.login), id="welcome",
+        yield Static(_("Welcome, {name}").format(name=visible(actor.display_name or actor.login)), id="welcome",
                      markup=False)
         lines = [
             _("Role: {role}").format(role=_(ROLE_LABELS[actor.role])),
@@ -62,7 +63,10 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, Screen):
         Binding("f10", "show_tab('admin')", N_("Admin"), id="workspace.admin", show=False),
         # F5-F8 are the tabs' own keys, every other F-key is taken: Ctrl+L is used by no tab or text field
         Binding("ctrl+l", "show_tab('reports')", N_("Reports"), id="workspace.reports", show=False),
-        Binding("alt+p", "problems", N_("System problems"), id="workspace.problems", show=False),
+        Binding("alt+p", "problems", N_("System problems"), id="workspace.problems", show=False,
+                priority=True),
+        Binding("alt+k", "knowledge_base", N_("Knowledge base"), id="workspace.kb", show=False,
+                priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -178,6 +182,12 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, Screen):
     def action_show_tab(self, tab: str) -> None:
         if self.query(f"TabPane#{tab}"):
             self.query_one(TabbedContent).active = tab
+
+    def action_knowledge_base(self) -> None:
+        """Search and read articles (screens/kb); editors also find drafts."""
+        from crmterm.screens.kb import KnowledgeBaseScreen
+
+        self.app.push_screen(KnowledgeBaseScreen())
 
     def action_problems(self) -> None:
         """Mass incidents: everyone sees them, supervisors and admins manage them (services/problems)."""

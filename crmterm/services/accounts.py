@@ -12,6 +12,7 @@ from crmterm.i18n import _
 from crmterm.services import history
 from crmterm.services.customers import get_party
 from crmterm.services.permissions import Actor, Permission, require
+from crmterm.services.text import refuse_nul
 from crmterm.services.phones import reversed_digits, to_e164
 from crmterm.store import ContactPerson, Contract, Discount, Note, Payment, Subscriber, utcnow
 
@@ -93,6 +94,8 @@ def add_contact_person(*, session: Session, actor: Actor, party_id: int, name: s
     get_party(session, party_id)
     if not name.strip():
         raise ValidationError("name", _("required"))
+    refuse_nul("name", name)
+    refuse_nul("role", role)
     for email in emails:
         if "@" not in email:
             raise ValidationError("emails", _("not an e-mail address: '{v}'").format(v=email))
@@ -115,6 +118,7 @@ def add_note(*, session: Session, actor: Actor, entity: str, entity_id: int, tex
         raise NotFound(entity, entity_id)
     if not text.strip():
         raise ValidationError("text", _("required"))
+    refuse_nul("text", text)
     note = Note(entity=entity, entity_id=entity_id, author=actor.login, text=text.strip())
     session.add(note)
     session.flush()
@@ -125,6 +129,7 @@ def add_payment(*, session: Session, actor: Actor, contract: str, amount, subscr
                 paid_on: date | None = None, reference: str = "", source: str = "tui") -> int:
     """A payment on a contract or on one of its subscribers: payments never sit above a contract."""
     require(actor, Permission.CUSTOMERS_WRITE)
+    refuse_nul("reference", reference)
     owner = contract_by_number(session, contract)
     try:
         value = Decimal(str(amount))

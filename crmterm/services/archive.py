@@ -29,6 +29,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from crmterm.errors import Conflict, ValidationError
 from crmterm.i18n import _
+from crmterm.services import audit
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.store import Inquiry, utcnow
 from crmterm.store.archive import ARCHIVED, DROPPED_WITH_INQUIRY, Archived, inquiry_archive
@@ -103,6 +104,8 @@ def archive_batch(*, session: Session, actor: Actor, before: datetime, below: in
     ids = _whole_families(session, found)
     if ids:
         _move(session, ids)
+        audit.record(session, actor, "archive", "inquiry", f"{ids[0]}..{ids[-1]}", source="cli",
+                     after={"count": len(ids), "first": ids[0], "last": ids[-1], "cutoff": before.isoformat()})
     return Batch(moved=len(ids), below=min(found))
 
 

@@ -124,7 +124,7 @@ def archived_page(*, session: Session, actor: Actor, where: InquiryFilter, desce
     if after:
         try:
             bound = int(after[0])
-        except (ValueError, TypeError, IndexError):
+        except (ValueError, TypeError, IndexError, KeyError, OverflowError):
             raise ValidationError("after", _("not a page cursor")) from None
         query = query.where(A.id < bound if descending else A.id > bound)
     rows = session.exec(query.order_by(A.id.desc() if descending else A.id).limit(limit + 1)).all()

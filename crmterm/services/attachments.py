@@ -14,6 +14,7 @@ from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _
 from crmterm.services import inquiry_log
 from crmterm.services.permissions import Actor, Permission, require
+from crmterm.services.text import one_line
 from crmterm.store import Attachment, AttachmentBlob, Inquiry, Topic
 
 DEFAULT_TYPES = ("pdf", "png", "jpg", "jpeg", "gif", "txt", "csv", "doc", "docx", "xls", "xlsx", "odt", "ods",
@@ -45,13 +46,13 @@ def file_problem(name: str, size: int, topic_max_kb: int | None, limits: Attachm
     suffix = Path(name).suffix.lower().lstrip(".")
     if suffix not in limits.types:
         return _("files of type '{t}' are not accepted (allowed: {a})").format(
-            t=suffix or _("no extension"), a=", ".join(limits.types))
+            t=one_line(suffix) or _("no extension"), a=", ".join(limits.types))
     limit = min(limits.max_kb, topic_max_kb or limits.max_kb)
     if size > limit * 1024:
         return _("{name} is {size} KB; the limit for this topic is {limit}").format(
-            name=name, size=-(-size // 1024), limit=_human(limit))
+            name=one_line(name), size=-(-size // 1024), limit=_human(limit))
     if size == 0:
-        return _("{name} is empty").format(name=name)
+        return _("{name} is empty").format(name=one_line(name))
     return None
 
 
@@ -59,14 +60,14 @@ def path_problem(path: str, topic_max_kb: int | None, limits: AttachmentLimits) 
     """For a file chosen before its inquiry exists (registration): what would refuse it, or None."""
     file = Path(path).expanduser()
     if not file.is_file():
-        return _("no file {path}").format(path=path)
+        return _("no file {path}").format(path=one_line(path))
     return file_problem(file.name, file.stat().st_size, topic_max_kb, limits)
 
 
 def attach(*, session: Session, actor: Actor, inquiry_id: int, name: str, data: bytes,
            limits: AttachmentLimits = AttachmentLimits()) -> int:
     require(actor, Permission.INQUIRIES_WRITE)
-    name = Path(name).name.strip()
+    name = safe_name(name)
     check_file(session, inquiry_id, name, len(data), limits)
     digest = hashlib.sha256(data).hexdigest()
     if session.get(AttachmentBlob, digest) is None:
@@ -81,13 +82,29 @@ def attach(*, session: Session, actor: Actor, inquiry_id: int, name: str, data: 
     return attachment.id
 
 
+MAX_NAME = 255  # the column's length
+
+
+def safe_name(name: str) -> str:
+    """The file's own name, whatever path came with it (`../../x.pdf`, `C:\\dir\\x.pdf`), without control
+    characters (NUL, escape sequences); refused when nothing usable is left or it is too long to store."""
+    base = str(name).replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    if base in ("", ".", ".."):
+        raise ValidationError("file", _("not a usable file name: '{n}'").format(n=one_line(str(name)[:80])))
+    if len(base) > MAX_NAME:
+        raise ValidationError("file", _("a file name may be at most {n} characters").format(n=MAX_NAME))
+    return base
+
+
 def attach_path(*, session: Session, actor: Actor, inquiry_id: int, path: str,
                 limits: AttachmentLimits = AttachmentLimits()) -> int:
     """A file given by path (prompt or CLI): size and type checked before the content is read."""
     require(actor, Permission.INQUIRIES_WRITE)
     file = Path(path).expanduser()
     if not file.is_file():
-        raise ValidationError("file", _("no file {path}").format(path=path))
+        raise ValidationError("file", _("no file {path}").format(path=one_line(path)))
+    check_file(session, inquiry_id, safe_name(file.name), file.stat().st_size, limits)  # before reading it
     return attach(session=session, actor=actor, inquiry_id=inquiry_id, name=file.name, data=file.read_bytes(),
                   limits=limits)
 

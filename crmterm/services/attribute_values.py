@@ -38,6 +38,8 @@ def _string(raw: Any, pattern: str | None, max_length: int | None) -> str:
     limit = max_length or 200
     if len(text) > limit:
         raise BadValue(_("at most {n} characters").format(n=limit))
+    if "\x00" in text:  # PostgreSQL cannot store it (services/text.refuse_nul)
+        raise BadValue(_("NUL characters are not allowed"))
     if pattern and not re.fullmatch(pattern, text):
         raise BadValue(_("does not match the pattern {p}").format(p=pattern))
     return text
@@ -47,6 +49,8 @@ def _text(raw: Any, _pattern: str | None, max_length: int | None) -> str:
     text = str(raw).strip()
     if len(text) > (max_length or TEXT_LIMIT):
         raise BadValue(_("at most {n} characters").format(n=max_length or TEXT_LIMIT))
+    if "\x00" in text:
+        raise BadValue(_("NUL characters are not allowed"))
     return text
 
 

@@ -13,9 +13,10 @@ from sqlmodel import Session
 
 from crmterm.errors import ConfigError, CrmError, NotFound, ValidationError
 from crmterm.i18n import _, ngettext
-from crmterm.services import directory, yaml_lines
+from crmterm.services import audit, directory, yaml_lines
 from crmterm.services.config_sections import SECTIONS, Plan, Section
 from crmterm.services.permissions import Actor, Permission, require
+from crmterm.services.text import one_line
 
 FORMAT_KEY = "crmterm_config"
 FORMAT_VERSION = 1
@@ -60,7 +61,9 @@ def write_export(*, session: Session, actor: Actor, path: Path) -> int:
     document = export_config(session=session, actor=actor)
     _atomic_write(path, yaml_lines.dump(document))
     entries = [e for k, v in document.items() if k != FORMAT_KEY for e in v]
-    return len(entries) + sum(len(e.get("items", [])) for e in entries)
+    count = len(entries) + sum(len(e.get("items", [])) for e in entries)
+    audit.record(session, actor, "export", "config", str(path), after={"entries": count}, source="cli")
+    return count
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -94,6 +97,9 @@ def import_document(*, session: Session, actor: Actor, document, file: str | Non
     for section in SECTIONS:
         for entry in plan.entries.get(section.name, []):
             _apply_one(session, actor, section, entry, result, source, file, ref_exists)
+    if result.changes:  # each change is audited by its section; this entry says which import made them
+        audit.record(session, actor, "import", "config", file or "-", source=source,
+                     after={"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
     return result
 
 
@@ -108,10 +114,10 @@ def _read_plan(document, file: str | None) -> Plan:
         if name == FORMAT_KEY:
             continue
         if name not in known:
-            raise ConfigError(_("unknown section '{name}'").format(name=name), file=file,
+            raise ConfigError(_("unknown section '{name}'").format(name=one_line(name)), file=file,
                               line=document.line_of(name))
         if body is not None and not isinstance(body, list):
-            raise ConfigError(_("section '{name}' must be a list").format(name=name), file=file,
+            raise ConfigError(_("section '{name}' must be a list").format(name=one_line(name)), file=file,
                               line=document.line_of(name))
         known[name].read(plan, body or [], document.line_of(name), file)
     return plan
@@ -170,5 +176,5 @@ def _apply_one(session: Session, actor: Actor, section: Section, entry, result: 
         else:
             result.unchanged += 1
     except CrmError as error:
-        raise ConfigError(f"{section.name}: {error}", file=file, line=entry.values.line) from None
+        raise ConfigError(f"{section.name}: {one_line(error)}", file=file, line=entry.values.line) from None
 

@@ -246,3 +246,7 @@ SECTIONS: list = [*(_section(k) for k in KINDS.values()
                   *(_section(k) for k in ESCALATION_KINDS.values()),  # they name queues
                   *(_section(k) for k in AUTOMATION_KINDS.values())]  # rules name routes' transitions
 Section = DirectorySection | UsersSection
+
+from crmterm.services.script_config import ScriptsSection  # noqa: E402 - scripts name topics, priorities, queues
+
+SECTIONS.append(ScriptsSection())

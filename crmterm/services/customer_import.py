@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from crmterm.errors import ConfigError, CrmError, ValidationError
 from crmterm.i18n import _
-from crmterm.services import accounts, customers, structures
+from crmterm.services import accounts, audit, customers, structures
 from crmterm.services.customer_import_bulk import BATCH, PartyBatch, party_values, record_ref
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.store.search import bulk_party_load
@@ -43,12 +43,21 @@ def read_records(path: Path) -> Iterator[tuple[int, dict]]:
     with handle:
         if path.suffix.lower() == ".csv":
             reader = csv.DictReader(handle)
-            for record in reader:
-                yield reader.line_num, {k: v for k, v in record.items() if k is not None and v not in (None, "")}
+            try:
+                for record in reader:
+                    yield reader.line_num, {k: v for k, v in record.items() if k is not None and v not in (None, "")}
+            except csv.Error as error:  # a field above the csv module's limit: the rest cannot be trusted
+                raise ConfigError(str(error), file=str(path), line=reader.line_num + 1) from None
+            except UnicodeDecodeError:
+                raise ConfigError(_("not UTF-8 text"), file=str(path), line=reader.line_num + 1) from None
             return
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield number, _json_record(line)
+        number = 0
+        try:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield number, _json_record(line)
+        except UnicodeDecodeError:
+            raise ConfigError(_("not UTF-8 text"), file=str(path), line=number + 1) from None
 
 
 def _json_record(line: str) -> dict:
@@ -56,6 +65,10 @@ def _json_record(line: str) -> dict:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         return {"__error__": _("not valid JSON: {why}").format(why=error.msg)}
+    except RecursionError:
+        return {"__error__": _("not valid JSON: {why}").format(why=_("nested too deeply"))}
+    except ValueError:  # a number of more than 4300 digits
+        return {"__error__": _("not valid JSON: {why}").format(why=_("a number has too many digits"))}
     return record if isinstance(record, dict) else {"__error__": _("expected a JSON object")}
 
 
@@ -73,6 +86,8 @@ def import_file(*, session: Session, actor: Actor, path: Path, atomic: bool = Fa
             run.flush(report)  # later lines may point at these parties
             run.one(report, line, record)
         run.flush(report)
+    audit.record(session, actor, "import", "customer", str(path), source=source,
+                 after={"created": dict(report.created), "errors": len(report.errors), "atomic": atomic})
     return report
 
 
@@ -184,6 +199,6 @@ def count_records(path: Path) -> int:
     try:
         with path.open(encoding="utf-8-sig") as handle:
             lines = sum(1 for line in handle if line.strip())
-    except OSError:
+    except (OSError, UnicodeDecodeError):  # only the progress bar's total: the import reports the problem
         return 0
     return max(lines - (1 if path.suffix.lower() == ".csv" else 0), 0)

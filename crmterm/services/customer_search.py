@@ -16,12 +16,15 @@ from pydantic import BaseModel
 from sqlalchemy import select, text
 from sqlmodel import Session
 
+from crmterm.errors import ValidationError
+from crmterm.i18n import _
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.phones import digits, significant_digits
 from crmterm.services.text import fold
 from crmterm.store import Party
 
 MIN_FRAGMENT = 3  # trigram indexes need three characters
+_NO_CONTROL = dict.fromkeys(range(32), " ") | {127: " "}
 PREFIX_END = "\U0010ffff"  # above any character: `x <= k < x + PREFIX_END` means "k starts with x"
 
 
@@ -85,14 +88,15 @@ def _sources(backend: str, needle: str, number: str) -> list[_Source]:
 def search(*, session: Session, actor: Actor, query: str, limit: int = 50, after: str | None = None) -> list[SearchHit]:
     """Best matches first; pass the last hit's `cursor` as `after` for the next page."""
     require(actor, Permission.CUSTOMERS_READ)
+    query = query.translate(_NO_CONTROL)  # no stored key holds one, and PostgreSQL refuses NUL
     needle, number = fold(query), digits(query)
     if not needle:
         return []
     phone = significant_digits(query) if len(number) >= 7 else number
     sources = _sources(session.get_bind().dialect.name, needle, number)
-    start_source, start_key = (after.split(":", 1) if after else (sources[0].name, None))
+    start_source, start_key = _start(after, sources)
     params = {"q": needle, "q_hi": needle + PREFIX_END, "c": needle.upper(), "c_hi": needle.upper() + PREFIX_END,
-              "r": phone[::-1], "r_hi": phone[::-1] + PREFIX_END, "pid": int(number) if number else -1,
+              "r": phone[::-1], "r_hi": phone[::-1] + PREFIX_END, "pid": int(number) if number and len(number) < 12 else -1,
               "pattern": f"%{_like_safe(needle)}%", "phrase": '"' + needle.replace('"', '""') + '"'}
     picked: dict[int, tuple[_Source, str]] = {}
     started = False
@@ -105,6 +109,17 @@ def search(*, session: Session, actor: Actor, query: str, limit: int = 50, after
         if len(picked) >= limit:
             break
     return _hits(session, picked)
+
+
+def _start(after: str | None, sources: list[_Source]) -> tuple[str, str | None]:
+    """Where a page starts: the first source, or the source and key of `after` (a hit's cursor)."""
+    if not after:
+        return sources[0].name, None
+    name, _sep, key = after.partition(":")
+    source = next((s for s in sources if s.name == name), None)
+    if source is None or not key or (source.numeric_key and not (key.isascii() and key.isdigit())):
+        raise ValidationError("after", _("not a search cursor: {v}").format(v=after[:40]))
+    return name, key
 
 
 def _read_source(session: Session, source: _Source, params: dict, after: str | None, room: int,

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _, current_language, fmt_datetime
-from crmterm.services import history
+from crmterm.services import audit, history
 from crmterm.services.directory import code_exists_fn
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.phones import to_e164
@@ -38,6 +38,7 @@ class PartyRead(BaseModel):
     updated_at: datetime
     updated_by: str | None
     merged_into: int | None = None
+    erased_at: datetime | None = None  # personal data anonymised (services/erasure)
 
     def name_in(self, language: str) -> str:
         return self.names.get(language) or self.display_name
@@ -58,7 +59,7 @@ def read(session: Session, party: Party, categories: dict[int, str] | None = Non
     return PartyRead(id=party.id, kind=party.kind, is_lead=party.is_lead, display_name=party.display_name,
                      names=dict(party.names), category=categories.get(party.category_id), status=party.status,
                      email=party.email, phone=party.phone, version=party.version, updated_at=party.updated_at,
-                     updated_by=party.updated_by, merged_into=party.merged_into_id)
+                     updated_by=party.updated_by, merged_into=party.merged_into_id, erased_at=party.erased_at)
 
 
 def get_party(session: Session, party_id: int) -> Party:
@@ -192,6 +193,8 @@ def merge(*, session: Session, actor: Actor, survivor_id: int, merged_id: int, s
     session.add(merged)
     history.record(session, entity="party", entity_id=survivor_id, field="merged", old=merged.display_name,
                    new=merged_id, by=actor.login, source=source)
+    audit.record(session, actor, "merge", "customer", str(merged_id), source=source,
+                 before={"id": merged_id}, after={"merged_into": survivor_id})
     session.flush()
     return read(session, survivor)
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from crmterm.services import accounts, customer_card, customers, structures, synthetic
-from crmterm.services.permissions import Actor
+from crmterm.services.permissions import Actor, Permission, require
 from crmterm.store import Party
 
 # (name ru, name en, children) — five levels: group › division › regional branch › department › team
@@ -60,6 +60,7 @@ def _create_group(session: Session, actor: Actor) -> list[int]:
 
 def seed_demo_customers(*, session: Session, actor: Actor) -> int:
     """Only into a database without customers: the demo is loaded once."""
+    require(actor, Permission.CUSTOMERS_IMPORT)  # even when there is nothing to do: the answer tells who may
     if session.execute(select(func.count()).select_from(Party)).scalar():
         return 0
     group = _create_group(session, actor)

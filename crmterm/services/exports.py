@@ -11,8 +11,12 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlmodel import Session
+
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import _
+from crmterm.services import audit
+from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.exports_text import render_csv, render_json
 from crmterm.services.report_table import ReportTable
 
@@ -40,6 +44,17 @@ def write_report(table: ReportTable, fmt: str, out: Path) -> None:
         raise ValidationError("format", _("unknown export format '{format}'; expected one of: {formats}")
                               .format(format=fmt, formats=", ".join(FORMATS)))
     _write_atomically(Path(out), _renderer(fmt)(table))
+
+
+def export_report(*, session: Session, actor: Actor, table: ReportTable, fmt: str, out: Path,
+                  shown_as: str | None = None, source: str = "tui") -> None:
+    """`write_report` and an audit entry (what was exported, where to, how many rows — never the rows).
+    `shown_as` names the destination when `out` is a temporary file (`-`: standard output)."""
+    require(actor, Permission.REPORTS_READ)
+    write_report(table, fmt, out)
+    audit.record(session, actor, "export", "report", table.name, source=source,
+                 after={"title": table.title, "format": fmt.lower(), "file": shown_as or str(out),
+                        "rows": len(table.rows), "params": dict(table.params)})
 
 
 def _write_atomically(out: Path, content: bytes) -> None:

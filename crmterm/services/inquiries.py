@@ -17,6 +17,7 @@ from crmterm.services import inquiry_log, routing
 from crmterm.services.customers import category_code
 from crmterm.services.inquiry_log import OPEN_STATES
 from crmterm.services.permissions import Actor, Permission, require
+from crmterm.services.text import refuse_nul
 from crmterm.store import (
     NO_DEADLINE, Attachment, AttributeDef, Queue, Channel, Contact, ContactPerson, DictionaryItem, Inquiry, InquiryEvent,
     InquiryValue, Party, Place,
@@ -167,6 +168,7 @@ def comment(*, session: Session, actor: Actor, inquiry_id: int, text: str) -> No
     require(actor, Permission.INQUIRIES_WRITE)
     if not text.strip():
         raise ValidationError("text", _("a comment cannot be empty"))
+    refuse_nul("text", text)
     if session.get(Inquiry, inquiry_id) is None:
         raise NotFound(_("Inquiry"), inquiry_id)
     inquiry_log.record(session, inquiry_id, actor, "commented", text=text.strip())

@@ -16,6 +16,7 @@ from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crmterm.i18n import _, fmt_datetime
 from crmterm.services import automation, inquiry_log, live, routing, sla
 from crmterm.services.permissions import Actor, Permission, require
+from crmterm.services.text import refuse_nul
 from crmterm.services.queue_access import can_supervise, can_work, person, queue_by_code
 from crmterm.services.transition_actions import run_actions
 from crmterm.store import Inquiry, Priority, Queue, User, utcnow
@@ -72,6 +73,7 @@ def _apply(session: Session, actor: Actor, inquiry_id: int, move: Move, expected
     engine.check(inquiry.id, inquiry.state, move)
     old_queue = inquiry.queue_id
     changes, kind, text, data = decide(inquiry)
+    refuse_nul("text", text)  # before anything is written (services/text)
     write(session, actor, inquiry, changes)
     inquiry_log.record(session, inquiry_id, actor, kind, text=text, data=data)
     automation.fire(session, actor, inquiry_id, kind, data)
@@ -307,6 +309,7 @@ def _adjust(session: Session, actor: Actor, inquiry_id: int, expected_version: i
     _supervisor(session, actor, inquiry)
     queue_id = inquiry.queue_id
     changes, kind, text, data = decide(inquiry)
+    refuse_nul("text", text)  # before anything is written (services/text)
     write(session, actor, inquiry, changes)
     inquiry_log.record(session, inquiry_id, actor, kind, text=text, data=data)
     live.announce(session, queue_id)

@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from crmterm.i18n import N_, _
 from crmterm.services.permissions import Actor
+from crmterm.services.text import refuse_nul
 from crmterm.store import Inquiry, InquiryEvent
 
 from crmterm.workflow.engine import OPEN, STATE_LABELS, state_label  # noqa: F401 - re-exported
@@ -29,11 +30,16 @@ EVENT_LABELS = {
     "sla_warning": N_("SLA warning"), "sla_breach": N_("SLA breach"),
     # system problems (services/problem_links)
     "problem_linked": N_("linked to a system problem"),
+    # branching scripts (services/script_runs)
+    "script": N_("script run"),
+    # the knowledge base (services/kb_usage)
+    "kb_attached": N_("knowledge-base article attached"),
 }
 
 
 def record(session: Session, inquiry_id: int, actor: Actor, kind: str, *, contact_id: int | None = None,
            text: str = "", data: dict | None = None) -> None:
+    refuse_nul("text", text)  # a comment or a move's note (services/text)
     session.add(InquiryEvent(inquiry_id=inquiry_id, actor=actor.login, kind=kind, contact_id=contact_id,
                              text=text, data=data or {}))
 

@@ -9,9 +9,9 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from crmterm.errors import CrmError, ValidationError
+from crmterm.errors import CrmError, PermissionDenied, ValidationError
 from crmterm.i18n import _
-from crmterm.services import automation, inquiry_actions, inquiry_log, routing
+from crmterm.services import audit, automation, inquiry_actions, inquiry_log, routing
 from crmterm.services.attribute_values import BadValue, is_empty, parse, to_text
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.queue_access import can_supervise, can_work
@@ -83,9 +83,13 @@ def step_view(*, session: Session, actor: Actor, inquiry_id: int) -> StepView:
 def update_values(*, session: Session, actor: Actor, inquiry_id: int, values: dict[str, Any],
                   expected_version: int | None) -> inquiry_actions.Moved:
     """Only what the current step lets edit; each value typed like at registration; logged before/after."""
+    require(actor, Permission.INQUIRIES_WRITE)  # step_view checks reading only: an auditor must not edit
     view = step_view(session=session, actor=actor, inquiry_id=inquiry_id)
     inquiry = inquiry_actions.load(session, inquiry_id)
     inquiry_actions.saw(inquiry, expected_version)
+    queue = session.get(Queue, inquiry.queue_id) if inquiry.queue_id else None
+    if inquiry.assignee_id not in (None, actor.id) and not can_supervise(actor, queue):
+        raise PermissionDenied(_("inquiry {n} is assigned to someone else").format(n=inquiry.id))
     defs = {d.code: d for d in session.exec(select(AttributeDef).where(AttributeDef.code.in_(list(values))))}
     changes: dict[str, list] = {}
     for code, raw in values.items():
@@ -138,6 +142,7 @@ BULK = {"assign": inquiry_actions.assign, "transfer": inquiry_actions.transfer, 
 def bulk(*, session: Session, actor: Actor, operation: str, ids: list[int], **params: Any) -> list[RowResult]:
     """One operation on every selected inquiry, each in a savepoint; if any row fails, every row is
     undone (the caller rolls back on the raised BulkFailed) and the results name each row's outcome."""
+    require(actor, Permission.INQUIRIES_WRITE)  # each row's action checks the rest
     if operation not in BULK:
         raise ValidationError("operation", _("one of: {choices}").format(choices=", ".join(BULK)))
     results = []
@@ -150,4 +155,11 @@ def bulk(*, session: Session, actor: Actor, operation: str, ids: list[int], **pa
             results.append(RowResult(id=inquiry_id, ok=False, message=str(error)))
     if not all(r.ok for r in results):
         raise BulkFailed(results)
+    audit.record(session, actor, "bulk", "inquiry", operation, source="tui",
+                 after={"ids": list(ids), "params": {k: _plain(v) for k, v in params.items()}})
     return results
+
+
+def _plain(value: Any) -> Any:
+    """A bulk parameter as the audit log's JSON keeps it (deadlines as ISO text)."""
+    return value if value is None or isinstance(value, bool | int | float | str) else str(value)

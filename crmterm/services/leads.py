@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from crmterm.errors import ConfigError
+from crmterm.services import audit
 from crmterm.services.customers import read
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.store import Party
@@ -30,6 +31,7 @@ def export_leads(*, session: Session, actor: Actor, path: Path, batch: int = 5_0
                 writer.writerows(rows)
     except OSError as error:
         raise ConfigError(error.strerror or str(error), file=str(path)) from None
+    audit.record(session, actor, "export", "leads", str(path), after={"rows": len(rows)}, source="cli")
     return len(rows)
 
 

@@ -55,6 +55,7 @@ def _page(session: Session, query, limit: int) -> NotificationPage:
 
 
 def _person(actor: Actor) -> int:
+    require(actor, Permission.INQUIRIES_READ)  # every role: anonymous callers have no notifications
     if actor.id is None:
         raise ValidationError("user", _("notifications belong to a person: give --user (or CRMTERM_USER)"))
     return actor.id
@@ -71,6 +72,7 @@ def inbox(*, session: Session, actor: Actor, before: int | None = None, limit: i
 
 def unread_count(*, session: Session, actor: Actor) -> int:
     """Unread in-app notifications of the actor, counted up to UNREAD_CAP."""
+    require(actor, Permission.INQUIRIES_READ)
     if actor.id is None:
         return 0
     unread = (select(Notification.id).where(Notification.user_id == actor.id, Notification.state == State.SENT,

@@ -40,6 +40,11 @@ class Permission(StrEnum):
     REPORTS_READ = "reports.read"  # every report and the inquiries behind its rows
     PROBLEMS_MANAGE = "problems.manage"  # open, change and close system problems (everyone may read them)
     INQUIRIES_ARCHIVE = "inquiries.archive"  # move old closed inquiries to the archive
+    SCRIPTS_ADMIN = "scripts.admin"  # write, publish and import branching scripts (running one is inquiries.write)
+    CUSTOMERS_ERASE = "customers.erase"  # anonymise a customer's personal data (right to erasure)
+    DATABASE_ADMIN = "database.admin"  # back up and restore the embedded database
+    KB_EDIT = "kb.edit"  # write and import knowledge-base drafts, see unapproved articles
+    KB_APPROVE = "kb.approve"  # approve, retire and publish knowledge-base articles
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}
@@ -48,7 +53,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CUSTOMERS_WRITE,
                                             Permission.CUSTOMERS_MERGE, Permission.INQUIRIES_WRITE,
                                             Permission.INQUIRIES_SUPERVISE, Permission.REPORTS_READ,
-                                            Permission.PROBLEMS_MANAGE}),
+                                            Permission.PROBLEMS_MANAGE, Permission.KB_EDIT,
+                                            Permission.KB_APPROVE}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
                                          Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.REPORTS_READ}),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import phonenumbers
 
 from crmterm.errors import ValidationError
@@ -21,7 +23,8 @@ def to_e164(raw: str, field: str = "phone", region: str = DEFAULT_REGION) -> str
 
 
 def digits(raw: str) -> str:
-    return "".join(ch for ch in str(raw) if ch.isdigit())
+    """The decimal digits of `raw` as ASCII ("²" is no digit: `isdigit` would keep it and `int` refuse it)."""
+    return "".join(str(unicodedata.decimal(ch)) for ch in str(raw) if ch.isdecimal())
 
 
 def significant_digits(raw: str, region: str = DEFAULT_REGION) -> str:

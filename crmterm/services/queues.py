@@ -11,7 +11,7 @@ import heapq
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlalchemy import false, func, tuple_, update
+from sqlalchemy import false, func, or_, tuple_, update
 from sqlmodel import Session, select
 
 from crmterm.errors import PermissionDenied, ValidationError
@@ -143,7 +143,7 @@ def page(*, session: Session, actor: Actor, where: InquiryFilter, sort: str = "w
         raise ValidationError("sort", _("one of: {choices}").format(choices=", ".join(SORTS)))
     if where.state not in STATE_FILTERS:
         raise ValidationError("state", _("one of: {choices}").format(choices=", ".join(STATE_FILTERS)))
-    conditions = _conditions(session, actor, where)
+    conditions = _conditions(session, actor, where) + _visible(session, actor, where)
     states = {"open": sorted(OPEN), "assigned": sorted(ASSIGNED)}.get(where.state, [where.state])
     now = utcnow()
     parts = [_state_page(session, conditions + [Inquiry.state == s], sort, descending, after, limit + 1, now)
@@ -164,6 +164,18 @@ def _label_steps(session: Session, rows: list[InquiryRow]) -> None:
                 revisions[row.revision_id] = routing.revision(session, row.revision_id).definition
             step = revisions[row.revision_id].step(row.step)
             row.step_label = step.label() if step else row.step
+
+
+def _visible(session: Session, actor: Actor, where: InquiryFilter) -> list:
+    """Agents list only their queues (and what they hold); supervisors and report readers list every queue."""
+    if actor.can(Permission.INQUIRIES_SUPERVISE) or actor.can(Permission.REPORTS_READ):
+        return []
+    if where.queue:
+        if not can_work(session, actor, queue_by_code(session, where.queue)):
+            raise PermissionDenied(_("{who} is not a member of queue '{q}'").format(who=actor.login, q=where.queue))
+        return []
+    mine = [Inquiry.queue_id.in_([q.id for q in queues_of(session, actor)])]
+    return [or_(*mine, Inquiry.assignee_id == actor.id) if actor.id is not None else mine[0]]
 
 
 def _conditions(session: Session, actor: Actor, where: InquiryFilter) -> list:
@@ -221,5 +233,5 @@ def _typed_cursor(after: list, sort: str) -> list:
         if sort == "due":
             return [datetime.fromisoformat(after[0]), int(after[1])]
         return [int(after[0])]
-    except (ValueError, TypeError, IndexError):
+    except (ValueError, TypeError, IndexError, KeyError, OverflowError):  # a cursor from the command line
         raise ValidationError("after", _("not a page cursor")) from None

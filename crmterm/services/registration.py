@@ -90,6 +90,8 @@ def register(*, session: Session, actor: Actor, draft: ContactDraft,
     require(actor, Permission.INQUIRIES_WRITE)
     problems: list[tuple[int | None, str, str]] = []
     refs = resolve_contact(session, draft, problems, login=actor.login)
+    problems.extend((None, name, _("NUL characters are not allowed"))  # PostgreSQL cannot store it
+                    for name, text in (("caller", draft.caller), ("text", draft.text)) if "\x00" in text)
     if not draft.inquiries:
         problems.append((None, "inquiries", _("add at least one inquiry")))
     checked = [_check_inquiry(session, actor, refs, i, item, problems) for i, item in enumerate(draft.inquiries)]
@@ -122,6 +124,8 @@ def _automate(session: Session, actor: Actor, result: Registered) -> None:
 def _check_inquiry(session: Session, actor: Actor, refs: ContactRefs, index: int, draft: InquiryDraft,
                    problems: list) -> _Checked:
     checked = _Checked(draft=draft)
+    if "\x00" in draft.text:
+        problems.append((index, "text", _("NUL characters are not allowed")))
     if draft.problem is not None:
         problem_links.check_linkable(session, draft.problem, index, problems)
     if draft.link_to is not None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from crmterm.locations import resource_dir
-from crmterm.services import config_io, demo_customers, yaml_lines
+from crmterm.services import config_io, demo_customers, kb_import, yaml_lines
 from crmterm.services.auth import hash_password
 from crmterm.services.config_io import ImportResult
 from crmterm.services.permissions import Actor
@@ -15,7 +15,7 @@ from crmterm.store import User
 
 DEMO_FILE = "demo.yaml"
 DEMO_FILES = (DEMO_FILE, "demo_topics.yaml", "demo_sla.yaml", "demo_routes.yaml",  # each refers to those before
-              "demo_escalations.yaml")
+              "demo_escalations.yaml", "demo_scripts.yaml")
 PASSWORDS_KEY = "demo_passwords"
 
 
@@ -44,4 +44,5 @@ def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
         user.password_hash = hash_password(str(passwords[user.login]))
         session.add(user)
     demo_customers.seed_demo_customers(session=session, actor=actor)
+    kb_import.import_dir(session=session, actor=actor, directory=resource_dir("seed") / "kb", source="seed")
     return SeedResult(config=result, logins=passwords)

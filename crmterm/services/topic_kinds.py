@@ -40,6 +40,7 @@ TOPIC_KINDS: dict[str, Kind] = {k.name: k for k in (
         FieldSpec("readonly", N_("Read-only (yes, no or a rule)"), "rule", default="false", max_length=1000),
         FieldSpec("overrides", N_("Overrides below (YAML: topic: {default, mandatory, …})"), "yaml",
                   default={}),
+        FieldSpec("personal", N_("Personal data (erased with the customer)"), "bool", default=False),
     ), code_pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", refine=topic_checks.refine_attribute,
         check=topic_checks.check_attribute),
     Kind("templates", N_("Contact templates"), ContactTemplate, (

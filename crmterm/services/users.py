@@ -126,8 +126,16 @@ def update_user(*, session: Session, actor: Actor, login: str, values: dict, exp
         _store_password(session, actor, user, new_hash, source)
     session.add(user)
     if clean != before:
-        audit.record(session, actor, "update", "user", login, before=before, after=clean, source=source)
+        audit.record(session, actor, _change(before, clean), "user", login, before=before, after=clean,
+                     source=source)
     return _read(user)
+
+
+def _change(before: dict, after: dict) -> str:
+    """The audit action naming what mattered most: a (de)activation, then a role change, else an update."""
+    if before["active"] != after["active"]:
+        return "activate" if after["active"] else "deactivate"
+    return "role" if before["role"] != after["role"] else "update"
 
 
 def _store_password(session: Session, actor: Actor, user: User, password_hash: str, source: str) -> None:
@@ -137,7 +145,7 @@ def _store_password(session: Session, actor: Actor, user: User, password_hash: s
 
 
 def set_password(*, session: Session, actor: Actor, login: str, password: str, source: str = "cli") -> None:
-    if actor.login != login:
+    if actor is None or actor.login != login:  # anyone their own; others' need users.write
         require(actor, Permission.USERS_WRITE)
     user = _get(session, login)
     _store_password(session, actor, user, hash_password(password), source)

@@ -27,10 +27,14 @@ from crmterm.store.sla import Calendar, EscalationRule, SlaMark, SlaRule
 from crmterm.store.notifications import Notification, NotificationChannel, NotificationState
 from crmterm.store.automation import AutomationRule, ExternalRequest
 from crmterm.store.problems import ProblemInquiry, SystemProblem
+from crmterm.store.scripts import Script, ScriptRun
+from crmterm.store.kb import InquiryArticle, KbArticle, KbArticleText, KbArticleTopic
 from crmterm.store import archive  # noqa: F401 - registers the archive tables (store/archive.py)
 
 __all__ = [
+    "InquiryArticle", "KbArticle", "KbArticleText", "KbArticleTopic",
     "ProblemInquiry", "SystemProblem",
+    "Script", "ScriptRun",
     "Notification", "NotificationChannel", "NotificationState",
     "AutomationRule", "ExternalRequest",
     "NO_DEADLINE", "Queue", "Route", "RouteRevision", "SavedFilter", "Calendar", "SlaRule", "EscalationRule", "SlaMark",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from crmterm.errors import CrmError
 from crmterm.i18n import _
-from crmterm.store.db import dispose_all, sqlite_path
+from crmterm.store.db import create_private, dispose_all, sqlite_path
 
 PAGES_PER_STEP = 1024  # other connections get the database between steps
 
@@ -49,6 +49,8 @@ def backup(url: str, target: Path, *, overwrite: bool = False) -> BackupInfo:
         raise CrmError(_("{file} exists; give --force to replace it").format(file=target))
     partial = target.with_name(f".{target.name}.partial")
     try:
+        partial.unlink(missing_ok=True)
+        create_private(partial)  # a backup holds everything the database does
         with sqlite3.connect(source, timeout=30) as live, sqlite3.connect(partial) as copy:
             live.backup(copy, pages=PAGES_PER_STEP)
         os.replace(partial, target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import time
@@ -15,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from crmterm.errors import ConfigError, CrmError
+from crmterm.errors import ConfigError, CrmError, ValidationError
 
 T = TypeVar("T")
 
@@ -68,14 +69,48 @@ def engine_for(url: str) -> Engine:
     return _engines[url]
 
 
+PRIVATE_FILE_MODE = 0o600  # SQLite has no roles: whoever can read the file reads everything
+
+
+def create_private(path: Path) -> None:
+    """Create `path` empty and readable by its owner only, unless it exists. SQLite gives the -wal and -shm
+    files the database file's mode, and the backup copies are made the same way (store/backup, migrate)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+    except FileExistsError:
+        pass
+
+
 def _create(url: str) -> Engine:
     if url.startswith("sqlite"):
-        sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
+        create_private(sqlite_path(url))
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    event.listen(engine, "handle_error", _unsendable_value)
+    return engine
+
+
+def _unsendable_value(context) -> ValidationError | None:
+    """A value the driver cannot send is bad input, not a crash: an integer beyond 64 bits (sqlite3 raises
+    OverflowError, e.g. `crmterm inquiry show 99999999999999999999`) or text with a lone surrogate (what
+    undecodable bytes in a command-line argument become), or text with NUL on PostgreSQL — a lookup by a
+    typed key, say; services refuse NUL in the text they store, naming the field
+    (services/text.refuse_nul), so both backends agree."""
+    from crmterm.i18n import _
+
+    error = context.original_exception
+    if isinstance(error, OverflowError):
+        dated = "date" in str(error)  # "date value out of range": a year-1 time with an offset, say
+        return ValidationError(None, _("a date is out of range") if dated else _("a number is out of range"))
+    if isinstance(error, UnicodeEncodeError):
+        return ValidationError(None, _("the text is not valid Unicode (undecodable bytes?)"))
+    if "cannot contain NUL" in str(error):  # psycopg (PostgreSQL only): see the docstring
+        return ValidationError(None, _("the text contains a NUL character"))
+    return None
 
 
 def dispose_all() -> None:
@@ -84,13 +119,20 @@ def dispose_all() -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A unit run again after losing a race asks for the write lock at once: BEGIN IMMEDIATE waits its turn by
+    # busy_timeout, where a deferred transaction that has read cannot wait when it comes to write.
+    immediate = connection.get_execution_options().get("sqlite_immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 @contextmanager
-def unit_of_work(url: str) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on error (unless the error asks to keep changes)."""
-    session = Session(engine_for(url), expire_on_commit=False)
+def unit_of_work(url: str, *, immediate: bool = False) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on error (unless the error asks to keep changes).
+    `immediate`: on SQLite take the write lock at BEGIN (a writer that must not lose a race again)."""
+    engine = engine_for(url)
+    if immediate and engine.dialect.name == "sqlite":
+        engine = engine.execution_options(sqlite_immediate=True)
+    session = Session(engine, expire_on_commit=False)
     try:
         yield session
         session.commit()
@@ -117,10 +159,12 @@ def _busy(error: OperationalError) -> bool:
 def in_transaction(url: str, work: Callable[[Session], T]) -> T:
     """`work(session)` in one unit of work; on SQLite a transaction that read before another writer committed
     may not start writing ("database is locked", which busy_timeout cannot wait out), so the whole unit is
-    run again after a short random pause, a few times. Nothing partial is ever kept: each try rolls back."""
+    run again after a short random pause, a few times — as a writer from BEGIN (IMMEDIATE), which waits for
+    its turn instead of losing the same race again under steady contention. Nothing partial is ever kept:
+    each try rolls back."""
     for attempt in range(BUSY_ATTEMPTS):
         try:
-            with unit_of_work(url) as session:
+            with unit_of_work(url, immediate=attempt > 0) as session:
                 return work(session)
         except OperationalError as error:
             if not _busy(error) or attempt == BUSY_ATTEMPTS - 1:

@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 from crmterm.store.base import utcnow
-from crmterm.store.db import engine_for, sqlite_path
+from crmterm.store.db import create_private, engine_for, sqlite_path
 from crmterm.store.search import include_object
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -60,6 +60,7 @@ def _backup_sqlite(url: str, revision: str) -> Path | None:
     if path is None or not path.exists():
         return None
     target = path.with_name(f"{path.name}.{revision}.{utcnow():%Y%m%d%H%M%S}.bak")
+    create_private(target)
     with sqlite3.connect(path) as source, sqlite3.connect(target) as copy:
         source.backup(copy)  # consistent copy even with WAL and other readers
     return target

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from crmterm.store.kb_index import UNMANAGED as KB_UNMANAGED
+
 # Objects created here, not by the models: the model/migration comparison must not report them.
 UNMANAGED = {"party_fts", "party_fts_data", "party_fts_idx", "party_fts_content", "party_fts_docsize",
              "party_fts_config", "ix_party_search_key_trgm"}
@@ -67,5 +69,6 @@ def drop_search_indexes(connection: Connection) -> None:
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic hook: leave the search objects above out of model/migration comparisons."""
-    return name not in UNMANAGED
+    """Alembic hook: leave the search objects above (and the knowledge base's, store/kb_index) out of
+    model/migration comparisons."""
+    return name not in UNMANAGED and name not in KB_UNMANAGED

@@ -49,6 +49,7 @@ class AttributeDef(Labelled, Versioned, table=True):
     hidden: str = Field(default="false", max_length=1000, nullable=False)
     readonly: str = Field(default="false", max_length=1000, nullable=False)
     overrides: dict = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    personal: bool = Field(default=False, nullable=False)  # values are erased with the customer (erasure)
 
 
 class ContactTemplate(Labelled, Versioned, table=True):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -21,6 +20,8 @@ from crmterm.services.attribute_checks import FormPreview
 from crmterm.services.attribute_forms import AttributeForm, Flags, FieldDef, rule_context
 from crmterm.services.attribute_values import BadValue, parse
 from crmterm.widgets.entry_form import select_if_offered
+from crmterm.widgets.safe_text import plain
+from crmterm.services.text import visible
 
 _SAMPLES = {"date": "2026-11-27", "datetime": "2026-11-27 14:30", "decimal": "1250.50", "integer": "3",
             "customer_ref": "1024"}
@@ -42,7 +43,7 @@ class AttributeFormView(Vertical):
             self.form, self.context = None, context or {}  # no reads of half-built fields meanwhile
             await self.remove_children()
             for group in preview.form.groups:
-                box = Collapsible(title=group.label, collapsed=group.collapsed, id=f"ag-{group.code}")
+                box = Collapsible(title=plain(group.label), collapsed=group.collapsed, id=f"ag-{group.code}")
                 await self.mount(box)
                 for f in group.fields:
                     await box.query_one(Collapsible.Contents).mount_all(self._field(f, preview.choices.get(f.code)))
@@ -66,12 +67,12 @@ class AttributeFormView(Vertical):
                 return
 
     def _field(self, f: FieldDef, choices: list[tuple[str, str]] | None) -> list:
-        label = Label(f.label, id=f"al-{f.code}", classes="field-label", markup=False)
+        label = Label(visible(f.label), id=f"al-{f.code}", classes="field-label", markup=False)
         if f.type == "bool":
-            widget = Checkbox(f.label, id=f"a-{f.code}", compact=True)
+            widget = Checkbox(plain(f.label), id=f"a-{f.code}", compact=True)
             label.display = False
         elif f.type in ("dictionary", "query"):
-            options = [(Text(text), code) for code, text in choices or []]
+            options = [(plain(text), code) for code, text in choices or []]
             widget = Select(options, id=f"a-{f.code}", allow_blank=True, prompt=_("(choose)"), compact=True)
         else:
             sample = _SAMPLES.get(f.type)
@@ -117,18 +118,18 @@ class AttributeFormView(Vertical):
         for f in self.form.fields:
             flags = self.flags[f.code]
             label = self.query_one(f"#al-{f.code}", Label)
-            label.update(f.label + (" *" if flags.mandatory else ""))
+            label.update(visible(f.label) + (" *" if flags.mandatory else ""))
             widget = self.query_one(f"#a-{f.code}")
             if isinstance(widget, Checkbox):
-                widget.label = f.label + (" *" if flags.mandatory else "")
+                widget.label = plain(f.label + (" *" if flags.mandatory else ""))
             widget.disabled = flags.readonly
             for part in (label if f.type != "bool" else None, widget, self.query_one(f"#ae-{f.code}")):
                 if part is not None:
                     part.set_class(flags.hidden, "-hidden-attribute")
             label.set_class(flags.mandatory, "-mandatory")
         for group in self.form.groups:  # a group whose fields are all hidden takes no room
-            visible = any(not self.flags[f.code].hidden for f in group.fields)
-            self.query_one(f"#ag-{group.code}", Collapsible).set_class(not visible, "-hidden-attribute")
+            shown = any(not self.flags[f.code].hidden for f in group.fields)
+            self.query_one(f"#ag-{group.code}", Collapsible).set_class(not shown, "-hidden-attribute")
         self.show_errors(errors, keep_others=False)
 
     def show_errors(self, errors: dict[str, str], keep_others: bool = True) -> None:

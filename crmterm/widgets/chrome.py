@@ -7,6 +7,7 @@ from textual.widgets._footer import FooterKey, FooterLabel
 
 from crmterm.i18n import _, current_language
 from crmterm.services.sla_status import OVERDUE_CAP
+from crmterm.services.text import visible
 
 
 class TranslatedFooter(Footer):
@@ -34,7 +35,7 @@ class StatusBar(Static):
             parts.insert(2, unread_badge(unread))
         if extra:
             parts.append(extra)
-        self.update(" │ ".join(parts))
+        self.update(visible(" │ ".join(parts)))  # a login or a database name is literal text
 
 
 def _shorten(text: str, width: int) -> str:

@@ -14,6 +14,7 @@ from textual.widgets._select import InvalidSelectValueError
 from crmterm.i18n import _
 from crmterm.services.kinds import FieldSpec
 from crmterm.settings import LANGUAGES
+from crmterm.widgets.safe_text import plain
 
 
 def select_if_offered(select: Select, value: Any) -> bool:
@@ -171,7 +172,7 @@ def read_yaml(text: str) -> Any:
 
 def _literal(options: list[tuple[str, str]]) -> list[tuple[Text, str]]:
     """Labels come from data: show them as plain text, never as markup."""
-    return [(Text(label), value) for label, value in options]
+    return [(plain(label), value) for label, value in options]
 
 
 def _composed(select: Select) -> bool:

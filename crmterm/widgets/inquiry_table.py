@@ -16,6 +16,7 @@ from crmterm.i18n import N_, _, pick
 from crmterm.services.inquiry_log import OPEN_STATES, state_label
 from crmterm.services.queues import InquiryRow
 from crmterm.services.sla_status import BREACH, WARNING, badge
+from crmterm.widgets.safe_text import plain
 
 COLUMNS = (("mark", ""), ("id", N_("#")), ("priority", N_("Priority")), ("due", N_("Deadline")),
            ("sla", N_("SLA")), ("topic", N_("Topic")), ("customer", N_("Customer")), ("state", N_("State")),
@@ -30,17 +31,17 @@ _BADGE_STYLES = {BREACH: "bold red", WARNING: "bold yellow"}
 def deadline_cell(row: InquiryRow) -> Text:
     """Local time, day first; an overdue one in red (the SLA column says it without colour: ⛔)."""
     if row.due_at is None:
-        return Text("—", style="dim")
+        return plain("—", style="dim")
     shown = f"{row.due_at.astimezone():%d.%m %H:%M}"
-    return Text(shown, style="bold red") if row.overdue else Text(shown)
+    return plain(shown, style="bold red") if row.overdue else plain(shown)
 
 
 def sla_cell(row: InquiryRow, now: datetime) -> Text:
     """Time left (or past) to the deadline; the icon says the level without colour too."""
     found = badge(row.due_at, row.warn_at, row.state, now)
     if found is None:
-        return Text("")
-    return Text(found.text, style=_BADGE_STYLES.get(found.level, ""), justify="right")
+        return plain("")
+    return plain(found.text, style=_BADGE_STYLES.get(found.level, ""), justify="right")
 
 
 class InquiryTable(DataTable):
@@ -74,7 +75,7 @@ class InquiryTable(DataTable):
             title = _(label) if label else ""
             if SORT_COLUMN.get(sort) == key:
                 title += " ↓" if descending else " ↑"
-            self.add_column(Text(title), key=key, width=1 if key == "mark" else None)  # marks come later
+            self.add_column(plain(title), key=key, width=1 if key == "mark" else None)  # marks come later
 
     def show(self, rows: list[InquiryRow], *, append: bool) -> None:
         """A next page is appended; anything else replaces the rows, keeping the cursor's inquiry."""
@@ -101,10 +102,10 @@ class InquiryTable(DataTable):
 
     def _cells(self, row: InquiryRow) -> tuple:
         priority = self.priority_labels.get(row.priority, row.priority) if row.priority else ""
-        return (Text(MARK if row.id in self.marked else ""), Text(str(row.id), justify="right"),
-                Text(priority), deadline_cell(row), sla_cell(row, datetime.now(UTC)),
-                Text(pick(row.topic_labels, row.topic)), Text(row.customer or _("Anonymous caller")),
-                Text(state_label(row.state)), Text(row.step_label or row.step or ""), Text(row.assignee or ""))
+        return (plain(MARK if row.id in self.marked else ""), plain(str(row.id), justify="right"),
+                plain(priority), deadline_cell(row), sla_cell(row, datetime.now(UTC)),
+                plain(pick(row.topic_labels, row.topic)), plain(row.customer or _("Anonymous caller")),
+                plain(state_label(row.state)), plain(row.step_label or row.step or ""), plain(row.assignee or ""))
 
     def current_id(self) -> int | None:
         if not self.row_count:
@@ -117,7 +118,7 @@ class InquiryTable(DataTable):
         if inquiry_id is None:
             return
         self.marked ^= {inquiry_id}
-        self.update_cell(str(inquiry_id), "mark", Text(MARK if inquiry_id in self.marked else ""))
+        self.update_cell(str(inquiry_id), "mark", plain(MARK if inquiry_id in self.marked else ""))
         if self.cursor_row < self.row_count - 1:
             self.move_cursor(row=self.cursor_row + 1)
 

@@ -8,6 +8,8 @@ from textual.widgets import Static
 
 from crmterm.i18n import _, fmt_datetime
 from crmterm.services.problems import ProblemRead
+from crmterm.services.text import visible
+from crmterm.widgets.safe_text import plain
 
 SHOWN = 3  # problems listed; the rest are counted
 
@@ -23,16 +25,16 @@ def render(problems: list[ProblemRead], linked: int | None) -> Text:
     if linked is not None:
         title = next((p.title for p in problems if p.id == linked), "")
         head = _("✓ This inquiry will be linked to system problem #{n} {title} (Ctrl+Y: another or none)")
-        text = Text(head.format(n=linked, title=title), style="bold")
+        text = plain(head.format(n=linked, title=title), style="bold")
     else:
-        text = Text(_("⚠ System problems — Ctrl+Y links this inquiry to one:"), style="bold")
+        text = plain(_("⚠ System problems — Ctrl+Y links this inquiry to one:"), style="bold")
     for problem in problems[:SHOWN]:
         mark = "→" if problem.id == linked else " "
         line = f"\n{mark} #{problem.id} {problem.title} · " + _("since {start}").format(
             start=fmt_datetime(problem.starts_at))
         if problem.expected_end_at:
             line += " · " + _("expected end {end}").format(end=fmt_datetime(problem.expected_end_at))
-        text.append(line, style="not bold")
+        text.append(visible(line), style="not bold")
     if len(problems) > SHOWN:
         text.append("\n  " + _("… and {n} more").format(n=len(problems) - SHOWN), style="not bold")
     return text

@@ -8,6 +8,7 @@ from textual.widgets.option_list import Option
 
 from crmterm.i18n import _, pick
 from crmterm.services.queues import QueueCounts
+from crmterm.widgets.safe_text import plain
 
 
 def legend() -> str:
@@ -17,7 +18,7 @@ def legend() -> str:
 
 def _prompt(queue: QueueCounts) -> Text:
     """Two lines: the name, then the counts in the legend's order (overdue in red when there are any)."""
-    prompt = Text(pick(queue.labels, queue.code), style="bold")
+    prompt = plain(pick(queue.labels, queue.code), style="bold")
     prompt.append(f"\n{queue.waiting} · {queue.taken} · ", style="not bold")
     prompt.append(str(queue.overdue), style="not bold red" if queue.overdue else "not bold")
     return prompt

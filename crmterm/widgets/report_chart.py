@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Sparkline
 
 from crmterm.i18n import _, fmt_date
+from crmterm.widgets.safe_text import plain
 
 FULL = "█"
 EIGHTHS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")  # index = eighths of a cell
@@ -29,7 +30,7 @@ def bar(value: float, largest: float, width: int) -> str:
 
 def fitted(text: str, width: int) -> Text:
     """`text` in exactly `width` cells: cut with an ellipsis, or padded."""
-    shown = Text(text, no_wrap=True)
+    shown = plain(text, no_wrap=True)
     shown.truncate(width, overflow="ellipsis", pad=True)
     return shown
 
@@ -55,7 +56,7 @@ class BarChart(Widget, can_focus=False):
 
     def render(self) -> Text:
         width, height = self.size.width, self.size.height
-        lines = [Text(self.title, style=self.get_component_rich_style("bar-chart--title"), no_wrap=True,
+        lines = [plain(self.title, style=self.get_component_rich_style("bar-chart--title"), no_wrap=True,
                       overflow="ellipsis")]
         room = max(0, height - 1)
         shown = self.bars if len(self.bars) <= room else self.bars[:max(0, room - 1)]
@@ -73,8 +74,8 @@ class BarChart(Widget, can_focus=False):
             line.append(" " + value_text)
             lines.append(line)
         if len(shown) < len(self.bars):
-            lines.append(Text(_("… {n} more").format(n=len(self.bars) - len(shown)), style="dim"))
-        return Text("\n").join(lines)
+            lines.append(plain(_("… {n} more").format(n=len(self.bars) - len(shown)), style="dim"))
+        return plain("\n").join(lines)
 
 
 class DailySparkline(Sparkline):

@@ -11,12 +11,13 @@ from textual.widgets import DataTable
 
 from crmterm.services.exports_values import display_value, is_numeric, totals_cells
 from crmterm.services.report_table import Cell, Column, ReportTable
+from crmterm.widgets.safe_text import plain
 
 TOTALS = "totals"
 
 
 def cell_text(column: Column, value: Cell, style: str = "") -> Text:
-    return Text(display_value(column.kind, value), style=style, justify="right" if is_numeric(column) else "left",
+    return plain(display_value(column.kind, value), style=style, justify="right" if is_numeric(column) else "left",
                 no_wrap=True)
 
 
@@ -29,7 +30,7 @@ class ReportGrid(DataTable):
         self.report = report
         self.clear(columns=True)
         for column in report.columns:
-            self.add_column(Text(column.label, justify="right" if is_numeric(column) else "left"), key=column.key)
+            self.add_column(plain(column.label, justify="right" if is_numeric(column) else "left"), key=column.key)
         for index, row in enumerate(report.rows):
             self.add_row(*(cell_text(c, v) for c, v in zip(report.columns, row, strict=True)), key=str(index))
         totals = totals_cells(report) if report.rows else None

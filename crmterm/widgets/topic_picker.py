@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from crmterm.i18n import _
 from crmterm.services.topics import TopicIndex, TopicNode, path_spellings
+from crmterm.services.text import visible
 
 MAX_HITS = 8
 # Most terminals send Alt+digit as ESC+digit, which Textual reads as the macOS Option character of the digit
@@ -80,7 +81,7 @@ class TopicPicker(Vertical):
             label.update(Text(problem, style="bold red") if problem else "")
         else:
             kind = _("group: choose a topic in it") if node.is_group else _(node.inquiry_type)
-            label.update(Text.assemble((f"{node.short_path} ", "bold"), node.label, (f" · {kind}", "dim")))
+            label.update(Text.assemble((f"{node.short_path} ", "bold"), visible(node.label), (f" · {kind}", "dim")))
 
     def choose(self, node: TopicNode) -> None:
         if node.is_group:
@@ -106,7 +107,8 @@ class TopicPicker(Vertical):
             return
         found = self.topics.fuzzy(text)
         hits.clear_options()
-        hits.add_options([Option(Text.assemble((f"{n.short_path} ", "bold"), n.label), id=n.code) for n in found])
+        hits.add_options([Option(Text.assemble((f"{n.short_path} ", "bold"), visible(n.label)), id=n.code)
+                          for n in found])
         hits.display = bool(found)
         if found:
             hits.highlighted = 0

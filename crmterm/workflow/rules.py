@@ -18,6 +18,9 @@ from typing import Any
 # automation rules; elsewhere a rule reading it cannot be evaluated and so is false.
 VARIABLES = ("inquiry", "customer", "contact", "operator", "now", "event")
 CONSTANTS = {"true": True, "false": False, "": False}
+# The cel library evaluates recursively in native code: `1+1+…` with 20 000 terms (80 KB) overflows the stack
+# and kills the process (a segmentation fault, not an exception). Real rules are a line or two.
+MAX_LENGTH = 4000
 _POSITION = re.compile(r"<input>:(\d+):(\d+): (.*)")
 _ATTRIBUTE = re.compile(r"\b(inquiry|customer)\.attrs(?:\.([A-Za-z_]\w*)|\[\s*[\"']([^\"']+)[\"']\s*\])")
 
@@ -46,20 +49,24 @@ def _program(expression: str):
     # Imported on first use: the `cel` package pulls in prompt_toolkit for its own CLI (0.13 s of start-up)
     import cel
 
+    if len(expression) > MAX_LENGTH:
+        raise ValueError(f"a rule may be at most {MAX_LENGTH} characters long")
     return cel.compile(expression)
 
 
-def problems(expression: str, attribute_known: Callable[[str, str], bool] | None = None) -> list[RuleProblem]:
+def problems(expression: str, attribute_known: Callable[[str, str], bool] | None = None,
+             variables: tuple[str, ...] = VARIABLES) -> list[RuleProblem]:
     """Everything wrong with a rule: syntax (with column), unknown variables, unknown attribute codes.
-    `attribute_known(owner, code)` answers for `inquiry.attrs.X` (owner "inquiry") and `customer.attrs.X`."""
+    `attribute_known(owner, code)` answers for `inquiry.attrs.X` (owner "inquiry") and `customer.attrs.X`;
+    `variables` widens the context where more is set (scripts add `script`)."""
     if expression in CONSTANTS:
         return []
     try:
         program = _program(expression)
     except ValueError as error:
         return [_syntax_problem(str(error))]
-    found = [RuleProblem(f"unknown variable '{name}' (use {', '.join(VARIABLES)})")
-             for name in program.variables() if name not in VARIABLES]
+    found = [RuleProblem(f"unknown variable '{name}' (use {', '.join(variables)})")
+             for name in program.variables() if name not in variables]
     if attribute_known is not None:
         for owner, code in referenced_attributes(expression):
             if not attribute_known(owner, code):
@@ -94,7 +101,10 @@ def referenced_attributes(expression: str) -> Iterable[tuple[str, str]]:
 
 def evaluate(expression: str, context: dict) -> Any:
     """The rule's value; raises ValueError/KeyError/TypeError from CEL when it cannot be computed."""
-    return _program(expression).execute(context)
+    try:
+        return _program(expression).execute(context)
+    except ArithmeticError as error:  # cel's OverflowError for `-9223372036854775808 / -1`: one more "cannot"
+        raise ValueError(str(error)) from None
 
 
 def holds(expression: str, context: dict) -> bool:

@@ -1,0 +1,57 @@
+"""Fuzzed search strings (issue 12 item 8), on both databases: customer search (FTS5 / pg_trgm, with its
+keyset cursor), directory search and saved inquiry filters, with LIKE/FTS metacharacters, NUL, lone
+surrogates, RTL, emoji and huge strings. Results or a CrmError, never a database error."""
+
+from __future__ import annotations
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+from sqlmodel import Session
+
+from crmterm.services import customer_search, directory, saved_filters
+from crmterm.services.permissions import SYSTEM, Actor, Role
+from crmterm.services.queues import InquiryFilter
+from crmterm.store.db import engine_for
+from fuzz_strategies import NASTY, fuzz, nasty_text, outcome_of, shared_demo_url  # noqa: F401
+
+CURSORS = st.one_of(st.none(), nasty_text(20), st.sampled_from(["exact:1", "id:x", "prefix:", "contains:9" * 30]))
+
+
+def _rolled_back(url: str, area: str, call):
+    with Session(engine_for(url)) as session:
+        try:
+            return outcome_of(area, lambda: call(session))
+        finally:
+            session.rollback()
+
+
+@fuzz(60)
+@given(query=st.one_of(nasty_text(), st.sampled_from(NASTY)), after=CURSORS, limit=st.integers(1, 60))
+@example(query="²", after=None, limit=5)
+@example(query="a\x00b", after=None, limit=5)
+@example(query="\udcff", after=None, limit=5)
+@example(query="x", after="junk", limit=5)
+@example(query="9" * 5000, after=None, limit=5)
+def test_customer_search(shared_demo_url, query, after, limit):
+    _rolled_back(shared_demo_url, "search.customers", lambda s: customer_search.search(
+        session=s, actor=SYSTEM, query=query, after=after, limit=limit))
+
+
+@fuzz(30)
+@given(area=st.sampled_from(["channels", "places", "dictionaries", "topics", "attributes"]), text=nasty_text())
+def test_directory_search(shared_demo_url, area, text):
+    _rolled_back(shared_demo_url, "search.directory", lambda s: directory.list_entries(
+        session=s, actor=SYSTEM, kind=area, search=text))
+
+
+@fuzz(30)
+@given(name=nasty_text(), queue=st.one_of(st.none(), nasty_text(20)), topic=st.one_of(st.none(), nasty_text(20)),
+       assignee=st.one_of(st.none(), st.just("me"), nasty_text(20)))
+@example(name="a\x00b", queue=None, topic=None, assignee=None)  # PostgreSQL: DataError, name lookup
+@example(name="x", queue="a\x00b", topic=None, assignee=None)
+def test_saved_filters(shared_demo_url, name, queue, topic, assignee):
+    actor = Actor(login="agent", role=Role.AGENT)
+    where = InquiryFilter(queue=queue, topic=topic, assignee=assignee)
+    _rolled_back(shared_demo_url, "search.saved_filters", lambda s: (
+        saved_filters.save_filter(session=s, actor=actor, name=name, where=where),
+        saved_filters.list_filters(session=s, actor=actor)))
