@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import itertools
 import os
-import shutil
+import sqlite3
+from contextlib import closing
 import sys
 from pathlib import Path
 
@@ -112,9 +113,7 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def sqlite_url(sqlite_template, tmp_path) -> str:
-    target = tmp_path / "crmterm.db"
-    shutil.copy(sqlite_template, target)
-    yield f"sqlite:///{target}"
+    yield copy_demo(sqlite_template, tmp_path / "crmterm.db")
     dispose_all()
 
 
@@ -190,10 +189,13 @@ def _demo_sqlite_template(tmp_path_factory) -> Path:
 
 
 def copy_demo(template: Path, target: Path) -> str:
+    """A copy through SQLite's backup API: it reads what the template's WAL still holds (a plain file copy
+    would miss the last writes — the seed's last step — whenever no checkpoint has run yet)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
-    shutil.copy(template, target)
+    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
     return f"sqlite:///{target}"
 
 

@@ -22,9 +22,14 @@ async def settle(pilot) -> None:
     """Let workers finish (a cancelled exclusive worker is fine: a newer one replaced it) and the UI refresh."""
     from textual.worker import WorkerCancelled, WorkerFailed
 
-    for _round in range(3):
+    quiet = 0
+    for _round in range(20):  # until two rounds in a row found no worker (a worker may start the next one)
         await pilot.pause()
-        for worker in list(pilot.app.workers):
+        running = [worker for worker in pilot.app.workers if not worker.is_finished]
+        quiet = quiet + 1 if not running else 0
+        if quiet >= 2:
+            break
+        for worker in running:
             try:
                 await worker.wait()
             except (WorkerCancelled, WorkerFailed):

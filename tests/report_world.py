@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -78,9 +77,10 @@ def world(request, tmp_path_factory):
     """One history per backend for a whole test module (the reports only read it): a copy of the seeded
     demo database, as the `demo_url` fixture makes, but kept for the module."""
     if request.param == "sqlite":
+        from conftest import copy_demo
+
         target = tmp_path_factory.mktemp("reports") / "reports.db"
-        shutil.copy(request.getfixturevalue("_demo_sqlite_template"), target)
-        yield build(f"sqlite:///{target}")
+        yield build(copy_demo(request.getfixturevalue("_demo_sqlite_template"), target))
         dispose_all()
         return
     server, template = request.getfixturevalue("pg_server"), request.getfixturevalue("pg_demo_template")
