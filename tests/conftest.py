@@ -209,10 +209,15 @@ def ui_settings(_demo_sqlite_template, tmp_path) -> Settings:
 
 
 @pytest.fixture
-def snapshot_settings(_demo_sqlite_template) -> Settings:
-    """Like ui_settings but at a fixed path, so the database shown in the status bar is the same every run."""
+def snapshot_settings(_demo_sqlite_template, monkeypatch) -> Settings:
+    """Like ui_settings but at a fixed path, so the database shown in the status bar is the same every run.
+    Text cursors stay lit: a blinking one is caught lit or dark depending on how long the test took."""
+    from textual.widgets import Input, TextArea
+
     from crmterm.locations import locations
 
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
     dispose_all()
     base = Path("/tmp/crmterm-snapshot")
     url = copy_demo(_demo_sqlite_template, base / "crmterm.db")
