@@ -39,6 +39,7 @@ ENTRIES: list[Entry] = CUSTOMER_ENTRIES + ADMIN_ENTRIES + REPORT_ENTRIES + WORK_
 EXEMPT = {
     "permissions.require": "the check itself",
     "audit.record": "writes the audit row of a change its caller already checked",
+    "queues.filter_conditions": "builds the WHERE of queues.page and archive_read.page after their checks",
     "automation.fire": "runs automation rules after the caller's checked change",
     "automation_actions.run": "actions of an automation rule, run by automation.fire",
     "external_requests.once": "idempotency wrapper of external_events, which checks first",

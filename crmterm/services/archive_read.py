@@ -14,8 +14,7 @@ from crmterm.services.inquiries import (
     AttachmentRead, ContactRead, EventRead, InquiryRead, InquirySummary, ValueRead,
 )
 from crmterm.services.permissions import Actor, Permission, require
-from crmterm.services.queue_access import queue_by_code
-from crmterm.services.queues import InquiryFilter, InquiryRow, Page
+from crmterm.services.queues import InquiryFilter, InquiryRow, Page, filter_conditions
 from crmterm.store import (
     NO_DEADLINE, AttributeDef, Channel, Contact, DictionaryItem, Party, Place, Priority, Queue, Topic, User,
 )
@@ -136,19 +135,7 @@ def archived_page(*, session: Session, actor: Actor, where: InquiryFilter, desce
 
 
 def _conditions(session: Session, actor: Actor, where: InquiryFilter) -> list:
-    conditions = []
+    conditions = filter_conditions(session, actor, where, A)
     if where.state in ("closed", "cancelled"):
         conditions.append(A.state == where.state)
-    if where.queue:
-        conditions.append(A.queue_id == queue_by_code(session, where.queue).id)
-    if where.assignee:
-        login = actor.login if where.assignee == "me" else where.assignee
-        conditions.append(A.assignee_id == select(User.id).where(User.login == login).scalar_subquery())
-    if where.priority:
-        conditions.append(A.priority_id == select(Priority.id).where(Priority.code == where.priority)
-                          .scalar_subquery())
-    if where.topic:
-        conditions.append(A.topic_id == select(Topic.id).where(Topic.code == where.topic).scalar_subquery())
-    if where.customer is not None:
-        conditions.append(A.party_id == where.customer)
     return conditions

@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 
 from crmterm.services.kb import is_editor, require_reader
 from crmterm.services.permissions import Actor
+from crmterm.services.topic_checks import with_descendants
 from crmterm.store import Topic
 
 MAX_WORDS = 12
@@ -81,18 +82,10 @@ def topic_family(session: Session, code: str | None) -> list[int]:
     start = next((r.id for r in rows if r.code == code), None)
     if start is None:
         return [-1]  # an unknown topic concerns no article
-    family, node = set(), start
+    family, node = set(with_descendants(rows, start)), start
     while node is not None:
         family.add(node)
         node = parent.get(node)
-    children: dict = {}
-    for row in rows:
-        children.setdefault(row.parent_id, []).append(row.id)
-    pending = [start]
-    while pending:
-        for child in children.get(pending.pop(), []):
-            family.add(child)
-            pending.append(child)
     return sorted(family)
 
 

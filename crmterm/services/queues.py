@@ -178,20 +178,27 @@ def _visible(session: Session, actor: Actor, where: InquiryFilter) -> list:
     return [or_(*mine, Inquiry.assignee_id == actor.id) if actor.id is not None else mine[0]]
 
 
-def _conditions(session: Session, actor: Actor, where: InquiryFilter) -> list:
+def filter_conditions(session: Session, actor: Actor, where: InquiryFilter, columns=Inquiry) -> list:
+    """The filter's queue, assignee, priority, topic and customer as conditions on `columns`: the live
+    inquiries, or the archive table's columns (services/archive_read), which have the same names."""
     conditions = []
     if where.queue:
-        conditions.append(Inquiry.queue_id == queue_by_code(session, where.queue).id)
+        conditions.append(columns.queue_id == queue_by_code(session, where.queue).id)
     if where.assignee:
         login = actor.login if where.assignee == "me" else where.assignee
-        conditions.append(Inquiry.assignee_id == select(User.id).where(User.login == login).scalar_subquery())
+        conditions.append(columns.assignee_id == select(User.id).where(User.login == login).scalar_subquery())
     if where.priority:
-        conditions.append(Inquiry.priority_id == select(Priority.id).where(Priority.code == where.priority)
+        conditions.append(columns.priority_id == select(Priority.id).where(Priority.code == where.priority)
                           .scalar_subquery())
     if where.topic:
-        conditions.append(Inquiry.topic_id == select(Topic.id).where(Topic.code == where.topic).scalar_subquery())
+        conditions.append(columns.topic_id == select(Topic.id).where(Topic.code == where.topic).scalar_subquery())
     if where.customer is not None:
-        conditions.append(Inquiry.party_id == where.customer)
+        conditions.append(columns.party_id == where.customer)
+    return conditions
+
+
+def _conditions(session: Session, actor: Actor, where: InquiryFilter) -> list:
+    conditions = filter_conditions(session, actor, where)
     if where.overdue:
         conditions.append(Inquiry.due_at < utcnow())
     return conditions

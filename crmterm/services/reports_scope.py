@@ -22,6 +22,7 @@ from sqlmodel import Session
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import N_, _, fmt_date, fmt_datetime, pick
 from crmterm.services.queues import InquiryFilter
+from crmterm.services.topic_checks import with_descendants
 from crmterm.store import Channel, ClientCategory, Contact, Inquiry, Party, Place, Priority, Queue, Topic, User
 from crmterm.workflow.engine import ASSIGNED, OPEN
 
@@ -139,15 +140,7 @@ def _subtree(session: Session, code: str) -> tuple[tuple[int, ...], str]:
     root = next((r for r in rows if r.code == code), None)
     if root is None:
         raise NotFound(_("Topic"), code)
-    children: dict[int | None, list[int]] = {}
-    for row in rows:
-        children.setdefault(row.parent_id, []).append(row.id)
-    found, todo = [], [root.id]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, []))
-    return tuple(sorted(found)), pick(root.labels, root.code)
+    return tuple(sorted(with_descendants(rows, root.id))), pick(root.labels, root.code)
 
 
 def contact_conditions(scope: Scope, contact=Contact) -> list[ColumnElement]:

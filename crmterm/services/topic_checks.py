@@ -55,6 +55,20 @@ def _tree(session: Session) -> dict[str, tuple[int, str | None]]:
     return {code: (short, code_of.get(parent)) for _pk, code, parent, short in rows}
 
 
+def with_descendants(rows, root_id: int) -> list[int]:
+    """The topic `root_id` and every topic below it, from rows with `id` and `parent_id` (the topic tree is
+    configuration: small, read whole)."""
+    children: dict[int | None, list[int]] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row.id)
+    found, todo = [], [root_id]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
 def ancestors(tree: dict[str, tuple[int, str | None]], code: str | None) -> list[str]:
     found: list[str] = []
     while code is not None and code not in found:
