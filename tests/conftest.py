@@ -222,3 +222,18 @@ def snapshot_settings(_demo_sqlite_template, monkeypatch) -> Settings:
     base = Path("/tmp/crmterm-snapshot")
     url = copy_demo(_demo_sqlite_template, base / "crmterm.db")
     return Settings(database_url=url, where=locations({"CRMTERM_HOME": str(base / "home")}))
+
+
+@pytest.fixture
+def snap_compare(snap_compare, request):
+    """pytest-textual-snapshot's compare, failing with the screen lines that differ (CI logs show no report)."""
+    from pytest_textual_snapshot import node_to_report_path
+
+    from snapshot_diff import explain_report
+
+    def compare(*args, **kwargs) -> bool:
+        if snap_compare(*args, **kwargs):
+            return True
+        raise AssertionError(explain_report(node_to_report_path(request.node)))
+
+    return compare
