@@ -133,6 +133,7 @@ SCRIPT_ENTRIES = [
     Entry(script_admin.save_draft, P.SCRIPTS_ADMIN, lambda s, w, a: {"raw": tiny_script()}),
     Entry(script_admin.publish, P.SCRIPTS_ADMIN, lambda s, w, a: (_draft(s, w), {"code": "matrix_hello"})[1]),
     Entry(script_admin.delete_draft, P.SCRIPTS_ADMIN, lambda s, w, a: (_draft(s, w), {"code": "matrix_hello"})[1]),
+    Entry(script_admin.create, P.SCRIPTS_ADMIN, lambda s, w, a: {"code": "matrix_new", "name": "New"}),
     Entry(script_admin.import_script, P.SCRIPTS_ADMIN, lambda s, w, a: {"raw": tiny_script("matrix_import")}),
     Entry(script_admin.import_file, P.SCRIPTS_ADMIN, lambda s, w, a: {"path": _script_file(w)}),
     Entry(script_admin.export_documents, P.CONFIG_EXPORT, lambda s, w, a: {"code": SCRIPT}),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from crmterm.errors import PermissionDenied, ValidationError
+from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crmterm.services import script_admin, scripts
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AGENT, AUDITOR
@@ -52,3 +52,21 @@ def test_export_then_import_round_trips_as_a_draft(demo_url, tmp_path):
     assert (draft.number, draft.status) == (2, "draft")
     with pytest.raises(ValidationError):
         act(demo_url, script_admin.export_file, ADMIN, code="retention", path=tmp_path / "no" / "x.yaml")
+
+
+def test_create_starts_a_draft_and_refuses_a_code_in_use(demo_url):
+    created = act(demo_url, script_admin.create, ADMIN, code=" callback ", name="Перезвонить", lang="ru")
+    assert (created.code, created.number, created.status) == ("callback", 1, "draft")
+    assert created.name == {"ru": "Перезвонить"} and [n["id"] for n in created.document["nodes"]] == [
+        "greeting", "done"]
+    with unit_of_work(demo_url) as session:
+        found = scripts.problems_of(session, created.document)[1]
+    assert [(p.node, "en" in p.message) for p in found] == [(None, True)]  # only the name's English is missing
+    for code in ("callback", "retention"):
+        with pytest.raises(Conflict, match="already exists"):
+            act(demo_url, script_admin.create, ADMIN, code=code, name="Again")
+    with pytest.raises(ValidationError):
+        act(demo_url, script_admin.create, ADMIN, code="bad code!", name="Bad")
+    act(demo_url, script_admin.delete_draft, ADMIN, code="callback")
+    with pytest.raises(NotFound):
+        act(demo_url, script_admin.latest, ADMIN, code="callback")

@@ -139,3 +139,22 @@ async def test_export_then_import_from_the_editor(ui_settings, tmp_path):
         await press(pilot, "alt+i", *str(target), "enter")
         assert screen.script.code == "retention" and screen.script.status == "draft"
         assert screen.document["nodes"][0]["answers"][0]["text"]["en"] == "Costly"
+
+
+async def test_a_new_script_from_the_editor_then_its_draft_deleted(ui_settings):
+    url = ui_settings.database_url
+    async with make_app(ui_settings).run_test(size=WIDE) as pilot:
+        screen = await open_scripts(pilot)
+        await press(pilot, "alt+c", *"callback", "enter", *"Call back later", "enter")
+        assert screen.script.code == "callback" and screen.script.status == "draft"
+        assert [n["id"] for n in screen.document["nodes"]] == ["greeting", "done"]
+        assert any("name" in p and "ru" in p for p in problems(screen))  # named in one language so far
+        await press(pilot, "alt+c", *"callback", "enter", "enter")  # the same code again
+        assert any("Script callback already exists" in str(n.message) for n in pilot.app._notifications)
+        await press(pilot, "alt+d", "y")
+        assert screen.script is None or screen.script.code != "callback"
+        assert "callback" not in {s.code for s in screen.summaries}
+        await press(pilot, "alt+d")  # retention's newest version is published: nothing to delete, no question
+        assert any("Only a draft can be deleted" in str(n.message) for n in pilot.app._notifications)
+    assert act(url, scripts.get, code="retention").status == "published"
+    assert [s.code for s in act(url, script_admin.summaries) if s.code == "callback"] == []

@@ -82,3 +82,22 @@ async def test_script_at_registration_fills_the_form_and_is_saved_with_the_inqui
     assert "Turkey" in values.values()
     shown = read(ui_settings.database_url, inquiry.id)
     assert any(e.kind == "script" and "outcome activated" in e.text for e in shown.events)
+
+
+async def test_the_script_is_read_in_the_customers_language_without_losing_the_walk(ui_settings):
+    inquiry_id = termination(ui_settings.database_url)
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await _login(pilot, "agent", "agent")
+        pilot.app.push_screen(InquiryScreen(inquiry_id))
+        await settle(pilot)
+        await press(pilot, "k", "1")
+        runner = pilot.app.screen.query_one(ScriptRunner)
+        node, score = runner.walk.node.id, runner.walk.score
+        english = str(runner.query_one("#script-node").render())
+        await press(pilot, "l")
+        russian = str(runner.query_one("#script-node").render())
+        assert runner.lang == "ru" and (runner.walk.node.id, runner.walk.score) == (node, score)
+        assert russian != english and any("\u0400" <= ch <= "\u04ff" for ch in russian)
+        assert "· RU" in str(runner.query_one("#script-heading").render())
+        await press(pilot, "l")
+        assert runner.lang == "en" and str(runner.query_one("#script-node").render()) == english

@@ -136,6 +136,7 @@ class InquiryScreen(InquiryWork, InquiryArticles, ModalScreen[None]):
         carry = self._carry if self._carry is not None else form.changes()
         self._carry = None
         self.inquiry, self.moves, self.view = found, loaded.moves, loaded.view
+        self.refresh_bindings()
         self.query_one("#inquiry-title", Static).update(draw.title(found))
         self.query_one("#inquiry-header", Static).update(draw.header(found, datetime.now(UTC)))
         self.query_one("#inquiry-moves", Static).update(self._possible())

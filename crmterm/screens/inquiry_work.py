@@ -58,6 +58,19 @@ class InquiryWork:
             entries += [(key, _(label)) for key, label in EXTRAS.items()]
         return entries
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The keys of moves not possible now (and Save in a step that edits nothing) leave the footer, so
+        what is left fits and tells what can be done; A still lists every move."""
+        if action == "do" and parameters:
+            return any(o.move == parameters[0] for o in self.moves)
+        if action == "moves":
+            return any(o.move == "move" for o in self.moves)
+        if action == "resolve":
+            return any(o.move == "close" or (o.move == "move" and o.closes) for o in self.moves)
+        if action == "save":
+            return bool(self.view.edit)
+        return super().check_action(action, parameters)
+
     def action_actions(self) -> None:
         self._menu(_("Actions on inquiry #{n}").format(n=self.inquiry_id), self._entries())
 

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Label, OptionList
 from textual.widgets.option_list import Option
 
 from crmterm.errors import CrmError
-from crmterm.i18n import N_, _
+from crmterm.i18n import N_, _, current_language
 from crmterm.screens.dialogs import ConfirmScreen, PromptScreen
 from crmterm.screens.script_doc import NODE_KINDS, new_node, remove_node, replace_node
 from crmterm.services import script_admin
@@ -173,6 +173,42 @@ class ScriptActions:
         self.guard_unsaved(lambda: self.call_service(script_admin.save_draft, self._stored,
                                                      raw=copy.deepcopy(self.script.document)))
 
+    def action_new_script(self) -> None:
+        def named(code: str, name: str | None) -> None:
+            if name:
+                self.call_service(script_admin.create, self._created, code=code, name=name, lang=current_language())
+
+        def coded(code: str | None) -> None:
+            if code:
+                self.app.push_screen(PromptScreen(_("Name of script {code}").format(code=code), code),
+                                     lambda name: named(code, name))
+
+        self.guard_unsaved(lambda: self.app.push_screen(
+            PromptScreen(_("Code of the new script (Latin letters, digits, _)")), coded))
+
+    def _created(self, script: ScriptRead) -> None:
+        self.app.notify(_("{code} v{n}: {status}").format(code=script.code, n=script.number, status=_(script.status)))
+        self._reopen(script.code)
+
+    def action_delete_draft(self) -> None:
+        if self.script is None or self.script.status != "draft":
+            self.app.notify(_("Only a draft can be deleted; published versions stay"), severity="warning")
+            return
+        code, number = self.script.code, self.script.number
+        question = _("Delete the draft {code} v{n}? Its changes are lost; published versions stay.").format(
+            code=code, n=number)
+        self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self.call_service(
+            script_admin.delete_draft, lambda _none: self._deleted(code, number), code=code))
+
+    def _deleted(self, code: str, number: int) -> None:
+        self.app.notify(_("Draft {code} v{n} deleted").format(code=code, n=number))
+        self._reopen(code)
+
+    def _reopen(self, code: str) -> None:
+        self.dirty = False
+        self.script = None  # reopen even when it is the script shown
+        self.load_list(select=code)
+
     def action_preview(self) -> None:
         if self._editable():
             self.call_service(script_admin.preview_run, self._walk, _change=False, raw=copy.deepcopy(self.document),
@@ -193,9 +229,7 @@ class ScriptActions:
     def _imported(self, outcomes: list[tuple[str, str]]) -> None:
         self.app.notify(", ".join(f"{code}: {_(outcome)}" for code, outcome in outcomes) or _("Nothing to import"))
         if outcomes:
-            self.dirty = False
-            self.script = None  # reopen even when the imported script is the one shown
-            self.load_list(select=outcomes[0][0])
+            self._reopen(outcomes[0][0])
 
     def action_export_file(self) -> None:
         if self.script is None:

@@ -67,6 +67,26 @@ def save_draft(*, session: Session, actor: Actor, raw: Any, expected_version: in
     return read(row)
 
 
+# The first draft of a new script: a statement and the end, in both languages (the name is in the
+# author's; the editor lists the missing translation until it is added).
+_STARTER_TEXTS = {"greeting": {"en": "Greet the customer and say your name.",
+                               "ru": "Поприветствуйте клиента и представьтесь."},
+                  "done": {"en": "Thank the customer for the call.", "ru": "Поблагодарите клиента за обращение."}}
+
+
+def create(*, session: Session, actor: Actor, code: str, name: str, lang: str = "en",
+           source: str = "tui") -> ScriptRead:
+    """A new script's first draft, to be grown in the editor; an existing code is refused."""
+    require(actor, Permission.SCRIPTS_ADMIN)
+    code, name = code.strip(), name.strip()
+    if _latest(session, code) is not None:
+        raise Conflict(_("Script {code} already exists").format(code=code))
+    document = {"code": code, "name": {lang: name or code}, "nodes": [
+        {"id": "greeting", "type": "statement", "text": _STARTER_TEXTS["greeting"], "next": "done"},
+        {"id": "done", "type": "end", "outcome": "done", "text": _STARTER_TEXTS["done"]}]}
+    return save_draft(session=session, actor=actor, raw=document, source=source)
+
+
 def publish(*, session: Session, actor: Actor, code: str, number: int | None = None,
             source: str = "tui") -> ScriptRead:
     """The newest draft (or version `number`) becomes the one new runs use; only without problems."""

@@ -104,6 +104,9 @@ class KbSuggestions(Vertical):
         if found:
             table.move_cursor(row=min(max(cursor, 0), len(found) - 1))
         table.display = bool(found)
+        # A row each, set now: an auto height waits for the table's idle-time sizing, and until then the panel
+        # is drawn one line high (and the screen around it laid out for that).
+        table.styles.height = max(len(found), 1)
         empty = self.query_one(".kb-suggest-empty", Label)
         empty.display = not found
         if self._asked is not None and self._asked != (None, ""):

@@ -26,6 +26,7 @@ class ScriptRunner(Vertical, can_focus=True):
         Binding("enter", "proceed", N_("Continue"), id="script.continue"),
         Binding("b,pageup", "back", N_("Back"), id="script.back"),
         Binding("f,pagedown", "forward", N_("Forward"), id="script.forward"),
+        Binding("l", "language", N_("Script language"), id="script.language"),
     ]
 
     class Finished(Message):
@@ -58,8 +59,8 @@ class ScriptRunner(Vertical, can_focus=True):
     def refresh_node(self) -> None:
         walk, node = self.walk, self.walk.node
         script = self.spec.script
-        self.query_one("#script-heading", Static).update(_("{name} v{n} · score {score}").format(
-            name=script.label, n=script.number, score=walk.score))
+        self.query_one("#script-heading", Static).update(_("{name} v{n} · score {score} · {lang}").format(
+            name=self._text(script.name) or script.code, n=script.number, score=walk.score, lang=self.lang.upper()))
         self.query_one("#script-path", Static).update(" › ".join(walk.path))
         self.query_one("#script-node", Static).update(self._body(node))
         capture = self.query_one("#script-capture", Input)
@@ -111,6 +112,13 @@ class ScriptRunner(Vertical, can_focus=True):
             self._move(self.walk.proceed)
         elif isinstance(node, End):
             self.post_message(self.Finished(self))
+
+    def action_language(self) -> None:
+        """Read the script in its next language (the customer's may not be the agent's); the walk is kept."""
+        languages = list(self.spec.document.languages) or [self.lang]
+        at = languages.index(self.lang) if self.lang in languages else -1
+        self.lang = languages[(at + 1) % len(languages)]
+        self.refresh_node()
 
     def action_back(self) -> None:
         self._move(self.walk.back)
