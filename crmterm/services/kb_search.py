@@ -137,33 +137,66 @@ def _run(session: Session, found: list[str], typed: str, match_all: bool, where:
          boost: list[int], limit: int) -> list[SearchHit]:
     clauses, params = where
     params = params | {"limit": limit * 2}  # one article may match in two languages
-    if session.get_bind().dialect.name == "sqlite":
-        sql = (_SELECT.format(rel="(-bm25(kb_fts, 10.0, 5.0, 1.0))", boost=_boost_sql(boost))
-               + "FROM kb_fts JOIN kb_article_text t ON t.id = kb_fts.rowid JOIN kb_article a ON a.id = t.article_id "
-               f"WHERE kb_fts MATCH :match AND {clauses} ORDER BY score DESC, t.article_id LIMIT :limit")
-        params["match"] = fts5_query(found, match_all=match_all)
-    else:
-        sql = _postgresql_sql(match_all, clauses, boost)
-        params["typed"] = " ".join(found)
-    rows = session.execute(text(sql), params).mappings().all()
+    if session.get_bind().dialect.name != "sqlite":
+        return _run_postgresql(session, found, match_all, clauses, params, boost, limit)
+    sql = (_SELECT.format(rel="(-bm25(kb_fts, 10.0, 5.0, 1.0))", boost=_boost_sql(boost))
+           + "FROM kb_fts JOIN kb_article_text t ON t.id = kb_fts.rowid JOIN kb_article a ON a.id = t.article_id "
+           f"WHERE kb_fts MATCH :match AND {clauses} ORDER BY score DESC, t.article_id LIMIT :limit")
+    rows = session.execute(text(sql), params | {"match": fts5_query(found, match_all=match_all)}).mappings().all()
     return _distinct(rows, limit)
 
 
-def _postgresql_sql(match_all: bool, clauses: str, boost: list[int]) -> str:
+# ts_rank (weights D 0.1 … A 1.0, no length normalisation) ranks a version whose matched words are all in the
+# body — weight D — at most 0.1: each word scores at most its heaviest weight, and the words are averaged
+# (tests/test_kb.py checks the ceiling on the server).
+BODY_ONLY_CEILING = 0.1
+
+
+def _run_postgresql(session: Session, found: list[str], match_all: bool, clauses: str, params: dict,
+                    boost: list[int], limit: int) -> list[SearchHit]:
+    """Head first: the versions with a searched word in their title or keywords (few, even for a common
+    word) are ranked alone; when the last of the page still scores above what any body-only version could
+    reach (the ceiling × the highest usage × the topic boost), the page is exact. Otherwise every match."""
+    params = params | {"typed": " ".join(found)}
+    rows = session.execute(text(_postgresql_sql(match_all, clauses, boost, head=True)), params).mappings().all()
+    hits = _distinct(rows, limit)
+    if rows and len(hits) == limit:
+        ceiling = BODY_ONLY_CEILING * (1 + (rows[0]["top_usage"] or 0.0)) * (2 if boost else 1)
+        if hits[-1].score >= ceiling:
+            return hits
+    rows = session.execute(text(_postgresql_sql(match_all, clauses, boost, head=False)), params).mappings().all()
+    return _distinct(rows, limit)
+
+
+def _postgresql_sql(match_all: bool, clauses: str, boost: list[int], *, head: bool) -> str:
     """Rank the matching versions first, reading each one's article by primary key (a join would make the
-    planner hash all articles), and fetch the rest for the few that make the page."""
+    planner hash all articles), and fetch the rest for the few that make the page. Ranked by every searched
+    word ORed (`anyq`): ts_rank then averages the words whatever the query's operators, the same for both
+    passes (and what it did for the ORed English and Russian queries anyway)."""
     query = "(websearch_to_tsquery('english', :typed) || websearch_to_tsquery('russian', :typed))"
-    if not match_all:
-        query = f"replace(({query})::text, '&', '|')::tsquery"
+    anyq = "replace((x.q)::text, '&', '|')::tsquery"
+    q = (f"SELECT x.q, {anyq} AS anyq FROM (SELECT {query} AS q) x" if match_all
+         else f"SELECT {anyq} AS q, {anyq} AS anyq FROM (SELECT {query} AS q) x")
     usage = f"(SELECT a.usage_score FROM kb_article a WHERE a.id = t.article_id AND {clauses})"
-    ranked = (f"SELECT t.id, ts_rank(t.kb_tsv, q.q) AS relevance, {usage} AS usage, "
-              f"{_boost_sql(boost, 't.article_id')} AS boost FROM q, kb_article_text t WHERE t.kb_tsv @@ q.q")
+    in_head = " AND t.kb_head @@ q.anyq" if head else ""
+    ranked = (f"SELECT t.id, ts_rank(t.kb_tsv, q.anyq) AS relevance, {usage} AS usage, "
+              f"{_boost_sql(boost, 't.article_id')} AS boost FROM q, kb_article_text t "
+              f"WHERE t.kb_tsv @@ q.q{in_head}")
     top = ("SELECT id, relevance, relevance * (1 + usage) * boost AS score FROM (" + ranked + ") r "
            "WHERE usage IS NOT NULL ORDER BY score DESC, id LIMIT :limit")
-    return (f"WITH q AS (SELECT {query} AS q), top AS ({top}) "
+    top_usage = (f"(SELECT max(a.usage_score) FROM kb_article a WHERE a.status = :{name})"
+                 for name in _status_params(clauses))
+    return (f"WITH q AS ({q}), top AS ({top}) "
             "SELECT t.article_id, a.slug, t.lang, t.title, substr(t.body, 1, 400) AS body, a.status, a.visibility, "
-            "top.relevance, a.usage_score, top.score FROM top JOIN kb_article_text t ON t.id = top.id "
+            f"top.relevance, a.usage_score, top.score, GREATEST({', '.join(top_usage)}) AS top_usage "
+            "FROM top JOIN kb_article_text t ON t.id = top.id "
             "JOIN kb_article a ON a.id = t.article_id ORDER BY top.score DESC, t.article_id")
+
+
+def _status_params(clauses: str) -> list[str]:
+    """The status parameters of the filter (`:status0`…): the highest usage is read per status, each an index
+    lookup (ix_kb_article_status_usage)."""
+    return re.findall(r":(status\d+)", clauses)
 
 
 def _distinct(rows, limit: int) -> list[SearchHit]:

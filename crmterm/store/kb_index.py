@@ -6,7 +6,9 @@
   service turns a Russian word into a stem prefix query instead (services/kb_search).
 - PostgreSQL: a generated `kb_tsv` tsvector column — title weight A, keywords B, body D — stemmed with the
   `russian` configuration for Russian versions (which also stems Latin words with the English stemmer) and
-  `english` for the rest, and a GIN index on it.
+  `english` for the rest, and a GIN index on it. Since migration 0017 also `kb_head`, the same for title and
+  keywords alone, with its own GIN index: a search ranks the versions matching in their head first and reads
+  the rest only when those cannot be the best (services/kb_search).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 # Objects created here, not by the models: the model/migration comparison must leave them out (store/search).
 UNMANAGED = {"kb_fts", "kb_fts_data", "kb_fts_idx", "kb_fts_content", "kb_fts_docsize", "kb_fts_config",
-             "kb_tsv", "ix_kb_article_text_tsv"}
+             "kb_tsv", "ix_kb_article_text_tsv", "kb_head", "ix_kb_article_text_head"}
 
 _COLUMNS = "title, keywords, body"
 _SQLITE = [
@@ -38,6 +40,11 @@ _POSTGRESQL = [
     f"setweight(to_tsvector({_CONFIG}, body), 'D')) STORED",
     "CREATE INDEX ix_kb_article_text_tsv ON kb_article_text USING gin (kb_tsv)",
 ]
+_POSTGRESQL_HEAD = [
+    "ALTER TABLE kb_article_text ADD COLUMN kb_head tsvector GENERATED ALWAYS AS ("
+    f"setweight(to_tsvector({_CONFIG}, title), 'A') || setweight(to_tsvector({_CONFIG}, keywords), 'B')) STORED",
+    "CREATE INDEX ix_kb_article_text_head ON kb_article_text USING gin (kb_head)",
+]
 
 
 def create_kb_index(connection: Connection) -> None:
@@ -54,3 +61,16 @@ def drop_kb_index(connection: Connection) -> None:
     else:
         connection.execute(text("DROP INDEX IF EXISTS ix_kb_article_text_tsv"))
         connection.execute(text("ALTER TABLE kb_article_text DROP COLUMN IF EXISTS kb_tsv"))
+
+
+def create_head_index(connection: Connection) -> None:
+    """PostgreSQL only (SQLite's FTS5 ranks inside its index and needs no head column)."""
+    if connection.dialect.name == "postgresql":
+        for statement in _POSTGRESQL_HEAD:
+            connection.execute(text(statement))
+
+
+def drop_head_index(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("DROP INDEX IF EXISTS ix_kb_article_text_head"))
+        connection.execute(text("ALTER TABLE kb_article_text DROP COLUMN IF EXISTS kb_head"))
