@@ -195,8 +195,7 @@ class ScriptActions:
             self.app.notify(_("Only a draft can be deleted; published versions stay"), severity="warning")
             return
         code, number = self.script.code, self.script.number
-        question = _("Delete the draft {code} v{n}? Its changes are lost; published versions stay.").format(
-            code=code, n=number)
+        question = _("Delete the draft {code} v{n}? Published versions stay.").format(code=code, n=number)
         self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self.call_service(
             script_admin.delete_draft, lambda _none: self._deleted(code, number), code=code))
 
