@@ -44,6 +44,20 @@ def test_customer_card(snap_compare, snapshot_settings):
     assert snap_compare(make_app(snapshot_settings), terminal_size=(120, 36), run_before=open_card)
 
 
+def test_erase_dialog_refuses_a_wrong_number(snap_compare, snapshot_settings):
+    """Admin, customer card of the Khimki warehouse, Alt+E: the warning, and the wrong number refused."""
+    async def ask_to_erase(pilot):
+        await _login(pilot, "admin")
+        await pilot.press("f3", *"склад хим", "enter")
+        await settle(pilot)
+        await pilot.press("alt+e")
+        await settle(pilot)
+        await pilot.press("6", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(snapshot_settings), terminal_size=(120, 36), run_before=ask_to_erase)
+
+
 async def _open_disputed_charge(pilot) -> None:
     await _login(pilot, "admin")
     await pilot.press("f9")

@@ -102,3 +102,38 @@ async def test_language_switch_keeps_the_open_card(ui_settings):
             assert "Склад Химки" in str(panel.query_one("#card-title").content)
     finally:
         set_language("en")
+
+
+async def test_an_admin_erases_a_customer_after_typing_its_number(ui_settings):
+    from crmterm.screens.customer_dialogs import EraseDialog
+
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _open_customers(pilot, "admin")
+        panel.open(5)
+        await settle(pilot)
+        await pilot.press("alt+e")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, EraseDialog)
+        await pilot.press("enter", *"6", "enter")  # nothing typed, then the wrong number: refused, still asked
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, EraseDialog)
+        assert "Type 5 to confirm" in str(pilot.app.screen.query_one("#erase-error").content)
+        await pilot.press("backspace", "5", "enter")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, EraseDialog)
+        assert any("Customer #5: personal data erased" in str(n.message) for n in pilot.app._notifications)
+    with unit_of_work(ui_settings.database_url) as session:
+        party = customers.get_party(session, 5)
+        assert party.erased_at is not None and "Химки" not in party.display_name
+
+
+async def test_an_agent_cannot_erase(ui_settings):
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _open_customers(pilot)
+        panel.open(5)
+        await settle(pilot)
+        await pilot.press("alt+e")
+        await settle(pilot)
+        assert any("Only an administrator" in str(n.message) for n in pilot.app._notifications)
+    with unit_of_work(ui_settings.database_url) as session:
+        assert customers.get_party(session, 5).erased_at is None

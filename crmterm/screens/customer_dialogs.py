@@ -1,4 +1,4 @@
-"""Modal dialogs of the Customers tab: move in a structure, merge two customers."""
+"""Modal dialogs of the Customers tab: move in a structure, merge two customers, erase one."""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from crmterm.i18n import N_, _
-from crmterm.services import customers, structures
+from crmterm.services import customers, erasure, structures
+from crmterm.services.text import visible
 
 
 class _Dialog(ModalScreen):
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="dialog.cancel")]
 
-    def buttons(self, ok: str) -> ComposeResult:
+    def buttons(self, ok: str, variant: str = "primary") -> ComposeResult:
         with Horizontal(id="dialog-buttons"):
-            yield Button(ok, id="ok", variant="primary")
+            yield Button(ok, id="ok", variant=variant)
             yield Button(_("Cancel"), id="cancel")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -81,3 +82,38 @@ class MergeDialog(_Dialog):
             self.query_one("#merged", Input).focus()
             return
         self.dismiss((customers.merge, {"survivor_id": self.party_id, "merged_id": merged}))
+
+
+class EraseDialog(_Dialog):
+    """Right to erasure: the customer's personal data anonymised for good. Irreversible, so the admin types
+    the customer's number to confirm (Enter alone never erases)."""
+
+    def __init__(self, party_id: int, name: str) -> None:
+        super().__init__()
+        self.party_id, self.party_name = party_id, name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(_("Erase the personal data of customer #{id}").format(id=self.party_id),
+                        classes="dialog-title")
+            yield Label(visible(self.party_name), markup=False)
+            yield Label(_("Names, numbers, e-mails, notes and personal attribute values are anonymised for good "
+                          "(merged customers too); inquiries stay countable in reports. This cannot be undone."),
+                        classes="dialog-text")
+            yield Label(_("Type {id} to confirm").format(id=self.party_id))
+            yield Input(id="confirm")
+            yield Label("", id="erase-error", classes="field-error")
+            yield from self.buttons(_("Erase"), variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm", Input).focus()
+
+    def submit(self) -> None:
+        if self.query_one("#confirm", Input).value.strip() != str(self.party_id):
+            error = self.query_one("#erase-error", Label)
+            error.update(_("Type {id} to confirm").format(id=self.party_id))
+            error.display = True
+            self.query_one("#confirm", Input).focus()
+            return
+        self.dismiss((erasure.erase_customer, {"party_id": self.party_id},
+                      _("Customer #{id}: personal data erased").format(id=self.party_id)))

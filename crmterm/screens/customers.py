@@ -15,9 +15,10 @@ from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _, current_language, pick
 from crmterm.screens.admin_areas import DirectoryArea
 from crmterm.screens.customer_card import CustomerCard
-from crmterm.screens.customer_dialogs import MergeDialog, MoveDialog
+from crmterm.screens.customer_dialogs import EraseDialog, MergeDialog, MoveDialog
 from crmterm.services import accounts, customer_search, customer_views, customers, directory, structures
 from crmterm.services.kinds import KINDS
+from crmterm.services.permissions import Permission
 from crmterm.widgets.entry_form import EntryForm
 from crmterm.widgets.safe_text import plain
 
@@ -33,6 +34,7 @@ class CustomersPanel(Horizontal):
         Binding("f6", "move", N_("Move"), id="customers.move"),
         Binding("f7", "merge", N_("Merge"), id="customers.merge"),
         Binding("f8", "convert_lead", N_("Convert lead"), id="customers.convert_lead"),
+        Binding("alt+e", "erase", N_("Erase personal data"), id="customers.erase", show=False),
         Binding("down", "to_results", show=False),
     ]
 
@@ -42,6 +44,7 @@ class CustomersPanel(Horizontal):
         self.query_text = ""
         self.cursor: str | None = None  # keyset cursor of the last hit shown
         self.party_id: int | None = None
+        self.party_name = ""
         self.version: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -145,7 +148,7 @@ class CustomersPanel(Horizontal):
     def show_card(self, card, changes) -> None:
         if card.party.id != self.party_id:
             return
-        self.version = card.party.version
+        self.version, self.party_name = card.party.version, card.party.display_name
         self.query_one(CustomerCard).show(card, changes)
         self.load_branch()
 
@@ -267,8 +270,8 @@ class CustomersPanel(Horizontal):
             return
         self.app.call_from_thread(self.saved, saved.id)
 
-    def saved(self, party_id: int) -> None:
-        self.app.notify(_("Customer #{id} saved").format(id=party_id))
+    def saved(self, party_id: int, done: str | None = None) -> None:
+        self.app.notify(done or _("Customer #{id} saved").format(id=party_id))
         self.open(party_id)
 
     def show_error(self, error: CrmError) -> None:
@@ -291,18 +294,27 @@ class CustomersPanel(Horizontal):
         if self.party_id is not None:
             self._run_dialog((customers.convert_lead, {"party_id": self.party_id}))
 
+    def action_erase(self) -> None:
+        if self.party_id is None:
+            return
+        if not self.app.gateway.can(Permission.CUSTOMERS_ERASE):
+            self.app.notify(_("Only an administrator may erase a customer's personal data"), severity="warning")
+            return
+        self.app.push_screen(EraseDialog(self.party_id, self.party_name), self._run_dialog)
+
     def _run_dialog(self, request) -> None:
         if request:
             self._change(*request)
 
     @work(thread=True, exclusive=True, group="customer-save")
-    def _change(self, service, kwargs: dict) -> None:
+    def _change(self, service, kwargs: dict, done: str | None = None) -> None:
+        """`done`: what to say when it worked (else "saved")."""
         try:
             self.app.gateway.change(service, **kwargs)
         except CrmError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error", timeout=8)
             return
-        self.app.call_from_thread(self.saved, self.party_id)
+        self.app.call_from_thread(self.saved, self.party_id, done)
 
     @on(Input.Submitted, "#new-note")
     def add_note(self, event: Input.Submitted) -> None:
