@@ -109,8 +109,9 @@ async def test_an_admin_erases_a_customer_after_typing_its_number(ui_settings):
 
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         panel = await _open_customers(pilot, "admin")
-        panel.open(5)
+        await pilot.press(*"склад хим", "enter")
         await settle(pilot)
+        assert panel.party_id == 5
         await pilot.press("alt+e")
         await settle(pilot)
         assert isinstance(pilot.app.screen, EraseDialog)
@@ -122,6 +123,8 @@ async def test_an_admin_erases_a_customer_after_typing_its_number(ui_settings):
         await settle(pilot)
         assert not isinstance(pilot.app.screen, EraseDialog)
         assert any("Customer #5: personal data erased" in str(n.message) for n in pilot.app._notifications)
+        hits = panel.query_one("#hits", DataTable)
+        assert [str(hits.get_row("5")[1])] == ["erased #5"]  # the old name is gone from the results too
     with unit_of_work(ui_settings.database_url) as session:
         party = customers.get_party(session, 5)
         assert party.erased_at is not None and "Химки" not in party.display_name

@@ -150,6 +150,9 @@ class CustomersPanel(Horizontal):
             return
         self.version, self.party_name = card.party.version, card.party.display_name
         self.query_one(CustomerCard).show(card, changes)
+        hits = self.query_one("#hits", DataTable)
+        if str(card.party.id) in hits.rows:  # a rename or an erasure shows in the results at once
+            hits.update_cell(str(card.party.id), "name", plain(card.party.name_in(current_language())))
         self.load_branch()
 
     @on(Input.Submitted, "#as-of")
