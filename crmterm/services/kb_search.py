@@ -148,55 +148,61 @@ def _run(session: Session, found: list[str], typed: str, match_all: bool, where:
 
 # ts_rank (weights D 0.1 … A 1.0, no length normalisation) ranks a version whose matched words are all in the
 # body — weight D — at most 0.1: each word scores at most its heaviest weight, and the words are averaged
-# (tests/test_kb.py checks the ceiling on the server).
+# (tests/test_kb_search_head_first.py checks the ceiling on the server).
 BODY_ONLY_CEILING = 0.1
 
 
 def _run_postgresql(session: Session, found: list[str], match_all: bool, clauses: str, params: dict,
                     boost: list[int], limit: int) -> list[SearchHit]:
-    """Head first: the versions with a searched word in their title or keywords (few, even for a common
-    word) are ranked alone; when the last of the page still scores above what any body-only version could
-    reach (the ceiling × the highest usage × the topic boost), the page is exact. Otherwise every match."""
     params = params | {"typed": " ".join(found)}
-    rows = session.execute(text(_postgresql_sql(match_all, clauses, boost, head=True)), params).mappings().all()
-    hits = _distinct(rows, limit)
-    if rows and len(hits) == limit:
-        ceiling = BODY_ONLY_CEILING * (1 + (rows[0]["top_usage"] or 0.0)) * (2 if boost else 1)
-        if hits[-1].score >= ceiling:
-            return hits
-    rows = session.execute(text(_postgresql_sql(match_all, clauses, boost, head=False)), params).mappings().all()
+    hits = head_first(session, match_all, clauses, params, boost, limit)
+    if hits is not None:
+        return hits
+    rows = session.execute(text(_postgresql_sql(match_all, clauses, boost)), params).mappings().all()
     return _distinct(rows, limit)
 
 
-def _postgresql_sql(match_all: bool, clauses: str, boost: list[int], *, head: bool) -> str:
+def head_first(session: Session, match_all: bool, clauses: str, params: dict, boost: list[int],
+               limit: int) -> list[SearchHit] | None:
+    """The page ranked from the versions with a searched word in their title or keywords alone (few, even for
+    a common word), when it is exact: its last hit scores at least what any body-only version could reach
+    (the ceiling × the highest usage of the searched statuses × the topic boost). Else None: rank every match."""
+    statuses = [name for name in params if name.startswith("status")]
+    sql = _postgresql_sql(match_all, clauses, boost, head_statuses=statuses)
+    rows = session.execute(text(sql), params).mappings().all()
+    hits = _distinct(rows, limit)
+    if not rows or len(hits) < limit:
+        return None
+    ceiling = BODY_ONLY_CEILING * (1 + (rows[0]["top_usage"] or 0.0)) * (2 if boost else 1)
+    return hits if hits[-1].score >= ceiling else None
+
+
+def _postgresql_sql(match_all: bool, clauses: str, boost: list[int], *, head_statuses: list[str] | None = None) -> str:
     """Rank the matching versions first, reading each one's article by primary key (a join would make the
     planner hash all articles), and fetch the rest for the few that make the page. Ranked by every searched
     word ORed (`anyq`): ts_rank then averages the words whatever the query's operators, the same for both
-    passes (and what it did for the ORed English and Russian queries anyway)."""
+    passes (and what it did for the ORed English and Russian queries anyway). `head_statuses` (the status
+    parameters): only versions matching in their head, with the highest usage of those statuses (an index
+    lookup each, ix_kb_article_status_usage)."""
     query = "(websearch_to_tsquery('english', :typed) || websearch_to_tsquery('russian', :typed))"
     anyq = "replace((x.q)::text, '&', '|')::tsquery"
     q = (f"SELECT x.q, {anyq} AS anyq FROM (SELECT {query} AS q) x" if match_all
          else f"SELECT {anyq} AS q, {anyq} AS anyq FROM (SELECT {query} AS q) x")
     usage = f"(SELECT a.usage_score FROM kb_article a WHERE a.id = t.article_id AND {clauses})"
-    in_head = " AND t.kb_head @@ q.anyq" if head else ""
+    in_head = " AND t.kb_head @@ q.anyq" if head_statuses is not None else ""
     ranked = (f"SELECT t.id, ts_rank(t.kb_tsv, q.anyq) AS relevance, {usage} AS usage, "
               f"{_boost_sql(boost, 't.article_id')} AS boost FROM q, kb_article_text t "
               f"WHERE t.kb_tsv @@ q.q{in_head}")
     top = ("SELECT id, relevance, relevance * (1 + usage) * boost AS score FROM (" + ranked + ") r "
            "WHERE usage IS NOT NULL ORDER BY score DESC, id LIMIT :limit")
-    top_usage = (f"(SELECT max(a.usage_score) FROM kb_article a WHERE a.status = :{name})"
-                 for name in _status_params(clauses))
+    top_usage = ", GREATEST({}) AS top_usage".format(", ".join(
+        f"(SELECT max(a.usage_score) FROM kb_article a WHERE a.status = :{name})" for name in head_statuses)) \
+        if head_statuses else ""
     return (f"WITH q AS ({q}), top AS ({top}) "
             "SELECT t.article_id, a.slug, t.lang, t.title, substr(t.body, 1, 400) AS body, a.status, a.visibility, "
-            f"top.relevance, a.usage_score, top.score, GREATEST({', '.join(top_usage)}) AS top_usage "
+            f"top.relevance, a.usage_score, top.score{top_usage} "
             "FROM top JOIN kb_article_text t ON t.id = top.id "
             "JOIN kb_article a ON a.id = t.article_id ORDER BY top.score DESC, t.article_id")
-
-
-def _status_params(clauses: str) -> list[str]:
-    """The status parameters of the filter (`:status0`…): the highest usage is read per status, each an index
-    lookup (ix_kb_article_status_usage)."""
-    return re.findall(r":(status\d+)", clauses)
 
 
 def _distinct(rows, limit: int) -> list[SearchHit]:
