@@ -206,6 +206,7 @@ def test_killed_with_sigkill_and_run_again_every_inquiry_is_exactly_once(demo_ur
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(0)  # seeds 500,000 inquiries: far beyond the suite's per-test limit, and run on purpose
 def test_killed_half_way_through_500_000_and_run_again(demo_url, tmp_path):
     """The acceptance run: 500,000 old closed inquiries made by `crmterm seed synthetic`, SIGKILL half-way,
     a second run finishes."""

@@ -8,6 +8,7 @@ connection, which changes whenever another connection commits — cheap enough t
 from __future__ import annotations
 
 import sqlite3
+import threading
 from typing import Protocol
 
 from sqlalchemy import text
@@ -32,37 +33,57 @@ class Watcher(Protocol):
     def close(self) -> None: ...
 
 
-class _SqliteWatcher:
+class _Guarded:
+    """A watcher's connection used under a lock: screens poll it in a thread worker and close it on the UI
+    thread, and closing an sqlite3 connection while another thread runs a statement on it crashes the
+    process (a segmentation fault, seen in CI); a closed watcher just reports no change."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def changed(self) -> bool:
+        with self._lock:
+            return False if self._closed else self._changed()
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._connection.close()
+
+    def _changed(self) -> bool:
+        raise NotImplementedError
+
+
+class _SqliteWatcher(_Guarded):
     def __init__(self, path: str) -> None:
+        super().__init__()
         self._connection = sqlite3.connect(path, check_same_thread=False)
         self._seen = self._version()
 
     def _version(self) -> int:
         return self._connection.execute("PRAGMA data_version").fetchone()[0]
 
-    def changed(self) -> bool:
+    def _changed(self) -> bool:
         now = self._version()
         changed, self._seen = now != self._seen, now
         return changed
 
-    def close(self) -> None:
-        self._connection.close()
 
-
-class _PostgresWatcher:
+class _PostgresWatcher(_Guarded):
     def __init__(self, url: str, channel: str = CHANNEL) -> None:
         import psycopg
 
+        super().__init__()
         dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
         self._connection = psycopg.connect(dsn, autocommit=True)
         self._connection.execute(f"LISTEN {channel}")
 
-    def changed(self) -> bool:
+    def _changed(self) -> bool:
         # A short wait: a note sent at another session's commit may still be on its way over the socket.
+        # Closing waits for it (at most these 50 ms) under the lock.
         return any(True for _note in self._connection.notifies(timeout=0.05))
-
-    def close(self) -> None:
-        self._connection.close()
 
 
 def watcher(url: str, *, channel: str = CHANNEL) -> Watcher:
