@@ -35,3 +35,9 @@ async def settle(pilot) -> None:
             except (WorkerCancelled, WorkerFailed):
                 pass
     await pilot.pause()
+
+
+async def press_and_settle(pilot, *keys: str) -> None:
+    """Press the keys, then wait until the workers they started are done and the screen is drawn."""
+    await pilot.press(*keys)
+    await settle(pilot)

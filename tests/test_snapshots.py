@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crmterm.app import make_app
-from helpers import settle
+from helpers import press_and_settle, settle
 
 SIZE = (100, 32)
 
@@ -48,12 +48,9 @@ def test_erase_dialog_refuses_a_wrong_number(snap_compare, snapshot_settings):
     """Admin, customer card of the Khimki warehouse, Alt+E: the warning, and the wrong number refused."""
     async def ask_to_erase(pilot):
         await _login(pilot, "admin")
-        await pilot.press("f3", *"склад хим", "enter")
-        await settle(pilot)
-        await pilot.press("alt+e")
-        await settle(pilot)
-        await pilot.press("6", "enter")
-        await settle(pilot)
+        await press_and_settle(pilot, "f3", *"склад хим", "enter")
+        await press_and_settle(pilot, "alt+e")
+        await press_and_settle(pilot, "6", "enter")
 
     assert snap_compare(make_app(snapshot_settings), terminal_size=(120, 36), run_before=ask_to_erase)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crmterm.app import make_app
-from helpers import settle
+from helpers import press_and_settle, settle
 from test_snapshots import _login
 from test_tui_scripts import termination
 
@@ -17,9 +17,7 @@ def test_script_runner_on_an_inquiry(snap_compare, snapshot_settings):
         await _login(pilot, "agent")
         pilot.app.push_screen(InquiryScreen(inquiry_id))
         await settle(pilot)
-        await pilot.press("k")
-        await settle(pilot)
-        await pilot.press("1", "3")
-        await settle(pilot)
+        await press_and_settle(pilot, "k")
+        await press_and_settle(pilot, "1", "3")
 
     assert snap_compare(make_app(snapshot_settings), terminal_size=(120, 36), run_before=walk_two_steps)

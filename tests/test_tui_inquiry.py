@@ -18,7 +18,7 @@ from crmterm.services.permissions import Actor, Role
 from crmterm.services.registration import ContactDraft, register
 from crmterm.store import User
 from crmterm.store.db import unit_of_work
-from helpers import AGENT, settle
+from helpers import AGENT, press_and_settle, settle
 from test_tui import SIZE, _login
 
 
@@ -60,38 +60,33 @@ async def _open(pilot, login: str, inquiry_id: int) -> InquiryScreen:
     return screen
 
 
-async def _press(pilot, *keys: str) -> None:
-    await pilot.press(*keys)
-    await settle(pilot)
-
-
 async def _menu(pilot, key: str = "a") -> list[str]:
     """Open a menu and say which entries it offers (the menu stays open)."""
-    await _press(pilot, key)
+    await press_and_settle(pilot, key)
     assert isinstance(pilot.app.screen, MenuScreen)
     return pilot.app.screen.option_ids
 
 
 async def _choose(pilot, entry: str, key: str = "a") -> None:
     offered = await _menu(pilot, key)
-    await _press(pilot, *["down"] * offered.index(entry), "enter")
+    await press_and_settle(pilot, *["down"] * offered.index(entry), "enter")
 
 
 async def _take_start_and_open_billing(pilot, screen: InquiryScreen) -> list[str]:
     """As agent at first line: take, start, pass to billing; take it there; the billing moves offered."""
-    await _press(pilot, "t")
+    await press_and_settle(pilot, "t")
     assert screen.inquiry.state == "taken" and screen.inquiry.assignee == "agent"
-    await _press(pilot, "s")
+    await press_and_settle(pilot, "s")
     assert screen.inquiry.state == "in_progress"
     await _choose(pilot, "move:to_billing", key="m")
     assert isinstance(pilot.app.screen, AskScreen)  # an optional note
-    await _press(pilot, *"checked", "enter")
+    await press_and_settle(pilot, *"checked", "enter")
     assert screen.inquiry.step == "billing" and screen.inquiry.queue == "billing_bo"
     assert screen.inquiry.state == "waiting" and screen.inquiry.events[-1].text == "checked"
-    await _press(pilot, "t")
+    await press_and_settle(pilot, "t")
     assert screen.inquiry.state == "taken" and screen.inquiry.step == "billing"
     offered = await _menu(pilot, "m")
-    await _press(pilot, "escape")
+    await press_and_settle(pilot, "escape")
     return offered
 
 
@@ -102,30 +97,30 @@ async def test_a_large_disputed_charge_goes_through_finance_to_closed(ui_setting
         screen = await _open(pilot, "agent", inquiry_id)
         assert screen.inquiry.step == "first_line" and screen.inquiry.state == "waiting"
         assert await _menu(pilot) == ["take"]
-        await _press(pilot, "escape")
+        await press_and_settle(pilot, "escape")
         offered = await _take_start_and_open_billing(pilot, screen)
         assert "move:approve" in offered and "move:resolve" not in offered
         await _choose(pilot, "move:approve")
-        await _press(pilot, "enter")  # no note
+        await press_and_settle(pilot, "enter")  # no note
         assert screen.inquiry.step == "finance" and screen.inquiry.queue == "finance_approval"
         assert screen.inquiry.priority == "high"  # the transition's action
         assert "finance_approval" in _notices(pilot)[-1]  # the result, as a notification
-        await _press(pilot, "a")  # agent is no member of finance approval: nothing to offer
+        await press_and_settle(pilot, "a")  # agent is no member of finance approval: nothing to offer
         assert screen.moves == [] and _notices(pilot)[-1] == "No moves for you now"
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         screen = await _open(pilot, "supervisor", inquiry_id)
-        await _press(pilot, "t")
+        await press_and_settle(pilot, "t")
         assert screen.inquiry.assignee == "supervisor"
         assert "move:approved" in await _menu(pilot, "m")
-        await _press(pilot, "escape", "x")
+        await press_and_settle(pilot, "escape", "x")
         assert isinstance(pilot.app.screen, AskScreen)
-        await _press(pilot, "enter")  # a resolution is required: the dialog stays and says so
+        await press_and_settle(pilot, "enter")  # a resolution is required: the dialog stays and says so
         assert isinstance(pilot.app.screen, AskScreen)
         assert "required" in str(pilot.app.screen.query_one("#ask-error-resolution").content)
-        await _press(pilot, *"Refund approved", "enter")
+        await press_and_settle(pilot, *"Refund approved", "enter")
         assert screen.inquiry.state == "closed" and screen.inquiry.step == "done"
         assert await _menu(pilot) == ["reopen"]
-        await _press(pilot, "escape")
+        await press_and_settle(pilot, "escape")
     closed = _read(url, inquiry_id)
     assert closed.state == "closed" and closed.resolution == "Refund approved"
     assert [e.kind for e in closed.events] == ["created", "routed", "taken", "started", "moved", "taken", "notified",
@@ -138,7 +133,7 @@ async def test_a_small_disputed_charge_is_resolved_in_billing(ui_settings):
         screen = await _open(pilot, "agent", inquiry_id)
         offered = await _take_start_and_open_billing(pilot, screen)
         assert "move:resolve" in offered and "move:approve" not in offered
-        await _press(pilot, "x", *"Charge reversed", "enter")
+        await press_and_settle(pilot, "x", *"Charge reversed", "enter")
         assert screen.inquiry.state == "closed" and screen.inquiry.resolution == "Charge reversed"
 
 
@@ -156,22 +151,22 @@ async def test_editing_attributes_of_the_step_and_a_concurrent_change(ui_setting
         amount = form.query_one("#a-amount")
         amount.focus()
         amount.value = ""
-        await _press(pilot, *"abc", "ctrl+s")
+        await press_and_settle(pilot, *"abc", "ctrl+s")
         assert "expected" in str(form.query_one("#ae-amount").content)  # checked before anything is sent
         amount.value = ""
-        await _press(pilot, *"4500")
+        await press_and_settle(pilot, *"4500")
         with unit_of_work(url) as session:  # meanwhile, in another unit of work
             inquiry_actions.set_priority(session=session, actor=_actor(url, "supervisor"), inquiry_id=inquiry_id,
                                          priority="critical", expected_version=moved.version)
-        await _press(pilot, "ctrl+s")
+        await press_and_settle(pilot, "ctrl+s")
         assert any("changed by supervisor" in m for m in _notices(pilot)), _notices(pilot)
         amount = form.query_one("#a-amount")  # the form was built anew for the version reloaded
         assert amount.value == "4500"  # and what was typed is still there
         assert screen.inquiry.priority == "critical"
         assert pilot.app.focused is amount and amount.selection.is_empty  # the next key adds, not replaces
-        await _press(pilot, "escape", "t")  # out of the field; a move with unsaved edits is refused
+        await press_and_settle(pilot, "escape", "t")  # out of the field; a move with unsaved edits is refused
         assert screen.inquiry.state == "taken" and form.changes() == {"amount": "4500"}
-        await _press(pilot, "ctrl+s")
+        await press_and_settle(pilot, "ctrl+s")
     saved = _read(url, inquiry_id)
     assert saved.priority == "critical" and {v.code: v.value for v in saved.values}["amount"] == "4500"
     assert saved.events[-1].kind == "values_changed" and saved.events[-1].data == {"amount": ["7000", "4500"]}
@@ -183,11 +178,11 @@ async def test_supervisor_changes_the_deadline_and_user_text_is_literal(ui_setti
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         screen = await _open(pilot, "supervisor", inquiry_id)
         await _choose(pilot, "deadline")
-        await _press(pilot, *"someday", "enter", *"[b]customer[/b] asked", "enter")
+        await press_and_settle(pilot, *"someday", "enter", *"[b]customer[/b] asked", "enter")
         assert isinstance(pilot.app.screen, AskScreen)  # a date-time is needed
         assert "expected a date and time" in str(pilot.app.screen.query_one("#ask-error-due").content)
         pilot.app.screen.query_one("#ask-due").value = ""
-        await _press(pilot, *"2026-12-01 18:00", "enter", "enter")  # the date-time line has the focus
+        await press_and_settle(pilot, *"2026-12-01 18:00", "enter", "enter")  # the date-time line has the focus
         assert screen.inquiry.due_at.isoformat() == "2026-12-01T18:00:00+00:00"
         timeline = _text(screen.query_one("#inquiry-timeline").content)
         assert "[b]customer[/b] asked" in timeline
@@ -202,20 +197,20 @@ async def test_comment_child_inquiries_and_leaving_with_unsaved_changes(ui_setti
                          inquiries=[{"topic": "1.1", "parent": parent}])).inquiry_ids[0]
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         screen = await _open(pilot, "agent", parent)
-        await _press(pilot, "c", *"Called back", "enter")
+        await press_and_settle(pilot, "c", *"Called back", "enter")
         assert screen.inquiry.events[-1].kind == "commented" and screen.inquiry.events[-1].text == "Called back"
         children = screen.query_one("#inquiry-children")
         assert children.display and children.option_count == 1
         children.focus()
-        await _press(pilot, "down", "enter")  # the child opens over the parent; P goes back up
+        await press_and_settle(pilot, "down", "enter")  # the child opens over the parent; P goes back up
         assert isinstance(pilot.app.screen, InquiryScreen) and pilot.app.screen.inquiry.id == child
-        await _press(pilot, "p")
+        await press_and_settle(pilot, "p")
         assert pilot.app.screen is screen
-        await _press(pilot, "t")
+        await press_and_settle(pilot, "t")
         screen.query_one("#a-amount").value = "7100"
-        await _press(pilot, "escape")  # unsaved: asks first, and No keeps the screen and the value
+        await press_and_settle(pilot, "escape")  # unsaved: asks first, and No keeps the screen and the value
         assert isinstance(pilot.app.screen, ConfirmScreen)
-        await _press(pilot, "escape")
+        await press_and_settle(pilot, "escape")
         assert pilot.app.screen is screen and screen.form.changes() == {"amount": "7100"}
-        await _press(pilot, "escape", "y")
+        await press_and_settle(pilot, "escape", "y")
         assert not isinstance(pilot.app.screen, InquiryScreen)

@@ -11,7 +11,7 @@ from crmterm.services import inquiries
 from crmterm.services.registration import ContactDraft, register
 from crmterm.store.db import unit_of_work
 from crmterm.widgets.script_runner import ScriptRunner
-from helpers import AGENT, settle
+from helpers import AGENT, press_and_settle, settle
 from test_tui import SIZE, _login
 
 
@@ -27,11 +27,6 @@ def read(url: str, inquiry_id: int):
         return inquiries.get_inquiry(session=session, actor=AGENT, inquiry_id=inquiry_id)
 
 
-async def press(pilot, *keys: str) -> None:
-    await pilot.press(*keys)
-    await settle(pilot)
-
-
 async def test_retention_script_on_an_inquiry_sets_priority_queue_and_values(ui_settings):
     url = ui_settings.database_url
     inquiry_id = termination(url)
@@ -40,20 +35,20 @@ async def test_retention_script_on_an_inquiry_sets_priority_queue_and_values(ui_
         await _login(pilot, "agent", "agent")
         pilot.app.push_screen(InquiryScreen(inquiry_id))
         await settle(pilot)
-        await press(pilot, "k")
+        await press_and_settle(pilot, "k")
         assert isinstance(pilot.app.screen, ScriptRunScreen)
         runner = pilot.app.screen.query_one(ScriptRunner)
-        await press(pilot, "1", "2")  # too expensive; will think about it
+        await press_and_settle(pilot, "1", "2")  # too expensive; will think about it
         assert runner.walk.node.id == "value" and runner.walk.score == 40
-        await press(pilot, "b", "3")  # back: declines instead
-        await press(pilot, "3")  # more than 5 years
+        await press_and_settle(pilot, "b", "3")  # back: declines instead
+        await press_and_settle(pilot, "3")  # more than 5 years
         assert runner.walk.node.id == "reason_capture" and runner.walk.score == 85
-        await press(pilot, *"bored", "enter")  # not a termination reason: refused, still here
+        await press_and_settle(pilot, *"bored", "enter")  # not a termination reason: refused, still here
         assert runner.walk.node.id == "reason_capture"
-        await press(pilot, *["backspace"] * 5, "3", "enter")  # third item of the list: price
-        await press(pilot, *"yes", "enter")
+        await press_and_settle(pilot, *["backspace"] * 5, "3", "enter")  # third item of the list: price
+        await press_and_settle(pilot, *"yes", "enter")
         assert runner.walk.outcome == "at_risk"
-        await press(pilot, "enter")
+        await press_and_settle(pilot, "enter")
         assert isinstance(pilot.app.screen, InquiryScreen)
     shown = read(url, inquiry_id)
     assert (shown.priority, shown.queue) == ("critical", "vip_line")
@@ -67,17 +62,17 @@ async def test_script_at_registration_fills_the_form_and_is_saved_with_the_inqui
 
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         panel = await _agent(pilot)
-        await press(pilot, "f4", "enter")  # anonymous caller: straight to the topic
-        await press(pilot, *"roaming act")
-        await press(pilot, "enter")
+        await press_and_settle(pilot, "f4", "enter")  # anonymous caller: straight to the topic
+        await press_and_settle(pilot, *"roaming act")
+        await press_and_settle(pilot, "enter")
         assert panel.drafts.draft.topic.code == "roaming_activation"
-        await press(pilot, "ctrl+t")
+        await press_and_settle(pilot, "ctrl+t")
         assert isinstance(pilot.app.screen, ScriptRunScreen)
-        await press(pilot, *"Turkey", "enter", "enter", "enter")  # country; no travel dates
-        await press(pilot, "2", "enter", "enter")  # 1 GB package; activate; done
+        await press_and_settle(pilot, *"Turkey", "enter", "enter", "enter")  # country; no travel dates
+        await press_and_settle(pilot, "2", "enter", "enter")  # 1 GB package; activate; done
         assert not isinstance(pilot.app.screen, ScriptRunScreen)
         assert panel.drafts.draft.script is not None
-        await press(pilot, "ctrl+s")
+        await press_and_settle(pilot, "ctrl+s")
     (inquiry, _contact, values), = _inquiries(ui_settings.database_url)
     assert "Turkey" in values.values()
     shown = read(ui_settings.database_url, inquiry.id)
@@ -90,14 +85,14 @@ async def test_the_script_is_read_in_the_customers_language_without_losing_the_w
         await _login(pilot, "agent", "agent")
         pilot.app.push_screen(InquiryScreen(inquiry_id))
         await settle(pilot)
-        await press(pilot, "k", "1")
+        await press_and_settle(pilot, "k", "1")
         runner = pilot.app.screen.query_one(ScriptRunner)
         node, score = runner.walk.node.id, runner.walk.score
         english = str(runner.query_one("#script-node").render())
-        await press(pilot, "l")
+        await press_and_settle(pilot, "l")
         russian = str(runner.query_one("#script-node").render())
         assert runner.lang == "ru" and (runner.walk.node.id, runner.walk.score) == (node, score)
         assert russian != english and any("\u0400" <= ch <= "\u04ff" for ch in russian)
         assert "· RU" in str(runner.query_one("#script-heading").render())
-        await press(pilot, "l")
+        await press_and_settle(pilot, "l")
         assert runner.lang == "en" and str(runner.query_one("#script-node").render()) == english
