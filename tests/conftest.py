@@ -208,18 +208,25 @@ def ui_settings(_demo_sqlite_template, tmp_path) -> Settings:
     return Settings(database_url=copy_demo(_demo_sqlite_template, tmp_path / "ui.db"), where=where)
 
 
+# What the status bar of every snapshot shows as the database (the pictures were taken with this path).
+SNAPSHOT_DATABASE_LABEL = "sqlite:////tmp/crmterm-snapshot/crmterm.db"
+
+
 @pytest.fixture
-def snapshot_settings(_demo_sqlite_template, monkeypatch) -> Settings:
-    """Like ui_settings but at a fixed path, so the database shown in the status bar is the same every run.
+def snapshot_settings(_demo_sqlite_template, monkeypatch, tmp_path) -> Settings:
+    """Like ui_settings, with the database shown in the status bar under one made-up name every run (the
+    real copy is private to the test, so two runs on one machine never share it).
     Text cursors stay lit: a blinking one is caught lit or dark depending on how long the test took."""
     from textual.widgets import Input, TextArea
 
     from crmterm.locations import locations
+    from crmterm.services.gateway import Gateway
 
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
     monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+    monkeypatch.setattr(Gateway, "database_label", property(lambda self: SNAPSHOT_DATABASE_LABEL))
     dispose_all()
-    base = Path("/tmp/crmterm-snapshot")
+    base = tmp_path / "snapshot"
     url = copy_demo(_demo_sqlite_template, base / "crmterm.db")
     return Settings(database_url=url, where=locations({"CRMTERM_HOME": str(base / "home")}))
 
