@@ -13,18 +13,18 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, current_language, language_name, set_language
-from crmterm.screens.dialogs import HelpScreen, SettingsScreen
-from crmterm.screens.lock import LOG_OUT, LockScreen
-from crmterm.screens.login import LoginScreen
-from crmterm.services.permissions import Actor
-from crmterm.services.text import visible
+from crmterm.screens.common.dialogs import HelpScreen, SettingsScreen
+from crmterm.screens.shell.lock import LOG_OUT, LockScreen
+from crmterm.screens.shell.login import LoginScreen
+from crmterm.services.accounts.permissions import Actor
+from crmterm.text import visible
 from crmterm.settings import LANGUAGES, Settings, save_preference
 
 
 def _workspace_class():
     """The workspace and everything it opens load after the log-in screen is up (in `prepare_database`): the
     log-in screen is on screen 0.4 s sooner, and the import is done by the time a password is typed."""
-    from crmterm.screens.workspace import WorkspaceScreen
+    from crmterm.screens.shell.workspace import WorkspaceScreen
 
     return WorkspaceScreen
 
@@ -89,7 +89,7 @@ class CrmApp(App):
     def gateway(self):
         """The screens' door to the services (it holds the logged-in actor)."""
         if self._gateway is None:
-            from crmterm.services.gateway import Gateway
+            from crmterm.services.platform.gateway import Gateway
 
             self._gateway = Gateway(self.settings)
         return self._gateway
@@ -134,7 +134,7 @@ class CrmApp(App):
         from sqlalchemy.exc import SQLAlchemyError
 
         try:
-            from crmterm.services import bootstrap  # Alembic and the models load here, off the UI thread
+            from crmterm.services.platform import bootstrap  # Alembic and the models load here, off the UI thread
 
             demo_logins = bootstrap.prepare(self.settings.database_url)
             _workspace_class()
@@ -184,7 +184,7 @@ class CrmApp(App):
         if action == "notifications":  # once logged in, from any screen but the centre itself
             if self._gateway is None or self._gateway.actor is None or isinstance(self.screen, LoginScreen):
                 return False
-            from crmterm.screens.notifications import NotificationCentre
+            from crmterm.screens.notifications.notifications import NotificationCentre
 
             return not isinstance(self.screen, NotificationCentre)
         return True
@@ -196,7 +196,7 @@ class CrmApp(App):
 
     def action_business_function(self) -> None:
         """A business function on the open inquiry (or any, by number); the inquiry screen reloads after."""
-        from crmterm.screens.function_dialog import FunctionDialog
+        from crmterm.screens.inquiry.function_dialog import FunctionDialog
 
         under = self.screen
         reload = getattr(under, "action_reload", None)
@@ -205,8 +205,8 @@ class CrmApp(App):
 
     def action_notifications(self) -> None:
         """The notification centre; an inquiry chosen there opens over the current screen."""
-        from crmterm.screens.inquiry_view import InquiryScreen
-        from crmterm.screens.notifications import NotificationCentre
+        from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+        from crmterm.screens.notifications.notifications import NotificationCentre
 
         def closed(inquiry_id: int | None) -> None:
             for screen in self.screen_stack:

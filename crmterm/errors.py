@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from crmterm.text import one_line
+
 
 class CrmError(Exception):
     """A user or domain error: shown as one line, never as a traceback."""
@@ -22,8 +24,6 @@ class NotFound(CrmError):
     def __init__(self, kind: str, key: object) -> None:
         from crmterm.i18n import _
 
-        from crmterm.services.text import one_line
-
         super().__init__(_("{kind} '{key}' not found").format(kind=kind, key=one_line(key)))
         self.kind, self.key = kind, key
 
@@ -32,8 +32,6 @@ class ValidationError(CrmError):
     """Bad value of one field; `field` lets a form put the message next to it."""
 
     def __init__(self, field: str | None, message: str) -> None:
-        from crmterm.services.text import one_line
-
         message = one_line(message)  # it may quote what was typed: a line break there must not split it
         super().__init__(f"{field}: {message}" if field else message)
         self.field, self.detail = field, message
@@ -58,3 +56,14 @@ class ConfigError(CrmError):
         where = ":".join(str(p) for p in (file, line) if p is not None)
         super().__init__(f"{where}: {message}" if where else message)
         self.file, self.line, self.detail = file, line, message
+
+
+def refuse_nul(field: str, value: str | None) -> None:
+    """Free text (contact and inquiry texts, comments, notes, problems, string and text attribute values) is
+    refused, not cleaned, when it holds NUL: PostgreSQL cannot store it (SQLite would, and the two backends
+    must agree), and silently dropping characters would change what the user typed. Other control characters
+    are kept and shown as symbols (`crmterm.text.visible`); names and codes refuse them all (`has_control`)."""
+    from crmterm.i18n import _
+
+    if value and "\x00" in value:
+        raise ValidationError(field, _("NUL characters are not allowed"))

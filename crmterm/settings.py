@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import yaml
+from sqlalchemy.engine import make_url
 
 from crmterm.errors import ConfigError
 from crmterm.locations import Locations, locations
@@ -43,7 +45,7 @@ class Settings:
     repeat_days: int = 30  # same customer, same topic within this many days: a repeat inquiry
     archive_after_days: int = 365  # `crmterm archive` moves inquiries finished longer ago to the archive
     attachment_max_kb: int = 10 * 1024
-    attachment_types: tuple[str, ...] | None = None  # None: services/attachments.DEFAULT_TYPES
+    attachment_types: tuple[str, ...] | None = None  # None: services/inquiries/attachments.DEFAULT_TYPES
     where: Locations | None = None
     mail: MailSettings = field(default_factory=MailSettings)
     sla_scan_seconds: int = 60  # supervisors' TUIs run the SLA scan this often (0: never; servers use cron)
@@ -54,11 +56,17 @@ class Settings:
 
     def __repr__(self) -> str:
         """Settings end up in tracebacks and logs: the database URL's password is masked, passwords left out."""
-        from crmterm.store.db import mask_url
-
         shown = {f.name: getattr(self, f.name) for f in fields(self) if f.repr}
         shown["database_url"] = mask_url(self.database_url)
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
+
+
+def mask_url(url: str) -> str:
+    """The URL as it may be shown: password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL is shown without its credentials part
+        return re.sub(r"//[^@/]*@", "//***@", url)
 
 
 def _read_config_file(path: Path) -> dict:

@@ -37,9 +37,11 @@ def on_stdin() -> None:
 def main(url: str, login: str, seconds: float, ready=on_stdin) -> dict:
     from sqlmodel import select
 
-    from crmterm.services import inquiry_actions, queues
-    from crmterm.services.permissions import Actor, Role
-    from crmterm.services.registration import ContactDraft, register
+    from crmterm.services.inquiries import inquiry_actions
+
+    from crmterm.services.routing import queues
+    from crmterm.services.accounts.permissions import Actor, Role
+    from crmterm.services.inquiries.registration import ContactDraft, register
     from crmterm.store import User
     from crmterm.store.db import in_transaction, unit_of_work
 

@@ -220,7 +220,7 @@ def snapshot_settings(_demo_sqlite_template, monkeypatch, tmp_path) -> Settings:
     from textual.widgets import Input, TextArea
 
     from crmterm.locations import locations
-    from crmterm.services.gateway import Gateway
+    from crmterm.services.platform.gateway import Gateway
 
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
     monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)

@@ -31,8 +31,8 @@ def drafts(tag: str, n: int, parent: int | None) -> dict:
 def register_loop(url: str, tag: str, count: int | None) -> None:
     from sqlmodel import select
 
-    from crmterm.services.permissions import Actor, Role
-    from crmterm.services.registration import ContactDraft, register
+    from crmterm.services.accounts.permissions import Actor, Role
+    from crmterm.services.inquiries.registration import ContactDraft, register
     from crmterm.store import User
     from crmterm.store.db import in_transaction, unit_of_work
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 
-from crmterm.services import seed
-from crmterm.services.permissions import SYSTEM, Actor, Role
+from crmterm.services.platform import seed
+from crmterm.services.accounts.permissions import SYSTEM, Actor, Role
 from crmterm.store.db import unit_of_work
 
 ADMIN = Actor(login="admin", role=Role.ADMIN)

@@ -14,14 +14,23 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from crmterm.services import (accounts, attribute_checks, attribute_forms, audit, config_io, customer_card,
-                              customer_import, customer_search, customer_views, customers, demo_customers,
-                              directory, leads, reports, reports_custom, reports_daily, reports_drill,
-                              reports_operators, reports_repeats, reports_sla, reports_topics, routes, saved_filters,
-                              seed, structures, synthetic, synthetic_inquiries, topics, users, yaml_lines)
-from crmterm.services.permissions import ROLE_PERMISSIONS, Actor, Permission, Role
-from crmterm.services.queues import InquiryFilter
-from crmterm.services.reports_scope import ReportParams
+from crmterm.services.customers import contracts, customer_card, customer_import, customer_search, customer_views, customers, leads, structures
+from crmterm.services.platform import demo_customers
+
+from crmterm.services.topics import attribute_checks, attribute_forms, topics
+
+from crmterm.services.accounts import audit, users
+
+from crmterm.services.directory import config_io, directory, yaml_lines
+
+from crmterm.services.reports import reports, reports_custom, reports_daily, reports_drill, reports_operators, reports_repeats, reports_sla, reports_topics
+
+from crmterm.services.routing import routes, saved_filters
+
+from crmterm.services.platform import seed, synthetic, synthetic_inquiries
+from crmterm.services.accounts.permissions import ROLE_PERMISSIONS, Actor, Permission, Role
+from crmterm.services.routing.queues import InquiryFilter
+from crmterm.services.reports.reports_scope import ReportParams
 
 
 ROLES: tuple[Role | None, ...] = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR, None)  # None: anonymous
@@ -37,7 +46,7 @@ class Rule:
     writes: bool = True
 
 
-# The documented rules (docs/permissions.md repeats them in words; crmterm/services/permission_doc.py).
+# The documented rules (docs/permissions.md repeats them in words; crmterm/services/accounts/permission_doc.py).
 QUEUE_MEMBER = Rule("inquiries.write + member of the queue (supervisors, queue admins: any)",
                     frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN}))
 HOLDER = Rule("inquiries.write + holds the inquiry (supervisors: any)", frozenset({Role.AGENT, Role.SUPERVISOR,
@@ -149,14 +158,14 @@ def _placed(session: Session, world: World) -> dict:
 
 P = Permission
 CUSTOMER_ENTRIES = [
-    Entry(accounts.add_contract, P.CUSTOMERS_WRITE, lambda s, w, a: {"party_id": w.party, "number": "RM-1"}),
-    Entry(accounts.add_subscriber, P.CUSTOMERS_WRITE,
+    Entry(contracts.add_contract, P.CUSTOMERS_WRITE, lambda s, w, a: {"party_id": w.party, "number": "RM-1"}),
+    Entry(contracts.add_subscriber, P.CUSTOMERS_WRITE,
           lambda s, w, a: {"contract": w.contract, "number": "+7 916 555-00-11"}),
-    Entry(accounts.add_discount, P.CUSTOMERS_WRITE, lambda s, w, a: {"percent": "5", "party_id": w.party}),
-    Entry(accounts.add_contact_person, P.CUSTOMERS_WRITE, lambda s, w, a: {"party_id": w.party, "name": "Ivan"}),
-    Entry(accounts.add_note, P.CUSTOMERS_WRITE,
+    Entry(contracts.add_discount, P.CUSTOMERS_WRITE, lambda s, w, a: {"percent": "5", "party_id": w.party}),
+    Entry(contracts.add_contact_person, P.CUSTOMERS_WRITE, lambda s, w, a: {"party_id": w.party, "name": "Ivan"}),
+    Entry(contracts.add_note, P.CUSTOMERS_WRITE,
           lambda s, w, a: {"entity": "party", "entity_id": w.party, "text": "called back"}),
-    Entry(accounts.add_payment, P.CUSTOMERS_WRITE, lambda s, w, a: {"contract": w.contract, "amount": "10"}),
+    Entry(contracts.add_payment, P.CUSTOMERS_WRITE, lambda s, w, a: {"contract": w.contract, "amount": "10"}),
     Entry(customer_card.get_card, P.CUSTOMERS_READ, lambda s, w, a: {"party_id": w.party}),
     Entry(customer_card.set_attribute, P.CUSTOMERS_WRITE,
           lambda s, w, a: {"party_id": w.party, "code": "credit_limit", "value": "1000"}),

@@ -12,15 +12,22 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from crmterm.services import (backups, erasure, exports, kb, kb_export, kb_import, kb_search, kb_usage, reports,
-                              script_admin, script_runs, scripts, yaml_lines)
-from crmterm.services.kb import ArticleDraft
-from crmterm.services.permissions import Actor, Permission as P, Role
+from crmterm.services.platform import backups
+
+from crmterm.services.customers import erasure
+
+from crmterm.services.reports import exports, reports
+
+from crmterm.services.knowledge import kb, kb_export, kb_import, kb_search, kb_usage, script_admin, script_runs, scripts
+
+from crmterm.services.directory import yaml_lines
+from crmterm.services.knowledge.kb import ArticleDraft
+from crmterm.services.accounts.permissions import Actor, Permission as P, Role
 from crmterm.store import backup as store_backup
 from role_matrix_calls import Entry, Rule, World, new_party, period
 from role_matrix_work import waiting
 
-# Reading the knowledge base (services/kb.require_reader): directory.read or inquiries.read — everyone.
+# Reading the knowledge base (services/knowledge/kb.require_reader): directory.read or inquiries.read — everyone.
 KB_READER = Rule("directory.read or inquiries.read (approved articles; the others need kb.edit)", frozenset(Role),
                  writes=False)
 # Opening an article or marking it helpful only counts its use (usage_score ranks search hits): every reader

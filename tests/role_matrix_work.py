@@ -11,14 +11,17 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from crmterm.services import (archive, archive_read, attachments, external_events, functions, inquiries,
-                              inquiry_actions, inquiry_moves, notification_delivery, notification_inbox, problem_close,
-                              problem_links, problems, queues, registration, registration_views, saved_filters,
-                              sla_scan, sla_status)
-from crmterm.services.permissions import Actor, Permission as P
-from crmterm.services.problems import ProblemDraft
-from crmterm.services.queues import InquiryFilter
-from crmterm.services.registration import ContactDraft
+from crmterm.services.platform import archive, archive_read
+
+from crmterm.services.inquiries import attachments, external_events, functions, inquiries, inquiry_actions, inquiry_moves, problem_close, problem_links, problems, registration, registration_views
+
+from crmterm.services.sla import notification_delivery, notification_inbox, sla_scan, sla_status
+
+from crmterm.services.routing import queues, saved_filters
+from crmterm.services.accounts.permissions import Actor, Permission as P
+from crmterm.services.inquiries.problems import ProblemDraft
+from crmterm.services.routing.queues import InquiryFilter
+from crmterm.services.inquiries.registration import ContactDraft
 from crmterm.settings import Settings
 from crmterm.store import Notification
 from crmterm.store.notifications import NotificationChannel, NotificationState

@@ -17,8 +17,8 @@ from sqlalchemy import func, select, text, update
 from sqlmodel import SQLModel
 
 from crmterm.errors import PermissionDenied
-from crmterm.services import archive, archive_read, synthetic_inquiries
-from crmterm.services.registration import ContactDraft, register
+from crmterm.services.platform import archive, archive_read, synthetic_inquiries
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import Contact, Inquiry, SlaMark, utcnow
 from crmterm.store.archive import ARCHIVED, DROPPED_WITH_INQUIRY, inquiry_archive
 from crmterm.store.db import engine_for, unit_of_work

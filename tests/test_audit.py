@@ -11,9 +11,15 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from crmterm.services import archive, audit, customers, inquiry_moves, users
-from crmterm.services.permissions import Actor, Role
-from crmterm.services.registration import ContactDraft, register
+from crmterm.services.platform import archive
+
+from crmterm.services.accounts import audit, users
+
+from crmterm.services.customers import customers
+
+from crmterm.services.inquiries import inquiry_moves
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store.db import engine_for, unit_of_work
 from helpers import ADMIN, AUDITOR, SUPERVISOR
 from test_archive import finish, registered
@@ -73,7 +79,7 @@ def test_bulk_operation_merge_and_archive_are_recorded(demo_url):
     act(demo_url, customers.merge, SUPERVISOR, survivor_id=first, merged_id=second)
     assert latest(demo_url, "merge", "customer").after == {"merged_into": first}
     old = registered(demo_url, *({"topic": "slow_data", "values": SINCE} for _i in range(2)))
-    finish(demo_url, old)  # on SQLite the newest row stays live (services/archive)
+    finish(demo_url, old)  # on SQLite the newest row stays live (services/platform/archive)
     archive.run(url=demo_url, actor=ADMIN, before=archive.cutoff(365))
     moved = latest(demo_url, "archive", "inquiry")
     assert moved.after["count"] >= 1 and moved.after["first"] <= old[0] <= moved.after["last"]

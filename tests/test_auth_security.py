@@ -15,10 +15,11 @@ from sqlmodel import select
 from crmterm.app import make_app
 from crmterm.cli import app as cli_app
 from crmterm.errors import AuthenticationFailed
-from crmterm.services import auth
+from crmterm.services.accounts import auth
 from crmterm.settings import MailSettings, Settings
 from crmterm.store import User
-from crmterm.store.db import mask_url, unit_of_work
+from crmterm.store.db import unit_of_work
+from crmterm.settings import mask_url
 from helpers import settle
 from test_display_safety import screen_lines
 from test_tui import SIZE, _login

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 
 from crmterm.errors import AuthenticationFailed, Conflict, PermissionDenied, ValidationError
-from crmterm.services import auth, users
-from crmterm.services.permissions import Role
+from crmterm.services.accounts import auth, users
+from crmterm.services.accounts.permissions import Role
 from crmterm.store import User
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AGENT

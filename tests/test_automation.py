@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import Session, select
 
 from crmterm.errors import ValidationError
-from crmterm.services import config_io, directory, external_events, functions, inquiries, inquiry_actions
+from crmterm.services.directory import config_io, directory
+from crmterm.services.inquiries import external_events, functions, inquiries, inquiry_actions
 from crmterm.store import Inquiry, Notification
 from crmterm.store.db import engine_for, unit_of_work
 from crmterm.workflow.automation import MAX_DEPTH

@@ -19,8 +19,8 @@ from sqlmodel import select
 
 import concurrency_worker
 import crash_checks
-import crmterm.services.inquiry_actions  # noqa: F401 - imported once here rather than in every agent
-import crmterm.services.registration  # noqa: F401
+import crmterm.services.inquiries.inquiry_actions  # noqa: F401 - imported once here rather than in every agent
+import crmterm.services.inquiries.registration  # noqa: F401
 from crmterm.store import InquiryEvent, User
 from crmterm.store.db import sqlite_path, unit_of_work
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from crmterm.errors import ConfigError
-from crmterm.services import config_io, yaml_lines
+from crmterm.services.directory import config_io, yaml_lines
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN
 

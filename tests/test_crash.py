@@ -24,8 +24,8 @@ from sqlalchemy import insert, text
 from sqlmodel import select
 
 import crash_checks
-from crmterm.services.permissions import Actor, Role
-from crmterm.services.registration import ContactDraft, register
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import Inquiry, User
 from crmterm.store.db import sqlite_path, unit_of_work
 from crash_worker import NO_DATA, cli_args, register_loop
@@ -247,7 +247,7 @@ def _filled(url: str) -> int:
 
 def _config(url: str, tag: str, fraction: float | None, tmp: Path) -> list[str]:
     """New channels and relabelled old ones arrive together or not at all; a re-run completes them."""
-    from crmterm.services import config_io, yaml_lines
+    from crmterm.services.directory import config_io, yaml_lines
     from helpers import ADMIN
 
     with unit_of_work(url) as session:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from crmterm.errors import ConfigError
-from crmterm.services import customer_card, customer_import, customer_search, customers, history, leads
+from crmterm.services.customers import customer_card, customer_import, customer_search, customers, history, leads
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AGENT
 
@@ -115,7 +115,7 @@ def test_a_long_run_of_parties_is_batched_and_still_reports_bad_lines(demo_url, 
 
 
 def test_a_batch_the_database_refuses_is_redone_line_by_line(demo_url, tmp_path, monkeypatch):
-    from crmterm.services.customer_import_bulk import PartyBatch
+    from crmterm.services.customers.customer_import_bulk import PartyBatch
 
     monkeypatch.setattr(PartyBatch, "write", lambda self, ready: None)  # as if a constraint refused the batch
     report = _import(demo_url, _jsonl(tmp_path, GOOD_AND_BAD))

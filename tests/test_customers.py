@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from crmterm.services import accounts, customer_card, customer_search, customers, structures, synthetic
+from crmterm.services.customers import contracts, customer_card, customer_search, customers, structures
+from crmterm.services.platform import synthetic
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AGENT, AUDITOR, SUPERVISOR
 
@@ -32,9 +33,9 @@ def people(demo_url):
     ids = {name: _party(demo_url, name, names={"en": en}) for name, en in [
         ("Ёлкина Мария", "Yolkina Maria"), ("Ёлкин Пётр", "Yolkin Pyotr"), ("Иванова Ёлкина Анна", "Ivanova A."),
         ("Müller Hans", "Müller Hans")]}
-    accounts_id = _call(demo_url, accounts.add_contract, party_id=ids["Müller Hans"], number="k-777-01")
+    accounts_id = _call(demo_url, contracts.add_contract, party_id=ids["Müller Hans"], number="k-777-01")
     assert accounts_id
-    _call(demo_url, accounts.add_subscriber, contract="K-777-01", number="8 (916) 555-12-34")
+    _call(demo_url, contracts.add_subscriber, contract="K-777-01", number="8 (916) 555-12-34")
     return demo_url, ids
 
 
@@ -134,7 +135,7 @@ def test_edits_are_version_checked_and_tracked_fields_logged(demo_url):
 def test_merge_keeps_both_histories_under_the_survivor(demo_url):
     keep, gone = _party(demo_url, "Keep Me"), _party(demo_url, "Merge Me")
     _call(demo_url, customers.update_party, party_id=gone, values={"email": "gone@x.example"}, expected_version=None)
-    _call(demo_url, accounts.add_contract, party_id=gone, number="M-1")
+    _call(demo_url, contracts.add_contract, party_id=gone, number="M-1")
     with pytest.raises(PermissionDenied):
         _call(demo_url, customers.merge, actor=AGENT, survivor_id=keep, merged_id=gone)
     _call(demo_url, customers.merge, actor=SUPERVISOR, survivor_id=keep, merged_id=gone)
@@ -162,30 +163,30 @@ def test_synthetic_bulk_load_is_searchable(db_url):
 
 
 def test_payments_sit_on_a_contract_or_one_of_its_subscribers(demo_url):
-    _call(demo_url, accounts.add_payment, contract="NORD-001", amount="1500.50", subscriber="+7 916 100-00-02")
-    _call(demo_url, accounts.add_payment, contract="NORD-001", amount="99")
+    _call(demo_url, contracts.add_payment, contract="NORD-001", amount="1500.50", subscriber="+7 916 100-00-02")
+    _call(demo_url, contracts.add_payment, contract="NORD-001", amount="99")
     contract = _call(demo_url, customer_card.get_card, party_id=1).contracts[0]
     assert [(str(p.amount), p.subscriber) for p in contract.payments] == [("99.00", None),
                                                                           ("1500.50", "+79161000002")]
     with pytest.raises(ValidationError) as caught:
-        _call(demo_url, accounts.add_payment, contract="NORD-001", amount="5", subscriber="+7 999 000-00-00")
+        _call(demo_url, contracts.add_payment, contract="NORD-001", amount="5", subscriber="+7 999 000-00-00")
     assert caught.value.field == "subscriber"
     with pytest.raises(ValidationError):
-        _call(demo_url, accounts.add_payment, contract="NORD-001", amount="-5")
+        _call(demo_url, contracts.add_payment, contract="NORD-001", amount="-5")
     with pytest.raises(NotFound):
-        _call(demo_url, accounts.add_payment, contract="NOPE-1", amount="5")
+        _call(demo_url, contracts.add_payment, contract="NOPE-1", amount="5")
 
 
 def test_a_number_in_national_format_finds_the_subscriber(db_url):
     """Agents type "8 916 …" as often as "+7 916 …": the trunk prefix must not hide the customer."""
-    from crmterm.services import accounts, customer_search, customers
+    from crmterm.services.customers import contracts, customer_search, customers
     from crmterm.store.db import unit_of_work
     from helpers import AGENT
 
     with unit_of_work(db_url) as session:
         party = customers.create_party(session=session, actor=AGENT, values={"display_name": "Орлов Пётр"})
-        accounts.add_contract(session=session, actor=AGENT, party_id=party.id, number="N-8")
-        accounts.add_subscriber(session=session, actor=AGENT, contract="N-8", number="+79161234599")
+        contracts.add_contract(session=session, actor=AGENT, party_id=party.id, number="N-8")
+        contracts.add_subscriber(session=session, actor=AGENT, contract="N-8", number="+79161234599")
     with unit_of_work(db_url) as session:
         for typed in ("8 916 123-45-99", "+7 (916) 123 45 99", "1234599"):
             hits = customer_search.search(session=session, actor=AGENT, query=typed)

@@ -17,10 +17,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from conftest import PG_ROLES, as_role
-from crmterm.services import archive, customer_import, queues, reports
-from crmterm.services.registration import ContactDraft, register
-from crmterm.services.reports_scope import ReportParams
-from crmterm.services.permissions import Actor, Role
+from crmterm.services.platform import archive
+from crmterm.services.customers import customer_import
+from crmterm.services.routing import queues
+from crmterm.services.reports import reports
+from crmterm.services.inquiries.registration import ContactDraft, register
+from crmterm.services.reports.reports_scope import ReportParams
+from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.store import User, utcnow
 from crmterm.store.db import dispose_all, engine_for, unit_of_work
 from helpers import ADMIN

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from crmterm.services import audit, directory
-from crmterm.services.permissions import Actor, Role
+from crmterm.services.accounts import audit
+from crmterm.services.directory import directory
+from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AGENT, AUDITOR
 

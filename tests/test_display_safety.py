@@ -2,7 +2,7 @@
 notifications holding Rich/Textual markup or terminal control sequences are shown literally on every screen
 that displays user data; clicking them or pressing Enter fires no action; no raw ESC reaches the terminal.
 
-Policy (services/text.visible): a control character is shown as its Unicode control picture (ESC → ␛)."""
+Policy (text.visible): a control character is shown as its Unicode control picture (ESC → ␛)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,15 @@ from datetime import date
 from textual.widgets import DataTable, OptionList, Tree
 
 from crmterm.app import make_app
-from crmterm.screens.inquiry_view import InquiryScreen
-from crmterm.screens.report_drill import ReportDrill
-from crmterm.services import accounts, customers, directory, problems
-from crmterm.services.notifications import notify
-from crmterm.services.problems import ProblemDraft
-from crmterm.services.registration import ContactDraft, register
-from crmterm.services.text import visible
+from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+from crmterm.screens.reports.report_drill import ReportDrill
+from crmterm.services.customers import contracts, customers
+from crmterm.services.directory import directory
+from crmterm.services.inquiries import problems
+from crmterm.services.sla.notifications import notify
+from crmterm.services.inquiries.problems import ProblemDraft
+from crmterm.services.inquiries.registration import ContactDraft, register
+from crmterm.text import visible
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AGENT, SUPERVISOR, settle
 from test_tui import _login
@@ -37,7 +39,7 @@ def seed_hostile(url: str) -> dict[str, int]:
     free text and string/text attribute values, a renamed queue, topic and place, a problem, a notification."""
     with unit_of_work(url) as session:
         party = customers.create_party(session=session, actor=ADMIN, values={"display_name": MARKUP, "kind": "person"})
-        accounts.add_note(session=session, actor=ADMIN, entity="party", entity_id=party.id, text=HOSTILE)
+        contracts.add_note(session=session, actor=ADMIN, entity="party", entity_id=party.id, text=HOSTILE)
         for kind, key, extra in (("queues", "first_line", {}), ("topics", "no_data", {}),
                                  ("places", "cc_msk", {"address": HOSTILE})):
             directory.update_entry(session=session, actor=ADMIN, kind=kind, key=key, expected_version=None,

@@ -11,10 +11,11 @@ from sqlalchemy import func, select, text
 from sqlmodel import SQLModel
 
 from crmterm.errors import Conflict, PermissionDenied
-from crmterm.services import (
-    accounts, archive, customer_card, customer_search, customers, directory, erasure, inquiries,
-)
-from crmterm.services.registration import ContactDraft, register
+from crmterm.services.customers import contracts, customer_card, customer_search, customers, erasure
+from crmterm.services.platform import archive
+from crmterm.services.directory import directory
+from crmterm.services.inquiries import inquiries
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import Inquiry, InquiryValue
 from crmterm.store.archive import inquiry_archive
 from crmterm.store.db import engine_for, unit_of_work
@@ -35,11 +36,11 @@ def _customer(url: str) -> tuple[int, list[int]]:
     free text, inquiries with a personal attribute and a comment and a file — two of them archived."""
     party = act(url, customers.create_party, values={"display_name": "Zelda Quux", "names": {"ru": "Зельда Квукс"},
                                                       "email": "zq@example.org", "phone": "+79161234567"}).id
-    act(url, accounts.add_contract, party_id=party, number="ZQ-1")
-    act(url, accounts.add_subscriber, contract="ZQ-1", number="+79161234567")
-    act(url, accounts.add_contact_person, party_id=party, name="Zelda's husband Quux",
+    act(url, contracts.add_contract, party_id=party, number="ZQ-1")
+    act(url, contracts.add_subscriber, contract="ZQ-1", number="+79161234567")
+    act(url, contracts.add_contact_person, party_id=party, name="Zelda's husband Quux",
                  phones=["+79161234567"], emails=["zq@example.org"])
-    act(url, accounts.add_note, entity="party", entity_id=party, text="Zelda lives at Quuxova 9")
+    act(url, contracts.add_note, entity="party", entity_id=party, text="Zelda lives at Quuxova 9")
     act(url, customer_card.set_attribute, party_id=party, code="birthday", value="1990-01-02")
     ids = []
     for n in range(3):

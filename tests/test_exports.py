@@ -18,8 +18,8 @@ import pytest
 
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import _, current_language, fmt_datetime, set_language
-from crmterm.services.exports import FORMATS, write_report
-from crmterm.services.report_table import Column, ColumnKind, ReportTable, Total
+from crmterm.services.reports.exports import FORMATS, write_report
+from crmterm.services.reports.report_table import Column, ColumnKind, ReportTable, Total
 
 CYRILLIC = "Жалоба на связь «Ёлка»"
 MARKUP = "<b>x</b> & <script>alert(1)</script>"

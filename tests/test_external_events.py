@@ -12,8 +12,9 @@ import pytest
 from sqlmodel import Session, func, select
 
 from crmterm.errors import Conflict, ValidationError
-from crmterm.services import directory, external_events, inquiries
-from crmterm.services.registration import ContactDraft, register
+from crmterm.services.directory import directory
+from crmterm.services.inquiries import external_events, inquiries
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import Contact, ExternalRequest, InquiryEvent
 from crmterm.store.db import engine_for, unit_of_work
 from helpers import ADMIN

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 
 from crmterm.errors import ValidationError
-from crmterm.services import attachments
-from crmterm.services.attachments import AttachmentLimits
-from crmterm.services.permissions import SYSTEM
-from crmterm.services import registration
-from crmterm.services.registration import ContactDraft
+from crmterm.services.inquiries import attachments
+from crmterm.services.inquiries.attachments import AttachmentLimits
+from crmterm.services.accounts.permissions import SYSTEM
+from crmterm.services.inquiries import registration
+from crmterm.services.inquiries.registration import ContactDraft
 from crmterm.store import Attachment
 from crmterm.store.db import engine_for, unit_of_work
 from fuzz_strategies import fuzz, nasty_text, outcome_of, shared_demo_url  # noqa: F401 - a fixture

@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from crmterm.errors import ValidationError
-from crmterm.services import registration
-from crmterm.services.attribute_values import TYPES, BadValue, parse, to_text
-from crmterm.services.permissions import SYSTEM
-from crmterm.services.registration import ContactDraft
+from crmterm.services.inquiries import registration
+from crmterm.services.topics.attribute_values import TYPES, BadValue, parse, to_text
+from crmterm.services.accounts.permissions import SYSTEM
+from crmterm.services.inquiries.registration import ContactDraft
 from crmterm.store import InquiryValue
 from crmterm.store.db import engine_for
 from fuzz_strategies import fuzz, json_values, nasty_text, outcome_of, shared_demo_url, tally  # noqa: F401

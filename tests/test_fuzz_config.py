@@ -5,15 +5,14 @@ leaves the configuration exactly as it was (the export before and after is the s
 
 from __future__ import annotations
 
-import time
 
 import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from crmterm.services import config_io
-from crmterm.services.config_sections import SECTIONS
-from crmterm.services.permissions import SYSTEM
+from crmterm.services.directory import config_io
+from crmterm.services.directory.config_sections import SECTIONS
+from crmterm.services.accounts.permissions import SYSTEM
 from crmterm.store.db import unit_of_work
 from fuzz_strategies import fuzz, json_values, nasty_text, outcome_of
 from fuzz_strategies import shared_db_url, shared_demo_url  # noqa: F401 - fixtures
@@ -73,9 +72,9 @@ def test_config_import_is_all_or_nothing(shared_demo_url, tmp_path, text):
     path = tmp_path / "fuzz.yaml"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     before = _export(shared_demo_url)
-    started = time.monotonic()
     outcome = outcome_of("config.yaml", lambda: _import(shared_demo_url, path))
-    assert time.monotonic() - started < 20, "an import must not take ages (alias bomb?)"
+    if text in (_BOMB, BOMB_IN_A_SECTION):  # refused, not expanded (a hang would be failed by pytest-timeout)
+        assert isinstance(outcome, CrmError)
     if isinstance(outcome, CrmError):
         assert _export(shared_demo_url) == before, "a refused file changed the configuration"
 

@@ -1,5 +1,5 @@
 """Fuzzed customer import files (issue 12 item 8), on both databases: random rows and columns, BOMs, mixed
-encodings, NUL bytes, huge fields, bad phone numbers, duplicate refs. The contract (services/customer_import):
+encodings, NUL bytes, huge fields, bad phone numbers, duplicate refs. The contract (services/customers/customer_import):
 a bad line is reported with its number and leaves nothing behind, good lines are kept; with `atomic` the
 first bad line refuses the whole file (a ConfigError with the line) and nothing is written."""
 
@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from crmterm.errors import CrmError
-from crmterm.services import customer_import
-from crmterm.services.permissions import SYSTEM
+from crmterm.services.customers import customer_import
+from crmterm.services.accounts.permissions import SYSTEM
 from crmterm.store.db import unit_of_work
 from fuzz_strategies import fuzz, json_values, nasty_text, outcome_of, shared_db_url  # noqa: F401
 

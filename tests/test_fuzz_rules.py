@@ -11,8 +11,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from crmterm.services import directory
-from crmterm.services.permissions import SYSTEM
+from crmterm.services.directory import directory
+from crmterm.services.accounts.permissions import SYSTEM
 from crmterm.store.db import engine_for
 from crmterm.workflow import rules
 from fuzz_strategies import fuzz, nasty_text, outcome_of, shared_demo_url, tally  # noqa: F401

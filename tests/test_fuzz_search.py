@@ -8,9 +8,13 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from crmterm.services import customer_search, directory, saved_filters
-from crmterm.services.permissions import SYSTEM, Actor, Role
-from crmterm.services.queues import InquiryFilter
+from crmterm.services.customers import customer_search
+
+from crmterm.services.directory import directory
+
+from crmterm.services.routing import saved_filters
+from crmterm.services.accounts.permissions import SYSTEM, Actor, Role
+from crmterm.services.routing.queues import InquiryFilter
 from crmterm.store.db import engine_for
 from fuzz_strategies import NASTY, fuzz, nasty_text, outcome_of, shared_demo_url  # noqa: F401
 

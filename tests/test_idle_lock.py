@@ -11,9 +11,9 @@ from textual.widgets import Input, Static
 
 from crmterm.app import make_app
 from crmterm.errors import ConfigError
-from crmterm.screens.lock import LockScreen
-from crmterm.screens.login import LoginScreen
-from crmterm.screens.workspace import WorkspaceScreen
+from crmterm.screens.shell.lock import LockScreen
+from crmterm.screens.shell.login import LoginScreen
+from crmterm.screens.shell.workspace import WorkspaceScreen
 from crmterm.settings import resolve
 from helpers import settle
 from test_display_safety import screen_lines

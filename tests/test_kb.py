@@ -7,9 +7,11 @@ import pytest
 from sqlmodel import select
 
 from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from crmterm.services import audit, inquiries, kb, kb_search, kb_usage
-from crmterm.services.kb import ArticleDraft
-from crmterm.services.registration import ContactDraft, register
+from crmterm.services.accounts import audit
+from crmterm.services.inquiries import inquiries
+from crmterm.services.knowledge import kb, kb_search, kb_usage
+from crmterm.services.knowledge.kb import ArticleDraft
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import InquiryEvent
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AGENT, SUPERVISOR, AUDITOR

@@ -1,5 +1,5 @@
 """PostgreSQL ranks the versions matching in their title or keywords first and stops there when nothing else
-could make the page (services/kb_search). Checked here: the body-only ceiling the shortcut relies on holds on
+could make the page (services/knowledge/kb_search). Checked here: the body-only ceiling the shortcut relies on holds on
 the server, and on a synthetic knowledge base the shortcut returns exactly what ranking every match returns."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from crmterm.bench import kb
-from crmterm.services import kb_search
+from crmterm.services.knowledge import kb_search
 from crmterm.store.db import unit_of_work
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from textual.widgets import DataTable
 
 from crmterm.app import make_app
-from crmterm.screens.kb import KnowledgeBaseScreen, article_renderable
+from crmterm.screens.knowledge.kb import KnowledgeBaseScreen, article_renderable
 from crmterm.store.db import unit_of_work
 from helpers import settle
 from test_snapshots import _login
@@ -61,7 +61,7 @@ async def test_search_open_and_helpful(ui_settings):
         assert screen.shown is not None and screen.shown.opened == 1
         await pilot.press("h")
         await settle(pilot)
-    from crmterm.services import kb
+    from crmterm.services.knowledge import kb
     from helpers import AGENT
 
     with unit_of_work(ui_settings.database_url) as session:

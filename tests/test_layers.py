@@ -1,40 +1,56 @@
-"""The layer rules of DESIGN.md §3, checked on the source and on what importing actually loads."""
+"""The layer rules of DESIGN.md §3: import-linter's contracts in pyproject.toml, run on the package, and
+shown to catch a violation planted in a copy of it; plus what importing the CLI actually loads."""
 
 from __future__ import annotations
 
-import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "crmterm"
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    """`lint-imports` with the pyproject of `root`, analysing the crmterm package found there."""
+    return subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=root, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)}, timeout=300)
 
 
 def test_importing_services_and_cli_commands_does_not_load_textual():
-    code = ("import sys, crmterm.services.directory, crmterm.services.config_io, crmterm.services.gateway, "
-            "crmterm.services.seed, crmterm.cli; print('textual' in sys.modules)")
+    code = ("import sys, crmterm.services.directory.directory, crmterm.services.directory.config_io, "
+            "crmterm.services.platform.gateway, crmterm.services.platform.seed, crmterm.cli; "
+            "print('textual' in sys.modules)")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "False"
 
 
-def _sources(*folders: str):
-    for folder in folders:
-        yield from (PACKAGE / folder).rglob("*.py")
+def test_the_import_contracts_hold():
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "BROKEN" not in result.stdout and result.stdout.count("KEPT") >= 5
 
 
-def test_textual_only_in_ui_modules():
-    offenders = [p for p in _sources("store", "workflow", "services", "cli")
-                 if re.search(r"^\s*(from|import) textual", p.read_text(encoding="utf-8"), re.M)]
-    assert offenders == []
+@pytest.fixture
+def package_copy(tmp_path) -> Path:
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    shutil.copytree(ROOT / "crmterm", tmp_path / "crmterm", ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
 
 
-def test_screens_and_widgets_never_open_sessions_or_import_the_store():
-    pattern = re.compile(r"Session\(|sessionmaker|unit_of_work|^\s*from crmterm\.store", re.M)
-    offenders = [p for p in _sources("screens", "widgets") if pattern.search(p.read_text(encoding="utf-8"))]
-    offenders += [PACKAGE / "app.py"] if pattern.search((PACKAGE / "app.py").read_text(encoding="utf-8")) else []
-    assert offenders == []
-
-
-def test_store_imports_nothing_above_it():
-    pattern = re.compile(r"^\s*(from|import) crmterm\.(services|workflow|screens|widgets|cli|app)", re.M)
-    assert [p for p in _sources("store") if pattern.search(p.read_text(encoding="utf-8"))] == []
+@pytest.mark.parametrize(("where", "line", "contract"), [
+    ("store/planted.py", "from crmterm.services.customers.customers import customers", "Faces over services"),
+    ("screens/planted.py", "from crmterm.store import Party", "never import the store"),
+    ("services/customers/planted.py", "import textual", "Textual only in the TUI face"),
+    ("services/accounts/planted.py", "from crmterm.services.customers.customers import customers",
+     "No import circles between domain packages"),
+])
+def test_a_planted_violation_breaks_its_contract(package_copy, where, line, contract):
+    (package_copy / "crmterm" / where).write_text(f"{line}\n", encoding="utf-8")
+    result = lint_imports(package_copy)
+    assert result.returncode != 0
+    broken = [row for row in result.stdout.splitlines() if " BROKEN" in row]
+    assert any(contract in row for row in broken), result.stdout[-3000:]

@@ -11,7 +11,7 @@ import textwrap
 
 RACE = textwrap.dedent("""
     import sys, threading
-    from crmterm.services import live
+    from crmterm.services.routing import live
 
     url, rounds, closed_while_polling = sys.argv[1], int(sys.argv[2]), 0
     for round_ in range(rounds):

@@ -15,12 +15,13 @@ from aiosmtpd.controller import Controller
 from sqlmodel import select
 
 from crmterm.errors import PermissionDenied, ValidationError
-from crmterm.services import inquiry_actions, notification_inbox as inbox
-from crmterm.services.notification_delivery import backoff, deliver
-from crmterm.services.notification_templates import render
-from crmterm.services.notifications import notify
-from crmterm.services.permissions import Actor, Role
-from crmterm.services.registration import ContactDraft, register
+from crmterm.services.inquiries import inquiry_actions
+from crmterm.services.sla import notification_inbox as inbox
+from crmterm.services.sla.notification_delivery import backoff, deliver
+from crmterm.services.sla.notification_templates import render
+from crmterm.services.sla.notifications import notify
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.settings import MailSettings, Settings
 from crmterm.store import InquiryEvent, Notification, User
 from crmterm.store.db import unit_of_work

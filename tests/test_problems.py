@@ -10,10 +10,11 @@ import pytest
 from sqlmodel import select
 
 from crmterm.errors import Conflict, PermissionDenied, ValidationError
-from crmterm.services import customers, inquiries, inquiry_actions, problem_close, problem_links, problems
-from crmterm.services.permissions import Actor, Role
-from crmterm.services.problems import ProblemDraft
-from crmterm.services.registration import ContactDraft, RegistrationError, register
+from crmterm.services.customers import customers
+from crmterm.services.inquiries import inquiries, inquiry_actions, problem_close, problem_links, problems
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.inquiries.problems import ProblemDraft
+from crmterm.services.inquiries.registration import ContactDraft, RegistrationError, register
 from crmterm.store import AttributeValue, Inquiry, Notification, User, utcnow
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AUDITOR, SUPERVISOR
@@ -176,7 +177,7 @@ def test_problem_commands(demo_url, tmp_path):
 
 async def test_the_register_tab_shows_the_callers_problems_and_links_the_inquiry(ui_settings):
     from crmterm.app import make_app
-    from crmterm.screens.register import RegisterPanel
+    from crmterm.screens.register.register import RegisterPanel
     from crmterm.store import ProblemInquiry
     from crmterm.widgets.problem_banner import ProblemBanner
     from helpers import settle
@@ -208,8 +209,8 @@ async def test_a_supervisor_opens_and_closes_a_problem_on_the_problems_screen(ui
     from textual.widgets import Input
 
     from crmterm.app import make_app
-    from crmterm.screens.problem_dialogs import ProblemCloseScreen, ProblemFormScreen
-    from crmterm.screens.problems import ProblemsScreen
+    from crmterm.screens.problems.problem_dialogs import ProblemCloseScreen, ProblemFormScreen
+    from crmterm.screens.problems.problems import ProblemsScreen
     from helpers import settle
     from test_tui import SIZE, _login
 

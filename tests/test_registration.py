@@ -10,9 +10,10 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from crmterm.errors import PermissionDenied, ValidationError
-from crmterm.services import accounts, attachments, customer_card, customers, inquiries
-from crmterm.services.attachments import AttachmentLimits
-from crmterm.services.registration import ContactDraft, RegistrationError, register
+from crmterm.services.customers import contracts, customer_card, customers
+from crmterm.services.inquiries import attachments, inquiries
+from crmterm.services.inquiries.attachments import AttachmentLimits
+from crmterm.services.inquiries.registration import ContactDraft, RegistrationError, register
 from crmterm.store import AttachmentBlob, Contact, Inquiry, Topic
 from crmterm.store.db import unit_of_work
 from helpers import AGENT, AUDITOR
@@ -26,8 +27,8 @@ def caller(demo_url) -> tuple[str, int]:
     with unit_of_work(demo_url) as session:
         party = customers.create_party(session=session, actor=AGENT, values={
             "display_name": "Соколова Анна", "kind": "person", "category": "vip"})
-        accounts.add_contract(session=session, actor=AGENT, party_id=party.id, number="K-77")
-        accounts.add_subscriber(session=session, actor=AGENT, contract="K-77", number=NUMBER)
+        contracts.add_contract(session=session, actor=AGENT, party_id=party.id, number="K-77")
+        contracts.add_subscriber(session=session, actor=AGENT, contract="K-77", number=NUMBER)
     return demo_url, party.id
 
 

@@ -9,9 +9,10 @@ import pytest
 from sqlmodel import select
 
 from crmterm.errors import NotFound, PermissionDenied, ValidationError
-from crmterm.services import reports, saved_filters
-from crmterm.services.permissions import Actor, Role
-from crmterm.services.queues import InquiryFilter
+from crmterm.services.reports import reports
+from crmterm.services.routing import saved_filters
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.routing.queues import InquiryFilter
 from crmterm.store import User
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AGENT, AUDITOR
@@ -206,7 +207,7 @@ def test_unknown_filter_key_names_the_known_ones():
 
 
 def test_a_consultation_answered_in_the_call_counts_as_closed_at_first_contact(demo_url):
-    from crmterm.services.registration import ContactDraft, register
+    from crmterm.services.inquiries.registration import ContactDraft, register
     from crmterm.store import utcnow
 
     draft = ContactDraft.model_validate({"template": "cc_inbound", "inquiries": [{"topic": "1.1"}]})

@@ -1,4 +1,4 @@
-"""Inquiries per day (services/reports_daily) on both databases against a count in Python of the same
+"""Inquiries per day (services/reports/reports_daily) on both databases against a count in Python of the same
 history (report_world), in UTC and in a zone east of it, with filters; permissions and a bad period."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from crmterm.errors import PermissionDenied, ValidationError
-from crmterm.services import reports
-from crmterm.services.reports_daily import daily_counts, period_days
+from crmterm.services.reports import reports
+from crmterm.services.reports.reports_daily import daily_counts, period_days
 from crmterm.store.db import unit_of_work
 from helpers import AGENT, AUDITOR, SUPERVISOR
 import report_world as bf

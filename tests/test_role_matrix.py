@@ -1,6 +1,6 @@
 """The role matrix (issue 12): every service entry point called as every role — agent, supervisor, admin,
 auditor and anonymous — against one declared table (role_matrix_calls.py, role_matrix_work.py) derived from the
-permission map of crmterm/services/permissions.py. Roles without the permission are refused (PermissionDenied);
+permission map of crmterm/services/accounts/permissions.py. Roles without the permission are refused (PermissionDenied);
 roles with it succeed. Each call runs in its own transaction, rolled back, on one demo database per backend.
 
 Also: the table covers every entry point (or says why not), the rules that are not one permission (queue
@@ -22,11 +22,12 @@ from sqlmodel import select
 import crmterm.services
 from crmterm.errors import PermissionDenied
 from crmterm.i18n import set_language
-from crmterm.services import inquiry_actions, inquiry_moves, queues
-from crmterm.services.inquiry_moves import BulkFailed
-from crmterm.services.permission_doc import DESCRIPTIONS, render_markdown
-from crmterm.services.permissions import ROLE_PERMISSIONS, Actor, Permission, Role
-from crmterm.services.queues import InquiryFilter
+from crmterm.services.inquiries import inquiry_actions, inquiry_moves
+from crmterm.services.routing import queues
+from crmterm.services.inquiries.inquiry_moves import BulkFailed
+from crmterm.services.accounts.permission_doc import DESCRIPTIONS, render_markdown
+from crmterm.services.accounts.permissions import ROLE_PERMISSIONS, Actor, Permission, Role
+from crmterm.services.routing.queues import InquiryFilter
 from crmterm.store import Contract, User
 from crmterm.store.db import dispose_all, unit_of_work
 from role_matrix_calls import ADMIN_ENTRIES, CUSTOMER_ENTRIES, REPORT_ENTRIES, ROLES, WRITE_PERMISSIONS, Entry, World
@@ -153,14 +154,15 @@ def test_every_role_is_allowed_or_refused_as_declared(world, entry):
 def service_entry_points() -> set[str]:
     """Every public function of crmterm.services.* that takes an `actor` by keyword."""
     found = set()
-    for info in pkgutil.iter_modules(crmterm.services.__path__):
-        module = importlib.import_module(f"crmterm.services.{info.name}")
+    for info in pkgutil.walk_packages(crmterm.services.__path__, "crmterm.services."):
+        module = importlib.import_module(info.name)
+        short = info.name.rsplit(".", 1)[-1]  # module names are unique across the domain packages
         for name, fn in vars(module).items():
             if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != module.__name__:
                 continue
             actor = inspect.signature(fn).parameters.get("actor")
             if actor is not None and actor.kind is not inspect.Parameter.POSITIONAL_ONLY:
-                found.add(f"{info.name}.{name}")
+                found.add(f"{short}.{name}")
     return found
 
 
@@ -259,7 +261,7 @@ def test_an_agent_bulk_change_reserved_to_supervisors_changes_nothing(world):
 
 def test_docs_permissions_md_matches_the_map():
     set_language("en")
-    assert not [p.value for p in Permission if p not in DESCRIPTIONS], "describe it in services/permission_doc.py"
+    assert not [p.value for p in Permission if p not in DESCRIPTIONS], "describe it in services/accounts/permission_doc.py"
     doc = Path(__file__).parents[1] / "docs" / "permissions.md"
     assert doc.read_text(encoding="utf-8") == render_markdown(), (
         "docs/permissions.md is out of date: run `crmterm --lang en user roles --markdown > docs/permissions.md`")

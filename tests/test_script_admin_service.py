@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from crmterm.services import script_admin, scripts
+from crmterm.services.knowledge import script_admin, scripts
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AGENT, AUDITOR
 

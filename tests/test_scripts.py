@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crmterm.services import yaml_lines
+from crmterm.services.directory import yaml_lines
 from crmterm.workflow import script_checks, scripts
 from crmterm.workflow.script_walk import Walk, WalkError, decide
 

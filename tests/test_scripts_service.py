@@ -7,9 +7,11 @@ import pytest
 from sqlmodel import select
 
 from crmterm.errors import Conflict, PermissionDenied, ValidationError
-from crmterm.services import config_io, inquiries, inquiry_actions, script_admin, script_runs, scripts
-from crmterm.services.permissions import Actor, Role
-from crmterm.services.registration import ContactDraft, register
+from crmterm.services.directory import config_io
+from crmterm.services.inquiries import inquiries, inquiry_actions
+from crmterm.services.knowledge import script_admin, script_runs, scripts
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import AuditLog, Party, User
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AGENT
@@ -123,7 +125,7 @@ def _line_dicts(document):
     import tempfile
     from pathlib import Path
 
-    from crmterm.services import yaml_lines
+    from crmterm.services.directory import yaml_lines
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "c.yaml"

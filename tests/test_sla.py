@@ -13,9 +13,11 @@ import yaml
 from sqlmodel import select
 
 from crmterm.errors import ConfigError, Conflict, ValidationError
-from crmterm.services import config_io, directory, inquiry_actions, routing
-from crmterm.services.permissions import Actor, Role
-from crmterm.services.registration import ContactDraft, register
+from crmterm.services.directory import config_io, directory
+from crmterm.services.inquiries import inquiry_actions
+from crmterm.services.routing import routing
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import Inquiry, User
 from crmterm.store.db import unit_of_work
 from crmterm.workflow import sla

@@ -13,9 +13,12 @@ import pytest
 from sqlmodel import func, select
 
 from crmterm.errors import PermissionDenied, ValidationError
-from crmterm.services import directory, inquiry_actions, routing, sla_scan, sla_status
-from crmterm.services.permissions import Actor, Role
-from crmterm.services.registration import ContactDraft, register
+from crmterm.services.directory import directory
+from crmterm.services.inquiries import inquiry_actions
+from crmterm.services.routing import routing
+from crmterm.services.sla import sla_scan, sla_status
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import Inquiry, InquiryEvent, Notification, Priority, Queue, SlaMark
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AGENT, SUPERVISOR

@@ -99,9 +99,9 @@ def _inquiry_in_billing(url: str) -> int:
 
     from sqlmodel import select
 
-    from crmterm.services import inquiry_actions
-    from crmterm.services.permissions import Actor, Role
-    from crmterm.services.registration import ContactDraft, register
+    from crmterm.services.inquiries import inquiry_actions
+    from crmterm.services.accounts.permissions import Actor, Role
+    from crmterm.services.inquiries.registration import ContactDraft, register
     from crmterm.store import Inquiry, InquiryEvent, User
     from crmterm.store.db import unit_of_work
     from helpers import AGENT
@@ -134,7 +134,7 @@ def _inquiry_in_billing(url: str) -> int:
 
 def test_inquiry_screen_in_the_billing_step(snap_compare, snapshot_settings):
     """Header with the overdue deadline, the step's editable attributes, the moves on offer, the timeline."""
-    from crmterm.screens.inquiry_view import InquiryScreen
+    from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 
     inquiry_id = _inquiry_in_billing(snapshot_settings.database_url)
 
@@ -151,9 +151,11 @@ def _queue_inquiries(url: str) -> None:
     never depend on today), one taken by the second agent and one raised to critical."""
     from datetime import datetime, timezone
 
-    from crmterm.services import inquiry_actions, queues
-    from crmterm.services.permissions import Actor, Role
-    from crmterm.services.registration import ContactDraft, register
+    from crmterm.services.inquiries import inquiry_actions
+
+    from crmterm.services.routing import queues
+    from crmterm.services.accounts.permissions import Actor, Role
+    from crmterm.services.inquiries.registration import ContactDraft, register
     from crmterm.store.db import unit_of_work
     from helpers import AGENT, SUPERVISOR
 

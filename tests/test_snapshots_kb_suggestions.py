@@ -17,8 +17,8 @@ def _roaming_inquiry_with_an_article(url: str) -> int:
     from sqlalchemy import text
     from sqlmodel import select
 
-    from crmterm.services import kb_usage
-    from crmterm.services.registration import ContactDraft, register
+    from crmterm.services.knowledge import kb_usage
+    from crmterm.services.inquiries.registration import ContactDraft, register
     from crmterm.store import InquiryEvent
     from crmterm.store.db import unit_of_work
     from helpers import AGENT
@@ -44,7 +44,7 @@ def _roaming_inquiry_with_an_article(url: str) -> int:
 def test_inquiry_screen_with_kb_suggestions(snap_compare, snapshot_settings, monkeypatch):
     """The suggestions for the inquiry's topic and note below the columns (the attached one marked ✓), the
     attached article in the left column, the attachment in the timeline, Ctrl+F8 / Ctrl+F9 in the footer."""
-    from crmterm.screens.inquiry_view import InquiryScreen
+    from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()

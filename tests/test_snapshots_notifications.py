@@ -7,9 +7,9 @@ import time
 from datetime import UTC, datetime
 
 from crmterm.app import make_app
-from crmterm.services.notification_inbox import mark_read
-from crmterm.services.notifications import notify
-from crmterm.services.permissions import Actor, Role
+from crmterm.services.sla.notification_inbox import mark_read
+from crmterm.services.sla.notifications import notify
+from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.store.db import unit_of_work
 from helpers import settle
 from test_snapshots import _login

@@ -9,7 +9,7 @@ from test_tui_scripts import termination
 
 
 def test_script_runner_on_an_inquiry(snap_compare, snapshot_settings):
-    from crmterm.screens.inquiry_view import InquiryScreen
+    from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 
     inquiry_id = termination(snapshot_settings.database_url)
 

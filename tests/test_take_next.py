@@ -16,9 +16,9 @@ from datetime import timedelta
 from sqlalchemy import func, insert
 from sqlmodel import select
 
-from crmterm.services import queues
-from crmterm.services.permissions import Actor, Role
-from crmterm.services.registration import ContactDraft, register
+from crmterm.services.routing import queues
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import Inquiry, InquiryEvent, Priority, Queue, User, utcnow
 from crmterm.store.db import unit_of_work
 from helpers import seed_demo
@@ -145,8 +145,8 @@ def test_eight_agents_take_three_hundred_inquiries_each_once_on_sqlite(sqlite_ur
 def test_eight_agents_taking_chosen_inquiries_through_the_gateway_never_see_a_lock_error_on_sqlite(sqlite_url):
     """`take` reads before it writes; on SQLite such a unit may lose the race for the write lock. The gateway
     (the TUI's door to the services) runs the whole unit again instead of showing "database is locked"."""
-    from crmterm.services import inquiry_actions
-    from crmterm.services.gateway import Gateway
+    from crmterm.services.inquiries import inquiry_actions
+    from crmterm.services.platform.gateway import Gateway
     from crmterm.settings import Settings
 
     seed_demo(sqlite_url)

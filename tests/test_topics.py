@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from crmterm.errors import Conflict, ValidationError
-from crmterm.services import attribute_checks, attribute_forms, directory, topics
+from crmterm.services.topics import attribute_checks, attribute_forms, topics
+from crmterm.services.directory import directory
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AGENT
 

@@ -6,9 +6,9 @@ from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from crmterm.app import make_app
 from crmterm.i18n import _, set_language
-from crmterm.screens.admin import AdminPanel
-from crmterm.screens.workspace import WorkspaceScreen
-from crmterm.services import directory
+from crmterm.screens.admin.admin import AdminPanel
+from crmterm.screens.shell.workspace import WorkspaceScreen
+from crmterm.services.directory import directory
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, settle
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Tree
 
 from crmterm.app import make_app
-from crmterm.screens.customer_card import CustomerCard
-from crmterm.screens.customers import CustomersPanel
-from crmterm.services import customers
+from crmterm.screens.customers.customer_card import CustomerCard
+from crmterm.screens.customers.customers import CustomersPanel
+from crmterm.services.customers import customers
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, settle
 
@@ -105,7 +105,7 @@ async def test_language_switch_keeps_the_open_card(ui_settings):
 
 
 async def test_an_admin_erases_a_customer_after_typing_its_number(ui_settings):
-    from crmterm.screens.customer_dialogs import EraseDialog
+    from crmterm.screens.customers.customer_dialogs import EraseDialog
 
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         panel = await _open_customers(pilot, "admin")

@@ -7,8 +7,8 @@ from __future__ import annotations
 from textual.widgets import Input, Select, Static
 
 from crmterm.app import make_app
-from crmterm.screens.function_dialog import FunctionDialog
-from crmterm.screens.inquiry_view import InquiryScreen
+from crmterm.screens.inquiry.function_dialog import FunctionDialog
+from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from helpers import settle
 from test_tui import SIZE
 from test_tui_inquiry import _open, _read, _register

@@ -10,12 +10,12 @@ from rich.console import Console
 from sqlmodel import select
 
 from crmterm.app import make_app
-from crmterm.screens.dialogs import ConfirmScreen
-from crmterm.screens.inquiry_dialogs import AskScreen, MenuScreen
-from crmterm.screens.inquiry_view import InquiryScreen
-from crmterm.services import inquiries, inquiry_actions
-from crmterm.services.permissions import Actor, Role
-from crmterm.services.registration import ContactDraft, register
+from crmterm.screens.common.dialogs import ConfirmScreen
+from crmterm.screens.inquiry.inquiry_dialogs import AskScreen, MenuScreen
+from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+from crmterm.services.inquiries import inquiries, inquiry_actions
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import User
 from crmterm.store.db import unit_of_work
 from helpers import AGENT, press_and_settle, settle

@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from crmterm.app import make_app
-from crmterm.screens.inquiry_view import InquiryScreen
-from crmterm.screens.notifications import NotificationCentre
-from crmterm.screens.workspace import WorkspaceScreen
-from crmterm.services.notifications import notify
-from crmterm.services.registration import ContactDraft, register
+from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+from crmterm.screens.notifications.notifications import NotificationCentre
+from crmterm.screens.shell.workspace import WorkspaceScreen
+from crmterm.services.sla.notifications import notify
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store.db import unit_of_work
 from crmterm.widgets.chrome import StatusBar
 from helpers import AGENT, settle

@@ -8,13 +8,14 @@ from textual.widgets import Input, Select, Tabs
 
 from crmterm.app import make_app
 from crmterm.i18n import set_language
-from crmterm.screens.dialogs import ConfirmScreen, PromptScreen
-from crmterm.screens.inquiry_view import InquiryScreen
-from crmterm.screens.queue_bulk import BulkDialog, BulkResults
-from crmterm.screens.queues import QueuesPanel
-from crmterm.services import inquiry_actions, queues, saved_filters
-from crmterm.services.permissions import Actor, Role
-from crmterm.services.registration import ContactDraft, register
+from crmterm.screens.common.dialogs import ConfirmScreen, PromptScreen
+from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+from crmterm.screens.queues.queue_bulk import BulkDialog, BulkResults
+from crmterm.screens.queues.queues import QueuesPanel
+from crmterm.services.inquiries import inquiry_actions
+from crmterm.services.routing import queues, saved_filters
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import Inquiry, Queue
 from crmterm.store.db import unit_of_work
 from crmterm.widgets.queue_list import QueueList

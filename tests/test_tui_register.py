@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from crmterm.app import make_app
-from crmterm.screens.inquiry_view import InquiryScreen
-from crmterm.screens.register import RegisterPanel
+from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+from crmterm.screens.register.register import RegisterPanel
 from crmterm.store import Contact, Inquiry, InquiryValue, Subscriber
 from crmterm.store.db import unit_of_work
 from crmterm.widgets.attribute_form import AttributeFormView
@@ -192,14 +192,14 @@ async def test_switching_language_keeps_the_registration(ui_settings):
 
 
 async def test_contact_person_priority_and_values_kept_across_topics(ui_settings):
-    from crmterm.services import accounts, customers
+    from crmterm.services.customers import contracts, customers
     from crmterm.store import Priority
     from helpers import AGENT
 
     with unit_of_work(ui_settings.database_url) as session:
         party = customers.create_party(session=session, actor=AGENT, values={
             "display_name": "ООО Ромашка", "kind": "organisation", "category": "b2b"})
-        person = accounts.add_contact_person(session=session, actor=AGENT, party_id=party.id, name="Иванова Ольга")
+        person = contracts.add_contact_person(session=session, actor=AGENT, party_id=party.id, name="Иванова Ольга")
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         panel = await _agent(pilot)
         await _caller_and_topic(pilot, panel, "Ромашка", "311")

@@ -12,13 +12,13 @@ from textual.widgets import Input, Static, TabbedContent
 
 from crmterm.app import make_app
 from crmterm.i18n import set_language
-from crmterm.screens.inquiry_view import InquiryScreen
-from crmterm.screens.report_drill import ReportDrill
-from crmterm.screens.report_export import ExportDialog
-from crmterm.screens.report_form import local_midnight
-from crmterm.screens.reports import ReportsPanel
-from crmterm.services import reports
-from crmterm.services.exports_values import display_value, totals_cells
+from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+from crmterm.screens.reports.report_drill import ReportDrill
+from crmterm.screens.reports.report_export import ExportDialog
+from crmterm.screens.reports.report_form import local_midnight
+from crmterm.screens.reports.reports import ReportsPanel
+from crmterm.services.reports import reports
+from crmterm.services.reports.exports_values import display_value, totals_cells
 from crmterm.store.db import unit_of_work
 from helpers import SUPERVISOR, settle
 from report_world import build

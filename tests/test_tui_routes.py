@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static, TextArea
 
 from crmterm.app import make_app
-from crmterm.services import directory
+from crmterm.services.directory import directory
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, settle
 from test_tui import SIZE, _open_admin

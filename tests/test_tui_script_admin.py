@@ -5,9 +5,9 @@ a stale save reports who changed the draft; roles without the right never see th
 from __future__ import annotations
 
 from crmterm.app import make_app
-from crmterm.screens.admin import AdminPanel
-from crmterm.screens.script_admin import ScriptAdminScreen
-from crmterm.services import script_admin, scripts
+from crmterm.screens.admin.admin import AdminPanel
+from crmterm.screens.admin.script_admin import ScriptAdminScreen
+from crmterm.services.knowledge import script_admin, scripts
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, press_and_settle, settle
 from test_tui import SIZE, _login
@@ -82,7 +82,7 @@ async def test_a_role_without_scripts_admin_does_not_see_the_area(ui_settings):
 
 
 async def test_nodes_added_and_deleted_problems_lead_to_their_node_and_preview_saves_nothing(ui_settings):
-    from crmterm.screens.script_run import ScriptRunScreen
+    from crmterm.screens.knowledge.script_run import ScriptRunScreen
     from crmterm.widgets.script_runner import ScriptRunner
 
     async with make_app(ui_settings).run_test(size=WIDE) as pilot:

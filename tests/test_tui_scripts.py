@@ -5,10 +5,10 @@ registration the walk fills the form and is saved on the new inquiry."""
 from __future__ import annotations
 
 from crmterm.app import make_app
-from crmterm.screens.inquiry_view import InquiryScreen
-from crmterm.screens.script_run import ScriptRunScreen
-from crmterm.services import inquiries
-from crmterm.services.registration import ContactDraft, register
+from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+from crmterm.screens.knowledge.script_run import ScriptRunScreen
+from crmterm.services.inquiries import inquiries
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store.db import unit_of_work
 from crmterm.widgets.script_runner import ScriptRunner
 from helpers import AGENT, press_and_settle, settle

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlmodel import select
 
 from crmterm.app import make_app
-from crmterm.services import inquiry_actions
+from crmterm.services.inquiries import inquiry_actions
 from crmterm.store import InquiryEvent
 from crmterm.store.db import unit_of_work
 from crmterm.widgets.chrome import StatusBar

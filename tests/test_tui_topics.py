@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import Input, Label, Tree
 
 from crmterm.app import make_app
-from crmterm.screens.topic_admin import TopicAdminPanel
-from crmterm.services import topics
+from crmterm.screens.admin.topic_admin import TopicAdminPanel
+from crmterm.services.topics import topics
 from crmterm.store.db import unit_of_work
 from crmterm.widgets.attribute_form import AttributeFormView
 from helpers import ADMIN, settle
@@ -80,8 +80,8 @@ async def test_taken_numeric_code_is_shown_next_to_the_field(ui_settings):
 
 
 async def test_attribute_editor_checks_a_rule_while_it_is_typed(ui_settings):
-    from crmterm.screens.admin import AdminPanel
-    from crmterm.screens.admin_areas import AREAS
+    from crmterm.screens.admin.admin import AdminPanel
+    from crmterm.screens.admin.admin_areas import AREAS
 
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         await _login(pilot, "admin", "admin")

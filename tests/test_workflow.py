@@ -7,10 +7,12 @@ import pytest
 from sqlmodel import select
 
 from crmterm.errors import Conflict, CrmError, PermissionDenied, ValidationError
-from crmterm.services import directory, inquiries, inquiry_actions, inquiry_moves, queues, saved_filters
-from crmterm.services.permissions import Actor, Role
-from crmterm.services.queues import InquiryFilter
-from crmterm.services.registration import ContactDraft, register
+from crmterm.services.directory import directory
+from crmterm.services.inquiries import inquiries, inquiry_actions, inquiry_moves
+from crmterm.services.routing import queues, saved_filters
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.routing.queues import InquiryFilter
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import User
 from crmterm.store.db import unit_of_work
 from crmterm.workflow.engine import IllegalMove
@@ -198,7 +200,7 @@ def test_saved_filters_belong_to_their_user(team):
 
 
 def test_a_change_by_another_connection_reaches_the_watcher(team):
-    from crmterm.services import live
+    from crmterm.services.routing import live
 
     url, who = team
     watcher = live.watcher(url)
@@ -212,7 +214,7 @@ def test_a_change_by_another_connection_reaches_the_watcher(team):
 
 
 def test_transition_actions_set_values_raise_priority_open_a_child_and_call_a_function(team, monkeypatch):
-    from crmterm.services import functions
+    from crmterm.services.inquiries import functions
 
     url, who = team
     called = []

@@ -28,9 +28,11 @@ from hypothesis.stateful import (
 from sqlmodel import select
 
 from crmterm.errors import CrmError
-from crmterm.services import customers, inquiry_actions, queues
-from crmterm.services.permissions import Actor, Role
-from crmterm.services.registration import ContactDraft, register
+from crmterm.services.customers import customers
+from crmterm.services.inquiries import inquiry_actions
+from crmterm.services.routing import queues
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import Inquiry, InquiryEvent, Priority, Queue, Route, RouteRevision, User, utcnow
 from crmterm.store.db import backend, dispose_all, sqlite_path, unit_of_work
 from crmterm.workflow.engine import ALLOWED, ASSIGNED, OPEN, Move, State

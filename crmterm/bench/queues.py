@@ -12,9 +12,9 @@ from sqlalchemy import case
 from sqlmodel import Session, func, select
 
 from crmterm.bench.timing import marks, p95_ms, percentile, raw_cursor
-from crmterm.services import queues
-from crmterm.services.permissions import Actor
-from crmterm.services.queues import InquiryFilter
+from crmterm.services.routing import queues
+from crmterm.services.accounts.permissions import Actor
+from crmterm.services.routing.queues import InquiryFilter
 from crmterm.store import Inquiry, Queue, utcnow
 
 _RAW_PAGE = ("SELECT i.id, i.created_at, t.code, t.labels, p.display_name, pr.code, i.priority_rank, i.state, "

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from crmterm import __version__
 from crmterm.bench import customers, dataset, forms, imports, kb, queues, registration, take
-from crmterm.services.permissions import SYSTEM
+from crmterm.services.accounts.permissions import SYSTEM
 from crmterm.store.db import backend, unit_of_work
 
 Note = Callable[[str], None]  # progress lines for a human

@@ -12,8 +12,10 @@ from collections import Counter
 from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
-from crmterm.services import directory, queues
-from crmterm.services.permissions import SYSTEM, Actor, Role
+from crmterm.services.directory import directory
+
+from crmterm.services.routing import queues
+from crmterm.services.accounts.permissions import SYSTEM, Actor, Role
 from crmterm.store import Inquiry, InquiryEvent, Queue, User
 from crmterm.store.db import engine_for, normalise_url, unit_of_work
 

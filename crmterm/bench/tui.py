@@ -104,7 +104,7 @@ async def _probe(url: str, login: str, password: str) -> dict:
     from textual.widgets import Button, Input, Static
 
     from crmterm.app import make_app
-    from crmterm.screens.login import LoginScreen
+    from crmterm.screens.shell.login import LoginScreen
     from crmterm.settings import resolve
 
     # Only CRMTERM_HOME is seen: the caller's CRMTERM_LANG/USER/config must not change what is measured
@@ -114,8 +114,8 @@ async def _probe(url: str, login: str, password: str) -> dict:
                      and app.focused.id == "login", "the log-in screen")
         ready_at = time.time()
         # Only now: the app itself loads the workspace after the log-in screen is up, as a user's start does
-        from crmterm.screens.queues import QueuesPanel
-        from crmterm.screens.workspace import WorkspaceScreen
+        from crmterm.screens.queues.queues import QueuesPanel
+        from crmterm.screens.shell.workspace import WorkspaceScreen
 
         screen = app.screen
         await _until(lambda: not screen.query_one("#submit", Button).disabled, "the database")

@@ -17,12 +17,12 @@ from sqlmodel import Session
 
 from crmterm.errors import ConfigError
 from crmterm.i18n import _
-from crmterm.services import auth
-from crmterm.services.bootstrap import ensure_database
-from crmterm.services.permissions import SYSTEM, Actor
-from crmterm.services.text import visible
+from crmterm.services.accounts import auth
+from crmterm.services.platform.bootstrap import ensure_database
+from crmterm.services.accounts.permissions import SYSTEM, Actor
+from crmterm.text import visible
 from crmterm.settings import Settings
-from crmterm.store.db import in_transaction, unit_of_work
+from crmterm.services.platform.transactions import in_transaction, unit_of_work
 
 T = TypeVar("T")
 
@@ -30,7 +30,7 @@ JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document to std
 
 
 class _LiteralConsole(Console):
-    """Strings printed are user data as often as not: control characters are shown as symbols (services/text
+    """Strings printed are user data as often as not: control characters are shown as symbols (text
     .visible), so a note holding an escape sequence cannot clear or retitle the user's terminal. Callers pass
     markup=False (or escape) for the markup side."""
 

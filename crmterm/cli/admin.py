@@ -8,8 +8,9 @@ import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table
 from crmterm.i18n import _, fmt_datetime, pick
-from crmterm.services import audit, directory
-from crmterm.services.kinds import KINDS
+from crmterm.services.accounts import audit
+from crmterm.services.directory import directory
+from crmterm.services.directory.registry import KINDS
 
 directory_app = typer.Typer(help="Directory: channels, places, dictionaries, priorities, …", no_args_is_help=True)
 audit_app = typer.Typer(help="Audit log of admin changes.", no_args_is_help=True)

@@ -10,7 +10,7 @@ import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json
 from crmterm.i18n import _
-from crmterm.services import archive as archiving
+from crmterm.services.platform import archive as archiving
 
 
 def archive(ctx: typer.Context,

@@ -8,7 +8,7 @@ import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, out, print_json
 from crmterm.i18n import _
-from crmterm.services import config_io
+from crmterm.services.directory import config_io
 
 app = typer.Typer(help="All admin configuration as YAML (config as code).", no_args_is_help=True)
 

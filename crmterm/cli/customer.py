@@ -10,9 +10,7 @@ import typer
 from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import _
-from crmterm.services import (
-    accounts, customer_card, customer_import, customer_search, customers, erasure, leads, structures,
-)
+from crmterm.services.customers import contracts, customer_card, customer_import, customer_search, customers, erasure, leads, structures
 
 app = typer.Typer(help="Customers: parties, structures, contracts, subscribers.", no_args_is_help=True)
 AS_OF = typer.Option(None, "--as-of", help="Show it as it was on this date (YYYY-MM-DD).")
@@ -185,7 +183,7 @@ def set_attribute(ctx: typer.Context, party_id: int, code: str, value: str,
 @app.command("add-contract")
 def add_contract(ctx: typer.Context, party_id: int, number: str) -> None:
     """Open contract NUMBER with customer PARTY_ID as the payer."""
-    env_of(ctx).call(accounts.add_contract, party_id=party_id, number=number, source="cli")
+    env_of(ctx).call(contracts.add_contract, party_id=party_id, number=number, source="cli")
     out.print(_("Contract {n} opened").format(n=number.upper()), markup=False)
 
 
@@ -193,7 +191,7 @@ def add_contract(ctx: typer.Context, party_id: int, number: str) -> None:
 def add_subscriber(ctx: typer.Context, contract: str, number: str,
                    service: str = typer.Option("mobile", "--service")) -> None:
     """Add service NUMBER (any formatting; stored as E.164) to CONTRACT."""
-    env_of(ctx).call(accounts.add_subscriber, contract=contract, number=number, service=service, source="cli")
+    env_of(ctx).call(contracts.add_subscriber, contract=contract, number=number, service=service, source="cli")
     out.print(_("Subscriber added"), markup=False)
 
 
@@ -201,7 +199,7 @@ def add_subscriber(ctx: typer.Context, contract: str, number: str,
 def add_contact(ctx: typer.Context, party_id: int, name: str, role: str = typer.Option("", "--role"),
                 phone: list[str] = typer.Option([], "--phone"), email: list[str] = typer.Option([], "--email")) -> None:
     """Add a contact person to a customer."""
-    env_of(ctx).call(accounts.add_contact_person, party_id=party_id, name=name, role=role, phones=phone,
+    env_of(ctx).call(contracts.add_contact_person, party_id=party_id, name=name, role=role, phones=phone,
                      emails=email)
     out.print(_("Contact person added"), markup=False)
 
@@ -211,7 +209,7 @@ def add_discount(ctx: typer.Context, percent: str, party: int = typer.Option(Non
                  contract: str = typer.Option(None, "--contract"), until: str = typer.Option(None, "--until"),
                  description: str = typer.Option("", "--description")) -> None:
     """A discount on a customer (inherited below it in its structures) or on one contract."""
-    env_of(ctx).call(accounts.add_discount, percent=percent, party_id=party, contract=contract,
+    env_of(ctx).call(contracts.add_discount, percent=percent, party_id=party, contract=contract,
                      valid_to=_date(until, "--until"), description=description)
     out.print(_("Discount added"), markup=False)
 
@@ -219,7 +217,7 @@ def add_discount(ctx: typer.Context, percent: str, party: int = typer.Option(Non
 @app.command("note")
 def note(ctx: typer.Context, party_id: int, text: str) -> None:
     """Add a note to a customer."""
-    env_of(ctx).call(accounts.add_note, entity="party", entity_id=party_id, text=text)
+    env_of(ctx).call(contracts.add_note, entity="party", entity_id=party_id, text=text)
     out.print(_("Note added"), markup=False)
 
 
@@ -261,6 +259,6 @@ def add_payment(ctx: typer.Context, contract: str, amount: str,
                 subscriber: str = typer.Option(None, "--subscriber", help="One of the contract's numbers."),
                 reference: str = typer.Option("", "--reference")) -> None:
     """Record a payment on CONTRACT (or one of its subscribers)."""
-    env_of(ctx).call(accounts.add_payment, contract=contract, amount=amount, subscriber=subscriber,
+    env_of(ctx).call(contracts.add_payment, contract=contract, amount=amount, subscriber=subscriber,
                      reference=reference, source="cli")
     out.print(_("Payment recorded"), markup=False)

@@ -11,8 +11,8 @@ import typer
 from crmterm.cli._common import JSON_OPTION, env_of, out, print_json
 from crmterm.i18n import _
 from crmterm.errors import CrmError
-from crmterm.services import backups
-from crmterm.store import migrate, roles
+from crmterm.services.platform import backups
+from crmterm.services.platform import schema
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -21,9 +21,9 @@ app = typer.Typer(help="Database schema.", no_args_is_help=True)
 def upgrade(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """Migrate the database to the current schema (an existing SQLite file is backed up first)."""
     url = env_of(ctx).settings.database_url
-    before = migrate.current(url)
-    backup = migrate.upgrade(url)
-    result = {"from": before, "to": migrate.head(), "backup": str(backup) if backup else None}
+    before = schema.current(url)
+    backup = schema.upgrade(url)
+    result = {"from": before, "to": schema.head(), "backup": str(backup) if backup else None}
     if as_json:
         print_json(result)
     elif before == result["to"]:
@@ -38,7 +38,7 @@ def upgrade(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 def current(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """Show the database's schema revision and the newest one this version knows."""
     url = env_of(ctx).settings.database_url
-    result = {"current": migrate.current(url), "head": migrate.head()}
+    result = {"current": schema.current(url), "head": schema.head()}
     if as_json:
         print_json(result)
     else:
@@ -91,18 +91,18 @@ def roles_(ctx: typer.Context,
     application role with row access only. Passwords come from environment variables or a prompt, never
     from the command line, and are masked in what is printed."""
     url = env_of(ctx).settings.database_url
-    roles.database_of(url)  # SQLite: one line saying so, before any prompt
-    plan = roles.RolePlan(owner=owner, app=app_role, owner_password=_secret(owner_env, owner, apply),
+    schema.database_of(url)  # SQLite: one line saying so, before any prompt
+    plan = schema.RolePlan(owner=owner, app=app_role, owner_password=_secret(owner_env, owner, apply),
                           app_password=_secret(app_env, app_role, apply))
     if apply:
-        roles.apply(plan, url)
+        schema.apply_roles(plan, url)
     if as_json:
-        print_json({"owner": owner, "app": app_role, "applied": apply, "sql": roles.script(plan, url)})
+        print_json({"owner": owner, "app": app_role, "applied": apply, "sql": schema.roles_script(plan, url)})
     elif apply:
         out.print(_("Roles {owner} and {app} are set up; run migrations as {owner}, the application as {app}")
                   .format(owner=owner, app=app_role), markup=False)
     else:
-        out.print(roles.script(plan, url), markup=False, end="")
+        out.print(schema.roles_script(plan, url), markup=False, end="")
 
 
 def _secret(variable: str, role: str, applying: bool) -> str | None:

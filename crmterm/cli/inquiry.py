@@ -13,9 +13,10 @@ from crmterm.cli._common import JSON_OPTION, env_of, err, out, parse_json, print
 from crmterm.cli.topic import _pairs
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services import archive_read, attachments, external_events, functions, inquiries, registration
-from crmterm.services.inquiry_log import state_label
-from crmterm.services.registration import ContactDraft
+from crmterm.services.platform import archive_read
+from crmterm.services.inquiries import attachments, external_events, functions, inquiries, registration
+from crmterm.services.inquiries.inquiry_log import state_label
+from crmterm.services.inquiries.registration import ContactDraft
 
 contact_app = typer.Typer(help="Contacts with the customer and the inquiries raised in them.", no_args_is_help=True)
 app = typer.Typer(help="Inquiries: create, show, comment, attach files, events from other systems.",

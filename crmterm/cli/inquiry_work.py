@@ -12,9 +12,11 @@ from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_tabl
 from crmterm.cli.inquiry import app
 from crmterm.errors import ValidationError
 from crmterm.i18n import _, fmt_datetime, pick
-from crmterm.services import archive_read, inquiry_actions, queues
-from crmterm.services.inquiry_log import state_label
-from crmterm.services.queues import InquiryFilter
+from crmterm.services.platform import archive_read
+from crmterm.services.inquiries import inquiry_actions
+from crmterm.services.routing import queues
+from crmterm.services.inquiries.inquiry_log import state_label
+from crmterm.services.routing.queues import InquiryFilter
 
 queue_app = typer.Typer(help="Queues: the ones you work, with counts.", no_args_is_help=True)
 TEXT_OPTION = typer.Option("", "--text", "-t", help="A note for the inquiry's history.")

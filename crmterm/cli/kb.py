@@ -10,9 +10,9 @@ from rich.markdown import Markdown
 
 from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table
 from crmterm.i18n import _, fmt_datetime
-from crmterm.services import kb, kb_export, kb_import, kb_search, kb_usage
-from crmterm.services.kb import ArticleRead
-from crmterm.services.text import visible
+from crmterm.services.knowledge import kb, kb_export, kb_import, kb_search, kb_usage
+from crmterm.services.knowledge.kb import ArticleRead
+from crmterm.text import visible
 
 app = typer.Typer(no_args_is_help=True, help="Knowledge base: search, read, import, publish, approve.")
 VERSION_OPTION = typer.Option(None, "--version", help="Fail if the article changed since this version.")

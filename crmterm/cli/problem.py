@@ -7,9 +7,9 @@ import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table
 from crmterm.i18n import _, fmt_datetime
-from crmterm.services import problem_close, problem_links, problems
-from crmterm.services.inquiry_log import state_label
-from crmterm.services.problems import ProblemDraft, ProblemRead
+from crmterm.services.inquiries import problem_close, problem_links, problems
+from crmterm.services.inquiries.inquiry_log import state_label
+from crmterm.services.inquiries.problems import ProblemDraft, ProblemRead
 
 app = typer.Typer(help="System problems: mass incidents that many inquiries link to and close with.",
                   no_args_is_help=True)

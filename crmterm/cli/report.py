@@ -1,5 +1,5 @@
 """`crmterm report topics|operators|repeats|sla|custom NAME --from D --to D [--filter KEY=VALUE]… [--format F]
-[--out FILE]`: a table on the terminal, or a file through the exporters (services/exports.write_report)."""
+[--out FILE]`: a table on the terminal, or a file through the exporters (services/reports/exports.write_report)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from rich.table import Table
 from crmterm.cli._common import JSON_OPTION, env_of, err, out
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services import reports
-from crmterm.services.report_table import ColumnKind, ReportTable
+from crmterm.services.reports import reports
+from crmterm.services.reports.report_table import ColumnKind, ReportTable
 
 app = typer.Typer(help="Reports: inquiries by topic and by operator, repeat inquiries, deadlines, saved filters.",
                   no_args_is_help=True)
@@ -93,7 +93,7 @@ def _compute(ctx: typer.Context, name: str, params: reports.ReportParams, **opti
 
 def _write(ctx: typer.Context, table: ReportTable, fmt: str, target: str) -> None:
     """Through the audited export service (what was exported, by whom, where to)."""
-    from crmterm.services.exports import export_report
+    from crmterm.services.reports.exports import export_report
 
     env = env_of(ctx)
     if target != "-":
@@ -111,7 +111,7 @@ def show(table: ReportTable) -> None:
     last. Piped into a file it is as wide as it needs to be rather than cut to 80 columns."""
     from rich.console import Console
 
-    from crmterm.services.exports_values import display_value, totals_cells
+    from crmterm.services.reports.exports_values import display_value, totals_cells
 
     totals = totals_cells(table) if table.rows else None
     lines = [[display_value(c.kind, v) for c, v in zip(table.columns, row, strict=True)]

@@ -7,7 +7,7 @@ import typer
 from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services import routes
+from crmterm.services.routing import routes
 
 app = typer.Typer(help="Routes: validate a route file, show a route with its revisions.", no_args_is_help=True)
 

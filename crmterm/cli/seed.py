@@ -8,7 +8,7 @@ from crmterm.errors import ValidationError
 
 from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json
 from crmterm.i18n import _
-from crmterm.services import seed as seed_service
+from crmterm.services.platform import seed as seed_service
 
 app = typer.Typer(help="Load data sets.", no_args_is_help=True)
 
@@ -37,8 +37,8 @@ def synthetic(ctx: typer.Context, customers: int = typer.Option(0, "--customers"
     progress bar."""
     from rich.progress import Progress
 
-    from crmterm.services import synthetic as synthetic_service
-    from crmterm.services import synthetic_inquiries
+    from crmterm.services.platform import synthetic as synthetic_service
+    from crmterm.services.platform import synthetic_inquiries
 
     if not customers and not inquiries:
         raise ValidationError(None, _("give --customers and/or --inquiries"))

@@ -7,8 +7,8 @@ import typer
 from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services import attribute_checks, topics
-from crmterm.services.attribute_values import to_text
+from crmterm.services.topics import attribute_checks, topics
+from crmterm.services.topics.attribute_values import to_text
 from crmterm.workflow import rules
 
 app = typer.Typer(help="Topics: the tree, numeric codes, attribute forms, templates.", no_args_is_help=True)

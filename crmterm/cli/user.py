@@ -6,8 +6,8 @@ import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table, read_secret_stdin
 from crmterm.i18n import _
-from crmterm.services import permission_doc, users
-from crmterm.services.permissions import ROLE_LABELS, Role
+from crmterm.services.accounts import permission_doc, users
+from crmterm.services.accounts.permissions import ROLE_LABELS, Role
 
 app = typer.Typer(help="User accounts.", no_args_is_help=True)
 _STDIN = typer.Option(False, "--password-stdin", help="Read the password from the first line of stdin.")

@@ -1,5 +1,5 @@
 """Archive storage in the same database: closed inquiries past the configured age move here in batches
-(services/archive), so the live tables — and every index, queue page and report over them — stay small.
+(services/platform/archive), so the live tables — and every index, queue page and report over them — stay small.
 
 Each archive table is built from its live table, column for column (names, types, nullability), so the copy
 is a plain INSERT … SELECT and cannot drift: a column added to a live table appears here as well, and the

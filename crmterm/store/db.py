@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from crmterm.errors import ConfigError, CrmError, ValidationError
+from crmterm.settings import mask_url
 
 T = TypeVar("T")
 
@@ -27,14 +28,6 @@ def normalise_url(url: str) -> str:
     if not (url.startswith("postgresql+psycopg://") or url.startswith("sqlite:///")):
         raise ConfigError(f"unsupported database URL '{mask_url(url)}' (use sqlite:///FILE or postgresql://…)")
     return url
-
-
-def mask_url(url: str) -> str:
-    """The URL as it may be shown: password replaced by ***."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL is shown without its credentials part
-        return re.sub(r"//[^@/]*@", "//***@", url)
 
 
 def backend(url: str) -> str:
@@ -99,7 +92,7 @@ def _unsendable_value(context) -> ValidationError | None:
     OverflowError, e.g. `crmterm inquiry show 99999999999999999999`) or text with a lone surrogate (what
     undecodable bytes in a command-line argument become), or text with NUL on PostgreSQL — a lookup by a
     typed key, say; services refuse NUL in the text they store, naming the field
-    (services/text.refuse_nul), so both backends agree."""
+    (text.refuse_nul), so both backends agree."""
     from crmterm.i18n import _
 
     error = context.original_exception

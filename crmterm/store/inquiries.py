@@ -65,7 +65,7 @@ class Inquiry(Versioned, table=True):
     queue_id: int | None = Field(default=None, foreign_key="queue.id")
     due_at: datetime = Field(default=NO_DEADLINE, nullable=False)
     resolution: str = Field(default="", max_length=4000, nullable=False)
-    # SLA clocks (services/sla): the reaction deadline while it waits in its queue (None: no regulation says),
+    # SLA clocks (services/sla/sla): the reaction deadline while it waits in its queue (None: no regulation says),
     # when it entered that queue (reaction and step clocks start there), when the regulation's resolution
     # clock started (routing; a reopen restarts it), and the pause while a step waits for the customer.
     react_due_at: datetime | None = None
@@ -81,7 +81,7 @@ class Inquiry(Versioned, table=True):
 
 
 class InquiryValue(SQLModel, table=True):
-    """One attribute value as text (services/attribute_values.to_text); typed again when read."""
+    """One attribute value as text (services/topics/attribute_values.to_text); typed again when read."""
 
     __tablename__ = "inquiry_value"
     inquiry_id: int = Field(foreign_key="inquiry.id", primary_key=True)

@@ -20,7 +20,7 @@ KB_LANGUAGES = ("en", "ru")
 
 class KbArticle(Versioned, table=True):
     """`usage_score` = ln(1 + opened + 3·attached + 5·helpful), kept with the counters so a search ranks by
-    relevance × (1 + usage_score) without aggregating usage rows (services/kb_search)."""
+    relevance × (1 + usage_score) without aggregating usage rows (services/knowledge/kb_search)."""
 
     __tablename__ = "kb_article"
     __table_args__ = (UniqueConstraint("slug"), Index("ix_kb_article_status_usage", "status", "usage_score"))

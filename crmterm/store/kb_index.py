@@ -3,12 +3,12 @@
 - SQLite: an FTS5 table `kb_fts` over kb_article_text (title, keywords, body; external content, kept in step
   by triggers) with the `porter unicode61 remove_diacritics 2` tokenizer: English words are stemmed (Porter),
   every script is case-folded and stripped of diacritics, Russian words are not stemmed by FTS5 — the search
-  service turns a Russian word into a stem prefix query instead (services/kb_search).
+  service turns a Russian word into a stem prefix query instead (services/knowledge/kb_search).
 - PostgreSQL: a generated `kb_tsv` tsvector column — title weight A, keywords B, body D — stemmed with the
   `russian` configuration for Russian versions (which also stems Latin words with the English stemmer) and
   `english` for the rest, and a GIN index on it. Since migration 0017 also `kb_head`, the same for title and
   keywords alone, with its own GIN index: a search ranks the versions matching in their head first and reads
-  the rest only when those cannot be the best (services/kb_search).
+  the rest only when those cannot be the best (services/knowledge/kb_search).
 """
 
 from __future__ import annotations

@@ -55,6 +55,21 @@ def upgrade(url: str, *, backup: bool = True) -> Path | None:
     return saved
 
 
+def downgrade(url: str, revision: str) -> None:
+    """Migrate down to `revision` ("base": an empty schema). For tests and for backing out a release."""
+    config = _config()
+    with engine_for(url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def previous(revision: str) -> str | None:
+    """The revision just before `revision` in the migration history."""
+    script = ScriptDirectory.from_config(_config())
+    down = script.get_revision(revision).down_revision
+    return down if isinstance(down, str) or down is None else down[0]
+
+
 def _backup_sqlite(url: str, revision: str) -> Path | None:
     path = sqlite_path(url)
     if path is None or not path.exists():

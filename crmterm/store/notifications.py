@@ -4,7 +4,7 @@ In-app rows belong to a user (`user_id`) and go `sent` (in the inbox, unread) â†
 address and go `pending` â†’ `sent`, or `failed` after the last attempt; `attempts`, `next_attempt_at` and
 `last_error` record the retries. `dedupe_key` is unique, so enqueueing the same thing twice (a re-run job, a
 retried transaction) never yields a second row. `claim_token` names the deliverer holding a row while it
-sends (services/notification_delivery).
+sends (services/sla/notification_delivery).
 """
 
 from __future__ import annotations

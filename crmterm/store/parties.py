@@ -26,7 +26,7 @@ class Party(Versioned, table=True):
     name_key: str = Field(default="", max_length=300, index=True, nullable=False)  # folded display name
     search_key: str = Field(default="", sa_type=Text, nullable=False)  # folded names and e-mail
     merged_into_id: int | None = Field(default=None, foreign_key="party.id")
-    erased_at: datetime | None = None  # personal data anonymised on request (services/erasure)
+    erased_at: datetime | None = None  # personal data anonymised on request (services/customers/erasure)
 
 
 class Structure(Labelled, Versioned, table=True):

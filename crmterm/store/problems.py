@@ -1,5 +1,5 @@
 """System problems (mass incidents: "no mobile internet in Moscow since 10:00") and the inquiries linked to
-them; closing a problem closes or notifies its open inquiries in one action (services/problem_close)."""
+them; closing a problem closes or notifies its open inquiries in one action (services/inquiries/problem_close)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class SystemProblem(Versioned, table=True):
 
 class ProblemInquiry(SQLModel, table=True):
     """One inquiry linked to one problem. No foreign key to `inquiry`: the link outlives the inquiry's move
-    to the archive (services/archive), so a problem still lists everything that was linked to it."""
+    to the archive (services/platform/archive), so a problem still lists everything that was linked to it."""
 
     __tablename__ = "problem_inquiry"
     problem_id: int = Field(foreign_key="system_problem.id", primary_key=True)

@@ -34,7 +34,7 @@ class Script(Versioned, table=True):
 class ScriptRun(SQLModel, table=True):
     """One finished walk of a script on an inquiry: the path with the choices, score, outcome, captured
     values (as stored text) and the decisions that were applied. No foreign key to `inquiry`: like a problem
-    link, a run outlives the inquiry's move to the archive (services/archive)."""
+    link, a run outlives the inquiry's move to the archive (services/platform/archive)."""
 
     __tablename__ = "script_run"
     id: int | None = Field(default=None, primary_key=True)

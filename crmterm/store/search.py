@@ -4,7 +4,7 @@
   triggers), so `LIKE '%fragment%'` is answered from the index instead of a scan of every party.
 - PostgreSQL: a pg_trgm GIN index on party.search_key, which `LIKE '%fragment%'` uses directly.
 
-search_key holds casefolded text without diacritics (see services/text.py): the SQLite on this platform has
+search_key holds casefolded text without diacritics (see text.py): the SQLite on this platform has
 no `remove_diacritics` for trigram tables, and folding in Python works the same on both backends.
 """
 

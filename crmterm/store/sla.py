@@ -5,7 +5,7 @@ A calendar's week and exceptions are small validated documents (JSON), read whol
 A regulation's times are per priority code ("*": any other) in business hours:
     times: {"critical": {"react": 0.25, "resolve": 4}, "*": {"react": 2, "resolve": 40}}
 Escalation rules say what happens when a clock nears (warning) or passes (breach) its deadline; the SLA scan
-(services/sla_scan) leaves one mark per inquiry, clock, level and deadline, so each fires once.
+(services/sla/sla_scan) leaves one mark per inquiry, clock, level and deadline, so each fires once.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from crmterm.store.base import Labelled, Versioned
 
 
 class Role(SQLModel, table=True):
-    """Built-in roles; what each may do is declared in services/permissions.py."""
+    """Built-in roles; what each may do is declared in services/accounts/permissions.py."""
 
     code: str = Field(primary_key=True, max_length=32)
     labels: dict = Field(default_factory=dict, sa_type=JSON, nullable=False)

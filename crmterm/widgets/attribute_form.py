@@ -16,12 +16,12 @@ from textual.containers import Vertical
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
 
 from crmterm.i18n import _
-from crmterm.services.attribute_checks import FormPreview
-from crmterm.services.attribute_forms import AttributeForm, Flags, FieldDef, rule_context
-from crmterm.services.attribute_values import BadValue, parse
+from crmterm.services.topics.attribute_checks import FormPreview
+from crmterm.services.topics.attribute_forms import AttributeForm, Flags, FieldDef, rule_context
+from crmterm.services.topics.attribute_values import BadValue, parse
 from crmterm.widgets.entry_form import select_if_offered
 from crmterm.widgets.safe_text import plain
-from crmterm.services.text import visible
+from crmterm.text import visible
 
 _SAMPLES = {"date": "2026-11-27", "datetime": "2026-11-27 14:30", "decimal": "1250.50", "integer": "3",
             "customer_ref": "1024"}

@@ -6,8 +6,8 @@ from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey, FooterLabel
 
 from crmterm.i18n import _, current_language
-from crmterm.services.sla_status import OVERDUE_CAP
-from crmterm.services.text import visible
+from crmterm.services.sla.sla_status import OVERDUE_CAP
+from crmterm.text import visible
 
 
 class TranslatedFooter(Footer):

@@ -12,7 +12,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from textual.widgets._select import InvalidSelectValueError
 
 from crmterm.i18n import _
-from crmterm.services.kinds import FieldSpec
+from crmterm.services.directory.kinds import FieldSpec
 from crmterm.settings import LANGUAGES
 from crmterm.widgets.safe_text import plain
 

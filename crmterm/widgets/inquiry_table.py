@@ -13,9 +13,9 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
 from crmterm.i18n import N_, _, pick
-from crmterm.services.inquiry_log import OPEN_STATES, state_label
-from crmterm.services.queues import InquiryRow
-from crmterm.services.sla_status import BREACH, WARNING, badge
+from crmterm.services.inquiries.inquiry_log import OPEN_STATES, state_label
+from crmterm.services.routing.queues import InquiryRow
+from crmterm.services.sla.sla_status import BREACH, WARNING, badge
 from crmterm.widgets.safe_text import plain
 
 COLUMNS = (("mark", ""), ("id", N_("#")), ("priority", N_("Priority")), ("due", N_("Deadline")),

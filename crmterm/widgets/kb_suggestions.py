@@ -1,9 +1,9 @@
 """A compact panel of knowledge-base suggestions beside an inquiry: the top articles for its topic and the
-text typed so far (services/kb_search.suggest ranks them by relevance, use and topic). The screen holding it
+text typed so far (services/knowledge/kb_search.suggest ranks them by relevance, use and topic). The screen holding it
 says what to suggest for and the panel waits for typing to pause before it asks (DEBOUNCE), in a worker —
 or the screen loads the suggestions with the rest of what it shows and hands them over (`show`).
 
-Enter on a row posts `Chosen`; the screen opens the article (screens/kb_suggesting.py) and attaches it.
+Enter on a row posts `Chosen`; the screen opens the article (screens/knowledge/kb_suggesting.py) and attaches it.
 Titles are article text: always literal, never markup."""
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from textual.worker import get_current_worker
 
 from crmterm.errors import CrmError
 from crmterm.i18n import _
-from crmterm.services import kb_search
-from crmterm.services.kb_search import SearchHit
+from crmterm.services.knowledge import kb_search
+from crmterm.services.knowledge.kb_search import SearchHit
 from crmterm.widgets.safe_text import plain
 
 LIMIT = 5

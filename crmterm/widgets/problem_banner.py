@@ -7,8 +7,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from crmterm.i18n import _, fmt_datetime
-from crmterm.services.problems import ProblemRead
-from crmterm.services.text import visible
+from crmterm.services.inquiries.problems import ProblemRead
+from crmterm.text import visible
 from crmterm.widgets.safe_text import plain
 
 SHOWN = 3  # problems listed; the rest are counted

@@ -7,7 +7,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from crmterm.i18n import _, pick
-from crmterm.services.queues import QueueCounts
+from crmterm.services.routing.queues import QueueCounts
 from crmterm.widgets.safe_text import plain
 
 

@@ -9,8 +9,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from crmterm.services.exports_values import display_value, is_numeric, totals_cells
-from crmterm.services.report_table import Cell, Column, ReportTable
+from crmterm.services.reports.exports_values import display_value, is_numeric, totals_cells
+from crmterm.services.reports.report_table import Cell, Column, ReportTable
 from crmterm.widgets.safe_text import plain
 
 TOTALS = "totals"

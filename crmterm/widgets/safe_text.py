@@ -1,6 +1,6 @@
 """User data on screen: always literal. Names, notes, attribute values, labels and KB text may hold Rich or
 Textual markup (`[@click=app.quit]`, `[link=…]`) or terminal control sequences; shown through these helpers
-they can neither run an action, style the screen nor reach the terminal (services/text.visible is the policy).
+they can neither run an action, style the screen nor reach the terminal (text.visible is the policy).
 
 `plain` gives a rich Text (for DataTable cells, Option prompts, Tree labels, Static.update, Text.assemble);
 `literal` gives a string escaped for markup, for the few places that build a markup string around user data.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.text import Text
 
-from crmterm.services.text import visible
+from crmterm.text import visible
 
 
 def plain(value: object, style: str = "", **options) -> Text:

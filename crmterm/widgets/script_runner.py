@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from crmterm.i18n import N_, _, current_language
-from crmterm.services.attribute_values import BadValue, to_text
-from crmterm.services.scripts import RunSpec, typed_capture
+from crmterm.services.topics.attribute_values import BadValue, to_text
+from crmterm.services.knowledge.scripts import RunSpec, typed_capture
 from crmterm.workflow.script_walk import Walk, WalkError, decide
 from crmterm.workflow.scripts import Capture, End, Question, Statement, text_of
 

@@ -14,8 +14,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crmterm.i18n import _
-from crmterm.services.topics import TopicIndex, TopicNode, path_spellings
-from crmterm.services.text import visible
+from crmterm.services.topics.topics import TopicIndex, TopicNode, path_spellings
+from crmterm.text import visible
 
 MAX_HITS = 8
 # Most terminals send Alt+digit as ESC+digit, which Textual reads as the macOS Option character of the digit

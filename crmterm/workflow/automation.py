@@ -1,9 +1,9 @@
 """Automation rules without the database: the events a rule can listen to, its actions and their checks.
 
 A rule says: on EVENT, when CONDITION (CEL over the inquiry's context plus `event.name` / `event.data`)
-holds, run ACTIONS in order. The actions are a route transition's (services/transition_actions runs them)
+holds, run ACTIONS in order. The actions are a route transition's (services/inquiries/transition_actions runs them)
 plus `move`: along a transition of the inquiry's route, as a system move (no assignee needed).
-Running them, and stopping loops, is services/automation.
+Running them, and stopping loops, is services/routing/automation.
 """
 
 from __future__ import annotations

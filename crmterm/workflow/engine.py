@@ -6,7 +6,7 @@ need no database: which moves a state allows, which queue a step picks, which tr
     when it has no queue)
     closed ─reopen─▶ waiting;  any open state ─cancel─▶ cancelled
 
-The services (services/inquiry_actions) apply a move in one transaction: role, version, guard, event.
+The services (services/inquiries/inquiry_actions) apply a move in one transaction: role, version, guard, event.
 """
 
 from __future__ import annotations

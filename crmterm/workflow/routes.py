@@ -1,7 +1,7 @@
 """A route's definition: steps (queue or CEL-ruled queue choice, attributes shown and editable, SLA hours,
 final or not) and transitions (name, CEL guard, actions). Parsing and the checks that need nothing but the
 document: unknown fields, unknown steps, unreachable steps, dead ends, steps that can never finish, rule
-syntax. What needs the database (queues, attributes, priorities) is checked by services/route_checks.
+syntax. What needs the database (queues, attributes, priorities) is checked by services/routing/route_checks.
 """
 
 from __future__ import annotations

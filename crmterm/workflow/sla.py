@@ -1,4 +1,4 @@
-"""SLA regulations and the deadlines they give an inquiry — pure: services/sla loads rules and calendars.
+"""SLA regulations and the deadlines they give an inquiry — pure: services/sla/sla loads rules and calendars.
 
 Two kinds of time limit, both in business time:
 - the regulation (Регламент) chosen by topic — the nearest topic a rule lists, else the rule listing none —
@@ -7,7 +7,7 @@ Two kinds of time limit, both in business time:
 - a route step's own budget, `sla_hours`, from entering the step's queue.
 The inquiry's deadline (due_at) is the earlier of the step's and the regulation's resolution deadlines.
 Each clock also has a warning moment: when the regulation's `warn_percent` (80 % unless it says otherwise) of
-its business time is used — the SLA scan (services/sla_scan) warns then and reports a breach at the deadline.
+its business time is used — the SLA scan (services/sla/sla_scan) warns then and reports a breach at the deadline.
 
 Calendars: a step's budget and the reaction in it run on the step's calendar (its own, else the
 regulation's, else the default); the regulation's resolution time runs on the regulation's calendar (else the

@@ -2,7 +2,7 @@
 
 SQLite has no roles, so the audit log is made append-only with triggers (on PostgreSQL the application role
 is granted only SELECT and INSERT on it: `crmterm db roles`). Attribute definitions get `personal` (their
-values are erased with the customer) and parties `erased_at` (services/erasure).
+values are erased with the customer) and parties `erased_at` (services/customers/erasure).
 
 Revision ID: 0016
 Revises: 0015

@@ -2,7 +2,7 @@
 
 A common word matches tens of thousands of article versions and ts_rank reads every one; most of the best
 answers have the word in their title or keywords, so the search ranks those first (store/kb_index.py,
-services/kb_search.py). SQLite is unchanged.
+services/knowledge/kb_search.py). SQLite is unchanged.
 
 Revision ID: 0017
 Revises: 0016

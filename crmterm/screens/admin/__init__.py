@@ -1,0 +1,1 @@
+"""Admin: the directory areas, topics and the script editor."""

@@ -1,0 +1,233 @@
+"""Admin tab: areas on the left, entries (searchable) in the middle, the selected entry's form on the right."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from crmterm.errors import CrmError, ValidationError
+from crmterm.i18n import N_, _, pick
+from crmterm.screens.admin.admin_areas import AREAS, SCREEN_AREAS
+from crmterm.screens.common.dialogs import ConfirmScreen
+from crmterm.services.directory.directory import EntryRead
+from crmterm.services.accounts.permissions import Permission
+from crmterm.services.directory.validation import live_rule_problem
+from crmterm.widgets.entry_form import EntryForm
+from crmterm.widgets.route_preview import route_preview
+from crmterm.widgets.safe_text import plain
+
+
+class AdminPanel(Horizontal):
+    BINDINGS = [
+        Binding("ctrl+n", "new", N_("New"), id="admin.new"),
+        Binding("ctrl+s", "save", N_("Save"), id="admin.save"),
+        Binding("ctrl+t", "toggle_active", N_("(De)activate"), id="admin.toggle"),
+        Binding("ctrl+f", "search", N_("Search"), id="admin.search"),
+    ]
+
+    def __init__(self, state: dict | None = None) -> None:
+        super().__init__(id="admin-panel")
+        self._initial = state  # where to return to after a language switch
+        self.area = AREAS[state["area"]] if state else next(iter(AREAS.values()))
+        self.entries: dict[str, EntryRead] = {}
+        self.current: EntryRead | None = None  # None: the form is for a new entry
+
+    def compose(self) -> ComposeResult:
+        screens = [a for a in SCREEN_AREAS.values() if self.app.gateway.can(a.permission)]
+        yield OptionList(*(Option(_(a.title), id=a.name) for a in [*AREAS.values(), *screens]), id="areas")
+        with Vertical(id="entries-pane"):
+            yield Input(id="search", placeholder=_("Search by code or name…"), compact=True)
+            yield DataTable(id="entries", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="form-pane"):
+            yield Label("", id="form-title", markup=False)
+            yield EntryForm(self.area.fields, id="form")
+            yield Static("", id="route-preview", markup=False)
+            with Horizontal(id="form-buttons"):
+                yield Button(_("Save"), id="save", variant="primary")
+                yield Button(_("New"), id="new")
+                yield Button(_("Deactivate"), id="toggle", variant="warning")
+
+    def focus_areas(self) -> None:
+        self.query_one("#areas", OptionList).focus()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#entries", DataTable)
+        table.add_column(_("Code"), key="code")
+        table.add_column("✓", key="active")
+        table.add_column(_("Name"), key="name")
+        writable = self.app.gateway.can(Permission.DIRECTORY_WRITE)
+        for button in self.query(Button):
+            button.disabled = not writable
+        self.query_one("#areas", OptionList).highlighted = list(AREAS).index(self.area.name)
+        self._set_title()
+
+    # --- areas and entries -------------------------------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#areas")
+    async def area_chosen(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id in SCREEN_AREAS:
+            return  # opened with Enter (area_opened): a screen of its own
+        state, self._initial = self._initial or {}, None
+        await self.open_area(event.option.id, state.get("search", ""), state.get("key"))
+
+    @on(OptionList.OptionSelected, "#areas")
+    def area_opened(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id in SCREEN_AREAS:
+            self.app.push_screen(SCREEN_AREAS[event.option.id].open())
+
+    async def open_area(self, name: str, search: str = "", select: str | None = None) -> None:
+        self.area, self.current = AREAS[name], None
+        form = self.query_one(EntryForm)
+        form.fields = self.area.fields
+        await form.recompose()
+        documents = any(f.type == "document" for f in self.area.fields)  # routes: room for YAML and a diagram
+        self.set_class(documents, "-documents")
+        self.query_one("#route-preview", Static).display = documents
+        self.query_one("#search", Input).value = search
+        self._set_title()
+        self.load_options()
+        self.load_entries(search, select)
+
+    @on(Input.Changed, "#form Input")
+    def rule_typed(self, event: Input.Changed) -> None:
+        """Rules (mandatory / hidden / read-only) are checked per keystroke, the message under the field."""
+        name = (event.input.id or "").removeprefix("f-")
+        spec = next((f for f in self.area.fields if f.name == name), None)
+        if spec is None or spec.type != "rule":
+            return
+        problem = live_rule_problem(event.value)
+        error = self.query_one(f"#e-{name}", Static)
+        error.update(problem or "")
+        error.display = problem is not None
+
+    @on(TextArea.Changed, "#form TextArea")
+    def document_typed(self, _event: TextArea.Changed) -> None:
+        """A route's text diagram and structural problems, redrawn as its steps and transitions are typed."""
+        preview = self.query_one("#route-preview", Static)
+        preview.display = self.area.name == "routes"
+        if preview.display:
+            values = self.query_one(EntryForm).values()
+            preview.update(route_preview(values.get("steps"), values.get("transitions")))
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self.load_entries(event.value)
+
+    @work(thread=True, exclusive=True, group="admin-list")
+    def load_entries(self, search: str, select: str | None = None) -> None:
+        area = self.area
+        try:
+            entries = area.list(self.app.gateway, search)
+        except CrmError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.show_entries, area.name, entries, select)
+
+    def show_entries(self, area: str, entries: list[EntryRead], select: str | None) -> None:
+        if area != self.area.name:
+            return  # a stale answer for an area the user already left
+        table = self.query_one("#entries", DataTable)
+        table.clear()
+        self.entries = {e.key: e for e in entries}
+        for entry in entries:
+            table.add_row(plain(entry.key), "✓" if entry.values.get("active") else "—",
+                          plain(pick(entry.values.get("labels"), entry.key)), key=entry.key)
+        if select in self.entries:
+            table.move_cursor(row=table.get_row_index(select))
+            self.edit(self.entries[select])
+        elif self.current is None and entries:
+            self.edit(entries[0])
+
+    @work(thread=True, exclusive=True, group="admin-options")
+    def load_options(self) -> None:
+        area = self.area
+        self.app.call_from_thread(self.show_options, area.name, area.ref_options(self.app.gateway))
+
+    def show_options(self, area: str, options: dict[str, list[tuple[str, str]]]) -> None:
+        if area != self.area.name:
+            return
+        self.query_one(EntryForm).apply_options(options, self.current.values if self.current else None)
+
+    @on(DataTable.RowSelected, "#entries")
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        self.edit(self.entries[event.row_key.value])
+        self.query_one(EntryForm).focus_first()
+
+    def edit(self, entry: EntryRead | None) -> None:
+        self.current = entry
+        self.query_one(EntryForm).load(entry.values if entry else None)
+        self._set_title()
+
+    def _set_title(self) -> None:
+        if self.current is None:
+            title = _("{area}: new entry").format(area=_(self.area.title))
+        else:
+            title = f"{_(self.area.title)}: {self.current.key} (v{self.current.version})"
+        self.query_one("#form-title", Label).update(title)
+        active = self.current is None or self.current.values.get("active", True)
+        self.query_one("#toggle", Button).label = _("Deactivate") if active else _("Activate")
+
+    # --- actions -----------------------------------------------------------------------------------
+    def action_new(self) -> None:
+        self.edit(None)
+        self.query_one(EntryForm).focus_first()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_save(self) -> None:
+        form = self.query_one(EntryForm)
+        form.clear_errors()
+        self.save(form.values())
+
+    @work(thread=True, exclusive=True, group="admin-save")
+    def save(self, values: dict) -> None:
+        area, current = self.area, self.current
+        try:
+            if current is None:
+                saved = area.create(self.app.gateway, values)
+            else:
+                saved = area.update(self.app.gateway, current.key, values, current.version)
+        except CrmError as error:
+            self.app.call_from_thread(self.show_error, error)
+            return
+        self.app.call_from_thread(self.saved, saved)
+
+    def saved(self, entry: EntryRead) -> None:
+        self.current = entry
+        self._set_title()
+        self.app.notify(_("Saved {key}").format(key=entry.key))
+        self.load_entries(self.query_one("#search", Input).value, entry.key)
+
+    def show_error(self, error: CrmError) -> None:
+        field = error.field if isinstance(error, ValidationError) else None
+        message = error.detail if field else str(error)
+        if not self.query_one(EntryForm).show_error(field, message):
+            self.app.notify(str(error), severity="error", timeout=8)
+
+    def action_toggle_active(self) -> None:
+        if self.current is None:
+            return
+        activate = not self.current.values.get("active", True)
+        if activate:
+            self._set_active(True)
+            return
+        question = _("Deactivate {key}? It stays in history but can no longer be chosen.").format(
+            key=self.current.key)
+        self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self._set_active(False))
+
+    def _set_active(self, active: bool) -> None:
+        values = {**self.current.values, "active": active}
+        values.pop("password", None)
+        self.save(values)
+
+    @on(Button.Pressed)
+    def button(self, event: Button.Pressed) -> None:
+        {"save": self.action_save, "new": self.action_new, "toggle": self.action_toggle_active}[event.button.id]()
+
+    def state(self) -> dict:
+        return {"area": self.area.name, "search": self.query_one("#search", Input).value,
+                "key": self.current.key if self.current else None}

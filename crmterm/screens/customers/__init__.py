@@ -1,0 +1,1 @@
+"""Customers: search, the customer card and its dialogs (move, merge, erase, ...)."""

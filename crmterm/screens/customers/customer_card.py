@@ -1,0 +1,118 @@
+"""The customer card: details form (editable, version-checked) and read-only tabs for structures, contracts
+and subscribers, contact persons, discounts, history and notes — all from one CardRead, as of a date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
+
+from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
+from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+from crmterm.services.customers.customer_card import CardRead
+from crmterm.services.inquiries.inquiry_log import state_label
+from crmterm.services.customers.history import ChangeRead
+from crmterm.services.directory.kinds import FieldSpec
+from crmterm.widgets.entry_form import EntryForm
+from crmterm.widgets.safe_text import plain
+from crmterm.text import visible
+
+PARTY_FIELDS = (
+    FieldSpec("display_name", N_("Name"), required=True, max_length=300),
+    FieldSpec("names", N_("Name"), "labels"),
+    FieldSpec("kind", N_("Kind"), "choice", choices=("person", "organisation"), default="person"),
+    FieldSpec("category", N_("Client category"), "ref", ref="client_categories"),
+    FieldSpec("status", N_("Status"), "choice", choices=("active", "closed"), default="active"),
+    FieldSpec("email", N_("E-mail")),
+    FieldSpec("phone", N_("Phone")),
+    FieldSpec("is_lead", N_("Lead (potential customer)"), "bool", default=False),
+)
+_TABLES = {
+    "contracts": (N_("Contract"), N_("Number"), N_("Service"), N_("Status")),
+    "persons": (N_("Name"), N_("Role"), N_("Phones"), N_("E-mails")),
+    "discounts": (N_("Discount, %"), N_("Applies via"), N_("From"), N_("Until"), N_("Description")),
+    "history": (N_("When"), N_("Who"), N_("Field"), N_("Old"), N_("New"), N_("Source")),
+    "notes": (N_("When"), N_("Who"), N_("Note")),
+    "inquiries": ("#", N_("When"), N_("Topic"), N_("Inquiry type"), N_("State")),
+}
+
+
+def _t(value) -> Text:
+    """Data is shown literally: never as markup."""
+    if isinstance(value, list):
+        value = ", ".join(map(str, value))
+    return plain("" if value is None else str(value))
+
+
+class CustomerCard(Vertical):
+    def compose(self) -> ComposeResult:
+        yield Label("", id="card-title", markup=False)
+        with TabbedContent(id="card-tabs"):
+            with TabPane(_("Details"), id="tab-details"), VerticalScroll():
+                yield EntryForm(PARTY_FIELDS, id="party-form")
+            with TabPane(_("Structures"), id="tab-structures"):
+                yield Static("", id="card-structures", markup=False)
+            for name, title in (("contracts", N_("Contracts")), ("persons", N_("Contact persons")),
+                                ("discounts", N_("Discounts")), ("history", N_("History")), ("notes", N_("Notes")),
+                                ("inquiries", N_("Inquiries"))):
+                with TabPane(_(title), id=f"tab-{name}"):
+                    if name == "notes":
+                        yield Input(id="new-note", placeholder=_("Type a note and press Enter"), compact=True)
+                    yield DataTable(id=f"card-{name}", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        for name, columns in _TABLES.items():
+            self.query_one(f"#card-{name}", DataTable).add_columns(*(_(c) for c in columns))
+
+    def show(self, card: CardRead | None, changes: list[ChangeRead]) -> None:
+        form = self.query_one(EntryForm)
+        if card is None:
+            self.query_one("#card-title", Label).update(_("New customer"))
+            form.load({"kind": "person", "status": "active"})
+            for name in _TABLES:
+                self.query_one(f"#card-{name}", DataTable).clear()
+            self.query_one("#card-structures", Static).update("")
+            return
+        party = card.party
+        lead = _(" · lead") if party.is_lead else ""
+        past = "" if card.as_of == date.today() else " · " + _("as of {date}").format(date=fmt_date(card.as_of))
+        self.query_one("#card-title", Label).update(visible(
+            f"#{party.id} {party.names.get(current_language()) or party.display_name}{lead} · v{party.version}{past}"))
+        form.load(party.model_dump())
+        self._fill(card, changes)
+
+    def _fill(self, card: CardRead, changes: list[ChangeRead]) -> None:
+        language = current_language()
+        lines = [f"{p.structure}: " + " › ".join(f"{n.name_in(language)} (#{n.party_id})" for n in p.path)
+                 for p in card.structures]
+        self.query_one("#card-structures", Static).update(visible("\n".join(lines)) or _("Not in any structure"))
+        rows = {
+            "contracts": [(c.number, s.number, s.service, s.status) for c in card.contracts
+                          for s in (c.subscribers or [None]) if s] +
+                         [(c.number, "", "", c.status) for c in card.contracts if not c.subscribers] +
+                         [(c.number, p.subscriber or "", _("payment {amount} {currency}, {date}").format(
+                             amount=p.amount, currency=p.currency, date=fmt_date(p.paid_on)), "")
+                          for c in card.contracts for p in c.payments],
+            "persons": [(p.name, p.role, p.phones, p.emails) for p in card.contact_persons],
+            "discounts": [(d.percent, d.applies_via, fmt_date(d.valid_from), fmt_date(d.valid_to), d.description)
+                          for d in card.discounts],
+            "history": [(fmt_datetime(c.at), c.by, c.field, c.old, c.new, c.source) for c in changes],
+            "notes": [(fmt_datetime(n.at), n.author, n.text) for n in card.notes],
+            "inquiries": [(f"#{i.id}", fmt_datetime(i.created_at), i.topic_label, _(i.type), state_label(i.state))
+                          for i in card.inquiries],
+        }
+        for name, values in rows.items():
+            table = self.query_one(f"#card-{name}", DataTable)
+            table.clear()
+            for row in values:
+                table.add_row(*(_t(v) for v in row), key=row[0][1:] if name == "inquiries" else None)
+
+    @on(DataTable.RowSelected, "#card-inquiries")
+    def inquiry_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.app.push_screen(InquiryScreen(int(event.row_key.value)))
+

@@ -1,0 +1,327 @@
+"""Customers tab: search (results as you type, in a worker; stale answers dropped), a lazily loaded structure
+tree, and the card. Create, edit, move, merge and convert leads from the keyboard."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input, Select, Tree
+
+from crmterm.errors import CrmError, ValidationError
+from crmterm.i18n import N_, _, current_language, pick
+from crmterm.screens.admin.admin_areas import DirectoryArea
+from crmterm.screens.customers.customer_card import CustomerCard
+from crmterm.screens.customers.customer_dialogs import EraseDialog, MergeDialog, MoveDialog
+from crmterm.services.customers import contracts, customer_search, customer_views, customers, structures
+from crmterm.services.directory import directory
+from crmterm.services.directory.registry import KINDS
+from crmterm.services.accounts.permissions import Permission
+from crmterm.widgets.entry_form import EntryForm
+from crmterm.widgets.safe_text import plain
+
+PAGE = 50
+
+
+class CustomersPanel(Horizontal):
+    BINDINGS = [
+        Binding("ctrl+f", "focus_search", N_("Search"), id="customers.search"),
+        Binding("ctrl+n", "new", N_("New customer"), id="customers.new"),
+        Binding("ctrl+s", "save", N_("Save"), id="customers.save"),
+        Binding("f5", "as_of", N_("As of"), id="customers.as_of"),
+        Binding("f6", "move", N_("Move"), id="customers.move"),
+        Binding("f7", "merge", N_("Merge"), id="customers.merge"),
+        Binding("f8", "convert_lead", N_("Convert lead"), id="customers.convert_lead"),
+        Binding("alt+e", "erase", N_("Erase personal data"), id="customers.erase", show=False),
+        Binding("down", "to_results", show=False),
+    ]
+
+    def __init__(self, state: dict | None = None) -> None:
+        super().__init__(id="customers-panel")
+        self._initial = state or {}  # what to show again after a language switch
+        self.query_text = ""
+        self.cursor: str | None = None  # keyset cursor of the last hit shown
+        self.party_id: int | None = None
+        self.party_name = ""
+        self.version: int | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="customers-left"):
+            yield Input(id="customer-search", placeholder=_("Name, phone, contract or id…"), compact=True)
+            yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
+            yield Select([], id="structure-choice", prompt=_("Structure"), compact=True)
+            yield Tree(plain(_("Structure")), id="structure-tree")
+        with Vertical(id="customers-right"):
+            yield Input(id="as-of", placeholder=_("As of date (YYYY-MM-DD), empty: today"), compact=True)
+            yield CustomerCard(id="card")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#hits", DataTable)
+        table.add_column("ID", key="id")
+        table.add_column(_("Name"), key="name")
+        table.add_column(_("Matched"), key="matched")
+        self.query_one("#structure-tree", Tree).show_root = False
+        self.load_structures()
+        self.load_categories()
+        if self._initial.get("query"):
+            self.query_one("#customer-search", Input).value = self._initial["query"]
+        if self._initial.get("party_id"):
+            self.open(self._initial["party_id"])
+
+    def state(self) -> dict:
+        return {"query": self.query_text, "party_id": self.party_id}
+
+    # --- search ------------------------------------------------------------------------------------
+    @on(Input.Changed, "#customer-search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self.query_text, self.cursor = event.value, None
+        self.run_search(event.value, None)
+
+    @work(thread=True, exclusive=True, group="customer-search")
+    def run_search(self, text: str, after: str | None) -> None:
+        try:
+            hits = self.app.gateway.call(customer_search.search, query=text, limit=PAGE, after=after)
+        except CrmError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.show_hits, text, after, hits)
+
+    def show_hits(self, text: str, after: str | None, hits: list) -> None:
+        if text != self.query_text:
+            return  # the user typed on: this answer is for an older query
+        table = self.query_one("#hits", DataTable)
+        if after is None:
+            table.clear()
+        for hit in hits:
+            if str(hit.id) not in table.rows:
+                name = hit.names.get(current_language()) or hit.display_name
+                table.add_row(str(hit.id), plain(name), _(hit.matched), key=str(hit.id))
+        self.cursor = hits[-1].cursor if len(hits) == PAGE else None
+
+    def action_to_results(self) -> None:
+        """Down from the search box goes to the results (Input has no use for it)."""
+        if self.app.focused is self.query_one("#customer-search", Input):
+            self.query_one("#hits", DataTable).focus()
+
+    @on(Input.Submitted, "#customer-search")
+    def open_first(self) -> None:
+        table = self.query_one("#hits", DataTable)
+        if table.row_count:
+            table.focus()
+            self.open(int(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value))
+
+    @on(DataTable.RowHighlighted, "#hits")
+    def near_the_end(self, event: DataTable.RowHighlighted) -> None:
+        table = event.data_table
+        if self.cursor and event.cursor_row >= table.row_count - 5:
+            cursor, self.cursor = self.cursor, None
+            self.run_search(self.query_text, cursor)  # next keyset page
+
+    @on(DataTable.RowSelected, "#hits")
+    def open_hit(self, event: DataTable.RowSelected) -> None:
+        self.open(int(event.row_key.value))
+
+    # --- the card ----------------------------------------------------------------------------------
+    def open(self, party_id: int) -> None:
+        self.party_id = party_id
+        self.load_card(party_id, self._as_of())
+
+    def _as_of(self) -> date | None:
+        text = self.query_one("#as-of", Input).value.strip()
+        try:
+            return date.fromisoformat(text) if text else None
+        except ValueError:
+            self.app.notify(_("As of: expected a date YYYY-MM-DD"), severity="error")
+            return None
+
+    @work(thread=True, exclusive=True, group="customer-card")
+    def load_card(self, party_id: int, as_of: date | None) -> None:
+        try:
+            card, changes = self.app.gateway.call(customer_views.card_with_history, party_id=party_id, as_of=as_of)
+        except CrmError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.show_card, card, changes)
+
+    def show_card(self, card, changes) -> None:
+        if card.party.id != self.party_id:
+            return
+        self.version, self.party_name = card.party.version, card.party.display_name
+        self.query_one(CustomerCard).show(card, changes)
+        hits = self.query_one("#hits", DataTable)
+        if str(card.party.id) in hits.rows:  # a rename or an erasure shows in the results at once
+            hits.update_cell(str(card.party.id), "name", plain(card.party.name_in(current_language())))
+        self.load_branch()
+
+    @on(Input.Submitted, "#as-of")
+    def as_of_changed(self) -> None:
+        if self.party_id is not None:
+            self.open(self.party_id)
+
+    # --- structure tree (lazy) ---------------------------------------------------------------------
+    @work(thread=True, group="customer-lookups")
+    def load_structures(self) -> None:
+        entries = self.app.gateway.call(directory.list_entries, kind="structures", active_only=True)
+        options = [(plain(pick(e.values["labels"], e.key)), e.key) for e in entries]
+        self.app.call_from_thread(self._set_structures, options)
+
+    def _set_structures(self, options) -> None:
+        choice = self.query_one("#structure-choice", Select)
+        choice.set_options(options)
+        if options:
+            choice.value = options[0][1]
+
+    @work(thread=True, group="customer-lookups")
+    def load_categories(self) -> None:
+        options = DirectoryArea(KINDS["client_categories"]).options(self.app.gateway, "client_categories")
+        self.app.call_from_thread(self.query_one(EntryForm).set_options, "category", options)
+
+    @on(Select.Changed, "#structure-choice")
+    def structure_changed(self) -> None:
+        self.load_branch()
+
+    def load_branch(self) -> None:
+        structure = self.query_one("#structure-choice", Select).value
+        if self.party_id is not None and structure is not Select.NULL:
+            self._load_branch(structure, self.party_id, self._as_of())
+
+    @work(thread=True, exclusive=True, group="customer-tree")
+    def _load_branch(self, structure: str, party_id: int, as_of: date | None) -> None:
+        steps = self.app.gateway.call(customer_views.branch_to, structure=structure, party_id=party_id, as_of=as_of)
+        self.app.call_from_thread(self._draw_branch, structure, party_id, steps)
+
+    def _draw_branch(self, structure: str, party_id: int, steps) -> None:
+        tree = self.query_one("#structure-tree", Tree)
+        tree.clear()
+        tree.root.data = {"structure": structure}
+        if not steps:
+            tree.root.add_leaf(plain(_("Not in this structure")))
+            return
+        language = current_language()
+        node = tree.root.add(plain(steps[0][0].name_in(language)), data={"id": steps[0][0].party_id, "loaded": True},
+                             expand=True)
+        for index, (step, kids) in enumerate(steps):
+            following = steps[index + 1][0].party_id if index + 1 < len(steps) else None
+            next_node = None
+            for kid in kids:
+                added = node.add(plain(kid.name_in(language)), data={"id": kid.party_id, "loaded": False},
+                                 allow_expand=kid.has_children, expand=kid.party_id == following)
+                next_node = added if kid.party_id == following else next_node
+                if kid.party_id == party_id:
+                    tree.move_cursor(added)
+            if step.party_id == party_id:
+                tree.move_cursor(node)
+            if next_node is None:
+                break
+            next_node.data["loaded"] = True
+            node = next_node
+
+    @on(Tree.NodeExpanded, "#structure-tree")
+    def expand(self, event: Tree.NodeExpanded) -> None:
+        data = event.node.data or {}
+        if data.get("id") and not data.get("loaded"):
+            data["loaded"] = True
+            self._load_children(event.node, self.query_one("#structure-choice", Select).value, data["id"])
+
+    @work(thread=True, group="customer-tree-children")
+    def _load_children(self, node, structure: str, parent_id: int) -> None:
+        kids = self.app.gateway.call(structures.children, structure=structure, parent_id=parent_id,
+                                     on=self._as_of())
+        self.app.call_from_thread(self._add_children, node, kids)
+
+    def _add_children(self, node, kids) -> None:
+        for kid in kids:
+            node.add(plain(kid.name_in(current_language())), data={"id": kid.party_id, "loaded": False},
+                     allow_expand=kid.has_children)
+
+    @on(Tree.NodeSelected, "#structure-tree")
+    def tree_open(self, event: Tree.NodeSelected) -> None:
+        if (event.node.data or {}).get("id"):
+            self.open(event.node.data["id"])
+
+    # --- actions -----------------------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#customer-search", Input).focus()
+
+    def action_as_of(self) -> None:
+        self.query_one("#as-of", Input).focus()
+
+    def action_new(self) -> None:
+        self.party_id, self.version = None, None
+        self.query_one(CustomerCard).show(None, [])
+        self.query_one("#tab-details").parent.parent.active = "tab-details"
+        self.query_one(EntryForm).focus_first()
+
+    def action_save(self) -> None:
+        form = self.query_one(EntryForm)
+        form.clear_errors()
+        self.save(self.party_id, self.version, form.values())
+
+    @work(thread=True, exclusive=True, group="customer-save")
+    def save(self, party_id: int | None, version: int | None, values: dict) -> None:
+        gateway = self.app.gateway
+        try:
+            if party_id is None:
+                saved = gateway.change(customers.create_party, values=values)
+            else:
+                saved = gateway.change(customers.update_party, party_id=party_id, values=values,
+                                       expected_version=version)
+        except CrmError as error:
+            self.app.call_from_thread(self.show_error, error)
+            return
+        self.app.call_from_thread(self.saved, saved.id)
+
+    def saved(self, party_id: int, done: str | None = None) -> None:
+        self.app.notify(done or _("Customer #{id} saved").format(id=party_id))
+        self.open(party_id)
+
+    def show_error(self, error: CrmError) -> None:
+        field = error.field if isinstance(error, ValidationError) else None
+        if not self.query_one(EntryForm).show_error(field, error.detail if field else str(error)):
+            self.app.notify(str(error), severity="error", timeout=8)
+
+    def action_move(self) -> None:
+        if self.party_id is None:
+            return
+        structure = self.query_one("#structure-choice", Select).value
+        self.app.push_screen(MoveDialog(self.party_id, None if structure is Select.NULL else structure),
+                             self._run_dialog)
+
+    def action_merge(self) -> None:
+        if self.party_id is not None:
+            self.app.push_screen(MergeDialog(self.party_id), self._run_dialog)
+
+    def action_convert_lead(self) -> None:
+        if self.party_id is not None:
+            self._run_dialog((customers.convert_lead, {"party_id": self.party_id}))
+
+    def action_erase(self) -> None:
+        if self.party_id is None:
+            return
+        if not self.app.gateway.can(Permission.CUSTOMERS_ERASE):
+            self.app.notify(_("Only an administrator may erase a customer's personal data"), severity="warning")
+            return
+        self.app.push_screen(EraseDialog(self.party_id, self.party_name), self._run_dialog)
+
+    def _run_dialog(self, request) -> None:
+        if request:
+            self._change(*request)
+
+    @work(thread=True, exclusive=True, group="customer-save")
+    def _change(self, service, kwargs: dict, done: str | None = None) -> None:
+        """`done`: what to say when it worked (else "saved")."""
+        try:
+            self.app.gateway.change(service, **kwargs)
+        except CrmError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error", timeout=8)
+            return
+        self.app.call_from_thread(self.saved, self.party_id, done)
+
+    @on(Input.Submitted, "#new-note")
+    def add_note(self, event: Input.Submitted) -> None:
+        if self.party_id is not None and event.value.strip():
+            event.input.value = ""
+            self._change(contracts.add_note, {"entity": "party", "entity_id": self.party_id, "text": event.value})

@@ -1,0 +1,1 @@
+"""The inquiry screen: its timeline, form, moves and business functions."""

@@ -1,0 +1,1 @@
+"""Knowledge: the knowledge base, article view, suggestions and the script runner."""

@@ -1,0 +1,113 @@
+"""The script runner as a dialog: over an inquiry (the run is saved on it at the end, with its captured
+values and decisions) or at registration (the walk is handed back and saved once the inquiry exists).
+Escape leaves without saving. Given a ready `spec` it is the author's preview (script_admin): the walk is
+never saved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from crmterm.errors import CrmError
+from crmterm.i18n import N_, _
+from crmterm.services.knowledge import script_runs, scripts
+from crmterm.services.topics.attribute_values import to_text
+from crmterm.services.knowledge.scripts import RunSpec
+from crmterm.widgets.chrome import TranslatedFooter
+from crmterm.widgets.script_runner import ScriptRunner
+
+
+@dataclass
+class Walked:
+    """A finished walk not yet saved (registration): what to save, and the inquiry values it captured."""
+
+    script_id: int
+    choices: list
+    values: dict[str, str | None]
+
+
+class ScriptRunScreen(ModalScreen[object]):
+    CSS_PATH = "script_run.tcss"
+    BINDINGS = [Binding("escape", "leave", N_("Leave the script"), id="script.leave")]
+
+    def __init__(self, *, inquiry_id: int | None = None, topic: str | None = None,
+                 template: str | None = None, spec: RunSpec | None = None) -> None:
+        super().__init__()
+        self.inquiry_id, self.topic, self.template = inquiry_id, topic, template
+        self.preview = spec  # an unsaved draft the author walks: nothing is saved at the end
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="script-box"):
+            yield Static(_("Loading the script…"), id="script-loading")
+        yield TranslatedFooter()
+
+    async def on_mount(self) -> None:
+        if self.preview is not None:
+            await self._loaded(self.preview)
+        else:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="script-load")
+    def load(self) -> None:
+        gateway = self.app.gateway
+        try:
+            if self.inquiry_id is not None:
+                spec = gateway.call(scripts.prepare_run, inquiry_id=self.inquiry_id)
+            else:
+                found = gateway.call(scripts.for_topic, topic=self.topic, template=self.template)
+                if found is None:
+                    raise CrmError(_("No script for this topic"))
+                spec = gateway.call(scripts.prepare_run, script_id=found.id)
+        except CrmError as error:
+            self.app.call_from_thread(self._failed, error)
+            return
+        self.app.call_from_thread(self._loaded, spec)
+
+    def _failed(self, error: CrmError) -> None:
+        self.app.notify(str(error), severity="warning")
+        self.dismiss(None)
+
+    async def _loaded(self, spec: RunSpec) -> None:
+        box = self.query_one("#script-box")
+        await box.query_one("#script-loading").remove()
+        await box.mount(ScriptRunner(spec))
+
+    def on_script_runner_finished(self, message: ScriptRunner.Finished) -> None:
+        runner = message.runner
+        if self.preview is not None:
+            self.app.notify(_("Preview finished: score {score}, outcome {outcome}").format(
+                score=runner.walk.score, outcome=runner.walk.outcome))
+            self.dismiss(None)
+            return
+        choices = scripts.choices_as_text(runner.walk)
+        if self.inquiry_id is None:
+            values = {n.attribute: to_text(runner.walk.captures.get(n.attribute))
+                      for n in runner.spec.document.nodes
+                      if getattr(n, "target", None) == "inquiry" and n.attribute in runner.walk.captures}
+            self.dismiss(Walked(runner.spec.script.id, choices, values))
+            return
+        self.save(runner.spec.script.id, choices)
+
+    @work(thread=True, exclusive=True, group="script-save")
+    def save(self, script_id: int, choices: list) -> None:
+        try:
+            run = self.app.gateway.call(script_runs.save_run, inquiry_id=self.inquiry_id, script_id=script_id,
+                                        choices=choices)
+        except CrmError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error", timeout=8)
+            return
+        self.app.call_from_thread(self._saved, run)
+
+    def _saved(self, run: script_runs.RunRead) -> None:
+        self.app.notify(_("Script saved: score {score}, outcome {outcome}").format(
+            score=run.score, outcome=run.outcome))
+        self.dismiss(run)
+
+    def action_leave(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""Notifications: the inbox, its unread counter and the SLA watch."""

@@ -1,0 +1,37 @@
+"""The unread-notification count of the workspace's status bar, kept current without a timer query: a
+watcher (PostgreSQL LISTEN on the notification channel, SQLite `PRAGMA data_version`) is polled once a
+second in a short thread worker, and the count (an index read, capped) is taken again only when it fired."""
+
+from __future__ import annotations
+
+from textual import work
+
+from crmterm.screens.common.live_watch import LiveWatch
+from crmterm.services.routing import live
+from crmterm.services.sla import notification_inbox
+
+
+class UnreadWatch:
+    """Mixed into the workspace screen, which provides `refresh_status()` (showing `self.unread`)."""
+
+    unread = 0
+    _unread_live: LiveWatch | None = None
+
+    def start_unread_watch(self) -> None:
+        self.count_unread()
+        self._unread_live = LiveWatch(self, self.count_unread, group="unread-watch", channel=live.NOTIFICATIONS)
+        self._unread_live.start(self.app.gateway.settings.database_url)
+
+    @work(thread=True, exclusive=True, group="unread-count")
+    def count_unread(self) -> None:
+        count = self.app.gateway.call(notification_inbox.unread_count)
+        self.app.call_from_thread(self._unread_counted, count)
+
+    def _unread_counted(self, count: int) -> None:
+        if count != self.unread:
+            self.unread = count
+            self.refresh_status()
+
+    def stop_unread_watch(self) -> None:
+        if self._unread_live is not None:
+            self._unread_live.stop()

@@ -1,0 +1,1 @@
+"""System problems: the list and its dialogs."""

@@ -1,0 +1,1 @@
+"""Queues: the queue lists, filters, live refresh and bulk work of supervisors."""

@@ -1,0 +1,1 @@
+"""Register: the agent's registration of a contact and its inquiries (F4)."""

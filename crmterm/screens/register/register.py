@@ -1,0 +1,271 @@
+"""Register tab: the agent's main screen. A contact (filled from the active template), the caller found inline,
+one or more inquiries with their topic and attribute form, warnings about repeats, and one key to save it all.
+
+Keys on the shortest path (README counts them): F4 caller box → number, Enter (one match is taken at once)
+→ topic number, Enter → the form's fields with Tab → Ctrl+S. Every database call runs in a worker.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from crmterm.errors import CrmError
+from crmterm.i18n import N_, _
+from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+from crmterm.screens.knowledge.kb_article import kb_bindings
+from crmterm.screens.register.register_contact import ContactFields
+from crmterm.screens.register.register_drafts import Drafts
+from crmterm.screens.register.register_inquiry import InquiryEditing
+from crmterm.screens.register.register_kb import KbDrafting
+from crmterm.screens.register.register_problems import ProblemLinking
+from crmterm.screens.register.register_scripts import ScriptRunning
+from crmterm.services.inquiries import inquiries, registration_views
+from crmterm.services.inquiries.inquiry_log import state_label
+from crmterm.services.inquiries.attachments import limits_of
+from crmterm.services.customers.customer_search import SearchHit
+from crmterm.services.inquiries.registration import ContactDraft, Registered, RegistrationError, register
+from crmterm.widgets.attribute_form import AttributeFormView
+from crmterm.widgets.kb_suggestions import KbSuggestions
+from crmterm.widgets.problem_banner import ProblemBanner
+from crmterm.widgets.topic_picker import OPTION_DIGITS, KeyedInput, TopicPicker, Topics
+from crmterm.text import visible
+from crmterm.widgets.safe_text import plain
+
+_TOPIC_KEYS = [Binding(f"alt+{n},{OPTION_DIGITS[n - 1]}", f"suggested({n})", show=False, priority=True,
+                       id=f"register.topic{n}") for n in range(1, 10)]
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning, KbDrafting, Horizontal):
+    BINDINGS = [
+        Binding("ctrl+s", "save", N_("Save"), id="register.save"),
+        Binding("ctrl+n", "add_inquiry", N_("Add inquiry"), id="register.add_inquiry"),
+        Binding("ctrl+pagedown", "switch(1)", N_("Next inquiry"), id="register.next", show=False, priority=True),
+        Binding("ctrl+pageup", "switch(-1)", N_("Previous inquiry"), id="register.previous", show=False,
+                priority=True),
+        Binding("ctrl+r", "link_repeat", N_("Add to earlier"), id="register.link_repeat"),
+        Binding("ctrl+g", "open_earlier", N_("Earlier inquiry"), id="register.open_earlier"),
+        Binding("f5", "clear", N_("New contact"), id="register.clear"),
+        Binding("f6", "parent", N_("Child of…"), id="register.parent"),
+        Binding("f7", "attach", N_("Attach file"), id="register.attach"),
+        Binding("f8", "customer_note", N_("Customer note"), id="register.note"),
+        Binding("ctrl+y", "link_problem", N_("Link to system problem"), id="register.link_problem", show=False),
+        Binding("ctrl+t", "run_script", N_("Script"), id="register.script"),
+        *kb_bindings("register"),
+        *_TOPIC_KEYS,
+    ]
+
+    def __init__(self, state: dict | None = None) -> None:
+        super().__init__(id="register-panel")
+        self._initial = state  # what was on the form before a language switch re-rendered it
+        self.drafts = Drafts()
+        self.customer: SearchHit | None = None
+        self.subscriber: str | None = None
+        self.activity: inquiries.Activity | None = None
+        self.template = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="register-main"):
+            with Horizontal(id="reg-contact"):
+                yield Select([], id="reg-place", prompt=_("Place"), compact=True)
+                yield Select([(_("incoming"), "in"), (_("outgoing"), "out")], id="reg-direction",
+                             allow_blank=False, compact=True)
+                yield Select([], id="reg-channel", prompt=_("Channel"), compact=True)
+                yield Select([], id="reg-category", prompt=_("Client category"), compact=True)
+            yield KeyedInput(id="reg-caller", placeholder=_("Caller: number, name, contract or id — Enter"),
+                             compact=True)
+            yield Static(_("Anonymous caller"), id="reg-whom", markup=False)
+            yield Select([], id="reg-person", prompt=_("Contact person"), compact=True)
+            yield OptionList(id="reg-hits")
+            yield Input(id="reg-contact-text", placeholder=_("Contact note"), compact=True)
+            yield Static("", id="reg-drafts", markup=False)
+            yield TopicPicker(id="reg-topic")
+            yield Select([], id="reg-priority", prompt=_("Priority: the topic's"), compact=True)
+            yield Static("", id="reg-suggested", markup=False)
+            yield Static("", id="reg-repeat", markup=False)
+            yield ProblemBanner("", id="reg-problems", markup=False)
+            yield Static("", id="reg-extras", markup=False)
+            yield AttributeFormView(id="reg-form")
+            yield Input(id="reg-inquiry-text", placeholder=_("Inquiry note"), compact=True)
+        with Vertical(id="register-side"):
+            yield Static(_("Choose the caller to see their open inquiries and last contacts."), id="reg-activity",
+                         markup=False)
+            yield OptionList(id="reg-open")
+            yield Static("", id="reg-last", markup=False)
+            yield KbSuggestions(id="reg-kb")
+
+    def on_mount(self) -> None:
+        for widget_id in ("reg-hits", "reg-drafts", "reg-repeat", "reg-extras", "reg-person", "reg-problems"):
+            self.query_one(f"#{widget_id}").display = False
+        self.load_choices()
+        self.load_problems()
+
+    @on(Input.Changed, "#reg-inquiry-text")
+    @on(Input.Changed, "#reg-contact-text")
+    def note_typed(self) -> None:
+        self.kb_refresh()
+
+    # --- the caller --------------------------------------------------------------------------------
+    def focus_caller(self) -> None:
+        caller = self.query_one("#reg-caller", Input)
+        caller.focus()
+        caller.select_all()
+
+    @on(Input.Submitted, "#reg-caller")
+    def caller_submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.find_caller(event.value.strip())
+        else:
+            self._set_customer(None, None)
+            self.query_one(TopicPicker).query_one("#topic-input").focus()
+
+    @work(thread=True, exclusive=True, group="register-caller")
+    def find_caller(self, query: str) -> None:
+        found = self.app.gateway.call(registration_views.find_caller, query=query)
+        self.app.call_from_thread(self._caller_found, found)
+
+    def _caller_found(self, found: registration_views.Caller) -> None:
+        hits = self.query_one("#reg-hits", OptionList)
+        hits.clear_options()
+        if len(found.hits) == 1:
+            hits.display = False
+            self._set_customer(found.hits[0], found.subscriber)
+            self.query_one("#topic-input").focus()
+            return
+        self._hits = {str(h.id): h for h in found.hits}
+        self._subscriber_query = found.subscriber
+        hits.add_options([Option(plain(f"{h.id}  {h.display_name}  · {_(h.matched)}"), id=str(h.id))
+                          for h in found.hits])
+        hits.display = bool(found.hits)
+        if found.hits:
+            hits.highlighted = 0
+            hits.focus()
+        else:
+            self.app.notify(_("No customer found; the contact stays anonymous"), severity="warning")
+
+    @on(OptionList.OptionSelected, "#reg-hits")
+    def hit_picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#reg-hits").display = False
+        self._set_customer(self._hits[event.option.id], self._subscriber_query)
+        self.query_one("#topic-input").focus()
+
+    def _set_customer(self, hit: SearchHit | None, subscriber: str | None, person: str | None = None) -> None:
+        self.customer, self.subscriber, self.activity = hit, subscriber, None
+        self._person = person
+        self.show_persons([])
+        whom = self.query_one("#reg-whom", Static)
+        whom.update(Text.assemble((f"#{hit.id} ", "bold"), visible(hit.display_name), visible(f"  {subscriber or ''}"))
+                    if hit else _("Anonymous caller"))
+        self.query_one("#reg-activity", Static).update("")
+        self.query_one("#reg-open", OptionList).clear_options()
+        self.query_one("#reg-last", Static).update("")
+        if hit is not None:
+            self.load_activity(hit.id)
+        self.load_problems()
+        if self.drafts.draft.topic is not None:
+            self.load_form(self.drafts.draft.topic, self._form_values())
+
+    @work(thread=True, exclusive=True, group="register-activity")
+    def load_activity(self, party_id: int) -> None:
+        found = self.app.gateway.call(inquiries.customer_activity, party_id=party_id)
+        self.app.call_from_thread(self._activity_loaded, found)
+
+    def _activity_loaded(self, activity: inquiries.Activity) -> None:
+        self.activity = activity
+        self.show_persons(activity.contact_persons, self._person)
+        self.query_one("#reg-activity", Static).update(
+            Text(_("Open inquiries: {n}").format(n=activity.open_count), style="bold"))
+        listing = self.query_one("#reg-open", OptionList)
+        listing.clear_options()
+        listing.add_options([Option(plain(f"#{i.id} {i.created_at:%d.%m} {i.topic_label} · {state_label(i.state)}"),
+                                    id=str(i.id)) for i in activity.open_inquiries])
+        text = Text(_("Last contacts") + "\n", style="bold")
+        for contact in activity.last_contacts:
+            text.append(visible(f"{contact.at:%d.%m %H:%M} {contact.channel or ''} {contact.operator or ''} "
+                                f"{contact.text[:40]}\n"), style="not bold")
+        self.query_one("#reg-last", Static).update(text)
+
+    def _reload_activity(self) -> None:
+        """What was done in the inquiry screen (taken, closed) shows in the caller's lists at once."""
+        if self.customer is not None:
+            self.load_activity(self.customer.id)
+
+    @on(OptionList.OptionSelected, "#reg-open")
+    def open_picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.app.push_screen(InquiryScreen(int(event.option.id)), lambda _result: self._reload_activity())
+
+    def action_open_earlier(self) -> None:
+        """The repeat the badge names, else the list of the customer's open inquiries."""
+        if self.drafts.draft.repeats:
+            self.app.push_screen(InquiryScreen(self.drafts.draft.repeats[0].id),
+                                 lambda _result: self._reload_activity())
+        elif self.query_one("#reg-open", OptionList).option_count:
+            self.query_one("#reg-open").focus()
+        else:
+            self.app.notify(_("No earlier inquiries of this caller"), severity="warning")
+
+    # --- saving --------------------------------------------------------------------------------------
+    def action_save(self) -> None:
+        self._keep_current()
+        kept, documents = self.drafts.to_save()
+        draft = ContactDraft(
+            template=self.template.code if self.template else None, place=self._value("reg-place"),
+            direction=self._value("reg-direction"), channel=self._value("reg-channel"),
+            client_category=self._value("reg-category"), customer=self.customer.id if self.customer else None,
+            subscriber=self.subscriber, contact_person=_int(self._value("reg-person")),
+            caller="" if self.customer else self.query_one("#reg-caller", Input).value,
+            text=self.query_one("#reg-contact-text", Input).value, inquiries=documents)
+        self.save(draft, kept, self.script_runs_of(kept), self.kb_articles_of(kept))
+
+    @work(thread=True, exclusive=True, group="register-save")
+    def save(self, draft: ContactDraft, kept: list[int], runs: list | None = None,
+             articles: list | None = None) -> None:
+        gateway = self.app.gateway
+        try:
+            done = gateway.call(register, draft=draft, limits=limits_of(gateway.settings))
+        except CrmError as error:
+            self.app.call_from_thread(self._save_failed, error, kept)
+            return
+        self.save_script_runs(done.inquiry_ids, runs or [])
+        self.save_kb_articles(done.inquiry_ids, articles or [])
+        self.app.call_from_thread(self._saved, done)
+
+    async def _saved(self, done: Registered) -> None:
+        closed = (_(" (closed at once: {ids})").format(ids=", ".join(f"#{i}" for i in done.closed))
+                  if done.closed else "")
+        self.app.notify(_("Contact {c} registered: {ids}").format(
+            c=done.contact_id, ids=", ".join(f"#{i}" for i in done.inquiry_ids)) + closed)
+        self.last_registered = done
+        await self.action_clear()
+
+    def _save_failed(self, error: CrmError, kept: list[int]) -> None:
+        self.app.notify(str(error), severity="error", timeout=8)
+        if not isinstance(error, RegistrationError):
+            return
+        index, _field, _message = error.problems[0]
+        if index is None:
+            return
+        errors = {f: m for i, f, m in error.problems if i == index}
+        self.show_draft_errors(kept[index], errors)
+
+    async def action_clear(self) -> None:
+        """Ready for the next call: the template's defaults, nothing else."""
+        self.drafts = Drafts()
+        for widget_id in ("reg-caller", "reg-contact-text", "reg-inquiry-text"):
+            self.query_one(f"#{widget_id}", Input).value = ""
+        self._set_customer(None, None)
+        self.query_one("#reg-hits").display = False
+        await self.show_draft()
+        self.apply_template(self.template)
+        self.focus_caller()

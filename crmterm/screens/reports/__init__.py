@@ -1,0 +1,1 @@
+"""Reports: the report form, grid and chart, drill-down and export."""

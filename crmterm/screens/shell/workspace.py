@@ -1,0 +1,206 @@
+"""The workspace after log-in: status bar, one tab per area the user's role may use, footer."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Static, TabbedContent, TabPane
+
+from crmterm.i18n import N_, _, current_language, language_name
+from crmterm.screens.admin.admin import AdminPanel
+from crmterm.screens.common.dialogs import PromptScreen
+from crmterm.screens.notifications.notification_watch import UnreadWatch
+from crmterm.screens.notifications.sla_watch import SlaWatch
+from crmterm.services.topics import topics
+from crmterm.services.topics.topics import TemplateChoice
+from crmterm.screens.customers.customers import CustomersPanel
+from crmterm.screens.problems.problems import ProblemsScreen
+from crmterm.screens.queues.queues import QueuesPanel
+from crmterm.screens.register.register import RegisterPanel
+from crmterm.screens.reports.reports import ReportsPanel
+from crmterm.screens.admin.topic_admin import TopicAdminPanel
+from crmterm.services.accounts.permissions import ROLE_LABELS, Permission
+from crmterm.widgets.chrome import StatusBar, TranslatedFooter
+from crmterm.text import visible
+
+
+class HomePanel(Vertical):
+    """Who is logged in and how to get around; later issues add the agent's queues here."""
+
+    def compose(self) -> ComposeResult:
+        actor = self.app.gateway.actor
+        yield Static(_("Welcome, {name}").format(name=visible(actor.display_name or actor.login)), id="welcome",
+                     markup=False)
+        lines = [
+            _("Role: {role}").format(role=_(ROLE_LABELS[actor.role])),
+            _("Database: {db}").format(db=self.app.gateway.database_label),
+            _("Language: {lang}").format(lang=language_name(current_language())),
+            "",
+            _("F1 — keys and help · Ctrl+P — command palette · F2 — language · Ctrl+Q — quit"),
+        ]
+        yield Static("\n".join(lines), id="home-info", markup=False)
+
+
+class WorkspaceScreen(SlaWatch, UnreadWatch, Screen):
+    _admin_state: dict | None = None
+    _customers_state: dict | None = None
+    _register_state: dict | None = None
+    _queues_state: dict | None = None
+    _reports_state: dict | None = None
+    CSS_PATH = "../reports/reports.tcss"  # the Reports tab's styles
+
+    BINDINGS = [
+        Binding("f2", "app.settings", N_("Language"), id="workspace.language"),
+        Binding("ctrl+o", "app.logout", N_("Log out"), id="workspace.logout"),
+        Binding("f4", "register_call", N_("Register"), id="workspace.register"),
+        Binding("f3", "show_tab('customers')", N_("Customers"), id="workspace.customers", show=False),
+        Binding("f12", "choose_template", N_("Template"), id="workspace.template"),
+        Binding("f11", "show_tab('queues')", N_("Queues"), id="workspace.queues", show=False),
+        Binding("f9", "show_tab('topics')", N_("Topics"), id="workspace.topics", show=False),
+        Binding("f10", "show_tab('admin')", N_("Admin"), id="workspace.admin", show=False),
+        # F5-F8 are the tabs' own keys, every other F-key is taken: Ctrl+L is used by no tab or text field
+        Binding("ctrl+l", "show_tab('reports')", N_("Reports"), id="workspace.reports", show=False),
+        Binding("alt+p", "problems", N_("System problems"), id="workspace.problems", show=False,
+                priority=True),
+        Binding("alt+k", "knowledge_base", N_("Knowledge base"), id="workspace.kb", show=False,
+                priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        gateway = self.app.gateway
+        yield StatusBar(id="status", markup=False)
+        with TabbedContent(id="tabs"):
+            if gateway.can(Permission.INQUIRIES_WRITE):
+                with TabPane(_("Register"), id="register"):
+                    yield RegisterPanel(state=self._register_state)
+            with TabPane(_("Home"), id="home"):
+                yield HomePanel()
+            if gateway.can(Permission.CUSTOMERS_READ):
+                with TabPane(_("Customers"), id="customers"):
+                    yield CustomersPanel(state=self._customers_state)
+            if gateway.can(Permission.INQUIRIES_READ):
+                with TabPane(_("Queues"), id="queues"):
+                    yield QueuesPanel(state=self._queues_state)
+            if gateway.can(Permission.REPORTS_READ):
+                with TabPane(_("Reports"), id="reports"):
+                    yield ReportsPanel(state=self._reports_state)
+            if gateway.can(Permission.ADMIN_SCREENS):
+                with TabPane(_("Topics"), id="topics"):
+                    yield TopicAdminPanel()
+                with TabPane(_("Admin"), id="admin"):
+                    yield AdminPanel(state=self._admin_state)
+        yield TranslatedFooter()
+
+    templates: list | None = None
+
+    def on_mount(self) -> None:
+        self.refresh_status()
+        self.load_templates()
+        self.start_unread_watch()
+        self.start_sla_watch()
+
+    def on_unmount(self) -> None:
+        self.stop_unread_watch()
+
+    def refresh_status(self) -> None:
+        gateway = self.app.gateway
+        template = getattr(self.app, "active_template", None)
+        self.query_one(StatusBar).show(user=gateway.actor.login, role=_(ROLE_LABELS[gateway.actor.role]),
+                                       database=gateway.database_label, unread=self.unread, overdue=self.overdue,
+                                       extra=f"{template.short_code} {template.label}" if template else "")
+
+    # --- contact templates: the registration form starts from the active one ----------------------
+    @work(thread=True, exclusive=True, group="templates")
+    def load_templates(self, choose: bool = False) -> None:
+        found = self.app.gateway.call(topics.templates_for, login=self.app.gateway.actor.login)
+        self.app.call_from_thread(self._templates_loaded, found, choose)
+
+    def _templates_loaded(self, found: list[TemplateChoice], choose: bool) -> None:
+        self.templates = found
+        if getattr(self.app, "active_template", None) is None and found:
+            self.app.active_template = found[0]
+        self._template_changed()
+        if choose:
+            self.action_choose_template()
+
+    def action_choose_template(self) -> None:
+        """One key, then the template's number (Enter keeps the current one)."""
+        if self.templates is None:
+            self.load_templates(choose=True)
+            return
+        if not self.templates:
+            self.app.notify(_("No contact templates are assigned to you"), severity="warning")
+            return
+        listing = ", ".join(f"{t.short_code} {t.label}" for t in self.templates)
+
+        def chosen(answer: str | None) -> None:
+            picked = next((t for t in self.templates if answer and str(t.short_code) == answer.strip()), None)
+            if answer and picked is None:
+                self.app.notify(_("No template number {n}").format(n=answer), severity="error")
+            elif picked is not None:
+                self.app.active_template = picked
+                self._template_changed()
+
+        self.app.push_screen(PromptScreen(_("Template number: {list}").format(list=listing)), chosen)
+
+    def _template_changed(self) -> None:
+        self.refresh_status()
+        for panel in self.query(RegisterPanel):
+            panel.apply_template(getattr(self.app, "active_template", None))
+
+    def action_register_call(self) -> None:
+        """A call comes in: the Register tab with the caller box ready for the number."""
+        if self.query("TabPane#register"):
+            self.query_one(TabbedContent).active = "register"
+            self.query_one(RegisterPanel).focus_caller()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id != self.query_one(TabbedContent).active:
+            return  # a late event of a tab already left: focusing in it would switch back
+        if event.pane.id == "admin":
+            self.query_one(AdminPanel).focus_areas()
+        elif event.pane.id == "topics":
+            self.query_one("#topic-tree").focus()
+        elif event.pane.id == "register":
+            self.query_one(RegisterPanel).focus_caller()
+        elif event.pane.id == "customers":
+            self.query_one(CustomersPanel).action_focus_search()
+        elif event.pane.id == "queues":
+            self.query_one(QueuesPanel).shown()
+            self.query_one(QueuesPanel).focus_list()
+        elif event.pane.id == "reports":
+            self.query_one(ReportsPanel).shown()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "show_tab":
+            return bool(self.query(f"TabPane#{parameters[0]}"))  # no key for a tab this role lacks
+        return True
+
+    def action_show_tab(self, tab: str) -> None:
+        if self.query(f"TabPane#{tab}"):
+            self.query_one(TabbedContent).active = tab
+
+    def action_knowledge_base(self) -> None:
+        """Search and read articles (screens/knowledge/kb); editors also find drafts."""
+        from crmterm.screens.knowledge.kb import KnowledgeBaseScreen
+
+        self.app.push_screen(KnowledgeBaseScreen())
+
+    def action_problems(self) -> None:
+        """Mass incidents: everyone sees them, supervisors and admins manage them (services/inquiries/problems)."""
+        self.app.push_screen(ProblemsScreen())
+
+    async def relabel(self) -> None:
+        """Re-render in the new language, keeping the active tab and the admin panel's place."""
+        tabs = self.query_one(TabbedContent).active
+        self._admin_state = self.query_one(AdminPanel).state() if self.query(AdminPanel) else None
+        self._customers_state = self.query_one(CustomersPanel).state() if self.query(CustomersPanel) else None
+        self._register_state = self.query_one(RegisterPanel).state() if self.query(RegisterPanel) else None
+        self._queues_state = self.query_one(QueuesPanel).state() if self.query(QueuesPanel) else None
+        self._reports_state = self.query_one(ReportsPanel).state() if self.query(ReportsPanel) else None
+        await self.recompose()
+        self.query_one(TabbedContent).active = tabs
+        self.refresh_status()

@@ -1,0 +1,85 @@
+"""The permission map (services/accounts/permissions.py) rendered as a Markdown table for people: docs/permissions.md and
+`crmterm user roles`. tests/test_role_matrix.py checks every service entry point against the same map."""
+
+from __future__ import annotations
+
+from crmterm.i18n import N_, _
+from crmterm.services.accounts.permissions import ROLE_LABELS, ROLE_PERMISSIONS, Permission, Role
+
+DESCRIPTIONS: dict[Permission, str] = {
+    Permission.DIRECTORY_READ: N_("Read dictionaries, places, channels, topics, templates and routes"),
+    Permission.DIRECTORY_WRITE: N_("Change dictionaries, places, channels, topics, templates and routes"),
+    Permission.USERS_READ: N_("See user accounts"),
+    Permission.USERS_WRITE: N_("Create and change user accounts, roles and others' passwords"),
+    Permission.CONFIG_EXPORT: N_("Export the whole configuration as YAML"),
+    Permission.CONFIG_IMPORT: N_("Import configuration from YAML (and load the demo)"),
+    Permission.AUDIT_READ: N_("Read the audit log of administrative changes"),
+    Permission.ADMIN_SCREENS: N_("Open the administration screens"),
+    Permission.CUSTOMERS_READ: N_("Find customers and read their cards, structures and history"),
+    Permission.CUSTOMERS_WRITE: N_("Create and change customers, contracts, subscribers, contact persons, notes"),
+    Permission.CUSTOMERS_MERGE: N_("Merge duplicate customers"),
+    Permission.CUSTOMERS_IMPORT: N_("Import customers in bulk and generate synthetic data"),
+    Permission.INQUIRIES_READ: N_("Read inquiries, queues' contents, system problems and own saved filters"),
+    Permission.INQUIRIES_WRITE: N_("Register contacts and inquiries, take, work, comment and attach"),
+    Permission.INQUIRIES_SUPERVISE: N_("Assign, transfer, reopen, cancel, change deadlines and priorities in any "
+                                       "queue; run the SLA scan"),
+    Permission.NOTIFICATIONS_ADMIN: N_("Deliver e-mail, see every notification, retry failed ones"),
+    Permission.REPORTS_READ: N_("Run every report and read the inquiries behind its rows"),
+    Permission.PROBLEMS_MANAGE: N_("Open, change and close system problems"),
+    Permission.INQUIRIES_ARCHIVE: N_("Move old closed inquiries to the archive"),
+    Permission.SCRIPTS_ADMIN: N_("Write, publish and import branching scripts (running one is inquiries.write)"),
+    Permission.CUSTOMERS_ERASE: N_("Anonymise a customer's personal data (right to erasure)"),
+    Permission.DATABASE_ADMIN: N_("Back up and restore the embedded database"),
+    Permission.KB_EDIT: N_("Write and import knowledge-base drafts, see unapproved articles"),
+    Permission.KB_APPROVE: N_("Approve, retire and publish knowledge-base articles"),
+}
+
+# The checks that are more than one permission (each has explicit tests in tests/test_role_matrix.py).
+RULES = (
+    N_("Anonymous callers are refused everything."),
+    N_("Agents see, list and take only inquiries of queues they are members of (by login or user group); "
+       "supervisors, administrators and a queue's administrators work every queue they supervise."),
+    N_("Starting, returning, moving, closing an inquiry and editing its attributes need the inquiry to be held "
+       "by the caller; supervisors may act on any."),
+    N_("Assigning, transferring, reopening, cancelling, deadlines and priorities need inquiries.supervise or "
+       "being an administrator of the inquiry's queue."),
+    N_("Auditors read everything (reports, audit log, configuration export, every queue's contents) and change "
+       "nothing but their own saved filters, notification read marks and the use counts of knowledge-base "
+       "articles they open or mark helpful."),
+    N_("Everyone reads approved knowledge-base articles; drafts and articles in review need kb.edit. Attaching "
+       "an article to an inquiry needs inquiries.write."),
+    N_("Everyone may change their own password; other users' passwords need users.write."),
+)
+
+_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
+
+
+def description(permission: Permission) -> str:
+    return _(DESCRIPTIONS[permission]) if permission in DESCRIPTIONS else ""
+
+
+def render_markdown() -> str:
+    """The permission × role table with each permission's meaning, then the rules beyond the table."""
+    lines = [
+        "# " + _("Roles and permissions"), "",
+        _("Generated from crmterm/services/accounts/permissions.py by `{command}`; do not edit by hand.").format(
+            command="crmterm --lang en user roles --markdown > docs/permissions.md"), "",
+        "| " + " | ".join([_("Permission"), _("Meaning"), *(_(ROLE_LABELS[r]) for r in _ROLES)]) + " |",
+        "|---|---|" + ":-:|" * len(_ROLES),
+    ]
+    for permission in Permission:
+        marks = ["✓" if permission in ROLE_PERMISSIONS[role] else "—" for role in _ROLES]
+        lines.append("| " + " | ".join([f"`{permission.value}`", description(permission), *marks]) + " |")
+    lines += ["", "## " + _("Rules beyond the table"), ""]
+    lines += ["- " + _(rule) for rule in RULES]
+    return "\n".join(lines) + "\n"
+
+
+def rows() -> list[dict]:
+    """The same map as rows for a terminal table: permission, meaning, and one ✓/— column per role."""
+    return [{"permission": p.value, "meaning": description(p),
+             **{r.value: permission_mark(p, r) for r in _ROLES}} for p in Permission]
+
+
+def permission_mark(permission: Permission, role: Role) -> bool:
+    return permission in ROLE_PERMISSIONS[role]

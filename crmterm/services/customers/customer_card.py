@@ -1,0 +1,220 @@
+"""The customer card as of a date: party, places in structures, contracts with subscribers, contact persons,
+discounts (own and inherited), date-effective attributes and notes — a fixed number of queries per card."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from crmterm.errors import NotFound, ValidationError
+from crmterm.i18n import _
+from crmterm.services.customers import history, structures
+from crmterm.services.customers.customers import PartyRead, get_party, read
+from crmterm.services.inquiries.inquiries import InquirySummary, latest_inquiries
+from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.store import (
+    AttributeValue, ContactPerson, Contract, CustomerAttribute, Dictionary, DictionaryItem, Discount, Note,
+    Payment, Subscriber,
+)
+
+
+class SubscriberRead(BaseModel):
+    id: int
+    number: str
+    service: str
+    status: str
+
+
+class PaymentRead(BaseModel):
+    id: int
+    amount: Decimal
+    currency: str
+    paid_on: date
+    subscriber: str | None
+    reference: str
+
+
+class ContractRead(BaseModel):
+    id: int
+    number: str
+    start_date: date
+    end_date: date | None
+    status: str
+    subscribers: list[SubscriberRead]
+    payments: list[PaymentRead] = []  # the latest few
+
+
+class ContactPersonRead(BaseModel):
+    id: int
+    name: str
+    role: str
+    phones: list[str]
+    emails: list[str]
+
+
+class DiscountRead(BaseModel):
+    id: int
+    percent: Decimal
+    description: str
+    valid_from: date
+    valid_to: date | None
+    applies_via: str  # "own", "contract N-1", or "structure billing: Parent name (#id)"
+
+
+class NoteRead(BaseModel):
+    id: int
+    entity: str
+    entity_id: int
+    author: str
+    at: datetime
+    text: str
+
+
+class CardRead(BaseModel):
+    party: PartyRead
+    as_of: date
+    structures: list[structures.PathRead]
+    contracts: list[ContractRead]
+    contact_persons: list[ContactPersonRead]
+    discounts: list[DiscountRead]
+    attributes: dict[str, str | None]
+    notes: list[NoteRead]
+    inquiries: list[InquirySummary] = []  # the latest, newest first
+
+
+def _active(model, on: date):
+    return (model.valid_from <= on) & ((model.valid_to.is_(None)) | (model.valid_to > on))
+
+
+def get_card(*, session: Session, actor: Actor, party_id: int, as_of: date | None = None) -> CardRead:
+    require(actor, Permission.CUSTOMERS_READ)
+    on = as_of or structures.today()
+    party = get_party(session, party_id)
+    contracts = _contracts(session, party_id)
+    return CardRead(
+        party=read(session, party), as_of=on, structures=structures.paths(session, party_id, on),
+        contracts=contracts, contact_persons=[ContactPersonRead.model_validate(p, from_attributes=True) for p in
+                                              session.exec(select(ContactPerson).where(
+                                                  ContactPerson.party_id == party_id).order_by(ContactPerson.name))],
+        discounts=_discounts(session, party_id, contracts, on), attributes=attributes_as_of(session, party_id, on),
+        notes=_notes(session, party_id), inquiries=latest_inquiries(session, party_id))
+
+
+def _contracts(session: Session, party_id: int) -> list[ContractRead]:
+    contracts = session.exec(select(Contract).where(Contract.payer_party_id == party_id)
+                             .order_by(Contract.number)).all()
+    subscribers: dict[int, list[SubscriberRead]] = {}
+    if contracts:
+        for sub in session.exec(select(Subscriber).where(Subscriber.contract_id.in_([c.id for c in contracts]))
+                                .order_by(Subscriber.number)):
+            subscribers.setdefault(sub.contract_id, []).append(SubscriberRead.model_validate(sub,
+                                                                                             from_attributes=True))
+    payments = _payments(session, [c.id for c in contracts], subscribers)
+    return [ContractRead(id=c.id, number=c.number, start_date=c.start_date, end_date=c.end_date, status=c.status,
+                         subscribers=subscribers.get(c.id, []), payments=payments.get(c.id, [])) for c in contracts]
+
+
+def _payments(session: Session, contract_ids: list[int], subscribers: dict[int, list[SubscriberRead]],
+              per_contract: int = 10) -> dict[int, list[PaymentRead]]:
+    numbers = {s.id: s.number for subs in subscribers.values() for s in subs}
+    found: dict[int, list[PaymentRead]] = {}
+    if not contract_ids:
+        return found
+    for p in session.exec(select(Payment).where(Payment.contract_id.in_(contract_ids))
+                          .order_by(Payment.paid_on.desc(), Payment.id.desc()).limit(per_contract * 20)):
+        rows = found.setdefault(p.contract_id, [])
+        if len(rows) < per_contract:
+            rows.append(PaymentRead(id=p.id, amount=p.amount, currency=p.currency, paid_on=p.paid_on,
+                                    subscriber=numbers.get(p.subscriber_id), reference=p.reference))
+    return found
+
+
+def _discounts(session: Session, party_id: int, contracts: list[ContractRead], on: date) -> list[DiscountRead]:
+    ancestors = structures.ancestor_ids(session, party_id, on)
+    names = structures.party_names(session, list(ancestors))
+    numbers = {c.id: c.number for c in contracts}
+    owners = [party_id, *ancestors]
+    query = select(Discount).where(_active(Discount, on), Discount.party_id.in_(owners)
+                                   | Discount.contract_id.in_(list(numbers) or [-1]))
+    result = []
+    for d in session.exec(query.order_by(Discount.valid_from, Discount.id)):
+        if d.contract_id is not None:
+            via = _("contract {n}").format(n=numbers[d.contract_id])
+        elif d.party_id == party_id:
+            via = _("own")
+        else:
+            via = _("structure {s}: {name} (#{id})").format(s=ancestors[d.party_id], name=names.get(d.party_id),
+                                                           id=d.party_id)
+        result.append(DiscountRead(id=d.id, percent=d.percent, description=d.description, valid_from=d.valid_from,
+                                   valid_to=d.valid_to, applies_via=via))
+    return result
+
+
+def _notes(session: Session, party_id: int, limit: int = 100) -> list[NoteRead]:
+    rows = session.exec(select(Note).where(Note.entity == "party", Note.entity_id == party_id)
+                        .order_by(Note.at.desc(), Note.id.desc()).limit(limit))
+    return [NoteRead.model_validate(n, from_attributes=True) for n in rows]
+
+
+def attributes_as_of(session: Session, party_id: int, on: date) -> dict[str, str | None]:
+    rows = session.exec(select(AttributeValue.attribute, AttributeValue.value).where(
+        AttributeValue.entity == "party", AttributeValue.entity_id == party_id, _active(AttributeValue, on)))
+    return dict(sorted(rows.all()))
+
+
+def _check_value(session: Session, attribute: CustomerAttribute, raw: str | None) -> str | None:
+    if raw is None or raw == "":
+        return None
+    checks = {"date": lambda v: date.fromisoformat(v).isoformat(), "decimal": lambda v: str(Decimal(v)),
+              "bool": lambda v: {"true": "true", "yes": "true", "1": "true", "false": "false", "no": "false",
+                                 "0": "false"}[v.lower()], "string": lambda v: v}
+    try:
+        if attribute.type == "dictionary":
+            return _dictionary_item(session, attribute, raw)
+        return checks[attribute.type](str(raw).strip())
+    except (ValueError, KeyError, InvalidOperation):
+        raise ValidationError(attribute.code, _("not a valid {type}: {v}").format(type=attribute.type,
+                                                                                  v=raw)) from None
+
+
+def _dictionary_item(session: Session, attribute: CustomerAttribute, raw: str) -> str:
+    found = session.exec(select(DictionaryItem.code).join(Dictionary).where(
+        Dictionary.id == attribute.dictionary_id, DictionaryItem.code == raw)).first()
+    if found is None:
+        raise ValidationError(attribute.code, _("unknown reference '{code}'").format(code=raw))
+    return found
+
+
+def set_attribute(*, session: Session, actor: Actor, party_id: int, code: str, value: str | None,
+                  on: date | None = None, source: str = "tui") -> None:
+    """From `on` the attribute has `value`; what it was before stays readable with an earlier as-of date."""
+    require(actor, Permission.CUSTOMERS_WRITE)
+    get_party(session, party_id)
+    attribute = session.exec(select(CustomerAttribute).where(CustomerAttribute.code == code)).first()
+    if attribute is None or not attribute.active:
+        raise NotFound(_("customer attribute"), code)
+    on, value = on or structures.today(), _check_value(session, attribute, value)
+    current = session.exec(select(AttributeValue).where(
+        AttributeValue.entity == "party", AttributeValue.entity_id == party_id, AttributeValue.attribute == code,
+        _active(AttributeValue, on))).first()
+    old = current.value if current else None
+    if old == value:
+        return
+    if current is not None:
+        current.valid_to = on
+        session.add(current)
+    session.add(AttributeValue(entity="party", entity_id=party_id, attribute=code, value=value, valid_from=on))
+    if attribute.tracked:
+        history.record(session, entity="party", entity_id=party_id, field=f"attribute:{code}", old=old, new=value,
+                       by=actor.login, source=source)
+
+
+def party_history(*, session: Session, actor: Actor, party_id: int) -> list[history.ChangeRead]:
+    require(actor, Permission.CUSTOMERS_READ)
+    get_party(session, party_id)
+    return history.history(session, "party", party_id)
+
+

@@ -1,0 +1,70 @@
+"""The inquiry half of an erasure (services/customers/erasure): the same steps on the live tables and on their archive
+mirrors (store/archive), so an archived inquiry forgets exactly what a live one does.
+
+Per inquiry of the erased parties: text and resolution are cleared; values of attributes marked `personal`
+are deleted; event texts are cleared and the free text some events carry in their data (changed personal
+values, script captures, notes of external events) is removed; attachments are deleted, and their content
+with them unless another inquiry still carries the same file; notifications about the inquiry lose subject
+details, body and data; script runs lose their captured values. States, topics, dates, queues, assignees and the events themselves stay."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, delete, exists, select, update
+from sqlmodel import Session
+
+from crmterm.store import AttachmentBlob, AttributeDef, Notification, ScriptRun
+from crmterm.store.archive import ARCHIVED
+
+_PRIVATE_DATA = {"script": ("captures",), "external": ("note",)}  # event kind -> data keys with free text
+
+
+def erase_inquiries(session: Session, parties: list[int]) -> dict[str, int]:
+    personal = set(session.execute(select(AttributeDef.id).where(AttributeDef.personal.is_(True))).scalars())
+    codes = set(session.execute(select(AttributeDef.code).where(AttributeDef.personal.is_(True))).scalars())
+    tables = {spec.archive.name if archived else spec.live.name: spec.archive if archived else spec.live
+              for spec in ARCHIVED for archived in (False, True)}
+    counts: dict[str, int] = {}
+    files: set[str] = set()
+    for suffix in ("", "_archive"):
+        inquiry, value, event, attachment = (tables[f"{name}{suffix}"] for name in
+                                             ("inquiry", "inquiry_value", "inquiry_event", "attachment"))
+        ids = list(session.execute(select(inquiry.c.id).where(inquiry.c.party_id.in_(parties))).scalars())
+        counts[f"inquiries{suffix}"] = len(ids)
+        if not ids:
+            continue
+        _run(session, update(inquiry).where(inquiry.c.id.in_(ids)).values(text="", resolution=""))
+        _run(session, delete(value).where(value.c.inquiry_id.in_(ids), value.c.attribute_id.in_(personal)))
+        _erase_events(session, event, ids, codes)
+        files |= set(session.execute(select(attachment.c.sha256).where(attachment.c.inquiry_id.in_(ids))).scalars())
+        counts[f"attachments{suffix}"] = _run(session, delete(attachment).where(attachment.c.inquiry_id.in_(ids)))
+        _erase_notifications(session, ids)
+        _run(session, update(ScriptRun).where(ScriptRun.inquiry_id.in_(ids)).values(captures={}))
+    _drop_orphan_blobs(session, files, tables["attachment"], tables["attachment_archive"])
+    return counts
+
+
+def _erase_events(session: Session, event: Table, ids: list[int], codes: set[str]) -> None:
+    _run(session, update(event).where(event.c.inquiry_id.in_(ids)).values(text=""))
+    rows = session.execute(select(event.c.id, event.c.kind, event.c.data).where(
+        event.c.inquiry_id.in_(ids), event.c.kind.in_(["values_changed", *_PRIVATE_DATA]))).all()
+    for event_id, kind, data in rows:
+        hidden = codes if kind == "values_changed" else set(_PRIVATE_DATA[kind])
+        kept = {key: item for key, item in (data or {}).items() if key not in hidden}
+        if kept != data:
+            _run(session, update(event).where(event.c.id == event_id).values(data=kept))
+
+
+def _erase_notifications(session: Session, ids: list[int]) -> None:
+    _run(session, update(Notification).where(Notification.inquiry_id.in_(ids))
+         .values(subject="—", body="", body_html=None, data={}))
+
+
+def _drop_orphan_blobs(session: Session, files: set[str], live: Table, archive: Table) -> None:
+    """The erased files' content, unless another attachment row still points at it (stored once per sha256)."""
+    blob = AttachmentBlob.__table__
+    _run(session, delete(blob).where(blob.c.sha256.in_(files), ~exists().where(live.c.sha256 == blob.c.sha256),
+                                     ~exists().where(archive.c.sha256 == blob.c.sha256)))
+
+
+def _run(session: Session, statement) -> int:
+    return session.execute(statement.execution_options(synchronize_session=False)).rowcount

@@ -1,0 +1,50 @@
+"""Leads (potential customers) exported for the billing system as CSV (UTF-8 with BOM) or JSON."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from crmterm.errors import ConfigError
+from crmterm.services.accounts import audit
+from crmterm.services.customers.customers import read
+from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.store import Party
+
+COLUMNS = ("id", "kind", "display_name", "name_en", "name_ru", "category", "email", "phone")
+
+
+def export_leads(*, session: Session, actor: Actor, path: Path, batch: int = 5_000) -> int:
+    """Streams leads in id order (keyset batches): memory stays flat whatever the number of leads."""
+    require(actor, Permission.CUSTOMERS_READ)
+    rows = list(_rows(session, batch))
+    try:
+        if path.suffix.lower() == ".json":
+            path.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+        else:
+            with path.open("w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+                writer.writeheader()
+                writer.writerows(rows)
+    except OSError as error:
+        raise ConfigError(error.strerror or str(error), file=str(path)) from None
+    audit.record(session, actor, "export", "leads", str(path), after={"rows": len(rows)}, source="cli")
+    return len(rows)
+
+
+def _rows(session: Session, batch: int):
+    last = 0
+    while True:
+        parties = session.exec(select(Party).where(Party.is_lead.is_(True), Party.status == "active",
+                                                   Party.id > last).order_by(Party.id).limit(batch)).all()
+        if not parties:
+            return
+        for party in parties:
+            lead = read(session, party)
+            yield {"id": lead.id, "kind": lead.kind, "display_name": lead.display_name,
+                   "name_en": lead.names.get("en", ""), "name_ru": lead.names.get("ru", ""),
+                   "category": lead.category or "", "email": lead.email or "", "phone": lead.phone or ""}
+        last = parties[-1].id

@@ -1,0 +1,255 @@
+"""The sections of a configuration document: how each reads, validates, compares, applies and exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+
+from crmterm.errors import ConfigError, ValidationError
+from crmterm.i18n import _
+from crmterm.services.accounts import audit, users
+from crmterm.services.directory import directory
+from crmterm.services.customers import history
+from crmterm.services.directory.kinds import Kind
+from crmterm.services.directory.registry import KINDS
+from crmterm.services.topics.topic_kinds import TOPIC_KINDS
+from crmterm.services.routing.route_kinds import ROUTE_KINDS
+from crmterm.services.sla.sla_kinds import ESCALATION_KINDS, SLA_KINDS
+from crmterm.services.routing.automation_kinds import AUTOMATION_KINDS
+from crmterm.services.accounts.permissions import Actor, Permission, Role, require
+from crmterm.services.directory.validation import RefExists
+from crmterm.services.directory.yaml_lines import LineDict
+
+
+@dataclass
+class PlanEntry:
+    values: LineDict
+    clean: dict | None = None
+
+
+@dataclass
+class Plan:
+    entries: dict[str, list[PlanEntry]] = field(default_factory=dict)
+    codes: dict[str, set[str]] = field(default_factory=dict)  # codes each directory area gets from the file
+
+    def add(self, section: str, values: LineDict) -> None:
+        self.entries.setdefault(section, []).append(PlanEntry(values))
+        for name in ("code", "login"):  # users are referred to by login
+            if name in values:
+                self.codes.setdefault(section, set()).add(str(values[name]))
+
+
+def _entry(item: Any, section: str, line: int, file: str | None) -> LineDict:
+    if not isinstance(item, LineDict):
+        raise ConfigError(_("{section}: each entry must be a mapping").format(section=section), file=file,
+                          line=line)
+    return item
+
+
+class _FlatSection:
+    """A section that is a plain list of entries (one mapping each)."""
+
+    name: str
+
+    def read(self, plan: Plan, body: list, line: int, file: str | None) -> None:
+        for item in body:
+            plan.add(self.name, _entry(item, self.name, line, file))
+
+
+class DirectorySection(_FlatSection):
+    """A directory area as a flat list of entries."""
+
+    def __init__(self, kind: Kind, top_level: bool = True) -> None:
+        self.kind, self.name, self.top_level = kind, kind.name, top_level
+
+
+    def clean(self, session: Session, values: dict, ref_exists: RefExists) -> dict:
+        return directory.clean(session, self.kind, dict(values), ref_exists)
+
+    def key(self, clean: dict) -> str:
+        return directory.entry_key(self.kind, clean)
+
+    def current(self, session: Session, key: str) -> dict:
+        return directory.get_entry(session=session, actor=_READER, kind=self.name, key=key).values
+
+    def create(self, session: Session, actor: Actor, clean: dict, source: str, ref_exists=None) -> None:
+        directory.create_entry(session=session, actor=actor, kind=self.name, values=clean, source=source,
+                               ref_exists=ref_exists)
+
+    def update(self, session: Session, actor: Actor, key: str, clean: dict, source: str,
+               ref_exists=None) -> None:
+        directory.update_entry(session=session, actor=actor, kind=self.name, key=key, values=clean,
+                               expected_version=None, source=source, ref_exists=ref_exists)
+
+    def export(self, session: Session, actor: Actor) -> list[dict]:
+        entries = directory.list_entries(session=session, actor=actor, kind=self.name, limit=directory.MAX_ROWS)
+        return [e.values for e in entries]
+
+
+class DictionarySection(DirectorySection):
+    """Dictionaries with their items nested under `items:` (easier to read and edit than two lists)."""
+
+    ITEMS = "dictionary_items"
+
+    def read(self, plan: Plan, body: list, line: int, file: str | None) -> None:
+        for item in body:
+            values = _entry(item, self.name, line, file)
+            items = values.pop("items", None) or []
+            plan.add(self.name, values)
+            for child in items:
+                child = _entry(child, self.ITEMS, values.line, file)
+                child.setdefault("dictionary", values.get("code"))
+                plan.add(self.ITEMS, child)
+                plan.codes[self.ITEMS].add(f"{child['dictionary']}/{child.get('code')}")
+
+    def export(self, session: Session, actor: Actor) -> list[dict]:
+        items = directory.list_entries(session=session, actor=actor, kind=self.ITEMS, limit=directory.MAX_ROWS)
+        by_parent: dict[str, list[dict]] = {}
+        for item in items:
+            values = {k: v for k, v in item.values.items() if k != "dictionary"}
+            by_parent.setdefault(item.values["dictionary"], []).append(values)
+        return [{**d, "items": by_parent.get(d["code"], [])} for d in super().export(session, actor)]
+
+
+class UsersSection(_FlatSection):
+    """User accounts without passwords; a user created by import sets a password with `crmterm user passwd`."""
+
+    name = "users"
+    top_level = True
+
+
+    def clean(self, session: Session, values: dict, ref_exists: RefExists) -> dict:
+        unknown = set(values) - {"login", "display_name", "role", "email", "language", "active", "groups"}
+        if unknown:
+            raise ValidationError(sorted(unknown)[0], _("unknown field"))
+        try:
+            Role(values.get("role"))
+        except ValueError:
+            raise ValidationError("role", _("unknown role '{r}'").format(r=values.get("role"))) from None
+        for group in values.get("groups") or []:
+            if not ref_exists("user_groups", str(group)):
+                raise ValidationError("groups", _("unknown reference '{code}'").format(code=group))
+        return users.clean_document(values)
+
+    def key(self, clean: dict) -> str:
+        return clean["login"]
+
+    def current(self, session: Session, key: str) -> dict:
+        return users.snapshot_of(session, key)
+
+    def create(self, session: Session, actor: Actor, clean: dict, source: str, ref_exists=None) -> None:
+        users.add_user(session=session, actor=actor, values=clean, password=None, source=source)
+
+    def update(self, session: Session, actor: Actor, key: str, clean: dict, source: str,
+               ref_exists=None) -> None:
+        users.update_user(session=session, actor=actor, login=key, values=clean, expected_version=None,
+                          source=source)
+
+    def export(self, session: Session, actor: Actor) -> list[dict]:
+        require(actor, Permission.USERS_READ)
+        return list(users.all_snapshots(session).values())
+
+
+class TrackedFieldsSection(_FlatSection):
+    """Which customer fields keep a change history: `- {entity: party, fields: [display_name, …]}`."""
+
+    name = "tracked_fields"
+    top_level = True
+
+
+    def clean(self, session: Session, values: dict, ref_exists: RefExists) -> dict:
+        entity = values.get("entity")
+        if entity not in history.TRACKABLE:
+            raise ValidationError("entity", _("expected one of: {choices}").format(
+                choices=", ".join(history.TRACKABLE)))
+        fields = values.get("fields") or []
+        if not isinstance(fields, list):
+            raise ValidationError("fields", _("expected a list"))
+        for name in fields:
+            if name not in history.TRACKABLE[entity]:
+                raise ValidationError("fields", _("unknown field '{f}'").format(f=name))
+        return {"entity": entity, "fields": sorted(set(fields))}
+
+    def key(self, clean: dict) -> str:
+        return clean["entity"]
+
+    def current(self, session: Session, key: str) -> dict:
+        return {"entity": key, "fields": sorted(history.tracked(session, key))}
+
+    def create(self, session: Session, actor: Actor, clean: dict, source: str, ref_exists=None) -> None:
+        self.update(session, actor, clean["entity"], clean, source)
+
+    def update(self, session: Session, actor: Actor, key: str, clean: dict, source: str,
+               ref_exists=None) -> None:
+        require(actor, Permission.CONFIG_IMPORT)
+        before = self.current(session, key)
+        history.set_tracked(session, key, clean["fields"])
+        audit.record(session, actor, "update", self.name, key, before=before, after=clean, source=source)
+
+    def export(self, session: Session, actor: Actor) -> list[dict]:
+        return [self.current(session, entity) for entity in history.TRACKABLE]
+
+
+class TopicsSection(DirectorySection):
+    """Exported parents first (depth first, in sort order), so the file imports top-down; on import a
+    parent further down the file is still created before its children."""
+
+    def read(self, plan: Plan, body: list, line: int, file: str | None) -> None:
+        super().read(plan, body, line, file)
+        entries = plan.entries.get(self.name, [])
+        by_code = {str(e.values.get("code")): e for e in entries}
+        ordered: list[PlanEntry] = []
+
+        def place(entry: PlanEntry, path: tuple = ()) -> None:
+            parent = by_code.get(str(entry.values.get("parent")))
+            if parent is not None and parent not in ordered and entry not in path:
+                place(parent, (*path, entry))
+            if entry not in ordered:
+                ordered.append(entry)
+
+        for entry in entries:
+            place(entry)
+        plan.entries[self.name] = ordered
+
+    def export(self, session: Session, actor: Actor) -> list[dict]:
+        entries = super().export(session, actor)
+        children: dict[str | None, list[dict]] = {}
+        for values in sorted(entries, key=lambda v: (v["sort_order"], v["short_code"], v["code"])):
+            children.setdefault(values["parent"], []).append(values)
+        ordered: list[dict] = []
+
+        def walk(parent: str | None) -> None:
+            for values in children.get(parent, []):
+                ordered.append(values)
+                walk(values["code"])
+
+        walk(None)
+        return ordered
+
+
+_READER = Actor(login="config", role=Role.AUDITOR)
+
+
+def _section(kind: Kind):
+    if kind.name == "dictionaries":
+        return DictionarySection(kind)
+    return DirectorySection(kind, top_level=kind.name != "dictionary_items")  # items nest under dictionaries
+
+
+# In dependency order: topics and templates refer to users, so they come late; regulations refer to topics
+# and calendars, routes to calendars.
+SECTIONS: list = [*(_section(k) for k in KINDS.values()
+                    if k.name not in TOPIC_KINDS | ROUTE_KINDS | SLA_KINDS | ESCALATION_KINDS | AUTOMATION_KINDS),
+                  UsersSection(), TrackedFieldsSection(), TopicsSection(KINDS["topics"]),
+                  *(_section(k) for k in TOPIC_KINDS.values() if k.name != "topics"),
+                  *(_section(k) for k in SLA_KINDS.values()),
+                  *(_section(k) for k in ROUTE_KINDS.values()),
+                  *(_section(k) for k in ESCALATION_KINDS.values()),  # they name queues
+                  *(_section(k) for k in AUTOMATION_KINDS.values())]  # rules name routes' transitions
+Section = DirectorySection | UsersSection
+
+from crmterm.services.knowledge.script_config import ScriptsSection  # noqa: E402 - scripts name topics, priorities, queues
+
+SECTIONS.append(ScriptsSection())

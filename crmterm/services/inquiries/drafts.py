@@ -1,0 +1,39 @@
+"""What a client hands to registration: a contact and the inquiries raised in it, as typed (codes, numbers,
+values as text). Kept apart from registration so the reference resolver can name it without a circle."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as Default
+
+
+class InquiryDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    topic: str | None = None  # code, or the numeric path an agent types ("3.1.1" or "311")
+    priority: str | None = None
+    text: str = ""
+    values: dict[str, Any] = Default(default_factory=dict)  # attribute code -> value as typed
+    parent: int | None = None  # the inquiry this one is spawned from
+    link_to: int | None = None  # add the contact to this open inquiry instead of opening a new one
+    close: bool | None = None  # None: consultations close at once, requests and complaints stay open
+    files: list[str] = Default(default_factory=list)  # paths, attached in the same transaction
+    problem: int | None = None  # link it to this open system problem (services/inquiries/problem_links)
+
+
+class ContactDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    at: datetime | None = None
+    template: str | None = None  # its place, direction, channel and client category fill what is missing
+    place: str | None = None
+    direction: str | None = None
+    channel: str | None = None
+    client_category: str | None = None
+    customer: int | None = None
+    subscriber: str | None = None  # service number (any format) or id
+    contact_person: int | None = None
+    caller: str = ""
+    text: str = ""
+    inquiries: list[InquiryDraft] = Default(default_factory=list)

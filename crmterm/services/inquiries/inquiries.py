@@ -1,0 +1,212 @@
+"""Reading an inquiry whole (values with labels, events, attachments, parent and children), commenting,
+and what the registration screen shows beside the form: the customer's open inquiries, last contacts and
+earlier inquiries on the same topic (repeats)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from crmterm.errors import NotFound, ValidationError
+from crmterm.i18n import _, pick
+from crmterm.services.inquiries import inquiry_log
+from crmterm.services.routing import routing
+from crmterm.services.customers.customers import category_code
+from crmterm.services.inquiries.inquiry_log import OPEN_STATES
+from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.errors import refuse_nul
+from crmterm.store import (
+    NO_DEADLINE, Attachment, AttributeDef, Queue, Channel, Contact, ContactPerson, DictionaryItem, Inquiry, InquiryEvent,
+    InquiryValue, Party, Place,
+    Priority, Topic, User, utcnow,
+)
+
+
+class InquirySummary(BaseModel):
+    id: int
+    topic: str
+    topic_label: str
+    type: str
+    state: str
+    created_at: datetime
+
+
+class ValueRead(BaseModel):
+    code: str
+    label: str
+    type: str
+    value: str
+    shown: str  # the dictionary item's label where there is one
+
+
+class EventRead(BaseModel):
+    at: datetime
+    actor: str
+    kind: str
+    contact_id: int | None
+    text: str
+    data: dict[str, Any]
+
+
+class AttachmentRead(BaseModel):
+    id: int
+    name: str
+    mime: str
+    size: int
+    sha256: str
+    created_at: datetime
+    created_by: str
+
+
+class ContactRead(BaseModel):
+    id: int
+    at: datetime
+    operator: str | None
+    place: str | None
+    channel: str | None
+    direction: str
+    customer_id: int | None
+    caller: str
+    text: str
+
+
+class InquiryRead(InquirySummary):
+    contact: ContactRead
+    customer_id: int | None
+    customer: str | None
+    priority: str | None
+    parent_id: int | None
+    text: str
+    closed_at: datetime | None
+    version: int
+    route: str | None = None
+    revision: int | None = None
+    step: str | None = None
+    step_label: str | None = None
+    queue: str | None = None
+    assignee: str | None = None
+    due_at: datetime | None = None  # None: no deadline
+    react_due_at: datetime | None = None  # to be taken by then (None: no regulation says)
+    sla_paused_at: datetime | None = None  # waiting for the customer since: the regulation's clock stands still
+    resolution: str = ""
+    values: list[ValueRead]
+    events: list[EventRead]
+    attachments: list[AttachmentRead]
+    children: list[InquirySummary]
+
+
+_SUMMARY = (select(Inquiry.id, Topic.code, Topic.labels, Inquiry.type, Inquiry.state, Inquiry.created_at)
+            .join(Topic, Topic.id == Inquiry.topic_id))
+
+
+def _summaries(session: Session, query) -> list[InquirySummary]:
+    return [InquirySummary(id=r[0], topic=r[1], topic_label=pick(r[2], r[1]), type=r[3], state=r[4],
+                           created_at=r[5]) for r in session.exec(query).all()]
+
+
+def get_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryRead:
+    require(actor, Permission.INQUIRIES_READ)
+    row = session.exec(select(Inquiry, Topic.code, Topic.labels, Priority.code, Party.display_name, Queue.code,
+                              User.login)
+                       .join(Topic, Topic.id == Inquiry.topic_id)
+                       .outerjoin(Priority, Priority.id == Inquiry.priority_id)
+                       .outerjoin(Queue, Queue.id == Inquiry.queue_id)
+                       .outerjoin(User, User.id == Inquiry.assignee_id)
+                       .outerjoin(Party, Party.id == Inquiry.party_id).where(Inquiry.id == inquiry_id)).first()
+    if row is None:
+        raise NotFound(_("Inquiry"), inquiry_id)
+    inquiry, code, labels, priority, customer, queue, assignee = row
+    rev = routing.revision(session, inquiry.route_revision_id) if inquiry.route_revision_id else None
+    step = rev.definition.step(inquiry.step) if rev else None
+    return InquiryRead(
+        route=rev.route if rev else None, revision=rev.revision if rev else None, step=inquiry.step,
+        step_label=step.label() if step else None, queue=queue, assignee=assignee,
+        due_at=None if inquiry.due_at >= NO_DEADLINE else inquiry.due_at, resolution=inquiry.resolution,
+        react_due_at=inquiry.react_due_at, sla_paused_at=inquiry.sla_paused_at,
+        id=inquiry.id, topic=code, topic_label=pick(labels, code), type=inquiry.type, state=inquiry.state,
+        created_at=inquiry.created_at, contact=_contact(session, inquiry.contact_id), customer_id=inquiry.party_id,
+        customer=customer, priority=priority, parent_id=inquiry.parent_id, text=inquiry.text,
+        closed_at=inquiry.closed_at, version=inquiry.version, values=_values(session, inquiry.id),
+        events=[EventRead.model_validate(e, from_attributes=True) for e in session.exec(
+            select(InquiryEvent).where(InquiryEvent.inquiry_id == inquiry.id).order_by(InquiryEvent.id)).all()],
+        attachments=[AttachmentRead.model_validate(a, from_attributes=True) for a in session.exec(
+            select(Attachment).where(Attachment.inquiry_id == inquiry.id).order_by(Attachment.id)).all()],
+        children=_summaries(session, _SUMMARY.where(Inquiry.parent_id == inquiry.id).order_by(Inquiry.id)))
+
+
+_CONTACTS = (select(Contact, User.login, Place.code, Channel.code).outerjoin(User, User.id == Contact.operator_id)
+             .outerjoin(Place, Place.id == Contact.place_id).outerjoin(Channel, Channel.id == Contact.channel_id))
+
+
+def _contacts(session: Session, query) -> list[ContactRead]:
+    return [ContactRead(id=c.id, at=c.at, operator=login, place=place, channel=channel, direction=c.direction,
+                        customer_id=c.party_id, caller=c.caller, text=c.text)
+            for c, login, place, channel in session.exec(query).all()]
+
+
+def _contact(session: Session, contact_id: int) -> ContactRead:
+    return _contacts(session, _CONTACTS.where(Contact.id == contact_id))[0]
+
+
+def _values(session: Session, inquiry_id: int) -> list[ValueRead]:
+    rows = session.exec(select(AttributeDef.code, AttributeDef.labels, AttributeDef.type, InquiryValue.value,
+                               DictionaryItem.labels)
+                        .join(AttributeDef, AttributeDef.id == InquiryValue.attribute_id)
+                        .outerjoin(DictionaryItem, (DictionaryItem.dictionary_id == AttributeDef.dictionary_id)
+                                   & (DictionaryItem.code == InquiryValue.value))
+                        .where(InquiryValue.inquiry_id == inquiry_id)
+                        .order_by(AttributeDef.sort_order, AttributeDef.code)).all()
+    return [ValueRead(code=code, label=pick(labels, code), type=kind, value=value,
+                      shown=pick(item_labels, value) if item_labels else value)
+            for code, labels, kind, value, item_labels in rows]
+
+
+def comment(*, session: Session, actor: Actor, inquiry_id: int, text: str) -> None:
+    require(actor, Permission.INQUIRIES_WRITE)
+    if not text.strip():
+        raise ValidationError("text", _("a comment cannot be empty"))
+    refuse_nul("text", text)
+    if session.get(Inquiry, inquiry_id) is None:
+        raise NotFound(_("Inquiry"), inquiry_id)
+    inquiry_log.record(session, inquiry_id, actor, "commented", text=text.strip())
+
+
+def repeats(*, session: Session, actor: Actor, party_id: int, topic: str, days: int,
+            now: datetime | None = None) -> list[InquirySummary]:
+    """The customer's inquiries on the same topic in the last `days` days, newest first (one index range)."""
+    require(actor, Permission.INQUIRIES_READ)
+    since = (now or utcnow()) - timedelta(days=days)
+    return _summaries(session, _SUMMARY.where(Inquiry.party_id == party_id, Topic.code == topic,
+                                              Inquiry.created_at >= since)
+                      .order_by(Inquiry.created_at.desc()).limit(10))
+
+
+def latest_inquiries(session: Session, party_id: int, limit: int = 100) -> list[InquirySummary]:
+    """A customer's latest inquiries, any state (the card's Inquiries tab)."""
+    return _summaries(session, _SUMMARY.where(Inquiry.party_id == party_id).order_by(Inquiry.id.desc()).limit(limit))
+
+
+class Activity(BaseModel):
+    category: str | None  # the customer's client category (rules on the form read it)
+    open_inquiries: list[InquirySummary]
+    open_count: int
+    last_contacts: list[ContactRead]
+    contact_persons: list[tuple[int, str]] = []
+
+
+def customer_activity(*, session: Session, actor: Actor, party_id: int, limit: int = 8) -> Activity:
+    require(actor, Permission.INQUIRIES_READ)
+    open_filter = (Inquiry.party_id == party_id, Inquiry.state.in_(OPEN_STATES))
+    return Activity(
+        category=category_code(session, party_id),
+        open_inquiries=_summaries(session, _SUMMARY.where(*open_filter).order_by(Inquiry.id.desc()).limit(limit)),
+        open_count=session.exec(select(func.count()).select_from(Inquiry).where(*open_filter)).one(),
+        last_contacts=_contacts(session, _CONTACTS.where(Contact.party_id == party_id)
+                                .order_by(Contact.at.desc()).limit(limit)),
+        contact_persons=[tuple(r) for r in session.exec(select(ContactPerson.id, ContactPerson.name)
+                                                        .where(ContactPerson.party_id == party_id)
+                                                        .order_by(ContactPerson.name).limit(50)).all()])

@@ -1,0 +1,56 @@
+"""The inquiry's append-only event log, and the checks shared by the services that write to it."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from crmterm.i18n import N_, _
+from crmterm.services.accounts.permissions import Actor
+from crmterm.errors import refuse_nul
+from crmterm.store import Inquiry, InquiryEvent
+
+from crmterm.workflow.engine import OPEN, STATE_LABELS, state_label  # noqa: F401 - re-exported
+
+OPEN_STATES = tuple(sorted(OPEN))
+
+
+EVENT_LABELS = {
+    "created": N_("created"), "closed": N_("closed"), "commented": N_("comment"),
+    "attached": N_("file attached"), "contact_linked": N_("another contact"), "child_created": N_("child inquiry"),
+    # the life-cycle (services/inquiries/inquiry_actions)
+    "routed": N_("routed"), "unrouted": N_("no route"), "taken": N_("taken"), "started": N_("started"),
+    "moved": N_("moved"), "returned": N_("returned to the queue"), "assigned": N_("assignee set"),
+    "transferred": N_("transferred"), "reopened": N_("reopened"), "cancelled": N_("cancelled"),
+    "deadline_changed": N_("deadline changed"), "priority_changed": N_("priority changed"),
+    "values_changed": N_("attributes changed"), "notified": N_("notified"),
+    # other systems and automation (services/inquiries/external_events, services/routing/automation, services/inquiries/functions)
+    "external": N_("event from another system"), "automation": N_("automation rule"),
+    "automation_error": N_("automation stopped"), "function": N_("business function"),
+    # SLA monitoring (services/sla/sla_scan)
+    "sla_warning": N_("SLA warning"), "sla_breach": N_("SLA breach"),
+    # system problems (services/inquiries/problem_links)
+    "problem_linked": N_("linked to a system problem"),
+    # branching scripts (services/knowledge/script_runs)
+    "script": N_("script run"),
+    # the knowledge base (services/knowledge/kb_usage)
+    "kb_attached": N_("knowledge-base article attached"),
+}
+
+
+def record(session: Session, inquiry_id: int, actor: Actor, kind: str, *, contact_id: int | None = None,
+           text: str = "", data: dict | None = None) -> None:
+    refuse_nul("text", text)  # a comment or a move's note (text)
+    session.add(InquiryEvent(inquiry_id=inquiry_id, actor=actor.login, kind=kind, contact_id=contact_id,
+                             text=text, data=data or {}))
+
+
+def check_linkable(session: Session, inquiry_id: int, party_id: int | None, index: int, problems: list) -> None:
+    """A repeat contact may join an open inquiry of the same customer."""
+    found = session.exec(select(Inquiry.party_id, Inquiry.state).where(Inquiry.id == inquiry_id)).first()
+    if found is None:
+        problems.append((index, "link_to", _("no inquiry number {n}").format(n=inquiry_id)))
+    elif found.state not in OPEN_STATES:
+        problems.append((index, "link_to", _("inquiry {n} is {state}: open a new one").format(
+            n=inquiry_id, state=state_label(found.state))))
+    elif found.party_id != party_id:
+        problems.append((index, "link_to", _("inquiry {n} belongs to another customer").format(n=inquiry_id)))

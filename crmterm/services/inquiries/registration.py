@@ -1,0 +1,164 @@
+"""Registering a contact with all the inquiries raised in it: one service call, all or nothing.
+
+Every inquiry is checked before anything is written, so one bad inquiry among three creates nothing and
+the error names the inquiry and the field. The caller owns the transaction; on an error nothing was added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from crmterm.errors import ValidationError
+from crmterm.i18n import _
+from crmterm.services.routing import automation, routing
+from crmterm.services.inquiries import inquiry_log, problem_links
+from crmterm.services.inquiries.attachments import AttachmentLimits, attach_path, path_problem
+from crmterm.services.topics.attribute_checks import check_values
+from crmterm.services.topics.attribute_forms import AttributeForm, effective_attributes, rule_context
+from crmterm.services.topics.attribute_values import to_text
+from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.inquiries.drafts import ContactDraft, InquiryDraft
+from crmterm.services.inquiries.registration_refs import ContactRefs, TopicRef, resolve_contact, resolve_topic
+from crmterm.store import Contact, Inquiry, InquiryValue, utcnow
+
+CLOSED_AT_ONCE = "consultation"  # answered during the call: registered closed in the same action
+
+
+class Registered(BaseModel):
+    contact_id: int
+    inquiry_ids: list[int]  # in the order of the draft's inquiries (a linked one gives the existing id)
+    closed: list[int] = []
+    linked: list[int] = []
+
+
+class RegistrationError(ValidationError):
+    """Every problem of a draft: `problems` are (inquiry index or None for the contact, field, message)."""
+
+    def __init__(self, problems: list[tuple[int | None, str, str]], topics: list[str | None]) -> None:
+        index, name, message = problems[0]
+        where = _("inquiry {n}").format(n=index + 1) if index is not None else _("contact")
+        if index is not None and topics[index]:
+            where += f" ({topics[index]})"
+        more = _(" (and {n} more)").format(n=len(problems) - 1) if len(problems) > 1 else ""
+        super().__init__(None, f"{where}: {name}: {message}{more}")
+        self.field, self.detail, self.problems = name, message, problems
+
+
+@dataclass
+class _Checked:
+    draft: InquiryDraft
+    topic: TopicRef | None = None
+    form: AttributeForm | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def register(*, session: Session, actor: Actor, draft: ContactDraft,
+             limits: AttachmentLimits = AttachmentLimits()) -> Registered:
+    require(actor, Permission.INQUIRIES_WRITE)
+    problems: list[tuple[int | None, str, str]] = []
+    refs = resolve_contact(session, draft, problems, login=actor.login)
+    problems.extend((None, name, _("NUL characters are not allowed"))  # PostgreSQL cannot store it
+                    for name, text in (("caller", draft.caller), ("text", draft.text)) if "\x00" in text)
+    if not draft.inquiries:
+        problems.append((None, "inquiries", _("add at least one inquiry")))
+    checked = [_check_inquiry(session, actor, refs, i, item, problems) for i, item in enumerate(draft.inquiries)]
+    for index, item in enumerate(checked):
+        problems.extend((index, "files", p) for p in _file_problems(item, limits))
+    if problems:
+        raise RegistrationError(problems, [c.topic.code if c.topic else c.draft.topic for c in checked])
+    contact = _write_contact(session, actor, draft, refs)
+    result = Registered(contact_id=contact.id, inquiry_ids=[])
+    for item in checked:
+        inquiry_id = _write_inquiry(session, actor, contact, refs, item, result)
+        result.inquiry_ids.append(inquiry_id)
+        for path in item.draft.files:
+            attach_path(session=session, actor=actor, inquiry_id=inquiry_id, path=path, limits=limits)
+        if item.draft.problem is not None:
+            problem_links.link_registered(session, actor, item.draft.problem, inquiry_id)
+    _automate(session, actor, result)
+    return result
+
+
+def _automate(session: Session, actor: Actor, result: Registered) -> None:
+    """Automation sees each new inquiry once it is complete (values, route, files)."""
+    for inquiry_id in result.inquiry_ids:
+        if inquiry_id not in result.linked:
+            automation.fire(session, actor, inquiry_id, "created", {"contact_id": result.contact_id})
+        if inquiry_id in result.closed:
+            automation.fire(session, actor, inquiry_id, "closed", {"contact_id": result.contact_id})
+
+
+def _check_inquiry(session: Session, actor: Actor, refs: ContactRefs, index: int, draft: InquiryDraft,
+                   problems: list) -> _Checked:
+    checked = _Checked(draft=draft)
+    if "\x00" in draft.text:
+        problems.append((index, "text", _("NUL characters are not allowed")))
+    if draft.problem is not None:
+        problem_links.check_linkable(session, draft.problem, index, problems)
+    if draft.link_to is not None:
+        inquiry_log.check_linkable(session, draft.link_to, refs.party_id, index, problems)
+        return checked
+    if draft.parent is not None and session.get(Inquiry, draft.parent) is None:
+        problems.append((index, "parent", _("no inquiry number {n}").format(n=draft.parent)))
+    checked.topic = resolve_topic(session, draft.topic, draft.priority, index, problems)
+    if checked.topic is None:
+        return checked
+    checked.form = effective_attributes(session=session, actor=actor, topic=checked.topic.code)
+    values = check_values(session=session, actor=actor, form=checked.form, raw=draft.values,
+                          customer_id=refs.party_id, context=refs.rule_context(checked.topic.priority),
+                          fill_defaults=True)
+    problems.extend((index, code, message) for code, message in values.errors.items())
+    checked.values = values.values
+    return checked
+
+
+def _file_problems(item: _Checked, limits: AttachmentLimits) -> list[str]:
+    topic_max_kb = item.topic.attachment_max_kb if item.topic else None
+    return [p for p in (path_problem(path, topic_max_kb, limits) for path in item.draft.files) if p]
+
+
+def _write_contact(session: Session, actor: Actor, draft: ContactDraft, refs: ContactRefs) -> Contact:
+    contact = Contact(at=draft.at or utcnow(), operator_id=refs.operator_id, place_id=refs.place_id,
+                      direction=refs.direction, channel_id=refs.channel_id,
+                      client_category_id=refs.client_category_id, template_id=refs.template_id,
+                      party_id=refs.party_id, subscriber_id=refs.subscriber_id,
+                      contact_person_id=draft.contact_person, caller=draft.caller.strip()[:100],
+                      text=draft.text.strip())
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def _write_inquiry(session: Session, actor: Actor, contact: Contact, refs: ContactRefs, item: _Checked,
+                   result: Registered) -> int:
+    if item.draft.link_to is not None:
+        inquiry_log.record(session, item.draft.link_to, actor, "contact_linked", contact_id=contact.id,
+                           text=item.draft.text.strip())
+        result.linked.append(item.draft.link_to)
+        return item.draft.link_to
+    topic, draft = item.topic, item.draft
+    close = draft.close if draft.close is not None else topic.inquiry_type == CLOSED_AT_ONCE
+    now = utcnow()
+    inquiry = Inquiry(contact_id=contact.id, party_id=refs.party_id, topic_id=topic.id, type=topic.inquiry_type,
+                      priority_id=topic.priority_id, parent_id=draft.parent, text=draft.text.strip(),
+                      state="closed" if close else "registered", closed_at=now if close else None,
+                      priority_rank=routing.priority_rank(session, topic.priority_id), updated_by=actor.login)
+    session.add(inquiry)
+    session.flush()
+    ids = {f.code: f.attribute_id for f in item.form.fields}
+    session.add_all([InquiryValue(inquiry_id=inquiry.id, attribute_id=ids[code], value=to_text(value))
+                     for code, value in item.values.items() if value is not None and code in ids])
+    inquiry_log.record(session, inquiry.id, actor, "created", contact_id=contact.id)
+    if draft.parent is not None:
+        inquiry_log.record(session, draft.parent, actor, "child_created", data={"child": inquiry.id})
+    if close:
+        inquiry_log.record(session, inquiry.id, actor, "closed", text=_("answered during the contact"))
+        result.closed.append(inquiry.id)
+    else:
+        context = rule_context(item.form, item.values, **refs.rule_context(topic.priority))
+        routing.route_new(session, actor, inquiry, item.form.path, context)
+    return inquiry.id

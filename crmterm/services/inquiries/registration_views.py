@@ -1,0 +1,69 @@
+"""What the registration screen reads: its choices (topics, places, channels, categories) in one call, the
+caller looked up from a number or any search text, and a topic's form with the repeats of the customer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from crmterm.i18n import pick
+from crmterm.services.customers import customer_search
+from crmterm.services.inquiries import inquiries
+from crmterm.services.topics.attribute_checks import FormPreview, preview
+from crmterm.services.customers.customer_search import SearchHit
+from crmterm.services.inquiries.inquiries import InquirySummary
+from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.customers.phones import digits
+from crmterm.services.topics.topics import TopicNode, topic_tree
+from crmterm.store import Channel, ClientCategory, Place, Priority
+
+
+@dataclass
+class RegistrationChoices:
+    topics: list[TopicNode]
+    places: list[tuple[str, str]]  # (label, code), as a Select takes them
+    channels: list[tuple[str, str]]
+    categories: list[tuple[str, str]]
+    priorities: list[tuple[str, str]]
+
+
+def choices(*, session: Session, actor: Actor) -> RegistrationChoices:
+    require(actor, Permission.INQUIRIES_WRITE)
+
+    def listing(model) -> list[tuple[str, str]]:
+        rows = session.exec(select(model.code, model.labels).where(model.active.is_(True))
+                            .order_by(model.sort_order, model.code)).all()
+        return [(pick(labels, code), code) for code, labels in rows]
+
+    return RegistrationChoices(topic_tree(session=session, actor=actor, active_only=True), listing(Place),
+                               listing(Channel), listing(ClientCategory), listing(Priority))
+
+
+@dataclass
+class Caller:
+    hits: list[SearchHit]
+    subscriber: str | None  # the number searched, when it was one: the contact records the subscriber
+
+
+def find_caller(*, session: Session, actor: Actor, query: str, limit: int = 20) -> Caller:
+    hits = customer_search.search(session=session, actor=actor, query=query, limit=limit)
+    number = digits(query)
+    by_phone = len(number) >= 7 and all(h.matched == "phone" for h in hits[:1])
+    return Caller(hits, query.strip() if by_phone and hits else None)
+
+
+@dataclass
+class TopicForm:
+    preview: FormPreview
+    repeats: list[InquirySummary]
+
+
+def topic_form(*, session: Session, actor: Actor, topic: str, values: dict[str, Any], customer_id: int | None,
+               repeat_days: int, context: dict | None = None) -> TopicForm:
+    """The form for `topic` with `values` carried over, and the customer's repeats on that topic."""
+    form = preview(session=session, actor=actor, topic=topic, raw=values, customer_id=customer_id, context=context)
+    repeats = inquiries.repeats(session=session, actor=actor, party_id=customer_id, topic=topic,
+                                days=repeat_days) if customer_id else []
+    return TopicForm(form, repeats)

@@ -1,0 +1,43 @@
+"""Making a database ready: migrate an embedded SQLite file on first use; refuse an unmigrated server."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from crmterm.errors import ConfigError
+from crmterm.i18n import _
+from crmterm.store import User
+from crmterm.store import migrate
+from crmterm.store.db import backend
+from crmterm.settings import mask_url
+
+_checked: set[str] = set()
+
+
+def ensure_database(url: str) -> None:
+    """SQLite: create/upgrade in place (with a backup). PostgreSQL: must be upgraded explicitly by its owner."""
+    if url in _checked:
+        return
+    if migrate.needs_upgrade(url):
+        if backend(url) != "sqlite":
+            raise ConfigError(_("database {url} is not at the current schema; run: crmterm db upgrade")
+                              .format(url=mask_url(url)))
+        migrate.upgrade(url)
+    _checked.add(url)
+
+
+def has_users(session: Session) -> bool:
+    return session.exec(select(User.id).limit(1)).first() is not None
+
+
+def prepare(url: str) -> dict[str, str]:
+    """Make the database ready for the TUI; on an empty one load the demo. Returns demo logins it created."""
+    from crmterm.services.platform import seed
+    from crmterm.services.accounts.permissions import SYSTEM
+    from crmterm.store.db import unit_of_work
+
+    ensure_database(url)
+    with unit_of_work(url) as session:
+        if has_users(session):
+            return {}
+        return seed.seed_demo(session=session, actor=SYSTEM).logins

@@ -1,0 +1,50 @@
+"""The demo data set: configuration of a believable telecom operator plus demo logins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from crmterm.locations import resource_dir
+from crmterm.services.directory import config_io, yaml_lines
+from crmterm.services.platform import demo_customers
+from crmterm.services.knowledge import kb_import
+from crmterm.services.accounts.auth import hash_password
+from crmterm.services.directory.config_io import ImportResult
+from crmterm.services.accounts.permissions import Actor
+from crmterm.store import User
+
+DEMO_FILE = "demo.yaml"
+DEMO_FILES = (DEMO_FILE, "demo_topics.yaml", "demo_sla.yaml", "demo_routes.yaml",  # each refers to those before
+              "demo_escalations.yaml", "demo_scripts.yaml")
+PASSWORDS_KEY = "demo_passwords"
+
+
+@dataclass
+class SeedResult:
+    config: ImportResult
+    logins: dict[str, str]  # login -> demo password
+
+
+def demo_logins() -> dict[str, str]:
+    document = yaml_lines.load(resource_dir("seed") / DEMO_FILE)
+    return dict(document.get(PASSWORDS_KEY) or {})
+
+
+def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
+    """Idempotent: a second run changes nothing; demo passwords are set only where a user has none."""
+    result, passwords = ImportResult(), {}
+    for name in DEMO_FILES:
+        path = resource_dir("seed") / name
+        document = yaml_lines.load(path)
+        passwords.update(document.pop(PASSWORDS_KEY, None) or {})
+        result.add(config_io.import_document(session=session, actor=actor, document=document, file=str(path),
+                                             source="seed"))
+    session.flush()
+    for user in session.exec(select(User).where(User.login.in_(passwords), User.password_hash.is_(None))):
+        user.password_hash = hash_password(str(passwords[user.login]))
+        session.add(user)
+    demo_customers.seed_demo_customers(session=session, actor=actor)
+    kb_import.import_dir(session=session, actor=actor, directory=resource_dir("seed") / "kb", source="seed")
+    return SeedResult(config=result, logins=passwords)

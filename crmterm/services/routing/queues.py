@@ -1,0 +1,245 @@
+"""Queue work: my queues with counts, take-next without collisions, and inquiry lists by keyset pages.
+
+A page never counts or loads a whole queue: it reads `limit` rows from an index in the chosen order,
+starting after the last row the screen holds (its sort key is the cursor). "Open" lists read each open
+state's index separately and merge, so even the mixed list stays an index walk.
+"""
+
+from __future__ import annotations
+
+import heapq
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlalchemy import false, func, or_, tuple_, update
+from sqlmodel import Session, select
+
+from crmterm.errors import PermissionDenied, ValidationError
+from crmterm.i18n import _
+from crmterm.services.routing import automation, live, routing
+from crmterm.services.inquiries import inquiry_log
+from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.accounts.queue_access import can_work, person, queue_by_code, queues_of
+from crmterm.store import NO_DEADLINE, Inquiry, Party, Priority, Queue, Topic, User, utcnow
+from crmterm.workflow.engine import ASSIGNED, OPEN, State
+
+PAGE = 50
+SORTS = {  # name -> columns of the keyset (each served by an index on queue_id, state, …)
+    "work": (Inquiry.priority_rank, Inquiry.due_at, Inquiry.id),
+    "due": (Inquiry.due_at, Inquiry.id),
+    "age": (Inquiry.id,),
+}
+STATE_FILTERS = ("waiting", "taken", "in_progress", "open", "assigned", "registered", "closed", "cancelled")
+
+
+class QueueCounts(BaseModel):
+    code: str
+    labels: dict[str, str]
+    waiting: int = 0
+    taken: int = 0
+    overdue: int = 0
+
+
+class InquiryFilter(BaseModel):
+    queue: str | None = None
+    state: str = "open"  # one of STATE_FILTERS
+    assignee: str | None = None  # login, or "me"
+    priority: str | None = None
+    topic: str | None = None  # topic code (exactly; subtree filters belong to reports)
+    customer: int | None = None
+    overdue: bool = False
+
+
+class InquiryRow(BaseModel):
+    id: int
+    created_at: datetime
+    topic: str
+    topic_labels: dict[str, str]
+    customer: str | None
+    priority: str | None
+    priority_rank: int
+    state: str
+    step: str | None
+    step_label: str | None = None  # in the user's language
+    queue: str | None
+    assignee: str | None
+    due_at: datetime | None  # None: no deadline
+    overdue: bool
+    version: int
+    revision_id: int | None = None
+    warn_at: datetime | None = None  # the deadline is near from then on (services/sla/sla_status badges)
+
+
+class Page(BaseModel):
+    rows: list[InquiryRow]
+    cursor: list | None  # pass back as `after` for the next page; None: this was the last page
+
+
+def my_queues(*, session: Session, actor: Actor) -> list[QueueCounts]:
+    """Counts by two grouped index scans over the actor's queues."""
+    require(actor, Permission.INQUIRIES_READ)
+    queues = queues_of(session, actor)
+    ids = [q.id for q in queues]
+    counts = {q.id: QueueCounts(code=q.code, labels=q.labels) for q in queues}
+    if not ids:
+        return []
+    for queue_id, state, n in session.exec(
+            select(Inquiry.queue_id, Inquiry.state, func.count()).where(
+                Inquiry.queue_id.in_(ids), Inquiry.state.in_([State.WAITING, *ASSIGNED]))
+            .group_by(Inquiry.queue_id, Inquiry.state)):
+        if state == State.WAITING:
+            counts[queue_id].waiting += n
+        else:
+            counts[queue_id].taken += n
+    for queue_id, n in session.exec(select(Inquiry.queue_id, func.count()).where(
+            Inquiry.queue_id.in_(ids), Inquiry.state.in_([State.WAITING, *ASSIGNED]),
+            Inquiry.due_at < utcnow()).group_by(Inquiry.queue_id)):
+        counts[queue_id].overdue = n
+    return [counts[i] for i in ids]
+
+
+def take_next(*, session: Session, actor: Actor, queue: str) -> int | None:
+    """The next waiting inquiry (priority, then deadline, then age) taken atomically; None if none waits.
+    PostgreSQL skips rows other workers hold (FOR UPDATE SKIP LOCKED); SQLite runs writers one at a time
+    and the UPDATE re-checks that nobody took the row."""
+    require(actor, Permission.INQUIRIES_WRITE)
+    person(actor)
+    if session.get_bind().dialect.name == "sqlite":
+        # Write before reading: a SQLite transaction that has read cannot start writing once another writer
+        # has committed ("database is locked" at once, busy_timeout does not wait); one that writes first waits.
+        session.execute(update(Inquiry).where(false()).values(version=Inquiry.version))
+    target = queue_by_code(session, queue)
+    if not can_work(session, actor, target):
+        raise PermissionDenied(_("{who} is not a member of queue '{q}'").format(who=actor.login, q=queue))
+    candidate = (select(Inquiry.id).where(Inquiry.queue_id == target.id, Inquiry.state == State.WAITING)
+                 .order_by(*SORTS["work"]).limit(1))
+    if session.get_bind().dialect.name == "postgresql":
+        candidate = candidate.with_for_update(skip_locked=True)
+    taken = session.execute(
+        update(Inquiry).where(Inquiry.id == candidate.scalar_subquery(), Inquiry.state == State.WAITING,
+                              Inquiry.assignee_id.is_(None))
+        .values(state=State.TAKEN, assignee_id=actor.id, version=Inquiry.version + 1, updated_at=utcnow(),
+                updated_by=actor.login)
+        .returning(Inquiry.id).execution_options(synchronize_session=False)).first()
+    if taken is None:
+        return None
+    inquiry_log.record(session, taken[0], actor, "taken", data={"next": True})
+    automation.fire(session, actor, taken[0], "taken", {"next": True})
+    live.announce(session, target.id)
+    return taken[0]
+
+
+_ROW = (select(Inquiry.id, Inquiry.created_at, Topic.code, Topic.labels, Party.display_name, Priority.code,
+               Inquiry.priority_rank, Inquiry.state, Inquiry.step, Queue.code, User.login, Inquiry.due_at,
+               Inquiry.version, Inquiry.route_revision_id, Inquiry.warn_at)
+        .join(Topic, Topic.id == Inquiry.topic_id).outerjoin(Party, Party.id == Inquiry.party_id)
+        .outerjoin(Priority, Priority.id == Inquiry.priority_id).outerjoin(Queue, Queue.id == Inquiry.queue_id)
+        .outerjoin(User, User.id == Inquiry.assignee_id))
+
+
+def page(*, session: Session, actor: Actor, where: InquiryFilter, sort: str = "work", descending: bool = False,
+         after: list | None = None, limit: int = PAGE) -> Page:
+    require(actor, Permission.INQUIRIES_READ)
+    if sort not in SORTS:
+        raise ValidationError("sort", _("one of: {choices}").format(choices=", ".join(SORTS)))
+    if where.state not in STATE_FILTERS:
+        raise ValidationError("state", _("one of: {choices}").format(choices=", ".join(STATE_FILTERS)))
+    conditions = _conditions(session, actor, where) + _visible(session, actor, where)
+    states = {"open": sorted(OPEN), "assigned": sorted(ASSIGNED)}.get(where.state, [where.state])
+    now = utcnow()
+    parts = [_state_page(session, conditions + [Inquiry.state == s], sort, descending, after, limit + 1, now)
+             for s in states]
+    rows = list(heapq.merge(*parts, key=lambda r: _key(r, sort), reverse=descending))[:limit + 1]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    _label_steps(session, rows)
+    return Page(rows=rows, cursor=_cursor(rows[-1], sort) if more and rows else None)
+
+
+def _label_steps(session: Session, rows: list[InquiryRow]) -> None:
+    """One lookup per distinct route revision on the page (route definitions are cached by content)."""
+    revisions = {}
+    for row in rows:
+        if row.revision_id is not None and row.step:
+            if row.revision_id not in revisions:
+                revisions[row.revision_id] = routing.revision(session, row.revision_id).definition
+            step = revisions[row.revision_id].step(row.step)
+            row.step_label = step.label() if step else row.step
+
+
+def _visible(session: Session, actor: Actor, where: InquiryFilter) -> list:
+    """Agents list only their queues (and what they hold); supervisors and report readers list every queue."""
+    if actor.can(Permission.INQUIRIES_SUPERVISE) or actor.can(Permission.REPORTS_READ):
+        return []
+    if where.queue:
+        if not can_work(session, actor, queue_by_code(session, where.queue)):
+            raise PermissionDenied(_("{who} is not a member of queue '{q}'").format(who=actor.login, q=where.queue))
+        return []
+    mine = [Inquiry.queue_id.in_([q.id for q in queues_of(session, actor)])]
+    return [or_(*mine, Inquiry.assignee_id == actor.id) if actor.id is not None else mine[0]]
+
+
+def filter_conditions(session: Session, actor: Actor, where: InquiryFilter, columns=Inquiry) -> list:
+    """The filter's queue, assignee, priority, topic and customer as conditions on `columns`: the live
+    inquiries, or the archive table's columns (services/platform/archive_read), which have the same names."""
+    conditions = []
+    if where.queue:
+        conditions.append(columns.queue_id == queue_by_code(session, where.queue).id)
+    if where.assignee:
+        login = actor.login if where.assignee == "me" else where.assignee
+        conditions.append(columns.assignee_id == select(User.id).where(User.login == login).scalar_subquery())
+    if where.priority:
+        conditions.append(columns.priority_id == select(Priority.id).where(Priority.code == where.priority)
+                          .scalar_subquery())
+    if where.topic:
+        conditions.append(columns.topic_id == select(Topic.id).where(Topic.code == where.topic).scalar_subquery())
+    if where.customer is not None:
+        conditions.append(columns.party_id == where.customer)
+    return conditions
+
+
+def _conditions(session: Session, actor: Actor, where: InquiryFilter) -> list:
+    conditions = filter_conditions(session, actor, where)
+    if where.overdue:
+        conditions.append(Inquiry.due_at < utcnow())
+    return conditions
+
+
+def _state_page(session: Session, conditions: list, sort: str, descending: bool, after: list | None,
+                limit: int, now: datetime) -> list[InquiryRow]:
+    columns = SORTS[sort]
+    query = _ROW.where(*conditions)
+    if after is not None:
+        key = tuple_(*columns)
+        bound = tuple_(*_typed_cursor(after, sort))
+        query = query.where(key < bound if descending else key > bound)
+    query = query.order_by(*(c.desc() if descending else c for c in columns)).limit(limit)
+    return [_row(r, now) for r in session.exec(query)]
+
+
+def _row(r, now: datetime) -> InquiryRow:
+    due = None if r[11] >= NO_DEADLINE else r[11]
+    return InquiryRow(id=r[0], created_at=r[1], topic=r[2], topic_labels=r[3], customer=r[4], priority=r[5],
+                      priority_rank=r[6], state=r[7], step=r[8], queue=r[9], assignee=r[10], due_at=due,
+                      overdue=due is not None and due < now and r[7] in OPEN, version=r[12], revision_id=r[13],
+                      warn_at=r[14])
+
+
+def _key(row: InquiryRow, sort: str) -> tuple:
+    due = row.due_at or NO_DEADLINE
+    return {"work": (row.priority_rank, due, row.id), "due": (due, row.id), "age": (row.id,)}[sort]
+
+
+def _cursor(row: InquiryRow, sort: str) -> list:
+    return [v.isoformat() if isinstance(v, datetime) else v for v in _key(row, sort)]
+
+
+def _typed_cursor(after: list, sort: str) -> list:
+    try:
+        if sort == "work":
+            return [int(after[0]), datetime.fromisoformat(after[1]), int(after[2])]
+        if sort == "due":
+            return [datetime.fromisoformat(after[0]), int(after[1])]
+        return [int(after[0])]
+    except (ValueError, TypeError, IndexError, KeyError, OverflowError):  # a cursor from the command line
+        raise ValidationError("after", _("not a page cursor")) from None

@@ -1,0 +1,165 @@
+"""Which route serves a topic, the revision an inquiry runs on, the rule context of a stored inquiry, and
+routing a new inquiry into the queue of its route's first step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, func, select
+
+from crmterm.services.inquiries import inquiry_log
+
+from crmterm.services.routing import live
+
+from crmterm.services.sla import sla
+from crmterm.services.topics.attribute_forms import topic_path  # noqa: F401 - used by callers too
+from crmterm.services.topics.attribute_values import parse, to_cel
+from crmterm.services.accounts.permissions import Actor
+from crmterm.store import (
+    AttributeDef, Channel, ClientCategory, Contact, Inquiry, InquiryValue, Party, Place, Priority,
+    Queue, Route, RouteRevision, Topic, utcnow,
+)
+from crmterm.workflow import engine
+from crmterm.workflow.engine import State
+from crmterm.workflow.routes import RouteDefinition, StepDef
+
+_DEFINITIONS: dict[str, RouteDefinition] = {}  # by digest: content-addressed, so safe across databases
+
+
+@dataclass(frozen=True)
+class Revision:
+    id: int
+    route: str
+    revision: int
+    definition: RouteDefinition
+
+
+def route_for_topic(session: Session, path: list[str]) -> Route | None:
+    """The active route listing the topic itself or its nearest group (`path` runs root → topic). Reads the
+    small (id, topics) columns of every route, then the one route that serves."""
+    serving = {topic: route_id for route_id, topics in session.exec(
+        select(Route.id, Route.topics).where(Route.active.is_(True))) for topic in topics}
+    route_id = next((serving[code] for code in reversed(path) if code in serving), None)
+    return session.get(Route, route_id) if route_id is not None else None
+
+
+_PARSED: dict[tuple, tuple[str, RouteDefinition]] = {}  # (id, version, updated_at) -> (digest, definition)
+
+
+def _parsed(route: Route) -> tuple[str, RouteDefinition]:
+    """Parsing and hashing a route costs more than routing with it: done once per edit of the route."""
+    key = (route.id, route.version, route.updated_at, route.code)
+    if key not in _PARSED:
+        definition = RouteDefinition.model_validate({"steps": route.steps, "transitions": route.transitions})
+        _PARSED[key] = (definition.digest(), definition)
+    return _PARSED[key]
+
+
+def current_revision(session: Session, route: Route) -> Revision:
+    """The revision of the route as it is now; created (once per distinct definition) on first use."""
+    digest, definition = _parsed(route)
+    _DEFINITIONS.setdefault(digest, definition)
+    found = _revision_row(session, route.id, digest)
+    if found is None:
+        number = (session.exec(select(func.max(RouteRevision.revision))
+                               .where(RouteRevision.route_id == route.id)).one() or 0) + 1
+        try:
+            with session.begin_nested():  # a concurrent first use of the same definition wins the race
+                session.add(RouteRevision(route_id=route.id, revision=number, digest=digest,
+                                          definition=definition.canonical()))
+        except IntegrityError:
+            pass
+        found = _revision_row(session, route.id, digest)
+    return Revision(found.id, route.code, found.revision, definition)
+
+
+def _revision_row(session: Session, route_id: int, digest: str) -> RouteRevision | None:
+    return session.exec(select(RouteRevision).where(RouteRevision.route_id == route_id,
+                                                    RouteRevision.digest == digest)).first()
+
+
+def revision(session: Session, revision_id: int) -> Revision:
+    row, code = session.exec(select(RouteRevision, Route.code).join(Route, Route.id == RouteRevision.route_id)
+                             .where(RouteRevision.id == revision_id)).one()
+    definition = _DEFINITIONS.get(row.digest)
+    if definition is None:
+        definition = _DEFINITIONS.setdefault(row.digest, RouteDefinition.model_validate(row.definition))
+    return Revision(row.id, code, row.revision, definition)
+
+
+def current_step(session: Session, inquiry: Inquiry) -> StepDef | None:
+    if inquiry.route_revision_id is None:
+        return None
+    return revision(session, inquiry.route_revision_id).definition.step(inquiry.step)
+
+
+def queue_ids(session: Session, codes: list[str]) -> dict[str, int]:
+    return dict(session.exec(select(Queue.code, Queue.id).where(Queue.code.in_(codes))).all())
+
+
+def priority_rank(session: Session, priority_id: int | None) -> int:
+    if priority_id is None:
+        return 100
+    return session.exec(select(Priority.rank).where(Priority.id == priority_id)).first() or 100
+
+
+def route_new(session: Session, actor: Actor, inquiry: Inquiry, path: list[str], context: dict) -> None:
+    """Put a just-registered inquiry into its first step's queue; without a route it stays registered."""
+    route = route_for_topic(session, path)
+    if route is None:
+        return
+    rev = current_revision(session, route)
+    step = rev.definition.first
+    queue = engine.choose_queue(step, context)
+    queue_id = queue_ids(session, [queue]).get(queue) if queue else None
+    if queue_id is None:
+        inquiry_log.record(session, inquiry.id, actor, "unrouted", data={"route": route.code, "step": step.code})
+        return
+    inquiry.route_revision_id, inquiry.step, inquiry.queue_id = rev.id, step.code, queue_id
+    inquiry.state = State.WAITING
+    for column, value in sla.on_route(session, inquiry, step, path, utcnow()).items():
+        setattr(inquiry, column, value)
+    session.add(inquiry)
+    inquiry_log.record(session, inquiry.id, actor, "routed", data={
+        "route": route.code, "revision": rev.revision, "step": step.code, "queue": queue})
+    live.announce(session, queue_id)
+
+
+def context_of(session: Session, inquiry: Inquiry, actor: Actor | None = None) -> dict:
+    """The rule context of DESIGN.md §6 for a stored inquiry (three small queries)."""
+    path = [row.code for row in topic_path(session, _topic_code(session, inquiry.topic_id))]
+    contact = session.exec(select(Place.code, Channel.code, Contact.direction, ClientCategory.code)
+                           .select_from(Contact).outerjoin(Place, Place.id == Contact.place_id)
+                           .outerjoin(Channel, Channel.id == Contact.channel_id)
+                           .outerjoin(ClientCategory, ClientCategory.id == Contact.client_category_id)
+                           .where(Contact.id == inquiry.contact_id)).first()
+    category = contact[3] if contact else None  # as at registration: the contact's category, else the customer's
+    if category is None and inquiry.party_id is not None:
+        category = session.exec(select(ClientCategory.code).join(Party, Party.category_id == ClientCategory.id)
+                                .where(Party.id == inquiry.party_id)).first()
+    priority = session.exec(select(Priority.code).where(Priority.id == inquiry.priority_id)).first() \
+        if inquiry.priority_id else None
+    return {"inquiry": {"id": inquiry.id, "topic": path[-1], "topics": path, "type": inquiry.type,
+                        "priority": priority or "", "step": inquiry.step or "", "attrs": typed_values(session, inquiry.id)},
+            "customer": {"id": inquiry.party_id or 0, "category": category or ""},
+            "contact": {"place": contact[0] or "", "channel": contact[1] or "", "direction": contact[2]}
+            if contact else {},
+            "operator": {"login": actor.login, "role": str(actor.role)} if actor else {}, "now": utcnow()}
+
+
+def typed_values(session: Session, inquiry_id: int) -> dict:
+    rows = session.exec(select(AttributeDef.code, AttributeDef.type, InquiryValue.value)
+                        .join(AttributeDef, AttributeDef.id == InquiryValue.attribute_id)
+                        .where(InquiryValue.inquiry_id == inquiry_id)).all()
+    values = {}
+    for code, kind, text in rows:
+        try:
+            values[code] = to_cel(parse(kind, text))
+        except ValueError:
+            values[code] = text
+    return values
+
+
+def _topic_code(session: Session, topic_id: int) -> str:
+    return session.exec(select(Topic.code).where(Topic.id == topic_id)).one()

@@ -1,0 +1,126 @@
+"""Checking values typed into an attribute form: types, dictionary items, query lists, customer references,
+and the mandatory flags evaluated over the values themselves. Errors are per field, for the form to show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from crmterm.errors import ValidationError
+from crmterm.i18n import _, pick
+from crmterm.services.topics import attribute_queries
+from crmterm.services.topics.attribute_forms import AttributeForm, Flags, rule_context
+from crmterm.services.topics.attribute_values import BadValue, is_empty, parse
+from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.store import Dictionary, DictionaryItem, Party
+
+
+@dataclass
+class CheckedValues:
+    values: dict[str, Any]  # typed value (None when empty) of every field of the form
+    errors: dict[str, str]  # field code -> message
+    flags: dict[str, Flags]
+
+    def raise_first(self) -> None:
+        if self.errors:
+            code, message = next(iter(self.errors.items()))
+            raise ValidationError(code, message)
+
+
+def defaults(form: AttributeForm) -> dict[str, str | None]:
+    return {f.code: f.default for f in form.fields}
+
+
+def options(*, session: Session, actor: Actor, form: AttributeForm, customer_id: int | None = None
+            ) -> dict[str, list[tuple[str, str]]]:
+    """(code, label) choices of the form's dictionary and query fields; active dictionary items only."""
+    require(actor, Permission.DIRECTORY_READ)
+    items = _dictionary_items(session, {f.dictionary for f in form.fields if f.dictionary})
+    found: dict[str, list[tuple[str, str]]] = {}
+    for f in form.fields:
+        if f.type == "dictionary":
+            found[f.code] = [(code, pick(labels, code)) for code, labels in items.get(f.dictionary, [])]
+        elif f.type == "query":
+            found[f.code] = attribute_queries.run(session, f.query, {"customer_id": customer_id})
+    return found
+
+
+def check_values(*, session: Session, actor: Actor, form: AttributeForm, raw: dict[str, Any],
+                 customer_id: int | None = None, context: dict | None = None,
+                 fill_defaults: bool = False) -> CheckedValues:
+    """Typed values and per-field errors. `fill_defaults` gives fields missing from `raw` their default
+    (the CLI); a form sends every field, so an emptied default stays empty."""
+    require(actor, Permission.DIRECTORY_READ)
+    errors: dict[str, str] = {}
+    for code in raw:
+        if form.field(code) is None:
+            errors[code] = _("not an attribute of topic '{t}'").format(t=form.topic)
+    values: dict[str, Any] = {}
+    for f in form.fields:
+        text = raw.get(f.code, f.default if fill_defaults else None)
+        try:
+            values[f.code] = parse(f.type, text, pattern=f.pattern, max_length=f.max_length)
+        except BadValue as error:
+            errors[f.code] = str(error)
+            values[f.code] = None
+    _check_choices(session, form, values, errors, customer_id)
+    flags = form.flags(rule_context(form, values, **(context or {})))
+    for f in form.fields:
+        if flags[f.code].mandatory and f.code not in errors and is_empty(values[f.code]):
+            errors[f.code] = _("required")
+    ordered = {f.code: errors[f.code] for f in form.fields if f.code in errors}
+    ordered.update({c: m for c, m in errors.items() if c not in ordered})
+    return CheckedValues(values=values, errors=ordered, flags=flags)
+
+
+def _check_choices(session: Session, form: AttributeForm, values: dict, errors: dict,
+                   customer_id: int | None) -> None:
+    chosen = [f for f in form.fields if values.get(f.code) is not None and f.code not in errors]
+    items = _dictionary_items(session, {f.dictionary for f in chosen if f.type == "dictionary"})
+    customers = {values[f.code] for f in chosen if f.type == "customer_ref"}
+    known_customers = set(session.exec(select(Party.id).where(Party.id.in_(customers))).all()) if customers else set()
+    for f in chosen:
+        value = values[f.code]
+        if f.type == "dictionary" and value not in {code for code, _l in items.get(f.dictionary, [])}:
+            errors[f.code] = _("'{v}' is not an active item of '{d}'").format(v=value, d=f.dictionary)
+        elif f.type == "query":
+            allowed = {code for code, _l in attribute_queries.run(session, f.query, {"customer_id": customer_id})}
+            if value not in allowed:
+                errors[f.code] = (_("choose the customer first") if customer_id is None
+                                  else _("'{v}' is not in the list").format(v=value))
+        elif f.type == "customer_ref" and value not in known_customers:
+            errors[f.code] = _("no customer number {n}").format(n=value)
+
+
+def _dictionary_items(session: Session, dictionaries: set[str]) -> dict[str, list[tuple[str, dict]]]:
+    if not dictionaries:
+        return {}
+    rows = session.exec(select(Dictionary.code, DictionaryItem.code, DictionaryItem.labels)
+                        .join(Dictionary, Dictionary.id == DictionaryItem.dictionary_id)
+                        .where(Dictionary.code.in_(dictionaries), DictionaryItem.active.is_(True))
+                        .order_by(DictionaryItem.sort_order, DictionaryItem.code)).all()
+    found: dict[str, list[tuple[str, dict]]] = {}
+    for dictionary, code, labels in rows:
+        found.setdefault(dictionary, []).append((code, labels))
+    return found
+
+
+@dataclass
+class FormPreview:
+    """A topic's form filled with sample values: what an agent would see, as the admin preview shows it."""
+
+    form: AttributeForm
+    checked: CheckedValues
+    choices: dict[str, list[tuple[str, str]]]
+
+
+def preview(*, session: Session, actor: Actor, topic: str, raw: dict[str, Any], customer_id: int | None = None,
+            fill_defaults: bool = True, context: dict | None = None) -> FormPreview:
+    from crmterm.services.topics.attribute_forms import effective_attributes
+
+    form = effective_attributes(session=session, actor=actor, topic=topic)
+    checked = check_values(session=session, actor=actor, form=form, raw=raw, customer_id=customer_id,
+                           context=context, fill_defaults=fill_defaults)
+    return FormPreview(form, checked, options(session=session, actor=actor, form=form, customer_id=customer_id))
