@@ -16,7 +16,7 @@ from crmterm.i18n import _, ngettext
 from crmterm.services import audit, directory, yaml_lines
 from crmterm.services.config_sections import SECTIONS, Plan, Section
 from crmterm.services.permissions import Actor, Permission, require
-from crmterm.services.text import one_line
+from crmterm.services.text import one_line, refuse_controls_within
 
 FORMAT_KEY = "crmterm_config"
 FORMAT_VERSION = 1
@@ -140,6 +140,7 @@ def _validate(session: Session, plan: Plan, ref_exists) -> list[tuple[int, str]]
         seen: dict[str, int] = {}
         for entry in plan.entries.get(section.name, []):
             try:
+                refuse_controls_within("", entry.values)  # before any section's own checks (services/text)
                 entry.clean = section.clean(session, entry.values, ref_exists)
             except ValidationError as error:
                 name = entry.values.get("code") or entry.values.get("login")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -18,20 +19,61 @@ def search_key(*parts: str | None) -> str:
     return " | ".join(dict.fromkeys(fold(p) for p in parts if p))
 
 
-_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13)) | {127: None}
+# What a terminal acts on, or what makes text read other than it is stored: C0 controls, DEL, C1 controls (U+009B
+# is a one-character CSI to some terminals) and the bidi embeddings, overrides and isolates (U+202A–U+202E,
+# U+2066–U+2069: "Trojan Source" — a name that displays reversed). Multi-line text keeps tab and line breaks.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_SINGLE_LINE_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+_MULTI_LINE_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
 
 
-def has_control(value: str) -> bool:
-    """NUL and other C0 control characters (tab and line breaks allowed): PostgreSQL refuses NUL, and
-    terminals would act on the rest."""
-    return value != value.translate(_CONTROL)
+def control_character(value: str | None, *, multiline: bool = False) -> str | None:
+    """The first character of `value` that text entered by a user may not hold, or None."""
+    found = (_MULTI_LINE_CONTROL if multiline else _SINGLE_LINE_CONTROL).search(value or "")
+    return found.group() if found else None
+
+
+def without_controls(value: str) -> str:
+    """`value` with every character `control_character` would find (single-line rules) removed."""
+    return _SINGLE_LINE_CONTROL.sub("", value)
+
+
+def has_control(value: str, *, multiline: bool = True) -> bool:
+    return control_character(value, multiline=multiline) is not None
+
+
+def refuse_control(field: str, value: object, *, multiline: bool = False) -> None:
+    """Refuse names, codes, labels and other single-line text (or, `multiline`, descriptions and bodies) that
+    hold control characters, naming the field and the character: every service and config import check
+    their text with this, so no path stores what a terminal would act on."""
+    from crmterm.errors import ValidationError
+    from crmterm.i18n import _
+
+    found = control_character(value, multiline=multiline) if isinstance(value, str) else None
+    if found is not None:
+        raise ValidationError(field, _("control character U+{code:04X} is not allowed").format(code=ord(found)))
+
+
+def refuse_controls_within(field: str, value: object) -> None:
+    """`refuse_control` (multi-line rules) for every text in a YAML/JSON tree, keys too; the field named in
+    the error is the path to the text (`steps.2.label`). Config import runs it over every entry, so no section
+    can store an escape sequence whatever its own checks; single-line fields are checked again by their type."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            refuse_control(field, key, multiline=True)
+            refuse_controls_within(f"{field}.{key}" if field else str(key), item)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value, 1):
+            refuse_controls_within(f"{field}.{index}", item)
+    else:
+        refuse_control(field, value, multiline=True)
 
 
 def refuse_nul(field: str, value: str | None) -> None:
     """Free text (contact and inquiry texts, comments, notes, problems, string and text attribute values) is
     refused, not cleaned, when it holds NUL: PostgreSQL cannot store it (SQLite would, and the two backends
     must agree), and silently dropping characters would change what the user typed. Other control characters
-    are kept and shown as symbols (`visible` below); names and codes refuse them all (`has_control`)."""
+    are kept and shown as symbols (`visible` below); names and codes refuse them all (`refuse_control`)."""
     from crmterm.errors import ValidationError
     from crmterm.i18n import _
 
@@ -40,11 +82,11 @@ def refuse_nul(field: str, value: str | None) -> None:
 
 
 # Display policy: user text is shown literally, and a control character is shown as its Unicode "control
-# picture" (ESC → ␛, DEL → ␡; C1 controls → �) so an escape sequence in a note can neither move the cursor nor
+# picture" (ESC → ␛, DEL → ␡; C1 controls and bidi overrides → �) so an escape sequence in a note can neither move the cursor nor
 # retitle or clear the terminal, yet stays visible to whoever reads it. Tab and line feed keep their meaning;
 # CR LF becomes LF.
 _VISIBLE = {c: chr(0x2400 + c) for c in range(32) if c not in (9, 10)} | {127: "\u2421"} | \
-    dict.fromkeys(range(0x80, 0xA0), "\ufffd")
+    dict.fromkeys([*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)], "\ufffd")
 
 
 def visible(value: object) -> str:
