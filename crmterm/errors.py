@@ -11,6 +11,9 @@ class CrmError(Exception):
     keep_changes = False
 
     def __init__(self, message: str) -> None:
+        from crmterm.services.text import bounded
+
+        message = bounded(str(message))  # quotes of the input cut to ~80 characters (services/text)
         super().__init__(message)
         self.message = message
 
@@ -22,9 +25,9 @@ class NotFound(CrmError):
     def __init__(self, kind: str, key: object) -> None:
         from crmterm.i18n import _
 
-        from crmterm.services.text import one_line
+        from crmterm.services.text import shorten
 
-        super().__init__(_("{kind} '{key}' not found").format(kind=kind, key=one_line(key)))
+        super().__init__(_("{kind} '{key}' not found").format(kind=kind, key=shorten(key)))
         self.kind, self.key = kind, key
 
 
@@ -32,9 +35,10 @@ class ValidationError(CrmError):
     """Bad value of one field; `field` lets a form put the message next to it."""
 
     def __init__(self, field: str | None, message: str) -> None:
-        from crmterm.services.text import one_line
+        from crmterm.services.text import bounded, one_line
 
-        message = one_line(message)  # it may quote what was typed: a line break there must not split it
+        message = bounded(one_line(message))  # it may quote what was typed: a line break must not split it
+        field = bounded(field) if field else field
         super().__init__(f"{field}: {message}" if field else message)
         self.field, self.detail = field, message
 
@@ -55,6 +59,9 @@ class ConfigError(CrmError):
     """Bad configuration file: carries file and line so the message can point at it."""
 
     def __init__(self, message: str, *, file: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)  # cut down here, before the file name (which may be long) goes in front
         where = ":".join(str(p) for p in (file, line) if p is not None)
-        super().__init__(f"{where}: {message}" if where else message)
-        self.file, self.line, self.detail = file, line, message
+        self.file, self.line, self.detail = file, line, self.message
+        if where:
+            self.message = f"{where}: {self.message}"
+            self.args = (self.message,)

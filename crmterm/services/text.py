@@ -99,3 +99,29 @@ def one_line(value: object) -> str:
     """`value` shown inside a one-line message (an error quoting what the user typed): like `visible`, and
     line breaks and tabs shown as symbols too (LF → ␊, tab → ␉)."""
     return visible(value).translate({10: "\u240a", 9: "\u2409"})
+
+
+# An error quotes at most QUOTE_LIMIT characters of what was typed: a 100 KB line, a huge code or expression
+# would otherwise fill the terminal (and a log) with one message.
+QUOTE_LIMIT = 80
+MESSAGE_LIMIT = 500
+# a stretch without spaces, quotes, brackets or slashes: the quotes around a cut value stay, a path keeps its
+# file name
+_LONG_RUN = re.compile(rf"[^\s'\"`()\[\]{{}}<>,;/\\]{{{QUOTE_LIMIT + 1},}}")
+
+
+def shorten(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """`value` for quoting in a message: one line, at most `limit` characters, "…" when cut."""
+    text = one_line(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def bounded(message: str) -> str:
+    """An error message with whatever it quotes cut down (errors.CrmError runs every message through it):
+    each stretch of more than QUOTE_LIMIT characters without a space, quote or bracket — a quoted value, a
+    code, an expression; messages themselves have no such words — is cut to QUOTE_LIMIT and "…", and a message still
+    longer than MESSAGE_LIMIT (a long quote with spaces) keeps its head and its last QUOTE_LIMIT characters."""
+    message = _LONG_RUN.sub(lambda run: run.group()[:QUOTE_LIMIT] + "…", message)
+    if len(message) <= MESSAGE_LIMIT:
+        return message
+    return message[:MESSAGE_LIMIT - QUOTE_LIMIT - 3] + " … " + message[-QUOTE_LIMIT:]
