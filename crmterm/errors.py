@@ -24,7 +24,6 @@ class CrmError(Exception):
 class NotFound(CrmError):
     def __init__(self, kind: str, key: object) -> None:
         from crmterm.i18n import _
-
         from crmterm.services.text import shorten
 
         super().__init__(_("{kind} '{key}' not found").format(kind=kind, key=shorten(key)))

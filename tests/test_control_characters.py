@@ -6,17 +6,26 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from helpers import ADMIN, AGENT, SUPERVISOR, settle
 from textual.widgets import Label
 
 from crmterm.app import make_app
 from crmterm.errors import ConfigError, ValidationError
-from crmterm.services import accounts, config_io, customers, directory, kb, problems, saved_filters, users
+from crmterm.services import (
+    accounts,
+    config_io,
+    customers,
+    directory,
+    kb,
+    problems,
+    saved_filters,
+    users,
+)
 from crmterm.services.attribute_values import BadValue, parse
 from crmterm.services.problems import ProblemDraft
 from crmterm.services.queues import InquiryFilter
 from crmterm.services.text import control_character, refuse_control
 from crmterm.store.db import unit_of_work
-from helpers import ADMIN, AGENT, SUPERVISOR, settle
 
 # OSC title, clear screen, the one-character C1 CSI, a bidi override and an isolate, DEL, tab and line feed
 SINGLE_LINE_REFUSED = ["\x1b]0;X\x07", "\x1b[2J", "\x9b2J", "\u202e", "\u2066", "\x7f", "\t", "\n"]

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import yaml
+from test_cli import cli_on
 
 from crmterm.errors import ConfigError, CrmError, NotFound, ValidationError
 from crmterm.services.text import MESSAGE_LIMIT, QUOTE_LIMIT, bounded, shorten
-from test_cli import cli_on
 
 HUGE = "y" * 100_000
 

@@ -43,9 +43,9 @@ def free_names(expression: str) -> set[str]:
         elif text == ")" and kind == "punct":
             scopes = [scope for scope in scopes if scope[0] < depth]
             depth -= 1
-        elif kind == "name" and before != "." and after != "(" and text not in _KEYWORDS:
-            if not any(name == text for _depth, name in scopes):
-                free.add(text)
+        elif kind == "name" and before != "." and after != "(" and text not in _KEYWORDS \
+                and not any(name == text for _depth, name in scopes):
+            free.add(text)
     return free
 
 
