@@ -19,6 +19,9 @@ from crmterm.screens.shell.login import LoginScreen
 from crmterm.services.accounts.permissions import Actor
 from crmterm.text import visible
 from crmterm.settings import LANGUAGES, Settings, save_preference
+from crmterm.widgets.safe_text import TerminalSafe
+
+_TERMINAL_SAFE = TerminalSafe()  # one instance: rendered lines cache their filtered copy per filter
 
 
 def _workspace_class():
@@ -172,6 +175,10 @@ class CrmApp(App):
     def action_logout(self) -> None:
         self._gateway, self.active_template = None, None
         self.switch_screen(LoginScreen(ready=True))
+
+    def get_line_filters(self):
+        """Textual's own filters, then the control-character net (widgets/safe_text.TerminalSafe)."""
+        return [*super().get_line_filters(), _TERMINAL_SAFE]
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = False) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -18,21 +19,35 @@ def search_key(*parts: str | None) -> str:
     return " | ".join(dict.fromkeys(fold(p) for p in parts if p))
 
 
-_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13)) | {127: None}
+# What a terminal acts on, or what makes text read other than it is stored: C0 controls, DEL, C1 controls (U+009B
+# is a one-character CSI to some terminals) and the bidi embeddings, overrides and isolates (U+202A–U+202E,
+# U+2066–U+2069: "Trojan Source" — a name that displays reversed). Multi-line text keeps tab and line breaks.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_SINGLE_LINE_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+_MULTI_LINE_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
 
 
-def has_control(value: str) -> bool:
-    """NUL and other C0 control characters (tab and line breaks allowed): PostgreSQL refuses NUL, and
-    terminals would act on the rest."""
-    return value != value.translate(_CONTROL)
+def control_character(value: str | None, *, multiline: bool = False) -> str | None:
+    """The first character of `value` that text entered by a user may not hold, or None."""
+    found = (_MULTI_LINE_CONTROL if multiline else _SINGLE_LINE_CONTROL).search(value or "")
+    return found.group() if found else None
+
+
+def without_controls(value: str) -> str:
+    """`value` with every character `control_character` would find (single-line rules) removed."""
+    return _SINGLE_LINE_CONTROL.sub("", value)
+
+
+def has_control(value: str, *, multiline: bool = True) -> bool:
+    return control_character(value, multiline=multiline) is not None
 
 
 # Display policy: user text is shown literally, and a control character is shown as its Unicode "control
-# picture" (ESC → ␛, DEL → ␡; C1 controls → �) so an escape sequence in a note can neither move the cursor nor
+# picture" (ESC → ␛, DEL → ␡; C1 controls and bidi overrides → �) so an escape sequence in a note can neither move the cursor nor
 # retitle or clear the terminal, yet stays visible to whoever reads it. Tab and line feed keep their meaning;
 # CR LF becomes LF.
 _VISIBLE = {c: chr(0x2400 + c) for c in range(32) if c not in (9, 10)} | {127: "\u2421"} | \
-    dict.fromkeys(range(0x80, 0xA0), "\ufffd")
+    dict.fromkeys([*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)], "\ufffd")
 
 
 def visible(value: object) -> str:
@@ -45,3 +60,29 @@ def one_line(value: object) -> str:
     """`value` shown inside a one-line message (an error quoting what the user typed): like `visible`, and
     line breaks and tabs shown as symbols too (LF → ␊, tab → ␉)."""
     return visible(value).translate({10: "\u240a", 9: "\u2409"})
+
+
+# An error quotes at most QUOTE_LIMIT characters of what was typed: a 100 KB line, a huge code or expression
+# would otherwise fill the terminal (and a log) with one message.
+QUOTE_LIMIT = 80
+MESSAGE_LIMIT = 500
+# a stretch without spaces, quotes, brackets or slashes: the quotes around a cut value stay, a path keeps its
+# file name
+_LONG_RUN = re.compile(rf"[^\s'\"`()\[\]{{}}<>,;/\\]{{{QUOTE_LIMIT + 1},}}")
+
+
+def shorten(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """`value` for quoting in a message: one line, at most `limit` characters, "…" when cut."""
+    text = one_line(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def bounded(message: str) -> str:
+    """An error message with whatever it quotes cut down (errors.CrmError runs every message through it):
+    each stretch of more than QUOTE_LIMIT characters without a space, quote or bracket — a quoted value, a
+    code, an expression; messages themselves have no such words — is cut to QUOTE_LIMIT and "…", and a message still
+    longer than MESSAGE_LIMIT (a long quote with spaces) keeps its head and its last QUOTE_LIMIT characters."""
+    message = _LONG_RUN.sub(lambda run: run.group()[:QUOTE_LIMIT] + "…", message)
+    if len(message) <= MESSAGE_LIMIT:
+        return message
+    return message[:MESSAGE_LIMIT - QUOTE_LIMIT - 3] + " … " + message[-QUOTE_LIMIT:]

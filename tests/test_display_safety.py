@@ -7,6 +7,7 @@ Policy (text.visible): a control character is shown as its Unicode control pictu
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections import defaultdict
 from datetime import date
@@ -35,23 +36,24 @@ SHOWN = visible(HOSTILE)
 
 
 def seed_hostile(url: str) -> dict[str, int]:
-    """A customer (names refuse control characters: markup only), its note, a contact and an inquiry with
-    free text and string/text attribute values, a renamed queue, topic and place, a problem, a notification."""
+    """A customer, a renamed queue, topic and place, a problem title and a string attribute value with markup
+    (single-line text refuses control characters); its note, a contact and an inquiry with free text, a text
+    attribute value, a problem description and a notification with markup and escapes."""
     with unit_of_work(url) as session:
         party = customers.create_party(session=session, actor=ADMIN, values={"display_name": MARKUP, "kind": "person"})
         contracts.add_note(session=session, actor=ADMIN, entity="party", entity_id=party.id, text=HOSTILE)
         for kind, key, extra in (("queues", "first_line", {}), ("topics", "no_data", {}),
-                                 ("places", "cc_msk", {"address": HOSTILE})):
+                                 ("places", "cc_msk", {"address": MARKUP})):  # one line: no controls (item 7)
             directory.update_entry(session=session, actor=ADMIN, kind=kind, key=key, expected_version=None,
-                                   values={"labels": {"en": HOSTILE, "ru": HOSTILE}, **extra})
+                                   values={"labels": {"en": MARKUP, "ru": MARKUP}, **extra})
         problem = problems.open_problem(session=session, actor=SUPERVISOR,
-                                        draft=ProblemDraft(title=HOSTILE, description=HOSTILE))
+                                        draft=ProblemDraft(title=MARKUP, description=HOSTILE))
         notify(session=session, event="message", recipients=["user:agent"], key="hostile",
                data={"subject": HOSTILE, "text": HOSTILE})
         registered = register(session=session, actor=AGENT, draft=ContactDraft(
             channel="phone", place="cc_msk", customer=party.id, text=HOSTILE, inquiries=[{
                 "topic": "no_data", "text": HOSTILE,
-                "values": {"problem_since": "2026-01-01 10:00", "address": HOSTILE, "problem_description": HOSTILE}}]))
+                "values": {"problem_since": "2026-01-01 10:00", "address": MARKUP, "problem_description": HOSTILE}}]))
     return {"party": party.id, "problem": problem.id, "inquiry": registered.inquiry_ids[0]}
 
 
@@ -188,3 +190,60 @@ def test_hostile_customer_snapshot(snap_compare, snapshot_settings):
         await settle(pilot)
 
     assert snap_compare(make_app(snapshot_settings), terminal_size=(120, 36), run_before=open_card)
+
+
+# Issue 20 item 7: control characters that a service would refuse today but an older database (or a direct SQL
+# write) may still hold — OSC title, clear screen, BEL, the one-byte C1 CSI and a bidi override. Nothing of them
+# may reach the terminal, on any path from data to a widget (DataTable cell, Input value, Select option, …).
+CONTROLS = "\x1b]0;X\x07\x1b[2J\x9b2J\u202e"
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def seed_legacy_controls(url: str) -> int:
+    """A customer of category b2c whose name, other names, note and the category's labels hold CONTROLS."""
+    from sqlalchemy import text
+
+    with unit_of_work(url) as session:
+        party = customers.create_party(session=session, actor=ADMIN, values={
+            "display_name": "Hostile one", "kind": "person", "category": "b2c", "email": "h@example.com"})
+        contracts.add_note(session=session, actor=ADMIN, entity="party", entity_id=party.id, text=HOSTILE)
+        session.execute(text("UPDATE party SET display_name = :name, names = :names WHERE id = :id"),
+                        {"name": f"Hostile {CONTROLS}one", "names": json.dumps({"ru": f"Враг {CONTROLS}"}), "id": party.id})
+        session.execute(text("UPDATE client_category SET labels = :labels WHERE code = 'b2c'"),
+                        {"labels": json.dumps({"en": f"B2C {CONTROLS}", "ru": f"B2C {CONTROLS}"})})
+    return party.id
+
+
+def assert_no_raw_controls(app, where: str) -> None:
+    _lines, svg = screen_lines(app)
+    found = sorted({f"U+{ord(c):04X}" for c in RAW.findall(svg)})
+    assert not found, f"{where}: raw control characters reached the screen: {found}"
+    assert app.is_running and app.return_code is None
+
+
+async def test_legacy_control_characters_never_reach_the_terminal(ui_settings):
+    seed_legacy_controls(ui_settings.database_url)
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await _login(pilot, "admin", "admin")
+        await pilot.press("f3", *"hostile")
+        await settle(pilot)
+        assert_no_raw_controls(pilot.app, "customer search hits")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert_no_raw_controls(pilot.app, "customer card: Name field, category")
+        pilot.app.screen.query_one("#card-tabs").active = "tab-notes"
+        await settle(pilot)
+        assert_no_raw_controls(pilot.app, "customer notes")
+        await pilot.press("f10")
+        await settle(pilot)
+        areas = pilot.app.screen.query_one("#areas", OptionList)
+        areas.highlighted = next(i for i in range(areas.option_count)
+                                 if areas.get_option_at_index(i).id == "client_categories")
+        areas.action_select()
+        await settle(pilot)
+        assert_no_raw_controls(pilot.app, "admin: client categories")
+        table = pilot.app.screen.query_one("#entries", DataTable)
+        table.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert_no_raw_controls(pilot.app, "admin: the category's form")

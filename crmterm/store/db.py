@@ -92,7 +92,7 @@ def _unsendable_value(context) -> ValidationError | None:
     OverflowError, e.g. `crmterm inquiry show 99999999999999999999`) or text with a lone surrogate (what
     undecodable bytes in a command-line argument become), or text with NUL on PostgreSQL — a lookup by a
     typed key, say; services refuse NUL in the text they store, naming the field
-    (text.refuse_nul), so both backends agree."""
+    (errors.refuse_nul), so both backends agree."""
     from crmterm.i18n import _
 
     error = context.original_exception

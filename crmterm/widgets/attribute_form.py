@@ -20,7 +20,7 @@ from crmterm.services.topics.attribute_checks import FormPreview
 from crmterm.services.topics.attribute_forms import AttributeForm, Flags, FieldDef, rule_context
 from crmterm.services.topics.attribute_values import BadValue, parse
 from crmterm.widgets.entry_form import select_if_offered
-from crmterm.widgets.safe_text import plain
+from crmterm.widgets.safe_text import field_value, plain
 from crmterm.text import visible
 
 _SAMPLES = {"date": "2026-11-27", "datetime": "2026-11-27 14:30", "decimal": "1250.50", "integer": "3",
@@ -88,7 +88,7 @@ class AttributeFormView(Vertical):
             if not select_if_offered(widget, value):
                 widget.value = Select.NULL
         else:
-            widget.value = "" if value is None else str(value)
+            widget.value = field_value(value)
 
     def values(self) -> dict[str, Any]:
         """Raw values by attribute code, as typed (the services parse and check them)."""

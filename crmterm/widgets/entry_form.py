@@ -14,7 +14,7 @@ from textual.widgets._select import InvalidSelectValueError
 from crmterm.i18n import _
 from crmterm.services.directory.kinds import FieldSpec
 from crmterm.settings import LANGUAGES
-from crmterm.widgets.safe_text import plain
+from crmterm.widgets.safe_text import field_value, plain
 
 
 def select_if_offered(select: Select, value: Any) -> bool:
@@ -98,7 +98,7 @@ class EntryForm(Vertical):
     def _put(self, spec: FieldSpec, value: Any) -> None:
         if spec.type == "labels":
             for language in LANGUAGES:
-                self.query_one(f"#f-labels-{language}", Input).value = (value or {}).get(language, "")
+                self.query_one(f"#f-labels-{language}", Input).value = field_value((value or {}).get(language, ""))
         elif spec.type == "bool":
             self.query_one(f"#f-{spec.name}", Checkbox).value = bool(value)
         elif spec.type in ("choice", "ref"):
@@ -113,10 +113,10 @@ class EntryForm(Vertical):
         elif spec.type == "document":
             self.query_one(f"#f-{spec.name}", TextArea).text = yaml_text(value)
         elif spec.type == "yaml":  # JSON is YAML on one line, and reads back the same
-            self.query_one(f"#f-{spec.name}", Input).value = json.dumps(value, ensure_ascii=False) if value else ""
+            self.query_one(f"#f-{spec.name}", Input).value = field_value(json.dumps(value, ensure_ascii=False)) if value else ""
         else:
             text = ", ".join(value) if isinstance(value, list | tuple) else ("" if value is None else str(value))
-            self.query_one(f"#f-{spec.name}", Input).value = text
+            self.query_one(f"#f-{spec.name}", Input).value = field_value(text)
 
     def values(self) -> dict:
         return {spec.name: self._get(spec) for spec in self.fields}

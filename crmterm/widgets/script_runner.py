@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 from crmterm.i18n import N_, _, current_language
 from crmterm.services.topics.attribute_values import BadValue, to_text
 from crmterm.services.knowledge.scripts import RunSpec, typed_capture
+from crmterm.widgets.safe_text import field_value
 from crmterm.workflow.script_walk import Walk, WalkError, decide
 from crmterm.workflow.scripts import Capture, End, Question, Statement, text_of
 
@@ -67,7 +68,7 @@ class ScriptRunner(Vertical, can_focus=True):
         capture.display = isinstance(node, Capture)
         if isinstance(node, Capture):
             field = self.spec.field_of(node)
-            capture.value = to_text(walk.captured(node.id)) or ""
+            capture.value = field_value(to_text(walk.captured(node.id)) or "")
             capture.placeholder = field.label if field else node.attribute
             capture.focus()
         else:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from crmterm.workflow.rule_scopes import free_names
+
 # `event` ({name, data}) is set only where an event is evaluated: transitions moved by an external event and
 # automation rules; elsewhere a rule reading it cannot be evaluated and so is false.
 VARIABLES = ("inquiry", "customer", "contact", "operator", "now", "event")
@@ -66,7 +68,7 @@ def problems(expression: str, attribute_known: Callable[[str, str], bool] | None
     except ValueError as error:
         return [_syntax_problem(str(error))]
     found = [RuleProblem(f"unknown variable '{name}' (use {', '.join(variables)})")
-             for name in program.variables() if name not in variables]
+             for name in _read_variables(program, expression) if name not in variables]
     if attribute_known is not None:
         for owner, code in referenced_attributes(expression):
             if not attribute_known(owner, code):
@@ -80,9 +82,19 @@ def reads(expression: str, variable: str) -> bool:
     if expression in CONSTANTS:
         return False
     try:
-        return variable in _program(expression).variables()
+        return variable in _read_variables(_program(expression), expression)
     except ValueError:
         return False
+
+
+def _read_variables(program, expression: str) -> list[str]:
+    """The context variables a rule reads: cel's list without the names its macros bind (rule_scopes)."""
+    names = program.variables()
+    unusual = [name for name in names if name not in VARIABLES]
+    if not unusual:  # the usual rule: nothing to tell apart, no scan
+        return names
+    free = free_names(expression)
+    return [name for name in names if name in VARIABLES or name in free]
 
 
 def _syntax_problem(text: str) -> RuleProblem:

@@ -10,7 +10,7 @@ from textual.widgets import Input, Select, Static
 from crmterm.services.inquiries import registration_views
 from crmterm.widgets.entry_form import select_if_offered
 from crmterm.widgets.topic_picker import TopicPicker, Topics
-from crmterm.widgets.safe_text import plain
+from crmterm.widgets.safe_text import field_value, plain
 
 
 _CONTACT_SELECTS = ("reg-place", "reg-direction", "reg-channel", "reg-category", "reg-person")
@@ -70,7 +70,7 @@ class ContactFields:
         self.query_one("#reg-suggested", Static).update(plain("  ".join(
             f"Alt+{i} {node.label}" for i, node in enumerate(self.suggested, 1)), style="dim"))
         if values.get("default_text") and not self.query_one("#reg-contact-text", Input).value:
-            self.query_one("#reg-contact-text", Input).value = values["default_text"]
+            self.query_one("#reg-contact-text", Input).value = field_value(values["default_text"])
 
     def _options(self, widget_id: str, options: list[tuple[str, str]]) -> None:
         select = self.query_one(f"#{widget_id}", Select)

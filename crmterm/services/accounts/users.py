@@ -13,6 +13,7 @@ from crmterm.i18n import _, fmt_datetime
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.auth import hash_password
 from crmterm.services.accounts.permissions import Actor, Permission, Role, require
+from crmterm.errors import refuse_control
 from crmterm.settings import LANGUAGES
 from crmterm.store import User, UserGroup, utcnow
 from crmterm.store.versioning import claim_version
@@ -69,6 +70,8 @@ def clean_document(values: dict) -> dict:
     language = values.get("language") or None
     if language is not None and language not in LANGUAGES:
         raise ValidationError("language", _("unsupported language '{lang}'").format(lang=language))
+    for field in ("display_name", "email"):
+        refuse_control(field, str(values.get(field) or ""))
     return {"login": login, "display_name": str(values.get("display_name") or login).strip(),
             "role": role.value, "email": str(values["email"]).strip() if values.get("email") else None,
             "language": language, "active": bool(values.get("active", True)),

@@ -12,7 +12,7 @@ from crmterm.i18n import _
 from crmterm.services.customers import history
 from crmterm.services.customers.customers import get_party
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.errors import refuse_nul
+from crmterm.errors import refuse_control, refuse_nul
 from crmterm.services.customers.phones import reversed_digits, to_e164
 from crmterm.store import ContactPerson, Contract, Discount, Note, Payment, Subscriber, utcnow
 
@@ -26,6 +26,7 @@ def add_contract(*, session: Session, actor: Actor, party_id: int, number: str, 
     number = number.strip().upper()
     if not number:
         raise ValidationError("number", _("required"))
+    refuse_control("number", number)
     if session.exec(select(Contract.id).where(Contract.number == number)).first() is not None:
         raise Conflict(_("contract {n} already exists").format(n=number))
     contract = Contract(number=number, payer_party_id=party_id, start_date=start or utcnow().date(),
@@ -49,6 +50,7 @@ def add_subscriber(*, session: Session, actor: Actor, contract: str, number: str
     require(actor, Permission.CUSTOMERS_WRITE)
     owner = contract_by_number(session, contract)
     e164 = to_e164(number, field="number")
+    refuse_control("service", service)
     subscriber = Subscriber(contract_id=owner.id, number=e164, number_rev=reversed_digits(e164), service=service,
                             updated_by=actor.login)
     session.add(subscriber)
@@ -94,8 +96,8 @@ def add_contact_person(*, session: Session, actor: Actor, party_id: int, name: s
     get_party(session, party_id)
     if not name.strip():
         raise ValidationError("name", _("required"))
-    refuse_nul("name", name)
-    refuse_nul("role", role)
+    refuse_control("name", name)
+    refuse_control("role", role)
     for email in emails:
         if "@" not in email:
             raise ValidationError("emails", _("not an e-mail address: '{v}'").format(v=email))
@@ -129,7 +131,7 @@ def add_payment(*, session: Session, actor: Actor, contract: str, amount, subscr
                 paid_on: date | None = None, reference: str = "", source: str = "tui") -> int:
     """A payment on a contract or on one of its subscribers: payments never sit above a contract."""
     require(actor, Permission.CUSTOMERS_WRITE)
-    refuse_nul("reference", reference)
+    refuse_control("reference", reference)
     owner = contract_by_number(session, contract)
     try:
         value = Decimal(str(amount))

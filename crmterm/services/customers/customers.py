@@ -15,7 +15,8 @@ from crmterm.services.customers import history
 from crmterm.services.directory.directory import code_exists_fn
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers.phones import to_e164
-from crmterm.text import fold, has_control, search_key
+from crmterm.text import fold, search_key
+from crmterm.errors import refuse_control
 from crmterm.store import (
     AttributeValue, ChangeLog, ClientCategory, ContactPerson, Contract, Discount, Note, Party, StructureLink, utcnow,
 )
@@ -97,9 +98,8 @@ def clean(session: Session, values: dict, exists=None) -> dict:
     email = (values.get("email") or "").strip() or None
     if email and ("@" not in email or " " in email or len(email) > 200):
         raise ValidationError("email", _("not an e-mail address: '{v}'").format(v=email[:200]))
-    for field, text in (("display_name", display), ("email", email or ""), *(("names", n) for n in names.values())):
-        if has_control(text):
-            raise ValidationError(field, _("control characters are not allowed"))
+    for field, text in (("display_name", display), ("email", email), *((f"names.{k}", n) for k, n in names.items())):
+        refuse_control(field, text)
     phone = to_e164(values["phone"]) if values.get("phone") else None
     return {"kind": kind, "is_lead": bool(values.get("is_lead", False)), "display_name": display,
             "names": names, "category": category, "status": status, "email": email, "phone": phone}

@@ -18,6 +18,7 @@ from crmterm.services.directory import directory, yaml_lines
 from crmterm.services.directory.config_sections import SECTIONS, Plan, Section
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.text import one_line
+from crmterm.errors import refuse_controls_within
 
 FORMAT_KEY = "crmterm_config"
 FORMAT_VERSION = 1
@@ -141,6 +142,7 @@ def _validate(session: Session, plan: Plan, ref_exists) -> list[tuple[int, str]]
         seen: dict[str, int] = {}
         for entry in plan.entries.get(section.name, []):
             try:
+                refuse_controls_within("", entry.values)  # before any section's own checks (text)
                 entry.clean = section.clean(session, entry.values, ref_exists)
             except ValidationError as error:
                 name = entry.values.get("code") or entry.values.get("login")

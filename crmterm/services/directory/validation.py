@@ -10,6 +10,7 @@ from zoneinfo import available_timezones
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.directory.kinds import FieldSpec, Kind
+from crmterm.errors import refuse_control, refuse_controls_within
 from crmterm.settings import LANGUAGES
 from crmterm.workflow import rules
 
@@ -41,6 +42,7 @@ def _str(spec: FieldSpec, raw: Any, _refs: RefExists) -> str:
     if not isinstance(raw, str | int | float) or isinstance(raw, bool):
         raise ValidationError(spec.name, _("expected text"))
     text = str(raw).strip()
+    refuse_control(spec.name, text)
     if len(text) > spec.max_length:
         raise ValidationError(spec.name, _("at most {n} characters").format(n=spec.max_length))
     if spec.name == "code" and not _CODE.match(text):
@@ -130,6 +132,8 @@ def _labels(spec: FieldSpec, raw: Any, _refs: RefExists) -> dict[str, str]:
     if not isinstance(raw, dict):
         raise ValidationError(spec.name, _("expected names by language, e.g. en: …, ru: …"))
     labels = {str(k): str(v).strip() for k, v in raw.items() if v is not None and str(v).strip()}
+    for language, label in labels.items():
+        refuse_control(f"{spec.name}.{language}", label)
     for language in labels:
         if language not in LANGUAGES and len(language) != 2:
             raise ValidationError(spec.name, _("unknown language '{lang}'").format(lang=language))
@@ -140,6 +144,7 @@ def _labels(spec: FieldSpec, raw: Any, _refs: RefExists) -> dict[str, str]:
 
 def _text(spec: FieldSpec, raw: Any, _refs: RefExists) -> str:
     text = str(raw).strip()
+    refuse_control(spec.name, text, multiline=True)
     if len(text) > spec.max_length:
         raise ValidationError(spec.name, _("at most {n} characters").format(n=spec.max_length))
     return text
@@ -159,6 +164,7 @@ def _regex(spec: FieldSpec, raw: Any, ref_exists: RefExists) -> str:
 
 
 def _yaml(spec: FieldSpec, raw: Any, _refs: RefExists) -> Any:
+    refuse_controls_within(spec.name, raw)
     return raw  # structure checked by the area's refine hook, which knows what it should hold
 
 

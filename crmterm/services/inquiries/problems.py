@@ -15,7 +15,7 @@ from crmterm.i18n import _, fmt_datetime, pick
 from crmterm.services.accounts import audit
 from crmterm.services.topics.attribute_forms import topic_path
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.errors import refuse_nul
+from crmterm.errors import refuse_control, refuse_nul
 from crmterm.store import Dictionary, DictionaryItem, ProblemInquiry, SystemProblem, Topic, utcnow
 from crmterm.store.problems import PROBLEM_STATES
 
@@ -154,7 +154,7 @@ def _checked(session: Session, draft: ProblemDraft) -> dict:
     title = draft.title.strip()
     if not title:
         raise ValidationError("title", _("give the problem a title"))
-    refuse_nul("title", title)
+    refuse_control("title", title)
     refuse_nul("description", draft.description)
     starts_at = draft.starts_at or utcnow()
     if draft.expected_end_at is not None and draft.expected_end_at < starts_at:

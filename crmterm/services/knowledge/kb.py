@@ -16,7 +16,7 @@ from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _, current_language
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.text import has_control
+from crmterm.errors import refuse_control
 from crmterm.store import KbArticle, KbArticleText, KbArticleTopic, Topic, utcnow
 from crmterm.store.kb import KB_LANGUAGES, KB_STATUSES, KB_VISIBILITIES
 from crmterm.store.versioning import claim_version
@@ -172,9 +172,9 @@ def check_draft(draft: ArticleDraft) -> None:
         raise ValidationError("title", _("required, at most 200 characters"))
     texts = {"title": draft.title, "body": draft.body, "keywords": " ".join(draft.keywords),
              "products": " ".join(draft.products), "topics": " ".join(draft.topics)}
+    refuse_control("title", draft.title)
     for field, value in texts.items():
-        if has_control(value):
-            raise ValidationError(field, _("control characters are not allowed"))
+        refuse_control(field, value, multiline=True)
 
 
 def topic_ids_of(session: Session, codes: list[str]) -> list[int]:

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.errors import refuse_nul
+from crmterm.errors import refuse_control
 from crmterm.services.routing.queues import InquiryFilter
 from crmterm.store import SavedFilter, User
 
@@ -40,7 +40,7 @@ def save_filter(*, session: Session, actor: Actor, name: str, where: InquiryFilt
     name = name.strip()
     if not name or len(name) > 64:
         raise ValidationError("name", _("a name of 1 to 64 characters"))
-    refuse_nul("name", name)
+    refuse_control("name", name)
     user_id = _user_id(session, actor)
     row = session.exec(select(SavedFilter).where(SavedFilter.user_id == user_id, SavedFilter.name == name)).first()
     if row is None:

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from crmterm.i18n import _
+from crmterm.text import control_character
 
 TYPES = ("string", "text", "integer", "decimal", "bool", "date", "datetime", "dictionary", "query",
          "customer_ref")
@@ -38,8 +39,9 @@ def _string(raw: Any, pattern: str | None, max_length: int | None) -> str:
     limit = max_length or 200
     if len(text) > limit:
         raise BadValue(_("at most {n} characters").format(n=limit))
-    if "\x00" in text:  # PostgreSQL cannot store it (text.refuse_nul)
-        raise BadValue(_("NUL characters are not allowed"))
+    found = control_character(text)  # one line: no control characters at all (crmterm/text)
+    if found is not None:
+        raise BadValue(_("control character U+{code:04X} is not allowed").format(code=ord(found)))
     if pattern and not re.fullmatch(pattern, text):
         raise BadValue(_("does not match the pattern {p}").format(p=pattern))
     return text
