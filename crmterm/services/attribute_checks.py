@@ -12,7 +12,7 @@ from crmterm.errors import ValidationError
 from crmterm.i18n import _, pick
 from crmterm.services import attribute_queries
 from crmterm.services.attribute_forms import AttributeForm, Flags, rule_context
-from crmterm.services.attribute_values import BadValue, is_empty, parse
+from crmterm.services.attribute_values import AMOUNT, BadValue, is_empty, parse
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.store import Dictionary, DictionaryItem, Party
 
@@ -61,7 +61,8 @@ def check_values(*, session: Session, actor: Actor, form: AttributeForm, raw: di
     for f in form.fields:
         text = raw.get(f.code, f.default if fill_defaults else None)
         try:
-            values[f.code] = parse(f.type, text, pattern=f.pattern, max_length=f.max_length)
+            values[f.code] = parse(f.type, text, pattern=f.pattern, max_length=f.max_length,
+                                   decimals=AMOUNT)
         except BadValue as error:
             errors[f.code] = str(error)
             values[f.code] = None

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from crmterm.errors import CrmError, PermissionDenied, ValidationError
 from crmterm.i18n import _
 from crmterm.services import audit, automation, inquiry_actions, inquiry_log, routing
-from crmterm.services.attribute_values import BadValue, is_empty, parse, to_text
+from crmterm.services.attribute_values import AMOUNT, BadValue, is_empty, parse, to_text
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.queue_access import can_supervise, can_work
 from crmterm.store import AttributeDef, InquiryValue, Queue
@@ -97,7 +97,7 @@ def update_values(*, session: Session, actor: Actor, inquiry_id: int, values: di
             raise ValidationError(code, _("not editable in this step"))
         try:
             text = None if is_empty(raw) else to_text(parse(defs[code].type, raw, pattern=defs[code].pattern,
-                                                            max_length=defs[code].max_length))
+                                                            max_length=defs[code].max_length, decimals=AMOUNT))
         except BadValue as error:
             raise ValidationError(code, str(error)) from None
         row = session.get(InquiryValue, (inquiry_id, defs[code].id))

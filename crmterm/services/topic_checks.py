@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services.attribute_values import BadValue, parse, to_text
+from crmterm.services.attribute_values import AMOUNT, BadValue, parse, to_text
 from crmterm.store import Inquiry, AttributeDef, ContactTemplate, Place, PlaceType, Topic
 from crmterm.workflow import rules
 
@@ -117,7 +117,8 @@ def refine_attribute(document: dict, ref_exists) -> dict:
 
 def _default(document: dict, raw: Any, field: str, ref_exists) -> str | None:
     try:
-        value = parse(document["type"], raw, pattern=document["pattern"], max_length=document["max_length"])
+        value = parse(document["type"], raw, pattern=document["pattern"], max_length=document["max_length"],
+                      decimals=AMOUNT)
     except BadValue as error:
         raise ValidationError(field, str(error)) from None
     if value is None:

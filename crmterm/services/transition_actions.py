@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services import automation, functions, inquiry_log, routing, transition_notices
-from crmterm.services.attribute_values import BadValue, parse, to_text
+from crmterm.services.attribute_values import AMOUNT, BadValue, parse, to_text
 from crmterm.services.permissions import Actor
 from crmterm.store import AttributeDef, Inquiry, InquiryValue, Priority, Topic
 from crmterm.workflow.routes import ActionDef
@@ -47,7 +47,7 @@ def _set_values(session: Session, inquiry_id: int, values: dict) -> None:
     for code, raw in values.items():
         definition = defs[code]
         try:
-            text = to_text(parse(definition.type, raw))
+            text = to_text(parse(definition.type, raw, decimals=AMOUNT))
         except BadValue as error:
             raise ValidationError(code, str(error)) from None
         row = session.get(InquiryValue, (inquiry_id, definition.id))
