@@ -16,11 +16,10 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (
-    JSON, BigInteger, Column, Float, Integer, Numeric, SmallInteger, String, Table, TypeDecorator, event, inspect,
-)
-from sqlalchemy.types import TypeEngine
+from sqlalchemy import JSON, BigInteger, Column, Float, Integer, Numeric, SmallInteger, String, event, inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import Table
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
@@ -53,7 +52,7 @@ def check_value(column: Column, value: Any, *, field: str | None = None) -> None
 def column_type(column: Column) -> TypeEngine:
     """The type the database sees: SQLModel's AutoString(64) wraps a String(64)."""
     kind = column.type
-    return kind.impl if isinstance(kind, TypeDecorator) else kind
+    return kind.impl_instance if isinstance(kind, TypeDecorator) else kind
 
 
 def _check_length(field: str, length: int, limit: int) -> None:
