@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, fields, replace
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -15,6 +16,7 @@ from crmterm.locations import Locations, locations
 
 LANGUAGES = ("en", "ru")
 DEFAULT_LANGUAGE = "en"
+TEXT_MAX_CHARS = 1_000_000  # a text or JSON column without a declared length holds at most this many characters
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     sla_scan_seconds: int = 60  # supervisors' TUIs run the SLA scan this often (0: never; servers use cron)
     idle_lock_minutes: float = 15  # the TUI locks after this long without a key or mouse event (0: never)
+    text_max_chars: int = TEXT_MAX_CHARS  # see text_max_chars() below
 
     def with_language(self, language: str) -> "Settings":
         return replace(self, language=language)
@@ -109,7 +112,26 @@ def resolve(*, db: str | None = None, lang: str | None = None, user: str | None 
         mail=_mail(file_cfg.get("smtp") or {}, env),
         sla_scan_seconds=0 if file_cfg.get("sla_scan_seconds") == 0 else _positive(file_cfg, "sla_scan_seconds", 60),
         idle_lock_minutes=_idle_minutes(env.get("CRMTERM_IDLE_LOCK_MINUTES", file_cfg.get("idle_lock_minutes", 15))),
+        text_max_chars=_text_max_chars(env, file_cfg),
     )
+
+
+def _text_max_chars(env: dict, file_cfg: dict) -> int:
+    raw = env.get("CRMTERM_TEXT_MAX_CHARS", file_cfg.get("text_max_chars", TEXT_MAX_CHARS))
+    value = int(raw) if isinstance(raw, str) and raw.strip().isdigit() else raw
+    return _positive({"text_max_chars": value}, "text_max_chars", TEXT_MAX_CHARS)
+
+
+@cache
+def text_max_chars() -> int:
+    """The process's upper bound for unbounded text columns (`text_max_chars` in config.yaml or
+    CRMTERM_TEXT_MAX_CHARS): the check before every flush (store/column_limits) has no Settings at hand,
+    and one process runs with one configuration."""
+    env = dict(os.environ)
+    try:
+        return _text_max_chars(env, _read_config_file(locations(env).config_file))
+    except ConfigError:  # a broken config file is reported where the settings are resolved, not mid-flush
+        return TEXT_MAX_CHARS
 
 
 _MAIL_NUMBERS = ("port", "timeout", "max_attempts", "backoff_seconds", "backoff_max_seconds")

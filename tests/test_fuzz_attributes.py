@@ -28,6 +28,9 @@ VALUES = st.one_of(nasty_text(), st.sampled_from(LOOKALIKES), json_values(3))
        max_length=st.sampled_from([None, 1, 7, 4000]))
 @example(kind="integer", raw="9" * 5000, pattern=None, max_length=None)
 @example(kind="datetime", raw="0001-01-01 00:00+0100", pattern=None, max_length=None)
+@example(kind="string", raw=["a"], pattern=None, max_length=None)  # issue 20 item 10: never the text "['a']"
+@example(kind="customer_ref", raw=True, pattern=None, max_length=None)  # nor customer 1
+@example(kind="decimal", raw="1E+999999", pattern=None, max_length=None)  # issue 20 item 8
 def test_parsers_refuse_or_round_trip(kind, raw, pattern, max_length):
     try:
         value = parse(kind, raw, pattern=pattern, max_length=max_length)
@@ -35,6 +38,7 @@ def test_parsers_refuse_or_round_trip(kind, raw, pattern, max_length):
         assert str(error)
         return tally("attributes.parse", "refused")
     tally("attributes.parse", "accepted")
+    assert not isinstance(raw, list | dict) and (kind == "bool" or not isinstance(raw, bool))
     if value is not None:
         assert parse(kind, to_text(value), pattern=pattern, max_length=max_length) == value
 
@@ -52,6 +56,8 @@ ONE_FIELD = st.builds(lambda code, raw: {**VALID, code: raw}, st.sampled_from(so
 @given(values=st.one_of(SOME_VALUES, ONE_FIELD))  # ONE_FIELD: a valid draft but one value, so some get stored
 @example(values={"amount": "1e999999", "charge_date": "2026-01-05", "dispute_reason": "double_charge"})
 @example(values={"amount": "9" * 30, "charge_date": "31.12.9999", "dispute_reason": "double_charge"})
+@example(values={"amount": "-500", "charge_date": "2026-01-05", "dispute_reason": "double_charge"})  # issue 20
+@example(values={"amount": ["10"], "charge_date": "2026-01-05", "dispute_reason": ["double_charge"]})
 @example(values={"approval_reference": "a\x00b", "charge_date": "2026-01-05", "dispute_reason": "double_charge"})
 @example(values={"amount": "10", "approval_reference": "a\x00b", "charge_date": "2026-01-05",  # PostgreSQL: NUL
                  "dispute_reason": "double_charge"})

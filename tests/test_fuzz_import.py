@@ -62,6 +62,9 @@ def _import(url: str, path, atomic: bool):
 @example(suffix=".csv", records=[{"type": "party", "name": "x" * 200_000}], extra=[], encoding="utf-8",
          atomic=True)
 @example(suffix=".csv", records=[{"type": "party", "name": "Ann"}], extra=[], encoding="cp1251", atomic=False)
+@example(suffix=".jsonl", records=[{"type": "party", "name": ["a"]}, {"type": "contract", "number": "N" * 100_000,
+                                                                      "party": True}],
+         extra=[], encoding="utf-8", atomic=False)  # issue 20 items 9-10: wrong types, over-long values
 def test_customer_import(shared_db_url, tmp_path, suffix, records, extra, encoding, atomic):
     body = _csv(records) if suffix == ".csv" else _jsonl([*records, *extra]) + "[" * 100_000 + "\n"
     path = tmp_path / f"customers{suffix}"
@@ -72,6 +75,8 @@ def test_customer_import(shared_db_url, tmp_path, suffix, records, extra, encodi
         assert _counts(shared_db_url) == before, "a refused file wrote something"
     else:
         assert all(line > 0 and message for line, message in outcome.errors)
+        with unit_of_work(shared_db_url) as session:  # a list or true is never stored as its Python text
+            assert not session.execute(text("SELECT count(*) FROM party WHERE display_name = '[''a'']'")).scalar_one()
         assert not (atomic and outcome.errors)
 
 

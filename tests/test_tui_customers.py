@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Tree
 
 from crmterm.app import make_app
-from crmterm.screens.customers.customer_card import CustomerCard
 from crmterm.screens.customers.customers import CustomersPanel
 from crmterm.services.customers import customers
 from crmterm.store.db import unit_of_work

@@ -6,7 +6,6 @@ helpful counted). Titles are literal text."""
 from __future__ import annotations
 
 from crmterm.app import make_app
-from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.screens.knowledge.kb_article import ArticleScreen
 from crmterm.services.knowledge import kb, kb_usage
 from crmterm.store.db import unit_of_work

@@ -9,7 +9,7 @@ from crmterm.app import make_app
 from crmterm.services.directory import directory
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, settle
-from test_tui import SIZE, _open_admin
+from test_tui import _open_admin
 
 
 async def _open_routes(pilot):

@@ -13,11 +13,12 @@ from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from crmterm.errors import ConfigError, CrmError, ValidationError
 from crmterm.settings import mask_url
+from crmterm.store import column_limits as _column_limits  # noqa: F401 - every flush is checked against the
+# declared column limits (lengths, integer ranges, decimal precision; issue 20 item 9): on for every session
 
 T = TypeVar("T")
 

@@ -11,7 +11,6 @@ import asyncio
 from typing import Any
 
 from textual import on
-from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
 

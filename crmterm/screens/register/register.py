@@ -33,7 +33,7 @@ from crmterm.services.inquiries.registration import ContactDraft, Registered, Re
 from crmterm.widgets.attribute_form import AttributeFormView
 from crmterm.widgets.kb_suggestions import KbSuggestions
 from crmterm.widgets.problem_banner import ProblemBanner
-from crmterm.widgets.topic_picker import OPTION_DIGITS, KeyedInput, TopicPicker, Topics
+from crmterm.widgets.topic_picker import OPTION_DIGITS, KeyedInput, TopicPicker
 from crmterm.text import visible
 from crmterm.widgets.safe_text import plain
 

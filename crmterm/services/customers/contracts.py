@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlmodel import Session, select
 
@@ -14,6 +14,7 @@ from crmterm.services.customers.customers import get_party
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.errors import refuse_control, refuse_nul
 from crmterm.services.customers.phones import reversed_digits, to_e164
+from crmterm.store.decimals import DecimalLimits, decimal_field, money
 from crmterm.store import ContactPerson, Contract, Discount, Note, Payment, Subscriber, utcnow
 
 NOTE_ENTITIES = {"party": None, "subscriber": Subscriber, "contact_person": ContactPerson}
@@ -61,13 +62,9 @@ def add_subscriber(*, session: Session, actor: Actor, contract: str, number: str
 
 
 def _percent(raw) -> Decimal:
-    try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
-        raise ValidationError("percent", _("expected a number")) from None
-    if not Decimal(0) < value <= Decimal(100):
-        raise ValidationError("percent", _("expected a percentage above 0 and at most 100"))
-    return value
+    limits = DecimalLimits.of_column(Discount.__table__.c.percent, minimum=Decimal(0), above_minimum=True,
+                                     maximum=Decimal(100))
+    return decimal_field("percent", raw, limits)
 
 
 def add_discount(*, session: Session, actor: Actor, percent, party_id: int | None = None,
@@ -133,12 +130,7 @@ def add_payment(*, session: Session, actor: Actor, contract: str, amount, subscr
     require(actor, Permission.CUSTOMERS_WRITE)
     refuse_control("reference", reference)
     owner = contract_by_number(session, contract)
-    try:
-        value = Decimal(str(amount))
-    except InvalidOperation:
-        raise ValidationError("amount", _("expected a number")) from None
-    if value <= 0:
-        raise ValidationError("amount", _("must be above zero"))
+    value = money("amount", amount, Payment.__table__.c.amount)
     subscriber_id = None
     if subscriber:
         number = to_e164(subscriber, field="subscriber")

@@ -15,6 +15,7 @@ from crmterm.services.customers import history, structures
 from crmterm.services.customers.customers import PartyRead, get_party, read
 from crmterm.services.inquiries.inquiries import InquirySummary, latest_inquiries
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.topics.attribute_values import AMOUNT, BadValue, parse, to_text
 from crmterm.store import (
     AttributeValue, ContactPerson, Contract, CustomerAttribute, Dictionary, DictionaryItem, Discount, Note,
     Payment, Subscriber,
@@ -168,16 +169,24 @@ def attributes_as_of(session: Session, party_id: int, on: date) -> dict[str, str
 def _check_value(session: Session, attribute: CustomerAttribute, raw: str | None) -> str | None:
     if raw is None or raw == "":
         return None
-    checks = {"date": lambda v: date.fromisoformat(v).isoformat(), "decimal": lambda v: str(Decimal(v)),
+    if not isinstance(raw, str):  # a value from JSON or YAML is not turned into text silently
+        raise ValidationError(attribute.code, _("expected text"))
+    checks = {"date": lambda v: date.fromisoformat(v).isoformat(), "decimal": _decimal_text,
               "bool": lambda v: {"true": "true", "yes": "true", "1": "true", "false": "false", "no": "false",
                                  "0": "false"}[v.lower()], "string": lambda v: v}
     try:
         if attribute.type == "dictionary":
             return _dictionary_item(session, attribute, raw)
         return checks[attribute.type](str(raw).strip())
+    except BadValue as error:  # its reason (too many digits, negative…) says more than "not a valid decimal"
+        raise ValidationError(attribute.code, str(error)) from None
     except (ValueError, KeyError, InvalidOperation):
         raise ValidationError(attribute.code, _("not a valid {type}: {v}").format(type=attribute.type,
                                                                                   v=raw)) from None
+
+
+def _decimal_text(text: str) -> str:
+    return to_text(parse("decimal", text, decimals=AMOUNT))
 
 
 def _dictionary_item(session: Session, attribute: CustomerAttribute, raw: str) -> str:

@@ -23,6 +23,7 @@ from crmterm.services.customers import contracts, customers, structures
 from crmterm.services.accounts import audit
 from crmterm.services.customers.customer_import_bulk import BATCH, PartyBatch, party_values, record_ref
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.customers.customer_import_bulk import text_field
 from crmterm.store.search import bulk_party_load
 
 TYPES = ("party", "link", "contract", "subscriber", "contact_person")
@@ -144,8 +145,8 @@ class _Run:
             raise ConfigError(message, file=str(self.path), line=line)
 
 
-def _party_id(session: Session, value, report: ImportReport, field_name: str) -> int:
-    text = str(value or "").strip()
+def _party_id(session: Session, record: dict, report: ImportReport, field_name: str) -> int:
+    text = text_field(record, field_name).strip()
     if text.startswith("#") and text[1:].isdigit():
         return customers.get_party(session, int(text[1:])).id
     if text in report.refs:
@@ -163,28 +164,30 @@ def _apply(session: Session, actor: Actor, record: dict, report: ImportReport, s
         _party(session, actor, record, report, source)
     elif kind == "link":
         parent = record.get("parent")
-        structures.place(session=session, actor=actor, structure=str(record.get("structure", "")),
-                         party_id=_party_id(session, record.get("child"), report, "child"),
-                         parent_id=_party_id(session, parent, report, "parent") if parent else None, source=source)
+        structures.place(session=session, actor=actor, structure=text_field(record, "structure"),
+                         party_id=_party_id(session, record, report, "child"),
+                         parent_id=_party_id(session, record, report, "parent") if parent else None, source=source)
     elif kind == "contract":
-        contracts.add_contract(session=session, actor=actor, number=str(record.get("number", "")),
-                              party_id=_party_id(session, record.get("party"), report, "party"), source=source)
+        contracts.add_contract(session=session, actor=actor, number=text_field(record, "number"),
+                              party_id=_party_id(session, record, report, "party"), source=source)
     elif kind == "subscriber":
-        contracts.add_subscriber(session=session, actor=actor, contract=str(record.get("contract", "")),
-                                number=str(record.get("number", "")), service=record.get("service") or "mobile",
+        contracts.add_subscriber(session=session, actor=actor, contract=text_field(record, "contract"),
+                                number=text_field(record, "number"), service=text_field(record, "service", "mobile"),
                                 source=source)
     else:
-        contracts.add_contact_person(session=session, actor=actor, name=str(record.get("name", "")),
-                                    party_id=_party_id(session, record.get("party"), report, "party"),
-                                    role=record.get("role", ""), phones=_list(record.get("phone")),
-                                    emails=_list(record.get("email")))
+        contracts.add_contact_person(session=session, actor=actor, name=text_field(record, "name"),
+                                    party_id=_party_id(session, record, report, "party"),
+                                    role=text_field(record, "role"), phones=_list(record, "phone"),
+                                    emails=_list(record, "email"))
     return kind
 
 
-def _list(value) -> list[str]:
+def _list(record: dict, name: str) -> list[str]:
+    """A JSON list of texts, or one text with ';' between the items (CSV)."""
+    value = record.get(name)
     if isinstance(value, list):
-        return [str(v) for v in value]
-    return [v.strip() for v in str(value or "").split(";") if v.strip()]
+        return [text_field({name: item}, name) for item in value]
+    return [v.strip() for v in text_field(record, name).split(";") if v.strip()]
 
 
 def _party(session: Session, actor: Actor, record: dict, report: ImportReport, source: str) -> None:

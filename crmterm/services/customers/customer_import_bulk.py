@@ -20,6 +20,8 @@ from crmterm.services.directory.directory import code_exists_fn
 from crmterm.services.customers.history import dump_value
 from crmterm.services.accounts.permissions import Actor
 from crmterm.store import utcnow
+from crmterm.store.column_limits import check_columns
+from crmterm.store import Party
 from crmterm.store.bulk import bulk_insert, reserve_ids
 
 BATCH = 2_000
@@ -36,14 +38,29 @@ class Prepared:
 def party_values(record: dict) -> dict:
     """The create_party values of an import record (shared with the line-by-line path)."""
     names = {lang: record[f"name_{lang}"] for lang in LANGUAGES if record.get(f"name_{lang}")}
-    lead = str(record.get("lead", "")).strip().lower() in ("1", "true", "yes")
+    lead = record.get("lead", False)  # true/false in JSONL; CSV has only text
+    if isinstance(lead, str):
+        lead = lead.strip().lower() in ("1", "true", "yes")
     return {"display_name": record.get("name"), "names": names, "kind": record.get("kind") or "person",
             "category": record.get("category"), "email": record.get("email"), "phone": record.get("phone"),
             "is_lead": lead}
 
 
 def record_ref(record: dict) -> str:
-    return str(record.get("ref") or "").strip()
+    return text_field(record, "ref").strip()
+
+
+def text_field(record: dict, name: str, default: str = "") -> str:
+    """A text field of an import record: a JSON number is its digits (a contract number, say), but a list,
+    an object or true/false is refused — never stored as "['a']" or read as 1."""
+    value = record.get(name)
+    if value is None or value == "":
+        return default
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise ValidationError(name, _("expected text"))
+    return value
 
 
 class PartyBatch:
@@ -68,9 +85,11 @@ class PartyBatch:
         if ref and (ref in refs or ref in seen):
             raise ValidationError("ref", _("duplicate ref '{ref}' in this file").format(ref=ref))
         document = customers.clean(self.session, party_values(record), self.exists)
+        columns = customers.party_columns(document, self.categories)
+        check_columns(Party.__table__, columns)  # the batch skips the ORM's flush and its checks
         if ref:
             seen.add(ref)
-        return Prepared(line, ref, customers.party_columns(document, self.categories))
+        return Prepared(line, ref, columns)
 
     def write(self, ready: list[Prepared]) -> list[int] | None:
         """Insert the batch in a savepoint; the new ids in order, or None when the database refused it."""

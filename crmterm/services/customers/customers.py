@@ -80,29 +80,54 @@ def _document(party: Party, categories: dict[int, str]) -> dict:
 def clean(session: Session, values: dict, exists=None) -> dict:
     """Validated party fields (the document shape of `_document`). A batch passes one `exists` check
     (directory.code_exists_fn) for all its rows, so codes are loaded once."""
-    names = {str(k): str(v).strip() for k, v in (values.get("names") or {}).items() if str(v or "").strip()}
-    display = str(values.get("display_name") or "").strip() or names.get("en") or next(iter(names.values()), "")
+    names = _names(values.get("names"))
+    display = _text(values, "display_name").strip() or names.get("en") or next(iter(names.values()), "")
     if not display:
         raise ValidationError("display_name", _("required"))
     if len(display) > 300:
         raise ValidationError("display_name", _("at most {n} characters").format(n=300))
-    kind = values.get("kind") or "person"
+    kind = _text(values, "kind") or "person"
     if kind not in KINDS:
         raise ValidationError("kind", _("expected one of: {choices}").format(choices=", ".join(KINDS)))
-    status = values.get("status") or "active"
+    status = _text(values, "status") or "active"
     if status not in STATUSES:
         raise ValidationError("status", _("expected one of: {choices}").format(choices=", ".join(STATUSES)))
-    category = values.get("category") or None
+    category = _text(values, "category") or None
     if category and not (exists or code_exists_fn(session))("client_categories", category):
         raise ValidationError("category", _("unknown reference '{code}'").format(code=category))
-    email = (values.get("email") or "").strip() or None
+    email = _text(values, "email").strip() or None
     if email and ("@" not in email or " " in email or len(email) > 200):
         raise ValidationError("email", _("not an e-mail address: '{v}'").format(v=email[:200]))
-    for field, text in (("display_name", display), ("email", email), *((f"names.{k}", n) for k, n in names.items())):
+    for field, text in (("display_name", display), ("email", email or ""),
+                        *((f"names.{k}", n) for k, n in names.items())):
         refuse_control(field, text)
-    phone = to_e164(values["phone"]) if values.get("phone") else None
-    return {"kind": kind, "is_lead": bool(values.get("is_lead", False)), "display_name": display,
+    phone = to_e164(_text(values, "phone")) if values.get("phone") else None
+    is_lead = values.get("is_lead", False)
+    if not isinstance(is_lead, bool):
+        raise ValidationError("is_lead", _("expected yes or no"))
+    return {"kind": kind, "is_lead": is_lead, "display_name": display,
             "names": names, "category": category, "status": status, "email": email, "phone": phone}
+
+
+def _text(values: dict, field: str) -> str:
+    """A text field as given (forms, JSONL, YAML): a list, a number or true is refused, never turned into
+    "['a']" or "True"."""
+    value = values.get(field)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(field, _("expected text"))
+    return value
+
+
+def _names(raw) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ValidationError("names", _("expected names by language, e.g. en: …, ru: …"))
+    if not all(isinstance(name, str | None) for name in raw.values()):
+        raise ValidationError("names", _("expected text"))
+    return {str(language): name.strip() for language, name in raw.items() if name and name.strip()}
 
 
 def category_ids(session: Session) -> dict[str, int]:

@@ -39,7 +39,7 @@ def _clean(spec: FieldSpec, raw: Any, ref_exists: RefExists) -> Any:
 
 
 def _str(spec: FieldSpec, raw: Any, _refs: RefExists) -> str:
-    if not isinstance(raw, str | int | float) or isinstance(raw, bool):
+    if not _is_scalar(raw):
         raise ValidationError(spec.name, _("expected text"))
     text = str(raw).strip()
     refuse_control(spec.name, text)
@@ -50,8 +50,13 @@ def _str(spec: FieldSpec, raw: Any, _refs: RefExists) -> str:
     return text
 
 
+def _is_scalar(raw: Any) -> bool:
+    """Text, or a number YAML read from unquoted digits — never a list, a mapping or yes/no."""
+    return isinstance(raw, str | int | float) and not isinstance(raw, bool)
+
+
 def _int(spec: FieldSpec, raw: Any, _refs: RefExists) -> int:
-    if isinstance(raw, bool):
+    if not _is_scalar(raw):
         raise ValidationError(spec.name, _("expected a whole number"))
     try:
         return int(str(raw).strip())
@@ -62,6 +67,8 @@ def _int(spec: FieldSpec, raw: Any, _refs: RefExists) -> int:
 def _bool(spec: FieldSpec, raw: Any, _refs: RefExists) -> bool:
     if isinstance(raw, bool):
         return raw
+    if not isinstance(raw, str | int):
+        raise ValidationError(spec.name, _("expected yes or no"))
     text = str(raw).strip().lower()
     if text in {"true", "yes", "1", "on", "да"}:
         return True
@@ -71,7 +78,7 @@ def _bool(spec: FieldSpec, raw: Any, _refs: RefExists) -> bool:
 
 
 def _choice(spec: FieldSpec, raw: Any, _refs: RefExists) -> str:
-    if raw not in spec.choices:
+    if not isinstance(raw, str) or raw not in spec.choices:
         raise ValidationError(spec.name, _("expected one of: {choices}").format(choices=", ".join(spec.choices)))
     return raw
 
@@ -87,6 +94,8 @@ def _list(raw: Any, spec: FieldSpec) -> list[str]:
     items = raw.split(",") if isinstance(raw, str) else raw
     if not isinstance(items, list | tuple):
         raise ValidationError(spec.name, _("expected a list"))
+    if not all(_is_scalar(i) for i in items):
+        raise ValidationError(spec.name, _("expected a list of codes or texts, not nested lists or objects"))
     seen: list[str] = []
     for item in (str(i).strip() for i in items):
         if item and item not in seen:
@@ -111,7 +120,7 @@ def _emails(spec: FieldSpec, raw: Any, _refs: RefExists) -> list[str]:
 
 
 def _tz(spec: FieldSpec, raw: Any, _refs: RefExists) -> str:
-    if raw not in _time_zones():
+    if not isinstance(raw, str) or raw not in _time_zones():
         raise ValidationError(spec.name, _("unknown time zone '{v}'").format(v=raw))
     return raw
 
@@ -131,7 +140,9 @@ def _labels(spec: FieldSpec, raw: Any, _refs: RefExists) -> dict[str, str]:
         raw = {"en": raw}
     if not isinstance(raw, dict):
         raise ValidationError(spec.name, _("expected names by language, e.g. en: …, ru: …"))
-    labels = {str(k): str(v).strip() for k, v in raw.items() if v is not None and str(v).strip()}
+    if not all(isinstance(v, str | None) for v in raw.values()):
+        raise ValidationError(spec.name, _("expected text"))
+    labels = {str(k): v.strip() for k, v in raw.items() if v is not None and v.strip()}
     for language, label in labels.items():
         refuse_control(f"{spec.name}.{language}", label)
     for language in labels:
@@ -143,6 +154,8 @@ def _labels(spec: FieldSpec, raw: Any, _refs: RefExists) -> dict[str, str]:
 
 
 def _text(spec: FieldSpec, raw: Any, _refs: RefExists) -> str:
+    if not _is_scalar(raw):
+        raise ValidationError(spec.name, _("expected text"))
     text = str(raw).strip()
     refuse_control(spec.name, text, multiline=True)
     if len(text) > spec.max_length:

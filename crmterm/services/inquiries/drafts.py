@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt
 from pydantic import Field as Default
 
 
@@ -16,11 +16,11 @@ class InquiryDraft(BaseModel):
     priority: str | None = None
     text: str = ""
     values: dict[str, Any] = Default(default_factory=dict)  # attribute code -> value as typed
-    parent: int | None = None  # the inquiry this one is spawned from
-    link_to: int | None = None  # add the contact to this open inquiry instead of opening a new one
-    close: bool | None = None  # None: consultations close at once, requests and complaints stay open
+    parent: StrictInt | None = None  # the inquiry this one is spawned from
+    link_to: StrictInt | None = None  # add the contact to this open inquiry instead of opening a new one
+    close: StrictBool | None = None  # None: consultations close at once, requests and complaints stay open
     files: list[str] = Default(default_factory=list)  # paths, attached in the same transaction
-    problem: int | None = None  # link it to this open system problem (services/inquiries/problem_links)
+    problem: StrictInt | None = None  # link it to this open system problem (services/inquiries/problem_links)
 
 
 class ContactDraft(BaseModel):
@@ -31,9 +31,9 @@ class ContactDraft(BaseModel):
     direction: str | None = None
     channel: str | None = None
     client_category: str | None = None
-    customer: int | None = None
+    customer: StrictInt | None = None  # strict: JSON `true` is no customer number (bool is an int in Python)
     subscriber: str | None = None  # service number (any format) or id
-    contact_person: int | None = None
+    contact_person: StrictInt | None = None
     caller: str = ""
     text: str = ""
     inquiries: list[InquiryDraft] = Default(default_factory=list)

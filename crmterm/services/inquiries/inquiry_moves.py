@@ -17,6 +17,7 @@ from crmterm.services.inquiries import inquiry_actions, inquiry_log
 from crmterm.services.topics.attribute_values import BadValue, is_empty, parse, to_text
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import can_supervise, can_work
+from crmterm.services.topics.attribute_values import AMOUNT
 from crmterm.store import AttributeDef, InquiryValue, Queue
 from crmterm.workflow import engine
 from crmterm.workflow.engine import ALLOWED, MOVE_LABELS, Move, State
@@ -99,7 +100,7 @@ def update_values(*, session: Session, actor: Actor, inquiry_id: int, values: di
             raise ValidationError(code, _("not editable in this step"))
         try:
             text = None if is_empty(raw) else to_text(parse(defs[code].type, raw, pattern=defs[code].pattern,
-                                                            max_length=defs[code].max_length))
+                                                            max_length=defs[code].max_length, decimals=AMOUNT))
         except BadValue as error:
             raise ValidationError(code, str(error)) from None
         row = session.get(InquiryValue, (inquiry_id, defs[code].id))

@@ -7,11 +7,11 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from crmterm.errors import ValidationError
-from crmterm.i18n import _
 from crmterm.services.routing import automation, routing
 from crmterm.services.inquiries import functions, inquiry_log, transition_notices
 from crmterm.services.topics.attribute_values import BadValue, parse, to_text
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.topics.attribute_values import AMOUNT
 from crmterm.store import AttributeDef, Inquiry, InquiryValue, Priority, Topic
 from crmterm.workflow.routes import ActionDef
 
@@ -48,7 +48,7 @@ def _set_values(session: Session, inquiry_id: int, values: dict) -> None:
     for code, raw in values.items():
         definition = defs[code]
         try:
-            text = to_text(parse(definition.type, raw))
+            text = to_text(parse(definition.type, raw, decimals=AMOUNT))
         except BadValue as error:
             raise ValidationError(code, str(error)) from None
         row = session.get(InquiryValue, (inquiry_id, definition.id))

@@ -14,6 +14,7 @@ from crmterm.services.topics import attribute_queries
 from crmterm.services.topics.attribute_forms import AttributeForm, Flags, rule_context
 from crmterm.services.topics.attribute_values import BadValue, is_empty, parse
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.topics.attribute_values import AMOUNT
 from crmterm.store import Dictionary, DictionaryItem, Party
 
 
@@ -61,7 +62,8 @@ def check_values(*, session: Session, actor: Actor, form: AttributeForm, raw: di
     for f in form.fields:
         text = raw.get(f.code, f.default if fill_defaults else None)
         try:
-            values[f.code] = parse(f.type, text, pattern=f.pattern, max_length=f.max_length)
+            values[f.code] = parse(f.type, text, pattern=f.pattern, max_length=f.max_length,
+                                   decimals=AMOUNT)
         except BadValue as error:
             errors[f.code] = str(error)
             values[f.code] = None

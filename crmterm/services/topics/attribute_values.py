@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from crmterm.i18n import _
 from crmterm.text import control_character
+from crmterm.store.decimals import BadDecimal, DecimalLimits, checked_decimal
 
 TYPES = ("string", "text", "integer", "decimal", "bool", "date", "datetime", "dictionary", "query",
          "customer_ref")
 TEXT_LIMIT = 4000
+# Decimals are stored as text and reach rules as floats: 13 digits before the point and 4 after keep every
+# value exact in a double, the same on both databases.
+SIGNED = DecimalLimits(digits=13, places=4)
+AMOUNT = replace(SIGNED, minimum=Decimal(0))
 
 
 class BadValue(ValueError):
@@ -27,11 +34,25 @@ def is_empty(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
-def parse(kind: str, raw: Any, *, pattern: str | None = None, max_length: int | None = None) -> Any:
-    """A typed value, or None for an empty one; raises BadValue with a readable message."""
+def parse(kind: str, raw: Any, *, pattern: str | None = None, max_length: int | None = None,
+          decimals: DecimalLimits = SIGNED) -> Any:
+    """A typed value, or None for an empty one; raises BadValue with a readable message. `decimals` bounds a
+    decimal (attribute forms pass AMOUNT: their decimals are amounts, never negative)."""
     if is_empty(raw):
         return None
+    _refuse_wrong_json_type(kind, raw)
+    if kind == "decimal":
+        return _decimal(raw, decimals)
     return _PARSERS[kind](raw, pattern, max_length)
+
+
+def _refuse_wrong_json_type(kind: str, raw: Any) -> None:
+    """A value from JSON or YAML is a scalar of the kind's type: `["a"]` is not the text "['a']", and `true`
+    (a Python int) is neither a number nor a customer number."""
+    if not isinstance(raw, str | int | float | Decimal | date):
+        raise BadValue(_("expected a single value, not a list or an object"))
+    if isinstance(raw, bool) and kind != "bool":
+        raise BadValue(_("expected a value of type {type}, not yes/no").format(type=kind))
 
 
 def _string(raw: Any, pattern: str | None, max_length: int | None) -> str:
@@ -65,17 +86,11 @@ def _integer(raw: Any, *_ignored: Any) -> int:
         raise BadValue(_("expected a whole number")) from None
 
 
-def _decimal(raw: Any, *_ignored: Any) -> Decimal:
-    if isinstance(raw, bool):
-        raise BadValue(_("expected a number"))
-    text = str(raw).strip().replace(" ", "").replace(",", ".")
+def _decimal(raw: Any, limits: DecimalLimits) -> Decimal:
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise BadValue(_("expected a number, e.g. 1250.50")) from None
-    if not value.is_finite():
-        raise BadValue(_("expected a number, e.g. 1250.50"))
-    return value
+        return checked_decimal(raw, limits)
+    except BadDecimal as error:
+        raise BadValue(str(error)) from None
 
 
 def _bool(raw: Any, *_ignored: Any) -> bool:
@@ -129,9 +144,9 @@ def _customer_ref(raw: Any, *_ignored: Any) -> int:
         raise BadValue(_("expected a customer number")) from None
 
 
-_PARSERS = {"string": _string, "text": _text, "integer": _integer, "decimal": _decimal, "bool": _bool,
-            "date": _date, "datetime": _datetime, "dictionary": _code, "query": _code,
-            "customer_ref": _customer_ref}
+_PARSERS: dict[str, Callable[[Any, str | None, int | None], Any]] = {
+    "string": _string, "text": _text, "integer": _integer, "bool": _bool, "date": _date, "datetime": _datetime,
+    "dictionary": _code, "query": _code, "customer_ref": _customer_ref}  # decimal: parse() passes its limits
 
 
 def to_text(value: Any) -> str | None:

@@ -11,8 +11,8 @@ from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.directory.validation import rule_text
 from crmterm.services.topics.attribute_values import BadValue, parse, to_text
+from crmterm.services.topics.attribute_values import AMOUNT
 from crmterm.store import Inquiry, AttributeDef, ContactTemplate, Place, PlaceType, Topic
-from crmterm.workflow import rules
 
 OVERRIDABLE = ("default", "mandatory", "hidden", "readonly", "active")
 MAX_SHORT_CODE = 999
@@ -99,7 +99,8 @@ def refine_attribute(document: dict, ref_exists) -> dict:
 
 def _default(document: dict, raw: Any, field: str, ref_exists) -> str | None:
     try:
-        value = parse(document["type"], raw, pattern=document["pattern"], max_length=document["max_length"])
+        value = parse(document["type"], raw, pattern=document["pattern"], max_length=document["max_length"],
+                      decimals=AMOUNT)
     except BadValue as error:
         raise ValidationError(field, str(error)) from None
     if value is None:
