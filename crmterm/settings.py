@@ -119,7 +119,7 @@ def _mail(cfg: dict, env: dict) -> MailSettings:
     values = {key: value for key, value in values.items() if value is not None}
     for key in set(_MAIL_NUMBERS) & set(values):
         number = values[key]
-        number = int(number) if isinstance(number, str) and number.strip().isdigit() else number
+        number = int(number) if isinstance(number, str) and number.strip().isdecimal() else number
         values[key] = _positive({f"smtp.{key}": number}, f"smtp.{key}", 0)
     for key in {"starttls", "ssl"} & set(values):
         if isinstance(values[key], str):

@@ -9,6 +9,7 @@ import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
 from crmterm.errors import CrmError, ValidationError
+from crmterm.services.moments import typed_day
 from crmterm.i18n import _
 from crmterm.services import (
     accounts, customer_card, customer_import, customer_search, customers, erasure, leads, structures,
@@ -69,10 +70,7 @@ def show(ctx: typer.Context, party_id: int, as_of: str = AS_OF, as_json: bool = 
 def _date(value: str | None, option: str) -> date | None:
     if not value:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(option, _("expected a date YYYY-MM-DD, got '{v}'").format(v=value)) from None
+    return typed_day(value, option)
 
 
 @app.command("tree")

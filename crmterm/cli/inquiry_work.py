@@ -4,7 +4,6 @@ state (or one JSON document with --json)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 
 import typer
 
@@ -14,6 +13,7 @@ from crmterm.errors import ValidationError
 from crmterm.i18n import _, fmt_datetime, pick
 from crmterm.services import archive_read, inquiry_actions, queues
 from crmterm.services.inquiry_log import state_label
+from crmterm.services.moments import typed_moment
 from crmterm.services.queues import InquiryFilter
 
 queue_app = typer.Typer(help="Queues: the ones you work, with counts.", no_args_is_help=True)
@@ -164,12 +164,7 @@ def deadline(ctx: typer.Context, inquiry_id: int, when: str = typer.Argument(...
              reason: str = typer.Option(..., "--reason"), version: int = VERSION_OPTION,
              as_json: bool = JSON_OPTION) -> None:
     """Change an inquiry's deadline, giving the reason (supervisors)."""
-    try:
-        due = datetime.fromisoformat(when)
-    except ValueError:
-        raise ValidationError("when", _("expected a date and time like 2026-12-01T18:00")) from None
-    if due.tzinfo is None:
-        due = due.astimezone()  # the local time of whoever typed it
+    due = typed_moment(when, "when")
     _done(env_of(ctx).call(inquiry_actions.set_deadline, inquiry_id=inquiry_id, due_at=due, reason=reason,
                            expected_version=version), as_json)
 

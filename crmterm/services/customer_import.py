@@ -22,6 +22,7 @@ from crmterm.i18n import _
 from crmterm.services import accounts, audit, customers, structures
 from crmterm.services.customer_import_bulk import BATCH, PartyBatch, party_values, record_ref
 from crmterm.services.permissions import Actor, Permission, require
+from crmterm.services.text import has_lone_surrogate
 from crmterm.store.search import bulk_party_load
 
 TYPES = ("party", "link", "contract", "subscriber", "contact_person")
@@ -69,6 +70,8 @@ def _json_record(line: str) -> dict:
         return {"__error__": _("not valid JSON: {why}").format(why=_("nested too deeply"))}
     except ValueError:  # a number of more than 4300 digits
         return {"__error__": _("not valid JSON: {why}").format(why=_("a number has too many digits"))}
+    if has_lone_surrogate(record):
+        return {"__error__": _("the text is not valid Unicode (undecodable bytes?)")}
     return record if isinstance(record, dict) else {"__error__": _("expected a JSON object")}
 
 
@@ -145,7 +148,7 @@ class _Run:
 
 def _party_id(session: Session, value, report: ImportReport, field_name: str) -> int:
     text = str(value or "").strip()
-    if text.startswith("#") and text[1:].isdigit():
+    if text.startswith("#") and text[1:].isdecimal():
         return customers.get_party(session, int(text[1:])).id
     if text in report.refs:
         return report.refs[text]

@@ -14,6 +14,7 @@ from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _, fmt_datetime, pick
 from crmterm.services import audit
 from crmterm.services.attribute_forms import topic_path
+from crmterm.services.moments import typed_moment
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.text import refuse_nul
 from crmterm.store import Dictionary, DictionaryItem, ProblemInquiry, SystemProblem, Topic, utcnow
@@ -58,11 +59,7 @@ def moment(text: str | None, field: str) -> datetime | None:
     """A date and time as typed (ISO, local time when no zone is given); empty: None."""
     if not (text or "").strip():
         return None
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(field, _("expected a date and time like 2026-12-01T18:00")) from None
-    return value if value.tzinfo else value.astimezone()
+    return typed_moment(text, field)
 
 
 class ProblemChoices(BaseModel):

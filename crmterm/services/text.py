@@ -27,6 +27,22 @@ def has_control(value: str) -> bool:
     return value != value.translate(_CONTROL)
 
 
+def has_lone_surrogate(value: object) -> bool:
+    """Whether text (or any text inside lists and dicts) holds half of a UTF-16 pair: JSON's "\\ud800" escape
+    or undecodable bytes on the command line make one; no database driver can send it."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(has_lone_surrogate(k) or has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_lone_surrogate(v) for v in value)
+    return False
+
+
 def refuse_nul(field: str, value: str | None) -> None:
     """Free text (contact and inquiry texts, comments, notes, problems, string and text attribute values) is
     refused, not cleaned, when it holds NUL: PostgreSQL cannot store it (SQLite would, and the two backends

@@ -1,0 +1,95 @@
+"""Hostile input through the CLI (issue 20, items 11, 12, 15–17) on both databases: every refusal is one
+`error:` line on stderr with exit 1 — never a traceback, a hang, a silent no-op or a file left behind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from crmterm.cli import app
+from crmterm.services.text import has_lone_surrogate
+from crmterm.store.bulk import bulk_insert
+from crmterm.store.db import unit_of_work
+from fuzz_strategies import shared_demo_url  # noqa: F401 - a fixture
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def cli(shared_demo_url, tmp_path_factory):
+    """The CLI as the system account on one demo database per module and backend."""
+    home = tmp_path_factory.mktemp("hostile-home")
+
+    def run(*args: str, input: str | bytes | None = None, env: dict | None = None):
+        return runner.invoke(app, ["--db", shared_demo_url, *args], input=input,
+                             env={"CRMTERM_HOME": str(home), "CRMTERM_USER": None, "CRMTERM_PASSWORD": None}
+                             | (env or {}))
+    run.url = shared_demo_url
+    created = run("inquiry", "create", "--topic", "balance_inquiry", "--customer", "1", "--json")
+    run.inquiry = str(json.loads(created.stdout)["inquiry_ids"][0])
+    return run
+
+
+def refused(result, *fragments: str) -> str:
+    """Exit 1 with exactly one `error: …` line on stderr (holding every fragment) and no traceback."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+# --- item 11: no tracebacks ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    ("inquiry", "deadline", "{inquiry}", "0001-01-01", "--reason", "x"),
+    ("inquiry", "deadline", "{inquiry}", "9999-12-31T23:59", "--reason", "x"),
+    ("report", "topics", "--from", "0001-01-01", "--to", "2026-01-01"),
+    ("report", "sla", "--from", "2026-01-01", "--to", "9999-12-31T23:59:59"),
+    ("sla", "scan", "--now", "0001-01-01T00:00"),
+    ("problem", "open", "--title", "x", "--starts", "0001-01-01"),
+    ("customer", "show", "1", "--as-of", "0001-01-01"),
+    ("archive", "--older-than", "99999999"),
+])
+def test_dates_next_to_the_ends_of_the_calendar_are_refused(cli, args):
+    refused(cli(*(a.format(inquiry=cli.inquiry) for a in args)), "dates from 1900 to 9998 only")
+
+
+def test_a_superscript_digit_is_no_customer_number(cli, tmp_path):
+    source = tmp_path / "contracts.csv"
+    source.write_text("type,party,number\ncontract,#²,HOSTILE-1\n", encoding="utf-8")
+    refused(cli("customer", "import", str(source)), "unknown customer reference '#²'")
+
+
+def test_no_isdigit_before_int_anywhere():
+    """The general cause: str.isdigit() accepts '²' and int() refuses it; isdecimal() is what int() reads."""
+    offenders = [str(path) for path in Path("crmterm").rglob("*.py") if ".isdigit()" in path.read_text("utf-8")]
+    assert offenders == []
+
+
+def test_a_lone_surrogate_in_a_jsonl_name_is_a_line_error(cli, tmp_path):
+    source = tmp_path / "parties.jsonl"
+    source.write_text('{"type": "party", "ref": "s1", "name": "x\\ud800y"}\n', encoding="utf-8")
+    refused(cli("customer", "import", str(source)), "parties.jsonl:1:", "not valid Unicode")
+
+
+def test_the_bulk_path_refuses_a_lone_surrogate_like_every_other_statement(cli):
+    from crmterm.errors import ValidationError
+
+    assert has_lone_surrogate({"a": ["ok", "x\ud800"]}) and not has_lone_surrogate({"a": ["ok"]})
+    with pytest.raises(ValidationError, match="not valid Unicode"), unit_of_work(cli.url) as session:
+        bulk_insert(session, "note", [{"entity": "party", "entity_id": 1, "author": "t", "at": "2026-01-01 00:00:00",
+                                       "text": "x\ud800"}])
+    with unit_of_work(cli.url) as session:
+        assert session.execute(text("SELECT count(*) FROM note WHERE entity_id = 1 AND text LIKE 'x%'")).scalar() == 0
+
+
+def test_a_rule_nested_too_deeply_is_a_readable_message(cli):
+    line = refused(cli("rule", "check", "(" * 300 + "1" + ")" * 300), "Recursion limit of 96 exceeded")
+    assert "OtherError" not in line and "ParseError" not in line
