@@ -48,6 +48,12 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     sla_scan_seconds: int = 60  # supervisors' TUIs run the SLA scan this often (0: never; servers use cron)
     idle_lock_minutes: float = 15  # the TUI locks after this long without a key or mouse event (0: never)
+    input_max_mb: int = 100  # a file (or standard input) a command reads: imports, documents, scripts, routes
+    contact_max_inquiries: int = 100  # inquiries one contact may carry
+
+    @property
+    def input_max_bytes(self) -> int:
+        return self.input_max_mb * 2**20
 
     def with_language(self, language: str) -> "Settings":
         return replace(self, language=language)
@@ -100,6 +106,8 @@ def resolve(*, db: str | None = None, lang: str | None = None, user: str | None 
         where=where,
         mail=_mail(file_cfg.get("smtp") or {}, env),
         sla_scan_seconds=0 if file_cfg.get("sla_scan_seconds") == 0 else _positive(file_cfg, "sla_scan_seconds", 60),
+        input_max_mb=_positive(file_cfg, "input_max_mb", 100),
+        contact_max_inquiries=_positive(file_cfg, "contact_max_inquiries", 100),
         idle_lock_minutes=_idle_minutes(env.get("CRMTERM_IDLE_LOCK_MINUTES", file_cfg.get("idle_lock_minutes", 15))),
     )
 

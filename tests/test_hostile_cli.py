@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,62 @@ def test_the_bulk_path_refuses_a_lone_surrogate_like_every_other_statement(cli):
 def test_a_rule_nested_too_deeply_is_a_readable_message(cli):
     line = refused(cli("rule", "check", "(" * 300 + "1" + ")" * 300), "Recursion limit of 96 exceeded")
     assert "OtherError" not in line and "ParseError" not in line
+
+
+# --- item 12: no hangs, no unbounded reads ---------------------------------------------------------------
+
+def _home_with(tmp_path: Path, settings: str) -> dict:
+    """An environment whose config.yaml holds `settings`."""
+    (tmp_path / "home" / "config").mkdir(parents=True)
+    (tmp_path / "home" / "config" / "config.yaml").write_text(settings, encoding="utf-8")
+    return {"CRMTERM_HOME": str(tmp_path / "home")}
+
+
+READERS = [("contact", "register", "{file}"), ("customer", "import", "{file}"), ("config", "import", "{file}"),
+           ("route", "validate", "{file}"), ("script", "validate", "{file}"), ("script", "import", "{file}"),
+           ("inquiry", "attach", "{inquiry}", "{file}"), ("db", "restore", "{file}", "--yes")]
+
+
+@pytest.mark.parametrize("args", READERS, ids=lambda args: " ".join(args[:2]))
+def test_a_device_is_refused_before_it_is_read(cli, args):
+    """/dev/zero never ends: read whole, it ate all memory."""
+    refused(cli(*(a.format(file="/dev/zero", inquiry=cli.inquiry) for a in args)), "/dev/zero: not a regular file")
+
+
+@pytest.mark.parametrize("args", READERS, ids=lambda args: " ".join(args[:2]))
+def test_a_fifo_is_refused_instead_of_waiting_for_a_writer(cli, args, tmp_path):
+    fifo = tmp_path / "input.yaml"
+    os.mkfifo(fifo)
+    refused(cli(*(a.format(file=str(fifo), inquiry=cli.inquiry) for a in args)), "not a regular file")
+
+
+def test_kb_import_refuses_a_fifo_among_the_articles(cli, tmp_path):
+    os.mkfifo(tmp_path / "article.md")
+    refused(cli("kb", "import", str(tmp_path)), "not a regular file")
+
+
+def test_files_and_standard_input_are_limited_by_input_max_mb(cli, tmp_path):
+    env = _home_with(tmp_path, "input_max_mb: 1\n")
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (2**20 + 1))
+    refused(cli("contact", "register", str(big), env=env), "big.json: larger than the limit of 1 MB")
+    refused(cli("contact", "register", "-", input=b" " * (2**20 + 1), env=env),
+            "standard input: larger than the limit of 1 MB")
+    refused(cli("customer", "import", str(big), env=env), "larger than the limit of 1 MB")
+
+
+def test_one_contact_carries_at_most_contact_max_inquiries(cli, tmp_path):
+    env = _home_with(tmp_path, "contact_max_inquiries: 3\n")
+    document = json.dumps({"customer": 1, "inquiries": [{"topic": "balance_inquiry"}] * 4})
+    with unit_of_work(cli.url) as session:
+        before = session.execute(text("SELECT count(*) FROM inquiry")).scalar_one()
+    refused(cli("contact", "register", "-", input=document, env=env), "at most 3 inquiries in one contact")
+    with unit_of_work(cli.url) as session:
+        assert session.execute(text("SELECT count(*) FROM inquiry")).scalar_one() == before
+    document = json.dumps({"customer": 1, "inquiries": [{"topic": "balance_inquiry"}] * 3})
+    assert cli("contact", "register", "-", input=document, env=env).exit_code == 0
+
+
+def test_a_password_on_endless_standard_input_is_refused(cli):
+    refused(cli("user", "add", "zero", "--role", "agent", "--password-stdin", input=b"\0" * 10_000),
+            "longer than 4096 characters")

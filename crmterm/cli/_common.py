@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -17,7 +18,7 @@ from sqlmodel import Session
 
 from crmterm.errors import ConfigError
 from crmterm.i18n import _
-from crmterm.services import auth
+from crmterm.services import auth, input_files
 from crmterm.services.bootstrap import ensure_database
 from crmterm.services.permissions import SYSTEM, Actor
 from crmterm.services.text import visible
@@ -97,6 +98,17 @@ def env_of(ctx: typer.Context) -> Env:
     return ctx.find_root().obj
 
 
+def input_path(ctx: typer.Context, file: str | Path, *, limited: bool = True) -> Path:
+    """A file the command reads: a regular file (never a device or FIFO), within `input_max_mb` unless
+    `limited` is False (a database backup is as large as its database). Checked before a service opens it."""
+    return input_files.check_file(file, env_of(ctx).settings.input_max_bytes if limited else None)
+
+
+def read_input(ctx: typer.Context, file: str | Path) -> str:
+    """The text of FILE, or of standard input for `-`, within `input_max_mb`."""
+    return input_files.read_text(file, env_of(ctx).settings.input_max_bytes)
+
+
 def to_data(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
@@ -131,8 +143,13 @@ def _cell(value: Any) -> str:
     return escape(visible(value))
 
 
+MAX_SECRET = 4096
+
+
 def read_secret_stdin() -> str:
-    secret = sys.stdin.readline().rstrip("\n")
+    secret = sys.stdin.readline(MAX_SECRET + 1).rstrip("\n")  # bounded: stdin may be /dev/zero
+    if len(secret) > MAX_SECRET:
+        raise ConfigError(_("the password is longer than {n} characters").format(n=MAX_SECRET))
     if not secret:
         raise ConfigError(_("no password on standard input"))
     return secret

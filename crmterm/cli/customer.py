@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
+from crmterm.cli._common import JSON_OPTION, env_of, err, input_path, out, print_json, print_table
 from crmterm.errors import CrmError, ValidationError
 from crmterm.services.moments import typed_day
 from crmterm.i18n import _
@@ -230,6 +230,7 @@ def import_(ctx: typer.Context, file: Path = typer.Argument(..., help="CSV (head
     from rich.progress import Progress
 
     env = env_of(ctx)
+    input_path(ctx, file)
     with Progress(console=err, transient=True, disable=as_json) as progress:
         task = progress.add_task(_("Importing"), total=customer_import.count_records(file))
         report = env.call(customer_import.import_file, path=file, atomic=atomic, source="import",

@@ -21,6 +21,7 @@ from crmterm.errors import ConfigError, CrmError, ValidationError
 from crmterm.i18n import _
 from crmterm.services import accounts, audit, customers, structures
 from crmterm.services.customer_import_bulk import BATCH, PartyBatch, party_values, record_ref
+from crmterm.services.input_files import check_file
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.text import has_lone_surrogate
 from crmterm.store.search import bulk_party_load
@@ -37,6 +38,7 @@ class ImportReport:
 
 def read_records(path: Path) -> Iterator[tuple[int, dict]]:
     """(line number, record) from a .csv (header row) or .jsonl file; unreadable lines come as errors."""
+    check_file(path, None)  # a device or FIFO would never end or never start
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
@@ -200,8 +202,9 @@ def _party(session: Session, actor: Actor, record: dict, report: ImportReport, s
 
 def count_records(path: Path) -> int:
     try:
+        check_file(path, None)
         with path.open(encoding="utf-8-sig") as handle:
             lines = sum(1 for line in handle if line.strip())
-    except (OSError, UnicodeDecodeError):  # only the progress bar's total: the import reports the problem
+    except (OSError, UnicodeDecodeError, CrmError):  # only the progress bar's total: the import reports the problem
         return 0
     return max(lines - (1 if path.suffix.lower() == ".csv" else 0), 0)

@@ -26,6 +26,7 @@ from sqlmodel import Session, select
 from crmterm.errors import ConfigError, CrmError, ValidationError
 from crmterm.i18n import _
 from crmterm.services import kb, yaml_lines
+from crmterm.services.input_files import DEFAULT_MAX_MB, read_text
 from crmterm.services.kb import ArticleDraft
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.store import KbArticle, KbArticleText, Topic
@@ -77,7 +78,9 @@ def import_dir(*, session: Session, actor: Actor, directory: Path, source: str =
 
 def _parse(path: Path, topics: set[str]) -> _Parsed:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, DEFAULT_MAX_MB * 2**20)
+    except ValidationError as exc:
+        raise ConfigError(exc.detail) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(getattr(exc, "strerror", None) or _("not UTF-8 text"), file=str(path)) from None
     lines = text.replace("\r\n", "\n").split("\n")
