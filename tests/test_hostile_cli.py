@@ -153,3 +153,17 @@ def test_one_contact_carries_at_most_contact_max_inquiries(cli, tmp_path):
 def test_a_password_on_endless_standard_input_is_refused(cli):
     refused(cli("user", "add", "zero", "--role", "agent", "--password-stdin", input=b"\0" * 10_000),
             "longer than 4096 characters")
+
+
+# --- item 15: a command that changes nothing says so ------------------------------------------------------
+
+@pytest.mark.parametrize("pair", ["id=5", "created_at=", "a=b=c"])
+def test_editing_a_field_that_cannot_change_is_refused(cli, pair):
+    refused(cli("customer", "edit", "1", "--set", pair), f"'{pair.split('=')[0]}' is not a field of a customer")
+
+
+@pytest.mark.parametrize("content", ["", "---\n", "{}\n", "# only a comment\n", "crmterm_config: 1\n"])
+def test_importing_a_file_without_configuration_is_refused(cli, tmp_path, content):
+    source = tmp_path / "empty.yaml"
+    source.write_text(content, encoding="utf-8")
+    refused(cli("config", "import", str(source)), "empty.yaml:1: no configuration in the file")

@@ -14,7 +14,7 @@ from crmterm.services import audit, history
 from crmterm.services.directory import code_exists_fn
 from crmterm.services.permissions import Actor, Permission, require
 from crmterm.services.phones import to_e164
-from crmterm.services.text import fold, has_control, search_key
+from crmterm.services.text import fold, has_control, one_line, search_key
 from crmterm.store import (
     AttributeValue, ChangeLog, ClientCategory, ContactPerson, Contract, Discount, Note, Party, StructureLink,
 )
@@ -140,6 +140,10 @@ def update_party(*, session: Session, actor: Actor, party_id: int, values: dict,
     require(actor, Permission.CUSTOMERS_WRITE)
     party, categories = get_party(session, party_id), _category_codes(session)
     before = _document(party, categories)
+    unknown = sorted(set(values) - set(before), key=str)
+    if unknown:  # silently dropped, `--set id=5` would look done while changing nothing
+        raise ValidationError(None, _("'{field}' is not a field of a customer one can change (fields: {fields})")
+                              .format(field=one_line(unknown[0]), fields=", ".join(before)))
     document = clean(session, {**before, **values})
     if document == before:
         return read(session, party, categories)
