@@ -167,3 +167,46 @@ def test_importing_a_file_without_configuration_is_refused(cli, tmp_path, conten
     source = tmp_path / "empty.yaml"
     source.write_text(content, encoding="utf-8")
     refused(cli("config", "import", str(source)), "empty.yaml:1: no configuration in the file")
+
+
+# --- item 16: reading changes nothing on disk -------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [("db", "current"), ("directory", "list", "channels"), ("customer", "search", "x"),
+                                  ("inquiry", "list"), ("report", "topics", "--from", "2026-01-01", "--to",
+                                                        "2026-02-01")])
+def test_a_read_only_command_on_a_missing_sqlite_file_creates_nothing(tmp_path, args):
+    missing = tmp_path / "nowhere" / "x.db"
+    result = runner.invoke(app, ["--db", f"sqlite:///{missing}", *args],
+                           env={"CRMTERM_HOME": str(tmp_path / "home"), "CRMTERM_USER": None})
+    refused(result, "no database at", "nothing to read")
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_db_upgrade_still_creates_a_missing_sqlite_file(tmp_path):
+    target = tmp_path / "new" / "x.db"
+    result = runner.invoke(app, ["--db", f"sqlite:///{target}", "db", "upgrade"],
+                           env={"CRMTERM_HOME": str(tmp_path / "home"), "CRMTERM_USER": None})
+    assert result.exit_code == 0, result.output
+    assert target.exists()
+
+
+# --- item 17: one error line, and the documented global --json --------------------------------------------
+
+@pytest.mark.parametrize("args", [("user", "add", "nopass", "--role", "agent"), ("user", "passwd", "agent")])
+def test_a_password_prompt_without_a_terminal_is_one_error_line(cli, args):
+    result = cli(*args)
+    refused(result, "--password-stdin")
+    assert "Aborted" not in result.output and "Warning" not in result.output
+
+
+def test_global_json_works_before_the_command(cli):
+    before = cli("--json", "directory", "areas")
+    assert before.exit_code == 0, before.output
+    assert json.loads(before.stdout) == json.loads(cli("directory", "areas", "--json").stdout)
+    assert json.loads(cli("--json", "customer", "search", "1").stdout) is not None
+
+
+def test_global_json_on_a_command_without_json_output_is_a_usage_error(cli):
+    result = cli("--json", "customer", "note", "1", "text")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: customer note has no JSON output"

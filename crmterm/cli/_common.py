@@ -27,7 +27,12 @@ from crmterm.store.db import in_transaction, unit_of_work
 
 T = TypeVar("T")
 
-JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document to stdout.")
+def _global_json(ctx: typer.Context, value: bool) -> bool:
+    """`crmterm --json COMMAND` means the same as `crmterm COMMAND --json`."""
+    return value or bool(ctx.find_root().params.get("as_json"))
+
+
+JSON_OPTION = typer.Option(False, "--json", callback=_global_json, help="Print one JSON document to stdout.")
 
 
 class _LiteralConsole(Console):
