@@ -70,7 +70,8 @@ def test_a_superscript_digit_is_no_customer_number(cli, tmp_path):
 
 def test_no_isdigit_before_int_anywhere():
     """The general cause: str.isdigit() accepts '²' and int() refuses it; isdecimal() is what int() reads."""
-    offenders = [str(path) for path in Path("crmterm").rglob("*.py") if ".isdigit()" in path.read_text("utf-8")]
+    package = Path(__file__).resolve().parents[1] / "crmterm"
+    offenders = [str(path) for path in package.rglob("*.py") if ".isdigit()" in path.read_text("utf-8")]
     assert offenders == []
 
 
