@@ -53,6 +53,12 @@ class Settings:
     sla_scan_seconds: int = 60  # supervisors' TUIs run the SLA scan this often (0: never; servers use cron)
     idle_lock_minutes: float = 15  # the TUI locks after this long without a key or mouse event (0: never)
     text_max_chars: int = TEXT_MAX_CHARS  # see text_max_chars() below
+    input_max_mb: int = 100  # a file (or standard input) a command reads: imports, documents, scripts, routes
+    contact_max_inquiries: int = 100  # inquiries one contact may carry
+
+    @property
+    def input_max_bytes(self) -> int:
+        return self.input_max_mb * 2**20
 
     def with_language(self, language: str) -> "Settings":
         return replace(self, language=language)
@@ -111,6 +117,8 @@ def resolve(*, db: str | None = None, lang: str | None = None, user: str | None 
         where=where,
         mail=_mail(file_cfg.get("smtp") or {}, env),
         sla_scan_seconds=0 if file_cfg.get("sla_scan_seconds") == 0 else _positive(file_cfg, "sla_scan_seconds", 60),
+        input_max_mb=_positive(file_cfg, "input_max_mb", 100),
+        contact_max_inquiries=_positive(file_cfg, "contact_max_inquiries", 100),
         idle_lock_minutes=_idle_minutes(env.get("CRMTERM_IDLE_LOCK_MINUTES", file_cfg.get("idle_lock_minutes", 15))),
         text_max_chars=_text_max_chars(env, file_cfg),
     )
@@ -118,7 +126,7 @@ def resolve(*, db: str | None = None, lang: str | None = None, user: str | None 
 
 def _text_max_chars(env: dict, file_cfg: dict) -> int:
     raw = env.get("CRMTERM_TEXT_MAX_CHARS", file_cfg.get("text_max_chars", TEXT_MAX_CHARS))
-    value = int(raw) if isinstance(raw, str) and raw.strip().isdigit() else raw
+    value = int(raw) if isinstance(raw, str) and raw.strip().isdecimal() else raw
     return _positive({"text_max_chars": value}, "text_max_chars", TEXT_MAX_CHARS)
 
 
@@ -149,7 +157,7 @@ def _mail(cfg: dict, env: dict) -> MailSettings:
     values = {key: value for key, value in values.items() if value is not None}
     for key in set(_MAIL_NUMBERS) & set(values):
         number = values[key]
-        number = int(number) if isinstance(number, str) and number.strip().isdigit() else number
+        number = int(number) if isinstance(number, str) and number.strip().isdecimal() else number
         values[key] = _positive({f"smtp.{key}": number}, f"smtp.{key}", 0)
     for key in {"starttls", "ssl"} & set(values):
         if isinstance(values[key], str):

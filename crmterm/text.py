@@ -42,6 +42,22 @@ def has_control(value: str, *, multiline: bool = True) -> bool:
     return control_character(value, multiline=multiline) is not None
 
 
+def has_lone_surrogate(value: object) -> bool:
+    """Whether text (or any text inside lists and dicts) holds half of a UTF-16 pair: JSON's "\\ud800" escape
+    or undecodable bytes on the command line make one; no database driver can send it."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(has_lone_surrogate(k) or has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_lone_surrogate(v) for v in value)
+    return False
+
+
 # Display policy: user text is shown literally, and a control character is shown as its Unicode "control
 # picture" (ESC → ␛, DEL → ␡; C1 controls and bidi overrides → �) so an escape sequence in a note can neither move the cursor nor
 # retitle or clear the terminal, yet stays visible to whoever reads it. Tab and line feed keep their meaning;
@@ -81,8 +97,14 @@ def bounded(message: str) -> str:
     """An error message with whatever it quotes cut down (errors.CrmError runs every message through it):
     each stretch of more than QUOTE_LIMIT characters without a space, quote or bracket — a quoted value, a
     code, an expression; messages themselves have no such words — is cut to QUOTE_LIMIT and "…", and a message still
-    longer than MESSAGE_LIMIT (a long quote with spaces) keeps its head and its last QUOTE_LIMIT characters."""
-    message = _LONG_RUN.sub(lambda run: run.group()[:QUOTE_LIMIT] + "…", message)
-    if len(message) <= MESSAGE_LIMIT:
-        return message
-    return message[:MESSAGE_LIMIT - QUOTE_LIMIT - 3] + " … " + message[-QUOTE_LIMIT:]
+    longer than MESSAGE_LIMIT (a long quote with spaces) keeps its head and its last QUOTE_LIMIT characters.
+    A message listing several problems, one per line (an import naming FILE:LINE for each), is bounded line by
+    line, so every problem stays in it."""
+    return "\n".join(_bounded_line(line) for line in message.split("\n"))
+
+
+def _bounded_line(line: str) -> str:
+    line = _LONG_RUN.sub(lambda run: run.group()[:QUOTE_LIMIT] + "…", line)
+    if len(line) <= MESSAGE_LIMIT:
+        return line
+    return line[:MESSAGE_LIMIT - QUOTE_LIMIT - 3] + " … " + line[-QUOTE_LIMIT:]

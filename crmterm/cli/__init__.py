@@ -14,14 +14,25 @@ from crmterm.cli import archive as archive_cli, problem as problem_cli
 from crmterm.cli import kb as kb_cli, script as script_cli
 from crmterm.cli._common import Env, err
 from crmterm.errors import CrmError
-from crmterm.i18n import set_language
-from crmterm.settings import resolve
+from crmterm.i18n import _, set_language
+from crmterm.settings import Settings, resolve
+from crmterm.services.platform.bootstrap import missing_sqlite_file
+
+# Commands that only read: on a SQLite file that does not exist they say so instead of creating it (and its
+# folder) and migrating an empty database. Commands that write, `db upgrade` and the TUI still create it.
+READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue", "config export",
+             "customer search", "customer show", "customer tree", "customer history", "customer export-leads",
+             "user list", "user show", "topic tree", "topic find", "topic form", "topic templates",
+             "inquiry show", "inquiry list", "route validate", "route show", "kb search", "kb show",
+             "kb export-public", "script validate", "script list", "script export", "problem list",
+             "problem show", "notify list"}
 
 
 class _CrmGroup(TyperGroup):
     """Domain errors become one line on stderr and exit code 1; never a traceback."""
 
     def invoke(self, ctx):
+        ctx.meta["command"] = [*ctx._protected_args, *ctx.args]  # the words after the global options
         try:
             return super().invoke(ctx)
         except CrmError as error:
@@ -69,6 +80,7 @@ def main(
     lang: str = typer.Option(None, "--lang", help="Language: en or ru."),
     login: str = typer.Option(None, "--user", help="Act as this user (else CRMTERM_USER); password from "
                                                    "CRMTERM_PASSWORD or a prompt."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document (commands that have --json)."),
 ) -> None:
     """Run without a command to open the terminal UI."""
     try:
@@ -76,8 +88,39 @@ def main(
     except CrmError as error:
         _fail(str(error))
     set_language(settings.language)
+    _refuse_reading_nothing(ctx, settings)
+    if as_json:
+        _require_json_output(ctx)
     ctx.obj = Env(settings)
     if ctx.invoked_subcommand is None:
         from crmterm.cli.tui import run_tui  # Textual is loaded only for the TUI
 
         run_tui(ctx.obj)
+
+
+def _refuse_reading_nothing(ctx: typer.Context, settings: Settings) -> None:
+    words = [w for w in ctx.meta.get("command", []) if not w.startswith("-")][:2]
+    if "--help" in ctx.meta.get("command", []) or not ({" ".join(words[:1]), " ".join(words)} & READ_ONLY):
+        return
+    try:
+        path = missing_sqlite_file(settings.database_url)
+    except CrmError as error:
+        _fail(str(error))
+    if path is not None:
+        _fail(_("no database at {path}: nothing to read (crmterm creates it on its first run, or run "
+                "`crmterm db upgrade`)").format(path=path))
+
+
+def _require_json_output(ctx: typer.Context) -> None:
+    """The global --json on a command without JSON output is a usage error, not text where JSON was asked."""
+    command, words = ctx.command, [w for w in ctx.meta.get("command", []) if not w.startswith("-")]
+    for word in words[:2]:
+        found = command.get_command(ctx, word) if isinstance(command, TyperGroup) else None
+        if found is None:
+            break
+        command = found
+    if command is ctx.command or isinstance(command, TyperGroup):
+        return  # no command (the TUI) or an incomplete one: Click reports that itself
+    if not any(param.name == "as_json" for param in command.params):
+        err.print("error: " + _("{command} has no JSON output").format(command=" ".join(words[:2])), markup=False)
+        raise typer.Exit(2)

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -21,12 +22,18 @@ from crmterm.services.accounts import auth
 from crmterm.services.platform.bootstrap import ensure_database
 from crmterm.services.accounts.permissions import SYSTEM, Actor
 from crmterm.text import visible
+from crmterm import input_files
 from crmterm.settings import Settings
 from crmterm.services.platform.transactions import in_transaction, unit_of_work
 
 T = TypeVar("T")
 
-JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document to stdout.")
+def _global_json(ctx: typer.Context, value: bool) -> bool:
+    """`crmterm --json COMMAND` means the same as `crmterm COMMAND --json`."""
+    return value or bool(ctx.find_root().params.get("as_json"))
+
+
+JSON_OPTION = typer.Option(False, "--json", callback=_global_json, help="Print one JSON document to stdout.")
 
 
 class _LiteralConsole(Console):
@@ -97,6 +104,17 @@ def env_of(ctx: typer.Context) -> Env:
     return ctx.find_root().obj
 
 
+def input_path(ctx: typer.Context, file: str | Path, *, limited: bool = True) -> Path:
+    """A file the command reads: a regular file (never a device or FIFO), within `input_max_mb` unless
+    `limited` is False (a database backup is as large as its database). Checked before a service opens it."""
+    return input_files.check_file(file, env_of(ctx).settings.input_max_bytes if limited else None)
+
+
+def read_input(ctx: typer.Context, file: str | Path) -> str:
+    """The text of FILE, or of standard input for `-`, within `input_max_mb`."""
+    return input_files.read_text(file, env_of(ctx).settings.input_max_bytes)
+
+
 def to_data(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
@@ -131,8 +149,13 @@ def _cell(value: Any) -> str:
     return escape(visible(value))
 
 
+MAX_SECRET = 4096
+
+
 def read_secret_stdin() -> str:
-    secret = sys.stdin.readline().rstrip("\n")
+    secret = sys.stdin.readline(MAX_SECRET + 1).rstrip("\n")  # bounded: stdin may be /dev/zero
+    if len(secret) > MAX_SECRET:
+        raise ConfigError(_("the password is longer than {n} characters").format(n=MAX_SECRET))
     if not secret:
         raise ConfigError(_("no password on standard input"))
     return secret

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from crmterm.cli._common import JSON_OPTION, env_of, out, print_json
+from crmterm.cli._common import JSON_OPTION, env_of, input_path, out, print_json
 from crmterm.i18n import _
 from crmterm.services.directory import config_io
 
@@ -30,6 +30,7 @@ def import_(ctx: typer.Context, file: Path = typer.Argument(..., help="YAML file
             as_json: bool = JSON_OPTION) -> None:
     """Validate FILE whole, then apply it in one transaction (entries not in FILE are kept)."""
     env = env_of(ctx)
+    input_path(ctx, file)
 
     def work(session, actor):
         result = config_io.import_file(session=session, actor=actor, path=file, source="import")

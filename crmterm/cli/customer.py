@@ -7,8 +7,9 @@ from pathlib import Path
 
 import typer
 
-from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
+from crmterm.cli._common import JSON_OPTION, env_of, err, input_path, out, print_json, print_table
 from crmterm.errors import CrmError, ValidationError
+from crmterm.moments import typed_day
 from crmterm.i18n import _
 from crmterm.services.customers import contracts, customer_card, customer_import, customer_search, customers, erasure, leads, structures
 
@@ -67,10 +68,7 @@ def show(ctx: typer.Context, party_id: int, as_of: str = AS_OF, as_json: bool = 
 def _date(value: str | None, option: str) -> date | None:
     if not value:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(option, _("expected a date YYYY-MM-DD, got '{v}'").format(v=value)) from None
+    return typed_day(value, option)
 
 
 @app.command("tree")
@@ -230,6 +228,7 @@ def import_(ctx: typer.Context, file: Path = typer.Argument(..., help="CSV (head
     from rich.progress import Progress
 
     env = env_of(ctx)
+    input_path(ctx, file)
     with Progress(console=err, transient=True, disable=as_json) as progress:
         task = progress.add_task(_("Importing"), total=customer_import.count_records(file))
         report = env.call(customer_import.import_file, path=file, atomic=atomic, source="import",

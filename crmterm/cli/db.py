@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from crmterm.cli._common import JSON_OPTION, env_of, out, print_json
+from crmterm.cli._common import JSON_OPTION, env_of, input_path, out, print_json
 from crmterm.i18n import _
 from crmterm.errors import CrmError
 from crmterm.services.platform import backups
@@ -62,6 +62,7 @@ def restore(ctx: typer.Context, file: Path = typer.Argument(..., help="A file ma
     """Replace the SQLite database with FILE (the current content is kept beside it as .before-restore.bak);
     a file from a newer schema is refused, an older one is migrated after the restore."""
     env = env_of(ctx)
+    input_path(ctx, file, limited=False)  # a FIFO would block the backup API; a backup has no size limit
     actor = env.actor  # authenticated against the current database, before it is replaced
     if not yes and not typer.confirm(_("Replace the database with {file}?").format(file=file), default=False):
         raise CrmError(_("restore cancelled"))

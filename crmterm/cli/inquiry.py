@@ -3,13 +3,14 @@ register and event are the external API: idempotent by `--external-id`."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 from pydantic import ValidationError as SchemaError
 
-from crmterm.cli._common import JSON_OPTION, env_of, err, out, parse_json, print_json, print_table
+from crmterm.cli._common import (
+    JSON_OPTION, env_of, err, input_path, out, parse_json, print_json, print_table, read_input,
+)
 from crmterm.cli.topic import _pairs
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
@@ -32,14 +33,8 @@ def _draft(document: object, source: str) -> ContactDraft:
         raise ValidationError(None, f"{source}: {where}: {first['msg']}") from None
 
 
-def _read_document(file: str) -> object:
-    try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
-    except OSError as error:
-        raise ValidationError(None, f"{file}: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise ValidationError(None, _("{file}: not UTF-8 text").format(file=file)) from None
-    return parse_json(text, None, file)
+def _read_document(ctx: typer.Context, file: str) -> object:
+    return parse_json(read_input(ctx, file), None, file)
 
 
 def _print_registered(done: registration.Registered, as_json: bool) -> None:
@@ -64,14 +59,14 @@ def register(ctx: typer.Context, file: str = typer.Argument(..., help="JSON docu
              as_json: bool = JSON_OPTION) -> None:
     """Register a contact and all its inquiries from JSON: all or nothing; prints the created ids. The
     document may carry "external_id" and "source" at the top (the options win)."""
-    document = _read_document(file)
+    document = _read_document(ctx, file)
     if isinstance(document, dict):
         external_id = external_id or _text_or_none(document.pop("external_id", None))
         source = source or _text_or_none(document.pop("source", None))
     draft = _draft(document, file)
     env = env_of(ctx)
     done = env.call(external_events.register, draft=draft, limits=attachments.limits_of(env.settings),
-                    external_id=external_id, source=source)
+                    external_id=external_id, source=source, max_inquiries=env.settings.contact_max_inquiries)
     if done.replayed and not as_json:
         err.print(_("Already done for external id {id}: nothing changed").format(id=external_id), markup=False)
     _print_registered(done, as_json)
@@ -89,7 +84,7 @@ def event(ctx: typer.Context, inquiry_id: int, name: str = typer.Argument(..., h
     over event.data), else is logged on the inquiry for automation."""
     payload = None
     if data is not None:
-        payload = parse_json(sys.stdin.read() if data == "-" else data, "data")
+        payload = parse_json(read_input(ctx, data) if data == "-" else data, "data")
     done = env_of(ctx).call(external_events.push, inquiry_id=inquiry_id, name=name, data=payload,
                             external_id=external_id, source=source)
     if as_json:
@@ -184,7 +179,7 @@ def comment(ctx: typer.Context, inquiry_id: int, text: str) -> None:
 def attach(ctx: typer.Context, inquiry_id: int, file: str, as_json: bool = JSON_OPTION) -> None:
     """Attach FILE (type and size checked; identical content is stored once)."""
     env = env_of(ctx)
-    attachment_id = env.call(attachments.attach_path, inquiry_id=inquiry_id, path=file,
+    attachment_id = env.call(attachments.attach_path, inquiry_id=inquiry_id, path=str(input_path(ctx, file)),
                              limits=attachments.limits_of(env.settings))
     print_json({"attachment_id": attachment_id}) if as_json else out.print(
         _("Attached {f} to #{n}").format(f=Path(file).name, n=inquiry_id), markup=False)

@@ -4,7 +4,6 @@ state (or one JSON document with --json)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 
 import typer
 
@@ -17,6 +16,7 @@ from crmterm.services.inquiries import inquiry_actions
 from crmterm.services.routing import queues
 from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.routing.queues import InquiryFilter
+from crmterm.moments import typed_moment
 
 queue_app = typer.Typer(help="Queues: the ones you work, with counts.", no_args_is_help=True)
 TEXT_OPTION = typer.Option("", "--text", "-t", help="A note for the inquiry's history.")
@@ -166,12 +166,7 @@ def deadline(ctx: typer.Context, inquiry_id: int, when: str = typer.Argument(...
              reason: str = typer.Option(..., "--reason"), version: int = VERSION_OPTION,
              as_json: bool = JSON_OPTION) -> None:
     """Change an inquiry's deadline, giving the reason (supervisors)."""
-    try:
-        due = datetime.fromisoformat(when)
-    except ValueError:
-        raise ValidationError("when", _("expected a date and time like 2026-12-01T18:00")) from None
-    if due.tzinfo is None:
-        due = due.astimezone()  # the local time of whoever typed it
+    due = typed_moment(when, "when")
     _done(env_of(ctx).call(inquiry_actions.set_deadline, inquiry_id=inquiry_id, due_at=due, reason=reason,
                            expected_version=version), as_json)
 

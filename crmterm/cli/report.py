@@ -17,6 +17,8 @@ from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.reports import reports
 from crmterm.services.reports.report_table import ColumnKind, ReportTable
+from crmterm.moments import typed_moment
+from crmterm.text import one_line
 
 app = typer.Typer(help="Reports: inquiries by topic and by operator, repeat inquiries, deadlines, saved filters.",
                   no_args_is_help=True)
@@ -34,12 +36,8 @@ OUT_OPTION = typer.Option(None, "--out", "-o", help="The file to write; '-' writ
 
 def parse_moment(text: str, field: str) -> datetime:
     """A date (local midnight) or an ISO date and time; without a zone, the local one."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(field, _("expected a date like 2026-03-01 or a date and time like "
-                                       "2026-03-01T08:00, got '{text}'").format(text=text)) from None
-    return moment if moment.utcoffset() is not None else moment.astimezone()
+    return typed_moment(text, field, _("expected a date like 2026-03-01 or a date and time like "
+                                       "2026-03-01T08:00, got '{text}'").format(text=one_line(text)))
 
 
 def _params(start: str, end: str, pairs: list[str] | None) -> reports.ReportParams:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json
+from crmterm.cli._common import JSON_OPTION, env_of, err, input_path, out, print_json
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.routing import routes
@@ -16,7 +16,7 @@ app = typer.Typer(help="Routes: validate a route file, show a route with its rev
 def validate(ctx: typer.Context, file: str, as_json: bool = JSON_OPTION) -> None:
     """Check every route in a YAML file (a config file's `routes:` section, or one route): structure,
     unreachable steps, dead ends, rules, and queues/attributes against the database and the file."""
-    found = env_of(ctx).call(routes.validate_file, path=file)
+    found = env_of(ctx).call(routes.validate_file, path=str(input_path(ctx, file)))
     if as_json:
         print_json(found)
     else:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
+from crmterm.cli._common import JSON_OPTION, env_of, err, input_path, out, print_json, print_table
 from crmterm.i18n import _, current_language
 from crmterm.services.knowledge import script_admin, script_runs, scripts
 from crmterm.services.directory import yaml_lines
@@ -21,7 +21,7 @@ app = typer.Typer(no_args_is_help=True, help="Branching scripts: validate, list,
 def validate(ctx: typer.Context, file: Path = typer.Argument(..., help="Script YAML (one script or `scripts:`).")):
     """Check FILE: one line per problem on stderr (exit 1), else "ok"."""
     env = env_of(ctx)
-    found = [problem for raw in scripts.documents_in(file) for problem in env.call(scripts.check, raw=raw)]
+    found = [problem for raw in scripts.documents_in(input_path(ctx, file)) for problem in env.call(scripts.check, raw=raw)]
     for problem in found:
         err.print(str(problem), markup=False)
     if found:
@@ -54,7 +54,7 @@ def import_file(ctx: typer.Context, file: Path, draft: bool = typer.Option(False
                                                                            help="Keep as a draft.")):
     """Import scripts from FILE; a changed script becomes a new (published) version."""
     env = env_of(ctx)
-    for raw in scripts.documents_in(file):
+    for raw in scripts.documents_in(input_path(ctx, file)):
         outcome = env.call(script_admin.import_script, raw=raw, publish_it=not draft, source="cli")
         out.print(f"{raw.get('code')}: {outcome}", markup=False)
 

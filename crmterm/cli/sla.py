@@ -9,10 +9,10 @@ from datetime import datetime
 import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json
-from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.sla import sla_scan
 from crmterm.services.sla.sla_scan import ScanReport
+from crmterm.moments import typed_moment
 
 app = typer.Typer(help="SLA monitoring: warnings, breaches and escalations.", no_args_is_help=True)
 MAX_CALLS = 1000  # a runaway backlog still ends: the next run carries on
@@ -37,11 +37,7 @@ def scan(ctx: typer.Context,
 def _moment(text: str | None) -> datetime | None:
     if text is None:
         return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValidationError("now", _("expected a date and time like 2026-12-01T18:00")) from None
-    return moment if moment.tzinfo is not None else moment.astimezone()  # the local time of whoever typed it
+    return typed_moment(text, "now")
 
 
 def _print(report: ScanReport, as_json: bool) -> None:

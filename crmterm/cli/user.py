@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table, read_secret_stdin
+from crmterm.errors import ConfigError
 from crmterm.i18n import _
 from crmterm.services.accounts import permission_doc, users
 from crmterm.services.accounts.permissions import ROLE_LABELS, Role
@@ -16,6 +19,8 @@ _STDIN = typer.Option(False, "--password-stdin", help="Read the password from th
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return read_secret_stdin()
+    if not sys.stdin.isatty():  # typer.prompt would warn that it cannot hide the input, then say "Aborted."
+        raise ConfigError(_("no terminal to ask for the password: give it with --password-stdin"))
     return typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
 
 

@@ -11,6 +11,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from crmterm.store.db import unsendable
+
 
 def bulk_insert(session: Session, table: str, rows: list[dict]) -> None:
     """executemany on the driver itself, inside the session's transaction."""
@@ -29,6 +31,8 @@ def bulk_insert(session: Session, table: str, rows: list[dict]) -> None:
         cursor.executemany(statement, values)
     except connection.dialect.loaded_dbapi.Error as error:  # the same error type as every other statement
         raise DBAPIError.instance(statement, None, error, connection.dialect.loaded_dbapi.Error) from None
+    except (OverflowError, UnicodeEncodeError) as error:  # what the engine's handle_error hook maps for others
+        raise unsendable(error) or error from None
     finally:
         cursor.close()
 

@@ -89,6 +89,10 @@ def _create(url: str) -> Engine:
 
 
 def _unsendable_value(context) -> ValidationError | None:
+    return unsendable(context.original_exception)
+
+
+def unsendable(error: BaseException) -> ValidationError | None:
     """A value the driver cannot send is bad input, not a crash: an integer beyond 64 bits (sqlite3 raises
     OverflowError, e.g. `crmterm inquiry show 99999999999999999999`) or text with a lone surrogate (what
     undecodable bytes in a command-line argument become), or text with NUL on PostgreSQL — a lookup by a
@@ -96,7 +100,6 @@ def _unsendable_value(context) -> ValidationError | None:
     (errors.refuse_nul), so both backends agree."""
     from crmterm.i18n import _
 
-    error = context.original_exception
     if isinstance(error, OverflowError):
         dated = "date" in str(error)  # "date value out of range": a year-1 time with an offset, say
         return ValidationError(None, _("a date is out of range") if dated else _("a number is out of range"))

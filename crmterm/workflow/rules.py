@@ -24,6 +24,9 @@ CONSTANTS = {"true": True, "false": False, "": False}
 # and kills the process (a segmentation fault, not an exception). Real rules are a line or two.
 MAX_LENGTH = 4000
 _POSITION = re.compile(r"<input>:(\d+):(\d+): (.*)")
+# Some parser errors arrive as a Rust debug dump, `OtherError(ParseError { …, msg: "Recursion limit of 96
+# exceeded", … })`: only its `msg` means something to an admin.
+_RUST_DEBUG = re.compile(r'\w+\(\w+ \{.*?\bmsg: "((?:[^"\\]|\\.)*)".*\}\)')
 _ATTRIBUTE = re.compile(r"\b(inquiry|customer)\.attrs(?:\.([A-Za-z_]\w*)|\[\s*[\"']([^\"']+)[\"']\s*\])")
 
 
@@ -102,6 +105,7 @@ def _syntax_problem(text: str) -> RuleProblem:
     if not match:
         return RuleProblem(text.splitlines()[0])
     message = match.group(3).split(" expecting {")[0].strip()  # the token list is noise to an admin
+    message = _RUST_DEBUG.sub(r"\1", message)
     line, column = int(match.group(1)), int(match.group(2))
     return RuleProblem(message if line == 1 else f"line {line}: {message}", column)
 

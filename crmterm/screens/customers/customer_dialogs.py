@@ -32,7 +32,7 @@ class _Dialog(ModalScreen):
 
     def number(self, widget_id: str) -> int | None:
         text = self.query_one(widget_id, Input).value.strip()
-        return int(text) if text.isdigit() else None
+        return int(text) if text.isdecimal() else None
 
 
 class MoveDialog(_Dialog):

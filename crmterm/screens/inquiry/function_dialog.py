@@ -89,7 +89,7 @@ class FunctionDialog(ModalScreen[FunctionRun | None]):
             self._error("function", _("choose a function"))
             return
         inquiry = self.query_one("#function-inquiry", Input).value.strip()
-        if not inquiry.isdigit():
+        if not inquiry.isdecimal():
             self._error("inquiry", _("give the inquiry's number"))
             return
         self.run_function(name, int(inquiry), self.values(self.available[name]))

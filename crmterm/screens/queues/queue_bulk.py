@@ -18,6 +18,7 @@ from crmterm.errors import CrmError
 from crmterm.i18n import N_, _
 from crmterm.services.inquiries import inquiry_moves
 from crmterm.services.inquiries.inquiry_moves import BulkFailed, RowResult
+from crmterm.moments import FIRST_YEAR, LAST_YEAR
 from crmterm.widgets.safe_text import plain
 
 OPERATIONS = {  # operation -> (label, what to type, the keyword the service takes the value as)
@@ -32,6 +33,8 @@ OPERATIONS = {  # operation -> (label, what to type, the keyword the service tak
 def parse_when(text: str) -> datetime:
     """ISO date or date-time as typed; without a zone it is the user's local time."""
     value = datetime.fromisoformat(text.strip())
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:  # local time next to year 1 or 9999 cannot become UTC
+        raise ValueError(text)
     return value if value.tzinfo else value.astimezone()
 
 

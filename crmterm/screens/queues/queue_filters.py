@@ -61,7 +61,7 @@ class QueueFilters:
         named = [f"{SAVED}{i}" for i, item in enumerate(self.saved) if item.name == activate]
         if named:
             return named[0]
-        is_saved_tab = (activate or "").startswith(SAVED) and activate[len(SAVED):].isdigit()
+        is_saved_tab = (activate or "").startswith(SAVED) and activate[len(SAVED):].isdecimal()
         return activate if activate in BUILT_IN or is_saved_tab else None
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:  # by name: @on is not seen in mixins

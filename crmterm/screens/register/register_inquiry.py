@@ -176,7 +176,7 @@ class InquiryEditing:
             if answer is None:
                 self.drafts.draft.parent = None
                 self._show_extras()
-            elif answer.isdigit():
+            elif answer.isdecimal():
                 self.check_parent(self.drafts.draft, int(answer))
             else:
                 self.app.notify(_("Type the inquiry number"), severity="error")

@@ -20,6 +20,7 @@ from crmterm.i18n import N_, _
 from crmterm.services.reports import reports
 from crmterm.services.reports.reports_custom import GROUPS, MEASURES
 from crmterm.services.reports.reports_scope import FILTER_LABELS
+from crmterm.moments import check_moment
 from crmterm.widgets.safe_text import plain
 
 ERROR_FIELDS = ("report", "from", "to", "days", "filter", "group_by", "columns")
@@ -72,9 +73,11 @@ def local_midnight(day: date) -> datetime:
 
 def _parsed(text: str, name: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise ValidationError(name, _(_BAD_DATE)) from None
+    check_moment(day, name)  # local midnight of 0001-01-01 is before year 1 in UTC
+    return day
 
 
 class ReportForm(VerticalScroll):
@@ -161,7 +164,7 @@ class ReportForm(VerticalScroll):
         options: dict = {}
         if name == "repeats":
             text = self.query_one("#rf-days", Input).value.strip()
-            if not text.isdigit():
+            if not text.isdecimal():
                 raise ValidationError("days", _("a whole number of days"))
             options["days"] = int(text)
         elif name == reports.CUSTOM:

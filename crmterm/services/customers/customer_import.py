@@ -24,6 +24,8 @@ from crmterm.services.accounts import audit
 from crmterm.services.customers.customer_import_bulk import BATCH, PartyBatch, party_values, record_ref
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers.customer_import_bulk import text_field
+from crmterm.input_files import check_file
+from crmterm.text import has_lone_surrogate
 from crmterm.store.search import bulk_party_load
 
 TYPES = ("party", "link", "contract", "subscriber", "contact_person")
@@ -38,6 +40,7 @@ class ImportReport:
 
 def read_records(path: Path) -> Iterator[tuple[int, dict]]:
     """(line number, record) from a .csv (header row) or .jsonl file; unreadable lines come as errors."""
+    check_file(path, None)  # a device or FIFO would never end or never start
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
@@ -71,6 +74,8 @@ def _json_record(line: str) -> dict:
         return {"__error__": _("not valid JSON: {why}").format(why=_("nested too deeply"))}
     except ValueError:  # a number of more than 4300 digits
         return {"__error__": _("not valid JSON: {why}").format(why=_("a number has too many digits"))}
+    if has_lone_surrogate(record):
+        return {"__error__": _("the text is not valid Unicode (undecodable bytes?)")}
     return record if isinstance(record, dict) else {"__error__": _("expected a JSON object")}
 
 
@@ -147,7 +152,7 @@ class _Run:
 
 def _party_id(session: Session, record: dict, report: ImportReport, field_name: str) -> int:
     text = text_field(record, field_name).strip()
-    if text.startswith("#") and text[1:].isdigit():
+    if text.startswith("#") and text[1:].isdecimal():
         return customers.get_party(session, int(text[1:])).id
     if text in report.refs:
         return report.refs[text]
@@ -201,8 +206,9 @@ def _party(session: Session, actor: Actor, record: dict, report: ImportReport, s
 
 def count_records(path: Path) -> int:
     try:
+        check_file(path, None)
         with path.open(encoding="utf-8-sig") as handle:
             lines = sum(1 for line in handle if line.strip())
-    except (OSError, UnicodeDecodeError):  # only the progress bar's total: the import reports the problem
+    except (OSError, UnicodeDecodeError, CrmError):  # only the progress bar's total: the import reports the problem
         return 0
     return max(lines - (1 if path.suffix.lower() == ".csv" else 0), 0)

@@ -117,7 +117,7 @@ def _start(after: str | None, sources: list[_Source]) -> tuple[str, str | None]:
         return sources[0].name, None
     name, _sep, key = after.partition(":")
     source = next((s for s in sources if s.name == name), None)
-    if source is None or not key or (source.numeric_key and not (key.isascii() and key.isdigit())):
+    if source is None or not key or (source.numeric_key and not (key.isascii() and key.isdecimal())):
         raise ValidationError("after", _("not a search cursor: {v}").format(v=after[:40]))
     return name, key
 

@@ -17,6 +17,7 @@ from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers.phones import to_e164
 from crmterm.text import fold, search_key
 from crmterm.errors import refuse_control
+from crmterm.text import one_line
 from crmterm.store import (
     AttributeValue, ChangeLog, ClientCategory, ContactPerson, Contract, Discount, Note, Party, StructureLink, utcnow,
 )
@@ -166,6 +167,10 @@ def update_party(*, session: Session, actor: Actor, party_id: int, values: dict,
     require(actor, Permission.CUSTOMERS_WRITE)
     party, categories = get_party(session, party_id), _category_codes(session)
     before = _document(party, categories)
+    unknown = sorted(set(values) - set(before), key=str)
+    if unknown:  # silently dropped, `--set id=5` would look done while changing nothing
+        raise ValidationError(None, _("'{field}' is not a field of a customer one can change (fields: {fields})")
+                              .format(field=one_line(unknown[0]), fields=", ".join(before)))
     document = clean(session, {**before, **values})
     if document == before:
         return read(session, party, categories)

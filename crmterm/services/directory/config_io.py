@@ -122,6 +122,9 @@ def _read_plan(document, file: str | None) -> Plan:
             raise ConfigError(_("section '{name}' must be a list").format(name=one_line(name)), file=file,
                               line=document.line_of(name))
         known[name].read(plan, body or [], document.line_of(name), file)
+    if not set(document) - {FORMAT_KEY}:  # an empty file (or only the format key) would "import" nothing
+        raise ConfigError(_("no configuration in the file (sections: {names})").format(names=", ".join(known)),
+                          file=file, line=1)
     return plan
 
 

@@ -9,6 +9,7 @@ import yaml
 from crmterm.errors import ConfigError
 from crmterm.i18n import _
 from crmterm.text import one_line
+from crmterm.input_files import check_file
 
 
 class LineDict(dict):
@@ -43,9 +44,11 @@ MAX_VALUES = 1_000_000  # values after expanding aliases: "billion laughs" stays
 
 def load(path: Path):
     try:
+        check_file(path, None)  # a device or FIFO would never end or never start
         if path.stat().st_size > MAX_BYTES:
             raise ConfigError(_("the file is larger than {n} MB").format(n=MAX_BYTES // 2**20), file=str(path))
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            text = handle.read(MAX_BYTES + 1).decode("utf-8")
     except OSError as exc:
         raise ConfigError(exc.strerror or str(exc), file=str(path)) from None
     except UnicodeDecodeError as exc:

@@ -61,12 +61,14 @@ def push(*, session: Session, actor: Actor, inquiry_id: int, name: str, data: An
 
 
 def register(*, session: Session, actor: Actor, draft: ContactDraft, limits: AttachmentLimits = AttachmentLimits(),
-             external_id: str | None = None, source: str | None = None) -> RegisteredOnce:
+             external_id: str | None = None, source: str | None = None,
+             max_inquiries: int = registration.MAX_INQUIRIES) -> RegisteredOnce:
     """`registration.register`, done once per external id."""
     require(actor, Permission.INQUIRIES_WRITE)
 
     def work() -> tuple[dict, int | None]:
-        done = registration.register(session=session, actor=actor, draft=draft, limits=limits)
+        done = registration.register(session=session, actor=actor, draft=draft, limits=limits,
+                                     max_inquiries=max_inquiries)
         return done.model_dump(), (done.inquiry_ids or [None])[0]
 
     outcome = external_requests.once(session, actor, external_id=external_id, source=source, kind="register",

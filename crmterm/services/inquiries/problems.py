@@ -16,6 +16,7 @@ from crmterm.services.accounts import audit
 from crmterm.services.topics.attribute_forms import topic_path
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.errors import refuse_control, refuse_nul
+from crmterm.moments import typed_moment
 from crmterm.store import Dictionary, DictionaryItem, ProblemInquiry, SystemProblem, Topic, utcnow
 from crmterm.store.problems import PROBLEM_STATES
 
@@ -58,11 +59,7 @@ def moment(text: str | None, field: str) -> datetime | None:
     """A date and time as typed (ISO, local time when no zone is given); empty: None."""
     if not (text or "").strip():
         return None
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(field, _("expected a date and time like 2026-12-01T18:00")) from None
-    return value if value.tzinfo else value.astimezone()
+    return typed_moment(text, field)
 
 
 class ProblemChoices(BaseModel):

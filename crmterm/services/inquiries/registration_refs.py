@@ -148,7 +148,7 @@ def _whom(session: Session, draft: ContactDraft, refs: ContactRefs, problems: li
 def _subscriber(session: Session, key: str):
     """By id, or by number: the number's last digits (at least 7) must name exactly one subscriber."""
     query = select(Subscriber.id, Contract.payer_party_id).join(Contract, Contract.id == Subscriber.contract_id)
-    if key.isdigit() and len(key) < 7:
+    if key.isdecimal() and len(key) < 7:
         return session.exec(query.where(Subscriber.id == int(key))).first()
     rev = reversed_digits(significant_digits(key))  # "8 916 …" (a national prefix) is "+7 916 …"
     if len(rev) < 7:

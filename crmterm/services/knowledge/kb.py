@@ -94,7 +94,7 @@ def load(session: Session, article_id: int) -> KbArticle:
 
 def find_id(session: Session, key: str | int) -> int:
     """An article's id from its id or slug."""
-    if isinstance(key, int) or str(key).isdigit():
+    if isinstance(key, int) or str(key).isdecimal():
         return int(key)
     found = session.exec(select(KbArticle.id).where(KbArticle.slug == key)).first()
     if found is None:

@@ -29,6 +29,7 @@ from crmterm.services.knowledge import kb
 from crmterm.services.directory import yaml_lines
 from crmterm.services.knowledge.kb import ArticleDraft
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.input_files import DEFAULT_MAX_MB, read_text
 from crmterm.store import KbArticle, KbArticleText, Topic
 from crmterm.store.kb import KB_STATUSES
 
@@ -78,7 +79,9 @@ def import_dir(*, session: Session, actor: Actor, directory: Path, source: str =
 
 def _parse(path: Path, topics: set[str]) -> _Parsed:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, DEFAULT_MAX_MB * 2**20)
+    except ValidationError as exc:
+        raise ConfigError(exc.detail) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(getattr(exc, "strerror", None) or _("not UTF-8 text"), file=str(path)) from None
     lines = text.replace("\r\n", "\n").split("\n")

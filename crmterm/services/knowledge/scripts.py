@@ -190,7 +190,7 @@ def typed_capture(spec: CaptureField | None, text: str) -> Any:
         return text.strip() or None
     raw = text.strip()
     if spec.choices:
-        if raw.isdigit() and 1 <= int(raw) <= len(spec.choices):
+        if raw.isdecimal() and 1 <= int(raw) <= len(spec.choices):
             return spec.choices[int(raw) - 1][0]
         if raw and raw not in {c for c, _l in spec.choices}:
             raise BadValue(_("'{v}' is not in the list").format(v=raw))

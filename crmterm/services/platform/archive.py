@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import delete, exists, false, func, insert, literal, update
@@ -31,6 +31,7 @@ from crmterm.errors import Conflict, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.moments import days_before
 from crmterm.store import Inquiry, utcnow
 from crmterm.store.archive import ARCHIVED, DROPPED_WITH_INQUIRY, Archived, inquiry_archive
 from crmterm.store.db import in_transaction
@@ -57,7 +58,7 @@ class ArchiveReport(BaseModel):
 def cutoff(days: int, now: datetime | None = None) -> datetime:
     if days < 0:
         raise ValidationError("older_than", _("give a number of days, 0 or more"))
-    return (now or utcnow()) - timedelta(days=days)
+    return days_before(now or utcnow(), days, "older_than")
 
 
 def _finished_before(inquiry, before: datetime):

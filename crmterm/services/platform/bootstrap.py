@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlmodel import Session, select
 
 from crmterm.errors import ConfigError
 from crmterm.i18n import _
 from crmterm.store import User
 from crmterm.store import migrate
-from crmterm.store.db import backend
+from crmterm.store.db import backend, sqlite_path
 from crmterm.settings import mask_url
 
 _checked: set[str] = set()
@@ -24,6 +26,12 @@ def ensure_database(url: str) -> None:
                               .format(url=mask_url(url)))
         migrate.upgrade(url)
     _checked.add(url)
+
+
+def missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file `url` names when it does not exist yet (read-only commands refuse to create it)."""
+    path = sqlite_path(url)
+    return path if path is not None and not path.exists() else None
 
 
 def has_users(session: Session) -> bool:
