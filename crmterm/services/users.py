@@ -14,7 +14,7 @@ from crmterm.services import audit
 from crmterm.services.auth import hash_password
 from crmterm.services.permissions import Actor, Permission, Role, require
 from crmterm.settings import LANGUAGES
-from crmterm.store import User, UserGroup, utcnow
+from crmterm.store import User, UserGroup, passwords, utcnow
 from crmterm.store.versioning import claim_version
 
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -96,11 +96,13 @@ def add_user(*, session: Session, actor: Actor, values: dict, password: str | No
     clean = _check(session, values)
     if session.exec(select(User.id).where(User.login == clean["login"])).first() is not None:
         raise Conflict(_("user '{login}' already exists").format(login=clean["login"]))
-    user = User(role_code=clean["role"], login=clean["login"], updated_by=actor.login,
-                password_hash=hash_password(password) if password else None)
+    password_hash = hash_password(password) if password else None
+    user = User(role_code=clean["role"], login=clean["login"], updated_by=actor.login)
     _assign(user, clean)
     session.add(user)
     session.flush()
+    if password_hash:
+        passwords.store(session, user.id, password_hash)
     audit.record(session, actor, "create", "user", user.login, after=snapshot(user), source=source)
     return _read(user)
 
@@ -139,7 +141,7 @@ def _change(before: dict, after: dict) -> str:
 
 
 def _store_password(session: Session, actor: Actor, user: User, password_hash: str, source: str) -> None:
-    user.password_hash = password_hash
+    passwords.store(session, user.id, password_hash)
     user.failed_logins, user.locked_until = 0, None
     audit.record(session, actor, "password", "user", user.login, source=source)
 
