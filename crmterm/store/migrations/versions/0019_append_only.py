@@ -48,7 +48,7 @@ _ERASED_INQUIRY = """(EXISTS (SELECT 1 FROM inquiry i JOIN party p ON p.id = i.p
               WHERE i.id = OLD.inquiry_id AND p.erased_at IS NOT NULL))"""
 
 _CHANGE_ALLOWED = f"""NEW.id = OLD.id AND NEW.entity = OLD.entity AND NEW.field = OLD.field AND NEW.at = OLD.at
-  AND NEW.by = OLD.by AND NEW.source = OLD.source
+  AND NEW."by" = OLD."by" AND NEW.source = OLD.source
   AND ((NEW.entity_id = OLD.entity_id AND NEW.old IS NULL AND NEW.new IS NULL
         AND {_erased_owner('OLD.entity', 'OLD.entity_id')})
     OR (OLD.entity = 'party' AND NEW.old IS NOT DISTINCT FROM OLD.old AND NEW.new IS NOT DISTINCT FROM OLD.new
