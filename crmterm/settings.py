@@ -48,6 +48,7 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     sla_scan_seconds: int = 60  # supervisors' TUIs run the SLA scan this often (0: never; servers use cron)
     idle_lock_minutes: float = 15  # the TUI locks after this long without a key or mouse event (0: never)
+    per_user_db_logins: bool = False  # PostgreSQL: connect as the user's own database login (store/role_groups)
 
     def with_language(self, language: str) -> "Settings":
         return replace(self, language=language)
@@ -101,7 +102,20 @@ def resolve(*, db: str | None = None, lang: str | None = None, user: str | None 
         mail=_mail(file_cfg.get("smtp") or {}, env),
         sla_scan_seconds=0 if file_cfg.get("sla_scan_seconds") == 0 else _positive(file_cfg, "sla_scan_seconds", 60),
         idle_lock_minutes=_idle_minutes(env.get("CRMTERM_IDLE_LOCK_MINUTES", file_cfg.get("idle_lock_minutes", 15))),
+        per_user_db_logins=_flag(env.get("CRMTERM_PER_USER_DB_LOGINS", file_cfg.get("per_user_db_logins", False))),
     )
+
+
+def _flag(value) -> bool:
+    """A yes/no setting from config.yaml (a YAML boolean) or the environment (1/0, true/false, yes/no)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"per_user_db_logins: expected yes or no, not '{value}'")
 
 
 _MAIL_NUMBERS = ("port", "timeout", "max_attempts", "backoff_seconds", "backoff_max_seconds")

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from crmterm.errors import ConfigError
 from crmterm.i18n import _
-from crmterm.services import auth
+from crmterm.services import auth, db_login_auth
 from crmterm.services.bootstrap import ensure_database
 from crmterm.services.permissions import SYSTEM, Actor
 from crmterm.services.text import visible
@@ -87,6 +87,9 @@ class Env:
             if not sys.stdin.isatty():
                 raise ConfigError(_("set CRMTERM_PASSWORD or run in a terminal to be asked for the password"))
             password = typer.prompt(_("Password"), hide_input=True)
+        if db_login_auth.applies(self.settings):  # the database checks the password (per-user logins)
+            self.settings, actor = db_login_auth.log_in(self.settings, self.settings.user, password)
+            return actor
         with self.unit_of_work() as session:
             return auth.authenticate(session=session, login=self.settings.user, password=password,
                                      max_attempts=self.settings.lockout_attempts,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from crmterm.services import auth
+from crmterm.services import auth, db_login_auth
 from crmterm.services.permissions import Actor, Permission
 from crmterm.settings import Settings
 from crmterm.store.db import backend, in_transaction, mask_url, unit_of_work
@@ -32,6 +32,9 @@ class Gateway:
         return self.actor is not None and self.actor.can(permission)
 
     def login(self, login: str, password: str) -> Actor:
+        if db_login_auth.applies(self.settings):  # the database checks the password (per-user logins)
+            self.settings, self.actor = db_login_auth.log_in(self.settings, login, password)
+            return self.actor
         with unit_of_work(self.settings.database_url) as session:
             self.actor = auth.authenticate(session=session, login=login, password=password,
                                            max_attempts=self.settings.lockout_attempts,

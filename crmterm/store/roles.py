@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 
 from crmterm.errors import ConfigError
 from crmterm.i18n import _
+from crmterm.store import role_groups
 from crmterm.store.db import normalise_url
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -79,7 +80,7 @@ def statements(plan: RolePlan, database: str, *, masked: bool) -> list[str]:
         *_history_and_passwords(schema, app),
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT EXECUTE ON FUNCTIONS TO {app}",
     ]
-    return sql
+    return sql + role_groups.statements(schema, db, owner, app)  # per-user logins (store/role_groups)
 
 
 def _history_and_passwords(schema: str, app: str) -> list[str]:
