@@ -6,14 +6,14 @@ test_customers, test_archive); the audit log takes the server's time; password h
 from __future__ import annotations
 
 import pytest
+from helpers import ADMIN, AGENT
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from test_archive import finish
 
 from crmterm.services import archive, customers, erasure, history, inquiries
 from crmterm.services.registration import ContactDraft, register
 from crmterm.store.db import engine_for, unit_of_work
-from helpers import ADMIN, AGENT
-from test_archive import finish
 
 FORGERIES = (
     "UPDATE change_log SET new = 'forged'",

@@ -10,19 +10,19 @@ import base64
 
 import psycopg
 import pytest
+from conftest import PG_ROLES, _database_from, as_role
+from helpers import ADMIN
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
+from test_cli import cli_on
 
 import crmterm.store  # noqa: F401  registers every table
-from conftest import PG_ROLES, _database_from, as_role
 from crmterm.errors import AuthenticationFailed
 from crmterm.services import db_login_auth, users
 from crmterm.services.gateway import Gateway
 from crmterm.settings import Settings
 from crmterm.store import db_logins
 from crmterm.store.db import dispose_all, unit_of_work
-from helpers import ADMIN
-from test_cli import cli_on
 
 PASSWORD = "own-secret-7"
 

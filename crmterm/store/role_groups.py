@@ -57,8 +57,8 @@ def _writer(schema: str, owner: str, name: str, role: str) -> list[str]:
     sql = [f"GRANT {write} ON ALL TABLES IN SCHEMA {schema} TO {name}",
            f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {name}",
            f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT {write} ON TABLES TO {name}",
-           f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} "
-           f"GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {name}",
+           (f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} "
+            f"GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {name}"),
            f"REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.audit_log FROM {name}",
            f"REVOKE TRUNCATE ON {', '.join(f'{schema}.{t}' for t in HISTORY)} FROM {name}",
            f"REVOKE {write}, TRUNCATE ON {schema}.alembic_version FROM {name}"]
@@ -69,8 +69,9 @@ def _writer(schema: str, owner: str, name: str, role: str) -> list[str]:
 
 
 def _create_nologin(name: str, extra: str = "") -> list[str]:
-    return [f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN "
-            f'CREATE ROLE "{name}" NOLOGIN; END IF; END $$', f'ALTER ROLE "{name}" NOLOGIN {extra}'.rstrip()]
+    create = (f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN "
+              f'CREATE ROLE "{name}" NOLOGIN; END IF; END $$')
+    return [create, f'ALTER ROLE "{name}" NOLOGIN {extra}'.rstrip()]
 
 
 def _login_manager(schema: str, app: str) -> list[str]:

@@ -99,8 +99,8 @@ def _pg_trigger(table: str, operation: str, allowed: str | None) -> list[str]:
 
 
 def _pg_no_truncate(table: str) -> list[str]:
-    return [f"CREATE TRIGGER {table}_append_only_truncate BEFORE TRUNCATE ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION crmterm_refuse_truncate()"]
+    return [(f"CREATE TRIGGER {table}_append_only_truncate BEFORE TRUNCATE ON {table} "
+             "FOR EACH STATEMENT EXECUTE FUNCTION crmterm_refuse_truncate()")]
 
 
 def _pg_audit_insert() -> list[str]:
@@ -116,8 +116,8 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$""",
-            "CREATE TRIGGER audit_log_checked_insert BEFORE INSERT ON audit_log FOR EACH ROW "
-            "EXECUTE FUNCTION audit_log_checked_insert()"]
+            ("CREATE TRIGGER audit_log_checked_insert BEFORE INSERT ON audit_log FOR EACH ROW "
+             "EXECUTE FUNCTION audit_log_checked_insert()")]
 
 
 def _pg_password_functions(schema: str) -> list[str]:
