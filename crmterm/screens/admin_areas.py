@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crmterm.i18n import N_, pick
-from crmterm.services import directory, users
+from crmterm.services import db_login_auth, directory, users
 from crmterm.services.directory import EntryRead
 from crmterm.services.gateway import Gateway
 from crmterm.services.kinds import KINDS, FieldSpec, Kind
@@ -67,7 +67,8 @@ class UsersArea(DirectoryArea):
 
     def create(self, gateway: Gateway, values: dict) -> EntryRead:
         password = values.pop("password", None) or None
-        return self._entry(gateway.change(users.add_user, values=values, password=password))
+        return self._entry(gateway.change(users.add_user, values=values, password=password,
+                                          db_login=db_login_auth.applies(gateway.settings)))
 
     def update(self, gateway: Gateway, key: str, values: dict, version: int) -> EntryRead:
         password = values.pop("password", None) or None
