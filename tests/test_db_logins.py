@@ -134,3 +134,20 @@ def test_sqlite_has_no_database_logins(sqlite_url, tmp_path):
     cli = cli_on(sqlite_url, tmp_path / "home")
     done = cli("user", "add", "solo", "--role", "agent", "--password-stdin", "--db-login", input="pw-solo\n")
     assert done.exit_code == 1 and done.output.startswith("error:") and "PostgreSQL" in done.output
+
+
+def test_an_agent_changes_their_own_database_password(pg_demo, pg_server):
+    _add(pg_demo, "dbself", "agent")
+    settings, actor = db_login_auth.log_in(Settings(database_url=pg_demo, per_user_db_logins=True), "dbself",
+                                           PASSWORD)
+    with unit_of_work(settings.database_url) as session:
+        users.set_password(session=session, actor=actor, login="dbself", password="a-new-one-9")
+    superuser = make_url(pg_server).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(superuser) as connection:
+        stored = connection.execute("SELECT rolpassword FROM pg_authid WHERE rolname = 'crmterm_u_dbself'"
+                                    ).fetchone()[0]
+    iterations, salt = stored.split("$")[1].split(":")
+    assert stored == db_logins.scram_verifier("a-new-one-9", salt=base64.b64decode(salt), iterations=int(iterations))
+    with _connect(pg_demo, "dbself") as agent:  # someone else's password, past the service: refused too
+        assert "permission denied" in _refused(agent, "UPDATE user_password SET password_hash = 'x'")
+        assert "permission denied" in _refused(agent, "ALTER ROLE crmterm_test_app PASSWORD 'x'")

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _, fmt_datetime
 from crmterm.services import audit
-from crmterm.services.auth import hash_password
+from crmterm.services.auth import MIN_PASSWORD_LENGTH, hash_password
 from crmterm.services.permissions import Actor, Permission, Role, require
 from crmterm.settings import LANGUAGES
 from crmterm.store import User, UserGroup, db_logins, passwords, utcnow
@@ -165,6 +165,12 @@ def set_password(*, session: Session, actor: Actor, login: str, password: str, s
     if actor is None or actor.login != login:  # anyone their own; others' need users.write
         require(actor, Permission.USERS_WRITE)
     user = _get(session, login)
+    if db_logins.is_session_login(session, login):  # per-user logins: the database keeps this password
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise ValidationError("password", _("at least {n} characters").format(n=MIN_PASSWORD_LENGTH))
+        db_logins.set_own_password(session, password)
+        audit.record(session, actor, "password", "user", login, source=source, after={"db_login": True})
+        return
     _store_password(session, actor, user, hash_password(password), source)
     user.version, user.updated_at, user.updated_by = user.version + 1, utcnow(), actor.login
     session.add(user)

@@ -55,6 +55,18 @@ def set_login(session: Session, *, login: str, role: str, active: bool, password
                            {"login": login, "role": role, "verifier": verifier, "active": active}).scalar()
 
 
+def is_session_login(session: Session, login: str) -> bool:
+    """Whether this connection is the user's own login (then the user may change only its password)."""
+    return _postgresql(session) and session.execute(text("SELECT current_user")).scalar() == login_name(login)
+
+
+def set_own_password(session: Session, password: str) -> None:
+    """PostgreSQL lets every login change its own password, and nothing else about itself. ALTER ROLE takes
+    no bound parameters (and text() would read ':…' as one); the verifier holds only base64, digits, '$' and
+    ':'."""
+    session.connection().exec_driver_sql(f"ALTER ROLE CURRENT_USER PASSWORD '{scram_verifier(password)}'")
+
+
 def url_for(url: str, login: str, password: str) -> str:
     """`url` (a PostgreSQL server and database, usually without credentials) logging in as the user's login."""
     parsed = make_url(normalise_url(url))
