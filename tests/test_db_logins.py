@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from conftest import PG_ROLES, _database_from, as_role
 from helpers import ADMIN
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 from test_cli import cli_on
@@ -151,3 +152,12 @@ def test_an_agent_changes_their_own_database_password(pg_demo, pg_server):
     with _connect(pg_demo, "dbself") as agent:  # someone else's password, past the service: refused too
         assert "permission denied" in _refused(agent, "UPDATE user_password SET password_hash = 'x'")
         assert "permission denied" in _refused(agent, "ALTER ROLE crmterm_test_app PASSWORD 'x'")
+
+
+def test_a_login_is_made_only_for_a_user_of_that_role(pg_demo):
+    """Whoever holds the application role cannot leave a database login behind for a user who does not exist
+    (it would outlive a change of the application role's password)."""
+    for login, role in (("ghost", "admin"), ("agent", "admin")):
+        with pytest.raises(Exception, match="not found"), unit_of_work(pg_demo) as session:
+            session.execute(text("SELECT crmterm_set_db_login(:login, :role, NULL, true)"),
+                            {"login": login, "role": role})

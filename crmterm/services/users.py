@@ -113,7 +113,9 @@ def add_user(*, session: Session, actor: Actor, values: dict, password: str | No
 
 
 def _sync_db_login(session: Session, actor: Actor, user: User, password: str | None, source: str) -> None:
-    """The user's database login follows the user: its role's group, LOGIN only while active, the password."""
+    """The user's database login follows the user: its role's group, LOGIN only while active, the password
+    (the database function checks the user row, so it is written first)."""
+    session.flush()
     name = db_logins.set_login(session, login=user.login, role=user.role_code, active=user.active,
                                password=password)
     audit.record(session, actor, "db_login", "user", user.login, source=source,

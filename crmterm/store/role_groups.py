@@ -80,6 +80,7 @@ def _login_manager(schema: str, app: str) -> list[str]:
     function = f"{schema}.{SET_DB_LOGIN}(text, text, text, boolean)"
     return [
         *_create_nologin(LOGIN_MANAGER, "CREATEROLE NOSUPERUSER NOCREATEDB NOBYPASSRLS"),
+        f'GRANT SELECT (login, role_code, active) ON {schema}.app_user TO "{LOGIN_MANAGER}"',
         f"""CREATE OR REPLACE FUNCTION {schema}.{SET_DB_LOGIN}(login text, crm_role text, verifier text,
                                                             active boolean) RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -89,6 +90,11 @@ BEGIN
     RAISE EXCEPTION 'login % cannot be a database login (at most 53 characters)', login;
   END IF;
   IF crm_role NOT IN ({groups}) THEN RAISE EXCEPTION 'unknown role %', crm_role; END IF;
+  -- a login mirrors a crmterm user: no login for a user who does not exist, in another role or state
+  IF NOT EXISTS (SELECT FROM {schema}.app_user u WHERE u.login = {SET_DB_LOGIN}.login AND u.role_code = crm_role
+                 AND u.active = {SET_DB_LOGIN}.active) THEN
+    RAISE EXCEPTION 'user % with role % (active: %) not found', login, crm_role, active;
+  END IF;
   IF verifier IS NOT NULL AND verifier !~ '^SCRAM-SHA-256\\$' THEN
     RAISE EXCEPTION 'a SCRAM-SHA-256 verifier is expected, never a clear password';
   END IF;
