@@ -59,6 +59,7 @@ class Settings:
     @property
     def input_max_bytes(self) -> int:
         return self.input_max_mb * 2**20
+    per_user_db_logins: bool = False  # PostgreSQL: connect as the user's own database login (store/role_groups)
 
     def with_language(self, language: str) -> "Settings":
         return replace(self, language=language)
@@ -121,6 +122,7 @@ def resolve(*, db: str | None = None, lang: str | None = None, user: str | None 
         contact_max_inquiries=_positive(file_cfg, "contact_max_inquiries", 100),
         idle_lock_minutes=_idle_minutes(env.get("CRMTERM_IDLE_LOCK_MINUTES", file_cfg.get("idle_lock_minutes", 15))),
         text_max_chars=_text_max_chars(env, file_cfg),
+        per_user_db_logins=_flag(env.get("CRMTERM_PER_USER_DB_LOGINS", file_cfg.get("per_user_db_logins", False))),
     )
 
 
@@ -140,6 +142,19 @@ def text_max_chars() -> int:
         return _text_max_chars(env, _read_config_file(locations(env).config_file))
     except ConfigError:  # a broken config file is reported where the settings are resolved, not mid-flush
         return TEXT_MAX_CHARS
+
+
+
+def _flag(value) -> bool:
+    """A yes/no setting from config.yaml (a YAML boolean) or the environment (1/0, true/false, yes/no)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"per_user_db_logins: expected yes or no, not '{value}'")
 
 
 _MAIL_NUMBERS = ("port", "timeout", "max_attempts", "backoff_seconds", "backoff_max_seconds")

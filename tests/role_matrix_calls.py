@@ -203,9 +203,9 @@ ADMIN_ENTRIES = [
     Entry(config_io.export_config, P.CONFIG_EXPORT),
     Entry(config_io.write_export, P.CONFIG_EXPORT, lambda s, w, a: {"path": w.tmp / "export.yaml"}),
     Entry(config_io.import_file, P.CONFIG_IMPORT,
-          lambda s, w, a: {"path": _file(w, "config.yaml", "crmterm_config: 1\n")}),
+          lambda s, w, a: {"path": _file(w, "config.yaml", "crmterm_config: 1\nchannels: []\n")}),
     Entry(config_io.import_document, P.CONFIG_IMPORT, lambda s, w, a: {
-        "document": yaml_lines.load(_file(w, "config.yaml", "crmterm_config: 1\n")), "file": "config.yaml"}),
+        "document": yaml_lines.load(_file(w, "config.yaml", "crmterm_config: 1\nchannels: []\n")), "file": "config.yaml"}),
     Entry(directory.list_entries, P.DIRECTORY_READ, lambda s, w, a: {"kind": "channels"}),
     Entry(directory.get_entry, P.DIRECTORY_READ, lambda s, w, a: {"kind": "channels", "key": "phone"}),
     Entry(directory.create_entry, P.DIRECTORY_WRITE,

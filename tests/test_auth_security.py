@@ -20,6 +20,7 @@ from crmterm.settings import MailSettings, Settings
 from crmterm.store import User
 from crmterm.store.db import unit_of_work
 from crmterm.settings import mask_url
+from crmterm.store import passwords
 from helpers import settle
 from test_display_safety import screen_lines
 from test_tui import SIZE, _login
@@ -29,8 +30,9 @@ PG_URL = f"postgresql+psycopg://crm:{SECRET}@db.example:5432/crm"
 
 
 def _hash_of(url: str, login: str) -> str:
+    """Parameters and salt of the stored hash, its digest masked: all the application role may read."""
     with unit_of_work(url) as session:
-        return session.exec(select(User).where(User.login == login)).one().password_hash
+        return passwords.settings(session, session.exec(select(User.id).where(User.login == login)).one())
 
 
 def _params(encoded: str) -> dict[str, int]:
@@ -49,16 +51,15 @@ def test_hashes_use_argon2id_defaults_above_the_owasp_minimum(demo_url):
 def test_a_weaker_hash_is_rehashed_on_the_next_good_login(demo_url):
     weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1, type=Type.ID).hash("agent")
     with unit_of_work(demo_url) as session:
-        user = session.exec(select(User).where(User.login == "agent")).one()
-        user.password_hash = weak
+        passwords.store(session, session.exec(select(User.id).where(User.login == "agent")).one(), weak)
     with pytest.raises(AuthenticationFailed):
         with unit_of_work(demo_url) as session:
             auth.authenticate(session=session, login="agent", password="wrong")
-    assert _hash_of(demo_url, "agent") == weak  # a failed attempt changes nothing
+    assert _hash_of(demo_url, "agent") == passwords.mask(weak)  # a failed attempt changes nothing
     with unit_of_work(demo_url) as session:
         auth.authenticate(session=session, login="agent", password="agent")
     stronger = _hash_of(demo_url, "agent")
-    assert stronger != weak and _params(stronger) == {"m": 65536, "t": 3, "p": 4}
+    assert stronger != passwords.mask(weak) and _params(stronger) == {"m": 65536, "t": 3, "p": 4}
     with unit_of_work(demo_url) as session:
         assert auth.authenticate(session=session, login="agent", password="agent").login == "agent"
 

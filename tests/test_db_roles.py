@@ -129,3 +129,17 @@ def test_the_owner_url_fixture_may_change_the_schema(postgresql_owner_url):
         assert connection.execute(text("SELECT current_user")).scalar() == PG_ROLES.owner
         connection.execute(text("CREATE TABLE allowed_here (id integer)"))
     assert as_role(postgresql_owner_url, PG_ROLES.app) != postgresql_owner_url
+
+
+def test_printed_sql_keeps_history_append_only_hashes_unread_and_sets_up_the_group_roles(postgresql_url, tmp_path):
+    printed = _cli(postgresql_url, tmp_path, {}).output
+    history = '"public".change_log, "public".inquiry_event, "public".inquiry_event_archive, "public".audit_log'
+    for line in (f'REVOKE TRUNCATE ON {history} FROM "t_app"',
+                 'REVOKE SELECT ON "public".user_password FROM "t_app"',
+                 'GRANT SELECT (user_id) ON "public".user_password TO "t_app"',
+                 'REVOKE SELECT ON "public".user_password FROM "crmterm_auditor"',
+                 'ALTER FUNCTION "public".crmterm_set_db_login(text, text, text, boolean) OWNER TO '
+                 '"crmterm_login_manager"'):
+        assert line in printed, line
+    for group in ("crmterm_agent", "crmterm_supervisor", "crmterm_admin", "crmterm_auditor"):
+        assert f'CREATE ROLE "{group}" NOLOGIN' in printed

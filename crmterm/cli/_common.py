@@ -23,6 +23,7 @@ from crmterm.services.platform.bootstrap import ensure_database
 from crmterm.services.accounts.permissions import SYSTEM, Actor
 from crmterm.text import visible
 from crmterm import input_files
+from crmterm.services.accounts import db_login_auth
 from crmterm.settings import Settings
 from crmterm.services.platform.transactions import in_transaction, unit_of_work
 
@@ -94,6 +95,9 @@ class Env:
             if not sys.stdin.isatty():
                 raise ConfigError(_("set CRMTERM_PASSWORD or run in a terminal to be asked for the password"))
             password = typer.prompt(_("Password"), hide_input=True)
+        if db_login_auth.applies(self.settings):  # the database checks the password (per-user logins)
+            self.settings, actor = db_login_auth.log_in(self.settings, self.settings.user, password)
+            return actor
         with self.unit_of_work() as session:
             return auth.authenticate(session=session, login=self.settings.user, password=password,
                                      max_attempts=self.settings.lockout_attempts,

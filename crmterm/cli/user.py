@@ -29,14 +29,20 @@ def add(ctx: typer.Context, login: str, role: str = typer.Option(..., "--role", 
         name: str = typer.Option("", "--name", help="Display name."),
         email: str = typer.Option(None, "--email"),
         group: list[str] = typer.Option([], "--group", help="User group code (repeatable)."),
-        password_stdin: bool = _STDIN, as_json: bool = JSON_OPTION) -> None:
+        password_stdin: bool = _STDIN,
+        db_login: bool = typer.Option(None, "--db-login/--no-db-login",
+                                      help="PostgreSQL: also create the user's own database login "
+                                           "(default: the per_user_db_logins setting)."),
+        as_json: bool = JSON_OPTION) -> None:
     """Create user LOGIN with ROLE."""
     env = env_of(ctx)
+    db_login = env.settings.per_user_db_logins if db_login is None else db_login
     values = {"login": login, "role": role, "display_name": name, "email": email, "groups": group}
     users.clean_document(values)  # refuse bad input before asking for a password
     password = _password(password_stdin)
     created = env.run(lambda session, actor: users.add_user(session=session, actor=actor, values=values,
-                                                            password=password, source="cli"))
+                                                            password=password, source="cli",
+                                                            db_login=db_login))
     if as_json:
         print_json(created)
     else:

@@ -8,6 +8,10 @@ numbering, never the schema), the same on everything the owner creates later (de
 for it (SELECT, INSERT), and it may not write alembic_version. SQLite has no roles: there the file's mode
 (0600, store/db) is the boundary.
 
+History (change_log, inquiry_event and its archive) is append-only through migration 0019's triggers, and
+password hashes (user_password) are written but never read by the application role: run `db roles` again
+after a `db upgrade` that adds tables, so such revokes cover them.
+
 Roles are cluster-wide and the statements are idempotent: running them again sets the passwords and
 re-grants. Apply them as a superuser (or a role with CREATEROLE that may take ownership of the tables)."""
 
@@ -21,11 +25,13 @@ from sqlalchemy.engine import make_url
 
 from crmterm.errors import ConfigError
 from crmterm.i18n import _
+from crmterm.store import role_groups
 from crmterm.store.db import normalise_url
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 MASK = "********"
 DML = "SELECT, INSERT, UPDATE, DELETE"
+HISTORY_TABLES = ("change_log", "inquiry_event", "inquiry_event_archive", "audit_log")
 
 
 @dataclass(frozen=True)
@@ -71,8 +77,22 @@ def statements(plan: RolePlan, database: str, *, masked: bool) -> list[str]:
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {app}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.audit_log FROM {app}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {schema}.alembic_version FROM {app}",
+        *_history_and_passwords(schema, app),
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT EXECUTE ON FUNCTIONS TO {app}",
     ]
-    return sql
+    return sql + role_groups.statements(schema, db, owner, app)  # per-user logins (store/role_groups)
+
+
+def _history_and_passwords(schema: str, app: str) -> list[str]:
+    """History is append-only (migration 0019's triggers allow only erasure, merge and archive changes;
+    TRUNCATE would skip them). Password hashes: written, never read — the log-in check runs through the
+    two SECURITY DEFINER functions, granted to the application role alone (not to per-user logins)."""
+    history = ", ".join(f"{schema}.{table}" for table in HISTORY_TABLES)
+    return [f"REVOKE TRUNCATE ON {history} FROM {app}",
+            f"REVOKE SELECT ON {schema}.user_password FROM {app}",
+            f"GRANT SELECT (user_id) ON {schema}.user_password TO {app}",
+            f"GRANT EXECUTE ON FUNCTION {schema}.crmterm_password_settings(integer), "
+            f"{schema}.crmterm_password_matches(integer, text) TO {app}"]
 
 
 def _create(name: str) -> str:
@@ -82,8 +102,15 @@ def _create(name: str) -> str:
 
 def _take_ownership(schema: str, owner: str) -> str:
     """Tables, views and free-standing sequences of the schema go to the owner (indexes and the sequences
-    of serial columns follow their table)."""
+    of serial columns follow their table), and so do our functions (those of extensions stay: pg_trgm's)
+    — the SECURITY DEFINER ones then run as the owner, not as whoever ran the migration."""
     return f"""DO $$ DECLARE r record; BEGIN
+  FOR r IN SELECT p.oid::regprocedure AS signature FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+           WHERE n.nspname = '{schema}' AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = p.oid
+                                                        AND d.deptype = 'e')
+  LOOP
+    EXECUTE format('ALTER FUNCTION %s OWNER TO %I', r.signature, '{owner}');
+  END LOOP;
   FOR r IN SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname = '{schema}' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
              AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))

@@ -31,8 +31,16 @@ class User(Versioned, table=True):
     role_code: str = Field(foreign_key="role.code", max_length=32, nullable=False)
     email: str | None = Field(default=None, max_length=200)
     language: str | None = Field(default=None, max_length=8)
-    password_hash: str | None = Field(default=None, max_length=255)
     active: bool = Field(default=True, nullable=False)
     failed_logins: int = Field(default=0, nullable=False)
     locked_until: datetime | None = None
     groups: list = Field(default_factory=list, sa_type=JSON, nullable=False)  # user-group codes
+
+
+class UserPassword(SQLModel, table=True):
+    """A user's argon2id hash, apart from the user row: on PostgreSQL the application role may write it but
+    not read it (`crmterm db roles`); the log-in check goes through store/passwords."""
+
+    __tablename__ = "user_password"
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    password_hash: str = Field(max_length=255, nullable=False)

@@ -10,6 +10,7 @@ from crmterm.services.platform.gateway import Gateway
 from crmterm.services.directory.kinds import FieldSpec, Kind
 from crmterm.services.directory.registry import KINDS
 from crmterm.services.accounts.permissions import Permission
+from crmterm.services.accounts import db_login_auth
 from crmterm.settings import LANGUAGES
 
 
@@ -69,7 +70,8 @@ class UsersArea(DirectoryArea):
 
     def create(self, gateway: Gateway, values: dict) -> EntryRead:
         password = values.pop("password", None) or None
-        return self._entry(gateway.change(users.add_user, values=values, password=password))
+        return self._entry(gateway.change(users.add_user, values=values, password=password,
+                                          db_login=db_login_auth.applies(gateway.settings)))
 
     def update(self, gateway: Gateway, key: str, values: dict, version: int) -> EntryRead:
         password = values.pop("password", None) or None

@@ -6,17 +6,20 @@ minimum (m=19 MiB, t=2, p=1). Hashes made with older parameters are rehashed on 
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 from functools import lru_cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.low_level import hash_secret
 from sqlmodel import Session, select
 
 from crmterm.errors import AuthenticationFailed, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.store import User, utcnow
+from crmterm.store import passwords
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 4
@@ -43,20 +46,21 @@ def authenticate(*, session: Session, login: str, password: str, max_attempts: i
                  lockout_seconds: int = 60) -> Actor:
     user = session.exec(select(User).where(User.login == login.strip())).first()
     now = utcnow()
-    if user is None or not user.active or user.password_hash is None:
+    settings = passwords.settings(session, user.id) if user is not None and user.active else None
+    if settings is None:
         _verify(_dummy_hash(), password)
         raise _failed()
     if user.locked_until is not None and user.locked_until > now:
         seconds = int((user.locked_until - now).total_seconds()) + 1
         raise AuthenticationFailed(_("Too many failed attempts; try again in {s} s").format(s=seconds))
-    if not _verify(user.password_hash, password):
+    if not _matches(session, user, settings, password):
         user.failed_logins += 1
         if user.failed_logins >= max_attempts:
             user.failed_logins = 0
             user.locked_until = now + timedelta(seconds=lockout_seconds)
         session.add(user)
         raise _failed()  # keep_changes: the counter survives the rollback of the unit of work
-    _after_success(session, user, password)
+    _after_success(session, user, settings, password)
     return Actor(login=user.login, role=Role(user.role_code), id=user.id, display_name=user.display_name)
 
 
@@ -67,8 +71,22 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _after_success(session: Session, user: User, password: str) -> None:
+def _matches(session: Session, user: User, settings: str, password: str) -> bool:
+    """The typed password hashed with the stored parameters and salt, compared by the database: the stored
+    hash itself is never read (store/passwords)."""
+    try:
+        params, salt = extract_parameters(settings), settings.split("$")[4]
+        candidate = hash_secret(password.encode(), base64.b64decode(salt + "=" * (-len(salt) % 4)),
+                                time_cost=params.time_cost, memory_cost=params.memory_cost,
+                                parallelism=params.parallelism, hash_len=params.hash_len, type=params.type,
+                                version=params.version)
+    except (InvalidHashError, VerificationError, ValueError, IndexError):
+        return False
+    return passwords.matches(session, user.id, candidate.decode())
+
+
+def _after_success(session: Session, user: User, settings: str, password: str) -> None:
     user.failed_logins, user.locked_until = 0, None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if _hasher.check_needs_rehash(settings):
+        passwords.store(session, user.id, _hasher.hash(password))
     session.add(user)

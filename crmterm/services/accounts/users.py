@@ -14,8 +14,9 @@ from crmterm.services.accounts import audit
 from crmterm.services.accounts.auth import hash_password
 from crmterm.services.accounts.permissions import Actor, Permission, Role, require
 from crmterm.errors import refuse_control
+from crmterm.services.accounts.auth import MIN_PASSWORD_LENGTH
 from crmterm.settings import LANGUAGES
-from crmterm.store import User, UserGroup, utcnow
+from crmterm.store import User, UserGroup, db_logins, passwords, utcnow
 from crmterm.store.versioning import claim_version
 
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -94,18 +95,35 @@ def _assign(user: User, document: dict) -> None:
 
 
 def add_user(*, session: Session, actor: Actor, values: dict, password: str | None,
-             source: str = "cli") -> UserRead:
+             source: str = "cli", db_login: bool = False) -> UserRead:
+    """With `db_login` (PostgreSQL), the user also gets a database login of their own (store/role_groups)."""
     require(actor, Permission.USERS_WRITE)
+    if db_login and session.get_bind().dialect.name != "postgresql":
+        raise ValidationError("db_login", _("per-user database logins need PostgreSQL"))
     clean = _check(session, values)
     if session.exec(select(User.id).where(User.login == clean["login"])).first() is not None:
         raise Conflict(_("user '{login}' already exists").format(login=clean["login"]))
-    user = User(role_code=clean["role"], login=clean["login"], updated_by=actor.login,
-                password_hash=hash_password(password) if password else None)
+    password_hash = hash_password(password) if password else None
+    user = User(role_code=clean["role"], login=clean["login"], updated_by=actor.login)
     _assign(user, clean)
     session.add(user)
     session.flush()
+    if password_hash:
+        passwords.store(session, user.id, password_hash)
     audit.record(session, actor, "create", "user", user.login, after=snapshot(user), source=source)
+    if db_login:
+        _sync_db_login(session, actor, user, password, source)
     return _read(user)
+
+
+def _sync_db_login(session: Session, actor: Actor, user: User, password: str | None, source: str) -> None:
+    """The user's database login follows the user: its role's group, LOGIN only while active, the password
+    (the database function checks the user row, so it is written first)."""
+    session.flush()
+    name = db_logins.set_login(session, login=user.login, role=user.role_code, active=user.active,
+                               password=password)
+    audit.record(session, actor, "db_login", "user", user.login, source=source,
+                 after={"db_login": name, "role": user.role_code, "login": user.active})
 
 
 def update_user(*, session: Session, actor: Actor, login: str, values: dict, expected_version: int | None,
@@ -131,6 +149,8 @@ def update_user(*, session: Session, actor: Actor, login: str, values: dict, exp
     if clean != before:
         audit.record(session, actor, _change(before, clean), "user", login, before=before, after=clean,
                      source=source)
+    if db_logins.exists(session, login):  # deactivated: NOLOGIN at once, in this same transaction
+        _sync_db_login(session, actor, user, password, source)
     return _read(user)
 
 
@@ -142,7 +162,7 @@ def _change(before: dict, after: dict) -> str:
 
 
 def _store_password(session: Session, actor: Actor, user: User, password_hash: str, source: str) -> None:
-    user.password_hash = password_hash
+    passwords.store(session, user.id, password_hash)
     user.failed_logins, user.locked_until = 0, None
     audit.record(session, actor, "password", "user", user.login, source=source)
 
@@ -151,9 +171,17 @@ def set_password(*, session: Session, actor: Actor, login: str, password: str, s
     if actor is None or actor.login != login:  # anyone their own; others' need users.write
         require(actor, Permission.USERS_WRITE)
     user = _get(session, login)
+    if db_logins.is_session_login(session, login):  # per-user logins: the database keeps this password
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise ValidationError("password", _("at least {n} characters").format(n=MIN_PASSWORD_LENGTH))
+        db_logins.set_own_password(session, password)
+        audit.record(session, actor, "password", "user", login, source=source, after={"db_login": True})
+        return
     _store_password(session, actor, user, hash_password(password), source)
     user.version, user.updated_at, user.updated_by = user.version + 1, utcnow(), actor.login
     session.add(user)
+    if db_logins.exists(session, login):
+        _sync_db_login(session, actor, user, password, source)
 
 
 def list_users(*, session: Session, actor: Actor, limit: int = 500) -> list[UserRead]:

@@ -205,6 +205,12 @@ def merge(*, session: Session, actor: Actor, survivor_id: int, merged_id: int, s
     if merged.status == "merged":
         raise Conflict(_("customer {id} was already merged into {into}").format(id=merged_id,
                                                                                 into=merged.merged_into_id))
+    # marked merged first: the change log's trigger (migration 0019) lets history move only to the party
+    # a party was merged into
+    merged.status, merged.merged_into_id, merged.updated_by = "merged", survivor_id, actor.login
+    merged.version += 1
+    session.add(merged)
+    session.flush()
     moves = [
         update(Contract).where(Contract.payer_party_id == merged_id).values(payer_party_id=survivor_id),
         update(ContactPerson).where(ContactPerson.party_id == merged_id).values(party_id=survivor_id),
@@ -219,9 +225,6 @@ def merge(*, session: Session, actor: Actor, survivor_id: int, merged_id: int, s
     for statement in moves:
         session.execute(statement.execution_options(synchronize_session=False))
     _drop_duplicate_places(session, merged_id)
-    merged.status, merged.merged_into_id, merged.updated_by = "merged", survivor_id, actor.login
-    merged.version += 1
-    session.add(merged)
     history.record(session, entity="party", entity_id=survivor_id, field="merged", old=merged.display_name,
                    new=merged_id, by=actor.login, source=source)
     audit.record(session, actor, "merge", "customer", str(merged_id), source=source,

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from crmterm.services.accounts import auth
 from crmterm.services.accounts.permissions import Actor, Permission
+from crmterm.services.accounts import db_login_auth
 from crmterm.settings import Settings
 from crmterm.store.db import backend, in_transaction, unit_of_work
 from crmterm.settings import mask_url
@@ -33,6 +34,9 @@ class Gateway:
         return self.actor is not None and self.actor.can(permission)
 
     def login(self, login: str, password: str) -> Actor:
+        if db_login_auth.applies(self.settings):  # the database checks the password (per-user logins)
+            self.settings, self.actor = db_login_auth.log_in(self.settings, login, password)
+            return self.actor
         with unit_of_work(self.settings.database_url) as session:
             self.actor = auth.authenticate(session=session, login=login, password=password,
                                            max_attempts=self.settings.lockout_attempts,

@@ -14,6 +14,7 @@ from crmterm.services.accounts.auth import hash_password
 from crmterm.services.directory.config_io import ImportResult
 from crmterm.services.accounts.permissions import Actor
 from crmterm.store import User
+from crmterm.store import passwords as stored
 
 DEMO_FILE = "demo.yaml"
 DEMO_FILES = (DEMO_FILE, "demo_topics.yaml", "demo_sla.yaml", "demo_routes.yaml",  # each refers to those before
@@ -42,9 +43,8 @@ def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
         result.add(config_io.import_document(session=session, actor=actor, document=document, file=str(path),
                                              source="seed"))
     session.flush()
-    for user in session.exec(select(User).where(User.login.in_(passwords), User.password_hash.is_(None))):
-        user.password_hash = hash_password(str(passwords[user.login]))
-        session.add(user)
+    for user in session.exec(select(User).where(User.login.in_(passwords), stored.without_password())):
+        stored.store(session, user.id, hash_password(str(passwords[user.login])))
     demo_customers.seed_demo_customers(session=session, actor=actor)
     kb_import.import_dir(session=session, actor=actor, directory=resource_dir("seed") / "kb", source="seed")
     return SeedResult(config=result, logins=passwords)
