@@ -23,6 +23,7 @@ from crmterm.services.permissions import SYSTEM, Actor
 from crmterm.services.text import visible
 from crmterm.settings import Settings
 from crmterm.store.db import in_transaction, unit_of_work
+from crmterm.store.ownership import owns_schema
 
 T = TypeVar("T")
 
@@ -76,10 +77,17 @@ class Env:
 
     @property
     def actor(self) -> Actor:
-        """The --user (authenticated once) or the local system account."""
+        """The --user (authenticated once) or, for the schema owner's connection only, the local system
+        account (an application role's connection must name a user)."""
         if self._actor is None:
-            self._actor = self._login() if self.settings.user else SYSTEM
+            self._actor = self._login() if self.settings.user is not None else self._system()
         return self._actor
+
+    def _system(self) -> Actor:
+        if not owns_schema(self.settings.database_url):
+            raise ConfigError(_("this database connection does not own the crmterm schema: give --user LOGIN "
+                                "(or CRMTERM_USER)"))
+        return SYSTEM
 
     def _login(self) -> Actor:
         password = self.settings.password
