@@ -95,10 +95,10 @@ class Env:
             if not sys.stdin.isatty():
                 raise ConfigError(_("set CRMTERM_PASSWORD or run in a terminal to be asked for the password"))
             password = typer.prompt(_("Password"), hide_input=True)
-        with self.unit_of_work() as session:
-            return auth.authenticate(session=session, login=self.settings.user, password=password,
-                                     max_attempts=self.settings.lockout_attempts,
-                                     lockout_seconds=self.settings.lockout_seconds)
+        self._prepare()
+        return auth.authenticate(url=self.settings.database_url, login=self.settings.user, password=password,
+                                 max_attempts=self.settings.lockout_attempts,
+                                 lockout_seconds=self.settings.lockout_seconds)
 
 
 def env_of(ctx: typer.Context) -> Env:

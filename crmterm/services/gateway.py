@@ -32,10 +32,9 @@ class Gateway:
         return self.actor is not None and self.actor.can(permission)
 
     def login(self, login: str, password: str) -> Actor:
-        with unit_of_work(self.settings.database_url) as session:
-            self.actor = auth.authenticate(session=session, login=login, password=password,
-                                           max_attempts=self.settings.lockout_attempts,
-                                           lockout_seconds=self.settings.lockout_seconds)
+        self.actor = auth.authenticate(url=self.settings.database_url, login=login, password=password,
+                                       max_attempts=self.settings.lockout_attempts,
+                                       lockout_seconds=self.settings.lockout_seconds)
         return self.actor
 
     def call(self, service: Callable[..., T], /, **kwargs: Any) -> T:

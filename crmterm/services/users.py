@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _, fmt_datetime
-from crmterm.services import audit
+from crmterm.services import audit, auth
 from crmterm.services.auth import hash_password
 from crmterm.services.permissions import Actor, Permission, Role, require
 from crmterm.settings import LANGUAGES
@@ -140,7 +140,7 @@ def _change(before: dict, after: dict) -> str:
 
 def _store_password(session: Session, actor: Actor, user: User, password_hash: str, source: str) -> None:
     user.password_hash = password_hash
-    user.failed_logins, user.locked_until = 0, None
+    auth.forget_failures(session, user.login)
     audit.record(session, actor, "password", "user", user.login, source=source)
 
 

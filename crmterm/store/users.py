@@ -33,6 +33,17 @@ class User(Versioned, table=True):
     language: str | None = Field(default=None, max_length=8)
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = Field(default=True, nullable=False)
+    # Superseded by LoginGuard (migration 0018) and no longer written; dropped by a later migration.
     failed_logins: int = Field(default=0, nullable=False)
     locked_until: datetime | None = None
     groups: list = Field(default_factory=list, sa_type=JSON, nullable=False)  # user-group codes
+
+
+class LoginGuard(SQLModel, table=True):
+    """Failed log-ins counted per login name typed, whether or not such a user exists: unknown names lock
+    exactly like real ones, so neither the answer nor the lock tells which logins exist (services/auth)."""
+
+    __tablename__ = "login_guard"
+    login: str = Field(primary_key=True, max_length=80)  # the name as typed, or a hash of an implausible one
+    failures: int = Field(default=0, nullable=False)
+    locked_until: datetime | None = None
