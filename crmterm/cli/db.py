@@ -20,10 +20,9 @@ app = typer.Typer(help="Database schema.", no_args_is_help=True)
 @app.command("upgrade")
 def upgrade(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """Migrate the database to the current schema (an existing SQLite file is backed up first)."""
-    url = env_of(ctx).settings.database_url
-    before = migrate.current(url)
-    backup = migrate.upgrade(url)
-    result = {"from": before, "to": migrate.head(), "backup": str(backup) if backup else None}
+    env = env_of(ctx)
+    before, after, backup = backups.upgrade(url=env.settings.database_url, actor=env.actor)
+    result = {"from": before, "to": after, "backup": str(backup) if backup else None}
     if as_json:
         print_json(result)
     elif before == result["to"]:
