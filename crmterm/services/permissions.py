@@ -76,8 +76,9 @@ class Actor:
         return permission in ROLE_PERMISSIONS[self.role]
 
 
-# The CLI without --user acts as this account: whoever holds the database credentials owns the data anyway;
-# --user (or CRMTERM_USER) attributes the work to a person and enforces that person's role.
+# The CLI without --user acts as this account, and only on a connection that owns the schema (the SQLite file's
+# owner, PostgreSQL's owner role: store/ownership), whose holder owns the data anyway; through the application
+# role --user (or CRMTERM_USER) is required, attributing the work to a person and enforcing that person's role.
 SYSTEM = Actor(login="system", role=Role.ADMIN, display_name="system")
 
 
