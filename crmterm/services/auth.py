@@ -146,7 +146,8 @@ def forget_failures(session: Session, login: str) -> None:
 
 
 def _verify(password_hash: str, password: str) -> bool:
+    # As bytes: a password with undecodable bytes (lone surrogates) is simply wrong, not a traceback.
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher.verify(password_hash, password.encode("utf-8", "surrogatepass"))
     except (VerificationError, InvalidHashError):
         return False
