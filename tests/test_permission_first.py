@@ -40,6 +40,10 @@ def test_an_agent_is_refused_before_the_target_is_looked_at(as_user, args, permi
     _refused(as_user("agent", *args), permission)
 
 
+def test_an_agent_is_refused_before_being_asked_to_confirm_an_erasure(as_user):
+    _refused(as_user("agent", "customer", "erase", MISSING), "customers.erase")  # no --yes, no terminal
+
+
 def test_supervisors_and_admins_record_money_and_admins_upgrade(as_user):
     paid = as_user("supervisor", "customer", "add-payment", "NORD-001", "10")
     assert paid.exit_code == 0 and "Payment recorded" in paid.stdout, paid.output

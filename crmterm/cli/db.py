@@ -12,6 +12,7 @@ from crmterm.cli._common import JSON_OPTION, env_of, out, print_json
 from crmterm.i18n import _
 from crmterm.errors import CrmError
 from crmterm.services import backups
+from crmterm.services.permissions import Permission, require
 from crmterm.store import migrate, roles
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -62,6 +63,7 @@ def restore(ctx: typer.Context, file: Path = typer.Argument(..., help="A file ma
     a file from a newer schema is refused, an older one is migrated after the restore."""
     env = env_of(ctx)
     actor = env.actor  # authenticated against the current database, before it is replaced
+    require(actor, Permission.DATABASE_ADMIN)  # refused before being asked (the service checks again)
     if not yes and not typer.confirm(_("Replace the database with {file}?").format(file=file), default=False):
         raise CrmError(_("restore cancelled"))
     done = backups.restore(url=env.settings.database_url, actor=actor, file=file)
