@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from crmterm.services import auth
 from crmterm.services.permissions import Actor, Permission
 from crmterm.settings import Settings
-from crmterm.store.db import backend, in_transaction, mask_url, unit_of_work
+from crmterm.store.db import backend, in_transaction, mask_url
 
 T = TypeVar("T")
 
