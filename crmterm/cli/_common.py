@@ -80,7 +80,8 @@ class Env:
         """The --user (authenticated once) or, for the schema owner's connection only, the local system
         account (an application role's connection must name a user)."""
         if self._actor is None:
-            self._actor = self._login() if self.settings.user is not None else self._system()
+            login = self.settings.user
+            self._actor = self._login(login) if login is not None else self._system()
         return self._actor
 
     def _system(self) -> Actor:
@@ -89,14 +90,14 @@ class Env:
                                 "(or CRMTERM_USER)"))
         return SYSTEM
 
-    def _login(self) -> Actor:
+    def _login(self, login: str) -> Actor:
         password = self.settings.password
         if password is None:
             if not sys.stdin.isatty():
                 raise ConfigError(_("set CRMTERM_PASSWORD or run in a terminal to be asked for the password"))
             password = typer.prompt(_("Password"), hide_input=True)
         self._prepare()
-        return auth.authenticate(url=self.settings.database_url, login=self.settings.user, password=password,
+        return auth.authenticate(url=self.settings.database_url, login=login, password=password,
                                  max_attempts=self.settings.lockout_attempts,
                                  lockout_seconds=self.settings.lockout_seconds)
 

@@ -71,9 +71,8 @@ class _Checked:
     """What the hash check found, carried into the write transaction (no ORM object crosses it)."""
 
     key: str
-    right: bool
+    actor: Actor | None = None  # set only when the password was right
     user_id: int | None = None
-    actor: Actor | None = None
     old_hash: str | None = None
     new_hash: str | None = None  # a rehash with today's parameters, when the stored one is weaker
 
@@ -95,13 +94,12 @@ def _check_password(url: str, login: str, password: str) -> _Checked:
             user = session.exec(select(User).where(User.login == key)).first()
     if user is None or not user.active or user.password_hash is None:
         _verify(_dummy_hash(), password)
-        return _Checked(key=key, right=False)
+        return _Checked(key=key)
     if not _verify(user.password_hash, password):
-        return _Checked(key=key, right=False)
+        return _Checked(key=key)
     rehash = _hasher.hash(password) if _hasher.check_needs_rehash(user.password_hash) else None
     actor = Actor(login=user.login, role=Role(user.role_code), id=user.id, display_name=user.display_name)
-    return _Checked(key=key, right=True, user_id=user.id, actor=actor, old_hash=user.password_hash,
-                    new_hash=rehash)
+    return _Checked(key=key, actor=actor, user_id=user.id, old_hash=user.password_hash, new_hash=rehash)
 
 
 def _settle(session: Session, checked: _Checked, max_attempts: int, lockout_seconds: int) -> Actor:
@@ -109,7 +107,7 @@ def _settle(session: Session, checked: _Checked, max_attempts: int, lockout_seco
     now = utcnow()
     if guard.locked_until is not None and guard.locked_until > now:  # right or wrong: the same answer
         raise _locked(int((guard.locked_until - now).total_seconds()) + 1)
-    if checked.right:
+    if checked.actor is not None:  # the password was right
         # Reset, never deleted: a parallel attempt waiting on this row must still find it (PostgreSQL).
         guard.failures, guard.locked_until = 0, None
         session.add(guard)
