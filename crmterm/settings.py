@@ -106,7 +106,7 @@ def resolve(*, db: str | None = None, lang: str | None = None, user: str | None 
     return Settings(
         database_url=url,
         language=language,
-        user=user or env.get("CRMTERM_USER"),
+        user=user if user is not None else env.get("CRMTERM_USER"),  # "" stays "": the CLI refuses it
         password=env.get("CRMTERM_PASSWORD"),
         lockout_attempts=int(file_cfg.get("lockout_attempts", 5)),
         lockout_seconds=int(file_cfg.get("lockout_seconds", 60)),

@@ -62,6 +62,12 @@ def as_role(url: str, role: str) -> str:
     return make_url(url).set(username=role, password=password).render_as_string(hide_password=False)
 
 
+def owner_url(url: str) -> str:
+    """The same database through its owner role: the CLI's password-less system account is only for the
+    schema owner's connection (issue 20). SQLite URLs come back as they are."""
+    return as_role(url, PG_ROLES.owner) if url.startswith("postgresql") else url
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     """Admin URL of a PostgreSQL server for this session."""

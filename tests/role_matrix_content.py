@@ -153,6 +153,7 @@ SCRIPT_ENTRIES = [
 SECURITY_ENTRIES = [
     Entry(backups.backup, P.DATABASE_ADMIN, _backup, succeeds=on_sqlite, own_transaction=True),
     Entry(backups.restore, P.DATABASE_ADMIN, _restore, succeeds=on_sqlite, own_transaction=True),
+    Entry(backups.upgrade, P.DATABASE_ADMIN, lambda s, w, a: {"url": w.url}, own_transaction=True),
     Entry(erasure.erase_customer, P.CUSTOMERS_ERASE, lambda s, w, a: {"party_id": new_party(s, w)}),
     Entry(exports.export_report, P.REPORTS_READ, _report),
 ]

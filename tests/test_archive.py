@@ -23,6 +23,7 @@ from crmterm.store import Contact, Inquiry, SlaMark, utcnow
 from crmterm.store.archive import ARCHIVED, DROPPED_WITH_INQUIRY, inquiry_archive
 from crmterm.store.db import engine_for, unit_of_work
 from helpers import ADMIN, AGENT
+from conftest import owner_url
 from test_cli import app, runner
 
 SINCE = {"problem_since": "2026-11-27T08:00"}
@@ -128,7 +129,7 @@ def test_archived_inquiries_are_listed_and_shown_from_the_cli(demo_url, tmp_path
     finish(demo_url, [first, second])
 
     def cli(*args: str):
-        result = runner.invoke(app, ["--db", demo_url, *args], env={"CRMTERM_HOME": str(tmp_path)})
+        result = runner.invoke(app, ["--db", owner_url(demo_url), *args], env={"CRMTERM_HOME": str(tmp_path)})
         assert result.exit_code == 0, result.output
         return result.stdout
 
@@ -154,7 +155,7 @@ def _all_old_and_closed(url: str, inquiries: int) -> set[int]:
 
 
 def _archiver(url: str, home, *args: str, **popen) -> subprocess.Popen:
-    command = [sys.executable, "-m", "crmterm", "--db", url, "archive", "--older-than", "30", *args]
+    command = [sys.executable, "-m", "crmterm", "--db", owner_url(url), "archive", "--older-than", "30", *args]
     return subprocess.Popen(command, env={**os.environ, "CRMTERM_HOME": str(home)}, **popen)
 
 
@@ -210,7 +211,7 @@ def test_killed_with_sigkill_and_run_again_every_inquiry_is_exactly_once(demo_ur
 def test_killed_half_way_through_500_000_and_run_again(demo_url, tmp_path):
     """The acceptance run: 500,000 old closed inquiries made by `crmterm seed synthetic`, SIGKILL half-way,
     a second run finishes."""
-    seeded = subprocess.run([sys.executable, "-m", "crmterm", "--db", demo_url, "seed", "synthetic",
+    seeded = subprocess.run([sys.executable, "-m", "crmterm", "--db", owner_url(demo_url), "seed", "synthetic",
                              "--inquiries", "500000"], env={**os.environ, "CRMTERM_HOME": str(tmp_path)},
                             capture_output=True, text=True, timeout=3600)
     assert seeded.returncode == 0, seeded.stderr

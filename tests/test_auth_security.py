@@ -53,21 +53,17 @@ def test_a_weaker_hash_is_rehashed_on_the_next_good_login(demo_url):
     with unit_of_work(demo_url) as session:
         passwords.store(session, session.exec(select(User.id).where(User.login == "agent")).one(), weak)
     with pytest.raises(AuthenticationFailed):
-        with unit_of_work(demo_url) as session:
-            auth.authenticate(session=session, login="agent", password="wrong")
+        auth.authenticate(url=demo_url, login="agent", password="wrong")
     assert _hash_of(demo_url, "agent") == passwords.mask(weak)  # a failed attempt changes nothing
-    with unit_of_work(demo_url) as session:
-        auth.authenticate(session=session, login="agent", password="agent")
+    auth.authenticate(url=demo_url, login="agent", password="agent")
     stronger = _hash_of(demo_url, "agent")
     assert stronger != passwords.mask(weak) and _params(stronger) == {"m": 65536, "t": 3, "p": 4}
-    with unit_of_work(demo_url) as session:
-        assert auth.authenticate(session=session, login="agent", password="agent").login == "agent"
+    assert auth.authenticate(url=demo_url, login="agent", password="agent").login == "agent"
 
 
 def test_the_default_lock_out_comes_after_five_failures(demo_url):
     def attempt(password: str):
-        with unit_of_work(demo_url) as session:
-            return auth.authenticate(session=session, login="agent", password=password)
+        return auth.authenticate(url=demo_url, login="agent", password=password)
 
     for _n in range(4):
         with pytest.raises(AuthenticationFailed, match="Wrong login"):
@@ -125,7 +121,6 @@ async def test_login_password_is_masked_and_never_logged(ui_settings, caplog):
         await settle(pilot)
         assert "agent-typo" not in "\n".join(screen_lines(pilot.app)[0])
         await _login(pilot, "agent", "agent")
-    with unit_of_work(ui_settings.database_url) as session:
-        auth.authenticate(session=session, login="agent", password="agent")
+    auth.authenticate(url=ui_settings.database_url, login="agent", password="agent")
     assert caplog.records is not None and "agent-typo" not in caplog.text
     assert "password='agent'" not in caplog.text and "'agent-typo'" not in caplog.text

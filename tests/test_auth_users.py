@@ -15,8 +15,7 @@ from helpers import ADMIN, AGENT
 
 
 def _login(url, login, password, **kwargs):
-    with unit_of_work(url) as session:
-        return auth.authenticate(session=session, login=login, password=password, **kwargs)
+    return auth.authenticate(url=url, login=login, password=password, **kwargs)
 
 
 def test_demo_user_logs_in_with_role(demo_url):

@@ -10,13 +10,17 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from conftest import owner_url
 from crmterm.cli import app
 
 runner = CliRunner()
 
 
 def cli_on(url: str, home):
-    """`crmterm --db URL …` through the runner, as the system account, with a private home."""
+    """`crmterm --db URL …` through the runner, as the system account (on PostgreSQL through the owner role:
+    only the schema owner's connection may act without a user), with a private home."""
+    url = owner_url(url)
+
     def run(*args: str, input: str | None = None):
         return runner.invoke(app, ["--db", url, *args], input=input,
                              env={"CRMTERM_HOME": str(home), "CRMTERM_USER": None, "CRMTERM_PASSWORD": None})

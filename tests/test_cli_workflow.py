@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from conftest import owner_url
 from test_cli import app, runner
 
 DISPUTE = {"topic": "disputed_charge", "values": {"amount": "9000", "dispute_reason": "double_charge",
@@ -17,7 +18,8 @@ DISPUTE = {"topic": "disputed_charge", "values": {"amount": "9000", "dispute_rea
 def as_user(demo_url, tmp_path):
     def run(login: str | None, *args: str, input: str | None = None):
         env = {"CRMTERM_HOME": str(tmp_path / "home"), "CRMTERM_USER": login, "CRMTERM_PASSWORD": login}
-        return runner.invoke(app, ["--db", demo_url, *args], input=input, env=env)
+        where = owner_url(demo_url) if login is None else demo_url  # the system account: the owner's connection
+        return runner.invoke(app, ["--db", where, *args], input=input, env=env)
     return run
 
 

@@ -18,6 +18,7 @@ from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import Contact, ExternalRequest, InquiryEvent
 from crmterm.store.db import engine_for, unit_of_work
 from helpers import ADMIN
+from conftest import owner_url
 from test_cli import app, runner
 from test_workflow import act, people
 
@@ -138,7 +139,8 @@ def as_user(world, tmp_path):
 
     def run(login: str | None, *args: str, input: str | None = None):
         env = {"CRMTERM_HOME": str(tmp_path / "home"), "CRMTERM_USER": login, "CRMTERM_PASSWORD": login}
-        return runner.invoke(app, ["--db", url, *args], input=input, env=env)
+        where = owner_url(url) if login is None else url  # the system account: the owner's connection
+        return runner.invoke(app, ["--db", where, *args], input=input, env=env)
     return run
 
 

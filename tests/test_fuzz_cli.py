@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from conftest import owner_url
 from crmterm.cli import app
 from crmterm.store.db import unit_of_work
 from fuzz_strategies import fuzz, json_text, json_values, nasty_text, raw_bytes, tally
@@ -34,7 +35,7 @@ def cli(shared_demo_url, tmp_path_factory):
     def run(*args: str, input: str | bytes | None = None):
         if isinstance(input, str):  # stdin carries bytes: a lone surrogate arrives as bytes that are not UTF-8
             input = input.encode("utf-8", "surrogatepass")
-        return runner.invoke(app, ["--db", shared_demo_url, *args], input=input,
+        return runner.invoke(app, ["--db", owner_url(shared_demo_url), *args], input=input,
                              env={"CRMTERM_HOME": str(home / "home"), "CRMTERM_USER": None,
                                   "CRMTERM_PASSWORD": None})
     run.url = shared_demo_url

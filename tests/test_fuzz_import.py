@@ -84,11 +84,12 @@ def test_cli_import_of_a_file_that_is_not_utf8(shared_db_url, tmp_path):
     """`crmterm customer import` counted the lines for its progress bar with a strict UTF-8 read: traceback."""
     from typer.testing import CliRunner
 
+    from conftest import owner_url
     from crmterm.cli import app
 
     path = tmp_path / "cp1251.csv"
     path.write_bytes("type,name\nparty,Пётр\n".encode("cp1251"))
-    result = CliRunner().invoke(app, ["--db", shared_db_url, "customer", "import", str(path)],
+    result = CliRunner().invoke(app, ["--db", owner_url(shared_db_url), "customer", "import", str(path)],
                                 env={"CRMTERM_HOME": str(tmp_path / "home"), "CRMTERM_USER": None})
     lines = [line for line in result.stderr.splitlines() if line.strip()]  # the progress bar leaves a blank
     assert result.exit_code == 1 and "Traceback" not in result.output

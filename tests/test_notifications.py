@@ -268,6 +268,7 @@ def test_cli_delivers_lists_failures_and_retries(db_url, smtp, tmp_path):
     import json
 
     from crmterm.store import utcnow
+    from conftest import owner_url
     from test_cli import app, runner
 
     _enqueue(db_url, ["bad@x.example", "ok@x.example"], now=utcnow())
@@ -276,7 +277,7 @@ def test_cli_delivers_lists_failures_and_retries(db_url, smtp, tmp_path):
            "CRMTERM_SMTP_PORT": str(smtp.port), "CRMTERM_SMTP_PASSWORD": "never-shown"}
 
     def run(*args: str):
-        result = runner.invoke(app, ["--db", db_url, "notify", *args, "--json"], env=env)
+        result = runner.invoke(app, ["--db", owner_url(db_url), "notify", *args, "--json"], env=env)
         assert result.exit_code == 0, result.output
         return json.loads(result.stdout)
 

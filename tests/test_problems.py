@@ -18,6 +18,7 @@ from crmterm.services.inquiries.registration import ContactDraft, RegistrationEr
 from crmterm.store import AttributeValue, Inquiry, Notification, User, utcnow
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AUDITOR, SUPERVISOR
+from conftest import owner_url
 from test_cli import app, runner
 
 SINCE = {"problem_since": "2026-11-27T08:00"}
@@ -155,7 +156,8 @@ def test_roles_and_versions(demo_url, who):
 
 def test_problem_commands(demo_url, tmp_path):
     def cli(*args: str, input: str | None = None):
-        return runner.invoke(app, ["--db", demo_url, *args], input=input, env={"CRMTERM_HOME": str(tmp_path)})
+        return runner.invoke(app, ["--db", owner_url(demo_url), *args], input=input,
+                             env={"CRMTERM_HOME": str(tmp_path)})
 
     made = cli("problem", "open", "--title", "No network", "--region", "msk", "--until", "2030-01-01T10:00",
                "--json")

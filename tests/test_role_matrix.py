@@ -151,6 +151,39 @@ def test_every_role_is_allowed_or_refused_as_declared(world, entry):
     assert not wrong, f"{entry.name} ({entry.rule_text}):\n  " + "\n  ".join(wrong)
 
 
+MISSING_INT, MISSING_TEXT = 987_654_321, "no-such-target"
+
+
+def _targets_missing(kwargs: dict, world: World) -> dict:
+    """The same call aimed at nothing: every id, code, number and file replaced by one that does not exist."""
+    def missing(value):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return MISSING_INT
+        if isinstance(value, str):
+            return MISSING_TEXT
+        if isinstance(value, Path):
+            return world.tmp / "missing" / "nothing.txt"
+        return value
+    return {name: missing(value) for name, value in kwargs.items()}
+
+
+def _aimed_at_nothing(world: World, entry: Entry):
+    return Entry(entry.func, entry.rule, lambda s, w, a: _targets_missing(entry.build(s, w, a), w),
+                 own_transaction=entry.own_transaction)
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if isinstance(e.rule, Permission)], ids=lambda e: e.name)
+def test_a_refused_role_is_refused_before_the_target_is_looked_up(world, entry):
+    """Issue 20, item 6: an agent running an admin-only command on a nonexistent id is told it may not, not that
+    the id does not exist (nor that the input is invalid)."""
+    aimed = _aimed_at_nothing(world, entry)
+    wrong = {str(role or "anonymous"): got for role in ROLES if role not in entry.allowed()
+             and (got := outcome(world, aimed, world.actor(role))) != "refused"}
+    assert not wrong, f"{entry.name} ({entry.rule_text}) looked at the target first: {wrong}"
+
+
 def service_entry_points() -> set[str]:
     """Every public function of crmterm.services.* that takes an `actor` by keyword."""
     found = set()

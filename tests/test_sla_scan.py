@@ -22,6 +22,7 @@ from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import Inquiry, InquiryEvent, Notification, Priority, Queue, SlaMark
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AGENT, SUPERVISOR
+from conftest import owner_url
 from test_cli import app, runner
 
 DISPUTE = {"topic": "disputed_charge", "values": {"amount": "100", "dispute_reason": "double_charge",
@@ -222,7 +223,7 @@ def test_escalation_rules_are_a_checked_directory_area(db_url):
 
 def test_the_cli_scans_and_reports_counts_as_json(demo_url, clock, tmp_path):
     dispute, = raise_(demo_url, DISPUTE)
-    command = ["--db", demo_url, "sla", "scan", "--now", (T0 + timedelta(hours=9)).isoformat(), "--json"]
+    command = ["--db", owner_url(demo_url), "sla", "scan", "--now", (T0 + timedelta(hours=9)).isoformat(), "--json"]
     result = runner.invoke(app, command, env={"CRMTERM_HOME": str(tmp_path / "home")})
     assert result.exit_code == 0, result.output
     found = json.loads(result.stdout)

@@ -43,9 +43,9 @@ class _CrmGroup(TyperGroup):
             _fail(f"database: {str(error).strip().splitlines()[0]}")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = 1) -> None:
     err.print(f"error: {message}", markup=False)
-    raise typer.Exit(1)
+    raise typer.Exit(code)
 
 
 app = typer.Typer(cls=_CrmGroup, invoke_without_command=True, no_args_is_help=False, add_completion=False,
@@ -88,6 +88,10 @@ def main(
     except CrmError as error:
         _fail(str(error))
     set_language(settings.language)
+    if settings.user is not None and not settings.user.strip():
+        # An empty --user or CRMTERM_USER= is a mistake, never "no user": the password-less system account is
+        # only for the schema owner's connection without any user named (cli/_common.Env.actor).
+        _fail(_("an empty login: give --user LOGIN, or leave --user and CRMTERM_USER unset"), code=2)
     _refuse_reading_nothing(ctx, settings)
     if as_json:
         _require_json_output(ctx)

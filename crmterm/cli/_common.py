@@ -26,6 +26,7 @@ from crmterm import input_files
 from crmterm.services.accounts import db_login_auth
 from crmterm.settings import Settings
 from crmterm.services.platform.transactions import in_transaction, unit_of_work
+from crmterm.services.platform.schema import owns_schema
 
 T = TypeVar("T")
 
@@ -84,24 +85,32 @@ class Env:
 
     @property
     def actor(self) -> Actor:
-        """The --user (authenticated once) or the local system account."""
+        """The --user (authenticated once) or, for the schema owner's connection only, the local system
+        account (an application role's connection must name a user)."""
         if self._actor is None:
-            self._actor = self._login() if self.settings.user else SYSTEM
+            login = self.settings.user
+            self._actor = self._login(login) if login is not None else self._system()
         return self._actor
 
-    def _login(self) -> Actor:
+    def _system(self) -> Actor:
+        if not owns_schema(self.settings.database_url):
+            raise ConfigError(_("this database connection does not own the crmterm schema: give --user LOGIN "
+                                "(or CRMTERM_USER)"))
+        return SYSTEM
+
+    def _login(self, login: str) -> Actor:
         password = self.settings.password
         if password is None:
             if not sys.stdin.isatty():
                 raise ConfigError(_("set CRMTERM_PASSWORD or run in a terminal to be asked for the password"))
             password = typer.prompt(_("Password"), hide_input=True)
         if db_login_auth.applies(self.settings):  # the database checks the password (per-user logins)
-            self.settings, actor = db_login_auth.log_in(self.settings, self.settings.user, password)
+            self.settings, actor = db_login_auth.log_in(self.settings, login, password)
             return actor
-        with self.unit_of_work() as session:
-            return auth.authenticate(session=session, login=self.settings.user, password=password,
-                                     max_attempts=self.settings.lockout_attempts,
-                                     lockout_seconds=self.settings.lockout_seconds)
+        self._prepare()
+        return auth.authenticate(url=self.settings.database_url, login=login, password=password,
+                                 max_attempts=self.settings.lockout_attempts,
+                                 lockout_seconds=self.settings.lockout_seconds)
 
 
 def env_of(ctx: typer.Context) -> Env:

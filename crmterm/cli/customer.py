@@ -12,6 +12,7 @@ from crmterm.errors import CrmError, ValidationError
 from crmterm.moments import typed_day
 from crmterm.i18n import _
 from crmterm.services.customers import contracts, customer_card, customer_import, customer_search, customers, erasure, leads, structures
+from crmterm.services.accounts.permissions import Permission, require
 
 app = typer.Typer(help="Customers: parties, structures, contracts, subscribers.", no_args_is_help=True)
 AS_OF = typer.Option(None, "--as-of", help="Show it as it was on this date (YYYY-MM-DD).")
@@ -152,7 +153,7 @@ def erase(ctx: typer.Context, party_id: int = typer.Argument(..., metavar="ID"),
           as_json: bool = JSON_OPTION) -> None:
     """Anonymise customer ID's personal data (right to erasure); contacts and inquiries stay countable."""
     env = env_of(ctx)
-    env.actor  # log in (and fail) before asking
+    require(env.actor, Permission.CUSTOMERS_ERASE)  # refused before being asked (the service checks again)
     question = _("Erase the personal data of customer #{id}? This cannot be undone.").format(id=party_id)
     if not yes and not typer.confirm(question, default=False):
         raise CrmError(_("erasure cancelled"))

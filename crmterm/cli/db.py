@@ -13,6 +13,7 @@ from crmterm.i18n import _
 from crmterm.errors import CrmError
 from crmterm.services.platform import backups
 from crmterm.services.platform import schema
+from crmterm.services.accounts.permissions import Permission, require
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -20,10 +21,9 @@ app = typer.Typer(help="Database schema.", no_args_is_help=True)
 @app.command("upgrade")
 def upgrade(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """Migrate the database to the current schema (an existing SQLite file is backed up first)."""
-    url = env_of(ctx).settings.database_url
-    before = schema.current(url)
-    backup = schema.upgrade(url)
-    result = {"from": before, "to": schema.head(), "backup": str(backup) if backup else None}
+    env = env_of(ctx)
+    before, after, backup = backups.upgrade(url=env.settings.database_url, actor=env.actor)
+    result = {"from": before, "to": after, "backup": str(backup) if backup else None}
     if as_json:
         print_json(result)
     elif before == result["to"]:
@@ -64,6 +64,7 @@ def restore(ctx: typer.Context, file: Path = typer.Argument(..., help="A file ma
     env = env_of(ctx)
     input_path(ctx, file, limited=False)  # a FIFO would block the backup API; a backup has no size limit
     actor = env.actor  # authenticated against the current database, before it is replaced
+    require(actor, Permission.DATABASE_ADMIN)  # refused before being asked (the service checks again)
     if not yes and not typer.confirm(_("Replace the database with {file}?").format(file=file), default=False):
         raise CrmError(_("restore cancelled"))
     done = backups.restore(url=env.settings.database_url, actor=actor, file=file)

@@ -153,15 +153,15 @@ def _busy(error: OperationalError) -> bool:
     return "database is locked" in str(error.orig) or "database table is locked" in str(error.orig)
 
 
-def in_transaction(url: str, work: Callable[[Session], T]) -> T:
+def in_transaction(url: str, work: Callable[[Session], T], *, immediate: bool = False) -> T:
     """`work(session)` in one unit of work; on SQLite a transaction that read before another writer committed
     may not start writing ("database is locked", which busy_timeout cannot wait out), so the whole unit is
     run again after a short random pause, a few times — as a writer from BEGIN (IMMEDIATE), which waits for
     its turn instead of losing the same race again under steady contention. Nothing partial is ever kept:
-    each try rolls back."""
+    each try rolls back. `immediate`: a writer from the first try (a unit that must not lose its write)."""
     for attempt in range(BUSY_ATTEMPTS):
         try:
-            with unit_of_work(url, immediate=attempt > 0) as session:
+            with unit_of_work(url, immediate=immediate or attempt > 0) as session:
                 return work(session)
         except OperationalError as error:
             if not _busy(error) or attempt == BUSY_ATTEMPTS - 1:

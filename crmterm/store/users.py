@@ -32,6 +32,7 @@ class User(Versioned, table=True):
     email: str | None = Field(default=None, max_length=200)
     language: str | None = Field(default=None, max_length=8)
     active: bool = Field(default=True, nullable=False)
+    # Superseded by LoginGuard (migration 0018) and no longer written; dropped by a later migration.
     failed_logins: int = Field(default=0, nullable=False)
     locked_until: datetime | None = None
     groups: list = Field(default_factory=list, sa_type=JSON, nullable=False)  # user-group codes
@@ -44,3 +45,13 @@ class UserPassword(SQLModel, table=True):
     __tablename__ = "user_password"
     user_id: int = Field(foreign_key="app_user.id", primary_key=True)
     password_hash: str = Field(max_length=255, nullable=False)
+
+
+class LoginGuard(SQLModel, table=True):
+    """Failed log-ins counted per login name typed, whether or not such a user exists: unknown names lock
+    exactly like real ones, so neither the answer nor the lock tells which logins exist (services/accounts/auth)."""
+
+    __tablename__ = "login_guard"
+    login: str = Field(primary_key=True, max_length=80)  # the name as typed, or a hash of an implausible one
+    failures: int = Field(default=0, nullable=False)
+    locked_until: datetime | None = None

@@ -2,17 +2,29 @@
 
 Parameters are argon2-cffi's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4), above OWASP's
 minimum (m=19 MiB, t=2, p=1). Hashes made with older parameters are rehashed on the next good log-in.
+
+Failures are counted per login name typed (store.LoginGuard), whether or not the user exists, so an unknown
+name locks like a real one and the answers never tell which logins exist (issue 20, item 3). The slow hash
+check runs outside any lock; the attempt is then settled in one retried write transaction (SQLite: BEGIN
+IMMEDIATE, PostgreSQL: the guard row locked FOR UPDATE) before anything is answered, so parallel guesses are
+each counted and lock the name (issue 20, item 2). That transaction takes its lock before it looks at whether
+the password was right: a busy database cannot answer differently for a right and a wrong one.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.low_level import hash_secret
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from crmterm.errors import AuthenticationFailed, ValidationError
@@ -20,9 +32,12 @@ from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.store import User, utcnow
 from crmterm.store import passwords
+from crmterm.store import LoginGuard
+from crmterm.store.db import in_transaction, unit_of_work
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 4
+_PLAIN_KEY_LENGTH = 64  # the longest login there can be (services/accounts/users._LOGIN)
 
 
 @lru_cache(maxsize=1)
@@ -42,51 +57,117 @@ def _failed() -> AuthenticationFailed:
     return AuthenticationFailed(_("Wrong login or password"))
 
 
-def authenticate(*, session: Session, login: str, password: str, max_attempts: int = 5,
+def _locked(seconds: int) -> AuthenticationFailed:
+    return AuthenticationFailed(_("Too many failed attempts; try again in {s} s").format(s=seconds))
+
+
+def guard_key(login: str) -> str:
+    """The name a failure is counted under: as typed (trimmed) when it could be a login, else a digest (a
+    10 MB name or one with control characters or undecodable bytes is counted too, in a bounded key)."""
+    name = login.strip()
+    if len(name) <= _PLAIN_KEY_LENGTH and name.isprintable() and name.isascii():
+        return name
+    return "sha256:" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """What the hash check found, carried into the write transaction (no ORM object crosses it)."""
+
+    key: str
+    actor: Actor | None = None  # set only when the password was right
+    user_id: int | None = None
+    old_hash: str | None = None
+    new_hash: str | None = None  # a rehash with today's parameters, when the stored one is weaker
+
+
+def authenticate(*, url: str, login: str, password: str, max_attempts: int = 5,
                  lockout_seconds: int = 60) -> Actor:
-    user = session.exec(select(User).where(User.login == login.strip())).first()
-    now = utcnow()
-    settings = passwords.settings(session, user.id) if user is not None and user.active else None
-    if settings is None:
+    """The user behind `login` if the password is right and the name is not locked; else AuthenticationFailed
+    (its failure count is committed). Opens its own units of work on `url`."""
+    checked = _check_password(url, login, password)
+    return in_transaction(url, lambda session: _settle(session, checked, max_attempts, lockout_seconds),
+                          immediate=True)
+
+
+def _check_password(url: str, login: str, password: str) -> _Checked:
+    """The slow hash check, outside any lock. The stored hash is never read: its masked settings give the
+    parameters and salt, and the database compares the candidate (store/passwords)."""
+    key = guard_key(login)
+    if key.startswith("sha256:"):  # no login is that long or odd: a name that can have no user
         _verify(_dummy_hash(), password)
-        raise _failed()
-    if user.locked_until is not None and user.locked_until > now:
-        seconds = int((user.locked_until - now).total_seconds()) + 1
-        raise AuthenticationFailed(_("Too many failed attempts; try again in {s} s").format(s=seconds))
-    if not _matches(session, user, settings, password):
-        user.failed_logins += 1
-        if user.failed_logins >= max_attempts:
-            user.failed_logins = 0
-            user.locked_until = now + timedelta(seconds=lockout_seconds)
-        session.add(user)
-        raise _failed()  # keep_changes: the counter survives the rollback of the unit of work
-    _after_success(session, user, settings, password)
-    return Actor(login=user.login, role=Role(user.role_code), id=user.id, display_name=user.display_name)
+        return _Checked(key=key)
+    with unit_of_work(url) as session:
+        user = session.exec(select(User).where(User.login == key)).first()
+        settings = passwords.settings(session, user.id) if user is not None and user.active else None
+        if settings is None:
+            _verify(_dummy_hash(), password)
+            return _Checked(key=key)
+        candidate = _candidate(settings, password)
+        if candidate is None or not passwords.matches(session, user.id, candidate):
+            return _Checked(key=key)
+        rehash = _hasher.hash(password) if _hasher.check_needs_rehash(settings) else None
+        actor = Actor(login=user.login, role=Role(user.role_code), id=user.id, display_name=user.display_name)
+    return _Checked(key=key, actor=actor, user_id=user.id, old_hash=candidate, new_hash=rehash)
+
+
+def _settle(session: Session, checked: _Checked, max_attempts: int, lockout_seconds: int) -> Actor:
+    guard = _guard(session, checked.key)
+    now = utcnow()
+    if guard.locked_until is not None and guard.locked_until > now:  # right or wrong: the same answer
+        raise _locked(int((guard.locked_until - now).total_seconds()) + 1)
+    if checked.actor is not None:  # the password was right
+        # Reset, never deleted: a parallel attempt waiting on this row must still find it (PostgreSQL).
+        guard.failures, guard.locked_until = 0, None
+        session.add(guard)
+        _store_rehash(session, checked)
+        return checked.actor
+    guard.failures += 1
+    if guard.failures >= max_attempts:
+        guard.failures, guard.locked_until = 0, now + timedelta(seconds=lockout_seconds)
+    session.add(guard)
+    raise _failed()  # keep_changes: the count is committed with the refusal
+
+
+def _guard(session: Session, key: str) -> LoginGuard:
+    """The name's row, created when missing, locked until the transaction ends (PostgreSQL: FOR UPDATE, so
+    parallel attempts queue behind it; SQLite: the unit began IMMEDIATE and holds the write lock)."""
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    session.execute(insert(LoginGuard).values(login=key, failures=0).on_conflict_do_nothing(
+        index_elements=["login"]))
+    return session.exec(select(LoginGuard).where(LoginGuard.login == key).with_for_update()).one()
+
+
+def _store_rehash(session: Session, checked: _Checked) -> None:
+    if checked.new_hash is None:
+        return
+    # Only over the hash that was checked: a password changed meanwhile is not overwritten with the old one.
+    if passwords.matches(session, checked.user_id, checked.old_hash):
+        passwords.store(session, checked.user_id, checked.new_hash)
+
+
+def forget_failures(session: Session, login: str) -> None:
+    """A new password starts the name's count afresh and lifts its lock (the row stays: see _settle)."""
+    session.execute(update(LoginGuard).where(LoginGuard.login == guard_key(login))
+                    .values(failures=0, locked_until=None))
 
 
 def _verify(password_hash: str, password: str) -> bool:
+    # As bytes: a password with undecodable bytes (lone surrogates) is simply wrong, not a traceback.
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher.verify(password_hash, password.encode("utf-8", "surrogatepass"))
     except (VerificationError, InvalidHashError):
         return False
 
 
-def _matches(session: Session, user: User, settings: str, password: str) -> bool:
-    """The typed password hashed with the stored parameters and salt, compared by the database: the stored
-    hash itself is never read (store/passwords)."""
+def _candidate(settings: str, password: str) -> str | None:
+    """The typed password hashed with the stored parameters and salt (None: settings it cannot use)."""
     try:
         params, salt = extract_parameters(settings), settings.split("$")[4]
-        candidate = hash_secret(password.encode(), base64.b64decode(salt + "=" * (-len(salt) % 4)),
+        candidate = hash_secret(password.encode("utf-8", "surrogatepass"), base64.b64decode(salt + "=" * (-len(salt) % 4)),
                                 time_cost=params.time_cost, memory_cost=params.memory_cost,
                                 parallelism=params.parallelism, hash_len=params.hash_len, type=params.type,
                                 version=params.version)
     except (InvalidHashError, VerificationError, ValueError, IndexError):
-        return False
-    return passwords.matches(session, user.id, candidate.decode())
-
-
-def _after_success(session: Session, user: User, settings: str, password: str) -> None:
-    user.failed_logins, user.locked_until = 0, None
-    if _hasher.check_needs_rehash(settings):
-        passwords.store(session, user.id, _hasher.hash(password))
-    session.add(user)
+        return None
+    return candidate.decode()

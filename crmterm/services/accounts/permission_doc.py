@@ -29,7 +29,9 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.INQUIRIES_ARCHIVE: N_("Move old closed inquiries to the archive"),
     Permission.SCRIPTS_ADMIN: N_("Write, publish and import branching scripts (running one is inquiries.write)"),
     Permission.CUSTOMERS_ERASE: N_("Anonymise a customer's personal data (right to erasure)"),
-    Permission.DATABASE_ADMIN: N_("Back up and restore the embedded database"),
+    Permission.CUSTOMERS_BILLING: N_("Grant discounts and record payments by hand (customer add-discount, "
+                                     "add-payment)"),
+    Permission.DATABASE_ADMIN: N_("Back up and restore the embedded database; run `crmterm db upgrade`"),
     Permission.KB_EDIT: N_("Write and import knowledge-base drafts, see unapproved articles"),
     Permission.KB_APPROVE: N_("Approve, retire and publish knowledge-base articles"),
 }
@@ -49,6 +51,16 @@ RULES = (
     N_("Everyone reads approved knowledge-base articles; drafts and articles in review need kb.edit. Attaching "
        "an article to an inquiry needs inquiries.write."),
     N_("Everyone may change their own password; other users' passwords need users.write."),
+    N_("Money is not agents' work: granting a discount and recording a payment need customers.billing "
+       "(supervisors and administrators); agents see both on the customer's card."),
+    N_("`crmterm db upgrade` needs database.admin, or no --user on the connection that owns the schema (the "
+       "system account). An embedded SQLite file is also migrated when any user first opens it with a newer "
+       "crmterm, which cannot work on an older schema; a PostgreSQL server is migrated only by db upgrade."),
+    N_("Without --user the command line acts as the system account, and only on a connection that owns the "
+       "schema (the SQLite file's owner, PostgreSQL's owner role); with the application role every command "
+       "needs a user. An empty login is a usage error."),
+    N_("The role is checked before the target is looked up or the input validated: a refused caller learns "
+       "nothing about whether the customer, inquiry or file exists."),
 )
 
 _ROLES = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)

@@ -42,7 +42,8 @@ class Permission(StrEnum):
     INQUIRIES_ARCHIVE = "inquiries.archive"  # move old closed inquiries to the archive
     SCRIPTS_ADMIN = "scripts.admin"  # write, publish and import branching scripts (running one is inquiries.write)
     CUSTOMERS_ERASE = "customers.erase"  # anonymise a customer's personal data (right to erasure)
-    DATABASE_ADMIN = "database.admin"  # back up and restore the embedded database
+    CUSTOMERS_BILLING = "customers.billing"  # grant discounts, record payments by hand (money: not agents)
+    DATABASE_ADMIN = "database.admin"  # back up, restore and upgrade the database
     KB_EDIT = "kb.edit"  # write and import knowledge-base drafts, see unapproved articles
     KB_APPROVE = "kb.approve"  # approve, retire and publish knowledge-base articles
 
@@ -53,6 +54,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CUSTOMERS_WRITE,
                                             Permission.CUSTOMERS_MERGE, Permission.INQUIRIES_WRITE,
                                             Permission.INQUIRIES_SUPERVISE, Permission.REPORTS_READ,
+                                            Permission.CUSTOMERS_BILLING,
                                             Permission.PROBLEMS_MANAGE, Permission.KB_EDIT,
                                             Permission.KB_APPROVE}),
     Role.ADMIN: frozenset(Permission),
@@ -74,8 +76,9 @@ class Actor:
         return permission in ROLE_PERMISSIONS[self.role]
 
 
-# The CLI without --user acts as this account: whoever holds the database credentials owns the data anyway;
-# --user (or CRMTERM_USER) attributes the work to a person and enforces that person's role.
+# The CLI without --user acts as this account, and only on a connection that owns the schema (the SQLite file's
+# owner, PostgreSQL's owner role: store/ownership), whose holder owns the data anyway; through the application
+# role --user (or CRMTERM_USER) is required, attributing the work to a person and enforcing that person's role.
 SYSTEM = Actor(login="system", role=Role.ADMIN, display_name="system")
 
 

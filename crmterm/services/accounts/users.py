@@ -15,6 +15,7 @@ from crmterm.services.accounts.auth import hash_password
 from crmterm.services.accounts.permissions import Actor, Permission, Role, require
 from crmterm.errors import refuse_control
 from crmterm.services.accounts.auth import MIN_PASSWORD_LENGTH
+from crmterm.services.accounts import auth
 from crmterm.settings import LANGUAGES
 from crmterm.store import User, UserGroup, db_logins, passwords, utcnow
 from crmterm.store.versioning import claim_version
@@ -163,7 +164,7 @@ def _change(before: dict, after: dict) -> str:
 
 def _store_password(session: Session, actor: Actor, user: User, password_hash: str, source: str) -> None:
     passwords.store(session, user.id, password_hash)
-    user.failed_logins, user.locked_until = 0, None
+    auth.forget_failures(session, user.login)
     audit.record(session, actor, "password", "user", user.login, source=source)
 
 

@@ -71,7 +71,7 @@ def add_discount(*, session: Session, actor: Actor, percent, party_id: int | Non
                  contract: str | None = None, valid_from: date | None = None, valid_to: date | None = None,
                  description: str = "") -> int:
     """A discount on a party (inherited by everything below it in its structures) or on one contract."""
-    require(actor, Permission.CUSTOMERS_WRITE)
+    require(actor, Permission.CUSTOMERS_BILLING)
     if (party_id is None) == (contract is None):
         raise ValidationError("party", _("give either a customer or a contract"))
     contract_id = contract_by_number(session, contract).id if contract else None
@@ -127,7 +127,7 @@ def add_note(*, session: Session, actor: Actor, entity: str, entity_id: int, tex
 def add_payment(*, session: Session, actor: Actor, contract: str, amount, subscriber: str | None = None,
                 paid_on: date | None = None, reference: str = "", source: str = "tui") -> int:
     """A payment on a contract or on one of its subscribers: payments never sit above a contract."""
-    require(actor, Permission.CUSTOMERS_WRITE)
+    require(actor, Permission.CUSTOMERS_BILLING)
     refuse_control("reference", reference)
     owner = contract_by_number(session, contract)
     value = money("amount", amount, Payment.__table__.c.amount)

@@ -10,6 +10,7 @@ from crmterm.services.customers import customer_card, structures
 from crmterm.services.customers.customer_card import CardRead
 from crmterm.services.customers.history import ChangeRead
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.accounts.permissions import Permission, require
 
 
 def card_with_history(*, session: Session, actor: Actor, party_id: int,
@@ -22,6 +23,7 @@ def branch_to(*, session: Session, actor: Actor, structure: str, party_id: int,
               as_of: date | None = None) -> list[tuple[structures.NodeRead, list[structures.NodeRead]]]:
     """The path from the top of `structure` down to the party, each step with its children (siblings of the
     next step): enough to draw the tree opened at the party without loading anything else."""
+    require(actor, Permission.CUSTOMERS_READ)  # before the path is read: a missing party must not skip it
     card_paths = structures.paths(session, party_id, as_of or structures.today())
     path = next((p.path for p in card_paths if p.structure == structure), [])
     return [(node, structures.children(session=session, actor=actor, structure=structure,

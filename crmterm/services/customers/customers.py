@@ -188,6 +188,7 @@ def update_party(*, session: Session, actor: Actor, party_id: int, values: dict,
 
 
 def convert_lead(*, session: Session, actor: Actor, party_id: int, source: str = "tui") -> PartyRead:
+    require(actor, Permission.CUSTOMERS_WRITE)  # the role first: a refused caller learns nothing of the party
     party = get_party(session, party_id)
     if not party.is_lead:
         raise ValidationError("is_lead", _("customer {id} is not a lead").format(id=party_id))

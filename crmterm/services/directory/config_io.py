@@ -80,6 +80,7 @@ def _atomic_write(path: Path, text: str) -> None:
 def import_file(*, session: Session, actor: Actor, path: Path, source: str = "import") -> ImportResult:
     """Validate the whole file first (nothing is written on any error), then apply it in the caller's
     transaction. Entries missing from the file are kept as they are."""
+    require(actor, Permission.CONFIG_IMPORT)  # before the file is read
     return import_document(session=session, actor=actor, document=yaml_lines.load(path), file=str(path),
                            source=source)
 

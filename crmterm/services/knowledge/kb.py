@@ -188,6 +188,7 @@ def topic_ids_of(session: Session, codes: list[str]) -> list[int]:
 def set_status(*, session: Session, actor: Actor, key: str | int, status: str,
                expected_version: int | None = None, source: str = "cli") -> ArticleRead:
     """Move an article along its life-cycle; approving records who and when."""
+    require(actor, Permission.KB_EDIT)  # every status change needs it; before the status or article is checked
     if status not in KB_STATUSES:
         raise ValidationError("status", _("one of {values}").format(values=", ".join(KB_STATUSES)))
     require(actor, Permission.KB_APPROVE if status in ("approved", "retired") else Permission.KB_EDIT)

@@ -164,6 +164,7 @@ def run(*, url: str, actor: Actor, before: datetime, size: int = DEFAULT_BATCH, 
     """Every eligible inquiry, batch after batch, each in its own transaction (a batch is run again when
     SQLite was busy; each try rolls back whole). `pause` seconds between batches leave room for the live
     work of a busy server (on SQLite: for the other writers)."""
+    require(actor, Permission.INQUIRIES_ARCHIVE)  # before the database is opened
     report, started, below = ArchiveReport(cutoff=before), time.monotonic(), None
     while True:
         batch = in_transaction(url, lambda session: archive_batch(session=session, actor=actor, before=before,

@@ -1,5 +1,6 @@
-"""Backup and restore of the embedded SQLite database as audited admin operations; the copying itself is in
-store/backup (SQLite's online backup API). PostgreSQL is backed up with pg_dump / pg_restore (README).
+"""Backup and restore of the embedded SQLite database, and schema upgrades, as audited admin operations; the
+copying itself is in store/backup (SQLite's online backup API). PostgreSQL is backed up with pg_dump /
+pg_restore (README).
 
 The audit entry of a backup is written after the copy (the file does not contain it); the entry of a restore
 is written into the restored database, after it was migrated to the current schema."""
@@ -32,6 +33,20 @@ def restore(*, url: str, actor: Actor, file: Path, source: str = "cli") -> Backu
         migrate.upgrade(url, backup=False)
     _record(url, actor, "restore", store_backup.BackupInfo(Path(file), done.revision, done.size), source)
     return done
+
+
+def upgrade(*, url: str, actor: Actor, source: str = "cli") -> tuple[str | None, str, Path | None]:
+    """`crmterm db upgrade`: migrate to this version's schema (an existing SQLite file is copied aside first).
+    Returns the revision before, the one after and the copy. database.admin, checked before the database is
+    even looked at."""
+    require(actor, Permission.DATABASE_ADMIN)
+    before = migrate.current(url)
+    saved = migrate.upgrade(url)
+    if before != migrate.head():
+        after = {"from": before, "to": migrate.head(), "backup": str(saved) if saved else None}
+        in_transaction(url, lambda session: audit.record(session, actor, "upgrade", "database", migrate.head(),
+                                                         after=after, source=source))
+    return before, migrate.head(), saved
 
 
 def _record(url: str, actor: Actor, action: str, info: BackupInfo, source: str) -> None:

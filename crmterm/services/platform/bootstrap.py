@@ -12,6 +12,7 @@ from crmterm.store import User
 from crmterm.store import migrate
 from crmterm.store.db import backend, sqlite_path
 from crmterm.settings import mask_url
+from crmterm.store.ownership import owns_schema
 
 _checked: set[str] = set()
 
@@ -48,4 +49,6 @@ def prepare(url: str) -> dict[str, str]:
     with unit_of_work(url) as session:
         if has_users(session):
             return {}
+        if not owns_schema(url):  # demo logins with known passwords only where the owner sets up the database
+            raise ConfigError(_("no users yet: the schema owner adds them (crmterm user add, or crmterm seed demo)"))
         return seed.seed_demo(session=session, actor=SYSTEM).logins

@@ -12,7 +12,7 @@ from crmterm.services.accounts import auth
 from crmterm.services.accounts.permissions import Actor, Permission
 from crmterm.services.accounts import db_login_auth
 from crmterm.settings import Settings
-from crmterm.store.db import backend, in_transaction, unit_of_work
+from crmterm.store.db import backend, in_transaction
 from crmterm.settings import mask_url
 
 T = TypeVar("T")
@@ -37,10 +37,9 @@ class Gateway:
         if db_login_auth.applies(self.settings):  # the database checks the password (per-user logins)
             self.settings, self.actor = db_login_auth.log_in(self.settings, login, password)
             return self.actor
-        with unit_of_work(self.settings.database_url) as session:
-            self.actor = auth.authenticate(session=session, login=login, password=password,
-                                           max_attempts=self.settings.lockout_attempts,
-                                           lockout_seconds=self.settings.lockout_seconds)
+        self.actor = auth.authenticate(url=self.settings.database_url, login=login, password=password,
+                                       max_attempts=self.settings.lockout_attempts,
+                                       lockout_seconds=self.settings.lockout_seconds)
         return self.actor
 
     def call(self, service: Callable[..., T], /, **kwargs: Any) -> T:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from crmterm.store import migrate, roles
+from crmterm.store.ownership import owns_schema
 from crmterm.store.roles import RolePlan
 
-__all__ = ["RolePlan", "apply_roles", "current", "database_of", "head", "roles_script", "upgrade"]
+__all__ = ["RolePlan", "owns_schema", "apply_roles", "current", "database_of", "head", "roles_script", "upgrade"]
 
 
 def current(url: str) -> str | None:

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.reports import reports_operators, reports_repeats, reports_sla, reports_topics
-from crmterm.services.accounts.permissions import Actor
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.reports.report_table import ReportTable
 from crmterm.services.reports.reports_custom import GROUPS, MEASURES, custom_report
 from crmterm.services.reports.reports_drill import DrillKey, DrillPage, DrillRow, drill_down
@@ -50,6 +50,7 @@ def run(*, session: Session, actor: Actor, name: str, params: ReportParams, prog
         days: int = DEFAULT_DAYS, saved_filter: str | None = None, group_by: str = "topic",
         columns: list[str] | tuple[str, ...] = (), now: datetime | None = None) -> ReportTable:
     """Any report by name: one of STANDARD, or CUSTOM with the name of one of the actor's saved filters."""
+    require(actor, Permission.REPORTS_READ)  # before the name and the filter are checked
     if name == CUSTOM:
         if not saved_filter:
             raise ValidationError("filter", _("name the saved filter to report on"))

@@ -108,6 +108,7 @@ def next_short_code(*, session: Session, parent: str | None) -> int:
 def move_topic(*, session: Session, actor: Actor, code: str, parent: str | None, expected_version: int | None,
                source: str = "tui") -> None:
     """Put a topic (with its branch) under another group; it keeps its numeric code unless that is taken."""
+    require(actor, Permission.DIRECTORY_WRITE)  # before the topic is looked up
     current = directory.get_entry(session=session, actor=actor, kind="topics", key=code)
     short = current.values["short_code"]
     parent_id = _id_of(session, parent) if parent else None
@@ -122,6 +123,7 @@ def move_topic(*, session: Session, actor: Actor, code: str, parent: str | None,
 
 def shift_topic(*, session: Session, actor: Actor, code: str, step: int, source: str = "tui") -> None:
     """Move a topic one place up (-1) or down (+1) among its siblings by swapping sort orders."""
+    require(actor, Permission.DIRECTORY_WRITE)  # before the topic is looked up
     nodes = topic_tree(session=session, actor=actor)
     me = next((n for n in nodes if n.code == code), None)
     if me is None:
@@ -141,6 +143,7 @@ def shift_topic(*, session: Session, actor: Actor, code: str, step: int, source:
 def copy_topic(*, session: Session, actor: Actor, code: str, new_code: str, source: str = "tui") -> str:
     """A sibling copy of a topic and of the attributes defined on it (attribute codes get the new topic's
     code as a suffix: codes are unique across the tree). Sub-topics are not copied."""
+    require(actor, Permission.DIRECTORY_WRITE)  # before the topic is looked up
     original = directory.get_entry(session=session, actor=actor, kind="topics", key=code).values
     suffix = _("copy")
     copy = {**original, "code": new_code,
