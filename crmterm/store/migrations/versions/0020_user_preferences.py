@@ -1,4 +1,4 @@
-"""Per-user preferences (language) and registration drafts kept in the database
+"""Per-user preferences (language)
 
 Revision ID: 0020
 Revises: 0019
