@@ -95,3 +95,29 @@ def test_config_import_of_a_huge_file_is_refused_or_read(shared_db_url, tmp_path
     path = tmp_path / "huge.yaml"
     path.write_text("# " + "x" * (size_mb * 1024 * 1024) + "\nchannels: []\n", encoding="utf-8")
     outcome_of("config.huge", lambda: _import(shared_db_url, path))
+
+
+# Characters a terminal acts on (C0 but tab/LF, DEL, C1) and the bidi controls (issue 20 item 7).
+_CONTROLS = st.sampled_from([*map(chr, [*range(0, 9), *range(11, 32), *range(127, 160)]),
+                             *map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])])
+
+
+@fuzz(25)
+@given(before=st.text(max_size=5), control=_CONTROLS, after=st.text(max_size=5),
+       field=st.sampled_from(["en", "ru"]))
+@example(before="\x1b]0;X", control="\x07", after="\x1b[2J", field="en")
+def test_a_label_holding_a_control_character_is_refused_and_changes_nothing(shared_demo_url, tmp_path, before,
+                                                                           control, after, field):
+    path = tmp_path / "labels.yaml"
+    label = before + control + after
+    path.write_text(yaml.safe_dump({"client_categories": [{"code": "fuzzed", "labels": {field: label}}]},
+                                   allow_unicode=True), encoding="utf-8", errors="surrogatepass")
+    exported = _export(shared_demo_url)
+    outcome = outcome_of("labels.yaml", lambda: _import(shared_demo_url, path))
+    if isinstance(outcome, CrmError):
+        assert _export(shared_demo_url) == exported
+    else:  # only where the control was white space at an end, trimmed like any space: nothing of it is stored
+        assert control.isspace() and not label.strip(" ").strip(control) != label.strip()
+        assert control not in yaml.safe_dump(_export(shared_demo_url), allow_unicode=True)
+    if label.strip() and control in label.strip():  # inside the text: always refused, naming the character
+        assert isinstance(outcome, CrmError) and "control character" in str(outcome)
