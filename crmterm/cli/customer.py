@@ -38,7 +38,8 @@ def search(ctx: typer.Context, text: str, limit: int = typer.Option(20, "--limit
         print_json(hits)
     else:
         print_table([h.model_dump() for h in hits], [("id", "ID"), ("display_name", _("Name")), ("kind", _("Kind")),
-                    ("matched", _("Matched")), ("status", _("Status"))])
+                    ("matched", _("Matched")), ("status", _("Status")), ("phone", _("Phone")),
+                    ("contract", _("Contract")), ("region", _("Region"))])
 
 
 @app.command("show")

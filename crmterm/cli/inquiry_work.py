@@ -1,5 +1,5 @@
 """Queue work from the command line: `crmterm inquiry list | take | start | move | return | close | assign |
-transfer | reopen | cancel | deadline` and `crmterm queue list`. Every command prints the inquiry's new
+transfer | reopen | cancel | deadline | edit` and `crmterm queue list`. Every command prints the inquiry's new
 state (or one JSON document with --json)."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from crmterm.cli.inquiry import app
 from crmterm.errors import ValidationError
 from crmterm.i18n import _, fmt_datetime, pick
 from crmterm.services.platform import archive_read
-from crmterm.services.inquiries import inquiry_actions
+from crmterm.cli.topic import _pairs
+from crmterm.services.inquiries import inquiry_actions, inquiry_moves
 from crmterm.services.routing import queues
 from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.routing.queues import InquiryFilter
@@ -168,6 +169,15 @@ def deadline(ctx: typer.Context, inquiry_id: int, when: str = typer.Argument(...
     """Change an inquiry's deadline, giving the reason (supervisors)."""
     due = typed_moment(when, "when")
     _done(env_of(ctx).call(inquiry_actions.set_deadline, inquiry_id=inquiry_id, due_at=due, reason=reason,
+                           expected_version=version), as_json)
+
+
+@app.command("edit")
+def edit(ctx: typer.Context, inquiry_id: int,
+         attr: list[str] = typer.Option(..., "--attr", help="CODE=VALUE, repeatable; an empty VALUE clears."),
+         version: int = VERSION_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Change attribute values the inquiry's current step lets you edit (as the inquiry screen does)."""
+    _done(env_of(ctx).call(inquiry_moves.update_values, inquiry_id=inquiry_id, values=_pairs(attr),
                            expected_version=version), as_json)
 
 

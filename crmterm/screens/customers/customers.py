@@ -63,6 +63,7 @@ class CustomersPanel(Horizontal):
         table.add_column("ID", key="id")
         table.add_column(_("Name"), key="name")
         table.add_column(_("Matched"), key="matched")
+        table.add_column(_("Phone · contract · region"), key="details")  # namesakes differ here
         self.query_one("#structure-tree", Tree).show_root = False
         self.load_structures()
         self.load_categories()
@@ -98,7 +99,8 @@ class CustomersPanel(Horizontal):
         for hit in hits:
             if str(hit.id) not in table.rows:
                 name = hit.names.get(current_language()) or hit.display_name
-                table.add_row(str(hit.id), plain(name), _(hit.matched), key=str(hit.id))
+                table.add_row(str(hit.id), plain(name), _(hit.matched),
+                              plain(" · ".join(p for p in (hit.phone, hit.contract, hit.region) if p)), key=str(hit.id))
         self.cursor = hits[-1].cursor if len(hits) == PAGE else None
 
     def action_to_results(self) -> None:

@@ -28,7 +28,7 @@ from crmterm.screens.register.register_scripts import ScriptRunning
 from crmterm.services.inquiries import inquiries, registration_views
 from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.inquiries.attachments import limits_of
-from crmterm.services.customers.customer_search import SearchHit
+from crmterm.services.customers.customer_search import SearchHit, hit_details
 from crmterm.services.inquiries.registration import ContactDraft, Registered, RegistrationError, register
 from crmterm.widgets.attribute_form import AttributeFormView
 from crmterm.widgets.kb_suggestions import KbSuggestions
@@ -143,7 +143,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
             return
         self._hits = {str(h.id): h for h in found.hits}
         self._subscriber_query = found.subscriber
-        hits.add_options([Option(plain(f"{h.id}  {h.display_name}  · {_(h.matched)}"), id=str(h.id))
+        hits.add_options([Option(plain(f"{h.id}  {h.display_name}  · {_(h.matched)}{hit_details(h)}"), id=str(h.id))
                           for h in found.hits])
         hits.display = bool(found.hits)
         if found.hits:
@@ -156,7 +156,8 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
     def hit_picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.query_one("#reg-hits").display = False
-        self._set_customer(self._hits[event.option.id], self._subscriber_query)
+        hit = self._hits[event.option.id]  # found by phone: that subscriber is the contact's
+        self._set_customer(hit, hit.subscriber or (self._subscriber_query if hit.matched == "phone" else None))
         self.query_one("#topic-input").focus()
 
     def _set_customer(self, hit: SearchHit | None, subscriber: str | None, person: str | None = None) -> None:

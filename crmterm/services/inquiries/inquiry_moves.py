@@ -13,12 +13,13 @@ from crmterm.errors import CrmError, PermissionDenied, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts import audit
 from crmterm.services.routing import automation, routing
-from crmterm.services.inquiries import inquiry_actions, inquiry_log
-from crmterm.services.topics.attribute_values import BadValue, is_empty, parse, to_text
+from crmterm.services.inquiries import inquiry_actions, inquiry_log, write_rules
+from crmterm.services.topics.attribute_values import BadValue, is_empty, parse, to_cel, to_text
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import can_supervise, can_work
 from crmterm.services.topics.attribute_values import AMOUNT
-from crmterm.store import AttributeDef, InquiryValue, Queue
+from crmterm.services.topics.attribute_forms import effective_attributes
+from crmterm.store import AttributeDef, InquiryValue, Queue, Topic
 from crmterm.workflow import engine
 from crmterm.workflow.engine import ALLOWED, MOVE_LABELS, Move, State
 
@@ -95,9 +96,11 @@ def update_values(*, session: Session, actor: Actor, inquiry_id: int, values: di
         raise PermissionDenied(_("inquiry {n} is assigned to someone else").format(n=inquiry.id))
     defs = {d.code: d for d in session.exec(select(AttributeDef).where(AttributeDef.code.in_(list(values))))}
     changes: dict[str, list] = {}
+    form, flags = _form_and_flags(session, actor, inquiry, values) if values else (None, {})
     for code, raw in values.items():
         if code not in defs or not ("*" in view.edit or code in view.edit):
             raise ValidationError(code, _("not editable in this step"))
+        write_rules.check_step_edit(form, flags, view.show, code)
         try:
             text = None if is_empty(raw) else to_text(parse(defs[code].type, raw, pattern=defs[code].pattern,
                                                             max_length=defs[code].max_length, decimals=AMOUNT))
@@ -120,6 +123,26 @@ def update_values(*, session: Session, actor: Actor, inquiry_id: int, values: di
         inquiry_log.record(session, inquiry_id, actor, "values_changed", data=changes)
         automation.fire(session, actor, inquiry_id, "attribute_changed", {"changes": changes})
     return inquiry_actions.moved(session, inquiry_id)
+
+
+def _form_and_flags(session: Session, actor: Actor, inquiry, values: dict[str, Any]) -> tuple:
+    """The inquiry's attribute form and its flags over the stored values with the edited ones (the inquiry
+    screen evaluates them over what is typed: ticking a box may show the field typed in the same save)."""
+    topic = session.exec(select(Topic.code).where(Topic.id == inquiry.topic_id)).one()
+    form = effective_attributes(session=session, actor=actor, topic=topic)
+    context = routing.context_of(session, inquiry, actor)
+    attrs = context["inquiry"]["attrs"]
+    for code, raw in values.items():
+        field = form.field(code)
+        try:
+            typed = parse(field.type, raw, pattern=field.pattern, max_length=field.max_length, decimals=AMOUNT) \
+                if field else None
+        except BadValue:
+            continue  # refused below with its message
+        attrs.pop(code, None)
+        if typed is not None:
+            attrs[code] = to_cel(typed)
+    return form, form.flags(context)
 
 
 class RowResult(BaseModel):

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.routing import automation, routing
-from crmterm.services.inquiries import inquiry_log, problem_links
+from crmterm.services.inquiries import inquiry_log, problem_links, write_rules
 from crmterm.services.inquiries.attachments import AttachmentLimits, attach_path, path_problem
 from crmterm.services.topics.attribute_checks import check_values
 from crmterm.services.topics.attribute_forms import AttributeForm, effective_attributes, rule_context
@@ -67,6 +67,7 @@ def register(*, session: Session, actor: Actor, draft: ContactDraft,
                                   .format(n=max_inquiries))], [])
     problems: list[tuple[int | None, str, str]] = []
     refs = resolve_contact(session, draft, problems, login=actor.login)
+    problems.extend(write_rules.template_contact_problems(session, refs))
     problems.extend((None, name, _("NUL characters are not allowed"))  # PostgreSQL cannot store it
                     for name, text in (("caller", draft.caller), ("text", draft.text)) if "\x00" in text)
     if not draft.inquiries:
@@ -118,8 +119,18 @@ def _check_inquiry(session: Session, actor: Actor, refs: ContactRefs, index: int
                           customer_id=refs.party_id, context=refs.rule_context(checked.topic.priority),
                           fill_defaults=True)
     problems.extend((index, code, message) for code, message in values.errors.items())
+    _check_allowed(session, refs, index, draft, checked.form, values, problems)
     checked.values = values.values
     return checked
+
+
+def _check_allowed(session: Session, refs: ContactRefs, index: int, draft: InquiryDraft, form: AttributeForm,
+                   values, problems: list) -> None:
+    """The template's topics and the read-only fields, as the Register tab allows them."""
+    outside = write_rules.template_topic_problem(session, refs.template_id, index, form.path)
+    problems.extend([outside] if outside else [])
+    problems.extend((index, code, message) for code, message in write_rules.readonly_problems(
+        form, draft.values, values.values, values.flags, values.errors))
 
 
 def _file_problems(item: _Checked, limits: AttachmentLimits) -> list[str]:

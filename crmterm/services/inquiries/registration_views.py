@@ -48,7 +48,10 @@ class Caller:
 
 
 def find_caller(*, session: Session, actor: Actor, query: str, limit: int = 20) -> Caller:
+    """`subscriber`: the number of the first hit when it was found by phone (any number of digits)."""
     hits = customer_search.search(session=session, actor=actor, query=query, limit=limit)
+    if hits and hits[0].subscriber:
+        return Caller(hits, hits[0].subscriber)
     number = digits(query)
     by_phone = len(number) >= 7 and all(h.matched == "phone" for h in hits[:1])
     return Caller(hits, query.strip() if by_phone and hits else None)
