@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
-from crmterm.i18n import N_, _, pick
+from crmterm.i18n import N_, _, fmt_datetime, pick
 from crmterm.services.inquiries.inquiry_log import OPEN_STATES, state_label
 from crmterm.services.routing.queues import InquiryRow
 from crmterm.services.sla.sla_status import BREACH, WARNING, badge
@@ -35,7 +35,7 @@ def deadline_cell(row: InquiryRow) -> Text:
     """Local time, day first; an overdue one in red (the SLA column says it without colour: ⛔)."""
     if row.due_at is None:
         return plain("—", style="dim")
-    shown = f"{row.due_at.astimezone():%d.%m %H:%M}"
+    shown = fmt_datetime(row.due_at)
     return plain(shown, style="bold red") if row.overdue else plain(shown)
 
 
