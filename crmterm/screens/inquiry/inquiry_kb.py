@@ -51,7 +51,7 @@ class InquiryArticles(KbSuggesting):
         listing = self.query_one("#inquiry-articles", OptionList)
         listing.clear_options()
         listing.add_options([Option(plain(f"{a.title} · {a.lang.upper()} · {a.attached_by} "
-                                          fmt_datetime(a.attached_at)), id=str(a.article_id))
+                                          f"{fmt_datetime(a.attached_at)}"), id=str(a.article_id))
                              for a in loaded.attached])
         listing.display = bool(loaded.attached)
         if loaded.attached:
