@@ -71,6 +71,9 @@ def _screen_bindings(screen):
 class CrmApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "crmterm"
+    # Under 100 columns every screen carries -narrow: app.tcss gives the lists room and narrows side panes
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # under 30 rows: -short (the inquiry screen)
     COMMANDS = App.COMMANDS | {CrmCommands}
     BINDINGS = [
         Binding("f1", "help", N_("Help"), id="app.help"),

@@ -72,7 +72,11 @@ def fmt_date(value: date | None) -> str:
 
 
 def fmt_datetime(value: datetime | None) -> str:
-    return "" if value is None else format_datetime(value, format="short", locale=_current)
+    """The one date-and-time format of every screen: the language's short form, in local time (the database
+    holds UTC; a naive value is taken as already local)."""
+    if value is None:
+        return ""
+    return format_datetime(value.astimezone() if value.tzinfo else value, format="short", locale=_current)
 
 
 def fmt_number(value: int | float | Decimal) -> str:

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
-from crmterm.i18n import N_, _, pick
+from crmterm.i18n import N_, _, fmt_datetime, pick
 from crmterm.services.inquiries.inquiry_log import OPEN_STATES, state_label
 from crmterm.services.routing.queues import InquiryRow
 from crmterm.services.sla.sla_status import BREACH, WARNING, badge
@@ -21,6 +21,9 @@ from crmterm.widgets.safe_text import plain
 COLUMNS = (("mark", ""), ("id", N_("#")), ("priority", N_("Priority")), ("due", N_("Deadline")),
            ("sla", N_("SLA")), ("topic", N_("Topic")), ("customer", N_("Customer")), ("state", N_("State")),
            ("step", N_("Step")), ("assignee", N_("Assignee")))
+# Columns of lower importance give way, in this order, when the table is narrower than the width named
+# (an 80-column terminal keeps #, priority, deadline, SLA, topic and customer instead of cutting them all)
+HIDE_BELOW = {"step": 100, "assignee": 85, "state": 70}
 SORT_COLUMN = {"age": "id", "work": "priority", "due": "due"}  # the column that shows each sort's arrow
 COLUMN_SORT = {column: sort for sort, column in SORT_COLUMN.items()}
 MARK = "●"
@@ -32,7 +35,7 @@ def deadline_cell(row: InquiryRow) -> Text:
     """Local time, day first; an overdue one in red (the SLA column says it without colour: ⛔)."""
     if row.due_at is None:
         return plain("—", style="dim")
-    shown = f"{row.due_at.astimezone():%d.%m %H:%M}"
+    shown = fmt_datetime(row.due_at)
     return plain(shown, style="bold red") if row.overdue else plain(shown)
 
 
@@ -50,6 +53,8 @@ class InquiryTable(DataTable):
         self.shown: dict[int, InquiryRow] = {}
         self.marked: set[int] = set()
         self.priority_labels: dict[str, str] = {}  # code -> name in the user's language
+        self.sorted_by: tuple[str, bool] = ("work", False)
+        self.hidden: frozenset[str] = frozenset()
 
     def on_mount(self) -> None:
         self.set_interval(BADGE_SECONDS, self.refresh_badges)
@@ -67,11 +72,25 @@ class InquiryTable(DataTable):
             except CellDoesNotExist:  # the columns are being rebuilt
                 return
 
+    def on_resize(self) -> None:
+        """A narrower (or wider) table hides (or shows) the less important columns, keeping the rows."""
+        if self._columns_to_hide() != self.hidden and self.columns:
+            rows = list(self.shown.values())
+            self.set_columns(*self.sorted_by)
+            self.show(rows, append=False)
+
+    def _columns_to_hide(self) -> frozenset[str]:
+        width = self.size.width
+        return frozenset(key for key, below in HIDE_BELOW.items() if 0 < width < below)
+
     def set_columns(self, sort: str, descending: bool) -> None:
         """Columns again (and no rows): the sorted column's header carries the direction."""
         self.clear(columns=True)
         self.shown.clear()
+        self.sorted_by, self.hidden = (sort, descending), self._columns_to_hide()
         for key, label in COLUMNS:
+            if key in self.hidden:
+                continue
             title = _(label) if label else ""
             if SORT_COLUMN.get(sort) == key:
                 title += " ↓" if descending else " ↑"
@@ -102,10 +121,11 @@ class InquiryTable(DataTable):
 
     def _cells(self, row: InquiryRow) -> tuple:
         priority = self.priority_labels.get(row.priority, row.priority) if row.priority else ""
-        return (plain(MARK if row.id in self.marked else ""), plain(str(row.id), justify="right"),
-                plain(priority), deadline_cell(row), sla_cell(row, datetime.now(UTC)),
-                plain(pick(row.topic_labels, row.topic)), plain(row.customer or _("Anonymous caller")),
-                plain(state_label(row.state)), plain(row.step_label or row.step or ""), plain(row.assignee or ""))
+        cells = (plain(MARK if row.id in self.marked else ""), plain(str(row.id), justify="right"),
+                 plain(priority), deadline_cell(row), sla_cell(row, datetime.now(UTC)),
+                 plain(pick(row.topic_labels, row.topic)), plain(row.customer or _("Anonymous caller")),
+                 plain(state_label(row.state)), plain(row.step_label or row.step or ""), plain(row.assignee or ""))
+        return tuple(cell for (key, _label), cell in zip(COLUMNS, cells) if key not in self.hidden)
 
     def current_id(self) -> int | None:
         if not self.row_count:

@@ -11,7 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from crmterm.errors import CrmError
-from crmterm.i18n import _
+from crmterm.i18n import _, fmt_datetime
 from crmterm.screens.knowledge.kb_article import ArticleScreen
 from crmterm.screens.knowledge.kb_suggesting import KbSuggesting
 from crmterm.services.knowledge import kb_search, kb_usage
@@ -51,7 +51,7 @@ class InquiryArticles(KbSuggesting):
         listing = self.query_one("#inquiry-articles", OptionList)
         listing.clear_options()
         listing.add_options([Option(plain(f"{a.title} · {a.lang.upper()} · {a.attached_by} "
-                                          f"{a.attached_at:%d.%m %H:%M}"), id=str(a.article_id))
+                                          f"{fmt_datetime(a.attached_at)}"), id=str(a.article_id))
                              for a in loaded.attached])
         listing.display = bool(loaded.attached)
         if loaded.attached:

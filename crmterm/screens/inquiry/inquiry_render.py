@@ -43,13 +43,14 @@ def header(found: InquiryRead, now: datetime) -> Table:
         deadline.append("  " + _("⚠ overdue"), style="bold red")
     customer = plain(f"#{found.customer_id} {found.customer}" if found.customer_id else _("Anonymous caller"))
     contact = found.contact
-    grid.add_row(_("State"), plain(state_label(found.state)), _("Priority"), plain(found.priority or "—"))
+    grid.add_row(_("State"), plain(state_label(found.state)), _("Priority"),
+                 plain(found.priority_label or found.priority or "—"))
     grid.add_row(_("Route · step"), step, _("Deadline"), deadline)
-    grid.add_row(_("Queue"), plain(found.queue) if found.queue else nobody,
+    grid.add_row(_("Queue"), plain(found.queue_label or found.queue) if found.queue else nobody,
                  _("Assignee"), plain(found.assignee) if found.assignee else nobody)
     grid.add_row(_("Customer"), customer, _("Contact"),
-                 plain(" · ".join(p for p in (f"{contact.at:%Y-%m-%d %H:%M}", contact.channel or "",
-                                             contact.operator or "") if p)))
+                 plain(" · ".join(p for p in (fmt_datetime(contact.at), contact.channel_label or contact.channel
+                                             or "", contact.operator or "") if p)))
     if contact.text or found.text:
         grid.add_row(_("Note"), plain(" / ".join(t for t in (contact.text, found.text) if t)), "", "")
     if found.resolution or found.closed_at:
@@ -85,7 +86,7 @@ def timeline(found: InquiryRead) -> Table | Text:
         detail = event_detail(event, labels)
         if detail:
             line.append(" " + visible(detail))
-        grid.add_row(plain(f"{event.at:%d.%m %H:%M}"), line)
+        grid.add_row(plain(fmt_datetime(event.at)), line)
     return grid
 
 
@@ -123,7 +124,7 @@ def files(found: InquiryRead) -> Text:
     for attachment in found.attachments:
         text.append(visible(f"📎 {attachment.name}"), style="bold")
         text.append(visible(f"  {attachment.mime} · {attachment.size} B · {attachment.sha256[:12]} · "
-                    f"{attachment.created_by} {attachment.created_at:%d.%m %H:%M}\n"), style="dim")
+                    f"{attachment.created_by} {fmt_datetime(attachment.created_at)}\n"), style="dim")
     text.rstrip()
     return text
 

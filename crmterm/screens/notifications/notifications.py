@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
-from crmterm.i18n import N_, _
+from crmterm.i18n import N_, _, fmt_datetime
 from crmterm.services.sla import notification_inbox
 from crmterm.services.sla.notification_inbox import NotificationPage, NotificationRead
 from crmterm.widgets.chrome import TranslatedFooter, unread_badge
@@ -145,6 +145,6 @@ class NotificationCentre(ModalScreen[int | None]):
 def _cells(row: NotificationRead) -> tuple:
     unread = row.state == "sent"
     return (plain(UNREAD if unread else "", style="bold"),
-            plain(f"{row.created_at.astimezone():%d.%m %H:%M}"),
+            plain(fmt_datetime(row.created_at)),
             plain(row.subject, style="bold" if unread else ""),
             plain(f"#{row.inquiry_id}" if row.inquiry_id else "", justify="right"))

@@ -16,7 +16,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from crmterm.errors import CrmError
-from crmterm.i18n import N_, _
+from crmterm.i18n import N_, _, fmt_datetime
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.screens.knowledge.kb_article import kb_bindings
 from crmterm.screens.register.register_contact import ContactFields
@@ -192,7 +192,8 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
                                     id=str(i.id)) for i in activity.open_inquiries])
         text = Text(_("Last contacts") + "\n", style="bold")
         for contact in activity.last_contacts:
-            text.append(visible(f"{contact.at:%d.%m %H:%M} {contact.channel or ''} {contact.operator or ''} "
+            channel = contact.channel_label or contact.channel or ""
+            text.append(visible(f"{fmt_datetime(contact.at)} {channel} {contact.operator or ''} "
                                 f"{contact.text[:40]}\n"), style="not bold")
         self.query_one("#reg-last", Static).update(text)
 

@@ -72,6 +72,8 @@ class ContactRead(BaseModel):
     customer_id: int | None
     caller: str
     text: str
+    place_label: str | None = None  # the names in the user's language, for screens (codes stay for scripts)
+    channel_label: str | None = None
 
 
 class InquiryRead(InquirySummary):
@@ -88,6 +90,8 @@ class InquiryRead(InquirySummary):
     step: str | None = None
     step_label: str | None = None
     queue: str | None = None
+    priority_label: str | None = None  # the names in the user's language (screens show them, not codes)
+    queue_label: str | None = None
     assignee: str | None = None
     due_at: datetime | None = None  # None: no deadline
     react_due_at: datetime | None = None  # to be taken by then (None: no regulation says)
@@ -111,7 +115,7 @@ def _summaries(session: Session, query) -> list[InquirySummary]:
 def get_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryRead:
     require(actor, Permission.INQUIRIES_READ)
     row = session.exec(select(Inquiry, Topic.code, Topic.labels, Priority.code, Party.display_name, Queue.code,
-                              User.login)
+                              User.login, Priority.labels, Queue.labels)
                        .join(Topic, Topic.id == Inquiry.topic_id)
                        .outerjoin(Priority, Priority.id == Inquiry.priority_id)
                        .outerjoin(Queue, Queue.id == Inquiry.queue_id)
@@ -119,12 +123,14 @@ def get_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryRe
                        .outerjoin(Party, Party.id == Inquiry.party_id).where(Inquiry.id == inquiry_id)).first()
     if row is None:
         raise NotFound(_("Inquiry"), inquiry_id)
-    inquiry, code, labels, priority, customer, queue, assignee = row
+    inquiry, code, labels, priority, customer, queue, assignee, priority_labels, queue_labels = row
     rev = routing.revision(session, inquiry.route_revision_id) if inquiry.route_revision_id else None
     step = rev.definition.step(inquiry.step) if rev else None
     return InquiryRead(
         route=rev.route if rev else None, revision=rev.revision if rev else None, step=inquiry.step,
         step_label=step.label() if step else None, queue=queue, assignee=assignee,
+        priority_label=pick(priority_labels, priority) if priority else None,
+        queue_label=pick(queue_labels, queue) if queue else None,
         due_at=None if inquiry.due_at >= NO_DEADLINE else inquiry.due_at, resolution=inquiry.resolution,
         react_due_at=inquiry.react_due_at, sla_paused_at=inquiry.sla_paused_at,
         id=inquiry.id, topic=code, topic_label=pick(labels, code), type=inquiry.type, state=inquiry.state,
@@ -138,14 +144,16 @@ def get_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryRe
         children=_summaries(session, _SUMMARY.where(Inquiry.parent_id == inquiry.id).order_by(Inquiry.id)))
 
 
-_CONTACTS = (select(Contact, User.login, Place.code, Channel.code).outerjoin(User, User.id == Contact.operator_id)
+_CONTACTS = (select(Contact, User.login, Place.code, Channel.code, Place.labels, Channel.labels).outerjoin(User, User.id == Contact.operator_id)
              .outerjoin(Place, Place.id == Contact.place_id).outerjoin(Channel, Channel.id == Contact.channel_id))
 
 
 def _contacts(session: Session, query) -> list[ContactRead]:
     return [ContactRead(id=c.id, at=c.at, operator=login, place=place, channel=channel, direction=c.direction,
-                        customer_id=c.party_id, caller=c.caller, text=c.text)
-            for c, login, place, channel in session.exec(query).all()]
+                        customer_id=c.party_id, caller=c.caller, text=c.text,
+                        place_label=pick(place_labels, place) if place else None,
+                        channel_label=pick(channel_labels, channel) if channel else None)
+            for c, login, place, channel, place_labels, channel_labels in session.exec(query).all()]
 
 
 def _contact(session: Session, contact_id: int) -> ContactRead:
