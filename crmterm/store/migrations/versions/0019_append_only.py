@@ -6,6 +6,7 @@ that justify it, so the application role can no longer rewrite what happened:
 - erasure (services/customers/erasure) may clear the values of change rows and the texts of events (and drop keys of
   their data) — only where the customer they belong to is already marked erased;
 - a merge (services/customers/customers.merge) may re-point a party's change rows — only to the party it was merged into;
+- automation (services/routing/automation) may complete its own event once with what the rule's actions did;
 - archiving (services/platform/archive) may delete a live event — only once its copy is in inquiry_event_archive.
 TRUNCATE is refused on PostgreSQL (it fires no row trigger). On PostgreSQL the audit log's time is the
 server's clock, and a per-user database login (`crmterm db roles`, README "Security") may only write audit
@@ -58,6 +59,18 @@ _EVENT_SAME = """NEW.id = OLD.id AND NEW.inquiry_id = OLD.inquiry_id AND NEW.at 
   AND NEW.kind = OLD.kind AND NEW.contact_id IS NOT DISTINCT FROM OLD.contact_id
   AND (NEW.text = '' OR NEW.text = OLD.text)"""
 
+_EVENT_KEYS_SAME = """NEW.id = OLD.id AND NEW.inquiry_id = OLD.inquiry_id AND NEW.at = OLD.at AND NEW.actor = OLD.actor
+  AND NEW.kind = OLD.kind AND NEW.contact_id IS NOT DISTINCT FROM OLD.contact_id"""
+
+# An automation event is written before its rule's actions run (the timeline reads cause, then effect) and
+# completed once with what they did (services/routing/automation): allowed while it has no `actions` yet.
+_AUTOMATION_DONE = {
+    'postgresql': """OLD.kind = 'automation' AND NOT (OLD.data::jsonb ? 'actions')
+                     AND (NEW.data::jsonb ? 'actions')""",
+    'sqlite': """OLD.kind = 'automation' AND json_extract(OLD.data, '$.actions') IS NULL
+                 AND json_extract(NEW.data, '$.actions') IS NOT NULL""",
+}
+
 # Every top-level key of the new data is in the old data with the same value: keys may only be dropped.
 _DATA_SUBSET = {
     'postgresql': """NOT EXISTS (SELECT 1 FROM jsonb_each(NEW.data::jsonb) n
@@ -71,7 +84,8 @@ _DATA_SUBSET = {
 _RULES = {
     ('change_log', 'UPDATE'): lambda dialect: _CHANGE_ALLOWED,
     ('change_log', 'DELETE'): lambda dialect: None,
-    ('inquiry_event', 'UPDATE'): lambda d: f"{_EVENT_SAME} AND {_DATA_SUBSET[d]} AND {_ERASED_INQUIRY}",
+    ('inquiry_event', 'UPDATE'): lambda d: f"(({_EVENT_SAME} AND {_DATA_SUBSET[d]} AND {_ERASED_INQUIRY}) "
+                                           f"OR ({_EVENT_KEYS_SAME} AND {_AUTOMATION_DONE[d]}))",
     ('inquiry_event', 'DELETE'): lambda d: "EXISTS (SELECT 1 FROM inquiry_event_archive a WHERE a.id = OLD.id)",
     ('inquiry_event_archive', 'UPDATE'): lambda d: f"{_EVENT_SAME} AND {_DATA_SUBSET[d]} AND {_ERASED_INQUIRY}",
     ('inquiry_event_archive', 'DELETE'): lambda dialect: None,
