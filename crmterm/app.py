@@ -10,10 +10,13 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.worker import WorkerFailed, active_worker
 
 from crmterm.errors import CrmError
+from crmterm.locations import locations
 from crmterm.i18n import N_, _, current_language, language_name, set_language
 from crmterm.screens.common.dialogs import HelpScreen, SettingsScreen
+from crmterm.screens.common.failures import FailureDialog, log_failure, work_title
 from crmterm.screens.shell.lock import LOG_OUT, LockScreen
 from crmterm.screens.shell.login import LoginScreen
 from crmterm.services.accounts.permissions import Actor
@@ -157,6 +160,30 @@ class CrmApp(App):
         if isinstance(self.screen, LoginScreen):
             self.screen.show_error(message)
         self.notify(message, severity="error", timeout=30)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The one place a failed worker lands (Textual 8.2 hands `WorkerFailed` here for every worker left
+        with `exit_on_error`, and would exit): the app stays up and says what failed. Other exceptions — a bug
+        in a message handler of the UI itself — keep Textual's behaviour."""
+        if isinstance(error, WorkerFailed) and self.is_running and not self._exit_renderables:
+            worker = active_worker.get(None)  # set by the worker task that failed, which is calling us
+            # shown from the app's own message loop: a screen pushed from inside the worker's task goes with it
+            self.call_later(self.show_failure, error.error, worker.name if worker is not None else "")
+            return
+        super()._handle_exception(error)
+
+    def show_failure(self, error: BaseException, worker_name: str = "") -> None:
+        """A domain error becomes a notification; anything else a dialog naming the log file it went to."""
+        if isinstance(error, CrmError):
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        what = work_title(worker_name)
+        logs = self.settings.where.logs if self.settings.where is not None else locations().logs
+        log_path = log_failure(logs, what, error)
+        if isinstance(self.screen, FailureDialog):  # several at once (the database went away): one dialog
+            self.notify(_("{what} failed too (see the log)").format(what=what), severity="error", timeout=10)
+            return
+        self.push_screen(FailureDialog(what, error, log_path))
 
     def _load_keymap(self) -> None:
         """keymap.yaml in the config folder: {binding id: keys}, e.g. `admin.save: ctrl+w`."""
