@@ -220,13 +220,3 @@ def _idle_minutes(value: object) -> float:
     if isinstance(value, bool) or not minutes >= 0:
         raise ConfigError(f"idle_lock_minutes: expected a number of minutes (0: never lock), got {value!r}")
     return minutes
-
-
-def save_preference(settings: Settings, key: str, value: object) -> None:
-    """Persist one user preference (e.g. the language chosen in the TUI) in the config file."""
-    assert settings.where is not None
-    path = settings.where.config_file
-    data = _read_config_file(path)
-    data[key] = value
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=True), encoding="utf-8")
