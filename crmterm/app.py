@@ -10,15 +10,18 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.worker import WorkerFailed, active_worker
 
 from crmterm.errors import CrmError
+from crmterm.locations import locations
 from crmterm.i18n import N_, _, current_language, language_name, set_language
 from crmterm.screens.common.dialogs import HelpScreen, SettingsScreen
+from crmterm.screens.common.failures import FailureDialog, log_failure, work_title
 from crmterm.screens.shell.lock import LOG_OUT, LockScreen
 from crmterm.screens.shell.login import LoginScreen
 from crmterm.services.accounts.permissions import Actor
 from crmterm.text import visible
-from crmterm.settings import LANGUAGES, Settings, save_preference
+from crmterm.settings import LANGUAGES, Settings
 from crmterm.widgets.safe_text import TerminalSafe
 
 _TERMINAL_SAFE = TerminalSafe()  # one instance: rendered lines cache their filtered copy per filter
@@ -89,6 +92,7 @@ class CrmApp(App):
         self.demo_logins = demo_logins or {}
         self.database_ready = False
         self.last_input = monotonic()  # the last key or mouse event: the idle lock counts from it
+        self.installation_language = settings.language  # config.yaml / CRMTERM_LANG: before log-in and after
         set_language(settings.language)
 
     @property
@@ -161,6 +165,30 @@ class CrmApp(App):
             self.screen.show_error(message)
         self.notify(message, severity="error", timeout=30)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """The one place a failed worker lands (Textual 8.2 hands `WorkerFailed` here for every worker left
+        with `exit_on_error`, and would exit): the app stays up and says what failed. Other exceptions — a bug
+        in a message handler of the UI itself — keep Textual's behaviour."""
+        if isinstance(error, WorkerFailed) and self.is_running and not self._exit_renderables:
+            worker = active_worker.get(None)  # set by the worker task that failed, which is calling us
+            # shown from the app's own message loop: a screen pushed from inside the worker's task goes with it
+            self.call_later(self.show_failure, error.error, worker.name if worker is not None else "")
+            return
+        super()._handle_exception(error)
+
+    def show_failure(self, error: BaseException, worker_name: str = "") -> None:
+        """A domain error becomes a notification; anything else a dialog naming the log file it went to."""
+        if isinstance(error, CrmError):
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        what = work_title(worker_name)
+        logs = self.settings.where.logs if self.settings.where is not None else locations().logs
+        log_path = log_failure(logs, what, error)
+        if isinstance(self.screen, FailureDialog):  # several at once (the database went away): one dialog
+            self.notify(_("{what} failed too (see the log)").format(what=what), severity="error", timeout=10)
+            return
+        self.push_screen(FailureDialog(what, error, log_path))
+
     def _load_keymap(self) -> None:
         """keymap.yaml in the config folder: {binding id: keys}, e.g. `admin.save: ctrl+w`."""
         path = self.settings.where.keymap_file if self.settings.where else None
@@ -173,10 +201,33 @@ class CrmApp(App):
             self.notify(_("Ignoring {file}: {error}").format(file=path, error=error), severity="warning")
 
     def logged_in(self, actor: Actor) -> None:
+        self._open_workspace()
+
+    @work(thread=True, exclusive=True, group="login")
+    def _open_workspace(self) -> None:
+        """The workspace in the user's own language (their F2 choice, stored per user): read first, so the
+        workspace is drawn once, in that language."""
+        from crmterm.services.accounts import preferences  # the store loads off the UI thread (see gateway)
+
+        try:
+            language = self.gateway.call(preferences.preferred_language)
+        except Exception:  # noqa: BLE001 - a preference is not worth a refused log-in: the default language
+            language = None
+        self.call_from_thread(self._enter_workspace, language or self.installation_language)
+
+    def _enter_workspace(self, language: str) -> None:
+        self._use_language(language)
         self.switch_screen(_workspace_class()())
+
+    def _use_language(self, language: str) -> None:
+        set_language(language)
+        self.settings = self.settings.with_language(language)
+        if self._gateway is not None:  # its settings may hold a per-user connection: keep that, change the language
+            self._gateway.settings = self._gateway.settings.with_language(language)
 
     def action_logout(self) -> None:
         self._gateway, self.active_template = None, None
+        self._use_language(self.installation_language)  # the next user starts in the installation's language
         self.switch_screen(LoginScreen(ready=True))
 
     def get_line_filters(self):
@@ -238,17 +289,22 @@ class CrmApp(App):
                          lambda language: language and self.switch_language(language))
 
     async def switch_language(self, language: str) -> None:
-        """Re-render every open screen in `language` and remember the choice."""
-        set_language(language)
-        self.settings = self.settings.with_language(language)
-        self.gateway.settings = self.settings
-        if self.settings.where is not None:
-            save_preference(self.settings, "language", language)
+        """Re-render every open screen in `language` at once, and remember the choice for this user only (in
+        the database, applied at their next log-in on any workstation); before log-in it lasts until then."""
+        self._use_language(language)
+        if self.signed_in:
+            self._remember_language(language)
         for screen in self.screen_stack:
             relabel = getattr(screen, "relabel", None)
             await (relabel() if relabel else screen.recompose())
             screen.refresh_bindings()
         self.notify(_("Language: {name}").format(name=language_name(language)))
+
+    @work(thread=True, exclusive=True, group="preferences")
+    def _remember_language(self, language: str) -> None:
+        from crmterm.services.accounts import preferences
+
+        self.gateway.call(preferences.set_language, language=language)
 
 
 def make_app(settings: Settings, *, demo_logins: dict[str, str] | None = None) -> CrmApp:

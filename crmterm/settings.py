@@ -17,6 +17,7 @@ from crmterm.locations import Locations, locations
 LANGUAGES = ("en", "ru")
 DEFAULT_LANGUAGE = "en"
 TEXT_MAX_CHARS = 1_000_000  # a text or JSON column without a declared length holds at most this many characters
+BUSY_WAIT_SECONDS = 30.0  # how long a transaction waits its turn for a busy SQLite database before giving up
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Settings:
     text_max_chars: int = TEXT_MAX_CHARS  # see text_max_chars() below
     input_max_mb: int = 100  # a file (or standard input) a command reads: imports, documents, scripts, routes
     contact_max_inquiries: int = 100  # inquiries one contact may carry
+    busy_wait_seconds: float = BUSY_WAIT_SECONDS  # see busy_wait_seconds() below
 
     @property
     def input_max_bytes(self) -> int:
@@ -122,6 +124,7 @@ def resolve(*, db: str | None = None, lang: str | None = None, user: str | None 
         contact_max_inquiries=_positive(file_cfg, "contact_max_inquiries", 100),
         idle_lock_minutes=_idle_minutes(env.get("CRMTERM_IDLE_LOCK_MINUTES", file_cfg.get("idle_lock_minutes", 15))),
         text_max_chars=_text_max_chars(env, file_cfg),
+        busy_wait_seconds=_busy_wait(env, file_cfg),
         per_user_db_logins=_flag(env.get("CRMTERM_PER_USER_DB_LOGINS", file_cfg.get("per_user_db_logins", False))),
     )
 
@@ -143,6 +146,27 @@ def text_max_chars() -> int:
     except ConfigError:  # a broken config file is reported where the settings are resolved, not mid-flush
         return TEXT_MAX_CHARS
 
+def _busy_wait(env: dict, file_cfg: dict) -> float:
+    raw = env.get("CRMTERM_BUSY_WAIT_SECONDS", file_cfg.get("busy_wait_seconds", BUSY_WAIT_SECONDS))
+    try:
+        seconds = float(raw)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if isinstance(raw, bool) or not 0 < seconds <= 3600:
+        raise ConfigError(f"busy_wait_seconds: expected seconds between 0 and 3600, got {raw!r}")
+    return seconds
+
+
+@cache
+def busy_wait_seconds() -> float:
+    """The process's bound on waiting for a busy SQLite database (`busy_wait_seconds` in config.yaml or
+    CRMTERM_BUSY_WAIT_SECONDS): store/db waits and retries a transaction for this long, whatever the number
+    of tries, and has no Settings at hand (one process runs with one configuration)."""
+    env = dict(os.environ)
+    try:
+        return _busy_wait(env, _read_config_file(locations(env).config_file))
+    except ConfigError:  # a broken setting is reported where the settings are resolved
+        return BUSY_WAIT_SECONDS
 
 
 def _flag(value) -> bool:
@@ -196,13 +220,3 @@ def _idle_minutes(value: object) -> float:
     if isinstance(value, bool) or not minutes >= 0:
         raise ConfigError(f"idle_lock_minutes: expected a number of minutes (0: never lock), got {value!r}")
     return minutes
-
-
-def save_preference(settings: Settings, key: str, value: object) -> None:
-    """Persist one user preference (e.g. the language chosen in the TUI) in the config file."""
-    assert settings.where is not None
-    path = settings.where.config_file
-    data = _read_config_file(path)
-    data[key] = value
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=True), encoding="utf-8")

@@ -20,7 +20,7 @@ from crmterm.services.routing import queues
 from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import Inquiry, InquiryEvent, Priority, Queue, User, utcnow
-from crmterm.store.db import unit_of_work
+from crmterm.store.db import in_transaction, unit_of_work
 from helpers import seed_demo
 
 NO_DATA = {"topic": "no_data", "values": {"problem_since": "2026-11-26 10:00", "device_restarted": True}}
@@ -63,8 +63,9 @@ def race(url: str, actors: list[Actor], own_pools: bool = False) -> tuple[dict[s
         start.wait()
         while True:
             try:
-                with unit_of_work(mine) as session:
-                    got = queues.take_next(session=session, actor=actor, queue="first_line")
+                # the way the CLI (Env.run) and the TUI (Gateway.call) run it: waiting its turn, bounded by time
+                got = in_transaction(mine, lambda session: queues.take_next(session=session, actor=actor,
+                                                                           queue="first_line"))
             except Exception as error:  # noqa: BLE001 - any failure under contention is what we look for
                 errors.append(f"{actor.login}: {error!r}"[:300])
                 if len(errors) > 50:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from typer.core import TyperGroup
@@ -95,7 +97,7 @@ def main(
     _refuse_reading_nothing(ctx, settings)
     if as_json:
         _require_json_output(ctx)
-    ctx.obj = Env(settings)
+    ctx.obj = Env(settings, language_given=bool(lang or os.environ.get("CRMTERM_LANG")))
     if ctx.invoked_subcommand is None:
         from crmterm.cli.tui import run_tui  # Textual is loaded only for the TUI
 

@@ -17,13 +17,13 @@ from rich.table import Table
 from sqlmodel import Session
 
 from crmterm.errors import ConfigError
-from crmterm.i18n import _
+from crmterm.i18n import _, set_language
 from crmterm.services.accounts import auth
 from crmterm.services.platform.bootstrap import ensure_database
 from crmterm.services.accounts.permissions import SYSTEM, Actor
 from crmterm.text import visible
 from crmterm import input_files
-from crmterm.services.accounts import db_login_auth
+from crmterm.services.accounts import db_login_auth, preferences
 from crmterm.settings import Settings
 from crmterm.services.platform.transactions import in_transaction, unit_of_work
 from crmterm.services.platform.schema import owns_schema
@@ -54,6 +54,7 @@ err = _LiteralConsole(stderr=True, highlight=False, soft_wrap=True)
 @dataclass
 class Env:
     settings: Settings
+    language_given: bool = False  # --lang (or CRMTERM_LANG) wins over the user's own preference
     _actor: Actor | None = field(default=None, repr=False)
     _ready: bool = False
 
@@ -90,7 +91,17 @@ class Env:
         if self._actor is None:
             login = self.settings.user
             self._actor = self._login(login) if login is not None else self._system()
+            if login is not None and not self.language_given:
+                self._use_preferred_language(self._actor)
         return self._actor
+
+    def _use_preferred_language(self, actor: Actor) -> None:
+        """The user's own language (F2 in the TUI, stored per user) for this command's messages."""
+        language = in_transaction(self.settings.database_url, lambda session: preferences.preferred_language(
+            session=session, actor=actor))
+        if language and language != self.settings.language:
+            set_language(language)
+            self.settings = self.settings.with_language(language)
 
     def _system(self) -> Actor:
         if not owns_schema(self.settings.database_url):

@@ -12,7 +12,7 @@ from crmterm.store.directory import (
     PlaceType,
     Priority,
 )
-from crmterm.store.users import LoginGuard, Role, User, UserGroup, UserPassword
+from crmterm.store.users import LoginGuard, Role, User, UserGroup, UserPassword, UserPreference
 from crmterm.store.parties import (
     AttributeValue, ChangeLog, ContactPerson, CustomerAttribute, Note, Party, Structure, StructureLink,
     TrackedField,
@@ -43,5 +43,5 @@ __all__ = [
     "AttributeValue", "ChangeLog", "ContactPerson", "Contract", "Payment", "CustomerAttribute", "Discount", "Note", "Party",
     "Structure", "StructureLink", "Subscriber", "TrackedField",
     "AuditLog", "Channel", "ClientCategory", "Dictionary", "DictionaryItem", "MailingList", "Place",
-    "PlaceType", "Priority", "LoginGuard", "Role", "User", "UserGroup", "UserPassword", "utcnow",
+    "PlaceType", "Priority", "LoginGuard", "Role", "User", "UserGroup", "UserPassword", "UserPreference", "utcnow",
 ]

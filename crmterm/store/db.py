@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from crmterm.errors import ConfigError, CrmError, ValidationError
-from crmterm.settings import mask_url
+from crmterm.settings import busy_wait_seconds, mask_url
 from crmterm.store import column_limits as _column_limits  # noqa: F401 - every flush is checked against the
 # declared column limits (lengths, integer ranges, decimal precision; issue 20 item 9): on for every session
 
@@ -47,7 +47,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_wait_seconds() * 1000)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -118,17 +118,22 @@ def dispose_all() -> None:
 def _sqlite_begin(connection) -> None:
     # A unit run again after losing a race asks for the write lock at once: BEGIN IMMEDIATE waits its turn by
     # busy_timeout, where a deferred transaction that has read cannot wait when it comes to write.
-    immediate = connection.get_execution_options().get("sqlite_immediate", False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    # Set at every BEGIN: a unit retried by in_transaction waits only what is left of its bound, and the pooled
+    # connection must not keep that shorter wait for the next unit.
+    options = connection.get_execution_options()
+    busy_ms = options.get("sqlite_busy_ms") or int(busy_wait_seconds() * 1000)
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(busy_ms)}")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate", False) else "BEGIN")
 
 
 @contextmanager
-def unit_of_work(url: str, *, immediate: bool = False) -> Iterator[Session]:
+def unit_of_work(url: str, *, immediate: bool = False, busy_ms: int | None = None) -> Iterator[Session]:
     """One transaction: commit on success, roll back on error (unless the error asks to keep changes).
-    `immediate`: on SQLite take the write lock at BEGIN (a writer that must not lose a race again)."""
+    `immediate`: on SQLite take the write lock at BEGIN (a writer that must not lose a race again);
+    `busy_ms`: on SQLite wait at most this long for another writer (else busy_wait_seconds)."""
     engine = engine_for(url)
-    if immediate and engine.dialect.name == "sqlite":
-        engine = engine.execution_options(sqlite_immediate=True)
+    if engine.dialect.name == "sqlite" and (immediate or busy_ms is not None):
+        engine = engine.execution_options(sqlite_immediate=immediate, sqlite_busy_ms=busy_ms)
     session = Session(engine, expire_on_commit=False)
     try:
         yield session
@@ -146,25 +151,40 @@ def unit_of_work(url: str, *, immediate: bool = False) -> Iterator[Session]:
         session.close()
 
 
-BUSY_ATTEMPTS = 12  # with the pauses below: up to ~2 s of retrying under heavy contention
-
-
 def _busy(error: OperationalError) -> bool:
     return "database is locked" in str(error.orig) or "database table is locked" in str(error.orig)
 
 
-def in_transaction(url: str, work: Callable[[Session], T], *, immediate: bool = False) -> T:
-    """`work(session)` in one unit of work; on SQLite a transaction that read before another writer committed
-    may not start writing ("database is locked", which busy_timeout cannot wait out), so the whole unit is
-    run again after a short random pause, a few times — as a writer from BEGIN (IMMEDIATE), which waits for
-    its turn instead of losing the same race again under steady contention. Nothing partial is ever kept:
-    each try rolls back. `immediate`: a writer from the first try (a unit that must not lose its write)."""
-    for attempt in range(BUSY_ATTEMPTS):
+class DatabaseBusy(CrmError):
+    """Another writer held the database longer than `busy_wait_seconds`: said as a domain error (the CLI's
+    `error: …`, the TUI's notification), never as the driver's "database is locked"."""
+
+
+def in_transaction(url: str, work: Callable[[Session], T], *, immediate: bool = False,
+                   wait: float | None = None) -> T:
+    """`work(session)` in one unit of work — how every face runs every service call, so every writer waits
+    the same way. On SQLite a transaction that read before another writer committed may not start writing
+    ("database is locked", which busy_timeout cannot wait out), so the whole unit is run again after a short
+    random pause — as a writer from BEGIN (IMMEDIATE), which waits its turn by busy_timeout instead of losing
+    the same race again. The bound is time, not tries: `wait` seconds (else the `busy_wait_seconds` setting)
+    from the first try, each try waiting only what is left. Nothing partial is ever kept: each try rolls
+    back. `immediate`: a writer from the first try (a unit that must not lose its write)."""
+    bound = busy_wait_seconds() if wait is None else wait
+    deadline = time.monotonic() + bound
+    attempt = 0
+    while True:
+        left_ms = max(1, int((deadline - time.monotonic()) * 1000))
         try:
-            with unit_of_work(url, immediate=immediate or attempt > 0) as session:
+            with unit_of_work(url, immediate=immediate or attempt > 0, busy_ms=left_ms) as session:
                 return work(session)
         except OperationalError as error:
-            if not _busy(error) or attempt == BUSY_ATTEMPTS - 1:
+            if not _busy(error):
                 raise
-            time.sleep(min(0.25, random.uniform(0.005, 0.02) * 2 ** attempt))
-    raise AssertionError("unreachable")
+            if time.monotonic() >= deadline:
+                from crmterm.i18n import _
+
+                raise DatabaseBusy(_("the database stayed busy for {seconds:g} s; try again").format(
+                    seconds=bound)) from None
+        attempt += 1
+        pause = min(0.25, random.uniform(0.005, 0.02) * 2 ** min(attempt, 6))
+        time.sleep(max(0.0, min(pause, deadline - time.monotonic())))

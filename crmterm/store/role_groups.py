@@ -29,6 +29,9 @@ CONFIG_TABLES = (
     "escalation_rule", "mailing_list", "place", "place_type", "priority", "queue", "role", "route",
     "route_revision", "script", "sla_rule", "structure", "topic", "tracked_field", "user_group", "user_password",
 )
+# What every user, the auditor too, writes for itself: one's own preferences (the language F2 picks) are not
+# business data. Not app_user, which agents may not write.
+OWN_ROWS = ("user_preference",)
 HISTORY = ("change_log", "inquiry_event", "inquiry_event_archive", "audit_log")
 
 
@@ -49,6 +52,7 @@ def statements(schema: str, database: str, owner: str, app: str) -> list[str]:
                 f"REVOKE SELECT ON {schema}.user_password FROM {name}"]
         if role in WRITERS:
             sql += _writer(schema, owner, name, role)
+        sql.append(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(f'{schema}.{t}' for t in OWN_ROWS)} TO {name}")
     return sql + _login_manager(schema, app)
 
 

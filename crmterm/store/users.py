@@ -55,3 +55,15 @@ class LoginGuard(SQLModel, table=True):
     login: str = Field(primary_key=True, max_length=80)  # the name as typed, or a hash of an implausible one
     failures: int = Field(default=0, nullable=False)
     locked_until: datetime | None = None
+
+
+class UserPreference(SQLModel, table=True):
+    """One user's own choices (`language`, …), one row per user and key. Apart from app_user on purpose: under
+    per-user PostgreSQL logins agents may not write app_user, but each may write its own preferences
+    (store/role_groups OWN_ROWS)."""
+
+    __tablename__ = "user_preference"
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    key: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=200, nullable=False)
+    updated_at: datetime = Field(nullable=False)

@@ -1,5 +1,8 @@
 """Per-user preferences (language)
 
+One row per user and key in user_preference, not a column on app_user: under per-user PostgreSQL logins
+agents may not write app_user, but each keeps its own preferences (store/role_groups OWN_ROWS).
+
 Revision ID: 0020
 Revises: 0019
 """
@@ -14,8 +17,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table('user_preference',
+                    sa.Column('user_id', sa.Integer(), nullable=False),
+                    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+                    sa.Column('value', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+                    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+                    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'],
+                                            name=op.f('fk_user_preference_user_id_app_user')),
+                    sa.PrimaryKeyConstraint('user_id', 'key', name=op.f('pk_user_preference')))
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table('user_preference')

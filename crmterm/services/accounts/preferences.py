@@ -1,0 +1,44 @@
+"""A user's own preferences, kept in the database so they follow the user to any workstation: today the
+language F2 picks. Each user reads and writes only their own; no role is needed beyond being a person
+(the CLI's `system` account has none)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from crmterm.errors import ValidationError
+from crmterm.i18n import _
+from crmterm.services.accounts.permissions import Actor
+from crmterm.settings import LANGUAGES
+from crmterm.store import UserPreference, utcnow
+
+LANGUAGE = "language"
+
+
+def _own_id(actor: Actor | None) -> int:
+    if actor is None or actor.id is None:
+        raise ValidationError(None, _("preferences belong to a user: log in as one"))
+    return actor.id
+
+
+def preferred_language(*, session: Session, actor: Actor) -> str | None:
+    """The language this user chose (F2); None when they chose none (the installation's language applies).
+    app_user.language is not consulted: it is the language of the notifications sent to the user, set by an
+    admin, and the workstation's language stays the installation's until the user picks one."""
+    chosen = session.get(UserPreference, (_own_id(actor), LANGUAGE))
+    return chosen.value if chosen is not None and chosen.value in LANGUAGES else None
+
+
+def set_language(*, session: Session, actor: Actor, language: str) -> str:
+    """Remember `language` for this user only."""
+    if language not in LANGUAGES:
+        raise ValidationError("language", _("unsupported language '{language}' (use one of: {known})").format(
+            language=language, known=", ".join(LANGUAGES)))
+    user_id = _own_id(actor)
+    row = session.get(UserPreference, (user_id, LANGUAGE))
+    if row is None:
+        session.add(UserPreference(user_id=user_id, key=LANGUAGE, value=language, updated_at=utcnow()))
+    else:
+        row.value, row.updated_at = language, utcnow()
+    session.flush()
+    return language
