@@ -226,19 +226,18 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
             subscriber=self.subscriber, contact_person=_int(self._value("reg-person")),
             caller="" if self.customer else self.query_one("#reg-caller", Input).value,
             text=self.query_one("#reg-contact-text", Input).value, inquiries=documents)
-        self.save(draft, kept, self.script_runs_of(kept), self.kb_articles_of(kept))
+        self.save(draft, kept)
 
     @work(thread=True, exclusive=True, group="register-save")
-    def save(self, draft: ContactDraft, kept: list[int], runs: list | None = None,
-             articles: list | None = None) -> None:
+    def save(self, draft: ContactDraft, kept: list[int]) -> None:
+        """One service call writes the contact, its inquiries, script walks and articles, and forgets the
+        kept draft: all or nothing."""
         gateway = self.app.gateway
         try:
-            done = gateway.call(register, draft=draft, limits=limits_of(gateway.settings))
+            done = gateway.call(register, draft=draft, limits=limits_of(gateway.settings), forget_draft=True)
         except CrmError as error:
             self.app.call_from_thread(self._save_failed, error, kept)
             return
-        self.save_script_runs(done.inquiry_ids, runs or [])
-        self.save_kb_articles(done.inquiry_ids, articles or [])
         self.app.call_from_thread(self._saved, done)
 
     async def _saved(self, done: Registered) -> None:
