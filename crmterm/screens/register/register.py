@@ -23,6 +23,7 @@ from crmterm.screens.register.register_contact import ContactFields
 from crmterm.screens.register.register_drafts import Drafts
 from crmterm.screens.register.register_inquiry import InquiryEditing
 from crmterm.screens.register.register_kb import KbDrafting
+from crmterm.screens.register.register_keeping import DraftKeeping
 from crmterm.screens.register.register_problems import ProblemLinking
 from crmterm.screens.register.register_scripts import ScriptRunning
 from crmterm.services.inquiries import inquiries, registration_views
@@ -45,7 +46,8 @@ def _int(value: str | None) -> int | None:
     return int(value) if value else None
 
 
-class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning, KbDrafting, Horizontal):
+class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning, KbDrafting, DraftKeeping,
+                    Horizontal):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="register.save"),
         Binding("ctrl+n", "add_inquiry", N_("Add inquiry"), id="register.add_inquiry"),
@@ -114,6 +116,15 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
     def note_typed(self) -> None:
         self.kb_refresh()
 
+    def on_input_changed(self) -> None:  # any field of the panel, the attribute form's too: keep the draft
+        self.draft_changed()
+
+    def on_select_changed(self) -> None:
+        self.draft_changed()
+
+    def on_checkbox_changed(self) -> None:
+        self.draft_changed()
+
     # --- the caller --------------------------------------------------------------------------------
     def focus_caller(self) -> None:
         caller = self.query_one("#reg-caller", Input)
@@ -174,6 +185,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         self.load_problems()
         if self.drafts.draft.topic is not None:
             self.load_form(self.drafts.draft.topic, self._form_values())
+        self.draft_changed()
 
     @work(thread=True, exclusive=True, group="register-activity")
     def load_activity(self, party_id: int) -> None:
@@ -217,6 +229,8 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
 
     # --- saving --------------------------------------------------------------------------------------
     def action_save(self) -> None:
+        if self._keep_timer is not None:  # the save forgets the kept draft; a late copy must not bring it back
+            self._keep_timer.stop()
         self._keep_current()
         kept, documents = self.drafts.to_save()
         draft = ContactDraft(
@@ -268,3 +282,4 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         await self.show_draft()
         self.apply_template(self.template)
         self.focus_caller()
+        self.keep_draft_now()
