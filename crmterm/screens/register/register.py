@@ -116,15 +116,6 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
     def note_typed(self) -> None:
         self.kb_refresh()
 
-    def on_input_changed(self) -> None:  # any field of the panel, the attribute form's too: keep the draft
-        self.draft_changed()
-
-    def on_select_changed(self) -> None:
-        self.draft_changed()
-
-    def on_checkbox_changed(self) -> None:
-        self.draft_changed()
-
     # --- the caller --------------------------------------------------------------------------------
     def focus_caller(self) -> None:
         caller = self.query_one("#reg-caller", Input)
@@ -185,7 +176,6 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         self.load_problems()
         if self.drafts.draft.topic is not None:
             self.load_form(self.drafts.draft.topic, self._form_values())
-        self.draft_changed()
 
     @work(thread=True, exclusive=True, group="register-activity")
     def load_activity(self, party_id: int) -> None:
@@ -229,8 +219,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
 
     # --- saving --------------------------------------------------------------------------------------
     def action_save(self) -> None:
-        if self._keep_timer is not None:  # the save forgets the kept draft; a late copy must not bring it back
-            self._keep_timer.stop()
+        self._registering = True
         self._keep_current()
         kept, documents = self.drafts.to_save()
         draft = ContactDraft(
@@ -255,6 +244,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         self.app.call_from_thread(self._saved, done)
 
     async def _saved(self, done: Registered) -> None:
+        self._registering = False
         closed = (_(" (closed at once: {ids})").format(ids=", ".join(f"#{i}" for i in done.closed))
                   if done.closed else "")
         self.app.notify(_("Contact {c} registered: {ids}").format(
@@ -263,6 +253,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         await self.action_clear()
 
     def _save_failed(self, error: CrmError, kept: list[int]) -> None:
+        self._registering = False
         self.app.notify(str(error), severity="error", timeout=8)
         if not isinstance(error, RegistrationError):
             return

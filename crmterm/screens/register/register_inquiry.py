@@ -36,7 +36,6 @@ class InquiryEditing:
         self.load_form(event.node, values, focus=True)
         self.load_problems()
         self.kb_refresh()
-        self.draft_changed()
 
     def action_suggested(self, number: int) -> None:
         if number <= len(self.suggested):

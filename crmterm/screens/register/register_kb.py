@@ -31,5 +31,4 @@ class KbDrafting(KbSuggesting):
         draft.articles.append((hit.article_id, hit.lang, hit.title))
         self.kb_panel.mark({article_id for article_id, _lang, _title in draft.articles})
         self._show_extras()
-        self.draft_changed()
         self.app.notify(_("Article attached: it is saved with the inquiry"))

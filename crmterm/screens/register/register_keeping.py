@@ -1,7 +1,9 @@
 """The registration being typed, kept in the database as the agent types (services/inquiries/
-registration_drafts): a second after the last change the panel's state goes to a worker that saves it, and
-after a crash, a restart or a log-out the next log-in of the same user offers it back. A mixin of
-RegisterPanel; the document is plain JSON, so it survives a new version of the screen too."""
+registration_drafts): the panel looks at its state every KEEP_AFTER_SECONDS and, once it has stopped changing,
+hands it to a worker that saves it; after a crash, a restart or a log-out the next log-in of the same user
+offers it back. Looking (reading a dozen widgets) instead of listening to every field's events also covers
+what changes without a key in a field: a script walk, an attached article, a caller picked from a list.
+A mixin of RegisterPanel; the document is plain JSON, so it survives a new version of the screen too."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from crmterm.screens.register.register_drafts import Draft, Drafts
 from crmterm.services.customers.customer_search import SearchHit
 from crmterm.services.inquiries import registration_drafts
 
-KEEP_AFTER_SECONDS = 1.0  # quiet time before the state is written: once per pause, not per key
+KEEP_AFTER_SECONDS = 1.0  # quiet time before the state is written: once per pause in typing, not per key
 _INPUTS = ("reg-caller", "reg-contact-text")
 _DRAFT_FIELDS = ("priority", "values", "text", "parent", "link_to", "files", "problem")
 
@@ -26,23 +28,35 @@ _DRAFT_FIELDS = ("priority", "values", "text", "parent", "link_to", "files", "pr
 class DraftKeeping:
     _keep_timer: Timer | None = None
     _keeping = False  # False until a kept draft was offered back (saving earlier would overwrite it)
+    _registering = False  # a save is under way: it forgets the kept draft, a late copy must not bring it back
     _keep_failed = False
+    _seen: dict | None = None  # the state at the last look, and the one last written
+    _kept: dict | None = None
 
     # --- saving ----------------------------------------------------------------------------------------
-    def draft_changed(self) -> None:
-        if not self._keeping:
+    def start_keeping(self) -> None:
+        self._keeping = True
+        if self._keep_timer is None:
+            self._keep_timer = self.set_interval(KEEP_AFTER_SECONDS, self._look)
+
+    def _look(self) -> None:
+        if self._registering or not self.is_mounted:
             return
-        if self._keep_timer is not None:
-            self._keep_timer.stop()
-        self._keep_timer = self.set_timer(KEEP_AFTER_SECONDS, self.keep_draft_now)
+        document = self.draft_document()
+        if document != self._seen:
+            self._seen = document  # still changing: written once it stays so for one more look
+        elif document != self._kept:
+            self._write(document)
 
     def keep_draft_now(self) -> None:
         """Read the form here, on the UI thread; the worker writes it."""
-        if self._keep_timer is not None:
-            self._keep_timer.stop()
-            self._keep_timer = None
         if self._keeping and self.is_mounted:
-            self._store_draft(self.draft_document(), self.customer.id if self.customer else None)
+            self._seen = self.draft_document()
+            self._write(self._seen)
+
+    def _write(self, document: dict) -> None:
+        self._kept = document
+        self._store_draft(document, self.customer.id if self.customer else None)
 
     @work(thread=True, exclusive=True, group="register-keep")
     def _store_draft(self, document: dict, customer_id: int | None) -> None:
@@ -64,8 +78,6 @@ class DraftKeeping:
 
     def keep_draft_blocking(self) -> None:
         """Leaving: written now, on the UI thread, since the app or the session is about to go (one row)."""
-        if self._keep_timer is not None:
-            self._keep_timer.stop()
         if not self._keeping:
             return
         try:
@@ -102,12 +114,12 @@ class DraftKeeping:
 
     def _kept_draft_found(self, kept: registration_drafts.DraftRead | None) -> None:
         if kept is None or not kept.document.get("inquiries"):
-            self._keeping = True
+            self.start_keeping()
             return
         when = kept.updated_at.astimezone().strftime("%d.%m %H:%M")
 
         async def answered(restore: bool | None) -> None:
-            self._keeping = True
+            self.start_keeping()
             if restore:
                 await self._restore(self._state_of(kept.document))
                 self.app.notify(_("The unsaved registration is back"))

@@ -22,7 +22,6 @@ class ScriptRunning:
                 values = {**self._form_values(), **result.values}
                 self.load_form(draft.topic, values)
                 self.app.notify(_("Script done: it is saved with the inquiry"))
-                self.draft_changed()
 
         self.app.push_screen(ScriptRunScreen(topic=draft.topic.code,
                                              template=self.template.code if self.template else None), walked)
