@@ -37,9 +37,8 @@ def leave_after_asking(app: App, leave: Callable[[], object], question: str) -> 
             _keep_drafts(app)
             leave()
 
-    listed = "\n".join(f"• {what}" for what in unsaved)
-    app.push_screen(ConfirmScreen(_("Not saved:\n{listed}\n{question}").format(listed=listed, question=question)),
-                    answered)
+    app.push_screen(ConfirmScreen(_("Not saved: {listed}. {question}").format(listed="; ".join(unsaved),
+                                                                              question=question)), answered)
 
 
 def _keep_drafts(app: App) -> None:
