@@ -128,3 +128,24 @@ async def test_escape_out_of_a_script_walk_asks_once_answered(ui_settings):
         assert isinstance(pilot.app.screen, ScriptRunScreen)
         await press_and_settle(pilot, "escape", "y")
         assert not isinstance(pilot.app.screen, ScriptRunScreen | ConfirmScreen)
+
+
+async def test_switching_admin_areas_asks_before_discarding_an_edited_entry(ui_settings):
+    from crmterm.widgets.entry_form import EntryForm
+    from test_tui import _open_admin
+
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _open_admin(pilot)
+        panel.query_one("#f-labels-en").focus()
+        await press_and_settle(pilot, "end", *" (edited)")
+        panel.focus_areas()
+        await press_and_settle(pilot, "down")
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await press_and_settle(pilot, "escape")  # no: the channel and what was typed stay
+        assert panel.area.name == "channels" and panel.query_one(EntryForm).values()["labels"]["en"].endswith(
+            " (edited)")
+        await press_and_settle(pilot, "down", "y")
+        assert panel.area.name != "channels" and panel.unsaved_input() is None
+        panel.focus_areas()
+        await press_and_settle(pilot, "down")  # nothing typed in this one: no question
+        assert not isinstance(pilot.app.screen, ConfirmScreen)

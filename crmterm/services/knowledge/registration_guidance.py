@@ -31,5 +31,6 @@ def write(session: Session, actor: Actor, index: int, inquiry_id: int, draft: In
 
 
 def _refused(index: int, draft: InquiryDraft, name: str, error: CrmError) -> RegistrationError:
-    topics: list[str | None] = [None] * index + [draft.topic]
+    topics: list[str | None] = [None] * (index + 1)  # the message names the inquiry by number and topic
+    topics[index] = draft.topic
     return RegistrationError([(index, name, str(error))], topics)
