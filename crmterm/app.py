@@ -17,6 +17,7 @@ from crmterm.locations import locations
 from crmterm.i18n import N_, _, current_language, language_name, set_language
 from crmterm.screens.common.dialogs import HelpScreen, SettingsScreen
 from crmterm.screens.common.failures import FailureDialog, log_failure, work_title
+from crmterm.screens.common.leaving import leave_after_asking
 from crmterm.screens.shell.lock import LOG_OUT, LockScreen
 from crmterm.screens.shell.login import LoginScreen
 from crmterm.services.accounts.permissions import Actor
@@ -133,10 +134,10 @@ class CrmApp(App):
 
     def _lock_lifted(self, outcome: str | None) -> None:
         self.last_input = monotonic()
-        if outcome == LOG_OUT:
+        if outcome == LOG_OUT:  # the lock screen asked about unsaved input already
             while len(self.screen_stack) > 2 and not isinstance(self.screen, _workspace_class()):
                 self.pop_screen()  # dialogs and inquiries opened over the workspace go with the session
-            self.action_logout()
+            self.log_out()
 
     @work(thread=True, exclusive=True, group="prepare")
     def prepare_database(self) -> None:
@@ -225,7 +226,13 @@ class CrmApp(App):
         if self._gateway is not None:  # its settings may hold a per-user connection: keep that, change the language
             self._gateway.settings = self._gateway.settings.with_language(language)
 
+    async def action_quit(self) -> None:
+        leave_after_asking(self, self.exit, _("Quit anyway?"))
+
     def action_logout(self) -> None:
+        leave_after_asking(self, self.log_out, _("Log out anyway?"))
+
+    def log_out(self) -> None:
         self._gateway, self.active_template = None, None
         self._use_language(self.installation_language)  # the next user starts in the installation's language
         self.switch_screen(LoginScreen(ready=True))

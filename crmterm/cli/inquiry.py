@@ -14,6 +14,7 @@ from crmterm.cli._common import (
 from crmterm.cli.topic import _pairs
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
+from crmterm.services import knowledge  # noqa: F401 - registration writes script runs and KB articles through it
 from crmterm.services.platform import archive_read
 from crmterm.services.inquiries import attachments, external_events, functions, inquiries, registration
 from crmterm.services.inquiries.inquiry_log import state_label

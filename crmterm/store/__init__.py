@@ -28,12 +28,13 @@ from crmterm.store.notifications import Notification, NotificationChannel, Notif
 from crmterm.store.automation import AutomationRule, ExternalRequest
 from crmterm.store.problems import ProblemInquiry, SystemProblem
 from crmterm.store.scripts import Script, ScriptRun
+from crmterm.store.drafts import RegistrationDraft
 from crmterm.store.kb import InquiryArticle, KbArticle, KbArticleText, KbArticleTopic
 from crmterm.store import archive  # noqa: F401 - registers the archive tables (store/archive.py)
 
 __all__ = [
     "InquiryArticle", "KbArticle", "KbArticleText", "KbArticleTopic",
-    "ProblemInquiry", "SystemProblem",
+    "ProblemInquiry", "SystemProblem", "RegistrationDraft",
     "Script", "ScriptRun",
     "Notification", "NotificationChannel", "NotificationState",
     "AutomationRule", "ExternalRequest",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -35,6 +35,8 @@ class AdminPanel(Horizontal):
         self.area = AREAS[state["area"]] if state else next(iter(AREAS.values()))
         self.entries: dict[str, EntryRead] = {}
         self.current: EntryRead | None = None  # None: the form is for a new entry
+        self._clean: dict | None = None  # the form's values when the user went into it (what is unsaved)
+        self._staying = False  # the areas list is put back on the area kept after "no, do not discard"
 
     def compose(self) -> ComposeResult:
         screens = [a for a in SCREEN_AREAS.values() if self.app.gateway.can(a.permission)]
@@ -70,8 +72,37 @@ class AdminPanel(Horizontal):
     async def area_chosen(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id in SCREEN_AREAS:
             return  # opened with Enter (area_opened): a screen of its own
+        if self._staying:
+            self._staying = False
+            return
+        name = event.option.id
+        if self.unsaved_input() is None:
+            await self._switch_area(name)
+            return
+        self.app.push_screen(ConfirmScreen(_("Discard the changes to the entry being edited?")),
+                             lambda discard: self._after_asking(name, discard))
+
+    async def _after_asking(self, name: str, discard: bool | None) -> None:
+        if discard:
+            await self._switch_area(name)
+            return
+        self._staying = True  # back on the area being edited, without reopening it
+        self.query_one("#areas", OptionList).highlighted = list(AREAS).index(self.area.name)
+
+    async def _switch_area(self, name: str) -> None:
         state, self._initial = self._initial or {}, None
-        await self.open_area(event.option.id, state.get("search", ""), state.get("key"))
+        await self.open_area(name, state.get("search", ""), state.get("key"))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The first field entered: what the form holds now is the entry as loaded."""
+        if self._clean is None and self.query_one(EntryForm) in event.widget.ancestors:
+            self._clean = self.query_one(EntryForm).values()
+
+    def unsaved_input(self) -> str | None:
+        """Typed into the entry's form and not saved (asked by area switches, Ctrl+Q and log-out)."""
+        if self._clean is None or self.query_one(EntryForm).values() == self._clean:
+            return None
+        return _("the entry being edited in {area}").format(area=_(self.area.title))
 
     @on(OptionList.OptionSelected, "#areas")
     def area_opened(self, event: OptionList.OptionSelected) -> None:
@@ -157,9 +188,16 @@ class AdminPanel(Horizontal):
         self.query_one(EntryForm).focus_first()
 
     def edit(self, entry: EntryRead | None) -> None:
-        self.current = entry
+        self.current, self._clean = entry, None
         self.query_one(EntryForm).load(entry.values if entry else None)
         self._set_title()
+        self.call_after_refresh(self._snapshot_if_inside)
+
+    def _snapshot_if_inside(self) -> None:
+        """Loaded while the user is in the form (Ctrl+N, a saved entry): no focus change will tell."""
+        form, focused = self.query_one(EntryForm), self.app.focused
+        if self._clean is None and focused is not None and form in focused.ancestors:
+            self._clean = form.values()
 
     def _set_title(self) -> None:
         if self.current is None:
@@ -197,7 +235,7 @@ class AdminPanel(Horizontal):
         self.app.call_from_thread(self.saved, saved)
 
     def saved(self, entry: EntryRead) -> None:
-        self.current = entry
+        self.current, self._clean = entry, self.query_one(EntryForm).values()
         self._set_title()
         self.app.notify(_("Saved {key}").format(key=entry.key))
         self.load_entries(self.query_one("#search", Input).value, entry.key)

@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from crmterm.errors import CrmError
 from crmterm.i18n import N_, _
+from crmterm.screens.common.dialogs import ConfirmScreen
 from crmterm.services.knowledge import script_runs, scripts
 from crmterm.services.topics.attribute_values import to_text
 from crmterm.services.knowledge.scripts import RunSpec
@@ -109,5 +110,17 @@ class ScriptRunScreen(ModalScreen[object]):
             score=run.score, outcome=run.outcome))
         self.dismiss(run)
 
+    def unsaved_input(self) -> str | None:
+        """What leaving would lose: the answers of a walk under way (an author's preview saves nothing)."""
+        runners = self.query(ScriptRunner)
+        if self.preview is not None or not runners or not runners.first().walk.choices:
+            return None
+        return _("the answers of the script walk")
+
     def action_leave(self) -> None:
-        self.dismiss(None)
+        """Escape: at once before the first answer, else after asking (the answers would be lost)."""
+        if self.unsaved_input() is None:
+            self.dismiss(None)
+            return
+        self.app.push_screen(ConfirmScreen(_("Leave the script? The answers given so far are lost.")),
+                             lambda leave: self.dismiss(None) if leave else None)

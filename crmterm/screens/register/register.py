@@ -23,6 +23,7 @@ from crmterm.screens.register.register_contact import ContactFields
 from crmterm.screens.register.register_drafts import Drafts
 from crmterm.screens.register.register_inquiry import InquiryEditing
 from crmterm.screens.register.register_kb import KbDrafting
+from crmterm.screens.register.register_keeping import DraftKeeping
 from crmterm.screens.register.register_problems import ProblemLinking
 from crmterm.screens.register.register_scripts import ScriptRunning
 from crmterm.services.inquiries import inquiries, registration_views
@@ -45,7 +46,8 @@ def _int(value: str | None) -> int | None:
     return int(value) if value else None
 
 
-class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning, KbDrafting, Horizontal):
+class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning, KbDrafting, DraftKeeping,
+                    Horizontal):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="register.save"),
         Binding("ctrl+n", "add_inquiry", N_("Add inquiry"), id="register.add_inquiry"),
@@ -219,6 +221,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
 
     # --- saving --------------------------------------------------------------------------------------
     def action_save(self) -> None:
+        self._registering = True
         self._keep_current()
         kept, documents = self.drafts.to_save()
         draft = ContactDraft(
@@ -228,22 +231,22 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
             subscriber=self.subscriber, contact_person=_int(self._value("reg-person")),
             caller="" if self.customer else self.query_one("#reg-caller", Input).value,
             text=self.query_one("#reg-contact-text", Input).value, inquiries=documents)
-        self.save(draft, kept, self.script_runs_of(kept), self.kb_articles_of(kept))
+        self.save(draft, kept)
 
     @work(thread=True, exclusive=True, group="register-save")
-    def save(self, draft: ContactDraft, kept: list[int], runs: list | None = None,
-             articles: list | None = None) -> None:
+    def save(self, draft: ContactDraft, kept: list[int]) -> None:
+        """One service call writes the contact, its inquiries, script walks and articles, and forgets the
+        kept draft: all or nothing."""
         gateway = self.app.gateway
         try:
-            done = gateway.call(register, draft=draft, limits=limits_of(gateway.settings))
+            done = gateway.call(register, draft=draft, limits=limits_of(gateway.settings), forget_draft=True)
         except CrmError as error:
             self.app.call_from_thread(self._save_failed, error, kept)
             return
-        self.save_script_runs(done.inquiry_ids, runs or [])
-        self.save_kb_articles(done.inquiry_ids, articles or [])
         self.app.call_from_thread(self._saved, done)
 
     async def _saved(self, done: Registered) -> None:
+        self._registering = False
         closed = (_(" (closed at once: {ids})").format(ids=", ".join(f"#{i}" for i in done.closed))
                   if done.closed else "")
         self.app.notify(_("Contact {c} registered: {ids}").format(
@@ -252,6 +255,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         await self.action_clear()
 
     def _save_failed(self, error: CrmError, kept: list[int]) -> None:
+        self._registering = False
         self.app.notify(str(error), severity="error", timeout=8)
         if not isinstance(error, RegistrationError):
             return
@@ -271,3 +275,4 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         await self.show_draft()
         self.apply_template(self.template)
         self.focus_caller()
+        self.keep_draft_now()

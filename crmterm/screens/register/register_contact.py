@@ -37,6 +37,9 @@ class ContactFields:
         if self._initial:
             self.call_later(self._restore, self._initial)
             self._initial = None
+            self.start_keeping()
+        else:
+            self.offer_kept_draft()  # a registration left unsaved by a crash, a restart or a log-out
 
     def state(self) -> dict:
         self._keep_current()

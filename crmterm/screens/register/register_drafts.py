@@ -35,10 +35,15 @@ class Draft:
     def document(self) -> dict:
         """The inquiry as registration.InquiryDraft takes it."""
         if self.link_to is not None:
-            return {"link_to": self.link_to, "text": self.text, "problem": self.problem}
+            return {"link_to": self.link_to, "text": self.text, "problem": self.problem, **self._knowledge()}
         return {"topic": self.topic.code if self.topic else None, "priority": self.priority,
                 "values": self.values, "text": self.text,
-                "parent": self.parent, "files": self.files, "problem": self.problem}
+                "parent": self.parent, "files": self.files, "problem": self.problem, **self._knowledge()}
+
+    def _knowledge(self) -> dict:
+        """The script walk and articles, written in the registration's own transaction."""
+        runs = [{"script": self.script[0], "choices": self.script[1]}] if self.script else []
+        return {"script_runs": runs, "kb_articles": [{"article": a, "lang": lang} for a, lang, _t in self.articles]}
 
     def caption(self, number: int) -> str:
         if self.link_to is not None:

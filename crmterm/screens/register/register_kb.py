@@ -1,16 +1,14 @@
 """Knowledge-base suggestions while registering: the panel follows the current inquiry's topic and note; the
 attach key keeps the highlighted article with the inquiry draft (the inquiry does not exist yet), and the
-articles are attached to the new inquiry right after registration — like a script walk (register_scripts).
+registration attaches it to the new inquiry in its own transaction — like a script walk (register_scripts).
 A mixin of RegisterPanel."""
 
 from __future__ import annotations
 
 from textual.widgets import Input
 
-from crmterm.errors import CrmError
 from crmterm.i18n import _
 from crmterm.screens.knowledge.kb_suggesting import KbSuggesting
-from crmterm.services.knowledge import kb_usage
 from crmterm.services.knowledge.kb_search import SearchHit
 
 
@@ -34,18 +32,3 @@ class KbDrafting(KbSuggesting):
         self.kb_panel.mark({article_id for article_id, _lang, _title in draft.articles})
         self._show_extras()
         self.app.notify(_("Article attached: it is saved with the inquiry"))
-
-    def kb_articles_of(self, kept: list[int]) -> list[tuple[int, list[tuple[int, str, str]]]]:
-        """(position among the saved inquiries, articles) of the drafts that attached articles."""
-        return [(n, list(self.drafts.items[k].articles)) for n, k in enumerate(kept) if self.drafts.items[k].articles]
-
-    def save_kb_articles(self, inquiry_ids: list[int], chosen: list) -> None:
-        """In the registration worker, after the contact is saved (each article in its own transaction)."""
-        for position, articles in chosen:
-            for article_id, lang, _title in articles:
-                try:
-                    self.app.gateway.call(kb_usage.attach, inquiry_id=inquiry_ids[position], key=article_id,
-                                          lang=lang)
-                except (CrmError, IndexError) as error:
-                    self.app.call_from_thread(self.app.notify, _("Article not attached: {error}").format(
-                        error=error), severity="error", timeout=8)

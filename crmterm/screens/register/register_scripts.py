@@ -1,12 +1,10 @@
 """Running the topic's script while registering (Ctrl+T: Ctrl+K already deletes to the end of a field): the
 walk's inquiry captures fill the attribute form, and the walk is kept with the inquiry draft and saved on
-the inquiry right after registration."""
+the inquiry by the registration itself, in the same transaction (register_drafts.Draft.document)."""
 
 from __future__ import annotations
 
-from crmterm.errors import CrmError
 from crmterm.i18n import _
-from crmterm.services.knowledge import script_runs
 
 
 class ScriptRunning:
@@ -27,20 +25,3 @@ class ScriptRunning:
 
         self.app.push_screen(ScriptRunScreen(topic=draft.topic.code,
                                              template=self.template.code if self.template else None), walked)
-
-    def script_runs_of(self, kept: list[int]) -> list[tuple[int, tuple[int, list]]]:
-        """(position among the saved inquiries, walk) of the drafts that ran a script."""
-        return [(n, self.drafts.items[k].script) for n, k in enumerate(kept)
-                if getattr(self.drafts.items[k], "script", None)]
-
-    def save_script_runs(self, inquiry_ids: list[int], runs: list) -> None:
-        """In the registration worker, after the contact is saved (each run in its own transaction)."""
-        for position, (script_id, choices) in runs:
-            try:
-                self.app.gateway.call(script_runs.save_run, inquiry_id=inquiry_ids[position],
-                                      script_id=script_id, choices=choices)
-            except (CrmError, IndexError) as error:
-                self.app.call_from_thread(self.app.notify, _("Script not saved: {error}").format(error=error),
-                                          severity="error", timeout=8)
-
-

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from crmterm.errors import CrmError
 from crmterm.i18n import _
+from crmterm.screens.common.leaving import leave_after_asking
 from crmterm.text import visible
 
 UNLOCKED, LOG_OUT = "unlocked", "logout"
@@ -54,8 +55,8 @@ class LockScreen(ModalScreen[str]):
         event.stop()
         if event.button.id == "unlock":
             self._unlock()
-        else:
-            self.dismiss(LOG_OUT)
+        else:  # asked over the lock, so the workspace stays covered
+            leave_after_asking(self.app, lambda: self.dismiss(LOG_OUT), _("Log out anyway?"))
 
     def _unlock(self) -> None:
         password = self.query_one("#lock-password", Input)

@@ -6,7 +6,7 @@ What is erased (the customer, and the customers earlier merged into it):
 - its contact persons (name "erased", role, phones, e-mails), the phone numbers of the subscribers on its
   contracts, every note, customer-attribute value and the old/new values in the change log of the party,
   its subscribers and contact persons (the change rows stay: who changed which field when);
-- its contacts' caller and free text; its inquiries' text and resolution, live and archived
+- its contacts' caller and free text; agents' unsaved registration drafts that name it; its inquiries' text and resolution, live and archived
   (services/customers/erasure_inquiries: event texts and captured free text, values of attributes marked `personal`,
   attachments, notification texts).
 What stays: every row and link (contacts, inquiries, states, topics, dates, operators, queues, SLA data) so
@@ -29,7 +29,7 @@ from crmterm.services.customers.erasure_inquiries import erase_inquiries
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.text import fold, search_key
 from crmterm.store import (
-    AttributeValue, ChangeLog, Contact, ContactPerson, Contract, Note, Party, Subscriber, utcnow,
+    AttributeValue, ChangeLog, Contact, ContactPerson, Contract, Note, Party, RegistrationDraft, Subscriber, utcnow,
 )
 
 ERASED_NAME = "erased #{id}"  # not translated: it is stored, and every language reads the same data
@@ -95,8 +95,10 @@ def _erase_accounts(session: Session, parties: list[int]) -> dict[str, int]:
     values = _run(session, delete(AttributeValue).where(_owned(AttributeValue, owners)))
     _run(session, update(ChangeLog).where(_owned(ChangeLog, owners)).values(old=None, new=None))
     contacts = _run(session, update(Contact).where(Contact.party_id.in_(parties)).values(caller="", text=""))
+    # an agent's unsaved registration naming the customer holds typed personal data too
+    drafts = _run(session, delete(RegistrationDraft).where(RegistrationDraft.party_id.in_(parties)))
     return {"contact_persons": len(persons), "subscribers": len(subscribers), "notes": notes,
-            "attribute_values": values, "contacts": contacts}
+            "attribute_values": values, "contacts": contacts, "registration_drafts": drafts}
 
 
 def _owned(model, owners: dict[str, list[int]]):

@@ -15,7 +15,8 @@ from sqlmodel import Session
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.routing import automation, routing
-from crmterm.services.inquiries import inquiry_log, problem_links, write_rules
+from crmterm.services.inquiries.inquiries import inquiry_log, problem_links, write_rules
+from crmterm.services.inquiries.inquiries import inquiry_log, problem_links, registration_drafts, registration_extras
 from crmterm.services.inquiries.attachments import AttachmentLimits, attach_path, path_problem
 from crmterm.services.topics.attribute_checks import check_values
 from crmterm.services.topics.attribute_forms import AttributeForm, effective_attributes, rule_context
@@ -58,9 +59,11 @@ class _Checked:
 
 
 def register(*, session: Session, actor: Actor, draft: ContactDraft,
-             limits: AttachmentLimits = AttachmentLimits(), max_inquiries: int = MAX_INQUIRIES) -> Registered:
+             limits: AttachmentLimits = AttachmentLimits(), max_inquiries: int = MAX_INQUIRIES,
+             forget_draft: bool = False) -> Registered:
     """`max_inquiries`: config.yaml `contact_max_inquiries`; refused before any inquiry is checked (each
-    check reads the database: 20,000 inquiries took minutes)."""
+    check reads the database: 20,000 inquiries took minutes). `forget_draft`: the Register tab's kept draft
+    (registration_drafts) goes in the same transaction, so a crash right after saving never offers it again."""
     require(actor, Permission.INQUIRIES_WRITE)
     if len(draft.inquiries) > max_inquiries:
         raise RegistrationError([(None, "inquiries", _("at most {n} inquiries in one contact (contact_max_inquiries)")
@@ -79,14 +82,17 @@ def register(*, session: Session, actor: Actor, draft: ContactDraft,
         raise RegistrationError(problems, [c.topic.code if c.topic else c.draft.topic for c in checked])
     contact = _write_contact(session, actor, draft, refs)
     result = Registered(contact_id=contact.id, inquiry_ids=[])
-    for item in checked:
+    for index, item in enumerate(checked):
         inquiry_id = _write_inquiry(session, actor, contact, refs, item, result)
         result.inquiry_ids.append(inquiry_id)
         for path in item.draft.files:
             attach_path(session=session, actor=actor, inquiry_id=inquiry_id, path=path, limits=limits)
         if item.draft.problem is not None:
             problem_links.link_registered(session, actor, item.draft.problem, inquiry_id)
+        registration_extras.write(session, actor, index, inquiry_id, item.draft)  # script walks, KB articles
     _automate(session, actor, result)
+    if forget_draft:
+        registration_drafts.discard_draft(session=session, actor=actor)
     return result
 
 

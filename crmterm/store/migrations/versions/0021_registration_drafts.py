@@ -14,8 +14,19 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table('registration_draft',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('party_id', sa.Integer(), nullable=True),
+    sa.Column('document', sa.JSON(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_registration_draft_user_id_app_user')),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_registration_draft'))
+    )
+    with op.batch_alter_table('registration_draft', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_registration_draft_party_id'), ['party_id'], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('registration_draft', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_registration_draft_party_id'))
+    op.drop_table('registration_draft')
