@@ -13,7 +13,7 @@ import hmac
 import re
 
 from sqlalchemy import text, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.store.users import User, UserPassword
 
@@ -47,7 +47,7 @@ def matches(session: Session, user_id: int, candidate: str) -> bool:
 
 def store(session: Session, user_id: int, password_hash: str) -> None:
     """Set the user's hash (an UPDATE first: it needs no read of the hash column, which the role lacks)."""
-    changed = session.execute(update(UserPassword).where(UserPassword.user_id == user_id)
+    changed = session.execute(update(UserPassword).where(col(UserPassword.user_id) == user_id)
                               .values(password_hash=password_hash)
                               .execution_options(synchronize_session=False)).rowcount
     if not changed:

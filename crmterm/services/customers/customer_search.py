@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 from sqlalchemy import select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
@@ -143,8 +143,8 @@ def _hits(session: Session, picked: dict[int, tuple[_Source, str]]) -> list[Sear
     if not picked:
         return []
     ids = list(picked)
-    rows = session.execute(select(Party.id, Party.display_name, Party.kind, Party.is_lead, Party.status,
-                                  Party.names).where(Party.id.in_(ids))).all()
+    rows = session.execute(select(col(Party.id), col(Party.display_name), col(Party.kind), col(Party.is_lead), col(Party.status),
+                                  col(Party.names)).where(col(Party.id).in_(ids))).all()
     by_id = {r[0]: r for r in rows}
     return [SearchHit(id=i, display_name=by_id[i][1], kind=by_id[i][2], is_lead=bool(by_id[i][3]),
                       status=by_id[i][4], names=by_id[i][5] or {}, rank=picked[i][0].rank,

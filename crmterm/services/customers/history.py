@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.store import ChangeLog, TrackedField
 
@@ -59,7 +59,7 @@ def _load(value: str | None) -> Any:
 
 def history(session: Session, entity: str, entity_id: int, limit: int = 500) -> list[ChangeRead]:
     rows = session.exec(select(ChangeLog).where(ChangeLog.entity == entity, ChangeLog.entity_id == entity_id)
-                        .order_by(ChangeLog.at.desc(), ChangeLog.id.desc()).limit(limit))
+                        .order_by(col(ChangeLog.at).desc(), col(ChangeLog.id).desc()).limit(limit))
     return [ChangeRead(id=r.id, entity=r.entity, entity_id=r.entity_id, field=r.field, old=_load(r.old),
                        new=_load(r.new), at=r.at, by=r.by, source=r.source) for r in rows]
 

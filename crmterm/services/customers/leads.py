@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import ConfigError
 from crmterm.services.accounts import audit
@@ -38,8 +38,8 @@ def export_leads(*, session: Session, actor: Actor, path: Path, batch: int = 5_0
 def _rows(session: Session, batch: int):
     last = 0
     while True:
-        parties = session.exec(select(Party).where(Party.is_lead.is_(True), Party.status == "active",
-                                                   Party.id > last).order_by(Party.id).limit(batch)).all()
+        parties = session.exec(select(Party).where(col(Party.is_lead).is_(True), Party.status == "active",
+                                                   col(Party.id) > last).order_by(col(Party.id)).limit(batch)).all()
         if not parties:
             return
         for party in parties:

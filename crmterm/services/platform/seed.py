@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.locations import resource_dir
 from crmterm.services.directory import config_io, yaml_lines
@@ -43,7 +43,7 @@ def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
         result.add(config_io.import_document(session=session, actor=actor, document=document, file=str(path),
                                              source="seed"))
     session.flush()
-    for user in session.exec(select(User).where(User.login.in_(passwords), stored.without_password())):
+    for user in session.exec(select(User).where(col(User.login).in_(passwords), stored.without_password())):
         stored.store(session, user.id, hash_password(str(passwords[user.login])))
     demo_customers.seed_demo_customers(session=session, actor=actor)
     kb_import.import_dir(session=session, actor=actor, directory=resource_dir("seed") / "kb", source="seed")
