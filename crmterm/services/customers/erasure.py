@@ -31,6 +31,7 @@ from crmterm.text import fold, search_key
 from crmterm.store import (
     AttributeValue, ChangeLog, Contact, ContactPerson, Contract, Note, Party, Subscriber, utcnow,
 )
+from crmterm.store.tables import rowcount
 
 ERASED_NAME = "erased #{id}"  # not translated: it is stored, and every language reads the same data
 ERASED_PERSON = "erased"
@@ -104,4 +105,4 @@ def _owned(model, owners: dict[str, list[int]]):
 
 
 def _run(session: Session, statement) -> int:
-    return session.execute(statement.execution_options(synchronize_session=False)).rowcount
+    return rowcount(session.execute(statement.execution_options(synchronize_session=False)))

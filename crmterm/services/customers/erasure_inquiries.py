@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 
 from crmterm.store import AttachmentBlob, AttributeDef, Notification, ScriptRun
 from crmterm.store.archive import ARCHIVED
+from crmterm.store.tables import rowcount, table_of
 
 _PRIVATE_DATA = {"script": ("captures",), "external": ("note",)}  # event kind -> data keys with free text
 
@@ -61,10 +62,10 @@ def _erase_notifications(session: Session, ids: list[int]) -> None:
 
 def _drop_orphan_blobs(session: Session, files: set[str], live: Table, archive: Table) -> None:
     """The erased files' content, unless another attachment row still points at it (stored once per sha256)."""
-    blob = AttachmentBlob.__table__
+    blob = table_of(AttachmentBlob)
     _run(session, delete(blob).where(blob.c.sha256.in_(files), ~exists().where(live.c.sha256 == blob.c.sha256),
                                      ~exists().where(archive.c.sha256 == blob.c.sha256)))
 
 
 def _run(session: Session, statement) -> int:
-    return session.execute(statement.execution_options(synchronize_session=False)).rowcount
+    return rowcount(session.execute(statement.execution_options(synchronize_session=False)))

@@ -13,6 +13,7 @@ from crmterm.services.accounts import audit
 from crmterm.services.customers.customers import read
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.store import Party
+from crmterm.store.tables import saved_id
 
 COLUMNS = ("id", "kind", "display_name", "name_en", "name_ru", "category", "email", "phone")
 
@@ -47,4 +48,4 @@ def _rows(session: Session, batch: int):
             yield {"id": lead.id, "kind": lead.kind, "display_name": lead.display_name,
                    "name_en": lead.names.get("en", ""), "name_ru": lead.names.get("ru", ""),
                    "category": lead.category or "", "email": lead.email or "", "phone": lead.phone or ""}
-        last = parties[-1].id
+        last = saved_id(parties[-1])

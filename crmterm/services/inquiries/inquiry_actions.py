@@ -22,6 +22,7 @@ from crmterm.errors import refuse_nul
 from crmterm.services.accounts.queue_access import can_supervise, can_work, person, queue_by_code
 from crmterm.services.inquiries.transition_actions import run_actions
 from crmterm.store import Inquiry, Priority, Queue, User, utcnow
+from crmterm.store.tables import rowcount
 from crmterm.workflow import engine
 from crmterm.workflow.engine import ASSIGNED, Move, State
 from crmterm.workflow.routes import RouteDefinition, TransitionDef
@@ -58,7 +59,7 @@ def write(session: Session, actor: Actor, inquiry: Inquiry, changes: dict) -> No
         update(Inquiry).where(col(Inquiry.id) == inquiry.id, col(Inquiry.version) == inquiry.version)
         .values(**changes, version=inquiry.version + 1, updated_at=utcnow(), updated_by=actor.login)
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         session.expire(inquiry)
         fresh = load(session, inquiry.id, lock=False)
         raise Conflict(_("Inquiry {n} was changed by {who} at {at}; reload and try again").format(

@@ -19,6 +19,7 @@ from crmterm.errors import refuse_control, refuse_nul
 from crmterm.moments import typed_moment
 from crmterm.store import Dictionary, DictionaryItem, ProblemInquiry, SystemProblem, Topic, utcnow
 from crmterm.store.problems import PROBLEM_STATES
+from crmterm.store.tables import rowcount
 
 # The directory lists a problem's service and region come from (when they are configured, codes are checked).
 SERVICES, REGIONS = "services", "regions"
@@ -137,7 +138,7 @@ def claim(session: Session, actor: Actor, problem: SystemProblem, expected_versi
         update(SystemProblem).where(col(SystemProblem.id) == problem.id, col(SystemProblem.version) == problem.version)
         .values(**changes, version=problem.version + 1, updated_at=utcnow(), updated_by=actor.login)
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise _changed(load(session, problem.id))
     session.refresh(problem)
 

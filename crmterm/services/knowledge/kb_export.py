@@ -67,7 +67,7 @@ def export_public(*, session: Session, actor: Actor, directory: Path, source: st
                                body=markdown_html(version.body), keywords=version.keywords, others=others,
                                updated=_("Updated {date}").format(date=fmt_date(version.updated_at.date())))
         (target / f"{slug}.{version.lang}.html").write_text(page, encoding="utf-8")
-    sections = {}
+    sections: dict[str, dict] = {}
     for slug, version in rows:
         sections.setdefault(version.lang, {"lang": version.lang, "label": language_name(version.lang),
                                            "pages": []})["pages"].append(

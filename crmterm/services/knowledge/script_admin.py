@@ -175,8 +175,8 @@ class ScriptSummary(BaseModel):
 def summaries(*, session: Session, actor: Actor, after: str | None = None, limit: int = 100) -> list[ScriptSummary]:
     """A page of script codes in code order, after `after` (keyset paging)."""
     require(actor, Permission.SCRIPTS_ADMIN)
-    codes = select(Script.code).group_by(Script.code).order_by(Script.code).limit(limit)
-    codes = session.exec(codes.where(Script.code > after) if after else codes).all()
+    query = select(Script.code).group_by(Script.code).order_by(Script.code).limit(limit)
+    codes = session.exec(query.where(col(Script.code) > after) if after else query).all()
     rows = session.exec(select(Script).where(col(Script.code).in_(codes)).order_by(Script.code, col(Script.number).desc()))
     found: dict[str, ScriptSummary] = {}
     for row in rows:

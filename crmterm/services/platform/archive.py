@@ -35,6 +35,7 @@ from crmterm.moments import days_before
 from crmterm.store import Inquiry, utcnow
 from crmterm.store.archive import ARCHIVED, DROPPED_WITH_INQUIRY, Archived, inquiry_archive
 from crmterm.store.db import in_transaction
+from crmterm.store.tables import rowcount
 from crmterm.workflow.engine import State
 
 FINISHED = (State.CLOSED, State.CANCELLED)
@@ -142,7 +143,7 @@ def _move(session: Session, ids: list[int]) -> None:
         copied = session.execute(insert(spec.archive).from_select(
             names, select(*columns).where(spec.live.c[spec.key].in_(ids))).execution_options(preserve_rowcount=True))
         if spec.archive is inquiry_archive:
-            _expect(copied.rowcount, len(ids))
+            _expect(rowcount(copied), len(ids))
     for name in DROPPED_WITH_INQUIRY:
         table = SQLModel.metadata.tables[name]
         session.execute(delete(table).where(table.c.inquiry_id.in_(ids)))

@@ -34,7 +34,7 @@ def _repeats_query(scope, days: int):
     topic (LAG over the pair), then per pair: inquiries in the period and how many came back in time."""
     widened = scope.during(scope.start - timedelta(days=days), scope.end)
     pair = (Inquiry.party_id, Inquiry.topic_id)
-    previous = func.lag(Inquiry.created_at).over(partition_by=pair, order_by=(col(Inquiry.created_at), Inquiry.id))
+    previous = func.lag(Inquiry.created_at).over(partition_by=pair, order_by=(col(Inquiry.created_at), col(Inquiry.id)))
     rows = (inquiries(widened, col(Inquiry.party_id).label("party"), col(Inquiry.topic_id).label("topic"),
                       col(Inquiry.created_at).label("at"), previous.label("previous"))
             .where(col(Inquiry.party_id).is_not(None)).subquery("paired"))

@@ -28,6 +28,7 @@ from crmterm.settings import MailSettings, Settings
 from crmterm.store import Notification, utcnow
 from crmterm.store.db import in_transaction
 from crmterm.store.notifications import NotificationChannel as Channel, NotificationState as State
+from crmterm.store.tables import saved_id
 
 log = logging.getLogger("crmterm.notifications")
 BATCH = 20
@@ -64,7 +65,7 @@ def claim(session: Session, *, token: str, now: datetime, until: datetime, limit
     rows = session.exec(select(Notification).where(Notification.claim_token == token,
                                                    Notification.state == State.PENDING)
                         .order_by(col(Notification.id))).all()
-    return [Outgoing(r.id, r.address or "", r.subject, r.body, r.body_html, r.dedupe_key, r.attempts) for r in rows]
+    return [Outgoing(saved_id(r), r.address or "", r.subject, r.body, r.body_html, r.dedupe_key, r.attempts) for r in rows]
 
 
 def _finish(session: Session, item: Outgoing, token: str, values: dict) -> None:

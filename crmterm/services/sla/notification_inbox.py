@@ -15,6 +15,7 @@ from crmterm.services.routing import live
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.store import Notification, User, utcnow
 from crmterm.store.notifications import NotificationChannel as Channel, NotificationState as State
+from crmterm.store.tables import rowcount
 
 PAGE = 30
 UNREAD_CAP = 100  # the badge says "99+" beyond this: counting further is work nobody reads
@@ -87,8 +88,8 @@ def mark_read(*, session: Session, actor: Actor, ids: list[int] | None = None,
                                        col(Notification.channel) == Channel.IN_APP)
     if ids is not None:
         query = query.where(col(Notification.id).in_(ids))
-    changed = session.execute(query.values(state=State.READ, read_at=now or utcnow())
-                              .execution_options(synchronize_session=False)).rowcount
+    changed = rowcount(session.execute(query.values(state=State.READ, read_at=now or utcnow())
+                                       .execution_options(synchronize_session=False)))
     if changed:
         live.announce(session, None, channel=live.NOTIFICATIONS)  # the user's other sessions recount
     return changed
@@ -121,11 +122,11 @@ def retry(*, session: Session, actor: Actor, notification_id: int, now: datetime
     # A pending row with a claim is being sent right now: resetting it could send it twice.
     retryable = row.channel == Channel.EMAIL and (row.state == State.FAILED or (
         row.state == State.PENDING and row.claim_token is None))
-    changed = retryable and session.execute(
+    changed = retryable and rowcount(session.execute(
         update(Notification).where(col(Notification.id) == row.id, col(Notification.state) == row.state,
                                    col(Notification.claim_token).is_(None) if row.state == State.PENDING else true())
         .values(state=State.PENDING, attempts=0, next_attempt_at=now or utcnow(), claim_token=None)
-        .execution_options(synchronize_session=False)).rowcount == 1
+        .execution_options(synchronize_session=False))) == 1
     if not changed:
         raise ValidationError("notification", _("notification {n} is {state}: only e-mail that failed or waits "
                                                 "for its next attempt can be retried").format(n=row.id,
