@@ -73,7 +73,7 @@ class PartyBatch:
         self.categories = customers.category_ids(session)
 
     def prepare(self, lines: list[tuple[int, dict]], refs: dict[str, int]) -> tuple[list[Prepared], list]:
-        ready, failed, seen = [], [], set()
+        ready, failed, seen = [], [], set[str]()
         for line, record in lines:
             try:
                 ready.append(self._prepare(line, record, refs, seen))

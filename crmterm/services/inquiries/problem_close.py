@@ -69,7 +69,7 @@ def close_problem(*, session: Session, actor: Actor, problem_id: int, resolution
 
 def _linked(session: Session, problem_id: int) -> list[tuple[int, str | None]]:
     """Every linked inquiry with its live state (None: no longer live, i.e. archived)."""
-    return [tuple(r) for r in session.exec(
+    return [(r[0], r[1]) for r in session.exec(
         select(col(ProblemInquiry.inquiry_id), Inquiry.state).outerjoin(Inquiry, col(Inquiry.id) == ProblemInquiry.inquiry_id)
         .where(ProblemInquiry.problem_id == problem_id).order_by(col(ProblemInquiry.inquiry_id))).all()]
 

@@ -33,7 +33,7 @@ def _repeats_query(scope, days: int):
     """Each inquiry of the period and the window before it beside the previous one of the same customer and
     topic (LAG over the pair), then per pair: inquiries in the period and how many came back in time."""
     widened = scope.during(scope.start - timedelta(days=days), scope.end)
-    pair = (Inquiry.party_id, Inquiry.topic_id)
+    pair = (col(Inquiry.party_id), col(Inquiry.topic_id))
     previous = func.lag(Inquiry.created_at).over(partition_by=pair, order_by=(col(Inquiry.created_at), col(Inquiry.id)))
     rows = (inquiries(widened, col(Inquiry.party_id).label("party"), col(Inquiry.topic_id).label("topic"),
                       col(Inquiry.created_at).label("at"), previous.label("previous"))
