@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 from time import monotonic
+from typing import TYPE_CHECKING
 
 import yaml
 from textual import events, work
@@ -24,6 +25,9 @@ from crmterm.services.accounts.permissions import Actor
 from crmterm.text import visible
 from crmterm.settings import LANGUAGES, Settings
 from crmterm.widgets.safe_text import TerminalSafe
+
+if TYPE_CHECKING:  # the gateway module loads on first use (see `gateway`), its type for checkers only
+    from crmterm.services.platform.gateway import Gateway
 
 _TERMINAL_SAFE = TerminalSafe()  # one instance: rendered lines cache their filtered copy per filter
 
@@ -88,7 +92,7 @@ class CrmApp(App):
     def __init__(self, settings: Settings, *, demo_logins: dict[str, str] | None = None) -> None:
         super().__init__()
         self.settings = settings
-        self._gateway = None  # made on first use: the database layer loads off the UI thread
+        self._gateway: Gateway | None = None  # made on first use: the database layer loads off the UI thread
         self.active_template = None  # the contact template registration starts from (F12 switches)
         self.demo_logins = demo_logins or {}
         self.database_ready = False
@@ -97,7 +101,7 @@ class CrmApp(App):
         set_language(settings.language)
 
     @property
-    def gateway(self):
+    def gateway(self) -> Gateway:
         """The screens' door to the services (it holds the logged-in actor)."""
         if self._gateway is None:
             from crmterm.services.platform.gateway import Gateway

@@ -29,6 +29,7 @@ from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from crmterm.store.inquiries import Attachment, Inquiry, InquiryEvent, InquiryValue
+from crmterm.store.tables import table_of
 
 
 def _keys(column: Column) -> Iterator[ForeignKey]:
@@ -46,14 +47,14 @@ def _mirror(live: Table, name: str, *extra) -> Table:
 
 
 inquiry_archive = _mirror(
-    Inquiry.__table__, "inquiry_archive",
+    table_of(Inquiry), "inquiry_archive",
     Column("archived_at", UTCDateTime(), nullable=False),  # the one column the live table lacks
     Index("ix_inquiry_archive_party", "party_id", "id"),  # a customer's archived inquiries
     Index("ix_inquiry_archive_closed", "closed_at", "id"))
-inquiry_value_archive = _mirror(InquiryValue.__table__, "inquiry_value_archive")
-inquiry_event_archive = _mirror(InquiryEvent.__table__, "inquiry_event_archive",
+inquiry_value_archive = _mirror(table_of(InquiryValue), "inquiry_value_archive")
+inquiry_event_archive = _mirror(table_of(InquiryEvent), "inquiry_event_archive",
                                 Index("ix_inquiry_event_archive_inquiry", "inquiry_id", "id"))
-attachment_archive = _mirror(Attachment.__table__, "attachment_archive",
+attachment_archive = _mirror(table_of(Attachment), "attachment_archive",
                              Index("ix_attachment_archive_inquiry", "inquiry_id"))
 
 
@@ -65,10 +66,10 @@ class Archived:
 
 
 # Parents first (the order of the copies); the deletes run in reverse.
-ARCHIVED = (Archived(Inquiry.__table__, inquiry_archive, "id"),
-            Archived(InquiryValue.__table__, inquiry_value_archive, "inquiry_id"),
-            Archived(InquiryEvent.__table__, inquiry_event_archive, "inquiry_id"),
-            Archived(Attachment.__table__, attachment_archive, "inquiry_id"))
+ARCHIVED = (Archived(table_of(Inquiry), inquiry_archive, "id"),
+            Archived(table_of(InquiryValue), inquiry_value_archive, "inquiry_id"),
+            Archived(table_of(InquiryEvent), inquiry_event_archive, "inquiry_id"),
+            Archived(table_of(Attachment), attachment_archive, "inquiry_id"))
 
 # Tables whose rows reference an inquiry and are dropped when it is archived: the SLA scan's once-only marks
 # (the warning or breach itself is in the inquiry's events, which move).

@@ -47,7 +47,7 @@ def reserve_ids(session: Session, table: str, count: int) -> list[int]:
             f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, :n)"),
             {"n": count}).scalars())
     connection.execute(text(f"UPDATE {table} SET id = id WHERE 0 = 1"))
-    first = connection.execute(text(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")).scalar()
+    first = connection.execute(text(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")).scalar_one()
     return list(range(first, first + count))
 
 

@@ -78,7 +78,9 @@ def create_private(path: Path) -> None:
 
 def _create(url: str) -> Engine:
     if url.startswith("sqlite"):
-        create_private(sqlite_path(url))
+        path = sqlite_path(url)
+        if path is not None:  # None: an in-memory database, no file to create
+            create_private(path)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

@@ -43,7 +43,7 @@ def exists(session: Session, login: str) -> bool:
     if not _postgresql(session):
         return False
     return session.execute(text("SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = :name)"),
-                           {"name": login_name(login)}).scalar()
+                           {"name": login_name(login)}).scalar_one()
 
 
 def set_login(session: Session, *, login: str, role: str, active: bool, password: str | None) -> str | None:

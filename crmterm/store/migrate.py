@@ -26,7 +26,10 @@ def _config() -> Config:
 
 
 def head() -> str:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    current = ScriptDirectory.from_config(_config()).get_current_head()
+    if current is None:  # only a broken installation has no migrations
+        raise RuntimeError(f"no migrations under {_MIGRATIONS}")
+    return current
 
 
 def known_revisions() -> set[str]:

@@ -13,8 +13,9 @@ import hmac
 import re
 
 from sqlalchemy import text, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from crmterm.store.tables import rowcount
 from crmterm.store.users import User, UserPassword
 
 _DIGEST = re.compile(r"[^$]*$")
@@ -47,9 +48,9 @@ def matches(session: Session, user_id: int, candidate: str) -> bool:
 
 def store(session: Session, user_id: int, password_hash: str) -> None:
     """Set the user's hash (an UPDATE first: it needs no read of the hash column, which the role lacks)."""
-    changed = session.execute(update(UserPassword).where(UserPassword.user_id == user_id)
+    changed = rowcount(session.execute(update(UserPassword).where(col(UserPassword.user_id) == user_id)
                               .values(password_hash=password_hash)
-                              .execution_options(synchronize_session=False)).rowcount
+                              .execution_options(synchronize_session=False)))
     if not changed:
         session.add(UserPassword(user_id=user_id, password_hash=password_hash))
         session.flush()

@@ -61,6 +61,7 @@ class BusinessCalendar:
     week: tuple[tuple[Interval, ...], ...] = ((),) * 7  # Monday first
     exceptions: Mapping[date, tuple[Interval, ...]] = field(default_factory=dict, hash=False)
     code: str = ""
+    _always: bool = field(init=False, repr=False, compare=False)  # set by __post_init__
 
     def __post_init__(self) -> None:
         try:
@@ -239,6 +240,8 @@ def _transition(time_zone: str, before: int, after: int, offset: int) -> int:
 @lru_cache(maxsize=65_536)
 def _offset_us(time_zone: str, second: int) -> int:
     offset = datetime.fromtimestamp(second, ZoneInfo(time_zone)).utcoffset()
+    if offset is None:  # an aware datetime always has one; this tells the type checker
+        raise ValueError(f"no UTC offset in {time_zone!r}")
     return offset // timedelta(microseconds=1)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crmterm.errors import ValidationError
@@ -79,7 +79,7 @@ def _days(key: Any, field: str) -> list[int]:
     if None in numbers:
         raise ValidationError(field, _("'{key}' is not a day: use mon … sun, a range like mon-fri, or daily")
                               .format(key=key))
-    low, high = numbers
+    low, high = cast(list[int], numbers)  # no None left (checked above)
     return list(range(low, high + 1)) if low <= high else [*range(low, 7), *range(0, high + 1)]
 
 

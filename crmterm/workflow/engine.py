@@ -99,4 +99,4 @@ def passing(route: RouteDefinition, step: str | None, context: dict) -> list[Tra
 
 def closing(route: RouteDefinition, step: str | None, context: dict) -> TransitionDef | None:
     """The first passing transition into a final step: what "close" means inside a route."""
-    return next((t for t in passing(route, step, context) if route.step(t.target).final), None)
+    return next((t for t in passing(route, step, context) if route.known_step(t.target).final), None)

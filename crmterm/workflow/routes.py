@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,6 +103,13 @@ class RouteDefinition(_Strict):
     def step(self, code: str | None) -> StepDef | None:
         return next((s for s in self.steps if s.code == code), None)
 
+    def known_step(self, code: str) -> StepDef:
+        """A step the route holds for certain, such as a transition's target (checked when it was saved)."""
+        found = self.step(code)
+        if found is None:
+            raise LookupError(f"route has no step {code!r}")
+        return found
+
     def outgoing(self, code: str | None) -> list[TransitionDef]:
         return [t for t in self.transitions if t.source == code]
 
@@ -122,7 +130,7 @@ def parse(steps: Any, transitions: Any) -> tuple[RouteDefinition | None, list[Ro
     return definition, structural_problems(definition)
 
 
-def _pydantic_problem(error: dict) -> RouteProblem:
+def _pydantic_problem(error: Mapping[str, Any]) -> RouteProblem:
     location = error["loc"]
     where = f"{location[0]}[{location[1] + 1}]" if len(location) > 1 else str(location[0])
     field = ".".join(str(p) for p in location[2:])

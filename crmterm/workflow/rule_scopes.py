@@ -21,7 +21,7 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 
-def _tokens(expression: str) -> list[tuple[str, str]]:
+def _tokens(expression: str) -> list[tuple[str | None, str]]:
     """(kind, text) of each token; strings and numbers are kept only so their insides are never names."""
     return [(found.lastgroup, found.group()) for found in _TOKEN.finditer(expression)]
 
@@ -49,7 +49,7 @@ def free_names(expression: str) -> set[str]:
     return free
 
 
-def _bound_name(tokens: list[tuple[str, str]], open_at: int) -> str | None:
+def _bound_name(tokens: list[tuple[str | None, str]], open_at: int) -> str | None:
     """The variable a macro call opening at `open_at` binds: `. MACRO ( NAME ,`."""
     if open_at < 2 or open_at + 2 >= len(tokens):
         return None

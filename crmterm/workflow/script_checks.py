@@ -94,7 +94,8 @@ def _edges(document: ScriptDocument) -> dict[str, list[str]]:
 
 def _reachability(document: ScriptDocument) -> list[Problem]:
     edges = _edges(document)
-    reachable = _closure([document.start_id] if document.node(document.start_id) else [], edges)
+    start = document.start_id
+    reachable = _closure([start] if start is not None and document.node(start) else [], edges)
     reverse: dict[str, list[str]] = {n: [] for n in edges}
     for source, targets in edges.items():
         for target in targets:

@@ -9,6 +9,7 @@ walking in script_walk.py; the services resolve attribute and reference codes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -159,7 +160,8 @@ def parse(raw: Any) -> ScriptDocument:
     """A document from YAML/JSON data (LineDicts keep their lines); raises DocumentError on shape errors."""
     if not isinstance(raw, dict):
         raise DocumentError([(None, 1, "a script must be a mapping")])
-    raw_nodes = raw.get("nodes") if isinstance(raw.get("nodes"), list) else []
+    nodes = raw.get("nodes")
+    raw_nodes = nodes if isinstance(nodes, list) else []
     try:
         document = ScriptDocument.model_validate({k: v for k, v in raw.items() if k not in ("lines", "line")})
     except ValidationError as error:
@@ -169,7 +171,7 @@ def parse(raw: Any) -> ScriptDocument:
     return document
 
 
-def _shape_problem(raw: dict, raw_nodes: list, error: dict) -> tuple[str | None, int | None, str]:
+def _shape_problem(raw: dict, raw_nodes: list, error: Mapping[str, Any]) -> tuple[str | None, int | None, str]:
     location = [part for part in error["loc"] if part not in NODE_TYPES]  # the union's tag is noise
     node_id, line = None, _line(raw, str(location[0]) if location else "")
     if len(location) >= 2 and location[0] == "nodes" and isinstance(location[1], int) \

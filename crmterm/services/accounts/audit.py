@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.store import AuditLog
@@ -38,7 +38,7 @@ def list_entries(*, session: Session, actor: Actor, since: datetime | None = Non
                  entity: str | None = None, who: str | None = None, limit: int = 200) -> list[AuditRead]:
     """Newest first; `since` (naive: UTC), and exact matches on action, entity (area) and actor login."""
     require(actor, Permission.AUDIT_READ)
-    query = select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)
+    query = select(AuditLog).order_by(col(AuditLog.id).desc()).limit(limit)
     if since is not None:
         query = query.where(AuditLog.at >= (since if since.tzinfo else since.replace(tzinfo=UTC)))
     for column, value in ((AuditLog.action, action), (AuditLog.entity, entity), (AuditLog.actor, who)):

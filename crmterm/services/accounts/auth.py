@@ -25,7 +25,7 @@ from argon2.low_level import hash_secret
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import AuthenticationFailed, ValidationError
 from crmterm.i18n import _
@@ -148,7 +148,7 @@ def _store_rehash(session: Session, checked: _Checked) -> None:
 
 def forget_failures(session: Session, login: str) -> None:
     """A new password starts the name's count afresh and lifts its lock (the row stays: see _settle)."""
-    session.execute(update(LoginGuard).where(LoginGuard.login == guard_key(login))
+    session.execute(update(LoginGuard).where(col(LoginGuard.login) == guard_key(login))
                     .values(failures=0, locked_until=None))
 
 

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _, fmt_datetime
@@ -83,7 +83,7 @@ def clean_document(values: dict) -> dict:
 def _check(session: Session, values: dict) -> dict:
     document = clean_document(values)
     groups = document["groups"]
-    known = set(session.exec(select(UserGroup.code).where(UserGroup.code.in_(groups))))
+    known = set(session.exec(select(UserGroup.code).where(col(UserGroup.code).in_(groups))))
     for group in groups:
         if group not in known:
             raise ValidationError("groups", _("unknown user group '{g}'").format(g=group))

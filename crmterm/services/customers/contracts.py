@@ -16,6 +16,7 @@ from crmterm.errors import refuse_control, refuse_nul
 from crmterm.services.customers.phones import reversed_digits, to_e164
 from crmterm.store.decimals import DecimalLimits, decimal_field, money
 from crmterm.store import ContactPerson, Contract, Discount, Note, Payment, Subscriber, utcnow
+from crmterm.store.tables import table_of
 
 NOTE_ENTITIES = {"party": None, "subscriber": Subscriber, "contact_person": ContactPerson}
 
@@ -62,7 +63,7 @@ def add_subscriber(*, session: Session, actor: Actor, contract: str, number: str
 
 
 def _percent(raw) -> Decimal:
-    limits = DecimalLimits.of_column(Discount.__table__.c.percent, minimum=Decimal(0), above_minimum=True,
+    limits = DecimalLimits.of_column(table_of(Discount).c.percent, minimum=Decimal(0), above_minimum=True,
                                      maximum=Decimal(100))
     return decimal_field("percent", raw, limits)
 
@@ -130,7 +131,7 @@ def add_payment(*, session: Session, actor: Actor, contract: str, amount, subscr
     require(actor, Permission.CUSTOMERS_BILLING)
     refuse_control("reference", reference)
     owner = contract_by_number(session, contract)
-    value = money("amount", amount, Payment.__table__.c.amount)
+    value = money("amount", amount, table_of(Payment).c.amount)
     subscriber_id = None
     if subscriber:
         number = to_e164(subscriber, field="subscriber")

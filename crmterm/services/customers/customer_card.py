@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _
@@ -109,7 +109,7 @@ def _contracts(session: Session, party_id: int) -> list[ContractRead]:
                              .order_by(Contract.number)).all()
     subscribers: dict[int, list[SubscriberRead]] = {}
     if contracts:
-        for sub in session.exec(select(Subscriber).where(Subscriber.contract_id.in_([c.id for c in contracts]))
+        for sub in session.exec(select(Subscriber).where(col(Subscriber.contract_id).in_([c.id for c in contracts]))
                                 .order_by(Subscriber.number)):
             subscribers.setdefault(sub.contract_id, []).append(SubscriberRead.model_validate(sub,
                                                                                              from_attributes=True))
@@ -124,8 +124,8 @@ def _payments(session: Session, contract_ids: list[int], subscribers: dict[int, 
     found: dict[int, list[PaymentRead]] = {}
     if not contract_ids:
         return found
-    for p in session.exec(select(Payment).where(Payment.contract_id.in_(contract_ids))
-                          .order_by(Payment.paid_on.desc(), Payment.id.desc()).limit(per_contract * 20)):
+    for p in session.exec(select(Payment).where(col(Payment.contract_id).in_(contract_ids))
+                          .order_by(col(Payment.paid_on).desc(), col(Payment.id).desc()).limit(per_contract * 20)):
         rows = found.setdefault(p.contract_id, [])
         if len(rows) < per_contract:
             rows.append(PaymentRead(id=p.id, amount=p.amount, currency=p.currency, paid_on=p.paid_on,
@@ -138,10 +138,10 @@ def _discounts(session: Session, party_id: int, contracts: list[ContractRead], o
     names = structures.party_names(session, list(ancestors))
     numbers = {c.id: c.number for c in contracts}
     owners = [party_id, *ancestors]
-    query = select(Discount).where(_active(Discount, on), Discount.party_id.in_(owners)
-                                   | Discount.contract_id.in_(list(numbers) or [-1]))
+    query = select(Discount).where(_active(Discount, on), col(Discount.party_id).in_(owners)
+                                   | col(Discount.contract_id).in_(list(numbers) or [-1]))
     result = []
-    for d in session.exec(query.order_by(Discount.valid_from, Discount.id)):
+    for d in session.exec(query.order_by(col(Discount.valid_from), col(Discount.id))):
         if d.contract_id is not None:
             via = _("contract {n}").format(n=numbers[d.contract_id])
         elif d.party_id == party_id:
@@ -156,7 +156,7 @@ def _discounts(session: Session, party_id: int, contracts: list[ContractRead], o
 
 def _notes(session: Session, party_id: int, limit: int = 100) -> list[NoteRead]:
     rows = session.exec(select(Note).where(Note.entity == "party", Note.entity_id == party_id)
-                        .order_by(Note.at.desc(), Note.id.desc()).limit(limit))
+                        .order_by(col(Note.at).desc(), col(Note.id).desc()).limit(limit))
     return [NoteRead.model_validate(n, from_attributes=True) for n in rows]
 
 

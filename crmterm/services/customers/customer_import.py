@@ -27,6 +27,7 @@ from crmterm.services.customers.customer_import_bulk import text_field
 from crmterm.input_files import check_file
 from crmterm.text import has_lone_surrogate
 from crmterm.store.search import bulk_party_load
+from crmterm.store.tables import saved_id
 
 TYPES = ("party", "link", "contract", "subscriber", "contact_person")
 
@@ -153,7 +154,7 @@ class _Run:
 def _party_id(session: Session, record: dict, report: ImportReport, field_name: str) -> int:
     text = text_field(record, field_name).strip()
     if text.startswith("#") and text[1:].isdecimal():
-        return customers.get_party(session, int(text[1:])).id
+        return saved_id(customers.get_party(session, int(text[1:])))
     if text in report.refs:
         return report.refs[text]
     raise ValidationError(field_name, _("unknown customer reference '{ref}'").format(ref=text))

@@ -23,6 +23,7 @@ from crmterm.store import utcnow
 from crmterm.store.column_limits import check_columns
 from crmterm.store import Party
 from crmterm.store.bulk import bulk_insert, reserve_ids
+from crmterm.store.tables import table_of
 
 BATCH = 2_000
 LANGUAGES = ("en", "ru", "uk", "bg")
@@ -72,7 +73,7 @@ class PartyBatch:
         self.categories = customers.category_ids(session)
 
     def prepare(self, lines: list[tuple[int, dict]], refs: dict[str, int]) -> tuple[list[Prepared], list]:
-        ready, failed, seen = [], [], set()
+        ready, failed, seen = [], [], set[str]()
         for line, record in lines:
             try:
                 ready.append(self._prepare(line, record, refs, seen))
@@ -86,7 +87,7 @@ class PartyBatch:
             raise ValidationError("ref", _("duplicate ref '{ref}' in this file").format(ref=ref))
         document = customers.clean(self.session, party_values(record), self.exists)
         columns = customers.party_columns(document, self.categories)
-        check_columns(Party.__table__, columns)  # the batch skips the ORM's flush and its checks
+        check_columns(table_of(Party), columns)  # the batch skips the ORM's flush and its checks
         if ref:
             seen.add(ref)
         return Prepared(line, ref, columns)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 from sqlalchemy import select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
@@ -166,8 +166,9 @@ def _hits(session: Session, picked: dict[int, tuple[_Source, str]]) -> list[Sear
     if not picked:
         return []
     ids = list(picked)
-    rows = session.execute(select(Party.id, Party.display_name, Party.kind, Party.is_lead, Party.status,
-                                  Party.names, Party.phone).where(Party.id.in_(ids))).all()
+    rows = session.execute(select(col(Party.id), col(Party.display_name), col(Party.kind), col(Party.is_lead),
+                                  col(Party.status), col(Party.names), col(Party.phone))
+                           .where(col(Party.id).in_(ids))).all()
     by_id = {r[0]: r for r in rows}
     matched = _matched_numbers(session, picked)
     phones, numbers = search_details.phones(session, ids), search_details.contracts(session, ids)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _, current_language, fmt_datetime
@@ -48,12 +48,12 @@ class PartyRead(BaseModel):
 
 
 def _category_codes(session: Session) -> dict[int, str]:
-    return dict(session.exec(select(ClientCategory.id, ClientCategory.code)).all())
+    return dict(session.exec(select(col(ClientCategory.id), ClientCategory.code)).all())
 
 
 def category_code(session: Session, party_id: int) -> str | None:
     """The code of a party's client category (rules on inquiry forms read it)."""
-    return session.exec(select(ClientCategory.code).join(Party, Party.category_id == ClientCategory.id)
+    return session.exec(select(ClientCategory.code).join(Party, col(Party.category_id) == ClientCategory.id)
                         .where(Party.id == party_id)).first()
 
 
@@ -213,15 +213,15 @@ def merge(*, session: Session, actor: Actor, survivor_id: int, merged_id: int, s
     session.add(merged)
     session.flush()
     moves = [
-        update(Contract).where(Contract.payer_party_id == merged_id).values(payer_party_id=survivor_id),
-        update(ContactPerson).where(ContactPerson.party_id == merged_id).values(party_id=survivor_id),
-        update(Discount).where(Discount.party_id == merged_id).values(party_id=survivor_id),
-        update(Note).where(Note.entity == "party", Note.entity_id == merged_id).values(entity_id=survivor_id),
-        update(AttributeValue).where(AttributeValue.entity == "party", AttributeValue.entity_id == merged_id)
+        update(Contract).where(col(Contract.payer_party_id) == merged_id).values(payer_party_id=survivor_id),
+        update(ContactPerson).where(col(ContactPerson.party_id) == merged_id).values(party_id=survivor_id),
+        update(Discount).where(col(Discount.party_id) == merged_id).values(party_id=survivor_id),
+        update(Note).where(col(Note.entity) == "party", col(Note.entity_id) == merged_id).values(entity_id=survivor_id),
+        update(AttributeValue).where(col(AttributeValue.entity) == "party", col(AttributeValue.entity_id) == merged_id)
         .values(entity_id=survivor_id),
-        update(ChangeLog).where(ChangeLog.entity == "party", ChangeLog.entity_id == merged_id)
+        update(ChangeLog).where(col(ChangeLog.entity) == "party", col(ChangeLog.entity_id) == merged_id)
         .values(entity_id=survivor_id),
-        update(StructureLink).where(StructureLink.parent_id == merged_id).values(parent_id=survivor_id),
+        update(StructureLink).where(col(StructureLink.parent_id) == merged_id).values(parent_id=survivor_id),
     ]
     for statement in moves:
         session.execute(statement.execution_options(synchronize_session=False))
@@ -236,8 +236,8 @@ def merge(*, session: Session, actor: Actor, survivor_id: int, merged_id: int, s
 
 def _drop_duplicate_places(session: Session, merged_id: int) -> None:
     """The merged party's own places in structures end today (the survivor keeps its own places)."""
-    session.execute(update(StructureLink).where(StructureLink.child_id == merged_id,
-                                                StructureLink.valid_to.is_(None))
+    session.execute(update(StructureLink).where(col(StructureLink.child_id) == merged_id,
+                                                col(StructureLink.valid_to).is_(None))
                     .values(valid_to=utcnow().date()).execution_options(synchronize_session=False))
 
 

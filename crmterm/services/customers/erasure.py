@@ -19,7 +19,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import delete, or_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict
 from crmterm.i18n import _
@@ -31,6 +31,7 @@ from crmterm.text import fold, search_key
 from crmterm.store import (
     AttributeValue, ChangeLog, Contact, ContactPerson, Contract, Note, Party, RegistrationDraft, Subscriber, utcnow,
 )
+from crmterm.store.tables import rowcount
 
 ERASED_NAME = "erased #{id}"  # not translated: it is stored, and every language reads the same data
 ERASED_PERSON = "erased"
@@ -68,7 +69,7 @@ def _with_merged(session: Session, party_id: int) -> list[int]:
     """The party and, transitively, the parties merged into it (they keep their old names otherwise)."""
     found, frontier = [party_id], [party_id]
     while frontier:
-        frontier = list(session.exec(select(Party.id).where(Party.merged_into_id.in_(frontier))))
+        frontier = list(session.exec(select(col(Party.id)).where(col(Party.merged_into_id).in_(frontier))))
         found += [p for p in frontier if p not in found]
     return found
 
@@ -83,20 +84,20 @@ def _anonymise(session: Session, party: Party, actor: Actor, now: datetime) -> N
 
 
 def _erase_accounts(session: Session, parties: list[int]) -> dict[str, int]:
-    persons = list(session.exec(select(ContactPerson.id).where(ContactPerson.party_id.in_(parties))))
-    subscribers = list(session.exec(select(Subscriber.id).join(Contract, Subscriber.contract_id == Contract.id)
-                                    .where(Contract.payer_party_id.in_(parties))))
-    _run(session, update(ContactPerson).where(ContactPerson.id.in_(persons))
+    persons = list(session.exec(select(ContactPerson.id).where(col(ContactPerson.party_id).in_(parties))))
+    subscribers = list(session.exec(select(Subscriber.id).join(Contract, col(Subscriber.contract_id) == Contract.id)
+                                    .where(col(Contract.payer_party_id).in_(parties))))
+    _run(session, update(ContactPerson).where(col(ContactPerson.id).in_(persons))
          .values(name=ERASED_PERSON, role="", phones=[], emails=[], version=ContactPerson.version + 1))
-    _run(session, update(Subscriber).where(Subscriber.id.in_(subscribers))
+    _run(session, update(Subscriber).where(col(Subscriber.id).in_(subscribers))
          .values(number="", number_rev="", version=Subscriber.version + 1))
     owners = {"party": parties, "contact_person": persons, "subscriber": subscribers}
     notes = _run(session, delete(Note).where(_owned(Note, owners)))
     values = _run(session, delete(AttributeValue).where(_owned(AttributeValue, owners)))
     _run(session, update(ChangeLog).where(_owned(ChangeLog, owners)).values(old=None, new=None))
-    contacts = _run(session, update(Contact).where(Contact.party_id.in_(parties)).values(caller="", text=""))
+    contacts = _run(session, update(Contact).where(col(Contact.party_id).in_(parties)).values(caller="", text=""))
     # an agent's unsaved registration naming the customer holds typed personal data too
-    drafts = _run(session, delete(RegistrationDraft).where(RegistrationDraft.party_id.in_(parties)))
+    drafts = _run(session, delete(RegistrationDraft).where(col(RegistrationDraft.party_id).in_(parties)))
     return {"contact_persons": len(persons), "subscribers": len(subscribers), "notes": notes,
             "attribute_values": values, "contacts": contacts, "registration_drafts": drafts}
 
@@ -106,4 +107,4 @@ def _owned(model, owners: dict[str, list[int]]):
 
 
 def _run(session: Session, statement) -> int:
-    return session.execute(statement.execution_options(synchronize_session=False)).rowcount
+    return rowcount(session.execute(statement.execution_options(synchronize_session=False)))

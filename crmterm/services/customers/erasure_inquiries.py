@@ -10,17 +10,18 @@ details, body and data; script runs lose their captured values. States, topics, 
 from __future__ import annotations
 
 from sqlalchemy import Table, delete, exists, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from crmterm.store import AttachmentBlob, AttributeDef, Notification, ScriptRun
 from crmterm.store.archive import ARCHIVED
+from crmterm.store.tables import rowcount, table_of
 
 _PRIVATE_DATA = {"script": ("captures",), "external": ("note",)}  # event kind -> data keys with free text
 
 
 def erase_inquiries(session: Session, parties: list[int]) -> dict[str, int]:
-    personal = set(session.execute(select(AttributeDef.id).where(AttributeDef.personal.is_(True))).scalars())
-    codes = set(session.execute(select(AttributeDef.code).where(AttributeDef.personal.is_(True))).scalars())
+    personal = set(session.execute(select(col(AttributeDef.id)).where(col(AttributeDef.personal).is_(True))).scalars())
+    codes = set(session.execute(select(col(AttributeDef.code)).where(col(AttributeDef.personal).is_(True))).scalars())
     tables = {spec.archive.name if archived else spec.live.name: spec.archive if archived else spec.live
               for spec in ARCHIVED for archived in (False, True)}
     counts: dict[str, int] = {}
@@ -38,7 +39,7 @@ def erase_inquiries(session: Session, parties: list[int]) -> dict[str, int]:
         files |= set(session.execute(select(attachment.c.sha256).where(attachment.c.inquiry_id.in_(ids))).scalars())
         counts[f"attachments{suffix}"] = _run(session, delete(attachment).where(attachment.c.inquiry_id.in_(ids)))
         _erase_notifications(session, ids)
-        _run(session, update(ScriptRun).where(ScriptRun.inquiry_id.in_(ids)).values(captures={}))
+        _run(session, update(ScriptRun).where(col(ScriptRun.inquiry_id).in_(ids)).values(captures={}))
     _drop_orphan_blobs(session, files, tables["attachment"], tables["attachment_archive"])
     return counts
 
@@ -55,16 +56,16 @@ def _erase_events(session: Session, event: Table, ids: list[int], codes: set[str
 
 
 def _erase_notifications(session: Session, ids: list[int]) -> None:
-    _run(session, update(Notification).where(Notification.inquiry_id.in_(ids))
+    _run(session, update(Notification).where(col(Notification.inquiry_id).in_(ids))
          .values(subject="—", body="", body_html=None, data={}))
 
 
 def _drop_orphan_blobs(session: Session, files: set[str], live: Table, archive: Table) -> None:
     """The erased files' content, unless another attachment row still points at it (stored once per sha256)."""
-    blob = AttachmentBlob.__table__
+    blob = table_of(AttachmentBlob)
     _run(session, delete(blob).where(blob.c.sha256.in_(files), ~exists().where(live.c.sha256 == blob.c.sha256),
                                      ~exists().where(archive.c.sha256 == blob.c.sha256)))
 
 
 def _run(session: Session, statement) -> int:
-    return session.execute(statement.execution_options(synchronize_session=False)).rowcount
+    return rowcount(session.execute(statement.execution_options(synchronize_session=False)))

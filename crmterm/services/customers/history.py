@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.store import ChangeLog, TrackedField
+from crmterm.store.tables import table_of
 
 # Tracked until an admin says otherwise (config section tracked_fields / `crmterm customer track`).
 DEFAULT_TRACKED = {("party", f) for f in ("display_name", "names", "category", "status", "is_lead", "email",
@@ -44,7 +46,7 @@ def record(session: Session, *, entity: str, entity_id: int, field: str, old: An
 
 
 def record_changes(session: Session, *, entity: str, entity_id: int, before: dict, after: dict, by: str,
-                   source: str, always: set[str] = frozenset()) -> None:
+                   source: str, always: AbstractSet[str] = frozenset()) -> None:
     """One row per changed field that is tracked (or in `always`, e.g. structure moves)."""
     fields = tracked(session, entity) | set(always)
     for field in sorted(fields & (set(before) | set(after))):
@@ -59,7 +61,7 @@ def _load(value: str | None) -> Any:
 
 def history(session: Session, entity: str, entity_id: int, limit: int = 500) -> list[ChangeRead]:
     rows = session.exec(select(ChangeLog).where(ChangeLog.entity == entity, ChangeLog.entity_id == entity_id)
-                        .order_by(ChangeLog.at.desc(), ChangeLog.id.desc()).limit(limit))
+                        .order_by(col(ChangeLog.at).desc(), col(ChangeLog.id).desc()).limit(limit))
     return [ChangeRead(id=r.id, entity=r.entity, entity_id=r.entity_id, field=r.field, old=_load(r.old),
                        new=_load(r.new), at=r.at, by=r.by, source=r.source) for r in rows]
 
@@ -70,7 +72,7 @@ TRACKABLE = {"party": ("display_name", "names", "kind", "category", "status", "i
 def set_tracked(session: Session, entity: str, fields: list[str]) -> None:
     """Admins choose the tracked fields of an entity (structure moves, merges and attributes with
     history on are always logged)."""
-    session.execute(TrackedField.__table__.delete().where(TrackedField.entity == entity))
+    session.execute(table_of(TrackedField).delete().where(col(TrackedField.entity) == entity))
     for name in sorted(set(fields)):
         session.add(TrackedField(entity=entity, field=name))
     session.flush()

@@ -6,13 +6,14 @@ import csv
 import json
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import ConfigError
 from crmterm.services.accounts import audit
 from crmterm.services.customers.customers import read
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.store import Party
+from crmterm.store.tables import saved_id
 
 COLUMNS = ("id", "kind", "display_name", "name_en", "name_ru", "category", "email", "phone")
 
@@ -38,8 +39,8 @@ def export_leads(*, session: Session, actor: Actor, path: Path, batch: int = 5_0
 def _rows(session: Session, batch: int):
     last = 0
     while True:
-        parties = session.exec(select(Party).where(Party.is_lead.is_(True), Party.status == "active",
-                                                   Party.id > last).order_by(Party.id).limit(batch)).all()
+        parties = session.exec(select(Party).where(col(Party.is_lead).is_(True), Party.status == "active",
+                                                   col(Party.id) > last).order_by(col(Party.id)).limit(batch)).all()
         if not parties:
             return
         for party in parties:
@@ -47,4 +48,4 @@ def _rows(session: Session, batch: int):
             yield {"id": lead.id, "kind": lead.kind, "display_name": lead.display_name,
                    "name_en": lead.names.get("en", ""), "name_ru": lead.names.get("ru", ""),
                    "category": lead.category or "", "email": lead.email or "", "phone": lead.phone or ""}
-        last = parties[-1].id
+        last = saved_id(parties[-1])

@@ -8,7 +8,7 @@ from datetime import date
 
 from pydantic import BaseModel
 from sqlalchemy import Date, bindparam, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _
@@ -60,7 +60,7 @@ def current_link(session: Session, structure_id: int, party_id: int, on: date) -
     return session.exec(select(StructureLink).where(
         StructureLink.structure_id == structure_id, StructureLink.child_id == party_id,
         StructureLink.valid_from <= on,
-        (StructureLink.valid_to.is_(None)) | (StructureLink.valid_to > on))).first()
+        (col(StructureLink.valid_to).is_(None)) | (col(StructureLink.valid_to) > on))).first()
 
 
 def place(*, session: Session, actor: Actor, structure: str, party_id: int, parent_id: int | None,
@@ -169,9 +169,9 @@ def _ancestors(session: Session, structure_id: int, party_id: int, on: date) -> 
 def paths(session: Session, party_id: int, on: date) -> list[PathRead]:
     """Where the party sits in every structure it belongs to on `on` (one path per structure)."""
     found = session.exec(select(Structure.id, Structure.code).join(
-        StructureLink, StructureLink.structure_id == Structure.id).where(
+        StructureLink, col(StructureLink.structure_id) == Structure.id).where(
         StructureLink.child_id == party_id, StructureLink.valid_from <= on,
-        (StructureLink.valid_to.is_(None)) | (StructureLink.valid_to > on)).order_by(Structure.code)).all()
+        (col(StructureLink.valid_to).is_(None)) | (col(StructureLink.valid_to) > on)).order_by(Structure.code)).all()
     return [PathRead(structure=code, path=_ancestors(session, sid, party_id, on)) for sid, code in found]
 
 
@@ -185,4 +185,4 @@ def ancestor_ids(session: Session, party_id: int, on: date) -> dict[int, str]:
 
 
 def party_names(session: Session, ids: list[int]) -> dict[int, str]:
-    return dict(session.exec(select(Party.id, Party.display_name).where(Party.id.in_(ids))).all()) if ids else {}
+    return dict(session.exec(select(col(Party.id), Party.display_name).where(col(Party.id).in_(ids))).all()) if ids else {}

@@ -8,7 +8,7 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _
@@ -33,7 +33,7 @@ def _human(kb: int) -> str:
 
 def check_file(session: Session, inquiry_id: int, name: str, size: int, limits: AttachmentLimits) -> None:
     """Refuse before reading the content: unknown inquiry, a type not allowed, a file above the limit."""
-    row = session.exec(select(Inquiry.id, Topic.attachment_max_kb).join(Topic, Topic.id == Inquiry.topic_id)
+    row = session.exec(select(Inquiry.id, Topic.attachment_max_kb).join(Topic, col(Topic.id) == Inquiry.topic_id)
                        .where(Inquiry.id == inquiry_id)).first()
     if row is None:
         raise NotFound(_("Inquiry"), inquiry_id)
@@ -112,7 +112,7 @@ def attach_path(*, session: Session, actor: Actor, inquiry_id: int, path: str,
 def content(*, session: Session, actor: Actor, attachment_id: int) -> tuple[str, bytes]:
     require(actor, Permission.INQUIRIES_READ)
     row = session.exec(select(Attachment.name, AttachmentBlob.data)
-                       .join(AttachmentBlob, AttachmentBlob.sha256 == Attachment.sha256)
+                       .join(AttachmentBlob, col(AttachmentBlob.sha256) == Attachment.sha256)
                        .where(Attachment.id == attachment_id)).first()
     if row is None:
         raise NotFound(_("Attachment"), attachment_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
@@ -71,7 +71,7 @@ def _move(session: Session, actor: Actor, inquiry: Inquiry, rule: str, code: str
 def _notify(session: Session, actor: Actor, inquiry: Inquiry, rule: str, action: AutomationAction,
             context: dict) -> str:
     recipient = action.notify if ":" in action.notify else f"list:{action.notify}"
-    labels = session.exec(select(AutomationRule.labels).where(AutomationRule.code == rule)).first()
+    labels = session.exec(select(col(AutomationRule.labels)).where(AutomationRule.code == rule)).first()
     topic = session.exec(select(Topic.labels, Topic.code).where(Topic.id == inquiry.topic_id)).first()
     customer = session.exec(select(Party.display_name).where(Party.id == inquiry.party_id)).first() \
         if inquiry.party_id else None
@@ -110,6 +110,6 @@ def _plain(value: Any) -> Any:
 
 def _values(session: Session, inquiry_id: int, codes: list[str]) -> dict[str, str]:
     return dict(session.exec(select(AttributeDef.code, InquiryValue.value)
-                             .join(InquiryValue, InquiryValue.attribute_id == AttributeDef.id)
-                             .where(InquiryValue.inquiry_id == inquiry_id, AttributeDef.code.in_(codes))).all())
+                             .join(InquiryValue, col(InquiryValue.attribute_id) == AttributeDef.id)
+                             .where(InquiryValue.inquiry_id == inquiry_id, col(AttributeDef.code).in_(codes))).all())
 

@@ -69,7 +69,7 @@ def register(*, session: Session, actor: Actor, draft: ContactDraft, limits: Att
     def work() -> tuple[dict, int | None]:
         done = registration.register(session=session, actor=actor, draft=draft, limits=limits,
                                      max_inquiries=max_inquiries)
-        return done.model_dump(), (done.inquiry_ids or [None])[0]
+        return done.model_dump(), done.inquiry_ids[0] if done.inquiry_ids else None
 
     outcome = external_requests.once(session, actor, external_id=external_id, source=source, kind="register",
                                      request=draft.model_dump(mode="json"), work=work)

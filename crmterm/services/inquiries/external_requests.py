@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, ValidationError
 from crmterm.i18n import _, fmt_datetime
@@ -49,7 +49,7 @@ def once(session: Session, actor: Actor, *, external_id: str | None, source: str
         return Outcome(_replay(session, origin, key, kind, digest), replayed=True)
     result, inquiry_id = work()
     result = plain(result)
-    session.execute(update(ExternalRequest).where(ExternalRequest.id == claimed)
+    session.execute(update(ExternalRequest).where(col(ExternalRequest.id) == claimed)
                     .values(result=result, inquiry_id=inquiry_id).execution_options(synchronize_session=False))
     return Outcome(result, replayed=False)
 

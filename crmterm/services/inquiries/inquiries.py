@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _, pick
@@ -103,7 +103,7 @@ class InquiryRead(InquirySummary):
     children: list[InquirySummary]
 
 
-_SUMMARY = (select(Inquiry.id, Topic.code, Topic.labels, Inquiry.type, Inquiry.state, Inquiry.created_at)
+_SUMMARY = (select(col(Inquiry.id), col(Topic.code), col(Topic.labels), col(Inquiry.type), col(Inquiry.state), col(Inquiry.created_at))
             .join(Topic, Topic.id == Inquiry.topic_id))
 
 
@@ -114,8 +114,8 @@ def _summaries(session: Session, query) -> list[InquirySummary]:
 
 def get_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryRead:
     require(actor, Permission.INQUIRIES_READ)
-    row = session.exec(select(Inquiry, Topic.code, Topic.labels, Priority.code, Party.display_name, Queue.code,
-                              User.login, Priority.labels, Queue.labels)
+    row = session.exec(select(Inquiry, col(Topic.code), col(Topic.labels), col(Priority.code), col(Party.display_name),
+                              col(Queue.code), col(User.login), col(Priority.labels), col(Queue.labels))
                        .join(Topic, Topic.id == Inquiry.topic_id)
                        .outerjoin(Priority, Priority.id == Inquiry.priority_id)
                        .outerjoin(Queue, Queue.id == Inquiry.queue_id)
@@ -138,14 +138,15 @@ def get_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryRe
         customer=customer, priority=priority, parent_id=inquiry.parent_id, text=inquiry.text,
         closed_at=inquiry.closed_at, version=inquiry.version, values=_values(session, inquiry.id),
         events=[EventRead.model_validate(e, from_attributes=True) for e in session.exec(
-            select(InquiryEvent).where(InquiryEvent.inquiry_id == inquiry.id).order_by(InquiryEvent.id)).all()],
+            select(InquiryEvent).where(InquiryEvent.inquiry_id == inquiry.id).order_by(col(InquiryEvent.id))).all()],
         attachments=[AttachmentRead.model_validate(a, from_attributes=True) for a in session.exec(
-            select(Attachment).where(Attachment.inquiry_id == inquiry.id).order_by(Attachment.id)).all()],
+            select(Attachment).where(Attachment.inquiry_id == inquiry.id).order_by(col(Attachment.id))).all()],
         children=_summaries(session, _SUMMARY.where(Inquiry.parent_id == inquiry.id).order_by(Inquiry.id)))
 
 
-_CONTACTS = (select(Contact, User.login, Place.code, Channel.code, Place.labels, Channel.labels).outerjoin(User, User.id == Contact.operator_id)
-             .outerjoin(Place, Place.id == Contact.place_id).outerjoin(Channel, Channel.id == Contact.channel_id))
+_CONTACTS = (select(Contact, User.login, Place.code, Channel.code, Place.labels, Channel.labels)
+             .outerjoin(User, col(User.id) == Contact.operator_id)
+             .outerjoin(Place, col(Place.id) == Contact.place_id).outerjoin(Channel, col(Channel.id) == Contact.channel_id))
 
 
 def _contacts(session: Session, query) -> list[ContactRead]:
@@ -161,8 +162,8 @@ def _contact(session: Session, contact_id: int) -> ContactRead:
 
 
 def _values(session: Session, inquiry_id: int) -> list[ValueRead]:
-    rows = session.exec(select(AttributeDef.code, AttributeDef.labels, AttributeDef.type, InquiryValue.value,
-                               DictionaryItem.labels)
+    rows = session.exec(select(col(AttributeDef.code), col(AttributeDef.labels), col(AttributeDef.type), col(InquiryValue.value),
+                               col(DictionaryItem.labels))
                         .join(AttributeDef, AttributeDef.id == InquiryValue.attribute_id)
                         .outerjoin(DictionaryItem, (DictionaryItem.dictionary_id == AttributeDef.dictionary_id)
                                    & (DictionaryItem.code == InquiryValue.value))
@@ -190,12 +191,12 @@ def repeats(*, session: Session, actor: Actor, party_id: int, topic: str, days: 
     since = (now or utcnow()) - timedelta(days=days)
     return _summaries(session, _SUMMARY.where(Inquiry.party_id == party_id, Topic.code == topic,
                                               Inquiry.created_at >= since)
-                      .order_by(Inquiry.created_at.desc()).limit(10))
+                      .order_by(col(Inquiry.created_at).desc()).limit(10))
 
 
 def latest_inquiries(session: Session, party_id: int, limit: int = 100) -> list[InquirySummary]:
     """A customer's latest inquiries, any state (the card's Inquiries tab)."""
-    return _summaries(session, _SUMMARY.where(Inquiry.party_id == party_id).order_by(Inquiry.id.desc()).limit(limit))
+    return _summaries(session, _SUMMARY.where(Inquiry.party_id == party_id).order_by(col(Inquiry.id).desc()).limit(limit))
 
 
 class Activity(BaseModel):
@@ -208,13 +209,13 @@ class Activity(BaseModel):
 
 def customer_activity(*, session: Session, actor: Actor, party_id: int, limit: int = 8) -> Activity:
     require(actor, Permission.INQUIRIES_READ)
-    open_filter = (Inquiry.party_id == party_id, Inquiry.state.in_(OPEN_STATES))
+    open_filter = (Inquiry.party_id == party_id, col(Inquiry.state).in_(OPEN_STATES))
     return Activity(
         category=category_code(session, party_id),
-        open_inquiries=_summaries(session, _SUMMARY.where(*open_filter).order_by(Inquiry.id.desc()).limit(limit)),
+        open_inquiries=_summaries(session, _SUMMARY.where(*open_filter).order_by(col(Inquiry.id).desc()).limit(limit)),
         open_count=session.exec(select(func.count()).select_from(Inquiry).where(*open_filter)).one(),
         last_contacts=_contacts(session, _CONTACTS.where(Contact.party_id == party_id)
-                                .order_by(Contact.at.desc()).limit(limit)),
-        contact_persons=[tuple(r) for r in session.exec(select(ContactPerson.id, ContactPerson.name)
+                                .order_by(col(Contact.at).desc()).limit(limit)),
+        contact_persons=[tuple(r) for r in session.exec(select(col(ContactPerson.id), ContactPerson.name)
                                                         .where(ContactPerson.party_id == party_id)
                                                         .order_by(ContactPerson.name).limit(50)).all()])

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crmterm.i18n import _, fmt_datetime
@@ -22,6 +22,7 @@ from crmterm.errors import refuse_nul
 from crmterm.services.accounts.queue_access import can_supervise, can_work, person, queue_by_code
 from crmterm.services.inquiries.transition_actions import run_actions
 from crmterm.store import Inquiry, Priority, Queue, User, utcnow
+from crmterm.store.tables import rowcount
 from crmterm.workflow import engine
 from crmterm.workflow.engine import ASSIGNED, Move, State
 from crmterm.workflow.routes import RouteDefinition, TransitionDef
@@ -55,10 +56,10 @@ def saw(inquiry: Inquiry, expected_version: int | None) -> None:
 def write(session: Session, actor: Actor, inquiry: Inquiry, changes: dict) -> None:
     """Guarded by the version read: a concurrent writer makes this fail instead of being overwritten."""
     result = session.execute(
-        update(Inquiry).where(Inquiry.id == inquiry.id, Inquiry.version == inquiry.version)
+        update(Inquiry).where(col(Inquiry.id) == inquiry.id, col(Inquiry.version) == inquiry.version)
         .values(**changes, version=inquiry.version + 1, updated_at=utcnow(), updated_by=actor.login)
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         session.expire(inquiry)
         fresh = load(session, inquiry.id, lock=False)
         raise Conflict(_("Inquiry {n} was changed by {who} at {at}; reload and try again").format(
@@ -86,7 +87,7 @@ def _apply(session: Session, actor: Actor, inquiry_id: int, move: Move, expected
 
 
 def moved(session: Session, inquiry_id: int) -> Moved:
-    row = session.exec(select(Inquiry.id, Inquiry.state, Inquiry.step, Queue.code, User.login, Inquiry.version)
+    row = session.exec(select(col(Inquiry.id), col(Inquiry.state), col(Inquiry.step), col(Queue.code), col(User.login), col(Inquiry.version))
                        .outerjoin(Queue, Queue.id == Inquiry.queue_id)
                        .outerjoin(User, User.id == Inquiry.assignee_id).where(Inquiry.id == inquiry_id)).one()
     return Moved(id=row[0], state=row[1], step=row[2], queue=row[3], assignee=row[4], version=row[5])
@@ -217,7 +218,7 @@ def close(*, session: Session, actor: Actor, inquiry_id: int, resolution: str,
 
 def assign(*, session: Session, actor: Actor, inquiry_id: int, login: str, text: str = "",
            expected_version: int | None = None) -> Moved:
-    user = session.exec(select(User).where(User.login == login, User.active.is_(True))).first()
+    user = session.exec(select(User).where(User.login == login, col(User.active).is_(True))).first()
     if user is None:
         raise NotFound(_("User"), login)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import CrmError, PermissionDenied, ValidationError
 from crmterm.i18n import _
@@ -94,7 +94,7 @@ def update_values(*, session: Session, actor: Actor, inquiry_id: int, values: di
     queue = session.get(Queue, inquiry.queue_id) if inquiry.queue_id else None
     if inquiry.assignee_id not in (None, actor.id) and not can_supervise(actor, queue):
         raise PermissionDenied(_("inquiry {n} is assigned to someone else").format(n=inquiry.id))
-    defs = {d.code: d for d in session.exec(select(AttributeDef).where(AttributeDef.code.in_(list(values))))}
+    defs = {d.code: d for d in session.exec(select(AttributeDef).where(col(AttributeDef.code).in_(list(values))))}
     changes: dict[str, list] = {}
     form, flags = _form_and_flags(session, actor, inquiry, values) if values else (None, {})
     for code, raw in values.items():

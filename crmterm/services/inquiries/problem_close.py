@@ -7,7 +7,7 @@ rolls back alone (a savepoint), the rest go on. The caller owns the transaction.
 from __future__ import annotations
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, CrmError, ValidationError
 from crmterm.i18n import _
@@ -69,9 +69,9 @@ def close_problem(*, session: Session, actor: Actor, problem_id: int, resolution
 
 def _linked(session: Session, problem_id: int) -> list[tuple[int, str | None]]:
     """Every linked inquiry with its live state (None: no longer live, i.e. archived)."""
-    return [tuple(r) for r in session.exec(
-        select(ProblemInquiry.inquiry_id, Inquiry.state).outerjoin(Inquiry, Inquiry.id == ProblemInquiry.inquiry_id)
-        .where(ProblemInquiry.problem_id == problem_id).order_by(ProblemInquiry.inquiry_id)).all()]
+    return [(r[0], r[1]) for r in session.exec(
+        select(col(ProblemInquiry.inquiry_id), Inquiry.state).outerjoin(Inquiry, col(Inquiry.id) == ProblemInquiry.inquiry_id)
+        .where(ProblemInquiry.problem_id == problem_id).order_by(col(ProblemInquiry.inquiry_id))).all()]
 
 
 def _close_one(session: Session, actor: Actor, problem: SystemProblem, inquiry_id: int,
@@ -109,7 +109,7 @@ def _notify_one(session: Session, actor: Actor, problem: SystemProblem, inquiry_
 def _recipients(session: Session, inquiry_id: int) -> list[str]:
     """The inquiry's assignee (in the app) and its customer (by e-mail), when there are such."""
     row = session.exec(select(User.login, User.active, Party.email).select_from(Inquiry)
-                       .outerjoin(User, User.id == Inquiry.assignee_id).outerjoin(Party, Party.id == Inquiry.party_id)
+                       .outerjoin(User, col(User.id) == Inquiry.assignee_id).outerjoin(Party, col(Party.id) == Inquiry.party_id)
                        .where(Inquiry.id == inquiry_id)).first()
     if row is None:
         return []

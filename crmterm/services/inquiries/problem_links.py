@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import literal, union_all
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound
 from crmterm.i18n import _
@@ -106,7 +106,7 @@ def get_problem(*, session: Session, actor: Actor, problem_id: int, limit: int =
     found = read(session, load(session, problem_id))
     links = select(ProblemInquiry.inquiry_id, ProblemInquiry.linked_at, ProblemInquiry.linked_by).where(
         ProblemInquiry.problem_id == problem_id).subquery()
-    live = select(links.c.inquiry_id, Inquiry.state, literal(False).label("archived"), links.c.linked_at,
+    live = select(links.c.inquiry_id, col(Inquiry.state), literal(False).label("archived"), links.c.linked_at,
                   links.c.linked_by).join(Inquiry, Inquiry.id == links.c.inquiry_id)
     archived = select(links.c.inquiry_id, inquiry_archive.c.state, literal(True).label("archived"),
                       links.c.linked_at, links.c.linked_by).join(inquiry_archive,

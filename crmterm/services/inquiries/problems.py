@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _, fmt_datetime, pick
@@ -19,6 +19,7 @@ from crmterm.errors import refuse_control, refuse_nul
 from crmterm.moments import typed_moment
 from crmterm.store import Dictionary, DictionaryItem, ProblemInquiry, SystemProblem, Topic, utcnow
 from crmterm.store.problems import PROBLEM_STATES
+from crmterm.store.tables import rowcount
 
 # The directory lists a problem's service and region come from (when they are configured, codes are checked).
 SERVICES, REGIONS = "services", "regions"
@@ -75,19 +76,19 @@ def choices(*, session: Session, actor: Actor) -> ProblemChoices:
 
     def items(dictionary: str) -> list[tuple[str, str]]:
         rows = session.exec(select(DictionaryItem.code, DictionaryItem.labels)
-                            .join(Dictionary, Dictionary.id == DictionaryItem.dictionary_id)
-                            .where(Dictionary.code == dictionary, DictionaryItem.active.is_(True))
-                            .order_by(DictionaryItem.sort_order, DictionaryItem.code)).all()
+                            .join(Dictionary, col(Dictionary.id) == DictionaryItem.dictionary_id)
+                            .where(Dictionary.code == dictionary, col(DictionaryItem.active).is_(True))
+                            .order_by(col(DictionaryItem.sort_order), DictionaryItem.code)).all()
         return [(pick(labels, code), code) for code, labels in rows]
 
-    topics = session.exec(select(Topic.code, Topic.labels).where(Topic.active.is_(True))
-                          .order_by(Topic.is_group.desc(), Topic.code)).all()
+    topics = session.exec(select(col(Topic.code), Topic.labels).where(col(Topic.active).is_(True))
+                          .order_by(col(Topic.is_group).desc(), Topic.code)).all()
     return ProblemChoices(services=items(SERVICES), regions=items(REGIONS),
                           topics=[(f"{pick(labels, code)} ({code})", code) for code, labels in topics])
 
 
 def load(session: Session, problem_id: int) -> SystemProblem:
-    problem = session.exec(select(SystemProblem).where(SystemProblem.id == problem_id)
+    problem = session.exec(select(SystemProblem).where(col(SystemProblem.id) == problem_id)
                            .execution_options(populate_existing=True)).first()
     if problem is None:
         raise NotFound(_("System problem"), problem_id)
@@ -134,10 +135,10 @@ def claim(session: Session, actor: Actor, problem: SystemProblem, expected_versi
     if expected_version is not None and expected_version != problem.version:
         raise _changed(problem)
     result = session.execute(
-        update(SystemProblem).where(SystemProblem.id == problem.id, SystemProblem.version == problem.version)
+        update(SystemProblem).where(col(SystemProblem.id) == problem.id, col(SystemProblem.version) == problem.version)
         .values(**changes, version=problem.version + 1, updated_at=utcnow(), updated_by=actor.login)
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise _changed(load(session, problem.id))
     session.refresh(problem)
 
@@ -167,7 +168,7 @@ def _code(session: Session, dictionary: str, field: str, value: str | None) -> s
     value = (value or "").strip()
     if not value:
         return None
-    items = session.exec(select(DictionaryItem.code).join(Dictionary, Dictionary.id == DictionaryItem.dictionary_id)
+    items = session.exec(select(DictionaryItem.code).join(Dictionary, col(Dictionary.id) == DictionaryItem.dictionary_id)
                          .where(Dictionary.code == dictionary)).all()
     if items and value not in items:
         raise ValidationError(field, _("'{v}' is not in the dictionary '{d}' (known: {known})").format(
@@ -195,7 +196,7 @@ def list_problems(*, session: Session, actor: Actor, state: str | None = "open",
     require(actor, Permission.INQUIRIES_READ)
     if state is not None and state not in PROBLEM_STATES:
         raise ValidationError("state", _("one of: {choices}").format(choices=", ".join(PROBLEM_STATES)))
-    query = select(SystemProblem).order_by(SystemProblem.id.desc()).limit(limit)
+    query = select(SystemProblem).order_by(col(SystemProblem.id).desc()).limit(limit)
     if state is not None:
         query = query.where(SystemProblem.state == state)
     return [read(session, p) for p in session.exec(query).all()]
@@ -209,12 +210,12 @@ def active_matching(*, session: Session, actor: Actor, service: str | None = Non
     require(actor, Permission.INQUIRIES_READ)
     query = select(SystemProblem).where(SystemProblem.state == "open", SystemProblem.starts_at <= (now or utcnow()))
     if service:
-        query = query.where((SystemProblem.service.is_(None)) | (SystemProblem.service == service))
+        query = query.where((col(SystemProblem.service).is_(None)) | (SystemProblem.service == service))
     if region:
-        query = query.where((SystemProblem.region.is_(None)) | (SystemProblem.region == region))
+        query = query.where((col(SystemProblem.region).is_(None)) | (SystemProblem.region == region))
     if topic:
         path = [row.id for row in topic_path(session, topic)]  # the topic and its groups
-        query = query.where((SystemProblem.topic_id.is_(None)) | (SystemProblem.topic_id.in_(path)))
-    found = session.exec(query.order_by(SystemProblem.starts_at.desc()).limit(200)).all()
+        query = query.where((col(SystemProblem.topic_id).is_(None)) | (col(SystemProblem.topic_id).in_(path)))
+    found = session.exec(query.order_by(col(SystemProblem.starts_at).desc()).limit(200)).all()
     found.sort(key=lambda p: -sum(v is not None for v in (p.service, p.region, p.topic_id)))  # stable: recent
     return [read(session, p) for p in found[:limit]]

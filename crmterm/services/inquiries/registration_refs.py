@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import literal
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.i18n import _
 from crmterm.services.customers.phones import reversed_digits, significant_digits
@@ -110,7 +110,7 @@ def _ref(session: Session, model: type, code: str | None, default_id: int | None
         return None, None, None
     query = select(model.id, model.code, model.active, extra if extra is not None else literal(None))
     if extra is not None:  # a place brings its type's allowed channels
-        query = query.join(PlaceType, PlaceType.id == Place.place_type_id)
+        query = query.join(PlaceType, col(PlaceType.id) == Place.place_type_id)
     found = session.exec(query.where(model.code == code) if code else query.where(model.id == default_id)).first()
     if found is None or not found.active:
         problems.append((None, field, _("no active entry '{c}'").format(c=code or default_id)))
@@ -147,7 +147,7 @@ def _whom(session: Session, draft: ContactDraft, refs: ContactRefs, problems: li
 
 def _subscriber(session: Session, key: str):
     """By id, or by number: the number's last digits (at least 7) must name exactly one subscriber."""
-    query = select(Subscriber.id, Contract.payer_party_id).join(Contract, Contract.id == Subscriber.contract_id)
+    query = select(Subscriber.id, Contract.payer_party_id).join(Contract, col(Contract.id) == Subscriber.contract_id)
     if key.isdecimal() and len(key) < 7:
         return session.exec(query.where(Subscriber.id == int(key))).first()
     rev = reversed_digits(significant_digits(key))  # "8 916 …" (a national prefix) is "+7 916 …"
@@ -180,7 +180,7 @@ def _topic_by_path(session: Session, spellings: list[list[int]]) -> Topic | None
     """One query: every topic whose numeric code appears in any spelling, then down each path in Python."""
     wanted = {n for spelling in spellings for n in spelling}
     index = {(t.parent_id, t.short_code): t
-             for t in session.exec(select(Topic).where(Topic.short_code.in_(wanted))).all()}
+             for t in session.exec(select(Topic).where(col(Topic.short_code).in_(wanted))).all()}
     for spelling in spellings:
         topic = None
         for number in spelling:
@@ -196,11 +196,11 @@ def _priority(session: Session, topic: Topic, code: str | None, index: int, prob
               ) -> tuple[int | None, str | None]:
     query = select(Priority.id, Priority.code)
     if code:
-        found = session.exec(query.where(Priority.code == code, Priority.active.is_(True))).first()
+        found = session.exec(query.where(Priority.code == code, col(Priority.active).is_(True))).first()
         if found is None:
             problems.append((index, "priority", _("no active priority '{c}'").format(c=code)))
     elif topic.default_priority_id:
         found = session.exec(query.where(Priority.id == topic.default_priority_id)).first()
     else:
-        found = session.exec(query.where(Priority.is_default.is_(True))).first()
+        found = session.exec(query.where(col(Priority.is_default).is_(True))).first()
     return (found.id, found.code) if found else (None, None)

@@ -4,7 +4,7 @@ the same version check) and a note per action for the event log."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import ValidationError
 from crmterm.services.routing import automation, routing
@@ -44,7 +44,7 @@ def run_actions(session: Session, actor: Actor, inquiry: Inquiry, actions: list[
 
 
 def _set_values(session: Session, inquiry_id: int, values: dict) -> None:
-    defs = {d.code: d for d in session.exec(select(AttributeDef).where(AttributeDef.code.in_(list(values))))}
+    defs = {d.code: d for d in session.exec(select(AttributeDef).where(col(AttributeDef.code).in_(list(values))))}
     for code, raw in values.items():
         definition = defs[code]
         try:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _, current_language
@@ -105,7 +105,7 @@ def find_id(session: Session, key: str | int) -> int:
 def read(session: Session, article: KbArticle) -> ArticleRead:
     texts = session.exec(select(KbArticleText).where(KbArticleText.article_id == article.id)
                          .order_by(KbArticleText.lang)).all()
-    topics = session.exec(select(Topic.code).join(KbArticleTopic, KbArticleTopic.topic_id == Topic.id)
+    topics = session.exec(select(Topic.code).join(KbArticleTopic, col(KbArticleTopic.topic_id) == Topic.id)
                           .where(KbArticleTopic.article_id == article.id).order_by(Topic.code)).all()
     return ArticleRead(**article.model_dump(exclude={"created_at", "updated_at", "updated_by"}), topics=list(topics),
                        texts=[ArticleText.model_validate(t, from_attributes=True) for t in texts])
@@ -142,7 +142,7 @@ def save_article(*, session: Session, actor: Actor, draft: ArticleDraft, expecte
         article.status = "review"
     session.flush()
     _write_text(session, article.id, draft)
-    session.execute(delete(KbArticleTopic).where(KbArticleTopic.article_id == article.id))
+    session.execute(delete(KbArticleTopic).where(col(KbArticleTopic.article_id) == article.id))
     session.add_all(KbArticleTopic(article_id=article.id, topic_id=t) for t in topic_ids)
     session.flush()
     after = read(session, article)
@@ -178,7 +178,7 @@ def check_draft(draft: ArticleDraft) -> None:
 
 
 def topic_ids_of(session: Session, codes: list[str]) -> list[int]:
-    found = dict(session.exec(select(Topic.code, Topic.id).where(Topic.code.in_(codes))).all()) if codes else {}
+    found = dict(session.exec(select(Topic.code, Topic.id).where(col(Topic.code).in_(codes))).all()) if codes else {}
     missing = [c for c in codes if c not in found]
     if missing:
         raise ValidationError("topics", _("unknown topic {code}").format(code=", ".join(missing)))

@@ -16,7 +16,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.i18n import _, fmt_date, language_name
 from crmterm.services.accounts import audit
@@ -51,7 +51,7 @@ def export_public(*, session: Session, actor: Actor, directory: Path, source: st
     """Write the site into `directory` (created if needed); existing pages of the same names are replaced."""
     require(actor, Permission.KB_APPROVE)
     rows = session.exec(select(KbArticle.slug, KbArticleText)
-                        .join(KbArticleText, KbArticleText.article_id == KbArticle.id)
+                        .join(KbArticleText, col(KbArticleText.article_id) == KbArticle.id)
                         .where(KbArticle.status == "approved", KbArticle.visibility == "public")
                         .order_by(KbArticleText.lang, KbArticleText.title, KbArticle.slug)).all()
     target = Path(directory)
@@ -67,7 +67,7 @@ def export_public(*, session: Session, actor: Actor, directory: Path, source: st
                                body=markdown_html(version.body), keywords=version.keywords, others=others,
                                updated=_("Updated {date}").format(date=fmt_date(version.updated_at.date())))
         (target / f"{slug}.{version.lang}.html").write_text(page, encoding="utf-8")
-    sections = {}
+    sections: dict[str, dict] = {}
     for slug, version in rows:
         sections.setdefault(version.lang, {"lang": version.lang, "label": language_name(version.lang),
                                            "pages": []})["pages"].append(

@@ -181,7 +181,8 @@ def _move_to(session: Session, actor: Actor, slug: str, status: str, source: str
 
 
 def _path(start: str, goal: str) -> list[str]:
-    paths, pending = {start: []}, [start]
+    paths: dict[str, list[str]] = {start: []}
+    pending = [start]
     while pending and goal not in paths:
         node = pending.pop(0)
         for following in sorted(kb.TRANSITIONS[node]):

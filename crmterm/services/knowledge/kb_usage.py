@@ -9,7 +9,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound
 from crmterm.i18n import _
@@ -29,11 +29,11 @@ def _bump(session: Session, article_id: int, counter: str) -> None:
     """One atomic increment (concurrent agents never lose a count), then the score from the new counts —
     on PostgreSQL the row stays locked by the increment until the transaction ends."""
     column = getattr(KbArticle, counter)
-    session.execute(update(KbArticle).where(KbArticle.id == article_id).values({column: column + 1})
+    session.execute(update(KbArticle).where(col(KbArticle.id) == article_id).values({column: column + 1})
                     .execution_options(synchronize_session=False))
     counts = session.exec(select(KbArticle.opened, KbArticle.attached, KbArticle.helpful)
                            .where(KbArticle.id == article_id)).one()
-    session.execute(update(KbArticle).where(KbArticle.id == article_id)
+    session.execute(update(KbArticle).where(col(KbArticle.id) == article_id)
                     .values(usage_score=usage_score(*counts)).execution_options(synchronize_session=False))
 
 
@@ -88,11 +88,11 @@ def attached_to(*, session: Session, actor: Actor, inquiry_id: int) -> list[Atta
     require_reader(actor)
     rows = session.exec(
         select(InquiryArticle, KbArticle.slug, KbArticleText.title)
-        .join(KbArticle, KbArticle.id == InquiryArticle.article_id)
-        .join(KbArticleText, (KbArticleText.article_id == InquiryArticle.article_id)
+        .join(KbArticle, col(KbArticle.id) == InquiryArticle.article_id)
+        .join(KbArticleText, (col(KbArticleText.article_id) == InquiryArticle.article_id)
               & (KbArticleText.lang == InquiryArticle.lang), isouter=True)
         .where(InquiryArticle.inquiry_id == inquiry_id)
-        .order_by(InquiryArticle.attached_at, InquiryArticle.article_id)).all()
+        .order_by(col(InquiryArticle.attached_at), col(InquiryArticle.article_id))).all()
     return [AttachedArticle(article_id=link.article_id, slug=slug, lang=link.lang, title=title or slug,
                             attached_by=link.attached_by, attached_at=link.attached_at)
             for link, slug, title in rows]

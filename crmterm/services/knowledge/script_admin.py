@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _, fmt_datetime, pick
@@ -37,7 +37,7 @@ def canonical(raw: Any) -> dict:
 
 
 def _latest(session: Session, code: str) -> Script | None:
-    return session.exec(select(Script).where(Script.code == code).order_by(Script.number.desc())).first()
+    return session.exec(select(Script).where(Script.code == code).order_by(col(Script.number).desc())).first()
 
 
 def save_draft(*, session: Session, actor: Actor, raw: Any, expected_version: int | None = None,
@@ -93,7 +93,7 @@ def publish(*, session: Session, actor: Actor, code: str, number: int | None = N
     """The newest draft (or version `number`) becomes the one new runs use; only without problems."""
     require(actor, Permission.SCRIPTS_ADMIN)
     query = select(Script).where(Script.code == code)
-    query = query.where(Script.number == number) if number else query.order_by(Script.number.desc())
+    query = query.where(Script.number == number) if number else query.order_by(col(Script.number).desc())
     row = session.exec(query).first()
     if row is None:
         raise NotFound(_("Script"), code)
@@ -175,9 +175,9 @@ class ScriptSummary(BaseModel):
 def summaries(*, session: Session, actor: Actor, after: str | None = None, limit: int = 100) -> list[ScriptSummary]:
     """A page of script codes in code order, after `after` (keyset paging)."""
     require(actor, Permission.SCRIPTS_ADMIN)
-    codes = select(Script.code).group_by(Script.code).order_by(Script.code).limit(limit)
-    codes = session.exec(codes.where(Script.code > after) if after else codes).all()
-    rows = session.exec(select(Script).where(Script.code.in_(codes)).order_by(Script.code, Script.number.desc()))
+    query = select(Script.code).group_by(Script.code).order_by(Script.code).limit(limit)
+    codes = session.exec(query.where(col(Script.code) > after) if after else query).all()
+    rows = session.exec(select(Script).where(col(Script.code).in_(codes)).order_by(Script.code, col(Script.number).desc()))
     found: dict[str, ScriptSummary] = {}
     for row in rows:
         summary = found.setdefault(row.code, ScriptSummary(code=row.code, name=row.name, number=row.number,

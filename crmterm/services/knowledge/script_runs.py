@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import PermissionDenied, ValidationError
 from crmterm.i18n import _
@@ -170,7 +170,7 @@ def _apply_decisions(session: Session, actor: Actor, inquiry, decision) -> dict[
 
 def runs_of(*, session: Session, actor: Actor, inquiry_id: int) -> list[RunRead]:
     require(actor, Permission.INQUIRIES_READ)
-    rows = session.exec(select(ScriptRun).where(ScriptRun.inquiry_id == inquiry_id).order_by(ScriptRun.id))
+    rows = session.exec(select(ScriptRun).where(ScriptRun.inquiry_id == inquiry_id).order_by(col(ScriptRun.id)))
     found = []
     for row in rows:
         script = by_id(session, row.script_id)

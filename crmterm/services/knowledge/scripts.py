@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound
 from crmterm.i18n import _, pick
@@ -51,8 +51,8 @@ def read(row: Script) -> ScriptRead:
 
 def resolvers(session: Session):
     """(attribute_known, ref_known) over the database, for script_checks.validate."""
-    inquiry_attrs = set(session.exec(select(AttributeDef.code).where(AttributeDef.active.is_(True))).all())
-    customer_attrs = set(session.exec(select(CustomerAttribute.code).where(CustomerAttribute.active.is_(True))))
+    inquiry_attrs = set(session.exec(select(AttributeDef.code).where(col(AttributeDef.active).is_(True))).all())
+    customer_attrs = set(session.exec(select(CustomerAttribute.code).where(col(CustomerAttribute.active).is_(True))))
     exists = directory.code_exists_fn(session)
 
     def attribute_known(target: str, code: str) -> bool:
@@ -92,7 +92,7 @@ def documents_in(path: Path) -> list:
 def list_scripts(*, session: Session, actor: Actor, code: str | None = None) -> list[ScriptRead]:
     """Every version, newest first within a code."""
     require(actor, Permission.DIRECTORY_READ)
-    query = select(Script).order_by(Script.code, Script.number.desc())
+    query = select(Script).order_by(Script.code, col(Script.number).desc())
     if code is not None:
         query = query.where(Script.code == code)
     return [read(row) for row in session.exec(query)]
@@ -176,8 +176,8 @@ def _capture_field(session: Session, target: str, code: str) -> CaptureField | N
     if row is None:
         return None
     items = session.exec(select(DictionaryItem.code, DictionaryItem.labels).join(Dictionary).where(
-        Dictionary.id == row.dictionary_id, DictionaryItem.active.is_(True))
-        .order_by(DictionaryItem.sort_order, DictionaryItem.code)).all() if row.dictionary_id else []
+        Dictionary.id == row.dictionary_id, col(DictionaryItem.active).is_(True))
+        .order_by(col(DictionaryItem.sort_order), DictionaryItem.code)).all() if row.dictionary_id else []
     return CaptureField(code=code, type=row.type, label=pick(row.labels, code),
                         pattern=getattr(row, "pattern", None), max_length=getattr(row, "max_length", None),
                         choices=tuple((c, pick(labels, c)) for c, labels in items))

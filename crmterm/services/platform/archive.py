@@ -24,7 +24,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlalchemy import delete, exists, false, func, insert, literal, update
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import SQLModel, Session, col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from crmterm.errors import Conflict, ValidationError
@@ -35,6 +35,7 @@ from crmterm.moments import days_before
 from crmterm.store import Inquiry, utcnow
 from crmterm.store.archive import ARCHIVED, DROPPED_WITH_INQUIRY, Archived, inquiry_archive
 from crmterm.store.db import in_transaction
+from crmterm.store.tables import rowcount
 from crmterm.workflow.engine import State
 
 FINISHED = (State.CLOSED, State.CANCELLED)
@@ -69,9 +70,9 @@ def _eligible(session: Session, before: datetime):
     """Finished before `before` with every child too (and on SQLite: owning no table's newest row)."""
     child = aliased(Inquiry)
     conditions = [_finished_before(Inquiry, before),
-                  ~exists().where(child.parent_id == Inquiry.id, ~_finished_before(child, before))]
+                  ~exists().where(child.parent_id == col(Inquiry.id), ~_finished_before(child, before))]
     if session.get_bind().dialect.name == "sqlite":
-        conditions += [Inquiry.id.not_in(_newest_owner(spec)) for spec in ARCHIVED if _has_own_id(spec)]
+        conditions += [col(Inquiry.id).not_in(_newest_owner(spec)) for spec in ARCHIVED if _has_own_id(spec)]
     return conditions
 
 
@@ -114,9 +115,9 @@ def _candidates(session: Session, state: str, before: datetime, below: int | Non
                 sqlite: bool) -> list[int]:
     """One state at a time: an index walk on (state, id) newest first, never a sort of every finished row."""
     query = (select(Inquiry.id).where(Inquiry.state == state, *_eligible(session, before))
-             .order_by(Inquiry.id.desc()).limit(size))
+             .order_by(col(Inquiry.id).desc()).limit(size))
     if below is not None:
-        query = query.where(Inquiry.id < below)
+        query = query.where(col(Inquiry.id) < below)
     if not sqlite:
         query = query.with_for_update(skip_locked=True)
     return list(session.exec(query).all())
@@ -126,7 +127,7 @@ def _whole_families(session: Session, ids: list[int]) -> list[int]:
     """Leave out every inquiry with a live child outside the batch (a child skipped for its own reasons),
     and so on upwards: the parent foreign key never points into the archive."""
     chosen = set(ids)
-    pairs = session.exec(select(Inquiry.parent_id, Inquiry.id).where(Inquiry.parent_id.in_(ids))).all()
+    pairs = session.exec(select(Inquiry.parent_id, Inquiry.id).where(col(Inquiry.parent_id).in_(ids))).all()
     while blocked := {parent for parent, child in pairs if parent in chosen and child not in chosen}:
         chosen -= blocked
     return sorted(chosen)
@@ -142,7 +143,7 @@ def _move(session: Session, ids: list[int]) -> None:
         copied = session.execute(insert(spec.archive).from_select(
             names, select(*columns).where(spec.live.c[spec.key].in_(ids))).execution_options(preserve_rowcount=True))
         if spec.archive is inquiry_archive:
-            _expect(copied.rowcount, len(ids))
+            _expect(rowcount(copied), len(ids))
     for name in DROPPED_WITH_INQUIRY:
         table = SQLModel.metadata.tables[name]
         session.execute(delete(table).where(table.c.inquiry_id.in_(ids)))

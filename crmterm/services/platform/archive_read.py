@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _, pick
@@ -40,9 +40,9 @@ def find_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryR
 
 def get_archived(*, session: Session, actor: Actor, inquiry_id: int) -> ArchivedInquiryRead:
     require(actor, Permission.INQUIRIES_READ)
-    row = session.exec(select(inquiry_archive, Topic.code.label("topic_code"), Topic.labels.label("topic_labels"),
-                              Priority.code.label("priority_code"), Party.display_name.label("customer_name"),
-                              Queue.code.label("queue_code"), User.login.label("assignee_login"))
+    row = session.exec(select(inquiry_archive, col(Topic.code).label("topic_code"), col(Topic.labels).label("topic_labels"),
+                              col(Priority.code).label("priority_code"), col(Party.display_name).label("customer_name"),
+                              col(Queue.code).label("queue_code"), col(User.login).label("assignee_login"))
                        .join(Topic, Topic.id == A.topic_id).outerjoin(Priority, Priority.id == A.priority_id)
                        .outerjoin(Queue, Queue.id == A.queue_id).outerjoin(User, User.id == A.assignee_id)
                        .outerjoin(Party, Party.id == A.party_id).where(A.id == inquiry_id)).first()
@@ -67,8 +67,8 @@ def get_archived(*, session: Session, actor: Actor, inquiry_id: int) -> Archived
 
 def _contact(session: Session, contact_id: int) -> ContactRead:
     contact, login, place, channel = session.exec(
-        select(Contact, User.login, Place.code, Channel.code).outerjoin(User, User.id == Contact.operator_id)
-        .outerjoin(Place, Place.id == Contact.place_id).outerjoin(Channel, Channel.id == Contact.channel_id)
+        select(Contact, User.login, Place.code, Channel.code).outerjoin(User, col(User.id) == Contact.operator_id)
+        .outerjoin(Place, col(Place.id) == Contact.place_id).outerjoin(Channel, col(Channel.id) == Contact.channel_id)
         .where(Contact.id == contact_id)).one()
     return ContactRead(id=contact.id, at=contact.at, operator=login, place=place, channel=channel,
                        direction=contact.direction, customer_id=contact.party_id, caller=contact.caller,
@@ -77,8 +77,8 @@ def _contact(session: Session, contact_id: int) -> ContactRead:
 
 def _values(session: Session, inquiry_id: int) -> list[ValueRead]:
     v = inquiry_value_archive.c
-    rows = session.exec(select(AttributeDef.code, AttributeDef.labels, AttributeDef.type, v.value,
-                               DictionaryItem.labels)
+    rows = session.exec(select(col(AttributeDef.code), col(AttributeDef.labels), col(AttributeDef.type), v.value,
+                               col(DictionaryItem.labels))
                         .join(AttributeDef, AttributeDef.id == v.attribute_id)
                         .outerjoin(DictionaryItem, (DictionaryItem.dictionary_id == AttributeDef.dictionary_id)
                                    & (DictionaryItem.code == v.value))
@@ -102,14 +102,14 @@ def _attachments(session: Session, inquiry_id: int) -> list[AttachmentRead]:
 
 def _children(session: Session, inquiry_id: int) -> list[InquirySummary]:
     """Children are archived before their parent, so an archived inquiry's children are all archived."""
-    rows = session.exec(select(A.id, Topic.code, Topic.labels, A.type, A.state, A.created_at)
+    rows = session.exec(select(A.id, col(Topic.code), col(Topic.labels), A.type, A.state, A.created_at)
                         .join(Topic, Topic.id == A.topic_id).where(A.parent_id == inquiry_id).order_by(A.id)).all()
     return [InquirySummary(id=r[0], topic=r[1], topic_label=pick(r[2], r[1]), type=r[3], state=r[4],
                            created_at=r[5]) for r in rows]
 
 
-_ROW = (select(A.id, A.created_at, Topic.code, Topic.labels, Party.display_name, Priority.code, A.priority_rank,
-               A.state, A.step, Queue.code, User.login, A.due_at, A.version, A.route_revision_id)
+_ROW = (select(A.id, A.created_at, col(Topic.code), col(Topic.labels), col(Party.display_name), col(Priority.code), A.priority_rank,
+               A.state, A.step, col(Queue.code), col(User.login), A.due_at, A.version, A.route_revision_id)
         .join(Topic, Topic.id == A.topic_id).outerjoin(Party, Party.id == A.party_id)
         .outerjoin(Priority, Priority.id == A.priority_id).outerjoin(Queue, Queue.id == A.queue_id)
         .outerjoin(User, User.id == A.assignee_id))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.locations import resource_dir
 from crmterm.services.directory import config_io, yaml_lines
@@ -15,6 +16,7 @@ from crmterm.services.directory.config_io import ImportResult
 from crmterm.services.accounts.permissions import Actor
 from crmterm.store import User
 from crmterm.store import passwords as stored
+from crmterm.store.tables import saved_id
 
 DEMO_FILE = "demo.yaml"
 DEMO_FILES = (DEMO_FILE, "demo_topics.yaml", "demo_sla.yaml", "demo_routes.yaml",  # each refers to those before
@@ -35,7 +37,7 @@ def demo_logins() -> dict[str, str]:
 
 def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
     """Idempotent: a second run changes nothing; demo passwords are set only where a user has none."""
-    result, passwords = ImportResult(), {}
+    result, passwords = ImportResult(), dict[str, Any]()  # YAML values: str() makes the password
     for name in DEMO_FILES:
         path = resource_dir("seed") / name
         document = yaml_lines.load(path)
@@ -43,8 +45,8 @@ def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
         result.add(config_io.import_document(session=session, actor=actor, document=document, file=str(path),
                                              source="seed"))
     session.flush()
-    for user in session.exec(select(User).where(User.login.in_(passwords), stored.without_password())):
-        stored.store(session, user.id, hash_password(str(passwords[user.login])))
+    for user in session.exec(select(User).where(col(User.login).in_(passwords), stored.without_password())):
+        stored.store(session, saved_id(user), hash_password(str(passwords[user.login])))
     demo_customers.seed_demo_customers(session=session, actor=actor)
     kb_import.import_dir(session=session, actor=actor, directory=resource_dir("seed") / "kb", source="seed")
     return SeedResult(config=result, logins=passwords)

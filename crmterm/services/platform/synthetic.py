@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from crmterm.services.directory import directory
 from crmterm.services.accounts.permissions import Actor, Permission, require
@@ -73,7 +73,7 @@ class Generator:
         self.next_id = {m: (session.execute(select(func.max(m.id))).scalar() or 0) + 1
                         for m in (Party, Contract, Subscriber)}
         self.structures = {code: _structure_id(session, code) for code in ("organisation", "billing")}
-        self.categories = dict(session.execute(select(ClientCategory.code, ClientCategory.id)).all())
+        self.categories = dict(session.execute(select(col(ClientCategory.code), col(ClientCategory.id))).all())
         self.now = utcnow()
 
     def _id(self, model) -> int:
@@ -159,11 +159,11 @@ class Generator:
 
 
 def _structure_id(session: Session, code: str) -> int:
-    found = session.execute(select(Structure.id).where(Structure.code == code)).scalar()
+    found = session.execute(select(col(Structure.id)).where(col(Structure.code) == code)).scalar()
     if found is None:
         entry = directory.create_entry(session=session, actor=Actor("synthetic", "admin"), kind="structures",
                                        values={"code": code, "labels": {"en": code.capitalize()}})
-        found = session.execute(select(Structure.id).where(Structure.code == entry.values["code"])).scalar()
+        found = session.execute(select(col(Structure.id)).where(Structure.code == entry.values["code"])).scalar()
     return found
 
 

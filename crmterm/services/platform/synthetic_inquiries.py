@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import func, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
@@ -31,7 +31,7 @@ class _Plan:
     def __init__(self, session: Session, actor: Actor, rng: random.Random) -> None:
         self.rng = rng
         topics = session.exec(select(Topic.id, Topic.code, Topic.inquiry_type, Topic.default_priority_id)
-                              .where(Topic.is_group.is_(False), Topic.active.is_(True))).all()
+                              .where(col(Topic.is_group).is_(False), col(Topic.active).is_(True))).all()
         if not topics:
             raise ValidationError("inquiries", _("no topics configured: run `crmterm seed demo` first"))
         self.routes, self.paths, self.sla = {}, {}, sla.book(session)
@@ -50,7 +50,7 @@ class _Plan:
         self.priorities = dict(session.exec(select(Priority.id, Priority.rank)).all())
         self.priority_codes = dict(session.exec(select(Priority.id, Priority.code)).all())
         self.parties = session.exec(select(func.max(Party.id))).one() or 0
-        self.users = session.exec(select(User.id).where(User.role_code.in_(["agent", "supervisor"]))).all()
+        self.users = session.exec(select(User.id).where(col(User.role_code).in_(["agent", "supervisor"]))).all()
         self.places = session.exec(select(Place.id)).all() or [None]
         self.channels = session.exec(select(Channel.id)).all() or [None]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeGuard
 
 from babel.numbers import format_decimal
 
@@ -29,13 +30,13 @@ _NUMBER_PATTERNS = {
 }
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[int | float | Decimal]:
     """True for int/float/Decimal, not for bool (a bool in a numeric column is a bug upstream, shown as text)."""
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
-def is_finite_number(value: object) -> bool:
-    return is_number(value) and math.isfinite(value)  # type: ignore[arg-type]
+def is_finite_number(value: object) -> TypeGuard[int | float | Decimal]:
+    return is_number(value) and math.isfinite(value)
 
 
 def is_numeric(column: Column) -> bool:
@@ -48,7 +49,7 @@ def data_value(kind: ColumnKind, value: Cell) -> str | int | float | None:
         return None  # NaN/inf have no JSON or spreadsheet form; an empty cell says "no value" honestly
     if isinstance(value, Decimal):
         return int(value) if kind == ColumnKind.INT and value == value.to_integral_value() else float(value)
-    if is_number(value):
+    if is_number(value) and not isinstance(value, Decimal):  # Decimal was handled above
         return value
     if isinstance(value, date):  # datetime is a date too; isoformat keeps the time and any offset
         return value.isoformat()

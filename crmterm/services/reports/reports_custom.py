@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import N_, _, pick
@@ -106,8 +106,8 @@ GROUPS: dict[str, Group] = {g.name: g for g in (
 # --- what it counts ------------------------------------------------------------------------------------
 
 _HOURS = hours_between(Inquiry.created_at, Inquiry.closed_at)
-_CLOSED, _OPEN = Inquiry.state == State.CLOSED, Inquiry.state.in_(sorted(OPEN))
-_LATE = (Inquiry.due_at != NO_DEADLINE) & (Inquiry.closed_at > Inquiry.due_at)
+_CLOSED, _OPEN = Inquiry.state == State.CLOSED, col(Inquiry.state).in_(sorted(OPEN))
+_LATE = (col(Inquiry.due_at) != NO_DEADLINE) & (col(Inquiry.closed_at) > Inquiry.due_at)
 
 
 def _count(condition) -> object:

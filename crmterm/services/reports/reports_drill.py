@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as Default
 from sqlalchemy import exists, select, tuple_, union
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _, pick
@@ -85,15 +85,15 @@ def drill_down(*, session: Session, actor: Actor, report_row_key: dict[str, Any]
         raise ValidationError("drill", _("cannot drill by {keys}").format(keys=", ".join(sorted(unknown))))
     scope = resolve(session, ReportParams(start=key.start, end=key.end, filters=key.filters))
     # the page's ids first (one index walk, nothing joined), then the rows shown for just those ids
-    query = select(Inquiry.id).select_from(Inquiry)
+    query = select(col(Inquiry.id)).select_from(Inquiry)
     if key.worked_by is not None:  # a small set of ids first, then their rows: no walk over every inquiry
         ids = _worked_by(key.worked_by, scope, key.now or utcnow())
         query = query.join(ids, ids.c.id == Inquiry.id)
     query = query.where(*_conditions(session, actor, key, scope))
     if after is not None:
         query = query.where(tuple_(Inquiry.created_at, Inquiry.id) > tuple_(*_typed(after)))
-    found = session.execute(query.order_by(Inquiry.created_at, Inquiry.id).limit(limit + 1)).scalars().all()
-    rows = session.execute(_ROW.where(Inquiry.id.in_(found[:limit])).order_by(Inquiry.created_at, Inquiry.id))
+    found = session.execute(query.order_by(col(Inquiry.created_at), col(Inquiry.id)).limit(limit + 1)).scalars().all()
+    rows = session.execute(_ROW.where(col(Inquiry.id).in_(found[:limit])).order_by(col(Inquiry.created_at), col(Inquiry.id)))
     page = [_row(r) for r in rows]
     more = len(found) > limit
     return DrillPage(rows=page, cursor=[page[-1].created_at.isoformat(), page[-1].id] if more else None)
@@ -114,10 +114,10 @@ def _conditions(session: Session, actor: Actor, key: DrillKey, scope: Scope) -> 
     for name, value in key.where.items():
         column = Contact.operator_id if name == "operator_id" else _WHERE[name]
         condition = column.is_(None) if value is None else column == value
-        conditions.append(exists().where(Contact.id == Inquiry.contact_id, condition)
+        conditions.append(exists().where(col(Contact.id) == Inquiry.contact_id, condition)
                           if name == "operator_id" else condition)
     if key.deadline:
-        conditions += [Inquiry.due_at != NO_DEADLINE, Inquiry.state != State.CANCELLED]
+        conditions += [col(Inquiry.due_at) != NO_DEADLINE, Inquiry.state != State.CANCELLED]
     if key.saved is not None:
         conditions += saved_filter_conditions(session, actor.login, key.saved, key.now or utcnow())
     return conditions
@@ -126,20 +126,20 @@ def _conditions(session: Session, actor: Actor, key: DrillKey, scope: Scope) -> 
 def _worked_by(login: str, scope: Scope, now: datetime):
     """The ids the operators report counts for one operator: inquiries they registered, took or closed in
     the period, and the open ones assigned to them whose deadline passed in the period."""
-    events = select(InquiryEvent.inquiry_id.label("id")).where(
-        InquiryEvent.kind.in_(WORK_KINDS), InquiryEvent.at >= scope.start, InquiryEvent.at < scope.end,
-        InquiryEvent.actor == login)
-    overdue = select(Inquiry.id).where(
-        Inquiry.assignee_id == select(User.id).where(User.login == login).scalar_subquery(),
-        Inquiry.state.in_(sorted(OPEN)), Inquiry.due_at >= scope.start, Inquiry.due_at < min(now, scope.end))
+    events = select(col(InquiryEvent.inquiry_id).label("id")).where(
+        col(InquiryEvent.kind).in_(WORK_KINDS), col(InquiryEvent.at) >= scope.start, col(InquiryEvent.at) < scope.end,
+        col(InquiryEvent.actor) == login)
+    overdue = select(col(Inquiry.id)).where(
+        col(Inquiry.assignee_id) == select(col(User.id)).where(col(User.login) == login).scalar_subquery(),
+        col(Inquiry.state).in_(sorted(OPEN)), col(Inquiry.due_at) >= scope.start, col(Inquiry.due_at) < min(now, scope.end))
     return union(events, overdue).subquery("worked")
 
 
-_ROW = (select(Inquiry.id, Inquiry.created_at, Topic.code, Topic.labels, Party.display_name, Inquiry.state,
-               Queue.code, Inquiry.step, User.login, Inquiry.due_at, Inquiry.closed_at)
-        .select_from(Inquiry).join(Topic, Topic.id == Inquiry.topic_id)
-        .outerjoin(Party, Party.id == Inquiry.party_id).outerjoin(Queue, Queue.id == Inquiry.queue_id)
-        .outerjoin(User, User.id == Inquiry.assignee_id))
+_ROW = (select(col(Inquiry.id), col(Inquiry.created_at), col(Topic.code), col(Topic.labels), col(Party.display_name), col(Inquiry.state),
+               col(Queue.code), col(Inquiry.step), col(User.login), col(Inquiry.due_at), col(Inquiry.closed_at))
+        .select_from(Inquiry).join(Topic, col(Topic.id) == Inquiry.topic_id)
+        .outerjoin(Party, col(Party.id) == Inquiry.party_id).outerjoin(Queue, col(Queue.id) == Inquiry.queue_id)
+        .outerjoin(User, col(User.id) == Inquiry.assignee_id))
 
 
 def _row(r) -> DrillRow:

@@ -23,7 +23,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from crmterm.i18n import N_, _, fmt_datetime
 from crmterm.services.accounts.permissions import Actor, Permission, require
@@ -44,9 +44,9 @@ def _events(scope, *columns, kinds: tuple[str, ...]):
     (EXISTS) rather than join: both planners then read one index range of events and probe, where a join
     tempted PostgreSQL into hashing the whole inquiry table."""
     query = select(*columns).select_from(InquiryEvent).where(
-        InquiryEvent.kind.in_(kinds), InquiryEvent.at >= scope.start, InquiryEvent.at < scope.end)
+        col(InquiryEvent.kind).in_(kinds), InquiryEvent.at >= scope.start, InquiryEvent.at < scope.end)
     filters = inquiry_conditions(scope, period=False)
-    return query.where(exists().where(Inquiry.id == InquiryEvent.inquiry_id, *filters)) if filters else query
+    return query.where(exists().where(col(Inquiry.id) == InquiryEvent.inquiry_id, *filters)) if filters else query
 
 
 def _distinct(condition, inquiry_id) -> object:
@@ -74,11 +74,11 @@ def _events_query(scope):
 
 
 def _overdue_query(scope, now: datetime):
-    return (select(Inquiry.assignee_id.label("user_id"), func.count().label("overdue"))
-            .where(*inquiry_conditions(scope, period=False), Inquiry.state.in_(sorted(OPEN)),
+    return (select(col(Inquiry.assignee_id).label("user_id"), func.count().label("overdue"))
+            .where(*inquiry_conditions(scope, period=False), col(Inquiry.state).in_(sorted(OPEN)),
                    Inquiry.due_at >= scope.start, Inquiry.due_at < min(now, scope.end),
-                   Inquiry.assignee_id.is_not(None))
-            .group_by(Inquiry.assignee_id))
+                   col(Inquiry.assignee_id).is_not(None))
+            .group_by(col(Inquiry.assignee_id)))
 
 
 def _contacts_query(scope):
@@ -115,7 +115,7 @@ def operators_report(*, session: Session, actor: Actor, params: ReportParams, no
     phases.step(_("Counting overdue inquiries"))
     overdue = dict(session.execute(_overdue_query(scope, now)).all())
     phases.finish()
-    users = {u.id: u for u in session.execute(select(User.id, User.login, User.display_name)).all()}
+    users = {u.id: u for u in session.execute(select(col(User.id), col(User.login), col(User.display_name))).all()}
     logins = {u.login: u for u in users.values()}
     people = {users[i].login for i in (*contacts, *overdue) if i in users} | set(events)
     if "operator" in shown.ids:

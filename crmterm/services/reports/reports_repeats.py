@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import case, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import N_, _
@@ -33,11 +33,11 @@ def _repeats_query(scope, days: int):
     """Each inquiry of the period and the window before it beside the previous one of the same customer and
     topic (LAG over the pair), then per pair: inquiries in the period and how many came back in time."""
     widened = scope.during(scope.start - timedelta(days=days), scope.end)
-    pair = (Inquiry.party_id, Inquiry.topic_id)
-    previous = func.lag(Inquiry.created_at).over(partition_by=pair, order_by=(Inquiry.created_at, Inquiry.id))
-    rows = (inquiries(widened, Inquiry.party_id.label("party"), Inquiry.topic_id.label("topic"),
-                      Inquiry.created_at.label("at"), previous.label("previous"))
-            .where(Inquiry.party_id.is_not(None)).subquery("paired"))
+    pair = (col(Inquiry.party_id), col(Inquiry.topic_id))
+    previous = func.lag(Inquiry.created_at).over(partition_by=pair, order_by=(col(Inquiry.created_at), col(Inquiry.id)))
+    rows = (inquiries(widened, col(Inquiry.party_id).label("party"), col(Inquiry.topic_id).label("topic"),
+                      col(Inquiry.created_at).label("at"), previous.label("previous"))
+            .where(col(Inquiry.party_id).is_not(None)).subquery("paired"))
     came_back = func.sum(case((hours_between(rows.c.previous, rows.c.at) < days * 24, 1), else_=0))
     return (select(rows.c.party, rows.c.topic, func.count().label("inquiries"), came_back.label("repeats"),
                    func.min(rows.c.at).label("first"), func.max(rows.c.at).label("last"))
@@ -86,5 +86,5 @@ def _names(session: Session, party_ids: list[int]) -> dict[int, str]:
     names: dict[int, str] = {}
     for offset in range(0, len(party_ids), 1000):
         chunk = party_ids[offset:offset + 1000]
-        names.update(session.execute(select(Party.id, Party.display_name).where(Party.id.in_(chunk))).all())
+        names.update(session.execute(select(col(Party.id), col(Party.display_name)).where(col(Party.id).in_(chunk))).all())
     return names

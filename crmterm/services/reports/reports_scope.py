@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy import Integer, and_, exists, or_, select, text
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, Select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import N_, _, fmt_date, fmt_datetime, pick
@@ -136,7 +136,7 @@ def resolve(session: Session, params: ReportParams) -> Scope:
 
 def _subtree(session: Session, code: str) -> tuple[tuple[int, ...], str]:
     """The topic and everything below it (the topic tree is configuration: small, read whole)."""
-    rows = session.exec(select(Topic.id, Topic.parent_id, Topic.code, Topic.labels)).all()
+    rows = session.exec(select(col(Topic.id), col(Topic.parent_id), col(Topic.code), col(Topic.labels))).all()
     root = next((r for r in rows if r.code == code), None)
     if root is None:
         raise NotFound(_("Topic"), code)
@@ -153,7 +153,7 @@ def contact_conditions(scope: Scope, contact=Contact) -> list[ColumnElement]:
     if "category" in scope.ids:  # the contact's category, else its customer's
         category = scope.ids["category"]
         # the customers of the category as one set (read once, hashed) rather than a lookup per contact
-        customers = select(Party.id).where(Party.category_id == category)
+        customers = select(col(Party.id)).where(col(Party.category_id) == category)
         conditions.append(or_(contact.client_category_id == category,
                               and_(contact.client_category_id.is_(None), contact.party_id.in_(customers))))
     return conditions
@@ -170,12 +170,12 @@ def inquiry_conditions(scope: Scope, *, period: bool = True) -> list[ColumnEleme
     """Conditions on Inquiry; contact-level filters as an EXISTS on its contact, so no join is needed."""
     conditions = [Inquiry.created_at >= scope.start, Inquiry.created_at < scope.end] if period else []
     if scope.topic_ids is not None:
-        conditions.append(unindexed(Inquiry.topic_id).in_(scope.topic_ids))
+        conditions.append(unindexed(col(Inquiry.topic_id)).in_(scope.topic_ids))
     if "queue" in scope.ids:
-        conditions.append(unindexed(Inquiry.queue_id) == scope.ids["queue"])
+        conditions.append(unindexed(col(Inquiry.queue_id)) == scope.ids["queue"])
     if scope.contact_level:  # an alias: a query that joins contacts itself must not capture this one
         contact = aliased(Contact)
-        conditions.append(exists().where(and_(contact.id == Inquiry.contact_id, *contact_conditions(scope, contact))))
+        conditions.append(exists().where(and_(contact.id == col(Inquiry.contact_id), *contact_conditions(scope, contact))))
     return conditions
 
 
@@ -221,19 +221,19 @@ def saved_filter_conditions(session: Session, actor_login: str, where: InquiryFi
             conditions.append(unindexed(target) == found)
     if where.assignee:
         login = actor_login if where.assignee == "me" else where.assignee
-        conditions.append(unindexed(Inquiry.assignee_id) == select(User.id).where(User.login == login)
+        conditions.append(unindexed(col(Inquiry.assignee_id)) == select(col(User.id)).where(col(User.login) == login)
                           .scalar_subquery())
     if where.customer is not None:
-        conditions.append(unindexed(Inquiry.party_id) == where.customer)
+        conditions.append(unindexed(col(Inquiry.party_id)) == where.customer)
     if where.overdue:
-        conditions.append(Inquiry.due_at < now)
+        conditions.append(col(Inquiry.due_at) < now)
     return conditions
 
 
 def topic_names(session: Session) -> dict[int, tuple[str, str, tuple]]:
     """topic id -> (code, "Group › Topic" in the user's language, a key that sorts in tree order)."""
-    rows = {r.id: r for r in session.exec(select(Topic.id, Topic.parent_id, Topic.code, Topic.labels,
-                                                 Topic.sort_order, Topic.short_code)).all()}
+    rows = {r.id: r for r in session.exec(select(col(Topic.id), col(Topic.parent_id), col(Topic.code), col(Topic.labels),
+                                                 col(Topic.sort_order), col(Topic.short_code))).all()}
     names = {}
     for topic_id, row in rows.items():
         chain, current = [], row

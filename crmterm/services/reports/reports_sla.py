@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from crmterm.i18n import N_, _, fmt_datetime, pick
 from crmterm.services.accounts.permissions import Actor, Permission, require
@@ -32,7 +32,7 @@ from crmterm.store import NO_DEADLINE, Inquiry, InquiryEvent, Priority, Queue, R
 from crmterm.workflow.engine import OPEN, State
 
 TITLE = N_("Deadlines (SLA) by queue, step and priority")
-_CLOSED, _OPEN = Inquiry.state == State.CLOSED, Inquiry.state.in_(sorted(OPEN))
+_CLOSED, _OPEN = Inquiry.state == State.CLOSED, col(Inquiry.state).in_(sorted(OPEN))
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ class Outcome:
 
 
 OUTCOMES = (
-    Outcome("on_time", N_("Closed on time"), lambda now: _CLOSED & (Inquiry.closed_at <= Inquiry.due_at), False),
-    Outcome("closed_late", N_("Closed late"), lambda now: _CLOSED & (Inquiry.closed_at > Inquiry.due_at), True),
+    Outcome("on_time", N_("Closed on time"), lambda now: _CLOSED & (col(Inquiry.closed_at) <= Inquiry.due_at), False),
+    Outcome("closed_late", N_("Closed late"), lambda now: _CLOSED & (col(Inquiry.closed_at) > Inquiry.due_at), True),
     Outcome("overdue", N_("Open, overdue"), lambda now: _OPEN & (Inquiry.due_at < now), True),
     Outcome("in_time", N_("Open, in time"), lambda now: _OPEN & (Inquiry.due_at >= now), None),
 )
@@ -61,7 +61,7 @@ def _measured(scope, *columns):
 
 def _counts_query(scope, now: datetime):
     sums = [func.sum(case((o.condition(now), 1), else_=0)).label(o.key) for o in OUTCOMES]
-    return _measured(scope, func.count().label("total"), *sums).group_by(Inquiry.queue_id, Inquiry.step,
+    return _measured(scope, func.count().label("total"), *sums).group_by(col(Inquiry.queue_id), Inquiry.step,
                                                                          Inquiry.priority_id)
 
 
@@ -125,7 +125,7 @@ class _Names:
         self.queues = {q.id: pick(q.labels, q.code) for q in session.execute(select(Queue)).scalars()}
         self.priorities = {p.id: (p.rank, pick(p.labels, p.code)) for p in session.execute(select(Priority)).scalars()}
         self.steps: dict[str, str] = {}
-        for steps in session.execute(select(Route.steps).order_by(Route.id)).scalars():
+        for steps in session.execute(select(col(Route.steps)).order_by(col(Route.id))).scalars():
             for step in steps:
                 self.steps.setdefault(step.get("code"), pick(step.get("labels"), step.get("code")))
 

@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.i18n import _
 from crmterm.services.routing import action_runner, routing
@@ -78,13 +78,13 @@ def _rules(session: Session, event: str) -> list[_Rule]:
 
 def _load_rules(session: Session, event: str) -> list[_Rule]:
     rows = session.exec(select(AutomationRule.code, AutomationRule.condition, AutomationRule.actions)
-                        .where(AutomationRule.event == event, AutomationRule.active.is_(True))
-                        .order_by(AutomationRule.sort_order, AutomationRule.code)).all()
+                        .where(AutomationRule.event == event, col(AutomationRule.active).is_(True))
+                        .order_by(col(AutomationRule.sort_order), AutomationRule.code)).all()
     return [_Rule(*row) for row in rows]
 
 
 def _context(session: Session, actor: Actor, inquiry_id: int, payload: dict) -> dict | None:
-    inquiry = session.exec(select(Inquiry).where(Inquiry.id == inquiry_id)
+    inquiry = session.exec(select(Inquiry).where(col(Inquiry.id) == inquiry_id)
                            .execution_options(populate_existing=True)).first()
     if inquiry is None:
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -37,6 +37,8 @@ class _Guarded:
     """A watcher's connection used under a lock: screens poll it in a thread worker and close it on the UI
     thread, and closing an sqlite3 connection while another thread runs a statement on it crashes the
     process (a segmentation fault, seen in CI); a closed watcher just reports no change."""
+
+    _connection: Any  # the subclass's DB-API or SQLAlchemy connection, closed under the lock
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import false, func, or_, tuple_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import PermissionDenied, ValidationError
 from crmterm.i18n import _
@@ -85,15 +85,15 @@ def my_queues(*, session: Session, actor: Actor) -> list[QueueCounts]:
         return []
     for queue_id, state, n in session.exec(
             select(Inquiry.queue_id, Inquiry.state, func.count()).where(
-                Inquiry.queue_id.in_(ids), Inquiry.state.in_([State.WAITING, *ASSIGNED]))
-            .group_by(Inquiry.queue_id, Inquiry.state)):
+                col(Inquiry.queue_id).in_(ids), col(Inquiry.state).in_([State.WAITING, *ASSIGNED]))
+            .group_by(col(Inquiry.queue_id), Inquiry.state)):
         if state == State.WAITING:
             counts[queue_id].waiting += n
         else:
             counts[queue_id].taken += n
     for queue_id, n in session.exec(select(Inquiry.queue_id, func.count()).where(
-            Inquiry.queue_id.in_(ids), Inquiry.state.in_([State.WAITING, *ASSIGNED]),
-            Inquiry.due_at < utcnow()).group_by(Inquiry.queue_id)):
+            col(Inquiry.queue_id).in_(ids), col(Inquiry.state).in_([State.WAITING, *ASSIGNED]),
+            Inquiry.due_at < utcnow()).group_by(col(Inquiry.queue_id))):
         counts[queue_id].overdue = n
     return [counts[i] for i in ids]
 
@@ -116,8 +116,8 @@ def take_next(*, session: Session, actor: Actor, queue: str) -> int | None:
     if session.get_bind().dialect.name == "postgresql":
         candidate = candidate.with_for_update(skip_locked=True)
     taken = session.execute(
-        update(Inquiry).where(Inquiry.id == candidate.scalar_subquery(), Inquiry.state == State.WAITING,
-                              Inquiry.assignee_id.is_(None))
+        update(Inquiry).where(col(Inquiry.id) == candidate.scalar_subquery(), col(Inquiry.state) == State.WAITING,
+                              col(Inquiry.assignee_id).is_(None))
         .values(state=State.TAKEN, assignee_id=actor.id, version=Inquiry.version + 1, updated_at=utcnow(),
                 updated_by=actor.login)
         .returning(Inquiry.id).execution_options(synchronize_session=False)).first()
@@ -129,9 +129,9 @@ def take_next(*, session: Session, actor: Actor, queue: str) -> int | None:
     return taken[0]
 
 
-_ROW = (select(Inquiry.id, Inquiry.created_at, Topic.code, Topic.labels, Party.display_name, Priority.code,
-               Inquiry.priority_rank, Inquiry.state, Inquiry.step, Queue.code, User.login, Inquiry.due_at,
-               Inquiry.version, Inquiry.route_revision_id, Inquiry.warn_at)
+_ROW = (select(col(Inquiry.id), col(Inquiry.created_at), col(Topic.code), col(Topic.labels), col(Party.display_name), col(Priority.code),
+               col(Inquiry.priority_rank), col(Inquiry.state), col(Inquiry.step), col(Queue.code), col(User.login), col(Inquiry.due_at),
+               col(Inquiry.version), col(Inquiry.route_revision_id), col(Inquiry.warn_at))
         .join(Topic, Topic.id == Inquiry.topic_id).outerjoin(Party, Party.id == Inquiry.party_id)
         .outerjoin(Priority, Priority.id == Inquiry.priority_id).outerjoin(Queue, Queue.id == Inquiry.queue_id)
         .outerjoin(User, User.id == Inquiry.assignee_id))
@@ -175,8 +175,8 @@ def _visible(session: Session, actor: Actor, where: InquiryFilter) -> list:
         if not can_work(session, actor, queue_by_code(session, where.queue)):
             raise PermissionDenied(_("{who} is not a member of queue '{q}'").format(who=actor.login, q=where.queue))
         return []
-    mine = [Inquiry.queue_id.in_([q.id for q in queues_of(session, actor)])]
-    return [or_(*mine, Inquiry.assignee_id == actor.id) if actor.id is not None else mine[0]]
+    mine = [col(Inquiry.queue_id).in_([q.id for q in queues_of(session, actor)])]
+    return [or_(*mine, col(Inquiry.assignee_id) == actor.id) if actor.id is not None else mine[0]]
 
 
 def filter_conditions(session: Session, actor: Actor, where: InquiryFilter, columns=Inquiry) -> list:

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from crmterm.errors import NotFound
 from crmterm.i18n import _, pick
@@ -101,11 +101,11 @@ def show_route(*, session: Session, actor: Actor, code: str) -> RouteShow:
     definition = RouteDefinition.model_validate({"steps": route.steps, "transitions": route.transitions})
     digest = definition.digest()
     rows = session.exec(select(RouteRevision).where(RouteRevision.route_id == route.id)
-                        .order_by(RouteRevision.revision)).all()
+                        .order_by(col(RouteRevision.revision))).all()
     open_counts = dict(session.exec(
         select(Inquiry.route_revision_id, func.count()).where(
-            Inquiry.route_revision_id.in_([r.id for r in rows]), Inquiry.state.in_(sorted(OPEN)))
-        .group_by(Inquiry.route_revision_id)).all()) if rows else {}
+            col(Inquiry.route_revision_id).in_([r.id for r in rows]), col(Inquiry.state).in_(sorted(OPEN)))
+        .group_by(col(Inquiry.route_revision_id))).all()) if rows else {}
     return RouteShow(
         code=route.code, label=pick(route.labels, route.code), active=route.active, topics=route.topics,
         steps=route.steps, transitions=route.transitions, diagram=diagram(definition),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from crmterm.services.inquiries import inquiry_log
 
@@ -39,7 +39,7 @@ def route_for_topic(session: Session, path: list[str]) -> Route | None:
     """The active route listing the topic itself or its nearest group (`path` runs root → topic). Reads the
     small (id, topics) columns of every route, then the one route that serves."""
     serving = {topic: route_id for route_id, topics in session.exec(
-        select(Route.id, Route.topics).where(Route.active.is_(True))) for topic in topics}
+        select(Route.id, Route.topics).where(col(Route.active).is_(True))) for topic in topics}
     route_id = next((serving[code] for code in reversed(path) if code in serving), None)
     return session.get(Route, route_id) if route_id is not None else None
 
@@ -62,7 +62,7 @@ def current_revision(session: Session, route: Route) -> Revision:
     _DEFINITIONS.setdefault(digest, definition)
     found = _revision_row(session, route.id, digest)
     if found is None:
-        number = (session.exec(select(func.max(RouteRevision.revision))
+        number = (session.exec(select(func.max(col(RouteRevision.revision)))
                                .where(RouteRevision.route_id == route.id)).one() or 0) + 1
         try:
             with session.begin_nested():  # a concurrent first use of the same definition wins the race
@@ -80,7 +80,7 @@ def _revision_row(session: Session, route_id: int, digest: str) -> RouteRevision
 
 
 def revision(session: Session, revision_id: int) -> Revision:
-    row, code = session.exec(select(RouteRevision, Route.code).join(Route, Route.id == RouteRevision.route_id)
+    row, code = session.exec(select(RouteRevision, Route.code).join(Route, col(Route.id) == RouteRevision.route_id)
                              .where(RouteRevision.id == revision_id)).one()
     definition = _DEFINITIONS.get(row.digest)
     if definition is None:
@@ -95,7 +95,7 @@ def current_step(session: Session, inquiry: Inquiry) -> StepDef | None:
 
 
 def queue_ids(session: Session, codes: list[str]) -> dict[str, int]:
-    return dict(session.exec(select(Queue.code, Queue.id).where(Queue.code.in_(codes))).all())
+    return dict(session.exec(select(col(Queue.code), Queue.id).where(col(Queue.code).in_(codes))).all())
 
 
 def priority_rank(session: Session, priority_id: int | None) -> int:
@@ -130,13 +130,13 @@ def context_of(session: Session, inquiry: Inquiry, actor: Actor | None = None) -
     """The rule context of DESIGN.md §6 for a stored inquiry (three small queries)."""
     path = [row.code for row in topic_path(session, _topic_code(session, inquiry.topic_id))]
     contact = session.exec(select(Place.code, Channel.code, Contact.direction, ClientCategory.code)
-                           .select_from(Contact).outerjoin(Place, Place.id == Contact.place_id)
-                           .outerjoin(Channel, Channel.id == Contact.channel_id)
-                           .outerjoin(ClientCategory, ClientCategory.id == Contact.client_category_id)
+                           .select_from(Contact).outerjoin(Place, col(Place.id) == Contact.place_id)
+                           .outerjoin(Channel, col(Channel.id) == Contact.channel_id)
+                           .outerjoin(ClientCategory, col(ClientCategory.id) == Contact.client_category_id)
                            .where(Contact.id == inquiry.contact_id)).first()
     category = contact[3] if contact else None  # as at registration: the contact's category, else the customer's
     if category is None and inquiry.party_id is not None:
-        category = session.exec(select(ClientCategory.code).join(Party, Party.category_id == ClientCategory.id)
+        category = session.exec(select(ClientCategory.code).join(Party, col(Party.category_id) == ClientCategory.id)
                                 .where(Party.id == inquiry.party_id)).first()
     priority = session.exec(select(Priority.code).where(Priority.id == inquiry.priority_id)).first() \
         if inquiry.priority_id else None
@@ -150,7 +150,7 @@ def context_of(session: Session, inquiry: Inquiry, actor: Actor | None = None) -
 
 def typed_values(session: Session, inquiry_id: int) -> dict:
     rows = session.exec(select(AttributeDef.code, AttributeDef.type, InquiryValue.value)
-                        .join(AttributeDef, AttributeDef.id == InquiryValue.attribute_id)
+                        .join(AttributeDef, col(AttributeDef.id) == InquiryValue.attribute_id)
                         .where(InquiryValue.inquiry_id == inquiry_id)).all()
     values = {}
     for code, kind, text in rows:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _
@@ -30,7 +30,7 @@ def _user_id(session: Session, actor: Actor) -> int:
 def list_filters(*, session: Session, actor: Actor) -> list[SavedFilterRead]:
     require(actor, Permission.INQUIRIES_READ)
     rows = session.exec(select(SavedFilter).where(SavedFilter.user_id == _user_id(session, actor))
-                        .order_by(SavedFilter.id)).all()
+                        .order_by(col(SavedFilter.id))).all()
     return [SavedFilterRead(name=r.name, where=InquiryFilter.model_validate(r.params)) for r in rows]
 
 

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.services.sla import notification_mail as mail_out
 from crmterm.services.sla.notification_mail import Outgoing, SmtpTransport, Transport
@@ -28,6 +28,7 @@ from crmterm.settings import MailSettings, Settings
 from crmterm.store import Notification, utcnow
 from crmterm.store.db import in_transaction
 from crmterm.store.notifications import NotificationChannel as Channel, NotificationState as State
+from crmterm.store.tables import saved_id
 
 log = logging.getLogger("crmterm.notifications")
 BATCH = 20
@@ -52,26 +53,26 @@ def lease(mail: MailSettings, batch: int) -> timedelta:
 
 def claim(session: Session, *, token: str, now: datetime, until: datetime, limit: int) -> list[Outgoing]:
     due = (select(Notification.id).where(Notification.channel == Channel.EMAIL,
-                                         Notification.state == State.PENDING, Notification.next_attempt_at <= now)
-           .order_by(Notification.next_attempt_at, Notification.id).limit(limit))
+                                         Notification.state == State.PENDING, col(Notification.next_attempt_at) <= now)
+           .order_by(col(Notification.next_attempt_at), col(Notification.id)).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     session.execute(update(Notification)
-                    .where(Notification.id.in_(due), Notification.state == State.PENDING,
-                           Notification.next_attempt_at <= now)
+                    .where(col(Notification.id).in_(due), col(Notification.state) == State.PENDING,
+                           col(Notification.next_attempt_at) <= now)
                     .values(claim_token=token, attempts=Notification.attempts + 1, next_attempt_at=until)
                     .execution_options(synchronize_session=False))
     rows = session.exec(select(Notification).where(Notification.claim_token == token,
                                                    Notification.state == State.PENDING)
-                        .order_by(Notification.id)).all()
-    return [Outgoing(r.id, r.address or "", r.subject, r.body, r.body_html, r.dedupe_key, r.attempts) for r in rows]
+                        .order_by(col(Notification.id))).all()
+    return [Outgoing(saved_id(r), r.address or "", r.subject, r.body, r.body_html, r.dedupe_key, r.attempts) for r in rows]
 
 
 def _finish(session: Session, item: Outgoing, token: str, values: dict) -> None:
     """Only the holder of the claim records the outcome (a run whose lease ran out has lost the row)."""
     session.execute(update(Notification)
-                    .where(Notification.id == item.id, Notification.claim_token == token,
-                           Notification.state == State.PENDING)
+                    .where(col(Notification.id) == item.id, col(Notification.claim_token) == token,
+                           col(Notification.state) == State.PENDING)
                     .values(claim_token=None, **values).execution_options(synchronize_session=False))
 
 

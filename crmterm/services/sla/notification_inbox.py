@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import func, true, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _
@@ -15,6 +15,7 @@ from crmterm.services.routing import live
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.store import Notification, User, utcnow
 from crmterm.store.notifications import NotificationChannel as Channel, NotificationState as State
+from crmterm.store.tables import rowcount
 
 PAGE = 30
 UNREAD_CAP = 100  # the badge says "99+" beyond this: counting further is work nobody reads
@@ -49,7 +50,7 @@ def _read(row: Notification, login: str | None) -> NotificationRead:
 
 
 def _page(session: Session, query, limit: int) -> NotificationPage:
-    rows = session.exec(query.order_by(Notification.id.desc()).limit(limit + 1)).all()
+    rows = session.exec(query.order_by(col(Notification.id).desc()).limit(limit + 1)).all()
     shown = [_read(row, login) for row, login in rows[:limit]]
     return NotificationPage(rows=shown, cursor=shown[-1].id if len(rows) > limit else None)
 
@@ -63,10 +64,10 @@ def _person(actor: Actor) -> int:
 
 def inbox(*, session: Session, actor: Actor, before: int | None = None, limit: int = PAGE) -> NotificationPage:
     """The actor's in-app notifications, newest first, one keyset page (index on user, id)."""
-    query = (select(Notification, User.login).join(User, User.id == Notification.user_id)
+    query = (select(Notification, User.login).join(User, col(User.id) == Notification.user_id)
              .where(Notification.user_id == _person(actor), Notification.channel == Channel.IN_APP))
     if before is not None:
-        query = query.where(Notification.id < before)
+        query = query.where(col(Notification.id) < before)
     return _page(session, query, limit)
 
 
@@ -83,12 +84,12 @@ def unread_count(*, session: Session, actor: Actor) -> int:
 def mark_read(*, session: Session, actor: Actor, ids: list[int] | None = None,
               now: datetime | None = None) -> int:
     """Mark the actor's own notifications read (`ids`; None: all of them); returns how many changed."""
-    query = update(Notification).where(Notification.user_id == _person(actor), Notification.state == State.SENT,
-                                       Notification.channel == Channel.IN_APP)
+    query = update(Notification).where(col(Notification.user_id) == _person(actor), col(Notification.state) == State.SENT,
+                                       col(Notification.channel) == Channel.IN_APP)
     if ids is not None:
-        query = query.where(Notification.id.in_(ids))
-    changed = session.execute(query.values(state=State.READ, read_at=now or utcnow())
-                              .execution_options(synchronize_session=False)).rowcount
+        query = query.where(col(Notification.id).in_(ids))
+    changed = rowcount(session.execute(query.values(state=State.READ, read_at=now or utcnow())
+                                       .execution_options(synchronize_session=False)))
     if changed:
         live.announce(session, None, channel=live.NOTIFICATIONS)  # the user's other sessions recount
     return changed
@@ -98,7 +99,7 @@ def outbox(*, session: Session, actor: Actor, state: str | None = None, channel:
            before: int | None = None, limit: int = 50) -> NotificationPage:
     """Every notification (admins), newest first, optionally of one state and channel."""
     require(actor, Permission.NOTIFICATIONS_ADMIN)
-    query = select(Notification, User.login).outerjoin(User, User.id == Notification.user_id)
+    query = select(Notification, User.login).outerjoin(User, col(User.id) == Notification.user_id)
     if state is not None:
         if state not in set(State):
             raise ValidationError("state", _("one of: {choices}").format(choices=", ".join(State)))
@@ -108,7 +109,7 @@ def outbox(*, session: Session, actor: Actor, state: str | None = None, channel:
             raise ValidationError("channel", _("one of: {choices}").format(choices=", ".join(Channel)))
         query = query.where(Notification.channel == channel)
     if before is not None:
-        query = query.where(Notification.id < before)
+        query = query.where(col(Notification.id) < before)
     return _page(session, query, limit)
 
 
@@ -121,11 +122,11 @@ def retry(*, session: Session, actor: Actor, notification_id: int, now: datetime
     # A pending row with a claim is being sent right now: resetting it could send it twice.
     retryable = row.channel == Channel.EMAIL and (row.state == State.FAILED or (
         row.state == State.PENDING and row.claim_token is None))
-    changed = retryable and session.execute(
-        update(Notification).where(Notification.id == row.id, Notification.state == row.state,
-                                   Notification.claim_token.is_(None) if row.state == State.PENDING else true())
+    changed = retryable and rowcount(session.execute(
+        update(Notification).where(col(Notification.id) == row.id, col(Notification.state) == row.state,
+                                   col(Notification.claim_token).is_(None) if row.state == State.PENDING else true())
         .values(state=State.PENDING, attempts=0, next_attempt_at=now or utcnow(), claim_token=None)
-        .execution_options(synchronize_session=False)).rowcount == 1
+        .execution_options(synchronize_session=False))) == 1
     if not changed:
         raise ValidationError("notification", _("notification {n} is {state}: only e-mail that failed or waits "
                                                 "for its next attempt can be retried").format(n=row.id,

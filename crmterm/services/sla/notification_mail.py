@@ -60,6 +60,7 @@ class SmtpTransport:
 
     def _connect(self) -> smtplib.SMTP:
         mail = self.mail
+        smtp: smtplib.SMTP
         if mail.ssl:
             smtp = smtplib.SMTP_SSL(mail.host, mail.port, timeout=mail.timeout,
                                     context=ssl.create_default_context())

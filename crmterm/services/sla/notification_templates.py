@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,16 +47,17 @@ def _label(context, value: object) -> str:
 
 
 @pass_context
-def _when(context, value: object) -> str:
+def _when(context, given: object) -> str:
     """An ISO date-time (as stored in the JSON data) in UTC, formatted for the template's language."""
     language = context.get("lang", FALLBACK_LANGUAGE)
-    if isinstance(value, str):
+    value = given
+    if isinstance(given, str):
         try:
-            value = datetime.fromisoformat(value)
+            value = datetime.fromisoformat(given)
         except ValueError:
-            return value
+            return given
     if isinstance(value, datetime):
-        return format_datetime(value, format="yyyy-MM-dd HH:mm", tzinfo="UTC", locale=language) + " UTC"
+        return format_datetime(value, format="yyyy-MM-dd HH:mm", tzinfo=UTC, locale=language) + " UTC"
     return "" if value is None else str(value)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.services.topics.attribute_forms import topic_path
 from crmterm.store import NO_DEADLINE, Calendar, Inquiry, InquiryEvent, Priority, SlaRule, Topic
@@ -32,13 +32,13 @@ _STEP_EVENTS = ("routed", "moved", "reopened", "deadline_changed")
 def book(session: Session) -> sla.Book:
     """Every calendar (a deactivated one still serves what names it) and the active regulations."""
     calendars, default = {}, None
-    for key in session.exec(select(Calendar.id, Calendar.version, Calendar.updated_at, Calendar.code,
-                                   Calendar.is_default, Calendar.active)).all():
+    for key in session.exec(select(col(Calendar.id), col(Calendar.version), col(Calendar.updated_at), col(Calendar.code),
+                                   col(Calendar.is_default), col(Calendar.active))).all():
         calendars[key.code] = _calendar(session, tuple(key[:4]))
         if key.is_default and key.active and default is None:
             default = key.code
-    found = session.exec(select(SlaRule, Calendar.code).outerjoin(Calendar, Calendar.id == SlaRule.calendar_id)
-                         .where(SlaRule.active.is_(True)).order_by(SlaRule.sort_order, SlaRule.code)).all()
+    found = session.exec(select(SlaRule, Calendar.code).outerjoin(Calendar, col(Calendar.id) == SlaRule.calendar_id)
+                         .where(col(SlaRule.active).is_(True)).order_by(col(SlaRule.sort_order), SlaRule.code)).all()
     rules = [sla.regulation_from(rule.code, rule.topics, code, rule.times, rule.warn_percent) for rule, code in found]
     return sla.Book(rules, calendars, default)
 
@@ -117,8 +117,8 @@ def check_at(*moments: datetime | None) -> datetime | None:
 def manual_deadline(session: Session, inquiry_id: int) -> bool:
     """Whether a supervisor set the deadline since the inquiry last entered a step."""
     last = session.exec(select(InquiryEvent.kind).where(InquiryEvent.inquiry_id == inquiry_id,
-                                                        InquiryEvent.kind.in_(_STEP_EVENTS))
-                        .order_by(InquiryEvent.id.desc()).limit(1)).first()
+                                                        col(InquiryEvent.kind).in_(_STEP_EVENTS))
+                        .order_by(col(InquiryEvent.id).desc()).limit(1)).first()
     return last == "deadline_changed"
 
 

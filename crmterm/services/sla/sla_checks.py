@@ -5,7 +5,7 @@ deleted, and an escalation rule that does something."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
@@ -30,7 +30,7 @@ def check_calendar(session: Session, document: dict, before: dict | None) -> Non
     if not (document["is_default"] and document["active"]):
         return
     own = before["code"] if before else document["code"]
-    other = session.exec(select(Calendar.code).where(Calendar.is_default.is_(True), Calendar.active.is_(True),
+    other = session.exec(select(Calendar.code).where(col(Calendar.is_default).is_(True), col(Calendar.active).is_(True),
                                                      Calendar.code != own)).first()
     if other is not None:
         raise ValidationError("is_default", _("'{code}' is the default calendar: clear that first").format(

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import CrmError
 from crmterm.services.routing import automation, routing
@@ -67,11 +67,11 @@ class Outcome:
 def active_rules(session: Session) -> list[Rule]:
     """The active rules with the codes they refer to, in the admin's order (configuration-sized)."""
     rows = session.exec(
-        select(EscalationRule, Priority.code, Priority.rank, Queue.code, MailingList.code)
+        select(EscalationRule, col(Priority.code), col(Priority.rank), col(Queue.code), col(MailingList.code))
         .outerjoin(Priority, Priority.id == EscalationRule.priority_id)
         .outerjoin(Queue, Queue.id == EscalationRule.queue_id)
         .outerjoin(MailingList, MailingList.id == EscalationRule.mailing_list_id)
-        .where(EscalationRule.active.is_(True)).order_by(EscalationRule.sort_order, EscalationRule.code)).all()
+        .where(col(EscalationRule.active).is_(True)).order_by(EscalationRule.sort_order, EscalationRule.code)).all()
     return [Rule(r.code, r.clock, r.when, cel.normalise(r.condition), priority, rank, queue, r.queue_id,
                  r.notify_assignee, r.notify_queue_admins, mailing_list)
             for r, priority, rank, queue, mailing_list in rows]
@@ -140,9 +140,9 @@ def _recipients(session: Session, rule: Rule, before: dict, moved_to: int | None
         logins += session.exec(select(User.login).where(User.id == before["assignee_id"])).all()
     if rule.notify_queue_admins:
         queue_ids = [q for q in (before["queue_id"], moved_to) if q is not None]
-        for admins in session.exec(select(Queue.admins).where(Queue.id.in_(queue_ids))).all():
+        for admins in session.exec(select(Queue.admins).where(col(Queue.id).in_(queue_ids))).all():
             logins += [login for login in admins or [] if login not in logins]
-    active = set(session.exec(select(User.login).where(User.login.in_(logins), User.active.is_(True))).all()) \
+    active = set(session.exec(select(User.login).where(col(User.login).in_(logins), col(User.active).is_(True))).all()) \
         if logins else set()
     recipients = [f"user:{login}" for login in logins if login in active]
     if rule.mailing_list:
@@ -152,7 +152,7 @@ def _recipients(session: Session, rule: Rule, before: dict, moved_to: int | None
 
 def _notice(session: Session, inquiry_id: int, reached: Reached, before: dict, rule: Rule) -> dict:
     """What the sla_warning / sla_breach templates show: labels in every language, each reader picks theirs."""
-    topic = session.exec(select(Topic.labels, Topic.code).join(Inquiry, Inquiry.topic_id == Topic.id)
+    topic = session.exec(select(Topic.labels, Topic.code).join(Inquiry, col(Inquiry.topic_id) == Topic.id)
                          .where(Inquiry.id == inquiry_id)).first()
     queue = session.exec(select(Queue.labels, Queue.code).where(Queue.id == before["queue_id"])).first() \
         if before["queue_id"] is not None else None

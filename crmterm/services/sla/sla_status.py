@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import queues_of
@@ -63,7 +63,7 @@ def overdue_count(*, session: Session, actor: Actor, now: datetime | None = None
     queue_ids = [queue.id for queue in queues_of(session, actor)]
     if not queue_ids:
         return 0
-    overdue = (select(Inquiry.id).where(Inquiry.queue_id.in_(queue_ids),
-                                        Inquiry.state.in_([State.WAITING, *ASSIGNED]),
+    overdue = (select(Inquiry.id).where(col(Inquiry.queue_id).in_(queue_ids),
+                                        col(Inquiry.state).in_([State.WAITING, *ASSIGNED]),
                                         Inquiry.due_at < (now or utcnow())).limit(cap).subquery())
     return session.exec(select(func.count()).select_from(overdue)).one()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _, pick
@@ -82,7 +82,7 @@ def _check_choices(session: Session, form: AttributeForm, values: dict, errors: 
     chosen = [f for f in form.fields if values.get(f.code) is not None and f.code not in errors]
     items = _dictionary_items(session, {f.dictionary for f in chosen if f.type == "dictionary"})
     customers = {values[f.code] for f in chosen if f.type == "customer_ref"}
-    known_customers = set(session.exec(select(Party.id).where(Party.id.in_(customers))).all()) if customers else set()
+    known_customers = set(session.exec(select(col(Party.id)).where(col(Party.id).in_(customers))).all()) if customers else set()
     for f in chosen:
         value = values[f.code]
         if f.type == "dictionary" and value not in {code for code, _l in items.get(f.dictionary, [])}:
@@ -100,9 +100,9 @@ def _dictionary_items(session: Session, dictionaries: set[str]) -> dict[str, lis
     if not dictionaries:
         return {}
     rows = session.exec(select(Dictionary.code, DictionaryItem.code, DictionaryItem.labels)
-                        .join(Dictionary, Dictionary.id == DictionaryItem.dictionary_id)
-                        .where(Dictionary.code.in_(dictionaries), DictionaryItem.active.is_(True))
-                        .order_by(DictionaryItem.sort_order, DictionaryItem.code)).all()
+                        .join(Dictionary, col(Dictionary.id) == DictionaryItem.dictionary_id)
+                        .where(col(Dictionary.code).in_(dictionaries), col(DictionaryItem.active).is_(True))
+                        .order_by(col(DictionaryItem.sort_order), DictionaryItem.code)).all()
     found: dict[str, list[tuple[str, dict]]] = {}
     for dictionary, code, labels in rows:
         found.setdefault(dictionary, []).append((code, labels))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import literal
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound
 from crmterm.i18n import _, pick
@@ -118,7 +118,7 @@ def effective_attributes(*, session: Session, actor: Actor, topic: str, step: st
     codes = [row.code for row in path]
     depth = {code: i for i, code in enumerate(codes)}
     groups: dict[str, GroupDef] = {}
-    for row in session.exec(_ATTRIBUTES.where(AttributeDef.topic_id.in_([r.id for r in path]))):
+    for row in session.exec(_ATTRIBUTES.where(col(AttributeDef.topic_id).in_([r.id for r in path]))):
         resolved = _resolve(row, codes, depth)
         if resolved is None:
             continue
@@ -136,16 +136,16 @@ def effective_attributes(*, session: Session, actor: Actor, topic: str, step: st
 
 
 _ATTRIBUTES = (
-    select(AttributeDef.id, AttributeDef.code, AttributeDef.type, AttributeDef.labels, AttributeDef.default, AttributeDef.mandatory,
-           AttributeDef.hidden, AttributeDef.readonly, AttributeDef.sort_order, AttributeDef.pattern,
-           AttributeDef.max_length, AttributeDef.query, AttributeDef.overrides, Topic.code.label("defined_on"),
-           AttributeGroup.code.label("group_code"), AttributeGroup.labels.label("group_labels"),
-           AttributeGroup.collapsed.label("group_collapsed"), AttributeGroup.sort_order.label("group_sort"),
-           Dictionary.code.label("dictionary"))
+    select(col(AttributeDef.id), col(AttributeDef.code), col(AttributeDef.type), col(AttributeDef.labels), col(AttributeDef.default), col(AttributeDef.mandatory),
+           col(AttributeDef.hidden), col(AttributeDef.readonly), col(AttributeDef.sort_order), col(AttributeDef.pattern),
+           col(AttributeDef.max_length), col(AttributeDef.query), col(AttributeDef.overrides), col(Topic.code).label("defined_on"),
+           col(AttributeGroup.code).label("group_code"), col(AttributeGroup.labels).label("group_labels"),
+           col(AttributeGroup.collapsed).label("group_collapsed"), col(AttributeGroup.sort_order).label("group_sort"),
+           col(Dictionary.code).label("dictionary"))
     .join(Topic, Topic.id == AttributeDef.topic_id)
     .outerjoin(AttributeGroup, AttributeGroup.id == AttributeDef.group_id)
     .outerjoin(Dictionary, Dictionary.id == AttributeDef.dictionary_id)
-    .where(AttributeDef.active.is_(True))
+    .where(col(AttributeDef.active).is_(True))
 )
 
 
@@ -154,10 +154,10 @@ def topic_path(session: Session, code: str) -> list:
     start = select(Topic.id, Topic.parent_id, literal(0).label("depth")).where(Topic.code == code)
     chain = start.cte("chain", recursive=True)
     chain = chain.union_all(select(Topic.id, Topic.parent_id, chain.c.depth + 1)
-                            .join(chain, Topic.id == chain.c.parent_id).where(chain.c.depth < 64))
-    rows = session.exec(select(Topic.id, Topic.code, Topic.inquiry_type, Priority.code.label("priority"))
-                        .join(chain, Topic.id == chain.c.id)
-                        .outerjoin(Priority, Priority.id == Topic.default_priority_id)
+                            .join(chain, col(Topic.id) == chain.c.parent_id).where(chain.c.depth < 64))
+    rows = session.exec(select(Topic.id, Topic.code, Topic.inquiry_type, col(Priority.code).label("priority"))
+                        .join(chain, col(Topic.id) == chain.c.id)
+                        .outerjoin(Priority, col(Priority.id) == Topic.default_priority_id)
                         .order_by(chain.c.depth.desc())).all()
     if not rows:
         raise NotFound(_("Topic"), code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
@@ -176,7 +176,7 @@ def check_template(session: Session, document: dict, before: dict | None) -> Non
         return
     place_type = session.exec(select(PlaceType).where(PlaceType.code == document["place_type"])).one()
     places = [document["default_place"], *document["places"]]
-    types = dict(session.exec(select(Place.code, Place.place_type_id).where(Place.code.in_(
+    types = dict(session.exec(select(Place.code, Place.place_type_id).where(col(Place.code).in_(
         [p for p in places if p])).order_by(Place.code)).all())
     for code, type_id in types.items():
         if type_id != place_type.id:

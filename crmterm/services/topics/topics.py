@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _, pick
@@ -38,7 +38,7 @@ class TopicNode:
 def topic_tree(*, session: Session, actor: Actor, active_only: bool = False) -> list[TopicNode]:
     """Every topic in tree order (siblings by sort order, then numeric code); configuration-sized."""
     require(actor, Permission.DIRECTORY_READ)
-    rows = session.exec(select(Topic).order_by(Topic.sort_order, Topic.short_code, Topic.code)).all()
+    rows = session.exec(select(Topic).order_by(col(Topic.sort_order), col(Topic.short_code), Topic.code)).all()
     code_of = {t.id: t.code for t in rows}
     children: dict[int | None, list[Topic]] = {}
     for topic in rows:

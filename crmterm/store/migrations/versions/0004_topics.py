@@ -6,7 +6,7 @@ Create Date: 2026-11-27 13:39:18.436857
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 
 revision = '0004'

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
 

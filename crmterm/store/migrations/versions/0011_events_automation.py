@@ -5,7 +5,7 @@ Revises: 0010
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 revision = '0011'
 down_revision = '0010'

@@ -5,7 +5,7 @@ Revises: 0011
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 revision = '0012'
 down_revision = '0011'

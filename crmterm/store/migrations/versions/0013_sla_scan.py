@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 revision = '0013'
 down_revision = '0012'

@@ -5,7 +5,7 @@ Revises: 0014
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 from crmterm.store import kb_index
 

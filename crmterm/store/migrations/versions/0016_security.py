@@ -9,7 +9,7 @@ Revises: 0015
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 revision = '0016'
 down_revision = '0015'

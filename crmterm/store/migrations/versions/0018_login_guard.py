@@ -9,7 +9,7 @@ Revises: 0017
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 revision = '0018'
 down_revision = '0017'

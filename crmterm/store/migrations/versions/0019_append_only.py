@@ -169,7 +169,7 @@ def upgrade() -> None:
         for (table, operation), rule in _RULES.items():
             op.execute(_sqlite_trigger(table, operation, rule(dialect)))
         return
-    schema = op.get_bind().execute(sa.text("SELECT current_schema()")).scalar()
+    schema = op.get_bind().execute(sa.text("SELECT current_schema()")).scalar_one()
     statements = ["""CREATE FUNCTION crmterm_refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
   RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'; END $$"""]
     for (table, operation), rule in _RULES.items():

@@ -1,0 +1,33 @@
+"""Typed doors to what SQLModel leaves untyped: a model's Table, the row count of an UPDATE or DELETE, a saved id."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, cast
+
+from sqlalchemy import CursorResult, Result, Table
+from sqlalchemy import inspect as sa_inspect
+from sqlmodel import SQLModel
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The model's Table (`Model.__table__`, which SQLModel does not declare to type checkers)."""
+    return cast(Table, sa_inspect(model).local_table)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched: SQLModel types `Session.execute` as a plain Result, which has no
+    rowcount; for those statements SQLAlchemy returns a CursorResult, which has."""
+    return cast(CursorResult[Any], result).rowcount
+
+
+class _Saved(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def saved_id(row: _Saved) -> int:
+    """The id of a row read from or flushed to the database: SQLModel declares `id: int | None` because a
+    row has none before its first flush, so a caller that knows better says so here."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id before it is flushed")
+    return row.id

@@ -1,0 +1,38 @@
+"""DESIGN.md §3 "checked by mypy": services, workflow and store type-check with no error, as configured in
+pyproject.toml ([tool.mypy]); the run's own output is the failure message. A planted error in a copy of the
+package shows the configuration really checks the services."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MYPY = Path(sys.executable).with_name("mypy")
+
+
+def mypy(root: Path, cache: Path) -> subprocess.CompletedProcess:
+    """mypy with the pyproject of `root` over the crmterm package found there; a private cache, so two runs
+    at once (or two checkouts) never share one."""
+    return subprocess.run([str(MYPY), "--cache-dir", str(cache)], cwd=root, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)}, timeout=600)
+
+
+def test_services_workflow_and_store_type_check(tmp_path):
+    result = mypy(ROOT, tmp_path / "mypy-cache")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "Success: no issues found" in result.stdout
+
+
+def test_a_planted_type_error_is_reported(tmp_path):
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    shutil.copytree(ROOT / "crmterm", copy / "crmterm", ignore=shutil.ignore_patterns("__pycache__"))
+    planted = "from crmterm.store import Party\n\n\ndef name(party: Party) -> int:\n    return party.display_name\n"
+    (copy / "crmterm" / "services" / "customers" / "planted.py").write_text(planted, encoding="utf-8")
+    result = mypy(copy, tmp_path / "mypy-cache")
+    assert result.returncode == 1
+    assert "planted.py:5: error: Incompatible return value type" in result.stdout, result.stdout[-3000:]
