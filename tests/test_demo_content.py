@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from demo_paths import every_path, untaken_turns, valid_values
+from helpers import AGENT
 from sqlmodel import select
 
 from crmterm.services.inquiries import inquiries
@@ -19,8 +21,6 @@ from crmterm.services.topics.attribute_values import to_text
 from crmterm.store import Party, Topic
 from crmterm.store.db import unit_of_work
 from crmterm.workflow.scripts import Capture
-from demo_paths import every_path, untaken_turns, valid_values
-from helpers import AGENT
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed"
 TEMPLATE = "cc_inbound"  # the agent's inbound template: it allows every topic group of the demo
