@@ -4,8 +4,8 @@ of hits, whatever the number of customers."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import and_, func, select
+from sqlmodel import Session, col
 
 from crmterm.i18n import pick
 from crmterm.store import AttributeValue, Contract, Dictionary, DictionaryItem, Subscriber
@@ -15,31 +15,31 @@ REGION = "region"  # the party attribute the demo and most installations fill wi
 
 def phones(session: Session, party_ids: list[int]) -> dict[int, str]:
     """The lowest-numbered subscriber's number of each customer (their own phone is the caller's fallback)."""
-    first = (select(Contract.payer_party_id, func.min(Subscriber.id).label("sid"))
-             .join(Subscriber, Subscriber.contract_id == Contract.id)
-             .where(Contract.payer_party_id.in_(party_ids)).group_by(Contract.payer_party_id).subquery())
-    rows = session.execute(select(first.c.payer_party_id, Subscriber.number).select_from(first)
-                           .join(Subscriber, Subscriber.id == first.c.sid)).all()
+    first = (select(col(Contract.payer_party_id), func.min(col(Subscriber.id)).label("sid"))
+             .join(Subscriber, col(Subscriber.contract_id) == col(Contract.id))
+             .where(col(Contract.payer_party_id).in_(party_ids)).group_by(col(Contract.payer_party_id)).subquery())
+    rows = session.execute(select(first.c.payer_party_id, col(Subscriber.number)).select_from(first)
+                           .join(Subscriber, col(Subscriber.id) == first.c.sid)).all()
     return dict(rows)
 
 
 def contracts(session: Session, party_ids: list[int]) -> dict[int, str]:
-    rows = session.execute(select(Contract.payer_party_id, func.min(Contract.number))
-                           .where(Contract.payer_party_id.in_(party_ids)).group_by(Contract.payer_party_id)).all()
+    rows = session.execute(select(col(Contract.payer_party_id), func.min(col(Contract.number)))
+                           .where(col(Contract.payer_party_id).in_(party_ids)).group_by(col(Contract.payer_party_id))).all()
     return dict(rows)
 
 
 def regions(session: Session, party_ids: list[int]) -> dict[int, str]:
-    rows = session.execute(select(AttributeValue.entity_id, AttributeValue.value, DictionaryItem.labels)
-                           .select_from(AttributeValue).outerjoin(Dictionary, Dictionary.code == "regions")
-                           .outerjoin(DictionaryItem, (DictionaryItem.dictionary_id == Dictionary.id)
-                                      & (DictionaryItem.code == AttributeValue.value))
-                           .where(AttributeValue.entity == "party", AttributeValue.entity_id.in_(party_ids),
-                                  AttributeValue.attribute == REGION, AttributeValue.valid_to.is_(None))).all()
+    rows = session.execute(select(col(AttributeValue.entity_id), col(AttributeValue.value), col(DictionaryItem.labels))
+                           .select_from(AttributeValue).outerjoin(Dictionary, col(Dictionary.code) == "regions")
+                           .outerjoin(DictionaryItem, and_(col(DictionaryItem.dictionary_id) == col(Dictionary.id),
+                                                           col(DictionaryItem.code) == col(AttributeValue.value)))
+                           .where(col(AttributeValue.entity) == "party", col(AttributeValue.entity_id).in_(party_ids),
+                                  col(AttributeValue.attribute) == REGION, col(AttributeValue.valid_to).is_(None))).all()
     return {party: pick(labels or {}, value) for party, value, labels in rows if value}
 
 
 def subscriber_numbers(session: Session, subscriber_ids: list[int]) -> dict[int, str]:
     if not subscriber_ids:
         return {}
-    return dict(session.execute(select(Subscriber.id, Subscriber.number).where(Subscriber.id.in_(subscriber_ids))).all())
+    return dict(session.execute(select(col(Subscriber.id), col(Subscriber.number)).where(col(Subscriber.id).in_(subscriber_ids))).all())

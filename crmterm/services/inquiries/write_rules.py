@@ -40,7 +40,7 @@ def template_contact_problems(session: Session, refs: ContactRefs) -> list[Probl
     return problems
 
 
-def _outside(session: Session, model: type, chosen_id: int | None, allowed: list[str],
+def _outside(session: Session, model: Any, chosen_id: int | None, allowed: list[str],
              default_id: int | None) -> str | None:
     """The chosen entry's code when the template lists allowed entries and this is neither one nor the default."""
     if chosen_id is None or not allowed or chosen_id == default_id:

@@ -8,7 +8,7 @@ Revises: 0019
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 revision = '0020'
 down_revision = '0019'

@@ -5,7 +5,7 @@ Revises: 0020
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 
 revision = '0021'
 down_revision = '0020'
