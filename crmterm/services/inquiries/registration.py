@@ -15,8 +15,9 @@ from sqlmodel import Session
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.routing import automation, routing
-from crmterm.services.inquiries.inquiries import inquiry_log, problem_links, write_rules
-from crmterm.services.inquiries.inquiries import inquiry_log, problem_links, registration_drafts, registration_extras
+from crmterm.services.inquiries import (
+    inquiry_log, problem_links, registration_drafts, registration_extras, write_rules,
+)
 from crmterm.services.inquiries.attachments import AttachmentLimits, attach_path, path_problem
 from crmterm.services.topics.attribute_checks import check_values
 from crmterm.services.topics.attribute_forms import AttributeForm, effective_attributes, rule_context
