@@ -20,14 +20,19 @@ from crmterm.services.topics.attribute_forms import AttributeForm, Flags, FieldD
 from crmterm.services.topics.attribute_values import BadValue, parse
 from crmterm.widgets.entry_form import select_if_offered
 from crmterm.widgets.safe_text import field_value, plain
+from crmterm.widgets.type_ahead import KeyHolder, focus_now
 from crmterm.text import visible
 
 _SAMPLES = {"date": "2026-11-27", "datetime": "2026-11-27 14:30", "decimal": "1250.50", "integer": "3",
             "customer_ref": "1024"}
 
 
-class AttributeFormView(Vertical):
-    """Fill with `show(preview)`; read with `values()`; `flags` holds the flags as last evaluated."""
+class AttributeFormView(KeyHolder, Vertical):
+    """Fill with `show(preview)`; read with `values()`; `flags` holds the flags as last evaluated.
+
+    Keys typed after choosing a topic and before its form stands are held (`hold_keys`) and replayed into
+    the form's first field once it is built.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -50,6 +55,23 @@ class AttributeFormView(Vertical):
             for f in preview.form.fields:
                 self._put(f, (values or {}).get(f.code, preview.checked.values.get(f.code)))
             self.refresh_flags()
+            self.release_keys(self._first_field())
+
+    def shows_fields_of(self, preview: FormPreview) -> bool:
+        """True when the form on screen has the same fields (another customer, the same topic)."""
+        return (self.form is not None and self.form.topic == preview.form.topic
+                and [f.code for f in self.form.fields] == [f.code for f in preview.form.fields])
+
+    def refresh_choices(self, preview: FormPreview, context: dict | None = None) -> None:
+        """New choices and rule context without rebuilding: what is typed and where the cursor is stay."""
+        self.context = context or {}
+        for f in self.form.fields if self.form else []:
+            widget = self.query_one(f"#a-{f.code}")
+            if isinstance(widget, Select) and f.code in preview.choices:
+                kept = widget.value
+                widget.set_options([(plain(text), code) for code, text in preview.choices[f.code]])
+                select_if_offered(widget, kept)
+        self.refresh_flags()
 
     async def clear(self) -> None:
         async with self._rebuilding:
@@ -57,13 +79,18 @@ class AttributeFormView(Vertical):
             await self.remove_children()
 
     def focus_first(self) -> None:
-        """The first field an agent can type into: visible, not read-only."""
+        first = self._first_field()
+        if first is not None:
+            focus_now(first)
+
+    def _first_field(self):
+        """The first field an agent can type into (visible, not read-only), its group opened."""
         for f in self.form.fields if self.form else []:
             flags = self.flags.get(f.code)
             if flags and not flags.hidden and not flags.readonly:
                 self.query_one(f"#ag-{f.group}", Collapsible).collapsed = False
-                self.query_one(f"#a-{f.code}").focus()
-                return
+                return self.query_one(f"#a-{f.code}")
+        return None
 
     def _field(self, f: FieldDef, choices: list[tuple[str, str]] | None) -> list:
         label = Label(visible(f.label), id=f"al-{f.code}", classes="field-label", markup=False)
@@ -142,7 +169,7 @@ class AttributeFormView(Vertical):
             elif not keep_others:
                 box.update("")
                 box.display = False
-        if errors and keep_others:
+        if errors and keep_others and self.form is not None:
             first = next((f for f in self.form.fields if f.code in errors), None)
             if first is not None:
                 self._reveal(first)

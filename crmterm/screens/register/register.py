@@ -34,6 +34,7 @@ from crmterm.widgets.attribute_form import AttributeFormView
 from crmterm.widgets.kb_suggestions import KbSuggestions
 from crmterm.widgets.problem_banner import ProblemBanner
 from crmterm.widgets.topic_picker import OPTION_DIGITS, KeyedInput, TopicPicker
+from crmterm.widgets.type_ahead import focus_now
 from crmterm.text import visible
 from crmterm.widgets.safe_text import plain
 
@@ -72,6 +73,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         self.subscriber: str | None = None
         self.activity: inquiries.Activity | None = None
         self.template = None
+        self._topic_typed_before_hits = ""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="register-main"):
@@ -122,11 +124,13 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
 
     @on(Input.Submitted, "#reg-caller")
     def caller_submitted(self, event: Input.Submitted) -> None:
+        topic = self.query_one("#topic-input", Input)
+        focus_now(topic)  # on this key: the topic typed next must not land in the caller box
+        self._topic_typed_before_hits = topic.value
         if event.value.strip():
             self.find_caller(event.value.strip())
         else:
             self._set_customer(None, None)
-            self.query_one(TopicPicker).query_one("#topic-input").focus()
 
     @work(thread=True, exclusive=True, group="register-caller")
     def find_caller(self, query: str) -> None:
@@ -139,7 +143,6 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         if len(found.hits) == 1:
             hits.display = False
             self._set_customer(found.hits[0], found.subscriber)
-            self.query_one("#topic-input").focus()
             return
         self._hits = {str(h.id): h for h in found.hits}
         self._subscriber_query = found.subscriber
@@ -148,16 +151,22 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         hits.display = bool(found.hits)
         if found.hits:
             hits.highlighted = 0
-            hits.focus()
+            if self._untouched_since_enter():
+                focus_now(hits)
         else:
             self.app.notify(_("No customer found; the contact stays anonymous"), severity="warning")
+
+    def _untouched_since_enter(self) -> bool:
+        """The agent still waits in the topic box the caller's Enter moved to, having typed nothing there."""
+        topic = self.query_one("#topic-input", Input)
+        return topic.has_focus and topic.value == self._topic_typed_before_hits
 
     @on(OptionList.OptionSelected, "#reg-hits")
     def hit_picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.query_one("#reg-hits").display = False
         self._set_customer(self._hits[event.option.id], self._subscriber_query)
-        self.query_one("#topic-input").focus()
+        focus_now(self.query_one("#topic-input"))
 
     def _set_customer(self, hit: SearchHit | None, subscriber: str | None, person: str | None = None) -> None:
         self.customer, self.subscriber, self.activity = hit, subscriber, None
