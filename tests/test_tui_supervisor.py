@@ -1,18 +1,23 @@
 """Supervisor actions are safe (issue 19 item 8): assign from a filterable list (queue members first) that
-keeps the note when the assignment is refused; a deadline in the past is refused in the dialog."""
+keeps the note when the assignment is refused; a deadline in the past is refused in the dialog; closed
+inquiries are listed under the Queues tab's Closed filter and reopened from there."""
 
 from __future__ import annotations
 
 from sqlmodel import select
+from textual.widgets import Tabs
 
 from crmterm.app import make_app
 from crmterm.screens.inquiry.assign_dialog import AssignScreen
 from crmterm.screens.inquiry.inquiry_dialogs import AskScreen
+from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+from crmterm.services.inquiries import inquiry_actions
 from crmterm.store import User
 from crmterm.store.db import unit_of_work
-from helpers import press_and_settle
+from helpers import press_and_settle, settle
 from test_tui import SIZE
-from test_tui_inquiry import _choose, _open, _read, _register
+from test_tui_inquiry import _actor, _choose, _open, _read, _register
+from test_tui_queues import _ids, _queues, register_disputes
 
 
 def _deactivate(url: str, login: str) -> None:
@@ -63,3 +68,24 @@ async def test_a_deadline_in_the_past_is_refused_in_the_dialog(ui_settings):
         assert isinstance(pilot.app.screen, AskScreen)
         assert "already past" in str(pilot.app.screen.query_one("#ask-error-due").content)
     assert _read(url, inquiry_id).due_at == before
+
+
+async def test_closed_inquiries_are_reached_from_queues_and_reopened(ui_settings):
+    url = ui_settings.database_url
+    register_disputes(url, 2)
+    agent = _actor(url, "agent")
+    with unit_of_work(url) as session:
+        inquiry_actions.take(session=session, actor=agent, inquiry_id=2)
+        inquiry_actions.close(session=session, actor=agent, inquiry_id=2, resolution="explained")
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _queues(pilot, "supervisor")
+        assert _ids(panel) == [1]
+        panel.query_one(Tabs).active = "f-closed"
+        await settle(pilot)
+        assert _ids(panel) == [2]
+        panel.table.focus()
+        await press_and_settle(pilot, "enter")
+        assert isinstance(pilot.app.screen, InquiryScreen) and pilot.app.screen.inquiry_id == 2
+        await _choose(pilot, "reopen")
+        await press_and_settle(pilot, "enter")  # no note
+    assert _read(url, 2).state == "waiting"
