@@ -96,3 +96,26 @@ async def test_the_script_is_read_in_the_customers_language_without_losing_the_w
         assert "· RU" in str(runner.query_one("#script-heading").render())
         await press_and_settle(pilot, "l")
         assert runner.lang == "en" and str(runner.query_one("#script-node").render()) == english
+
+
+async def test_a_capture_takes_its_option_by_number_and_says_how_to_answer_yes_or_no(ui_settings):
+    """Issue 19 item 10: on a capture a number key picks the option at once; yes/no says what to type."""
+    url = ui_settings.database_url
+    inquiry_id = termination(url)
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await _login(pilot, "agent", "agent")
+        pilot.app.push_screen(InquiryScreen(inquiry_id))
+        await settle(pilot)
+        await press_and_settle(pilot, "k")
+        runner = pilot.app.screen.query_one(ScriptRunner)
+        await press_and_settle(pilot, "1", "3", "3")  # declines; more than 5 years: the reason capture
+        assert runner.walk.node.id == "reason_capture"
+        await press_and_settle(pilot, "3")  # the third item of the list, no Enter needed
+        assert runner.walk.node.id != "reason_capture"
+        hint = str(runner.query_one("#script-hint").content)
+        assert "1 or Y yes, 2 or N no" in hint
+        await press_and_settle(pilot, "1")  # yes
+        assert runner.walk.outcome == "at_risk"
+        await press_and_settle(pilot, "enter")
+    values = {v.code: v.value for v in read(url, inquiry_id).values}
+    assert values["termination_reason"] == "price" and values["retention_offer_made"] in (True, "true")

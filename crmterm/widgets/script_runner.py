@@ -21,6 +21,27 @@ from crmterm.workflow.scripts import Capture, End, Question, Statement, text_of
 _ANSWER_KEYS = [Binding(str(n), f"answer({n})", show=False) for n in range(1, 10)]
 
 
+class CaptureInput(Input):
+    """The capture's field: on an empty field a digit picks that option of the list at once (as on a
+    question); anything else is typed as usual."""
+
+    class Picked(Message):
+        def __init__(self, number: int) -> None:
+            super().__init__()
+            self.number = number
+
+    choices = 0  # how many numbered options the current capture offers
+
+    async def _on_key(self, event) -> None:
+        if not self.value and self.choices <= 9 and event.character and event.character.isdecimal() and \
+                1 <= int(event.character) <= self.choices:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Picked(int(event.character)))
+            return
+        await super()._on_key(event)
+
+
 class ScriptRunner(Vertical, can_focus=True):
     BINDINGS = [
         *_ANSWER_KEYS,
@@ -47,7 +68,7 @@ class ScriptRunner(Vertical, can_focus=True):
         yield Static("", id="script-heading", markup=False)
         yield Static("", id="script-path", markup=False)
         yield Static("", id="script-node")
-        yield Input(id="script-capture")
+        yield CaptureInput(id="script-capture")
         yield Static("", id="script-hint", markup=False)
 
     def on_mount(self) -> None:
@@ -64,10 +85,11 @@ class ScriptRunner(Vertical, can_focus=True):
             name=self._text(script.name) or script.code, n=script.number, score=walk.score, lang=self.lang.upper()))
         self.query_one("#script-path", Static).update(" › ".join(walk.path))
         self.query_one("#script-node", Static).update(self._body(node))
-        capture = self.query_one("#script-capture", Input)
+        capture = self.query_one("#script-capture", CaptureInput)
         capture.display = isinstance(node, Capture)
         if isinstance(node, Capture):
             field = self.spec.field_of(node)
+            capture.choices = len(self._options(node))
             capture.value = field_value(to_text(walk.captured(node.id)) or "")
             capture.placeholder = field.label if field else node.attribute
             capture.focus()
@@ -82,8 +104,7 @@ class ScriptRunner(Vertical, can_focus=True):
                 body.append(f"  {number}. ", style="bold cyan")
                 body.append(self._text(answer.text) + "\n")
         elif isinstance(node, Capture):
-            field = self.spec.field_of(node)
-            for number, (_code, label) in enumerate(field.choices if field else (), 1):
+            for number, (_code, label) in enumerate(self._options(node), 1):
                 body.append(f"  {number}. ", style="bold cyan")
                 body.append(f"{label}\n")
         elif isinstance(node, End):
@@ -95,9 +116,21 @@ class ScriptRunner(Vertical, can_focus=True):
                     body.append(f"{label}: {value}\n")
         return body
 
+    def _options(self, node: Capture) -> list[tuple[str, str]]:
+        """The numbered options of a capture: a list's items, or yes and no."""
+        field = self.spec.field_of(node)
+        if field is not None and field.type == "bool":
+            return [("true", _("yes")), ("false", _("no"))]
+        return list(field.choices) if field else []
+
     def _hint(self, node) -> str:
         back = _("B back") if self.walk.can_back else ""
-        hints = {Question: _("1-9 answer"), Statement: _("Enter continue"), Capture: _("Enter keep the value"),
+        capture = _("Enter keep the value")
+        if isinstance(node, Capture) and self._options(node):
+            yes_no = (field := self.spec.field_of(node)) is not None and field.type == "bool"
+            capture = (_("1 or Y yes, 2 or N no, then Enter") if yes_no else
+                       _("1-{n} pick, or type the code and Enter").format(n=len(self._options(node))))
+        hints = {Question: _("1-9 answer"), Statement: _("Enter continue"), Capture: capture,
                  End: _("Enter save the run")}
         forward = _("F forward") if self.walk.can_forward else ""
         return "  ·  ".join(h for h in (hints.get(type(node), ""), back, forward) if h)
@@ -127,13 +160,22 @@ class ScriptRunner(Vertical, can_focus=True):
     def action_forward(self) -> None:
         self._move(self.walk.forward)
 
+    def on_capture_input_picked(self, event: CaptureInput.Picked) -> None:
+        event.stop()
+        node = self.walk.node
+        if isinstance(node, Capture):
+            code = self._options(node)[event.number - 1][0]
+            self._keep(node, code)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         node = self.walk.node
-        if not isinstance(node, Capture):
-            return
+        if isinstance(node, Capture):
+            self._keep(node, event.value)
+
+    def _keep(self, node: Capture, text: str) -> None:
         try:
-            value = typed_capture(self.spec.field_of(node), event.value)
+            value = typed_capture(self.spec.field_of(node), text)
         except BadValue as error:
             self.app.notify(str(error), severity="error")
             return
