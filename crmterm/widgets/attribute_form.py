@@ -73,6 +73,13 @@ class AttributeFormView(KeyHolder, Vertical):
                 select_if_offered(widget, kept)
         self.refresh_flags()
 
+    def put_values(self, values: dict[str, Any]) -> None:
+        """Set some fields (a script's captures) in place; the rest stay as typed."""
+        for f in self.form.fields if self.form else []:
+            if f.code in values:
+                self._put(f, values[f.code])
+        self.refresh_flags()
+
     async def clear(self) -> None:
         async with self._rebuilding:
             self.form, self.flags = None, {}

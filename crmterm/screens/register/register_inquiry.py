@@ -45,10 +45,12 @@ class InquiryEditing:
 
     def load_form(self, node: TopicNode, values: dict) -> None:
         """Read what the worker needs from the widgets here, on the UI thread."""
-        self._fetch_form(node, values, self.customer.id if self.customer else None, self.rule_context())
+        self._fetch_form(node, values, self._form_values(), self.customer.id if self.customer else None,
+                         self.rule_context())
 
     @work(thread=True, exclusive=True, group="register-form")
-    def _fetch_form(self, node: TopicNode, values: dict, customer_id: int | None, context: dict) -> None:
+    def _fetch_form(self, node: TopicNode, values: dict, before: dict, customer_id: int | None,
+                    context: dict) -> None:
         gateway = self.app.gateway
         try:
             found = gateway.call(registration_views.topic_form, topic=node.code, values=values,
@@ -57,20 +59,24 @@ class InquiryEditing:
         except CrmError as error:
             self.app.call_from_thread(self._form_failed, error)
             return
-        self.app.call_from_thread(self._form_loaded, node, values, found, context)
+        self.app.call_from_thread(self._form_loaded, node, values, before, found, context)
 
     def _form_failed(self, error: CrmError) -> None:
         self.app.notify(str(error), severity="error")
         self.query_one(AttributeFormView).release_keys(self.query_one("#topic-input"), replay=False)
 
-    async def _form_loaded(self, node: TopicNode, values: dict, found, context: dict) -> None:
+    async def _form_loaded(self, node: TopicNode, values: dict, before: dict, found, context: dict) -> None:
+        """`before`: the form when asked. What the agent typed since wins over `values` (the request's)."""
         if self.drafts.draft.topic is None or self.drafts.draft.topic.code != node.code:
             return  # the agent moved on meanwhile
         form = self.query_one(AttributeFormView)
+        now = self._form_values()
+        wanted = {**values, **{code: value for code, value in now.items() if value != before.get(code)}}
         if form.shows_fields_of(found.preview) and not form.holding:
             form.refresh_choices(found.preview, context)  # the agent may be typing in it: no rebuild
+            form.put_values({code: value for code, value in wanted.items() if now.get(code) != value})
         else:
-            await form.show(found.preview, self._form_values() if form.form else values, context)
+            await form.show(found.preview, wanted, context)
         self.drafts.draft.repeats = found.repeats
         self._show_repeats()
         if self._pending_errors:
