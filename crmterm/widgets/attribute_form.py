@@ -12,9 +12,11 @@ from typing import Any
 
 from textual import on
 from textual.containers import Vertical
+from textual.binding import Binding
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
+from textual.widgets._collapsible import CollapsibleTitle  # noqa: PLC2701 - no public name for a group's header
 
-from crmterm.i18n import _
+from crmterm.i18n import N_, _
 from crmterm.services.topics.attribute_checks import FormPreview
 from crmterm.services.topics.attribute_forms import AttributeForm, Flags, FieldDef, rule_context
 from crmterm.services.topics.attribute_values import BadValue, parse
@@ -34,6 +36,8 @@ class AttributeFormView(KeyHolder, Vertical):
     the form's first field once it is built.
     """
 
+    BINDINGS = [Binding("alt+g", "open_groups", N_("Open all groups"), id="form.open_groups")]
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.form: AttributeForm | None = None
@@ -49,6 +53,7 @@ class AttributeFormView(KeyHolder, Vertical):
             for group in preview.form.groups:
                 box = Collapsible(title=plain(group.label), collapsed=group.collapsed, id=f"ag-{group.code}")
                 await self.mount(box)
+                box.query_one(CollapsibleTitle).can_focus = False  # Tab goes from field to field (Alt+G opens)
                 for f in group.fields:
                     await box.query_one(Collapsible.Contents).mount_all(self._field(f, preview.choices.get(f.code)))
             self.form = preview.form
@@ -71,6 +76,15 @@ class AttributeFormView(KeyHolder, Vertical):
                 kept = widget.value
                 widget.set_options([(plain(text), code) for code, text in preview.choices[f.code]])
                 select_if_offered(widget, kept)
+        self.refresh_flags()
+
+    def action_open_groups(self) -> None:
+        for box in self.query(Collapsible):
+            box.collapsed = False
+
+    def set_context(self, context: dict) -> None:
+        """The contact or customer changed: rules over them are evaluated again at once."""
+        self.context = context
         self.refresh_flags()
 
     def put_values(self, values: dict[str, Any]) -> None:
@@ -134,8 +148,9 @@ class AttributeFormView(KeyHolder, Vertical):
                 found[f.code] = widget.value
         return found
 
-    def typed(self) -> tuple[dict[str, Any], dict[str, str]]:
-        typed, errors, raw = {}, {}, self.values()  # read the widgets once per keystroke, not once per field
+    def typed(self, raw: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+        typed, errors = {}, {}
+        raw = self.values() if raw is None else raw  # read the widgets once per keystroke, not once per field
         for f in self.form.fields if self.form else []:
             try:
                 typed[f.code] = parse(f.type, raw[f.code], pattern=f.pattern, max_length=f.max_length)
@@ -146,7 +161,8 @@ class AttributeFormView(KeyHolder, Vertical):
     def refresh_flags(self) -> None:
         if self.form is None:
             return
-        typed, errors = self.typed()
+        raw, was = self.values(), self.flags
+        typed, errors = self.typed(raw)
         self.flags = self.form.flags(rule_context(self.form, typed, **self.context))
         for f in self.form.fields:
             flags = self.flags[f.code]
@@ -160,6 +176,8 @@ class AttributeFormView(KeyHolder, Vertical):
                 if part is not None:
                     part.set_class(flags.hidden, "-hidden-attribute")
             label.set_class(flags.mandatory, "-mandatory")
+            if flags.mandatory and not was.get(f.code, flags).mandatory and raw.get(f.code) in ("", None):
+                self.query_one(f"#ag-{f.group}", Collapsible).collapsed = False  # a rule asks for it: show it
         for group in self.form.groups:  # a group whose fields are all hidden takes no room
             shown = any(not self.flags[f.code].hidden for f in group.fields)
             self.query_one(f"#ag-{group.code}", Collapsible).set_class(not shown, "-hidden-attribute")

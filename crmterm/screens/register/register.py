@@ -116,6 +116,11 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
     def note_typed(self) -> None:
         self.kb_refresh()
 
+    @on(Select.Changed, "#reg-contact Select")
+    def contact_changed(self) -> None:
+        """Rules over the contact (place, channel, direction) mark the fields they make mandatory at once."""
+        self.query_one(AttributeFormView).set_context(self.rule_context())
+
     # --- the caller --------------------------------------------------------------------------------
     def focus_caller(self) -> None:
         caller = self.query_one("#reg-caller", Input)
@@ -191,6 +196,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
 
     def _activity_loaded(self, activity: inquiries.Activity) -> None:
         self.activity = activity
+        self.query_one(AttributeFormView).set_context(self.rule_context())  # the customer's category is known
         self.show_persons(activity.contact_persons, self._person)
         self.query_one("#reg-activity", Static).update(
             Text(_("Open inquiries: {n}").format(n=activity.open_count), style="bold"))
