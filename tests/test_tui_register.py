@@ -244,3 +244,24 @@ async def test_a_rule_made_mandatory_field_is_marked_and_shown_at_once_and_heade
         await keys.type("7")
         assert str(form.query_one("#al-address", Label).content).endswith(" *")
         assert not form.query_one("#ag-location", Collapsible).collapsed
+
+
+async def test_the_priority_drop_down_opens_on_the_topics_priority(ui_settings):
+    """Issue 19 item 10: blank means the topic's priority, so the opened list starts there, not on top."""
+    from textual.widgets import Select
+    from textual.widgets._select import SelectOverlay
+
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _agent(pilot)
+        keys = Keys(pilot)
+        await keys.press("f4", "enter")
+        await keys.type("12")  # disputed charge: high
+        await keys.press("enter")
+        priority = panel.query_one("#reg-priority", Select)
+        assert priority.value is Select.NULL
+        priority.focus()
+        await keys.press("enter")
+        overlay = priority.query_one(SelectOverlay)
+        assert [value for _label, value in priority._options][overlay.highlighted] == "high"
+        await keys.press("enter")  # Enter keeps it
+        assert priority.value == "high"

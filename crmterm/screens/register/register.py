@@ -31,6 +31,7 @@ from crmterm.services.inquiries.attachments import limits_of
 from crmterm.services.customers.customer_search import SearchHit
 from crmterm.services.inquiries.registration import ContactDraft, Registered, RegistrationError, register
 from crmterm.widgets.attribute_form import AttributeFormView
+from crmterm.widgets.implied_select import ImpliedSelect
 from crmterm.widgets.kb_suggestions import KbSuggestions
 from crmterm.widgets.problem_banner import ProblemBanner
 from crmterm.widgets.topic_picker import OPTION_DIGITS, KeyedInput, TopicPicker
@@ -91,7 +92,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
             yield Input(id="reg-contact-text", placeholder=_("Contact note"), compact=True)
             yield Static("", id="reg-drafts", markup=False)
             yield TopicPicker(id="reg-topic")
-            yield Select([], id="reg-priority", prompt=_("Priority: the topic's"), compact=True)
+            yield ImpliedSelect([], id="reg-priority", prompt=_("Priority: the topic's"), compact=True)
             yield Static("", id="reg-suggested", markup=False)
             yield Static("", id="reg-repeat", markup=False)
             yield ProblemBanner("", id="reg-problems", markup=False)

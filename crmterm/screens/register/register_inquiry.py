@@ -19,6 +19,7 @@ from crmterm.services.inquiries.attachments import limits_of, path_problem
 from crmterm.text import visible
 from crmterm.services.topics.topics import TopicNode
 from crmterm.widgets.attribute_form import AttributeFormView
+from crmterm.widgets.implied_select import ImpliedSelect
 from crmterm.widgets.topic_picker import TopicPicker
 from crmterm.widgets.type_ahead import focus_now
 
@@ -77,6 +78,7 @@ class InquiryEditing:
             form.put_values({code: value for code, value in wanted.items() if now.get(code) != value})
         else:
             await form.show(found.preview, wanted, context)
+        self.query_one("#reg-priority", ImpliedSelect).implied = found.preview.form.default_priority
         self.drafts.draft.repeats = found.repeats
         self._show_repeats()
         if self._pending_errors:
