@@ -14,7 +14,7 @@ from textual import on
 from textual.containers import Vertical
 from textual.binding import Binding
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
-from textual.widgets._collapsible import CollapsibleTitle  # noqa: PLC2701 - no public name for a group's header
+from textual.widgets._collapsible import CollapsibleTitle  # a group's header (no public name)
 
 from crmterm.i18n import N_, _
 from crmterm.services.topics.attribute_checks import FormPreview

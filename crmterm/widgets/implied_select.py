@@ -4,7 +4,7 @@ blank, its highlight starts on that value, so Enter keeps it and the arrows move
 from __future__ import annotations
 
 from textual.widgets import Select
-from textual.widgets._select import SelectOverlay  # noqa: PLC2701 - the list shown while open
+from textual.widgets._select import SelectOverlay  # the list shown while open (no public name)
 
 
 class ImpliedSelect(Select):

@@ -29,7 +29,7 @@ class KeyHolder(Widget):
     """Holds the keys the app hands it while `holding`, then replays them where `release_keys` focuses."""
 
     _holding = False
-    _held: list[events.Key] = []
+    _held: list[events.Key]  # set by hold_keys; read only while holding
 
     def hold_keys(self) -> None:
         """Take the focus until the content is built (called by the key that asked for the content)."""
