@@ -62,6 +62,11 @@ class AttributeFormView(KeyHolder, Vertical):
             self.refresh_flags()
             self.release_keys(self._first_field())
 
+    async def built(self) -> None:
+        """Wait until a rebuild under way is done, so what is on screen can be compared and read."""
+        async with self._rebuilding:
+            pass
+
     def shows_fields_of(self, preview: FormPreview) -> bool:
         """True when the form on screen has the same fields (another customer, the same topic)."""
         return (self.form is not None and self.form.topic == preview.form.topic

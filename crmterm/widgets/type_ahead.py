@@ -8,10 +8,12 @@ land in the field being left). `KeyHolder` is a mix-in for a container that a wo
 from __future__ import annotations
 
 from textual import events
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
 
 _MOVES = {"tab": "focus_next", "shift+tab": "focus_previous"}
+HOLD_LIMIT = 15.0  # seconds: far beyond a slow answer, short enough not to leave the keyboard dead
 
 
 def focus_now(widget: Widget) -> None:
@@ -29,12 +31,19 @@ class KeyHolder(Widget):
     """Holds the keys the app hands it while `holding`, then replays them where `release_keys` focuses."""
 
     _holding = False
+    _give_up: Timer | None = None
     _held: list[events.Key]  # set by hold_keys; read only while holding
 
     def hold_keys(self) -> None:
         """Take the focus until the content is built (called by the key that asked for the content)."""
-        self._held, self._holding, self.can_focus = [], True, True
+        if not self._holding:  # asked again before the first answer: the keys held so far stay
+            self._held = []
+        self._holding, self.can_focus = True, True
         focus_now(self)
+        if self._give_up is not None:
+            self._give_up.stop()
+        # Should no answer ever come (an unexpected failure), the keyboard is not held hostage.
+        self._give_up = self.set_timer(HOLD_LIMIT, lambda: self.release_keys(None, replay=False))
 
     @property
     def holding(self) -> bool:
@@ -52,6 +61,9 @@ class KeyHolder(Widget):
         (not when the content could not be built: they were meant for it, not for `target`)."""
         if not self._holding:
             return
+        if self._give_up is not None:
+            self._give_up.stop()
+            self._give_up = None
         waiting_here = self.app.focused is self
         held, self._held, self._holding, self.can_focus = self._held, [], False, False
         if not waiting_here:
@@ -65,14 +77,15 @@ class KeyHolder(Widget):
 
 
 def _replay(widget: Widget, keys: list[events.Key]) -> None:
-    """Tab and characters into a text box are done at once (a focus move must precede the next key);
-    from the first other key on, the rest go through the app in order, as if typed now."""
+    """Tab moves at once (a focus move must precede the next key); characters for a text box go into its
+    queue, behind its Focus event (which may select what is there, as when typed by hand); from the first
+    other key on, the rest go through the app in order, as if typed now."""
     for index, key in enumerate(keys):
         focused = widget.app.focused
         if key.key in _MOVES:
             getattr(widget.screen, _MOVES[key.key])()
         elif isinstance(focused, Input) and key.is_printable:
-            focused.insert_text_at_cursor(key.character or "")
+            focused.post_message(events.Key(key.key, key.character))
         else:
             for rest in keys[index:]:
                 widget.app.post_message(events.Key(rest.key, rest.character))

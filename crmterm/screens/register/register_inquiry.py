@@ -71,6 +71,9 @@ class InquiryEditing:
         if self.drafts.draft.topic is None or self.drafts.draft.topic.code != node.code:
             return  # the agent moved on meanwhile
         form = self.query_one(AttributeFormView)
+        await form.built()  # an earlier answer may be rebuilding it: decide on the form it leaves
+        if self.drafts.draft.topic is None or self.drafts.draft.topic.code != node.code:
+            return
         now = self._form_values()
         wanted = {**values, **{code: value for code, value in now.items() if value != before.get(code)}}
         if form.shows_fields_of(found.preview) and not form.holding:
