@@ -36,7 +36,7 @@ class AttributeFormView(KeyHolder, Vertical):
     the form's first field once it is built.
     """
 
-    BINDINGS = [Binding("alt+g", "open_groups", N_("Open all groups"), id="form.open_groups")]
+    BINDINGS = [Binding("alt+g", "open_groups", N_("Open all groups"), id="form.open_groups", show=False)]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
