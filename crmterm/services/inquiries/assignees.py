@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from crmterm.errors import PermissionDenied
 from crmterm.i18n import _
-from crmterm.services.accounts.permissions import Actor
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import can_supervise
 from crmterm.store import Inquiry, Queue, User
 
@@ -25,6 +25,7 @@ def assignees(*, session: Session, actor: Actor, inquiry_id: int) -> list[Assign
     """Members of the inquiry's queue first, then everyone else who can hold work, each by login."""
     from crmterm.services.inquiries.inquiry_actions import load
 
+    require(actor, Permission.INQUIRIES_WRITE)  # who may not assign hears so before anything about the inquiry
     inquiry: Inquiry = load(session, inquiry_id, lock=False)
     queue = session.get(Queue, inquiry.queue_id) if inquiry.queue_id else None
     if not can_supervise(actor, queue):
