@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from crmterm.services.platform import archive, archive_read
 
-from crmterm.services.inquiries import attachments, external_events, functions, inquiries, inquiry_actions, inquiry_moves, problem_close, problem_links, problems, registration, registration_views
+from crmterm.services.inquiries import assignees, attachments, external_events, functions, inquiries, inquiry_actions, inquiry_moves, problem_close, problem_links, problems, registration, registration_views
 
 from crmterm.services.sla import notification_delivery, notification_inbox, sla_scan, sla_status
 
@@ -144,6 +144,7 @@ WORK_ENTRIES = [
     Entry(inquiry_actions.move, HOLDER, _held(transition="to_billing")),
     Entry(inquiry_actions.close, HOLDER, _held(resolution="refunded")),  # by the route's closing transition
     Entry(inquiry_actions.assign, SUPERVISES, _waiting(login="agent2")),
+    Entry(assignees.assignees, SUPERVISES, _waiting()),
     Entry(inquiry_actions.transfer, SUPERVISES, _waiting(queue="back_office")),
     Entry(inquiry_actions.reopen, SUPERVISES, lambda s, w, a: {"inquiry_id": closed(s, w)}),
     Entry(inquiry_actions.cancel, SUPERVISES, _waiting(text="duplicate")),

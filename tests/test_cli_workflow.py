@@ -82,3 +82,15 @@ def test_route_validate_names_file_line_and_problem(as_user, tmp_path):
     assert any(":5: r: steps[2] b: " in line for line in lines), lines
     shown = _json(as_user(None, "route", "show", "complaint", "--json"))
     assert shown["topics"][0] == "complaints" and shown["diagram"][0].startswith("▶ first_line")
+
+
+def test_a_past_deadline_is_refused_unless_said_aloud(as_user):
+    """Issue 19 item 8: a deadline already past is a typo far more often than a wish."""
+    document = json.dumps({"channel": "phone", "place": "cc_msk", "inquiries": [DISPUTE]})
+    inquiry = str(_json(as_user("agent", "contact", "register", "-", "--json", input=document))["inquiry_ids"][0])
+    past = as_user("supervisor", "inquiry", "deadline", inquiry, "2020-01-10T09:00", "--reason", "agreed")
+    assert past.exit_code == 1 and past.stderr.startswith("error: ") and "already past" in past.stderr
+    assert len(past.stderr.strip().splitlines()) == 1
+    kept = as_user("supervisor", "inquiry", "deadline", inquiry, "2020-01-10T09:00", "--reason", "agreed",
+                   "--past", "--json")
+    assert kept.exit_code == 0 and _json(kept)["id"] == int(inquiry)

@@ -193,7 +193,8 @@ def _queue_inquiries(url: str) -> None:
                 "customer": customer, "inquiries": [dispute]}))
         for inquiry_id, due in enumerate(deadlines, start=1):
             inquiry_actions.set_deadline(session=session, actor=SUPERVISOR, inquiry_id=inquiry_id,
-                                         due_at=due.replace(tzinfo=timezone.utc), reason="agreed")
+                                         due_at=due.replace(tzinfo=timezone.utc), reason="agreed",
+                                         allow_past=True)
         inquiry_actions.set_priority(session=session, actor=SUPERVISOR, inquiry_id=4, priority="critical")
     with unit_of_work(url) as session:
         queues.take_next(session=session, actor=Actor(login="agent2", role=Role.AGENT, id=4), queue="first_line")

@@ -219,3 +219,49 @@ async def test_contact_person_priority_and_values_kept_across_topics(ui_settings
     assert contact.contact_person_id == person and contact.party_id == party.id
     with unit_of_work(ui_settings.database_url) as session:
         assert session.get(Priority, inquiry.priority_id).code == "low"
+
+
+async def test_a_rule_made_mandatory_field_is_marked_and_shown_at_once_and_headers_take_no_tab(ui_settings):
+    """Issue 19 item 10: five affected subscribers make the address mandatory while typing; its collapsed
+    group opens to show it; group headers are not in the Tab order."""
+    from textual.widgets import Collapsible, Input, Label
+    from textual.widgets._collapsible import CollapsibleTitle
+
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _agent(pilot)
+        keys = Keys(pilot)
+        await keys.press("f4", "enter")  # anonymous: straight to the topic
+        await keys.type("321")  # Voice and coverage › poor coverage
+        await keys.press("enter")
+        form = panel.query_one(AttributeFormView)
+        assert form.form is not None and form.form.topic == "poor_coverage"
+        assert not any(isinstance(w, CollapsibleTitle) for w in pilot.app.screen.focus_chain)
+        assert form.query_one("#ag-location", Collapsible).collapsed
+        assert not str(form.query_one("#al-address", Label).content).endswith("*")
+        box = form.query_one("#a-affected_subscribers", Input)
+        box.focus()
+        await keys.press("end", "backspace")
+        await keys.type("7")
+        assert str(form.query_one("#al-address", Label).content).endswith(" *")
+        assert not form.query_one("#ag-location", Collapsible).collapsed
+
+
+async def test_the_priority_drop_down_opens_on_the_topics_priority(ui_settings):
+    """Issue 19 item 10: blank means the topic's priority, so the opened list starts there, not on top."""
+    from textual.widgets import Select
+    from textual.widgets._select import SelectOverlay
+
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _agent(pilot)
+        keys = Keys(pilot)
+        await keys.press("f4", "enter")
+        await keys.type("12")  # disputed charge: high
+        await keys.press("enter")
+        priority = panel.query_one("#reg-priority", Select)
+        assert priority.value is Select.NULL
+        priority.focus()
+        await keys.press("enter")
+        overlay = priority.query_one(SelectOverlay)
+        assert [value for _label, value in priority._options][overlay.highlighted] == "high"
+        await keys.press("enter")  # Enter keeps it
+        assert priority.value == "high"

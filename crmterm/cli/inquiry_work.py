@@ -165,11 +165,12 @@ def cancel(ctx: typer.Context, inquiry_id: int, text: str = typer.Option(..., "-
 @app.command("deadline")
 def deadline(ctx: typer.Context, inquiry_id: int, when: str = typer.Argument(..., help="ISO date and time."),
              reason: str = typer.Option(..., "--reason"), version: int = VERSION_OPTION,
+             past: bool = typer.Option(False, "--past", help="Accept a deadline that is already past."),
              as_json: bool = JSON_OPTION) -> None:
-    """Change an inquiry's deadline, giving the reason (supervisors)."""
+    """Change an inquiry's deadline, giving the reason (supervisors); a past one needs --past."""
     due = typed_moment(when, "when")
     _done(env_of(ctx).call(inquiry_actions.set_deadline, inquiry_id=inquiry_id, due_at=due, reason=reason,
-                           expected_version=version), as_json)
+                           expected_version=version, allow_past=past), as_json)
 
 
 @app.command("edit")

@@ -12,22 +12,31 @@ from typing import Any
 
 from textual import on
 from textual.containers import Vertical
+from textual.binding import Binding
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
+from textual.widgets._collapsible import CollapsibleTitle  # a group's header (no public name)
 
-from crmterm.i18n import _
+from crmterm.i18n import N_, _
 from crmterm.services.topics.attribute_checks import FormPreview
 from crmterm.services.topics.attribute_forms import AttributeForm, Flags, FieldDef, rule_context
 from crmterm.services.topics.attribute_values import BadValue, parse
 from crmterm.widgets.entry_form import select_if_offered
 from crmterm.widgets.safe_text import field_value, plain
+from crmterm.widgets.type_ahead import KeyHolder, focus_now
 from crmterm.text import visible
 
 _SAMPLES = {"date": "2026-11-27", "datetime": "2026-11-27 14:30", "decimal": "1250.50", "integer": "3",
             "customer_ref": "1024"}
 
 
-class AttributeFormView(Vertical):
-    """Fill with `show(preview)`; read with `values()`; `flags` holds the flags as last evaluated."""
+class AttributeFormView(KeyHolder, Vertical):
+    """Fill with `show(preview)`; read with `values()`; `flags` holds the flags as last evaluated.
+
+    Keys typed after choosing a topic and before its form stands are held (`hold_keys`) and replayed into
+    the form's first field once it is built.
+    """
+
+    BINDINGS = [Binding("alt+g", "open_groups", N_("Open all groups"), id="form.open_groups", show=False)]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -44,12 +53,51 @@ class AttributeFormView(Vertical):
             for group in preview.form.groups:
                 box = Collapsible(title=plain(group.label), collapsed=group.collapsed, id=f"ag-{group.code}")
                 await self.mount(box)
+                box.query_one(CollapsibleTitle).can_focus = False  # Tab goes from field to field (Alt+G opens)
                 for f in group.fields:
                     await box.query_one(Collapsible.Contents).mount_all(self._field(f, preview.choices.get(f.code)))
             self.form = preview.form
             for f in preview.form.fields:
                 self._put(f, (values or {}).get(f.code, preview.checked.values.get(f.code)))
             self.refresh_flags()
+            self.release_keys(self._first_field())
+
+    async def built(self) -> None:
+        """Wait until a rebuild under way is done, so what is on screen can be compared and read."""
+        async with self._rebuilding:
+            pass
+
+    def shows_fields_of(self, preview: FormPreview) -> bool:
+        """True when the form on screen has the same fields (another customer, the same topic)."""
+        return (self.form is not None and self.form.topic == preview.form.topic
+                and [f.code for f in self.form.fields] == [f.code for f in preview.form.fields])
+
+    def refresh_choices(self, preview: FormPreview, context: dict | None = None) -> None:
+        """New choices and rule context without rebuilding: what is typed and where the cursor is stay."""
+        self.context = context or {}
+        for f in self.form.fields if self.form else []:
+            widget = self.query_one(f"#a-{f.code}")
+            if isinstance(widget, Select) and f.code in preview.choices:
+                kept = widget.value
+                widget.set_options([(plain(text), code) for code, text in preview.choices[f.code]])
+                select_if_offered(widget, kept)
+        self.refresh_flags()
+
+    def action_open_groups(self) -> None:
+        for box in self.query(Collapsible):
+            box.collapsed = False
+
+    def set_context(self, context: dict) -> None:
+        """The contact or customer changed: rules over them are evaluated again at once."""
+        self.context = context
+        self.refresh_flags()
+
+    def put_values(self, values: dict[str, Any]) -> None:
+        """Set some fields (a script's captures) in place; the rest stay as typed."""
+        for f in self.form.fields if self.form else []:
+            if f.code in values:
+                self._put(f, values[f.code])
+        self.refresh_flags()
 
     async def clear(self) -> None:
         async with self._rebuilding:
@@ -57,13 +105,18 @@ class AttributeFormView(Vertical):
             await self.remove_children()
 
     def focus_first(self) -> None:
-        """The first field an agent can type into: visible, not read-only."""
+        first = self._first_field()
+        if first is not None:
+            focus_now(first)
+
+    def _first_field(self):
+        """The first field an agent can type into (visible, not read-only), its group opened."""
         for f in self.form.fields if self.form else []:
             flags = self.flags.get(f.code)
             if flags and not flags.hidden and not flags.readonly:
                 self.query_one(f"#ag-{f.group}", Collapsible).collapsed = False
-                self.query_one(f"#a-{f.code}").focus()
-                return
+                return self.query_one(f"#a-{f.code}")
+        return None
 
     def _field(self, f: FieldDef, choices: list[tuple[str, str]] | None) -> list:
         label = Label(visible(f.label), id=f"al-{f.code}", classes="field-label", markup=False)
@@ -100,8 +153,9 @@ class AttributeFormView(Vertical):
                 found[f.code] = widget.value
         return found
 
-    def typed(self) -> tuple[dict[str, Any], dict[str, str]]:
-        typed, errors, raw = {}, {}, self.values()  # read the widgets once per keystroke, not once per field
+    def typed(self, raw: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+        typed, errors = {}, {}
+        raw = self.values() if raw is None else raw  # read the widgets once per keystroke, not once per field
         for f in self.form.fields if self.form else []:
             try:
                 typed[f.code] = parse(f.type, raw[f.code], pattern=f.pattern, max_length=f.max_length)
@@ -112,7 +166,8 @@ class AttributeFormView(Vertical):
     def refresh_flags(self) -> None:
         if self.form is None:
             return
-        typed, errors = self.typed()
+        raw, was = self.values(), self.flags
+        typed, errors = self.typed(raw)
         self.flags = self.form.flags(rule_context(self.form, typed, **self.context))
         for f in self.form.fields:
             flags = self.flags[f.code]
@@ -126,6 +181,8 @@ class AttributeFormView(Vertical):
                 if part is not None:
                     part.set_class(flags.hidden, "-hidden-attribute")
             label.set_class(flags.mandatory, "-mandatory")
+            if flags.mandatory and not was.get(f.code, flags).mandatory and raw.get(f.code) in ("", None):
+                self.query_one(f"#ag-{f.group}", Collapsible).collapsed = False  # a rule asks for it: show it
         for group in self.form.groups:  # a group whose fields are all hidden takes no room
             shown = any(not self.flags[f.code].hidden for f in group.fields)
             self.query_one(f"#ag-{group.code}", Collapsible).set_class(not shown, "-hidden-attribute")
@@ -142,7 +199,7 @@ class AttributeFormView(Vertical):
             elif not keep_others:
                 box.update("")
                 box.display = False
-        if errors and keep_others:
+        if errors and keep_others and self.form is not None:
             first = next((f for f in self.form.fields if f.code in errors), None)
             if first is not None:
                 self._reveal(first)

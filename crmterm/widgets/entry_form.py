@@ -8,6 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from textual.widgets._select import InvalidSelectValueError
 
@@ -15,6 +16,7 @@ from crmterm.i18n import _
 from crmterm.services.directory.kinds import FieldSpec
 from crmterm.settings import LANGUAGES
 from crmterm.widgets.safe_text import field_value, plain
+from crmterm.widgets.type_ahead import KeyHolder, focus_now
 
 
 def select_if_offered(select: Select, value: Any) -> bool:
@@ -25,7 +27,7 @@ def select_if_offered(select: Select, value: Any) -> bool:
     return value in offered
 
 
-class EntryForm(Vertical):
+class EntryForm(KeyHolder, Vertical):
     """Values in and out as the same plain dict the services take; nothing is validated here."""
 
     def __init__(self, fields: tuple[FieldSpec, ...], **kwargs: Any) -> None:
@@ -80,11 +82,13 @@ class EntryForm(Vertical):
             select.value = value
 
     def apply_options(self, options: dict[str, list[tuple[str, str]]], values: dict | None) -> None:
-        """New choices for several selects, then the entry being edited again (its values may be among them)."""
+        """New choices for several selects, then the entry's values in the selects still blank (its values may
+        be among the new choices); what was typed meanwhile in the other fields stays."""
         for name, choices in options.items():
             self.set_options(name, choices)
-        if values is not None:
-            self.load(values)
+        for spec in self.fields if values is not None else ():
+            if spec.name in options and self._get(spec) is None:
+                self._put(spec, values.get(spec.name, spec.default))
 
     def load(self, values: dict | None) -> None:
         if not all(self.query(f"#e-{spec.name}") for spec in self.fields):
@@ -150,8 +154,13 @@ class EntryForm(Vertical):
             error.display = False
 
     def focus_first(self) -> None:
-        first = self.query("Input, Select, Checkbox, TextArea").first()
-        first.focus()
+        first = self.first_field()
+        if first is not None:
+            focus_now(first)
+
+    def first_field(self) -> Widget | None:
+        found = self.query("Input, Select, Checkbox, TextArea")
+        return found.first() if found else None
 
 
 def yaml_text(value: Any) -> str:

@@ -19,6 +19,7 @@ from crmterm.services.directory.validation import live_rule_problem
 from crmterm.widgets.entry_form import EntryForm
 from crmterm.widgets.route_preview import route_preview
 from crmterm.widgets.safe_text import plain
+from crmterm.widgets.type_ahead import user_is_in
 
 
 class AdminPanel(Horizontal):
@@ -37,6 +38,8 @@ class AdminPanel(Horizontal):
         self.current: EntryRead | None = None  # None: the form is for a new entry
         self._clean: dict | None = None  # the form's values when the user went into it (what is unsaved)
         self._staying = False  # the areas list is put back on the area kept after "no, do not discard"
+        self.asked_for_new = False  # Ctrl+N: a list arriving later must not put its first entry in the form
+        self._rebuilding = False  # the form is being recomposed for another area
 
     def compose(self) -> ComposeResult:
         screens = [a for a in SCREEN_AREAS.values() if self.app.gateway.can(a.permission)]
@@ -110,10 +113,18 @@ class AdminPanel(Horizontal):
             self.app.push_screen(SCREEN_AREAS[event.option.id].open())
 
     async def open_area(self, name: str, search: str = "", select: str | None = None) -> None:
-        self.area, self.current = AREAS[name], None
+        self.area, self.current, self.asked_for_new = AREAS[name], None, False
         form = self.query_one(EntryForm)
         form.fields = self.area.fields
-        await form.recompose()
+        self._rebuilding = True
+        try:
+            await form.recompose()
+        finally:
+            self._rebuilding = False
+        if form.holding:  # Ctrl+N came while the form was rebuilt: the keys typed since go into it now
+            self.asked_for_new = True
+            form.load(None)
+            form.release_keys(form.first_field())
         documents = any(f.type == "document" for f in self.area.fields)  # routes: room for YAML and a diagram
         self.set_class(documents, "-documents")
         self.query_one("#route-preview", Static).display = documents
@@ -169,8 +180,12 @@ class AdminPanel(Horizontal):
         if select in self.entries:
             table.move_cursor(row=table.get_row_index(select))
             self.edit(self.entries[select])
-        elif self.current is None and entries:
+        elif self.current is None and entries and not self._typing_new():
             self.edit(entries[0])
+
+    def _typing_new(self) -> bool:
+        """Ctrl+N was pressed or the form has the focus: the list's first entry must not replace it."""
+        return self.asked_for_new or user_is_in(self.query_one(EntryForm))
 
     @work(thread=True, exclusive=True, group="admin-options")
     def load_options(self) -> None:
@@ -188,7 +203,7 @@ class AdminPanel(Horizontal):
         self.query_one(EntryForm).focus_first()
 
     def edit(self, entry: EntryRead | None) -> None:
-        self.current, self._clean = entry, None
+        self.current, self._clean, self.asked_for_new = entry, None, entry is None
         self.query_one(EntryForm).load(entry.values if entry else None)
         self._set_title()
         self.call_after_refresh(self._snapshot_if_inside)
@@ -210,6 +225,9 @@ class AdminPanel(Horizontal):
 
     # --- actions -----------------------------------------------------------------------------------
     def action_new(self) -> None:
+        if self._rebuilding:  # hold what is typed next until the new area's form stands
+            self.query_one(EntryForm).hold_keys()
+            return
         self.edit(None)
         self.query_one(EntryForm).focus_first()
 

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from textual import work
 
 from crmterm.errors import Conflict, CrmError
 from crmterm.i18n import N_, _, pick
 from crmterm.screens.common.dialogs import PromptScreen
+from crmterm.screens.inquiry.assign_dialog import AssignScreen
 from crmterm.screens.inquiry.inquiry_dialogs import Ask, AskScreen, MenuScreen
 from crmterm.services.directory import directory
 from crmterm.services.inquiries import inquiries, inquiry_actions
+from crmterm.services.inquiries.assignees import assignees
 from crmterm.services.topics.attribute_values import BadValue, parse
 from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.inquiries.inquiry_moves import MoveOption
@@ -31,8 +34,6 @@ ASKS: dict[str, tuple[Callable, list[Ask], Callable[[dict], dict]]] = {
     "return": (inquiry_actions.return_to_queue, [_NOTE], lambda a: a),
     "reopen": (inquiry_actions.reopen, [_NOTE], lambda a: a),
     "cancel": (inquiry_actions.cancel, [Ask("text", N_("Reason"), required=True)], lambda a: a),
-    "assign": (inquiry_actions.assign, [Ask("login", N_("Login of the new assignee"), required=True),
-                                        Ask("text", N_("Note"))], lambda a: a),
     "deadline": (inquiry_actions.set_deadline, [Ask("due", N_("New deadline"), True, "2026-12-01 18:00"),
                                                 Ask("reason", N_("Reason"), required=True)],
                  lambda a: {"due_at": parse("datetime", a["due"]), "reason": a["reason"]}),
@@ -45,6 +46,7 @@ def entry_id(option: MoveOption) -> str:
 
 class InquiryWork:
     moves: list[MoveOption]
+    _assign_retry: tuple | None = None  # what the assign dialog held, shown again if the assignment fails
 
     # --- choosing ------------------------------------------------------------------------------------
     def entry_label(self, option: MoveOption) -> str:
@@ -114,6 +116,8 @@ class InquiryWork:
             self.run(getattr(inquiry_actions, chosen), self.entry_label(option))
         elif option is not None and option.move == "move":
             self._ask_move(option, resolution_required)
+        elif chosen == "assign":
+            self.load_assignees(self.entry_label(option))
         elif chosen in ASKS:
             self._ask_for(chosen, self.entry_label(option) if option else _(EXTRAS[chosen]))
         else:  # transfer, priority: a choice from the directory
@@ -161,8 +165,29 @@ class InquiryWork:
         heading = _("#{n}: {action}").format(n=self.inquiry_id, action=label)
         self.app.push_screen(MenuScreen(heading, choices), then)
 
+    @work(thread=True, group="inquiry-pick")
+    def load_assignees(self, label: str) -> None:
+        try:
+            people = self.app.gateway.call(assignees, inquiry_id=self.inquiry_id)
+        except CrmError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self._ask_assignee, label, people)
+
+    def _ask_assignee(self, label: str, people: list, note: str = "", search: str = "", problem: str = "") -> None:
+        if not self.is_attached:
+            return
+        def then(answer: dict | None) -> None:
+            if answer is not None:  # a refusal brings the dialog back as it was (see _failed)
+                self._assign_retry = (label, people, answer["text"], answer["search"])
+                self.run(inquiry_actions.assign, label, login=answer["login"], text=answer["text"])
+        heading = _("#{n}: {action}").format(n=self.inquiry_id, action=label)
+        self.app.push_screen(AssignScreen(heading, people, note, search, problem), then)
+
     # --- making the move -----------------------------------------------------------------------------------
     def run(self, service, label: str, **params) -> None:
+        if service is not inquiry_actions.assign:
+            self._assign_retry = None
         self._run(service, label, self.inquiry.version, params)
 
     @work(thread=True, exclusive=True, group="inquiry-action")
@@ -175,6 +200,7 @@ class InquiryWork:
         self.app.call_from_thread(self._moved, moved, label)
 
     def _moved(self, moved, label: str) -> None:
+        self._assign_retry = None
         where = [moved.step, moved.queue if moved.queue != moved.step else None, moved.assignee]
         self.app.notify(_("#{n} {action}: {state}").format(n=moved.id, action=label, state=state_label(moved.state))
                         + "".join(f" · {part}" for part in where if part))
@@ -185,6 +211,10 @@ class InquiryWork:
         self.app.notify(str(error), severity="error", timeout=10)
         if isinstance(error, Conflict) and self.is_attached:
             self.load()  # show what changed meanwhile
+        retry, self._assign_retry = self._assign_retry, None
+        if retry is not None and not isinstance(error, Conflict):  # the note typed is not lost
+            label, people, note, search = retry
+            self._ask_assignee(label, people, note, search, str(error))
 
     # --- comments and the parent -----------------------------------------------------------------------------
     def action_comment(self) -> None:
@@ -204,10 +234,13 @@ class InquiryWork:
 
 
 def _check_deadline(answers: dict[str, str]) -> dict[str, str]:
+    """Said in the dialog, where it can be corrected; the service refuses a past deadline as well."""
     try:
-        parse("datetime", answers["due"])
+        due = parse("datetime", answers["due"])
     except BadValue as error:
         return {"due": str(error)}
+    if due <= datetime.now(UTC):
+        return {"due": _("already past: give a later date and time")}
     return {}
 
 

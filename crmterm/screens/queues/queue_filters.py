@@ -19,6 +19,7 @@ BUILT_IN = {  # tab id -> label, filter fields (the queue comes from the list on
     "f-waiting": (N_("Waiting"), {"state": "waiting"}),
     "f-taken": (N_("Taken"), {"state": "assigned"}),  # as counted on the left: taken or in progress
     "f-mine": (N_("Mine"), {"state": "open", "assignee": "me"}),
+    "f-closed": (N_("Closed"), {"state": "closed"}),  # where a supervisor finds what to reopen
 }
 SAVED = "s-"  # saved filter tabs are "s-<index>": a user's name may hold anything, so it is no widget id
 

@@ -32,9 +32,11 @@ from crmterm.services.inquiries.attachments import limits_of
 from crmterm.services.customers.customer_search import SearchHit, hit_details
 from crmterm.services.inquiries.registration import ContactDraft, Registered, RegistrationError, register
 from crmterm.widgets.attribute_form import AttributeFormView
+from crmterm.widgets.implied_select import ImpliedSelect
 from crmterm.widgets.kb_suggestions import KbSuggestions
 from crmterm.widgets.problem_banner import ProblemBanner
 from crmterm.widgets.topic_picker import OPTION_DIGITS, KeyedInput, TopicPicker
+from crmterm.widgets.type_ahead import focus_now
 from crmterm.text import visible
 from crmterm.widgets.safe_text import plain
 
@@ -74,6 +76,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         self.subscriber: str | None = None
         self.activity: inquiries.Activity | None = None
         self.template = None
+        self._topic_typed_before_hits = ""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="register-main"):
@@ -91,7 +94,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
             yield Input(id="reg-contact-text", placeholder=_("Contact note"), compact=True)
             yield Static("", id="reg-drafts", markup=False)
             yield TopicPicker(id="reg-topic")
-            yield Select([], id="reg-priority", prompt=_("Priority: the topic's"), compact=True)
+            yield ImpliedSelect([], id="reg-priority", prompt=_("Priority: the topic's"), compact=True)
             yield Static("", id="reg-suggested", markup=False)
             yield Static("", id="reg-repeat", markup=False)
             yield ProblemBanner("", id="reg-problems", markup=False)
@@ -116,6 +119,11 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
     def note_typed(self) -> None:
         self.kb_refresh()
 
+    @on(Select.Changed, "#reg-contact Select")
+    def contact_changed(self) -> None:
+        """Rules over the contact (place, channel, direction) mark the fields they make mandatory at once."""
+        self.query_one(AttributeFormView).set_context(self.rule_context())
+
     # --- the caller --------------------------------------------------------------------------------
     def focus_caller(self) -> None:
         caller = self.query_one("#reg-caller", Input)
@@ -124,11 +132,13 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
 
     @on(Input.Submitted, "#reg-caller")
     def caller_submitted(self, event: Input.Submitted) -> None:
+        topic = self.query_one("#topic-input", Input)
+        focus_now(topic)  # on this key: the topic typed next must not land in the caller box
+        self._topic_typed_before_hits = topic.value
         if event.value.strip():
             self.find_caller(event.value.strip())
         else:
             self._set_customer(None, None)
-            self.query_one(TopicPicker).query_one("#topic-input").focus()
 
     @work(thread=True, exclusive=True, group="register-caller")
     def find_caller(self, query: str) -> None:
@@ -141,7 +151,6 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         if len(found.hits) == 1:
             hits.display = False
             self._set_customer(found.hits[0], found.subscriber)
-            self.query_one("#topic-input").focus()
             return
         self._hits = {str(h.id): h for h in found.hits}
         self._subscriber_query = found.subscriber
@@ -150,9 +159,15 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         hits.display = bool(found.hits)
         if found.hits:
             hits.highlighted = 0
-            hits.focus()
+            if self._untouched_since_enter():
+                focus_now(hits)
         else:
             self.app.notify(_("No customer found; the contact stays anonymous"), severity="warning")
+
+    def _untouched_since_enter(self) -> bool:
+        """The agent still waits in the topic box the caller's Enter moved to, having typed nothing there."""
+        topic = self.query_one("#topic-input", Input)
+        return topic.has_focus and topic.value == self._topic_typed_before_hits
 
     @on(OptionList.OptionSelected, "#reg-hits")
     def hit_picked(self, event: OptionList.OptionSelected) -> None:
@@ -160,7 +175,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         self.query_one("#reg-hits").display = False
         hit = self._hits[event.option.id]  # found by phone: that subscriber is the contact's
         self._set_customer(hit, hit.subscriber or (self._subscriber_query if hit.matched == "phone" else None))
-        self.query_one("#topic-input").focus()
+        focus_now(self.query_one("#topic-input"))
 
     def _set_customer(self, hit: SearchHit | None, subscriber: str | None, person: str | None = None) -> None:
         self.customer, self.subscriber, self.activity = hit, subscriber, None
@@ -185,6 +200,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
 
     def _activity_loaded(self, activity: inquiries.Activity) -> None:
         self.activity = activity
+        self.query_one(AttributeFormView).set_context(self.rule_context())  # the customer's category is known
         self.show_persons(activity.contact_persons, self._person)
         self.query_one("#reg-activity", Static).update(
             Text(_("Open inquiries: {n}").format(n=activity.open_count), style="bold"))

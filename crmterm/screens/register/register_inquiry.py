@@ -19,7 +19,9 @@ from crmterm.services.inquiries.attachments import limits_of, path_problem
 from crmterm.text import visible
 from crmterm.services.topics.topics import TopicNode
 from crmterm.widgets.attribute_form import AttributeFormView
+from crmterm.widgets.implied_select import ImpliedSelect
 from crmterm.widgets.topic_picker import TopicPicker
+from crmterm.widgets.type_ahead import focus_now
 
 
 class InquiryEditing:
@@ -33,7 +35,8 @@ class InquiryEditing:
         values = self._form_values()
         self.drafts.draft.topic = event.node
         self._show_strip()
-        self.load_form(event.node, values, focus=True)
+        self.query_one(AttributeFormView).hold_keys()  # the values typed ahead wait for the form
+        self.load_form(event.node, values)
         self.load_problems()
         self.kb_refresh()
 
@@ -41,35 +44,49 @@ class InquiryEditing:
         if number <= len(self.suggested):
             self.query_one(TopicPicker).choose(self.suggested[number - 1])
 
-    def load_form(self, node: TopicNode, values: dict, focus: bool = False) -> None:
+    def load_form(self, node: TopicNode, values: dict) -> None:
         """Read what the worker needs from the widgets here, on the UI thread."""
-        self._fetch_form(node, values, self.customer.id if self.customer else None, self.rule_context(), focus)
+        self._fetch_form(node, values, self._form_values(), self.customer.id if self.customer else None,
+                         self.rule_context())
 
     @work(thread=True, exclusive=True, group="register-form")
-    def _fetch_form(self, node: TopicNode, values: dict, customer_id: int | None, context: dict,
-                    focus: bool) -> None:
+    def _fetch_form(self, node: TopicNode, values: dict, before: dict, customer_id: int | None,
+                    context: dict) -> None:
         gateway = self.app.gateway
         try:
             found = gateway.call(registration_views.topic_form, topic=node.code, values=values,
                                  customer_id=customer_id, repeat_days=gateway.settings.repeat_days,
                                  context=context)
         except CrmError as error:
-            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+            self.app.call_from_thread(self._form_failed, error)
             return
-        self.app.call_from_thread(self._form_loaded, node, values, found, context, focus)
+        self.app.call_from_thread(self._form_loaded, node, values, before, found, context)
 
-    async def _form_loaded(self, node: TopicNode, values: dict, found, context: dict, focus: bool) -> None:
+    def _form_failed(self, error: CrmError) -> None:
+        self.app.notify(str(error), severity="error")
+        self.query_one(AttributeFormView).release_keys(self.query_one("#topic-input"), replay=False)
+
+    async def _form_loaded(self, node: TopicNode, values: dict, before: dict, found, context: dict) -> None:
+        """`before`: the form when asked. What the agent typed since wins over `values` (the request's)."""
         if self.drafts.draft.topic is None or self.drafts.draft.topic.code != node.code:
             return  # the agent moved on meanwhile
         form = self.query_one(AttributeFormView)
-        await form.show(found.preview, values, context)
+        await form.built()  # an earlier answer may be rebuilding it: decide on the form it leaves
+        if self.drafts.draft.topic is None or self.drafts.draft.topic.code != node.code:
+            return
+        now = self._form_values()
+        wanted = {**values, **{code: value for code, value in now.items() if value != before.get(code)}}
+        if form.shows_fields_of(found.preview) and not form.holding:
+            form.refresh_choices(found.preview, context)  # the agent may be typing in it: no rebuild
+            form.put_values({code: value for code, value in wanted.items() if now.get(code) != value})
+        else:
+            await form.show(found.preview, wanted, context)
+        self.query_one("#reg-priority", ImpliedSelect).implied = found.preview.form.default_priority
         self.drafts.draft.repeats = found.repeats
         self._show_repeats()
         if self._pending_errors:
             self._apply_errors(self._pending_errors)
             self._pending_errors = None
-        elif focus:
-            form.focus_first()
 
     def _form_values(self) -> dict:
         form = self.query_one(AttributeFormView)
@@ -85,8 +102,8 @@ class InquiryEditing:
     async def action_add_inquiry(self) -> None:
         self._keep_current()
         self.drafts.add()
+        focus_now(self.query_one("#topic-input"))
         await self.show_draft()
-        self.query_one("#topic-input").focus()
 
     async def action_switch(self, step: int) -> None:
         self._keep_current()

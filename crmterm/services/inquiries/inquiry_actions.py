@@ -6,7 +6,7 @@ InquiryEvent, runs the transition's actions and announces the change to live scr
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import BaseModel
 from sqlalchemy import update
@@ -278,9 +278,13 @@ def cancel(*, session: Session, actor: Actor, inquiry_id: int, text: str,
 
 
 def set_deadline(*, session: Session, actor: Actor, inquiry_id: int, due_at: datetime, reason: str,
-                 expected_version: int | None = None) -> Moved:
+                 expected_version: int | None = None, allow_past: bool = False) -> Moved:
+    """A past deadline is almost always a typo (a wrong year or month); it needs `allow_past` said aloud."""
     if not reason.strip():
         raise ValidationError("reason", _("give a reason"))
+    if not allow_past and _aware(due_at) <= utcnow():
+        raise ValidationError("due_at", _("{when} is already past: give a later deadline").format(
+            when=fmt_datetime(_aware(due_at))))
     return _adjust(session, actor, inquiry_id, expected_version,
                    _("inquiry {n} is {state}: its deadline no longer applies"),
                    lambda inquiry: (sla.on_deadline(session, inquiry, due_at, now=utcnow()), "deadline_changed",
@@ -317,3 +321,7 @@ def _adjust(session: Session, actor: Actor, inquiry_id: int, expected_version: i
     inquiry_log.record(session, inquiry_id, actor, kind, text=text, data=data)
     live.announce(session, queue_id)
     return moved(session, inquiry_id)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

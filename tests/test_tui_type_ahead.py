@@ -1,0 +1,81 @@
+"""Type-ahead (issue 19 item 2): keys pressed with no pause while every service call is slow land where they
+would land if typed slowly; a worker's answer never takes the focus from a field the user has reached."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from crmterm.app import make_app
+from crmterm.services.directory import directory
+from crmterm.services.platform.gateway import Gateway
+from crmterm.store.db import unit_of_work
+from helpers import ADMIN, settle
+from test_tui import SIZE, _open_admin
+from test_tui_register import _a_subscriber, _agent, _inquiries
+
+DELAY = 0.6  # seconds each service call takes: longer than typing a field's value at Pilot speed
+# Answers arriving mid-word (0.2 s) or after a whole field (0.6 s) catch different races.
+DELAYS = [0.2, DELAY]
+
+
+@pytest.fixture
+def slow_services(monkeypatch):
+    """Every call the UI makes to the services answers only after DELAY, as on a loaded server."""
+    fast = Gateway.call
+
+    def switch_on(delay: float = DELAY) -> None:
+        def slow(self, service, /, **kwargs):
+            time.sleep(delay)
+            return fast(self, service, **kwargs)
+        monkeypatch.setattr(Gateway, "call", slow)
+    return switch_on
+
+
+REGISTRATION_AFTER_NUMBER = ("enter", *"311", "enter", *"2026-11-26 10:00", "tab", "tab", "space", "ctrl+s")
+
+
+async def _register(ui_settings, slow_services=None, delay: float = DELAY) -> tuple:
+    number = _a_subscriber(ui_settings.database_url)
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _agent(pilot)
+        if slow_services is None:  # typed slowly: each key's work is done before the next key
+            for key in ("f4", *number, *REGISTRATION_AFTER_NUMBER):
+                await pilot.press(key)
+                await settle(pilot)
+        else:
+            slow_services(delay)
+            await pilot.press("f4", *number, *REGISTRATION_AFTER_NUMBER)
+            await settle(pilot)
+        notices = [str(n.message) for n in pilot.app._notifications]
+        assert panel.query_one("#reg-caller").value == "", notices  # saved: the form was cleared for the next call
+    inquiry, contact, values = _inquiries(ui_settings.database_url)[-1]
+    return inquiry.topic_id, contact.party_id, contact.subscriber_id, sorted(values.values())
+
+
+@pytest.mark.parametrize("delay", DELAYS)
+async def test_a_registration_typed_ahead_of_slow_services_equals_the_slowly_typed_one(ui_settings, slow_services,
+                                                                                         delay):
+    slowly = await _register(ui_settings)
+    ahead = await _register(ui_settings, slow_services, delay)
+    assert ahead == slowly and slowly[3] == ["2026-11-26T10:00:00+00:00", "4g", "true"]
+
+
+ADMIN_KEYS = ("ctrl+n", *"pigeon", "tab", *"Pigeon post", "tab", *"Голубиная почта", "ctrl+s")
+
+
+@pytest.mark.parametrize("delay", DELAYS)
+async def test_an_admin_entry_typed_right_after_choosing_the_area_is_saved_as_typed(ui_settings, slow_services,
+                                                                                    delay):
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _open_admin(pilot)
+        panel.focus_areas()
+        await settle(pilot)
+        slow_services(delay)
+        await pilot.press("down", "down", "down", *ADMIN_KEYS)  # client categories: the list is still loading
+        await settle(pilot)
+        assert panel.area.name == "client_categories"
+    with unit_of_work(ui_settings.database_url) as session:
+        saved = directory.get_entry(session=session, actor=ADMIN, kind="client_categories", key="pigeon")
+    assert saved.values["labels"] == {"en": "Pigeon post", "ru": "Голубиная почта"}
