@@ -1,0 +1,82 @@
+"""Labels, not codes; one date format — the rest of issue 19 item 7: relative times in one translated form,
+the timeline naming routes, steps, queues and priorities, dates through the i18n helpers. Real inquiries on
+both databases where a database is involved."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from crmterm.i18n import fmt_date, fmt_duration, set_language
+from crmterm.screens.inquiry.inquiry_render import event_detail
+from crmterm.services.inquiries import inquiry_actions
+from crmterm.services.inquiries.inquiries import get_inquiry
+from crmterm.services.inquiries.registration import ContactDraft, register
+from crmterm.services.sla import sla_status
+from crmterm.store.db import unit_of_work
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.store import User
+from helpers import AGENT, SUPERVISOR
+from sqlmodel import select
+
+AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def russian():
+    set_language("ru")
+    yield
+    set_language("en")
+
+
+def _registered(url: str) -> int:
+    draft = ContactDraft(at=AT, channel="phone", place="cc_msk", customer=1, inquiries=[{
+        "topic": "disputed_charge", "priority": "high", "values": {
+            "amount": "100", "dispute_reason": "double_charge", "charge_date": "2026-11-20",
+            "approval_reference": "A-1"}}])
+    with unit_of_work(url) as session:
+        return register(session=session, actor=AGENT, draft=draft).inquiry_ids[0]
+
+
+def test_ages_and_time_left_use_the_languages_units(russian):
+    assert fmt_duration(-timedelta(days=5, hours=16)) == "-5 д. 16 ч"
+    assert sla_status.badge(AT, None, "waiting", AT + timedelta(days=5, hours=16)).text == "⛔-5 д. 16 ч"
+    assert fmt_duration(timedelta(days=12)) == "12 д." and fmt_duration(timedelta(minutes=45)) == "0:45"
+    set_language("en")
+    assert fmt_duration(-timedelta(days=5, hours=16)) == "-5d 16h"
+
+
+def test_a_date_alone_has_a_short_and_a_medium_form(russian):
+    assert fmt_date(date(2026, 12, 7), short=True) == "07.12.2026"
+    assert fmt_date(datetime(2026, 12, 7, 10, 0), short=True) == "07.12.2026"
+    set_language("en")
+    assert fmt_date(date(2026, 12, 7), short=True) == "12/7/26"
+    assert fmt_date(date(2026, 12, 7)) == "Dec 7, 2026"
+
+
+def test_the_timeline_names_route_step_queue_and_priority(demo_url):
+    inquiry_id = _registered(demo_url)
+    with unit_of_work(demo_url) as session:
+        inquiry_actions.transfer(session=session, actor=SUPERVISOR, inquiry_id=inquiry_id, queue="billing_bo")
+        inquiry_actions.set_priority(session=session, actor=SUPERVISOR, inquiry_id=inquiry_id, priority="low")
+    with unit_of_work(demo_url) as session:
+        found = get_inquiry(session=session, actor=AGENT, inquiry_id=inquiry_id)
+    details = {event.kind: event_detail(event) for event in found.events}
+    assert details["routed"] == "Complaint handling · First line · First line"
+    assert details["transferred"] == "→ Billing back office"
+    assert details["priority_changed"] == "→ Low"
+    assert found.route_label == "Complaint handling"
+    assert next(e for e in found.events if e.kind == "routed").data["route"] == "complaint"  # codes kept
+
+
+def test_a_move_names_its_steps_and_says_it_once(demo_url):
+    inquiry_id = _registered(demo_url)
+    with unit_of_work(demo_url) as session:
+        user = session.exec(select(User).where(User.login == "agent")).one()
+        agent = Actor(login="agent", role=Role(user.role_code), id=user.id)
+        inquiry_actions.take(session=session, actor=agent, inquiry_id=inquiry_id)
+        inquiry_actions.move(session=session, actor=agent, inquiry_id=inquiry_id, transition="to_billing")
+    with unit_of_work(demo_url) as session:
+        found = get_inquiry(session=session, actor=AGENT, inquiry_id=inquiry_id)
+    assert event_detail(next(e for e in found.events if e.kind == "moved")) == "First line → Billing review"
