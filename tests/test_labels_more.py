@@ -4,21 +4,23 @@ both databases where a database is involved."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from helpers import AGENT, SUPERVISOR
+from sqlmodel import select
 
 from crmterm.i18n import fmt_date, fmt_duration, set_language
 from crmterm.screens.inquiry.inquiry_render import event_detail
+from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.inquiries import inquiry_actions
 from crmterm.services.inquiries.inquiries import get_inquiry
 from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.services.sla import sla_status
-from crmterm.store.db import unit_of_work
-from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.store import User
-from helpers import AGENT, SUPERVISOR
-from sqlmodel import select
+from crmterm.store.db import unit_of_work
 
 AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
@@ -80,3 +82,14 @@ def test_a_move_names_its_steps_and_says_it_once(demo_url):
     with unit_of_work(demo_url) as session:
         found = get_inquiry(session=session, actor=AGENT, inquiry_id=inquiry_id)
     assert event_detail(next(e for e in found.events if e.kind == "moved")) == "First line → Billing review"
+
+
+def test_screens_and_widgets_format_dates_only_through_i18n():
+    """No strftime or f-string date format of its own in the TUI face: one format per language (i18n), and
+    the ISO form a form field is edited in (moments.as_typed)."""
+    root = Path(__file__).parent.parent / "crmterm"
+    ad_hoc = re.compile(r"strftime\(|\{[^{}]*:%[a-zA-Z]")
+    found = [f"{path.relative_to(root)}:{n}" for folder in ("screens", "widgets")
+             for path in (root / folder).rglob("*.py")
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if ad_hoc.search(line)]
+    assert found == []
