@@ -19,7 +19,7 @@ from crmterm.services.inquiries import inquiry_actions
 from crmterm.services.inquiries.inquiries import get_inquiry
 from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.services.sla import sla_status
-from crmterm.store import User
+from crmterm.store import Priority, User
 from crmterm.store.db import unit_of_work
 
 AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -93,3 +93,17 @@ def test_screens_and_widgets_format_dates_only_through_i18n():
              for path in (root / folder).rglob("*.py")
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if ad_hoc.search(line)]
     assert found == []
+
+
+def test_priorities_are_listed_by_rank_wherever_one_is_chosen(demo_url):
+    from crmterm.services.directory import directory
+    from crmterm.services.inquiries import registration_views
+
+    with unit_of_work(demo_url) as session:
+        ranks = {p.code: p.rank for p in session.exec(select(Priority)).all()}
+        by_rank = sorted(ranks, key=lambda code: ranks[code])
+        assert by_rank != sorted(ranks)  # the demo's alphabetical order is not its scale
+        listed = [e.key for e in directory.list_entries(session=session, actor=SUPERVISOR, kind="priorities")]
+        offered = [code for _label, code in registration_views.choices(session=session, actor=AGENT).priorities]
+    assert listed == by_rank
+    assert offered == [code for code in by_rank if code in offered]
