@@ -40,3 +40,59 @@ async def test_the_card_names_structures_in_the_users_language(ui_settings):
             assert "Организационная структура:" in shown and "organisation:" not in shown
     finally:
         set_language("en")
+
+
+def _textual_key_descriptions() -> set[str]:
+    """What every widget, screen and container of Textual binds, as F1 help would list it."""
+    import inspect
+
+    import textual.app
+    import textual.command
+    import textual.containers
+    import textual.screen
+    import textual.scroll_view
+    import textual.widget
+    import textual.widgets
+    from textual.binding import Binding
+    from textual.widgets._select import SelectCurrent, SelectOverlay
+
+    classes = {getattr(textual.widgets, name) for name in textual.widgets.__all__} | {SelectCurrent, SelectOverlay}
+    for module in (textual.app, textual.command, textual.containers, textual.screen, textual.scroll_view,
+                   textual.widget):
+        classes |= {obj for _name, obj in vars(module).items() if inspect.isclass(obj)}
+    found = set()
+    for cls in filter(inspect.isclass, classes):
+        for klass in cls.__mro__:
+            for binding in klass.__dict__.get("BINDINGS", []):
+                found.add(binding.description if isinstance(binding, Binding) else (binding + ("", ""))[2])
+    return found - {""}
+
+
+def test_every_key_textual_binds_is_marked_for_translation():
+    from crmterm.screens.common.widget_keys import WIDGET_KEYS
+
+    assert _textual_key_descriptions() <= WIDGET_KEYS
+
+
+async def test_help_lists_crmterm_keys_first_each_translated(ui_settings):
+    from textual.widgets import DataTable
+
+    from crmterm.screens.common.widget_keys import WIDGET_KEYS
+
+    try:
+        async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+            await _open_customers(pilot)
+            await pilot.app.switch_language("ru")
+            await settle(pilot)
+            await pilot.press("f1")
+            await settle(pilot)
+            table = pilot.app.screen.query_one("#keys", DataTable)
+            rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+    finally:
+        set_language("en")
+    ids = [binding_id for _key, _description, binding_id in rows]
+    assert ids.index("") > ids.index("customers.search") and "customers.search" not in ids[ids.index(""):]
+    assert ("^f", "Поиск", "customers.search") in [tuple(row) for row in rows]
+    widget_rows = [description for _key, description, binding_id in rows if not binding_id]
+    english = {description for description in widget_rows if description.isascii()}
+    assert english <= WIDGET_KEYS  # marked for the catalogue: Russian once the lead merges i18n-g8.tsv
