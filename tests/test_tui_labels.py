@@ -96,3 +96,26 @@ async def test_help_lists_crmterm_keys_first_each_translated(ui_settings):
     widget_rows = [description for _key, description, binding_id in rows if not binding_id]
     english = {description for description in widget_rows if description.isascii()}
     assert english <= WIDGET_KEYS  # marked for the catalogue: Russian once the lead merges i18n-g8.tsv
+
+
+async def test_the_script_path_names_its_steps_by_their_text(ui_settings):
+    from helpers import press_and_settle
+    from test_tui import _login
+    from test_tui_scripts import termination
+
+    from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+    from crmterm.widgets.script_runner import ScriptRunner
+
+    inquiry_id = termination(ui_settings.database_url)
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await _login(pilot, "agent", "agent")
+        pilot.app.push_screen(InquiryScreen(inquiry_id))
+        await settle(pilot)
+        await press_and_settle(pilot, "k", "1")
+        runner = pilot.app.screen.query_one(ScriptRunner)
+        path = str(runner.query_one("#script-path", Static).content)
+        ids = runner.walk.path
+        first = runner.spec.document.node(ids[0])
+    assert len(ids) >= 2 and " › " in path
+    assert runner._text(first.text).splitlines()[0][:20] in path
+    assert not any(part == node_id for part, node_id in zip(path.split(" › "), ids))
