@@ -119,3 +119,26 @@ async def test_the_script_path_names_its_steps_by_their_text(ui_settings):
     assert len(ids) >= 2 and " › " in path
     assert runner._text(first.text).splitlines()[0][:20] in path
     assert not any(part == node_id for part, node_id in zip(path.split(" › "), ids))
+
+
+async def test_the_scripts_decisions_are_named_not_coded(ui_settings):
+    from helpers import press_and_settle
+    from test_tui import _login
+    from test_tui_scripts import termination
+
+    from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+    from crmterm.widgets.script_runner import ScriptRunner
+
+    inquiry_id = termination(ui_settings.database_url)
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await _login(pilot, "agent", "agent")
+        pilot.app.push_screen(InquiryScreen(inquiry_id))
+        await settle(pilot)
+        await press_and_settle(pilot, "k", "1", "3", "3")  # declines, more than 5 years: at risk
+        await press_and_settle(pilot, "3", "enter")  # the reason: price
+        await press_and_settle(pilot, *"yes", "enter")
+        runner = pilot.app.screen.query_one(ScriptRunner)
+        assert runner.walk.outcome == "at_risk"
+        shown = str(runner.query_one("#script-node", Static).content)
+    assert "Priority: Critical" in shown and "Queue: VIP line" in shown
+    assert "critical" not in shown and "vip_line" not in shown

@@ -97,10 +97,11 @@ class ScriptRunner(Vertical, can_focus=True):
         elif isinstance(node, End):
             body.append(_("Outcome: {outcome}").format(outcome=node.outcome) + "\n", style="green")
             decision = decide(self.walk)
-            for label, value in ((_("Priority"), decision.priority), (_("Queue"), decision.queue),
-                                 (_("Suggested topic"), decision.topic)):
+            for kind, label, value in (("priority", _("Priority"), decision.priority),
+                                       ("queue", _("Queue"), decision.queue),
+                                       ("topic", _("Suggested topic"), decision.topic)):
                 if value:
-                    body.append(f"{label}: {value}\n")
+                    body.append(f"{label}: {self.spec.name_of(kind, value)}\n")
         return body
 
     def _hint(self, node) -> str:
