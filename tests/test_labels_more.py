@@ -12,7 +12,7 @@ import pytest
 from helpers import AGENT, SUPERVISOR
 from sqlmodel import select
 
-from crmterm.i18n import fmt_date, fmt_duration, set_language
+from crmterm.i18n import fmt_date, fmt_datetime, fmt_duration, set_language
 from crmterm.screens.inquiry.inquiry_render import event_detail
 from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.inquiries import inquiry_actions
@@ -107,3 +107,18 @@ def test_priorities_are_listed_by_rank_wherever_one_is_chosen(demo_url):
         offered = [code for _label, code in registration_views.choices(session=session, actor=AGENT).priorities]
     assert listed == by_rank
     assert offered == [code for code in by_rank if code in offered]
+
+
+def test_the_cli_shows_names_and_the_one_date_format_and_json_keeps_codes(demo_url, tmp_path):
+    import json
+
+    from test_cli import cli_on
+
+    inquiry_id = _registered(demo_url)
+    cli = cli_on(demo_url, tmp_path / "home")
+    shown = cli("inquiry", "show", str(inquiry_id)).output
+    assert "Route Complaint handling (revision 1) · step First line · queue First line" in shown
+    assert fmt_datetime(AT) in shown and "2026-11-20 09:30" not in shown
+    assert "routed" in shown and "created" in shown
+    raw = json.loads(cli("inquiry", "show", str(inquiry_id), "--json").output)
+    assert (raw["route"], raw["step"], raw["queue"]) == ("complaint", "first_line", "first_line")
