@@ -122,3 +122,20 @@ def test_the_cli_shows_names_and_the_one_date_format_and_json_keeps_codes(demo_u
     assert "routed" in shown and "created" in shown
     raw = json.loads(cli("inquiry", "show", str(inquiry_id), "--json").output)
     assert (raw["route"], raw["step"], raw["queue"]) == ("complaint", "first_line", "first_line")
+
+
+def test_the_timeline_names_the_steps_a_script_run_passed(demo_url, tmp_path):
+    from test_cli import cli_on
+    from test_tui_scripts import termination
+
+    inquiry_id = termination(demo_url)
+    run = cli_on(demo_url, tmp_path / "home")("script", "run", "retention", "--inquiry", str(inquiry_id),
+                                             input="1\n3\n3\nprice\nyes\n")
+    assert run.exit_code == 0, run.output
+    with unit_of_work(demo_url) as session:
+        found = get_inquiry(session=session, actor=AGENT, inquiry_id=inquiry_id)
+    event = next(e for e in found.events if e.kind == "script")
+    detail = event_detail(event)
+    assert detail.startswith(event.text + " — ") and " › " in detail
+    steps = detail.removeprefix(event.text + " — ").split(" › ")
+    assert "Why does the customer wa…" in steps and not set(steps) & set(event.data["steps"])  # titles, not ids

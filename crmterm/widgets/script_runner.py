@@ -14,12 +14,10 @@ from textual.widgets import Input, Static
 from crmterm.i18n import N_, _, current_language
 from crmterm.services.knowledge.scripts import RunSpec, typed_capture
 from crmterm.services.topics.attribute_values import BadValue, to_text
-from crmterm.text import shorten
 from crmterm.widgets.safe_text import field_value
 from crmterm.workflow.script_walk import Walk, WalkError, decide
-from crmterm.workflow.scripts import Capture, End, Question, Statement, text_of
+from crmterm.workflow.scripts import Capture, End, Question, Statement, path_titles, text_of
 
-PATH_TITLE = 24  # characters of a step's text in the path line: enough to recognise it, several fit a line
 _ANSWER_KEYS = [Binding(str(n), f"answer({n})", show=False) for n in range(1, 10)]
 
 
@@ -64,7 +62,8 @@ class ScriptRunner(Vertical, can_focus=True):
         script = self.spec.script
         self.query_one("#script-heading", Static).update(_("{name} v{n} · score {score} · {lang}").format(
             name=self._text(script.name) or script.code, n=script.number, score=walk.score, lang=self.lang.upper()))
-        self.query_one("#script-path", Static).update(" › ".join(self._title(node_id) for node_id in walk.path))
+        self.query_one("#script-path", Static).update(
+            " › ".join(path_titles(self.spec.document, walk.path, self.lang)))
         self.query_one("#script-node", Static).update(self._body(node))
         capture = self.query_one("#script-capture", Input)
         capture.display = isinstance(node, Capture)
@@ -76,12 +75,6 @@ class ScriptRunner(Vertical, can_focus=True):
         else:
             self.focus()
         self.query_one("#script-hint", Static).update(self._hint(node))
-
-    def _title(self, node_id: str) -> str:
-        """A step of the path by the start of its text in the run's language (the id only for a textless one)."""
-        node = self.spec.document.node(node_id)
-        text = self._text(node.text).strip() if node is not None else ""
-        return shorten(text.splitlines()[0], PATH_TITLE) if text else node_id
 
     def _body(self, node) -> Text:
         body = Text(self._text(node.text) + "\n", style="bold")

@@ -105,6 +105,8 @@ def event_detail(event: EventRead, labels: dict[str, str] | None = None) -> str:
         parts.append(" · ".join(named[k] for k in ("route", "step", "queue") if data.get(k)))
     elif event.kind == "notified" and data.get("mailing_list"):
         parts.append(str(data["mailing_list"]))
+    elif event.kind == "script" and event.labels.get("steps"):
+        return f"{event.text} — {event.labels['steps']}" if event.text else event.labels["steps"]
     elif event.kind == "child_created" and data.get("child"):
         parts.append(f"#{data['child']}")
     elif event.kind in ("sla_warning", "sla_breach") and data.get("due"):

@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from crmterm.i18n import pick
-from crmterm.store import Priority, Queue, Route
+from crmterm.i18n import current_language, pick
+from crmterm.store import Priority, Queue, Route, Script
+from crmterm.workflow import scripts
 from crmterm.workflow.routes import RouteDefinition
 
 _STEP_KEYS = ("step", "from", "to")  # a step code in these keys of a route's events
@@ -25,7 +26,22 @@ def event_labels(session: Session, events: list[Any], route: RouteDefinition | N
     queues = _names(session, Queue, _codes(events, lambda kind: kind == "routed", ("queue",))
                     | _codes(events, lambda kind: kind in _QUEUE_EVENTS, ("to",)))
     priorities = _names(session, Priority, _codes(events, lambda kind: kind in _PRIORITY_EVENTS, ("to",)))
-    return [_one(event.kind, event.data or {}, route, routes, queues, priorities) for event in events]
+    named = [_one(event.kind, event.data or {}, route, routes, queues, priorities) for event in events]
+    for event, labels in zip(events, named):
+        if event.kind == "script" and (event.data or {}).get("steps"):
+            labels["steps"] = _script_path(session, event.data)
+    return named
+
+
+def _script_path(session: Session, data: dict) -> str:
+    """The steps a script run passed, by their titles in the version that ran (ids if it is gone)."""
+    document = session.exec(select(Script.document).where(Script.code == data.get("script"),
+                                                          Script.number == data.get("number"))).first()
+    try:
+        parsed = scripts.parse(document) if document else None
+    except scripts.DocumentError:
+        parsed = None
+    return " › ".join(scripts.path_titles(parsed, [str(step) for step in data["steps"]], current_language()))
 
 
 def _one(kind: str, data: dict, route: RouteDefinition | None, routes: dict, queues: dict,
