@@ -139,3 +139,19 @@ def test_the_timeline_names_the_steps_a_script_run_passed(demo_url, tmp_path):
     assert detail.startswith(event.text + " — ") and " › " in detail
     steps = detail.removeprefix(event.text + " — ").split(" › ")
     assert "Why does the customer wa…" in steps and not set(steps) & set(event.data["steps"])  # titles, not ids
+
+
+def test_the_cli_search_names_kind_status_and_match(demo_url, tmp_path, monkeypatch):
+    import json
+
+    from test_cli import cli_on
+
+    from crmterm.cli import _common
+
+    monkeypatch.setattr(_common.out, "_width", 200)  # the whole table on one line a hit
+    cli = cli_on(demo_url, tmp_path / "home")
+    shown = cli("customer", "search", "Nord Retail").output
+    hits = json.loads(cli("customer", "search", "Nord Retail", "--json").output)
+    assert hits and {h["kind"] for h in hits} == {"organisation"}  # --json keeps the codes
+    assert "Organisation" in shown and "Active" in shown
+    assert "organisation" not in shown and " active " not in shown

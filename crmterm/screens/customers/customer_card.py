@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabP
 from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.services.customers.customer_card import CardRead
+from crmterm.services.customers.customers import KIND_LABELS, KINDS, STATUS_LABELS, STATUSES, status_label
 from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.customers.history import ChangeRead
 from crmterm.services.directory.kinds import FieldSpec
@@ -24,11 +25,11 @@ from crmterm.text import visible
 PARTY_FIELDS = (
     FieldSpec("display_name", N_("Name"), required=True, max_length=300),
     FieldSpec("names", N_("Name"), "labels"),
-    FieldSpec("kind", N_("Kind"), "choice", choices=("person", "organisation"),
-              choice_labels=(N_("Person"), N_("Organisation")), default="person"),
+    FieldSpec("kind", N_("Kind"), "choice", choices=KINDS, choice_labels=tuple(KIND_LABELS[k] for k in KINDS),
+              default="person"),
     FieldSpec("category", N_("Client category"), "ref", ref="client_categories"),
-    FieldSpec("status", N_("Status"), "choice", choices=("active", "closed"),
-              choice_labels=(N_("Active"), N_("Closed")), default="active"),
+    FieldSpec("status", N_("Status"), "choice", choices=STATUSES,
+              choice_labels=tuple(STATUS_LABELS[s] for s in STATUSES), default="active"),
     FieldSpec("email", N_("E-mail")),
     FieldSpec("phone", N_("Phone")),
     FieldSpec("is_lead", N_("Lead (potential customer)"), "bool", default=False),
@@ -41,14 +42,6 @@ _TABLES = {
     "notes": (N_("When"), N_("Who"), N_("Note")),
     "inquiries": ("#", N_("When"), N_("Topic"), N_("Inquiry type"), N_("State")),
 }
-
-
-STATUS_LABELS = {"active": N_("Active"), "closed": N_("Closed"), "merged": N_("Merged")}  # parties, contracts
-
-
-def status_label(status: str) -> str:
-    """A known status by its name; one a billing import brought stays as it came."""
-    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
 def field_label(field: str) -> str:
