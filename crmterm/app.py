@@ -293,7 +293,8 @@ class CrmApp(App):
         rows = [(self.get_key_display(binding), binding.description, binding.id or "")
                 for _key, (_node, binding, _enabled, _tip) in self.screen.active_bindings.items()
                 if binding.description]
-        self.push_screen(HelpScreen(rows))
+        # crmterm's own keys (they carry ids) before the editing keys of Textual's widgets (screens/common/widget_keys)
+        self.push_screen(HelpScreen(sorted(rows, key=lambda row: not row[2])))
 
     def action_settings(self) -> None:
         self.push_screen(SettingsScreen(current_language()),

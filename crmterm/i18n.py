@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
@@ -18,6 +18,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from babel.units import format_unit
 
 from crmterm.locations import resource_dir
 
@@ -67,8 +68,14 @@ def language_name(language: str) -> str:
     return Locale.parse(language).get_display_name(language).capitalize()
 
 
-def fmt_date(value: date | None) -> str:
-    return "" if value is None else format_date(value, format="medium", locale=_current)
+def fmt_date(value: date | None, *, short: bool = False) -> str:
+    """The one date-only format: the language's medium form ("Nov 20, 2026"), or its short form where a list
+    has little room ("11/20/26", "20.11.2026"); a datetime counts by its local day."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = (value.astimezone() if value.tzinfo else value).date()
+    return format_date(value, format="short" if short else "medium", locale=_current)
 
 
 def fmt_datetime(value: datetime | None) -> str:
@@ -77,6 +84,24 @@ def fmt_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return format_datetime(value.astimezone() if value.tzinfo else value, format="short", locale=_current)
+
+
+def fmt_duration(delta: timedelta) -> str:
+    """The one form of an age or time left, compact for a list column, with the language's narrow units from
+    Babel ("-5d 16h", "-5 д. 16 ч"): hours and minutes under a day ("0:45", "-1:10"), days and hours within
+    ten days, then days, stopping at 99 days (a countdown that far off tells nothing more)."""
+    sign = "-" if delta < timedelta(0) else ""
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    if days >= 10:
+        return sign + _unit(min(days, 99), "duration-day")
+    if days:
+        return f"{sign}{_unit(days, 'duration-day')} {_unit(f'{rest // 60:02d}', 'duration-hour')}"
+    return f"{sign}{rest // 60}:{rest % 60:02d}"
+
+
+def _unit(value: int | str, unit: str) -> str:
+    return format_unit(value, unit, length="narrow", locale=_current)
 
 
 def fmt_number(value: int | float | Decimal) -> str:

@@ -36,6 +36,12 @@ def typed_moment(text: str, field: str, problem: str | None = None) -> datetime:
     return moment if moment.utcoffset() is not None else moment.astimezone()
 
 
+def as_typed(value: datetime | None) -> str:
+    """A stored moment as the user would type it back into a form (what typed_moment reads): ISO date and
+    minutes, in the local zone. Forms edit this form; everything only shown goes through i18n.fmt_datetime."""
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
+
+
 def typed_day(text: str, field: str) -> date:
     """A calendar day YYYY-MM-DD."""
     try:

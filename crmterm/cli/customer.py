@@ -37,7 +37,9 @@ def search(ctx: typer.Context, text: str, limit: int = typer.Option(20, "--limit
     if as_json:
         print_json(hits)
     else:
-        print_table([h.model_dump() for h in hits], [("id", "ID"), ("display_name", _("Name")), ("kind", _("Kind")),
+        print_table([h.model_dump() | {"kind": customers.kind_label(h.kind), "matched": _(h.matched),
+                                       "status": customers.status_label(h.status)} for h in hits],
+                    [("id", "ID"), ("display_name", _("Name")), ("kind", _("Kind")),
                     ("matched", _("Matched")), ("status", _("Status")), ("phone", _("Phone")),
                     ("contract", _("Contract")), ("region", _("Region"))])
 

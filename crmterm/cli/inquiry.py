@@ -15,9 +15,10 @@ from crmterm.cli.topic import _pairs
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services import knowledge  # noqa: F401 - registration writes script runs and KB articles through it
+from crmterm.i18n import _, fmt_datetime
 from crmterm.services.platform import archive_read
 from crmterm.services.inquiries import attachments, external_events, functions, inquiries, registration
-from crmterm.services.inquiries.inquiry_log import state_label
+from crmterm.services.inquiries.inquiry_log import EVENT_LABELS, state_label
 from crmterm.services.inquiries.registration import ContactDraft
 
 contact_app = typer.Typer(help="Contacts with the customer and the inquiries raised in them.", no_args_is_help=True)
@@ -145,22 +146,25 @@ def show(ctx: typer.Context, inquiry_id: int, as_json: bool = JSON_OPTION) -> No
     kind, state = _(found.type), state_label(found.state)
     out.print(f"#{found.id} {found.topic_label} ({found.topic}) · {kind} · {state}", markup=False)
     if isinstance(found, archive_read.ArchivedInquiryRead):
-        out.print(_("Archived {at} (read-only)").format(at=found.archived_at.strftime("%Y-%m-%d %H:%M")),
+        out.print(_("Archived {at} (read-only)").format(at=fmt_datetime(found.archived_at)),
                   markup=False)
     out.print(_("Customer: {c} · contact {k} at {at}").format(c=found.customer or "—", k=found.contact.id,
-                                                             at=found.contact.at.strftime("%Y-%m-%d %H:%M")),
+                                                             at=fmt_datetime(found.contact.at)),
               markup=False)
     if found.route:
         out.print(_("Route {route} (revision {rev}) · step {step} · queue {queue} · assignee {who} · due {due}").format(
-            route=found.route, rev=found.revision, step=found.step, queue=found.queue or "—",
-            who=found.assignee or "—", due=found.due_at.strftime("%Y-%m-%d %H:%M") if found.due_at else "—"),
+            route=found.route_label or found.route, rev=found.revision, step=found.step_label or found.step,
+            queue=found.queue_label or found.queue or "—", who=found.assignee or "—",
+            due=fmt_datetime(found.due_at) if found.due_at else "—"),
             markup=False)
     if found.resolution:
         out.print(_("Resolution: {text}").format(text=found.resolution), markup=False)
     if found.parent_id:
         out.print(_("Spawned from #{n}").format(n=found.parent_id), markup=False)
     print_table([v.model_dump() for v in found.values], [("label", _("Attribute")), ("shown", _("Value"))])
-    print_table([e.model_dump() | {"at": e.at.strftime("%Y-%m-%d %H:%M")} for e in found.events],
+    # names, not codes, for people; --json keeps the codes for scripts
+    print_table([e.model_dump() | {"at": fmt_datetime(e.at), "kind": _(EVENT_LABELS.get(e.kind) or e.kind)}
+                 for e in found.events],
                 [("at", _("When")), ("actor", _("Who")), ("kind", _("Event")), ("text", _("Text"))])
     for a in found.attachments:
         out.print(f"📎 {a.name} ({a.size} B, {a.sha256[:12]})", markup=False)

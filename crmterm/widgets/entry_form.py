@@ -50,7 +50,8 @@ class EntryForm(KeyHolder, Vertical):
             yield Checkbox(_(spec.label), id=f"f-{spec.name}", value=bool(spec.default), compact=True)
         elif spec.type in ("choice", "ref"):
             yield Label(label, classes="field-label")
-            options = [(c, c) for c in spec.choices] or self._options.get(spec.name, [])
+            names = [_(label) for label in spec.choice_labels] or list(spec.choices)  # names, not codes
+            options = list(zip(names, spec.choices)) or self._options.get(spec.name, [])
             self._known[spec.name] = {value for _label, value in options}
             yield Select(_literal(options), id=f"f-{spec.name}", allow_blank=True, prompt=_("(choose)"),
                          compact=True)

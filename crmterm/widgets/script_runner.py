@@ -12,11 +12,11 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from crmterm.i18n import N_, _, current_language
-from crmterm.services.topics.attribute_values import BadValue, to_text
 from crmterm.services.knowledge.scripts import RunSpec, typed_capture
+from crmterm.services.topics.attribute_values import BadValue, to_text
 from crmterm.widgets.safe_text import field_value
 from crmterm.workflow.script_walk import Walk, WalkError, decide
-from crmterm.workflow.scripts import Capture, End, Question, Statement, text_of
+from crmterm.workflow.scripts import Capture, End, Question, Statement, path_titles, text_of
 
 _ANSWER_KEYS = [Binding(str(n), f"answer({n})", show=False) for n in range(1, 10)]
 
@@ -83,7 +83,8 @@ class ScriptRunner(Vertical, can_focus=True):
         script = self.spec.script
         self.query_one("#script-heading", Static).update(_("{name} v{n} · score {score} · {lang}").format(
             name=self._text(script.name) or script.code, n=script.number, score=walk.score, lang=self.lang.upper()))
-        self.query_one("#script-path", Static).update(" › ".join(walk.path))
+        self.query_one("#script-path", Static).update(
+            " › ".join(path_titles(self.spec.document, walk.path, self.lang)))
         self.query_one("#script-node", Static).update(self._body(node))
         capture = self.query_one("#script-capture", CaptureInput)
         capture.display = isinstance(node, Capture)
@@ -110,10 +111,11 @@ class ScriptRunner(Vertical, can_focus=True):
         elif isinstance(node, End):
             body.append(_("Outcome: {outcome}").format(outcome=node.outcome) + "\n", style="green")
             decision = decide(self.walk)
-            for label, value in ((_("Priority"), decision.priority), (_("Queue"), decision.queue),
-                                 (_("Suggested topic"), decision.topic)):
+            for kind, label, value in (("priority", _("Priority"), decision.priority),
+                                       ("queue", _("Queue"), decision.queue),
+                                       ("topic", _("Suggested topic"), decision.topic)):
                 if value:
-                    body.append(f"{label}: {value}\n")
+                    body.append(f"{label}: {self.spec.name_of(kind, value)}\n")
         return body
 
     def _options(self, node: Capture) -> list[tuple[str, str]]:

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from crmterm.text import shorten
+
 NODE_TYPES = ("question", "statement", "capture", "branch", "end")
 DECISION_KINDS = ("priority", "queue", "topic")
 TARGETS = ("inquiry", "customer")
@@ -146,6 +148,23 @@ def text_of(texts: Text, lang: str, languages: list[str] | None = None) -> str:
         if texts.get(key):
             return texts[key]
     return ""
+
+
+TITLE_LENGTH = 24  # characters of a step's text naming it in a path: enough to recognise, several fit a line
+
+
+def path_titles(document: ScriptDocument | None, path: list[str], lang: str) -> list[str]:
+    """The steps of a path as people name them: the start of each text in `lang`. A step without text (a branch
+    the walk took by itself) is left out: nobody saw it. Without the document (gone), the ids."""
+    if document is None:
+        return list(path)
+    titles = []
+    for node_id in path:
+        node = document.node(node_id)
+        text = text_of(node.text, lang, document.languages).strip() if node is not None else node_id
+        if text:
+            titles.append(shorten(text.splitlines()[0], TITLE_LENGTH))
+    return titles
 
 
 class DocumentError(ValueError):

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabP
 from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.services.customers.customer_card import CardRead
+from crmterm.services.customers.customers import KIND_LABELS, KINDS, STATUS_LABELS, STATUSES, status_label
 from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.customers.history import ChangeRead
 from crmterm.services.directory.kinds import FieldSpec
@@ -24,9 +25,11 @@ from crmterm.text import visible
 PARTY_FIELDS = (
     FieldSpec("display_name", N_("Name"), required=True, max_length=300),
     FieldSpec("names", N_("Name"), "labels"),
-    FieldSpec("kind", N_("Kind"), "choice", choices=("person", "organisation"), default="person"),
+    FieldSpec("kind", N_("Kind"), "choice", choices=KINDS, choice_labels=tuple(KIND_LABELS[k] for k in KINDS),
+              default="person"),
     FieldSpec("category", N_("Client category"), "ref", ref="client_categories"),
-    FieldSpec("status", N_("Status"), "choice", choices=("active", "closed"), default="active"),
+    FieldSpec("status", N_("Status"), "choice", choices=STATUSES,
+              choice_labels=tuple(STATUS_LABELS[s] for s in STATUSES), default="active"),
     FieldSpec("email", N_("E-mail")),
     FieldSpec("phone", N_("Phone")),
     FieldSpec("is_lead", N_("Lead (potential customer)"), "bool", default=False),
@@ -39,6 +42,11 @@ _TABLES = {
     "notes": (N_("When"), N_("Who"), N_("Note")),
     "inquiries": ("#", N_("When"), N_("Topic"), N_("Inquiry type"), N_("State")),
 }
+
+
+def field_label(field: str) -> str:
+    """A changed field of the history by the name the form gives it."""
+    return next((_(spec.label) for spec in PARTY_FIELDS if spec.name == field), field)
 
 
 def _t(value) -> Text:
@@ -87,20 +95,20 @@ class CustomerCard(Vertical):
 
     def _fill(self, card: CardRead, changes: list[ChangeRead]) -> None:
         language = current_language()
-        lines = [f"{p.structure}: " + " › ".join(f"{n.name_in(language)} (#{n.party_id})" for n in p.path)
-                 for p in card.structures]
+        lines = [f"{p.structure_label or p.structure}: "
+                 + " › ".join(f"{n.name_in(language)} (#{n.party_id})" for n in p.path) for p in card.structures]
         self.query_one("#card-structures", Static).update(visible("\n".join(lines)) or _("Not in any structure"))
         rows = {
-            "contracts": [(c.number, s.number, s.service, s.status) for c in card.contracts
+            "contracts": [(c.number, s.number, s.service, status_label(s.status)) for c in card.contracts
                           for s in (c.subscribers or [None]) if s] +
-                         [(c.number, "", "", c.status) for c in card.contracts if not c.subscribers] +
+                         [(c.number, "", "", status_label(c.status)) for c in card.contracts if not c.subscribers] +
                          [(c.number, p.subscriber or "", _("payment {amount} {currency}, {date}").format(
                              amount=p.amount, currency=p.currency, date=fmt_date(p.paid_on)), "")
                           for c in card.contracts for p in c.payments],
             "persons": [(p.name, p.role, p.phones, p.emails) for p in card.contact_persons],
             "discounts": [(d.percent, d.applies_via, fmt_date(d.valid_from), fmt_date(d.valid_to), d.description)
                           for d in card.discounts],
-            "history": [(fmt_datetime(c.at), c.by, c.field, c.old, c.new, c.source) for c in changes],
+            "history": [(fmt_datetime(c.at), c.by, field_label(c.field), c.old, c.new, c.source) for c in changes],
             "notes": [(fmt_datetime(n.at), n.author, n.text) for n in card.notes],
             "inquiries": [(f"#{i.id}", fmt_datetime(i.created_at), i.topic_label, _(i.type), state_label(i.state))
                           for i in card.inquiries],

@@ -34,9 +34,7 @@ def header(found: InquiryRead, now: datetime) -> Table:
     for style, ratio in (("bold", None), (None, 1), ("bold", None), (None, 1)):
         grid.add_column(style=style, no_wrap=style is not None, ratio=ratio)
     nobody = plain(_("nobody"), style="dim")
-    step = plain(" · ".join(p for p in (found.route, found.step_label) if p) or _("no route"))
-    if found.step and found.step_label and found.step != found.step_label:
-        step.append(f" ({found.step})", style="dim")
+    step = plain(" · ".join(p for p in (found.route_label or found.route, found.step_label) if p) or _("no route"))
     deadline = plain(fmt_datetime(found.due_at) if found.due_at else _("none"))
     if is_overdue(found, now):
         deadline.stylize("bold red")
@@ -93,28 +91,36 @@ def timeline(found: InquiryRead) -> Table | Text:
 def event_detail(event: EventRead, labels: dict[str, str] | None = None) -> str:
     """What the event says beyond its kind: the step moved between, the values changed, the new owner…"""
     data, parts = event.data or {}, []
+    named = {key: event.labels.get(key) or str(value) for key, value in data.items()}  # names, not codes
     if event.kind == "values_changed":
         parts += [f"{(labels or {}).get(code, code)}: {before or '∅'} → {after or '∅'}"
                   for code, (before, after) in data.items()]
     elif "from" in data and "to" in data and event.kind != "deadline_changed":
-        parts.append(f"{data['from']} → {data['to']}")
+        parts.append(f"{named['from']} → {named['to']}")
     elif event.kind == "deadline_changed" and data.get("to"):
         parts.append("→ " + fmt_datetime(datetime.fromisoformat(data["to"])))
     elif event.kind in ("assigned", "transferred", "priority_changed") and data.get("to"):
-        parts.append(f"→ {data['to']}")
-    elif event.kind == "routed":
-        parts.append(" · ".join(str(data[k]) for k in ("route", "step", "queue") if data.get(k)))
+        parts.append(f"→ {named['to']}")
+    elif event.kind in ("routed", "unrouted"):
+        parts.append(" · ".join(named[k] for k in ("route", "step", "queue") if data.get(k)))
     elif event.kind == "notified" and data.get("mailing_list"):
         parts.append(str(data["mailing_list"]))
+    elif event.kind == "script" and event.labels.get("steps"):
+        return f"{event.text} — {event.labels['steps']}" if event.text else event.labels["steps"]
     elif event.kind == "child_created" and data.get("child"):
         parts.append(f"#{data['child']}")
     elif event.kind in ("sla_warning", "sla_breach") and data.get("due"):
         clock = _("reaction") if data.get("clock") == "react" else _("resolution")
         parts.append(f"{clock} → {fmt_datetime(datetime.fromisoformat(data['due']))}")
         parts += [", ".join(data.get("rules") or [])] if data.get("rules") else []
-    if event.text and event.text not in parts:
+    if event.text and event.text not in parts and event.text != _coded_move(data):
         parts.append(f"«{event.text}»" if parts else event.text)
     return " ".join(parts)
+
+
+def _coded_move(data: dict) -> str:
+    """The text a move without a comment is logged with (step codes): the named steps already say it."""
+    return f"{data['from']} → {data['to']}" if "from" in data and "to" in data else ""
 
 
 def files(found: InquiryRead) -> Text:

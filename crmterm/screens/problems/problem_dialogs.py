@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _
+from crmterm.moments import as_typed
 from crmterm.services.inquiries import problem_close, problems
 from crmterm.services.directory.kinds import FieldSpec
 from crmterm.services.inquiries.problems import ProblemDraft, ProblemRead
@@ -61,8 +62,8 @@ class ProblemFormScreen(ModalScreen[ProblemRead | None]):
         values = None
         if self.problem is not None:
             values = self.problem.model_dump(include={"title", "service", "region", "topic", "description"})
-            values |= {"starts_at": _typed(self.problem.starts_at),
-                       "expected_end_at": _typed(self.problem.expected_end_at)}
+            values |= {"starts_at": as_typed(self.problem.starts_at),
+                       "expected_end_at": as_typed(self.problem.expected_end_at)}
         form.apply_options({"service": found.services, "region": found.regions, "topic": found.topics}, values)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -103,11 +104,6 @@ class ProblemFormScreen(ModalScreen[ProblemRead | None]):
         field = getattr(error, "field", None)
         if not self.query_one(EntryForm).show_error(field, getattr(error, "detail", str(error))):
             self.app.notify(str(error), severity="error", timeout=8)
-
-
-def _typed(value) -> str:
-    """A stored moment as the agent would type it, in local time."""
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 class ProblemCloseScreen(ModalScreen[problem_close.ProblemClosed | None]):

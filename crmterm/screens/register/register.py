@@ -16,7 +16,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from crmterm.errors import CrmError
-from crmterm.i18n import N_, _, fmt_datetime
+from crmterm.i18n import N_, _, fmt_date, fmt_datetime
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.screens.knowledge.kb_article import kb_bindings
 from crmterm.screens.register.register_contact import ContactFields
@@ -206,8 +206,8 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
             Text(_("Open inquiries: {n}").format(n=activity.open_count), style="bold"))
         listing = self.query_one("#reg-open", OptionList)
         listing.clear_options()
-        listing.add_options([Option(plain(f"#{i.id} {i.created_at:%d.%m} {i.topic_label} · {state_label(i.state)}"),
-                                    id=str(i.id)) for i in activity.open_inquiries])
+        listing.add_options([Option(plain(f"#{i.id} {fmt_date(i.created_at, short=True)} {i.topic_label} · "
+                                          f"{state_label(i.state)}"), id=str(i.id)) for i in activity.open_inquiries])
         text = Text(_("Last contacts") + "\n", style="bold")
         for contact in activity.last_contacts:
             channel = contact.channel_label or contact.channel or ""

@@ -10,7 +10,7 @@ from textual import work
 from textual.widgets import Input, Select, Static
 
 from crmterm.errors import CrmError
-from crmterm.i18n import _
+from crmterm.i18n import _, fmt_date
 from crmterm.screens.common.dialogs import PromptScreen
 from crmterm.services.customers import contracts
 from crmterm.services.inquiries import inquiries, registration_views
@@ -162,7 +162,8 @@ class InquiryEditing:
             self._say("reg-repeat", _("This contact will be added to #{n}; no new inquiry (Ctrl+R: undo)").format(
                 n=draft.link_to))
         elif draft.repeats:
-            earlier = ", ".join(f"#{r.id} {r.created_at:%d.%m} {state_label(r.state)}" for r in draft.repeats[:4])
+            earlier = ", ".join(f"#{r.id} {fmt_date(r.created_at, short=True)} {state_label(r.state)}"
+                                for r in draft.repeats[:4])
             warning = _("⚠ Repeat inquiry: {list} — Ctrl+R adds this contact to #{n}, Ctrl+G shows it")
             self._say("reg-repeat", warning.format(
                 list=earlier, n=draft.repeats[0].id))

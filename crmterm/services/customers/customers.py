@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound, ValidationError
-from crmterm.i18n import _, current_language, fmt_datetime
+from crmterm.i18n import N_, _, current_language, fmt_datetime
 from crmterm.services.accounts import audit
 from crmterm.services.customers import history
 from crmterm.services.directory.directory import code_exists_fn
@@ -25,6 +25,17 @@ from crmterm.store.versioning import claim_version
 
 KINDS = ("person", "organisation")
 STATUSES = ("active", "closed")
+KIND_LABELS = {"person": N_("Person"), "organisation": N_("Organisation")}  # what people read (N_: translated there)
+STATUS_LABELS = {"active": N_("Active"), "closed": N_("Closed"), "merged": N_("Merged")}  # parties, contracts
+
+
+def kind_label(kind: str) -> str:
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+
+
+def status_label(status: str) -> str:
+    """A known status by its name; one a billing import brought stays as it came."""
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
 class PartyRead(BaseModel):

@@ -11,7 +11,7 @@ from sqlalchemy import Date, bindparam, text
 from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound, ValidationError
-from crmterm.i18n import _
+from crmterm.i18n import _, pick
 from crmterm.services.customers import history
 from crmterm.services.customers.customers import get_party
 from crmterm.services.accounts.permissions import Actor, Permission, require
@@ -38,6 +38,7 @@ def _names(value) -> dict[str, str]:
 
 class PathRead(BaseModel):
     structure: str
+    structure_label: str = ""  # its name in the user's language (screens show it, not the code)
     path: list[NodeRead]  # root first, the party itself last
 
 
@@ -168,11 +169,12 @@ def _ancestors(session: Session, structure_id: int, party_id: int, on: date) -> 
 
 def paths(session: Session, party_id: int, on: date) -> list[PathRead]:
     """Where the party sits in every structure it belongs to on `on` (one path per structure)."""
-    found = session.exec(select(Structure.id, Structure.code).join(
+    found = session.exec(select(col(Structure.id), col(Structure.code), col(Structure.labels)).join(
         StructureLink, col(StructureLink.structure_id) == Structure.id).where(
         StructureLink.child_id == party_id, StructureLink.valid_from <= on,
         (col(StructureLink.valid_to).is_(None)) | (col(StructureLink.valid_to) > on)).order_by(Structure.code)).all()
-    return [PathRead(structure=code, path=_ancestors(session, sid, party_id, on)) for sid, code in found]
+    return [PathRead(structure=code, structure_label=pick(labels, code),
+                     path=_ancestors(session, sid, party_id, on)) for sid, code, labels in found]
 
 
 def ancestor_ids(session: Session, party_id: int, on: date) -> dict[int, str]:

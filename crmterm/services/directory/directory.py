@@ -19,7 +19,7 @@ from crmterm.services.directory.kinds import Kind
 from crmterm.services.directory.registry import get_kind
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.directory.validation import RefExists, clean_values
-from crmterm.store import Dictionary, DictionaryItem, User
+from crmterm.store import Dictionary, DictionaryItem, Priority, User
 from crmterm.store.versioning import claim_version
 
 MAX_ROWS = 10_000  # directory areas are configuration, not customer data: bounded and small
@@ -89,11 +89,18 @@ def _matches(entry: EntryRead, needle: str) -> bool:
     return any(needle in str(text).casefold() for text in haystack)
 
 
+def _by_rank(model) -> tuple:
+    """Priorities are listed by rank, most urgent first, wherever one is chosen (the sort order only breaks
+    ties): an agent reads the list as a scale."""
+    return (model.rank,) if model is Priority else ()
+
+
 def list_entries(*, session: Session, actor: Actor, kind: str, search: str = "", active_only: bool = False,
                  limit: int = 500) -> list[EntryRead]:
     require(actor, Permission.DIRECTORY_READ)
     spec, codes = get_kind(kind), _Codes(session)
-    query = select(spec.model).order_by(spec.model.sort_order, spec.model.code, spec.model.id).limit(MAX_ROWS)
+    query = select(spec.model).order_by(*_by_rank(spec.model), spec.model.sort_order, spec.model.code,
+                                        spec.model.id).limit(MAX_ROWS)
     if active_only:
         query = query.where(spec.model.active.is_(True))
     needle = search.strip().casefold()  # casefold in Python: SQLite's lower() is ASCII-only

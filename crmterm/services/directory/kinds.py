@@ -21,6 +21,7 @@ class FieldSpec:
     type: str = "str"  # str | text | int | bool | choice | ref | refs | emails | tz | labels | rule | regex | yaml | document
     required: bool = False
     choices: tuple[str, ...] = ()
+    choice_labels: tuple[str, ...] = ()  # the names shown for `choices` (same order), marked with N_
     ref: str | None = None  # kind name for ref / refs
     default: Any = None
     max_length: int = 200

@@ -4,7 +4,7 @@ login or user group), so the assign dialog is a filterable list instead of a log
 from __future__ import annotations
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import PermissionDenied
 from crmterm.i18n import _
@@ -31,7 +31,7 @@ def assignees(*, session: Session, actor: Actor, inquiry_id: int) -> list[Assign
     if not can_supervise(actor, queue):
         raise PermissionDenied(_("{who} may not do this (supervisors and queue administrators)").format(
             who=actor.login))
-    people = session.exec(select(User).where(User.active.is_(True), User.role_code.in_(_WORKING_ROLES))
+    people = session.exec(select(User).where(col(User.active).is_(True), col(User.role_code).in_(_WORKING_ROLES))
                           .order_by(User.login)).all()
     found = [Assignee(login=u.login, display_name=u.display_name, member=_works(u, queue)) for u in people]
     return sorted(found, key=lambda a: not a.member)  # stable: by login within each part

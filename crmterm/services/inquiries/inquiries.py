@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _, pick
 from crmterm.services.inquiries import inquiry_log
+from crmterm.services.inquiries.event_labels import event_labels
 from crmterm.services.routing import routing
 from crmterm.services.customers.customers import category_code
 from crmterm.services.inquiries.inquiry_log import OPEN_STATES
@@ -22,7 +23,7 @@ from crmterm.errors import refuse_nul
 from crmterm.store import (
     NO_DEADLINE, Attachment, AttributeDef, Queue, Channel, Contact, ContactPerson, DictionaryItem, Inquiry, InquiryEvent,
     InquiryValue, Party, Place,
-    Priority, Topic, User, utcnow,
+    Priority, Route, Topic, User, utcnow,
 )
 
 
@@ -50,6 +51,7 @@ class EventRead(BaseModel):
     contact_id: int | None
     text: str
     data: dict[str, Any]
+    labels: dict[str, str] = {}  # data key -> the name of the code there, in the user's language
 
 
 class AttachmentRead(BaseModel):
@@ -86,6 +88,7 @@ class InquiryRead(InquirySummary):
     closed_at: datetime | None
     version: int
     route: str | None = None
+    route_label: str | None = None
     revision: int | None = None
     step: str | None = None
     step_label: str | None = None
@@ -137,11 +140,25 @@ def get_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryRe
         created_at=inquiry.created_at, contact=_contact(session, inquiry.contact_id), customer_id=inquiry.party_id,
         customer=customer, priority=priority, parent_id=inquiry.parent_id, text=inquiry.text,
         closed_at=inquiry.closed_at, version=inquiry.version, values=_values(session, inquiry.id),
-        events=[EventRead.model_validate(e, from_attributes=True) for e in session.exec(
-            select(InquiryEvent).where(InquiryEvent.inquiry_id == inquiry.id).order_by(col(InquiryEvent.id))).all()],
+        events=_events(session, inquiry.id, rev), route_label=_route_label(session, rev),
         attachments=[AttachmentRead.model_validate(a, from_attributes=True) for a in session.exec(
             select(Attachment).where(Attachment.inquiry_id == inquiry.id).order_by(col(Attachment.id))).all()],
         children=_summaries(session, _SUMMARY.where(Inquiry.parent_id == inquiry.id).order_by(Inquiry.id)))
+
+
+def _events(session: Session, inquiry_id: int, rev: routing.Revision | None) -> list[EventRead]:
+    rows = session.exec(select(InquiryEvent).where(InquiryEvent.inquiry_id == inquiry_id)
+                        .order_by(col(InquiryEvent.id))).all()
+    named = event_labels(session, rows, rev.definition if rev else None)
+    return [EventRead.model_validate(row, from_attributes=True).model_copy(update={"labels": labels})
+            for row, labels in zip(rows, named)]
+
+
+def _route_label(session: Session, rev: routing.Revision | None) -> str | None:
+    if rev is None:
+        return None
+    labels = session.exec(select(Route.labels).where(Route.code == rev.route)).first()
+    return pick(labels, rev.route)
 
 
 _CONTACTS = (select(Contact, User.login, Place.code, Channel.code, Place.labels, Channel.labels)

@@ -34,7 +34,8 @@ def choices(*, session: Session, actor: Actor) -> RegistrationChoices:
 
     def listing(model) -> list[tuple[str, str]]:
         rows = session.exec(select(model.code, model.labels).where(model.active.is_(True))
-                            .order_by(model.sort_order, model.code)).all()
+                            .order_by(*((model.rank,) if model is Priority else ()), model.sort_order,
+                                      model.code)).all()  # priorities by rank: a scale, most urgent first
         return [(pick(labels, code), code) for code, labels in rows]
 
     return RegistrationChoices(topic_tree(session=session, actor=actor, active_only=True), listing(Place),

@@ -81,7 +81,7 @@ def save_run(*, session: Session, actor: Actor, inquiry_id: int, script_id: int,
         name=script.label, n=script.number, score=walk.score, outcome=walk.outcome)
     inquiry_log.record(session, inquiry_id, actor, "script", text=text, data={
         "script": script.code, "number": script.number, "score": walk.score, "outcome": walk.outcome,
-        "captures": captures, "decisions": decisions})
+        "captures": captures, "decisions": decisions, "steps": list(walk.path)})  # the timeline names them
     session.flush()
     return RunRead(id=run.id, inquiry_id=inquiry_id, script=script.code, number=script.number, score=walk.score,
                    outcome=walk.outcome, path=run.path, captures=captures, decisions=decisions, actor=actor.login)

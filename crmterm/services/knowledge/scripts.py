@@ -16,7 +16,9 @@ from crmterm.i18n import _, pick
 from crmterm.services.directory import directory, yaml_lines
 from crmterm.services.topics.attribute_values import BadValue, parse, to_cel
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.store import AttributeDef, ContactTemplate, CustomerAttribute, Dictionary, DictionaryItem, Script
+from crmterm.store import (
+    AttributeDef, ContactTemplate, CustomerAttribute, Dictionary, DictionaryItem, Priority, Queue, Script, Topic,
+)
 from crmterm.workflow import script_checks, scripts
 from crmterm.workflow.script_checks import Problem
 from crmterm.workflow.script_walk import Walk
@@ -153,6 +155,11 @@ class RunSpec:
     document: scripts.ScriptDocument
     fields: dict[str, CaptureField] = field(default_factory=dict)  # "inquiry:code" / "customer:code"
     context: dict = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # "priority:code" / "queue:…" / "topic:…" -> its name
+
+    def name_of(self, kind: str, code: str) -> str:
+        """A decided priority, queue or topic by its name in the user's language (the code if unknown)."""
+        return self.names.get(f"{kind}:{code}", code)
 
     def walk(self) -> Walk:
         return Walk(self.document, self.context, to_cel=to_cel)
@@ -167,7 +174,20 @@ def run_spec(*, session: Session, actor: Actor, script: ScriptRead, context: dic
     captures = [n for n in document.nodes if isinstance(n, scripts.Capture)]
     fields = {f"{n.target}:{n.attribute}": _capture_field(session, n.target, n.attribute) for n in captures}
     return RunSpec(script=script, document=document, fields={k: v for k, v in fields.items() if v},
-                   context=context or {})
+                   context=context or {}, names=_decision_names(session, document))
+
+
+_DECIDED = {"priority": Priority, "queue": Queue, "topic": Topic}
+
+
+def _decision_names(session: Session, document: scripts.ScriptDocument) -> dict[str, str]:
+    """The names of what the script's decisions may choose (a rule's value is a code), one query a kind."""
+    names = {}
+    for kind, rules in document.decisions.items():
+        model, codes = _DECIDED[kind], {rule.value for rule in rules}
+        names |= {f"{kind}:{code}": pick(labels, code) for code, labels in
+                  session.exec(select(model.code, model.labels).where(model.code.in_(codes))).all()}
+    return names
 
 
 def _capture_field(session: Session, target: str, code: str) -> CaptureField | None:

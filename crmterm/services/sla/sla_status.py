@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from crmterm.i18n import fmt_duration
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import queues_of
 from crmterm.store import Inquiry, utcnow
@@ -44,16 +45,8 @@ def badge(due_at: datetime | None, warn_at: datetime | None, state: str, now: da
 
 
 def duration(delta: timedelta) -> str:
-    """Wall-clock time, as the agent's own clock will show it: hours and minutes ("0:45", "-1:10"), days and
-    hours within ten days ("2d 03h"), then days ("12d"); a countdown stops at 99 days ("99d", "-99d")."""
-    sign = "-" if delta < timedelta(0) else ""
-    minutes = int(abs(delta).total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    if days >= 10:
-        return f"{sign}{min(days, 99)}d"
-    if days:
-        return f"{sign}{days}d {rest // 60:02d}h"
-    return f"{sign}{rest // 60}:{rest % 60:02d}"
+    """Wall-clock time, as the agent's own clock will show it, in the one translated form (i18n)."""
+    return fmt_duration(delta)
 
 
 def overdue_count(*, session: Session, actor: Actor, now: datetime | None = None, cap: int = OVERDUE_CAP) -> int:
