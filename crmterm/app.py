@@ -14,16 +14,16 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.worker import WorkerFailed, active_worker
 
 from crmterm.errors import CrmError
-from crmterm.locations import locations
 from crmterm.i18n import N_, _, current_language, language_name, set_language
+from crmterm.locations import locations
 from crmterm.screens.common.dialogs import HelpScreen, SettingsScreen
 from crmterm.screens.common.failures import FailureDialog, log_failure, work_title
 from crmterm.screens.common.leaving import leave_after_asking
 from crmterm.screens.shell.lock import LOG_OUT, LockScreen
 from crmterm.screens.shell.login import LoginScreen
 from crmterm.services.accounts.permissions import Actor
-from crmterm.text import visible
 from crmterm.settings import LANGUAGES, Settings
+from crmterm.text import visible
 from crmterm.widgets.safe_text import TerminalSafe
 
 if TYPE_CHECKING:  # the gateway module loads on first use (see `gateway`), its type for checkers only

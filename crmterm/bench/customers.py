@@ -8,8 +8,8 @@ import random
 from sqlmodel import Session, text
 
 from crmterm.bench.timing import marks, p95_ms, raw_cursor, timed
-from crmterm.services.customers import customer_card, customer_search
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.customers import customer_card, customer_search
 from crmterm.text import fold
 
 LIMIT = 50

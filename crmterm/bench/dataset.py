@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlmodel import func, select
 
+from crmterm.services.accounts.permissions import SYSTEM
 from crmterm.services.platform import seed, synthetic, synthetic_inquiries
 from crmterm.services.platform.bootstrap import ensure_database, has_users
-from crmterm.services.accounts.permissions import SYSTEM
 from crmterm.store import Inquiry, Party
 from crmterm.store.db import unit_of_work
 

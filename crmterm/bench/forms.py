@@ -7,9 +7,9 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from crmterm.bench.timing import percentile, timed
-from crmterm.services.topics import attribute_forms
-from crmterm.services.directory import directory
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.directory import directory
+from crmterm.services.topics import attribute_forms
 from crmterm.workflow import rules
 
 DEPTH, ATTRIBUTES = 6, 50

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from crmterm.services.customers import customer_import
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.customers import customer_import
 
 _NAMES = ["Иванов Пётр", "Smith John", "Петрова Анна", "Kowalski Jan", "Сидоров Илья", "Müller Eva"]
 

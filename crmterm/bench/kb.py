@@ -12,9 +12,9 @@ from itertools import accumulate
 from sqlmodel import Session, text
 
 from crmterm.bench.timing import p95_ms, timed
+from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.knowledge import kb_search
 from crmterm.services.knowledge.kb_usage import usage_score
-from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.store import utcnow
 from crmterm.store.bulk import bulk_insert, reserve_ids
 from crmterm.store.db import unit_of_work

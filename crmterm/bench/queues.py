@@ -12,8 +12,8 @@ from sqlalchemy import case
 from sqlmodel import Session, func, select
 
 from crmterm.bench.timing import marks, p95_ms, percentile, raw_cursor
-from crmterm.services.routing import queues
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.routing import queues
 from crmterm.services.routing.queues import InquiryFilter
 from crmterm.store import Inquiry, Queue, utcnow
 

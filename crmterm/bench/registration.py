@@ -10,9 +10,9 @@ import time
 from sqlmodel import Session, select
 
 from crmterm.bench.timing import marks, percentile, raw_cursor, timed
+from crmterm.services.accounts.permissions import Actor
 from crmterm.services.customers import customers
 from crmterm.services.directory import directory
-from crmterm.services.accounts.permissions import Actor
 from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import AttributeDef, Inquiry, utcnow
 

@@ -12,10 +12,9 @@ from collections import Counter
 from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
-from crmterm.services.directory import directory
-
-from crmterm.services.routing import queues
 from crmterm.services.accounts.permissions import SYSTEM, Actor, Role
+from crmterm.services.directory import directory
+from crmterm.services.routing import queues
 from crmterm.store import Inquiry, Queue, User
 from crmterm.store.db import engine_for, normalise_url, unit_of_work
 

@@ -9,16 +9,30 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from typer.core import TyperGroup
 
 from crmterm.cli import (
-    admin, bench, config, customer, db, inquiry, inquiry_work, notify, report, route, seed, topic, user,
+    admin,
+    bench,
+    config,
+    customer,
+    db,
+    inquiry,
+    inquiry_work,
+    notify,
+    report,
+    route,
+    seed,
+    topic,
+    user,
 )
+from crmterm.cli import archive as archive_cli
+from crmterm.cli import kb as kb_cli
+from crmterm.cli import problem as problem_cli
+from crmterm.cli import script as script_cli
 from crmterm.cli import sla as sla_cli
-from crmterm.cli import archive as archive_cli, problem as problem_cli
-from crmterm.cli import kb as kb_cli, script as script_cli
 from crmterm.cli._common import Env, err
 from crmterm.errors import CrmError
 from crmterm.i18n import _, set_language
-from crmterm.settings import Settings, resolve
 from crmterm.services.platform.bootstrap import missing_sqlite_file
+from crmterm.settings import Settings, resolve
 
 # Commands that only read: on a SQLite file that does not exist they say so instead of creating it (and its
 # folder) and migrating an empty database. Commands that write, `db upgrade` and the TUI still create it.

@@ -16,17 +16,16 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session
 
+from crmterm import input_files
 from crmterm.errors import ConfigError
 from crmterm.i18n import _, set_language
-from crmterm.services.accounts import auth
-from crmterm.services.platform.bootstrap import ensure_database
+from crmterm.services.accounts import auth, db_login_auth, preferences
 from crmterm.services.accounts.permissions import SYSTEM, Actor
-from crmterm.text import visible
-from crmterm import input_files
-from crmterm.services.accounts import db_login_auth, preferences
-from crmterm.settings import Settings
-from crmterm.services.platform.transactions import in_transaction, unit_of_work
+from crmterm.services.platform.bootstrap import ensure_database
 from crmterm.services.platform.schema import owns_schema
+from crmterm.services.platform.transactions import in_transaction, unit_of_work
+from crmterm.settings import Settings
+from crmterm.text import visible
 
 T = TypeVar("T")
 

@@ -9,10 +9,19 @@ import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, err, input_path, out, print_json, print_table
 from crmterm.errors import CrmError, ValidationError
-from crmterm.moments import typed_day
 from crmterm.i18n import _
-from crmterm.services.customers import contracts, customer_card, customer_import, customer_search, customers, erasure, leads, structures
+from crmterm.moments import typed_day
 from crmterm.services.accounts.permissions import Permission, require
+from crmterm.services.customers import (
+    contracts,
+    customer_card,
+    customer_import,
+    customer_search,
+    customers,
+    erasure,
+    leads,
+    structures,
+)
 
 app = typer.Typer(help="Customers: parties, structures, contracts, subscribers.", no_args_is_help=True)
 AS_OF = typer.Option(None, "--as-of", help="Show it as it was on this date (YYYY-MM-DD).")

@@ -9,11 +9,10 @@ from pathlib import Path
 import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, input_path, out, print_json
-from crmterm.i18n import _
 from crmterm.errors import CrmError
-from crmterm.services.platform import backups
-from crmterm.services.platform import schema
+from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Permission, require
+from crmterm.services.platform import backups, schema
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 

@@ -9,17 +9,24 @@ import typer
 from pydantic import ValidationError as SchemaError
 
 from crmterm.cli._common import (
-    JSON_OPTION, env_of, err, input_path, out, parse_json, print_json, print_table, read_input,
+    JSON_OPTION,
+    env_of,
+    err,
+    input_path,
+    out,
+    parse_json,
+    print_json,
+    print_table,
+    read_input,
 )
 from crmterm.cli.topic import _pairs
 from crmterm.errors import ValidationError
-from crmterm.i18n import _
-from crmterm.services import knowledge  # noqa: F401 - registration writes script runs and KB articles through it
 from crmterm.i18n import _, fmt_datetime
-from crmterm.services.platform import archive_read
+from crmterm.services import knowledge  # noqa: F401 - registration writes script runs and KB articles through it
 from crmterm.services.inquiries import attachments, external_events, functions, inquiries, registration
 from crmterm.services.inquiries.inquiry_log import EVENT_LABELS, state_label
 from crmterm.services.inquiries.registration import ContactDraft
+from crmterm.services.platform import archive_read
 
 contact_app = typer.Typer(help="Contacts with the customer and the inquiries raised in them.", no_args_is_help=True)
 app = typer.Typer(help="Inquiries: create, show, comment, attach files, events from other systems.",

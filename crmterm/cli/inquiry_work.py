@@ -4,20 +4,19 @@ state (or one JSON document with --json)."""
 
 from __future__ import annotations
 
-
 import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table
 from crmterm.cli.inquiry import app
+from crmterm.cli.topic import _pairs
 from crmterm.errors import ValidationError
 from crmterm.i18n import _, fmt_datetime, pick
-from crmterm.services.platform import archive_read
-from crmterm.cli.topic import _pairs
-from crmterm.services.inquiries import inquiry_actions, inquiry_moves
-from crmterm.services.routing import queues
-from crmterm.services.inquiries.inquiry_log import state_label
-from crmterm.services.routing.queues import InquiryFilter
 from crmterm.moments import typed_moment
+from crmterm.services.inquiries import inquiry_actions, inquiry_moves
+from crmterm.services.inquiries.inquiry_log import state_label
+from crmterm.services.platform import archive_read
+from crmterm.services.routing import queues
+from crmterm.services.routing.queues import InquiryFilter
 
 queue_app = typer.Typer(help="Queues: the ones you work, with counts.", no_args_is_help=True)
 TEXT_OPTION = typer.Option("", "--text", "-t", help="A note for the inquiry's history.")

@@ -10,8 +10,8 @@ import typer
 from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
 from crmterm.errors import ValidationError
 from crmterm.i18n import _, fmt_datetime
-from crmterm.services.sla import notification_delivery, notification_inbox
 from crmterm.services.platform.bootstrap import ensure_database
+from crmterm.services.sla import notification_delivery, notification_inbox
 from crmterm.services.sla.notification_delivery import DeliveryReport
 
 app = typer.Typer(help="Notifications: deliver queued e-mail, list the outbox, retry failed messages.",

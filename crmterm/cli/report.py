@@ -15,9 +15,9 @@ from rich.table import Table
 from crmterm.cli._common import JSON_OPTION, env_of, err, out
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
+from crmterm.moments import typed_moment
 from crmterm.services.reports import reports
 from crmterm.services.reports.report_table import ColumnKind, ReportTable
-from crmterm.moments import typed_moment
 from crmterm.text import one_line
 
 app = typer.Typer(help="Reports: inquiries by topic and by operator, repeat inquiries, deadlines, saved filters.",

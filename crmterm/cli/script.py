@@ -8,8 +8,8 @@ import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, err, input_path, out, print_json, print_table
 from crmterm.i18n import _, current_language
-from crmterm.services.knowledge import script_admin, script_runs, scripts
 from crmterm.services.directory import yaml_lines
+from crmterm.services.knowledge import script_admin, script_runs, scripts
 from crmterm.services.topics.attribute_values import BadValue
 from crmterm.workflow.script_walk import decide
 from crmterm.workflow.scripts import Capture, Question, Statement, text_of

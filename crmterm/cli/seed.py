@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from crmterm.errors import ValidationError
-
 from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json
+from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.platform import seed as seed_service
 

@@ -10,9 +10,9 @@ import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json
 from crmterm.i18n import _
+from crmterm.moments import typed_moment
 from crmterm.services.sla import sla_scan
 from crmterm.services.sla.sla_scan import ScanReport
-from crmterm.moments import typed_moment
 
 app = typer.Typer(help="SLA monitoring: warnings, breaches and escalations.", no_args_is_help=True)
 MAX_CALLS = 1000  # a runaway backlog still ends: the next run carries on

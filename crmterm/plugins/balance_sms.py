@@ -23,10 +23,10 @@ from sqlmodel import Session, select
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import current_language
-from crmterm.services.sla import notifications
-from crmterm.services.inquiries.functions import Param, business_function
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.customers.phones import to_e164
+from crmterm.services.inquiries.functions import Param, business_function
+from crmterm.services.sla import notifications
 from crmterm.store import Contact, Inquiry, Subscriber
 
 GATEWAY_ENV = "CRMTERM_SMS_GATEWAY"

@@ -23,8 +23,8 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.store.decimals import BadDecimal, DecimalLimits, checked_decimal
 from crmterm.settings import text_max_chars
+from crmterm.store.decimals import BadDecimal, DecimalLimits, checked_decimal
 
 _INTEGER_BITS = ((BigInteger, 63), (SmallInteger, 15), (Integer, 31))  # subclasses first
 

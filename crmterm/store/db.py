@@ -18,6 +18,7 @@ from sqlmodel import Session
 from crmterm.errors import ConfigError, CrmError, ValidationError
 from crmterm.settings import busy_wait_seconds, mask_url
 from crmterm.store import column_limits as _column_limits  # noqa: F401 - every flush is checked against the
+
 # declared column limits (lengths, integer ranges, decimal precision; issue 20 item 9): on for every session
 
 T = TypeVar("T")

@@ -11,19 +11,19 @@ import asyncio
 from typing import Any
 
 from textual import on
-from textual.containers import Vertical
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
 from textual.widgets._collapsible import CollapsibleTitle  # a group's header (no public name)
 
 from crmterm.i18n import N_, _
 from crmterm.services.topics.attribute_checks import FormPreview
-from crmterm.services.topics.attribute_forms import AttributeForm, Flags, FieldDef, rule_context
+from crmterm.services.topics.attribute_forms import AttributeForm, FieldDef, Flags, rule_context
 from crmterm.services.topics.attribute_values import BadValue, parse
+from crmterm.text import visible
 from crmterm.widgets.entry_form import select_if_offered
 from crmterm.widgets.safe_text import field_value, plain
 from crmterm.widgets.type_ahead import KeyHolder, focus_now
-from crmterm.text import visible
 
 _SAMPLES = {"date": "2026-11-27", "datetime": "2026-11-27 14:30", "decimal": "1250.50", "integer": "3",
             "customer_ref": "1024"}

@@ -24,7 +24,12 @@ from typing import Any
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.workflow.calendar import (
-    HORIZON_DAYS, BusinessCalendar, NoWorkingTime, add_business_time, business_minutes_between, twenty_four_seven,
+    HORIZON_DAYS,
+    BusinessCalendar,
+    NoWorkingTime,
+    add_business_time,
+    business_minutes_between,
+    twenty_four_seven,
 )
 from crmterm.workflow.routes import StepDef
 

@@ -13,8 +13,8 @@ from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _, pick
 from crmterm.screens.admin.admin_areas import AREAS, SCREEN_AREAS
 from crmterm.screens.common.dialogs import ConfirmScreen
-from crmterm.services.directory.directory import EntryRead
 from crmterm.services.accounts.permissions import Permission
+from crmterm.services.directory.directory import EntryRead
 from crmterm.services.directory.validation import live_rule_problem
 from crmterm.widgets.entry_form import EntryForm
 from crmterm.widgets.route_preview import route_preview

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from crmterm.i18n import N_, pick
+from crmterm.services.accounts import db_login_auth, users
+from crmterm.services.accounts.permissions import Permission
 from crmterm.services.directory import directory
-from crmterm.services.accounts import users
 from crmterm.services.directory.directory import EntryRead
-from crmterm.services.platform.gateway import Gateway
 from crmterm.services.directory.kinds import FieldSpec, Kind
 from crmterm.services.directory.registry import KINDS
-from crmterm.services.accounts.permissions import Permission
-from crmterm.services.accounts import db_login_auth
+from crmterm.services.platform.gateway import Gateway
 from crmterm.settings import LANGUAGES
 
 

@@ -15,8 +15,8 @@ from textual.widgets.option_list import Option
 
 from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, current_language
-from crmterm.screens.common.dialogs import ConfirmScreen, PromptScreen
 from crmterm.screens.admin.script_doc import NODE_KINDS, new_node, remove_node, replace_node
+from crmterm.screens.common.dialogs import ConfirmScreen, PromptScreen
 from crmterm.services.knowledge import script_admin
 from crmterm.services.knowledge.scripts import ScriptRead
 

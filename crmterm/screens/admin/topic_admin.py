@@ -13,15 +13,15 @@ from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _, ngettext
 from crmterm.screens.admin.admin_areas import AREAS
 from crmterm.screens.common.dialogs import ConfirmScreen, PromptScreen
-from crmterm.services.topics import attribute_checks, topics
 from crmterm.services.directory import directory
-from crmterm.services.topics.attribute_checks import FormPreview
 from crmterm.services.directory.directory import EntryRead
+from crmterm.services.topics import attribute_checks, topics
+from crmterm.services.topics.attribute_checks import FormPreview
 from crmterm.services.topics.topics import TopicNode
+from crmterm.text import visible
 from crmterm.widgets.attribute_form import AttributeFormView
 from crmterm.widgets.entry_form import EntryForm
 from crmterm.widgets.safe_text import plain
-from crmterm.text import visible
 
 
 class TopicAdminPanel(Horizontal):

@@ -9,8 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, RadioButton, RadioSet
 
 from crmterm.i18n import N_, _, language_name
-from crmterm.text import visible
 from crmterm.settings import LANGUAGES
+from crmterm.text import visible
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -15,12 +15,12 @@ from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.services.customers.customer_card import CardRead
 from crmterm.services.customers.customers import KIND_LABELS, KINDS, STATUS_LABELS, STATUSES, status_label
-from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.customers.history import ChangeRead
 from crmterm.services.directory.kinds import FieldSpec
+from crmterm.services.inquiries.inquiry_log import state_label
+from crmterm.text import visible
 from crmterm.widgets.entry_form import EntryForm
 from crmterm.widgets.safe_text import plain
-from crmterm.text import visible
 
 PARTY_FIELDS = (
     FieldSpec("display_name", N_("Name"), required=True, max_length=300),

@@ -16,10 +16,10 @@ from crmterm.i18n import N_, _, current_language, pick
 from crmterm.screens.admin.admin_areas import DirectoryArea
 from crmterm.screens.customers.customer_card import CustomerCard
 from crmterm.screens.customers.customer_dialogs import EraseDialog, MergeDialog, MoveDialog
+from crmterm.services.accounts.permissions import Permission
 from crmterm.services.customers import contracts, customer_search, customer_views, customers, structures
 from crmterm.services.directory import directory
 from crmterm.services.directory.registry import KINDS
-from crmterm.services.accounts.permissions import Permission
 from crmterm.widgets.entry_form import EntryForm
 from crmterm.widgets.safe_text import plain
 

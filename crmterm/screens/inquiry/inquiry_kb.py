@@ -14,8 +14,8 @@ from crmterm.errors import CrmError
 from crmterm.i18n import _, fmt_datetime
 from crmterm.screens.knowledge.kb_article import ArticleScreen
 from crmterm.screens.knowledge.kb_suggesting import KbSuggesting
-from crmterm.services.knowledge import kb_search, kb_usage
 from crmterm.services.inquiries.inquiries import InquiryRead
+from crmterm.services.knowledge import kb_search, kb_usage
 from crmterm.services.knowledge.kb_search import SearchHit
 from crmterm.services.knowledge.kb_usage import AttachedArticle
 from crmterm.widgets.kb_suggestions import LIMIT

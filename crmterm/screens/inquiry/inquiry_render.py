@@ -15,6 +15,7 @@ from crmterm.services.inquiries.inquiry_log import EVENT_LABELS, OPEN_STATES, st
 from crmterm.text import visible
 from crmterm.widgets.safe_text import plain
 
+
 def event_label(kind: str) -> str:
     return _(EVENT_LABELS.get(kind) or kind)
 

@@ -23,17 +23,17 @@ from textual.widgets.option_list import Option
 
 from crmterm.errors import Conflict, CrmError, ValidationError
 from crmterm.i18n import N_, _
-from crmterm.screens.inquiry import inquiry_render as draw
 from crmterm.screens.common.dialogs import ConfirmScreen
+from crmterm.screens.inquiry import inquiry_render as draw
 from crmterm.screens.inquiry.inquiry_form import StepFormView
 from crmterm.screens.inquiry.inquiry_kb import InquiryArticles, KbLoaded
 from crmterm.screens.inquiry.inquiry_work import InquiryWork
 from crmterm.screens.knowledge.kb_article import kb_bindings
-from crmterm.services.topics import attribute_checks
 from crmterm.services.inquiries import inquiries, inquiry_moves
-from crmterm.services.topics.attribute_checks import FormPreview
 from crmterm.services.inquiries.inquiries import InquiryRead
 from crmterm.services.inquiries.inquiry_moves import MoveOption, StepView
+from crmterm.services.topics import attribute_checks
+from crmterm.services.topics.attribute_checks import FormPreview
 from crmterm.widgets.chrome import TranslatedFooter
 from crmterm.widgets.kb_suggestions import KbSuggestions
 

@@ -19,9 +19,9 @@ from crmterm.screens.inquiry.inquiry_dialogs import Ask, AskScreen, MenuScreen
 from crmterm.services.directory import directory
 from crmterm.services.inquiries import inquiries, inquiry_actions
 from crmterm.services.inquiries.assignees import assignees
-from crmterm.services.topics.attribute_values import BadValue, parse
 from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.inquiries.inquiry_moves import MoveOption
+from crmterm.services.topics.attribute_values import BadValue, parse
 
 SUPERVISING = "assign"  # offered only to who supervises the queue: then deadline and priority are too
 EXTRAS = {"deadline": N_("Change deadline"), "priority": N_("Change priority")}

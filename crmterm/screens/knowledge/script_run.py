@@ -18,8 +18,8 @@ from crmterm.errors import CrmError
 from crmterm.i18n import N_, _
 from crmterm.screens.common.dialogs import ConfirmScreen
 from crmterm.services.knowledge import script_runs, scripts
-from crmterm.services.topics.attribute_values import to_text
 from crmterm.services.knowledge.scripts import RunSpec
+from crmterm.services.topics.attribute_values import to_text
 from crmterm.widgets.chrome import TranslatedFooter
 from crmterm.widgets.script_runner import ScriptRunner
 

@@ -14,9 +14,9 @@ from textual.widgets import DataTable, Label, Static
 from crmterm.i18n import N_, _, fmt_datetime
 from crmterm.services.sla import notification_inbox
 from crmterm.services.sla.notification_inbox import NotificationPage, NotificationRead
+from crmterm.text import visible
 from crmterm.widgets.chrome import TranslatedFooter, unread_badge
 from crmterm.widgets.safe_text import plain
-from crmterm.text import visible
 
 UNREAD = "●"
 COLUMNS = (("unread", ""), ("at", N_("Received")), ("subject", N_("Subject")), ("inquiry", N_("Inquiry")))

@@ -9,8 +9,8 @@ import logging
 
 from textual import work
 
-from crmterm.services.sla import sla_scan, sla_status
 from crmterm.services.accounts.permissions import Permission
+from crmterm.services.sla import sla_scan, sla_status
 
 log = logging.getLogger("crmterm.sla")
 COUNT_SECONDS = 60  # how often the count is refreshed when this TUI does not scan

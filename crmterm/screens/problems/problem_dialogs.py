@@ -13,11 +13,11 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _
 from crmterm.moments import as_typed
-from crmterm.services.inquiries import problem_close, problems
 from crmterm.services.directory.kinds import FieldSpec
+from crmterm.services.inquiries import problem_close, problems
 from crmterm.services.inquiries.problems import ProblemDraft, ProblemRead
-from crmterm.widgets.entry_form import EntryForm
 from crmterm.text import visible
+from crmterm.widgets.entry_form import EntryForm
 
 FIELDS = (
     FieldSpec("title", N_("Title"), required=True),

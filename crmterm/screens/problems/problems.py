@@ -13,15 +13,15 @@ from textual.widgets import DataTable, Label, Static
 
 from crmterm.i18n import N_, _, fmt_datetime
 from crmterm.screens.problems.problem_dialogs import ProblemCloseScreen, ProblemFormScreen
+from crmterm.services.accounts.permissions import Permission
 from crmterm.services.inquiries import problem_links, problems
 from crmterm.services.inquiries.inquiry_log import state_label
-from crmterm.services.accounts.permissions import Permission
 from crmterm.services.inquiries.problem_close import ProblemClosed
 from crmterm.services.inquiries.problem_links import ProblemDetail
 from crmterm.services.inquiries.problems import ProblemRead
+from crmterm.text import visible
 from crmterm.widgets.chrome import TranslatedFooter
 from crmterm.widgets.safe_text import plain
-from crmterm.text import visible
 
 _CHANGES = {"new", "edit", "close_problem"}  # actions that need Permission.PROBLEMS_MANAGE
 

@@ -16,9 +16,9 @@ from textual.widgets import Button, DataTable, Input, Label, Select
 
 from crmterm.errors import CrmError
 from crmterm.i18n import N_, _
+from crmterm.moments import FIRST_YEAR, LAST_YEAR
 from crmterm.services.inquiries import inquiry_moves
 from crmterm.services.inquiries.inquiry_moves import BulkFailed, RowResult
-from crmterm.moments import FIRST_YEAR, LAST_YEAR
 from crmterm.widgets.safe_text import plain
 
 OPERATIONS = {  # operation -> (label, what to type, the keyword the service takes the value as)

@@ -17,13 +17,13 @@ from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.screens.queues.queue_bulk import QueueBulk
 from crmterm.screens.queues.queue_filters import BUILT_IN, QueueFilters, filter_tabs
 from crmterm.screens.queues.queue_live import LiveRefresh
+from crmterm.services.accounts.permissions import Permission
 from crmterm.services.directory import directory
 from crmterm.services.routing import queues
-from crmterm.services.accounts.permissions import Permission
 from crmterm.services.routing.queues import PAGE, InquiryFilter, Page, QueueCounts
+from crmterm.text import visible
 from crmterm.widgets.inquiry_table import COLUMN_SORT, InquiryTable
 from crmterm.widgets.queue_list import QueueList, legend
-from crmterm.text import visible
 
 SORTS = {"work": N_("work order"), "due": N_("deadline"), "age": N_("age")}
 MAX_RELOAD = 4 * PAGE  # a live reload re-reads what is shown, up to this many rows

@@ -26,19 +26,19 @@ from crmterm.screens.register.register_kb import KbDrafting
 from crmterm.screens.register.register_keeping import DraftKeeping
 from crmterm.screens.register.register_problems import ProblemLinking
 from crmterm.screens.register.register_scripts import ScriptRunning
-from crmterm.services.inquiries import inquiries, registration_views
-from crmterm.services.inquiries.inquiry_log import state_label
-from crmterm.services.inquiries.attachments import limits_of
 from crmterm.services.customers.customer_search import SearchHit, hit_details
+from crmterm.services.inquiries import inquiries, registration_views
+from crmterm.services.inquiries.attachments import limits_of
+from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.inquiries.registration import ContactDraft, Registered, RegistrationError, register
+from crmterm.text import visible
 from crmterm.widgets.attribute_form import AttributeFormView
 from crmterm.widgets.implied_select import ImpliedSelect
 from crmterm.widgets.kb_suggestions import KbSuggestions
 from crmterm.widgets.problem_banner import ProblemBanner
+from crmterm.widgets.safe_text import plain
 from crmterm.widgets.topic_picker import OPTION_DIGITS, KeyedInput, TopicPicker
 from crmterm.widgets.type_ahead import focus_now
-from crmterm.text import visible
-from crmterm.widgets.safe_text import plain
 
 _TOPIC_KEYS = [Binding(f"alt+{n},{OPTION_DIGITS[n - 1]}", f"suggested({n})", show=False, priority=True,
                        id=f"register.topic{n}") for n in range(1, 10)]

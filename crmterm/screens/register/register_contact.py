@@ -9,9 +9,8 @@ from textual.widgets import Input, Select, Static
 
 from crmterm.services.inquiries import registration_views
 from crmterm.widgets.entry_form import select_if_offered
-from crmterm.widgets.topic_picker import TopicPicker, Topics
 from crmterm.widgets.safe_text import field_value, plain
-
+from crmterm.widgets.topic_picker import TopicPicker, Topics
 
 _CONTACT_SELECTS = ("reg-place", "reg-direction", "reg-channel", "reg-category", "reg-person")
 

@@ -14,10 +14,10 @@ from crmterm.i18n import _, fmt_date
 from crmterm.screens.common.dialogs import PromptScreen
 from crmterm.services.customers import contracts
 from crmterm.services.inquiries import inquiries, registration_views
-from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.inquiries.attachments import limits_of, path_problem
-from crmterm.text import visible
+from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.topics.topics import TopicNode
+from crmterm.text import visible
 from crmterm.widgets.attribute_form import AttributeFormView
 from crmterm.widgets.implied_select import ImpliedSelect
 from crmterm.widgets.topic_picker import TopicPicker

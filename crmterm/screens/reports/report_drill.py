@@ -17,12 +17,12 @@ from textual.widgets import DataTable, Static
 from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, fmt_datetime
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
-from crmterm.services.reports import reports
 from crmterm.services.inquiries.inquiry_log import state_label
+from crmterm.services.reports import reports
 from crmterm.services.reports.reports_drill import PAGE, DrillPage, DrillRow
+from crmterm.text import visible
 from crmterm.widgets.chrome import TranslatedFooter
 from crmterm.widgets.safe_text import plain
-from crmterm.text import visible
 
 COLUMNS = (("id", N_("#")), ("created", N_("Registered")), ("topic", N_("Topic")), ("customer", N_("Customer")),
            ("state", N_("State")), ("queue", N_("Queue")), ("step", N_("Step")), ("assignee", N_("Assignee")),

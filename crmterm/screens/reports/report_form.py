@@ -17,10 +17,10 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import N_, _
+from crmterm.moments import check_moment
 from crmterm.services.reports import reports
 from crmterm.services.reports.reports_custom import GROUPS, MEASURES
 from crmterm.services.reports.reports_scope import FILTER_LABELS
-from crmterm.moments import check_moment
 from crmterm.widgets.safe_text import plain
 
 ERROR_FIELDS = ("report", "from", "to", "days", "filter", "group_by", "columns")

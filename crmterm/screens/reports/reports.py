@@ -21,18 +21,18 @@ from crmterm.screens.common.dialogs import ConfirmScreen
 from crmterm.screens.reports.report_drill import ReportDrill
 from crmterm.screens.reports.report_export import ExportDialog
 from crmterm.screens.reports.report_form import PERIODS, ReportChoices, ReportForm, ReportRequest
+from crmterm.services.accounts import users
 from crmterm.services.directory import directory
 from crmterm.services.reports import reports
-from crmterm.services.routing import saved_filters
-from crmterm.services.topics import topics
-from crmterm.services.accounts import users
 from crmterm.services.reports.exports import export_report
 from crmterm.services.reports.exports_values import display_value
 from crmterm.services.reports.report_table import ColumnKind, ReportTable
 from crmterm.services.reports.reports_daily import daily_counts
+from crmterm.services.routing import saved_filters
+from crmterm.services.topics import topics
+from crmterm.text import visible
 from crmterm.widgets.report_chart import BarChart, DailySparkline, daily_caption
 from crmterm.widgets.report_grid import ReportGrid
-from crmterm.text import visible
 
 # report -> (column of the bars' labels, column of their values): the count a picture reads best
 CHARTED = {"topics": ("topic", "registered"), "operators": ("operator", "registered"), "custom": ("group", "inquiries")}

@@ -11,20 +11,20 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from crmterm.i18n import N_, _, current_language, language_name
 from crmterm.screens.admin.admin import AdminPanel
+from crmterm.screens.admin.topic_admin import TopicAdminPanel
 from crmterm.screens.common.dialogs import PromptScreen
+from crmterm.screens.customers.customers import CustomersPanel
 from crmterm.screens.notifications.notification_watch import UnreadWatch
 from crmterm.screens.notifications.sla_watch import SlaWatch
-from crmterm.services.topics import topics
-from crmterm.services.topics.topics import TemplateChoice
-from crmterm.screens.customers.customers import CustomersPanel
 from crmterm.screens.problems.problems import ProblemsScreen
 from crmterm.screens.queues.queues import QueuesPanel
 from crmterm.screens.register.register import RegisterPanel
 from crmterm.screens.reports.reports import ReportsPanel
-from crmterm.screens.admin.topic_admin import TopicAdminPanel
 from crmterm.services.accounts.permissions import ROLE_LABELS, Permission
-from crmterm.widgets.chrome import StatusBar, TranslatedFooter
+from crmterm.services.topics import topics
+from crmterm.services.topics.topics import TemplateChoice
 from crmterm.text import visible
+from crmterm.widgets.chrome import StatusBar, TranslatedFooter
 
 
 class HomePanel(Vertical):

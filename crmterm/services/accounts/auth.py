@@ -30,9 +30,7 @@ from sqlmodel import Session, col, select
 from crmterm.errors import AuthenticationFailed, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Role
-from crmterm.store import User, utcnow
-from crmterm.store import passwords
-from crmterm.store import LoginGuard
+from crmterm.store import LoginGuard, User, passwords, utcnow
 from crmterm.store.db import in_transaction, unit_of_work
 
 _hasher = PasswordHasher()

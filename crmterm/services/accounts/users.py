@@ -8,14 +8,11 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from crmterm.errors import Conflict, NotFound, ValidationError
+from crmterm.errors import Conflict, NotFound, ValidationError, refuse_control
 from crmterm.i18n import _, fmt_datetime
-from crmterm.services.accounts import audit
-from crmterm.services.accounts.auth import hash_password
+from crmterm.services.accounts import audit, auth
+from crmterm.services.accounts.auth import MIN_PASSWORD_LENGTH, hash_password
 from crmterm.services.accounts.permissions import Actor, Permission, Role, require
-from crmterm.errors import refuse_control
-from crmterm.services.accounts.auth import MIN_PASSWORD_LENGTH
-from crmterm.services.accounts import auth
 from crmterm.settings import LANGUAGES
 from crmterm.store import User, UserGroup, db_logins, passwords, utcnow
 from crmterm.store.versioning import claim_version

@@ -7,15 +7,14 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from crmterm.errors import Conflict, NotFound, ValidationError
+from crmterm.errors import Conflict, NotFound, ValidationError, refuse_control, refuse_nul
 from crmterm.i18n import _
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import history
 from crmterm.services.customers.customers import get_party
-from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.errors import refuse_control, refuse_nul
 from crmterm.services.customers.phones import reversed_digits, to_e164
-from crmterm.store.decimals import DecimalLimits, decimal_field, money
 from crmterm.store import ContactPerson, Contract, Discount, Note, Payment, Subscriber, utcnow
+from crmterm.store.decimals import DecimalLimits, decimal_field, money
 from crmterm.store.tables import table_of
 
 NOTE_ENTITIES = {"party": None, "subscriber": Subscriber, "contact_person": ContactPerson}

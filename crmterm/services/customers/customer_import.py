@@ -19,15 +19,14 @@ from sqlmodel import Session
 
 from crmterm.errors import ConfigError, CrmError, ValidationError
 from crmterm.i18n import _
-from crmterm.services.customers import contracts, customers, structures
-from crmterm.services.accounts import audit
-from crmterm.services.customers.customer_import_bulk import BATCH, PartyBatch, party_values, record_ref
-from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.services.customers.customer_import_bulk import text_field
 from crmterm.input_files import check_file
-from crmterm.text import has_lone_surrogate
+from crmterm.services.accounts import audit
+from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.customers import contracts, customers, structures
+from crmterm.services.customers.customer_import_bulk import BATCH, PartyBatch, party_values, record_ref, text_field
 from crmterm.store.search import bulk_party_load
 from crmterm.store.tables import saved_id
+from crmterm.text import has_lone_surrogate
 
 TYPES = ("party", "link", "contract", "subscriber", "contact_person")
 

@@ -15,14 +15,13 @@ from sqlmodel import Session
 
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import _
-from crmterm.services.customers import customers
-from crmterm.services.directory.directory import code_exists_fn
-from crmterm.services.customers.history import dump_value
 from crmterm.services.accounts.permissions import Actor
-from crmterm.store import utcnow
-from crmterm.store.column_limits import check_columns
-from crmterm.store import Party
+from crmterm.services.customers import customers
+from crmterm.services.customers.history import dump_value
+from crmterm.services.directory.directory import code_exists_fn
+from crmterm.store import Party, utcnow
 from crmterm.store.bulk import bulk_insert, reserve_ids
+from crmterm.store.column_limits import check_columns
 from crmterm.store.tables import table_of
 
 BATCH = 2_000

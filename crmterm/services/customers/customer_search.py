@@ -23,8 +23,8 @@ from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import search_details
 from crmterm.services.customers.phones import digits, significant_digits
-from crmterm.text import fold
 from crmterm.store import Party
+from crmterm.text import fold
 
 MIN_FRAGMENT = 3  # trigram indexes need three characters
 MIN_WORD = 2  # a word start: the space before it is the third character

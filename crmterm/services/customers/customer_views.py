@@ -6,11 +6,10 @@ from datetime import date
 
 from sqlmodel import Session
 
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import customer_card, structures
 from crmterm.services.customers.customer_card import CardRead
 from crmterm.services.customers.history import ChangeRead
-from crmterm.services.accounts.permissions import Actor
-from crmterm.services.accounts.permissions import Permission, require
 
 
 def card_with_history(*, session: Session, actor: Actor, party_id: int,

@@ -8,20 +8,27 @@ from pydantic import BaseModel
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from crmterm.errors import Conflict, NotFound, ValidationError
+from crmterm.errors import Conflict, NotFound, ValidationError, refuse_control
 from crmterm.i18n import N_, _, current_language, fmt_datetime
 from crmterm.services.accounts import audit
-from crmterm.services.customers import history
-from crmterm.services.directory.directory import code_exists_fn
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.customers import history
 from crmterm.services.customers.phones import to_e164
-from crmterm.text import fold, search_key
-from crmterm.errors import refuse_control
-from crmterm.text import one_line
+from crmterm.services.directory.directory import code_exists_fn
 from crmterm.store import (
-    AttributeValue, ChangeLog, ClientCategory, ContactPerson, Contract, Discount, Note, Party, StructureLink, utcnow,
+    AttributeValue,
+    ChangeLog,
+    ClientCategory,
+    ContactPerson,
+    Contract,
+    Discount,
+    Note,
+    Party,
+    StructureLink,
+    utcnow,
 )
 from crmterm.store.versioning import claim_version
+from crmterm.text import fold, one_line, search_key
 
 KINDS = ("person", "organisation")
 STATUSES = ("active", "closed")

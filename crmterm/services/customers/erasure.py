@@ -24,14 +24,23 @@ from sqlmodel import Session, col, select
 from crmterm.errors import Conflict
 from crmterm.i18n import _
 from crmterm.services.accounts import audit
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers.customers import get_party
 from crmterm.services.customers.erasure_inquiries import erase_inquiries
-from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.text import fold, search_key
 from crmterm.store import (
-    AttributeValue, ChangeLog, Contact, ContactPerson, Contract, Note, Party, RegistrationDraft, Subscriber, utcnow,
+    AttributeValue,
+    ChangeLog,
+    Contact,
+    ContactPerson,
+    Contract,
+    Note,
+    Party,
+    RegistrationDraft,
+    Subscriber,
+    utcnow,
 )
 from crmterm.store.tables import rowcount
+from crmterm.text import fold, search_key
 
 ERASED_NAME = "erased #{id}"  # not translated: it is stored, and every language reads the same data
 ERASED_PERSON = "erased"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from collections.abc import Set as AbstractSet
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel

@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import ConfigError
 from crmterm.services.accounts import audit
-from crmterm.services.customers.customers import read
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.customers.customers import read
 from crmterm.store import Party
 from crmterm.store.tables import saved_id
 

@@ -12,9 +12,9 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _, pick
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import history
 from crmterm.services.customers.customers import get_party
-from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.store import Party, Structure, StructureLink, utcnow
 
 _ACTIVE = "l.valid_from <= :d AND (l.valid_to IS NULL OR l.valid_to > :d)"

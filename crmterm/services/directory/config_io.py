@@ -11,14 +11,13 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from crmterm.errors import ConfigError, CrmError, NotFound, ValidationError
+from crmterm.errors import ConfigError, CrmError, NotFound, ValidationError, refuse_controls_within
 from crmterm.i18n import _, ngettext
 from crmterm.services.accounts import audit
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.directory import directory, yaml_lines
 from crmterm.services.directory.config_sections import SECTIONS, Plan, Section
-from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.text import one_line
-from crmterm.errors import refuse_controls_within
 
 FORMAT_KEY = "crmterm_config"
 FORMAT_VERSION = 1

@@ -10,17 +10,17 @@ from sqlmodel import Session
 from crmterm.errors import ConfigError, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts import audit, users
-from crmterm.services.directory import directory
+from crmterm.services.accounts.permissions import Actor, Permission, Role, require
 from crmterm.services.customers import history
+from crmterm.services.directory import directory
 from crmterm.services.directory.kinds import Kind
 from crmterm.services.directory.registry import KINDS
-from crmterm.services.topics.topic_kinds import TOPIC_KINDS
-from crmterm.services.routing.route_kinds import ROUTE_KINDS
-from crmterm.services.sla.sla_kinds import ESCALATION_KINDS, SLA_KINDS
-from crmterm.services.routing.automation_kinds import AUTOMATION_KINDS
-from crmterm.services.accounts.permissions import Actor, Permission, Role, require
 from crmterm.services.directory.validation import RefExists
 from crmterm.services.directory.yaml_lines import LineDict
+from crmterm.services.routing.automation_kinds import AUTOMATION_KINDS
+from crmterm.services.routing.route_kinds import ROUTE_KINDS
+from crmterm.services.sla.sla_kinds import ESCALATION_KINDS, SLA_KINDS
+from crmterm.services.topics.topic_kinds import TOPIC_KINDS
 
 
 @dataclass

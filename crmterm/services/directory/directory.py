@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 from crmterm.errors import Conflict, NotFound
 from crmterm.i18n import _, fmt_datetime, pick
 from crmterm.services.accounts import audit
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.directory.kinds import Kind
 from crmterm.services.directory.registry import get_kind
-from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.directory.validation import RefExists, clean_values
 from crmterm.store import Dictionary, DictionaryItem, Priority, User
 from crmterm.store.versioning import claim_version

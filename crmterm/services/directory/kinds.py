@@ -9,8 +9,17 @@ from typing import Any
 
 from crmterm.i18n import N_
 from crmterm.store import (
-    Channel, ClientCategory, CustomerAttribute, Dictionary, DictionaryItem, MailingList, Place, PlaceType,
-    Priority, Structure, UserGroup,
+    Channel,
+    ClientCategory,
+    CustomerAttribute,
+    Dictionary,
+    DictionaryItem,
+    MailingList,
+    Place,
+    PlaceType,
+    Priority,
+    Structure,
+    UserGroup,
 )
 
 

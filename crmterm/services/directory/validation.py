@@ -7,10 +7,9 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import available_timezones
 
-from crmterm.errors import ValidationError
+from crmterm.errors import ValidationError, refuse_control, refuse_controls_within
 from crmterm.i18n import _
 from crmterm.services.directory.kinds import FieldSpec, Kind
-from crmterm.errors import refuse_control, refuse_controls_within
 from crmterm.settings import LANGUAGES
 from crmterm.workflow import rules
 

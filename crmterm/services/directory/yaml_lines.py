@@ -8,8 +8,8 @@ import yaml
 
 from crmterm.errors import ConfigError
 from crmterm.i18n import _
-from crmterm.text import one_line
 from crmterm.input_files import check_file
+from crmterm.text import one_line
 
 
 class LineDict(dict):

@@ -12,10 +12,10 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _
-from crmterm.services.inquiries import inquiry_log
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.text import one_line
+from crmterm.services.inquiries import inquiry_log
 from crmterm.store import Attachment, AttachmentBlob, Inquiry, Topic
+from crmterm.text import one_line
 
 DEFAULT_TYPES = ("pdf", "png", "jpg", "jpeg", "gif", "txt", "csv", "doc", "docx", "xls", "xlsx", "odt", "ods",
                  "rtf", "eml", "msg", "wav", "mp3", "zip")

@@ -11,11 +11,11 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services.routing import automation, routing
-from crmterm.services.inquiries import inquiry_actions, system_moves
-from crmterm.services.sla import notifications, sla
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.inquiries import inquiry_actions, system_moves
 from crmterm.services.inquiries.transition_actions import run_actions
+from crmterm.services.routing import automation, routing
+from crmterm.services.sla import notifications, sla
 from crmterm.store import AttributeDef, AutomationRule, Inquiry, InquiryValue, Party, Topic
 from crmterm.workflow import engine, rules
 from crmterm.workflow.automation import AutomationAction, expression_params, parse_actions

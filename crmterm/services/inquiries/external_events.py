@@ -19,12 +19,11 @@ from sqlmodel import Session
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services.routing import automation, routing
-from crmterm.services.inquiries import external_requests, inquiry_actions, inquiry_log, registration
-from crmterm.services.inquiries import system_moves
-from crmterm.services.inquiries.attachments import AttachmentLimits
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.inquiries import external_requests, inquiry_actions, inquiry_log, registration, system_moves
+from crmterm.services.inquiries.attachments import AttachmentLimits
 from crmterm.services.inquiries.registration import ContactDraft, Registered
+from crmterm.services.routing import automation, routing
 from crmterm.store import Inquiry
 from crmterm.workflow.engine import OPEN, state_label
 

@@ -21,9 +21,9 @@ from sqlmodel import Session
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _, pick
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.inquiries import inquiry_log
 from crmterm.services.topics.attribute_values import BadValue, is_empty, parse
-from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.store import Inquiry
 
 GROUP = "crmterm.functions"

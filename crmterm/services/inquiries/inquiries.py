@@ -11,19 +11,33 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from crmterm.errors import NotFound, ValidationError
+from crmterm.errors import NotFound, ValidationError, refuse_nul
 from crmterm.i18n import _, pick
+from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.customers.customers import category_code
 from crmterm.services.inquiries import inquiry_log
 from crmterm.services.inquiries.event_labels import event_labels
-from crmterm.services.routing import routing
-from crmterm.services.customers.customers import category_code
 from crmterm.services.inquiries.inquiry_log import OPEN_STATES
-from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.errors import refuse_nul
+from crmterm.services.routing import routing
 from crmterm.store import (
-    NO_DEADLINE, Attachment, AttributeDef, Queue, Channel, Contact, ContactPerson, DictionaryItem, Inquiry, InquiryEvent,
-    InquiryValue, Party, Place,
-    Priority, Route, Topic, User, utcnow,
+    NO_DEADLINE,
+    Attachment,
+    AttributeDef,
+    Channel,
+    Contact,
+    ContactPerson,
+    DictionaryItem,
+    Inquiry,
+    InquiryEvent,
+    InquiryValue,
+    Party,
+    Place,
+    Priority,
+    Queue,
+    Route,
+    Topic,
+    User,
+    utcnow,
 )
 
 

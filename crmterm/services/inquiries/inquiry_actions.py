@@ -12,15 +12,14 @@ from pydantic import BaseModel
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError, refuse_nul
 from crmterm.i18n import _, fmt_datetime
-from crmterm.services.routing import automation, live, routing
-from crmterm.services.inquiries import inquiry_log
-from crmterm.services.sla import sla
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.errors import refuse_nul
 from crmterm.services.accounts.queue_access import can_supervise, can_work, person, queue_by_code
+from crmterm.services.inquiries import inquiry_log
 from crmterm.services.inquiries.transition_actions import run_actions
+from crmterm.services.routing import automation, live, routing
+from crmterm.services.sla import sla
 from crmterm.store import Inquiry, Priority, Queue, User, utcnow
 from crmterm.store.tables import rowcount
 from crmterm.workflow import engine

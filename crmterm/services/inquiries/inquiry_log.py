@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from crmterm.errors import refuse_nul
 from crmterm.i18n import N_, _
 from crmterm.services.accounts.permissions import Actor
-from crmterm.errors import refuse_nul
 from crmterm.store import Inquiry, InquiryEvent
-
 from crmterm.workflow.engine import OPEN, STATE_LABELS, state_label  # noqa: F401 - re-exported
 
 OPEN_STATES = tuple(sorted(OPEN))

@@ -12,13 +12,12 @@ from sqlmodel import Session, col, select
 from crmterm.errors import CrmError, PermissionDenied, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts import audit
-from crmterm.services.routing import automation, routing
-from crmterm.services.inquiries import inquiry_actions, inquiry_log, write_rules
-from crmterm.services.topics.attribute_values import BadValue, is_empty, parse, to_cel, to_text
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import can_supervise, can_work
-from crmterm.services.topics.attribute_values import AMOUNT
+from crmterm.services.inquiries import inquiry_actions, inquiry_log, write_rules
+from crmterm.services.routing import automation, routing
 from crmterm.services.topics.attribute_forms import effective_attributes
+from crmterm.services.topics.attribute_values import AMOUNT, BadValue, is_empty, parse, to_cel, to_text
 from crmterm.store import AttributeDef, InquiryValue, Queue, Topic
 from crmterm.workflow import engine
 from crmterm.workflow.engine import ALLOWED, MOVE_LABELS, Move, State

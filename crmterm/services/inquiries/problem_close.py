@@ -12,11 +12,11 @@ from sqlmodel import Session, col, select
 from crmterm.errors import Conflict, CrmError, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts import audit
-from crmterm.services.inquiries import inquiry_actions, inquiry_log
-from crmterm.services.sla import notifications
-from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.inquiries import inquiry_actions, inquiry_log
+from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.inquiries.problems import ProblemRead, claim, load, read
+from crmterm.services.sla import notifications
 from crmterm.store import Inquiry, Party, ProblemInquiry, SystemProblem, User, utcnow
 from crmterm.workflow.engine import OPEN
 

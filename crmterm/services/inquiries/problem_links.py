@@ -12,11 +12,11 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound
 from crmterm.i18n import _
-from crmterm.services.inquiries import inquiry_log
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers.customer_card import attributes_as_of
 from crmterm.services.customers.customer_search import PREFIX_END
-from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers.phones import reversed_digits, significant_digits
+from crmterm.services.inquiries import inquiry_log
 from crmterm.services.inquiries.problems import ProblemRead, active_matching, load, read
 from crmterm.store import Inquiry, ProblemInquiry, Subscriber, SystemProblem
 from crmterm.store.archive import inquiry_archive

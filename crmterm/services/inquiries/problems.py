@@ -10,13 +10,12 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from crmterm.errors import Conflict, NotFound, ValidationError
+from crmterm.errors import Conflict, NotFound, ValidationError, refuse_control, refuse_nul
 from crmterm.i18n import _, fmt_datetime, pick
-from crmterm.services.accounts import audit
-from crmterm.services.topics.attribute_forms import topic_path
-from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.errors import refuse_control, refuse_nul
 from crmterm.moments import typed_moment
+from crmterm.services.accounts import audit
+from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.topics.attribute_forms import topic_path
 from crmterm.store import Dictionary, DictionaryItem, ProblemInquiry, SystemProblem, Topic, utcnow
 from crmterm.store.problems import PROBLEM_STATES
 from crmterm.store.tables import rowcount

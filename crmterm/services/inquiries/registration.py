@@ -14,17 +14,21 @@ from sqlmodel import Session
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services.routing import automation, routing
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.inquiries import (
-    inquiry_log, problem_links, registration_drafts, registration_extras, write_rules,
+    inquiry_log,
+    problem_links,
+    registration_drafts,
+    registration_extras,
+    write_rules,
 )
 from crmterm.services.inquiries.attachments import AttachmentLimits, attach_path, path_problem
+from crmterm.services.inquiries.drafts import ContactDraft, InquiryDraft
+from crmterm.services.inquiries.registration_refs import ContactRefs, TopicRef, resolve_contact, resolve_topic
+from crmterm.services.routing import automation, routing
 from crmterm.services.topics.attribute_checks import check_values
 from crmterm.services.topics.attribute_forms import AttributeForm, effective_attributes, rule_context
 from crmterm.services.topics.attribute_values import to_text
-from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.services.inquiries.drafts import ContactDraft, InquiryDraft
-from crmterm.services.inquiries.registration_refs import ContactRefs, TopicRef, resolve_contact, resolve_topic
 from crmterm.store import Contact, Inquiry, InquiryValue, utcnow
 
 CLOSED_AT_ONCE = "consultation"  # answered during the call: registered closed in the same action

@@ -13,13 +13,23 @@ from sqlalchemy import literal
 from sqlmodel import Session, col, select
 
 from crmterm.i18n import _
-from crmterm.services.customers.phones import reversed_digits, significant_digits
 from crmterm.services.customers.customer_search import PREFIX_END
 from crmterm.services.customers.customers import category_code
+from crmterm.services.customers.phones import reversed_digits, significant_digits
 from crmterm.services.topics.topics import path_spellings
 from crmterm.store import (
-    Channel, ClientCategory, ContactPerson, ContactTemplate, Contract, Party, Place, PlaceType, Priority, Subscriber,
-    Topic, User,
+    Channel,
+    ClientCategory,
+    ContactPerson,
+    ContactTemplate,
+    Contract,
+    Party,
+    Place,
+    PlaceType,
+    Priority,
+    Subscriber,
+    Topic,
+    User,
 )
 
 if TYPE_CHECKING:

@@ -9,13 +9,13 @@ from typing import Any
 from sqlmodel import Session, select
 
 from crmterm.i18n import pick
-from crmterm.services.customers import customer_search
-from crmterm.services.inquiries import inquiries
-from crmterm.services.topics.attribute_checks import FormPreview, preview
-from crmterm.services.customers.customer_search import SearchHit
-from crmterm.services.inquiries.inquiries import InquirySummary
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.customers import customer_search
+from crmterm.services.customers.customer_search import SearchHit
 from crmterm.services.customers.phones import digits
+from crmterm.services.inquiries import inquiries
+from crmterm.services.inquiries.inquiries import InquirySummary
+from crmterm.services.topics.attribute_checks import FormPreview, preview
 from crmterm.services.topics.topics import TopicNode, topic_tree
 from crmterm.store import Channel, ClientCategory, Place, Priority
 

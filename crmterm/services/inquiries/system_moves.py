@@ -10,10 +10,9 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from crmterm.services.routing import automation, live, routing
-
-from crmterm.services.inquiries import inquiry_actions, inquiry_log
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.inquiries import inquiry_actions, inquiry_log
+from crmterm.services.routing import automation, live, routing
 from crmterm.store import Inquiry
 from crmterm.workflow import engine, rules
 from crmterm.workflow.routes import RouteDefinition, TransitionDef

@@ -7,11 +7,10 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from crmterm.errors import ValidationError
-from crmterm.services.routing import automation, routing
-from crmterm.services.inquiries import functions, inquiry_log, transition_notices
-from crmterm.services.topics.attribute_values import BadValue, parse, to_text
 from crmterm.services.accounts.permissions import Actor
-from crmterm.services.topics.attribute_values import AMOUNT
+from crmterm.services.inquiries import functions, inquiry_log, transition_notices
+from crmterm.services.routing import automation, routing
+from crmterm.services.topics.attribute_values import AMOUNT, BadValue, parse, to_text
 from crmterm.store import AttributeDef, Inquiry, InquiryValue, Priority, Topic
 from crmterm.workflow.routes import ActionDef
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from crmterm.services.sla import notifications
-
-from crmterm.services.routing import routing
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.routing import routing
+from crmterm.services.sla import notifications
 from crmterm.store import Inquiry, Party, Priority, Topic
 from crmterm.workflow.routes import ActionDef
 

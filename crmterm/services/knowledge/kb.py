@@ -12,11 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from crmterm.errors import Conflict, NotFound, ValidationError
+from crmterm.errors import Conflict, NotFound, ValidationError, refuse_control
 from crmterm.i18n import _, current_language
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.errors import refuse_control
 from crmterm.store import KbArticle, KbArticleText, KbArticleTopic, Topic, utcnow
 from crmterm.store.kb import KB_LANGUAGES, KB_STATUSES, KB_VISIBILITIES
 from crmterm.store.versioning import claim_version

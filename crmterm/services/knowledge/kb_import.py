@@ -25,11 +25,11 @@ from sqlmodel import Session, select
 
 from crmterm.errors import ConfigError, CrmError, ValidationError
 from crmterm.i18n import _
-from crmterm.services.knowledge import kb
-from crmterm.services.directory import yaml_lines
-from crmterm.services.knowledge.kb import ArticleDraft
-from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.input_files import DEFAULT_MAX_MB, read_text
+from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.directory import yaml_lines
+from crmterm.services.knowledge import kb
+from crmterm.services.knowledge.kb import ArticleDraft
 from crmterm.store import KbArticle, KbArticleText, Topic
 from crmterm.store.kb import KB_STATUSES
 

@@ -22,8 +22,8 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from crmterm.services.knowledge.kb import is_editor, require_reader
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.knowledge.kb import is_editor, require_reader
 from crmterm.services.topics.topic_checks import with_descendants
 from crmterm.store import Topic
 

@@ -13,9 +13,9 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound
 from crmterm.i18n import _
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.inquiries import inquiry_log
 from crmterm.services.knowledge.kb import ArticleRead, get_article, load, read, require_reader
-from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.store import Inquiry, InquiryArticle, KbArticle, KbArticleText
 
 WEIGHTS = {"opened": 1, "attached": 3, "helpful": 5}

@@ -14,8 +14,8 @@ from sqlmodel import Session, col, select
 from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _, fmt_datetime, pick
 from crmterm.services.accounts import audit
-from crmterm.services.directory import yaml_lines
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.directory import yaml_lines
 from crmterm.services.knowledge.scripts import RunSpec, ScriptRead, documents_in, problems_of, read, run_spec
 from crmterm.store import Script, ScriptRun, utcnow
 from crmterm.workflow import scripts

@@ -7,10 +7,10 @@ from sqlmodel import Session
 
 from crmterm.errors import ConfigError, NotFound, ValidationError
 from crmterm.i18n import _
-from crmterm.services.knowledge import script_admin
 from crmterm.services.accounts.permissions import Actor
-from crmterm.services.knowledge.scripts import problems_of
 from crmterm.services.directory.validation import RefExists
+from crmterm.services.knowledge import script_admin
+from crmterm.services.knowledge.scripts import problems_of
 
 
 class ScriptsSection:

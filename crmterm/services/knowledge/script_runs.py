@@ -11,16 +11,16 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import PermissionDenied, ValidationError
 from crmterm.i18n import _
-from crmterm.services.topics import attribute_checks
-from crmterm.services.customers import customer_card
-from crmterm.services.inquiries import inquiry_actions, inquiry_log
-from crmterm.services.routing import live, routing
-from crmterm.services.sla import sla
-from crmterm.services.topics.attribute_forms import effective_attributes
-from crmterm.services.topics.attribute_values import BadValue, to_text
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import can_supervise, queue_by_code
+from crmterm.services.customers import customer_card
+from crmterm.services.inquiries import inquiry_actions, inquiry_log
 from crmterm.services.knowledge.scripts import RunSpec, by_id, run_spec, typed_capture
+from crmterm.services.routing import live, routing
+from crmterm.services.sla import sla
+from crmterm.services.topics import attribute_checks
+from crmterm.services.topics.attribute_forms import effective_attributes
+from crmterm.services.topics.attribute_values import BadValue, to_text
 from crmterm.store import InquiryValue, Priority, Queue, ScriptRun, Topic, utcnow
 from crmterm.workflow import engine
 from crmterm.workflow.script_walk import Walk, WalkError, decide

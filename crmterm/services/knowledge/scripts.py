@@ -13,11 +13,19 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound
 from crmterm.i18n import _, pick
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.directory import directory, yaml_lines
 from crmterm.services.topics.attribute_values import BadValue, parse, to_cel
-from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.store import (
-    AttributeDef, ContactTemplate, CustomerAttribute, Dictionary, DictionaryItem, Priority, Queue, Script, Topic,
+    AttributeDef,
+    ContactTemplate,
+    CustomerAttribute,
+    Dictionary,
+    DictionaryItem,
+    Priority,
+    Queue,
+    Script,
+    Topic,
 )
 from crmterm.workflow import script_checks, scripts
 from crmterm.workflow.script_checks import Problem

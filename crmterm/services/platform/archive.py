@@ -24,14 +24,14 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlalchemy import delete, exists, false, func, insert, literal, update
 from sqlalchemy.orm import aliased
-from sqlmodel import SQLModel, Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from crmterm.errors import Conflict, ValidationError
 from crmterm.i18n import _
+from crmterm.moments import days_before
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.moments import days_before
 from crmterm.store import Inquiry, utcnow
 from crmterm.store.archive import ARCHIVED, DROPPED_WITH_INQUIRY, Archived, inquiry_archive
 from crmterm.store.db import in_transaction

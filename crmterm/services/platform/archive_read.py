@@ -9,18 +9,36 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _, pick
-from crmterm.services.inquiries import inquiries
-from crmterm.services.routing import routing
-from crmterm.services.inquiries.inquiries import (
-    AttachmentRead, ContactRead, EventRead, InquiryRead, InquirySummary, ValueRead,
-)
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.inquiries import inquiries
+from crmterm.services.inquiries.inquiries import (
+    AttachmentRead,
+    ContactRead,
+    EventRead,
+    InquiryRead,
+    InquirySummary,
+    ValueRead,
+)
+from crmterm.services.routing import routing
 from crmterm.services.routing.queues import InquiryFilter, InquiryRow, Page, filter_conditions
 from crmterm.store import (
-    NO_DEADLINE, AttributeDef, Channel, Contact, DictionaryItem, Party, Place, Priority, Queue, Topic, User,
+    NO_DEADLINE,
+    AttributeDef,
+    Channel,
+    Contact,
+    DictionaryItem,
+    Party,
+    Place,
+    Priority,
+    Queue,
+    Topic,
+    User,
 )
 from crmterm.store.archive import (
-    attachment_archive, inquiry_archive, inquiry_event_archive, inquiry_value_archive,
+    attachment_archive,
+    inquiry_archive,
+    inquiry_event_archive,
+    inquiry_value_archive,
 )
 
 A = inquiry_archive.c  # the archived inquiry's columns

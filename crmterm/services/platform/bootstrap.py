@@ -8,10 +8,9 @@ from sqlmodel import Session, select
 
 from crmterm.errors import ConfigError
 from crmterm.i18n import _
-from crmterm.store import User
-from crmterm.store import migrate
-from crmterm.store.db import backend, sqlite_path
 from crmterm.settings import mask_url
+from crmterm.store import User, migrate
+from crmterm.store.db import backend, sqlite_path
 from crmterm.store.ownership import owns_schema
 
 _checked: set[str] = set()
@@ -41,8 +40,8 @@ def has_users(session: Session) -> bool:
 
 def prepare(url: str) -> dict[str, str]:
     """Make the database ready for the TUI; on an empty one load the demo. Returns demo logins it created."""
-    from crmterm.services.platform import seed
     from crmterm.services.accounts.permissions import SYSTEM
+    from crmterm.services.platform import seed
     from crmterm.store.db import unit_of_work
 
     ensure_database(url)

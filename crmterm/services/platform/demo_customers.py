@@ -8,10 +8,9 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from crmterm.services.customers import contracts, customer_card, customers, structures
-
-from crmterm.services.platform import synthetic
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.customers import contracts, customer_card, customers, structures
+from crmterm.services.platform import synthetic
 from crmterm.store import Party
 
 # (name ru, name en, children) — five levels: group › division › regional branch › department › team

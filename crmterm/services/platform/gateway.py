@@ -8,12 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from crmterm.services.accounts import auth
+from crmterm.services.accounts import auth, db_login_auth
 from crmterm.services.accounts.permissions import Actor, Permission
-from crmterm.services.accounts import db_login_auth
-from crmterm.settings import Settings
+from crmterm.settings import Settings, mask_url
 from crmterm.store.db import backend, in_transaction
-from crmterm.settings import mask_url
 
 T = TypeVar("T")
 

@@ -8,12 +8,12 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from crmterm.locations import resource_dir
-from crmterm.services.directory import config_io, yaml_lines
-from crmterm.services.platform import demo_customers
-from crmterm.services.knowledge import kb_import
 from crmterm.services.accounts.auth import hash_password
-from crmterm.services.directory.config_io import ImportResult
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.directory import config_io, yaml_lines
+from crmterm.services.directory.config_io import ImportResult
+from crmterm.services.knowledge import kb_import
+from crmterm.services.platform import demo_customers
 from crmterm.store import User
 from crmterm.store import passwords as stored
 from crmterm.store.tables import saved_id

@@ -11,12 +11,12 @@ from datetime import date
 from sqlalchemy import func, select, text
 from sqlmodel import Session, col
 
-from crmterm.services.directory import directory
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.text import fold, search_key
+from crmterm.services.directory import directory
+from crmterm.store import ClientCategory, Contract, Party, Structure, StructureLink, Subscriber, utcnow
 from crmterm.store.bulk import bulk_insert
 from crmterm.store.search import bulk_party_load
-from crmterm.store import ClientCategory, Contract, Party, Structure, StructureLink, Subscriber, utcnow
+from crmterm.text import fold, search_key
 
 _SURNAMES = [("Иванов", "Ivanov"), ("Смирнов", "Smirnov"), ("Кузнецов", "Kuznetsov"), ("Попов", "Popov"),
              ("Васильев", "Vasilyev"), ("Петров", "Petrov"), ("Соколов", "Sokolov"), ("Михайлов", "Mikhailov"),

@@ -13,11 +13,11 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.routing import routing
 from crmterm.services.sla import sla
-from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.store.bulk import bulk_insert
 from crmterm.store import NO_DEADLINE, Channel, Party, Place, Priority, Topic, User, utcnow
+from crmterm.store.bulk import bulk_insert
 from crmterm.workflow import engine
 from crmterm.workflow import sla as sla_clock
 

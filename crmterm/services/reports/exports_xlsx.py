@@ -16,8 +16,14 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from crmterm.i18n import _
-from crmterm.services.reports.exports_values import (NUMERIC_KINDS, display_value, is_finite_number, is_number,
-                                             is_numeric, totals_cells)
+from crmterm.services.reports.exports_values import (
+    NUMERIC_KINDS,
+    display_value,
+    is_finite_number,
+    is_number,
+    is_numeric,
+    totals_cells,
+)
 from crmterm.services.reports.report_table import Cell, Column, ColumnKind, ReportTable
 
 NUMBER_FORMATS = {

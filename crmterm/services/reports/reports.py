@@ -16,15 +16,20 @@ from sqlmodel import Session
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services.reports import reports_operators, reports_repeats, reports_sla, reports_topics
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.reports import reports_operators, reports_repeats, reports_sla, reports_topics
 from crmterm.services.reports.report_table import ReportTable
 from crmterm.services.reports.reports_custom import GROUPS, MEASURES, custom_report
 from crmterm.services.reports.reports_drill import DrillKey, DrillPage, DrillRow, drill_down
 from crmterm.services.reports.reports_operators import operators_report
 from crmterm.services.reports.reports_repeats import DEFAULT_DAYS, repeats_report
 from crmterm.services.reports.reports_scope import (
-    FILTER_KEYS, Progress, ReportFilters, ReportParams, check_period, filters_from_pairs,
+    FILTER_KEYS,
+    Progress,
+    ReportFilters,
+    ReportParams,
+    check_period,
+    filters_from_pairs,
 )
 from crmterm.services.reports.reports_sla import sla_report
 from crmterm.services.reports.reports_topics import topics_report

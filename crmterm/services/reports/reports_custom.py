@@ -17,16 +17,24 @@ from sqlmodel import Session, col
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import N_, _, pick
-from crmterm.services.routing import saved_filters
-from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.services.routing.queues import STATE_FILTERS, InquiryFilter
+from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.reports.report_table import Column, ColumnKind, ReportTable, Total
 from crmterm.services.reports.reports_drill import drill_key
 from crmterm.services.reports.reports_scope import (
-    Phases, Progress, ReportParams, Scope, described, inquiries, resolve, saved_filter_conditions, topic_names,
+    Phases,
+    Progress,
+    ReportParams,
+    Scope,
+    described,
+    inquiries,
+    resolve,
+    saved_filter_conditions,
+    topic_names,
 )
 from crmterm.services.reports.reports_sql import MEDIAN, average, hours_between, in_hours, local_day, percentiles
+from crmterm.services.routing import saved_filters
+from crmterm.services.routing.queues import STATE_FILTERS, InquiryFilter
 from crmterm.store import NO_DEADLINE, Contact, Inquiry, Priority, Queue, User, utcnow
 from crmterm.workflow.engine import OPEN, State
 

@@ -19,10 +19,15 @@ from sqlmodel import Session, col
 from crmterm.errors import ValidationError
 from crmterm.i18n import _, pick
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.services.routing.queues import InquiryFilter
 from crmterm.services.reports.reports_scope import (
-    ReportFilters, ReportParams, Scope, inquiry_conditions, resolve, saved_filter_conditions,
+    ReportFilters,
+    ReportParams,
+    Scope,
+    inquiry_conditions,
+    resolve,
+    saved_filter_conditions,
 )
+from crmterm.services.routing.queues import InquiryFilter
 from crmterm.store import NO_DEADLINE, Contact, Inquiry, InquiryEvent, Party, Queue, Topic, User, utcnow
 from crmterm.workflow.engine import OPEN, State
 

@@ -30,7 +30,13 @@ from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.reports.report_table import Column, ColumnKind, ReportTable, Total
 from crmterm.services.reports.reports_drill import WORK_KINDS, drill_key
 from crmterm.services.reports.reports_scope import (
-    Phases, Progress, ReportParams, contact_conditions, described, inquiry_conditions, resolve,
+    Phases,
+    Progress,
+    ReportParams,
+    contact_conditions,
+    described,
+    inquiry_conditions,
+    resolve,
 )
 from crmterm.services.reports.reports_sql import average, hours_between
 from crmterm.store import NO_DEADLINE, Contact, Inquiry, InquiryEvent, User, utcnow

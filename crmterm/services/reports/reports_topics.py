@@ -21,7 +21,15 @@ from crmterm.i18n import N_, _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.reports.report_table import Column, ColumnKind, ReportTable, Total
 from crmterm.services.reports.reports_drill import drill_key
-from crmterm.services.reports.reports_scope import Phases, Progress, ReportParams, described, inquiries, resolve, topic_names
+from crmterm.services.reports.reports_scope import (
+    Phases,
+    Progress,
+    ReportParams,
+    described,
+    inquiries,
+    resolve,
+    topic_names,
+)
 from crmterm.services.reports.reports_sql import hours_between, in_hours, percentiles, share
 from crmterm.store import Inquiry
 from crmterm.workflow.engine import OPEN, State

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-
 # (session, actor, inquiry id, rule code, parsed actions, CEL context) -> notes for the timeline
 ActionRunner = Callable[..., list[str]]
 

@@ -20,8 +20,8 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from crmterm.i18n import _
-from crmterm.services.routing import action_runner, routing
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.routing import action_runner, routing
 from crmterm.store import AutomationRule, Inquiry, InquiryEvent
 from crmterm.workflow import rules
 from crmterm.workflow.automation import EVENTS, MAX_DEPTH

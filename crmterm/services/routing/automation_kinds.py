@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import N_, _
-from crmterm.services.inquiries import functions
 from crmterm.services.directory.kinds import FieldSpec, Kind
 from crmterm.services.directory.validation import RefExists
+from crmterm.services.inquiries import functions
 from crmterm.store import AutomationRule
 from crmterm.workflow import rules
 from crmterm.workflow.automation import EVENTS, AutomationAction, expression_params, parse_actions

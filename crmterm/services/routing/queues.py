@@ -16,10 +16,10 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import PermissionDenied, ValidationError
 from crmterm.i18n import _
-from crmterm.services.routing import automation, live, routing
-from crmterm.services.inquiries import inquiry_log
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import can_work, person, queue_by_code, queues_of
+from crmterm.services.inquiries import inquiry_log
+from crmterm.services.routing import automation, live, routing
 from crmterm.store import NO_DEADLINE, Inquiry, Party, Priority, Queue, Topic, User, utcnow
 from crmterm.workflow.engine import ASSIGNED, OPEN, State
 

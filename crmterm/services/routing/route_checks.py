@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services.inquiries import functions
 from crmterm.services.directory.validation import RefExists
+from crmterm.services.inquiries import functions
 from crmterm.store import Route
 from crmterm.workflow import rules
 from crmterm.workflow.routes import RouteDefinition, RouteProblem, parse

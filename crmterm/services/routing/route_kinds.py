@@ -4,8 +4,8 @@ forms handle them; a route's steps and transitions are checked by route_checks."
 from __future__ import annotations
 
 from crmterm.i18n import N_
-from crmterm.services.routing import route_checks
 from crmterm.services.directory.kinds import FieldSpec, Kind
+from crmterm.services.routing import route_checks
 from crmterm.store import Queue, Route
 
 ROUTE_KINDS: dict[str, Kind] = {k.name: k for k in (

@@ -12,10 +12,10 @@ from sqlmodel import Session, col, func, select
 
 from crmterm.errors import NotFound
 from crmterm.i18n import _, pick
-from crmterm.services.routing import route_checks
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.directory import yaml_lines
 from crmterm.services.directory.directory import code_exists_fn
-from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.routing import route_checks
 from crmterm.store import Inquiry, Route, RouteRevision
 from crmterm.workflow.engine import OPEN
 from crmterm.workflow.routes import RouteDefinition, diagram

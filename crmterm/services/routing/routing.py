@@ -8,17 +8,27 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from crmterm.services.accounts.permissions import Actor
 from crmterm.services.inquiries import inquiry_log
-
 from crmterm.services.routing import live
-
 from crmterm.services.sla import sla
 from crmterm.services.topics.attribute_forms import topic_path  # noqa: F401 - used by callers too
 from crmterm.services.topics.attribute_values import parse, to_cel
-from crmterm.services.accounts.permissions import Actor
 from crmterm.store import (
-    AttributeDef, Channel, ClientCategory, Contact, Inquiry, InquiryValue, Party, Place, Priority,
-    Queue, Route, RouteRevision, Topic, utcnow,
+    AttributeDef,
+    Channel,
+    ClientCategory,
+    Contact,
+    Inquiry,
+    InquiryValue,
+    Party,
+    Place,
+    Priority,
+    Queue,
+    Route,
+    RouteRevision,
+    Topic,
+    utcnow,
 )
 from crmterm.workflow import engine
 from crmterm.workflow.engine import State

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from crmterm.errors import NotFound, ValidationError
+from crmterm.errors import NotFound, ValidationError, refuse_control
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.errors import refuse_control
 from crmterm.services.routing.queues import InquiryFilter
 from crmterm.store import SavedFilter, User
 

@@ -21,13 +21,14 @@ from pydantic import BaseModel
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from crmterm.services.accounts.permissions import SYSTEM, Actor, Permission, require
 from crmterm.services.sla import notification_mail as mail_out
 from crmterm.services.sla.notification_mail import Outgoing, SmtpTransport, Transport
-from crmterm.services.accounts.permissions import SYSTEM, Actor, Permission, require
 from crmterm.settings import MailSettings, Settings
 from crmterm.store import Notification, utcnow
 from crmterm.store.db import in_transaction
-from crmterm.store.notifications import NotificationChannel as Channel, NotificationState as State
+from crmterm.store.notifications import NotificationChannel as Channel
+from crmterm.store.notifications import NotificationState as State
 from crmterm.store.tables import saved_id
 
 log = logging.getLogger("crmterm.notifications")

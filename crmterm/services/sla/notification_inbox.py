@@ -11,10 +11,11 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _
-from crmterm.services.routing import live
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.routing import live
 from crmterm.store import Notification, User, utcnow
-from crmterm.store.notifications import NotificationChannel as Channel, NotificationState as State
+from crmterm.store.notifications import NotificationChannel as Channel
+from crmterm.store.notifications import NotificationState as State
 from crmterm.store.tables import rowcount
 
 PAGE = 30

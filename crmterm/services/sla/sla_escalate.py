@@ -17,10 +17,10 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from crmterm.errors import CrmError
-from crmterm.services.routing import automation, routing
-from crmterm.services.inquiries import inquiry_actions, inquiry_log
-from crmterm.services.sla import notifications
 from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.inquiries import inquiry_actions, inquiry_log
+from crmterm.services.routing import automation, routing
+from crmterm.services.sla import notifications
 from crmterm.store import EscalationRule, Inquiry, MailingList, Priority, Queue, Topic, User
 from crmterm.workflow import rules as cel
 

@@ -7,8 +7,8 @@ routes in the directory and in a configuration file."""
 from __future__ import annotations
 
 from crmterm.i18n import N_
-from crmterm.services.sla import sla_checks
 from crmterm.services.directory.kinds import FieldSpec, Kind
+from crmterm.services.sla import sla_checks
 from crmterm.store import Calendar, EscalationRule, SlaRule
 
 SLA_KINDS: dict[str, Kind] = {k.name: k for k in (

@@ -22,8 +22,8 @@ from sqlalchemy import tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from crmterm.services.inquiries import inquiry_actions
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.inquiries import inquiry_actions
 from crmterm.services.sla.sla_escalate import Reached, Rule, active_rules, escalate
 from crmterm.store import NO_DEADLINE, Inquiry, SlaMark, utcnow
 from crmterm.workflow.engine import OPEN, State

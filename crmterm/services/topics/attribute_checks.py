@@ -10,11 +10,10 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _, pick
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.topics import attribute_queries
 from crmterm.services.topics.attribute_forms import AttributeForm, Flags, rule_context
-from crmterm.services.topics.attribute_values import BadValue, is_empty, parse
-from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.services.topics.attribute_values import AMOUNT
+from crmterm.services.topics.attribute_values import AMOUNT, BadValue, is_empty, parse
 from crmterm.store import Dictionary, DictionaryItem, Party
 
 

@@ -16,8 +16,8 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound
 from crmterm.i18n import _, pick
-from crmterm.services.topics.attribute_values import to_cel
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.topics.attribute_values import to_cel
 from crmterm.store import AttributeDef, AttributeGroup, Dictionary, Priority, Topic
 from crmterm.workflow import rules
 

@@ -7,15 +7,15 @@ cannot save a default the form would later refuse.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from crmterm.i18n import _
-from crmterm.text import control_character
 from crmterm.store.decimals import BadDecimal, DecimalLimits, checked_decimal
+from crmterm.text import control_character
 
 TYPES = ("string", "text", "integer", "decimal", "bool", "date", "datetime", "dictionary", "query",
          "customer_ref")

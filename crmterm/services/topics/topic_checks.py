@@ -10,9 +10,8 @@ from sqlmodel import Session, col, func, select
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.directory.validation import rule_text
-from crmterm.services.topics.attribute_values import BadValue, parse, to_text
-from crmterm.services.topics.attribute_values import AMOUNT
-from crmterm.store import Inquiry, AttributeDef, ContactTemplate, Place, PlaceType, Topic
+from crmterm.services.topics.attribute_values import AMOUNT, BadValue, parse, to_text
+from crmterm.store import AttributeDef, ContactTemplate, Inquiry, Place, PlaceType, Topic
 
 OVERRIDABLE = ("default", "mandatory", "hidden", "readonly", "active")
 MAX_SHORT_CODE = 999

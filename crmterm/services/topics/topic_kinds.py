@@ -4,10 +4,10 @@ directory service, config as code and admin forms handle them; the rules across 
 from __future__ import annotations
 
 from crmterm.i18n import N_
+from crmterm.services.directory.kinds import FieldSpec, Kind
 from crmterm.services.topics import topic_checks
 from crmterm.services.topics.attribute_queries import QUERIES
 from crmterm.services.topics.attribute_values import TYPES
-from crmterm.services.directory.kinds import FieldSpec, Kind
 from crmterm.store import AttributeDef, AttributeGroup, ContactTemplate, Topic
 
 INQUIRY_TYPES = ("consultation", "request", "complaint")

@@ -10,10 +10,10 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _, pick
-from crmterm.services.directory import directory
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.store import AttributeDef, Topic
+from crmterm.services.directory import directory
 from crmterm.services.topics.topic_checks import MAX_SHORT_CODE
+from crmterm.store import AttributeDef, Topic
 
 
 @dataclass(frozen=True)
