@@ -59,9 +59,9 @@ def has_lone_surrogate(value: object) -> bool:
 
 
 # Display policy: user text is shown literally, and a control character is shown as its Unicode "control
-# picture" (ESC → ␛, DEL → ␡; C1 controls and bidi overrides → �) so an escape sequence in a note can neither move the cursor nor
-# retitle or clear the terminal, yet stays visible to whoever reads it. Tab and line feed keep their meaning;
-# CR LF becomes LF.
+# picture" (ESC → ␛, DEL → ␡; C1 controls and bidi overrides → �) so an escape sequence in a note can
+# neither move the cursor nor retitle or clear the terminal, yet stays visible to whoever reads it. Tab and
+# line feed keep their meaning; CR LF becomes LF.
 _VISIBLE = {c: chr(0x2400 + c) for c in range(32) if c not in (9, 10)} | {127: "\u2421"} | \
     dict.fromkeys([*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)], "\ufffd")
 

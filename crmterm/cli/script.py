@@ -21,7 +21,8 @@ app = typer.Typer(no_args_is_help=True, help="Branching scripts: validate, list,
 def validate(ctx: typer.Context, file: Path = typer.Argument(..., help="Script YAML (one script or `scripts:`).")):
     """Check FILE: one line per problem on stderr (exit 1), else "ok"."""
     env = env_of(ctx)
-    found = [problem for raw in scripts.documents_in(input_path(ctx, file)) for problem in env.call(scripts.check, raw=raw)]
+    found = [problem for raw in scripts.documents_in(input_path(ctx, file))
+             for problem in env.call(scripts.check, raw=raw)]
     for problem in found:
         err.print(str(problem), markup=False)
     if found:

@@ -25,7 +25,8 @@ def _password(from_stdin: bool) -> str:
 
 
 @app.command("add")
-def add(ctx: typer.Context, login: str, role: str = typer.Option(..., "--role", help="agent, supervisor, admin, auditor"),
+def add(ctx: typer.Context, login: str,
+        role: str = typer.Option(..., "--role", help="agent, supervisor, admin, auditor"),
         name: str = typer.Option("", "--name", help="Display name."),
         email: str = typer.Option(None, "--email"),
         group: list[str] = typer.Option([], "--group", help="User group code (repeatable)."),

@@ -74,7 +74,8 @@ def statements(plan: RolePlan, database: str, *, masked: bool) -> list[str]:
         f"GRANT {DML} ON ALL TABLES IN SCHEMA {schema} TO {app}",
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {app}",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT {DML} ON TABLES TO {app}",
-        f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {app}",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} "
+        f"GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {app}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.audit_log FROM {app}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {schema}.alembic_version FROM {app}",
         *_history_and_passwords(schema, app),

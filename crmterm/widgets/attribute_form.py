@@ -45,7 +45,8 @@ class AttributeFormView(KeyHolder, Vertical):
         self.context: dict = {}
         self._rebuilding = asyncio.Lock()  # a newer topic waits for the previous rebuild to finish
 
-    async def show(self, preview: FormPreview, values: dict[str, Any] | None = None, context: dict | None = None) -> None:
+    async def show(self, preview: FormPreview, values: dict[str, Any] | None = None,
+                   context: dict | None = None) -> None:
         """Rebuild for another topic; `values` (by code) survive where the new form has the same attribute."""
         async with self._rebuilding:
             self.form, self.context = None, context or {}  # no reads of half-built fields meanwhile

@@ -118,7 +118,8 @@ class EntryForm(KeyHolder, Vertical):
         elif spec.type == "document":
             self.query_one(f"#f-{spec.name}", TextArea).text = yaml_text(value)
         elif spec.type == "yaml":  # JSON is YAML on one line, and reads back the same
-            self.query_one(f"#f-{spec.name}", Input).value = field_value(json.dumps(value, ensure_ascii=False)) if value else ""
+            shown = field_value(json.dumps(value, ensure_ascii=False)) if value else ""
+            self.query_one(f"#f-{spec.name}", Input).value = shown
         else:
             text = ", ".join(value) if isinstance(value, list | tuple) else ("" if value is None else str(value))
             self.query_one(f"#f-{spec.name}", Input).value = field_value(text)

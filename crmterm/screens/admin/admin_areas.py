@@ -95,5 +95,6 @@ class ScreenArea:
 
 
 SCREEN_AREAS = {area.name: area for area in [
-    ScreenArea("scripts", N_("Scripts"), Permission.SCRIPTS_ADMIN, "crmterm.screens.admin.script_admin", "ScriptAdminScreen"),
+    ScreenArea("scripts", N_("Scripts"), Permission.SCRIPTS_ADMIN, "crmterm.screens.admin.script_admin",
+               "ScriptAdminScreen"),
 ]}

@@ -1,5 +1,6 @@
-"""The script editor's working copy: plain dicts in the config-as-code shape (services/knowledge/script_admin.canonical),
-changed one node at a time. No Textual here; the checks proper run in the services (workflow/script_checks)."""
+"""The script editor's working copy: plain dicts in the config-as-code shape
+(services/knowledge/script_admin.canonical), changed one node at a time. No Textual here; the checks proper run
+in the services (workflow/script_checks)."""
 
 from __future__ import annotations
 

@@ -162,7 +162,8 @@ def _candidate(settings: str, password: str) -> str | None:
     """The typed password hashed with the stored parameters and salt (None: settings it cannot use)."""
     try:
         params, salt = extract_parameters(settings), settings.split("$")[4]
-        candidate = hash_secret(password.encode("utf-8", "surrogatepass"), base64.b64decode(salt + "=" * (-len(salt) % 4)),
+        candidate = hash_secret(password.encode("utf-8", "surrogatepass"),
+                                base64.b64decode(salt + "=" * (-len(salt) % 4)),
                                 time_cost=params.time_cost, memory_cost=params.memory_cost,
                                 parallelism=params.parallelism, hash_len=params.hash_len, type=params.type,
                                 version=params.version)

@@ -1,5 +1,6 @@
-"""The permission map (services/accounts/permissions.py) rendered as a Markdown table for people: docs/permissions.md and
-`crmterm user roles`. tests/test_role_matrix.py checks every service entry point against the same map."""
+"""The permission map (services/accounts/permissions.py) rendered as a Markdown table for people:
+docs/permissions.md and `crmterm user roles`. tests/test_role_matrix.py checks every service entry point
+against the same map."""
 
 from __future__ import annotations
 

@@ -30,7 +30,8 @@ def can_work(session: Session, actor: Actor, queue: Queue | None) -> bool:
 
 def queues_of(session: Session, actor: Actor) -> list[Queue]:
     """The active queues the actor works (supervisors: all of them), in the admin's order."""
-    rows = session.exec(select(Queue).where(col(Queue.active).is_(True)).order_by(col(Queue.sort_order), Queue.code)).all()
+    rows = session.exec(select(Queue).where(col(Queue.active).is_(True))
+                        .order_by(col(Queue.sort_order), Queue.code)).all()
     if actor.can(Permission.INQUIRIES_SUPERVISE):
         return list(rows)
     groups = _groups(session, actor)

@@ -118,7 +118,8 @@ def search(*, session: Session, actor: Actor, query: str, limit: int = 50, after
     sources = _sources(session.get_bind().dialect.name, needle, number)
     start_source, start_key = _start(after, sources)
     params = {"q": needle, "q_hi": needle + PREFIX_END, "c": needle.upper(), "c_hi": needle.upper() + PREFIX_END,
-              "r": phone[::-1], "r_hi": phone[::-1] + PREFIX_END, "pid": int(number) if number and len(number) < 12 else -1,
+              "r": phone[::-1], "r_hi": phone[::-1] + PREFIX_END,
+              "pid": int(number) if number and len(number) < 12 else -1,
               "pattern": f"%{_like_safe(needle)}%", "phrase": '"' + needle.replace('"', '""') + '"',
               "word_pattern": f"% {_like_safe(needle)}%", "word_phrase": '" ' + needle.replace('"', '""') + '"'}
     picked: dict[int, tuple[_Source, str]] = {}

@@ -6,9 +6,9 @@ What is erased (the customer, and the customers earlier merged into it):
 - its contact persons (name "erased", role, phones, e-mails), the phone numbers of the subscribers on its
   contracts, every note, customer-attribute value and the old/new values in the change log of the party,
   its subscribers and contact persons (the change rows stay: who changed which field when);
-- its contacts' caller and free text; agents' unsaved registration drafts that name it; its inquiries' text and resolution, live and archived
-  (services/customers/erasure_inquiries: event texts and captured free text, values of attributes marked `personal`,
-  attachments, notification texts).
+- its contacts' caller and free text; agents' unsaved registration drafts that name it; its inquiries' text and
+  resolution, live and archived (services/customers/erasure_inquiries: event texts and captured free text, values
+  of attributes marked `personal`, attachments, notification texts).
 What stays: every row and link (contacts, inquiries, states, topics, dates, operators, queues, SLA data) so
 reports count the same; contracts (number, dates: kept for accounting); the audit log, which never held
 the erased values. The erasure itself is audited with counts only."""

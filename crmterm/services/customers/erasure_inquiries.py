@@ -5,7 +5,8 @@ Per inquiry of the erased parties: text and resolution are cleared; values of at
 are deleted; event texts are cleared and the free text some events carry in their data (changed personal
 values, script captures, notes of external events) is removed; attachments are deleted, and their content
 with them unless another inquiry still carries the same file; notifications about the inquiry lose subject
-details, body and data; script runs lose their captured values. States, topics, dates, queues, assignees and the events themselves stay."""
+details, body and data; script runs lose their captured values. States, topics, dates, queues, assignees and the
+events themselves stay."""
 
 from __future__ import annotations
 

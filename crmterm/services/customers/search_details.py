@@ -35,11 +35,13 @@ def regions(session: Session, party_ids: list[int]) -> dict[int, str]:
                            .outerjoin(DictionaryItem, and_(col(DictionaryItem.dictionary_id) == col(Dictionary.id),
                                                            col(DictionaryItem.code) == col(AttributeValue.value)))
                            .where(col(AttributeValue.entity) == "party", col(AttributeValue.entity_id).in_(party_ids),
-                                  col(AttributeValue.attribute) == REGION, col(AttributeValue.valid_to).is_(None))).all()
+                                  col(AttributeValue.attribute) == REGION,
+                                  col(AttributeValue.valid_to).is_(None))).all()
     return {party: pick(labels or {}, value) for party, value, labels in rows if value}
 
 
 def subscriber_numbers(session: Session, subscriber_ids: list[int]) -> dict[int, str]:
     if not subscriber_ids:
         return {}
-    return dict(session.execute(select(col(Subscriber.id), col(Subscriber.number)).where(col(Subscriber.id).in_(subscriber_ids))).all())
+    return dict(session.execute(select(col(Subscriber.id), col(Subscriber.number))
+                                .where(col(Subscriber.id).in_(subscriber_ids))).all())

@@ -187,4 +187,6 @@ def ancestor_ids(session: Session, party_id: int, on: date) -> dict[int, str]:
 
 
 def party_names(session: Session, ids: list[int]) -> dict[int, str]:
-    return dict(session.exec(select(col(Party.id), Party.display_name).where(col(Party.id).in_(ids))).all()) if ids else {}
+    if not ids:
+        return {}
+    return dict(session.exec(select(col(Party.id), Party.display_name).where(col(Party.id).in_(ids))).all())

@@ -27,7 +27,8 @@ from crmterm.store import (
 class FieldSpec:
     name: str
     label: str  # marked with N_, translated where shown
-    type: str = "str"  # str | text | int | bool | choice | ref | refs | emails | tz | labels | rule | regex | yaml | document
+    # str | text | int | bool | choice | ref | refs | emails | tz | labels | rule | regex | yaml | document
+    type: str = "str"
     required: bool = False
     choices: tuple[str, ...] = ()
     choice_labels: tuple[str, ...] = ()  # the names shown for `choices` (same order), marked with N_

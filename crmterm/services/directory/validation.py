@@ -180,8 +180,9 @@ def _yaml(spec: FieldSpec, raw: Any, _refs: RefExists) -> Any:
     return raw  # structure checked by the area's refine hook, which knows what it should hold
 
 
-_CLEANERS = {"text": _text, "rule": _rule, "regex": _regex, "yaml": _yaml, "document": _yaml, "str": _str, "int": _int, "bool": _bool, "choice": _choice, "ref": _ref, "refs": _refs,
-             "emails": _emails, "tz": _tz, "labels": _labels}
+_CLEANERS = {"text": _text, "rule": _rule, "regex": _regex, "yaml": _yaml, "document": _yaml, "str": _str, "int": _int,
+             "bool": _bool, "choice": _choice, "ref": _ref, "refs": _refs, "emails": _emails, "tz": _tz,
+             "labels": _labels}
 
 
 def rule_text(field: str, raw: Any, ref_exists) -> str:

@@ -120,7 +120,8 @@ class InquiryRead(InquirySummary):
     children: list[InquirySummary]
 
 
-_SUMMARY = (select(col(Inquiry.id), col(Topic.code), col(Topic.labels), col(Inquiry.type), col(Inquiry.state), col(Inquiry.created_at))
+_SUMMARY = (select(col(Inquiry.id), col(Topic.code), col(Topic.labels), col(Inquiry.type), col(Inquiry.state),
+                   col(Inquiry.created_at))
             .join(Topic, Topic.id == Inquiry.topic_id))
 
 
@@ -177,7 +178,8 @@ def _route_label(session: Session, rev: routing.Revision | None) -> str | None:
 
 _CONTACTS = (select(Contact, User.login, Place.code, Channel.code, Place.labels, Channel.labels)
              .outerjoin(User, col(User.id) == Contact.operator_id)
-             .outerjoin(Place, col(Place.id) == Contact.place_id).outerjoin(Channel, col(Channel.id) == Contact.channel_id))
+             .outerjoin(Place, col(Place.id) == Contact.place_id)
+             .outerjoin(Channel, col(Channel.id) == Contact.channel_id))
 
 
 def _contacts(session: Session, query) -> list[ContactRead]:
@@ -193,8 +195,8 @@ def _contact(session: Session, contact_id: int) -> ContactRead:
 
 
 def _values(session: Session, inquiry_id: int) -> list[ValueRead]:
-    rows = session.exec(select(col(AttributeDef.code), col(AttributeDef.labels), col(AttributeDef.type), col(InquiryValue.value),
-                               col(DictionaryItem.labels))
+    rows = session.exec(select(col(AttributeDef.code), col(AttributeDef.labels), col(AttributeDef.type),
+                               col(InquiryValue.value), col(DictionaryItem.labels))
                         .join(AttributeDef, AttributeDef.id == InquiryValue.attribute_id)
                         .outerjoin(DictionaryItem, (DictionaryItem.dictionary_id == AttributeDef.dictionary_id)
                                    & (DictionaryItem.code == InquiryValue.value))
@@ -227,7 +229,8 @@ def repeats(*, session: Session, actor: Actor, party_id: int, topic: str, days: 
 
 def latest_inquiries(session: Session, party_id: int, limit: int = 100) -> list[InquirySummary]:
     """A customer's latest inquiries, any state (the card's Inquiries tab)."""
-    return _summaries(session, _SUMMARY.where(Inquiry.party_id == party_id).order_by(col(Inquiry.id).desc()).limit(limit))
+    return _summaries(session, _SUMMARY.where(Inquiry.party_id == party_id)
+                      .order_by(col(Inquiry.id).desc()).limit(limit))
 
 
 class Activity(BaseModel):

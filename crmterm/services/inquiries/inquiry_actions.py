@@ -86,7 +86,8 @@ def _apply(session: Session, actor: Actor, inquiry_id: int, move: Move, expected
 
 
 def moved(session: Session, inquiry_id: int) -> Moved:
-    row = session.exec(select(col(Inquiry.id), col(Inquiry.state), col(Inquiry.step), col(Queue.code), col(User.login), col(Inquiry.version))
+    row = session.exec(select(col(Inquiry.id), col(Inquiry.state), col(Inquiry.step), col(Queue.code), col(User.login),
+                              col(Inquiry.version))
                        .outerjoin(Queue, Queue.id == Inquiry.queue_id)
                        .outerjoin(User, User.id == Inquiry.assignee_id).where(Inquiry.id == inquiry_id)).one()
     return Moved(id=row[0], state=row[1], step=row[2], queue=row[3], assignee=row[4], version=row[5])

@@ -22,7 +22,8 @@ EVENT_LABELS = {
     "transferred": N_("transferred"), "reopened": N_("reopened"), "cancelled": N_("cancelled"),
     "deadline_changed": N_("deadline changed"), "priority_changed": N_("priority changed"),
     "values_changed": N_("attributes changed"), "notified": N_("notified"),
-    # other systems and automation (services/inquiries/external_events, services/routing/automation, services/inquiries/functions)
+    # other systems and automation (services/inquiries/external_events, services/routing/automation,
+    # services/inquiries/functions)
     "external": N_("event from another system"), "automation": N_("automation rule"),
     "automation_error": N_("automation stopped"), "function": N_("business function"),
     # SLA monitoring (services/sla/sla_scan)

@@ -70,7 +70,8 @@ def close_problem(*, session: Session, actor: Actor, problem_id: int, resolution
 def _linked(session: Session, problem_id: int) -> list[tuple[int, str | None]]:
     """Every linked inquiry with its live state (None: no longer live, i.e. archived)."""
     return [(r[0], r[1]) for r in session.exec(
-        select(col(ProblemInquiry.inquiry_id), Inquiry.state).outerjoin(Inquiry, col(Inquiry.id) == ProblemInquiry.inquiry_id)
+        select(col(ProblemInquiry.inquiry_id), Inquiry.state)
+        .outerjoin(Inquiry, col(Inquiry.id) == ProblemInquiry.inquiry_id)
         .where(ProblemInquiry.problem_id == problem_id).order_by(col(ProblemInquiry.inquiry_id))).all()]
 
 
@@ -109,7 +110,8 @@ def _notify_one(session: Session, actor: Actor, problem: SystemProblem, inquiry_
 def _recipients(session: Session, inquiry_id: int) -> list[str]:
     """The inquiry's assignee (in the app) and its customer (by e-mail), when there are such."""
     row = session.exec(select(User.login, User.active, Party.email).select_from(Inquiry)
-                       .outerjoin(User, col(User.id) == Inquiry.assignee_id).outerjoin(Party, col(Party.id) == Inquiry.party_id)
+                       .outerjoin(User, col(User.id) == Inquiry.assignee_id)
+                       .outerjoin(Party, col(Party.id) == Inquiry.party_id)
                        .where(Inquiry.id == inquiry_id)).first()
     if row is None:
         return []

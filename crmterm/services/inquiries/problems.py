@@ -167,7 +167,8 @@ def _code(session: Session, dictionary: str, field: str, value: str | None) -> s
     value = (value or "").strip()
     if not value:
         return None
-    items = session.exec(select(DictionaryItem.code).join(Dictionary, col(Dictionary.id) == DictionaryItem.dictionary_id)
+    items = session.exec(select(DictionaryItem.code)
+                         .join(Dictionary, col(Dictionary.id) == DictionaryItem.dictionary_id)
                          .where(Dictionary.code == dictionary)).all()
     if items and value not in items:
         raise ValidationError(field, _("'{v}' is not in the dictionary '{d}' (known: {known})").format(

@@ -1,7 +1,8 @@
 """Knowledge-base articles: write a language version (creating the article on first write), read one, move it
 through its life-cycle draft → review → approved → retired. Editors (KB_EDIT) write and see every article;
 approvers (KB_APPROVE) approve and retire; everyone else reads approved articles only. Search is
-services/knowledge/kb_search, usage and inquiry attachments services/knowledge/kb_usage. The caller owns the transaction."""
+services/knowledge/kb_search, usage and inquiry attachments services/knowledge/kb_usage. The caller owns the
+transaction."""
 
 from __future__ import annotations
 

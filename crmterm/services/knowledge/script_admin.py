@@ -177,7 +177,8 @@ def summaries(*, session: Session, actor: Actor, after: str | None = None, limit
     require(actor, Permission.SCRIPTS_ADMIN)
     query = select(Script.code).group_by(Script.code).order_by(Script.code).limit(limit)
     codes = session.exec(query.where(col(Script.code) > after) if after else query).all()
-    rows = session.exec(select(Script).where(col(Script.code).in_(codes)).order_by(Script.code, col(Script.number).desc()))
+    rows = session.exec(select(Script).where(col(Script.code).in_(codes))
+                        .order_by(Script.code, col(Script.number).desc()))
     found: dict[str, ScriptSummary] = {}
     for row in rows:
         summary = found.setdefault(row.code, ScriptSummary(code=row.code, name=row.name, number=row.number,

@@ -58,7 +58,8 @@ def find_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryR
 
 def get_archived(*, session: Session, actor: Actor, inquiry_id: int) -> ArchivedInquiryRead:
     require(actor, Permission.INQUIRIES_READ)
-    row = session.exec(select(inquiry_archive, col(Topic.code).label("topic_code"), col(Topic.labels).label("topic_labels"),
+    row = session.exec(select(inquiry_archive, col(Topic.code).label("topic_code"),
+                              col(Topic.labels).label("topic_labels"),
                               col(Priority.code).label("priority_code"), col(Party.display_name).label("customer_name"),
                               col(Queue.code).label("queue_code"), col(User.login).label("assignee_login"))
                        .join(Topic, Topic.id == A.topic_id).outerjoin(Priority, Priority.id == A.priority_id)
@@ -126,8 +127,9 @@ def _children(session: Session, inquiry_id: int) -> list[InquirySummary]:
                            created_at=r[5]) for r in rows]
 
 
-_ROW = (select(A.id, A.created_at, col(Topic.code), col(Topic.labels), col(Party.display_name), col(Priority.code), A.priority_rank,
-               A.state, A.step, col(Queue.code), col(User.login), A.due_at, A.version, A.route_revision_id)
+_ROW = (select(A.id, A.created_at, col(Topic.code), col(Topic.labels), col(Party.display_name), col(Priority.code),
+               A.priority_rank, A.state, A.step, col(Queue.code), col(User.login), A.due_at, A.version,
+               A.route_revision_id)
         .join(Topic, Topic.id == A.topic_id).outerjoin(Party, Party.id == A.party_id)
         .outerjoin(Priority, Priority.id == A.priority_id).outerjoin(Queue, Queue.id == A.queue_id)
         .outerjoin(User, User.id == A.assignee_id))

@@ -98,7 +98,8 @@ def drill_down(*, session: Session, actor: Actor, report_row_key: dict[str, Any]
     if after is not None:
         query = query.where(tuple_(Inquiry.created_at, Inquiry.id) > tuple_(*_typed(after)))
     found = session.execute(query.order_by(col(Inquiry.created_at), col(Inquiry.id)).limit(limit + 1)).scalars().all()
-    rows = session.execute(_ROW.where(col(Inquiry.id).in_(found[:limit])).order_by(col(Inquiry.created_at), col(Inquiry.id)))
+    rows = session.execute(_ROW.where(col(Inquiry.id).in_(found[:limit]))
+                           .order_by(col(Inquiry.created_at), col(Inquiry.id)))
     page = [_row(r) for r in rows]
     more = len(found) > limit
     return DrillPage(rows=page, cursor=[page[-1].created_at.isoformat(), page[-1].id] if more else None)
@@ -136,12 +137,14 @@ def _worked_by(login: str, scope: Scope, now: datetime):
         col(InquiryEvent.actor) == login)
     overdue = select(col(Inquiry.id)).where(
         col(Inquiry.assignee_id) == select(col(User.id)).where(col(User.login) == login).scalar_subquery(),
-        col(Inquiry.state).in_(sorted(OPEN)), col(Inquiry.due_at) >= scope.start, col(Inquiry.due_at) < min(now, scope.end))
+        col(Inquiry.state).in_(sorted(OPEN)), col(Inquiry.due_at) >= scope.start,
+        col(Inquiry.due_at) < min(now, scope.end))
     return union(events, overdue).subquery("worked")
 
 
-_ROW = (select(col(Inquiry.id), col(Inquiry.created_at), col(Topic.code), col(Topic.labels), col(Party.display_name), col(Inquiry.state),
-               col(Queue.code), col(Inquiry.step), col(User.login), col(Inquiry.due_at), col(Inquiry.closed_at))
+_ROW = (select(col(Inquiry.id), col(Inquiry.created_at), col(Topic.code), col(Topic.labels), col(Party.display_name),
+               col(Inquiry.state), col(Queue.code), col(Inquiry.step), col(User.login), col(Inquiry.due_at),
+               col(Inquiry.closed_at))
         .select_from(Inquiry).join(Topic, col(Topic.id) == Inquiry.topic_id)
         .outerjoin(Party, col(Party.id) == Inquiry.party_id).outerjoin(Queue, col(Queue.id) == Inquiry.queue_id)
         .outerjoin(User, col(User.id) == Inquiry.assignee_id))

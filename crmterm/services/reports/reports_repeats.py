@@ -94,5 +94,6 @@ def _names(session: Session, party_ids: list[int]) -> dict[int, str]:
     names: dict[int, str] = {}
     for offset in range(0, len(party_ids), 1000):
         chunk = party_ids[offset:offset + 1000]
-        names.update(session.execute(select(col(Party.id), col(Party.display_name)).where(col(Party.id).in_(chunk))).all())
+        names.update(session.execute(select(col(Party.id), col(Party.display_name))
+                                     .where(col(Party.id).in_(chunk))).all())
     return names

@@ -175,7 +175,8 @@ def inquiry_conditions(scope: Scope, *, period: bool = True) -> list[ColumnEleme
         conditions.append(unindexed(col(Inquiry.queue_id)) == scope.ids["queue"])
     if scope.contact_level:  # an alias: a query that joins contacts itself must not capture this one
         contact = aliased(Contact)
-        conditions.append(exists().where(and_(contact.id == col(Inquiry.contact_id), *contact_conditions(scope, contact))))
+        conditions.append(exists().where(and_(contact.id == col(Inquiry.contact_id),
+                                              *contact_conditions(scope, contact))))
     return conditions
 
 
@@ -232,8 +233,9 @@ def saved_filter_conditions(session: Session, actor_login: str, where: InquiryFi
 
 def topic_names(session: Session) -> dict[int, tuple[str, str, tuple]]:
     """topic id -> (code, "Group › Topic" in the user's language, a key that sorts in tree order)."""
-    rows = {r.id: r for r in session.exec(select(col(Topic.id), col(Topic.parent_id), col(Topic.code), col(Topic.labels),
-                                                 col(Topic.sort_order), col(Topic.short_code))).all()}
+    rows = {r.id: r for r in session.exec(select(col(Topic.id), col(Topic.parent_id), col(Topic.code),
+                                                 col(Topic.labels), col(Topic.sort_order),
+                                                 col(Topic.short_code))).all()}
     names = {}
     for topic_id, row in rows.items():
         chain, current = [], row

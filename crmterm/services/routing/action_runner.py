@@ -23,7 +23,8 @@ def set_runner(runner: ActionRunner) -> None:
 
 def current() -> ActionRunner:
     if _runner is None:
-        raise RuntimeError("automation: no action runner set (import the crmterm.services.inquiries.inquiries package first)")
+        raise RuntimeError("automation: no action runner set "
+                           "(import the crmterm.services.inquiries.inquiries package first)")
     return _runner
 
 

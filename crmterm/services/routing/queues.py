@@ -129,9 +129,10 @@ def take_next(*, session: Session, actor: Actor, queue: str) -> int | None:
     return taken[0]
 
 
-_ROW = (select(col(Inquiry.id), col(Inquiry.created_at), col(Topic.code), col(Topic.labels), col(Party.display_name), col(Priority.code),
-               col(Inquiry.priority_rank), col(Inquiry.state), col(Inquiry.step), col(Queue.code), col(User.login), col(Inquiry.due_at),
-               col(Inquiry.version), col(Inquiry.route_revision_id), col(Inquiry.warn_at))
+_ROW = (select(col(Inquiry.id), col(Inquiry.created_at), col(Topic.code), col(Topic.labels), col(Party.display_name),
+               col(Priority.code), col(Inquiry.priority_rank), col(Inquiry.state), col(Inquiry.step), col(Queue.code),
+               col(User.login), col(Inquiry.due_at), col(Inquiry.version), col(Inquiry.route_revision_id),
+               col(Inquiry.warn_at))
         .join(Topic, Topic.id == Inquiry.topic_id).outerjoin(Party, Party.id == Inquiry.party_id)
         .outerjoin(Priority, Priority.id == Inquiry.priority_id).outerjoin(Queue, Queue.id == Inquiry.queue_id)
         .outerjoin(User, User.id == Inquiry.assignee_id))

@@ -151,7 +151,8 @@ def context_of(session: Session, inquiry: Inquiry, actor: Actor | None = None) -
     priority = session.exec(select(Priority.code).where(Priority.id == inquiry.priority_id)).first() \
         if inquiry.priority_id else None
     return {"inquiry": {"id": inquiry.id, "topic": path[-1], "topics": path, "type": inquiry.type,
-                        "priority": priority or "", "step": inquiry.step or "", "attrs": typed_values(session, inquiry.id)},
+                        "priority": priority or "", "step": inquiry.step or "",
+                        "attrs": typed_values(session, inquiry.id)},
             "customer": {"id": inquiry.party_id or 0, "category": category or ""},
             "contact": {"place": contact[0] or "", "channel": contact[1] or "", "direction": contact[2]}
             if contact else {},

@@ -66,7 +66,8 @@ def claim(session: Session, *, token: str, now: datetime, until: datetime, limit
     rows = session.exec(select(Notification).where(Notification.claim_token == token,
                                                    Notification.state == State.PENDING)
                         .order_by(col(Notification.id))).all()
-    return [Outgoing(saved_id(r), r.address or "", r.subject, r.body, r.body_html, r.dedupe_key, r.attempts) for r in rows]
+    return [Outgoing(saved_id(r), r.address or "", r.subject, r.body, r.body_html, r.dedupe_key, r.attempts)
+            for r in rows]
 
 
 def _finish(session: Session, item: Outgoing, token: str, values: dict) -> None:

@@ -85,7 +85,8 @@ def unread_count(*, session: Session, actor: Actor) -> int:
 def mark_read(*, session: Session, actor: Actor, ids: list[int] | None = None,
               now: datetime | None = None) -> int:
     """Mark the actor's own notifications read (`ids`; None: all of them); returns how many changed."""
-    query = update(Notification).where(col(Notification.user_id) == _person(actor), col(Notification.state) == State.SENT,
+    query = update(Notification).where(col(Notification.user_id) == _person(actor),
+                                       col(Notification.state) == State.SENT,
                                        col(Notification.channel) == Channel.IN_APP)
     if ids is not None:
         query = query.where(col(Notification.id).in_(ids))

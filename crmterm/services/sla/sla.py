@@ -32,8 +32,8 @@ _STEP_EVENTS = ("routed", "moved", "reopened", "deadline_changed")
 def book(session: Session) -> sla.Book:
     """Every calendar (a deactivated one still serves what names it) and the active regulations."""
     calendars, default = {}, None
-    for key in session.exec(select(col(Calendar.id), col(Calendar.version), col(Calendar.updated_at), col(Calendar.code),
-                                   col(Calendar.is_default), col(Calendar.active))).all():
+    for key in session.exec(select(col(Calendar.id), col(Calendar.version), col(Calendar.updated_at),
+                                   col(Calendar.code), col(Calendar.is_default), col(Calendar.active))).all():
         calendars[key.code] = _calendar(session, tuple(key[:4]))
         if key.is_default and key.active and default is None:
             default = key.code

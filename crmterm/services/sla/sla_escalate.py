@@ -142,7 +142,8 @@ def _recipients(session: Session, rule: Rule, before: dict, moved_to: int | None
         queue_ids = [q for q in (before["queue_id"], moved_to) if q is not None]
         for admins in session.exec(select(Queue.admins).where(col(Queue.id).in_(queue_ids))).all():
             logins += [login for login in admins or [] if login not in logins]
-    active = set(session.exec(select(User.login).where(col(User.login).in_(logins), col(User.active).is_(True))).all()) \
+    active = set(session.exec(select(User.login)
+                              .where(col(User.login).in_(logins), col(User.active).is_(True))).all()) \
         if logins else set()
     recipients = [f"user:{login}" for login in logins if login in active]
     if rule.mailing_list:

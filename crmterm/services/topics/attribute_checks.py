@@ -81,7 +81,8 @@ def _check_choices(session: Session, form: AttributeForm, values: dict, errors: 
     chosen = [f for f in form.fields if values.get(f.code) is not None and f.code not in errors]
     items = _dictionary_items(session, {f.dictionary for f in chosen if f.type == "dictionary"})
     customers = {values[f.code] for f in chosen if f.type == "customer_ref"}
-    known_customers = set(session.exec(select(col(Party.id)).where(col(Party.id).in_(customers))).all()) if customers else set()
+    known_customers = set(session.exec(select(col(Party.id)).where(col(Party.id).in_(customers))).all()) \
+        if customers else set()
     for f in chosen:
         value = values[f.code]
         if f.type == "dictionary" and value not in {code for code, _l in items.get(f.dictionary, [])}:

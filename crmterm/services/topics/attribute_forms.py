@@ -136,9 +136,11 @@ def effective_attributes(*, session: Session, actor: Actor, topic: str, step: st
 
 
 _ATTRIBUTES = (
-    select(col(AttributeDef.id), col(AttributeDef.code), col(AttributeDef.type), col(AttributeDef.labels), col(AttributeDef.default), col(AttributeDef.mandatory),
-           col(AttributeDef.hidden), col(AttributeDef.readonly), col(AttributeDef.sort_order), col(AttributeDef.pattern),
-           col(AttributeDef.max_length), col(AttributeDef.query), col(AttributeDef.overrides), col(Topic.code).label("defined_on"),
+    select(col(AttributeDef.id), col(AttributeDef.code), col(AttributeDef.type), col(AttributeDef.labels),
+           col(AttributeDef.default), col(AttributeDef.mandatory), col(AttributeDef.hidden),
+           col(AttributeDef.readonly), col(AttributeDef.sort_order), col(AttributeDef.pattern),
+           col(AttributeDef.max_length), col(AttributeDef.query), col(AttributeDef.overrides),
+           col(Topic.code).label("defined_on"),
            col(AttributeGroup.code).label("group_code"), col(AttributeGroup.labels).label("group_labels"),
            col(AttributeGroup.collapsed).label("group_collapsed"), col(AttributeGroup.sort_order).label("group_sort"),
            col(Dictionary.code).label("dictionary"))
