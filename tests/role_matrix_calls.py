@@ -54,6 +54,8 @@ HOLDER = Rule("inquiries.write + holds the inquiry (supervisors: any)", frozense
 SUPERVISES = Rule("inquiries.write + inquiries.supervise or queue admin", frozenset({Role.SUPERVISOR, Role.ADMIN}))
 QUEUE_READER = Rule("inquiries.read + member of the queue, or reports.read", _ALL, writes=False)
 OWN_DATA = Rule("inquiries.read: own notifications / saved filters (a person)", _ALL, writes=False)
+OWN_PREFERENCE = Rule("a person: own preferences (no permission)", _ALL, writes=False)
+OWN_PREFERENCE_WRITE = Rule("a person: own preferences (no permission)", _ALL)
 OWN_PASSWORD = Rule("own password, or users.write (for another user)", frozenset({Role.ADMIN}))
 
 # Everything else changes data (a permission added later counts as a write until listed here).

@@ -13,11 +13,12 @@ from sqlmodel import Session
 
 from crmterm.services.platform import archive, archive_read
 
-from crmterm.services.inquiries import assignees, attachments, external_events, functions, inquiries, inquiry_actions, inquiry_moves, problem_close, problem_links, problems, registration, registration_views
+from crmterm.services.inquiries import assignees, attachments, external_events, functions, inquiries, inquiry_actions, inquiry_moves, problem_close, problem_links, problems, registration, registration_drafts, registration_views
 
 from crmterm.services.sla import notification_delivery, notification_inbox, sla_scan, sla_status
 
 from crmterm.services.routing import queues, saved_filters
+from crmterm.services.accounts import preferences
 from crmterm.services.accounts.permissions import Actor, Permission as P
 from crmterm.services.inquiries.problems import ProblemDraft
 from crmterm.services.routing.queues import InquiryFilter
@@ -25,7 +26,7 @@ from crmterm.services.inquiries.registration import ContactDraft
 from crmterm.settings import Settings
 from crmterm.store import Notification
 from crmterm.store.notifications import NotificationChannel, NotificationState
-from role_matrix_calls import HOLDER, OWN_DATA, QUEUE_MEMBER, QUEUE_READER, SUPERVISES, Entry, World
+from role_matrix_calls import HOLDER, OWN_DATA, OWN_PREFERENCE, OWN_PREFERENCE_WRITE, QUEUE_MEMBER, QUEUE_READER, SUPERVISES, Entry, World
 
 DISPUTE = {"amount": "100", "dispute_reason": "double_charge", "charge_date": "2026-11-20",
            "approval_reference": "A-1"}
@@ -108,6 +109,11 @@ SOON = datetime.now(UTC) + timedelta(days=2)
 WORK_ENTRIES = [
     Entry(registration.register, P.INQUIRIES_WRITE, lambda s, w, a: {"draft": draft()}),
     Entry(registration_views.choices, P.INQUIRIES_WRITE),
+    Entry(registration_drafts.save_draft, P.INQUIRIES_WRITE, lambda s, w, a: {"document": {"note": "half typed"}}),
+    Entry(registration_drafts.my_draft, P.INQUIRIES_WRITE),
+    Entry(registration_drafts.discard_draft, P.INQUIRIES_WRITE),
+    Entry(preferences.preferred_language, OWN_PREFERENCE),
+    Entry(preferences.set_language, OWN_PREFERENCE_WRITE, lambda s, w, a: {"language": "ru"}),
     Entry(registration_views.find_caller, P.CUSTOMERS_READ, lambda s, w, a: {"query": "Nord"}),
     Entry(registration_views.topic_form, P.DIRECTORY_READ, lambda s, w, a: {
         "topic": "disputed_charge", "values": {}, "customer_id": w.party, "repeat_days": 30}),

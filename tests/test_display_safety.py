@@ -168,11 +168,16 @@ async def test_report_drill_down_and_admin_screens(ui_settings):
 
 
 def test_cli_prints_markup_and_escapes_literally(ui_settings, tmp_path):
-    from test_cli import cli_on
+    from conftest import owner_url
+    from test_cli import app, cli_on, runner
 
     ids = seed_hostile(ui_settings.database_url)
     cli = cli_on(ui_settings.database_url, tmp_path / "home")
-    found = cli("customer", "search", "unclosed")
+    # A wide terminal: the search table has grown past 80 columns, and a name wrapped inside its cell would hide
+    # the markup we look for (the table itself is what must print it literally, so not --json).
+    found = runner.invoke(app, ["--db", owner_url(ui_settings.database_url), "customer", "search", "unclosed"],
+                          env={"CRMTERM_HOME": str(tmp_path / "home"), "CRMTERM_USER": None,
+                               "CRMTERM_PASSWORD": None, "COLUMNS": "250"})
     assert found.exit_code == 0, found.output
     assert ACTION in found.output and "[link=https://evil]L[/link]" in found.output
     shown = cli("inquiry", "show", str(ids["inquiry"]))

@@ -15,6 +15,7 @@ from crmterm.cli import app
 from crmterm.text import has_lone_surrogate
 from crmterm.store.bulk import bulk_insert
 from crmterm.store.db import unit_of_work
+from conftest import owner_url
 from fuzz_strategies import shared_demo_url  # noqa: F401 - a fixture
 
 runner = CliRunner()
@@ -22,11 +23,12 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def cli(shared_demo_url, tmp_path_factory):
-    """The CLI as the system account on one demo database per module and backend."""
+    """The CLI as the system account on one demo database per module and backend (on PostgreSQL through the
+    owner's connection: the password-less system account is only the schema owner's, issue 20)."""
     home = tmp_path_factory.mktemp("hostile-home")
 
     def run(*args: str, input: str | bytes | None = None, env: dict | None = None):
-        return runner.invoke(app, ["--db", shared_demo_url, *args], input=input,
+        return runner.invoke(app, ["--db", owner_url(shared_demo_url), *args], input=input,
                              env={"CRMTERM_HOME": str(home), "CRMTERM_USER": None, "CRMTERM_PASSWORD": None}
                              | (env or {}))
     run.url = shared_demo_url

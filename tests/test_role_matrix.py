@@ -50,6 +50,8 @@ EXEMPT = {
     "inquiry_log.record": "logs an event of a checked action",
     "kb.is_editor": "the knowledge-base editor test (kb.edit) of get_article and search, after their reader check",
     "kb.require_reader": "the knowledge-base reader check itself",
+    "registration_extras.write": "script walks and articles of a contact registration.register is saving",
+    "registration_guidance.write": "the knowledge package's writer behind registration_extras.write",
     "problem_links.attach": "links inside problem_links.link / registration after their check",
     "problem_links.link_registered": "registration.register links its new inquiry after its own check",
     "problems.claim": "the guarded UPDATE of open/update/close_problem after their check",
@@ -69,7 +71,7 @@ EXEMPT = {
 PENDING: set[str] = set()
 
 # Writes an auditor may still make: personal settings, not business data.
-AUDITOR_PERSONAL = {"saved_filters.save_filter", "saved_filters.delete_filter", "notification_inbox.mark_read"}
+AUDITOR_PERSONAL = {"preferences.set_language", "saved_filters.save_filter", "saved_filters.delete_filter", "notification_inbox.mark_read"}
 # …and the use of the knowledge base: opening an article or marking it helpful only counts (and ranks) it.
 AUDITOR_USAGE = {"kb_usage.open_article", "kb_usage.mark_helpful"}
 

@@ -95,6 +95,21 @@ async def test_quit_with_nothing_typed_does_not_ask(ui_settings):
         assert not pilot.app.is_running
 
 
+async def test_an_untouched_form_is_never_written(ui_settings, monkeypatch):
+    """Nothing kept and nothing typed: no write on the keeping timer (it used to store an empty draft a second
+    after every log-in, which with a broken database opened a failure dialog out of nowhere)."""
+    from crmterm.services.platform.gateway import Gateway
+
+    called, real_call = [], Gateway.call
+    monkeypatch.setattr(Gateway, "call", lambda self, service, /, **kwargs: (
+        called.append(service.__name__), real_call(self, service, **kwargs))[1])
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await _agent(pilot)
+        await pilot.pause(3 * KEEP_AFTER_SECONDS + 0.3)
+        await settle(pilot)
+    assert "my_draft" in called and "save_draft" not in called
+
+
 async def test_log_out_and_the_locks_log_out_ask_first(ui_settings):
     number = _a_subscriber(ui_settings.database_url)
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:

@@ -30,7 +30,10 @@ CONFIG_TABLES = (
     "route_revision", "script", "sla_rule", "structure", "topic", "tracked_field", "user_group", "user_password",
 )
 # What every user, the auditor too, writes for itself: one's own preferences (the language F2 picks) are not
-# business data. Not app_user, which agents may not write.
+# business data. Not app_user, which agents may not write. Not registration_draft: a draft is a contact being
+# registered, which auditors may not do (services: INQUIRIES_WRITE), so agents write it as operational rows. Not
+# login_guard: under per-user logins PostgreSQL checks the password and crmterm's lock-out is not used
+# (services/accounts/db_login_auth); the shared application role writes it.
 OWN_ROWS = ("user_preference",)
 HISTORY = ("change_log", "inquiry_event", "inquiry_event_archive", "audit_log")
 

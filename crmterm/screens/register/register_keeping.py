@@ -114,6 +114,8 @@ class DraftKeeping:
 
     def _kept_draft_found(self, kept: registration_drafts.DraftRead | None) -> None:
         if kept is None or not kept.document.get("inquiries"):
+            if kept is None:  # nothing in the database: an untouched form needs no write (no empty draft)
+                self._kept = {}
             self.start_keeping()
             return
         when = kept.updated_at.astimezone().strftime("%d.%m %H:%M")

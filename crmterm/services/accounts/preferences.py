@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from crmterm.errors import ValidationError
+from crmterm.errors import PermissionDenied, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor
 from crmterm.settings import LANGUAGES
@@ -16,7 +16,10 @@ LANGUAGE = "language"
 
 
 def _own_id(actor: Actor | None) -> int:
-    if actor is None or actor.id is None:
+    if actor is None:  # nobody logged in: refused like at every other entry point (issue 20 item 6)
+        raise PermissionDenied(_("{who} may not do this ({permission})").format(who=_("anonymous"),
+                                                                                permission=_("own preferences")))
+    if actor.id is None:
         raise ValidationError(None, _("preferences belong to a user: log in as one"))
     return actor.id
 
