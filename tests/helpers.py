@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing, contextmanager
 
 from crmterm.services.platform import seed
 from crmterm.services.accounts.permissions import SYSTEM, Actor, Role
@@ -41,3 +43,23 @@ async def press_and_settle(pilot, *keys: str) -> None:
     """Press the keys, then wait until the workers they started are done and the screen is drawn."""
     await pilot.press(*keys)
     await settle(pilot)
+
+
+_EVENT_TRIGGER = "inquiry_event_append_only_update"
+
+
+@contextmanager
+def events_rewritable(url: str):
+    """The history is append-only (a trigger refuses updates): a picture needs fixed event times, so a
+    snapshot test's own SQLite copy drops the trigger while they are set and puts it back after."""
+    path = url.removeprefix("sqlite:///")
+    with closing(sqlite3.connect(path)) as connection:
+        trigger = connection.execute("SELECT sql FROM sqlite_master WHERE name = ?", (_EVENT_TRIGGER,)).fetchone()[0]
+        connection.execute(f"DROP TRIGGER {_EVENT_TRIGGER}")
+        connection.commit()
+    try:
+        yield
+    finally:
+        with closing(sqlite3.connect(path)) as connection:
+            connection.execute(trigger)
+            connection.commit()

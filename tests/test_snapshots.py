@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing, contextmanager
-
 from crmterm.app import make_app
-from helpers import press_and_settle, settle
+from helpers import events_rewritable, press_and_settle, settle
 
 SIZE = (100, 32)
 
@@ -95,26 +92,6 @@ def test_registration_half_filled(snap_compare, snapshot_settings):
     assert snap_compare(make_app(snapshot_settings), terminal_size=(140, 40), run_before=half_fill)
 
 
-@contextmanager
-def _events_rewritable(url: str):
-    """The history is append-only (a trigger refuses updates): a picture needs fixed event times, so the
-    test's own SQLite copy drops the trigger while they are set and puts it back after."""
-    path = url.removeprefix("sqlite:///")
-    with closing(sqlite3.connect(path)) as connection:
-        trigger = connection.execute("SELECT sql FROM sqlite_master WHERE name = ?", (_EVENT_TRIGGER,)).fetchone()[0]
-        connection.execute(f"DROP TRIGGER {_EVENT_TRIGGER}")
-        connection.commit()
-    try:
-        yield
-    finally:
-        with closing(sqlite3.connect(path)) as connection:
-            connection.execute(trigger)
-            connection.commit()
-
-
-_EVENT_TRIGGER = "inquiry_event_append_only_update"
-
-
 def _inquiry_in_billing(url: str) -> int:
     """A disputed charge passed to billing and taken there by agent; every time in it fixed (the deadline
     in the past, so it shows as overdue on any day after)."""
@@ -144,7 +121,7 @@ def _inquiry_in_billing(url: str) -> int:
                  lambda s: inquiry_actions.take(session=s, actor=agent, inquiry_id=inquiry_id)):
         with unit_of_work(url) as session:
             step(session)
-    with _events_rewritable(url), unit_of_work(url) as session:
+    with events_rewritable(url), unit_of_work(url) as session:
         for n, event in enumerate(session.exec(select(InquiryEvent).where(InquiryEvent.inquiry_id == inquiry_id)
                                                .order_by(InquiryEvent.id))):
             event.at = at + timedelta(minutes=7 * n)

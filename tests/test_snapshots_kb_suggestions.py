@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from crmterm.app import make_app
-from helpers import settle
+from helpers import events_rewritable, settle
 from test_snapshots import _login
 
 SIZE = (140, 44)
@@ -30,7 +30,7 @@ def _roaming_inquiry_with_an_article(url: str) -> int:
     with unit_of_work(url) as session:
         inquiry_id = register(session=session, actor=AGENT, draft=draft).inquiry_ids[0]
         kb_usage.attach(session=session, actor=AGENT, inquiry_id=inquiry_id, key="roaming-not-working", lang="en")
-    with unit_of_work(url) as session:
+    with events_rewritable(url), unit_of_work(url) as session:
         for n, event in enumerate(session.exec(select(InquiryEvent).where(InquiryEvent.inquiry_id == inquiry_id)
                                                .order_by(InquiryEvent.id))):
             event.at = at + timedelta(minutes=3 * n)

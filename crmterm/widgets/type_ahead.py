@@ -7,6 +7,8 @@ land in the field being left). `KeyHolder` is a mix-in for a container that a wo
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.timer import Timer
 from textual.widget import Widget
@@ -27,8 +29,18 @@ def user_is_in(container: Widget) -> bool:
     return focused is not None and (focused is container or container in focused.ancestors)
 
 
-class KeyHolder(Widget):
-    """Holds the keys the app hands it while `holding`, then replays them where `release_keys` focuses."""
+# Textual takes a widget's default CSS along its first DOMNode base only: were KeyHolder a Widget, a
+# `class Form(KeyHolder, Vertical)` would lose Vertical's layout and height (and, empty, draw its own name).
+# So it is a plain mix-in at run time; type checkers see the Widget it is always mixed into.
+if TYPE_CHECKING:
+    _MixIn = Widget
+else:
+    _MixIn = object
+
+
+class KeyHolder(_MixIn):
+    """Holds the keys the app hands it while `holding`, then replays them where `release_keys` focuses.
+    Mix it in before the container class: `class Form(KeyHolder, Vertical)`."""
 
     _holding = False
     _give_up: Timer | None = None
