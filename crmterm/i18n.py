@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -78,12 +78,16 @@ def fmt_date(value: date | None, *, short: bool = False) -> str:
     return format_date(value, format="short" if short else "medium", locale=_current)
 
 
-def fmt_datetime(value: datetime | None) -> str:
+def fmt_datetime(value: datetime | None, *, without_year: bool = False) -> str:
     """The one date-and-time format of every screen: the language's short form, in local time (the database
-    holds UTC; a naive value is taken as already local)."""
+    holds UTC; a naive value is taken as already local). `without_year`: the same form without the year, for
+    list columns of near moments such as deadlines ("12/7 10:11 AM", "07.12 10:11")."""
     if value is None:
         return ""
-    return format_datetime(value.astimezone() if value.tzinfo else value, format="short", locale=_current)
+    local = value.astimezone() if value.tzinfo else value
+    if without_year:
+        return f"{format_skeleton('Md', local, locale=_current)} {format_time(local, format='short', locale=_current)}"
+    return format_datetime(local, format="short", locale=_current)
 
 
 def fmt_duration(delta: timedelta) -> str:

@@ -35,7 +35,7 @@ def deadline_cell(row: InquiryRow) -> Text:
     """Local time, day first; an overdue one in red (the SLA column says it without colour: ⛔)."""
     if row.due_at is None:
         return plain("—", style="dim")
-    shown = fmt_datetime(row.due_at)
+    shown = fmt_datetime(row.due_at, without_year=True)  # deadlines are near: the year only widens the column
     return plain(shown, style="bold red") if row.overdue else plain(shown)
 
 

@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from crmterm.errors import CrmError
-from crmterm.i18n import _
+from crmterm.i18n import _, fmt_datetime
 from crmterm.screens.common.dialogs import ConfirmScreen
 from crmterm.screens.register.register_drafts import Draft, Drafts
 from crmterm.services.customers.customer_search import SearchHit
@@ -118,7 +118,7 @@ class DraftKeeping:
                 self._kept = {}
             self.start_keeping()
             return
-        when = kept.updated_at.astimezone().strftime("%d.%m %H:%M")
+        when = fmt_datetime(kept.updated_at, without_year=True)
 
         async def answered(restore: bool | None) -> None:
             self.start_keeping()
