@@ -167,14 +167,18 @@ async def test_report_drill_down_and_admin_screens(ui_settings):
         await assert_literal(pilot, "topic tree")
 
 
-def test_cli_prints_markup_and_escapes_literally(ui_settings, tmp_path):
+def test_cli_prints_markup_and_escapes_literally(ui_settings, tmp_path, monkeypatch):
     from conftest import owner_url
     from test_cli import app, cli_on, runner
 
     ids = seed_hostile(ui_settings.database_url)
     cli = cli_on(ui_settings.database_url, tmp_path / "home")
     # A wide terminal: the search table has grown past 80 columns, and a name wrapped inside its cell would hide
-    # the markup we look for (the table itself is what must print it literally, so not --json).
+    # the markup we look for (the table itself is what must print it literally, so not --json). The console's
+    # width is fixed when the CLI module is first imported in a worker, so COLUMNS alone may come too late.
+    from crmterm.cli import _common
+
+    monkeypatch.setattr(_common.out, "width", 250)
     found = runner.invoke(app, ["--db", owner_url(ui_settings.database_url), "customer", "search", "unclosed"],
                           env={"CRMTERM_HOME": str(tmp_path / "home"), "CRMTERM_USER": None,
                                "CRMTERM_PASSWORD": None, "COLUMNS": "250"})
