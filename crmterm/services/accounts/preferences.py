@@ -4,6 +4,8 @@ language F2 picks. Each user reads and writes only their own; no role is needed 
 
 from __future__ import annotations
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from crmterm.errors import PermissionDenied, ValidationError
@@ -38,10 +40,11 @@ def set_language(*, session: Session, actor: Actor, language: str) -> str:
         raise ValidationError("language", _("unsupported language '{language}' (use one of: {known})").format(
             language=language, known=", ".join(LANGUAGES)))
     user_id = _own_id(actor)
-    row = session.get(UserPreference, (user_id, LANGUAGE))
-    if row is None:
-        session.add(UserPreference(user_id=user_id, key=LANGUAGE, value=language, updated_at=utcnow()))
-    else:
-        row.value, row.updated_at = language, utcnow()
-    session.flush()
+    # One statement, not read-then-insert: two quick F2 presses save from two workers at once, and the second
+    # insert would break the key (seen under load). SQLite and PostgreSQL share the ON CONFLICT form.
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    now = utcnow()
+    session.execute(insert(UserPreference).values(user_id=user_id, key=LANGUAGE, value=language, updated_at=now)
+                    .on_conflict_do_update(index_elements=["user_id", "key"],
+                                           set_={"value": language, "updated_at": now}))
     return language
