@@ -12,11 +12,12 @@ that need DDL (migrations, anything changing the schema) take the owner role's U
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import os
 import sqlite3
-from contextlib import closing
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import psycopg
@@ -24,12 +25,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # test helpers import as `helpers`
 
-from crmterm.store import migrate  # noqa: E402
-from crmterm.store import roles  # noqa: E402
-from crmterm.store.db import dispose_all  # noqa: E402
-from crmterm.settings import Settings  # noqa: E402
 from helpers import seed_demo  # noqa: E402
 from pgserver import Cluster  # noqa: E402
+
+from crmterm.settings import Settings  # noqa: E402
+from crmterm.store import migrate, roles  # noqa: E402
+from crmterm.store.db import dispose_all  # noqa: E402
+
 
 def pytest_addoption(parser) -> None:
     parser.addoption("--crash-trials", type=int, default=0,
@@ -237,14 +239,28 @@ def snapshot_settings(_demo_sqlite_template, monkeypatch, tmp_path) -> Settings:
     return Settings(database_url=url, where=locations({"CRMTERM_HOME": str(base / "home")}))
 
 
+def _then_steady(run_before):
+    """The test's own steps, then wait for a steady screen (helpers.settle_screen)."""
+    from helpers import settle_screen
+
+    async def run(pilot) -> None:
+        if run_before is not None:
+            result = run_before(pilot)
+            if inspect.isawaitable(result):
+                await result
+        await settle_screen(pilot)
+
+    return run
+
+
 @pytest.fixture
 def snap_compare(snap_compare, request):
     """pytest-textual-snapshot's compare, failing with the screen lines that differ (CI logs show no report)."""
     from pytest_textual_snapshot import node_to_report_path
-
     from snapshot_diff import explain_report
 
     def compare(*args, **kwargs) -> bool:
+        kwargs["run_before"] = _then_steady(kwargs.get("run_before"))
         if snap_compare(*args, **kwargs):
             return True
         raise AssertionError(explain_report(node_to_report_path(request.node)))

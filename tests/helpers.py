@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing, contextmanager
 
-from crmterm.services.platform import seed
 from crmterm.services.accounts.permissions import SYSTEM, Actor, Role
+from crmterm.services.platform import seed
 from crmterm.store.db import unit_of_work
 
 ADMIN = Actor(login="admin", role=Role.ADMIN)
@@ -37,6 +37,18 @@ async def settle(pilot) -> None:
             except (WorkerCancelled, WorkerFailed):
                 pass
     await pilot.pause()
+
+
+async def settle_screen(pilot, rounds: int = 10) -> None:
+    """Wait until two screenshots in a row are the same: on a loaded machine a scroll bar or a re-wrapped
+    panel can still be one frame behind when the workers are done, and a snapshot must not catch that."""
+    before = pilot.app.export_screenshot()
+    for _round in range(rounds):
+        await pilot.pause(0.05)
+        now = pilot.app.export_screenshot()
+        if now == before:
+            return
+        before = now
 
 
 async def press_and_settle(pilot, *keys: str) -> None:

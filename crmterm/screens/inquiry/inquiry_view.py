@@ -47,6 +47,15 @@ class Loaded:
     kb: KbLoaded | None = None  # suggested and attached knowledge-base articles
 
 
+class Timeline(Static):
+    """The inquiry's history, newest at the bottom. It keeps the newest in view when its text grows: a
+    scroll_end right after update() may run before the new height is laid out and stop short."""
+
+    def on_resize(self) -> None:
+        if self.parent is not None:
+            self.parent.scroll_end(animate=False)
+
+
 class InquiryScreen(InquiryWork, InquiryArticles, ModalScreen[None]):
     CSS_PATH = "inquiry_view.tcss"
     BINDINGS = [
@@ -91,7 +100,7 @@ class InquiryScreen(InquiryWork, InquiryArticles, ModalScreen[None]):
                     yield Static(_("No articles attached"), id="inquiry-articles-none", markup=False)
                     yield OptionList(id="inquiry-articles")
                 with VerticalScroll(id="inquiry-right"):
-                    yield Static("", id="inquiry-timeline")
+                    yield Timeline("", id="inquiry-timeline")
             yield KbSuggestions(id="inquiry-kb")
         yield TranslatedFooter()
 
