@@ -24,6 +24,7 @@ from crmterm.screens.shell.login import LoginScreen
 from crmterm.services.accounts.permissions import Actor
 from crmterm.settings import LANGUAGES, Settings
 from crmterm.text import visible
+from crmterm.widgets.host import CrmHost
 from crmterm.widgets.safe_text import TerminalSafe
 
 if TYPE_CHECKING:  # the gateway module loads on first use (see `gateway`), its type for checkers only
@@ -76,7 +77,7 @@ def _screen_bindings(screen):
             yield node, binding
 
 
-class CrmApp(App):
+class CrmApp(CrmHost):
     CSS_PATH = "app.tcss"
     TITLE = "crmterm"
     # Under 100 columns every screen carries -narrow: app.tcss gives the lists room and narrows side panes
