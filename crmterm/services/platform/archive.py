@@ -20,9 +20,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import delete, exists, false, func, insert, literal, update
+from sqlalchemy import ColumnElement, delete, exists, false, func, insert, literal, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
@@ -70,7 +71,7 @@ def _eligible(session: Session, before: datetime):
     """Finished before `before` with every child too (and on SQLite: owning no table's newest row)."""
     child = aliased(Inquiry)
     conditions = [_finished_before(Inquiry, before),
-                  ~exists().where(child.parent_id == col(Inquiry.id), ~_finished_before(child, before))]
+                  ~exists().where(col(child.parent_id) == col(Inquiry.id), ~_finished_before(child, before))]
     if session.get_bind().dialect.name == "sqlite":
         conditions += [col(Inquiry.id).not_in(_newest_owner(spec)) for spec in ARCHIVED if _has_own_id(spec)]
     return conditions
@@ -120,7 +121,7 @@ def _candidates(session: Session, state: str, before: datetime, below: int | Non
         query = query.where(col(Inquiry.id) < below)
     if not sqlite:
         query = query.with_for_update(skip_locked=True)
-    return list(session.exec(query).all())
+    return [found for found in session.exec(query) if found is not None]  # typed Optional, never None when read
 
 
 def _whole_families(session: Session, ids: list[int]) -> list[int]:
@@ -137,7 +138,7 @@ def _move(session: Session, ids: list[int]) -> None:
     stamp = literal(utcnow(), UTCDateTime())
     for spec in ARCHIVED:  # parents first
         names = [c.name for c in spec.archive.columns if c.name in spec.live.c]
-        columns = [spec.live.c[name] for name in names]
+        columns: list[ColumnElement[Any]] = [spec.live.c[name] for name in names]
         if spec.archive is inquiry_archive:
             names, columns = names + ["archived_at"], columns + [stamp.label("archived_at")]
         copied = session.execute(insert(spec.archive).from_select(
@@ -149,7 +150,7 @@ def _move(session: Session, ids: list[int]) -> None:
         session.execute(delete(table).where(table.c.inquiry_id.in_(ids)))
     for spec in reversed(ARCHIVED):  # children first
         deleted = session.execute(delete(spec.live).where(spec.live.c[spec.key].in_(ids)))
-    _expect(deleted.rowcount, len(ids))  # the last delete: the inquiries themselves
+    _expect(rowcount(deleted), len(ids))  # the last delete: the inquiries themselves
 
 
 def _expect(rows: int, wanted: int) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _, pick
@@ -58,13 +59,14 @@ def find_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryR
 
 def get_archived(*, session: Session, actor: Actor, inquiry_id: int) -> ArchivedInquiryRead:
     require(actor, Permission.INQUIRIES_READ)
-    row = session.exec(select(inquiry_archive, col(Topic.code).label("topic_code"),
+    row = session.execute(select(inquiry_archive, col(Topic.code).label("topic_code"),
                               col(Topic.labels).label("topic_labels"),
                               col(Priority.code).label("priority_code"), col(Party.display_name).label("customer_name"),
                               col(Queue.code).label("queue_code"), col(User.login).label("assignee_login"))
-                       .join(Topic, Topic.id == A.topic_id).outerjoin(Priority, Priority.id == A.priority_id)
-                       .outerjoin(Queue, Queue.id == A.queue_id).outerjoin(User, User.id == A.assignee_id)
-                       .outerjoin(Party, Party.id == A.party_id).where(A.id == inquiry_id)).first()
+                          .join(Topic, col(Topic.id) == A.topic_id)
+                          .outerjoin(Priority, col(Priority.id) == A.priority_id)
+                          .outerjoin(Queue, col(Queue.id) == A.queue_id).outerjoin(User, col(User.id) == A.assignee_id)
+                          .outerjoin(Party, col(Party.id) == A.party_id).where(A.id == inquiry_id)).first()
     if row is None:
         raise NotFound(_("Inquiry"), inquiry_id)
     found = row._mapping
@@ -85,10 +87,12 @@ def get_archived(*, session: Session, actor: Actor, inquiry_id: int) -> Archived
 
 
 def _contact(session: Session, contact_id: int) -> ContactRead:
-    contact, login, place, channel = session.exec(
-        select(Contact, User.login, Place.code, Channel.code).outerjoin(User, col(User.id) == Contact.operator_id)
-        .outerjoin(Place, col(Place.id) == Contact.place_id).outerjoin(Channel, col(Channel.id) == Contact.channel_id)
-        .where(Contact.id == contact_id)).one()
+    contact, login, place, channel = session.execute(
+        select(Contact, col(User.login), col(Place.code), col(Channel.code))
+        .outerjoin(User, col(User.id) == col(Contact.operator_id))
+        .outerjoin(Place, col(Place.id) == col(Contact.place_id))
+        .outerjoin(Channel, col(Channel.id) == col(Contact.channel_id))
+        .where(col(Contact.id) == contact_id)).one()
     return ContactRead(id=contact.id, at=contact.at, operator=login, place=place, channel=channel,
                        direction=contact.direction, customer_id=contact.party_id, caller=contact.caller,
                        text=contact.text)
@@ -96,12 +100,14 @@ def _contact(session: Session, contact_id: int) -> ContactRead:
 
 def _values(session: Session, inquiry_id: int) -> list[ValueRead]:
     v = inquiry_value_archive.c
-    rows = session.exec(select(col(AttributeDef.code), col(AttributeDef.labels), col(AttributeDef.type), v.value,
-                               col(DictionaryItem.labels))
-                        .join(AttributeDef, AttributeDef.id == v.attribute_id)
-                        .outerjoin(DictionaryItem, (DictionaryItem.dictionary_id == AttributeDef.dictionary_id)
-                                   & (DictionaryItem.code == v.value))
-                        .where(v.inquiry_id == inquiry_id).order_by(AttributeDef.sort_order, AttributeDef.code)).all()
+    rows = session.execute(select(col(AttributeDef.code), col(AttributeDef.labels), col(AttributeDef.type), v.value,
+                                  col(DictionaryItem.labels))
+                           .join(AttributeDef, col(AttributeDef.id) == v.attribute_id)
+                           .outerjoin(DictionaryItem,
+                                      (col(DictionaryItem.dictionary_id) == col(AttributeDef.dictionary_id))
+                                      & (col(DictionaryItem.code) == v.value))
+                           .where(v.inquiry_id == inquiry_id)
+                           .order_by(col(AttributeDef.sort_order), col(AttributeDef.code))).all()
     return [ValueRead(code=code, label=pick(labels, code), type=kind, value=value,
                       shown=pick(item_labels, value) if item_labels else value)
             for code, labels, kind, value, item_labels in rows]
@@ -121,8 +127,9 @@ def _attachments(session: Session, inquiry_id: int) -> list[AttachmentRead]:
 
 def _children(session: Session, inquiry_id: int) -> list[InquirySummary]:
     """Children are archived before their parent, so an archived inquiry's children are all archived."""
-    rows = session.exec(select(A.id, col(Topic.code), col(Topic.labels), A.type, A.state, A.created_at)
-                        .join(Topic, Topic.id == A.topic_id).where(A.parent_id == inquiry_id).order_by(A.id)).all()
+    rows = session.execute(select(A.id, col(Topic.code), col(Topic.labels), A.type, A.state, A.created_at)
+                           .join(Topic, col(Topic.id) == A.topic_id).where(A.parent_id == inquiry_id)
+                           .order_by(A.id)).all()
     return [InquirySummary(id=r[0], topic=r[1], topic_label=pick(r[2], r[1]), type=r[3], state=r[4],
                            created_at=r[5]) for r in rows]
 
@@ -130,9 +137,9 @@ def _children(session: Session, inquiry_id: int) -> list[InquirySummary]:
 _ROW = (select(A.id, A.created_at, col(Topic.code), col(Topic.labels), col(Party.display_name), col(Priority.code),
                A.priority_rank, A.state, A.step, col(Queue.code), col(User.login), A.due_at, A.version,
                A.route_revision_id)
-        .join(Topic, Topic.id == A.topic_id).outerjoin(Party, Party.id == A.party_id)
-        .outerjoin(Priority, Priority.id == A.priority_id).outerjoin(Queue, Queue.id == A.queue_id)
-        .outerjoin(User, User.id == A.assignee_id))
+        .join(Topic, col(Topic.id) == A.topic_id).outerjoin(Party, col(Party.id) == A.party_id)
+        .outerjoin(Priority, col(Priority.id) == A.priority_id).outerjoin(Queue, col(Queue.id) == A.queue_id)
+        .outerjoin(User, col(User.id) == A.assignee_id))
 
 
 def archived_page(*, session: Session, actor: Actor, where: InquiryFilter, descending: bool = False,
@@ -147,7 +154,7 @@ def archived_page(*, session: Session, actor: Actor, where: InquiryFilter, desce
         except (ValueError, TypeError, IndexError, KeyError, OverflowError):
             raise ValidationError("after", _("not a page cursor")) from None
         query = query.where(A.id < bound if descending else A.id > bound)
-    rows = session.exec(query.order_by(A.id.desc() if descending else A.id).limit(limit + 1)).all()
+    rows = session.execute(query.order_by(A.id.desc() if descending else A.id).limit(limit + 1)).all()
     found = [InquiryRow(id=r[0], created_at=r[1], topic=r[2], topic_labels=r[3], customer=r[4], priority=r[5],
                         priority_rank=r[6], state=r[7], step=r[8], queue=r[9], assignee=r[10],
                         due_at=None if r[11] >= NO_DEADLINE else r[11], overdue=False, version=r[12],

@@ -14,7 +14,8 @@ from crmterm.services.platform import synthetic
 from crmterm.store import Party
 
 # (name ru, name en, children) — five levels: group › division › regional branch › department › team
-_GROUP = ("Группа «Норд»", "Nord Group", [
+_Unit = tuple[str, str, list["_Unit"]]
+_GROUP: _Unit = ("Группа «Норд»", "Nord Group", [
     ("Норд Ритейл", "Nord Retail", [
         ("Норд Ритейл — Москва", "Nord Retail Moscow", [
             ("Отдел логистики", "Logistics department", [("Склад Химки", "Khimki warehouse", []),
@@ -37,7 +38,7 @@ def _create_group(session: Session, actor: Actor) -> list[int]:
     """Creates the tree; returns ids in creation order (root first)."""
     created: list[int] = []
 
-    def add(node, parent: int | None, depth: int) -> None:
+    def add(node: _Unit, parent: int | None, depth: int) -> None:
         ru, en, children = node
         party = customers.create_party(session=session, actor=actor, source="seed", values={
             "display_name": ru, "names": {"ru": ru, "en": en}, "kind": "organisation", "category": "b2b",

@@ -11,11 +11,14 @@ from datetime import date
 from sqlalchemy import func, select, text
 from sqlmodel import Session, col
 
-from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.errors import NotFound
+from crmterm.i18n import _
+from crmterm.services.accounts.permissions import Actor, Permission, Role, require
 from crmterm.services.directory import directory
 from crmterm.store import ClientCategory, Contract, Party, Structure, StructureLink, Subscriber, utcnow
 from crmterm.store.bulk import bulk_insert
 from crmterm.store.search import bulk_party_load
+from crmterm.store.tables import table_of
 from crmterm.text import fold, search_key
 
 _SURNAMES = [("Иванов", "Ivanov"), ("Смирнов", "Smirnov"), ("Кузнецов", "Kuznetsov"), ("Попов", "Popov"),
@@ -69,7 +72,8 @@ class Generator:
 
     def __init__(self, session: Session, seed: int, on: date) -> None:
         self.session, self.rng, self.on = session, random.Random(seed), on
-        self.counts, self.rows = Counts(), {"party": [], "link": [], "contract": [], "subscriber": []}
+        self.counts = Counts()
+        self.rows: dict[str, list[dict]] = {"party": [], "link": [], "contract": [], "subscriber": []}
         self.next_id = {m: (session.execute(select(func.max(m.id))).scalar() or 0) + 1
                         for m in (Party, Contract, Subscriber)}
         self.structures = {code: _structure_id(session, code) for code in ("organisation", "billing")}
@@ -118,7 +122,7 @@ class Generator:
         tables = (("party", Party), ("link", StructureLink), ("contract", Contract), ("subscriber", Subscriber))
         for key, model in tables:
             if self.rows[key]:
-                bulk_insert(self.session, model.__tablename__, self.rows[key])
+                bulk_insert(self.session, table_of(model).name, self.rows[key])
                 self.rows[key] = []
 
     def private_customer(self) -> None:
@@ -159,12 +163,18 @@ class Generator:
 
 
 def _structure_id(session: Session, code: str) -> int:
-    found = session.execute(select(col(Structure.id)).where(col(Structure.code) == code)).scalar()
+    found = _find_structure(session, code)
     if found is None:
-        entry = directory.create_entry(session=session, actor=Actor("synthetic", "admin"), kind="structures",
+        entry = directory.create_entry(session=session, actor=Actor("synthetic", Role.ADMIN), kind="structures",
                                        values={"code": code, "labels": {"en": code.capitalize()}})
-        found = session.execute(select(col(Structure.id)).where(Structure.code == entry.values["code"])).scalar()
+        found = _find_structure(session, entry.values["code"])
+    if found is None:
+        raise NotFound(_("Structure"), code)
     return found
+
+
+def _find_structure(session: Session, code: str) -> int | None:
+    return session.execute(select(col(Structure.id)).where(col(Structure.code) == code)).scalar()
 
 
 def generate(*, session: Session, actor: Actor, customers: int, seed: int = 1,

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import func, text
+from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from crmterm.errors import ValidationError
@@ -20,6 +21,7 @@ from crmterm.store import NO_DEADLINE, Channel, Party, Place, Priority, Topic, U
 from crmterm.store.bulk import bulk_insert
 from crmterm.workflow import engine
 from crmterm.workflow import sla as sla_clock
+from crmterm.workflow.routes import StepDef
 
 BATCH = 5_000
 STATES = (("closed", 0.70), ("waiting", 0.22), ("taken", 0.05), ("in_progress", 0.03))
@@ -30,11 +32,14 @@ class _Plan:
 
     def __init__(self, session: Session, actor: Actor, rng: random.Random) -> None:
         self.rng = rng
-        topics = session.exec(select(Topic.id, Topic.code, Topic.inquiry_type, Topic.default_priority_id)
-                              .where(col(Topic.is_group).is_(False), col(Topic.active).is_(True))).all()
+        topics = session.execute(columns(col(Topic.id), col(Topic.code), col(Topic.inquiry_type),
+                                         col(Topic.default_priority_id))
+                                 .where(col(Topic.is_group).is_(False), col(Topic.active).is_(True))).all()
         if not topics:
             raise ValidationError("inquiries", _("no topics configured: run `crmterm seed demo` first"))
-        self.routes, self.paths, self.sla = {}, {}, sla.book(session)
+        self.routes: dict[int, tuple[int, list[tuple[StepDef, list[int]]]]] = {}
+        self.paths: dict[int, list[str]] = {}
+        self.sla = sla.book(session)
         for topic in topics:
             path = self.paths[topic.id] = [row.code for row in routing.topic_path(session, topic.code)]
             route = routing.route_for_topic(session, path)
