@@ -146,6 +146,7 @@ def test_custom_report_groups_a_saved_filter(world):
     by_topic = run(world, "custom", actor=supervisor, saved_filter="closed", group_by="topic",
                    columns=["closed_late", "avg_hours_to_close", "median_hours_to_close", "first"], now=NOW)
     assert sum(r[1] for r in by_topic.rows) == by_topic.totals[1] == len(closed)
+    assert by_topic.totals[5] == min(i["created_at"] for i in closed)  # the first of all groups' firsts
     row = by_topic.as_records()[0]
     topic_id = by_topic.drill[0]["where"]["topic_id"]
     mine = [i for i in closed if i["topic_id"] == topic_id]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import func, text
-from sqlalchemy import select as columns
+from sqlalchemy import select as select_rows  # rows read by name (sqlmodel.select types them as bare tuples)
 from sqlmodel import Session, col, select
 
 from crmterm.errors import ValidationError
@@ -32,8 +32,8 @@ class _Plan:
 
     def __init__(self, session: Session, actor: Actor, rng: random.Random) -> None:
         self.rng = rng
-        topics = session.execute(columns(col(Topic.id), col(Topic.code), col(Topic.inquiry_type),
-                                         col(Topic.default_priority_id))
+        topics = session.execute(select_rows(col(Topic.id), col(Topic.code), col(Topic.inquiry_type),
+                                             col(Topic.default_priority_id))
                                  .where(col(Topic.is_group).is_(False), col(Topic.active).is_(True))).all()
         if not topics:
             raise ValidationError("inquiries", _("no topics configured: run `crmterm seed demo` first"))

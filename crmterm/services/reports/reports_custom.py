@@ -28,6 +28,7 @@ from crmterm.services.reports.reports_scope import (
     Scope,
     described,
     inquiries,
+    offset_minutes,
     resolve,
     saved_filter_conditions,
     topic_names,
@@ -42,10 +43,6 @@ from crmterm.workflow.engine import OPEN, State
 
 _STATE_ORDER = [s.value for s in State]
 NONE_SHOWN = "—"
-
-
-def _minutes(start: datetime) -> int:
-    return int(start.utcoffset().total_seconds() // 60)
 
 
 def _labels(session: Session, model) -> dict[Any, tuple]:
@@ -107,14 +104,14 @@ GROUPS: dict[str, Group] = {g.name: g for g in (
           "priority_id"),
     Group("operator", N_("Operator"), lambda start: Contact.operator_id, _users, "operator_id", needs_contact=True),
     Group("assignee", N_("Assignee"), lambda start: Inquiry.assignee_id, _users, "assignee_id"),
-    Group("day", N_("Day"), lambda start: local_day(Inquiry.created_at, _minutes(start)), None),
+    Group("day", N_("Day"), lambda start: local_day(Inquiry.created_at, offset_minutes(start)), None),
 )}
 
 
 # --- what it counts ------------------------------------------------------------------------------------
 
 _HOURS = hours_between(Inquiry.created_at, Inquiry.closed_at)
-_CLOSED, _OPEN = Inquiry.state == State.CLOSED, col(Inquiry.state).in_(sorted(OPEN))
+_CLOSED, _OPEN = col(Inquiry.state) == State.CLOSED, col(Inquiry.state).in_(sorted(OPEN))
 _LATE = (col(Inquiry.due_at) != NO_DEADLINE) & (col(Inquiry.closed_at) > Inquiry.due_at)
 
 
@@ -133,8 +130,8 @@ class Measure:
 MEASURES: dict[str, Measure] = {
     "open": Measure(N_("Open"), ColumnKind.INT, lambda now: [_count(_OPEN)]),
     "closed": Measure(N_("Closed"), ColumnKind.INT, lambda now: [_count(_CLOSED)]),
-    "cancelled": Measure(N_("Cancelled"), ColumnKind.INT, lambda now: [_count(Inquiry.state == State.CANCELLED)]),
-    "overdue": Measure(N_("Open, overdue"), ColumnKind.INT, lambda now: [_count(_OPEN & (Inquiry.due_at < now))]),
+    "cancelled": Measure(N_("Cancelled"), ColumnKind.INT, lambda now: [_count(col(Inquiry.state) == State.CANCELLED)]),
+    "overdue": Measure(N_("Open, overdue"), ColumnKind.INT, lambda now: [_count(_OPEN & (col(Inquiry.due_at) < now))]),
     "closed_late": Measure(N_("Closed late"), ColumnKind.INT, lambda now: [_count(_CLOSED & _LATE)]),
     "avg_hours_to_close": Measure(N_("Average time to close, h"), ColumnKind.HOURS, lambda now: [
         func.sum(case((_CLOSED, _HOURS))), func.count(case((_CLOSED, _HOURS)))], Total.NONE),
@@ -156,13 +153,13 @@ def custom_report(*, session: Session, actor: Actor, params: ReportParams, saved
     phases = Phases(progress, 2 if "median_hours_to_close" in chosen else 1)
     phases.step(_("Counting inquiries by {group}").format(group=_(group.label)))
     base = group.joined(inquiries(scope, group.key(scope.start).label("group")).where(*conditions))
-    measured = [c for key in chosen if MEASURES[key].sql for c in MEASURES[key].sql(now)]
+    measured = [c for key in chosen if (sql := MEASURES[key].sql) for c in sql(now)]
     rows = session.execute(base.add_columns(func.count().label("inquiries"), *measured).group_by("group")).all()
     medians = {}
     if "median_hours_to_close" in chosen:
         phases.step(_("Times to close"))
-        hours = case((_CLOSED, _HOURS)).label("hours")  # NULL unless closed: see reports_topics
-        closed = group.joined(inquiries(scope, group.key(scope.start).label("group"), hours).where(*conditions))
+        to_close = case((_CLOSED, _HOURS)).label("hours")  # NULL unless closed: see reports_topics
+        closed = group.joined(inquiries(scope, group.key(scope.start).label("group"), to_close).where(*conditions))
         medians = {r.group: r.median for r in session.execute(percentiles(closed, ["group"], "hours", (MEDIAN,)))}
     phases.finish()
     table = ReportTable(name=f"custom:{saved_filter}", title=_(TITLE).format(name=saved_filter),
@@ -228,8 +225,9 @@ def _totals(table: ReportTable, chosen: list[str], hours: list) -> list:
             totals.append(sum(cells))
         elif key == "avg_hours_to_close":
             totals.append(average(hours[0], hours[1]))
-        elif key in ("first", "last"):
-            totals.append((min if key == "first" else max)(cells, default=None))
+        elif key in ("first", "last"):  # MIN/MAX of created_at: moments
+            moments = [cell for cell in cells if isinstance(cell, datetime)]
+            totals.append((min if key == "first" else max)(moments, default=None))
         else:
             totals.append(None)  # the groups' medians do not make the median of all
     return totals

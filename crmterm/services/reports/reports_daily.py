@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session
 
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.services.reports.reports_scope import ReportParams, inquiries, resolve
+from crmterm.services.reports.reports_scope import ReportParams, inquiries, offset_minutes, resolve
 from crmterm.services.reports.reports_sql import local_day
 from crmterm.store import Inquiry
 
@@ -22,7 +22,7 @@ def daily_counts(*, session: Session, actor: Actor, params: ReportParams) -> lis
     """(day, inquiries registered that day) for every day the period touches, oldest first."""
     require(actor, Permission.REPORTS_READ)
     scope = resolve(session, params)  # checks the period and resolves the filters' codes
-    minutes = int(params.start.utcoffset().total_seconds() // 60)
+    minutes = offset_minutes(params.start)
     day = local_day(Inquiry.created_at, minutes).label("day")
     # GROUP BY the output name: the offset is a bound parameter, and PostgreSQL would not see two of them
     # (one in SELECT, one in GROUP BY) as the same expression

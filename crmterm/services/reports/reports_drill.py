@@ -13,7 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as Default
-from sqlalchemy import exists, select, tuple_, union
+from sqlalchemy import Select, exists, select, tuple_, union
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
 
 from crmterm.errors import ValidationError
@@ -33,9 +34,10 @@ from crmterm.workflow.engine import OPEN, State
 
 PAGE = 50
 WORK_KINDS = ("created", "taken", "closed")  # what the operators report counts as an operator's work
-_WHERE = {"topic_id": Inquiry.topic_id, "queue_id": Inquiry.queue_id, "step": Inquiry.step,
-          "priority_id": Inquiry.priority_id, "party_id": Inquiry.party_id, "state": Inquiry.state,
-          "assignee_id": Inquiry.assignee_id}
+_WHERE: dict[str, Mapped[Any]] = {
+    "topic_id": col(Inquiry.topic_id), "queue_id": col(Inquiry.queue_id), "step": col(Inquiry.step),
+    "priority_id": col(Inquiry.priority_id), "party_id": col(Inquiry.party_id), "state": col(Inquiry.state),
+    "assignee_id": col(Inquiry.assignee_id)}
 
 
 class DrillKey(BaseModel):
@@ -118,12 +120,12 @@ def _typed(after: list) -> tuple[datetime, int]:
 def _conditions(session: Session, actor: Actor, key: DrillKey, scope: Scope) -> list:
     conditions = inquiry_conditions(scope, period=key.worked_by is None)  # an operator's work: by event time
     for name, value in key.where.items():
-        column = Contact.operator_id if name == "operator_id" else _WHERE[name]
+        column = col(Contact.operator_id) if name == "operator_id" else _WHERE[name]
         condition = column.is_(None) if value is None else column == value
-        conditions.append(exists().where(col(Contact.id) == Inquiry.contact_id, condition)
+        conditions.append(exists().where(col(Contact.id) == col(Inquiry.contact_id), condition)
                           if name == "operator_id" else condition)
     if key.deadline:
-        conditions += [col(Inquiry.due_at) != NO_DEADLINE, Inquiry.state != State.CANCELLED]
+        conditions += [col(Inquiry.due_at) != NO_DEADLINE, col(Inquiry.state) != State.CANCELLED]
     if key.saved is not None:
         conditions += saved_filter_conditions(session, actor.login, key.saved, key.now or utcnow())
     return conditions
@@ -132,7 +134,7 @@ def _conditions(session: Session, actor: Actor, key: DrillKey, scope: Scope) -> 
 def _worked_by(login: str, scope: Scope, now: datetime):
     """The ids the operators report counts for one operator: inquiries they registered, took or closed in
     the period, and the open ones assigned to them whose deadline passed in the period."""
-    events = select(col(InquiryEvent.inquiry_id).label("id")).where(
+    events: Select[int] = select(col(InquiryEvent.inquiry_id).label("id")).where(
         col(InquiryEvent.kind).in_(WORK_KINDS), col(InquiryEvent.at) >= scope.start, col(InquiryEvent.at) < scope.end,
         col(InquiryEvent.actor) == login)
     overdue = select(col(Inquiry.id)).where(

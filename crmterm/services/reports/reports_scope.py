@@ -57,6 +57,14 @@ class ReportParams(BaseModel):
         return self
 
 
+def offset_minutes(moment: datetime) -> int:
+    """The moment's UTC offset in whole minutes: the local day reports count in."""
+    offset = moment.utcoffset()
+    if offset is None:  # ReportParams refuses a period without a time zone, so only a caller's bug gets here
+        raise ValueError("report periods need time zones")
+    return int(offset.total_seconds() // 60)
+
+
 def filters_from_pairs(pairs: list[str]) -> ReportFilters:
     """`key=value` strings as typed on the command line; an unknown or repeated key is an error."""
     found: dict[str, str] = {}
@@ -136,7 +144,7 @@ def resolve(session: Session, params: ReportParams) -> Scope:
 
 def _subtree(session: Session, code: str) -> tuple[tuple[int, ...], str]:
     """The topic and everything below it (the topic tree is configuration: small, read whole)."""
-    rows = session.exec(select(col(Topic.id), col(Topic.parent_id), col(Topic.code), col(Topic.labels))).all()
+    rows = session.execute(select(col(Topic.id), col(Topic.parent_id), col(Topic.code), col(Topic.labels))).all()
     root = next((r for r in rows if r.code == code), None)
     if root is None:
         raise NotFound(_("Topic"), code)
@@ -168,14 +176,15 @@ def unindexed(column) -> ColumnElement:
 
 def inquiry_conditions(scope: Scope, *, period: bool = True) -> list[ColumnElement]:
     """Conditions on Inquiry; contact-level filters as an EXISTS on its contact, so no join is needed."""
-    conditions = [Inquiry.created_at >= scope.start, Inquiry.created_at < scope.end] if period else []
+    conditions: list[ColumnElement[bool]] = (
+        [col(Inquiry.created_at) >= scope.start, col(Inquiry.created_at) < scope.end] if period else [])
     if scope.topic_ids is not None:
         conditions.append(unindexed(col(Inquiry.topic_id)).in_(scope.topic_ids))
     if "queue" in scope.ids:
         conditions.append(unindexed(col(Inquiry.queue_id)) == scope.ids["queue"])
     if scope.contact_level:  # an alias: a query that joins contacts itself must not capture this one
         contact = aliased(Contact)
-        conditions.append(exists().where(and_(contact.id == col(Inquiry.contact_id),
+        conditions.append(exists().where(and_(col(contact.id) == col(Inquiry.contact_id),
                                               *contact_conditions(scope, contact))))
     return conditions
 
@@ -210,13 +219,13 @@ def saved_filter_conditions(session: Session, actor_login: str, where: InquiryFi
     """A saved queue filter (services/routing/queues.InquiryFilter) as conditions, with the meanings the Queues tab
     gives it: state groups open/assigned, assignee 'me', exact topic code, overdue = deadline passed."""
     states = {"open": sorted(OPEN), "assigned": sorted(ASSIGNED)}.get(where.state, [where.state])
-    conditions = [unindexed(Inquiry.state).in_(states)]
-    for key, model, column, target in (("queue", Queue, Queue.code, Inquiry.queue_id),
-                                       ("priority", Priority, Priority.code, Inquiry.priority_id),
-                                       ("topic", Topic, Topic.code, Inquiry.topic_id)):
+    conditions: list[ColumnElement[bool]] = [unindexed(Inquiry.state).in_(states)]
+    for key, ident, column, target in (("queue", col(Queue.id), col(Queue.code), Inquiry.queue_id),
+                                       ("priority", col(Priority.id), col(Priority.code), Inquiry.priority_id),
+                                       ("topic", col(Topic.id), col(Topic.code), Inquiry.topic_id)):
         code = getattr(where, key)
         if code is not None:
-            found = session.execute(select(model.id).where(column == code)).scalars().first()
+            found = session.execute(select(ident).where(column == code)).scalars().first()
             if found is None:
                 raise NotFound(_(_SAVED_LABELS[key]), code)
             conditions.append(unindexed(target) == found)
@@ -233,12 +242,12 @@ def saved_filter_conditions(session: Session, actor_login: str, where: InquiryFi
 
 def topic_names(session: Session) -> dict[int, tuple[str, str, tuple]]:
     """topic id -> (code, "Group › Topic" in the user's language, a key that sorts in tree order)."""
-    rows = {r.id: r for r in session.exec(select(col(Topic.id), col(Topic.parent_id), col(Topic.code),
-                                                 col(Topic.labels), col(Topic.sort_order),
-                                                 col(Topic.short_code))).all()}
+    rows = {r.id: r for r in session.execute(select(col(Topic.id), col(Topic.parent_id), col(Topic.code),
+                                                    col(Topic.labels), col(Topic.sort_order),
+                                                    col(Topic.short_code))).all()}
     names = {}
     for topic_id, row in rows.items():
-        chain, current = [], row
+        chain, current = [row], rows.get(row.parent_id)
         while current is not None and len(chain) < 32:  # the depth bound guards against a cycle
             chain.append(current)
             current = rows.get(current.parent_id)

@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlmodel import Session, col
 
 from crmterm.i18n import N_, _, fmt_datetime, pick
@@ -32,22 +33,22 @@ from crmterm.store import NO_DEADLINE, Inquiry, InquiryEvent, Priority, Queue, R
 from crmterm.workflow.engine import OPEN, State
 
 TITLE = N_("Deadlines (SLA) by queue, step and priority")
-_CLOSED, _OPEN = Inquiry.state == State.CLOSED, col(Inquiry.state).in_(sorted(OPEN))
+_CLOSED, _OPEN = col(Inquiry.state) == State.CLOSED, col(Inquiry.state).in_(sorted(OPEN))
 
 
 @dataclass(frozen=True)
 class Outcome:
     key: str
     label: str  # N_()
-    condition: Callable[[datetime], object]  # now -> SQL condition on Inquiry
+    condition: Callable[[datetime], ColumnElement[bool]]  # now -> SQL condition on Inquiry
     late: bool | None  # True: a breach, False: kept, None: not decided yet
 
 
 OUTCOMES = (
     Outcome("on_time", N_("Closed on time"), lambda now: _CLOSED & (col(Inquiry.closed_at) <= Inquiry.due_at), False),
     Outcome("closed_late", N_("Closed late"), lambda now: _CLOSED & (col(Inquiry.closed_at) > Inquiry.due_at), True),
-    Outcome("overdue", N_("Open, overdue"), lambda now: _OPEN & (Inquiry.due_at < now), True),
-    Outcome("in_time", N_("Open, in time"), lambda now: _OPEN & (Inquiry.due_at >= now), None),
+    Outcome("overdue", N_("Open, overdue"), lambda now: _OPEN & (col(Inquiry.due_at) < now), True),
+    Outcome("in_time", N_("Open, in time"), lambda now: _OPEN & (col(Inquiry.due_at) >= now), None),
 )
 _GROUP = ("queue", "step", "priority")
 
@@ -109,7 +110,7 @@ def sla_report(*, session: Session, actor: Actor, params: ReportParams, now: dat
     return table
 
 
-def _on_time_share(counts: Mapping[str, int]) -> float | None:
+def _on_time_share(counts: Mapping[Any, int]) -> float | None:
     decided = sum(counts[o.key] for o in OUTCOMES if o.late is not None)
     return share(sum(counts[o.key] for o in OUTCOMES if o.late is False), decided)
 
