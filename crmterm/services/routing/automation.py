@@ -16,6 +16,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+from sqlalchemy import select as select_rows  # rows read by name (sqlmodel.select types them as bare tuples)
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
@@ -23,6 +24,7 @@ from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.routing import action_runner, routing
 from crmterm.store import AutomationRule, Inquiry, InquiryEvent
+from crmterm.store.tables import saved_id
 from crmterm.workflow import rules
 from crmterm.workflow.automation import EVENTS, MAX_DEPTH
 
@@ -49,7 +51,7 @@ def fire(session: Session, actor: Actor, inquiry: Inquiry | int, event: str, dat
     found = _rules(session, event)
     if not found:
         return
-    inquiry_id = inquiry if isinstance(inquiry, int) else inquiry.id
+    inquiry_id = inquiry if isinstance(inquiry, int) else saved_id(inquiry)
     payload = {"name": name or event, "data": _plain(data or {}), "on": event}
     context = None
     for rule in found:
@@ -70,16 +72,17 @@ def _rules(session: Session, event: str) -> list[_Rule]:
     cached = session.info.get(_RULES)
     if cached is None or cached[0] is not transaction:  # a new transaction reads the rules afresh
         cached = session.info[_RULES] = (transaction, {})
-    known = cached[1]
+    known: dict[str, list[_Rule]] = cached[1]
     if event not in known:
         known[event] = _load_rules(session, event)
     return known[event]
 
 
 def _load_rules(session: Session, event: str) -> list[_Rule]:
-    rows = session.exec(select(AutomationRule.code, AutomationRule.condition, AutomationRule.actions)
-                        .where(AutomationRule.event == event, col(AutomationRule.active).is_(True))
-                        .order_by(col(AutomationRule.sort_order), AutomationRule.code)).all()
+    rows = session.execute(select_rows(col(AutomationRule.code), col(AutomationRule.condition),
+                                       col(AutomationRule.actions))
+                           .where(col(AutomationRule.event) == event, col(AutomationRule.active).is_(True))
+                           .order_by(col(AutomationRule.sort_order), col(AutomationRule.code))).all()
     return [_Rule(*row) for row in rows]
 
 

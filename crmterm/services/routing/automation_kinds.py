@@ -35,22 +35,23 @@ def _action_problems(action: AutomationAction, ref_exists: RefExists) -> list[st
         if not ref_exists(ref_kind, str(code)):
             found.append(_("unknown {what} '{code}'").format(what=what, code=code))
 
-    if kind == "priority":
+    # kind() names the one field given, so each branch's field is set (the `is not None` tells the type checker)
+    if kind == "priority" and action.priority is not None:
         need("priorities", action.priority, _("priority"))
-    elif kind == "set":
+    elif kind == "set" and action.set is not None:
         for code in action.set:
             need("attributes", code, _("attribute"))
-    elif kind == "notify":
+    elif kind == "notify" and action.notify is not None:
         prefix, _sep, code = action.notify.rpartition(":")
         if prefix and prefix not in _RECIPIENT_KINDS:
             found.append(_("notify a mailing list, list:CODE, user:LOGIN or group:CODE"))
         else:
             need(_RECIPIENT_KINDS[prefix or "list"], code, _("recipient"))
-    elif kind == "child":
+    elif kind == "child" and action.child is not None:
         need("topics", action.child, _("topic"))
     elif kind == "function":
         found += _function_problems(action)
-    elif kind == "move" and not action.move.strip():
+    elif kind == "move" and action.move is not None and not action.move.strip():
         found.append(_("name the transition to move along"))
     for name, expression in expression_params(action.params).items():
         found += [f"params.{name}: {p}" for p in rules.problems(expression)]

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import heapq
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import false, func, or_, tuple_, update
+from sqlalchemy import select as select_rows  # rows read by name (sqlmodel.select types them as bare tuples)
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
 from crmterm.errors import PermissionDenied, ValidationError
@@ -24,10 +27,10 @@ from crmterm.store import NO_DEADLINE, Inquiry, Party, Priority, Queue, Topic, U
 from crmterm.workflow.engine import ASSIGNED, OPEN, State
 
 PAGE = 50
-SORTS = {  # name -> columns of the keyset (each served by an index on queue_id, state, …)
-    "work": (Inquiry.priority_rank, Inquiry.due_at, Inquiry.id),
-    "due": (Inquiry.due_at, Inquiry.id),
-    "age": (Inquiry.id,),
+SORTS: dict[str, tuple[Mapped[Any], ...]] = {  # name -> columns of the keyset (each served by an index on …)
+    "work": (col(Inquiry.priority_rank), col(Inquiry.due_at), col(Inquiry.id)),
+    "due": (col(Inquiry.due_at), col(Inquiry.id)),
+    "age": (col(Inquiry.id),),
 }
 STATE_FILTERS = ("waiting", "taken", "in_progress", "open", "assigned", "registered", "closed", "cancelled")
 
@@ -120,7 +123,7 @@ def take_next(*, session: Session, actor: Actor, queue: str) -> int | None:
                               col(Inquiry.assignee_id).is_(None))
         .values(state=State.TAKEN, assignee_id=actor.id, version=Inquiry.version + 1, updated_at=utcnow(),
                 updated_by=actor.login)
-        .returning(Inquiry.id).execution_options(synchronize_session=False)).first()
+        .returning(col(Inquiry.id)).execution_options(synchronize_session=False)).first()
     if taken is None:
         return None
     inquiry_log.record(session, taken[0], actor, "taken", data={"next": True})
@@ -129,13 +132,14 @@ def take_next(*, session: Session, actor: Actor, queue: str) -> int | None:
     return taken[0]
 
 
-_ROW = (select(col(Inquiry.id), col(Inquiry.created_at), col(Topic.code), col(Topic.labels), col(Party.display_name),
-               col(Priority.code), col(Inquiry.priority_rank), col(Inquiry.state), col(Inquiry.step), col(Queue.code),
-               col(User.login), col(Inquiry.due_at), col(Inquiry.version), col(Inquiry.route_revision_id),
-               col(Inquiry.warn_at))
-        .join(Topic, Topic.id == Inquiry.topic_id).outerjoin(Party, Party.id == Inquiry.party_id)
-        .outerjoin(Priority, Priority.id == Inquiry.priority_id).outerjoin(Queue, Queue.id == Inquiry.queue_id)
-        .outerjoin(User, User.id == Inquiry.assignee_id))
+_ROW = (select_rows(col(Inquiry.id), col(Inquiry.created_at), col(Topic.code), col(Topic.labels),
+                    col(Party.display_name), col(Priority.code), col(Inquiry.priority_rank), col(Inquiry.state),
+                    col(Inquiry.step), col(Queue.code), col(User.login), col(Inquiry.due_at), col(Inquiry.version),
+                    col(Inquiry.route_revision_id), col(Inquiry.warn_at))
+        .join(Topic, col(Topic.id) == col(Inquiry.topic_id)).outerjoin(Party, col(Party.id) == col(Inquiry.party_id))
+        .outerjoin(Priority, col(Priority.id) == col(Inquiry.priority_id))
+        .outerjoin(Queue, col(Queue.id) == col(Inquiry.queue_id))
+        .outerjoin(User, col(User.id) == col(Inquiry.assignee_id)))
 
 
 def page(*, session: Session, actor: Actor, where: InquiryFilter, sort: str = "work", descending: bool = False,
@@ -215,7 +219,7 @@ def _state_page(session: Session, conditions: list, sort: str, descending: bool,
         bound = tuple_(*_typed_cursor(after, sort))
         query = query.where(key < bound if descending else key > bound)
     query = query.order_by(*(c.desc() if descending else c for c in columns)).limit(limit)
-    return [_row(r, now) for r in session.exec(query)]
+    return [_row(r, now) for r in session.execute(query)]
 
 
 def _row(r, now: datetime) -> InquiryRow:

@@ -20,20 +20,24 @@ from crmterm.workflow.routes import RouteDefinition, RouteProblem, parse
 
 def problems(document: dict, ref_exists: RefExists) -> list[RouteProblem]:
     """Every problem of a route document, each with its position (step or transition, field, column)."""
+    return _checked(document, ref_exists)[1]
+
+
+def _checked(document: dict, ref_exists: RefExists) -> tuple[RouteDefinition | None, list[RouteProblem]]:
+    """The parsed route (None when it does not parse) and every problem of the document."""
     route, found = parse(document.get("steps"), document.get("transitions"))
     if route is None:
-        return found
-    return found + _reference_problems(route, ref_exists)
+        return None, found
+    return route, found + _reference_problems(route, ref_exists)
 
 
 def refine_route(document: dict, ref_exists: RefExists) -> dict:
-    found = problems(document, ref_exists)
-    if found:
+    route, found = _checked(document, ref_exists)
+    if route is None or found:  # a route that does not parse always has a problem to show
         first = found[0]
         more = _(" (and {n} more)").format(n=len(found) - 1) if len(found) > 1 else ""
         raise ValidationError("steps" if first.where.startswith("steps") else "transitions",
                               f"{first}{more}")
-    route, _found = parse(document["steps"], document["transitions"])
     return {**document, **route.canonical()}
 
 
@@ -64,7 +68,7 @@ def _reference_problems(route: RouteDefinition, ref_exists: RefExists) -> list[R
             kind = action.kind()
             if kind == "priority":
                 need(where, "priorities", action.priority, _("priority"))
-            elif kind == "set":
+            elif kind == "set" and action.set is not None:
                 for code in action.set:
                     need(where, "attributes", code, _("attribute"))
             elif kind == "notify":

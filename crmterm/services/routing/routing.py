@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select as select_rows  # rows read by name (sqlmodel.select types them as bare tuples)
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.inquiries import inquiry_log
@@ -30,6 +32,7 @@ from crmterm.store import (
     Topic,
     utcnow,
 )
+from crmterm.store.tables import saved_id
 from crmterm.workflow import engine
 from crmterm.workflow.engine import State
 from crmterm.workflow.routes import RouteDefinition, StepDef
@@ -70,23 +73,29 @@ def current_revision(session: Session, route: Route) -> Revision:
     """The revision of the route as it is now; created (once per distinct definition) on first use."""
     digest, definition = _parsed(route)
     _DEFINITIONS.setdefault(digest, definition)
-    found = _revision_row(session, route.id, digest)
-    if found is None:
-        number = (session.exec(select(func.max(col(RouteRevision.revision)))
-                               .where(RouteRevision.route_id == route.id)).one() or 0) + 1
-        try:
-            with session.begin_nested():  # a concurrent first use of the same definition wins the race
-                session.add(RouteRevision(route_id=route.id, revision=number, digest=digest,
-                                          definition=definition.canonical()))
-        except IntegrityError:
-            pass
-        found = _revision_row(session, route.id, digest)
-    return Revision(found.id, route.code, found.revision, definition)
+    route_id = saved_id(route)
+    found = _revision_row(session, route_id, digest) or _new_revision(session, route_id, digest, definition)
+    return Revision(saved_id(found), route.code, found.revision, definition)
 
 
 def _revision_row(session: Session, route_id: int, digest: str) -> RouteRevision | None:
-    return session.exec(select(RouteRevision).where(RouteRevision.route_id == route_id,
-                                                    RouteRevision.digest == digest)).first()
+    return session.exec(_revision_query(route_id, digest)).first()
+
+
+def _revision_query(route_id: int, digest: str) -> SelectOfScalar[RouteRevision]:
+    return select(RouteRevision).where(RouteRevision.route_id == route_id, RouteRevision.digest == digest)
+
+
+def _new_revision(session: Session, route_id: int, digest: str, definition: RouteDefinition) -> RouteRevision:
+    number = (session.exec(select(func.max(col(RouteRevision.revision)))
+                           .where(RouteRevision.route_id == route_id)).one() or 0) + 1
+    try:
+        with session.begin_nested():  # a concurrent first use of the same definition wins the race
+            session.add(RouteRevision(route_id=route_id, revision=number, digest=digest,
+                                      definition=definition.canonical()))
+    except IntegrityError:
+        pass
+    return session.exec(_revision_query(route_id, digest)).one()  # ours or the winner's: there is one now
 
 
 def revision(session: Session, revision_id: int) -> Revision:
@@ -95,7 +104,7 @@ def revision(session: Session, revision_id: int) -> Revision:
     definition = _DEFINITIONS.get(row.digest)
     if definition is None:
         definition = _DEFINITIONS.setdefault(row.digest, RouteDefinition.model_validate(row.definition))
-    return Revision(row.id, code, row.revision, definition)
+    return Revision(saved_id(row), code, row.revision, definition)
 
 
 def current_step(session: Session, inquiry: Inquiry) -> StepDef | None:
@@ -105,7 +114,7 @@ def current_step(session: Session, inquiry: Inquiry) -> StepDef | None:
 
 
 def queue_ids(session: Session, codes: list[str]) -> dict[str, int]:
-    return dict(session.exec(select(col(Queue.code), Queue.id).where(col(Queue.code).in_(codes))).all())
+    return dict(session.execute(select_rows(col(Queue.code), col(Queue.id)).where(col(Queue.code).in_(codes))).all())
 
 
 def priority_rank(session: Session, priority_id: int | None) -> int:
@@ -124,14 +133,14 @@ def route_new(session: Session, actor: Actor, inquiry: Inquiry, path: list[str],
     queue = engine.choose_queue(step, context)
     queue_id = queue_ids(session, [queue]).get(queue) if queue else None
     if queue_id is None:
-        inquiry_log.record(session, inquiry.id, actor, "unrouted", data={"route": route.code, "step": step.code})
+        inquiry_log.record(session, saved_id(inquiry), actor, "unrouted", data={"route": route.code, "step": step.code})
         return
     inquiry.route_revision_id, inquiry.step, inquiry.queue_id = rev.id, step.code, queue_id
     inquiry.state = State.WAITING
     for column, value in sla.on_route(session, inquiry, step, path, utcnow()).items():
         setattr(inquiry, column, value)
     session.add(inquiry)
-    inquiry_log.record(session, inquiry.id, actor, "routed", data={
+    inquiry_log.record(session, saved_id(inquiry), actor, "routed", data={
         "route": route.code, "revision": rev.revision, "step": step.code, "queue": queue})
     live.announce(session, queue_id)
 
@@ -152,7 +161,7 @@ def context_of(session: Session, inquiry: Inquiry, actor: Actor | None = None) -
         if inquiry.priority_id else None
     return {"inquiry": {"id": inquiry.id, "topic": path[-1], "topics": path, "type": inquiry.type,
                         "priority": priority or "", "step": inquiry.step or "",
-                        "attrs": typed_values(session, inquiry.id)},
+                        "attrs": typed_values(session, saved_id(inquiry))},
             "customer": {"id": inquiry.party_id or 0, "category": category or ""},
             "contact": {"place": contact[0] or "", "channel": contact[1] or "", "direction": contact[2]}
             if contact else {},
