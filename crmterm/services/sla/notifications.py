@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select as select_rows  # rows read by name (sqlmodel.select types them as bare tuples)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -125,9 +126,9 @@ class _Users:
     """Active users, read once per call (configuration-sized: hundreds, not millions)."""
 
     def __init__(self, session: Session) -> None:
-        self._rows = session.exec(select(col(User.id), col(User.login), col(User.display_name), col(User.language),
-                                         col(User.email), col(User.groups))
-                                  .where(col(User.active).is_(True))).all()
+        self._rows = session.execute(select_rows(col(User.id), col(User.login), col(User.display_name),
+                                                 col(User.language), col(User.email), col(User.groups))
+                                     .where(col(User.active).is_(True))).all()
 
     def _target(self, row) -> Target:
         return Target(NotificationChannel.IN_APP, row.id, None, row.language or current_language(),

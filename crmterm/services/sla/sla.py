@@ -16,10 +16,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select as select_rows  # rows read by name (sqlmodel.select types them as bare tuples)
 from sqlmodel import Session, col, select
 
+from crmterm.errors import NotFound
+from crmterm.i18n import _
 from crmterm.services.topics.attribute_forms import topic_path
 from crmterm.store import NO_DEADLINE, Calendar, Inquiry, InquiryEvent, Priority, SlaRule, Topic
+from crmterm.store.tables import saved_id
 from crmterm.workflow import sla
 from crmterm.workflow.calendar import BusinessCalendar
 from crmterm.workflow.calendar_spec import from_document
@@ -32,8 +36,8 @@ _STEP_EVENTS = ("routed", "moved", "reopened", "deadline_changed")
 def book(session: Session) -> sla.Book:
     """Every calendar (a deactivated one still serves what names it) and the active regulations."""
     calendars, default = {}, None
-    for key in session.exec(select(col(Calendar.id), col(Calendar.version), col(Calendar.updated_at),
-                                   col(Calendar.code), col(Calendar.is_default), col(Calendar.active))).all():
+    for key in session.execute(select_rows(col(Calendar.id), col(Calendar.version), col(Calendar.updated_at),
+                                           col(Calendar.code), col(Calendar.is_default), col(Calendar.active))).all():
         calendars[key.code] = _calendar(session, tuple(key[:4]))
         if key.is_default and key.active and default is None:
             default = key.code
@@ -46,6 +50,8 @@ def book(session: Session) -> sla.Book:
 def _calendar(session: Session, key: tuple) -> BusinessCalendar:
     if key not in _PARSED:
         row = session.get(Calendar, key[0])
+        if row is None:  # deleted since book() listed it
+            raise NotFound(_("calendar"), key[0])
         _PARSED[key] = from_document(row.code, row.time_zone, row.week, row.exceptions)
     return _PARSED[key]
 
@@ -76,12 +82,12 @@ def on_reopen(session: Session, inquiry: Inquiry, step: StepDef | None, *, now: 
 
 def on_transfer(session: Session, inquiry: Inquiry, step: StepDef | None, *, now: datetime) -> dict:
     return _changes(session, inquiry, sla.requeue(clock_of(inquiry), now), step, None, inquiry.priority_id,
-                    keep_due=manual_deadline(session, inquiry.id))
+                    keep_due=manual_deadline(session, saved_id(inquiry)))
 
 
 def on_priority(session: Session, inquiry: Inquiry, step: StepDef | None, *, priority_id: int) -> dict:
     return _changes(session, inquiry, clock_of(inquiry), step, None, priority_id,
-                    keep_due=manual_deadline(session, inquiry.id))
+                    keep_due=manual_deadline(session, saved_id(inquiry)))
 
 
 def _changes(session: Session, inquiry: Inquiry, clock: sla.Clock, step: StepDef | None, path: list[str] | None,
@@ -91,10 +97,11 @@ def _changes(session: Session, inquiry: Inquiry, clock: sla.Clock, step: StepDef
     changes = {"queued_at": clock.queued_at, "sla_started_at": clock.started_at, "sla_paused_at": clock.paused_at,
                "sla_paused_minutes": clock.paused_minutes, "react_due_at": found.react_due_at,
                "react_warn_at": found.react_warn_at}
+    warn_at, due_at = inquiry.warn_at, inquiry.due_at  # a kept deadline: the inquiry's own
     if not keep_due:
-        changes |= {"due_at": found.due_at or NO_DEADLINE, "warn_at": found.warn_at}
-    changes["sla_check_at"] = check_at(found.react_warn_at, found.react_due_at,
-                                       changes.get("warn_at", inquiry.warn_at), changes.get("due_at", inquiry.due_at))
+        warn_at, due_at = found.warn_at, found.due_at or NO_DEADLINE
+        changes |= {"due_at": due_at, "warn_at": warn_at}
+    changes["sla_check_at"] = check_at(found.react_warn_at, found.react_due_at, warn_at, due_at)
     return changes
 
 

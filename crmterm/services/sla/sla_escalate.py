@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select as select_rows  # rows read by name (sqlmodel.select types them as bare tuples)
 from sqlmodel import Session, col, select
 
 from crmterm.errors import CrmError
@@ -66,12 +67,13 @@ class Outcome:
 
 def active_rules(session: Session) -> list[Rule]:
     """The active rules with the codes they refer to, in the admin's order (configuration-sized)."""
-    rows = session.exec(
-        select(EscalationRule, col(Priority.code), col(Priority.rank), col(Queue.code), col(MailingList.code))
-        .outerjoin(Priority, Priority.id == EscalationRule.priority_id)
-        .outerjoin(Queue, Queue.id == EscalationRule.queue_id)
-        .outerjoin(MailingList, MailingList.id == EscalationRule.mailing_list_id)
-        .where(col(EscalationRule.active).is_(True)).order_by(EscalationRule.sort_order, EscalationRule.code)).all()
+    rows = session.execute(
+        select_rows(EscalationRule, col(Priority.code), col(Priority.rank), col(Queue.code), col(MailingList.code))
+        .outerjoin(Priority, col(Priority.id) == col(EscalationRule.priority_id))
+        .outerjoin(Queue, col(Queue.id) == col(EscalationRule.queue_id))
+        .outerjoin(MailingList, col(MailingList.id) == col(EscalationRule.mailing_list_id))
+        .where(col(EscalationRule.active).is_(True))
+        .order_by(col(EscalationRule.sort_order), col(EscalationRule.code))).all()
     return [Rule(r.code, r.clock, r.when, cel.normalise(r.condition), priority, rank, queue, r.queue_id,
                  r.notify_assignee, r.notify_queue_admins, mailing_list)
             for r, priority, rank, queue, mailing_list in rows]
@@ -85,7 +87,8 @@ def escalate(session: Session, inquiry_id: int, reached: Reached, rules: list[Ru
     inquiry_log.record(session, inquiry_id, SCANNER, reached.event,
                        data={**payload, "rules": [rule.code for rule in matching]})
     before = {"queue_id": inquiry.queue_id, "assignee_id": inquiry.assignee_id}
-    outcome = Outcome(errors=[])
+    errors: list[str] = []
+    outcome = Outcome(errors=errors)
     for rule in matching:
         try:
             with session.begin_nested():
@@ -93,7 +96,7 @@ def escalate(session: Session, inquiry_id: int, reached: Reached, rules: list[Ru
             outcome.escalated += 1
         except CrmError as error:
             log.warning("escalation %s on inquiry %s failed: %s", rule.code, inquiry_id, error)
-            outcome.errors.append(f"#{inquiry_id} {rule.code}: {error}")
+            errors.append(f"#{inquiry_id} {rule.code}: {error}")
     automation.fire(session, SCANNER, inquiry_id, reached.event, payload)
     return outcome
 
@@ -121,7 +124,7 @@ def _apply(session: Session, inquiry_id: int, rule: Rule, reached: Reached, befo
         inquiry_actions.set_priority(session=session, actor=SCANNER, inquiry_id=inquiry_id, priority=rule.priority,
                                      text=note)
     moved_to = None
-    if rule.queue_id is not None and rule.queue_id != inquiry.queue_id:
+    if rule.queue is not None and rule.queue_id != inquiry.queue_id:  # the queue's code: there is a queue_id
         inquiry_actions.transfer(session=session, actor=SCANNER, inquiry_id=inquiry_id, queue=rule.queue, text=note)
         moved_to = rule.queue_id
     recipients = _recipients(session, rule, before, moved_to)

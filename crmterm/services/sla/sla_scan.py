@@ -18,9 +18,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, Field
-from sqlalchemy import tuple_, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.inquiries import inquiry_actions
@@ -75,18 +75,19 @@ def scan(*, session: Session, actor: Actor, now: datetime | None = None, limit: 
 
 def _due(session: Session, now: datetime, after: tuple | None, limit: int) -> list[tuple[int, datetime]]:
     """(id, sla_check_at) of the next inquiries to look at, from the index, in its order."""
-    query = select(Inquiry.id, Inquiry.sla_check_at).where(col(Inquiry.sla_check_at) <= now)
+    query = select(col(Inquiry.id), col(Inquiry.sla_check_at)).where(col(Inquiry.sla_check_at) <= now)
     if after is not None:
-        query = query.where(tuple_(Inquiry.sla_check_at, Inquiry.id) > tuple_(after[1], after[0]))
+        query = query.where(tuple_(col(Inquiry.sla_check_at), col(Inquiry.id)) > tuple_(after[1], after[0]))
     query = query.order_by(col(Inquiry.sla_check_at), col(Inquiry.id)).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)  # another scanner has those: it does them
-    return [(row[0], row[1]) for row in session.exec(query).all()]
+    return [(row[0], row[1]) for row in session.execute(query).all()]
 
 
 def _marks(session: Session, inquiry_ids: list[int]) -> Marks:
-    rows = session.exec(select(col(SlaMark.inquiry_id), SlaMark.clock, SlaMark.level, SlaMark.deadline)
-                        .where(col(SlaMark.inquiry_id).in_(inquiry_ids))).all()
+    rows = session.execute(select(col(SlaMark.inquiry_id), col(SlaMark.clock), col(SlaMark.level),
+                                       col(SlaMark.deadline))
+                           .where(col(SlaMark.inquiry_id).in_(inquiry_ids))).all()
     return {tuple(row) for row in rows}
 
 
