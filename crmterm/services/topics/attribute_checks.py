@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select as select_rows  # rows read by name (sqlmodel.select types them as bare tuples)
 from sqlmodel import Session, col, select
 
 from crmterm.errors import ValidationError
@@ -39,11 +40,11 @@ def options(*, session: Session, actor: Actor, form: AttributeForm, customer_id:
     require(actor, Permission.DIRECTORY_READ)
     items = _dictionary_items(session, {f.dictionary for f in form.fields if f.dictionary})
     found: dict[str, list[tuple[str, str]]] = {}
-    for f in form.fields:
+    for f in form.fields:  # topic_checks makes a dictionary field name its dictionary, a query field its query
         if f.type == "dictionary":
-            found[f.code] = [(code, pick(labels, code)) for code, labels in items.get(f.dictionary, [])]
+            found[f.code] = [(code, pick(labels, code)) for code, labels in items.get(f.dictionary or "", [])]
         elif f.type == "query":
-            found[f.code] = attribute_queries.run(session, f.query, {"customer_id": customer_id})
+            found[f.code] = attribute_queries.run(session, f.query or "", {"customer_id": customer_id})
     return found
 
 
@@ -79,16 +80,16 @@ def check_values(*, session: Session, actor: Actor, form: AttributeForm, raw: di
 def _check_choices(session: Session, form: AttributeForm, values: dict, errors: dict,
                    customer_id: int | None) -> None:
     chosen = [f for f in form.fields if values.get(f.code) is not None and f.code not in errors]
-    items = _dictionary_items(session, {f.dictionary for f in chosen if f.type == "dictionary"})
+    items = _dictionary_items(session, {f.dictionary for f in chosen if f.type == "dictionary" and f.dictionary})
     customers = {values[f.code] for f in chosen if f.type == "customer_ref"}
     known_customers = set(session.exec(select(col(Party.id)).where(col(Party.id).in_(customers))).all()) \
         if customers else set()
     for f in chosen:
         value = values[f.code]
-        if f.type == "dictionary" and value not in {code for code, _l in items.get(f.dictionary, [])}:
+        if f.type == "dictionary" and value not in {code for code, _l in items.get(f.dictionary or "", [])}:
             errors[f.code] = _("'{v}' is not an active item of '{d}'").format(v=value, d=f.dictionary)
         elif f.type == "query":
-            allowed = {code for code, _l in attribute_queries.run(session, f.query, {"customer_id": customer_id})}
+            allowed = {code for code, _l in attribute_queries.run(session, f.query or "", {"customer_id": customer_id})}
             if value not in allowed:
                 errors[f.code] = (_("choose the customer first") if customer_id is None
                                   else _("'{v}' is not in the list").format(v=value))
@@ -99,10 +100,10 @@ def _check_choices(session: Session, form: AttributeForm, values: dict, errors: 
 def _dictionary_items(session: Session, dictionaries: set[str]) -> dict[str, list[tuple[str, dict]]]:
     if not dictionaries:
         return {}
-    rows = session.exec(select(Dictionary.code, DictionaryItem.code, DictionaryItem.labels)
-                        .join(Dictionary, col(Dictionary.id) == DictionaryItem.dictionary_id)
-                        .where(col(Dictionary.code).in_(dictionaries), col(DictionaryItem.active).is_(True))
-                        .order_by(col(DictionaryItem.sort_order), DictionaryItem.code)).all()
+    rows = session.execute(select_rows(col(Dictionary.code), col(DictionaryItem.code), col(DictionaryItem.labels))
+                           .join(Dictionary, col(Dictionary.id) == col(DictionaryItem.dictionary_id))
+                           .where(col(Dictionary.code).in_(dictionaries), col(DictionaryItem.active).is_(True))
+                           .order_by(col(DictionaryItem.sort_order), col(DictionaryItem.code))).all()
     found: dict[str, list[tuple[str, dict]]] = {}
     for dictionary, code, labels in rows:
         found.setdefault(dictionary, []).append((code, labels))

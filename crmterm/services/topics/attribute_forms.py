@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import literal
+from sqlalchemy import select as select_rows  # rows read by name (sqlmodel.select types them as bare tuples)
 from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound
@@ -118,7 +119,7 @@ def effective_attributes(*, session: Session, actor: Actor, topic: str, step: st
     codes = [row.code for row in path]
     depth = {code: i for i, code in enumerate(codes)}
     groups: dict[str, GroupDef] = {}
-    for row in session.exec(_ATTRIBUTES.where(col(AttributeDef.topic_id).in_([r.id for r in path]))):
+    for row in session.execute(_ATTRIBUTES.where(col(AttributeDef.topic_id).in_([r.id for r in path]))):
         resolved = _resolve(row, codes, depth)
         if resolved is None:
             continue
@@ -136,17 +137,17 @@ def effective_attributes(*, session: Session, actor: Actor, topic: str, step: st
 
 
 _ATTRIBUTES = (
-    select(col(AttributeDef.id), col(AttributeDef.code), col(AttributeDef.type), col(AttributeDef.labels),
-           col(AttributeDef.default), col(AttributeDef.mandatory), col(AttributeDef.hidden),
-           col(AttributeDef.readonly), col(AttributeDef.sort_order), col(AttributeDef.pattern),
-           col(AttributeDef.max_length), col(AttributeDef.query), col(AttributeDef.overrides),
-           col(Topic.code).label("defined_on"),
-           col(AttributeGroup.code).label("group_code"), col(AttributeGroup.labels).label("group_labels"),
-           col(AttributeGroup.collapsed).label("group_collapsed"), col(AttributeGroup.sort_order).label("group_sort"),
-           col(Dictionary.code).label("dictionary"))
-    .join(Topic, Topic.id == AttributeDef.topic_id)
-    .outerjoin(AttributeGroup, AttributeGroup.id == AttributeDef.group_id)
-    .outerjoin(Dictionary, Dictionary.id == AttributeDef.dictionary_id)
+    select_rows(col(AttributeDef.id), col(AttributeDef.code), col(AttributeDef.type), col(AttributeDef.labels),
+                col(AttributeDef.default), col(AttributeDef.mandatory), col(AttributeDef.hidden),
+                col(AttributeDef.readonly), col(AttributeDef.sort_order), col(AttributeDef.pattern),
+                col(AttributeDef.max_length), col(AttributeDef.query), col(AttributeDef.overrides),
+                col(Topic.code).label("defined_on"),
+                col(AttributeGroup.code).label("group_code"), col(AttributeGroup.labels).label("group_labels"),
+                col(AttributeGroup.collapsed).label("group_collapsed"),
+                col(AttributeGroup.sort_order).label("group_sort"), col(Dictionary.code).label("dictionary"))
+    .join(Topic, col(Topic.id) == col(AttributeDef.topic_id))
+    .outerjoin(AttributeGroup, col(AttributeGroup.id) == col(AttributeDef.group_id))
+    .outerjoin(Dictionary, col(Dictionary.id) == col(AttributeDef.dictionary_id))
     .where(col(AttributeDef.active).is_(True))
 )
 
@@ -157,13 +158,14 @@ def topic_path(session: Session, code: str) -> list:
     chain = start.cte("chain", recursive=True)
     chain = chain.union_all(select(Topic.id, Topic.parent_id, chain.c.depth + 1)
                             .join(chain, col(Topic.id) == chain.c.parent_id).where(chain.c.depth < 64))
-    rows = session.exec(select(Topic.id, Topic.code, Topic.inquiry_type, col(Priority.code).label("priority"))
-                        .join(chain, col(Topic.id) == chain.c.id)
-                        .outerjoin(Priority, col(Priority.id) == Topic.default_priority_id)
-                        .order_by(chain.c.depth.desc())).all()
+    rows = session.execute(select_rows(col(Topic.id), col(Topic.code), col(Topic.inquiry_type),
+                                       col(Priority.code).label("priority"))
+                           .join(chain, col(Topic.id) == chain.c.id)
+                           .outerjoin(Priority, col(Priority.id) == col(Topic.default_priority_id))
+                           .order_by(chain.c.depth.desc())).all()
     if not rows:
         raise NotFound(_("Topic"), code)
-    return rows
+    return list(rows)
 
 
 def _resolve(row, path: list[str], depth: dict[str, int]) -> FieldDef | None:
