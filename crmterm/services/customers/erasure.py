@@ -94,7 +94,8 @@ def _anonymise(session: Session, party: Party, actor: Actor, now: datetime) -> N
 
 def _erase_accounts(session: Session, parties: list[int]) -> dict[str, int]:
     persons = list(session.exec(select(id_column(ContactPerson)).where(col(ContactPerson.party_id).in_(parties))))
-    subscribers = list(session.exec(select(id_column(Subscriber)).join(Contract, col(Subscriber.contract_id) == Contract.id)
+    subscribers = list(session.exec(select(id_column(Subscriber))
+                                    .join(Contract, col(Subscriber.contract_id) == Contract.id)
                                     .where(col(Contract.payer_party_id).in_(parties))))
     _run(session, update(ContactPerson).where(col(ContactPerson.id).in_(persons))
          .values(name=ERASED_PERSON, role="", phones=[], emails=[], version=ContactPerson.version + 1))
