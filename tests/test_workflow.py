@@ -249,3 +249,23 @@ def test_transition_actions_set_values_raise_priority_open_a_child_and_call_a_fu
                                                                         "technical_fault", "waiting")
     assert shown.events[-1].data["actions"] == ["set device_restarted", "priority=critical", f"child #{child.id}",
                                                 "send_sms: queued"]
+
+
+def test_a_transition_that_sets_an_empty_value_clears_the_attribute(team):
+    """An emptied value has no row (the column is NOT NULL): the move once failed on the database instead."""
+    url, who = team
+    with unit_of_work(url) as session:
+        directory.create_entry(session=session, actor=ADMIN, kind="routes", values={
+            "code": "sms", "labels": {"en": "SMS"}, "topics": ["sms_problem"],
+            "steps": [{"code": "check", "queue": "first_line"}, {"code": "end", "final": True}],
+            "transitions": [{"code": "visit", "from": "check", "to": "end", "actions": [
+                {"set": {"problem_since": ""}}]}]})
+    draft = ContactDraft.model_validate({"channel": "phone", "place": "cc_msk", "inquiries": [
+        {"topic": "sms_problem", "values": {"problem_since": "2026-11-26 10:00"}}]})
+    with unit_of_work(url) as session:
+        inquiry = register(session=session, actor=who["agent"], draft=draft).inquiry_ids[0]
+    act(url, inquiry_actions.take, who["agent"], inquiry_id=inquiry)
+    done = act(url, inquiry_actions.move, who["agent"], inquiry_id=inquiry, transition="visit")
+    shown = act(url, inquiries.get_inquiry, who["agent"], inquiry_id=inquiry)
+    assert done.state == "closed" and "problem_since" not in {v.code for v in shown.values}
+    assert shown.events[-1].data["actions"] == ["set problem_since"]

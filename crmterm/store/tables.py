@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol, cast
 
-from sqlalchemy import CursorResult, Result, Table
+from sqlalchemy import ColumnElement, CursorResult, Result, Table
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import SQLModel
 
@@ -31,3 +31,9 @@ def saved_id(row: _Saved) -> int:
     if row.id is None:
         raise ValueError(f"{type(row).__name__} has no id before it is flushed")
     return row.id
+
+
+def id_column(model: type[SQLModel]) -> ColumnElement[int]:
+    """A model's id column typed as what a query over saved rows reads: never NULL (SQLModel declares the
+    attribute `int | None`, so `select(Model.id, …)` rows would say every id may be missing)."""
+    return cast(ColumnElement[int], table_of(model).c.id)

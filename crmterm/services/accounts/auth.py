@@ -32,6 +32,7 @@ from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.store import LoginGuard, User, passwords, utcnow
 from crmterm.store.db import in_transaction, unit_of_work
+from crmterm.store.tables import saved_id
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 4
@@ -69,14 +70,21 @@ def guard_key(login: str) -> str:
 
 
 @dataclass(frozen=True)
+class _Rehash:
+    """A rehash with today's parameters of a user's weaker stored hash (the one that was checked)."""
+
+    user_id: int
+    old_hash: str
+    new_hash: str
+
+
+@dataclass(frozen=True)
 class _Checked:
     """What the hash check found, carried into the write transaction (no ORM object crosses it)."""
 
     key: str
     actor: Actor | None = None  # set only when the password was right
-    user_id: int | None = None
-    old_hash: str | None = None
-    new_hash: str | None = None  # a rehash with today's parameters, when the stored one is weaker
+    rehash: _Rehash | None = None
 
 
 def authenticate(*, url: str, login: str, password: str, max_attempts: int = 5,
@@ -97,16 +105,17 @@ def _check_password(url: str, login: str, password: str) -> _Checked:
         return _Checked(key=key)
     with unit_of_work(url) as session:
         user = session.exec(select(User).where(User.login == key)).first()
-        settings = passwords.settings(session, user.id) if user is not None and user.active else None
-        if settings is None:
+        settings = passwords.settings(session, saved_id(user)) if user is not None and user.active else None
+        if user is None or settings is None:
             _verify(_dummy_hash(), password)
             return _Checked(key=key)
         candidate = _candidate(settings, password)
-        if candidate is None or not passwords.matches(session, user.id, candidate):
+        if candidate is None or not passwords.matches(session, saved_id(user), candidate):
             return _Checked(key=key)
-        rehash = _hasher.hash(password) if _hasher.check_needs_rehash(settings) else None
+        rehash = (_Rehash(user_id=saved_id(user), old_hash=candidate, new_hash=_hasher.hash(password))
+                  if _hasher.check_needs_rehash(settings) else None)
         actor = Actor(login=user.login, role=Role(user.role_code), id=user.id, display_name=user.display_name)
-    return _Checked(key=key, actor=actor, user_id=user.id, old_hash=candidate, new_hash=rehash)
+    return _Checked(key=key, actor=actor, rehash=rehash)
 
 
 def _settle(session: Session, checked: _Checked, max_attempts: int, lockout_seconds: int) -> Actor:
@@ -137,11 +146,12 @@ def _guard(session: Session, key: str) -> LoginGuard:
 
 
 def _store_rehash(session: Session, checked: _Checked) -> None:
-    if checked.new_hash is None:
+    rehash = checked.rehash
+    if rehash is None:
         return
     # Only over the hash that was checked: a password changed meanwhile is not overwritten with the old one.
-    if passwords.matches(session, checked.user_id, checked.old_hash):
-        passwords.store(session, checked.user_id, checked.new_hash)
+    if passwords.matches(session, rehash.user_id, rehash.old_hash):
+        passwords.store(session, rehash.user_id, rehash.new_hash)
 
 
 def forget_failures(session: Session, login: str) -> None:

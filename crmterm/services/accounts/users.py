@@ -15,6 +15,7 @@ from crmterm.services.accounts.auth import MIN_PASSWORD_LENGTH, hash_password
 from crmterm.services.accounts.permissions import Actor, Permission, Role, require
 from crmterm.settings import LANGUAGES
 from crmterm.store import User, UserGroup, db_logins, passwords, utcnow
+from crmterm.store.tables import saved_id
 from crmterm.store.versioning import claim_version
 
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -107,7 +108,7 @@ def add_user(*, session: Session, actor: Actor, values: dict, password: str | No
     session.add(user)
     session.flush()
     if password_hash:
-        passwords.store(session, user.id, password_hash)
+        passwords.store(session, saved_id(user), password_hash)
     audit.record(session, actor, "create", "user", user.login, after=snapshot(user), source=source)
     if db_login:
         _sync_db_login(session, actor, user, password, source)
@@ -134,7 +135,7 @@ def update_user(*, session: Session, actor: Actor, login: str, values: dict, exp
     if clean == before and not password:
         return _read(user)
     new_hash = hash_password(password) if password else None  # refuse a bad password before claiming
-    if not claim_version(session, User, user.id, user.version if expected_version is None else expected_version,
+    if not claim_version(session, User, saved_id(user), user.version if expected_version is None else expected_version,
                          actor.login):
         session.refresh(user)
         raise Conflict(_("Changed by {who} at {at}; reload and try again").format(
@@ -160,7 +161,7 @@ def _change(before: dict, after: dict) -> str:
 
 
 def _store_password(session: Session, actor: Actor, user: User, password_hash: str, source: str) -> None:
-    passwords.store(session, user.id, password_hash)
+    passwords.store(session, saved_id(user), password_hash)
     auth.forget_failures(session, user.login)
     audit.record(session, actor, "password", "user", user.login, source=source)
 

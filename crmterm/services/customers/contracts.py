@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from crmterm.services.customers.customers import get_party
 from crmterm.services.customers.phones import reversed_digits, to_e164
 from crmterm.store import ContactPerson, Contract, Discount, Note, Payment, Subscriber, utcnow
 from crmterm.store.decimals import DecimalLimits, decimal_field, money
-from crmterm.store.tables import table_of
+from crmterm.store.tables import saved_id, table_of
 
 NOTE_ENTITIES = {"party": None, "subscriber": Subscriber, "contact_person": ContactPerson}
 
@@ -36,7 +37,7 @@ def add_contract(*, session: Session, actor: Actor, party_id: int, number: str, 
     session.flush()
     history.record(session, entity="party", entity_id=party_id, field="contract", old=None, new=number,
                    by=actor.login, source=source)
-    return contract.id
+    return saved_id(contract)
 
 
 def contract_by_number(session: Session, number: str) -> Contract:
@@ -52,13 +53,13 @@ def add_subscriber(*, session: Session, actor: Actor, contract: str, number: str
     owner = contract_by_number(session, contract)
     e164 = to_e164(number, field="number")
     refuse_control("service", service)
-    subscriber = Subscriber(contract_id=owner.id, number=e164, number_rev=reversed_digits(e164), service=service,
+    subscriber = Subscriber(contract_id=saved_id(owner), number=e164, number_rev=reversed_digits(e164), service=service,
                             updated_by=actor.login)
     session.add(subscriber)
     session.flush()
     history.record(session, entity="party", entity_id=owner.payer_party_id, field="subscriber", old=None,
                    new=e164, by=actor.login, source=source)
-    return subscriber.id
+    return saved_id(subscriber)
 
 
 def _percent(raw) -> Decimal:
@@ -84,11 +85,11 @@ def add_discount(*, session: Session, actor: Actor, percent, party_id: int | Non
                         description=description, valid_from=start, valid_to=valid_to, updated_by=actor.login)
     session.add(discount)
     session.flush()
-    return discount.id
+    return saved_id(discount)
 
 
 def add_contact_person(*, session: Session, actor: Actor, party_id: int, name: str, role: str = "",
-                       phones: list[str] = (), emails: list[str] = ()) -> int:
+                       phones: Sequence[str] = (), emails: Sequence[str] = ()) -> int:
     require(actor, Permission.CUSTOMERS_WRITE)
     get_party(session, party_id)
     if not name.strip():
@@ -103,7 +104,7 @@ def add_contact_person(*, session: Session, actor: Actor, party_id: int, name: s
                            updated_by=actor.login)
     session.add(person)
     session.flush()
-    return person.id
+    return saved_id(person)
 
 
 def add_note(*, session: Session, actor: Actor, entity: str, entity_id: int, text: str) -> int:
@@ -121,7 +122,7 @@ def add_note(*, session: Session, actor: Actor, entity: str, entity_id: int, tex
     note = Note(entity=entity, entity_id=entity_id, author=actor.login, text=text.strip())
     session.add(note)
     session.flush()
-    return note.id
+    return saved_id(note)
 
 
 def add_payment(*, session: Session, actor: Actor, contract: str, amount, subscriber: str | None = None,
@@ -139,10 +140,10 @@ def add_payment(*, session: Session, actor: Actor, contract: str, amount, subscr
         if subscriber_id is None:
             raise ValidationError("subscriber", _("{n} is not a subscriber of contract {c}").format(
                 n=number, c=owner.number))
-    payment = Payment(contract_id=owner.id, subscriber_id=subscriber_id, amount=value, reference=reference,
+    payment = Payment(contract_id=saved_id(owner), subscriber_id=subscriber_id, amount=value, reference=reference,
                       paid_on=paid_on or utcnow().date(), created_by=actor.login)
     session.add(payment)
     session.flush()
     history.record(session, entity="party", entity_id=owner.payer_party_id, field="payment", old=None,
                    new=f"{owner.number} {value}", by=actor.login, source=source)
-    return payment.id
+    return saved_id(payment)

@@ -28,6 +28,7 @@ from crmterm.store import (
     Payment,
     Subscriber,
 )
+from crmterm.store.tables import saved_id
 
 
 class SubscriberRead(BaseModel):
@@ -115,15 +116,17 @@ def get_card(*, session: Session, actor: Actor, party_id: int, as_of: date | Non
 def _contracts(session: Session, party_id: int) -> list[ContractRead]:
     contracts = session.exec(select(Contract).where(Contract.payer_party_id == party_id)
                              .order_by(Contract.number)).all()
+    ids = [saved_id(c) for c in contracts]
     subscribers: dict[int, list[SubscriberRead]] = {}
     if contracts:
-        for sub in session.exec(select(Subscriber).where(col(Subscriber.contract_id).in_([c.id for c in contracts]))
+        for sub in session.exec(select(Subscriber).where(col(Subscriber.contract_id).in_(ids))
                                 .order_by(Subscriber.number)):
             subscribers.setdefault(sub.contract_id, []).append(SubscriberRead.model_validate(sub,
                                                                                              from_attributes=True))
-    payments = _payments(session, [c.id for c in contracts], subscribers)
-    return [ContractRead(id=c.id, number=c.number, start_date=c.start_date, end_date=c.end_date, status=c.status,
-                         subscribers=subscribers.get(c.id, []), payments=payments.get(c.id, [])) for c in contracts]
+    payments = _payments(session, ids, subscribers)
+    return [ContractRead(id=cid, number=c.number, start_date=c.start_date, end_date=c.end_date, status=c.status,
+                         subscribers=subscribers.get(cid, []), payments=payments.get(cid, []))
+            for cid, c in zip(ids, contracts, strict=True)]
 
 
 def _payments(session: Session, contract_ids: list[int], subscribers: dict[int, list[SubscriberRead]],
@@ -137,8 +140,12 @@ def _payments(session: Session, contract_ids: list[int], subscribers: dict[int, 
         rows = found.setdefault(p.contract_id, [])
         if len(rows) < per_contract:
             rows.append(PaymentRead(id=p.id, amount=p.amount, currency=p.currency, paid_on=p.paid_on,
-                                    subscriber=numbers.get(p.subscriber_id), reference=p.reference))
+                                    subscriber=_number(numbers, p.subscriber_id), reference=p.reference))
     return found
+
+
+def _number(numbers: dict[int, str], subscriber_id: int | None) -> str | None:
+    return numbers.get(subscriber_id) if subscriber_id is not None else None
 
 
 def _discounts(session: Session, party_id: int, contracts: list[ContractRead], on: date) -> list[DiscountRead]:
@@ -148,18 +155,20 @@ def _discounts(session: Session, party_id: int, contracts: list[ContractRead], o
     owners = [party_id, *ancestors]
     query = select(Discount).where(_active(Discount, on), col(Discount.party_id).in_(owners)
                                    | col(Discount.contract_id).in_(list(numbers) or [-1]))
-    result = []
-    for d in session.exec(query.order_by(col(Discount.valid_from), col(Discount.id))):
-        if d.contract_id is not None:
-            via = _("contract {n}").format(n=numbers[d.contract_id])
-        elif d.party_id == party_id:
-            via = _("own")
-        else:
-            via = _("structure {s}: {name} (#{id})").format(s=ancestors[d.party_id], name=names.get(d.party_id),
-                                                           id=d.party_id)
-        result.append(DiscountRead(id=d.id, percent=d.percent, description=d.description, valid_from=d.valid_from,
-                                   valid_to=d.valid_to, applies_via=via))
-    return result
+    return [DiscountRead(id=d.id, percent=d.percent, description=d.description, valid_from=d.valid_from,
+                         valid_to=d.valid_to, applies_via=_applies_via(d, party_id, numbers, ancestors, names))
+            for d in session.exec(query.order_by(col(Discount.valid_from), col(Discount.id)))]
+
+
+def _applies_via(discount: Discount, party_id: int, numbers: dict[int, str], ancestors: dict[int, str],
+                 names: dict[int, str]) -> str:
+    if discount.contract_id is not None:
+        return _("contract {n}").format(n=numbers[discount.contract_id])
+    # Without a contract the discount is on a party: the query found it by its party among the owners.
+    owner = discount.party_id
+    if owner is None or owner == party_id:
+        return _("own")
+    return _("structure {s}: {name} (#{id})").format(s=ancestors[owner], name=names.get(owner), id=owner)
 
 
 def _notes(session: Session, party_id: int, limit: int = 100) -> list[NoteRead]:
@@ -193,7 +202,7 @@ def _check_value(session: Session, attribute: CustomerAttribute, raw: str | None
                                                                                   v=raw)) from None
 
 
-def _decimal_text(text: str) -> str:
+def _decimal_text(text: str) -> str | None:  # None: only blanks
     return to_text(parse("decimal", text, decimals=AMOUNT))
 
 

@@ -27,6 +27,7 @@ from crmterm.store import (
     StructureLink,
     utcnow,
 )
+from crmterm.store.tables import id_column, saved_id
 from crmterm.store.versioning import claim_version
 from crmterm.text import fold, one_line, search_key
 
@@ -66,7 +67,11 @@ class PartyRead(BaseModel):
 
 
 def _category_codes(session: Session) -> dict[int, str]:
-    return dict(session.exec(select(col(ClientCategory.id), ClientCategory.code)).all())
+    return dict(session.exec(select(id_column(ClientCategory), ClientCategory.code)).all())
+
+
+def _category_of(party: Party, categories: dict[int, str]) -> str | None:
+    return categories.get(party.category_id) if party.category_id is not None else None
 
 
 def category_code(session: Session, party_id: int) -> str | None:
@@ -78,7 +83,7 @@ def category_code(session: Session, party_id: int) -> str | None:
 def read(session: Session, party: Party, categories: dict[int, str] | None = None) -> PartyRead:
     categories = categories if categories is not None else _category_codes(session)
     return PartyRead(id=party.id, kind=party.kind, is_lead=party.is_lead, display_name=party.display_name,
-                     names=dict(party.names), category=categories.get(party.category_id), status=party.status,
+                     names=dict(party.names), category=_category_of(party, categories), status=party.status,
                      email=party.email, phone=party.phone, version=party.version, updated_at=party.updated_at,
                      updated_by=party.updated_by, merged_into=party.merged_into_id, erased_at=party.erased_at)
 
@@ -92,7 +97,7 @@ def get_party(session: Session, party_id: int) -> Party:
 
 def _document(party: Party, categories: dict[int, str]) -> dict:
     return {"kind": party.kind, "is_lead": party.is_lead, "display_name": party.display_name,
-            "names": dict(party.names), "category": categories.get(party.category_id), "status": party.status,
+            "names": dict(party.names), "category": _category_of(party, categories), "status": party.status,
             "email": party.email, "phone": party.phone}
 
 
@@ -175,7 +180,7 @@ def create_party(*, session: Session, actor: Actor, values: dict, source: str = 
     _assign(session, party, document)
     session.add(party)
     session.flush()
-    history.record(session, entity="party", entity_id=party.id, field="created", old=None,
+    history.record(session, entity="party", entity_id=saved_id(party), field="created", old=None,
                    new=document["display_name"], by=actor.login, source=source)
     return read(session, party)
 
@@ -193,14 +198,14 @@ def update_party(*, session: Session, actor: Actor, party_id: int, values: dict,
     if document == before:
         return read(session, party, categories)
     expected = party.version if expected_version is None else expected_version
-    if not claim_version(session, Party, party.id, expected, actor.login):
+    if not claim_version(session, Party, saved_id(party), expected, actor.login):
         session.refresh(party)
         raise Conflict(_("Changed by {who} at {at}; reload and try again").format(
             who=party.updated_by or "?", at=fmt_datetime(party.updated_at)))
     session.refresh(party)
     _assign(session, party, document)
     session.add(party)
-    history.record_changes(session, entity="party", entity_id=party.id, before=before, after=document,
+    history.record_changes(session, entity="party", entity_id=saved_id(party), before=before, after=document,
                            by=actor.login, source=source)
     return read(session, party, categories)
 

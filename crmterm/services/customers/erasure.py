@@ -39,7 +39,7 @@ from crmterm.store import (
     Subscriber,
     utcnow,
 )
-from crmterm.store.tables import rowcount
+from crmterm.store.tables import id_column, rowcount
 from crmterm.text import fold, search_key
 
 ERASED_NAME = "erased #{id}"  # not translated: it is stored, and every language reads the same data
@@ -64,7 +64,7 @@ def erase_customer(*, session: Session, actor: Actor, party_id: int, source: str
     now, parties = utcnow(), _with_merged(session, party_id)
     counts = {"parties": len(parties)}
     for each in parties:
-        _anonymise(session, session.get(Party, each), actor, now)
+        _anonymise(session, get_party(session, each), actor, now)
     session.flush()  # the history tables' triggers (migration 0019) let only an erased customer's rows change
     counts |= _erase_accounts(session, parties)
     counts |= erase_inquiries(session, parties)
@@ -78,7 +78,7 @@ def _with_merged(session: Session, party_id: int) -> list[int]:
     """The party and, transitively, the parties merged into it (they keep their old names otherwise)."""
     found, frontier = [party_id], [party_id]
     while frontier:
-        frontier = list(session.exec(select(col(Party.id)).where(col(Party.merged_into_id).in_(frontier))))
+        frontier = list(session.exec(select(id_column(Party)).where(col(Party.merged_into_id).in_(frontier))))
         found += [p for p in frontier if p not in found]
     return found
 
@@ -93,8 +93,9 @@ def _anonymise(session: Session, party: Party, actor: Actor, now: datetime) -> N
 
 
 def _erase_accounts(session: Session, parties: list[int]) -> dict[str, int]:
-    persons = list(session.exec(select(ContactPerson.id).where(col(ContactPerson.party_id).in_(parties))))
-    subscribers = list(session.exec(select(Subscriber.id).join(Contract, col(Subscriber.contract_id) == Contract.id)
+    persons = list(session.exec(select(id_column(ContactPerson)).where(col(ContactPerson.party_id).in_(parties))))
+    subscribers = list(session.exec(select(id_column(Subscriber))
+                                    .join(Contract, col(Subscriber.contract_id) == Contract.id)
                                     .where(col(Contract.payer_party_id).in_(parties))))
     _run(session, update(ContactPerson).where(col(ContactPerson.id).in_(persons))
          .values(name=ERASED_PERSON, role="", phones=[], emails=[], version=ContactPerson.version + 1))

@@ -16,6 +16,7 @@ from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import history
 from crmterm.services.customers.customers import get_party
 from crmterm.store import Party, Structure, StructureLink, utcnow
+from crmterm.store.tables import id_column, saved_id
 
 _ACTIVE = "l.valid_from <= :d AND (l.valid_to IS NULL OR l.valid_to > :d)"
 
@@ -70,12 +71,12 @@ def place(*, session: Session, actor: Actor, structure: str, party_id: int, pare
     require(actor, Permission.CUSTOMERS_WRITE)
     on, node = on or today(), structure_of(session, structure)
     get_party(session, party_id)
-    if current_link(session, node.id, party_id, on) is not None:
+    if current_link(session, saved_id(node), party_id, on) is not None:
         raise Conflict(_("customer {id} is already in structure {s}; move it instead").format(id=party_id,
                                                                                                s=structure))
     if parent_id is not None:
         _check_parent(session, node, party_id, parent_id, on)
-    session.add(StructureLink(structure_id=node.id, parent_id=parent_id, child_id=party_id, valid_from=on))
+    session.add(StructureLink(structure_id=saved_id(node), parent_id=parent_id, child_id=party_id, valid_from=on))
     history.record(session, entity="party", entity_id=party_id, field=f"structure:{structure}", old=None,
                    new=parent_id, by=actor.login, source=source)
 
@@ -85,7 +86,7 @@ def move(*, session: Session, actor: Actor, structure: str, party_id: int, paren
     """Move a party (with its whole branch) under a new parent from `on`; the old link ends that day."""
     require(actor, Permission.CUSTOMERS_WRITE)
     on, node = on or today(), structure_of(session, structure)
-    link = current_link(session, node.id, party_id, on)
+    link = current_link(session, saved_id(node), party_id, on)
     if link is None:
         raise NotFound(_("place of customer {id} in structure").format(id=party_id), structure)
     if parent_id == link.parent_id:
@@ -94,17 +95,17 @@ def move(*, session: Session, actor: Actor, structure: str, party_id: int, paren
         _check_parent(session, node, party_id, parent_id, on)
     link.valid_to = on
     session.add(link)
-    session.add(StructureLink(structure_id=node.id, parent_id=parent_id, child_id=party_id, valid_from=on))
+    session.add(StructureLink(structure_id=saved_id(node), parent_id=parent_id, child_id=party_id, valid_from=on))
     history.record(session, entity="party", entity_id=party_id, field=f"structure:{structure}",
                    old=link.parent_id, new=parent_id, by=actor.login, source=source)
 
 
 def _check_parent(session: Session, node: Structure, party_id: int, parent_id: int, on: date) -> None:
     get_party(session, parent_id)
-    if parent_id == party_id or parent_id in {n.party_id for n in _subtree(session, node.id, party_id, on)}:
+    if parent_id == party_id or parent_id in {n.party_id for n in _subtree(session, saved_id(node), party_id, on)}:
         raise ValidationError("parent", _("cannot put customer {id} under its own descendant {parent}").format(
             id=party_id, parent=parent_id))
-    if current_link(session, node.id, parent_id, on) is None:
+    if current_link(session, saved_id(node), parent_id, on) is None:
         raise ValidationError("parent", _("customer {parent} is not in structure {s}").format(
             parent=parent_id, s=node.code))
 
@@ -128,7 +129,7 @@ def subtree(*, session: Session, actor: Actor, structure: str, party_id: int, on
     require(actor, Permission.CUSTOMERS_READ)
     node = structure_of(session, structure)
     get_party(session, party_id)
-    return _subtree(session, node.id, party_id, on or today(), limit)
+    return _subtree(session, saved_id(node), party_id, on or today(), limit)
 
 
 def children(*, session: Session, actor: Actor, structure: str, parent_id: int | None, on: date | None = None,
@@ -145,7 +146,7 @@ def children(*, session: Session, actor: Actor, structure: str, parent_id: int |
         FROM structure_link l JOIN party p ON p.id = l.child_id
         WHERE l.structure_id = :s AND {parent} AND {_ACTIVE} {page}
         ORDER BY p.name_key, p.id LIMIT :limit"""),
-        {"s": node.id, "parent": parent_id, "d": on or today(), "limit": limit, "after": after_name})
+        {"s": saved_id(node), "parent": parent_id, "d": on or today(), "limit": limit, "after": after_name})
     return [NodeRead(party_id=r[0], name=r[1], names=_names(r[2]), has_children=bool(r[3])) for r in rows]
 
 
@@ -169,7 +170,7 @@ def _ancestors(session: Session, structure_id: int, party_id: int, on: date) -> 
 
 def paths(session: Session, party_id: int, on: date) -> list[PathRead]:
     """Where the party sits in every structure it belongs to on `on` (one path per structure)."""
-    found = session.exec(select(col(Structure.id), col(Structure.code), col(Structure.labels)).join(
+    found = session.exec(select(id_column(Structure), col(Structure.code), col(Structure.labels)).join(
         StructureLink, col(StructureLink.structure_id) == Structure.id).where(
         StructureLink.child_id == party_id, StructureLink.valid_from <= on,
         (col(StructureLink.valid_to).is_(None)) | (col(StructureLink.valid_to) > on)).order_by(Structure.code)).all()
@@ -189,4 +190,4 @@ def ancestor_ids(session: Session, party_id: int, on: date) -> dict[int, str]:
 def party_names(session: Session, ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(session.exec(select(col(Party.id), Party.display_name).where(col(Party.id).in_(ids))).all())
+    return dict(session.exec(select(id_column(Party), Party.display_name).where(col(Party.id).in_(ids))).all())

@@ -125,7 +125,7 @@ class UsersSection(_FlatSection):
         if unknown:
             raise ValidationError(sorted(unknown)[0], _("unknown field"))
         try:
-            Role(values.get("role"))
+            Role(values.get("role", ""))  # no role is refused like an unknown one
         except ValueError:
             raise ValidationError("role", _("unknown role '{r}'").format(r=values.get("role"))) from None
         for group in values.get("groups") or []:

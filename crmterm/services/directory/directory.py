@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import Select
 
 from crmterm.errors import Conflict, NotFound
 from crmterm.i18n import _, fmt_datetime, pick
@@ -20,6 +21,7 @@ from crmterm.services.directory.kinds import Kind
 from crmterm.services.directory.registry import get_kind
 from crmterm.services.directory.validation import RefExists, clean_values
 from crmterm.store import Dictionary, DictionaryItem, Priority, User
+from crmterm.store.tables import id_column, table_of
 from crmterm.store.versioning import claim_version
 
 MAX_ROWS = 10_000  # directory areas are configuration, not customer data: bounded and small
@@ -46,18 +48,12 @@ class _Codes:
     """id <-> code maps of referenced areas, loaded once per call (no query per row)."""
 
     def __init__(self, session: Session) -> None:
-        self.session, self._maps = session, {}
+        self.session = session
+        self._maps: dict[str, dict[int, str]] = {}
 
     def by_id(self, kind_name: str) -> dict[int, str]:
         if kind_name not in self._maps:
-            if kind_name == "users":  # accounts are keyed by login, not code
-                query = select(User.id, User.login)
-            elif kind_name == "dictionary_items":  # items are known as DICTIONARY/ITEM
-                query = select(DictionaryItem.id, Dictionary.code + "/" + DictionaryItem.code).join(Dictionary)
-            else:
-                model = get_kind(kind_name).model
-                query = select(model.id, model.code)
-            self._maps[kind_name] = dict(self.session.exec(query).all())
+            self._maps[kind_name] = dict(self.session.exec(_codes_query(kind_name)).all())
         return self._maps[kind_name]
 
     def id_of(self, kind_name: str, code: str) -> int | None:
@@ -67,11 +63,20 @@ class _Codes:
         return self.id_of(kind_name, code) is not None
 
 
+def _codes_query(kind_name: str) -> Select[int, str]:
+    if kind_name == "users":  # accounts are keyed by login, not code
+        return select(id_column(User), User.login)
+    if kind_name == "dictionary_items":  # items are known as DICTIONARY/ITEM
+        return select(id_column(DictionaryItem), Dictionary.code + "/" + DictionaryItem.code).join(Dictionary)
+    columns = table_of(get_kind(kind_name).model).c
+    return select(columns.id, columns.code)
+
+
 def _document(kind: Kind, row: Any, codes: _Codes) -> dict:
-    values = {}
+    values: dict[str, Any] = {}
     for spec in kind.all_fields:
         if spec.type == "ref":
-            values[spec.name] = codes.by_id(spec.ref).get(getattr(row, f"{spec.name}_id"))
+            values[spec.name] = codes.by_id(spec.ref_kind).get(getattr(row, f"{spec.name}_id"))
         else:
             value = getattr(row, spec.name)
             values[spec.name] = list(value) if isinstance(value, list) else value
@@ -99,10 +104,11 @@ def list_entries(*, session: Session, actor: Actor, kind: str, search: str = "",
                  limit: int = 500) -> list[EntryRead]:
     require(actor, Permission.DIRECTORY_READ)
     spec, codes = get_kind(kind), _Codes(session)
-    query = select(spec.model).order_by(*_by_rank(spec.model), spec.model.sort_order, spec.model.code,
-                                        spec.model.id).limit(MAX_ROWS)
+    columns = table_of(spec.model).c
+    query = select(spec.model).order_by(*_by_rank(spec.model), columns.sort_order, columns.code,
+                                        columns.id).limit(MAX_ROWS)
     if active_only:
-        query = query.where(spec.model.active.is_(True))
+        query = query.where(columns.active.is_(True))
     needle = search.strip().casefold()  # casefold in Python: SQLite's lower() is ASCII-only
     found = []
     for row in session.exec(query):
@@ -115,14 +121,14 @@ def list_entries(*, session: Session, actor: Actor, kind: str, search: str = "",
 
 
 def _find(session: Session, kind: Kind, key: str, codes: _Codes) -> Any:
-    model = kind.model
+    model, columns = kind.model, table_of(kind.model).c
     query = select(model)
     if kind.parent:
         parent_code, _sep, code = key.partition("/")
-        parent_id = codes.id_of(kind.field(kind.parent).ref, parent_code)
-        query = query.where(getattr(model, f"{kind.parent}_id") == parent_id, model.code == code)
+        parent_id = codes.id_of(kind.field(kind.parent).ref_kind, parent_code)
+        query = query.where(getattr(model, f"{kind.parent}_id") == parent_id, columns.code == code)
     else:
-        query = query.where(model.code == key)
+        query = query.where(columns.code == key)
     row = session.exec(query).first()
     if row is None:
         raise NotFound(_(kind.label), key)
@@ -142,7 +148,7 @@ def clean(session: Session, kind: Kind, values: dict, ref_exists: RefExists | No
 def _assign(row: Any, kind: Kind, values: dict, codes: _Codes) -> None:
     for spec in kind.all_fields:
         if spec.type == "ref":
-            setattr(row, f"{spec.name}_id", codes.id_of(spec.ref, values[spec.name]))
+            setattr(row, f"{spec.name}_id", codes.id_of(spec.ref_kind, values[spec.name]))
         else:
             setattr(row, spec.name, values[spec.name])
 

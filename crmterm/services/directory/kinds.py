@@ -21,6 +21,7 @@ from crmterm.store import (
     Structure,
     UserGroup,
 )
+from crmterm.store.base import Versioned
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,19 @@ class FieldSpec:
     default: Any = None
     max_length: int = 200
 
+    @property
+    def ref_kind(self) -> str:
+        """The kind a ref or refs field points to (every such field declares one)."""
+        if self.ref is None:
+            raise ValueError(f"field {self.name} refers to no kind")
+        return self.ref
+
 
 @dataclass(frozen=True)
 class Kind:
     name: str
     label: str
-    model: type
+    model: type[Versioned]  # every area is also Labelled (code, labels, active, sort_order)
     fields: tuple[FieldSpec, ...]
     parent: str | None = None  # a ref field that scopes the code (dictionary items live in a dictionary)
     code_pattern: str | None = None  # stricter codes where rules refer to them (attribute codes)

@@ -84,7 +84,7 @@ def _choice(spec: FieldSpec, raw: Any, _refs: RefExists) -> str:
 
 def _ref(spec: FieldSpec, raw: Any, ref_exists: RefExists) -> str:
     code = _str(spec, raw, ref_exists)
-    if not ref_exists(spec.ref, code):
+    if not ref_exists(spec.ref_kind, code):
         raise ValidationError(spec.name, _("unknown reference '{code}'").format(code=code))
     return code
 
@@ -105,7 +105,7 @@ def _list(raw: Any, spec: FieldSpec) -> list[str]:
 def _refs(spec: FieldSpec, raw: Any, ref_exists: RefExists) -> list[str]:
     codes = _list(raw, spec)
     for code in codes:
-        if not ref_exists(spec.ref, code):
+        if not ref_exists(spec.ref_kind, code):
             raise ValidationError(spec.name, _("unknown reference '{code}'").format(code=code))
     return codes
 

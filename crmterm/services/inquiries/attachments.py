@@ -15,6 +15,7 @@ from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.inquiries import inquiry_log
 from crmterm.store import Attachment, AttachmentBlob, Inquiry, Topic
+from crmterm.store.tables import saved_id
 from crmterm.text import one_line
 
 DEFAULT_TYPES = ("pdf", "png", "jpg", "jpeg", "gif", "txt", "csv", "doc", "docx", "xls", "xlsx", "odt", "ods",
@@ -37,7 +38,8 @@ def check_file(session: Session, inquiry_id: int, name: str, size: int, limits: 
                        .where(Inquiry.id == inquiry_id)).first()
     if row is None:
         raise NotFound(_("Inquiry"), inquiry_id)
-    problem = file_problem(name, size, row.attachment_max_kb, limits)
+    _inquiry_id, topic_max_kb = row
+    problem = file_problem(name, size, topic_max_kb, limits)
     if problem:
         raise ValidationError("file", problem)
 
@@ -79,7 +81,7 @@ def attach(*, session: Session, actor: Actor, inquiry_id: int, name: str, data: 
     session.add(attachment)
     session.flush()
     inquiry_log.record(session, inquiry_id, actor, "attached", text=name, data={"attachment": attachment.id})
-    return attachment.id
+    return saved_id(attachment)
 
 
 MAX_NAME = 255  # the column's length
@@ -116,7 +118,8 @@ def content(*, session: Session, actor: Actor, attachment_id: int) -> tuple[str,
                        .where(Attachment.id == attachment_id)).first()
     if row is None:
         raise NotFound(_("Attachment"), attachment_id)
-    return row.name, row.data
+    name, data = row
+    return name, data
 
 
 def limits_of(settings) -> AttachmentLimits:

@@ -34,14 +34,15 @@ def run(session: Session, actor: Actor, inquiry_id: int, rule: str, actions: lis
 def _one(session: Session, actor: Actor, inquiry_id: int, rule: str, action: AutomationAction,
          context: dict) -> str:
     inquiry = inquiry_actions.load(session, inquiry_id, lock=False)
-    kind = action.kind()
-    if kind == "move":
+    kind = action.kind()  # the one field that is set
+    if kind == "move" and action.move is not None:
         return _move(session, actor, inquiry, rule, action.move, context)
-    if kind == "notify":
-        return _notify(session, actor, inquiry, rule, action, context)
+    if kind == "notify" and action.notify is not None:
+        return _notify(session, actor, inquiry, rule, action.notify, action.params, context)
     if kind == "function":
         action = action.model_copy(update={"params": _params(action.params, context)})
-    before = _values(session, inquiry_id, list(action.set)) if kind == "set" else {}
+    codes = list(action.set or ())  # the attributes a `set` writes
+    before = _values(session, inquiry_id, codes) if kind == "set" else {}
     changes, notes = run_actions(session, actor, inquiry, [action], context)
     if kind == "priority" and inquiry.state in engine.OPEN:
         changes |= sla.on_priority(session, inquiry, routing.current_step(session, inquiry),
@@ -49,7 +50,7 @@ def _one(session: Session, actor: Actor, inquiry_id: int, rule: str, action: Aut
     if kind in ("priority", "set"):
         inquiry_actions.write(session, actor, inquiry, changes)  # a new version: screens holding it reload
     if kind == "set":
-        after = _values(session, inquiry_id, list(action.set))
+        after = _values(session, inquiry_id, codes)
         changed = {code: [before.get(code), after.get(code)] for code in after if before.get(code) != after.get(code)}
         if changed:
             automation.fire(session, actor, inquiry_id, "attribute_changed", {"changes": changed, "rule": rule})
@@ -59,7 +60,7 @@ def _one(session: Session, actor: Actor, inquiry_id: int, rule: str, action: Aut
 def _move(session: Session, actor: Actor, inquiry: Inquiry, rule: str, code: str, context: dict) -> str:
     route, named = system_moves.candidates(session, inquiry, lambda t: t.code == code)
     chosen = system_moves.first_passing(named, context)
-    if chosen is None:
+    if chosen is None or route is None:  # a transition found means a route (candidates)
         reason = _("its condition does not hold") if named else _("no such transition from step '{step}'").format(
             step=inquiry.step or "—")
         raise ValidationError("move", _("cannot move inquiry {n} by '{code}': {reason}").format(
@@ -68,21 +69,21 @@ def _move(session: Session, actor: Actor, inquiry: Inquiry, rule: str, code: str
     return f"move {code}"
 
 
-def _notify(session: Session, actor: Actor, inquiry: Inquiry, rule: str, action: AutomationAction,
+def _notify(session: Session, actor: Actor, inquiry: Inquiry, rule: str, notify: str, given: dict[str, Any],
             context: dict) -> str:
-    recipient = action.notify if ":" in action.notify else f"list:{action.notify}"
+    recipient = notify if ":" in notify else f"list:{notify}"
     labels = session.exec(select(col(AutomationRule.labels)).where(AutomationRule.code == rule)).first()
     topic = session.exec(select(Topic.labels, Topic.code).where(Topic.id == inquiry.topic_id)).first()
     customer = session.exec(select(Party.display_name).where(Party.id == inquiry.party_id)).first() \
         if inquiry.party_id else None
-    params = _params(action.params, context)
+    params = _params(given, context)
     data = {"inquiry_id": inquiry.id, "rule": labels or {"en": rule}, "event": context["event"]["on"],
             "topic": (topic[0] or {"en": topic[1]}) if topic else None, "customer": customer,
             "step": inquiry.step, "actor": actor.display_name or actor.login, "text": str(params.get("text") or "")}
     key = f"automation:{rule}:{inquiry.id}:v{inquiry.version}:{recipient}"  # once per rule and inquiry version
     queued = notifications.notify(session=session, event=NOTICE, recipients=[recipient], data=data, key=key,
                                   inquiry_id=inquiry.id)
-    return f"notify {action.notify} ({len(queued)})"
+    return f"notify {notify} ({len(queued)})"
 
 
 def _params(params: dict[str, Any], context: dict) -> dict[str, Any]:

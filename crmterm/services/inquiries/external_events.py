@@ -98,7 +98,7 @@ def _push(session: Session, actor: Actor, inquiry_id: int, name: str, data: dict
     event = {"name": name, "data": data}
     route, named = system_moves.candidates(session, inquiry, lambda t: t.on_event == name)
     cause = {"event": name, "event_data": data} | ({"external_id": external_id} if external_id else {})
-    if named:
+    if named and route is not None:  # a transition found means a route (candidates)
         context = {**routing.context_of(session, inquiry, actor), "event": event}
         chosen = system_moves.first_passing(named, context)
         if chosen is not None:

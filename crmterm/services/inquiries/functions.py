@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from pydantic import BaseModel
@@ -46,12 +46,22 @@ class Signature:
     params: tuple[Param, ...]
 
 
+_MARK = "crmterm_signature"  # the attribute a declared function carries (a function's own, so set by name)
+
+
 def business_function(*, labels: dict[str, str] | str, params: list[Param] | tuple[Param, ...] = ()):
     """Declare a plugin's name for people and its typed parameters."""
     def mark(fn: Callable) -> Callable:
-        fn.crmterm_signature = Signature(labels, tuple(params))
+        setattr(fn, _MARK, Signature(labels, tuple(params)))
         return fn
     return mark
+
+
+def _label(labels: dict[str, str] | str, fallback: str) -> str:
+    """A plugin's name for people: its translations, or one text for every language."""
+    if isinstance(labels, str):
+        return labels or fallback
+    return pick(labels, fallback)
 
 
 class ParamRead(BaseModel):
@@ -76,7 +86,7 @@ class FunctionRun(BaseModel):
 
 
 @cache
-def registered() -> dict[str, object]:
+def registered() -> dict[str, EntryPoint]:
     return {ep.name: ep for ep in entry_points(group=GROUP)}
 
 
@@ -88,15 +98,15 @@ def load(name: str) -> Callable:
 
 
 def signature(fn: Callable) -> Signature | None:
-    return getattr(fn, "crmterm_signature", None)
+    return getattr(fn, _MARK, None)
 
 
 def describe(name: str) -> FunctionRead:
     declared = signature(load(name))
-    params = [ParamRead(name=p.name, label=pick(p.labels, p.name) if p.labels else p.name, type=p.type,
+    params = [ParamRead(name=p.name, label=_label(p.labels, p.name), type=p.type,
                         required=p.required, default=None if p.default is None else str(p.default),
                         choices=list(p.choices)) for p in (declared.params if declared else ())]
-    return FunctionRead(name=name, label=pick(declared.labels, name) if declared else name, params=params)
+    return FunctionRead(name=name, label=_label(declared.labels, name) if declared else name, params=params)
 
 
 def available(*, session: Session, actor: Actor) -> list[FunctionRead]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, ValidationError, refuse_nul
@@ -120,25 +121,28 @@ class InquiryRead(InquirySummary):
     children: list[InquirySummary]
 
 
-_SUMMARY = (select(col(Inquiry.id), col(Topic.code), col(Topic.labels), col(Inquiry.type), col(Inquiry.state),
-                   col(Inquiry.created_at))
-            .join(Topic, Topic.id == Inquiry.topic_id))
+# Selects of more columns than SQLModel's `select` overloads take: SQLAlchemy's select, run with execute.
+_SUMMARY = (sa_select(col(Inquiry.id), col(Topic.code), col(Topic.labels), col(Inquiry.type), col(Inquiry.state),
+                      col(Inquiry.created_at))
+            .join(Topic, col(Topic.id) == Inquiry.topic_id))
 
 
 def _summaries(session: Session, query) -> list[InquirySummary]:
     return [InquirySummary(id=r[0], topic=r[1], topic_label=pick(r[2], r[1]), type=r[3], state=r[4],
-                           created_at=r[5]) for r in session.exec(query).all()]
+                           created_at=r[5]) for r in session.execute(query).all()]
 
 
 def get_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryRead:
     require(actor, Permission.INQUIRIES_READ)
-    row = session.exec(select(Inquiry, col(Topic.code), col(Topic.labels), col(Priority.code), col(Party.display_name),
-                              col(Queue.code), col(User.login), col(Priority.labels), col(Queue.labels))
-                       .join(Topic, Topic.id == Inquiry.topic_id)
-                       .outerjoin(Priority, Priority.id == Inquiry.priority_id)
-                       .outerjoin(Queue, Queue.id == Inquiry.queue_id)
-                       .outerjoin(User, User.id == Inquiry.assignee_id)
-                       .outerjoin(Party, Party.id == Inquiry.party_id).where(Inquiry.id == inquiry_id)).first()
+    row = session.execute(sa_select(Inquiry, col(Topic.code), col(Topic.labels), col(Priority.code),
+                                    col(Party.display_name), col(Queue.code), col(User.login), col(Priority.labels),
+                                    col(Queue.labels))
+                          .join(Topic, col(Topic.id) == Inquiry.topic_id)
+                          .outerjoin(Priority, col(Priority.id) == Inquiry.priority_id)
+                          .outerjoin(Queue, col(Queue.id) == Inquiry.queue_id)
+                          .outerjoin(User, col(User.id) == Inquiry.assignee_id)
+                          .outerjoin(Party, col(Party.id) == Inquiry.party_id)
+                          .where(col(Inquiry.id) == inquiry_id)).first()
     if row is None:
         raise NotFound(_("Inquiry"), inquiry_id)
     inquiry, code, labels, priority, customer, queue, assignee, priority_labels, queue_labels = row
@@ -158,13 +162,13 @@ def get_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryRe
         events=_events(session, inquiry.id, rev), route_label=_route_label(session, rev),
         attachments=[AttachmentRead.model_validate(a, from_attributes=True) for a in session.exec(
             select(Attachment).where(Attachment.inquiry_id == inquiry.id).order_by(col(Attachment.id))).all()],
-        children=_summaries(session, _SUMMARY.where(Inquiry.parent_id == inquiry.id).order_by(Inquiry.id)))
+        children=_summaries(session, _SUMMARY.where(col(Inquiry.parent_id) == inquiry.id).order_by(col(Inquiry.id))))
 
 
 def _events(session: Session, inquiry_id: int, rev: routing.Revision | None) -> list[EventRead]:
     rows = session.exec(select(InquiryEvent).where(InquiryEvent.inquiry_id == inquiry_id)
                         .order_by(col(InquiryEvent.id))).all()
-    named = event_labels(session, rows, rev.definition if rev else None)
+    named = event_labels(session, list(rows), rev.definition if rev else None)
     return [EventRead.model_validate(row, from_attributes=True).model_copy(update={"labels": labels})
             for row, labels in zip(rows, named)]
 
@@ -172,11 +176,12 @@ def _events(session: Session, inquiry_id: int, rev: routing.Revision | None) -> 
 def _route_label(session: Session, rev: routing.Revision | None) -> str | None:
     if rev is None:
         return None
-    labels = session.exec(select(Route.labels).where(Route.code == rev.route)).first()
+    labels = session.exec(select(col(Route.labels)).where(Route.code == rev.route)).first()
     return pick(labels, rev.route)
 
 
-_CONTACTS = (select(Contact, User.login, Place.code, Channel.code, Place.labels, Channel.labels)
+_CONTACTS = (sa_select(Contact, col(User.login), col(Place.code), col(Channel.code), col(Place.labels),
+                       col(Channel.labels))
              .outerjoin(User, col(User.id) == Contact.operator_id)
              .outerjoin(Place, col(Place.id) == Contact.place_id)
              .outerjoin(Channel, col(Channel.id) == Contact.channel_id))
@@ -187,21 +192,21 @@ def _contacts(session: Session, query) -> list[ContactRead]:
                         customer_id=c.party_id, caller=c.caller, text=c.text,
                         place_label=pick(place_labels, place) if place else None,
                         channel_label=pick(channel_labels, channel) if channel else None)
-            for c, login, place, channel, place_labels, channel_labels in session.exec(query).all()]
+            for c, login, place, channel, place_labels, channel_labels in session.execute(query).all()]
 
 
 def _contact(session: Session, contact_id: int) -> ContactRead:
-    return _contacts(session, _CONTACTS.where(Contact.id == contact_id))[0]
+    return _contacts(session, _CONTACTS.where(col(Contact.id) == contact_id))[0]
 
 
 def _values(session: Session, inquiry_id: int) -> list[ValueRead]:
-    rows = session.exec(select(col(AttributeDef.code), col(AttributeDef.labels), col(AttributeDef.type),
-                               col(InquiryValue.value), col(DictionaryItem.labels))
-                        .join(AttributeDef, AttributeDef.id == InquiryValue.attribute_id)
-                        .outerjoin(DictionaryItem, (DictionaryItem.dictionary_id == AttributeDef.dictionary_id)
-                                   & (DictionaryItem.code == InquiryValue.value))
-                        .where(InquiryValue.inquiry_id == inquiry_id)
-                        .order_by(AttributeDef.sort_order, AttributeDef.code)).all()
+    rows = session.execute(sa_select(col(AttributeDef.code), col(AttributeDef.labels), col(AttributeDef.type),
+                                     col(InquiryValue.value), col(DictionaryItem.labels))
+                           .join(AttributeDef, col(AttributeDef.id) == InquiryValue.attribute_id)
+                           .outerjoin(DictionaryItem, (col(DictionaryItem.dictionary_id) == AttributeDef.dictionary_id)
+                                      & (col(DictionaryItem.code) == InquiryValue.value))
+                           .where(col(InquiryValue.inquiry_id) == inquiry_id)
+                           .order_by(col(AttributeDef.sort_order), col(AttributeDef.code))).all()
     return [ValueRead(code=code, label=pick(labels, code), type=kind, value=value,
                       shown=pick(item_labels, value) if item_labels else value)
             for code, labels, kind, value, item_labels in rows]
@@ -222,14 +227,14 @@ def repeats(*, session: Session, actor: Actor, party_id: int, topic: str, days: 
     """The customer's inquiries on the same topic in the last `days` days, newest first (one index range)."""
     require(actor, Permission.INQUIRIES_READ)
     since = (now or utcnow()) - timedelta(days=days)
-    return _summaries(session, _SUMMARY.where(Inquiry.party_id == party_id, Topic.code == topic,
-                                              Inquiry.created_at >= since)
+    return _summaries(session, _SUMMARY.where(col(Inquiry.party_id) == party_id, col(Topic.code) == topic,
+                                              col(Inquiry.created_at) >= since)
                       .order_by(col(Inquiry.created_at).desc()).limit(10))
 
 
 def latest_inquiries(session: Session, party_id: int, limit: int = 100) -> list[InquirySummary]:
     """A customer's latest inquiries, any state (the card's Inquiries tab)."""
-    return _summaries(session, _SUMMARY.where(Inquiry.party_id == party_id)
+    return _summaries(session, _SUMMARY.where(col(Inquiry.party_id) == party_id)
                       .order_by(col(Inquiry.id).desc()).limit(limit))
 
 
@@ -243,12 +248,12 @@ class Activity(BaseModel):
 
 def customer_activity(*, session: Session, actor: Actor, party_id: int, limit: int = 8) -> Activity:
     require(actor, Permission.INQUIRIES_READ)
-    open_filter = (Inquiry.party_id == party_id, col(Inquiry.state).in_(OPEN_STATES))
+    open_filter = (col(Inquiry.party_id) == party_id, col(Inquiry.state).in_(OPEN_STATES))
     return Activity(
         category=category_code(session, party_id),
         open_inquiries=_summaries(session, _SUMMARY.where(*open_filter).order_by(col(Inquiry.id).desc()).limit(limit)),
         open_count=session.exec(select(func.count()).select_from(Inquiry).where(*open_filter)).one(),
-        last_contacts=_contacts(session, _CONTACTS.where(Contact.party_id == party_id)
+        last_contacts=_contacts(session, _CONTACTS.where(col(Contact.party_id) == party_id)
                                 .order_by(col(Contact.at).desc()).limit(limit)),
         contact_persons=[tuple(r) for r in session.exec(select(col(ContactPerson.id), ContactPerson.name)
                                                         .where(ContactPerson.party_id == party_id)

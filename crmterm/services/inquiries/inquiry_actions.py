@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -21,7 +23,7 @@ from crmterm.services.inquiries.transition_actions import run_actions
 from crmterm.services.routing import automation, live, routing
 from crmterm.services.sla import sla
 from crmterm.store import Inquiry, Priority, Queue, User, utcnow
-from crmterm.store.tables import rowcount
+from crmterm.store.tables import rowcount, saved_id
 from crmterm.workflow import engine
 from crmterm.workflow.engine import ASSIGNED, Move, State
 from crmterm.workflow.routes import RouteDefinition, TransitionDef
@@ -60,7 +62,7 @@ def write(session: Session, actor: Actor, inquiry: Inquiry, changes: dict) -> No
         .execution_options(synchronize_session=False))
     if rowcount(result) != 1:
         session.expire(inquiry)
-        fresh = load(session, inquiry.id, lock=False)
+        fresh = load(session, saved_id(inquiry), lock=False)
         raise Conflict(_("Inquiry {n} was changed by {who} at {at}; reload and try again").format(
             n=inquiry.id, who=fresh.updated_by or "?", at=fmt_datetime(fresh.updated_at)))
     session.expire(inquiry)
@@ -86,10 +88,12 @@ def _apply(session: Session, actor: Actor, inquiry_id: int, move: Move, expected
 
 
 def moved(session: Session, inquiry_id: int) -> Moved:
-    row = session.exec(select(col(Inquiry.id), col(Inquiry.state), col(Inquiry.step), col(Queue.code), col(User.login),
-                              col(Inquiry.version))
-                       .outerjoin(Queue, Queue.id == Inquiry.queue_id)
-                       .outerjoin(User, User.id == Inquiry.assignee_id).where(Inquiry.id == inquiry_id)).one()
+    # six columns: past SQLModel's select overloads, so SQLAlchemy's select and execute
+    row = session.execute(sa_select(col(Inquiry.id), col(Inquiry.state), col(Inquiry.step), col(Queue.code),
+                                    col(User.login), col(Inquiry.version))
+                          .outerjoin(Queue, col(Queue.id) == Inquiry.queue_id)
+                          .outerjoin(User, col(User.id) == Inquiry.assignee_id)
+                          .where(col(Inquiry.id) == inquiry_id)).one()
     return Moved(id=row[0], state=row[1], step=row[2], queue=row[3], assignee=row[4], version=row[5])
 
 
@@ -147,8 +151,8 @@ def along(session: Session, actor: Actor, inquiry: Inquiry, route: RouteDefiniti
           context: dict, text: str = "") -> tuple[dict, str, str, dict]:
     """Moving along a chosen transition (its actions run now): the columns to write, the event kind, text
     and data. Shared by people's moves and system moves (services/inquiries/system_moves)."""
-    target = route.step(chosen.target)
-    data = {"transition": chosen.code, "from": inquiry.step, "to": target.code}
+    target = route.known_step(chosen.target)
+    data: dict[str, Any] = {"transition": chosen.code, "from": inquiry.step, "to": target.code}
     extra, data["actions"] = run_actions(session, actor, inquiry, chosen.actions, context)
     if target.final:
         return ({**extra, "state": State.CLOSED, "assignee_id": None, "closed_at": utcnow(), "step": target.code,
@@ -298,10 +302,11 @@ def set_priority(*, session: Session, actor: Actor, inquiry_id: int, priority: s
     found = session.exec(select(Priority).where(Priority.code == priority)).first()
     if found is None:
         raise NotFound(_("Priority"), priority)
+    priority_id, rank = saved_id(found), found.rank
     return _adjust(session, actor, inquiry_id, expected_version,
                    _("inquiry {n} is {state}: its priority no longer matters"),
-                   lambda inquiry: ({"priority_id": found.id, "priority_rank": found.rank, **sla.on_priority(
-                       session, inquiry, routing.current_step(session, inquiry), priority_id=found.id)},
+                   lambda inquiry: ({"priority_id": priority_id, "priority_rank": rank, **sla.on_priority(
+                       session, inquiry, routing.current_step(session, inquiry), priority_id=priority_id)},
                        "priority_changed", text.strip(), {"to": priority}))
 
 

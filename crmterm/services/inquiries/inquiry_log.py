@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from crmterm.errors import refuse_nul
 from crmterm.i18n import N_, _
@@ -46,7 +47,8 @@ def record(session: Session, inquiry_id: int, actor: Actor, kind: str, *, contac
 
 def check_linkable(session: Session, inquiry_id: int, party_id: int | None, index: int, problems: list) -> None:
     """A repeat contact may join an open inquiry of the same customer."""
-    found = session.exec(select(Inquiry.party_id, Inquiry.state).where(Inquiry.id == inquiry_id)).first()
+    found = session.execute(sa_select(col(Inquiry.party_id), col(Inquiry.state)).where(col(Inquiry.id) == inquiry_id)
+                            ).first()  # a row read by name
     if found is None:
         problems.append((index, "link_to", _("no inquiry number {n}").format(n=inquiry_id)))
     elif found.state not in OPEN_STATES:

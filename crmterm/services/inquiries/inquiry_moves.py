@@ -4,6 +4,7 @@ check. Group operations on a selection, applied all or nothing with a result per
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -15,10 +16,12 @@ from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import can_supervise, can_work
 from crmterm.services.inquiries import inquiry_actions, inquiry_log, write_rules
+from crmterm.services.inquiries.transition_actions import store_value
 from crmterm.services.routing import automation, routing
 from crmterm.services.topics.attribute_forms import effective_attributes
 from crmterm.services.topics.attribute_values import AMOUNT, BadValue, is_empty, parse, to_cel, to_text
 from crmterm.store import AttributeDef, InquiryValue, Queue, Topic
+from crmterm.store.tables import saved_id
 from crmterm.workflow import engine
 from crmterm.workflow.engine import ALLOWED, MOVE_LABELS, Move, State
 
@@ -66,7 +69,7 @@ def _transitions(session: Session, actor: Actor, inquiry) -> list[MoveOption]:
         return []
     route = routing.revision(session, inquiry.route_revision_id).definition
     context = routing.context_of(session, inquiry, actor)
-    return [MoveOption(move=Move.MOVE, transition=t.code, label=t.label(), closes=route.step(t.target).final)
+    return [MoveOption(move=Move.MOVE, transition=t.code, label=t.label(), closes=route.known_step(t.target).final)
             for t in engine.passing(route, inquiry.step, context)]
 
 
@@ -76,11 +79,13 @@ def step_view(*, session: Session, actor: Actor, inquiry_id: int) -> StepView:
     if inquiry.route_revision_id is None:
         return StepView(step=None, show=None, edit=[])
     step = routing.revision(session, inquiry.route_revision_id).definition.step(inquiry.step)
+    if step is None:
+        return StepView(step=inquiry.step, show=None, edit=[])
     mine = inquiry.assignee_id is not None and inquiry.assignee_id == actor.id
-    editable = step is not None and inquiry.state in engine.ASSIGNED and (
+    editable = inquiry.state in engine.ASSIGNED and (
         mine or can_supervise(actor, session.get(Queue, inquiry.queue_id) if inquiry.queue_id else None))
     edit = (["*"] if "*" in step.edit else list(step.edit)) if editable else []
-    return StepView(step=inquiry.step, show=step.show if step else None, edit=edit)
+    return StepView(step=inquiry.step, show=step.show, edit=edit)
 
 
 def update_values(*, session: Session, actor: Actor, inquiry_id: int, values: dict[str, Any],
@@ -110,13 +115,7 @@ def update_values(*, session: Session, actor: Actor, inquiry_id: int, values: di
         if before == text:
             continue
         changes[code] = [before, text]
-        if row is not None and text is None:
-            session.delete(row)
-        elif row is not None:
-            row.value = text
-            session.add(row)
-        elif text is not None:
-            session.add(InquiryValue(inquiry_id=inquiry_id, attribute_id=defs[code].id, value=text))
+        store_value(session, inquiry_id, saved_id(defs[code]), text)
     if changes:
         inquiry_actions.write(session, actor, inquiry, {})
         inquiry_log.record(session, inquiry_id, actor, "values_changed", data=changes)
@@ -160,8 +159,9 @@ class BulkFailed(CrmError):
         self.results = results
 
 
-BULK = {"assign": inquiry_actions.assign, "transfer": inquiry_actions.transfer, "close": inquiry_actions.close,
-        "deadline": inquiry_actions.set_deadline, "priority": inquiry_actions.set_priority}
+BULK: dict[str, Callable[..., inquiry_actions.Moved]] = {
+    "assign": inquiry_actions.assign, "transfer": inquiry_actions.transfer, "close": inquiry_actions.close,
+    "deadline": inquiry_actions.set_deadline, "priority": inquiry_actions.set_priority}
 
 
 def bulk(*, session: Session, actor: Actor, operation: str, ids: list[int], **params: Any) -> list[RowResult]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import literal, union_all
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound
@@ -20,6 +21,7 @@ from crmterm.services.inquiries import inquiry_log
 from crmterm.services.inquiries.problems import ProblemRead, active_matching, load, read
 from crmterm.store import Inquiry, ProblemInquiry, Subscriber, SystemProblem
 from crmterm.store.archive import inquiry_archive
+from crmterm.store.tables import saved_id
 
 REGION, SERVICE = "region", "service"  # attribute codes (of the inquiry's form, of the customer) read for matching
 
@@ -49,9 +51,10 @@ def link(*, session: Session, actor: Actor, problem_id: int, inquiry_id: int) ->
 
 def attach(session: Session, actor: Actor, problem: SystemProblem, inquiry_id: int) -> bool:
     """The link and its event on the inquiry (the caller checked both sides)."""
-    if session.get(ProblemInquiry, (problem.id, inquiry_id)) is not None:
+    problem_id = saved_id(problem)
+    if session.get(ProblemInquiry, (problem_id, inquiry_id)) is not None:
         return False
-    session.add(ProblemInquiry(problem_id=problem.id, inquiry_id=inquiry_id, linked_by=actor.login))
+    session.add(ProblemInquiry(problem_id=problem_id, inquiry_id=inquiry_id, linked_by=actor.login))
     inquiry_log.record(session, inquiry_id, actor, "problem_linked", text=f"#{problem.id} {problem.title}",
                        data={"problem": problem.id})
     session.flush()
@@ -69,7 +72,10 @@ def check_linkable(session: Session, problem_id: int, index: int, problems: list
 
 def link_registered(session: Session, actor: Actor, problem_id: int, inquiry_id: int) -> None:
     """For registration, after check_linkable passed in the same transaction."""
-    attach(session, actor, session.get(SystemProblem, problem_id), inquiry_id)
+    problem = session.get(SystemProblem, problem_id)
+    if problem is None:
+        raise NotFound(_("System problem"), problem_id)
+    attach(session, actor, problem, inquiry_id)
 
 
 def for_caller(*, session: Session, actor: Actor, customer_id: int | None = None, subscriber: str | None = None,
@@ -106,12 +112,13 @@ def get_problem(*, session: Session, actor: Actor, problem_id: int, limit: int =
     found = read(session, load(session, problem_id))
     links = select(ProblemInquiry.inquiry_id, ProblemInquiry.linked_at, ProblemInquiry.linked_by).where(
         ProblemInquiry.problem_id == problem_id).subquery()
-    live = select(links.c.inquiry_id, col(Inquiry.state), literal(False).label("archived"), links.c.linked_at,
-                  links.c.linked_by).join(Inquiry, Inquiry.id == links.c.inquiry_id)
-    archived = select(links.c.inquiry_id, inquiry_archive.c.state, literal(True).label("archived"),
-                      links.c.linked_at, links.c.linked_by).join(inquiry_archive,
-                                                                 inquiry_archive.c.id == links.c.inquiry_id)
+    # five columns and a subquery: SQLAlchemy's select (SQLModel's overloads stop at four columns)
+    live = sa_select(links.c.inquiry_id, col(Inquiry.state), literal(False).label("archived"), links.c.linked_at,
+                     links.c.linked_by).join(Inquiry, col(Inquiry.id) == links.c.inquiry_id)
+    archived = sa_select(links.c.inquiry_id, inquiry_archive.c.state, literal(True).label("archived"),
+                         links.c.linked_at, links.c.linked_by).join(inquiry_archive,
+                                                                    inquiry_archive.c.id == links.c.inquiry_id)
     both = union_all(live, archived).subquery()
-    rows = session.execute(select(both).order_by(both.c.linked_at, both.c.inquiry_id).limit(limit)).all()
+    rows = session.execute(sa_select(both).order_by(both.c.linked_at, both.c.inquiry_id).limit(limit)).all()
     return ProblemDetail(**found.model_dump(), inquiries=[
         LinkedInquiry(id=r[0], state=r[1], archived=bool(r[2]), linked_at=r[3], linked_by=r[4]) for r in rows])

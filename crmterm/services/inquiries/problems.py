@@ -18,7 +18,7 @@ from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.topics.attribute_forms import topic_path
 from crmterm.store import Dictionary, DictionaryItem, ProblemInquiry, SystemProblem, Topic, utcnow
 from crmterm.store.problems import PROBLEM_STATES
-from crmterm.store.tables import rowcount
+from crmterm.store.tables import rowcount, saved_id
 
 # The directory lists a problem's service and region come from (when they are configured, codes are checked).
 SERVICES, REGIONS = "services", "regions"
@@ -57,7 +57,7 @@ class ProblemRead(BaseModel):
 
 def moment(text: str | None, field: str) -> datetime | None:
     """A date and time as typed (ISO, local time when no zone is given); empty: None."""
-    if not (text or "").strip():
+    if text is None or not text.strip():
         return None
     return typed_moment(text, field)
 
@@ -74,13 +74,13 @@ def choices(*, session: Session, actor: Actor) -> ProblemChoices:
     require(actor, Permission.INQUIRIES_READ)
 
     def items(dictionary: str) -> list[tuple[str, str]]:
-        rows = session.exec(select(DictionaryItem.code, DictionaryItem.labels)
+        rows = session.exec(select(DictionaryItem.code, col(DictionaryItem.labels))
                             .join(Dictionary, col(Dictionary.id) == DictionaryItem.dictionary_id)
                             .where(Dictionary.code == dictionary, col(DictionaryItem.active).is_(True))
                             .order_by(col(DictionaryItem.sort_order), DictionaryItem.code)).all()
         return [(pick(labels, code), code) for code, labels in rows]
 
-    topics = session.exec(select(col(Topic.code), Topic.labels).where(col(Topic.active).is_(True))
+    topics = session.exec(select(col(Topic.code), col(Topic.labels)).where(col(Topic.active).is_(True))
                           .order_by(col(Topic.is_group).desc(), Topic.code)).all()
     return ProblemChoices(services=items(SERVICES), regions=items(REGIONS),
                           topics=[(f"{pick(labels, code)} ({code})", code) for code, labels in topics])
@@ -95,7 +95,7 @@ def load(session: Session, problem_id: int) -> SystemProblem:
 
 
 def read(session: Session, problem: SystemProblem) -> ProblemRead:
-    topic = session.exec(select(Topic.code, Topic.labels).where(Topic.id == problem.topic_id)).first() \
+    topic = session.exec(select(Topic.code, col(Topic.labels)).where(Topic.id == problem.topic_id)).first() \
         if problem.topic_id else None
     linked = session.exec(select(func.count()).select_from(ProblemInquiry)
                           .where(ProblemInquiry.problem_id == problem.id)).one()
@@ -138,7 +138,7 @@ def claim(session: Session, actor: Actor, problem: SystemProblem, expected_versi
         .values(**changes, version=problem.version + 1, updated_at=utcnow(), updated_by=actor.login)
         .execution_options(synchronize_session=False))
     if rowcount(result) != 1:
-        raise _changed(load(session, problem.id))
+        raise _changed(load(session, saved_id(problem)))
     session.refresh(problem)
 
 
@@ -177,9 +177,10 @@ def _code(session: Session, dictionary: str, field: str, value: str | None) -> s
 
 
 def _topic_id(session: Session, code: str | None) -> int | None:
-    if not (code or "").strip():
+    wanted = (code or "").strip()
+    if not wanted:
         return None
-    found = session.exec(select(Topic.id).where(Topic.code == code.strip())).first()
+    found = session.exec(select(Topic.id).where(Topic.code == wanted)).first()
     if found is None:
         raise NotFound(_("Topic"), code)
     return found
@@ -216,6 +217,6 @@ def active_matching(*, session: Session, actor: Actor, service: str | None = Non
     if topic:
         path = [row.id for row in topic_path(session, topic)]  # the topic and its groups
         query = query.where((col(SystemProblem.topic_id).is_(None)) | (col(SystemProblem.topic_id).in_(path)))
-    found = session.exec(query.order_by(col(SystemProblem.starts_at).desc()).limit(200)).all()
+    found = list(session.exec(query.order_by(col(SystemProblem.starts_at).desc()).limit(200)).all())
     found.sort(key=lambda p: -sum(v is not None for v in (p.service, p.region, p.topic_id)))  # stable: recent
     return [read(session, p) for p in found[:limit]]

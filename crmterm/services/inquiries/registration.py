@@ -30,6 +30,7 @@ from crmterm.services.topics.attribute_checks import check_values
 from crmterm.services.topics.attribute_forms import AttributeForm, effective_attributes, rule_context
 from crmterm.services.topics.attribute_values import to_text
 from crmterm.store import Contact, Inquiry, InquiryValue, utcnow
+from crmterm.store.tables import saved_id
 
 CLOSED_AT_ONCE = "consultation"  # answered during the call: registered closed in the same action
 MAX_INQUIRIES = 100  # per contact, unless config.yaml sets contact_max_inquiries (Settings)
@@ -168,25 +169,29 @@ def _write_inquiry(session: Session, actor: Actor, contact: Contact, refs: Conta
                            text=item.draft.text.strip())
         result.linked.append(item.draft.link_to)
         return item.draft.link_to
-    topic, draft = item.topic, item.draft
+    topic, form, draft = item.topic, item.form, item.draft
+    if topic is None or form is None:  # register() writes only what passed its checks: those set both
+        raise ValueError("an inquiry draft is written before it is checked")
     close = draft.close if draft.close is not None else topic.inquiry_type == CLOSED_AT_ONCE
     now = utcnow()
-    inquiry = Inquiry(contact_id=contact.id, party_id=refs.party_id, topic_id=topic.id, type=topic.inquiry_type,
+    inquiry = Inquiry(contact_id=saved_id(contact), party_id=refs.party_id, topic_id=topic.id, type=topic.inquiry_type,
                       priority_id=topic.priority_id, parent_id=draft.parent, text=draft.text.strip(),
                       state="closed" if close else "registered", closed_at=now if close else None,
                       priority_rank=routing.priority_rank(session, topic.priority_id), updated_by=actor.login)
     session.add(inquiry)
     session.flush()
-    ids = {f.code: f.attribute_id for f in item.form.fields}
-    session.add_all([InquiryValue(inquiry_id=inquiry.id, attribute_id=ids[code], value=to_text(value))
-                     for code, value in item.values.items() if value is not None and code in ids])
-    inquiry_log.record(session, inquiry.id, actor, "created", contact_id=contact.id)
+    inquiry_id = saved_id(inquiry)
+    ids = {f.code: f.attribute_id for f in form.fields}
+    texts = {code: to_text(value) for code, value in item.values.items() if code in ids}  # None: no value
+    session.add_all([InquiryValue(inquiry_id=inquiry_id, attribute_id=ids[code], value=text)
+                     for code, text in texts.items() if text is not None])
+    inquiry_log.record(session, inquiry_id, actor, "created", contact_id=contact.id)
     if draft.parent is not None:
-        inquiry_log.record(session, draft.parent, actor, "child_created", data={"child": inquiry.id})
+        inquiry_log.record(session, draft.parent, actor, "child_created", data={"child": inquiry_id})
     if close:
-        inquiry_log.record(session, inquiry.id, actor, "closed", text=_("answered during the contact"))
-        result.closed.append(inquiry.id)
+        inquiry_log.record(session, inquiry_id, actor, "closed", text=_("answered during the contact"))
+        result.closed.append(inquiry_id)
     else:
-        context = rule_context(item.form, item.values, **refs.rule_context(topic.priority))
-        routing.route_new(session, actor, inquiry, item.form.path, context)
-    return inquiry.id
+        context = rule_context(form, item.values, **refs.rule_context(topic.priority))
+        routing.route_new(session, actor, inquiry, form.path, context)
+    return inquiry_id

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import literal
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from crmterm.i18n import _
 from crmterm.services.customers.customer_search import PREFIX_END
@@ -31,6 +31,7 @@ from crmterm.store import (
     Topic,
     User,
 )
+from crmterm.store.tables import saved_id, table_of
 
 if TYPE_CHECKING:
     from crmterm.services.inquiries.drafts import ContactDraft
@@ -107,22 +108,24 @@ def _operator(session: Session, refs: ContactRefs, login: str | None) -> None:
     if login:
         user = session.exec(select(User.id, User.login, User.role_code).where(User.login == login)).first()
         if user is not None:
-            refs.operator_id = user.id
-            refs.operator = {"login": user.login, "role": user.role_code}
+            user_id, user_login, role = user
+            refs.operator_id = user_id
+            refs.operator = {"login": user_login, "role": role}
             return
     refs.operator = {"login": login or "", "role": ""}
 
 
-def _ref(session: Session, model: type, code: str | None, default_id: int | None, field: str, problems: list,
-         extra=None) -> tuple[int | None, str | None, object]:
+def _ref(session: Session, model: type[SQLModel], code: str | None, default_id: int | None, field: str,
+         problems: list, extra=None) -> tuple[int | None, str | None, list[str] | None]:
     """(id, code, extra column) of an active entry named by code, else of the template's default."""
     if not code and not default_id:
         return None, None, None
-    query = select(model.id, model.code, model.active, extra if extra is not None else literal(None))
+    columns = table_of(model).c  # any directory area's: id, code and active
+    query = select(columns.id, columns.code, columns.active, extra if extra is not None else literal(None))
     if extra is not None:  # a place brings its type's allowed channels
         query = query.join(PlaceType, col(PlaceType.id) == Place.place_type_id)
-    found = session.exec(query.where(model.code == code) if code else query.where(model.id == default_id)).first()
-    if found is None or not found.active:
+    found = session.exec(query.where(columns.code == code) if code else query.where(columns.id == default_id)).first()
+    if found is None or not found[2]:  # (id, code, active, extra)
         problems.append((None, field, _("no active entry '{c}'").format(c=code or default_id)))
         return None, code, None
     return found[0], found[1], found[3]
@@ -182,8 +185,8 @@ def resolve_topic(session: Session, key: str | None, priority: str | None, index
     if topic.is_group:
         problems.append((index, "topic", _("'{t}' is a group: choose a topic in it").format(t=topic.code)))
         return None
-    return TopicRef(topic.id, topic.code, topic.inquiry_type, *_priority(session, topic, priority, index, problems),
-                    attachment_max_kb=topic.attachment_max_kb)
+    return TopicRef(saved_id(topic), topic.code, topic.inquiry_type,
+                    *_priority(session, topic, priority, index, problems), attachment_max_kb=topic.attachment_max_kb)
 
 
 def _topic_by_path(session: Session, spellings: list[list[int]]) -> Topic | None:
@@ -213,4 +216,4 @@ def _priority(session: Session, topic: Topic, code: str | None, index: int, prob
         found = session.exec(query.where(Priority.id == topic.default_priority_id)).first()
     else:
         found = session.exec(query.where(col(Priority.is_default).is_(True))).first()
-    return (found.id, found.code) if found else (None, None)
+    return (found[0], found[1]) if found else (None, None)

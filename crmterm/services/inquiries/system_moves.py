@@ -14,6 +14,7 @@ from crmterm.services.accounts.permissions import Actor
 from crmterm.services.inquiries import inquiry_actions, inquiry_log
 from crmterm.services.routing import automation, live, routing
 from crmterm.store import Inquiry
+from crmterm.store.tables import saved_id
 from crmterm.workflow import engine, rules
 from crmterm.workflow.routes import RouteDefinition, TransitionDef
 
@@ -35,7 +36,7 @@ def first_passing(transitions: list[TransitionDef], context: dict) -> Transition
 def move_along(session: Session, actor: Actor, inquiry: Inquiry, route: RouteDefinition, chosen: TransitionDef,
                context: dict, *, text: str = "", cause: dict) -> inquiry_actions.Moved:
     """Move, with `cause` ({"event": …} or {"rule": …}) added to the logged event's data."""
-    inquiry_id, old_queue = inquiry.id, inquiry.queue_id
+    inquiry_id, old_queue = saved_id(inquiry), inquiry.queue_id
     changes, kind, text, data = inquiry_actions.along(session, actor, inquiry, route, chosen, context, text)
     data |= cause
     inquiry_actions.write(session, actor, inquiry, changes)

@@ -12,6 +12,7 @@ from crmterm.services.inquiries import functions, inquiry_log, transition_notice
 from crmterm.services.routing import automation, routing
 from crmterm.services.topics.attribute_values import AMOUNT, BadValue, parse, to_text
 from crmterm.store import AttributeDef, Inquiry, InquiryValue, Priority, Topic
+from crmterm.store.tables import saved_id
 from crmterm.workflow.routes import ActionDef
 
 
@@ -19,24 +20,25 @@ def run_actions(session: Session, actor: Actor, inquiry: Inquiry, actions: list[
                 context: dict) -> tuple[dict, list[str]]:
     changes: dict = {}
     notes: list[str] = []
+    inquiry_id = saved_id(inquiry)
     for action in actions:
-        kind = action.kind()
-        if kind == "priority":
+        kind = action.kind()  # the one field that is set, so each branch also says its field is not None
+        if kind == "priority" and action.priority is not None:
             priority = session.exec(select(Priority).where(Priority.code == action.priority)).one()
             changes |= {"priority_id": priority.id, "priority_rank": priority.rank}
             notes.append(f"priority={priority.code}")
-        elif kind == "set":
-            _set_values(session, inquiry.id, action.set)
+        elif kind == "set" and action.set is not None:
+            _set_values(session, inquiry_id, action.set)
             notes.append("set " + ", ".join(sorted(action.set)))
         elif kind == "notify":
             queued = transition_notices.notify_list(session, actor, inquiry, actions, action)
-            inquiry_log.record(session, inquiry.id, actor, "notified",
+            inquiry_log.record(session, inquiry_id, actor, "notified",
                                data={"mailing_list": action.notify, "notifications": queued})
             notes.append(f"notify {action.notify}")
-        elif kind == "child":
+        elif kind == "child" and action.child is not None:
             notes.append(f"child #{_child(session, actor, inquiry, action.child, context)}")
-        elif kind == "function":
-            result = functions.call(session=session, actor=actor, name=action.function, inquiry_id=inquiry.id,
+        elif kind == "function" and action.function is not None:
+            result = functions.call(session=session, actor=actor, name=action.function, inquiry_id=inquiry_id,
                                     params=action.params)
             notes.append(f"{action.function}: {result}" if result else action.function)
     return changes, notes
@@ -50,27 +52,36 @@ def _set_values(session: Session, inquiry_id: int, values: dict) -> None:
             text = to_text(parse(definition.type, raw, decimals=AMOUNT))
         except BadValue as error:
             raise ValidationError(code, str(error)) from None
-        row = session.get(InquiryValue, (inquiry_id, definition.id))
-        if row is None:
-            session.add(InquiryValue(inquiry_id=inquiry_id, attribute_id=definition.id, value=text))
-        else:
-            row.value = text
-            session.add(row)
+        store_value(session, inquiry_id, saved_id(definition), text)
+
+
+def store_value(session: Session, inquiry_id: int, attribute_id: int, text: str | None) -> None:
+    """Write one attribute value as text; an empty value has no row (the column is NOT NULL)."""
+    row = session.get(InquiryValue, (inquiry_id, attribute_id))
+    if text is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(InquiryValue(inquiry_id=inquiry_id, attribute_id=attribute_id, value=text))
+    else:
+        row.value = text
+        session.add(row)
 
 
 def _child(session: Session, actor: Actor, parent: Inquiry, topic_code: str, context: dict) -> int:
     topic = session.exec(select(Topic).where(Topic.code == topic_code)).one()
-    child = Inquiry(contact_id=parent.contact_id, party_id=parent.party_id, topic_id=topic.id,
+    child = Inquiry(contact_id=parent.contact_id, party_id=parent.party_id, topic_id=saved_id(topic),
                     type=topic.inquiry_type, priority_id=topic.default_priority_id or parent.priority_id,
                     parent_id=parent.id, updated_by=actor.login)
     child.priority_rank = routing.priority_rank(session, child.priority_id)
     session.add(child)
     session.flush()
-    inquiry_log.record(session, child.id, actor, "created", contact_id=parent.contact_id,
+    child_id = saved_id(child)
+    inquiry_log.record(session, child_id, actor, "created", contact_id=parent.contact_id,
                        data={"parent": parent.id})
-    inquiry_log.record(session, parent.id, actor, "child_created", data={"child": child.id})
+    inquiry_log.record(session, saved_id(parent), actor, "child_created", data={"child": child_id})
     path = [row.code for row in routing.topic_path(session, topic.code)]
     routing.route_new(session, actor, child, path, {**context, "inquiry": {**context["inquiry"], "topic": topic.code,
                                                                            "topics": path}})
-    automation.fire(session, actor, child.id, "created", {"parent": parent.id})
-    return child.id
+    automation.fire(session, actor, child_id, "created", {"parent": parent.id})
+    return child_id

@@ -9,7 +9,7 @@ from crmterm.services.accounts.permissions import Actor
 from crmterm.services.routing import routing
 from crmterm.services.sla import notifications
 from crmterm.store import Inquiry, Party, Priority, Topic
-from crmterm.workflow.routes import ActionDef
+from crmterm.workflow.routes import ActionDef, RouteDefinition, TransitionDef
 
 EVENT = "inquiry_transition"
 
@@ -17,13 +17,13 @@ EVENT = "inquiry_transition"
 def notify_list(session: Session, actor: Actor, inquiry: Inquiry, actions: list[ActionDef],
                 action: ActionDef) -> list[int]:
     """Enqueue the notice for `action.notify`; keyed by the inquiry's version, so one move notifies once."""
-    transition = _transition_of(session, inquiry, actions)
+    route = _route_of(session, inquiry)
+    transition = _transition_of(route, inquiry, actions)
     data = {"inquiry_id": inquiry.id, "actor": actor.display_name or actor.login, "mailing_list": action.notify,
             "topic": _labels(session, Topic, inquiry.topic_id), "priority": _labels(session, Priority,
                                                                                    inquiry.priority_id),
             "customer": _customer(session, inquiry.party_id)}
-    if transition is not None:
-        route = routing.revision(session, inquiry.route_revision_id).definition
+    if route is not None and transition is not None:
         data |= {"transition": transition.labels or {"en": transition.code},
                  "from_step": _step_labels(route, transition.source),
                  "to_step": _step_labels(route, transition.target)}
@@ -32,11 +32,17 @@ def notify_list(session: Session, actor: Actor, inquiry: Inquiry, actions: list[
                                 key=key, inquiry_id=inquiry.id)
 
 
-def _transition_of(session: Session, inquiry: Inquiry, actions: list[ActionDef]):
-    """The transition being run: the one whose action list this is (route definitions are shared objects)."""
+def _route_of(session: Session, inquiry: Inquiry) -> RouteDefinition | None:
     if inquiry.route_revision_id is None:
         return None
-    route = routing.revision(session, inquiry.route_revision_id).definition
+    return routing.revision(session, inquiry.route_revision_id).definition
+
+
+def _transition_of(route: RouteDefinition | None, inquiry: Inquiry, actions: list[ActionDef]
+                   ) -> TransitionDef | None:
+    """The transition being run: the one whose action list this is (route definitions are shared objects)."""
+    if route is None:
+        return None
     return next((t for t in route.outgoing(inquiry.step) if t.actions is actions), None)
 
 

@@ -19,6 +19,7 @@ from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.store import KbArticle, KbArticleText, KbArticleTopic, Topic, utcnow
 from crmterm.store.kb import KB_LANGUAGES, KB_STATUSES, KB_VISIBILITIES
+from crmterm.store.tables import id_column, saved_id
 from crmterm.store.versioning import claim_version
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
@@ -132,7 +133,7 @@ def save_article(*, session: Session, actor: Actor, draft: ArticleDraft, expecte
     if article is None:
         article = KbArticle(slug=draft.slug, created_by=actor.login, updated_by=actor.login)
         session.add(article)
-    elif not claim_version(session, KbArticle, article.id,
+    elif not claim_version(session, KbArticle, saved_id(article),
                            article.version if expected_version is None else expected_version, actor.login):
         raise Conflict(_("article {slug} was changed by someone else").format(slug=draft.slug))
     else:
@@ -141,9 +142,10 @@ def save_article(*, session: Session, actor: Actor, draft: ArticleDraft, expecte
     if article.status == "approved" and not actor.can(Permission.KB_APPROVE):
         article.status = "review"
     session.flush()
-    _write_text(session, article.id, draft)
-    session.execute(delete(KbArticleTopic).where(col(KbArticleTopic.article_id) == article.id))
-    session.add_all(KbArticleTopic(article_id=article.id, topic_id=t) for t in topic_ids)
+    article_id = saved_id(article)
+    _write_text(session, article_id, draft)
+    session.execute(delete(KbArticleTopic).where(col(KbArticleTopic.article_id) == article_id))
+    session.add_all(KbArticleTopic(article_id=article_id, topic_id=t) for t in topic_ids)
     session.flush()
     after = read(session, article)
     audit.record(session, actor, "update" if before else "create", "kb_articles", draft.slug, before=before,
@@ -154,7 +156,7 @@ def save_article(*, session: Session, actor: Actor, draft: ArticleDraft, expecte
 def _write_text(session: Session, article_id: int, draft: ArticleDraft) -> None:
     found = session.exec(select(KbArticleText).where(KbArticleText.article_id == article_id,
                                                      KbArticleText.lang == draft.lang)).first()
-    found = found or KbArticleText(article_id=article_id, lang=draft.lang)
+    found = found or KbArticleText(article_id=article_id, lang=draft.lang, title=draft.title.strip())
     found.title, found.body, found.updated_at = draft.title.strip(), draft.body, utcnow()
     found.keywords = " ".join(dict.fromkeys(k.strip() for k in draft.keywords if k.strip()))
     session.add(found)
@@ -178,7 +180,9 @@ def check_draft(draft: ArticleDraft) -> None:
 
 
 def topic_ids_of(session: Session, codes: list[str]) -> list[int]:
-    found = dict(session.exec(select(Topic.code, Topic.id).where(col(Topic.code).in_(codes))).all()) if codes else {}
+    if not codes:
+        return []
+    found = dict(session.exec(select(Topic.code, id_column(Topic)).where(col(Topic.code).in_(codes))).all())
     missing = [c for c in codes if c not in found]
     if missing:
         raise ValidationError("topics", _("unknown topic {code}").format(code=", ".join(missing)))
@@ -197,7 +201,7 @@ def set_status(*, session: Session, actor: Actor, key: str | int, status: str,
         raise Conflict(_("article {slug} is {now}: it cannot become {status}").format(
             slug=article.slug, now=article.status, status=status))
     before = {"status": article.status, "version": article.version}
-    if not claim_version(session, KbArticle, article.id,
+    if not claim_version(session, KbArticle, saved_id(article),
                          article.version if expected_version is None else expected_version, actor.login):
         raise Conflict(_("article {slug} was changed by someone else").format(slug=article.slug))
     session.refresh(article)

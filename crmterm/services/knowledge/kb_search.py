@@ -19,13 +19,15 @@ from __future__ import annotations
 import re
 
 from pydantic import BaseModel
+from sqlalchemy import select as sa_select
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, col
 
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.knowledge.kb import is_editor, require_reader
 from crmterm.services.topics.topic_checks import with_descendants
 from crmterm.store import Topic
+from crmterm.store.tables import id_column
 
 MAX_WORDS = 12
 EDITOR_STATUSES = ("draft", "review", "approved")
@@ -77,7 +79,7 @@ def topic_family(session: Session, code: str | None) -> list[int]:
     """A topic with the groups above it and everything below it: the articles that concern it."""
     if not code:
         return []
-    rows = session.exec(select(Topic.id, Topic.parent_id, Topic.code)).all()
+    rows = session.execute(sa_select(id_column(Topic), col(Topic.parent_id), col(Topic.code))).all()  # read by name
     parent = {r.id: r.parent_id for r in rows}
     start = next((r.id for r in rows if r.code == code), None)
     if start is None:

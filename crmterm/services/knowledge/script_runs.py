@@ -15,13 +15,14 @@ from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import can_supervise, queue_by_code
 from crmterm.services.customers import customer_card
 from crmterm.services.inquiries import inquiry_actions, inquiry_log
-from crmterm.services.knowledge.scripts import RunSpec, by_id, run_spec, typed_capture
+from crmterm.services.knowledge.scripts import RunSpec, by_id, run_spec, topic_code, typed_capture
 from crmterm.services.routing import live, routing
 from crmterm.services.sla import sla
 from crmterm.services.topics import attribute_checks
 from crmterm.services.topics.attribute_forms import effective_attributes
 from crmterm.services.topics.attribute_values import BadValue, to_text
-from crmterm.store import InquiryValue, Priority, Queue, ScriptRun, Topic, utcnow
+from crmterm.store import InquiryValue, Priority, Queue, ScriptRun, utcnow
+from crmterm.store.tables import saved_id
 from crmterm.workflow import engine
 from crmterm.workflow.script_walk import Walk, WalkError, decide
 from crmterm.workflow.scripts import Capture, Question, Statement
@@ -122,7 +123,7 @@ def _write_captures(session: Session, actor: Actor, inquiry, walk: Walk) -> dict
 
 def _inquiry_values(session: Session, actor: Actor, inquiry, raw: dict[str, Any]) -> dict[str, str | None]:
     """Checked by the topic's form like a typed-in value (type, list membership); other fields untouched."""
-    topic = session.get(Topic, inquiry.topic_id).code
+    topic = topic_code(session, inquiry.topic_id)
     form = effective_attributes(session=session, actor=actor, topic=topic)
     checked = attribute_checks.check_values(session=session, actor=actor, form=form,
                                             raw={code: to_text(v) for code, v in raw.items()},
@@ -130,17 +131,27 @@ def _inquiry_values(session: Session, actor: Actor, inquiry, raw: dict[str, Any]
     for code in raw:
         if code in checked.errors:
             raise ValidationError(code, checked.errors[code])
+    fields = {f.code: f for f in form.fields}  # every code in `raw` is one: check_values refused the others
     written = {}
     for code in raw:
-        field, text = form.field(code), to_text(checked.values[code])
-        row = session.get(InquiryValue, (inquiry.id, field.attribute_id))
-        if row is None:
-            session.add(InquiryValue(inquiry_id=inquiry.id, attribute_id=field.attribute_id, value=text))
-        else:
-            row.value = text
-            session.add(row)
+        text = to_text(checked.values[code])
+        _store_value(session, inquiry.id, fields[code].attribute_id, text)
         written[code] = text
     return written
+
+
+def _store_value(session: Session, inquiry_id: int, attribute_id: int, text: str | None) -> None:
+    # inquiries.transition_actions.store_value's twin, not imported: knowledge's imports of inquiries are debt
+    # to untangle (pyproject: "No import circles between domain packages"), not to add to
+    row = session.get(InquiryValue, (inquiry_id, attribute_id))
+    if text is None:  # an empty value has no row (a capture is never empty: script_walk keeps typed ones only)
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(InquiryValue(inquiry_id=inquiry_id, attribute_id=attribute_id, value=text))
+    else:
+        row.value = text
+        session.add(row)
 
 
 def _apply_decisions(session: Session, actor: Actor, inquiry, decision) -> dict[str, str]:
@@ -155,7 +166,7 @@ def _apply_decisions(session: Session, actor: Actor, inquiry, decision) -> dict[
             if decision.priority else None
         if priority is not None and priority.id != inquiry.priority_id:
             changes |= {"priority_id": priority.id, "priority_rank": priority.rank,
-                        **sla.on_priority(session, inquiry, step, priority_id=priority.id)}
+                        **sla.on_priority(session, inquiry, step, priority_id=saved_id(priority))}
         queue = queue_by_code(session, decision.queue) if decision.queue else None
         if queue is not None and queue.id != inquiry.queue_id:
             changes |= {"state": engine.State.WAITING, "assignee_id": None, "queue_id": queue.id,

@@ -27,6 +27,7 @@ from crmterm.store import (
     Script,
     Topic,
 )
+from crmterm.store.base import Labelled
 from crmterm.workflow import script_checks, scripts
 from crmterm.workflow.script_checks import Problem
 from crmterm.workflow.script_walk import Walk
@@ -185,30 +186,42 @@ def run_spec(*, session: Session, actor: Actor, script: ScriptRead, context: dic
                    context=context or {}, names=_decision_names(session, document))
 
 
-_DECIDED = {"priority": Priority, "queue": Queue, "topic": Topic}
+_DECIDED: dict[str, type[Labelled]] = {"priority": Priority, "queue": Queue, "topic": Topic}
 
 
 def _decision_names(session: Session, document: scripts.ScriptDocument) -> dict[str, str]:
     """The names of what the script's decisions may choose (a rule's value is a code), one query a kind."""
-    names = {}
+    names: dict[str, str] = {}
     for kind, rules in document.decisions.items():
         model, codes = _DECIDED[kind], {rule.value for rule in rules}
         names |= {f"{kind}:{code}": pick(labels, code) for code, labels in
-                  session.exec(select(model.code, model.labels).where(model.code.in_(codes))).all()}
+                  session.exec(select(col(model.code), col(model.labels)).where(col(model.code).in_(codes))).all()}
     return names
 
 
+def _capture_attribute(session: Session, target: str, code: str) -> AttributeDef | CustomerAttribute | None:
+    if target == "inquiry":
+        return session.exec(select(AttributeDef).where(AttributeDef.code == code)).first()
+    return session.exec(select(CustomerAttribute).where(CustomerAttribute.code == code)).first()
+
+
 def _capture_field(session: Session, target: str, code: str) -> CaptureField | None:
-    model = AttributeDef if target == "inquiry" else CustomerAttribute
-    row = session.exec(select(model).where(model.code == code)).first()
+    row = _capture_attribute(session, target, code)
     if row is None:
         return None
-    items = session.exec(select(DictionaryItem.code, DictionaryItem.labels).join(Dictionary).where(
-        Dictionary.id == row.dictionary_id, col(DictionaryItem.active).is_(True))
-        .order_by(col(DictionaryItem.sort_order), DictionaryItem.code)).all() if row.dictionary_id else []
     return CaptureField(code=code, type=row.type, label=pick(row.labels, code),
                         pattern=getattr(row, "pattern", None), max_length=getattr(row, "max_length", None),
-                        choices=tuple((c, pick(labels, c)) for c, labels in items))
+                        choices=_choices(session, row.dictionary_id))
+
+
+def _choices(session: Session, dictionary_id: int | None) -> tuple[tuple[str, str], ...]:
+    """The active items of the attribute's dictionary (code, label), none for an attribute without one."""
+    if not dictionary_id:
+        return ()
+    items = session.exec(select(DictionaryItem.code, col(DictionaryItem.labels)).join(Dictionary).where(
+        Dictionary.id == dictionary_id, col(DictionaryItem.active).is_(True))
+        .order_by(col(DictionaryItem.sort_order), DictionaryItem.code)).all()
+    return tuple((c, pick(labels, c)) for c, labels in items)
 
 
 def typed_capture(spec: CaptureField | None, text: str) -> Any:
@@ -225,13 +238,20 @@ def typed_capture(spec: CaptureField | None, text: str) -> Any:
     return parse(spec.type, raw, pattern=spec.pattern, max_length=spec.max_length)
 
 
+def topic_code(session: Session, topic_id: int) -> str:
+    """The code of an inquiry's topic (the topic is configuration: not deleted while inquiries use it)."""
+    topic = session.get(Topic, topic_id)
+    if topic is None:
+        raise NotFound(_("Topic"), topic_id)
+    return topic.code
+
+
 def prepare_run(*, session: Session, actor: Actor, code: str | None = None, inquiry_id: int | None = None,
                 script_id: int | None = None) -> RunSpec:
     """Everything a runner needs, with the inquiry's rule context when it runs on one. Without `code` or
     `script_id` the script of the inquiry's topic; running inquiries keep the version they started with."""
     from crmterm.services.inquiries import inquiry_actions
     from crmterm.services.routing import routing
-    from crmterm.store import Topic
 
     require(actor, Permission.INQUIRIES_READ)
     inquiry = inquiry_actions.load(session, inquiry_id, lock=False) if inquiry_id is not None else None
@@ -241,10 +261,11 @@ def prepare_run(*, session: Session, actor: Actor, code: str | None = None, inqu
     elif code is not None:
         script = get(session=session, actor=actor, code=code)
     else:
-        topic = session.get(Topic, inquiry.topic_id).code if inquiry is not None else None
-        script = for_topic(session=session, actor=actor, topic=topic)
-        if script is None:
+        topic = topic_code(session, inquiry.topic_id) if inquiry is not None else None
+        found = for_topic(session=session, actor=actor, topic=topic)
+        if found is None:
             raise NotFound(_("Script"), topic)
+        script = found
     return run_spec(session=session, actor=actor, script=script, context=context)
 
 
