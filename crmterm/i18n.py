@@ -90,15 +90,16 @@ def fmt_datetime(value: datetime | None, *, without_year: bool = False) -> str:
     return format_datetime(local, format="short", locale=_current)
 
 
-def fmt_duration(delta: timedelta) -> str:
+def fmt_duration(delta: timedelta, *, capped: bool = True) -> str:
     """The one form of an age or time left, compact for a list column, with the language's narrow units from
     Babel ("-5d 16h", "-5 д. 16 ч"): hours and minutes under a day ("0:45", "-1:10"), days and hours within
-    ten days, then days, stopping at 99 days (a countdown that far off tells nothing more)."""
+    ten days, then days, stopping at 99 days (a countdown that far off tells nothing more). A measured time
+    (a report's time to close) is not `capped`: 150 days is a finding there."""
     sign = "-" if delta < timedelta(0) else ""
     minutes = int(abs(delta).total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     if days >= 10:
-        return sign + _unit(min(days, 99), "duration-day")
+        return sign + _unit(min(days, 99) if capped else days, "duration-day")
     if days:
         return f"{sign}{_unit(days, 'duration-day')} {_unit(f'{rest // 60:02d}', 'duration-hour')}"
     return f"{sign}{rest // 60}:{rest % 60:02d}"

@@ -17,7 +17,7 @@ from crmterm.locations import Locations, locations
 LANGUAGES = ("en", "ru")
 DEFAULT_LANGUAGE = "en"
 TEXT_MAX_CHARS = 1_000_000  # a text or JSON column without a declared length holds at most this many characters
-BUSY_WAIT_SECONDS = 30.0  # how long a transaction waits its turn for a busy SQLite database before giving up
+BUSY_WAIT_SECONDS = 30.0  # how long a transaction waits for a busy SQLite database or PostgreSQL lock, at most
 
 
 @dataclass(frozen=True)
@@ -159,9 +159,9 @@ def _busy_wait(env: dict, file_cfg: dict) -> float:
 
 @cache
 def busy_wait_seconds() -> float:
-    """The process's bound on waiting for a busy SQLite database (`busy_wait_seconds` in config.yaml or
-    CRMTERM_BUSY_WAIT_SECONDS): store/db waits and retries a transaction for this long, whatever the number
-    of tries, and has no Settings at hand (one process runs with one configuration)."""
+    """The process's bound on waiting for a busy SQLite database or a PostgreSQL lock (`busy_wait_seconds` in
+    config.yaml or CRMTERM_BUSY_WAIT_SECONDS): store/db waits and retries a transaction for this long, whatever
+    the number of tries, and has no Settings at hand (one process runs with one configuration)."""
     env = dict(os.environ)
     try:
         return _busy_wait(env, _read_config_file(locations(env).config_file))

@@ -82,3 +82,52 @@ def test_busy_wait_seconds_in_config_yaml(tmp_path):
     for wrong in ("0", "-1", "soon"):
         with pytest.raises(ConfigError, match="busy_wait_seconds"):
             resolve(environ={"CRMTERM_HOME": str(home), "CRMTERM_BUSY_WAIT_SECONDS": wrong})
+
+
+def _hold_table_lock(url: str):
+    """Another session (the schema owner, as a migration or a bulk job would) holding app_user locked."""
+    import psycopg
+    from conftest import owner_url
+
+    holder = psycopg.connect(owner_url(url).replace("postgresql+psycopg://", "postgresql://"))
+    holder.execute("LOCK TABLE app_user IN ACCESS EXCLUSIVE MODE")
+    return holder
+
+
+@pytest.mark.parametrize("bound", [0.4, 1.5])
+def test_a_lock_wait_on_postgresql_is_bounded_too(postgresql_url, bound):
+    """Issue 19: on PostgreSQL busy_wait_seconds had no effect: a unit waited for a held lock for ever. Now it
+    gives up within the bound with the same domain error as SQLite's busy, not psycopg's lock timeout."""
+    holder = _hold_table_lock(postgresql_url)
+    try:
+        began = time.monotonic()
+        with pytest.raises(DatabaseBusy, match="busy") as raised:
+            in_transaction(postgresql_url, _write, wait=bound)
+        waited = time.monotonic() - began
+    finally:
+        holder.rollback()
+        holder.close()
+    assert "lock timeout" not in str(raised.value) and "psycopg" not in str(raised.value)
+    assert bound - 0.05 <= waited < bound + 1.0
+    with unit_of_work(postgresql_url) as session:  # a pooled connection keeps no shortened wait
+        assert session.execute(text("SHOW lock_timeout")).scalar() == "30s"
+        assert session.execute(text("SELECT count(*) FROM app_user")).scalar() >= 0
+
+
+def test_the_postgresql_bound_comes_from_the_setting_and_the_cli_says_it_in_one_line(postgresql_url, monkeypatch,
+                                                                                    tmp_path):
+    from test_cli import cli_on
+
+    monkeypatch.setenv("CRMTERM_BUSY_WAIT_SECONDS", "0.5")
+    busy_wait_seconds.cache_clear()
+    holder = _hold_table_lock(postgresql_url)
+    try:
+        began = time.monotonic()
+        done = cli_on(postgresql_url, tmp_path / "home")("user", "list")
+        assert time.monotonic() - began < 5
+    finally:
+        holder.rollback()
+        holder.close()
+        busy_wait_seconds.cache_clear()
+    assert done.exit_code == 1
+    assert done.stderr.startswith("error: ") and "busy for 0.5 s" in done.stderr and done.stderr.count("\n") == 1

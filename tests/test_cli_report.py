@@ -66,6 +66,25 @@ def test_table_on_the_terminal_and_json_on_stdout(cli):
     assert json.loads(printed.stdout)["name"] == "sla"
 
 
+def test_the_terminal_table_shows_times_as_durations_and_json_keeps_hours(cli):
+    """Issue 19: the table said "3.5" for three and a half hours; it says "3:30" (or "1d 03h") now, under a
+    heading without the unit, while --json keeps the number (its label names the unit)."""
+    from datetime import timedelta
+
+    from crmterm.i18n import fmt_duration
+
+    document = json.loads(cli("report", "topics", *PERIOD, "--json").stdout)
+    medians = [row["median_hours"] for row in document["rows"] if row["median_hours"] is not None]
+    assert medians and all(isinstance(hours, float | int) for hours in medians)
+    assert any(c["label"] == "Median time to close, h" for c in document["columns"])
+    shown = cli("report", "topics", *PERIOD)
+    assert shown.exit_code == 0, shown.output
+    assert "Median time to close " in shown.stdout and "Median time to close, h" not in shown.stdout
+    for hours in medians:
+        assert fmt_duration(timedelta(hours=hours), capped=False) in shown.stdout
+        assert f" {hours:.1f} " not in shown.stdout
+
+
 @pytest.mark.parametrize("args, message", [
     (["topics", *PERIOD, "--filter", "colour=red"], "unknown filter 'colour'"),
     (["topics", "--from", "yesterday", "--to", "2026-04-01"], "from: expected a date"),

@@ -382,3 +382,22 @@ def test_an_existing_report_is_replaced_and_the_format_name_is_case_insensitive(
     out.write_text("old", encoding="utf-8")
     write_report(make_table(), "JSON", out)
     assert json.loads(out.read_text(encoding="utf-8"))["name"] == "topics"
+
+
+def test_screens_show_hours_as_durations_with_units_and_exports_keep_numbers():
+    """Issue 19: "3.5" read as a bare number; the Reports tab and the CLI's table say "3:30" or "1d 03h" in
+    the user's language (not capped at 99 days: a report's time is a finding), under a unit-less heading."""
+    from crmterm.services.reports.exports_values import data_value, screen_value
+
+    assert screen_value(ColumnKind.HOURS, 3.5) == "3:30"
+    assert screen_value(ColumnKind.HOURS, Decimal("27.25")) == "1d 03h"
+    assert screen_value(ColumnKind.HOURS, 150 * 24) == "150d"
+    assert screen_value(ColumnKind.HOURS, None) == "" and screen_value(ColumnKind.INT, 1200) == "1,200"
+    assert data_value(ColumnKind.HOURS, 3.5) == 3.5
+    try:
+        set_language("ru")
+        assert screen_value(ColumnKind.HOURS, 27.25) == "1 д. 03 ч"
+    finally:
+        set_language("en")
+    column = Column("median_hours", "Median time to close, h", ColumnKind.HOURS, heading="Median time to close")
+    assert (column.shown_heading, Column("n", "Inquiries").shown_heading) == ("Median time to close", "Inquiries")

@@ -69,7 +69,9 @@ def test_run_walks_with_numbers_and_back(cli):
     result = cli("script", "run", "retention", input=answers)
     assert result.exit_code == 0, result.output
     assert "score 20, outcome retained" in result.stdout
-    assert "priority: normal" in result.stdout
+    # a person reads names (issue 19): the decided priority by its name, the questions without node ids
+    assert "Priority: Normal" in result.stdout and "priority: normal" not in result.stdout
+    assert "\n[" not in result.stdout
 
 
 def test_run_saves_on_an_inquiry(cli):

@@ -41,7 +41,8 @@ def test_register_small(snap_compare, snapshot_settings):
 
 
 def test_queues_small(snap_compare, snapshot_settings, utc):
-    """#, priority, deadline, SLA, topic and customer stay; state, step and assignee give way."""
+    """#, priority, SLA, topic and customer stay (the last two share what is left, "…" where cut); state, step,
+    assignee and deadline give way; the legend wraps."""
     _queue_inquiries(snapshot_settings.database_url)
     run = _walk("supervisor", "f11", "down", "space")
     assert snap_compare(make_app(snapshot_settings), terminal_size=SMALL, run_before=run)

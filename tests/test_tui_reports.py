@@ -11,14 +11,14 @@ from datetime import date, timedelta
 from textual.widgets import Input, Static, TabbedContent
 
 from crmterm.app import make_app
-from crmterm.i18n import set_language
+from crmterm.i18n import fmt_duration, set_language
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.screens.reports.report_drill import ReportDrill
 from crmterm.screens.reports.report_export import ExportDialog
 from crmterm.screens.reports.report_form import local_midnight
 from crmterm.screens.reports.reports import ReportsPanel
 from crmterm.services.reports import reports
-from crmterm.services.reports.exports_values import display_value, totals_cells
+from crmterm.services.reports.exports_values import screen_value, totals_cells
 from crmterm.store.db import unit_of_work
 from helpers import SUPERVISOR, settle
 from report_world import build
@@ -66,9 +66,12 @@ async def test_the_topic_report_shows_what_the_service_computes(ui_settings):
         panel = await _reports(pilot)
         await _run(pilot)
         assert panel.table.rows == expected.rows and panel.table.drill == expected.drill
-        cells = [[display_value(c.kind, v) for c, v in zip(expected.columns, row, strict=True)]
+        cells = [[screen_value(c.kind, v) for c, v in zip(expected.columns, row, strict=True)]
                  for row in [*expected.rows, totals_cells(expected)]]
         assert panel.grid.shown_rows() == cells and cells[-1][0] == "Total"
+        median = next(row[7] for row in expected.rows if row[7] is not None)  # hours, shown with units
+        assert fmt_duration(timedelta(hours=median), capped=False) in [row[7] for row in cells]
+        assert "Median time to close" in [str(c.label) for c in panel.grid.columns.values()]
         assert len(panel.query_one("#report-chart").bars) == len(expected.rows)
         assert [day for day, _n in panel.days] == [MARCH[0] + timedelta(days=n) for n in range(31)]
         assert sum(n for _day, n in panel.days) == expected.totals[2]

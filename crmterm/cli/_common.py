@@ -127,6 +127,18 @@ def env_of(ctx: typer.Context) -> Env:
     return ctx.find_root().obj
 
 
+def entry_names(ctx: typer.Context, kind: str) -> dict[str, str]:
+    """A directory kind's codes → names in the user's language, for lines a person reads (--json keeps the
+    codes); empty when the actor may not read the directory (the codes are shown then)."""
+    from crmterm.errors import CrmError
+    from crmterm.services.directory import directory
+
+    try:
+        return {e.key: e.label for e in env_of(ctx).call(directory.list_entries, kind=kind)}
+    except CrmError:
+        return {}
+
+
 def input_path(ctx: typer.Context, file: str | Path, *, limited: bool = True) -> Path:
     """A file the command reads: a regular file (never a device or FIFO), within `input_max_mb` unless
     `limited` is False (a database backup is as large as its database). Checked before a service opens it."""

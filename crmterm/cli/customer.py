@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from crmterm.cli._common import JSON_OPTION, env_of, err, input_path, out, print_json, print_table
+from crmterm.cli._common import JSON_OPTION, entry_names, env_of, err, input_path, out, print_json, print_table
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import _
 from crmterm.moments import typed_day
@@ -61,10 +61,14 @@ def show(ctx: typer.Context, party_id: int, as_of: str = AS_OF, as_json: bool = 
         print_json(card)
         return
     party = card.party
-    out.print(f"#{party.id} {party.display_name} ({party.kind}{', lead' if party.is_lead else ''}) "
-              f"{party.category or ''} {party.status}", markup=False)
+    # names, not codes, for people (as the card in the TUI shows them); --json keeps the codes
+    kind = customers.kind_label(party.kind) + (", " + _("lead") if party.is_lead else "")
+    category = entry_names(ctx, "client_categories").get(party.category, party.category) if party.category else ""
+    out.print(f"#{party.id} {party.display_name} ({kind}) {category} {customers.status_label(party.status)}",
+              markup=False)
     for path in card.structures:
-        out.print(f"  {path.structure}: " + " › ".join(n.name for n in path.path), markup=False)
+        out.print(f"  {path.structure_label or path.structure}: " + " › ".join(n.name for n in path.path),
+                  markup=False)
     for contract in card.contracts:
         numbers = ", ".join(s.number for s in contract.subscribers)
         out.print(f"  {_('contract')} {contract.number}: {numbers}", markup=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table
+from crmterm.cli._common import JSON_OPTION, entry_names, env_of, out, print_json, print_table
 from crmterm.cli.inquiry import app
 from crmterm.cli.topic import _pairs
 from crmterm.errors import ValidationError
@@ -29,6 +29,10 @@ def _done(result: inquiry_actions.Moved, as_json: bool) -> None:
         return
     where = " · ".join(p for p in (result.step, result.queue, result.assignee) if p)
     out.print(f"#{result.id}: {state_label(result.state)}" + (f" ({where})" if where else ""), markup=False)
+
+
+def _queue_names(ctx: typer.Context) -> dict[str, str]:
+    return {q.code: pick(q.labels, q.code) for q in env_of(ctx).call(queues.my_queues)}
 
 
 @app.command("list")
@@ -63,8 +67,13 @@ def list_inquiries(ctx: typer.Context, queue: str = typer.Option(None, "--queue"
     if as_json:
         print_json(found)
         return
+    priorities = entry_names(ctx, "priorities")
+    queue_names = _queue_names(ctx) if found.rows else {}
+    # names, not codes, for people (as the Queues tab shows them); --json keeps the codes
     print_table([r.model_dump() | {"topic": pick(r.topic_labels, r.topic), "state": state_label(r.state),
                                    "due_at": fmt_datetime(r.due_at) if r.due_at else "—",
+                                   "priority": priorities.get(r.priority or "", r.priority),
+                                   "step": r.step_label or r.step, "queue": queue_names.get(r.queue or "", r.queue),
                                    "overdue": r.overdue} for r in found.rows],
                 [("id", "#"), ("priority", _("Priority")), ("due_at", _("Deadline")), ("overdue", _("Overdue")),
                  ("topic", _("Topic")), ("customer", _("Customer")), ("state", _("State")), ("step", _("Step")),

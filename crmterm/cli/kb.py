@@ -11,7 +11,7 @@ from rich.markdown import Markdown
 from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table
 from crmterm.i18n import _, fmt_datetime
 from crmterm.services.knowledge import kb, kb_export, kb_import, kb_search, kb_usage
-from crmterm.services.knowledge.kb import ArticleRead
+from crmterm.services.knowledge.kb import ArticleRead, visibility_label
 from crmterm.text import visible
 
 app = typer.Typer(no_args_is_help=True, help="Knowledge base: search, read, import, publish, approve.")
@@ -30,7 +30,8 @@ def search(ctx: typer.Context, text: str,
     if as_json:
         print_json(hits)
         return
-    print_table([h.model_dump() | {"score": f"{h.score:.4f}"} for h in hits],
+    print_table([h.model_dump() | {"score": f"{h.score:.4f}", "status": _(h.status),
+                                   "visibility": visibility_label(h.visibility)} for h in hits],
                 [("article_id", "#"), ("slug", _("Slug")), ("lang", _("Language")), ("title", _("Title")),
                  ("status", _("Status")), ("visibility", _("Visibility")), ("score", _("Score"))])
 
@@ -39,8 +40,8 @@ def _print(article: ArticleRead, lang: str | None) -> None:
     version = article.text(lang)
     out.print(f"#{article.id} {visible(version.title)}", markup=False, style="bold")
     approved = _("approved by {who} on {when}").format(who=article.approved_by, when=fmt_datetime(
-        article.approved_at)) if article.approved_by else article.status
-    out.print(" · ".join([article.slug, version.lang, approved, article.visibility]), markup=False)
+        article.approved_at)) if article.approved_by else _(article.status)
+    out.print(" · ".join([article.slug, version.lang, approved, visibility_label(article.visibility)]), markup=False)
     out.print(_("Opened {o}, attached {a}, helpful {h}").format(o=article.opened, a=article.attached,
                                                                  h=article.helpful), markup=False)
     if article.topics or article.products:
@@ -88,7 +89,7 @@ def _status(ctx: typer.Context, key: str, status: str, version: int | None, as_j
     if as_json:
         print_json(found)
         return
-    out.print(_("Article {slug} is now {status}").format(slug=found.slug, status=found.status), markup=False)
+    out.print(_("Article {slug} is now {status}").format(slug=found.slug, status=_(found.status)), markup=False)
 
 
 @app.command("submit")

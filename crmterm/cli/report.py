@@ -105,21 +105,22 @@ def _write(ctx: typer.Context, table: ReportTable, fmt: str, target: str) -> Non
 
 
 def show(table: ReportTable) -> None:
-    """The report as a Rich table: title and parameters above, numbers right-aligned and never cut, totals
-    last. Piped into a file it is as wide as it needs to be rather than cut to 80 columns."""
+    """The report as a Rich table: title and parameters above, numbers right-aligned and never cut (hours as
+    durations with units), totals last. Piped into a file it is as wide as it needs to be rather than cut to 80
+    columns."""
     from rich.console import Console
 
-    from crmterm.services.reports.exports_values import display_value, totals_cells
+    from crmterm.services.reports.exports_values import screen_value, totals_cells
 
     totals = totals_cells(table) if table.rows else None
-    lines = [[display_value(c.kind, v) for c, v in zip(table.columns, row, strict=True)]
+    lines = [[screen_value(c.kind, v) for c, v in zip(table.columns, row, strict=True)]
              for row in [*table.rows, *([totals] if totals else [])]]
     shown = Table(title=escape(table.title), caption=escape(
         " · ".join(f"{label}: {value}" for label, value in table.params.items())))
     for index, column in enumerate(table.columns):
         numeric = column.kind in _NUMERIC
         widest = max((len(line[index]) for line in lines), default=0)
-        shown.add_column(escape(column.label), justify="right" if numeric else "left",
+        shown.add_column(escape(column.shown_heading), justify="right" if numeric else "left",
                          min_width=widest if numeric else None, no_wrap=numeric)
     for number, line in enumerate(lines):
         if totals and number == len(lines) - 1:

@@ -84,9 +84,10 @@ def run(ctx: typer.Context, code: str, inquiry: int = typer.Option(None, "--inqu
     out.print(text_of(walk.node.text, lang, spec.document.languages), markup=False)
     decision = decide(walk)
     out.print(_("score {score}, outcome {outcome}").format(score=walk.score, outcome=walk.outcome), markup=False)
-    for kind, value in (("priority", decision.priority), ("queue", decision.queue), ("topic", decision.topic)):
-        if value:
-            out.print(f"{kind}: {value}", markup=False)
+    for kind, label, value in (("priority", _("Priority"), decision.priority), ("queue", _("Queue"), decision.queue),
+                               ("topic", _("Suggested topic"), decision.topic)):
+        if value:  # names, as the TUI's runner shows them; the saved run keeps the codes
+            out.print(f"{label}: {spec.name_of(kind, value)}", markup=False)
     if inquiry is not None:
         env.call(script_runs.save_run, inquiry_id=inquiry, script_id=spec.script.id,
                  choices=scripts.choices_as_text(walk))
@@ -95,7 +96,7 @@ def run(ctx: typer.Context, code: str, inquiry: int = typer.Option(None, "--inqu
 
 def _step(spec: scripts.RunSpec, walk, lang: str) -> None:
     node = walk.node
-    out.print(f"\n[{node.id}] " + text_of(node.text, lang, spec.document.languages), markup=False)
+    out.print("\n" + text_of(node.text, lang, spec.document.languages), markup=False)  # the text, not the node's id
     if isinstance(node, Question):
         for number, answer in enumerate(node.answers, 1):
             out.print(f"  {number}. " + text_of(answer.text, lang, spec.document.languages), markup=False)

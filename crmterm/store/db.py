@@ -87,6 +87,7 @@ def _create(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        event.listen(engine, "begin", _postgresql_begin)
     event.listen(engine, "handle_error", _unsendable_value)
     return engine
 
@@ -129,14 +130,25 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate", False) else "BEGIN")
 
 
+def _postgresql_begin(connection) -> None:
+    # PostgreSQL waits for a lock (a row another session updates or holds FOR UPDATE) for ever by default: a
+    # floor of agents would hang behind one stuck session. The same bound as SQLite's busy wait, set at every
+    # BEGIN; LOCAL ends with the transaction, so a pooled connection never keeps a retry's shorter wait.
+    lock_ms = connection.get_execution_options().get("pg_lock_ms") or int(busy_wait_seconds() * 1000)
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(lock_ms))}")
+
+
 @contextmanager
 def unit_of_work(url: str, *, immediate: bool = False, busy_ms: int | None = None) -> Iterator[Session]:
     """One transaction: commit on success, roll back on error (unless the error asks to keep changes).
     `immediate`: on SQLite take the write lock at BEGIN (a writer that must not lose a race again);
-    `busy_ms`: on SQLite wait at most this long for another writer (else busy_wait_seconds)."""
+    `busy_ms`: wait at most this long for another writer (SQLite) or a lock (PostgreSQL), else
+    busy_wait_seconds."""
     engine = engine_for(url)
     if engine.dialect.name == "sqlite" and (immediate or busy_ms is not None):
         engine = engine.execution_options(sqlite_immediate=immediate, sqlite_busy_ms=busy_ms)
+    elif engine.dialect.name == "postgresql" and busy_ms is not None:
+        engine = engine.execution_options(pg_lock_ms=busy_ms)
     session = Session(engine, expire_on_commit=False)
     try:
         yield session
@@ -154,13 +166,19 @@ def unit_of_work(url: str, *, immediate: bool = False, busy_ms: int | None = Non
         session.close()
 
 
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout ends a wait
+
+
 def _busy(error: OperationalError) -> bool:
+    if getattr(error.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+        return True
     return "database is locked" in str(error.orig) or "database table is locked" in str(error.orig)
 
 
 class DatabaseBusy(CrmError):
-    """Another writer held the database longer than `busy_wait_seconds`: said as a domain error (the CLI's
-    `error: …`, the TUI's notification), never as the driver's "database is locked"."""
+    """Another writer held the database (SQLite) or the rows (PostgreSQL) longer than `busy_wait_seconds`:
+    said as a domain error (the CLI's `error: …`, the TUI's notification), never as the driver's "database is
+    locked" or "canceling statement due to lock timeout"."""
 
 
 def in_transaction(url: str, work: Callable[[Session], T], *, immediate: bool = False,
@@ -169,8 +187,9 @@ def in_transaction(url: str, work: Callable[[Session], T], *, immediate: bool = 
     the same way. On SQLite a transaction that read before another writer committed may not start writing
     ("database is locked", which busy_timeout cannot wait out), so the whole unit is run again after a short
     random pause — as a writer from BEGIN (IMMEDIATE), which waits its turn by busy_timeout instead of losing
-    the same race again. The bound is time, not tries: `wait` seconds (else the `busy_wait_seconds` setting)
-    from the first try, each try waiting only what is left. Nothing partial is ever kept: each try rolls
+    the same race again. On PostgreSQL a lock wait (lock_timeout) ends the same way. The bound is time, not
+    tries: `wait` seconds (else the `busy_wait_seconds` setting) from the first try, each try waiting only
+    what is left. Nothing partial is ever kept: each try rolls
     back. `immediate`: a writer from the first try (a unit that must not lose its write)."""
     bound = busy_wait_seconds() if wait is None else wait
     deadline = time.monotonic() + bound

@@ -6,11 +6,12 @@ the rows held every BADGE_SECONDS without asking the database."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from rich.text import Text
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist
+from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
 from crmterm.i18n import N_, _, fmt_datetime, pick
 from crmterm.services.inquiries.inquiry_log import OPEN_STATES, state_label
@@ -22,10 +23,13 @@ COLUMNS = (("mark", ""), ("id", N_("#")), ("priority", N_("Priority")), ("due", 
            ("sla", N_("SLA")), ("topic", N_("Topic")), ("customer", N_("Customer")), ("state", N_("State")),
            ("step", N_("Step")), ("assignee", N_("Assignee")))
 # Columns of lower importance give way, in this order, when the table is narrower than the width named
-# (an 80-column terminal keeps #, priority, deadline, SLA, topic and customer instead of cutting them all)
-HIDE_BELOW = {"step": 100, "assignee": 85, "state": 70}
+# (an 80-column terminal keeps #, priority, SLA, topic and customer instead of cutting them all; the SLA
+# column still says how near the deadline is)
+HIDE_BELOW = {"step": 100, "assignee": 85, "state": 70, "due": 64}
+# With any column hidden, topic and customer share the width the others leave, long ones ending in "…"
+SHARED = ("topic", "customer")
 SORT_COLUMN = {"age": "id", "work": "priority", "due": "due"}  # the column that shows each sort's arrow
-COLUMN_SORT = {column: sort for sort, column in SORT_COLUMN.items()}
+COLUMN_SORT = {column: sort for sort, column in SORT_COLUMN.items()} | {"sla": "due"}
 MARK = "●"
 BADGE_SECONDS = 30
 _BADGE_STYLES = {BREACH: "bold red", WARNING: "bold yellow"}
@@ -55,6 +59,7 @@ class InquiryTable(DataTable):
         self.priority_labels: dict[str, str] = {}  # code -> name in the user's language
         self.sorted_by: tuple[str, bool] = ("work", False)
         self.hidden: frozenset[str] = frozenset()
+        self.wants: dict[str, int] = {}  # each shown column's widest cell (its header included)
 
     def on_mount(self) -> None:
         self.set_interval(BADGE_SECONDS, self.refresh_badges)
@@ -73,8 +78,10 @@ class InquiryTable(DataTable):
                 return
 
     def on_resize(self) -> None:
-        """A narrower (or wider) table hides (or shows) the less important columns, keeping the rows."""
-        if self._columns_to_hide() != self.hidden and self.columns:
+        """A narrower (or wider) table hides (or shows) the less important columns, keeping the rows; a narrow
+        one shares its new width out again."""
+        hide = self._columns_to_hide()
+        if self.columns and (hide != self.hidden or hide):
             rows = list(self.shown.values())
             self.set_columns(*self.sorted_by)
             self.show(rows, append=False)
@@ -88,13 +95,16 @@ class InquiryTable(DataTable):
         self.clear(columns=True)
         self.shown.clear()
         self.sorted_by, self.hidden = (sort, descending), self._columns_to_hide()
+        self.wants = {}
+        arrow_on = SORT_COLUMN.get(sort)
+        if arrow_on in self.hidden:
+            arrow_on = "sla"  # the deadline gave way: its countdown carries the arrow
         for key, label in COLUMNS:
             if key in self.hidden:
                 continue
-            title = _(label) if label else ""
-            if SORT_COLUMN.get(sort) == key:
-                title += " ↓" if descending else " ↑"
-            self.add_column(plain(title), key=key, width=1 if key == "mark" else None)  # marks come later
+            title = plain((_(label) if label else "") + ((" ↓" if descending else " ↑") if key == arrow_on else ""))
+            self.wants[key] = 1 if key == "mark" else title.cell_len  # marks come later
+            self.add_column(title, key=key, width=1 if key == "mark" else None)
 
     def show(self, rows: list[InquiryRow], *, append: bool) -> None:
         """A next page is appended; anything else replaces the rows, keeping the cursor's inquiry."""
@@ -102,11 +112,12 @@ class InquiryTable(DataTable):
         if not append:
             self.clear()
             self.shown.clear()
-        for row in rows:
-            if row.id in self.shown:
-                continue  # moved between pages while the user scrolled: shown once
-            self.shown[row.id] = row
-            self.add_row(*self._cells(row), key=str(row.id))
+        fresh = {row.id: row for row in rows if row.id not in self.shown}  # moved between pages: shown once
+        cells = {inquiry_id: self._cells(row) for inquiry_id, row in fresh.items()}
+        self._share_width(cells.values(), len(self.shown) + len(fresh))
+        for inquiry_id, row in fresh.items():
+            self.shown[inquiry_id] = row
+            self.add_row(*cells[inquiry_id], key=str(inquiry_id))
         if not append:
             self.marked &= set(self.shown)
             self._restore(keep, index)
@@ -125,7 +136,30 @@ class InquiryTable(DataTable):
                  plain(priority), deadline_cell(row), sla_cell(row, datetime.now(UTC)),
                  plain(pick(row.topic_labels, row.topic)), plain(row.customer or _("Anonymous caller")),
                  plain(state_label(row.state)), plain(row.step_label or row.step or ""), plain(row.assignee or ""))
+        for (key, _label), cell in zip(COLUMNS, cells):
+            if key in SHARED:
+                cell.overflow = "ellipsis"  # cut to its share of a narrow table, visibly
         return tuple(cell for (key, _label), cell in zip(COLUMNS, cells) if key not in self.hidden)
+
+    def _share_width(self, rows: Iterable[tuple[Text, ...]], count: int) -> None:
+        """With columns hidden, topic and customer get what the other columns leave (each its own width
+        when both fit), so the customer is never pushed off the right edge. Set before the rows are added:
+        adding them re-renders every cell at the new widths."""
+        keys = [key for key, _label in COLUMNS if key not in self.hidden]
+        for row in rows:
+            for key, cell in zip(keys, row):
+                self.wants[key] = max(self.wants.get(key, 0), cell.cell_len)
+        if not self.hidden:
+            return
+        padding = 2 * self.cell_padding
+        scrollbar = self.styles.scrollbar_size_vertical if count + 1 > self.size.height else 0
+        free = self.size.width - scrollbar - sum(self.wants[key] + padding for key in keys if key not in SHARED)
+        free -= padding * len(SHARED)
+        topic_wants, customer_wants = (self.wants[key] for key in SHARED)
+        topic = min(topic_wants, max(free // 2, free - customer_wants))
+        for key, width in zip(SHARED, (topic, min(customer_wants, free - topic))):
+            column = self.columns[ColumnKey(key)]
+            column.auto_width, column.width = False, max(width, 1)
 
     def current_id(self) -> int | None:
         if not self.row_count:

@@ -1,6 +1,6 @@
 """A finished report as a DataTable: its typed columns (numbers right-aligned and formatted per ColumnKind the
-way the HTML and RTF exports show them), one row per report row, and a bold totals row at the end. Each row
-keeps its index in the report, so Enter can find the row's drill-down key."""
+way the HTML and RTF exports show them, hours as durations with units), one row per report row, and a bold
+totals row at the end. Each row keeps its index in the report, so Enter can find the row's drill-down key."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from crmterm.services.reports.exports_values import display_value, is_numeric, totals_cells
+from crmterm.services.reports.exports_values import display_value, is_numeric, screen_value, totals_cells
 from crmterm.services.reports.report_table import Cell, Column, ReportTable
 from crmterm.widgets.safe_text import plain
 
@@ -17,7 +17,7 @@ TOTALS = "totals"
 
 
 def cell_text(column: Column, value: Cell, style: str = "") -> Text:
-    return plain(display_value(column.kind, value), style=style, justify="right" if is_numeric(column) else "left",
+    return plain(screen_value(column.kind, value), style=style, justify="right" if is_numeric(column) else "left",
                 no_wrap=True)
 
 
@@ -30,7 +30,8 @@ class ReportGrid(DataTable):
         self.report = report
         self.clear(columns=True)
         for column in report.columns:
-            self.add_column(plain(column.label, justify="right" if is_numeric(column) else "left"), key=column.key)
+            heading = plain(column.shown_heading, justify="right" if is_numeric(column) else "left")
+            self.add_column(heading, key=column.key)
         for index, row in enumerate(report.rows):
             self.add_row(*(cell_text(c, v) for c, v in zip(report.columns, row, strict=True)), key=str(index))
         totals = totals_cells(report) if report.rows else None

@@ -25,7 +25,7 @@ from crmterm.services.accounts import users
 from crmterm.services.directory import directory
 from crmterm.services.reports import reports
 from crmterm.services.reports.exports import export_report
-from crmterm.services.reports.exports_values import display_value
+from crmterm.services.reports.exports_values import display_value, screen_value
 from crmterm.services.reports.report_table import ColumnKind, ReportTable
 from crmterm.services.reports.reports_daily import daily_counts
 from crmterm.services.routing import saved_filters
@@ -51,8 +51,8 @@ def chart_of(table: ReportTable) -> tuple[str, list[tuple[str, float, str]]]:
     if label_column.kind != ColumnKind.TEXT:
         return "", []  # grouped by day: the sparkline below draws the days in their order
     bars = [(_short(display_value(label_column.kind, row[label_at])), float(row[value_at] or 0),
-             display_value(value_column.kind, row[value_at])) for row in table.rows]
-    title = _("{measure} by {group}").format(measure=value_column.label, group=label_column.label.lower())
+             screen_value(value_column.kind, row[value_at])) for row in table.rows]
+    title = _("{measure} by {group}").format(measure=value_column.shown_heading, group=label_column.label.lower())
     return title, bars
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound, ValidationError, refuse_control
-from crmterm.i18n import _, current_language
+from crmterm.i18n import N_, _, current_language
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.store import KbArticle, KbArticleText, KbArticleTopic, Topic, utcnow
@@ -26,6 +26,13 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 # Which status may follow which; approving straight from a draft is allowed (a supervisor writing their own).
 TRANSITIONS = {"draft": {"review", "approved"}, "review": {"draft", "approved"}, "approved": {"retired"},
                "retired": {"draft"}}
+
+
+VISIBILITY_LABELS = {"internal": N_("internal"), "public": N_("public")}  # KB_VISIBILITIES, as people read them
+
+
+def visibility_label(visibility: str) -> str:
+    return _(VISIBILITY_LABELS[visibility]) if visibility in VISIBILITY_LABELS else visibility
 
 
 class ArticleDraft(BaseModel):

@@ -2,20 +2,20 @@
 
 Data formats (CSV, JSON, XLSX cells) keep the raw value: numbers stay numbers, a percent stays a fraction,
 dates become ISO text where the format has no date type. Display formats (HTML, RTF) show what a person
-reads: grouped numbers in the current language, "42.0 %", localised dates. Keeping both here makes every
-exporter agree on the same column kinds.
+reads: grouped numbers in the current language, "42.0 %", localised dates. Screens (the Reports tab, the CLI's
+table) show hours as durations with units. Keeping all three here makes every face agree on the column kinds.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeGuard
 
 from babel.numbers import format_decimal
 
-from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
+from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime, fmt_duration
 from crmterm.services.reports.report_table import Cell, Column, ColumnKind, ReportTable, Total
 
 NUMERIC_KINDS = frozenset({ColumnKind.INT, ColumnKind.FLOAT, ColumnKind.PERCENT, ColumnKind.HOURS})
@@ -70,6 +70,14 @@ def display_value(kind: ColumnKind, value: Cell) -> str:
     if isinstance(value, date):
         return fmt_date(value)
     return str(value)
+
+
+def screen_value(kind: ColumnKind, value: Cell) -> str:
+    """What the Reports tab and the CLI's table show: as display_value, but hours as a duration with the
+    language's units ("3:30", "1d 04h"), under the column's unit-less heading."""
+    if kind == ColumnKind.HOURS and is_finite_number(value):
+        return fmt_duration(timedelta(hours=float(value)), capped=False)
+    return display_value(kind, value)
 
 
 def _rounded(value: int | float | Decimal, places: int) -> Decimal:

@@ -35,6 +35,13 @@ class Column:
     label: str  # already translated into the caller's language
     kind: ColumnKind = ColumnKind.TEXT
     total: Total = Total.NONE
+    # the label where the values are read as durations with their units (the Reports tab, the CLI's table):
+    # "Median time to close" over "1d 03h"; the exports keep numbers under `label`, which names the unit
+    heading: str = ""
+
+    @property
+    def shown_heading(self) -> str:
+        return self.heading or self.label
 
 
 Cell = str | int | float | date | datetime | None

@@ -125,6 +125,7 @@ class Measure:
     kind: ColumnKind
     sql: Callable[[datetime], list] | None  # now -> aggregate columns; None: computed from others
     total: Total = Total.SUM
+    heading: str = ""  # N_(): the label over values shown as durations (Column.heading)
 
 
 MEASURES: dict[str, Measure] = {
@@ -134,8 +135,10 @@ MEASURES: dict[str, Measure] = {
     "overdue": Measure(N_("Open, overdue"), ColumnKind.INT, lambda now: [_count(_OPEN & (col(Inquiry.due_at) < now))]),
     "closed_late": Measure(N_("Closed late"), ColumnKind.INT, lambda now: [_count(_CLOSED & _LATE)]),
     "avg_hours_to_close": Measure(N_("Average time to close, h"), ColumnKind.HOURS, lambda now: [
-        func.sum(case((_CLOSED, _HOURS))), func.count(case((_CLOSED, _HOURS)))], Total.NONE),
-    "median_hours_to_close": Measure(N_("Median time to close, h"), ColumnKind.HOURS, None, Total.NONE),
+        func.sum(case((_CLOSED, _HOURS))), func.count(case((_CLOSED, _HOURS)))], Total.NONE,
+        N_("Average time to close")),
+    "median_hours_to_close": Measure(N_("Median time to close, h"), ColumnKind.HOURS, None, Total.NONE,
+                                     N_("Median time to close")),
     "first": Measure(N_("First"), ColumnKind.DATETIME, lambda now: [func.min(Inquiry.created_at)], Total.NONE),
     "last": Measure(N_("Last"), ColumnKind.DATETIME, lambda now: [func.max(Inquiry.created_at)], Total.NONE),
 }
@@ -179,7 +182,12 @@ def _columns(group: Group, chosen: list[str]) -> list[Column]:
     kind = ColumnKind.DATE if group.name == "day" else ColumnKind.TEXT
     return [Column("group", _(group.label), kind, Total.LABEL), Column("inquiries", _("Inquiries"), ColumnKind.INT,
                                                                           Total.SUM),
-            *(Column(key, _(MEASURES[key].label), MEASURES[key].kind, MEASURES[key].total) for key in chosen)]
+            *(_measure_column(key) for key in chosen)]
+
+
+def _measure_column(key: str) -> Column:
+    measure = MEASURES[key]
+    return Column(key, _(measure.label), measure.kind, measure.total, _(measure.heading) if measure.heading else "")
 
 
 def _cells(chosen: list[str], values: list, median: float | None, hours: list) -> list:

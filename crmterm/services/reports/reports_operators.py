@@ -103,7 +103,8 @@ def columns() -> list[Column]:
             Column("registered", _("Registered"), ColumnKind.INT, Total.SUM),
             Column("taken", _("Taken"), ColumnKind.INT, Total.SUM),
             Column("closed", _("Closed"), ColumnKind.INT, Total.SUM),
-            Column("handling_hours", _("Average handling time, h"), ColumnKind.HOURS),
+            Column("handling_hours", _("Average handling time, h"), ColumnKind.HOURS,
+                   heading=_("Average handling time")),
             Column("closed_late", _("Closed late"), ColumnKind.INT, Total.SUM),
             Column("overdue", _("Overdue, open"), ColumnKind.INT, Total.SUM)]
 

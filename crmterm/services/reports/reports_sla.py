@@ -79,8 +79,9 @@ def columns() -> list[Column]:
             Column("priority", _("Priority")), Column("total", _("With a deadline"), ColumnKind.INT, Total.SUM),
             *(Column(o.key, _(o.label), ColumnKind.INT, Total.SUM) for o in OUTCOMES),
             Column("on_time_share", _("Share on time"), ColumnKind.PERCENT),
-            Column("reaction_median_hours", _("Median time to take, h"), ColumnKind.HOURS),
-            Column("reaction_p90_hours", _("90% taken within, h"), ColumnKind.HOURS)]
+            Column("reaction_median_hours", _("Median time to take, h"), ColumnKind.HOURS,
+                   heading=_("Median time to take")),
+            Column("reaction_p90_hours", _("90% taken within, h"), ColumnKind.HOURS, heading=_("90% taken within"))]
 
 
 def sla_report(*, session: Session, actor: Actor, params: ReportParams, now: datetime | None = None,

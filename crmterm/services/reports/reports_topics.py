@@ -71,8 +71,8 @@ def columns() -> list[Column]:
             Column("open", _("Open"), ColumnKind.INT, Total.SUM),
             Column("cancelled", _("Cancelled"), ColumnKind.INT, Total.SUM),
             Column("first_contact_share", _("Closed at first contact"), ColumnKind.PERCENT),
-            Column("median_hours", _("Median time to close, h"), ColumnKind.HOURS),
-            Column("p90_hours", _("90% closed within, h"), ColumnKind.HOURS)]
+            Column("median_hours", _("Median time to close, h"), ColumnKind.HOURS, heading=_("Median time to close")),
+            Column("p90_hours", _("90% closed within, h"), ColumnKind.HOURS, heading=_("90% closed within"))]
 
 
 def topics_report(*, session: Session, actor: Actor, params: ReportParams,
