@@ -47,6 +47,10 @@ def package_copy(tmp_path) -> Path:
     ("services/customers/planted.py", "import textual", "Textual only in the TUI face"),
     ("services/accounts/planted.py", "from crmterm.services.customers import customers",
      "No import circles between domain packages"),
+    ("cli/planted.py", "from crmterm.services.inquiries import write_rules",
+     "Only inquiries imports its internal modules"),
+    ("services/knowledge/planted.py", "from crmterm.services.sla.sla_escalate import escalate",
+     "Only sla imports its internal modules"),
 ])
 def test_a_planted_violation_breaks_its_contract(package_copy, where, line, contract):
     (package_copy / "crmterm" / where).write_text(f"{line}\n", encoding="utf-8")

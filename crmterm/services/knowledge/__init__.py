@@ -1,5 +1,10 @@
 """Knowledge: the knowledge base (articles, search, usage, import/export) and call scripts (authoring,
-runs, config)."""
+runs, config).
+
+Public: kb, kb_export, kb_import, kb_search, kb_usage, script_admin, script_config, script_runs, scripts;
+internal: registration_guidance. Faces and other domains import only the public modules (pyproject's protected
+contracts check it).
+"""
 
 from crmterm.services.inquiries import registration_extras
 from crmterm.services.knowledge import registration_guidance
