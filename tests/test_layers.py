@@ -58,3 +58,29 @@ def test_a_planted_violation_breaks_its_contract(package_copy, where, line, cont
     assert result.returncode != 0
     broken = [row for row in result.stdout.splitlines() if " BROKEN" in row]
     assert any(contract in row for row in broken), result.stdout[-3000:]
+
+
+@pytest.mark.parametrize("first", ["crmterm.services.directory.registry", "crmterm.services.accounts.permissions",
+                                   "crmterm.services.directory.config_sections"])
+def test_the_directory_registry_is_whole_whatever_is_imported_first(first):
+    """The domains register their areas and config sections when their packages are imported
+    (crmterm/services/__init__ imports them all), so the directory never imports a domain."""
+    code = (f"import {first}; from crmterm.services.directory import config_sections, registry; "
+            "print(' '.join(registry.KINDS)); print(' '.join(s.name for s in config_sections.SECTIONS))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    kinds, sections = loaded.stdout.split("\n")[:2]
+    assert kinds.split()[-6:] == ["queues", "routes", "calendars", "sla_rules", "escalations", "automation"]
+    assert {"channels", "topics", "attributes", "templates"} <= set(kinds.split())
+    assert sections.split()[-13:] == ["users", "tracked_fields", "topics", "attribute_groups", "attributes",
+                                      "templates", "calendars", "sla_rules", "queues", "routes", "escalations",
+                                      "automation", "scripts"]
+
+
+def test_a_registration_under_an_unknown_name_is_refused():
+    from crmterm.services.directory import registry
+
+    with pytest.raises(ValueError):
+        registry.register_kinds("billing", {})
+    with pytest.raises(ValueError):
+        registry.register_section("billing", object())
+    registry.require_complete()

@@ -2,6 +2,12 @@
 templates, with their config-as-code kinds.
 
 Public: attribute_checks, attribute_forms, attribute_values, topic_checks (the topic tree's descendants),
-topic_kinds, topics; internal: attribute_queries. Faces and other domains import only the public modules
-(pyproject's protected contracts check it).
+topics; internal: attribute_queries, topic_kinds (registered with the directory). Faces and other domains
+import only the public modules (pyproject's protected contracts check it).
 """
+
+from crmterm.services.directory import registry
+from crmterm.services.topics import topic_kinds
+
+# The directory's registry reads the areas from here rather than importing them (directory/registry.py says why).
+registry.register_kinds("topics", topic_kinds.TOPIC_KINDS)
