@@ -84,3 +84,21 @@ def test_a_registration_under_an_unknown_name_is_refused():
     with pytest.raises(ValueError):
         registry.register_section("billing", object())
     registry.require_complete()
+
+
+@pytest.mark.parametrize("first", ["crmterm.services.routing.routing", "crmterm.services.sla.sla_scan"])
+def test_every_port_of_a_lower_package_is_filled_whatever_is_imported_first(first):
+    """Routing and the SLA scan reach the inquiry log, inquiry actions, business functions and deadlines
+    through ports that inquiries and sla fill when imported (crmterm/services/__init__ imports them)."""
+    code = (f"import {first}; from crmterm.services.routing import ports as r; from crmterm.services.sla "
+            "import ports as s; "
+            "print(sorted(set(r.NAMES) - set(r._provided)), sorted(set(s.NAMES) - set(s._provided)))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[] []"
+
+
+def test_a_port_refuses_an_unknown_provider():
+    from crmterm.services.routing import ports
+
+    with pytest.raises(ValueError):
+        ports.provide(record=print)

@@ -8,9 +8,17 @@ registration_refs, system_moves, transition_actions, transition_notices, write_r
 import only the public modules (pyproject's protected contracts check it).
 """
 
-from crmterm.services.inquiries import automation_actions
+from crmterm.services.inquiries import automation_actions, functions, inquiry_actions, inquiry_log
 from crmterm.services.routing import action_runner
+from crmterm.services.routing import ports as routing_ports
+from crmterm.services.sla import ports as sla_ports
 
 # Every caller of automation.fire imports this package (the events are the inquiry life-cycle's), so the
 # runner is in place before the first rule can fire (routing/action_runner.py says why it is handed in).
 action_runner.set_runner(automation_actions.run)
+# Routing and the SLA scan write to the inquiry log, act on inquiries and check business functions through
+# their ports (routing/ports.py and sla/ports.py say why these are handed in rather than imported).
+routing_ports.provide(record_event=inquiry_log.record, function_names=functions.registered,
+                      load_function=functions.load, typed_params=functions.typed)
+sla_ports.provide(load_inquiry=inquiry_actions.load, set_priority=inquiry_actions.set_priority,
+                  transfer=inquiry_actions.transfer, record_event=inquiry_log.record)

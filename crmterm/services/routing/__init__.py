@@ -1,9 +1,10 @@
 """Routing: routes and their steps, queues and take-next, saved queue filters, automation rules and their
 actions, and the live change watchers screens poll.
 
-Public: action_runner (the port inquiries fills), automation (fire), live, queues, routes, routing,
-saved_filters; internal: automation_kinds and route_kinds (registered with the directory), route_checks. Faces
-and other domains import only the public modules (pyproject's protected contracts check it).
+Public: action_runner and ports (what inquiries and sla hand in), automation (fire), live, queues, routes,
+routing, saved_filters; internal: automation_kinds and route_kinds (registered with the directory),
+route_checks. Faces and other domains import only the public modules (pyproject's protected contracts check
+it).
 """
 
 from crmterm.services.directory import registry
