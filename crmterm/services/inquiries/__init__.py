@@ -18,7 +18,8 @@ from crmterm.services.sla import ports as sla_ports
 action_runner.set_runner(automation_actions.run)
 # Routing and the SLA scan write to the inquiry log, act on inquiries and check business functions through
 # their ports (routing/ports.py and sla/ports.py say why these are handed in rather than imported).
-routing_ports.provide(record_event=inquiry_log.record, function_names=functions.registered,
+# The catalogue is looked up at each call, as routing's checks did before, so a replaced one is seen at once.
+routing_ports.provide(record_event=inquiry_log.record, function_names=lambda: functions.registered(),
                       load_function=functions.load, typed_params=functions.typed)
 sla_ports.provide(load_inquiry=inquiry_actions.load, set_priority=inquiry_actions.set_priority,
                   transfer=inquiry_actions.transfer, record_event=inquiry_log.record)
