@@ -90,15 +90,15 @@ def test_a_registration_under_an_unknown_name_is_refused():
 def test_every_port_of_a_lower_package_is_filled_whatever_is_imported_first(first):
     """Routing and the SLA scan reach the inquiry log, inquiry actions, business functions and deadlines
     through ports that inquiries and sla fill when imported (crmterm/services/__init__ imports them)."""
-    code = (f"import {first}; from crmterm.services.routing import ports as r; from crmterm.services.sla "
-            "import ports as s; "
+    code = (f"import {first}; from crmterm.services.routing import routing_ports as r; "
+            "from crmterm.services.sla import scan_ports as s; "
             "print(sorted(set(r.NAMES) - set(r._provided)), sorted(set(s.NAMES) - set(s._provided)))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[] []"
 
 
 def test_a_port_refuses_an_unknown_provider():
-    from crmterm.services.routing import ports
+    from crmterm.services.routing import routing_ports
 
     with pytest.raises(ValueError):
-        ports.provide(record=print)
+        routing_ports.provide(record=print)

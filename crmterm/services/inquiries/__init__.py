@@ -9,17 +9,16 @@ import only the public modules (pyproject's protected contracts check it).
 """
 
 from crmterm.services.inquiries import automation_actions, functions, inquiry_actions, inquiry_log
-from crmterm.services.routing import action_runner
-from crmterm.services.routing import ports as routing_ports
-from crmterm.services.sla import ports as sla_ports
+from crmterm.services.routing import action_runner, routing_ports
+from crmterm.services.sla import scan_ports
 
 # Every caller of automation.fire imports this package (the events are the inquiry life-cycle's), so the
 # runner is in place before the first rule can fire (routing/action_runner.py says why it is handed in).
 action_runner.set_runner(automation_actions.run)
 # Routing and the SLA scan write to the inquiry log, act on inquiries and check business functions through
-# their ports (routing/ports.py and sla/ports.py say why these are handed in rather than imported).
+# their ports (routing/routing_ports.py and sla/scan_ports.py say why these are handed in rather than imported).
 # The catalogue is looked up at each call, as routing's checks did before, so a replaced one is seen at once.
 routing_ports.provide(record_event=inquiry_log.record, function_names=lambda: functions.registered(),
                       load_function=functions.load, typed_params=functions.typed)
-sla_ports.provide(load_inquiry=inquiry_actions.load, set_priority=inquiry_actions.set_priority,
-                  transfer=inquiry_actions.transfer, record_event=inquiry_log.record)
+scan_ports.provide(load_inquiry=inquiry_actions.load, set_priority=inquiry_actions.set_priority,
+                   transfer=inquiry_actions.transfer, record_event=inquiry_log.record)

@@ -1,7 +1,7 @@
 """Routing: routes and their steps, queues and take-next, saved queue filters, automation rules and their
 actions, and the live change watchers screens poll.
 
-Public: action_runner and ports (what inquiries and sla hand in), automation (fire), live, queues, routes,
+Public: action_runner and routing_ports (what inquiries and sla hand in), automation (fire), live, queues, routes,
 routing, saved_filters; internal: automation_kinds and route_kinds (registered with the directory),
 route_checks. Faces and other domains import only the public modules (pyproject's protected contracts check
 it).

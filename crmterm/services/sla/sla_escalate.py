@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from crmterm.errors import CrmError
 from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.routing import automation, routing
-from crmterm.services.sla import notifications, ports
+from crmterm.services.sla import notifications, scan_ports
 from crmterm.store import EscalationRule, Inquiry, MailingList, Priority, Queue, Topic, User
 from crmterm.workflow import rules as cel
 
@@ -78,10 +78,10 @@ def active_rules(session: Session) -> list[Rule]:
 
 def escalate(session: Session, inquiry_id: int, reached: Reached, rules: list[Rule], now: datetime) -> Outcome:
     """Log the warning or breach on the inquiry, run the matching rules, then automation."""
-    inquiry = ports.load_inquiry(session, inquiry_id, lock=False)
+    inquiry = scan_ports.load_inquiry(session, inquiry_id, lock=False)
     payload = {"clock": reached.clock, "due": reached.deadline.isoformat()}
     matching = _matching(session, inquiry, reached, rules, now, payload)
-    ports.record_event(session, inquiry_id, SCANNER, reached.event,
+    scan_ports.record_event(session, inquiry_id, SCANNER, reached.event,
                        data={**payload, "rules": [rule.code for rule in matching]})
     before = {"queue_id": inquiry.queue_id, "assignee_id": inquiry.assignee_id}
     outcome = Outcome(errors=[])
@@ -114,14 +114,14 @@ def _matching(session: Session, inquiry: Inquiry, reached: Reached, rules: list[
 
 def _apply(session: Session, inquiry_id: int, rule: Rule, reached: Reached, before: dict) -> int:
     """The rule's actions; returns how many notifications it queued."""
-    inquiry = ports.load_inquiry(session, inquiry_id)
+    inquiry = scan_ports.load_inquiry(session, inquiry_id)
     note = f"SLA: {rule.code}"
     if rule.priority and rule.priority_rank is not None and rule.priority_rank < inquiry.priority_rank:
-        ports.set_priority(session=session, actor=SCANNER, inquiry_id=inquiry_id, priority=rule.priority,
+        scan_ports.set_priority(session=session, actor=SCANNER, inquiry_id=inquiry_id, priority=rule.priority,
                                      text=note)
     moved_to = None
     if rule.queue_id is not None and rule.queue_id != inquiry.queue_id:
-        ports.transfer(session=session, actor=SCANNER, inquiry_id=inquiry_id, queue=rule.queue, text=note)
+        scan_ports.transfer(session=session, actor=SCANNER, inquiry_id=inquiry_id, queue=rule.queue, text=note)
         moved_to = rule.queue_id
     recipients = _recipients(session, rule, before, moved_to)
     if not recipients:
