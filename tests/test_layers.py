@@ -47,6 +47,10 @@ def package_copy(tmp_path) -> Path:
     ("services/customers/planted.py", "import textual", "Textual only in the TUI face"),
     ("services/accounts/planted.py", "from crmterm.services.customers import customers",
      "No import circles between domain packages"),
+    ("cli/planted.py", "from crmterm.services.inquiries import write_rules",
+     "Only inquiries imports its internal modules"),
+    ("services/knowledge/planted.py", "from crmterm.services.sla.sla_escalate import escalate",
+     "Only sla imports its internal modules"),
 ])
 def test_a_planted_violation_breaks_its_contract(package_copy, where, line, contract):
     (package_copy / "crmterm" / where).write_text(f"{line}\n", encoding="utf-8")
@@ -54,3 +58,47 @@ def test_a_planted_violation_breaks_its_contract(package_copy, where, line, cont
     assert result.returncode != 0
     broken = [row for row in result.stdout.splitlines() if " BROKEN" in row]
     assert any(contract in row for row in broken), result.stdout[-3000:]
+
+
+@pytest.mark.parametrize("first", ["crmterm.services.directory.registry", "crmterm.services.accounts.permissions",
+                                   "crmterm.services.directory.config_sections"])
+def test_the_directory_registry_is_whole_whatever_is_imported_first(first):
+    """The domains register their areas and config sections when their packages are imported
+    (crmterm/services/__init__ imports them all), so the directory never imports a domain."""
+    code = (f"import {first}; from crmterm.services.directory import config_sections, registry; "
+            "print(' '.join(registry.KINDS)); print(' '.join(s.name for s in config_sections.SECTIONS))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    kinds, sections = loaded.stdout.split("\n")[:2]
+    assert kinds.split()[-6:] == ["queues", "routes", "calendars", "sla_rules", "escalations", "automation"]
+    assert {"channels", "topics", "attributes", "templates"} <= set(kinds.split())
+    assert sections.split()[-13:] == ["users", "tracked_fields", "topics", "attribute_groups", "attributes",
+                                      "templates", "calendars", "sla_rules", "queues", "routes", "escalations",
+                                      "automation", "scripts"]
+
+
+def test_a_registration_under_an_unknown_name_is_refused():
+    from crmterm.services.directory import registry
+
+    with pytest.raises(ValueError):
+        registry.register_kinds("billing", {})
+    with pytest.raises(ValueError):
+        registry.register_section("billing", object())
+    registry.require_complete()
+
+
+@pytest.mark.parametrize("first", ["crmterm.services.routing.routing", "crmterm.services.sla.sla_scan"])
+def test_every_port_of_a_lower_package_is_filled_whatever_is_imported_first(first):
+    """Routing and the SLA scan reach the inquiry log, inquiry actions, business functions and deadlines
+    through ports that inquiries and sla fill when imported (crmterm/services/__init__ imports them)."""
+    code = (f"import {first}; from crmterm.services.routing import routing_ports as r; "
+            "from crmterm.services.sla import scan_ports as s; "
+            "print(sorted(set(r.NAMES) - set(r._provided)), sorted(set(s.NAMES) - set(s._provided)))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[] []"
+
+
+def test_a_port_refuses_an_unknown_provider():
+    from crmterm.services.routing import routing_ports
+
+    with pytest.raises(ValueError):
+        routing_ports.provide(record=print)

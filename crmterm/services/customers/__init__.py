@@ -1,2 +1,14 @@
 """Customers: parties and their structures, contracts/subscribers/discounts (contracts), the customer card,
-search, import, leads, change history ("as of"), merges and the right to erasure."""
+search, import, leads, change history ("as of"), merges and the right to erasure.
+
+Public: contracts, customer_card, customer_import, customer_search, customer_views, customers, erasure,
+history, leads, phones, structures; internal: customer_import_bulk, erasure_inquiries, history_config
+(registered with the directory), search_details. Faces and other domains import only the public modules
+(pyproject's protected contracts check it).
+"""
+
+from crmterm.services.customers import history_config
+from crmterm.services.directory import registry
+
+# Config as code reads the section from the registry rather than importing it (directory/registry.py says why).
+registry.register_section("tracked_fields", history_config.TrackedFieldsSection())

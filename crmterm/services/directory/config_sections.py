@@ -9,18 +9,12 @@ from sqlmodel import Session
 
 from crmterm.errors import ConfigError, ValidationError
 from crmterm.i18n import _
-from crmterm.services.accounts import audit, users
+from crmterm.services.accounts import users
 from crmterm.services.accounts.permissions import Actor, Permission, Role, require
-from crmterm.services.customers import history
-from crmterm.services.directory import directory
+from crmterm.services.directory import directory, registry
 from crmterm.services.directory.kinds import Kind
-from crmterm.services.directory.registry import KINDS
 from crmterm.services.directory.validation import RefExists
 from crmterm.services.directory.yaml_lines import LineDict
-from crmterm.services.routing.automation_kinds import AUTOMATION_KINDS
-from crmterm.services.routing.route_kinds import ROUTE_KINDS
-from crmterm.services.sla.sla_kinds import ESCALATION_KINDS, SLA_KINDS
-from crmterm.services.topics.topic_kinds import TOPIC_KINDS
 
 
 @dataclass
@@ -152,46 +146,6 @@ class UsersSection(_FlatSection):
         return list(users.all_snapshots(session).values())
 
 
-class TrackedFieldsSection(_FlatSection):
-    """Which customer fields keep a change history: `- {entity: party, fields: [display_name, …]}`."""
-
-    name = "tracked_fields"
-    top_level = True
-
-
-    def clean(self, session: Session, values: dict, ref_exists: RefExists) -> dict:
-        entity = values.get("entity")
-        if entity not in history.TRACKABLE:
-            raise ValidationError("entity", _("expected one of: {choices}").format(
-                choices=", ".join(history.TRACKABLE)))
-        fields = values.get("fields") or []
-        if not isinstance(fields, list):
-            raise ValidationError("fields", _("expected a list"))
-        for name in fields:
-            if name not in history.TRACKABLE[entity]:
-                raise ValidationError("fields", _("unknown field '{f}'").format(f=name))
-        return {"entity": entity, "fields": sorted(set(fields))}
-
-    def key(self, clean: dict) -> str:
-        return clean["entity"]
-
-    def current(self, session: Session, key: str) -> dict:
-        return {"entity": key, "fields": sorted(history.tracked(session, key))}
-
-    def create(self, session: Session, actor: Actor, clean: dict, source: str, ref_exists=None) -> None:
-        self.update(session, actor, clean["entity"], clean, source)
-
-    def update(self, session: Session, actor: Actor, key: str, clean: dict, source: str,
-               ref_exists=None) -> None:
-        require(actor, Permission.CONFIG_IMPORT)
-        before = self.current(session, key)
-        history.set_tracked(session, key, clean["fields"])
-        audit.record(session, actor, "update", self.name, key, before=before, after=clean, source=source)
-
-    def export(self, session: Session, actor: Actor) -> list[dict]:
-        return [self.current(session, entity) for entity in history.TRACKABLE]
-
-
 class TopicsSection(DirectorySection):
     """Exported parents first (depth first, in sort order), so the file imports top-down; on import a
     parent further down the file is still created before its children."""
@@ -238,18 +192,16 @@ def _section(kind: Kind):
     return DirectorySection(kind, top_level=kind.name != "dictionary_items")  # items nest under dictionaries
 
 
+def _group(name: str) -> list:
+    return [_section(k) for k in registry.kinds_of(name).values() if k.name != "topics"]
+
+
 # In dependency order: topics and templates refer to users, so they come late; regulations refer to topics
-# and calendars, routes to calendars.
-SECTIONS: list = [*(_section(k) for k in KINDS.values()
-                    if k.name not in TOPIC_KINDS | ROUTE_KINDS | SLA_KINDS | ESCALATION_KINDS | AUTOMATION_KINDS),
-                  UsersSection(), TrackedFieldsSection(), TopicsSection(KINDS["topics"]),
-                  *(_section(k) for k in TOPIC_KINDS.values() if k.name != "topics"),
-                  *(_section(k) for k in SLA_KINDS.values()),
-                  *(_section(k) for k in ROUTE_KINDS.values()),
-                  *(_section(k) for k in ESCALATION_KINDS.values()),  # they name queues
-                  *(_section(k) for k in AUTOMATION_KINDS.values())]  # rules name routes' transitions
+# and calendars, routes to calendars. The domains' areas and sections come from the registry (each domain
+# registers them from its package's __init__, crmterm/services/__init__.py imports them all first).
+SECTIONS: list = [*_group("directory"), UsersSection(), registry.section("tracked_fields"),
+                  TopicsSection(registry.KINDS["topics"]), *_group("topics"), *_group("sla"), *_group("routes"),
+                  *_group("escalations"),  # they name queues
+                  *_group("automation"),  # rules name routes' transitions
+                  registry.section("scripts")]  # scripts name topics, priorities, queues
 Section = DirectorySection | UsersSection
-
-from crmterm.services.knowledge.script_config import ScriptsSection  # noqa: E402 - scripts name topics, priorities, queues
-
-SECTIONS.append(ScriptsSection())

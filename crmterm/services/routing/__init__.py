@@ -1,2 +1,15 @@
 """Routing: routes and their steps, queues and take-next, saved queue filters, automation rules and their
-actions, and the live change watchers screens poll."""
+actions, and the live change watchers screens poll.
+
+Public: action_runner and routing_ports (what inquiries and sla hand in), automation (fire), live, queues, routes,
+routing, saved_filters; internal: automation_kinds and route_kinds (registered with the directory),
+route_checks. Faces and other domains import only the public modules (pyproject's protected contracts check
+it).
+"""
+
+from crmterm.services.directory import registry
+from crmterm.services.routing import automation_kinds, route_kinds
+
+# The directory's registry reads the areas from here rather than importing them (directory/registry.py says why).
+registry.register_kinds("routes", route_kinds.ROUTE_KINDS)
+registry.register_kinds("automation", automation_kinds.AUTOMATION_KINDS)

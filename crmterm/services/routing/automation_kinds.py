@@ -8,7 +8,7 @@ from crmterm.errors import ValidationError
 from crmterm.i18n import N_, _
 from crmterm.services.directory.kinds import FieldSpec, Kind
 from crmterm.services.directory.validation import RefExists
-from crmterm.services.inquiries import functions
+from crmterm.services.routing import routing_ports
 from crmterm.store import AutomationRule
 from crmterm.workflow import rules
 from crmterm.workflow.automation import EVENTS, AutomationAction, expression_params, parse_actions
@@ -59,11 +59,11 @@ def _action_problems(action: AutomationAction, ref_exists: RefExists) -> list[st
 
 
 def _function_problems(action: AutomationAction) -> list[str]:
-    if action.function not in functions.registered():
+    if action.function not in routing_ports.function_names():
         return [_("no business function '{name}' is installed").format(name=action.function)]
     try:
-        fn = functions.load(action.function)
-        functions.typed(fn, action.params, computed=frozenset(expression_params(action.params)))
+        fn = routing_ports.load_function(action.function)
+        routing_ports.typed_params(fn, action.params, computed=frozenset(expression_params(action.params)))
     except ValidationError as error:
         return [f"params.{error}"]
     except Exception as error:  # noqa: BLE001 - a plugin that cannot be imported is a problem of the rule

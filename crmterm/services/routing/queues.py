@@ -21,8 +21,7 @@ from crmterm.errors import PermissionDenied, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import can_work, person, queue_by_code, queues_of
-from crmterm.services.inquiries import inquiry_log
-from crmterm.services.routing import automation, live, routing
+from crmterm.services.routing import automation, live, routing, routing_ports
 from crmterm.store import NO_DEADLINE, Inquiry, Party, Priority, Queue, Topic, User, utcnow
 from crmterm.workflow.engine import ASSIGNED, OPEN, State
 
@@ -126,7 +125,7 @@ def take_next(*, session: Session, actor: Actor, queue: str) -> int | None:
         .returning(col(Inquiry.id)).execution_options(synchronize_session=False)).first()
     if taken is None:
         return None
-    inquiry_log.record(session, taken[0], actor, "taken", data={"next": True})
+    routing_ports.record_event(session, taken[0], actor, "taken", data={"next": True})
     automation.fire(session, actor, taken[0], "taken", {"next": True})
     live.announce(session, target.id)
     return taken[0]

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.directory.validation import RefExists
-from crmterm.services.inquiries import functions
+from crmterm.services.routing import routing_ports
 from crmterm.store import Route
 from crmterm.workflow import rules
 from crmterm.workflow.routes import RouteDefinition, RouteProblem, parse
@@ -75,7 +75,7 @@ def _reference_problems(route: RouteDefinition, ref_exists: RefExists) -> list[R
                 need(where, "mailing_lists", action.notify, _("mailing list"))
             elif kind == "child":
                 need(where, "topics", action.child, _("topic"))
-            elif kind == "function" and action.function not in functions.registered():
+            elif kind == "function" and action.function not in routing_ports.function_names():
                 found.append(RouteProblem(where, _("no business function '{name}' is installed").format(
                     name=action.function)))
     return found

@@ -11,9 +11,7 @@ from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from crmterm.services.accounts.permissions import Actor
-from crmterm.services.inquiries import inquiry_log
-from crmterm.services.routing import live
-from crmterm.services.sla import sla
+from crmterm.services.routing import live, routing_ports
 from crmterm.services.topics.attribute_forms import topic_path  # noqa: F401 - used by callers too
 from crmterm.services.topics.attribute_values import parse, to_cel
 from crmterm.store import (
@@ -133,14 +131,15 @@ def route_new(session: Session, actor: Actor, inquiry: Inquiry, path: list[str],
     queue = engine.choose_queue(step, context)
     queue_id = queue_ids(session, [queue]).get(queue) if queue else None
     if queue_id is None:
-        inquiry_log.record(session, saved_id(inquiry), actor, "unrouted", data={"route": route.code, "step": step.code})
+        routing_ports.record_event(session, saved_id(inquiry), actor, "unrouted",
+                                   data={"route": route.code, "step": step.code})
         return
     inquiry.route_revision_id, inquiry.step, inquiry.queue_id = rev.id, step.code, queue_id
     inquiry.state = State.WAITING
-    for column, value in sla.on_route(session, inquiry, step, path, utcnow()).items():
+    for column, value in routing_ports.deadlines_on_route(session, inquiry, step, path, utcnow()).items():
         setattr(inquiry, column, value)
     session.add(inquiry)
-    inquiry_log.record(session, saved_id(inquiry), actor, "routed", data={
+    routing_ports.record_event(session, saved_id(inquiry), actor, "routed", data={
         "route": route.code, "revision": rev.revision, "step": step.code, "queue": queue})
     live.announce(session, queue_id)
 

@@ -19,9 +19,8 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import CrmError
 from crmterm.services.accounts.permissions import Actor, Role
-from crmterm.services.inquiries import inquiry_actions, inquiry_log
 from crmterm.services.routing import automation, routing
-from crmterm.services.sla import notifications
+from crmterm.services.sla import notifications, scan_ports
 from crmterm.store import EscalationRule, Inquiry, MailingList, Priority, Queue, Topic, User
 from crmterm.workflow import rules as cel
 
@@ -81,10 +80,10 @@ def active_rules(session: Session) -> list[Rule]:
 
 def escalate(session: Session, inquiry_id: int, reached: Reached, rules: list[Rule], now: datetime) -> Outcome:
     """Log the warning or breach on the inquiry, run the matching rules, then automation."""
-    inquiry = inquiry_actions.load(session, inquiry_id, lock=False)
+    inquiry = scan_ports.load_inquiry(session, inquiry_id, lock=False)
     payload = {"clock": reached.clock, "due": reached.deadline.isoformat()}
     matching = _matching(session, inquiry, reached, rules, now, payload)
-    inquiry_log.record(session, inquiry_id, SCANNER, reached.event,
+    scan_ports.record_event(session, inquiry_id, SCANNER, reached.event,
                        data={**payload, "rules": [rule.code for rule in matching]})
     before = {"queue_id": inquiry.queue_id, "assignee_id": inquiry.assignee_id}
     errors: list[str] = []
@@ -118,14 +117,14 @@ def _matching(session: Session, inquiry: Inquiry, reached: Reached, rules: list[
 
 def _apply(session: Session, inquiry_id: int, rule: Rule, reached: Reached, before: dict) -> int:
     """The rule's actions; returns how many notifications it queued."""
-    inquiry = inquiry_actions.load(session, inquiry_id)
+    inquiry = scan_ports.load_inquiry(session, inquiry_id)
     note = f"SLA: {rule.code}"
     if rule.priority and rule.priority_rank is not None and rule.priority_rank < inquiry.priority_rank:
-        inquiry_actions.set_priority(session=session, actor=SCANNER, inquiry_id=inquiry_id, priority=rule.priority,
+        scan_ports.set_priority(session=session, actor=SCANNER, inquiry_id=inquiry_id, priority=rule.priority,
                                      text=note)
     moved_to = None
-    if rule.queue is not None and rule.queue_id != inquiry.queue_id:  # the queue's code: there is a queue_id
-        inquiry_actions.transfer(session=session, actor=SCANNER, inquiry_id=inquiry_id, queue=rule.queue, text=note)
+    if rule.queue is not None and rule.queue_id != inquiry.queue_id:
+        scan_ports.transfer(session=session, actor=SCANNER, inquiry_id=inquiry_id, queue=rule.queue, text=note)
         moved_to = rule.queue_id
     recipients = _recipients(session, rule, before, moved_to)
     if not recipients:

@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.services.inquiries import inquiry_actions
+from crmterm.services.sla import scan_ports
 from crmterm.services.sla.sla_escalate import Reached, Rule, active_rules, escalate
 from crmterm.store import NO_DEADLINE, Inquiry, SlaMark, utcnow
 from crmterm.workflow.engine import OPEN, State
@@ -95,7 +95,7 @@ def _look(session: Session, inquiry_id: int, rules: list[Rule], marks: Marks, no
           report: ScanReport) -> None:
     escalated: set[tuple[str, str]] = set()  # a clock's level escalates once per look, whatever it changed
     for round_ in range(_ROUNDS + 1):
-        inquiry = inquiry_actions.load(session, inquiry_id)
+        inquiry = scan_ports.load_inquiry(session, inquiry_id)
         if inquiry.state not in OPEN:
             _next_look(session, inquiry_id, None)
             return

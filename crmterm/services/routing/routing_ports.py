@@ -1,0 +1,63 @@
+"""What routing needs from the packages above it, handed in when those are imported.
+
+Routing sits below the inquiry life-cycle and the SLA clocks: inquiries move through routes and SLA reads
+route steps. Yet placing an inquiry on its route writes to the inquiry's log (owned by inquiries), computes
+its deadlines (owned by sla), and a route or rule that calls a business function is checked against the
+installed functions (inquiries' catalogue). Those are handed in here — by inquiries/__init__.py and
+sla/__init__.py, both imported by crmterm/services/__init__.py before any service runs — so routing never
+imports the packages above it (pyproject's acyclic_siblings contract). This module imports nothing of routing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from crmterm.services.accounts.permissions import Actor
+from crmterm.store import Inquiry
+from crmterm.workflow.routes import StepDef
+
+NAMES = ("record_event", "deadlines_on_route", "function_names", "load_function", "typed_params")
+_provided: dict[str, Callable[..., Any]] = {}
+
+
+def provide(**providers: Callable[..., Any]) -> None:
+    unknown = set(providers) - set(NAMES)
+    if unknown:
+        raise ValueError(f"routing ports: unknown {', '.join(sorted(unknown))}")
+    _provided.update(providers)
+
+
+def _provider(name: str) -> Callable[..., Any]:
+    try:
+        return _provided[name]
+    except KeyError:
+        raise RuntimeError(f"routing: nothing provides {name} (import the crmterm.services package first)") from None
+
+
+def record_event(session: Session, inquiry_id: int, actor: Actor, kind: str, *, data: dict | None = None) -> None:
+    """Append an event to the inquiry's log (inquiries.inquiry_log.record)."""
+    _provider("record_event")(session, inquiry_id, actor, kind, data=data)
+
+
+def deadlines_on_route(session: Session, inquiry: Inquiry, step: StepDef, path: list[str],
+                       now: datetime) -> dict:
+    """The deadline columns of an inquiry entering its route's first step (sla.sla.on_route)."""
+    return _provider("deadlines_on_route")(session, inquiry, step, path, now)
+
+
+def function_names() -> Collection[str]:
+    """The installed business functions (inquiries.functions.registered)."""
+    return _provider("function_names")()
+
+
+def load_function(name: str) -> Callable:
+    return _provider("load_function")(name)
+
+
+def typed_params(fn: Callable, params: dict[str, Any], *, computed: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A function's parameters checked and typed (inquiries.functions.typed; ValidationError if wrong)."""
+    return _provider("typed_params")(fn, params, computed=computed)
