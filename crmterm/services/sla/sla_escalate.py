@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from crmterm.errors import CrmError
+from crmterm.services import integrations
 from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.inquiries import inquiry_actions, inquiry_log
 from crmterm.services.routing import automation, routing
@@ -84,6 +85,7 @@ def escalate(session: Session, inquiry_id: int, reached: Reached, rules: list[Ru
     matching = _matching(session, inquiry, reached, rules, now, payload)
     inquiry_log.record(session, inquiry_id, SCANNER, reached.event,
                        data={**payload, "rules": [rule.code for rule in matching]})
+    integrations.inquiry_event(session, f"sla.{reached.level}", inquiry_id, payload)
     before = {"queue_id": inquiry.queue_id, "assignee_id": inquiry.assignee_id}
     outcome = Outcome(errors=[])
     for rule in matching:
