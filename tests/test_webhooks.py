@@ -257,3 +257,31 @@ def test_two_deliverers_at_once_post_each_row_once(demo_url, receiver):
     assert ids == [r.id for r in _outbox(demo_url)] and sum(r.delivered for r in reports) == 6
     with unit_of_work(demo_url) as session:
         assert len(session.exec(select(WebhookAttempt)).all()) == 6
+
+
+def test_only_admins_database_logins_read_webhook_secrets(postgresql_url, pg_server):
+    """Per-user logins (store/role_groups): an agent's login publishes (reads a subscription's id and kind,
+    inserts into the outbox) but cannot read the secret, nor add a subscription behind the services' back."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    subscription = _subscribe(postgresql_url, "inquiry.created", "https://hooks.example/in")
+    database = make_url(postgresql_url).database
+    superuser = make_url(pg_server).set(drivername="postgresql", database=database)
+    with psycopg.connect(superuser.render_as_string(hide_password=False), autocommit=True) as connection:
+        for group in ("crmterm_agent", "crmterm_supervisor", "crmterm_auditor"):
+            connection.execute(f'SET ROLE "{group}"')
+            assert connection.execute("SELECT id, kind, removed_at FROM webhook_subscription").fetchall() == [
+                (subscription, "inquiry.created", None)]
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                connection.execute("SELECT secret FROM webhook_subscription")
+            connection.execute("RESET ROLE")
+        connection.execute('SET ROLE "crmterm_agent"')
+        connection.execute("INSERT INTO webhook_outbox (subscription_id, kind, payload, created_at, state, attempts,"
+                           " next_attempt_at) VALUES (%s, 'inquiry.created', '{}', now(), 'pending', 0, now())",
+                           (subscription,))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            connection.execute("INSERT INTO webhook_subscription (kind, url, secret, created_at, created_by) "
+                               "VALUES ('inquiry.created', 'https://evil.example', 'x', now(), 'agent')")
+        connection.execute('RESET ROLE; SET ROLE "crmterm_admin"')
+        assert connection.execute("SELECT secret FROM webhook_subscription").fetchone() == (SECRET,)
