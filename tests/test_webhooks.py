@@ -19,6 +19,7 @@ from sqlmodel import col, select
 
 from conftest import owner_url
 from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.inquiries import inquiry_actions
 from crmterm.services.inquiries.problems import ProblemDraft, open_problem
 from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.services.integrations import delivery
@@ -285,3 +286,30 @@ def test_only_admins_database_logins_read_webhook_secrets(postgresql_url, pg_ser
                                "VALUES ('inquiry.created', 'https://evil.example', 'x', now(), 'agent')")
         connection.execute('RESET ROLE; SET ROLE "crmterm_admin"')
         assert connection.execute("SELECT secret FROM webhook_subscription").fetchone() == (SECRET,)
+
+
+def test_an_sla_breach_and_a_closed_problem_publish_their_events(demo_url):
+    from crmterm.services.inquiries.problem_close import close_problem
+    from crmterm.services.inquiries.problem_links import link
+    from crmterm.services.sla import sla_scan
+    from helpers import SUPERVISOR
+
+    for kind in ("sla.warning", "sla.breach", "problem.closed", "inquiry.closed"):
+        _subscribe(demo_url, kind, f"https://hooks.example/{kind}")
+    agent = _agent(demo_url)
+    invoice = {"channel": "phone", "place": "cc_msk", "inquiries": [{"topic": "invoice_copy", "priority": "normal"}]}
+    with unit_of_work(demo_url) as session:
+        inquiry = register(session=session, actor=agent, draft=ContactDraft.model_validate(invoice)).inquiry_ids[0]
+        inquiry_actions.take(session=session, actor=agent, inquiry_id=inquiry)
+    with unit_of_work(demo_url) as session:  # days later: past the warning and the deadline, a breach
+        sla_scan.scan(session=session, actor=SUPERVISOR, now=utcnow() + timedelta(days=3))
+    with unit_of_work(demo_url) as session:
+        problem = open_problem(session=session, actor=SUPERVISOR, draft=ProblemDraft(title="Billing is down"))
+        link(session=session, actor=agent, problem_id=problem.id, inquiry_id=inquiry)
+        close_problem(session=session, actor=SUPERVISOR, problem_id=problem.id, resolution="fixed")
+    sent = [(r.kind, r.payload) for r in _outbox(demo_url)]
+    assert [kind for kind, _payload in sent] == ["sla.breach", "problem.closed", "inquiry.closed"]
+    breach, closed_problem, closed = (payload for _kind, payload in sent)
+    assert breach["inquiry"]["id"] == inquiry and breach["data"]["clock"] == "resolve"
+    assert (closed_problem["problem"]["id"], closed_problem["problem"]["state"]) == (problem.id, "closed")
+    assert (closed["inquiry"]["id"], closed["inquiry"]["state"]) == (inquiry, "closed")
