@@ -91,7 +91,9 @@ def deliver(ctx: typer.Context,
     ensure_database(env.settings.database_url)
     try:
         while True:
-            _report(delivery.deliver(settings=env.settings, actor=actor), as_json)
+            report = delivery.deliver(settings=env.settings, actor=actor)
+            if once or report.delivered or report.retrying or report.failed:  # a quiet loop prints nothing
+                _report(report, as_json)
             if once:
                 return
             time.sleep(every)
