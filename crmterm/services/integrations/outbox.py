@@ -62,10 +62,12 @@ def problem_event(session: Session, kind: str, problem_id: int) -> int:
     ids = _subscribers(session, kind)
     if not ids:
         return 0
-    problem = session.get(SystemProblem, problem_id)
+    # read afresh (after the session's own changes are flushed): a guarded UPDATE may have changed the row
+    # behind the session's back
+    problem = session.exec(select(SystemProblem).where(col(SystemProblem.id) == problem_id)
+                           .execution_options(populate_existing=True)).first()
     if problem is None:
         return 0
-    session.refresh(problem)  # a guarded UPDATE may have changed it behind the session's back
     fields = ("id", "title", "service", "region", "starts_at", "expected_end_at", "description", "state",
               "resolution", "closed_at", "created_by", "version")
     return _queue(session, kind, list(ids), {"problem": {name: _json(getattr(problem, name)) for name in fields}})
