@@ -38,6 +38,16 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class WebhookSettings:
+    """Outgoing webhooks (`webhooks:` in config.yaml): how long a receiver may take, and the retry policy."""
+
+    timeout: int = 5  # seconds for one POST (connect and answer)
+    max_attempts: int = 10  # then the delivery is failed (`crmterm webhook log --failed`)
+    backoff_seconds: int = 10  # wait after the first failure; doubles on every failure…
+    backoff_max_seconds: int = 3600  # …up to this
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     language: str = DEFAULT_LANGUAGE
@@ -51,6 +61,7 @@ class Settings:
     attachment_types: tuple[str, ...] | None = None  # None: services/inquiries/attachments.DEFAULT_TYPES
     where: Locations | None = None
     mail: MailSettings = field(default_factory=MailSettings)
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     sla_scan_seconds: int = 60  # supervisors' TUIs run the SLA scan this often (0: never; servers use cron)
     idle_lock_minutes: float = 15  # the TUI locks after this long without a key or mouse event (0: never)
     text_max_chars: int = TEXT_MAX_CHARS  # see text_max_chars() below
@@ -119,6 +130,7 @@ def resolve(*, db: str | None = None, lang: str | None = None, user: str | None 
         if file_cfg.get("attachment_types") else None,
         where=where,
         mail=_mail(file_cfg.get("smtp") or {}, env),
+        webhooks=_webhooks(file_cfg.get("webhooks") or {}),
         sla_scan_seconds=0 if file_cfg.get("sla_scan_seconds") == 0 else _positive(file_cfg, "sla_scan_seconds", 60),
         input_max_mb=_positive(file_cfg, "input_max_mb", 100),
         contact_max_inquiries=_positive(file_cfg, "contact_max_inquiries", 100),
@@ -202,6 +214,16 @@ def _mail(cfg: dict, env: dict) -> MailSettings:
         if isinstance(values[key], str):
             values[key] = values[key].strip().lower() in ("1", "true", "yes", "on")
     return MailSettings(**values)
+
+
+def _webhooks(cfg: dict) -> WebhookSettings:
+    if not isinstance(cfg, dict):
+        raise ConfigError("webhooks: expected a mapping of settings")
+    known = tuple(WebhookSettings.__dataclass_fields__)
+    unknown = sorted(set(cfg) - set(known))
+    if unknown:
+        raise ConfigError(f"webhooks: unknown setting '{unknown[0]}' (known: {', '.join(known)})")
+    return WebhookSettings(**{key: _positive({f"webhooks.{key}": cfg[key]}, f"webhooks.{key}", 0) for key in cfg})
 
 
 def _positive(cfg: dict, key: str, default: int) -> int:

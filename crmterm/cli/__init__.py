@@ -28,6 +28,7 @@ from crmterm.cli import kb as kb_cli
 from crmterm.cli import problem as problem_cli
 from crmterm.cli import script as script_cli
 from crmterm.cli import sla as sla_cli
+from crmterm.cli import webhook as webhook_cli
 from crmterm.cli._common import Env, err
 from crmterm.errors import CrmError
 from crmterm.i18n import _, set_language
@@ -41,7 +42,7 @@ READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue",
              "user list", "user show", "topic tree", "topic find", "topic form", "topic templates",
              "inquiry show", "inquiry list", "route validate", "route show", "kb search", "kb show",
              "kb export-public", "script validate", "script list", "script export", "problem list",
-             "problem show", "notify list"}
+             "problem show", "notify list", "webhook list", "webhook log"}
 
 
 class _CrmGroup(TyperGroup):
@@ -87,6 +88,7 @@ app.add_typer(problem_cli.app, name="problem")
 app.command("archive")(archive_cli.archive)
 app.add_typer(script_cli.app, name="script")
 app.add_typer(kb_cli.app, name="kb")
+app.add_typer(webhook_cli.app, name="webhook")
 
 
 @app.callback()

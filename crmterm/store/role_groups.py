@@ -28,7 +28,11 @@ CONFIG_TABLES = (
     "client_category", "contact_template", "customer_attribute", "dictionary", "dictionary_item",
     "escalation_rule", "mailing_list", "place", "place_type", "priority", "queue", "role", "route",
     "route_revision", "script", "sla_rule", "structure", "topic", "tracked_field", "user_group", "user_password",
+    "webhook_subscription",
 )
+# Webhook secrets sign what receivers trust: only admins' logins read them. Everyone else reads the columns
+# publishing an event needs (services/integrations/outbox), so an agent's change still fills the outbox.
+WEBHOOK_PUBLIC_COLUMNS = "id, kind, url, created_at, created_by, removed_at, removed_by"
 # What every user, the auditor too, writes for itself: one's own preferences (the language F2 picks) are not
 # business data. Not app_user, which agents may not write. Not registration_draft: a draft is a contact being
 # registered, which auditors may not do (services: INQUIRIES_WRITE), so agents write it as operational rows. Not
@@ -53,6 +57,9 @@ def statements(schema: str, database: str, owner: str, app: str) -> list[str]:
                 f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {name}",
                 f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT SELECT ON TABLES TO {name}",
                 f"REVOKE SELECT ON {schema}.user_password FROM {name}"]
+        if role != "admin":
+            sql += [f"REVOKE SELECT ON {schema}.webhook_subscription FROM {name}",
+                    f"GRANT SELECT ({WEBHOOK_PUBLIC_COLUMNS}) ON {schema}.webhook_subscription TO {name}"]
         if role in WRITERS:
             sql += _writer(schema, owner, name, role)
         sql.append(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(f'{schema}.{t}' for t in OWN_ROWS)} TO {name}")

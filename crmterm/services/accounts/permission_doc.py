@@ -35,6 +35,7 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.DATABASE_ADMIN: N_("Back up and restore the embedded database; run `crmterm db upgrade`"),
     Permission.KB_EDIT: N_("Write and import knowledge-base drafts, see unapproved articles"),
     Permission.KB_APPROVE: N_("Approve, retire and publish knowledge-base articles"),
+    Permission.WEBHOOKS_ADMIN: N_("Subscribe URLs to events (webhooks), deliver them, read the delivery log"),
 }
 
 # The checks that are more than one permission (each has explicit tests in tests/test_role_matrix.py).

@@ -46,6 +46,7 @@ class Permission(StrEnum):
     DATABASE_ADMIN = "database.admin"  # back up, restore and upgrade the database
     KB_EDIT = "kb.edit"  # write and import knowledge-base drafts, see unapproved articles
     KB_APPROVE = "kb.approve"  # approve, retire and publish knowledge-base articles
+    WEBHOOKS_ADMIN = "webhooks.admin"  # subscribe URLs to events, deliver webhooks, read the delivery log
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}

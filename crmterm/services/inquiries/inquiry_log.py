@@ -7,6 +7,7 @@ from sqlmodel import Session, col
 
 from crmterm.errors import refuse_nul
 from crmterm.i18n import N_, _
+from crmterm.services import integrations
 from crmterm.services.accounts.permissions import Actor
 from crmterm.store import Inquiry, InquiryEvent
 from crmterm.workflow.engine import OPEN, STATE_LABELS, state_label  # noqa: F401 - re-exported
@@ -38,11 +39,21 @@ EVENT_LABELS = {
 }
 
 
+# Log kinds that are also webhook events (services/integrations). Every move and close is logged here after
+# the inquiry row was written, so the event carries its new state; `inquiry.created` is published by the
+# creators themselves once the new inquiry is routed (registration, transition_actions).
+WEBHOOK_EVENTS = {"moved": "inquiry.moved", "transferred": "inquiry.moved", "closed": "inquiry.closed",
+                  "cancelled": "inquiry.closed"}
+
+
 def record(session: Session, inquiry_id: int, actor: Actor, kind: str, *, contact_id: int | None = None,
            text: str = "", data: dict | None = None) -> None:
     refuse_nul("text", text)  # a comment or a move's note (text)
     session.add(InquiryEvent(inquiry_id=inquiry_id, actor=actor.login, kind=kind, contact_id=contact_id,
                              text=text, data=data or {}))
+    if kind in WEBHOOK_EVENTS:
+        integrations.inquiry_event(session, WEBHOOK_EVENTS[kind], inquiry_id,
+                                   {"log_event": kind, "actor": actor.login, "text": text, **(data or {})})
 
 
 def check_linkable(session: Session, inquiry_id: int, party_id: int | None, index: int, problems: list) -> None:

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, CrmError, ValidationError
 from crmterm.i18n import _
+from crmterm.services import integrations
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.inquiries import inquiry_actions, inquiry_log
@@ -52,6 +53,7 @@ def close_problem(*, session: Session, actor: Actor, problem_id: int, resolution
     claim(session, actor, problem, expected_version,
           {"state": "closed", "closed_at": utcnow(), "resolution": resolution.strip()[:4000]})
     done = ProblemClosed(problem=read(session, problem), mode=inquiries)
+    integrations.problem_event(session, "problem.closed", problem_id)  # before its inquiries' inquiry.closed
     for inquiry_id, state in _linked(session, problem_id):
         if state is None:
             done.skipped.append(Skipped(id=inquiry_id, reason=_("archived")))

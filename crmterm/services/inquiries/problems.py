@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from crmterm.errors import Conflict, NotFound, ValidationError, refuse_control, refuse_nul
 from crmterm.i18n import _, fmt_datetime, pick
 from crmterm.moments import typed_moment
+from crmterm.services import integrations
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.topics.attribute_forms import topic_path
@@ -112,6 +113,7 @@ def open_problem(*, session: Session, actor: Actor, draft: ProblemDraft, source:
     session.flush()
     audit.record(session, actor, "create", "system_problems", str(problem.id), after=_document(problem),
                  source=source)
+    integrations.problem_event(session, "problem.opened", saved_id(problem))
     return read(session, problem)
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
+from crmterm.services import integrations
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.inquiries import (
     inquiry_log,
@@ -188,10 +189,11 @@ def _write_inquiry(session: Session, actor: Actor, contact: Contact, refs: Conta
     inquiry_log.record(session, inquiry_id, actor, "created", contact_id=contact.id)
     if draft.parent is not None:
         inquiry_log.record(session, draft.parent, actor, "child_created", data={"child": inquiry_id})
+    if not close:
+        context = rule_context(form, item.values, **refs.rule_context(topic.priority))
+        routing.route_new(session, actor, inquiry, form.path, context)
+    integrations.inquiry_event(session, "inquiry.created", inquiry_id, {"actor": actor.login})  # as routed
     if close:
         inquiry_log.record(session, inquiry_id, actor, "closed", text=_("answered during the contact"))
         result.closed.append(inquiry_id)
-    else:
-        context = rule_context(form, item.values, **refs.rule_context(topic.priority))
-        routing.route_new(session, actor, inquiry, form.path, context)
     return inquiry_id

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from crmterm.errors import ValidationError
+from crmterm.services import integrations
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.inquiries import functions, inquiry_log, transition_notices
 from crmterm.services.routing import automation, routing
@@ -83,5 +84,6 @@ def _child(session: Session, actor: Actor, parent: Inquiry, topic_code: str, con
     path = [row.code for row in routing.topic_path(session, topic.code)]
     routing.route_new(session, actor, child, path, {**context, "inquiry": {**context["inquiry"], "topic": topic.code,
                                                                            "topics": path}})
+    integrations.inquiry_event(session, "inquiry.created", child_id, {"actor": actor.login, "parent": parent.id})
     automation.fire(session, actor, child_id, "created", {"parent": parent.id})
     return child_id

@@ -59,7 +59,7 @@ def _action_problems(action: AutomationAction, ref_exists: RefExists) -> list[st
 
 
 def _function_problems(action: AutomationAction) -> list[str]:
-    if action.function not in routing_ports.function_names():
+    if action.function is None or action.function not in routing_ports.function_names():
         return [_("no business function '{name}' is installed").format(name=action.function)]
     try:
         fn = routing_ports.load_function(action.function)

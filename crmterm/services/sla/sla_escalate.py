@@ -18,6 +18,7 @@ from sqlalchemy import select as select_rows  # rows read by name (sqlmodel.sele
 from sqlmodel import Session, col, select
 
 from crmterm.errors import CrmError
+from crmterm.services import integrations
 from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.routing import automation, routing
 from crmterm.services.sla import notifications, scan_ports
@@ -85,6 +86,7 @@ def escalate(session: Session, inquiry_id: int, reached: Reached, rules: list[Ru
     matching = _matching(session, inquiry, reached, rules, now, payload)
     scan_ports.record_event(session, inquiry_id, SCANNER, reached.event,
                        data={**payload, "rules": [rule.code for rule in matching]})
+    integrations.inquiry_event(session, f"sla.{reached.level}", inquiry_id, payload)
     before = {"queue_id": inquiry.queue_id, "assignee_id": inquiry.assignee_id}
     errors: list[str] = []
     outcome = Outcome(errors=errors)
