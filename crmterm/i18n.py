@@ -65,7 +65,7 @@ def N_(message: str) -> str:
 
 
 def language_name(language: str) -> str:
-    return Locale.parse(language).get_display_name(language).capitalize()
+    return (Locale.parse(language).get_display_name(language) or language).capitalize()
 
 
 def fmt_date(value: date | None, *, short: bool = False) -> str:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlalchemy.engine import make_url
@@ -204,7 +205,7 @@ def _mail(cfg: dict, env: dict) -> MailSettings:
     unknown = sorted(set(cfg) - set(_MAIL_KEYS))
     if unknown:
         raise ConfigError(f"smtp: unknown setting '{unknown[0]}' (known: {', '.join(_MAIL_KEYS)})")
-    values = {key: env.get(f"CRMTERM_SMTP_{key.upper()}", cfg.get(key)) for key in _MAIL_KEYS}
+    values: dict[str, Any] = {key: env.get(f"CRMTERM_SMTP_{key.upper()}", cfg.get(key)) for key in _MAIL_KEYS}
     values = {key: value for key, value in values.items() if value is not None}
     for key in set(_MAIL_NUMBERS) & set(values):
         number = values[key]

@@ -31,7 +31,7 @@ def _build(session: Session, actor: Actor) -> str:
             "code": f"bench_attr_{n}", "labels": {"en": f"Bench attribute {n}"}, "topic": topic,
             "type": "decimal" if n == 0 else "string", "mandatory": rule, "overrides": overrides})
     session.flush()
-    return parent
+    return f"bench_level_{DEPTH - 1}"  # the deepest topic
 
 
 def measure_forms(*, session: Session, actor: Actor, rounds: int = 300) -> dict[str, float]:

@@ -83,7 +83,7 @@ def _rows(rng: random.Random, ids: list[int], text_ids: list[int], start: int, v
 def ensure_articles(url: str, count: int, *, seed: int = 7, progress=None) -> int:
     """Top the synthetic articles up to `count`; returns how many this call built."""
     with unit_of_work(url) as session:
-        have = session.execute(text(f"SELECT COUNT(*) FROM kb_article WHERE slug LIKE '{PREFIX}%'")).scalar()
+        have = session.execute(text(f"SELECT COUNT(*) FROM kb_article WHERE slug LIKE '{PREFIX}%'")).scalar_one()
     missing = max(0, count - have)
     rng = random.Random(seed + have)
     en, ru = _vocabulary(random.Random(seed))

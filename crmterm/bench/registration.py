@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.bench.timing import marks, percentile, raw_cursor, timed
 from crmterm.services.accounts.permissions import Actor
@@ -51,7 +51,9 @@ def measure_registration(*, session: Session, actor: Actor, rounds: int = 300) -
         "topic": "bench_reg_topic", "values": _VALUES}])
     first = register(session=session, actor=actor, draft=draft)  # warm caches (compiled rules, statements)
     timings = timed(lambda: register(session=session, actor=actor, draft=draft), rounds)
-    raw = _raw_rate(session, session.get(Inquiry, first.inquiry_ids[0]), rounds)
+    model = session.get(Inquiry, first.inquiry_ids[0])
+    assert model is not None, "the inquiry just registered"
+    raw = _raw_rate(session, model, rounds)
     session.rollback()
     return {"register_1_inquiry_5_attrs_p50_ms": percentile(timings, 50) * 1000,
             "register_1_inquiry_5_attrs_p95_ms": percentile(timings, 95) * 1000,
@@ -62,7 +64,7 @@ def _raw_rate(session: Session, model: Inquiry, rounds: int) -> float:
     """The same rows as a registration writes (contact, inquiry with its route fields, five values, the
     created and routed events), inserted through the driver with nothing checked."""
     ids = dict(session.exec(select(AttributeDef.code, AttributeDef.id)
-                            .where(AttributeDef.code.in_(list(_VALUES)))).all())
+                            .where(col(AttributeDef.code).in_(list(_VALUES)))).all())
     pairs = [(ids[code], value) for code, value in _VALUES.items()]
     now = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
     contact_sql = marks(session, "INSERT INTO contact (at, direction, party_id, caller, text) "

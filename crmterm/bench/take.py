@@ -10,13 +10,14 @@ import time
 from collections import Counter
 
 from sqlalchemy import insert, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.services.accounts.permissions import SYSTEM, Actor, Role
 from crmterm.services.directory import directory
 from crmterm.services.routing import queues
 from crmterm.store import Inquiry, Queue, User
 from crmterm.store.db import engine_for, normalise_url, unit_of_work
+from crmterm.store.tables import saved_id
 
 QUEUE = "bench_take"
 TIMEOUT_S = 300
@@ -25,7 +26,7 @@ TIMEOUT_S = 300
 def _workers(url: str, count: int) -> list[Actor]:
     logins = [f"bench_worker_{n:02}" for n in range(count)]
     with unit_of_work(url) as session:
-        known = set(session.exec(select(User.login).where(User.login.in_(logins))).all())
+        known = set(session.exec(select(User.login).where(col(User.login).in_(logins))).all())
         session.add_all([User(login=login, display_name=login, role_code="agent") for login in logins
                          if login not in known])
         if session.exec(select(Queue.id).where(Queue.code == QUEUE)).first() is None:
@@ -33,14 +34,14 @@ def _workers(url: str, count: int) -> list[Actor]:
                                    values={"code": QUEUE, "labels": {"en": "Bench"}, "members": logins})
     with unit_of_work(url) as session:
         return [Actor(login=u.login, role=Role.AGENT, id=u.id)
-                for u in session.exec(select(User).where(User.login.in_(logins)).order_by(User.login))]
+                for u in session.exec(select(User).where(col(User.login).in_(logins)).order_by(User.login))]
 
 
 def _fill(url: str, count: int) -> int:
     """`count` waiting copies of one existing inquiry in the bench queue; returns the queue id."""
     with unit_of_work(url) as session:
-        queue_id = session.exec(select(Queue.id).where(Queue.code == QUEUE)).one()
-        model = session.exec(select(Inquiry).order_by(Inquiry.id).limit(1)).one()
+        queue_id = saved_id(session.exec(select(Queue).where(Queue.code == QUEUE)).one())
+        model = session.exec(select(Inquiry).order_by(col(Inquiry.id)).limit(1)).one()
         row = model.model_dump(exclude={"id"}) | {"queue_id": queue_id, "state": "waiting", "assignee_id": None}
         session.execute(insert(Inquiry), [row | {"priority_rank": n % 4 * 10} for n in range(count)])
         return queue_id
@@ -50,7 +51,7 @@ def _clean(url: str, queue_id: int) -> None:
     """The copies end cancelled rather than deleted: their 'taken' events are history, which may not be
     deleted (migration 0019); the next round takes only waiting copies."""
     with unit_of_work(url) as session:
-        session.execute(update(Inquiry).where(Inquiry.queue_id == queue_id, Inquiry.state != "cancelled")
+        session.execute(update(Inquiry).where(col(Inquiry.queue_id) == queue_id, col(Inquiry.state) != "cancelled")
                         .values(state="cancelled"))
 
 

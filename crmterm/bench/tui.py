@@ -101,7 +101,7 @@ async def _workers_idle(pilot) -> None:
 
 
 async def _probe(url: str, login: str, password: str) -> dict:
-    from textual.widgets import Button, Input, Static
+    from textual.widgets import Button, Input, Static, TabbedContent
 
     from crmterm.app import make_app
     from crmterm.screens.shell.login import LoginScreen
@@ -118,6 +118,7 @@ async def _probe(url: str, login: str, password: str) -> dict:
         from crmterm.screens.shell.workspace import WorkspaceScreen
 
         screen = app.screen
+        assert isinstance(screen, LoginScreen)  # waited for above
         await _until(lambda: not screen.query_one("#submit", Button).disabled, "the database")
         screen.query_one("#login", Input).value = login  # set, not typed: any password works
         screen.query_one("#password", Input).value = password
@@ -126,7 +127,8 @@ async def _probe(url: str, login: str, password: str) -> dict:
                      or not screen.query_one("#submit", Button).disabled, "the log-in")
         if not isinstance(app.screen, WorkspaceScreen):
             raise RuntimeError(f"log-in failed: {screen.query_one('#login-error', Static).content}")
-        await _until(lambda: app.screen.query("TabbedContent") and app.screen.query_one("TabbedContent").active,
+        await _until(lambda: app.screen.query("TabbedContent")
+                     and app.screen.query_one("TabbedContent", TabbedContent).active,
                      "the workspace")
         if not app.screen.query("TabPane#queues"):
             raise RuntimeError(f"user {login!r} has no Queues tab")
@@ -134,7 +136,8 @@ async def _probe(url: str, login: str, password: str) -> dict:
         # a key pressed before that can be overtaken by the initial tab.
         await _workers_idle(pilot)
         await pilot.press("f11")
-        await _until(lambda: app.screen.query_one("TabbedContent").active == "queues", "the Queues tab")
+        await _until(lambda: app.screen.query_one("TabbedContent", TabbedContent).active == "queues",
+                     "the Queues tab")
         await _workers_idle(pilot)
         panel = app.screen.query_one(QueuesPanel)
         report = {"ready_at": ready_at, "rss_mb": _rss_mb(), "rows": panel.table.row_count}

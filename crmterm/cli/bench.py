@@ -9,6 +9,7 @@ import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
 from crmterm.i18n import _
+from crmterm.locations import locations
 
 
 def bench(ctx: typer.Context,
@@ -25,14 +26,14 @@ def bench(ctx: typer.Context,
           as_json: bool = JSON_OPTION) -> None:
     """Build (or reuse) a synthetic data set, then measure search, card, registration, take-next, queue pages,
     the monthly topic count, import, and the TUI's start and memory — with raw-SQL baselines."""
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
     from crmterm.bench import dataset, run
 
     env = env_of(ctx)
-    url = db or dataset.default_url(env.settings.where.data, customers, inquiries)
+    url = db or dataset.default_url((env.settings.where or locations()).data, customers, inquiries)
     with Progress(console=err, transient=True) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def advance(what: str, n: int, total: int) -> None:
             if what not in tasks:

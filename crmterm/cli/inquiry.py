@@ -64,7 +64,7 @@ SOURCE_OPTION = typer.Option(None, "--source", help="The calling system (default
 
 @contact_app.command("register")
 def register(ctx: typer.Context, file: str = typer.Argument(..., help="JSON document, or - for stdin."),
-             external_id: str = EXTERNAL_ID_OPTION, source: str = SOURCE_OPTION,
+             external_id: str | None = EXTERNAL_ID_OPTION, source: str | None = SOURCE_OPTION,
              as_json: bool = JSON_OPTION) -> None:
     """Register a contact and all its inquiries from JSON: all or nothing; prints the created ids. The
     document may carry "external_id" and "source" at the top (the options win)."""

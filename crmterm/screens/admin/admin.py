@@ -11,18 +11,19 @@ from textual.widgets.option_list import Option
 
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _, pick
-from crmterm.screens.admin.admin_areas import AREAS, SCREEN_AREAS
+from crmterm.screens.admin.admin_areas import AREAS, SCREEN_AREAS, DirectoryArea, ScreenArea
 from crmterm.screens.common.dialogs import ConfirmScreen
 from crmterm.services.accounts.permissions import Permission
 from crmterm.services.directory.directory import EntryRead
 from crmterm.services.directory.validation import live_rule_problem
 from crmterm.widgets.entry_form import EntryForm
+from crmterm.widgets.host import WidgetPart
 from crmterm.widgets.route_preview import route_preview
 from crmterm.widgets.safe_text import plain
 from crmterm.widgets.type_ahead import user_is_in
 
 
-class AdminPanel(Horizontal):
+class AdminPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whose CSS the panel keeps
     BINDINGS = [
         Binding("ctrl+n", "new", N_("New"), id="admin.new"),
         Binding("ctrl+s", "save", N_("Save"), id="admin.save"),
@@ -43,7 +44,8 @@ class AdminPanel(Horizontal):
 
     def compose(self) -> ComposeResult:
         screens = [a for a in SCREEN_AREAS.values() if self.app.gateway.can(a.permission)]
-        yield OptionList(*(Option(_(a.title), id=a.name) for a in [*AREAS.values(), *screens]), id="areas")
+        areas: list[DirectoryArea | ScreenArea] = [*AREAS.values(), *screens]
+        yield OptionList(*(Option(_(a.title), id=a.name) for a in areas), id="areas")
         with Vertical(id="entries-pane"):
             yield Input(id="search", placeholder=_("Search by code or name…"), compact=True)
             yield DataTable(id="entries", cursor_type="row", zebra_stripes=True)
@@ -73,12 +75,12 @@ class AdminPanel(Horizontal):
     # --- areas and entries -------------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#areas")
     async def area_chosen(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id in SCREEN_AREAS:
+        name = event.option.id
+        if name is None or name in SCREEN_AREAS:
             return  # opened with Enter (area_opened): a screen of its own
         if self._staying:
             self._staying = False
             return
-        name = event.option.id
         if self.unsaved_input() is None:
             await self._switch_area(name)
             return
@@ -162,7 +164,7 @@ class AdminPanel(Horizontal):
     def load_entries(self, search: str, select: str | None = None) -> None:
         area = self.area
         try:
-            entries = area.list(self.app.gateway, search)
+            entries = area.list_entries(self.app.gateway, search)
         except CrmError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
             return
@@ -199,6 +201,8 @@ class AdminPanel(Horizontal):
 
     @on(DataTable.RowSelected, "#entries")
     def row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is None:  # every row is keyed by its entry's key
+            return
         self.edit(self.entries[event.row_key.value])
         self.query_one(EntryForm).focus_first()
 
@@ -260,29 +264,35 @@ class AdminPanel(Horizontal):
 
     def show_error(self, error: CrmError) -> None:
         field = error.field if isinstance(error, ValidationError) else None
-        message = error.detail if field else str(error)
+        message = error.detail if isinstance(error, ValidationError) and field else str(error)
         if not self.query_one(EntryForm).show_error(field, message):
             self.app.notify(str(error), severity="error", timeout=8)
 
     def action_toggle_active(self) -> None:
-        if self.current is None:
+        current = self.current
+        if current is None:
             return
-        activate = not self.current.values.get("active", True)
+        activate = not current.values.get("active", True)
         if activate:
-            self._set_active(True)
+            self._set_active(current, True)
             return
-        question = _("Deactivate {key}? It stays in history but can no longer be chosen.").format(
-            key=self.current.key)
-        self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self._set_active(False))
+        question = _("Deactivate {key}? It stays in history but can no longer be chosen.").format(key=current.key)
 
-    def _set_active(self, active: bool) -> None:
-        values = {**self.current.values, "active": active}
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._set_active(current, False)
+        self.app.push_screen(ConfirmScreen(question), confirmed)
+
+    def _set_active(self, entry: EntryRead, active: bool) -> None:
+        values = {**entry.values, "active": active}
         values.pop("password", None)
         self.save(values)
 
     @on(Button.Pressed)
     def button(self, event: Button.Pressed) -> None:
-        {"save": self.action_save, "new": self.action_new, "toggle": self.action_toggle_active}[event.button.id]()
+        pressed = {"save": self.action_save, "new": self.action_new, "toggle": self.action_toggle_active}
+        if event.button.id in pressed:
+            pressed[event.button.id]()
 
     def state(self) -> dict:
         return {"area": self.area.name, "search": self.query_one("#search", Input).value,

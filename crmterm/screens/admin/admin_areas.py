@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.screen import Screen
+
 from crmterm.i18n import N_, pick
 from crmterm.services.accounts import db_login_auth, users
 from crmterm.services.accounts.permissions import Permission
@@ -17,7 +21,7 @@ class DirectoryArea:
     def __init__(self, kind: Kind) -> None:
         self.name, self.title, self.fields = kind.name, kind.label, kind.all_fields
 
-    def list(self, gateway: Gateway, search: str) -> list[EntryRead]:
+    def list_entries(self, gateway: Gateway, search: str) -> list[EntryRead]:
         return gateway.call(directory.list_entries, kind=self.name, search=search)
 
     def create(self, gateway: Gateway, values: dict) -> EntryRead:
@@ -33,7 +37,8 @@ class DirectoryArea:
 
     def ref_options(self, gateway: Gateway) -> dict[str, list[tuple[str, str]]]:
         """The choices of every reference field of the area's form, by field name."""
-        return {spec.name: self.options(gateway, spec.ref) for spec in self.fields if spec.type == "ref"}
+        return {spec.name: self.options(gateway, spec.ref) for spec in self.fields
+                if spec.type == "ref" and spec.ref is not None}  # a reference field always names its kind
 
 
 class UsersArea(DirectoryArea):
@@ -62,7 +67,7 @@ class UsersArea(DirectoryArea):
         return EntryRead(kind="users", key=user.login, version=user.version, updated_at=user.updated_at,
                          updated_by=user.updated_by, values=values)
 
-    def list(self, gateway: Gateway, search: str) -> list[EntryRead]:
+    def list_entries(self, gateway: Gateway, search: str) -> list[EntryRead]:
         needle = search.strip().casefold()
         return [self._entry(u) for u in gateway.call(users.list_users)
                 if not needle or needle in f"{u.login} {u.display_name}".casefold()]
@@ -88,7 +93,7 @@ class ScreenArea:
         self.name, self.title, self.permission = name, title, permission
         self._module, self._screen = module, screen
 
-    def open(self):
+    def open(self) -> Screen[Any]:
         from importlib import import_module
 
         return getattr(import_module(self._module), self._screen)()

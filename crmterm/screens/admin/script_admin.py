@@ -7,13 +7,13 @@ script_admin_actions.py."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Awaitable, Callable
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Label, OptionList, Tree
 from textual.widgets.option_list import Option
 
@@ -28,13 +28,14 @@ from crmterm.services.knowledge import script_admin, scripts
 from crmterm.services.knowledge.script_admin import ScriptSummary
 from crmterm.services.knowledge.scripts import ScriptRead
 from crmterm.widgets.chrome import TranslatedFooter
+from crmterm.widgets.host import CrmScreen
 from crmterm.widgets.safe_text import plain
 from crmterm.workflow.script_checks import Problem
 
 PAGE = 100
 
 
-class ScriptAdminScreen(ScriptActions, Screen):
+class ScriptAdminScreen(ScriptActions, CrmScreen[None]):
     CSS_PATH = "script_admin.tcss"
     BINDINGS = [
         Binding("escape", "close", N_("Back"), id="scripts_admin.close"),
@@ -145,7 +146,9 @@ class ScriptAdminScreen(ScriptActions, Screen):
         except CrmError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self.show_script, script)
+        # Typed as Textual's `T | Awaitable[T]` spells it: mypy cannot solve that from a bare coroutine function.
+        show: Callable[[ScriptRead], Awaitable[None] | None] = self.show_script
+        self.app.call_from_thread(show, script)
 
     async def show_script(self, script: ScriptRead, select: int | None = None) -> None:
         self.script, self.document = script, copy.deepcopy(script.document)
@@ -247,6 +250,8 @@ class ScriptAdminScreen(ScriptActions, Screen):
 
     @on(OptionList.OptionSelected, "#sa-problems")
     async def _problem_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:  # every problem line is its index
+            return
         problem = self.problems[int(event.option.id)]
         await self.select_node(index_of(self.document, problem.node))
         (self.query_one(NodeForm) if self.selected is not None else self.query_one(ScriptForm)).focus_first()

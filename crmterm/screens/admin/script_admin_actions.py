@@ -5,28 +5,33 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual import work
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, OptionList
 from textual.widgets.option_list import Option
 
 from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, current_language
 from crmterm.screens.admin.script_doc import NODE_KINDS, new_node, remove_node, replace_node
+from crmterm.screens.admin.script_node_form import NodeForm
 from crmterm.screens.common.dialogs import ConfirmScreen, PromptScreen
 from crmterm.services.knowledge import script_admin
+from crmterm.services.knowledge.script_admin import ScriptSummary
 from crmterm.services.knowledge.scripts import ScriptRead
+from crmterm.widgets.host import CrmModal, ScreenPart
+from crmterm.workflow.script_checks import Problem
 
 
-class KindScreen(ModalScreen[str | None]):
+class KindScreen(CrmModal[str | None]):
     """Which kind of node to add; Enter chooses, Escape cancels."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="scripts_admin.kind_cancel")]
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(_("Add a node of kind"), classes="dialog-title")
             yield OptionList(*(Option(_(kind), id=kind) for kind in NODE_KINDS), id="sa-kinds")
@@ -35,9 +40,28 @@ class KindScreen(ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
 
-class ScriptActions:
+class ScriptActions(ScreenPart):
     """Needs from the screen: script, document, selected, dirty, form_invalid, problems, redraw(), check(),
     select_node(), show_script()."""
+
+    script: ScriptRead | None  # the stored version being edited
+    document: dict  # the working copy
+    selected: int | None  # node index; None: the script's own form
+    dirty: bool
+    form_invalid: bool
+    problems: list[Problem]
+    summaries: list[ScriptSummary]
+
+    if TYPE_CHECKING:  # the screen's
+        def redraw(self) -> None: ...
+
+        def check(self) -> None: ...
+
+        async def select_node(self, index: int | None, move_cursor: bool = True) -> None: ...
+
+        async def show_script(self, script: ScriptRead, select: int | None = None) -> None: ...
+
+        def load_list(self, after: str | None = None, select: str | None = None) -> object: ...  # a worker
 
     # --- editing the working copy -------------------------------------------------------------------
     def apply_edit(self, value: dict) -> bool:
@@ -53,13 +77,14 @@ class ScriptActions:
         replace_node(self.document, self.selected, value)
         return True
 
-    def _editable(self) -> bool:
+    def _editable(self) -> ScriptRead | None:
+        """The script being edited, when there is one and its form has no marked fields."""
         if self.script is None:
-            return False
+            return None
         if self.form_invalid:
             self.app.notify(_("Fix the marked fields first"), severity="warning")
-            return False
-        return True
+            return None
+        return self.script
 
     async def _changed(self, select: int | None) -> None:
         self.dirty = True
@@ -75,7 +100,7 @@ class ScriptActions:
         if kind:
             self.document.setdefault("nodes", []).append(new_node(kind, {n["id"] for n in self.document["nodes"]}))
             await self._changed(len(self.document["nodes"]) - 1)
-            self.query_one("#sa-node-form").focus_first()
+            self.query_one("#sa-node-form", NodeForm).focus_first()
 
     def action_delete_node(self) -> None:
         if self._editable() and self.selected is not None:
@@ -83,7 +108,7 @@ class ScriptActions:
             self.app.push_screen(ConfirmScreen(_("Delete node {id}? Answers leading to it lose their target.")
                                                .format(id=node_id)), self._delete_node)
 
-    async def _delete_node(self, yes: bool) -> None:
+    async def _delete_node(self, yes: bool | None) -> None:
         if yes and self.selected is not None:
             remove_node(self.document, self.selected)
             await self._changed(min(self.selected, len(self.document["nodes"]) - 1) if self.document["nodes"] else None)
@@ -98,21 +123,30 @@ class ScriptActions:
         await self._answers(lambda answers: answers and answers.pop())
 
     async def _answers(self, change: Callable[[list], object]) -> None:
-        node = self.document["nodes"][self.selected] if self.selected is not None else None
-        if not self._editable() or node is None or node.get("type") != "question":
+        selected = self.selected
+        if not self._editable() or selected is None:
+            return
+        node = self.document["nodes"][selected]
+        if node.get("type") != "question":
             return
         edited = copy.deepcopy(node)
         change(edited.setdefault("answers", []))
-        replace_node(self.document, self.selected, edited)
-        await self._changed(self.selected)
+        replace_node(self.document, selected, edited)
+        await self._changed(selected)
 
     # --- asking before losing work ------------------------------------------------------------------
     def guard_unsaved(self, then: Callable[[], object], otherwise: Callable[[], object] | None = None) -> None:
-        if not self.dirty:
+        if not self.dirty or self.script is None:  # only a script shown can have changes
             then()
             return
         question = _("Discard the unsaved changes to {code}?").format(code=self.script.code)
-        self.app.push_screen(ConfirmScreen(question), lambda yes: then() if yes else (otherwise and otherwise()))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+            elif otherwise is not None:
+                otherwise()
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     def _back_to_row(self) -> None:
         table = self.query_one("#sa-list", DataTable)
@@ -124,7 +158,7 @@ class ScriptActions:
 
     # --- services ------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="sa-service")
-    def call_service(self, service, done: Callable, _change: bool = True, **kwargs) -> None:
+    def call_service(self, service: Callable[..., Any], done: Callable, _change: bool = True, **kwargs: Any) -> None:
         """`_change`: the service records where a change came from (gateway.change), else a plain call."""
         gateway = self.app.gateway
         try:
@@ -135,8 +169,8 @@ class ScriptActions:
         self.app.call_from_thread(done, result)
 
     def action_save(self) -> None:
-        if self._editable():
-            expected = self.script.version if self.script.status == "draft" else None
+        if script := self._editable():
+            expected = script.version if script.status == "draft" else None
             self.call_service(script_admin.save_draft, self._stored, raw=copy.deepcopy(self.document),
                               expected_version=expected)
 
@@ -150,28 +184,32 @@ class ScriptActions:
             table.update_cell(script.code, "status", _(script.status))
 
     def action_publish(self) -> None:
-        if not self._editable():
+        script = self._editable()
+        if script is None:
             return
-        if self.dirty or self.script.status != "draft":
+        if self.dirty or script.status != "draft":
             self.app.notify(_("Save the draft first (Ctrl+S)") if self.dirty else
                             _("This version is not a draft; Alt+N makes a new one"), severity="warning")
         elif self.problems:
             self.app.notify(_("Cannot publish while the script has problems: {n}").format(n=len(self.problems)),
                             severity="error")
         else:
-            question = _("Publish {code} v{n}? New runs will use it.").format(code=self.script.code,
-                                                                               n=self.script.number)
-            self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self.call_service(
-                script_admin.publish, self._stored, code=self.script.code, number=self.script.number))
+            question = _("Publish {code} v{n}? New runs will use it.").format(code=script.code, n=script.number)
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self.call_service(script_admin.publish, self._stored, code=script.code, number=script.number)
+            self.app.push_screen(ConfirmScreen(question), confirmed)
 
     def action_new_version(self) -> None:
-        if not self._editable():
+        script = self._editable()
+        if script is None:
             return
-        if self.script.status == "draft":
+        if script.status == "draft":
             self.app.notify(_("This version is already a draft"), severity="warning")
             return
         self.guard_unsaved(lambda: self.call_service(script_admin.save_draft, self._stored,
-                                                     raw=copy.deepcopy(self.script.document)))
+                                                     raw=copy.deepcopy(script.document)))
 
     def action_new_script(self) -> None:
         def named(code: str, name: str | None) -> None:
@@ -196,8 +234,11 @@ class ScriptActions:
             return
         code, number = self.script.code, self.script.number
         question = _("Delete the draft {code} v{n}? Published versions stay.").format(code=code, n=number)
-        self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self.call_service(
-            script_admin.delete_draft, lambda _none: self._deleted(code, number), code=code))
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.call_service(script_admin.delete_draft, lambda _none: self._deleted(code, number), code=code)
+        self.app.push_screen(ConfirmScreen(question), confirmed)
 
     def _deleted(self, code: str, number: int) -> None:
         self.app.notify(_("Draft {code} v{n} deleted").format(code=code, n=number))
@@ -209,9 +250,9 @@ class ScriptActions:
         self.load_list(select=code)
 
     def action_preview(self) -> None:
-        if self._editable():
+        if script := self._editable():
             self.call_service(script_admin.preview_run, self._walk, _change=False, raw=copy.deepcopy(self.document),
-                              base=self.script)
+                              base=script)
 
     def _walk(self, spec) -> None:
         from crmterm.screens.knowledge.script_run import ScriptRunScreen

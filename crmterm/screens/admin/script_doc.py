@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import Any
 
 from crmterm.i18n import _
 
@@ -43,7 +44,7 @@ def reachable(document: dict) -> set[str]:
     stack = [start_of(document)]
     while stack:
         current = stack.pop()
-        if current in by_id and current not in seen:
+        if current is not None and current in by_id and current not in seen:
             seen.add(current)
             stack.extend(target for _what, target in exits(by_id[current]))
     return seen
@@ -64,8 +65,10 @@ def new_node(kind: str, taken: set[str]) -> dict:
 def convert(node: dict, kind: str) -> dict:
     """The node as another kind: id and text stay, the kind's own fields start empty."""
     base = {"id": node["id"], "type": kind, "text": dict(node.get("text") or {})}
-    extra = {"question": {"answers": [], "weight": 1}, "capture": {"attribute": "", "target": "inquiry"},
-             "branch": {"condition": "true"}, "end": {"outcome": "done"}}.get(kind, {})
+    extras: dict[str, dict[str, Any]] = {
+        "question": {"answers": [], "weight": 1}, "capture": {"attribute": "", "target": "inquiry"},
+        "branch": {"condition": "true"}, "end": {"outcome": "done"}}
+    extra = extras.get(kind, {})
     return base | copy.deepcopy(extra)
 
 
@@ -104,7 +107,7 @@ def decision_text(rules: list[dict]) -> str:
 
 def parse_decisions(text: str) -> tuple[list[dict], str | None]:
     """The rules of one decision kind, one per line; the error names the first line that is not a rule."""
-    found = []
+    found: list[dict] = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue

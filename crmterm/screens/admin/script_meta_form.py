@@ -3,6 +3,7 @@ node, and the decisions — per kind one rule a line, `CEL condition -> value`, 
 
 from __future__ import annotations
 
+from textual.widget import Widget
 from textual.widgets import Label, TextArea
 
 from crmterm.i18n import N_, _
@@ -25,7 +26,8 @@ class ScriptForm(FormBase):
 
         self.languages = document.get("languages") or ["en", "ru"]
         await self.remove_children()
-        widgets = [Label(plain(_("Script {code}").format(code=document.get("code", ""))), classes="sa-section")]
+        title = plain(_("Script {code}").format(code=document.get("code", "")))
+        widgets: list[Widget] = [Label(title, classes="sa-section")]
         for lang in self.languages:
             widgets += field(_("Name ({lang})").format(lang=lang), f"name-{lang}",
                              text_input(document.get("name", {}).get(lang)))

@@ -49,7 +49,10 @@ class FormBase(VerticalScroll):
 
     def value(self, key: str) -> str:
         widget = self.query_one(f"#f-{key}")
-        return widget.text if isinstance(widget, TextArea) else str(widget.value or "").strip()
+        if isinstance(widget, TextArea):
+            return widget.text
+        assert isinstance(widget, Input | Select | Checkbox), f"#f-{key} is no field"
+        return str(widget.value or "").strip()
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for error in self.query(".sa-error").results(Static):

@@ -41,7 +41,8 @@ class ScriptOutline(Tree[NodeKey]):
         self._order = order
         self._placed = {i: self.root.add("", data=("node", i), expand=True) for i in order}
         self.root.expand()
-        target = self._placed.get(selected[1]) if selected and selected[0] == "node" else None
+        index = selected[1] if selected and selected[0] == "node" else None
+        target = self._placed.get(index) if index is not None else None
         self.call_after_refresh(self.move_cursor, target or self.root)
 
     def _relabel(self, tree_node: TreeNode, document: dict, index: int, live: set[str],
@@ -65,7 +66,7 @@ class ScriptOutline(Tree[NodeKey]):
 
 
 def node_label(node: dict, index: int, is_reachable: bool, problems: int, languages: list[str]) -> Text:
-    label = Text.assemble((f"{KIND_MARKS.get(node.get('type'), '·')} ", "bold"), (f"#{index + 1} ", "dim"),
+    label = Text.assemble((f"{KIND_MARKS.get(node.get('type', ''), '·')} ", "bold"), (f"#{index + 1} ", "dim"),
                           plain(node["id"], style="bold"))
     text = text_of(node.get("text") or {}, current_language(), languages)
     if text:

@@ -3,11 +3,14 @@ an agent gets for it — with sample values, so an admin sees what hides and bec
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Label, Static, Tree
+from textual.widgets.tree import TreeNode
 
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _, ngettext
@@ -21,10 +24,11 @@ from crmterm.services.topics.topics import TopicNode
 from crmterm.text import visible
 from crmterm.widgets.attribute_form import AttributeFormView
 from crmterm.widgets.entry_form import EntryForm
+from crmterm.widgets.host import WidgetPart
 from crmterm.widgets.safe_text import plain
 
 
-class TopicAdminPanel(Horizontal):
+class TopicAdminPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whose CSS the panel keeps
     BINDINGS = [
         Binding("ctrl+n", "new", N_("New topic"), id="topics.new"),
         Binding("ctrl+s", "save", N_("Save"), id="topics.save"),
@@ -71,9 +75,9 @@ class TopicAdminPanel(Horizontal):
         self.app.call_from_thread(self.show_tree, nodes, select or (self.current.key if self.current else None))
 
     def show_tree(self, nodes: list[TopicNode], select: str | None) -> None:
-        tree = self.query_one("#topic-tree", Tree)
+        tree: Tree[str | None] = self.query_one("#topic-tree", Tree)
         tree.clear()
-        placed = {None: tree.root}
+        placed: dict[str | None, TreeNode[str | None]] = {None: tree.root}
         for node in nodes:
             label = plain(f"{node.short_path} ", style="bold") + plain(node.label)
             if not node.active:
@@ -108,7 +112,9 @@ class TopicAdminPanel(Horizontal):
         except CrmError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self._opened, entry, shown)
+        # Typed as Textual's `T | Awaitable[T]` spells it: mypy cannot solve that from a bare coroutine function.
+        opened: Callable[[EntryRead, FormPreview], Awaitable[None] | None] = self._opened
+        self.app.call_from_thread(opened, entry, shown)
 
     async def _opened(self, entry: EntryRead, shown: FormPreview) -> None:
         self.current = entry
@@ -169,7 +175,8 @@ class TopicAdminPanel(Horizontal):
 
     def _failed(self, error: CrmError) -> None:
         field = error.field if isinstance(error, ValidationError) else None
-        if not self.query_one("#topic-form", EntryForm).show_error(field, error.detail if field else str(error)):
+        message = error.detail if isinstance(error, ValidationError) and field else str(error)
+        if not self.query_one("#topic-form", EntryForm).show_error(field, message):
             self.app.notify(str(error), severity="error", timeout=8)
 
     def action_shift(self, step: int) -> None:
@@ -212,7 +219,7 @@ class TopicAdminPanel(Horizontal):
             return
         current = self.current
 
-        def delete(yes: bool) -> None:
+        def delete(yes: bool | None) -> None:
             if yes:
                 self.current = None
                 self.run_change(lambda gateway: gateway.change(directory.delete_entry, kind="topics",
@@ -247,7 +254,7 @@ class TopicAdminPanel(Horizontal):
         self.action_new()
 
 
-def _ancestors(node):
+def _ancestors(node: TreeNode[str | None] | None) -> list[TreeNode[str | None]]:
     found = []
     while node is not None:
         found.append(node)

@@ -4,6 +4,7 @@ and subscribers, contact persons, discounts, history and notes — all from one 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -98,9 +99,9 @@ class CustomerCard(Vertical):
         lines = [f"{p.structure_label or p.structure}: "
                  + " › ".join(f"{n.name_in(language)} (#{n.party_id})" for n in p.path) for p in card.structures]
         self.query_one("#card-structures", Static).update(visible("\n".join(lines)) or _("Not in any structure"))
-        rows = {
+        rows: dict[str, list[tuple[Any, ...]]] = {
             "contracts": [(c.number, s.number, s.service, status_label(s.status)) for c in card.contracts
-                          for s in (c.subscribers or [None]) if s] +
+                          for s in c.subscribers] +
                          [(c.number, "", "", status_label(c.status)) for c in card.contracts if not c.subscribers] +
                          [(c.number, p.subscriber or "", _("payment {amount} {currency}, {date}").format(
                              amount=p.amount, currency=p.currency, date=fmt_date(p.paid_on)), "")
@@ -122,5 +123,6 @@ class CustomerCard(Vertical):
     @on(DataTable.RowSelected, "#card-inquiries")
     def inquiry_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.app.push_screen(InquiryScreen(int(event.row_key.value)))
+        if event.row_key.value is not None:  # every row is keyed by its inquiry number
+            self.app.push_screen(InquiryScreen(int(event.row_key.value)))
 

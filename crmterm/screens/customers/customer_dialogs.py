@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
+from textual.widgets.button import ButtonVariant
 
 from crmterm.i18n import N_, _
 from crmterm.services.customers import customers, erasure, structures
 from crmterm.text import visible
+from crmterm.widgets.host import CrmModal
+
+# What a dialog answers: the service to call, its keywords and, optionally, what to say when it worked.
+ServiceRequest = tuple[Any, ...]
 
 
-class _Dialog(ModalScreen):
+class _Dialog(CrmModal[ServiceRequest | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="dialog.cancel")]
 
-    def buttons(self, ok: str, variant: str = "primary") -> ComposeResult:
+    def submit(self) -> None:
+        raise NotImplementedError  # each dialog's: dismiss with its request, or point at what is missing
+
+    def buttons(self, ok: str, variant: ButtonVariant = "primary") -> ComposeResult:
         with Horizontal(id="dialog-buttons"):
             yield Button(ok, id="ok", variant=variant)
             yield Button(_("Cancel"), id="cancel")

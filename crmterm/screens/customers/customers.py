@@ -9,24 +9,26 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Input, Select, Tree
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Input, Select, TabbedContent, Tree
 
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _, current_language, pick
 from crmterm.screens.admin.admin_areas import DirectoryArea
 from crmterm.screens.customers.customer_card import CustomerCard
-from crmterm.screens.customers.customer_dialogs import EraseDialog, MergeDialog, MoveDialog
+from crmterm.screens.customers.customer_dialogs import EraseDialog, MergeDialog, MoveDialog, ServiceRequest
 from crmterm.services.accounts.permissions import Permission
 from crmterm.services.customers import contracts, customer_search, customer_views, customers, structures
 from crmterm.services.directory import directory
 from crmterm.services.directory.registry import KINDS
 from crmterm.widgets.entry_form import EntryForm
+from crmterm.widgets.host import WidgetPart
 from crmterm.widgets.safe_text import plain
 
 PAGE = 50
 
 
-class CustomersPanel(Horizontal):
+class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whose CSS the panel keeps
     BINDINGS = [
         Binding("ctrl+f", "focus_search", N_("Search"), id="customers.search"),
         Binding("ctrl+n", "new", N_("New customer"), id="customers.new"),
@@ -113,7 +115,7 @@ class CustomersPanel(Horizontal):
         table = self.query_one("#hits", DataTable)
         if table.row_count:
             table.focus()
-            self.open(int(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value))
+            self._open_row(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
 
     @on(DataTable.RowHighlighted, "#hits")
     def near_the_end(self, event: DataTable.RowHighlighted) -> None:
@@ -124,7 +126,11 @@ class CustomersPanel(Horizontal):
 
     @on(DataTable.RowSelected, "#hits")
     def open_hit(self, event: DataTable.RowSelected) -> None:
-        self.open(int(event.row_key.value))
+        self._open_row(event.row_key.value)
+
+    def _open_row(self, key: str | None) -> None:
+        if key is not None:  # every hit is keyed by its customer id
+            self.open(int(key))
 
     # --- the card ----------------------------------------------------------------------------------
     def open(self, party_id: int) -> None:
@@ -209,7 +215,9 @@ class CustomersPanel(Horizontal):
             following = steps[index + 1][0].party_id if index + 1 < len(steps) else None
             next_node = None
             for kid in kids:
-                added = node.add(plain(kid.name_in(language)), data={"id": kid.party_id, "loaded": False},
+                # the kid on the way to the customer comes with its children, so it counts as loaded
+                added = node.add(plain(kid.name_in(language)),
+                                 data={"id": kid.party_id, "loaded": kid.party_id == following},
                                  allow_expand=kid.has_children, expand=kid.party_id == following)
                 next_node = added if kid.party_id == following else next_node
                 if kid.party_id == party_id:
@@ -218,11 +226,10 @@ class CustomersPanel(Horizontal):
                 tree.move_cursor(node)
             if next_node is None:
                 break
-            next_node.data["loaded"] = True
             node = next_node
 
     @on(Tree.NodeExpanded, "#structure-tree")
-    def expand(self, event: Tree.NodeExpanded) -> None:
+    def branch_expanded(self, event: Tree.NodeExpanded) -> None:
         data = event.node.data or {}
         if data.get("id") and not data.get("loaded"):
             data["loaded"] = True
@@ -232,17 +239,18 @@ class CustomersPanel(Horizontal):
     def _load_children(self, node, structure: str, parent_id: int) -> None:
         kids = self.app.gateway.call(structures.children, structure=structure, parent_id=parent_id,
                                      on=self._as_of())
-        self.app.call_from_thread(self._add_children, node, kids)
+        self.app.call_from_thread(self._add_branch_children, node, kids)
 
-    def _add_children(self, node, kids) -> None:
+    def _add_branch_children(self, node, kids) -> None:
         for kid in kids:
             node.add(plain(kid.name_in(current_language())), data={"id": kid.party_id, "loaded": False},
                      allow_expand=kid.has_children)
 
     @on(Tree.NodeSelected, "#structure-tree")
     def tree_open(self, event: Tree.NodeSelected) -> None:
-        if (event.node.data or {}).get("id"):
-            self.open(event.node.data["id"])
+        data = event.node.data or {}
+        if data.get("id"):
+            self.open(data["id"])
 
     # --- actions -----------------------------------------------------------------------------------
     def action_focus_search(self) -> None:
@@ -254,7 +262,7 @@ class CustomersPanel(Horizontal):
     def action_new(self) -> None:
         self.party_id, self.version = None, None
         self.query_one(CustomerCard).show(None, [])
-        self.query_one("#tab-details").parent.parent.active = "tab-details"
+        self.query_one("#card-tabs", TabbedContent).active = "tab-details"
         self.query_one(EntryForm).focus_first()
 
     def action_save(self) -> None:
@@ -282,14 +290,15 @@ class CustomersPanel(Horizontal):
 
     def show_error(self, error: CrmError) -> None:
         field = error.field if isinstance(error, ValidationError) else None
-        if not self.query_one(EntryForm).show_error(field, error.detail if field else str(error)):
+        message = error.detail if isinstance(error, ValidationError) and field else str(error)
+        if not self.query_one(EntryForm).show_error(field, message):
             self.app.notify(str(error), severity="error", timeout=8)
 
     def action_move(self) -> None:
         if self.party_id is None:
             return
         structure = self.query_one("#structure-choice", Select).value
-        self.app.push_screen(MoveDialog(self.party_id, None if structure is Select.NULL else structure),
+        self.app.push_screen(MoveDialog(self.party_id, structure if isinstance(structure, str) else None),
                              self._run_dialog)
 
     def action_merge(self) -> None:
@@ -308,7 +317,7 @@ class CustomersPanel(Horizontal):
             return
         self.app.push_screen(EraseDialog(self.party_id, self.party_name), self._run_dialog)
 
-    def _run_dialog(self, request) -> None:
+    def _run_dialog(self, request: ServiceRequest | None) -> None:
         if request:
             self._change(*request)
 

@@ -12,7 +12,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from crmterm.i18n import N_, _, fmt_datetime
@@ -21,6 +20,7 @@ from crmterm.services.knowledge.kb import ArticleRead
 from crmterm.services.knowledge.kb_search import SearchHit
 from crmterm.text import visible
 from crmterm.widgets.chrome import TranslatedFooter
+from crmterm.widgets.host import CrmScreen
 from crmterm.widgets.safe_text import plain
 
 LIMIT = 50
@@ -41,7 +41,7 @@ def article_renderable(article: ArticleRead, lang: str | None = None):
     return Group(head, Markdown(visible(version.body), hyperlinks=False))
 
 
-class KnowledgeBaseScreen(Screen):
+class KnowledgeBaseScreen(CrmScreen[None]):
     CSS_PATH = "kb.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", N_("Back"), id="kb.back"),

@@ -8,7 +8,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from crmterm.errors import CrmError
@@ -18,6 +17,7 @@ from crmterm.services.knowledge import kb_usage
 from crmterm.services.knowledge.kb import ArticleRead
 from crmterm.text import visible
 from crmterm.widgets.chrome import TranslatedFooter
+from crmterm.widgets.host import CrmModal
 
 ATTACH_KEYS = "ctrl+f8,f20"  # Ctrl+F8, or Shift+F8 (F20 in most terminals)
 OPEN_KEYS = "ctrl+f9,f21"
@@ -29,7 +29,7 @@ def kb_bindings(prefix: str) -> list[Binding]:
             Binding(OPEN_KEYS, "kb_open", N_("Open article"), id=f"{prefix}.kb_open")]
 
 
-class ArticleScreen(ModalScreen[bool]):
+class ArticleScreen(CrmModal[bool]):
     """Dismissed with True when the agent asks to attach the article."""
 
     CSS_PATH = "kb.tcss"

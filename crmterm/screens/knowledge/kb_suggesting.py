@@ -7,13 +7,22 @@ attaches it after the save; the inquiry screen attaches at once) and holds one K
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from crmterm.i18n import _
 from crmterm.screens.knowledge.kb_article import ArticleScreen
 from crmterm.services.knowledge.kb_search import SearchHit
 from crmterm.widgets.kb_suggestions import KbSuggestions
 
+# Mixed into a widget (the Register tab) and a screen (the inquiry): what both are is a DOMNode, and the mixin
+# needs no more than that (Textual's own `app`). A plain object at run time, so neither loses its default CSS.
+if TYPE_CHECKING:
+    from textual.dom import DOMNode as _Host
+else:
+    _Host = object
 
-class KbSuggesting:
+
+class KbSuggesting(_Host):
     @property
     def kb_panel(self) -> KbSuggestions:
         return self.query_one(KbSuggestions)

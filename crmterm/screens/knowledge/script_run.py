@@ -5,13 +5,13 @@ never saved."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from crmterm.errors import CrmError
@@ -21,7 +21,9 @@ from crmterm.services.knowledge import script_runs, scripts
 from crmterm.services.knowledge.scripts import RunSpec
 from crmterm.services.topics.attribute_values import to_text
 from crmterm.widgets.chrome import TranslatedFooter
+from crmterm.widgets.host import CrmModal
 from crmterm.widgets.script_runner import ScriptRunner
+from crmterm.workflow.scripts import Capture
 
 
 @dataclass
@@ -33,7 +35,7 @@ class Walked:
     values: dict[str, str | None]
 
 
-class ScriptRunScreen(ModalScreen[object]):
+class ScriptRunScreen(CrmModal[object]):
     CSS_PATH = "script_run.tcss"
     BINDINGS = [Binding("escape", "leave", N_("Leave the script"), id="script.leave")]
 
@@ -68,7 +70,9 @@ class ScriptRunScreen(ModalScreen[object]):
         except CrmError as error:
             self.app.call_from_thread(self._failed, error)
             return
-        self.app.call_from_thread(self._loaded, spec)
+        # Typed as Textual's `T | Awaitable[T]` spells it: mypy cannot solve that from a bare coroutine function.
+        loaded: Callable[[RunSpec], Awaitable[None] | None] = self._loaded
+        self.app.call_from_thread(loaded, spec)
 
     def _failed(self, error: CrmError) -> None:
         self.app.notify(str(error), severity="warning")
@@ -90,7 +94,7 @@ class ScriptRunScreen(ModalScreen[object]):
         if self.inquiry_id is None:
             values = {n.attribute: to_text(runner.walk.captures.get(n.attribute))
                       for n in runner.spec.document.nodes
-                      if getattr(n, "target", None) == "inquiry" and n.attribute in runner.walk.captures}
+                      if isinstance(n, Capture) and n.target == "inquiry" and n.attribute in runner.walk.captures}
             self.dismiss(Walked(runner.spec.script.id, choices, values))
             return
         self.save(runner.spec.script.id, choices)
@@ -122,5 +126,7 @@ class ScriptRunScreen(ModalScreen[object]):
         if self.unsaved_input() is None:
             self.dismiss(None)
             return
-        self.app.push_screen(ConfirmScreen(_("Leave the script? The answers given so far are lost.")),
-                             lambda leave: self.dismiss(None) if leave else None)
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(None)
+        self.app.push_screen(ConfirmScreen(_("Leave the script? The answers given so far are lost.")), answered)

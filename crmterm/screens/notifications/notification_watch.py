@@ -4,23 +4,32 @@ second in a short thread worker, and the count (an index read, capped) is taken 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 
 from crmterm.screens.common.live_watch import LiveWatch
 from crmterm.services.routing import live
 from crmterm.services.sla import notification_inbox
+from crmterm.widgets.host import ScreenPart
 
 
-class UnreadWatch:
+class UnreadWatch(ScreenPart):
     """Mixed into the workspace screen, which provides `refresh_status()` (showing `self.unread`)."""
+
+    if TYPE_CHECKING:
+        def refresh_status(self) -> None: ...  # the screen's
 
     unread = 0
     _unread_live: LiveWatch | None = None
 
     def start_unread_watch(self) -> None:
         self.count_unread()
-        self._unread_live = LiveWatch(self, self.count_unread, group="unread-watch", channel=live.NOTIFICATIONS)
+        self._unread_live = LiveWatch(self, self._unread_changed, group="unread-watch", channel=live.NOTIFICATIONS)
         self._unread_live.start(self.app.gateway.settings.database_url)
+
+    def _unread_changed(self) -> None:
+        self.count_unread()
 
     @work(thread=True, exclusive=True, group="unread-count")
     def count_unread(self) -> None:

@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Label, Static
 
 from crmterm.i18n import N_, _, fmt_datetime
@@ -16,13 +16,14 @@ from crmterm.services.sla import notification_inbox
 from crmterm.services.sla.notification_inbox import NotificationPage, NotificationRead
 from crmterm.text import visible
 from crmterm.widgets.chrome import TranslatedFooter, unread_badge
+from crmterm.widgets.host import CrmModal
 from crmterm.widgets.safe_text import plain
 
 UNREAD = "●"
 COLUMNS = (("unread", ""), ("at", N_("Received")), ("subject", N_("Subject")), ("inquiry", N_("Inquiry")))
 
 
-class NotificationCentre(ModalScreen[int | None]):
+class NotificationCentre(CrmModal[int | None]):
     """Dismissed with the inquiry to open, or None."""
 
     CSS_PATH = "notifications.tcss"
@@ -94,8 +95,8 @@ class NotificationCentre(ModalScreen[int | None]):
     def current(self) -> NotificationRead | None:
         if not self.table.row_count:
             return None
-        key = self.table.coordinate_to_cell_key((self.table.cursor_row, 0)).row_key.value
-        return self.shown.get(int(key))
+        key = self.table.coordinate_to_cell_key(Coordinate(self.table.cursor_row, 0)).row_key.value
+        return self.shown.get(int(key)) if key is not None else None  # every row is keyed by its id
 
     # --- reading -----------------------------------------------------------------------------------------
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

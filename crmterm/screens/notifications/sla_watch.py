@@ -6,19 +6,24 @@ timer, never per keystroke; the first scan comes one interval after log-in, not 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from textual import work
 
 from crmterm.services.accounts.permissions import Permission
 from crmterm.services.sla import sla_scan, sla_status
+from crmterm.widgets.host import ScreenPart
 
 log = logging.getLogger("crmterm.sla")
 COUNT_SECONDS = 60  # how often the count is refreshed when this TUI does not scan
 MAX_CALLS = 20  # a backlog is worked off over a few ticks instead of holding a worker for long
 
 
-class SlaWatch:
+class SlaWatch(ScreenPart):
     """Mixed into the workspace screen, which provides `refresh_status()` (showing `self.overdue`)."""
+
+    if TYPE_CHECKING:
+        def refresh_status(self) -> None: ...  # the screen's
 
     overdue = 0
     _sla_scanning = False

@@ -7,7 +7,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from crmterm.errors import CrmError, ValidationError
@@ -18,6 +17,7 @@ from crmterm.services.inquiries import problem_close, problems
 from crmterm.services.inquiries.problems import ProblemDraft, ProblemRead
 from crmterm.text import visible
 from crmterm.widgets.entry_form import EntryForm
+from crmterm.widgets.host import CrmModal
 
 FIELDS = (
     FieldSpec("title", N_("Title"), required=True),
@@ -30,7 +30,7 @@ FIELDS = (
 )
 
 
-class ProblemFormScreen(ModalScreen[ProblemRead | None]):
+class ProblemFormScreen(CrmModal[ProblemRead | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="problem_form.cancel"),
                 Binding("ctrl+s", "save", N_("Save"), id="problem_form.save")]
 
@@ -106,7 +106,7 @@ class ProblemFormScreen(ModalScreen[ProblemRead | None]):
             self.app.notify(str(error), severity="error", timeout=8)
 
 
-class ProblemCloseScreen(ModalScreen[problem_close.ProblemClosed | None]):
+class ProblemCloseScreen(CrmModal[problem_close.ProblemClosed | None]):
     """The resolution, and what happens to the open linked inquiries."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="problem_close.cancel")]

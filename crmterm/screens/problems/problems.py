@@ -8,7 +8,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from crmterm.i18n import N_, _, fmt_datetime
@@ -21,12 +20,13 @@ from crmterm.services.inquiries.problem_links import ProblemDetail
 from crmterm.services.inquiries.problems import ProblemRead
 from crmterm.text import visible
 from crmterm.widgets.chrome import TranslatedFooter
+from crmterm.widgets.host import CrmScreen
 from crmterm.widgets.safe_text import plain
 
 _CHANGES = {"new", "edit", "close_problem"}  # actions that need Permission.PROBLEMS_MANAGE
 
 
-class ProblemsScreen(Screen):
+class ProblemsScreen(CrmScreen[None]):
     CSS_PATH = "problems.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", N_("Back"), id="problems.back"),

@@ -5,13 +5,13 @@ and that nothing was changed."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select
 
 from crmterm.errors import CrmError
@@ -19,6 +19,8 @@ from crmterm.i18n import N_, _
 from crmterm.moments import FIRST_YEAR, LAST_YEAR
 from crmterm.services.inquiries import inquiry_moves
 from crmterm.services.inquiries.inquiry_moves import BulkFailed, RowResult
+from crmterm.widgets.host import CrmModal, WidgetPart
+from crmterm.widgets.inquiry_table import InquiryTable
 from crmterm.widgets.safe_text import plain
 
 OPERATIONS = {  # operation -> (label, what to type, the keyword the service takes the value as)
@@ -38,7 +40,7 @@ def parse_when(text: str) -> datetime:
     return value if value.tzinfo else value.astimezone()
 
 
-class BulkDialog(ModalScreen[tuple[str, dict] | None]):
+class BulkDialog(CrmModal[tuple[str, dict] | None]):
     """The operation and its value (a deadline also needs a reason); Enter applies, Escape cancels."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="bulk.cancel")]
@@ -66,9 +68,14 @@ class BulkDialog(ModalScreen[tuple[str, dict] | None]):
         self._operation_changed()
         self.query_one("#bulk-operation", Select).focus()
 
+    def _operation(self) -> str:
+        operation = self.query_one("#bulk-operation", Select).value
+        assert isinstance(operation, str), "the operation select has no blank"
+        return operation
+
     @on(Select.Changed, "#bulk-operation")
     def _operation_changed(self) -> None:
-        operation = self.query_one("#bulk-operation", Select).value
+        operation = self._operation()
         self.query_one("#bulk-value", Input).placeholder = _(OPERATIONS[operation][1])
         codes = self.choices.get(operation, [])
         hint = self.query_one("#bulk-hint", Label)
@@ -87,7 +94,7 @@ class BulkDialog(ModalScreen[tuple[str, dict] | None]):
     @on(Input.Submitted, "#bulk-reason")
     @on(Button.Pressed, "#apply")
     def apply(self) -> None:
-        operation = self.query_one("#bulk-operation", Select).value
+        operation = self._operation()
         value = self.query_one("#bulk-value", Input).value.strip()
         reason = self.query_one("#bulk-reason", Input).value.strip()
         try:
@@ -114,7 +121,7 @@ class BulkDialog(ModalScreen[tuple[str, dict] | None]):
         self.dismiss(None)
 
 
-class BulkResults(ModalScreen[None]):
+class BulkResults(CrmModal[None]):
     """What happened to each row; on failure the successful rows were undone too, and say so."""
 
     BINDINGS = [Binding("escape,enter", "dismiss(None)", N_("Close"), id="bulk.results_close")]
@@ -153,8 +160,16 @@ class BulkResults(ModalScreen[None]):
         return plain(_("changed"), style="green")
 
 
-class QueueBulk:
+class QueueBulk(WidgetPart):
     """Mixed into the panel, which provides `table`, `bulk_choices()` and `refresh_all()`."""
+
+    if TYPE_CHECKING:  # the panel's
+        @property
+        def table(self) -> InquiryTable: ...
+
+        def bulk_choices(self) -> dict[str, list[str]]: ...
+
+        def refresh_all(self) -> None: ...
 
     def action_bulk(self) -> None:
         ids = self.table.selection()

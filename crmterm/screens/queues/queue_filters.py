@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.widgets import Tab, Tabs
 
@@ -12,6 +15,7 @@ from crmterm.screens.common.dialogs import ConfirmScreen, PromptScreen
 from crmterm.services.routing import saved_filters
 from crmterm.services.routing.queues import InquiryFilter
 from crmterm.services.routing.saved_filters import SavedFilterRead
+from crmterm.widgets.host import WidgetPart
 from crmterm.widgets.safe_text import plain
 
 BUILT_IN = {  # tab id -> label, filter fields (the queue comes from the list on the left)
@@ -29,11 +33,16 @@ def filter_tabs(active: str) -> Tabs:
                 id="queue-filters", active=active if active in BUILT_IN else None)
 
 
-class QueueFilters:
-    """Mixed into the panel, which provides `where`, `list_code`, `filter_label`, `reload()`."""
+class QueueFilters(WidgetPart):
+    """Mixed into the panel, which provides `where`, `list_code`, `reload()`."""
 
     saved: list[SavedFilterRead] = []
     tab_id = "f-open"
+    where: InquiryFilter  # set by the panel: the filter the rows are read with
+    list_code: str | None  # set by the panel: the queue highlighted on the left
+
+    if TYPE_CHECKING:
+        def reload(self, keep_loaded: bool = False) -> None: ...  # the panel's: the first page again
 
     @work(thread=True, exclusive=True, group="queue-saved")
     def load_saved(self, activate: str | None = None) -> None:
@@ -43,7 +52,9 @@ class QueueFilters:
         except CrmError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self._saved_loaded, found, activate)
+        # Typed as Textual's `T | Awaitable[T]` spells it: mypy cannot solve that from a bare coroutine function.
+        loaded: Callable[[list[SavedFilterRead], str | None], Awaitable[None] | None] = self._saved_loaded
+        self.app.call_from_thread(loaded, found, activate)
 
     async def _saved_loaded(self, found: list[SavedFilterRead], activate: str | None) -> None:
         tabs = self.query_one("#queue-filters", Tabs)
@@ -62,7 +73,9 @@ class QueueFilters:
         named = [f"{SAVED}{i}" for i, item in enumerate(self.saved) if item.name == activate]
         if named:
             return named[0]
-        is_saved_tab = (activate or "").startswith(SAVED) and activate[len(SAVED):].isdecimal()
+        if activate is None:
+            return None
+        is_saved_tab = activate.startswith(SAVED) and activate[len(SAVED):].isdecimal()
         return activate if activate in BUILT_IN or is_saved_tab else None
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:  # by name: @on is not seen in mixins

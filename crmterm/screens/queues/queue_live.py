@@ -4,13 +4,19 @@ it is reloaded when the tab is shown again, so a floor of hundreds of agents doe
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widget import Widget
 
 from crmterm.screens.common.live_watch import LiveWatch
+from crmterm.widgets.host import WidgetPart
 
 
-class LiveRefresh:
+class LiveRefresh(WidgetPart):
     """Mixed into the panel, which provides `refresh_all()`."""
+
+    if TYPE_CHECKING:
+        def refresh_all(self) -> None: ...  # the panel's: counts and rows again
 
     _live: LiveWatch | None = None
     _stale = False

@@ -204,7 +204,7 @@ class QueuesPanel(QueueFilters, QueueBulk, LiveRefresh, Horizontal):
 
     @on(DataTable.HeaderSelected, "#queue-rows")
     def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
-        sort = COLUMN_SORT.get(event.column_key.value)
+        sort = COLUMN_SORT.get(event.column_key.value or "")  # every column has its key
         if sort is not None:  # the same column again flips the direction
             self._sort_by(sort, not self.descending if sort == self.sort else False)
 
@@ -246,7 +246,8 @@ class QueuesPanel(QueueFilters, QueueBulk, LiveRefresh, Horizontal):
 
     @on(DataTable.RowSelected, "#queue-rows")
     def _row_entered(self, event: DataTable.RowSelected) -> None:
-        self.open_inquiry(int(event.row_key.value))
+        if event.row_key.value is not None:  # every row is keyed by its inquiry id
+            self.open_inquiry(int(event.row_key.value))
 
     def open_inquiry(self, inquiry_id: int) -> None:
         self.app.push_screen(InquiryScreen(inquiry_id), lambda _result: self.refresh_all())

@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from crmterm.errors import CrmError
@@ -22,6 +21,7 @@ from crmterm.services.reports import reports
 from crmterm.services.reports.reports_drill import PAGE, DrillPage, DrillRow
 from crmterm.text import visible
 from crmterm.widgets.chrome import TranslatedFooter
+from crmterm.widgets.host import CrmModal
 from crmterm.widgets.safe_text import plain
 
 COLUMNS = (("id", N_("#")), ("created", N_("Registered")), ("topic", N_("Topic")), ("customer", N_("Customer")),
@@ -34,7 +34,7 @@ def _when(moment: datetime | None) -> str:
     return fmt_datetime(moment.astimezone()) if moment is not None else "—"
 
 
-class ReportDrill(ModalScreen[None]):
+class ReportDrill(CrmModal[None]):
     CSS_PATH = "reports.tcss"
     page_size = PAGE
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Back to the report"), id="report_drill.close")]
@@ -101,7 +101,8 @@ class ReportDrill(ModalScreen[None]):
 
     @on(DataTable.RowSelected, "#report-drill-rows")
     def _entered(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(InquiryScreen(int(event.row_key.value)))
+        if event.row_key.value is not None:  # every row is keyed by its inquiry id
+            self.app.push_screen(InquiryScreen(int(event.row_key.value)))
 
     def ids(self) -> list[int]:
-        return [int(key.value) for key in self.table.rows]
+        return [int(key.value) for key in self.table.rows if key.value is not None]

@@ -9,11 +9,11 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from crmterm.i18n import N_, _
 from crmterm.services.reports.exports import FORMATS
+from crmterm.widgets.host import CrmModal
 
 _NAMES = {"xlsx": "Excel (xlsx)", "html": "HTML", "rtf": "RTF (Word)", "csv": "CSV", "json": "JSON"}
 
@@ -28,7 +28,7 @@ def with_format(text: str, fmt: str) -> str:
     return str(path.with_suffix(f".{fmt}")) if path.suffix.lstrip(".").lower() in FORMATS else text
 
 
-class ExportDialog(ModalScreen[tuple[str, Path] | None]):
+class ExportDialog(CrmModal[tuple[str, Path] | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="report_export.cancel")]
 
     def __init__(self, stem: str, fmt: str = "xlsx") -> None:

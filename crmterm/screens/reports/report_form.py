@@ -151,7 +151,7 @@ class ReportForm(VerticalScroll):
     # --- what was asked --------------------------------------------------------------------------------
     def _value(self, selector: str) -> str | None:
         value = self.query_one(selector, Select).value
-        return None if value == Select.NULL else value
+        return value if isinstance(value, str) else None  # the codes offered are text; else Select.NULL
 
     def request(self) -> ReportRequest:
         first = _parsed(self.query_one("#rf-from", Input).value, "from")

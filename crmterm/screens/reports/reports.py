@@ -26,11 +26,12 @@ from crmterm.services.directory import directory
 from crmterm.services.reports import reports
 from crmterm.services.reports.exports import export_report
 from crmterm.services.reports.exports_values import display_value, screen_value
-from crmterm.services.reports.report_table import ColumnKind, ReportTable
+from crmterm.services.reports.report_table import Cell, ColumnKind, ReportTable
 from crmterm.services.reports.reports_daily import daily_counts
 from crmterm.services.routing import saved_filters
 from crmterm.services.topics import topics
 from crmterm.text import visible
+from crmterm.widgets.host import WidgetPart
 from crmterm.widgets.report_chart import BarChart, DailySparkline, daily_caption
 from crmterm.widgets.report_grid import ReportGrid
 
@@ -50,10 +51,15 @@ def chart_of(table: ReportTable) -> tuple[str, list[tuple[str, float, str]]]:
     label_column, value_column = table.columns[label_at], table.columns[value_at]
     if label_column.kind != ColumnKind.TEXT:
         return "", []  # grouped by day: the sparkline below draws the days in their order
-    bars = [(_short(display_value(label_column.kind, row[label_at])), float(row[value_at] or 0),
+    bars = [(_short(display_value(label_column.kind, row[label_at])), _measure(row[value_at]),
              screen_value(value_column.kind, row[value_at])) for row in table.rows]
     title = _("{measure} by {group}").format(measure=value_column.shown_heading, group=label_column.label.lower())
     return title, bars
+
+
+def _measure(cell: Cell) -> float:
+    """A bar's length: the cell of a counted or summed column (empty: 0; a date measures nothing)."""
+    return 0.0 if isinstance(cell, date) else float(cell or 0)
 
 
 def _short(label: str) -> str:
@@ -62,7 +68,7 @@ def _short(label: str) -> str:
     return label.rsplit(" › ", 1)[-1]
 
 
-class ReportsPanel(Horizontal):
+class ReportsPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whose CSS the panel keeps
     BINDINGS = [
         Binding("ctrl+r", "run", N_("Run report"), id="reports.run"),
         # priority: a date field's own Ctrl+E (end of line) must not swallow the export
@@ -175,7 +181,7 @@ class ReportsPanel(Horizontal):
         if generation != self.generation:
             return
         field = error.field if isinstance(error, ValidationError) else None
-        message = error.detail if field else str(error)
+        message = error.detail if isinstance(error, ValidationError) and field else str(error)
         self.query_one("#report-title", Static).update(_("The report was not run: {error}").format(error=message))
         if not self.form.show_error(field, message):
             self.app.notify(str(error), severity="error", timeout=8)
@@ -209,7 +215,7 @@ class ReportsPanel(Horizontal):
     @on(DataTable.RowSelected, "#report-grid")
     def _row_entered(self, event: DataTable.RowSelected) -> None:
         key = self.grid.drill_key(event.row_key.value)
-        if key is None:
+        if key is None or self.table is None:  # the totals (a row is there only once a report has run)
             self.app.notify(_("Open one of the rows above the totals to see its inquiries"), severity="warning")
             return
         caption = f"{self.table.title}: {self.grid.row_label(event.row_key.value)}"
@@ -223,15 +229,20 @@ class ReportsPanel(Horizontal):
         self.app.push_screen(ExportDialog(self.request.file_stem, self.export_format), self._export_chosen)
 
     def _export_chosen(self, answer: tuple[str, Path] | None) -> None:
-        if answer is None:
+        table = self.table  # the export was offered only with a table shown
+        if answer is None or table is None:
             return
         fmt, path = answer
         self.export_format = fmt
         if not path.exists():
-            self._export(self.table, fmt, path)
+            self._export(table, fmt, path)
             return
         question = _("{path} exists. Replace it?").format(path=path)
-        self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self._export(self.table, fmt, path))
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._export(table, fmt, path)
+        self.app.push_screen(ConfirmScreen(question), confirmed)
 
     @work(thread=True, group="report-export")
     def _export(self, table: ReportTable, fmt: str, path: Path) -> None:
