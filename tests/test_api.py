@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from api_support import client_for, token_for
 from sqlmodel import select
 
-from api_support import client_for, token_for
 from crmterm.store import ApiToken, AuditLog
 from crmterm.store.db import unit_of_work
 
@@ -65,7 +65,8 @@ async def test_customers_create_search_pages_card_and_audit(demo_url):
     token = token_for(demo_url, "agent", name="crm-sync")
     async with client_for(demo_url, token) as client:
         for n in range(3):
-            made = await client.post("/customers", json={"display_name": f"Zoya Apitest {n}", "phone": "+7 916 555-00-0" + str(n)})
+            made = await client.post("/customers", json={"display_name": f"Zoya Apitest {n}",
+                                                         "phone": f"+7 916 555-00-0{n}"})
             assert made.status_code == 201, made.text
         first = await client.get("/customers", params={"q": "Apitest", "limit": 2})
         second = await client.get("/customers", params={"q": "Apitest", "limit": 2, "after": first.json()["next"]})

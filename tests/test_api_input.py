@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from schemathesis.checks import not_a_server_error
-from hypothesis import HealthCheck, given, settings
-
 from api_support import client_for, token_for
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+
 from crmterm.api import create_app
 from crmterm.settings import Settings
 
 
 async def test_malformed_json_wrong_types_and_unknown_fields_are_422_with_the_path(demo_url):
     async with client_for(demo_url, token_for(demo_url, "agent")) as client:
-        broken = await client.post("/customers", content=b'{"display_name": ', headers={"content-type": "application/json"})
+        broken = await client.post("/customers", content=b'{"display_name": ',
+                                   headers={"content-type": "application/json"})
         wrong_type = await client.post("/customers", json={"display_name": "A", "is_lead": "perhaps"})
         unknown = await client.post("/customers", json={"display_name": "A", "colour": "red"})
         nul = await client.post("/customers", json={"display_name": "A\u0000B"})

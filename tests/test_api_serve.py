@@ -13,9 +13,9 @@ import time
 
 import httpx
 import pytest
+from conftest import owner_url
 from typer.testing import CliRunner
 
-from conftest import owner_url
 from crmterm.cli import app
 
 runner = CliRunner()

@@ -54,5 +54,6 @@ def services(request: Request, credentials: HTTPAuthorizationCredentials | None 
     if credentials is None:
         raise AuthenticationFailed(_("no API token: send Authorization: Bearer TOKEN"))
     settings = settings_of(request)
-    caller = in_transaction(settings.database_url, lambda session: tokens.authenticate(session, credentials.credentials))
+    secret = credentials.credentials
+    caller = in_transaction(settings.database_url, lambda session: tokens.authenticate(session, secret))
     return Services(settings, caller, request.method, request.url.path)

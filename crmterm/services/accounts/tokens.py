@@ -21,6 +21,7 @@ from crmterm.i18n import _
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, Role, require
 from crmterm.store import ApiToken, User, utcnow
+from crmterm.store.tables import saved_id
 
 PREFIX = "crm_"  # tells a crmterm token apart in a config file or a secret scanner's report
 MAX_DAYS = 3650
@@ -99,7 +100,7 @@ def create_token(*, session: Session, actor: Actor, login: str, name: str, scope
         raise ValidationError("login", _("user {login} is inactive").format(login=login))
     secret = PREFIX + secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(days=expires_days) if expires_days else None
-    token = ApiToken(user_id=user.id, name=name.strip(), token_hash=hash_secret(secret), scope=checked,
+    token = ApiToken(user_id=saved_id(user), name=name.strip(), token_hash=hash_secret(secret), scope=checked,
                      created_by=actor.login, expires_at=expires)
     session.add(token)
     session.flush()
