@@ -102,3 +102,18 @@ async def test_queues_and_inquiry_pages_as_the_cli_gives_them(demo_url):
     assert queues.status_code == 200 and {"code", "waiting"} <= set(queues.json()[0])
     assert page.status_code == 200 and set(page.json()) == {"rows", "cursor"}
     assert bad_state.status_code == 422 and bad_state.json()["field"] == "state"
+
+
+async def test_a_contact_registers_once_per_idempotency_key_and_never_takes_server_files(demo_url):
+    token = token_for(demo_url, "agent")
+    document = {"channel": "phone", "inquiries": [{"topic": "balance_inquiry", "text": "asked the balance"}]}
+    async with client_for(demo_url, token) as client:
+        first = await client.post("/contacts", json=document, headers={"Idempotency-Key": "call-77"})
+        again = await client.post("/contacts", json=document, headers={"Idempotency-Key": "call-77"})
+        files = await client.post("/contacts", json={"inquiries": [{"topic": "balance_inquiry",
+                                                                     "files": ["/etc/passwd"]}]})
+        shown = await client.get(f"/inquiries/{first.json()['inquiry_ids'][0]}")
+    assert first.status_code == 201, first.text
+    assert again.json()["replayed"] is True and again.json()["inquiry_ids"] == first.json()["inquiry_ids"]
+    assert files.status_code == 422 and files.json()["field"] == "inquiries.1.files"
+    assert shown.status_code == 200 and shown.json()["id"] == first.json()["inquiry_ids"][0]
