@@ -117,3 +117,40 @@ async def test_a_contact_registers_once_per_idempotency_key_and_never_takes_serv
     assert again.json()["replayed"] is True and again.json()["inquiry_ids"] == first.json()["inquiry_ids"]
     assert files.status_code == 422 and files.json()["field"] == "inquiries.1.files"
     assert shown.status_code == 200 and shown.json()["id"] == first.json()["inquiry_ids"][0]
+
+
+async def test_topic_tree_form_and_kb_search(demo_url):
+    token = token_for(demo_url, "agent", scope="read")
+    async with client_for(demo_url, token) as client:
+        tree = await client.get("/topics")
+        form = await client.get("/topics/no_data/form", params={"attr": "problem_since=yesterday"})
+        kb = await client.get("/kb", params={"q": "mobile data"})
+        bad_sample = await client.get("/topics/no_data/form", params={"attr": "problem_since"})
+    assert tree.status_code == 200 and any(node["code"] == "no_data" for node in tree.json())
+    assert form.status_code == 200 and form.json()["topic"] == "no_data"
+    assert "problem_since" in form.json()["errors"]
+    assert kb.status_code == 200 and kb.json()[0]["slug"] == "mobile-data-settings"
+    assert bad_sample.status_code == 422 and bad_sample.json()["field"] == "attr"
+
+
+async def test_queue_work_take_close_reopen_as_each_role_may(demo_url):
+    agent, supervisor = token_for(demo_url, "agent"), token_for(demo_url, "supervisor")
+    document = {"channel": "phone", "inquiries": [{"topic": "no_data",
+                                                   "values": {"problem_since": "2026-11-26 10:00"}}]}
+    async with client_for(demo_url, agent) as client:
+        inquiry = (await client.post("/contacts", json=document)).json()["inquiry_ids"][0]
+        taken = await client.post(f"/inquiries/{inquiry}/take", json={})
+        commented = await client.post(f"/inquiries/{inquiry}/comments", json={"text": "called back"})
+        stale = await client.post(f"/inquiries/{inquiry}/take", json={"version": 1})
+    async with client_for(demo_url, supervisor) as client:
+        closed = await client.post(f"/inquiries/{inquiry}/close", json={"resolution": "fixed"})
+        reopened = await client.post(f"/inquiries/{inquiry}/reopen", json={"text": "not fixed"})
+    async with client_for(demo_url, agent) as client:
+        agent_reopen = await client.post(f"/inquiries/{inquiry}/close", json={"resolution": "x"})
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["assignee"] == "agent"
+    assert commented.status_code == 204
+    assert stale.status_code in (409, 422)
+    assert closed.status_code == 200 and closed.json()["state"] == "closed"
+    assert reopened.status_code == 200 and reopened.json()["state"] == "waiting"
+    assert agent_reopen.status_code in (403, 422)
