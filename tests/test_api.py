@@ -154,3 +154,18 @@ async def test_queue_work_take_close_reopen_as_each_role_may(demo_url):
     assert closed.status_code == 200 and closed.json()["state"] == "closed"
     assert reopened.status_code == 200 and reopened.json()["state"] == "waiting"
     assert agent_reopen.status_code in (403, 422)
+
+
+async def test_create_an_inquiry_then_take_next_of_its_queue(demo_url):
+    token = token_for(demo_url, "agent")
+    async with client_for(demo_url, token) as client:
+        made = await client.post("/inquiries", json={"topic": "3.1.1", "channel": "phone",
+                                                     "values": {"problem_since": "2026-11-26 10:00"}})
+        missing_value = await client.post("/inquiries", json={"topic": "no_data"})
+        queue = (await client.get(f"/inquiries/{made.json()['inquiry_ids'][0]}")).json()["queue"]
+        taken = await client.post(f"/queues/{queue}/take")
+        unknown = await client.post("/queues/nowhere/take")
+    assert made.status_code == 201, made.text
+    assert missing_value.status_code == 422 and "problem_since" in missing_value.json()["detail"]
+    assert taken.status_code == 200 and taken.json()["assignee"] == "agent"
+    assert unknown.status_code in (403, 404)

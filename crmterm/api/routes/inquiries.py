@@ -14,8 +14,10 @@ from crmterm.api.errors import ERRORS
 from crmterm.api.routes._shapes import MAX_ID, Body, Cursor, Id
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services.inquiries import inquiries, inquiry_actions
+from crmterm.services.inquiries import inquiries, inquiry_actions, registration
+from crmterm.services.inquiries.drafts import ContactDraft
 from crmterm.services.inquiries.inquiry_actions import Moved
+from crmterm.services.inquiries.registration import Registered
 from crmterm.services.platform import archive_read
 from crmterm.services.routing import queues
 from crmterm.services.routing.queues import InquiryFilter, Page
@@ -24,6 +26,21 @@ router = APIRouter(prefix="/inquiries", tags=["inquiries"], responses=ERRORS)
 Text = Annotated[str, Field(max_length=10000)]
 Code = Annotated[str | None, Query(max_length=64)]
 Version = Annotated[int | None, Field(ge=1, le=MAX_ID)]
+
+
+class InquiryIn(Body):
+    """One inquiry in a new contact, as `crmterm inquiry create` (`values`: attribute code → value as typed)."""
+
+    topic: Annotated[str, Field(max_length=64)]
+    customer: Annotated[int | None, Field(ge=1, le=MAX_ID)] = None
+    subscriber: Annotated[str | None, Field(max_length=64)] = None
+    values: dict[Annotated[str, Field(max_length=64)], Any] = {}
+    channel: Annotated[str | None, Field(max_length=64)] = None
+    place: Annotated[str | None, Field(max_length=64)] = None
+    template: Annotated[str | None, Field(max_length=64)] = None
+    priority: Annotated[str | None, Field(max_length=64)] = None
+    parent: Annotated[int | None, Field(ge=1, le=MAX_ID)] = None
+    text: Text = ""
 
 
 class CommentIn(Body):
@@ -72,6 +89,15 @@ def list_inquiries(queue: Code = None, state: Annotated[str, Query(max_length=32
     where = InquiryFilter(queue=queue, state=state, assignee=assignee, priority=priority, topic=topic,
                           customer=customer, overdue=overdue)
     return api.read(queues.page, where=where, sort=sort, descending=desc, after=_cursor(after), limit=limit)
+
+
+@router.post("", status_code=201, response_model=Registered)
+def create(body: InquiryIn, api: Services = Depends(services)) -> Registered:
+    draft = ContactDraft(template=body.template, place=body.place, channel=body.channel, customer=body.customer,
+                         subscriber=body.subscriber,
+                         inquiries=[{"topic": body.topic, "priority": body.priority, "values": body.values,
+                                     "parent": body.parent, "text": body.text}])
+    return api.write(registration.register, draft=draft)
 
 
 @router.get("/{inquiry_id}")
