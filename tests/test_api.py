@@ -9,15 +9,20 @@ from datetime import UTC, datetime, timedelta
 from api_support import client_for, token_for
 from sqlmodel import select
 
+from crmterm.settings import Settings
 from crmterm.store import ApiToken, AuditLog
 from crmterm.store.db import unit_of_work
 
 
-async def test_health_checks_the_database(demo_url):
+async def test_health_checks_the_database_and_docs_need_no_token(demo_url):
     async with client_for(demo_url) as client:
         answer = await client.get("/health")
+        docs = await client.get("/docs")
+        schema = await client.get("/openapi.json")
     assert answer.status_code == 200
     assert answer.json() == {"status": "ok", "database": "ok"}
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    assert {"/customers", "/contacts", "/inquiries", "/queues", "/kb"} <= set(schema.json()["paths"])
 
 
 async def test_requests_without_a_valid_token_are_401_with_one_line(demo_url):
@@ -169,3 +174,11 @@ async def test_create_an_inquiry_then_take_next_of_its_queue(demo_url):
     assert missing_value.status_code == 422 and "problem_since" in missing_value.json()["detail"]
     assert taken.status_code == 200 and taken.json()["assignee"] == "agent"
     assert unknown.status_code in (403, 404)
+
+
+async def test_health_says_503_when_the_database_does_not_answer(sqlite_url):
+    client = client_for(sqlite_url)
+    client._transport.app.state.settings = Settings(database_url="postgresql://nobody@127.0.0.1:1/none")
+    async with client:
+        answer = await client.get("/health")
+    assert answer.status_code == 503 and answer.json() == {"status": "degraded", "database": "unavailable"}
