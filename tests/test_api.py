@@ -182,3 +182,12 @@ async def test_health_says_503_when_the_database_does_not_answer(sqlite_url):
     async with client:
         answer = await client.get("/health")
     assert answer.status_code == 503 and answer.json() == {"status": "degraded", "database": "unavailable"}
+
+
+async def test_a_request_records_the_tokens_last_use(demo_url):
+    token = token_for(demo_url, "agent", name="watched")
+    async with client_for(demo_url, token) as client:
+        assert (await client.get("/queues")).status_code == 200
+    with unit_of_work(demo_url) as session:
+        row = session.exec(select(ApiToken).where(ApiToken.name == "watched")).one()
+    assert row.last_used_at is not None and row.token_hash != token and len(row.token_hash) == 64
