@@ -96,3 +96,14 @@ def test_a_real_server_answers_health_a_token_and_a_search(demo_url, tmp_path):
     assert health.json() == {"status": "ok", "database": "ok"}
     assert found.status_code == 200 and found.json() == {"items": [], "next": None}
     assert refused.status_code == 401
+
+
+def test_an_agent_makes_own_tokens_only(demo_url, tmp_path):
+    def as_agent(*args: str):
+        return runner.invoke(app, ["--db", owner_url(demo_url), "--user", "agent", *args],
+                             env={"CRMTERM_HOME": str(tmp_path), "CRMTERM_PASSWORD": "agent"})
+    own = as_agent("token", "create", "agent", "--name", "mine")
+    other = as_agent("token", "create", "agent2", "--name", "theirs")
+    assert own.exit_code == 0, own.output
+    assert other.exit_code == 1 and other.stderr.strip() == "error: agent may not do this (users.write)"
+    assert [t["name"] for t in json.loads(as_agent("token", "list", "--json").stdout)] == ["mine"]
