@@ -147,6 +147,9 @@ async def test_queue_work_take_close_reopen_as_each_role_may(demo_url):
         taken = await client.post(f"/inquiries/{inquiry}/take", json={})
         commented = await client.post(f"/inquiries/{inquiry}/comments", json={"text": "called back"})
         stale = await client.post(f"/inquiries/{inquiry}/take", json={"version": 1})
+        started = await client.post(f"/inquiries/{inquiry}/start", json={})
+        moved = await client.post(f"/inquiries/{inquiry}/move", json={"transition": "dispatch", "text": "on site"})
+        nowhere = await client.post(f"/inquiries/{inquiry}/move", json={"transition": "teleport"})
     async with client_for(demo_url, supervisor) as client:
         closed = await client.post(f"/inquiries/{inquiry}/close", json={"resolution": "fixed"})
         reopened = await client.post(f"/inquiries/{inquiry}/reopen", json={"text": "not fixed"})
@@ -156,6 +159,9 @@ async def test_queue_work_take_close_reopen_as_each_role_may(demo_url):
     assert taken.json()["assignee"] == "agent"
     assert commented.status_code == 204
     assert stale.status_code in (409, 422)
+    assert started.status_code == 200 and started.json()["state"] == "in_progress"
+    assert moved.status_code == 200 and moved.json()["step"] == "field_service", moved.text
+    assert nowhere.status_code == 409 and "allowed:" in nowhere.json()["detail"]  # waiting now: no move
     assert closed.status_code == 200 and closed.json()["state"] == "closed"
     assert reopened.status_code == 200 and reopened.json()["state"] == "waiting"
     assert agent_reopen.status_code in (403, 422)

@@ -1,5 +1,5 @@
-"""`/inquiries`: list with the CLI's filters (keyset pages), one inquiry, comments, and the queue work (take,
-move, close, reopen) with the role and queue rules of the services."""
+"""`/inquiries`: create, list with the CLI's filters (keyset pages), one inquiry, comments, and the queue work
+(take, start, move, close, reopen) with the role and queue rules of the services."""
 
 from __future__ import annotations
 
@@ -115,6 +115,11 @@ def comment(inquiry_id: Id, body: CommentIn, api: Services = Depends(services)) 
 @router.post("/{inquiry_id}/take", response_model=Moved)
 def take(inquiry_id: Id, body: VersionIn, api: Services = Depends(services)) -> Moved:
     return api.write(inquiry_actions.take, inquiry_id=inquiry_id, expected_version=body.version)
+
+
+@router.post("/{inquiry_id}/start", response_model=Moved)
+def start(inquiry_id: Id, body: VersionIn, api: Services = Depends(services)) -> Moved:
+    return api.write(inquiry_actions.start, inquiry_id=inquiry_id, expected_version=body.version)
 
 
 @router.post("/{inquiry_id}/move", response_model=Moved)
