@@ -68,6 +68,7 @@ class Settings:
     text_max_chars: int = TEXT_MAX_CHARS  # see text_max_chars() below
     input_max_mb: int = 100  # a file (or standard input) a command reads: imports, documents, scripts, routes
     contact_max_inquiries: int = 100  # inquiries one contact may carry
+    api_max_body_kb: int = 1024  # `crmterm serve` refuses larger request bodies (413) before reading them
     busy_wait_seconds: float = BUSY_WAIT_SECONDS  # see busy_wait_seconds() below
 
     @property
@@ -135,6 +136,7 @@ def resolve(*, db: str | None = None, lang: str | None = None, user: str | None 
         sla_scan_seconds=0 if file_cfg.get("sla_scan_seconds") == 0 else _positive(file_cfg, "sla_scan_seconds", 60),
         input_max_mb=_positive(file_cfg, "input_max_mb", 100),
         contact_max_inquiries=_positive(file_cfg, "contact_max_inquiries", 100),
+        api_max_body_kb=_positive(file_cfg, "api_max_body_kb", 1024),
         idle_lock_minutes=_idle_minutes(env.get("CRMTERM_IDLE_LOCK_MINUTES", file_cfg.get("idle_lock_minutes", 15))),
         text_max_chars=_text_max_chars(env, file_cfg),
         busy_wait_seconds=_busy_wait(env, file_cfg),

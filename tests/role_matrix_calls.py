@@ -19,7 +19,7 @@ from crmterm.services.platform import demo_customers
 
 from crmterm.services.topics import attribute_checks, attribute_forms, topics
 
-from crmterm.services.accounts import audit, users
+from crmterm.services.accounts import audit, tokens, users
 
 from crmterm.services.directory import config_io, directory, yaml_lines
 
@@ -31,6 +31,7 @@ from crmterm.services.platform import seed, synthetic, synthetic_inquiries
 from crmterm.services.accounts.permissions import ROLE_PERMISSIONS, Actor, Permission, Role
 from crmterm.services.routing.queues import InquiryFilter
 from crmterm.services.reports.reports_scope import ReportParams
+from crmterm.store import ApiToken
 
 
 ROLES: tuple[Role | None, ...] = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR, None)  # None: anonymous
@@ -57,6 +58,8 @@ OWN_DATA = Rule("inquiries.read: own notifications / saved filters (a person)", 
 OWN_PREFERENCE = Rule("a person: own preferences (no permission)", _ALL, writes=False)
 OWN_PREFERENCE_WRITE = Rule("a person: own preferences (no permission)", _ALL)
 OWN_PASSWORD = Rule("own password, or users.write (for another user)", frozenset({Role.ADMIN}))
+OTHERS_TOKEN = Rule("own API tokens, or users.write (another user's)", frozenset({Role.ADMIN}))
+OWN_TOKENS = Rule("a person: own API tokens, or users.read (everyone's)", _ALL, writes=False)
 
 # Everything else changes data (a permission added later counts as a write until listed here).
 READ_PERMISSIONS = frozenset({
@@ -237,7 +240,18 @@ ADMIN_ENTRIES = [
     Entry(users.set_password, OWN_PASSWORD, lambda s, w, a: {"login": "agent2", "password": "n3w-Passw0rd!"}),
     Entry(users.list_users, P.USERS_READ),
     Entry(users.get_user, P.USERS_READ, lambda s, w, a: {"login": "agent"}),
+    Entry(tokens.create_token, OTHERS_TOKEN, lambda s, w, a: {"login": "agent2", "name": "sync"}),
+    Entry(tokens.list_tokens, OWN_TOKENS),
+    Entry(tokens.revoke_token, OTHERS_TOKEN, lambda s, w, a: {"token_id": _token_of(s, w, "agent2")}),
 ]
+
+def _token_of(session: Session, world: World, login: str) -> int:
+    token = ApiToken(user_id=world.people[login].id, name="old", token_hash=tokens.hash_secret(login + "-old"),
+                     created_by="admin")
+    session.add(token)
+    session.flush()
+    return token.id
+
 
 REPORT_ENTRIES = [
     Entry(reports.run, P.REPORTS_READ, lambda s, w, a: {"name": "topics", "params": period()}),

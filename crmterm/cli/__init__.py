@@ -20,6 +20,8 @@ from crmterm.cli import (
     report,
     route,
     seed,
+    serve,
+    token,
     topic,
     user,
 )
@@ -42,7 +44,7 @@ READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue",
              "user list", "user show", "topic tree", "topic find", "topic form", "topic templates",
              "inquiry show", "inquiry list", "route validate", "route show", "kb search", "kb show",
              "kb export-public", "script validate", "script list", "script export", "problem list",
-             "problem show", "notify list", "webhook list", "webhook log"}
+             "problem show", "notify list", "webhook list", "webhook log", "token list"}
 
 
 class _CrmGroup(TyperGroup):
@@ -89,6 +91,8 @@ app.command("archive")(archive_cli.archive)
 app.add_typer(script_cli.app, name="script")
 app.add_typer(kb_cli.app, name="kb")
 app.add_typer(webhook_cli.app, name="webhook")
+app.add_typer(token.app, name="token")
+app.command("serve")(serve.serve)
 
 
 @app.callback()

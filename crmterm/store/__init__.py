@@ -13,6 +13,7 @@ from crmterm.store.directory import (
     Priority,
 )
 from crmterm.store.users import LoginGuard, Role, User, UserGroup, UserPassword, UserPreference
+from crmterm.store.api_tokens import ApiToken
 from crmterm.store.parties import (
     AttributeValue, ChangeLog, ContactPerson, CustomerAttribute, Note, Party, Structure, StructureLink,
     TrackedField,
@@ -34,6 +35,7 @@ from crmterm.store.webhooks import WebhookAttempt, WebhookOutbox, WebhookState, 
 from crmterm.store import archive  # noqa: F401 - registers the archive tables (store/archive.py)
 
 __all__ = [
+    "ApiToken",
     "InquiryArticle", "KbArticle", "KbArticleText", "KbArticleTopic",
     "ProblemInquiry", "SystemProblem", "RegistrationDraft",
     "WebhookAttempt", "WebhookOutbox", "WebhookState", "WebhookSubscription",

@@ -22,10 +22,11 @@ DB_LOGIN_PREFIX = "crmterm_u_"  # migration 0019's audit trigger knows it too
 LOGIN_MANAGER = "crmterm_login_manager"
 SET_DB_LOGIN = "crmterm_set_db_login"
 WRITERS = ("agent", "supervisor", "admin")
-# What agents and supervisors may read but not write: configuration, users and their passwords.
+# What agents and supervisors may read but not write: configuration, users and their passwords, API tokens
+# (a row there acts as any user it names; servers write them as the application role).
 CONFIG_TABLES = (
-    "alembic_version", "app_user", "attribute_def", "attribute_group", "automation_rule", "calendar", "channel",
-    "client_category", "contact_template", "customer_attribute", "dictionary", "dictionary_item",
+    "alembic_version", "api_token", "app_user", "attribute_def", "attribute_group", "automation_rule", "calendar",
+    "channel", "client_category", "contact_template", "customer_attribute", "dictionary", "dictionary_item",
     "escalation_rule", "mailing_list", "place", "place_type", "priority", "queue", "role", "route",
     "route_revision", "script", "sla_rule", "structure", "topic", "tracked_field", "user_group", "user_password",
     "webhook_subscription",

@@ -4,6 +4,6 @@ Faces import this instead of the store (checked by import-linter)."""
 
 from __future__ import annotations
 
-from crmterm.store.db import in_transaction, unit_of_work
+from crmterm.store.db import DatabaseBusy, in_transaction, unit_of_work
 
-__all__ = ["in_transaction", "unit_of_work"]
+__all__ = ["DatabaseBusy", "in_transaction", "unit_of_work"]

@@ -1,0 +1,1 @@
+"""The API's routers, one per domain (as the CLI has one module per command group)."""
