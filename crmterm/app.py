@@ -25,6 +25,7 @@ from crmterm.services.accounts.permissions import Actor
 from crmterm.settings import LANGUAGES, Settings
 from crmterm.text import visible
 from crmterm.widgets.host import CrmHost
+from crmterm.widgets.key_gate import KeyGate
 from crmterm.widgets.safe_text import TerminalSafe
 
 if TYPE_CHECKING:  # the gateway module loads on first use (see `gateway`), its type for checkers only
@@ -98,6 +99,7 @@ class CrmApp(CrmHost):
         self.demo_logins = demo_logins or {}
         self.database_ready = False
         self.last_input = monotonic()  # the last key or mouse event: the idle lock counts from it
+        self.key_gate = KeyGate(self)  # a key is handed out only when the one before it was handled
         self.installation_language = settings.language  # config.yaml / CRMTERM_LANG: before log-in and after
         set_language(settings.language)
 
@@ -121,6 +123,12 @@ class CrmApp(CrmHost):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseEvent):
             self.last_input = monotonic()
+        if isinstance(event, events.Key) and not event.is_forwarded:  # from the terminal: one at a time
+            if self.key_gate.admit(event):
+                target = self.focused or self.screen
+                await super().on_event(event)
+                self.key_gate.follow(target if event.is_forwarded else self)
+            return
         await super().on_event(event)
 
     def lock_if_idle(self, now: float | None = None) -> bool:

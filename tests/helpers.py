@@ -51,6 +51,36 @@ async def settle_screen(pilot, rounds: int = 10) -> None:
         before = now
 
 
+async def settle_until(pilot, condition, timeout: float = 15.0) -> None:
+    """Settle, and go on settling until `condition()` holds (or `timeout` seconds passed): on a loaded machine
+    a dialog's answer may start its worker only after settle saw two quiet rounds."""
+    from time import monotonic
+
+    give_up = monotonic() + timeout
+    await settle(pilot)
+    while not condition() and monotonic() < give_up:
+        await pilot.pause(0.05)
+        await settle(pilot)
+
+
+async def burst(pilot, *keys: str) -> None:
+    """The keys as a terminal hands over a fast typist's burst: all queued at once, none waiting for the one
+    before to be handled (Pilot's press waits for idle after each key, which hides such races)."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    for key in keys:
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        pilot.app.post_message(events.Key(key, char))
+
+
 async def press_and_settle(pilot, *keys: str) -> None:
     """Press the keys, then wait until the workers they started are done and the screen is drawn."""
     await pilot.press(*keys)

@@ -11,7 +11,7 @@ from crmterm.app import make_app
 from crmterm.services.directory import directory
 from crmterm.services.platform.gateway import Gateway
 from crmterm.store.db import unit_of_work
-from helpers import ADMIN, settle
+from helpers import ADMIN, burst, settle
 from test_tui import SIZE, _open_admin
 from test_tui_register import _a_subscriber, _agent, _inquiries
 
@@ -36,7 +36,7 @@ def slow_services(monkeypatch):
 REGISTRATION_AFTER_NUMBER = ("enter", *"311", "enter", *"2026-11-26 10:00", "tab", "tab", "space", "ctrl+s")
 
 
-async def _register(ui_settings, slow_services=None, delay: float = DELAY) -> tuple:
+async def _register(ui_settings, slow_services=None, delay: float = DELAY, *, in_one_burst: bool = False) -> tuple:
     number = _a_subscriber(ui_settings.database_url)
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         panel = await _agent(pilot)
@@ -46,7 +46,10 @@ async def _register(ui_settings, slow_services=None, delay: float = DELAY) -> tu
                 await settle(pilot)
         else:
             slow_services(delay)
-            await pilot.press("f4", *number, *REGISTRATION_AFTER_NUMBER)
+            if in_one_burst:  # as a terminal hands them over: all queued before the first is handled
+                await burst(pilot, "f4", *number, *REGISTRATION_AFTER_NUMBER)
+            else:
+                await pilot.press("f4", *number, *REGISTRATION_AFTER_NUMBER)
             await settle(pilot)
         notices = [str(n.message) for n in pilot.app._notifications]
         assert panel.query_one("#reg-caller").value == "", notices  # saved: the form was cleared for the next call
@@ -60,6 +63,22 @@ async def test_a_registration_typed_ahead_of_slow_services_equals_the_slowly_typ
     slowly = await _register(ui_settings)
     ahead = await _register(ui_settings, slow_services, delay)
     assert ahead == slowly and slowly[3] == ["2026-11-26T10:00:00+00:00", "4g", "true"]
+
+
+async def test_a_registration_typed_in_one_burst_equals_the_slowly_typed_one(ui_settings, slow_services):
+    """Enter and Tab move on before the next key is handed out, even when all keys arrive in one read."""
+    slowly = await _register(ui_settings)
+    ahead = await _register(ui_settings, slow_services, 0.2, in_one_burst=True)
+    assert ahead == slowly
+
+
+async def test_log_in_typed_in_one_burst(ui_settings):
+    """In tmux, `send-keys "agent" Tab "agent" Enter` once put "agentagent" in the login field."""
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await settle(pilot)  # the database is prepared first
+        await burst(pilot, *"agent", "tab", *"agent", "enter")
+        await settle(pilot)
+        assert pilot.app.gateway.actor is not None and pilot.app.gateway.actor.login == "agent"
 
 
 ADMIN_KEYS = ("ctrl+n", *"pigeon", "tab", *"Pigeon post", "tab", *"Голубиная почта", "ctrl+s")
