@@ -114,6 +114,14 @@ class CrmApp(CrmHost):
             self._gateway = Gateway(self.settings)
         return self._gateway
 
+    @property
+    def actor(self) -> Actor:
+        """Who is logged in (asked by screens shown after the log-in only)."""
+        actor = self.gateway.actor
+        if actor is None:
+            raise RuntimeError("nobody is logged in")  # a screen of the workspace outlived its session: a bug
+        return actor
+
     def on_mount(self) -> None:
         self._load_keymap()
         self.push_screen(LoginScreen(self.demo_logins))
@@ -134,10 +142,7 @@ class CrmApp(CrmHost):
             return False
         if (monotonic() if now is None else now) - self.last_input < idle:
             return False
-        actor = self.gateway.actor
-        if actor is None:  # signed_in says there is one; this tells the checker
-            return False
-        self.push_screen(LockScreen(actor.login), self._lock_lifted)
+        self.push_screen(LockScreen(self.actor.login), self._lock_lifted)
         return True
 
     @property
