@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from time import monotonic
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from textual import events, work
@@ -42,13 +43,16 @@ def _workspace_class():
     return WorkspaceScreen
 
 
+_Command = tuple[str, Callable[[], Any]]  # a palette entry: its title and what it runs
+
+
 class CrmCommands(Provider):
     """Every action of the app and the current screen, by its translated name."""
 
-    def _commands(self) -> list[tuple[str, object]]:
+    def _commands(self) -> list[_Command]:
         app: CrmApp = self.app  # type: ignore[assignment]
-        commands = [(_("Help: keys"), app.action_help), (_("Settings"), app.action_settings),
-                    (_("Quit"), app.exit)]
+        commands: list[_Command] = [(_("Help: keys"), app.action_help), (_("Settings"), app.action_settings),
+                                    (_("Quit"), app.exit)]
         commands += [(_("Switch language to {name}").format(name=language_name(code)),
                       partial(app.switch_language, code)) for code in LANGUAGES if code != current_language()]
         if app.signed_in:
@@ -112,6 +116,14 @@ class CrmApp(CrmHost):
             self._gateway = Gateway(self.settings)
         return self._gateway
 
+    @property
+    def actor(self) -> Actor:
+        """Who is logged in (asked by screens shown after the log-in only)."""
+        actor = self.gateway.actor
+        if actor is None:
+            raise RuntimeError("nobody is logged in")  # a screen of the workspace outlived its session: a bug
+        return actor
+
     def on_mount(self) -> None:
         self._load_keymap()
         self.push_screen(LoginScreen(self.demo_logins))
@@ -138,7 +150,7 @@ class CrmApp(CrmHost):
             return False
         if (monotonic() if now is None else now) - self.last_input < idle:
             return False
-        self.push_screen(LockScreen(self.gateway.actor.login), self._lock_lifted)
+        self.push_screen(LockScreen(self.actor.login), self._lock_lifted)
         return True
 
     @property

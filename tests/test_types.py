@@ -33,6 +33,11 @@ def test_a_planted_type_error_is_reported(tmp_path):
     shutil.copytree(ROOT / "crmterm", copy / "crmterm", ignore=shutil.ignore_patterns("__pycache__"))
     planted = "from crmterm.store import Party\n\n\ndef name(party: Party) -> int:\n    return party.display_name\n"
     (copy / "crmterm" / "services" / "customers" / "planted.py").write_text(planted, encoding="utf-8")
+    # the screens are checked too, and a screen's `self.app` is the typed CrmHost (its actor's login is a str)
+    screen = ("from crmterm.widgets.host import CrmScreen\n\n\nclass Planted(CrmScreen[None]):\n"
+              "    def login(self) -> int:\n        return self.app.actor.login\n")
+    (copy / "crmterm" / "screens" / "shell" / "planted_screen.py").write_text(screen, encoding="utf-8")
     result = mypy(copy, tmp_path / "mypy-cache")
     assert result.returncode == 1
     assert "planted.py:5: error: Incompatible return value type" in result.stdout, result.stdout[-3000:]
+    assert 'planted_screen.py:6: error: Incompatible return value type (got "str", expected "int")' in result.stdout

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import current_language
@@ -59,5 +59,5 @@ def send_balance_sms(*, session: Session, actor: Actor, inquiry_id: int, params:
 
 
 def _service_number(session: Session, inquiry_id: int) -> str | None:
-    return session.exec(select(Subscriber.number).join(Contact, Contact.subscriber_id == Subscriber.id)
-                        .join(Inquiry, Inquiry.contact_id == Contact.id).where(Inquiry.id == inquiry_id)).first()
+    return session.exec(select(Subscriber.number).join(Contact, col(Contact.subscriber_id) == Subscriber.id)
+                        .join(Inquiry, col(Inquiry.contact_id) == Contact.id).where(Inquiry.id == inquiry_id)).first()

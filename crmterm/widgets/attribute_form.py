@@ -13,6 +13,7 @@ from typing import Any
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
 from textual.widgets._collapsible import CollapsibleTitle  # a group's header (no public name)
 
@@ -52,7 +53,9 @@ class AttributeFormView(KeyHolder, Vertical):
             self.form, self.context = None, context or {}  # no reads of half-built fields meanwhile
             await self.remove_children()
             for group in preview.form.groups:
-                box = Collapsible(title=plain(group.label), collapsed=group.collapsed, id=f"ag-{group.code}")
+                # Textual annotates the title str, but hands it to CollapsibleTitle, which takes a (literal) Text
+                box = Collapsible(title=plain(group.label), collapsed=group.collapsed,  # type: ignore[arg-type]
+                                  id=f"ag-{group.code}")
                 await self.mount(box)
                 box.query_one(CollapsibleTitle).can_focus = False  # Tab goes from field to field (Alt+G opens)
                 for f in group.fields:
@@ -121,6 +124,7 @@ class AttributeFormView(KeyHolder, Vertical):
 
     def _field(self, f: FieldDef, choices: list[tuple[str, str]] | None) -> list:
         label = Label(visible(f.label), id=f"al-{f.code}", classes="field-label", markup=False)
+        widget: Widget
         if f.type == "bool":
             widget = Checkbox(plain(f.label), id=f"a-{f.code}", compact=True)
             label.display = False
@@ -140,7 +144,7 @@ class AttributeFormView(KeyHolder, Vertical):
         elif isinstance(widget, Select):
             if not select_if_offered(widget, value):
                 widget.value = Select.NULL
-        else:
+        elif isinstance(widget, Input):
             widget.value = field_value(value)
 
     def values(self) -> dict[str, Any]:
@@ -150,7 +154,7 @@ class AttributeFormView(KeyHolder, Vertical):
             widget = self.query_one(f"#a-{f.code}")
             if isinstance(widget, Select):
                 found[f.code] = None if widget.value is Select.NULL else widget.value
-            else:
+            elif isinstance(widget, Checkbox | Input):
                 found[f.code] = widget.value
         return found
 

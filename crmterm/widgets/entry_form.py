@@ -87,7 +87,9 @@ class EntryForm(KeyHolder, Vertical):
         be among the new choices); what was typed meanwhile in the other fields stays."""
         for name, choices in options.items():
             self.set_options(name, choices)
-        for spec in self.fields if values is not None else ():
+        if values is None:
+            return
+        for spec in self.fields:
             if spec.name in options and self._get(spec) is None:
                 self._put(spec, values.get(spec.name, spec.default))
 
@@ -141,7 +143,7 @@ class EntryForm(KeyHolder, Vertical):
 
     def show_error(self, name: str | None, message: str) -> bool:
         """Put `message` under field `name`; False when the form has no such field."""
-        targets = self.query(f"#e-{name}") if name else []
+        targets = self.query(f"#e-{name}") if name else None
         if not targets:
             return False
         error = targets.first(Static)
@@ -151,7 +153,7 @@ class EntryForm(KeyHolder, Vertical):
         return True
 
     def clear_errors(self) -> None:
-        for error in self.query(".field-error"):
+        for error in self.query(".field-error").results(Static):
             error.update("")
             error.display = False
 

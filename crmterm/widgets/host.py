@@ -36,6 +36,11 @@ class CrmHost(App[Any]):
         """The screens' door to the services (it holds the logged-in actor)."""
         raise NotImplementedError
 
+    @property
+    def actor(self) -> Actor:
+        """Who is logged in, for screens shown only after the log-in (the gateway's actor, never None there)."""
+        raise NotImplementedError
+
     def logged_in(self, actor: Actor) -> None:
         raise NotImplementedError
 

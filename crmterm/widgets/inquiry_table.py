@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
@@ -164,7 +165,8 @@ class InquiryTable(DataTable):
     def current_id(self) -> int | None:
         if not self.row_count:
             return None
-        return int(self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value)
+        key = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value
+        return int(key) if key is not None else None  # rows are always added with their inquiry id as key
 
     def toggle_mark(self) -> None:
         """Mark or unmark the cursor's row and step down, so Space Space Space marks a run of rows."""

@@ -21,13 +21,14 @@ from crmterm.errors import CrmError
 from crmterm.i18n import _
 from crmterm.services.knowledge import kb_search
 from crmterm.services.knowledge.kb_search import SearchHit
+from crmterm.widgets.host import CrmWidget
 from crmterm.widgets.safe_text import plain
 
 LIMIT = 5
 DEBOUNCE = 0.3  # seconds of quiet typing before the panel asks the database
 
 
-class KbSuggestions(Vertical):
+class KbSuggestions(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS stays
     class Chosen(Message):
         """Enter on a suggestion: the screen opens the article."""
 

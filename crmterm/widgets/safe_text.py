@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.color import Color
 from textual.filter import LineFilter
@@ -19,7 +20,7 @@ from textual.filter import LineFilter
 from crmterm.text import control_character, visible, without_controls
 
 
-def plain(value: object, style: str = "", **options) -> Text:
+def plain(value: object, style: str | Style = "", **options) -> Text:
     """`value` as literal text: no markup, control characters shown as visible symbols."""
     return Text(visible(value), style=style, **options)
 

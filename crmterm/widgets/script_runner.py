@@ -132,7 +132,7 @@ class ScriptRunner(Vertical, can_focus=True):
             yes_no = (field := self.spec.field_of(node)) is not None and field.type == "bool"
             capture = (_("1 or Y yes, 2 or N no, then Enter") if yes_no else
                        _("1-{n} pick, or type the code and Enter").format(n=len(self._options(node))))
-        hints = {Question: _("1-9 answer"), Statement: _("Enter continue"), Capture: capture,
+        hints: dict[type, str] = {Question: _("1-9 answer"), Statement: _("Enter continue"), Capture: capture,
                  End: _("Enter save the run")}
         forward = _("F forward") if self.walk.can_forward else ""
         return "  ·  ".join(h for h in (hints.get(type(node), ""), back, forward) if h)

@@ -121,17 +121,21 @@ class TopicPicker(Vertical):
             return
         text = event.value.strip()
         hits = self.query_one("#topic-hits", OptionList)
-        if not text and self.default in self.topics.by_code:
+        if not text and self.default is not None and self.default in self.topics.by_code:
             self.choose(self.topics.by_code[self.default])
         elif hits.display and hits.highlighted is not None:
-            self.choose(self.topics.by_code[hits.get_option_at_index(hits.highlighted).id])
+            self._choose_hit(hits.get_option_at_index(hits.highlighted))
         elif (node := self.topics.find(text)) is not None:
             self.choose(node)
 
     @on(OptionList.OptionSelected, "#topic-hits")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.choose(self.topics.by_code[event.option.id])
+        self._choose_hit(event.option)
+
+    def _choose_hit(self, hit: Option) -> None:
+        if self.topics is not None and hit.id is not None:  # every hit carries its topic's code as id
+            self.choose(self.topics.by_code[hit.id])
 
     def key_down(self) -> None:
         hits = self.query_one("#topic-hits", OptionList)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, RadioButton, RadioSet
 
 from crmterm.i18n import N_, _, language_name
 from crmterm.settings import LANGUAGES
 from crmterm.text import visible
+from crmterm.widgets.host import CrmModal
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(CrmModal[bool]):
     """Yes/no before anything destructive; Enter = yes, Escape = no."""
 
     BINDINGS = [Binding("escape", "answer(False)", N_("Cancel"), id="confirm.cancel"),
@@ -40,7 +40,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(CrmModal[None]):
     """Every active key with its description and binding id (ids are what keymap.yaml remaps)."""
 
     BINDINGS = [Binding("escape,f1,q", "app.pop_screen", N_("Close"), id="help.close")]
@@ -62,7 +62,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(key, _(description), binding_id)
 
 
-class SettingsScreen(ModalScreen[str | None]):
+class SettingsScreen(CrmModal[str | None]):
     """Language (applies at once and is remembered)."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", N_("Close"), id="settings.close")]
@@ -83,7 +83,7 @@ class SettingsScreen(ModalScreen[str | None]):
         self.dismiss(event.pressed.name)
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(CrmModal[str | None]):
     """One line of text (e.g. the code of a copy); Enter accepts, Escape cancels."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="prompt.cancel")]

@@ -15,12 +15,12 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from crmterm.i18n import N_, _
 from crmterm.locations import ensure
 from crmterm.text import bounded, visible
+from crmterm.widgets.host import CrmModal
 
 LOG_FILE_NAME = "crmterm.log"
 LOG_MAX_BYTES = 1_000_000  # five files of 1 MB: weeks of rare failures, never a full disk
@@ -62,7 +62,7 @@ def describe(error: BaseException) -> str:
     return bounded(f"{name}: {message}" if message else name)
 
 
-class FailureDialog(ModalScreen[None]):
+class FailureDialog(CrmModal[None]):
     """Something unexpected failed: what it was, the error, where the details are. Only Escape closes it: it
     may come up while an agent types ahead, and an Enter meant for the form must not dismiss it unread, so
     nothing in it can take the focus (a button would take that Enter)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from textual.dom import DOMNode
+from textual.widget import Widget
 
 from crmterm.services.routing import live
 
@@ -15,7 +15,7 @@ POLL_SECONDS = 1.0
 
 
 class LiveWatch:
-    def __init__(self, host: DOMNode, on_change: Callable[[], None], *, group: str,
+    def __init__(self, host: Widget, on_change: Callable[[], None], *, group: str,
                  channel: str = live.CHANNEL) -> None:
         self.host, self.on_change, self.group, self.channel = host, on_change, group, channel
         self.watcher: live.Watcher | None = None

@@ -8,17 +8,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crmterm.i18n import N_, _
 from crmterm.services.inquiries.assignees import Assignee
+from crmterm.widgets.host import CrmModal
 from crmterm.widgets.safe_text import plain
 from crmterm.widgets.type_ahead import focus_now
 
 
-class AssignScreen(ModalScreen[dict[str, str] | None]):
+class AssignScreen(CrmModal[dict[str, str] | None]):
     """Returns {"login": …, "text": …} or None."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="assign.cancel")]

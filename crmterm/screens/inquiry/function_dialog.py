@@ -9,18 +9,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _
 from crmterm.services.inquiries import functions
 from crmterm.services.inquiries.functions import FunctionRead, FunctionRun, ParamRead
+from crmterm.widgets.host import CrmModal
 
 _PLACEHOLDERS = {"integer": "123", "decimal": "1250.50", "date": "2026-12-31", "datetime": "2026-12-31 18:00"}
 
 
-class FunctionDialog(ModalScreen[FunctionRun | None]):
+class FunctionDialog(CrmModal[FunctionRun | None]):
     CSS_PATH = "function_dialog.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="function.cancel"),
                 Binding("ctrl+s", "run", N_("Run"), id="function.run")]
@@ -95,14 +95,14 @@ class FunctionDialog(ModalScreen[FunctionRun | None]):
         self.run_function(name, int(inquiry), self.values(self.available[name]))
 
     def values(self, chosen: FunctionRead) -> dict:
-        found = {}
+        found: dict[str, object] = {}
         for param in chosen.params:
             widget = self.query_one(f"#p-{param.name}")
             if isinstance(widget, Checkbox):
                 found[param.name] = widget.value
             elif isinstance(widget, Select):
                 found[param.name] = widget.value if isinstance(widget.value, str) else None
-            else:
+            elif isinstance(widget, Input):
                 found[param.name] = widget.value
         return found
 

@@ -11,15 +11,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crmterm.i18n import N_, _
+from crmterm.widgets.host import CrmModal
 from crmterm.widgets.safe_text import plain
 
 
-class MenuScreen(ModalScreen[str | None]):
+class MenuScreen(CrmModal[str | None]):
     """Pick one entry with the arrows and Enter; Escape cancels. Returns the entry's id."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="menu.cancel")]
@@ -48,8 +48,7 @@ class MenuScreen(ModalScreen[str | None]):
 
     @property
     def option_ids(self) -> list[str]:
-        options = self.query_one(OptionList)
-        return [options.get_option_at_index(i).id for i in range(options.option_count)]
+        return [entry_id for entry_id, _label in self.entries]  # the list's options, in its order
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ class Ask:
     value: str = ""
 
 
-class AskScreen(ModalScreen[dict[str, str] | None]):
+class AskScreen(CrmModal[dict[str, str] | None]):
     """A few lines of text. Enter moves to the next line and, on the last, accepts; a required line left
     empty (or what `check` finds wrong) is named under its line and the dialog stays. Escape cancels."""
 
@@ -93,7 +92,7 @@ class AskScreen(ModalScreen[dict[str, str] | None]):
     def submitted(self, event: Input.Submitted) -> None:
         event.stop()
         keys = [line.key for line in self.lines]
-        current = keys.index(event.input.id.removeprefix("ask-"))
+        current = keys.index((event.input.id or "").removeprefix("ask-"))
         if current + 1 < len(keys):
             self.query_one(f"#ask-{keys[current + 1]}", Input).focus()
             return

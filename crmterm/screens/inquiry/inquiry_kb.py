@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from crmterm.errors import CrmError
 from crmterm.i18n import _, fmt_datetime
+from crmterm.screens.inquiry.inquiry_part import InquiryPart
 from crmterm.screens.knowledge.kb_article import ArticleScreen
 from crmterm.screens.knowledge.kb_suggesting import KbSuggesting
 from crmterm.services.inquiries.inquiries import InquiryRead
@@ -30,7 +31,7 @@ class KbLoaded:
     attached: list[AttachedArticle]
 
 
-class InquiryArticles(KbSuggesting):
+class InquiryArticles(KbSuggesting, InquiryPart):
     attached_articles: list[AttachedArticle] = []  # replaced, never mutated
 
     def fetch_kb(self, found: InquiryRead) -> KbLoaded:

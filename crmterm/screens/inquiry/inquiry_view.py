@@ -16,7 +16,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -35,6 +34,7 @@ from crmterm.services.inquiries.inquiry_moves import MoveOption, StepView
 from crmterm.services.topics import attribute_checks
 from crmterm.services.topics.attribute_checks import FormPreview
 from crmterm.widgets.chrome import TranslatedFooter
+from crmterm.widgets.host import CrmModal
 from crmterm.widgets.kb_suggestions import KbSuggestions
 
 
@@ -52,11 +52,11 @@ class Timeline(Static):
     scroll_end right after update() may run before the new height is laid out and stop short."""
 
     def on_resize(self) -> None:
-        if self.parent is not None:
+        if isinstance(self.parent, Widget):  # its VerticalScroll
             self.parent.scroll_end(animate=False)
 
 
-class InquiryScreen(InquiryWork, InquiryArticles, ModalScreen[None]):
+class InquiryScreen(InquiryWork, InquiryArticles, CrmModal[None]):
     CSS_PATH = "inquiry_view.tcss"
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="inquiry.close"),
@@ -137,7 +137,8 @@ class InquiryScreen(InquiryWork, InquiryArticles, ModalScreen[None]):
         except CrmError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error", timeout=10)
             return
-        self.app.call_from_thread(self._show, Loaded(found, moves, view, preview, self.fetch_kb(found)))
+        # mypy cannot solve Textual's `T | Awaitable[T]` callback type for a coroutine function
+        self.app.call_from_thread(self._show, Loaded(found, moves, view, preview, self.fetch_kb(found)))  # type: ignore[arg-type]
 
     async def _show(self, loaded: Loaded) -> None:
         if not self.is_attached:  # closed while the worker ran
@@ -158,20 +159,21 @@ class InquiryScreen(InquiryWork, InquiryArticles, ModalScreen[None]):
         await self._show_form(loaded, carry)
 
     async def _show_form(self, loaded: Loaded, carry: dict) -> None:
-        form, editing = self.form, loaded.preview is not None
+        form, preview = self.form, loaded.preview
+        editing = preview is not None
         values = self.query_one("#inquiry-values", Static)
         values.update(draw.values(loaded.inquiry, loaded.view.show))
         values.display = not editing
         form.display = editing
         self.query_one("#inquiry-form-hint").display = editing
-        if not editing:
+        if preview is None:
             await form.clear()
             form.baseline = {}
             self._refocus(None)
             return
         focused = self.focused if self.focused is not None and form in self.focused.ancestors else None
         form.view = loaded.view
-        await form.show(loaded.preview, None, {"priority": loaded.inquiry.priority})
+        await form.show(preview, None, {"priority": loaded.inquiry.priority})
         form.baseline = form.values()
         for code, value in carry.items():
             form.put(code, value)
@@ -212,13 +214,18 @@ class InquiryScreen(InquiryWork, InquiryArticles, ModalScreen[None]):
     @on(OptionList.OptionSelected, "#inquiry-children")
     def child_picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.app.push_screen(InquiryScreen(int(event.option.id)))
+        if event.option.id is not None:  # every child is listed under its id
+            self.app.push_screen(InquiryScreen(int(event.option.id)))
 
     def action_script(self) -> None:
         """Run the script of the inquiry's topic; the saved run shows in the timeline."""
         from crmterm.screens.knowledge.script_run import ScriptRunScreen
 
-        self.app.push_screen(ScriptRunScreen(inquiry_id=self.inquiry_id), lambda run: run and self.load())
+        def walked(run: object) -> None:
+            if run:
+                self.load()
+
+        self.app.push_screen(ScriptRunScreen(inquiry_id=self.inquiry_id), walked)
 
     def action_reload(self) -> None:
         self.load()
@@ -261,7 +268,8 @@ class InquiryScreen(InquiryWork, InquiryArticles, ModalScreen[None]):
         self.app.notify(str(error), severity="error", timeout=10)
         if not self.is_attached:
             return
-        if isinstance(error, ValidationError) and self.form.form and self.form.form.field(error.field):
+        if (isinstance(error, ValidationError) and error.field is not None and self.form.form
+                and self.form.form.field(error.field)):
             self.form.show_errors({error.field: error.detail})
         elif isinstance(error, Conflict):
             self.load()  # the other change shows up; what was typed stays in the form, to save again

@@ -16,6 +16,7 @@ from crmterm.i18n import N_, _, pick
 from crmterm.screens.common.dialogs import PromptScreen
 from crmterm.screens.inquiry.assign_dialog import AssignScreen
 from crmterm.screens.inquiry.inquiry_dialogs import Ask, AskScreen, MenuScreen
+from crmterm.screens.inquiry.inquiry_part import InquiryPart
 from crmterm.services.directory import directory
 from crmterm.services.inquiries import inquiries, inquiry_actions
 from crmterm.services.inquiries.assignees import assignees
@@ -44,8 +45,7 @@ def entry_id(option: MoveOption) -> str:
     return f"move:{option.transition}" if option.move == "move" else option.move
 
 
-class InquiryWork:
-    moves: list[MoveOption]
+class InquiryWork(InquiryPart):
     _assign_retry: tuple | None = None  # what the assign dialog held, shown again if the assignment fails
 
     # --- choosing ------------------------------------------------------------------------------------
@@ -86,7 +86,11 @@ class InquiryWork:
         if not entries:
             self.app.notify(_("No moves for you now"), severity="warning")
             return
-        self.app.push_screen(MenuScreen(title, entries), lambda chosen: chosen and self.start_move(chosen))
+        def chosen(move: str | None) -> None:
+            if move:
+                self.start_move(move)
+
+        self.app.push_screen(MenuScreen(title, entries), chosen)
 
     def action_do(self, move: str) -> None:
         if self.inquiry is not None:
@@ -112,11 +116,11 @@ class InquiryWork:
                 move=_(DIRECT.get(chosen, chosen))), severity="warning")
         elif self.form.changes():
             self.app.notify(_("Save the changed attributes first (Ctrl+S)"), severity="warning")
-        elif chosen in ("take", "start"):
+        elif chosen in ("take", "start") and option is not None:
             self.run(getattr(inquiry_actions, chosen), self.entry_label(option))
         elif option is not None and option.move == "move":
             self._ask_move(option, resolution_required)
-        elif chosen == "assign":
+        elif chosen == "assign" and option is not None:
             self.load_assignees(self.entry_label(option))
         elif chosen in ASKS:
             self._ask_for(chosen, self.entry_label(option) if option else _(EXTRAS[chosen]))
@@ -140,7 +144,11 @@ class InquiryWork:
 
     def _ask(self, title: str, lines: list[Ask], then: Callable[[dict], None], check=None) -> None:
         heading = _("#{n}: {action}").format(n=self.inquiry_id, action=title)
-        self.app.push_screen(AskScreen(heading, lines, check), lambda answers: answers is not None and then(answers))
+        def answered(answers: dict[str, str] | None) -> None:
+            if answers is not None:
+                then(answers)
+
+        self.app.push_screen(AskScreen(heading, lines, check), answered)
 
     @work(thread=True, group="inquiry-pick")
     def pick(self, chosen: str, label: str) -> None:
@@ -186,6 +194,8 @@ class InquiryWork:
 
     # --- making the move -----------------------------------------------------------------------------------
     def run(self, service, label: str, **params) -> None:
+        if self.inquiry is None:  # never: a move is offered only once the inquiry is loaded
+            return
         if service is not inquiry_actions.assign:
             self._assign_retry = None
         self._run(service, label, self.inquiry.version, params)

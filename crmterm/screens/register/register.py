@@ -173,6 +173,8 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
     def hit_picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.query_one("#reg-hits").display = False
+        if event.option.id is None:  # never: every hit is listed under its customer's id
+            return
         hit = self._hits[event.option.id]  # found by phone: that subscriber is the contact's
         self._set_customer(hit, hit.subscriber or (self._subscriber_query if hit.matched == "phone" else None))
         focus_now(self.query_one("#topic-input"))
@@ -223,7 +225,8 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
     @on(OptionList.OptionSelected, "#reg-open")
     def open_picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.app.push_screen(InquiryScreen(int(event.option.id)), lambda _result: self._reload_activity())
+        if event.option.id is not None:  # every open inquiry is listed under its id
+            self.app.push_screen(InquiryScreen(int(event.option.id)), lambda _result: self._reload_activity())
 
     def action_open_earlier(self) -> None:
         """The repeat the badge names, else the list of the customer's open inquiries."""
@@ -259,7 +262,8 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         except CrmError as error:
             self.app.call_from_thread(self._save_failed, error, kept)
             return
-        self.app.call_from_thread(self._saved, done)
+        # mypy cannot solve Textual's `T | Awaitable[T]` callback type for a coroutine function
+        self.app.call_from_thread(self._saved, done)  # type: ignore[arg-type]
 
     async def _saved(self, done: Registered) -> None:
         self._registering = False

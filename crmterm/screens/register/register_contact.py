@@ -7,7 +7,9 @@ from __future__ import annotations
 from textual import work
 from textual.widgets import Input, Select, Static
 
+from crmterm.screens.register.register_part import RegisterPart
 from crmterm.services.inquiries import registration_views
+from crmterm.services.topics.topics import TemplateChoice
 from crmterm.widgets.entry_form import select_if_offered
 from crmterm.widgets.safe_text import field_value, plain
 from crmterm.widgets.topic_picker import TopicPicker, Topics
@@ -19,7 +21,7 @@ def _allowed(options: list[tuple[str, str]], codes: list[str] | None) -> list[tu
     return [o for o in options if o[1] in codes] if codes else options
 
 
-class ContactFields:
+class ContactFields(RegisterPart):
     choices: registration_views.RegistrationChoices | None = None
 
     # --- choices and the template ---------------------------------------------------------------------
@@ -32,7 +34,7 @@ class ContactFields:
         self.choices, self.topics = found, Topics(found.topics)
         self._options("reg-channel", found.channels)
         self._options("reg-priority", found.priorities)
-        self.apply_template(getattr(self.app, "active_template", None))
+        self.apply_template(self.app.active_template)
         if self._initial:
             self.call_later(self._restore, self._initial)
             self._initial = None
@@ -55,7 +57,7 @@ class ContactFields:
         self._set_customer(state["customer"], state["subscriber"], person=state["selects"].get("reg-person"))
         await self.show_draft()
 
-    def apply_template(self, template) -> None:
+    def apply_template(self, template: TemplateChoice | None) -> None:
         """Place, direction, channel, category and suggested topics from the template; the agent may override."""
         self.template = template
         values = template.values if template else {}
@@ -65,10 +67,11 @@ class ContactFields:
         for widget_id, key in (("reg-place", "default_place"), ("reg-direction", "direction"),
                                ("reg-channel", "channel"), ("reg-category", "default_client_category")):
             self._select(widget_id, values.get(key))
-        if getattr(self, "topics", None) is None:
+        topics = self.topics
+        if topics is None:
             return
-        self.suggested = [self.topics.by_code[c] for c in values.get("topics", []) if c in self.topics.by_code][:9]
-        self.query_one(TopicPicker).set_topics(self.topics, values.get("default_topic"))
+        self.suggested = [topics.by_code[c] for c in values.get("topics", []) if c in topics.by_code][:9]
+        self.query_one(TopicPicker).set_topics(topics, values.get("default_topic"))
         self.query_one("#reg-suggested", Static).update(plain("  ".join(
             f"Alt+{i} {node.label}" for i, node in enumerate(self.suggested, 1)), style="dim"))
         if values.get("default_text") and not self.query_one("#reg-contact-text", Input).value:
@@ -76,15 +79,15 @@ class ContactFields:
 
     def _options(self, widget_id: str, options: list[tuple[str, str]]) -> None:
         select = self.query_one(f"#{widget_id}", Select)
-        kept = select.value
+        kept = select.selection
         select.set_options([(plain(label), code) for label, code in options])
-        if kept is not Select.NULL:
+        if kept is not None:
             self._select(widget_id, kept)
 
     def _select(self, widget_id: str, value: str | None) -> None:
         select_if_offered(self.query_one(f"#{widget_id}", Select), value)
 
-    def show_persons(self, persons: list[tuple[int, str]], chosen: int | None = None) -> None:
+    def show_persons(self, persons: list[tuple[int, str]], chosen: str | None = None) -> None:
         """The customer's contact persons, when there are any (an organisation's caller)."""
         select = self.query_one("#reg-person", Select)
         select.set_options([(plain(name), str(pk)) for pk, name in persons])
@@ -93,7 +96,7 @@ class ContactFields:
             self._select("reg-person", chosen)
 
     def rule_context(self) -> dict:
-        actor = self.app.gateway.actor
+        actor = self.app.actor
         return {"customer": {"id": self.customer.id if self.customer else 0,
                              "category": self.activity.category if self.activity else ""},
                 "contact": {"place": self._value("reg-place"), "channel": self._value("reg-channel"),
@@ -101,6 +104,5 @@ class ContactFields:
                 "operator": {"login": actor.login, "role": str(actor.role)}}
 
     def _value(self, widget_id: str) -> str | None:
-        value = self.query_one(f"#{widget_id}", Select).value
-        return None if value is Select.NULL else value
+        return self.query_one(f"#{widget_id}", Select).selection
 

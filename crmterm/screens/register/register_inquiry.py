@@ -12,6 +12,7 @@ from textual.widgets import Input, Select, Static
 from crmterm.errors import CrmError
 from crmterm.i18n import _, fmt_date
 from crmterm.screens.common.dialogs import PromptScreen
+from crmterm.screens.register.register_part import RegisterPart
 from crmterm.services.customers import contracts
 from crmterm.services.inquiries import inquiries, registration_views
 from crmterm.services.inquiries.attachments import limits_of, path_problem
@@ -24,7 +25,7 @@ from crmterm.widgets.topic_picker import TopicPicker
 from crmterm.widgets.type_ahead import focus_now
 
 
-class InquiryEditing:
+class InquiryEditing(RegisterPart):
     topics = None
     suggested: list[TopicNode] = []
     _pending_errors: dict[str, str] | None = None
@@ -60,7 +61,8 @@ class InquiryEditing:
         except CrmError as error:
             self.app.call_from_thread(self._form_failed, error)
             return
-        self.app.call_from_thread(self._form_loaded, node, values, before, found, context)
+        # mypy cannot solve Textual's `T | Awaitable[T]` callback type for a coroutine function
+        self.app.call_from_thread(self._form_loaded, node, values, before, found, context)  # type: ignore[arg-type]
 
     def _form_failed(self, error: CrmError) -> None:
         self.app.notify(str(error), severity="error")
@@ -230,8 +232,12 @@ class InquiryEditing:
             self.app.notify(_("Choose the customer first"), severity="warning")
             return
         party_id = self.customer.id
-        self.app.push_screen(PromptScreen(_("Note on the customer")),
-                             lambda text: text and self.add_note(party_id, text))
+
+        def written(text: str | None) -> None:
+            if text:
+                self.add_note(party_id, text)
+
+        self.app.push_screen(PromptScreen(_("Note on the customer")), written)
 
     @work(thread=True, group="register-extras")
     def add_note(self, party_id: int, text: str) -> None:

@@ -9,10 +9,11 @@ from textual.widgets import Input
 
 from crmterm.i18n import _
 from crmterm.screens.knowledge.kb_suggesting import KbSuggesting
+from crmterm.screens.register.register_part import RegisterPart
 from crmterm.services.knowledge.kb_search import SearchHit
 
 
-class KbDrafting(KbSuggesting):
+class KbDrafting(KbSuggesting, RegisterPart):
     def kb_refresh(self) -> None:
         """Suggest for the inquiry on the form (its note, else the contact's) and mark what it has."""
         draft = self.drafts.draft

@@ -17,6 +17,7 @@ from crmterm.errors import CrmError
 from crmterm.i18n import _, fmt_datetime
 from crmterm.screens.common.dialogs import ConfirmScreen
 from crmterm.screens.register.register_drafts import Draft, Drafts
+from crmterm.screens.register.register_part import RegisterPart
 from crmterm.services.customers.customer_search import SearchHit
 from crmterm.services.inquiries import registration_drafts
 
@@ -25,7 +26,7 @@ _INPUTS = ("reg-caller", "reg-contact-text")
 _DRAFT_FIELDS = ("priority", "values", "text", "parent", "link_to", "files", "problem")
 
 
-class DraftKeeping:
+class DraftKeeping(RegisterPart):
     _keep_timer: Timer | None = None
     _keeping = False  # False until a kept draft was offered back (saving earlier would overwrite it)
     _registering = False  # a save is under way: it forgets the kept draft, a late copy must not bring it back

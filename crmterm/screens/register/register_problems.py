@@ -8,6 +8,7 @@ from textual import work
 
 from crmterm.errors import CrmError
 from crmterm.i18n import _
+from crmterm.screens.register.register_part import RegisterPart
 from crmterm.services.inquiries import problem_links
 from crmterm.services.inquiries.problems import ProblemRead
 from crmterm.widgets.problem_banner import ProblemBanner
@@ -15,7 +16,7 @@ from crmterm.widgets.problem_banner import ProblemBanner
 _MATCHED_BY = (problem_links.REGION, problem_links.SERVICE)  # the form's values that narrow the problems
 
 
-class ProblemLinking:
+class ProblemLinking(RegisterPart):
     problems: list[ProblemRead] = []
 
     def load_problems(self) -> None:

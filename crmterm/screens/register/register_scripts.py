@@ -5,9 +5,10 @@ the inquiry by the registration itself, in the same transaction (register_drafts
 from __future__ import annotations
 
 from crmterm.i18n import _
+from crmterm.screens.register.register_part import RegisterPart
 
 
-class ScriptRunning:
+class ScriptRunning(RegisterPart):
     def action_run_script(self) -> None:
         from crmterm.screens.knowledge.script_run import ScriptRunScreen, Walked
 
@@ -17,7 +18,7 @@ class ScriptRunning:
             return
 
         def walked(result) -> None:
-            if isinstance(result, Walked) and self.drafts.draft is draft:
+            if isinstance(result, Walked) and self.drafts.draft is draft and draft.topic is not None:
                 draft.script = (result.script_id, result.choices)
                 values = {**self._form_values(), **result.values}
                 self.load_form(draft.topic, values)

@@ -8,18 +8,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from crmterm.errors import CrmError
 from crmterm.i18n import _
 from crmterm.screens.common.leaving import leave_after_asking
 from crmterm.text import visible
+from crmterm.widgets.host import CrmModal
 
 UNLOCKED, LOG_OUT = "unlocked", "logout"
 
 
-class LockScreen(ModalScreen[str]):
+class LockScreen(CrmModal[str]):
     """Dismissed with UNLOCKED after the password was verified (services/accounts/auth: same lock-out rules as the
     log-in), or with LOG_OUT."""
 

@@ -6,15 +6,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from crmterm.errors import CrmError
 from crmterm.i18n import N_, _
 from crmterm.widgets.chrome import TranslatedFooter
+from crmterm.widgets.host import CrmScreen
 
 
-class LoginScreen(Screen):
+class LoginScreen(CrmScreen):
     BINDINGS = [Binding("f2", "app.settings", N_("Language"), id="login.language")]
 
     def __init__(self, demo_logins: dict[str, str] | None = None, *, ready: bool = False) -> None:

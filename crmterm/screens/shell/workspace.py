@@ -6,7 +6,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 
 from crmterm.i18n import N_, _, current_language, language_name
@@ -25,13 +24,14 @@ from crmterm.services.topics import topics
 from crmterm.services.topics.topics import TemplateChoice
 from crmterm.text import visible
 from crmterm.widgets.chrome import StatusBar, TranslatedFooter
+from crmterm.widgets.host import CrmScreen, CrmWidget
 
 
-class HomePanel(Vertical):
+class HomePanel(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS stays
     """Who is logged in and how to get around; later issues add the agent's queues here."""
 
     def compose(self) -> ComposeResult:
-        actor = self.app.gateway.actor
+        actor = self.app.actor
         yield Static(_("Welcome, {name}").format(name=visible(actor.display_name or actor.login)), id="welcome",
                      markup=False)
         lines = [
@@ -44,7 +44,7 @@ class HomePanel(Vertical):
         yield Static("\n".join(lines), id="home-info", markup=False)
 
 
-class WorkspaceScreen(SlaWatch, UnreadWatch, Screen):
+class WorkspaceScreen(SlaWatch, UnreadWatch, CrmScreen):
     _admin_state: dict | None = None
     _customers_state: dict | None = None
     _register_state: dict | None = None
@@ -106,21 +106,21 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, Screen):
         self.stop_unread_watch()
 
     def refresh_status(self) -> None:
-        gateway = self.app.gateway
-        template = getattr(self.app, "active_template", None)
-        self.query_one(StatusBar).show(user=gateway.actor.login, role=_(ROLE_LABELS[gateway.actor.role]),
+        gateway, actor = self.app.gateway, self.app.actor
+        template = self.app.active_template
+        self.query_one(StatusBar).show(user=actor.login, role=_(ROLE_LABELS[actor.role]),
                                        database=gateway.database_label, unread=self.unread, overdue=self.overdue,
                                        extra=f"{template.short_code} {template.label}" if template else "")
 
     # --- contact templates: the registration form starts from the active one ----------------------
     @work(thread=True, exclusive=True, group="templates")
     def load_templates(self, choose: bool = False) -> None:
-        found = self.app.gateway.call(topics.templates_for, login=self.app.gateway.actor.login)
+        found = self.app.gateway.call(topics.templates_for, login=self.app.actor.login)
         self.app.call_from_thread(self._templates_loaded, found, choose)
 
     def _templates_loaded(self, found: list[TemplateChoice], choose: bool) -> None:
         self.templates = found
-        if getattr(self.app, "active_template", None) is None and found:
+        if self.app.active_template is None and found:
             self.app.active_template = found[0]
         self._template_changed()
         if choose:
@@ -134,10 +134,11 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, Screen):
         if not self.templates:
             self.app.notify(_("No contact templates are assigned to you"), severity="warning")
             return
-        listing = ", ".join(f"{t.short_code} {t.label}" for t in self.templates)
+        templates = self.templates
+        listing = ", ".join(f"{t.short_code} {t.label}" for t in templates)
 
         def chosen(answer: str | None) -> None:
-            picked = next((t for t in self.templates if answer and str(t.short_code) == answer.strip()), None)
+            picked = next((t for t in templates if answer and str(t.short_code) == answer.strip()), None)
             if answer and picked is None:
                 self.app.notify(_("No template number {n}").format(n=answer), severity="error")
             elif picked is not None:
@@ -149,7 +150,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, Screen):
     def _template_changed(self) -> None:
         self.refresh_status()
         for panel in self.query(RegisterPanel):
-            panel.apply_template(getattr(self.app, "active_template", None))
+            panel.apply_template(self.app.active_template)
 
     def action_register_call(self) -> None:
         """A call comes in: the Register tab with the caller box ready for the number."""
