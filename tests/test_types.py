@@ -1,6 +1,7 @@
-"""DESIGN.md §3 "checked by mypy": services, workflow and store type-check with no error, as configured in
-pyproject.toml ([tool.mypy]); the run's own output is the failure message. A planted error in a copy of the
-package shows the configuration really checks the services."""
+"""DESIGN.md §3 "checked by mypy": the whole package — services, workflow, store and every face (CLI, API,
+app, screens, widgets) — type-checks with no error, as configured in pyproject.toml ([tool.mypy]); the run's
+own output is the failure message. Planted errors in a copy of the package show the configuration really
+checks the services and the screens."""
 
 from __future__ import annotations
 
