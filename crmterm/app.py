@@ -241,9 +241,10 @@ class CrmApp(CrmHost):
             language = None
         self.call_from_thread(self._enter_workspace, language or self.installation_language)
 
-    def _enter_workspace(self, language: str) -> None:
+    async def _enter_workspace(self, language: str) -> None:
         self._use_language(language)
-        self.switch_screen(_workspace_class()())
+        await self.switch_screen(_workspace_class()())
+        self.call_after_refresh(self.key_gate.release)  # keys typed during the log-in go to the workspace
 
     def _use_language(self, language: str) -> None:
         set_language(language)

@@ -27,6 +27,7 @@ async def settle(pilot) -> None:
     quiet = 0
     for _round in range(20):  # until two rounds in a row found no worker (a worker may start the next one)
         await pilot.pause()
+        await _keys_handed_out(pilot)
         running = [worker for worker in pilot.app.workers if not worker.is_finished]
         quiet = quiet + 1 if not running else 0
         if quiet >= 2:
@@ -37,6 +38,15 @@ async def settle(pilot) -> None:
             except (WorkerCancelled, WorkerFailed):
                 pass
     await pilot.pause()
+
+
+async def _keys_handed_out(pilot, timeout: float = 30.0) -> None:
+    """Wait while the app's key gate (crmterm/widgets/key_gate.py) still has typed keys to hand out."""
+    from time import monotonic
+
+    gate, give_up = getattr(pilot.app, "key_gate", None), monotonic() + timeout
+    while gate is not None and (gate.busy or gate.waiting) and monotonic() < give_up:
+        await pilot.pause(0.01)
 
 
 async def settle_screen(pilot, rounds: int = 10) -> None:

@@ -81,6 +81,33 @@ async def test_log_in_typed_in_one_burst(ui_settings):
         assert pilot.app.gateway.actor is not None and pilot.app.gateway.actor.login == "agent"
 
 
+async def test_keys_typed_while_the_log_in_opens_the_workspace_go_to_the_workspace(ui_settings):
+    """Enter at log-in, then F4 and the caller's number at once: they wait for the workspace, then land there."""
+    from crmterm.screens.register.register import RegisterPanel
+
+    number = _a_subscriber(ui_settings.database_url)
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, *"agent", "tab", *"agent", "enter", "f4", *number, "enter")
+        await settle(pilot)
+        panel = pilot.app.screen.query_one(RegisterPanel)
+        assert panel.query_one("#reg-caller").value == number
+        assert panel.customer is not None
+
+
+async def test_keys_typed_after_a_wrong_password_are_dropped_not_typed_into_the_log_in(ui_settings):
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, *"agent", "tab", *"wrong", "enter", *"12345")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#password").value == ""
+        assert pilot.app.screen.query_one("#login").value == "agent"
+        assert not pilot.app.key_gate.waiting and not pilot.app.key_gate.busy  # the keyboard works again
+        await pilot.press(*"agent", "enter")
+        await settle(pilot)
+        assert pilot.app.gateway.actor is not None
+
+
 ADMIN_KEYS = ("ctrl+n", *"pigeon", "tab", *"Pigeon post", "tab", *"Голубиная почта", "ctrl+s")
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from crmterm.services.accounts.permissions import Actor
     from crmterm.services.platform.gateway import Gateway
     from crmterm.settings import Settings
+    from crmterm.widgets.key_gate import KeyGate
 
 ResultT = TypeVar("ResultT")
 
@@ -30,6 +31,7 @@ class CrmHost(App[Any]):
     settings: Settings
     active_template: Any  # the contact template registration starts from (F12 switches); None for none
     database_ready: bool
+    key_gate: KeyGate  # keys one at a time; held while the log-in opens the workspace
 
     @property
     def gateway(self) -> Gateway:

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
 
-MAX_WAIT = 0.5  # seconds for one key's whole way; far beyond any synchronous handler
+MAX_WAIT = 2.0  # seconds for one key's whole way: far beyond any handler, even on a loaded machine
+HOLD_LIMIT = 15.0  # seconds a hold may last when its end never comes (an unexpected failure)
 
 
 class KeyGate:
@@ -37,13 +38,15 @@ class KeyGate:
         self.waiting: deque[events.Key] = deque()
         self._released: events.Key | None = None  # the held key handed out again, through the app's queue
         self._task: asyncio.Task | None = None
+        self._holding = False  # keys wait until the screen they are meant for stands (log-in → workspace)
+        self._hold_timer: asyncio.TimerHandle | None = None
 
     def admit(self, event: events.Key) -> bool:
         """True: hand this key out now (the gate then follows it); False: it waits its turn."""
         if event is self._released:
             self._released = None
             return True  # its turn: `busy` was kept for it
-        if self.busy or self.waiting:
+        if self.busy or self.waiting or self._holding:
             self.waiting.append(event)
             return False
         self.busy = True
@@ -61,8 +64,36 @@ class KeyGate:
         finally:
             self.app.call_later(self._next)
 
+    def put_back(self, keys: list[events.Key]) -> None:
+        """Keys a widget held while its content was built: typed before any key still waiting, so first."""
+        self.waiting.extendleft(events.Key(key.key, key.character) for key in reversed(keys))
+        if not self.busy:
+            self.busy = True
+            self._next()
+
+    def hold(self) -> None:
+        """Keep every key from now on until `release` (the screen they are typed for is still coming)."""
+        self._holding = True
+        if self._hold_timer is not None:
+            self._hold_timer.cancel()
+        self._hold_timer = asyncio.get_running_loop().call_later(HOLD_LIMIT, self.release, False)
+
+    def release(self, replay: bool = True) -> None:
+        """Hand the kept keys out in order (or drop them: they were meant for a screen that did not come)."""
+        if not self._holding:
+            return
+        self._holding = False
+        if self._hold_timer is not None:
+            self._hold_timer.cancel()
+            self._hold_timer = None
+        if not replay:
+            self.waiting.clear()
+        if not self.busy:
+            self.busy = True
+            self._next()
+
     def _next(self) -> None:
-        if not self.waiting:
+        if self._holding or not self.waiting:
             self.busy = False
             return
         self._released = self.waiting.popleft()

@@ -12,9 +12,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Input
 
-_MOVES = {"tab": "focus_next", "shift+tab": "focus_previous"}
 HOLD_LIMIT = 15.0  # seconds: far beyond a slow answer, short enough not to leave the keyboard dead
 
 
@@ -89,16 +87,11 @@ class KeyHolder(_MixIn):
 
 
 def _replay(widget: Widget, keys: list[events.Key]) -> None:
-    """Tab moves at once (a focus move must precede the next key); characters for a text box go into its
-    queue, behind its Focus event (which may select what is there, as when typed by hand); from the first
-    other key on, the rest go through the app in order, as if typed now."""
-    for index, key in enumerate(keys):
-        focused = widget.app.focused
-        if key.key in _MOVES:
-            getattr(widget.screen, _MOVES[key.key])()
-        elif isinstance(focused, Input) and key.is_printable:
-            focused.post_message(events.Key(key.key, key.character))
-        else:
-            for rest in keys[index:]:
-                widget.app.post_message(events.Key(rest.key, rest.character))
-            return
+    """The held keys go back to the head of the app's key gate (widgets/key_gate.py), before any key typed
+    since, and are handed out one at a time from where the focus is now, as if typed now."""
+    gate = getattr(widget.app, "key_gate", None)
+    if gate is not None:
+        gate.put_back(keys)
+        return
+    for key in keys:  # an app without a gate (none in crmterm): in order through its queue
+        widget.app.post_message(events.Key(key.key, key.character))

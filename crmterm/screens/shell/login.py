@@ -79,6 +79,7 @@ class LoginScreen(CrmScreen):
             self.query_one("#login", Input).focus()
             return
         self.query_one("#submit", Button).disabled = True
+        self.app.key_gate.hold()  # what is typed from now on is for the workspace (released when it stands)
         self.authenticate(login, password)
 
     @work(thread=True, exclusive=True, group="login")
@@ -91,6 +92,7 @@ class LoginScreen(CrmScreen):
         self.app.call_from_thread(self.app.logged_in, actor)
 
     def login_failed(self, message: str) -> None:
+        self.app.key_gate.release(replay=False)  # typed for a workspace that did not open
         self.show_error(message)
         self.query_one("#submit", Button).disabled = False
         password = self.query_one("#password", Input)
