@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from role_matrix_calls import World, new_party
+from role_matrix_work import DISPUTE, closed, held, waiting
 from sqlmodel import Session
 
 from crmterm.services.accounts.permissions import Actor
 from crmterm.store.db import unit_of_work
-from role_matrix_calls import World, new_party
-from role_matrix_work import DISPUTE, closed, held, waiting
 
 Request = tuple[str, dict[str, Any]]  # the concrete path, and httpx arguments (json=…, params=…)
 Prepare = Callable[[Session, World, Actor | None], Request]
