@@ -82,8 +82,9 @@ def topic_values(session: Session, actor: Actor) -> list[tuple[str, dict[str, An
 def contact_documents(session: Session, actor: Actor, rng: random.Random, n: int) -> list[dict[str, Any]]:
     """`n` documents of `POST /contacts`: a customer, a channel and one inquiry each, all drawn at random."""
     topics = topic_values(session, actor)
-    parties = _random_rows(session, "party", "id", rng) or [None]
-    channels = list(session.exec(select(Channel.code).where(col(Channel.active).is_(True))).all()) or [None]
+    parties: list[int | None] = _random_rows(session, "party", "id", rng) or [None]  # None: an anonymous caller
+    active = session.exec(select(Channel.code).where(col(Channel.active).is_(True))).all()
+    channels: list[str | None] = list(active) or [None]
     documents = []
     for number in range(n):
         topic, values = rng.choice(topics)
