@@ -4,13 +4,21 @@ taken twice. Timings are not asserted here — they are what the bench reports (
 from __future__ import annotations
 
 import json
+import random
 
+import pytest
+from sqlmodel import col, func, select
 from test_cli import app, runner
+
+from crmterm.bench import api
+from crmterm.store import ApiToken, Contact, Inquiry, User
+from crmterm.store.db import unit_of_work
 
 KEYS = {"customer_search_p95_ms", "customer_search_raw_p95_ms", "customer_card_p95_ms", "customer_card_raw_p95_ms",
         "register_per_s", "register_raw_per_s", "take_next_per_s", "take_next_raw_per_s", "double_assigned",
         "queue_page_p95_ms", "queue_page_raw_p95_ms", "report_topics_month_s", "import_customers_per_s",
-        "tui_start_s", "tui_rss_mb", "kb_search_median_ms", "kb_search_p95_ms", "kb_articles"}
+        "tui_start_s", "tui_rss_mb", "kb_search_median_ms", "kb_search_p95_ms", "kb_articles",
+        "api_register_per_s", "api_search_p95_ms"}
 
 
 def test_small_bench_reports_every_figure_and_no_double_take(tmp_path):
@@ -27,3 +35,21 @@ def test_small_bench_reports_every_figure_and_no_double_take(tmp_path):
     assert all(value > 0 for key, value in document["metrics"].items() if key != "double_assigned"
                and isinstance(value, float))
     assert json.loads((tmp_path / "bench.json").read_text(encoding="utf-8")) == document
+
+
+@pytest.mark.parametrize("demo_url", ["sqlite", "postgresql"], indirect=True)
+def test_api_figures_come_from_committed_registrations_on_a_real_server(demo_url):
+    """`crmterm serve` in its own process (two workers on PostgreSQL): every registration timed was committed
+    (its contact is there), its inquiry then cancelled so the queues stay as they were; the token is revoked."""
+    figures = api.measure_api(demo_url, rounds=48, rng=random.Random(5))
+    assert figures["api_workers"] == (1 if demo_url.startswith("sqlite") else 2)
+    assert figures["api_register_per_s"] > 0 and figures["api_search_p95_ms"] > 0
+    with unit_of_work(demo_url) as session:
+        bench_user = session.exec(select(User.id).where(User.login == api.LOGIN)).one()
+        contacts = session.exec(select(func.count()).select_from(Contact)
+                                .where(col(Contact.operator_id) == bench_user)).one()
+        states = set(session.exec(select(Inquiry.state).join(Contact, col(Contact.id) == Inquiry.contact_id)
+                                  .where(col(Contact.operator_id) == bench_user)).all())
+        live_tokens = session.exec(select(func.count()).select_from(ApiToken).where(
+            col(ApiToken.user_id) == bench_user, col(ApiToken.revoked_at).is_(None))).one()
+    assert contacts == 48 + api.CLIENTS and states == {"cancelled"} and live_tokens == 0

@@ -33,6 +33,7 @@ from crmterm.store.db import dispose_all, unit_of_work
 from role_matrix_calls import ADMIN_ENTRIES, CUSTOMER_ENTRIES, REPORT_ENTRIES, ROLES, WRITE_PERMISSIONS, Entry, World
 from role_matrix_content import CONTENT_ENTRIES
 from role_matrix_integrations import INTEGRATION_ENTRIES
+from role_matrix_api import API_ROUTES, OPEN_ROUTES, Route
 from role_matrix_work import WORK_ENTRIES, held, waiting
 
 ENTRIES: list[Entry] = (CUSTOMER_ENTRIES + ADMIN_ENTRIES + REPORT_ENTRIES + WORK_ENTRIES + CONTENT_ENTRIES
@@ -89,7 +90,11 @@ class _Rollback(Exception):
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def world(request, tmp_path_factory) -> World:
     """One copy of the demo database per backend for the whole module (calls never commit)."""
-    tmp = tmp_path_factory.mktemp("role-matrix")
+    yield from _demo_world(request, tmp_path_factory, "matrix")
+
+
+def _demo_world(request, tmp_path_factory, label: str):
+    tmp = tmp_path_factory.mktemp(f"role-{label}")
     if request.param == "sqlite":
         from conftest import copy_demo
 
@@ -97,7 +102,7 @@ def world(request, tmp_path_factory) -> World:
         dispose_all()
         return
     server, template = request.getfixturevalue("pg_server"), request.getfixturevalue("pg_demo_template")
-    name = f"crmterm_matrix_{os.getpid()}"
+    name = f"crmterm_{label}_{os.getpid()}"
     with _admin(server) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
@@ -319,3 +324,67 @@ def test_user_roles_prints_the_map(tmp_path):
     listed = runner.invoke(app, ["user", "roles", "--json"], env=env)
     rows = {row["permission"]: row for row in json.loads(listed.stdout)}
     assert rows["inquiries.supervise"]["supervisor"] and not rows["inquiries.supervise"]["agent"]
+
+
+# --- the third caller: the HTTP API (tests/role_matrix_api.py) -------------------------------------------------
+BY_NAME = {entry.name: entry for entry in ENTRIES}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def api_world(request, tmp_path_factory):
+    """A demo database of its own per backend (API calls commit, so never the service calls' world), the app on
+    it, and a write token per role (anonymous: none)."""
+    from api_support import token_for
+
+    from crmterm.api import create_app
+    from crmterm.settings import Settings
+
+    for world in _demo_world(request, tmp_path_factory, "matrix_api"):
+        tokens = {role: token_for(world.url, role.value) for role in ROLES if role is not None}
+        yield world, create_app(Settings(database_url=world.url)), tokens
+
+
+async def _answer(api_world, route: Route, role: Role | None, scope_token: str | None = None) -> int:
+    import httpx
+
+    world, app, tokens = api_world
+    path, kwargs = route.request(world, world.actor(role))
+    token = scope_token or tokens.get(role)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://crm") as client:
+        return (await client.request(route.method, path, headers=headers, **kwargs)).status_code
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: r.name)
+async def test_every_api_route_answers_each_role_as_the_matrix_says(api_world, route):
+    """2xx when the matrix allows the role the service the route calls, 403 when it refuses; 401 without a token."""
+    entry = BY_NAME[route.service]
+    wrong = []
+    for role in ROLES:
+        got = await _answer(api_world, route, role)
+        expected = "401" if role is None else "2xx" if role in entry.allowed() else "403"
+        if (expected == "2xx" and not 200 <= got < 300) or (expected != "2xx" and str(got) != expected):
+            wrong.append(f"{role or 'anonymous'}: expected {expected}, got {got}")
+    assert not wrong, f"{route.name} → {entry.name} ({entry.rule_text}):\n  " + "\n  ".join(wrong)
+
+
+async def test_a_read_only_token_is_refused_every_write_route_even_for_an_admin(api_world):
+    from api_support import token_for
+
+    read_only = token_for(api_world[0].url, "admin", scope="read", name="matrix-read")
+    answers = {route.name: await _answer(api_world, route, Role.ADMIN, read_only) for route in API_ROUTES
+               if BY_NAME[route.service].writes}
+    assert answers and set(answers.values()) == {403}, answers
+
+
+def test_the_api_table_covers_every_route_and_names_matrix_entries(sqlite_url):
+    from crmterm.api import create_app
+    from crmterm.settings import Settings
+
+    paths = create_app(Settings(database_url=sqlite_url)).openapi()["paths"]
+    served = {f"{method.upper()} {path}" for path, methods in paths.items() for method in methods}
+    declared = [route.name for route in API_ROUTES]
+    assert len(declared) == len(set(declared)), "a route is declared twice"
+    assert served - set(OPEN_ROUTES) == set(declared), (served - set(OPEN_ROUTES)) ^ set(declared)
+    assert not [r.service for r in API_ROUTES if r.service not in BY_NAME], "not an entry of the role matrix"
+    assert all((r.method == "GET") != BY_NAME[r.service].writes for r in API_ROUTES), "a GET that writes"

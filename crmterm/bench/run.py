@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable
 
 from crmterm import __version__
-from crmterm.bench import customers, dataset, forms, imports, kb, queues, registration, take
+from crmterm.bench import api, customers, dataset, forms, imports, kb, queues, registration, take
 from crmterm.services.accounts.permissions import SYSTEM
 from crmterm.store.db import backend, unit_of_work
 
@@ -49,6 +49,7 @@ def _steps(url: str, rounds: int, rng: random.Random, workers: int, tui: bool) -
         ("queue pages", in_unit(lambda s: queues.measure_queue_pages(session=s, actor=SYSTEM, rounds=rounds))),
         ("topic report, one month", in_unit(lambda s: queues.measure_topic_month(session=s))),
         ("take-next", lambda: take.measure_take_next(url, workers=workers)),
+        ("API: registrations and searches", lambda: api.measure_api(url, rounds=rounds, rng=rng)),
         ("customer import", in_unit(lambda s: imports.measure_import(session=s, actor=SYSTEM))),
         ("topic forms and rules", in_unit(lambda s: forms.measure_forms(session=s, actor=SYSTEM, rounds=rounds))),
     ]
