@@ -16,8 +16,9 @@ POLL_SECONDS = 1.0
 
 class LiveWatch:
     def __init__(self, host: Widget, on_change: Callable[[], None], *, group: str,
-                 channel: str = live.CHANNEL) -> None:
+                 channel: str = live.CHANNEL, only: str | None = None) -> None:
         self.host, self.on_change, self.group, self.channel = host, on_change, group, channel
+        self.only = only  # PostgreSQL: only the channel's notes with this payload (live.watcher)
         self.watcher: live.Watcher | None = None
         self._polling = False
 
@@ -32,7 +33,7 @@ class LiveWatch:
 
     def _open(self, url: str) -> None:
         try:
-            opened = live.watcher(url, channel=self.channel)
+            opened = live.watcher(url, channel=self.channel, only=self.only)
         except Exception:  # noqa: BLE001 - without live updates the screen still works, it just does not follow
             return
         self.host.app.call_from_thread(self._opened, opened)
