@@ -1,7 +1,8 @@
 """Screen pop in the TUI (issue 22 item 5), on SQLite and PostgreSQL: a call posted for the logged-in agent
 from another thread and connection opens the Register tab within a second, whichever tab the agent is in, with
 the number in the caller box searched as if typed; an unknown number stays typed and anonymous; a registration
-in progress is never overwritten, and Ctrl+K takes the call after asking."""
+in progress is never overwritten, and Ctrl+K takes the call after asking, setting it aside until the call's
+contact is saved."""
 
 from __future__ import annotations
 
@@ -97,4 +98,27 @@ async def test_a_registration_in_progress_is_kept_and_ctrl_k_takes_the_call(demo
         await settle(pilot)
         assert _caller(pilot) == NORD
         assert await _within(pilot, lambda: _whom(pilot).startswith("#"), 2.0), _whom(pilot)
-        assert pilot.app.screen.query_one("RegisterPanel")._set_aside["inputs"]["reg-caller"] == "Ivanov"
+        await pilot.press(*"1.1", "enter")  # a consultation: the call's contact is saved and closed at once
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        assert await _within(pilot, lambda: any(n.startswith("Contact ") for n in _notices(pilot)), 5.0)
+        await settle(pilot)
+        await pilot.press("y")  # "Bring back the registration you set aside for the call?"
+        await settle(pilot)
+        assert _caller(pilot) == "Ivanov"
+
+
+async def test_a_call_does_not_take_the_keyboard_from_a_field_being_typed_in(demo_url, tmp_path):
+    async with make_app(_settings(demo_url, tmp_path)).run_test(size=SIZE) as pilot:
+        await _login(pilot, "agent", "agent")
+        await pilot.press("f3", *"Petrov", "home", "ctrl+k")  # no call waits: Ctrl+K is the box's own key
+        search = pilot.app.screen.query_one("#customer-search", Input)
+        assert search.value == ""
+        await pilot.press(*"Petrov")
+        await asyncio.to_thread(_post_call, demo_url, "+7 916 100-00-01", "pbx-4")
+        assert await _within(pilot, lambda: any("Ctrl+K: take the call" in n for n in _notices(pilot)), 2.0)
+        tabs = pilot.app.screen.query_one(TabbedContent)
+        assert tabs.active == "customers" and pilot.app.focused is search and search.value == "Petrov"
+        await pilot.press("ctrl+k")  # asked for: the call opens (the Register form is empty, nothing to ask)
+        assert await _within(pilot, lambda: tabs.active == "register" and _caller(pilot) == NORD, 2.0)
+        assert await _within(pilot, lambda: _whom(pilot).startswith("#"), 2.0), _whom(pilot)

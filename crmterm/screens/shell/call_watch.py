@@ -112,7 +112,8 @@ class CallWatch(ScreenPart):
                 self.refresh_bindings()
                 return
             await panel.set_aside()
-            self._open_call(call.number)
+            # behind the caller box's focus the cleared form queued on the app: the call's search moves it on
+            self.app.call_later(self._open_call, call.number)
 
         self.app.push_screen(ConfirmScreen(_("Set the registration in progress aside and take the call? "
                                              "It is offered back once the call's contact is saved.")), answered)
