@@ -116,3 +116,16 @@ def test_a_pop_wakes_a_watcher_of_that_agent(demo_url, people):
         assert watcher.changed()
     finally:
         watcher.close()
+
+
+def test_an_agents_calls_older_than_a_day_go_at_their_next_call(demo_url, people):
+    old = pop(demo_url, people["supervisor"], call_id="yesterday")
+    other = pop(demo_url, people["supervisor"], agent="agent2", call_id="yesterday")
+    with unit_of_work(demo_url) as session:
+        for row in session.exec(select(IncomingCall)):
+            row.created_at = utcnow() - calls.KEPT_FOR - timedelta(minutes=1)
+            session.add(row)
+    pop(demo_url, people["supervisor"], call_id="today")
+    with unit_of_work(demo_url) as session:
+        left = {(row.id, row.call_id) for row in session.exec(select(IncomingCall))}
+    assert (old.id, "yesterday") not in left and (other.id, "yesterday") in left and len(left) == 2

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 from time import monotonic
 
+from helpers import settle
+from test_tui import SIZE, _login
 from textual.widgets import Input, Static, TabbedContent
 
 from crmterm.app import make_app
@@ -17,8 +19,6 @@ from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.inquiries import incoming_calls
 from crmterm.settings import Settings
 from crmterm.store.db import unit_of_work
-from helpers import settle
-from test_tui import SIZE, _login
 
 NORD = "+79161000001"  # one demo customer's subscriber
 SUPERVISOR = Actor(login="supervisor", role=Role.SUPERVISOR)  # the telephony system's token acts as a supervisor

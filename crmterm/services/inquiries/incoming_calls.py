@@ -6,7 +6,8 @@ answered with the first call, `replayed`, and pops nothing) and wakes the agent'
 a NOTIFY on the calls channel carrying the agent's user id, delivered at commit; SQLite's watchers see the
 commit through `PRAGMA data_version`. The workspace then asks `next_call_for` and, having opened the call,
 `mark_shown`. A call that rang while nobody showed it is not popped minutes later: only calls younger than
-FRESH are offered (a phone stops ringing long before)."""
+FRESH are offered (a phone stops ringing long before). The rows are no call log: an agent's calls older than
+KEPT_FOR go at that agent's next call, so callers' numbers are not kept beyond a day."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from crmterm.errors import NotFound, ValidationError, refuse_control
 from crmterm.i18n import _
@@ -26,6 +27,7 @@ from crmterm.store import IncomingCall, User, utcnow
 from crmterm.store.tables import saved_id
 
 FRESH = timedelta(minutes=2)
+KEPT_FOR = timedelta(days=1)
 MAX_CANDIDATES = 10
 
 
@@ -59,6 +61,8 @@ def pop_call(*, session: Session, actor: Actor, number: str, agent_login: str, c
     row, replayed = _recorded(session, saved_id(agent), call_id, e164, actor.login)
     if not replayed:
         live.announce(session, agent.id, channel=live.CALLS)
+        session.execute(delete(IncomingCall).where(col(IncomingCall.user_id) == agent.id,
+                                                   col(IncomingCall.created_at) < utcnow() - KEPT_FOR))
     return _read(session, actor, row, agent.login, replayed)
 
 
