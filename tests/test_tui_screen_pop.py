@@ -122,3 +122,14 @@ async def test_a_call_does_not_take_the_keyboard_from_a_field_being_typed_in(dem
         await pilot.press("ctrl+k")  # asked for: the call opens (the Register form is empty, nothing to ask)
         assert await _within(pilot, lambda: tabs.active == "register" and _caller(pilot) == NORD, 2.0)
         assert await _within(pilot, lambda: _whom(pilot).startswith("#"), 2.0), _whom(pilot)
+
+
+async def test_the_lock_screen_does_not_tell_who_is_calling(demo_url, tmp_path):
+    async with make_app(_settings(demo_url, tmp_path)).run_test(size=SIZE) as pilot:
+        await _login(pilot, "agent", "agent")
+        assert pilot.app.lock_if_idle(now=monotonic() + 16 * 60)
+        await settle(pilot)
+        await asyncio.to_thread(_post_call, demo_url, "+7 916 100-00-01", "pbx-5")
+        assert await _within(pilot, lambda: any("take the call" in n for n in _notices(pilot)), 2.0)
+        assert [n for n in _notices(pilot) if "call" in n] == ["Incoming call\nCtrl+K: take the call"]
+        assert not pilot.app.screen.query("RegisterPanel")  # the lock screen stays on top

@@ -17,6 +17,7 @@ from crmterm.i18n import _
 from crmterm.screens.common.dialogs import ConfirmScreen
 from crmterm.screens.common.live_watch import LiveWatch
 from crmterm.screens.register.register import RegisterPanel
+from crmterm.screens.shell.lock import LockScreen
 from crmterm.services.inquiries import incoming_calls
 from crmterm.services.inquiries.incoming_calls import CallRead
 from crmterm.services.routing import live
@@ -69,7 +70,9 @@ class CallWatch(ScreenPart):
             return
         self.pending_call = call
         self.refresh_bindings()
-        self.app.notify(call_text(call) + "\n" + _("Ctrl+K: take the call"), timeout=30, markup=False)
+        # the lock screen hides who is calling as it hides the workspace (README "Idle lock")
+        said = _("Incoming call") if isinstance(self.app.screen, LockScreen) else call_text(call)
+        self.app.notify(said + "\n" + _("Ctrl+K: take the call"), timeout=30, markup=False)
 
     def _may_open_call(self, panel: RegisterPanel) -> bool:
         if self.app.screen is not self or panel.registration_in_progress():
