@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from crmterm.api import errors
 from crmterm.api.limits import BodyLimit
-from crmterm.api.routes import contacts, customers, health, inquiries, queues, topics
+from crmterm.api.routes import calls, contacts, customers, health, inquiries, queues, topics
 from crmterm.i18n import set_language
 from crmterm.services.platform.bootstrap import ensure_database
 from crmterm.settings import Settings, resolve
@@ -25,7 +25,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="crmterm", version="1", description=DESCRIPTION)
     app.state.settings = settings
     errors.install(app)
-    for module in (health, customers, contacts, inquiries, queues, topics):
+    for module in (health, customers, contacts, inquiries, queues, topics, calls):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.api_max_body_kb * 1024)
     return app

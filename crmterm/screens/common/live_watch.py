@@ -16,14 +16,16 @@ POLL_SECONDS = 1.0
 
 class LiveWatch:
     def __init__(self, host: Widget, on_change: Callable[[], None], *, group: str,
-                 channel: str = live.CHANNEL) -> None:
+                 channel: str = live.CHANNEL, only: str | None = None, every: float = POLL_SECONDS) -> None:
         self.host, self.on_change, self.group, self.channel = host, on_change, group, channel
+        self.only = only  # PostgreSQL: only the channel's notes with this payload (live.watcher)
+        self.every = every
         self.watcher: live.Watcher | None = None
         self._polling = False
 
     def start(self, url: str) -> None:
         self.host.run_worker(partial(self._open, url), thread=True, group=f"{self.group}-open")
-        self.host.set_interval(POLL_SECONDS, self._poll)
+        self.host.set_interval(self.every, self._poll)
 
     def stop(self) -> None:
         watcher, self.watcher = self.watcher, None
@@ -32,7 +34,7 @@ class LiveWatch:
 
     def _open(self, url: str) -> None:
         try:
-            opened = live.watcher(url, channel=self.channel)
+            opened = live.watcher(url, channel=self.channel, only=self.only)
         except Exception:  # noqa: BLE001 - without live updates the screen still works, it just does not follow
             return
         self.host.app.call_from_thread(self._opened, opened)

@@ -19,6 +19,7 @@ from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, fmt_date, fmt_datetime
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.screens.knowledge.kb_article import kb_bindings
+from crmterm.screens.register.register_calls import CallTaking
 from crmterm.screens.register.register_contact import ContactFields
 from crmterm.screens.register.register_drafts import Drafts
 from crmterm.screens.register.register_inquiry import InquiryEditing
@@ -49,7 +50,7 @@ def _int(value: str | None) -> int | None:
 
 
 class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning, KbDrafting, DraftKeeping,
-                    Horizontal):
+                    CallTaking, Horizontal):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="register.save"),
         Binding("ctrl+n", "add_inquiry", N_("Add inquiry"), id="register.add_inquiry"),
@@ -132,11 +133,15 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
 
     @on(Input.Submitted, "#reg-caller")
     def caller_submitted(self, event: Input.Submitted) -> None:
+        self.search_caller(event.value)
+
+    def search_caller(self, value: str) -> None:
+        """Enter in the caller box (or a call popped into it)."""
         topic = self.query_one("#topic-input", Input)
         focus_now(topic)  # on this key: the topic typed next must not land in the caller box
         self._topic_typed_before_hits = topic.value
-        if event.value.strip():
-            self.find_caller(event.value.strip())
+        if value.strip():
+            self.find_caller(value.strip())
         else:
             self._set_customer(None, None)
 
@@ -273,6 +278,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
             c=done.contact_id, ids=", ".join(f"#{i}" for i in done.inquiry_ids)) + closed)
         self.last_registered = done
         await self.action_clear()
+        self.offer_set_aside()  # a registration put aside for this call (register_calls)
 
     def _save_failed(self, error: CrmError, kept: list[int]) -> None:
         self._registering = False

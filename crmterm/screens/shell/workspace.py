@@ -19,6 +19,7 @@ from crmterm.screens.problems.problems import ProblemsScreen
 from crmterm.screens.queues.queues import QueuesPanel
 from crmterm.screens.register.register import RegisterPanel
 from crmterm.screens.reports.reports import ReportsPanel
+from crmterm.screens.shell.call_watch import CallWatch
 from crmterm.services.accounts.permissions import ROLE_LABELS, Permission
 from crmterm.services.topics import topics
 from crmterm.services.topics.topics import TemplateChoice
@@ -44,7 +45,7 @@ class HomePanel(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS stays
         yield Static("\n".join(lines), id="home-info", markup=False)
 
 
-class WorkspaceScreen(SlaWatch, UnreadWatch, CrmScreen):
+class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
     _admin_state: dict | None = None
     _customers_state: dict | None = None
     _register_state: dict | None = None
@@ -67,6 +68,8 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CrmScreen):
                 priority=True),
         Binding("alt+k", "knowledge_base", N_("Knowledge base"), id="workspace.kb", show=False,
                 priority=True),
+        # Only while a call waits (check_action): otherwise Ctrl+K stays a text field's "delete to the end"
+        Binding("ctrl+k", "take_call", N_("Take the call"), id="workspace.take_call", priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -101,9 +104,11 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CrmScreen):
         self.load_templates()
         self.start_unread_watch()
         self.start_sla_watch()
+        self.start_call_watch()
 
     def on_unmount(self) -> None:
         self.stop_unread_watch()
+        self.stop_call_watch()
 
     def refresh_status(self) -> None:
         gateway, actor = self.app.gateway, self.app.actor
@@ -165,7 +170,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CrmScreen):
             self.query_one(AdminPanel).focus_areas()
         elif event.pane.id == "topics":
             self.query_one("#topic-tree").focus()
-        elif event.pane.id == "register":
+        elif event.pane.id == "register" and not self.call_tab_shown():
             self.query_one(RegisterPanel).focus_caller()
         elif event.pane.id == "customers":
             self.query_one(CustomersPanel).action_focus_search()
@@ -178,6 +183,8 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CrmScreen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "show_tab":
             return bool(self.query(f"TabPane#{parameters[0]}"))  # no key for a tab this role lacks
+        if action == "take_call":
+            return self.pending_call is not None
         return True
 
     def action_show_tab(self, tab: str) -> None:

@@ -53,6 +53,8 @@ RULES = (
     N_("Everyone reads approved knowledge-base articles; drafts and articles in review need kb.edit. Attaching "
        "an article to an inquiry needs inquiries.write."),
     N_("Everyone may change their own password; other users' passwords need users.write."),
+    N_("Screen pop (POST /calls) for oneself needs inquiries.write; for another agent also inquiries.supervise "
+       "(supervisors and administrators, or the telephony system's token of one)."),
     N_("Money is not agents' work: granting a discount and recording a payment need customers.billing "
        "(supervisors and administrators); agents see both on the customer's card."),
     N_("`crmterm db upgrade` needs database.admin, or no --user on the connection that owns the schema (the "

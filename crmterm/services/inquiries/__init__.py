@@ -1,11 +1,12 @@
 """Inquiries: registering contacts and inquiries, their actions and moves through route steps, the inquiry
 log, attachments, external events and requests, business functions, and system problems.
 
-Public: assignees, attachments, drafts, external_events, functions, inquiries, inquiry_actions, inquiry_log,
-inquiry_moves, problem_close, problem_links, problems, registration, registration_drafts, registration_extras
-(the port knowledge fills), registration_views; internal: automation_actions, event_labels, external_requests,
-registration_refs, system_moves, transition_actions, transition_notices, write_rules. Faces and other domains
-import only the public modules (pyproject's protected contracts check it).
+Public: assignees, attachments, drafts, external_events, functions, incoming_calls (screen pop), inquiries,
+inquiry_actions, inquiry_log, inquiry_moves, problem_close, problem_links, problems, registration,
+registration_drafts, registration_extras (the port knowledge fills), registration_views; internal:
+automation_actions, event_labels, external_requests, registration_refs, system_moves, transition_actions,
+transition_notices, write_rules. Faces and other domains import only the public modules (pyproject's protected
+contracts check it).
 """
 
 from crmterm.services.inquiries import automation_actions, functions, inquiry_actions, inquiry_log

@@ -18,6 +18,7 @@ from crmterm.store.db import backend, normalise_url, sqlite_path
 
 CHANNEL = "crmterm_inquiry"
 NOTIFICATIONS = "crmterm_notification"  # in-app notifications: wakes unread counters, not queue lists
+CALLS = "crmterm_call"  # screen pop: the payload is the called agent's user id (services/inquiries/incoming_calls)
 
 
 def announce(session: Session, queue_id: int | None, *, channel: str = CHANNEL) -> None:
@@ -74,10 +75,11 @@ class _SqliteWatcher(_Guarded):
 
 
 class _PostgresWatcher(_Guarded):
-    def __init__(self, url: str, channel: str = CHANNEL) -> None:
+    def __init__(self, url: str, channel: str = CHANNEL, only: str | None = None) -> None:
         import psycopg
 
         super().__init__()
+        self._only = only
         dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
         self._connection = psycopg.connect(dsn, autocommit=True)
         self._connection.execute(f"LISTEN {channel}")
@@ -85,11 +87,15 @@ class _PostgresWatcher(_Guarded):
     def _changed(self) -> bool:
         # A short wait: a note sent at another session's commit may still be on its way over the socket.
         # Closing waits for it (at most these 50 ms) under the lock.
-        return any(True for _note in self._connection.notifies(timeout=0.05))
+        # Every note is read (a list, not `any`), so none left behind fires the next check for nothing.
+        notes = list(self._connection.notifies(timeout=0.05))
+        return any(self._only is None or note.payload == self._only for note in notes)
 
 
-def watcher(url: str, *, channel: str = CHANNEL) -> Watcher:
+def watcher(url: str, *, channel: str = CHANNEL, only: str | None = None) -> Watcher:
+    """`only`: on PostgreSQL, wake for the notes of `channel` with this payload alone (one agent's calls);
+    SQLite's watcher sees every commit and cannot tell them apart."""
     url = normalise_url(url)
     if backend(url) == "sqlite":
         return _SqliteWatcher(str(sqlite_path(url)))
-    return _PostgresWatcher(url, channel)
+    return _PostgresWatcher(url, channel, only)
