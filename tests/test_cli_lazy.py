@@ -1,0 +1,55 @@
+"""The CLI's lazy command registry (crmterm/cli/lazy.py): `crmterm --help` lists every command with the line
+its module gives it, without importing any command module; a command still runs and shows its own help."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from crmterm.cli import COMMANDS, app
+from crmterm.cli.lazy import load
+
+runner = CliRunner()
+
+
+def _first_paragraph(text: str | None) -> str:
+    return " ".join((text or "").split("\n\n")[0].split())
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_the_registry_line_is_the_commands_own_help(name):
+    command = load(name, COMMANDS[name].target)
+    assert _first_paragraph(command.help) == COMMANDS[name].help
+
+
+def test_help_lists_every_command_with_its_line():
+    result = runner.invoke(app, ["--help"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    for name, entry in COMMANDS.items():
+        assert any(line.split()[:1] == [name] and entry.help in " ".join(line.split())
+                   for line in result.stdout.replace("│", " ").splitlines()), name
+
+
+def test_help_imports_no_command_module():
+    code = ("import sys; sys.argv = ['crmterm', '--help']\n"
+            "from crmterm.launch import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print([m for m in sys.modules if m.startswith('crmterm.cli.') and m != 'crmterm.cli.lazy'])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_group_loads_when_it_runs_and_shows_its_own_help(tmp_path):
+    result = runner.invoke(app, ["customer", "--help"], env={"CRMTERM_HOME": str(tmp_path), "COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "search" in result.stdout and "Customers: parties" in result.stdout
+
+
+def test_an_unknown_command_is_a_usage_error(tmp_path):
+    result = runner.invoke(app, ["custmer", "search", "x"],
+                           env={"CRMTERM_HOME": str(tmp_path), "COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert "No such command" in result.output and "customer" in result.output  # the suggestion
