@@ -10,7 +10,8 @@ from test_cli import app, runner
 KEYS = {"customer_search_p95_ms", "customer_search_raw_p95_ms", "customer_card_p95_ms", "customer_card_raw_p95_ms",
         "register_per_s", "register_raw_per_s", "take_next_per_s", "take_next_raw_per_s", "double_assigned",
         "queue_page_p95_ms", "queue_page_raw_p95_ms", "report_topics_month_s", "import_customers_per_s",
-        "tui_start_s", "tui_rss_mb", "kb_search_median_ms", "kb_search_p95_ms", "kb_articles"}
+        "tui_start_s", "tui_rss_mb", "cli_help_s", "cli_search_s", "kb_search_median_ms", "kb_search_p95_ms",
+        "kb_articles"}
 
 
 def test_small_bench_reports_every_figure_and_no_double_take(tmp_path):

@@ -3,6 +3,9 @@ its module gives it, without importing any command module; a command still runs 
 
 from __future__ import annotations
 
+import importlib
+import json
+import pkgutil
 import subprocess
 import sys
 
@@ -23,6 +26,39 @@ def _first_paragraph(text: str | None) -> str:
 def test_the_registry_line_is_the_commands_own_help(name):
     command = load(name, COMMANDS[name].target)
     assert _first_paragraph(command.help) == COMMANDS[name].help
+
+
+# Each command loaded alone in a forked child of one interpreter (the services shared by all imported once,
+# before the forks): the subcommands it has when nothing else of the CLI was imported.
+ALONE = """
+import json, os
+import crmterm.cli._common
+from crmterm.cli import COMMANDS
+from crmterm.cli.lazy import load
+found = {}
+for name, entry in COMMANDS.items():
+    read, write = os.pipe()
+    if os.fork() == 0:
+        os.write(write, json.dumps(sorted(getattr(load(name, entry.target), "commands", {}))).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as answer:
+        found[name] = json.loads(answer.read())
+    os.wait()
+print(json.dumps(found))
+"""
+
+
+def test_a_command_loaded_alone_has_every_subcommand():
+    """A module may add commands to another module's group (inquiry_work to inquiry): the registry must name
+    the module that brings them all."""
+    import crmterm.cli
+
+    for module in pkgutil.iter_modules(crmterm.cli.__path__):
+        importlib.import_module(f"crmterm.cli.{module.name}")
+    everything = {name: sorted(getattr(load(name, entry.target), "commands", {})) for name, entry in COMMANDS.items()}
+    alone = subprocess.run([sys.executable, "-c", ALONE], capture_output=True, text=True, check=True)
+    assert json.loads(alone.stdout.strip().splitlines()[-1]) == everything
 
 
 def test_help_lists_every_command_with_its_line():

@@ -42,7 +42,8 @@ COMMANDS = {
     "topic": Lazy("crmterm.cli.topic:app", "Topics: the tree, numeric codes, attribute forms, templates."),
     "rule": Lazy("crmterm.cli.topic:rule_app", "CEL rules."),
     "contact": Lazy("crmterm.cli.inquiry:contact_app", "Contacts with the customer and the inquiries raised in them."),
-    "inquiry": Lazy("crmterm.cli.inquiry:app", "Inquiries: create, show, comment, attach files, events from other "
+    # inquiry_work adds the working commands (list, take, move, …) to inquiry's app: importing it loads both
+    "inquiry": Lazy("crmterm.cli.inquiry_work:app", "Inquiries: create, show, comment, attach files, events from other "
                     "systems."),
     "queue": Lazy("crmterm.cli.inquiry_work:queue_app", "Queues: the ones you work, with counts."),
     "route": Lazy("crmterm.cli.route:app", "Routes: validate a route file, show a route with its revisions."),
