@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy.engine import make_url
 
 from crmterm.errors import ConfigError
 from crmterm.locations import Locations, locations
@@ -88,6 +87,8 @@ class Settings:
 
 def mask_url(url: str) -> str:
     """The URL as it may be shown: password replaced by ***."""
+    from sqlalchemy.engine import make_url  # here: SQLAlchemy costs 0.2 s that `crmterm --help` need not wait
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # an unparsable URL is shown without its credentials part

@@ -28,6 +28,18 @@ def test_importing_services_and_cli_commands_does_not_load_textual():
     assert loaded.stdout.strip() == "False"
 
 
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "fastapi", "uvicorn", "textual")
+
+
+def test_importing_the_cli_loads_no_database_web_or_ui_library_and_no_service():
+    """`crmterm --help` and every command start by importing crmterm.cli: what it loads, all of them wait for
+    (cli/lazy.py). Each command loads its own module and services when it runs."""
+    code = ("import sys, crmterm.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in %r "
+            "or m.startswith('crmterm.services')))" % (HEAVY,))
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
+
+
 def test_the_import_contracts_hold():
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

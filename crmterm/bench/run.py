@@ -53,6 +53,9 @@ def _steps(url: str, rounds: int, rng: random.Random, workers: int, tui: bool) -
         ("customer import", in_unit(lambda s: imports.measure_import(session=s, actor=SYSTEM))),
         ("topic forms and rules", in_unit(lambda s: forms.measure_forms(session=s, actor=SYSTEM, rounds=rounds))),
     ]
+    from crmterm.bench import cli_start
+
+    steps.append(("command-line start", lambda: cli_start.measure_cli(url)))
     if tui:
         from crmterm.bench import tui as tui_bench
 

@@ -3,39 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import typer
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from typer.core import TyperGroup
 
-from crmterm.cli import (
-    admin,
-    bench,
-    config,
-    customer,
-    db,
-    inquiry,
-    inquiry_work,
-    notify,
-    report,
-    route,
-    seed,
-    serve,
-    token,
-    topic,
-    user,
-)
-from crmterm.cli import archive as archive_cli
-from crmterm.cli import kb as kb_cli
-from crmterm.cli import problem as problem_cli
-from crmterm.cli import script as script_cli
-from crmterm.cli import sla as sla_cli
-from crmterm.cli import webhook as webhook_cli
-from crmterm.cli._common import Env, err
+from crmterm.cli.lazy import Lazy, LazyGroup
 from crmterm.errors import CrmError
 from crmterm.i18n import _, set_language
-from crmterm.services.platform.bootstrap import missing_sqlite_file
 from crmterm.settings import Settings, resolve
+from crmterm.text import visible
 
 # Commands that only read: on a SQLite file that does not exist they say so instead of creating it (and its
 # folder) and migrating an empty database. Commands that write, `db upgrade` and the TUI still create it.
@@ -46,9 +23,49 @@ READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue",
              "kb export-public", "script validate", "script list", "script export", "problem list",
              "problem show", "notify list", "webhook list", "webhook log", "token list"}
 
+# Every command: where it lives and the line `crmterm --help` shows (tests/test_cli_lazy.py checks each line
+# against the command's own help). A module is imported only when its command runs (cli/lazy.py says why).
+COMMANDS = {
+    "bench": Lazy("crmterm.cli.bench:bench", "Build (or reuse) a synthetic data set, then measure search, card, "
+                  "registration, take-next, queue pages, the monthly topic count, import, and the TUI's start "
+                  "and memory — with raw-SQL baselines."),
+    "archive": Lazy("crmterm.cli.archive:archive", "Move inquiries finished long ago to the archive (they stay "
+                    "readable: `inquiry show`, `inquiry list --archived`)."),
+    "serve": Lazy("crmterm.cli.serve:serve", "Serve the HTTP API (OpenAPI at /docs, /health) until interrupted."),
+    "db": Lazy("crmterm.cli.db:app", "Database schema."),
+    "seed": Lazy("crmterm.cli.seed:app", "Load data sets."),
+    "config": Lazy("crmterm.cli.config:app", "All admin configuration as YAML (config as code)."),
+    "user": Lazy("crmterm.cli.user:app", "User accounts."),
+    "customer": Lazy("crmterm.cli.customer:app", "Customers: parties, structures, contracts, subscribers."),
+    "directory": Lazy("crmterm.cli.admin:directory_app", "Directory: channels, places, dictionaries, priorities, …"),
+    "audit": Lazy("crmterm.cli.admin:audit_app", "Audit log of admin changes."),
+    "topic": Lazy("crmterm.cli.topic:app", "Topics: the tree, numeric codes, attribute forms, templates."),
+    "rule": Lazy("crmterm.cli.topic:rule_app", "CEL rules."),
+    "contact": Lazy("crmterm.cli.inquiry:contact_app", "Contacts with the customer and the inquiries raised in them."),
+    # inquiry_work adds the working commands (list, take, move, …) to inquiry's app: importing it loads both
+    "inquiry": Lazy("crmterm.cli.inquiry_work:app", "Inquiries: create, show, comment, attach files, events from other "
+                    "systems."),
+    "queue": Lazy("crmterm.cli.inquiry_work:queue_app", "Queues: the ones you work, with counts."),
+    "route": Lazy("crmterm.cli.route:app", "Routes: validate a route file, show a route with its revisions."),
+    "report": Lazy("crmterm.cli.report:app", "Reports: inquiries by topic and by operator, repeat inquiries, "
+                   "deadlines, saved filters."),
+    "notify": Lazy("crmterm.cli.notify:app", "Notifications: deliver queued e-mail, list the outbox, retry failed "
+                   "messages."),
+    "sla": Lazy("crmterm.cli.sla:app", "SLA monitoring: warnings, breaches and escalations."),
+    "problem": Lazy("crmterm.cli.problem:app", "System problems: mass incidents that many inquiries link to and "
+                    "close with."),
+    "script": Lazy("crmterm.cli.script:app", "Branching scripts: validate, list, publish, import, export, run."),
+    "kb": Lazy("crmterm.cli.kb:app", "Knowledge base: search, read, import, publish, approve."),
+    "webhook": Lazy("crmterm.cli.webhook:app", "Webhooks: subscribe URLs to events, deliver them, read the delivery "
+                    "log."),
+    "token": Lazy("crmterm.cli.token:app", "API tokens for `crmterm serve`."),
+}
 
-class _CrmGroup(TyperGroup):
+
+class _CrmGroup(LazyGroup):
     """Domain errors become one line on stderr and exit code 1; never a traceback."""
+
+    lazy = COMMANDS
 
     def invoke(self, ctx):
         ctx.meta["command"] = [*ctx._protected_args, *ctx.args]  # the words after the global options
@@ -56,43 +73,33 @@ class _CrmGroup(TyperGroup):
             return super().invoke(ctx)
         except CrmError as error:
             _fail(str(error))
-        except OperationalError as error:
-            _fail(f"database: {str(error.orig).strip().splitlines()[0]}")
-        except SQLAlchemyError as error:
-            _fail(f"database: {str(error).strip().splitlines()[0]}")
+        except Exception as error:
+            message = _database_failure(error)
+            if message is None:
+                raise
+            _fail(message)
+
+
+def _database_failure(error: Exception) -> str | None:
+    """The line for a database error, or None for any other error. SQLAlchemy is looked up, not imported: a
+    command that never loaded it cannot have raised its errors, and importing it costs every command 0.3 s."""
+    exc = sys.modules.get("sqlalchemy.exc")
+    if exc is None or not isinstance(error, exc.SQLAlchemyError):
+        return None
+    if isinstance(error, exc.OperationalError):
+        return f"database: {str(error.orig).strip().splitlines()[0]}"
+    return f"database: {str(error).strip().splitlines()[0]}"
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"error: {message}", markup=False)
+    # Written as cli._common's `err` console does (control characters shown as symbols), without importing
+    # that module and every service behind it.
+    typer.echo(f"error: {visible(message)}", err=True)
     raise typer.Exit(code)
 
 
 app = typer.Typer(cls=_CrmGroup, invoke_without_command=True, no_args_is_help=False, add_completion=False,
                   pretty_exceptions_enable=False, help="crmterm: contact-center CRM for the terminal.")
-app.add_typer(db.app, name="db")
-app.add_typer(seed.app, name="seed")
-app.add_typer(config.app, name="config")
-app.add_typer(user.app, name="user")
-app.add_typer(customer.app, name="customer")
-app.add_typer(admin.directory_app, name="directory")
-app.add_typer(admin.audit_app, name="audit")
-app.add_typer(topic.app, name="topic")
-app.add_typer(topic.rule_app, name="rule")
-app.add_typer(inquiry.contact_app, name="contact")
-app.add_typer(inquiry.app, name="inquiry")
-app.add_typer(inquiry_work.queue_app, name="queue")
-app.add_typer(route.app, name="route")
-app.add_typer(report.app, name="report")
-app.add_typer(notify.app, name="notify")
-app.add_typer(sla_cli.app, name="sla")
-app.command("bench")(bench.bench)
-app.add_typer(problem_cli.app, name="problem")
-app.command("archive")(archive_cli.archive)
-app.add_typer(script_cli.app, name="script")
-app.add_typer(kb_cli.app, name="kb")
-app.add_typer(webhook_cli.app, name="webhook")
-app.add_typer(token.app, name="token")
-app.command("serve")(serve.serve)
 
 
 @app.callback()
@@ -117,6 +124,8 @@ def main(
     _refuse_reading_nothing(ctx, settings)
     if as_json:
         _require_json_output(ctx)
+    from crmterm.cli._common import Env  # every service behind it: loaded once a command runs
+
     ctx.obj = Env(settings, language_given=bool(lang or os.environ.get("CRMTERM_LANG")))
     if ctx.invoked_subcommand is None:
         from crmterm.cli.tui import run_tui  # Textual is loaded only for the TUI
@@ -128,6 +137,8 @@ def _refuse_reading_nothing(ctx: typer.Context, settings: Settings) -> None:
     words = [w for w in ctx.meta.get("command", []) if not w.startswith("-")][:2]
     if "--help" in ctx.meta.get("command", []) or not ({" ".join(words[:1]), " ".join(words)} & READ_ONLY):
         return
+    from crmterm.services.platform.bootstrap import missing_sqlite_file
+
     try:
         path = missing_sqlite_file(settings.database_url)
     except CrmError as error:
@@ -148,5 +159,4 @@ def _require_json_output(ctx: typer.Context) -> None:
     if command is ctx.command or isinstance(command, TyperGroup):
         return  # no command (the TUI) or an incomplete one: Click reports that itself
     if not any(param.name == "as_json" for param in command.params):
-        err.print("error: " + _("{command} has no JSON output").format(command=" ".join(words[:2])), markup=False)
-        raise typer.Exit(2)
+        _fail(_("{command} has no JSON output").format(command=" ".join(words[:2])), code=2)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import psycopg
 from sqlalchemy.engine import make_url
 
 from crmterm.errors import ConfigError
@@ -138,6 +137,8 @@ def script(plan: RolePlan, url: str) -> str:
 
 def apply(plan: RolePlan, url: str) -> None:
     """Run the statements in one transaction on `url` (a superuser's connection to the database)."""
+    import psycopg  # here: every command imports this module (through the schema check), few apply roles
+
     sql = statements(plan, database_of(url), masked=False)
     dsn = make_url(normalise_url(url)).set(drivername="postgresql").render_as_string(hide_password=False)
     try:

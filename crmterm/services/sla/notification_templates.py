@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.dates import format_datetime
-from jinja2 import FileSystemLoader, TemplateError, TemplateNotFound, pass_context, select_autoescape
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
+
+if TYPE_CHECKING:  # Jinja is imported where a template is rendered: every command imports this module
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 TEMPLATE_ROOT = Path(__file__).resolve().parents[2] / "templates" / "notifications"
 FALLBACK_LANGUAGE = "en"
@@ -37,7 +39,6 @@ class Rendered:
     error: str | None = None  # set when the template failed and the fallback text was used
 
 
-@pass_context
 def _label(context, value: object) -> str:
     """A {en: …, ru: …} dict in the template's language."""
     language = context.get("lang", FALLBACK_LANGUAGE)
@@ -46,7 +47,6 @@ def _label(context, value: object) -> str:
     return "" if value is None else str(value)
 
 
-@pass_context
 def _when(context, given: object) -> str:
     """An ISO date-time (as stored in the JSON data) in UTC, formatted for the template's language."""
     language = context.get("lang", FALLBACK_LANGUAGE)
@@ -67,11 +67,14 @@ def _br(value: object) -> Markup:
 
 @lru_cache(maxsize=8)
 def _environment(roots: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
+    from jinja2 import FileSystemLoader, pass_context, select_autoescape
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
     environment = ImmutableSandboxedEnvironment(
         loader=FileSystemLoader([str(root) for root in roots]),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False, default=False),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
-    environment.filters.update(br=_br, label=_label, when=_when)
+    environment.filters.update(br=_br, label=pass_context(_label), when=pass_context(_when))  # read the lang
     return environment
 
 
@@ -86,6 +89,8 @@ def render(event: str, language: str, data: dict, *, recipient: dict | None = No
     if event not in events(roots):
         raise ValidationError("event", _("no notification templates for '{event}' (known: {known})").format(
             event=event, known=", ".join(events(roots))))
+    from jinja2 import TemplateError
+
     environment = _environment(roots)
     language = language if _exists(environment, f"{event}/{language}.subject") else FALLBACK_LANGUAGE
     context = {**data, "lang": language, "recipient": recipient or {}}
@@ -106,6 +111,8 @@ def one_line(subject: str) -> str:
 
 
 def _exists(environment: ImmutableSandboxedEnvironment, name: str) -> bool:
+    from jinja2 import TemplateNotFound
+
     try:
         environment.get_template(name)
     except TemplateNotFound:
