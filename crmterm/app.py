@@ -239,7 +239,9 @@ class CrmApp(CrmHost):
             language = self.gateway.call(preferences.preferred_language)
         except Exception:  # noqa: BLE001 - a preference is not worth a refused log-in: the default language
             language = None
-        self.call_from_thread(self._enter_workspace, language or self.installation_language)
+        # typed first: mypy cannot match a coroutine function against call_from_thread's `T | Awaitable[T]`
+        enter: Callable[[str], Awaitable[None] | None] = self._enter_workspace
+        self.call_from_thread(enter, language or self.installation_language)
 
     async def _enter_workspace(self, language: str) -> None:
         self._use_language(language)
