@@ -18,8 +18,8 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
-        if declared.isdecimal() and int(declared) > self.max_bytes:
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"").decode("latin-1")
+        if declared.isdecimal() and int(declared) > self.max_bytes:  # isdecimal: what int() reads
             await self._refuse(send)
             return
         messages = await self._read_within_limit(receive)
