@@ -45,7 +45,7 @@ async def _keys_handed_out(pilot, timeout: float = 30.0) -> None:
     from time import monotonic
 
     gate, give_up = getattr(pilot.app, "key_gate", None), monotonic() + timeout
-    while gate is not None and (gate.busy or gate.waiting) and monotonic() < give_up:
+    while gate is not None and (gate.busy or gate.waiting) and pilot.app.is_running and monotonic() < give_up:
         await pilot.pause(0.01)
 
 

@@ -7,6 +7,7 @@ the supervisor) so the server's own transaction sees it, and makes a fresh inqui
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +53,7 @@ def _closed(s: Session, w: World, a: Actor | None) -> int:
     return closed(s, w)
 
 
+_CALLS = itertools.count(1)
 CONTACT = {"channel": "phone", "place": "cc_msk", "inquiries": [{"topic": "disputed_charge", "values": DISPUTE}]}
 
 API_ROUTES = [
@@ -78,6 +80,8 @@ API_ROUTES = [
     Route("POST", "/inquiries/{inquiry_id}/reopen", "inquiry_actions.reopen", _on(_closed, "/inquiries/{id}/reopen",
                                                                                    json={})),
     Route("GET", "/queues", "queues.my_queues"),
+    Route("POST", "/calls", "incoming_calls.pop_call", lambda s, w, a: ("", {"json": {  # a call for oneself
+        "number": "+79161000001", "agent_login": a.login if a else "agent", "call_id": f"matrix-{next(_CALLS)}"}})),
     Route("POST", "/queues/{queue}/take", "queues.take_next",
           lambda s, w, a: (waiting(s, w), ("/queues/first_line/take", {}))[1]),
     Route("GET", "/topics", "topics.topic_tree"),
