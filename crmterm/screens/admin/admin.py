@@ -6,6 +6,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.widgets import Button, DataTable, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -197,7 +198,10 @@ class AdminPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whose 
     def show_options(self, area: str, options: dict[str, list[tuple[str, str]]]) -> None:
         if area != self.area.name:
             return
-        self.query_one(EntryForm).apply_options(options, self.current.values if self.current else None)
+        try:
+            self.query_one(EntryForm).apply_options(options, self.current.values if self.current else None)
+        except NoMatches:  # the form was rebuilt meanwhile (F2 switched the language): its own load follows
+            return
 
     @on(DataTable.RowSelected, "#entries")
     def row_selected(self, event: DataTable.RowSelected) -> None:
