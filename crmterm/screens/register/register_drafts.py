@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crmterm.i18n import _
-from crmterm.services.inquiries.inquiries import InquirySummary
+from crmterm.services.customers.party_inquiries import InquirySummary
 from crmterm.services.topics.topics import TopicNode
 
 

@@ -14,7 +14,7 @@ from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import history, structures
 from crmterm.services.customers.customers import PartyRead, get_party, read
-from crmterm.services.inquiries.inquiries import InquirySummary, latest_inquiries
+from crmterm.services.customers.party_inquiries import InquirySummary, latest_inquiries
 from crmterm.services.topics.attribute_values import AMOUNT, BadValue, parse, to_text
 from crmterm.store import (
     AttributeValue,

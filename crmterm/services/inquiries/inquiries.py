@@ -16,6 +16,7 @@ from crmterm.errors import NotFound, ValidationError, refuse_nul
 from crmterm.i18n import _, pick
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers.customers import category_code
+from crmterm.services.customers.party_inquiries import SUMMARY_QUERY, InquirySummary, summaries
 from crmterm.services.inquiries import inquiry_log
 from crmterm.services.inquiries.event_labels import event_labels
 from crmterm.services.inquiries.inquiry_log import OPEN_STATES
@@ -40,15 +41,6 @@ from crmterm.store import (
     User,
     utcnow,
 )
-
-
-class InquirySummary(BaseModel):
-    id: int
-    topic: str
-    topic_label: str
-    type: str
-    state: str
-    created_at: datetime
 
 
 class ValueRead(BaseModel):
@@ -122,16 +114,6 @@ class InquiryRead(InquirySummary):
 
 
 # Selects of more columns than SQLModel's `select` overloads take: SQLAlchemy's select, run with execute.
-_SUMMARY = (sa_select(col(Inquiry.id), col(Topic.code), col(Topic.labels), col(Inquiry.type), col(Inquiry.state),
-                      col(Inquiry.created_at))
-            .join(Topic, col(Topic.id) == Inquiry.topic_id))
-
-
-def _summaries(session: Session, query) -> list[InquirySummary]:
-    return [InquirySummary(id=r[0], topic=r[1], topic_label=pick(r[2], r[1]), type=r[3], state=r[4],
-                           created_at=r[5]) for r in session.execute(query).all()]
-
-
 def get_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryRead:
     require(actor, Permission.INQUIRIES_READ)
     row = session.execute(sa_select(Inquiry, col(Topic.code), col(Topic.labels), col(Priority.code),
@@ -162,7 +144,8 @@ def get_inquiry(*, session: Session, actor: Actor, inquiry_id: int) -> InquiryRe
         events=_events(session, inquiry.id, rev), route_label=_route_label(session, rev),
         attachments=[AttachmentRead.model_validate(a, from_attributes=True) for a in session.exec(
             select(Attachment).where(Attachment.inquiry_id == inquiry.id).order_by(col(Attachment.id))).all()],
-        children=_summaries(session, _SUMMARY.where(col(Inquiry.parent_id) == inquiry.id).order_by(col(Inquiry.id))))
+        children=summaries(session, SUMMARY_QUERY.where(col(Inquiry.parent_id) == inquiry.id)
+                           .order_by(col(Inquiry.id))))
 
 
 def _events(session: Session, inquiry_id: int, rev: routing.Revision | None) -> list[EventRead]:
@@ -227,15 +210,9 @@ def repeats(*, session: Session, actor: Actor, party_id: int, topic: str, days: 
     """The customer's inquiries on the same topic in the last `days` days, newest first (one index range)."""
     require(actor, Permission.INQUIRIES_READ)
     since = (now or utcnow()) - timedelta(days=days)
-    return _summaries(session, _SUMMARY.where(col(Inquiry.party_id) == party_id, col(Topic.code) == topic,
+    return summaries(session, SUMMARY_QUERY.where(col(Inquiry.party_id) == party_id, col(Topic.code) == topic,
                                               col(Inquiry.created_at) >= since)
                       .order_by(col(Inquiry.created_at).desc()).limit(10))
-
-
-def latest_inquiries(session: Session, party_id: int, limit: int = 100) -> list[InquirySummary]:
-    """A customer's latest inquiries, any state (the card's Inquiries tab)."""
-    return _summaries(session, _SUMMARY.where(col(Inquiry.party_id) == party_id)
-                      .order_by(col(Inquiry.id).desc()).limit(limit))
 
 
 class Activity(BaseModel):
@@ -251,7 +228,8 @@ def customer_activity(*, session: Session, actor: Actor, party_id: int, limit: i
     open_filter = (col(Inquiry.party_id) == party_id, col(Inquiry.state).in_(OPEN_STATES))
     return Activity(
         category=category_code(session, party_id),
-        open_inquiries=_summaries(session, _SUMMARY.where(*open_filter).order_by(col(Inquiry.id).desc()).limit(limit)),
+        open_inquiries=summaries(session, SUMMARY_QUERY.where(*open_filter)
+                                 .order_by(col(Inquiry.id).desc()).limit(limit)),
         open_count=session.exec(select(func.count()).select_from(Inquiry).where(*open_filter)).one(),
         last_contacts=_contacts(session, _CONTACTS.where(col(Contact.party_id) == party_id)
                                 .order_by(col(Contact.at).desc()).limit(limit)),

@@ -12,9 +12,9 @@ from crmterm.i18n import pick
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import customer_search
 from crmterm.services.customers.customer_search import SearchHit
+from crmterm.services.customers.party_inquiries import InquirySummary
 from crmterm.services.customers.phones import digits
 from crmterm.services.inquiries import inquiries
-from crmterm.services.inquiries.inquiries import InquirySummary
 from crmterm.services.topics.attribute_checks import FormPreview, preview
 from crmterm.services.topics.topics import TopicNode, topic_tree
 from crmterm.store import Channel, ClientCategory, Place, Priority

@@ -11,13 +11,13 @@ from sqlmodel import Session, col
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _, pick
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.customers.party_inquiries import InquirySummary
 from crmterm.services.inquiries import inquiries
 from crmterm.services.inquiries.inquiries import (
     AttachmentRead,
     ContactRead,
     EventRead,
     InquiryRead,
-    InquirySummary,
     ValueRead,
 )
 from crmterm.services.routing import routing
