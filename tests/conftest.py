@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # test helpers import as `helper
 from helpers import seed_demo  # noqa: E402
 from pgserver import Cluster  # noqa: E402
 
+from crmterm.i18n import set_language  # noqa: E402
 from crmterm.settings import Settings  # noqa: E402
 from crmterm.store import migrate, roles  # noqa: E402
 from crmterm.store.db import dispose_all  # noqa: E402
@@ -266,3 +267,19 @@ def snap_compare(snap_compare, request):
         raise AssertionError(explain_report(node_to_report_path(request.node)))
 
     return compare
+
+
+@pytest.fixture
+def russian():
+    """The process speaks Russian for the test, English again after it."""
+    set_language("ru")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def people(demo_url) -> dict:
+    """The demo's users by login, as actors."""
+    from helpers import demo_people
+
+    return demo_people(demo_url)

@@ -115,3 +115,33 @@ def events_rewritable(url: str):
         with closing(sqlite3.connect(path)) as connection:
             connection.execute(trigger)
             connection.commit()
+
+
+def register_disputed_charge(url: str, at=None) -> int:
+    """One demo 'disputed charge' inquiry (high priority, every attribute filled) for customer 1; its id."""
+    from datetime import UTC, datetime
+
+    from crmterm.services.inquiries.registration import ContactDraft, register
+
+    draft = ContactDraft(at=at or datetime(2026, 11, 20, 9, 30, tzinfo=UTC), channel="phone", place="cc_msk",
+                         customer=1, inquiries=[{"topic": "disputed_charge", "priority": "high", "values": {
+                             "amount": "100", "dispute_reason": "double_charge", "charge_date": "2026-11-20",
+                             "approval_reference": "A-1"}}])
+    with unit_of_work(url) as session:
+        return register(session=session, actor=AGENT, draft=draft).inquiry_ids[0]
+
+
+def act(url: str, call, actor, **kwargs):
+    """One service call in its own unit of work, as a face makes it."""
+    with unit_of_work(url) as session:
+        return call(session=session, actor=actor, **kwargs)
+
+
+def demo_people(url: str) -> dict[str, Actor]:
+    """Every user of the demo by login, as the actor the services take."""
+    from sqlmodel import select
+
+    from crmterm.store import User
+
+    with unit_of_work(url) as session:
+        return {u.login: Actor(login=u.login, role=Role(u.role_code), id=u.id) for u in session.exec(select(User))}

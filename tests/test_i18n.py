@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -22,13 +21,6 @@ def _catalog(language: str):
 
 def _strings(value) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else (value,)
-
-
-@pytest.fixture
-def russian():
-    set_language("ru")
-    yield
-    set_language("en")
 
 
 def test_every_message_in_the_code_is_in_the_catalogue():

@@ -7,28 +7,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from helpers import act
 from sqlmodel import select
 
 from crmterm.errors import NotFound, PermissionDenied, ValidationError
-from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.accounts.permissions import Actor
 from crmterm.services.customers import contracts, customers
 from crmterm.services.inquiries import incoming_calls as calls
 from crmterm.services.routing import live
-from crmterm.store import IncomingCall, User, utcnow
+from crmterm.store import IncomingCall, utcnow
 from crmterm.store.db import unit_of_work
 
 NORD = "+7 916 100-00-01"  # the demo group head's subscriber: one customer
-
-
-@pytest.fixture
-def people(demo_url) -> dict[str, Actor]:
-    with unit_of_work(demo_url) as session:
-        return {u.login: Actor(login=u.login, role=Role(u.role_code), id=u.id) for u in session.exec(select(User))}
-
-
-def act(url: str, call, actor, **kwargs):
-    with unit_of_work(url) as session:
-        return call(session=session, actor=actor, **kwargs)
 
 
 def pop(url: str, actor: Actor, agent: str = "agent", number: str = NORD, call_id: str = "c-1"):

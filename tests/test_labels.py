@@ -6,24 +6,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
+from helpers import AGENT, register_disputed_charge
 from rich.console import Console
 
-from crmterm.i18n import fmt_datetime, set_language
+from crmterm.i18n import fmt_datetime
 from crmterm.screens.inquiry.inquiry_render import header
 from crmterm.services.inquiries.inquiries import get_inquiry
-from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store.db import unit_of_work
-from helpers import AGENT
 
 AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def russian():
-    set_language("ru")
-    yield
-    set_language("en")
 
 
 def _rendered(found) -> str:
@@ -32,17 +23,8 @@ def _rendered(found) -> str:
     return console.export_text()
 
 
-def _registered(url: str) -> int:
-    draft = ContactDraft(at=AT, channel="phone", place="cc_msk", customer=1, inquiries=[{
-        "topic": "disputed_charge", "priority": "high", "values": {
-            "amount": "100", "dispute_reason": "double_charge", "charge_date": "2026-11-20",
-            "approval_reference": "A-1"}}])
-    with unit_of_work(url) as session:
-        return register(session=session, actor=AGENT, draft=draft).inquiry_ids[0]
-
-
 def test_the_header_names_priority_queue_and_channel_in_the_users_language(demo_url, russian):
-    inquiry_id = _registered(demo_url)
+    inquiry_id = register_disputed_charge(demo_url)
     with unit_of_work(demo_url) as session:
         found = get_inquiry(session=session, actor=AGENT, inquiry_id=inquiry_id)
     shown = _rendered(found)
@@ -55,7 +37,7 @@ def test_the_header_names_priority_queue_and_channel_in_the_users_language(demo_
 
 
 def test_the_contact_time_uses_the_one_date_format(demo_url, russian):
-    inquiry_id = _registered(demo_url)
+    inquiry_id = register_disputed_charge(demo_url)
     with unit_of_work(demo_url) as session:
         found = get_inquiry(session=session, actor=AGENT, inquiry_id=inquiry_id)
     assert fmt_datetime(found.contact.at) in _rendered(found)

@@ -8,8 +8,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pytest
-from helpers import AGENT, SUPERVISOR
+from helpers import AGENT, SUPERVISOR, register_disputed_charge
 from sqlmodel import select
 
 from crmterm.i18n import fmt_date, fmt_datetime, fmt_duration, set_language
@@ -17,28 +16,11 @@ from crmterm.screens.inquiry.inquiry_render import event_detail
 from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.inquiries import inquiry_actions
 from crmterm.services.inquiries.inquiries import get_inquiry
-from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.services.sla import sla_status
 from crmterm.store import Priority, User
 from crmterm.store.db import unit_of_work
 
 AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def russian():
-    set_language("ru")
-    yield
-    set_language("en")
-
-
-def _registered(url: str) -> int:
-    draft = ContactDraft(at=AT, channel="phone", place="cc_msk", customer=1, inquiries=[{
-        "topic": "disputed_charge", "priority": "high", "values": {
-            "amount": "100", "dispute_reason": "double_charge", "charge_date": "2026-11-20",
-            "approval_reference": "A-1"}}])
-    with unit_of_work(url) as session:
-        return register(session=session, actor=AGENT, draft=draft).inquiry_ids[0]
 
 
 def test_ages_and_time_left_use_the_languages_units(russian):
@@ -58,7 +40,7 @@ def test_a_date_alone_has_a_short_and_a_medium_form(russian):
 
 
 def test_the_timeline_names_route_step_queue_and_priority(demo_url):
-    inquiry_id = _registered(demo_url)
+    inquiry_id = register_disputed_charge(demo_url)
     with unit_of_work(demo_url) as session:
         inquiry_actions.transfer(session=session, actor=SUPERVISOR, inquiry_id=inquiry_id, queue="billing_bo")
         inquiry_actions.set_priority(session=session, actor=SUPERVISOR, inquiry_id=inquiry_id, priority="low")
@@ -73,7 +55,7 @@ def test_the_timeline_names_route_step_queue_and_priority(demo_url):
 
 
 def test_a_move_names_its_steps_and_says_it_once(demo_url):
-    inquiry_id = _registered(demo_url)
+    inquiry_id = register_disputed_charge(demo_url)
     with unit_of_work(demo_url) as session:
         user = session.exec(select(User).where(User.login == "agent")).one()
         agent = Actor(login="agent", role=Role(user.role_code), id=user.id)
@@ -114,7 +96,7 @@ def test_the_cli_shows_names_and_the_one_date_format_and_json_keeps_codes(demo_u
 
     from test_cli import cli_on
 
-    inquiry_id = _registered(demo_url)
+    inquiry_id = register_disputed_charge(demo_url)
     cli = cli_on(demo_url, tmp_path / "home")
     shown = cli("inquiry", "show", str(inquiry_id)).output
     assert "Route Complaint handling (revision 1) · step First line · queue First line" in shown

@@ -5,28 +5,17 @@ name them."""
 from __future__ import annotations
 
 import pytest
+from helpers import ADMIN, act
 from sqlmodel import select
 
 from crmterm.errors import PermissionDenied, ValidationError
-from crmterm.services.accounts.permissions import SYSTEM, Actor, Role
+from crmterm.services.accounts.permissions import SYSTEM
 from crmterm.services.customers import customers, erasure
 from crmterm.services.inquiries import registration_drafts as drafts
-from crmterm.store import RegistrationDraft, User
+from crmterm.store import RegistrationDraft
 from crmterm.store.db import unit_of_work
-from helpers import ADMIN
 
 DOCUMENT = {"inputs": {"reg-caller": "+7 916 000-00-01"}, "inquiries": [{"topic": "no_data", "values": {}}]}
-
-
-@pytest.fixture
-def people(demo_url) -> dict[str, Actor]:
-    with unit_of_work(demo_url) as session:
-        return {u.login: Actor(login=u.login, role=Role(u.role_code), id=u.id) for u in session.exec(select(User))}
-
-
-def act(url: str, call, actor, **kwargs):
-    with unit_of_work(url) as session:
-        return call(session=session, actor=actor, **kwargs)
 
 
 def test_each_user_reads_and_replaces_only_their_own_draft(demo_url, people):

@@ -4,16 +4,11 @@ edits, a preview of an unsaved draft, and import/export of a file as config-as-c
 from __future__ import annotations
 
 import pytest
+from helpers import ADMIN, AGENT, AUDITOR, act
 
 from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crmterm.services.knowledge import script_admin, scripts
 from crmterm.store.db import unit_of_work
-from helpers import ADMIN, AGENT, AUDITOR
-
-
-def act(url: str, call, actor, **kwargs):
-    with unit_of_work(url) as session:
-        return call(session=session, actor=actor, **kwargs)
 
 
 def test_summaries_page_by_code_and_show_drafts_over_published(demo_url):

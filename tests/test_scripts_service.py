@@ -4,24 +4,19 @@ captures, applies its decisions and shows in the inquiry's timeline."""
 from __future__ import annotations
 
 import pytest
+from helpers import ADMIN, AGENT, act
 from sqlmodel import select
 
 from crmterm.errors import Conflict, PermissionDenied, ValidationError
+from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.directory import config_io
 from crmterm.services.inquiries import inquiries, inquiry_actions
-from crmterm.services.knowledge import script_admin, script_runs, scripts
-from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.inquiries.registration import ContactDraft, register
+from crmterm.services.knowledge import script_admin, script_runs, scripts
 from crmterm.store import AuditLog, Party, User
 from crmterm.store.db import unit_of_work
-from helpers import ADMIN, AGENT
 
 RETENTION_CHOICES = [1, 3, 3, ["value", "price"], ["value", "yes"]]  # score 85: critical, VIP line
-
-
-def act(url: str, call, actor, **kwargs):
-    with unit_of_work(url) as session:
-        return call(session=session, actor=actor, **kwargs)
 
 
 def termination_inquiry(url: str) -> int:

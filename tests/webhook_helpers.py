@@ -79,6 +79,12 @@ def receiver():
 
 @pytest.fixture
 def as_user(demo_url, tmp_path):
+    # A first retry an hour away: "not due yet" must hold however slow a loaded machine runs the CLI calls
+    # between two passes (the 10 s default was once passed); tests make a delivery due with due_now().
+    config = tmp_path / "home" / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.yaml").write_text("webhooks:\n  backoff_seconds: 3600\n", encoding="utf-8")
+
     def run(login: str | None, *args: str, input: str | None = None):
         env = {"CRMTERM_HOME": str(tmp_path / "home"), "CRMTERM_USER": login, "CRMTERM_PASSWORD": login}
         where = owner_url(demo_url) if login is None else demo_url

@@ -19,7 +19,6 @@ from crmterm.cli._common import (
     print_table,
     read_input,
 )
-from crmterm.cli.topic import _pairs
 from crmterm.errors import ValidationError
 from crmterm.i18n import _, fmt_datetime
 from crmterm.services import knowledge  # noqa: F401 - registration writes script runs and KB articles through it
@@ -27,6 +26,7 @@ from crmterm.services.inquiries import attachments, external_events, functions, 
 from crmterm.services.inquiries.inquiry_log import EVENT_LABELS, state_label
 from crmterm.services.inquiries.registration import ContactDraft
 from crmterm.services.platform import archive_read
+from crmterm.services.topics.attribute_checks import sample_values
 
 contact_app = typer.Typer(help="Contacts with the customer and the inquiries raised in them.", no_args_is_help=True)
 app = typer.Typer(help="Inquiries: create, show, comment, attach files, events from other systems.",
@@ -137,8 +137,8 @@ def create(ctx: typer.Context, topic: str = typer.Option(..., "--topic", help="T
            text: str = typer.Option("", "--text"), as_json: bool = JSON_OPTION) -> None:
     """Register one inquiry in a new contact."""
     draft = ContactDraft(template=template, place=place, channel=channel, customer=customer, subscriber=subscriber,
-                         inquiries=[{"topic": topic, "priority": priority, "values": _pairs(attr), "parent": parent,
-                                     "text": text}])
+                         inquiries=[{"topic": topic, "priority": priority, "values": sample_values(attr, "--attr"),
+                                     "parent": parent, "text": text}])
     _print_registered(env_of(ctx).call(registration.register, draft=draft), as_json)
 
 

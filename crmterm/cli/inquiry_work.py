@@ -8,7 +8,6 @@ import typer
 
 from crmterm.cli._common import JSON_OPTION, entry_names, env_of, out, print_json, print_table
 from crmterm.cli.inquiry import app
-from crmterm.cli.topic import _pairs
 from crmterm.errors import ValidationError
 from crmterm.i18n import _, fmt_datetime, pick
 from crmterm.moments import typed_moment
@@ -17,6 +16,7 @@ from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.platform import archive_read
 from crmterm.services.routing import queues
 from crmterm.services.routing.queues import InquiryFilter
+from crmterm.services.topics.attribute_checks import sample_values
 
 queue_app = typer.Typer(help="Queues: the ones you work, with counts.", no_args_is_help=True)
 TEXT_OPTION = typer.Option("", "--text", "-t", help="A note for the inquiry's history.")
@@ -186,7 +186,7 @@ def edit(ctx: typer.Context, inquiry_id: int,
          attr: list[str] = typer.Option(..., "--attr", help="CODE=VALUE, repeatable; an empty VALUE clears."),
          version: int = VERSION_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Change attribute values the inquiry's current step lets you edit (as the inquiry screen does)."""
-    _done(env_of(ctx).call(inquiry_moves.update_values, inquiry_id=inquiry_id, values=_pairs(attr),
+    _done(env_of(ctx).call(inquiry_moves.update_values, inquiry_id=inquiry_id, values=sample_values(attr, "--attr"),
                            expected_version=version), as_json)
 
 

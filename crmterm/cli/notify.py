@@ -3,14 +3,12 @@ admins see the outbox — what waits, what was sent, what failed and why — and
 
 from __future__ import annotations
 
-import time
-
 import typer
 
-from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
+from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table
+from crmterm.cli.worker_loop import print_pass, run_passes
 from crmterm.errors import ValidationError
 from crmterm.i18n import _, fmt_datetime
-from crmterm.services.platform.bootstrap import ensure_database
 from crmterm.services.sla import notification_delivery, notification_inbox
 from crmterm.services.sla.notification_delivery import DeliveryReport
 
@@ -27,27 +25,12 @@ def deliver(ctx: typer.Context,
     """Send the e-mail that is due over SMTP (settings: smtp in config.yaml or CRMTERM_SMTP_*)."""
     if once and loop is not None:
         raise ValidationError("loop", _("give --once or --loop, not both"))
-    env = env_of(ctx)
-    actor = env.actor
-    ensure_database(env.settings.database_url)
-    try:
-        while True:
-            _report(notification_delivery.deliver(settings=env.settings, actor=actor), as_json)
-            if loop is None:
-                return
-            time.sleep(loop)
-    except KeyboardInterrupt:  # a message being sent when interrupted is sent again after its lease
-        return
+    run_passes(ctx, notification_delivery.deliver, lambda report: _report(report, as_json), every=loop)
 
 
 def _report(report: DeliveryReport, as_json: bool) -> None:
-    if as_json:
-        print_json(report)
-        return
-    for line in report.errors:
-        err.print(line, markup=False)
-    out.print(_("sent {sent}, to retry {retrying}, failed {failed}").format(
-        sent=report.sent, retrying=report.retrying, failed=report.failed), markup=False)
+    print_pass(report, as_json, _("sent {sent}, to retry {retrying}, failed {failed}").format(
+        sent=report.sent, retrying=report.retrying, failed=report.failed))
 
 
 @app.command("list")

@@ -8,7 +8,6 @@ from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_tabl
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.topics import attribute_checks, topics
-from crmterm.services.topics.attribute_values import to_text
 from crmterm.workflow import rules
 
 app = typer.Typer(help="Topics: the tree, numeric codes, attribute forms, templates.", no_args_is_help=True)
@@ -36,16 +35,6 @@ def find(ctx: typer.Context, path: str, as_json: bool = JSON_OPTION) -> None:
     print_json(node.__dict__) if as_json else out.print(f"{node.short_path} {node.code} {node.label}", markup=False)
 
 
-def _pairs(items: list[str]) -> dict[str, str]:
-    values = {}
-    for item in items:
-        code, sep, value = item.partition("=")
-        if not sep:
-            raise ValidationError("--attr", _("expected CODE=VALUE, got '{v}'").format(v=item))
-        values[code.strip()] = value
-    return values
-
-
 @app.command("form")
 def form(ctx: typer.Context, topic: str,
          attrs: list[str] = typer.Option([], "--attr", help="CODE=VALUE sample value (repeatable)."),
@@ -53,19 +42,12 @@ def form(ctx: typer.Context, topic: str,
          as_json: bool = JSON_OPTION) -> None:
     """The effective attribute form of TOPIC: inherited attributes, resolved flags, and the check of
     sample values (exit 1 when they would not save)."""
-    shown = env_of(ctx).call(attribute_checks.preview, topic=topic, raw=_pairs(attrs), customer_id=customer)
+    shown = env_of(ctx).call(attribute_checks.preview, topic=topic,
+                             raw=attribute_checks.sample_values(attrs, "--attr"), customer_id=customer)
     checked = shown.checked
-    rows = []
-    for group in shown.form.groups:
-        for f in group.fields:
-            flags = checked.flags[f.code]
-            rows.append({"group": group.label, "code": f.code, "label": f.label, "type": f.type,
-                         "from": f.defined_on, "value": to_text(checked.values[f.code]),
-                         "mandatory": flags.mandatory, "hidden": flags.hidden, "readonly": flags.readonly,
-                         "error": checked.errors.get(f.code)})
+    rows = shown.fields()
     if as_json:
-        print_json({"topic": shown.form.topic, "path": shown.form.path, "type": shown.form.inquiry_type,
-                    "fields": rows, "errors": checked.errors})
+        print_json(shown.document())
     else:
         print_table(rows, [("group", _("Group")), ("code", _("Code")), ("label", _("Name")), ("type", _("Type")),
                            ("from", _("Defined on")), ("value", _("Value")), ("mandatory", _("Mandatory")),

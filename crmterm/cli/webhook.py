@@ -4,17 +4,15 @@ or one pass with --once for cron and tests)."""
 
 from __future__ import annotations
 
-import time
-
 import typer
 
-from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
+from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table
+from crmterm.cli.worker_loop import print_pass, run_passes
 from crmterm.errors import CrmError
 from crmterm.i18n import _, fmt_datetime
 from crmterm.services.accounts.permissions import Permission, require
 from crmterm.services.integrations import delivery, delivery_log, subscriptions
 from crmterm.services.integrations.delivery import DeliveryReport
-from crmterm.services.platform.bootstrap import ensure_database
 
 app = typer.Typer(help="Webhooks: subscribe URLs to events, deliver them, read the delivery log.",
                   no_args_is_help=True)
@@ -86,26 +84,10 @@ def deliver(ctx: typer.Context,
                                         help="Pause between passes when looping."),
             as_json: bool = JSON_OPTION) -> None:
     """Post the webhooks that are due, in a loop until Ctrl+C (or once with --once)."""
-    env = env_of(ctx)
-    actor = env.actor
-    ensure_database(env.settings.database_url)
-    try:
-        while True:
-            report = delivery.deliver(settings=env.settings, actor=actor)
-            if once or report.delivered or report.retrying or report.failed:  # a quiet loop prints nothing
-                _report(report, as_json)
-            if once:
-                return
-            time.sleep(every)
-    except KeyboardInterrupt:  # a delivery being posted when interrupted is posted again after its lease
-        return
+    run_passes(ctx, delivery.deliver, lambda report: _report(report, as_json), every=None if once else every,
+               quiet=lambda report: not (report.delivered or report.retrying or report.failed))
 
 
 def _report(report: DeliveryReport, as_json: bool) -> None:
-    if as_json:
-        print_json(report)
-        return
-    for line in report.errors:
-        err.print(line, markup=False)
-    out.print(_("delivered {delivered}, to retry {retrying}, failed {failed}").format(
-        delivered=report.delivered, retrying=report.retrying, failed=report.failed), markup=False)
+    print_pass(report, as_json, _("delivered {delivered}, to retry {retrying}, failed {failed}").format(
+        delivered=report.delivered, retrying=report.retrying, failed=report.failed))

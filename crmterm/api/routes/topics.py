@@ -3,45 +3,18 @@ resolved for sample values), as `crmterm topic tree | form --json`; `/kb`: knowl
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from crmterm.api.deps import Services, services
 from crmterm.api.errors import ERRORS
 from crmterm.api.routes._shapes import MAX_ID
-from crmterm.errors import ValidationError
-from crmterm.i18n import _
 from crmterm.services.knowledge import kb_search
 from crmterm.services.knowledge.kb_search import SearchHit
 from crmterm.services.topics import attribute_checks, topics
-from crmterm.services.topics.attribute_values import to_text
 
 router = APIRouter(tags=["topics", "knowledge"], responses=ERRORS)
-
-def _samples(items: list[str]) -> dict[str, str]:
-    values = {}
-    for item in items:
-        code, sep, value = item.partition("=")
-        if not sep:
-            raise ValidationError("attr", _("expected CODE=VALUE, got '{v}'").format(v=item))
-        values[code.strip()] = value
-    return values
-
-
-def _form(shown: Any) -> dict:
-    """The document of `crmterm topic form --json`."""
-    checked, fields = shown.checked, []
-    for group in shown.form.groups:
-        for f in group.fields:
-            flags = checked.flags[f.code]
-            fields.append({"group": group.label, "code": f.code, "label": f.label, "type": f.type,
-                           "from": f.defined_on, "value": to_text(checked.values[f.code]),
-                           "mandatory": flags.mandatory, "hidden": flags.hidden, "readonly": flags.readonly,
-                           "error": checked.errors.get(f.code)})
-    return {"topic": shown.form.topic, "path": shown.form.path, "type": shown.form.inquiry_type, "fields": fields,
-            "errors": checked.errors}
-
 
 @router.get("/topics")
 def tree(active_only: bool = False, api: Services = Depends(services)) -> list[dict]:
@@ -54,7 +27,8 @@ def form(topic: str,
          customer: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
          api: Services = Depends(services)) -> dict:
     """The effective form; `errors` says which sample values would not save (the CLI exits 1 on them)."""
-    return _form(api.read(attribute_checks.preview, topic=topic, raw=_samples(attr), customer_id=customer))
+    return api.read(attribute_checks.preview, topic=topic, raw=attribute_checks.sample_values(attr, "attr"),
+                    customer_id=customer).document()
 
 
 @router.get("/kb", response_model=list[SearchHit])

@@ -2,7 +2,7 @@
 log, attachments, external events and requests, business functions, and system problems.
 
 Public: assignees, attachments, drafts, external_events, functions, incoming_calls (screen pop), inquiries,
-inquiry_actions, inquiry_log, inquiry_moves, problem_close, problem_links, problems, registration,
+inquiry_actions, inquiry_log, inquiry_moves, inquiry_values, problem_close, problem_links, problems, registration,
 registration_drafts, registration_extras (the port knowledge fills), registration_views; internal:
 automation_actions, event_labels, external_requests, registration_refs, system_moves, transition_actions,
 transition_notices, write_rules. Faces and other domains import only the public modules (pyproject's protected

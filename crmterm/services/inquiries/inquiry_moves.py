@@ -16,7 +16,7 @@ from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import can_supervise, can_work
 from crmterm.services.inquiries import inquiry_actions, inquiry_log, write_rules
-from crmterm.services.inquiries.transition_actions import store_value
+from crmterm.services.inquiries.inquiry_values import store_value
 from crmterm.services.routing import automation, routing
 from crmterm.services.topics.attribute_forms import effective_attributes
 from crmterm.services.topics.attribute_values import AMOUNT, BadValue, is_empty, parse, to_cel, to_text

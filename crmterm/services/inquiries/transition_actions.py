@@ -10,9 +10,10 @@ from crmterm.errors import ValidationError
 from crmterm.services import integrations
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.inquiries import functions, inquiry_log, transition_notices
+from crmterm.services.inquiries.inquiry_values import store_value
 from crmterm.services.routing import automation, routing
 from crmterm.services.topics.attribute_values import AMOUNT, BadValue, parse, to_text
-from crmterm.store import AttributeDef, Inquiry, InquiryValue, Priority, Topic
+from crmterm.store import AttributeDef, Inquiry, Priority, Topic
 from crmterm.store.tables import saved_id
 from crmterm.workflow.routes import ActionDef
 
@@ -54,19 +55,6 @@ def _set_values(session: Session, inquiry_id: int, values: dict) -> None:
         except BadValue as error:
             raise ValidationError(code, str(error)) from None
         store_value(session, inquiry_id, saved_id(definition), text)
-
-
-def store_value(session: Session, inquiry_id: int, attribute_id: int, text: str | None) -> None:
-    """Write one attribute value as text; an empty value has no row (the column is NOT NULL)."""
-    row = session.get(InquiryValue, (inquiry_id, attribute_id))
-    if text is None:
-        if row is not None:
-            session.delete(row)
-    elif row is None:
-        session.add(InquiryValue(inquiry_id=inquiry_id, attribute_id=attribute_id, value=text))
-    else:
-        row.value = text
-        session.add(row)
 
 
 def _child(session: Session, actor: Actor, parent: Inquiry, topic_code: str, context: dict) -> int:

@@ -15,13 +15,14 @@ from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import can_supervise, queue_by_code
 from crmterm.services.customers import customer_card
 from crmterm.services.inquiries import inquiry_actions, inquiry_log
+from crmterm.services.inquiries.inquiry_values import store_value
 from crmterm.services.knowledge.scripts import RunSpec, by_id, run_spec, topic_code, typed_capture
 from crmterm.services.routing import live, routing
 from crmterm.services.sla import sla
 from crmterm.services.topics import attribute_checks
 from crmterm.services.topics.attribute_forms import effective_attributes
 from crmterm.services.topics.attribute_values import BadValue, to_text
-from crmterm.store import InquiryValue, Priority, Queue, ScriptRun, utcnow
+from crmterm.store import Priority, Queue, ScriptRun, utcnow
 from crmterm.store.tables import saved_id
 from crmterm.workflow import engine
 from crmterm.workflow.script_walk import Walk, WalkError, decide
@@ -135,23 +136,9 @@ def _inquiry_values(session: Session, actor: Actor, inquiry, raw: dict[str, Any]
     written = {}
     for code in raw:
         text = to_text(checked.values[code])
-        _store_value(session, inquiry.id, fields[code].attribute_id, text)
+        store_value(session, inquiry.id, fields[code].attribute_id, text)
         written[code] = text
     return written
-
-
-def _store_value(session: Session, inquiry_id: int, attribute_id: int, text: str | None) -> None:
-    # inquiries.transition_actions.store_value's twin, not imported: knowledge's imports of inquiries are debt
-    # to untangle (pyproject: "No import circles between domain packages"), not to add to
-    row = session.get(InquiryValue, (inquiry_id, attribute_id))
-    if text is None:  # an empty value has no row (a capture is never empty: script_walk keeps typed ones only)
-        if row is not None:
-            session.delete(row)
-    elif row is None:
-        session.add(InquiryValue(inquiry_id=inquiry_id, attribute_id=attribute_id, value=text))
-    else:
-        row.value = text
-        session.add(row)
 
 
 def _apply_decisions(session: Session, actor: Actor, inquiry, decision) -> dict[str, str]:

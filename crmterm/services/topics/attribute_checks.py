@@ -14,7 +14,7 @@ from crmterm.i18n import _, pick
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.topics import attribute_queries
 from crmterm.services.topics.attribute_forms import AttributeForm, Flags, rule_context
-from crmterm.services.topics.attribute_values import AMOUNT, BadValue, is_empty, parse
+from crmterm.services.topics.attribute_values import AMOUNT, BadValue, is_empty, parse, to_text
 from crmterm.store import Dictionary, DictionaryItem, Party
 
 
@@ -117,6 +117,35 @@ class FormPreview:
     form: AttributeForm
     checked: CheckedValues
     choices: dict[str, list[tuple[str, str]]]
+
+    def fields(self) -> list[dict[str, Any]]:
+        """A row per field with its sample value, flags and problem (`topic form`'s table and JSON)."""
+        rows = []
+        for group in self.form.groups:
+            for f in group.fields:
+                flags = self.checked.flags[f.code]
+                rows.append({"group": group.label, "code": f.code, "label": f.label, "type": f.type,
+                             "from": f.defined_on, "value": to_text(self.checked.values[f.code]),
+                             "mandatory": flags.mandatory, "hidden": flags.hidden, "readonly": flags.readonly,
+                             "error": self.checked.errors.get(f.code)})
+        return rows
+
+    def document(self) -> dict[str, Any]:
+        """The document of `crmterm topic form --json` and of the API's `/topics/{topic}/form`."""
+        return {"topic": self.form.topic, "path": self.form.path, "type": self.form.inquiry_type,
+                "fields": self.fields(), "errors": self.checked.errors}
+
+
+def sample_values(items: list[str], field: str) -> dict[str, str]:
+    """`CODE=VALUE` items (the CLI's repeatable --attr, the API's attr query) as a dict; `field` names the
+    option in the error."""
+    values = {}
+    for item in items:
+        code, sep, value = item.partition("=")
+        if not sep:
+            raise ValidationError(field, _("expected CODE=VALUE, got '{v}'").format(v=item))
+        values[code.strip()] = value
+    return values
 
 
 def preview(*, session: Session, actor: Actor, topic: str, raw: dict[str, Any], customer_id: int | None = None,
