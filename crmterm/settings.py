@@ -261,8 +261,9 @@ def _mailbox(cfg: dict, env: dict) -> MailboxSettings:
     for key in set(_MAILBOX_FLAGS) & set(values):
         if isinstance(values[key], str):
             values[key] = values[key].strip().lower() in ("1", "true", "yes", "on")
-    return MailboxSettings(**{key: str(value) if key not in _MAILBOX_NUMBERS + _MAILBOX_FLAGS else value
-                              for key, value in values.items()})
+    for key in set(values) - set(_MAILBOX_NUMBERS + _MAILBOX_FLAGS):
+        values[key] = str(values[key])
+    return MailboxSettings(**values)
 
 
 def _webhooks(cfg: dict) -> WebhookSettings:

@@ -2,9 +2,9 @@
 queue, assignee, priority, deadline), the left column holds the attributes the step shows — those it lets
 edit in the registration form, saved with Ctrl+S under the version loaded — with files and child inquiries,
 the right column the event timeline. A opens every move the user may make now; T, S, M, R, X are the
-common ones; C comments, E e-mails the customer (inquiry_reply.py), P opens the parent, F5 reloads (keeping what was typed), Escape leaves a field,
-then the screen. Below, knowledge-base suggestions: Ctrl+F8 attaches one, Ctrl+F9 opens it (inquiry_kb.py).
-Opened from registration, the customer card and the queues."""
+common ones; C comments, E e-mails the customer (inquiry_reply.py), P opens the parent, F5 reloads (keeping
+what was typed), Escape leaves a field, then the screen. Below, knowledge-base suggestions: Ctrl+F8 attaches
+one, Ctrl+F9 opens it (inquiry_kb.py). Opened from registration, the customer card and the queues."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 directory area), replies threaded by the inquiry's token; agents' replies out through the notification
 outbox.
 
-Public: intake, mail_kinds (registered with the directory), mailboxes, replies; internal: mail_parsing,
+Public: intake, mailboxes, replies; internal: mail_kinds (registered with the directory), mail_parsing,
 mail_threads, sender_match. Faces and other domains import only the public modules (pyproject's protected
 contracts check it).
 """

@@ -11,10 +11,16 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
-from crmterm.services.sla.notification_templates import one_line
-
 TOKEN = re.compile(r"\[#(\d{1,12})\]")
 MAX_TEXT = 4000  # what a contact's and an inquiry's text column hold
+HEADER_LENGTH = 300  # what the subject columns hold (mail_message, notification)
+
+
+def one_line(value: str) -> str:
+    """A header value as stored and shown: one line (a line break would start a new header when it is sent
+    again), no control characters, within the subject columns' length."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(value))
+    return re.sub(r"\s+", " ", text).strip()[:HEADER_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,8 @@ def _body(message: EmailMessage) -> str:
     try:
         text = part.get_content()
     except (LookupError, ValueError):  # an unknown charset: the bytes as well as they decode
-        text = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+        payload = part.get_payload(decode=True)
+        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
     if part.get_content_subtype() == "html":
         text = re.sub(r"<[^>]+>", " ", str(text))
     return "".join(ch for ch in str(text) if ch.isprintable() or ch in "\n\t").strip()

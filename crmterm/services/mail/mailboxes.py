@@ -73,11 +73,11 @@ class ImapBox:
 
     def unseen(self) -> Iterator[tuple[str, bytes]]:
         _status, found = self.imap.uid("SEARCH", "UNSEEN")
-        for uid in (found[0] or b"").split():
+        for uid in (found[0] or b"").decode().split():
             _status, parts = self.imap.uid("FETCH", uid, "(BODY.PEEK[])")  # PEEK: not \Seen until taken in
             raw = next((p[1] for p in parts if isinstance(p, tuple)), None)
             if isinstance(raw, bytes):
-                yield uid.decode(), raw
+                yield uid, raw
 
     def done(self, key: str) -> None:
         self.imap.uid("STORE", key, "+FLAGS", "(\\Seen)")

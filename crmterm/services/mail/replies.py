@@ -17,9 +17,8 @@ from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _, current_language
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.inquiries import inquiry_log
-from crmterm.services.mail.mail_parsing import TOKEN
+from crmterm.services.mail.mail_parsing import TOKEN, one_line
 from crmterm.services.mail.mail_threads import REPLY_EVENT
-from crmterm.services.sla.notification_templates import one_line
 from crmterm.services.sla.notifications import notify
 from crmterm.store import Inquiry, MailMessage, Party, Topic
 

@@ -45,13 +45,13 @@ def _one(ids: list[int]) -> int | None:
 
 
 def _by_address(session: Session, address: str) -> int | None:
-    own = _one(list(session.exec(select(Party.id).where(func.lower(Party.email) == address,
-                                                         col(Party.erased_at).is_(None)))))
+    own = _one([i for i in session.exec(select(Party.id).where(func.lower(Party.email) == address,
+                                                              col(Party.erased_at).is_(None))) if i is not None])
     if own is not None:
         return own
     # Contact persons keep a list of addresses (JSON): the text search narrows, the exact check decides.
     rows = session.exec(select(ContactPerson.party_id, ContactPerson.emails)
-                        .where(func.lower(func.cast(ContactPerson.emails, Text)).contains(address))).all()
+                        .where(func.lower(func.cast(col(ContactPerson.emails), Text)).contains(address))).all()
     return _one([party for party, emails in rows if address in {str(e).lower() for e in emails or []}])
 
 
