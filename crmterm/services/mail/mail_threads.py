@@ -52,7 +52,7 @@ def correspondents(session: Session, inquiry: Inquiry) -> set[str]:
     return found
 
 
-def join(session: Session, actor: Actor, inquiry: Inquiry, mail: ParsedMail) -> int:
+def join(session: Session, actor: Actor, inquiry: Inquiry, mail: ParsedMail, /) -> int:
     """The mail as a new contact on the inquiry (reopened first when closed); returns the contact's id."""
     inquiry_id = inquiry.id or 0
     if inquiry.state not in OPEN:
