@@ -140,3 +140,21 @@ def test_cli_fetches_lists_and_says_when_no_mailbox_is_set(demo_url, tmp_path):
     unset = runner.invoke(app, ["--db", owner_url(demo_url), "mail", "fetch"],
                           env={"CRMTERM_HOME": str(tmp_path / "home")})
     assert unset.exit_code == 1 and unset.stderr.startswith("error: mailbox: set maildir or imap_host")
+
+
+def test_the_mailbox_comes_from_config_yaml_with_each_key_overridden_by_the_environment(tmp_path):
+    from crmterm.errors import ConfigError
+    from crmterm.settings import resolve
+
+    home = tmp_path / "home"
+    config = home / "config" / "config.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text("mailbox: {imap_host: imap.example, username: crm, reopen_days: 3}\n")
+    env = {"CRMTERM_HOME": str(home), "CRMTERM_MAILBOX_PASSWORD": "s3cret", "CRMTERM_MAILBOX_IMAP_PORT": "1993"}
+    box = resolve(environ=env).mailbox
+    assert (box.imap_host, box.imap_port, box.username, box.password, box.reopen_days) == (
+        "imap.example", 1993, "crm", "s3cret", 3)
+    assert "s3cret" not in repr(resolve(environ=env))
+    config.write_text("mailbox: {imap_hots: imap.example}\n")
+    with pytest.raises(ConfigError, match="unknown setting 'imap_hots'"):
+        resolve(environ=env)
