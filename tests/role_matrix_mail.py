@@ -19,6 +19,9 @@ def _empty_box(world: World) -> Settings:
 MAIL_ENTRIES: list[Entry] = [
     Entry(intake.take_in, P.INQUIRIES_WRITE,
           lambda s, w, a: {"raw": message(sender="matrix@mail.example", subject="Hello"), "mailbox": "matrix"}),
+    Entry(intake.keep_failed, P.INQUIRIES_WRITE,
+          lambda s, w, a: {"raw": message(sender="matrix@mail.example", subject="Broken"), "mailbox": "matrix",
+                           "error": "IntegrityError: …"}),
     Entry(intake.messages, P.INQUIRIES_READ),
     Entry(mailboxes.fetch, P.INQUIRIES_WRITE, lambda s, w, a: {"settings": _empty_box(w)}, own_transaction=True),
     Entry(replies.reply_draft, P.INQUIRIES_READ, lambda s, w, a: {"inquiry_id": waiting(s, w)}),

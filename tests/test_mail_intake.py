@@ -158,3 +158,12 @@ def test_the_mailbox_comes_from_config_yaml_with_each_key_overridden_by_the_envi
     config.write_text("mailbox: {imap_hots: imap.example}\n")
     with pytest.raises(ConfigError, match="unknown setting 'imap_hots'"):
         resolve(environ=env)
+
+
+def test_any_bytes_parse_and_a_subject_stays_one_line():
+    from crmterm.services.mail import mail_parsing
+
+    broken = mail_parsing.parse(b"\xff\xfe\x00garbage without headers")
+    assert broken.message_id.startswith("sha256:") and "garbage" in broken.body
+    folded = mail_parsing.parse(b"From: a@b.example\r\nSubject: Line one\r\n line two\t[#42]\r\n\r\nbody\r\n")
+    assert folded.subject == "Line one line two [#42]" and folded.token == 42

@@ -54,6 +54,19 @@ def take_in(*, session: Session, actor: Actor, raw: bytes, mailbox: str, limits:
     return taken
 
 
+def keep_failed(*, session: Session, actor: Actor, raw: bytes, mailbox: str, error: str) -> Taken:
+    """A mail whose taking in broke its transaction, kept raw with the error (mailboxes.fetch)."""
+    require(actor, Permission.INQUIRIES_WRITE)
+    mail = mail_parsing.parse(raw)
+    row_id = _keep(session, mail, raw, mailbox, utcnow())
+    if row_id is None:
+        return Taken(message_id=mail.message_id, outcome="duplicate")
+    row = session.get(MailMessage, row_id)
+    if row is not None:
+        row.error = error[:1000]
+    return Taken(message_id=mail.message_id, outcome="failed", error=error[:1000])
+
+
 def _keep(session: Session, mail: ParsedMail, raw: bytes, mailbox: str, now: datetime) -> int | None:
     """INSERT … ON CONFLICT (message_id) DO NOTHING: a second fetcher at the same moment adds nothing."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite

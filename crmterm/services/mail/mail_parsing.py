@@ -41,6 +41,19 @@ class ParsedMail:
 
 
 def parse(raw: bytes) -> ParsedMail:
+    try:
+        return _parse(raw)
+    except Exception:  # noqa: BLE001 - the email package has many ways to fail on broken mail; keep it readable
+        text = raw.decode("utf-8", "replace")
+        return ParsedMail(message_id=_message_id_of(raw), sender="", sender_name="", recipient="",
+                          subject="", body="".join(ch for ch in text if ch.isprintable() or ch in "\n\t")[:MAX_TEXT])
+
+
+def _message_id_of(raw: bytes) -> str:
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def _parse(raw: bytes) -> ParsedMail:
     message = message_from_bytes(raw, policy=policy.default)
     assert isinstance(message, EmailMessage)  # policy.default builds EmailMessage
     name, sender = parseaddr(_header(message, "From"))
@@ -64,7 +77,7 @@ def _message_id(message: EmailMessage, raw: bytes) -> str:
     given = _header(message, "Message-ID").strip()
     if given and len(given) <= 255:
         return given
-    return "sha256:" + hashlib.sha256(given.encode() if given else raw).hexdigest()
+    return "sha256:" + hashlib.sha256(given.encode()).hexdigest() if given else _message_id_of(raw)
 
 
 def _body(message: EmailMessage) -> str:

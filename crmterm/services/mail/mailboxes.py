@@ -6,6 +6,7 @@ Message-ID: a mail is never lost and never taken twice."""
 from __future__ import annotations
 
 import imaplib
+import logging
 import os
 import ssl
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from pydantic import BaseModel
+from sqlalchemy.exc import SQLAlchemyError
 
 from crmterm.errors import ConfigError
 from crmterm.i18n import _
@@ -22,6 +24,8 @@ from crmterm.services.inquiries.attachments import limits_of
 from crmterm.services.mail import intake
 from crmterm.settings import MailboxSettings, Settings
 from crmterm.store.db import in_transaction
+
+log = logging.getLogger("crmterm.mail")
 
 
 class FetchReport(BaseModel):
@@ -130,9 +134,18 @@ def fetch(*, settings: Settings, actor: Actor) -> FetchReport:
     with opened(settings.mailbox) as box:
         report = FetchReport(mailbox=box.name)
         for key, raw in box.unseen():
-            taken = in_transaction(settings.database_url, lambda s: intake.take_in(
-                session=s, actor=actor, raw=raw, mailbox=box.name, limits=limits,
-                reopen_days=settings.mailbox.reopen_days))
+            try:
+                taken = in_transaction(settings.database_url, lambda s: intake.take_in(
+                    session=s, actor=actor, raw=raw, mailbox=box.name, limits=limits,
+                    reopen_days=settings.mailbox.reopen_days))
+            except SQLAlchemyError as error:
+                # One mail that breaks its transaction must not block the mailbox for good: it is kept as
+                # failed, with the error, in a transaction of its own. If that fails too (the database is
+                # down), the run stops here and the mail stays unread for the next one.
+                log.exception("mail %s could not be taken in", key)
+                why = f"{type(error).__name__}: {error}"
+                taken = in_transaction(settings.database_url, lambda s: intake.keep_failed(
+                    session=s, actor=actor, raw=raw, mailbox=box.name, error=why))
             box.done(key)
             _count(report, taken)
     return report
