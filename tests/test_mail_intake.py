@@ -167,3 +167,21 @@ def test_any_bytes_parse_and_a_subject_stays_one_line():
     assert broken.message_id.startswith("sha256:") and "garbage" in broken.body
     folded = mail_parsing.parse(b"From: a@b.example\r\nSubject: Line one\r\n line two\t[#42]\r\n\r\nbody\r\n")
     assert folded.subject == "Line one line two [#42]" and folded.token == 42
+
+
+def test_a_mail_the_topic_refuses_is_kept_as_failed_with_the_reason_and_the_next_one_goes_on(demo_url, tmp_path):
+    with unit_of_work(demo_url) as session:  # disputed charges ask for attributes no mail gives
+        directory.create_entry(session=session, actor=ADMIN, kind="mail_rules", values={
+            "code": "disputes", "labels": {"en": "Disputes"}, "condition": 'mail.subject.startsWith("Dispute")',
+            "topic": "disputed_charge", "sort_order": 1})
+    box = maildir(tmp_path / "Maildir")
+    drop(box, message(sender=NORD, subject="Dispute: charged twice"))
+    drop(box, message(sender=NORD, subject="Other question"))
+
+    report = mailboxes.fetch(settings=maildir_settings(demo_url, box), actor=ADMIN)
+
+    assert len(report.inquiries) == 1 and len(report.failed) == 1 and "required" in report.failed[0]
+    assert not list((box / "new").iterdir())
+    with unit_of_work(demo_url) as session:
+        failed = session.exec(select(MailMessage).where(MailMessage.outcome == "failed")).one()
+        assert failed.subject == "Dispute: charged twice" and failed.inquiry_id is None and failed.raw

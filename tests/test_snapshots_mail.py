@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from crmterm.app import make_app
 from crmterm.screens.inquiry.reply_dialog import ReplyDialog
+from crmterm.services.mail.replies import ReplyDraft
 from crmterm.store import InquiryEvent, Notification
 from crmterm.store.db import unit_of_work
 from helpers import press_and_settle, settle
@@ -35,15 +36,19 @@ def test_reply_dialog(snap_compare, snapshot_settings):
 
 
 async def test_a_reply_sent_from_the_dialog_is_queued_and_on_the_timeline(ui_settings):
+    """The dialog alone (the picture above shows E opening it on the inquiry screen): a prepared answer
+    inserted, Ctrl+S sends, the dialog closes with what was queued."""
     inquiry_id = _inquiry_in_billing(ui_settings.database_url)
     app = make_app(ui_settings)
+    sent = []
     async with app.run_test(size=(140, 40)) as pilot:
-        await _open_reply(inquiry_id)(pilot)
-        assert isinstance(app.screen, ReplyDialog)
-        app.screen.query_one("#reply-to").value = "customer@mail.example"
+        await _login(pilot, "agent")
+        app.push_screen(ReplyDialog(ReplyDraft(inquiry_id=inquiry_id, to="customer@mail.example",
+                                               subject=f"[#{inquiry_id}] Refund")), sent.append)
+        await settle(pilot)
         app.screen.insert_answer("Your refund is on its way.")
         await press_and_settle(pilot, "ctrl+s")
-        assert not isinstance(app.screen, ReplyDialog)
+        assert not isinstance(app.screen, ReplyDialog) and sent[0].to == "customer@mail.example"
     with unit_of_work(ui_settings.database_url) as session:
         queued = session.exec(select(Notification).where(Notification.inquiry_id == inquiry_id,
                                                          Notification.event == "mail_reply")).one()
