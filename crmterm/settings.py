@@ -38,6 +38,24 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class MailboxSettings:
+    """The mailbox `crmterm mail fetch` reads (`mailbox:` in config.yaml, each key overridden by
+    CRMTERM_MAILBOX_<KEY>): a Maildir folder, or an IMAP server (TLS from the first byte unless `starttls`;
+    no TLS at all only with `plain: true`, for a local test server). The password is never shown or logged."""
+
+    maildir: str | None = None
+    imap_host: str | None = None
+    imap_port: int = 993
+    starttls: bool = False  # IMAP on its plain port (143), then STARTTLS
+    plain: bool = False  # no TLS at all (a server on this machine only)
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    folder: str = "INBOX"
+    reopen_days: int = 14  # a reply to an inquiry closed at most this long ago reopens it
+    timeout: int = 30  # seconds per IMAP operation
+
+
+@dataclass(frozen=True)
 class WebhookSettings:
     """Outgoing webhooks (`webhooks:` in config.yaml): how long a receiver may take, and the retry policy."""
 
@@ -61,6 +79,7 @@ class Settings:
     attachment_types: tuple[str, ...] | None = None  # None: services/inquiries/attachments.DEFAULT_TYPES
     where: Locations | None = None
     mail: MailSettings = field(default_factory=MailSettings)
+    mailbox: MailboxSettings = field(default_factory=MailboxSettings)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     sla_scan_seconds: int = 60  # supervisors' TUIs run the SLA scan this often (0: never; servers use cron)
     idle_lock_minutes: float = 15  # the TUI locks after this long without a key or mouse event (0: never)
@@ -133,6 +152,7 @@ def resolve(*, db: str | None = None, lang: str | None = None, user: str | None 
         if file_cfg.get("attachment_types") else None,
         where=where,
         mail=_mail(file_cfg.get("smtp") or {}, env),
+        mailbox=_mailbox(file_cfg.get("mailbox") or {}, env),
         webhooks=_webhooks(file_cfg.get("webhooks") or {}),
         sla_scan_seconds=0 if file_cfg.get("sla_scan_seconds") == 0 else _positive(file_cfg, "sla_scan_seconds", 60),
         input_max_mb=_positive(file_cfg, "input_max_mb", 100),
@@ -218,6 +238,32 @@ def _mail(cfg: dict, env: dict) -> MailSettings:
         if isinstance(values[key], str):
             values[key] = values[key].strip().lower() in ("1", "true", "yes", "on")
     return MailSettings(**values)
+
+
+_MAILBOX_NUMBERS = ("imap_port", "reopen_days", "timeout")
+_MAILBOX_FLAGS = ("starttls", "plain")
+
+
+def _mailbox(cfg: dict, env: dict) -> MailboxSettings:
+    """`mailbox:` in config.yaml, each key overridden by CRMTERM_MAILBOX_<KEY> (e.g. CRMTERM_MAILBOX_PASSWORD)."""
+    if not isinstance(cfg, dict):
+        raise ConfigError("mailbox: expected a mapping of settings")
+    known = tuple(MailboxSettings.__dataclass_fields__)
+    unknown = sorted(set(cfg) - set(known))
+    if unknown:
+        raise ConfigError(f"mailbox: unknown setting '{unknown[0]}' (known: {', '.join(known)})")
+    values: dict[str, Any] = {key: env.get(f"CRMTERM_MAILBOX_{key.upper()}", cfg.get(key)) for key in known}
+    values = {key: value for key, value in values.items() if value is not None}
+    for key in set(_MAILBOX_NUMBERS) & set(values):
+        number = values[key]
+        number = int(number) if isinstance(number, str) and number.strip().isdecimal() else number
+        values[key] = _positive({f"mailbox.{key}": number}, f"mailbox.{key}", 0)
+    for key in set(_MAILBOX_FLAGS) & set(values):
+        if isinstance(values[key], str):
+            values[key] = values[key].strip().lower() in ("1", "true", "yes", "on")
+    for key in set(values) - set(_MAILBOX_NUMBERS + _MAILBOX_FLAGS):
+        values[key] = str(values[key])
+    return MailboxSettings(**values)
 
 
 def _webhooks(cfg: dict) -> WebhookSettings:

@@ -21,7 +21,7 @@ READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue",
              "user list", "user show", "topic tree", "topic find", "topic form", "topic templates",
              "inquiry show", "inquiry list", "route validate", "route show", "kb search", "kb show",
              "kb export-public", "script validate", "script list", "script export", "problem list",
-             "problem show", "notify list", "webhook list", "webhook log", "token list"}
+             "problem show", "notify list", "mail list", "webhook list", "webhook log", "token list"}
 
 # Every command: where it lives and the line `crmterm --help` shows (tests/test_cli_lazy.py checks each line
 # against the command's own help). A module is imported only when its command runs (cli/lazy.py says why).
@@ -51,6 +51,8 @@ COMMANDS = {
                    "deadlines, saved filters."),
     "notify": Lazy("crmterm.cli.notify:app", "Notifications: deliver queued e-mail, list the outbox, retry failed "
                    "messages."),
+    "mail": Lazy("crmterm.cli.mail:app", "E-mail: take in the mailbox as contacts and inquiries, list the mail "
+                 "taken in."),
     "sla": Lazy("crmterm.cli.sla:app", "SLA monitoring: warnings, breaches and escalations."),
     "problem": Lazy("crmterm.cli.problem:app", "System problems: mass incidents that many inquiries link to and "
                     "close with."),

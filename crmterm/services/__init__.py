@@ -7,4 +7,4 @@ deadlines routing and the SLA scan use (routing/routing_ports.py, sla/scan_ports
 knowledge writer (inquiries/registration_extras.py). Each is handed in so that the lower package never imports
 the higher."""
 
-from crmterm.services import customers, inquiries, knowledge, routing, sla, topics  # noqa: F401 - registrations
+from crmterm.services import customers, inquiries, knowledge, mail, routing, sla, topics  # noqa: F401 - registrations

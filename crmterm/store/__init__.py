@@ -32,11 +32,12 @@ from crmterm.store.scripts import Script, ScriptRun
 from crmterm.store.drafts import RegistrationDraft
 from crmterm.store.kb import InquiryArticle, KbArticle, KbArticleText, KbArticleTopic
 from crmterm.store.calls import IncomingCall
+from crmterm.store.mail import MailMessage, MailRule
 from crmterm.store.webhooks import WebhookAttempt, WebhookOutbox, WebhookState, WebhookSubscription
 from crmterm.store import archive  # noqa: F401 - registers the archive tables (store/archive.py)
 
 __all__ = [
-    "ApiToken", "IncomingCall",
+    "ApiToken", "IncomingCall", "MailMessage", "MailRule",
     "InquiryArticle", "KbArticle", "KbArticleText", "KbArticleTopic",
     "ProblemInquiry", "SystemProblem", "RegistrationDraft",
     "WebhookAttempt", "WebhookOutbox", "WebhookState", "WebhookSubscription",

@@ -2,9 +2,9 @@
 queue, assignee, priority, deadline), the left column holds the attributes the step shows — those it lets
 edit in the registration form, saved with Ctrl+S under the version loaded — with files and child inquiries,
 the right column the event timeline. A opens every move the user may make now; T, S, M, R, X are the
-common ones; C comments, P opens the parent, F5 reloads (keeping what was typed), Escape leaves a field,
-then the screen. Below, knowledge-base suggestions: Ctrl+F8 attaches one, Ctrl+F9 opens it (inquiry_kb.py).
-Opened from registration, the customer card and the queues."""
+common ones; C comments, E e-mails the customer (inquiry_reply.py), P opens the parent, F5 reloads (keeping
+what was typed), Escape leaves a field, then the screen. Below, knowledge-base suggestions: Ctrl+F8 attaches
+one, Ctrl+F9 opens it (inquiry_kb.py). Opened from registration, the customer card and the queues."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from crmterm.screens.common.dialogs import ConfirmScreen
 from crmterm.screens.inquiry import inquiry_render as draw
 from crmterm.screens.inquiry.inquiry_form import StepFormView
 from crmterm.screens.inquiry.inquiry_kb import InquiryArticles, KbLoaded
+from crmterm.screens.inquiry.inquiry_reply import REPLY_BINDING, InquiryReplies
 from crmterm.screens.inquiry.inquiry_work import InquiryWork
 from crmterm.screens.knowledge.kb_article import kb_bindings
 from crmterm.services.inquiries import inquiries, inquiry_moves
@@ -56,7 +57,7 @@ class Timeline(Static):
             self.parent.scroll_end(animate=False)
 
 
-class InquiryScreen(InquiryWork, InquiryArticles, CrmModal[None]):
+class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, CrmModal[None]):
     CSS_PATH = "inquiry_view.tcss"
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="inquiry.close"),
@@ -67,6 +68,7 @@ class InquiryScreen(InquiryWork, InquiryArticles, CrmModal[None]):
         Binding("r", "do('return')", N_("Return"), id="inquiry.return"),
         Binding("x", "resolve", N_("Close inquiry"), id="inquiry.resolve"),
         Binding("c", "comment", N_("Comment"), id="inquiry.comment"),
+        REPLY_BINDING,
         Binding("p", "parent", N_("Parent inquiry"), id="inquiry.parent", show=False),
         Binding("ctrl+s", "save", N_("Save"), id="inquiry.save"),
         Binding("f5", "reload", N_("Reload"), id="inquiry.reload"),

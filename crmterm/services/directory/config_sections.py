@@ -203,5 +203,6 @@ SECTIONS: list = [*_group("directory"), UsersSection(), registry.section("tracke
                   TopicsSection(registry.KINDS["topics"]), *_group("topics"), *_group("sla"), *_group("routes"),
                   *_group("escalations"),  # they name queues
                   *_group("automation"),  # rules name routes' transitions
-                  registry.section("scripts")]  # scripts name topics, priorities, queues
+                  registry.section("scripts"),  # scripts name topics, priorities, queues
+                  *_group("mail")]  # intake rules name topics, queues and priorities
 Section = DirectorySection | UsersSection

@@ -36,6 +36,8 @@ EVENT_LABELS = {
     "script": N_("script run"),
     # the knowledge base (services/knowledge/kb_usage)
     "kb_attached": N_("knowledge-base article attached"),
+    # e-mail (services/mail): attachments intake refused, an agent's reply to the customer
+    "mail_refused": N_("e-mail attachments refused"), "mail_sent": N_("e-mail reply sent"),
 }
 
 

@@ -1,0 +1,83 @@
+"""E-mail reply to the customer from the inquiry screen (E): the address and the subject (with the inquiry's
+token, so the answer comes back to this inquiry) come filled in, the agent writes the text. Ctrl+S sends —
+into the outbox, delivered and retried by `crmterm notify deliver` — Escape cancels. What the service refuses
+is named under its field and the dialog stays open, text kept.
+
+`insert_answer` is where a prepared answer (the response library) puts its text at the cursor."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Static, TextArea
+
+from crmterm.errors import CrmError, ValidationError
+from crmterm.i18n import N_, _
+from crmterm.services.mail import replies
+from crmterm.services.mail.replies import ReplyDraft, ReplyQueued
+from crmterm.widgets.host import CrmModal
+from crmterm.widgets.type_ahead import focus_now
+
+FIELDS = ("to", "subject", "text")
+
+
+class ReplyDialog(CrmModal[ReplyQueued | None]):
+    CSS_PATH = "reply_dialog.tcss"
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="reply.cancel"),
+                Binding("ctrl+s", "send", N_("Send"), id="reply.send")]
+
+    def __init__(self, draft: ReplyDraft) -> None:
+        super().__init__()
+        self.draft = draft
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="reply-box"):
+            yield Label(_("E-mail reply · inquiry {n}").format(n=self.draft.inquiry_id), classes="dialog-title",
+                        markup=False)
+            yield Label(_("To"), classes="field-label")
+            yield Input(self.draft.to, id="reply-to", compact=True)
+            yield Static("", id="e-to", classes="field-error", markup=False)
+            yield Label(_("Subject"), classes="field-label")
+            yield Input(self.draft.subject, id="reply-subject", compact=True)
+            yield Static("", id="e-subject", classes="field-error", markup=False)
+            yield TextArea(self.draft.text, id="reply-text", soft_wrap=True, show_line_numbers=False)
+            yield Static("", id="e-text", classes="field-error", markup=False)
+            yield Label(_("Ctrl+S sends, Escape cancels"), classes="hint")
+
+    def on_mount(self) -> None:
+        for name in FIELDS:
+            self.query_one(f"#e-{name}").display = False
+        focus_now(self.query_one("#reply-text" if self.draft.to else "#reply-to"))
+
+    def insert_answer(self, text: str) -> None:
+        """A prepared answer's text, inserted where the cursor is (the response library calls this)."""
+        area = self.query_one("#reply-text", TextArea)
+        area.insert(text)
+        focus_now(area)
+
+    def action_send(self) -> None:
+        for name in FIELDS:
+            self.query_one(f"#e-{name}").display = False
+        self.send(self.query_one("#reply-to", Input).value, self.query_one("#reply-subject", Input).value,
+                  self.query_one("#reply-text", TextArea).text)
+
+    @work(thread=True, exclusive=True, group="reply-send")
+    def send(self, to: str, subject: str, text: str) -> None:
+        try:
+            queued = self.app.gateway.call(replies.send_reply, inquiry_id=self.draft.inquiry_id, to=to,
+                                           subject=subject, text=text)
+        except ValidationError as error:
+            self.app.call_from_thread(self._refused, error)
+            return
+        except CrmError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.dismiss, queued)
+
+    def _refused(self, error: ValidationError) -> None:
+        name = error.field if error.field in FIELDS else "text"
+        shown = self.query_one(f"#e-{name}", Static)
+        shown.update(error.detail)
+        shown.display = True
