@@ -13,14 +13,19 @@ from typing import Any
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
-from crmterm.store import Inquiry, Priority, Queue, SystemProblem, Topic, User, utcnow
+from crmterm.store import Inquiry, Priority, Queue, SystemProblem, Topic, User, config_cache, utcnow
 from crmterm.store.webhooks import WebhookOutbox, WebhookSubscription
 
 
-def _subscribers(session: Session, kind: str) -> list[int]:
+def _subscribers(session: Session, kind: str) -> tuple[int, ...]:
+    """Read once per configuration state (store/config_cache): every new inquiry asks."""
+    return config_cache.cached(session, ("webhook_subscribers", kind), lambda: _load_subscribers(session, kind))
+
+
+def _load_subscribers(session: Session, kind: str) -> tuple[int, ...]:
     found = session.exec(select(col(WebhookSubscription.id)).where(
         WebhookSubscription.kind == kind, col(WebhookSubscription.removed_at).is_(None))).all()
-    return [i for i in found if i is not None]
+    return tuple(i for i in found if i is not None)
 
 
 def publish(session: Session, kind: str, payload: dict[str, Any]) -> int:
