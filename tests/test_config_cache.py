@@ -114,3 +114,12 @@ def test_cached_loaders_read_configuration_tables_only(demo_url, monkeypatch):
     finally:
         event.remove(engine_for(demo_url), "before_cursor_execute", note)
     assert read and read - _CTES <= config_cache.CONFIG_TABLES, read - _CTES - config_cache.CONFIG_TABLES
+
+
+def test_unknown_codes_typed_by_callers_never_grow_the_cache_past_its_bound(demo_url, monkeypatch):
+    monkeypatch.setattr(config_cache, "MAX_ENTRIES", 5)
+    for number in range(12):
+        with pytest.raises(RegistrationError, match="no active topic"):
+            _register(demo_url, {"direction": "in", "inquiries": [{"topic": f"no_such_topic_{number}"}]})
+    _label, values = config_cache._caches[engine_for(demo_url).url.render_as_string()]
+    assert 0 < len(values) <= 5

@@ -32,16 +32,20 @@ CONFIG_TABLES = frozenset({
     "topic", "attribute_def", "attribute_group", "dictionary", "dictionary_item", "priority", "place",
     "place_type", "channel", "client_category", "contact_template", "route", "route_revision", "queue",
     "calendar", "sla_rule", "automation_rule", "webhook_subscription",
+    "app_user",  # the operator's id and role (rules read operator.role); users change about as rarely
 })
 
-_WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+MAX_ENTRIES = 20_000  # per database; far above what a configuration has (forms, routes, codes)
+
+_WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|'
+                    r'(?:ALTER|DROP)\s+TABLE(?:\s+IF\s+EXISTS)?)\s+"?(\w+)', re.IGNORECASE)
 _WROTE = "crmterm_config_written"  # Connection.info: this transaction wrote configuration
 _SEEN = "crmterm_config_data_version"  # SQLite Connection.info: the data_version last checked
 _CHECKED = "crmterm_config_checked"  # Session.info: (transaction, label) validated once per transaction
 
 _lock = threading.Lock()
 _generation = 0
-_caches: dict[str, tuple[Hashable, dict[Hashable, Any]]] = {}  # database URL -> (label, values)
+_caches: dict[str, tuple[tuple[int, Hashable], dict[Hashable, Any]]] = {}  # URL -> (label, values)
 
 
 def _bump() -> None:
@@ -77,6 +81,8 @@ def cached(session: Session, key: Hashable, load: Callable[[], T]) -> T:
         return values[key]
     value = load()
     if not connection.info.get(_WROTE):  # a loader that wrote (a first route revision) may be rolled back
+        if len(values) >= MAX_ENTRIES:  # keys hold what callers typed (unknown topic codes too): bounded
+            values.clear()
         values[key] = value
     return value
 

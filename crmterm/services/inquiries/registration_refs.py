@@ -30,8 +30,8 @@ from crmterm.store import (
     Subscriber,
     Topic,
     User,
+    config_cache,
 )
-from crmterm.store import config_cache
 from crmterm.store.tables import saved_id, table_of
 
 if TYPE_CHECKING:
@@ -107,13 +107,18 @@ def _template(session: Session, code: str | None, problems: list) -> ContactTemp
 
 def _operator(session: Session, refs: ContactRefs, login: str | None) -> None:
     if login:
-        user = session.exec(select(User.id, User.login, User.role_code).where(User.login == login)).first()
+        user = config_cache.cached(session, ("registration_operator", login), lambda: _find_operator(session, login))
         if user is not None:
             user_id, user_login, role = user
             refs.operator_id = user_id
             refs.operator = {"login": user_login, "role": role}
             return
     refs.operator = {"login": login or "", "role": ""}
+
+
+def _find_operator(session: Session, login: str) -> tuple | None:
+    found = session.exec(select(User.id, User.login, User.role_code).where(User.login == login)).first()
+    return tuple(found) if found is not None else None
 
 
 def _ref(session: Session, model: type[SQLModel], code: str | None, default_id: int | None, field: str,
@@ -245,7 +250,7 @@ def _priority(session: Session, topic: _TopicRow, code: str | None, index: int, 
     return found or (None, None)
 
 
-def _find_priority(session: Session, code: str | None, default_id: int | None) -> tuple[int, str] | None:
+def _find_priority(session: Session, code: str | None, default_id: int | None) -> tuple[int | None, str] | None:
     query = select(Priority.id, Priority.code)
     if code:
         found = session.exec(query.where(Priority.code == code, col(Priority.active).is_(True))).first()

@@ -7,6 +7,7 @@ The payload is the event kind, its time and what it is about, with the field nam
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +35,7 @@ def publish(session: Session, kind: str, payload: dict[str, Any]) -> int:
     return _queue(session, kind, ids, payload)
 
 
-def _queue(session: Session, kind: str, ids: list[int], payload: dict[str, Any]) -> int:
+def _queue(session: Session, kind: str, ids: Sequence[int], payload: dict[str, Any]) -> int:
     now = utcnow()
     document = {"event": kind, "at": now.isoformat(), **payload}
     session.add_all([WebhookOutbox(subscription_id=i, kind=kind, payload=document, created_at=now,
