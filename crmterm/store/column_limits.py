@@ -80,12 +80,24 @@ def check_object(instance: Any, *, changed_only: bool) -> None:
     """The mapped columns of one ORM object; of an updated object only the attributes that changed (a row
     stored before these checks may hold an over-long value nobody is touching)."""
     state = inspect(instance)
-    for attribute in state.mapper.column_attrs:
-        if changed_only and not state.attrs[attribute.key].history.added:
+    for key, column in _checked_columns(state.mapper):
+        if changed_only and not state.attrs[key].history.added:
             continue
-        for column in attribute.columns:
-            if isinstance(column, Column):
-                check_value(column, getattr(instance, attribute.key), field=attribute.key)
+        check_value(column, getattr(instance, key), field=key)
+
+
+_LIMITED = (String, JSON, Numeric, Integer)  # the types check_value checks (Float is a Numeric)
+_COLUMNS: dict[Any, tuple[tuple[str, Column], ...]] = {}  # per mapper: a flush is on every hot path
+
+
+def _checked_columns(mapper: Any) -> tuple[tuple[str, Column], ...]:
+    """(attribute, column) of the mapper's columns whose type has a limit; found once per mapper."""
+    found = _COLUMNS.get(mapper)
+    if found is None:
+        found = _COLUMNS[mapper] = tuple((attribute.key, column) for attribute in mapper.column_attrs
+                                         for column in attribute.columns
+                                         if isinstance(column, Column) and isinstance(column_type(column), _LIMITED))
+    return found
 
 
 def _objects(session: Session) -> Iterable[tuple[Any, bool]]:

@@ -17,9 +17,12 @@ from sqlmodel import Session
 
 from crmterm.errors import ConfigError, CrmError, ValidationError
 from crmterm.settings import busy_wait_seconds, mask_url
-from crmterm.store import column_limits as _column_limits  # noqa: F401 - every flush is checked against the
 
-# declared column limits (lengths, integer ranges, decimal precision; issue 20 item 9): on for every session
+# Imported for their hooks, on for every session and engine: every flush is checked against the declared column
+# limits (lengths, integer ranges, decimal precision; issue 20 item 9), and every write to a configuration table
+# drops the cached configuration (store/config_cache).
+from crmterm.store import column_limits as _column_limits  # noqa: F401
+from crmterm.store import config_cache as _config_cache  # noqa: F401
 
 T = TypeVar("T")
 

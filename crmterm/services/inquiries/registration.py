@@ -179,6 +179,10 @@ def _write_inquiry(session: Session, actor: Actor, contact: Contact, refs: Conta
                       priority_id=topic.priority_id, parent_id=draft.parent, text=draft.text.strip(),
                       state="closed" if close else "registered", closed_at=now if close else None,
                       priority_rank=routing.priority_rank(session, topic.priority_id), updated_by=actor.login)
+    placement = None
+    if not close:  # routed before the first write: one INSERT with the route and deadline columns
+        context = rule_context(form, item.values, **refs.rule_context(topic.priority))
+        placement = routing.place_new(session, inquiry, form.path, context)
     session.add(inquiry)
     session.flush()
     inquiry_id = saved_id(inquiry)
@@ -189,9 +193,7 @@ def _write_inquiry(session: Session, actor: Actor, contact: Contact, refs: Conta
     inquiry_log.record(session, inquiry_id, actor, "created", contact_id=contact.id)
     if draft.parent is not None:
         inquiry_log.record(session, draft.parent, actor, "child_created", data={"child": inquiry_id})
-    if not close:
-        context = rule_context(form, item.values, **refs.rule_context(topic.priority))
-        routing.route_new(session, actor, inquiry, form.path, context)
+    routing.log_placement(session, actor, inquiry_id, placement)
     integrations.inquiry_event(session, "inquiry.created", inquiry_id, {"actor": actor.login})  # as routed
     if close:
         inquiry_log.record(session, inquiry_id, actor, "closed", text=_("answered during the contact"))

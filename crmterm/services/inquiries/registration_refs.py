@@ -30,6 +30,7 @@ from crmterm.store import (
     Subscriber,
     Topic,
     User,
+    config_cache,
 )
 from crmterm.store.tables import saved_id, table_of
 
@@ -106,7 +107,7 @@ def _template(session: Session, code: str | None, problems: list) -> ContactTemp
 
 def _operator(session: Session, refs: ContactRefs, login: str | None) -> None:
     if login:
-        user = session.exec(select(User.id, User.login, User.role_code).where(User.login == login)).first()
+        user = config_cache.cached(session, ("registration_operator", login), lambda: _find_operator(session, login))
         if user is not None:
             user_id, user_login, role = user
             refs.operator_id = user_id
@@ -115,31 +116,45 @@ def _operator(session: Session, refs: ContactRefs, login: str | None) -> None:
     refs.operator = {"login": login or "", "role": ""}
 
 
+def _find_operator(session: Session, login: str) -> tuple | None:
+    found = session.exec(select(User.id, User.login, User.role_code).where(User.login == login)).first()
+    return tuple(found) if found is not None else None
+
+
 def _ref(session: Session, model: type[SQLModel], code: str | None, default_id: int | None, field: str,
          problems: list, extra=None) -> tuple[int | None, str | None, list[str] | None]:
     """(id, code, extra column) of an active entry named by code, else of the template's default."""
     if not code and not default_id:
         return None, None, None
-    columns = table_of(model).c  # any directory area's: id, code and active
-    query = select(columns.id, columns.code, columns.active, extra if extra is not None else literal(None))
-    if extra is not None:  # a place brings its type's allowed channels
-        query = query.join(PlaceType, col(PlaceType.id) == Place.place_type_id)
-    found = session.exec(query.where(columns.code == code) if code else query.where(columns.id == default_id)).first()
+    found = config_cache.cached(session, ("registration_ref", table_of(model).name, code, None if code else default_id),
+                                lambda: _find_ref(session, model, code, default_id, extra))
     if found is None or not found[2]:  # (id, code, active, extra)
         problems.append((None, field, _("no active entry '{c}'").format(c=code or default_id)))
         return None, code, None
     return found[0], found[1], found[3]
 
 
+def _find_ref(session: Session, model: type[SQLModel], code: str | None, default_id: int | None, extra
+              ) -> tuple | None:
+    columns = table_of(model).c  # any directory area's: id, code and active
+    query = select(columns.id, columns.code, columns.active, extra if extra is not None else literal(None))
+    if extra is not None:  # a place brings its type's allowed channels
+        query = query.join(PlaceType, col(PlaceType.id) == Place.place_type_id)
+    found = session.exec(query.where(columns.code == code) if code else query.where(columns.id == default_id)).first()
+    return tuple(found) if found is not None else None
+
+
 def _whom(session: Session, draft: ContactDraft, refs: ContactRefs, problems: list) -> None:
     """The customer, or the customer of the given subscriber; a subscriber or contact person must belong
     to the customer."""
+    own_category = None  # the customer's category, read with the customer (one query, not two)
     if draft.customer is not None:
-        party = session.get(Party, draft.customer)
-        if party is None or party.status == "merged":
+        party = session.exec(select(Party.status, ClientCategory.code).where(Party.id == draft.customer)
+                             .outerjoin(ClientCategory, col(ClientCategory.id) == Party.category_id)).first()
+        if party is None or party[0] == "merged":
             problems.append((None, "customer", _("no customer number {n}").format(n=draft.customer)))
             return
-        refs.party_id = party.id
+        refs.party_id, own_category = draft.customer, party[1]
     if draft.subscriber:
         found = _subscriber(session, draft.subscriber)
         if found is None:
@@ -155,7 +170,7 @@ def _whom(session: Session, draft: ContactDraft, refs: ContactRefs, problems: li
             problems.append((None, "contact_person", _("no contact person {n} of this customer")
                              .format(n=draft.contact_person)))
     if refs.party_id is not None and refs.category is None:
-        refs.category = category_code(session, refs.party_id)
+        refs.category = own_category if refs.party_id == draft.customer else category_code(session, refs.party_id)
 
 
 def _subscriber(session: Session, key: str):
@@ -171,22 +186,42 @@ def _subscriber(session: Session, key: str):
     return found[0] if len(found) == 1 else None
 
 
+@dataclass(frozen=True)
+class _TopicRow:
+    """What registration needs of a topic row, shareable between sessions (store/config_cache)."""
+    id: int
+    code: str
+    active: bool
+    is_group: bool
+    inquiry_type: str
+    default_priority_id: int | None
+    attachment_max_kb: int | None
+
+
 def resolve_topic(session: Session, key: str | None, priority: str | None, index: int, problems: list
                   ) -> TopicRef | None:
     if not key:
         problems.append((index, "topic", _("choose a topic")))
         return None
-    spellings = path_spellings(key)
-    topic = _topic_by_path(session, spellings) if spellings else \
-        session.exec(select(Topic).where(Topic.code == key.strip())).first()
+    topic = config_cache.cached(session, ("registration_topic", key), lambda: _find_topic(session, key))
     if topic is None or not topic.active:
         problems.append((index, "topic", _("no active topic '{t}'").format(t=key)))
         return None
     if topic.is_group:
         problems.append((index, "topic", _("'{t}' is a group: choose a topic in it").format(t=topic.code)))
         return None
-    return TopicRef(saved_id(topic), topic.code, topic.inquiry_type,
+    return TopicRef(topic.id, topic.code, topic.inquiry_type,
                     *_priority(session, topic, priority, index, problems), attachment_max_kb=topic.attachment_max_kb)
+
+
+def _find_topic(session: Session, key: str) -> _TopicRow | None:
+    spellings = path_spellings(key)
+    topic = _topic_by_path(session, spellings) if spellings else \
+        session.exec(select(Topic).where(Topic.code == key.strip())).first()
+    if topic is None:
+        return None
+    return _TopicRow(saved_id(topic), topic.code, topic.active, topic.is_group, topic.inquiry_type,
+                     topic.default_priority_id, topic.attachment_max_kb)
 
 
 def _topic_by_path(session: Session, spellings: list[list[int]]) -> Topic | None:
@@ -205,15 +240,22 @@ def _topic_by_path(session: Session, spellings: list[list[int]]) -> Topic | None
     return None
 
 
-def _priority(session: Session, topic: Topic, code: str | None, index: int, problems: list
+def _priority(session: Session, topic: _TopicRow, code: str | None, index: int, problems: list
               ) -> tuple[int | None, str | None]:
+    default_id = None if code else topic.default_priority_id
+    found = config_cache.cached(session, ("registration_priority", code, default_id),
+                                lambda: _find_priority(session, code, default_id))
+    if code and found is None:
+        problems.append((index, "priority", _("no active priority '{c}'").format(c=code)))
+    return found or (None, None)
+
+
+def _find_priority(session: Session, code: str | None, default_id: int | None) -> tuple[int | None, str] | None:
     query = select(Priority.id, Priority.code)
     if code:
         found = session.exec(query.where(Priority.code == code, col(Priority.active).is_(True))).first()
-        if found is None:
-            problems.append((index, "priority", _("no active priority '{c}'").format(c=code)))
-    elif topic.default_priority_id:
-        found = session.exec(query.where(Priority.id == topic.default_priority_id)).first()
+    elif default_id:
+        found = session.exec(query.where(Priority.id == default_id)).first()
     else:
         found = session.exec(query.where(col(Priority.is_default).is_(True))).first()
-    return (found[0], found[1]) if found else (None, None)
+    return (found[0], found[1]) if found else None

@@ -7,20 +7,26 @@ The payload is the event kind, its time and what it is about, with the field nam
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
-from crmterm.store import Inquiry, Priority, Queue, SystemProblem, Topic, User, utcnow
+from crmterm.store import Inquiry, Priority, Queue, SystemProblem, Topic, User, config_cache, utcnow
 from crmterm.store.webhooks import WebhookOutbox, WebhookSubscription
 
 
-def _subscribers(session: Session, kind: str) -> list[int]:
+def _subscribers(session: Session, kind: str) -> tuple[int, ...]:
+    """Read once per configuration state (store/config_cache): every new inquiry asks."""
+    return config_cache.cached(session, ("webhook_subscribers", kind), lambda: _load_subscribers(session, kind))
+
+
+def _load_subscribers(session: Session, kind: str) -> tuple[int, ...]:
     found = session.exec(select(col(WebhookSubscription.id)).where(
         WebhookSubscription.kind == kind, col(WebhookSubscription.removed_at).is_(None))).all()
-    return [i for i in found if i is not None]
+    return tuple(i for i in found if i is not None)
 
 
 def publish(session: Session, kind: str, payload: dict[str, Any]) -> int:
@@ -29,7 +35,7 @@ def publish(session: Session, kind: str, payload: dict[str, Any]) -> int:
     return _queue(session, kind, ids, payload)
 
 
-def _queue(session: Session, kind: str, ids: list[int], payload: dict[str, Any]) -> int:
+def _queue(session: Session, kind: str, ids: Sequence[int], payload: dict[str, Any]) -> int:
     now = utcnow()
     document = {"event": kind, "at": now.isoformat(), **payload}
     session.add_all([WebhookOutbox(subscription_id=i, kind=kind, payload=document, created_at=now,

@@ -23,13 +23,12 @@ from sqlmodel import Session, col, select
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.routing import action_runner, routing
-from crmterm.store import AutomationRule, Inquiry, InquiryEvent
+from crmterm.store import AutomationRule, Inquiry, InquiryEvent, config_cache
 from crmterm.store.tables import saved_id
 from crmterm.workflow import rules
 from crmterm.workflow.automation import EVENTS, MAX_DEPTH
 
 log = logging.getLogger("crmterm.automation")
-_RULES = "crmterm.automation.rules"  # key in session.info: (transaction, {event: rules}) read in it
 _CHAIN = "crmterm.automation.chain"  # key in session.info: [(rule code, inquiry id), …] firing now
 _HALTED = "crmterm.automation.halted"  # set when a chain was stopped: nothing more fires until it unwinds
 
@@ -65,17 +64,10 @@ def fire(session: Session, actor: Actor, inquiry: Inquiry | int, event: str, dat
             context = None  # the rule may have changed the inquiry: the next condition reads it afresh
 
 
-def _rules(session: Session, event: str) -> list[_Rule]:
-    """The active rules of an event, read once per transaction: one action fires several events (created,
-    moved, taken …) and registration is a hot path, so a unit of work asks the database once per event."""
-    transaction = session.get_transaction()
-    cached = session.info.get(_RULES)
-    if cached is None or cached[0] is not transaction:  # a new transaction reads the rules afresh
-        cached = session.info[_RULES] = (transaction, {})
-    known: dict[str, list[_Rule]] = cached[1]
-    if event not in known:
-        known[event] = _load_rules(session, event)
-    return known[event]
+def _rules(session: Session, event: str) -> tuple[_Rule, ...]:
+    """The active rules of an event, read once per configuration state (store/config_cache): one action fires
+    several events (created, moved, taken …) and registration is a hot path."""
+    return config_cache.cached(session, ("automation_rules", event), lambda: tuple(_load_rules(session, event)))
 
 
 def _load_rules(session: Session, event: str) -> list[_Rule]:

@@ -28,6 +28,7 @@ from crmterm.store import (
     Route,
     RouteRevision,
     Topic,
+    config_cache,
     utcnow,
 )
 from crmterm.store.tables import saved_id
@@ -118,30 +119,69 @@ def queue_ids(session: Session, codes: list[str]) -> dict[str, int]:
 def priority_rank(session: Session, priority_id: int | None) -> int:
     if priority_id is None:
         return 100
-    return session.exec(select(Priority.rank).where(Priority.id == priority_id)).first() or 100
+    return config_cache.cached(session, ("priority_rank", priority_id), lambda: session.exec(
+        select(Priority.rank).where(Priority.id == priority_id)).first() or 100)
+
+
+def _serving_revision(session: Session, path: list[str]) -> Revision | None:
+    """The current revision of the route serving `path`, once per configuration state (a new inquiry's hot
+    path; store/config_cache)."""
+    def load() -> Revision | None:
+        route = route_for_topic(session, path)
+        return current_revision(session, route) if route is not None else None
+    return config_cache.cached(session, ("serving_revision", tuple(path)), load)
+
+
+def _queue_id(session: Session, code: str) -> int | None:
+    return config_cache.cached(session, ("queue_id", code), lambda: queue_ids(session, [code]).get(code))
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a new inquiry went: its route's first step and the queue chosen (None: no such queue)."""
+    route: str
+    revision: int
+    step: str
+    queue: str | None
+    queue_id: int | None
+
+
+def place_new(session: Session, inquiry: Inquiry, path: list[str], context: dict) -> Placement | None:
+    """Set a new inquiry's route, step, queue and deadlines — before it is first written, so registration
+    inserts it routed in one statement; None without a route (it stays registered). `log_placement` then
+    records where it went, once the inquiry has its id."""
+    rev = _serving_revision(session, path)
+    if rev is None:
+        return None
+    step = rev.definition.first
+    queue = engine.choose_queue(step, context)
+    queue_id = _queue_id(session, queue) if queue else None
+    if queue_id is not None:
+        inquiry.route_revision_id, inquiry.step, inquiry.queue_id = rev.id, step.code, queue_id
+        inquiry.state = State.WAITING
+        for column, value in routing_ports.deadlines_on_route(session, inquiry, step, path, utcnow()).items():
+            setattr(inquiry, column, value)
+    return Placement(rev.route, rev.revision, step.code, queue, queue_id)
+
+
+def log_placement(session: Session, actor: Actor, inquiry_id: int, placement: Placement | None) -> None:
+    if placement is None:
+        return
+    if placement.queue_id is None:
+        routing_ports.record_event(session, inquiry_id, actor, "unrouted",
+                                   data={"route": placement.route, "step": placement.step})
+        return
+    routing_ports.record_event(session, inquiry_id, actor, "routed", data={
+        "route": placement.route, "revision": placement.revision, "step": placement.step, "queue": placement.queue})
+    live.announce(session, placement.queue_id)
 
 
 def route_new(session: Session, actor: Actor, inquiry: Inquiry, path: list[str], context: dict) -> None:
     """Put a just-registered inquiry into its first step's queue; without a route it stays registered."""
-    route = route_for_topic(session, path)
-    if route is None:
-        return
-    rev = current_revision(session, route)
-    step = rev.definition.first
-    queue = engine.choose_queue(step, context)
-    queue_id = queue_ids(session, [queue]).get(queue) if queue else None
-    if queue_id is None:
-        routing_ports.record_event(session, saved_id(inquiry), actor, "unrouted",
-                                   data={"route": route.code, "step": step.code})
-        return
-    inquiry.route_revision_id, inquiry.step, inquiry.queue_id = rev.id, step.code, queue_id
-    inquiry.state = State.WAITING
-    for column, value in routing_ports.deadlines_on_route(session, inquiry, step, path, utcnow()).items():
-        setattr(inquiry, column, value)
-    session.add(inquiry)
-    routing_ports.record_event(session, saved_id(inquiry), actor, "routed", data={
-        "route": route.code, "revision": rev.revision, "step": step.code, "queue": queue})
-    live.announce(session, queue_id)
+    placement = place_new(session, inquiry, path, context)
+    if placement is not None and placement.queue_id is not None:
+        session.add(inquiry)
+    log_placement(session, actor, saved_id(inquiry), placement)
 
 
 def context_of(session: Session, inquiry: Inquiry, actor: Actor | None = None) -> dict:

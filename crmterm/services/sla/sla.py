@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from crmterm.errors import NotFound
 from crmterm.i18n import _
 from crmterm.services.topics.attribute_forms import topic_path
-from crmterm.store import NO_DEADLINE, Calendar, Inquiry, InquiryEvent, Priority, SlaRule, Topic
+from crmterm.store import NO_DEADLINE, Calendar, Inquiry, InquiryEvent, Priority, SlaRule, Topic, config_cache
 from crmterm.store.tables import saved_id
 from crmterm.workflow import sla
 from crmterm.workflow.calendar import BusinessCalendar
@@ -34,7 +34,12 @@ _STEP_EVENTS = ("routed", "moved", "reopened", "deadline_changed")
 
 
 def book(session: Session) -> sla.Book:
-    """Every calendar (a deactivated one still serves what names it) and the active regulations."""
+    """Every calendar (a deactivated one still serves what names it) and the active regulations; read once
+    per configuration state (store/config_cache): the book is shared, callers must not change it."""
+    return config_cache.cached(session, ("sla_book",), lambda: _load_book(session))
+
+
+def _load_book(session: Session) -> sla.Book:
     calendars, default = {}, None
     for key in session.execute(select_rows(col(Calendar.id), col(Calendar.version), col(Calendar.updated_at),
                                            col(Calendar.code), col(Calendar.is_default), col(Calendar.active))).all():
@@ -137,4 +142,5 @@ def topic_codes(session: Session, topic_id: int) -> list[str]:
 def priority_code(session: Session, priority_id: int | None) -> str | None:
     if priority_id is None:
         return None
-    return session.exec(select(Priority.code).where(Priority.id == priority_id)).first()
+    return config_cache.cached(session, ("priority_code", priority_id), lambda: session.exec(
+        select(Priority.code).where(Priority.id == priority_id)).first())

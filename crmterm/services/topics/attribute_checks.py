@@ -15,7 +15,7 @@ from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.topics import attribute_queries
 from crmterm.services.topics.attribute_forms import AttributeForm, Flags, rule_context
 from crmterm.services.topics.attribute_values import AMOUNT, BadValue, is_empty, parse, to_text
-from crmterm.store import Dictionary, DictionaryItem, Party
+from crmterm.store import Dictionary, DictionaryItem, Party, config_cache
 
 
 @dataclass
@@ -100,6 +100,11 @@ def _check_choices(session: Session, form: AttributeForm, values: dict, errors: 
 def _dictionary_items(session: Session, dictionaries: set[str]) -> dict[str, list[tuple[str, dict]]]:
     if not dictionaries:
         return {}
+    return config_cache.cached(session, ("dictionary_items", frozenset(dictionaries)),
+                               lambda: _load_dictionary_items(session, dictionaries))
+
+
+def _load_dictionary_items(session: Session, dictionaries: set[str]) -> dict[str, list[tuple[str, dict]]]:
     rows = session.execute(select_rows(col(Dictionary.code), col(DictionaryItem.code), col(DictionaryItem.labels))
                            .join(Dictionary, col(Dictionary.id) == col(DictionaryItem.dictionary_id))
                            .where(col(Dictionary.code).in_(dictionaries), col(DictionaryItem.active).is_(True))

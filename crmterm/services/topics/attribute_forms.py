@@ -19,7 +19,7 @@ from crmterm.errors import NotFound
 from crmterm.i18n import _, pick
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.topics.attribute_values import to_cel
-from crmterm.store import AttributeDef, AttributeGroup, Dictionary, Priority, Topic
+from crmterm.store import AttributeDef, AttributeGroup, Dictionary, Priority, Topic, config_cache
 from crmterm.workflow import rules
 
 NO_GROUP = "_"
@@ -113,8 +113,13 @@ def rule_context(form: AttributeForm, values: dict[str, Any], *, customer: dict 
 
 def effective_attributes(*, session: Session, actor: Actor, topic: str, step: str | None = None) -> AttributeForm:
     """The form for `topic`. `step` is the route step (route steps may narrow what is shown: routes issue).
-    Two queries: the topic path (recursive CTE) and the attributes on it joined with group and dictionary."""
+    Two queries: the topic path (recursive CTE) and the attributes on it joined with group and dictionary, once
+    per configuration state (store/config_cache): the form is shared, callers must not change it."""
     require(actor, Permission.DIRECTORY_READ)
+    return config_cache.cached(session, ("attribute_form", topic), lambda: _form(session, topic))
+
+
+def _form(session: Session, topic: str) -> AttributeForm:
     path = topic_path(session, topic)
     codes = [row.code for row in path]
     depth = {code: i for i, code in enumerate(codes)}
