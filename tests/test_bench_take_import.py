@@ -5,13 +5,13 @@ import is committed (its history rows stay) while its customers are removed afte
 from __future__ import annotations
 
 from sqlmodel import col, func, select
+from test_external_events import new_inquiry
+from test_workflow import people
 
 from crmterm.bench import imports, take
 from crmterm.services.accounts.permissions import SYSTEM
 from crmterm.store import ChangeLog, Inquiry, InquiryEvent, Party, Queue
 from crmterm.store.db import unit_of_work
-from test_external_events import new_inquiry
-from test_workflow import people
 
 
 def test_take_figures_come_from_committed_takes_with_their_events(demo_url):

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 
+from helpers import seed_demo
 from sqlalchemy import text
 
 from crmterm.services.accounts.permissions import SYSTEM
 from crmterm.services.customers import customer_import
 from crmterm.store.db import unit_of_work
-from helpers import seed_demo
 
 PARTIES = [{"type": "party", "ref": f"c{n}", "name": f"Копиров Клиент {n}", "phone": f"+7916{n:07d}"}
            for n in range(300)]

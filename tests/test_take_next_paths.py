@@ -8,19 +8,19 @@ from __future__ import annotations
 import multiprocessing
 
 import pytest
+from helpers import seed_demo
 from sqlalchemy import event
 from sqlmodel import select
+from test_automation import rule
+from test_external_events import new_inquiry
+from test_take_next import check_each_taken_once, check_work_order, fill_queue
+from test_workflow import act, people
 
 from crmterm.errors import NotFound, PermissionDenied
 from crmterm.services.inquiries import inquiries
 from crmterm.services.routing import live, queues
 from crmterm.store import User
 from crmterm.store.db import engine_for, in_transaction, unit_of_work
-from test_automation import rule
-from test_external_events import new_inquiry
-from test_take_next import check_each_taken_once, check_work_order, fill_queue
-from test_workflow import act, people
-from helpers import seed_demo
 
 
 @pytest.fixture

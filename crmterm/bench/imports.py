@@ -38,7 +38,7 @@ def measure_import(*, actor: Actor, url: str | None = None, session: Session | N
     """`url`, or the database of `session` (bench/run hands one in; it is not used: the import has its own)."""
     if url is None:
         assert session is not None, "give url or session"
-        url = session.get_bind().url.render_as_string(hide_password=False)
+        url = session.get_bind().engine.url.render_as_string(hide_password=False)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "customers.csv"
         _write(path, count, random.Random(seed))
