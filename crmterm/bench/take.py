@@ -1,7 +1,10 @@
 """Take-next under contention: W worker processes (like agents each running crmterm) empty a bench queue
-filled with copies of a real inquiry, through the service and then as the same UPDATE … RETURNING through
-the driver. Every take is recorded: an inquiry taken twice is counted in
-`double_assigned` (which must stay 0). The bench rows are removed afterwards, so runs can be repeated."""
+filled with copies of a real inquiry, through the service and then through the driver doing the same work
+by hand. Each take is a committed unit of work on both sides: the service runs as the CLI runs it
+(store/db.in_transaction); the raw baseline picks in the same order, updates the same columns, inserts the
+same 'taken' event (and on PostgreSQL sends the same NOTIFY), then commits. Every take is recorded: an
+inquiry taken twice is counted in `double_assigned` (which must stay 0). The bench rows are cancelled
+afterwards, so runs can be repeated."""
 
 from __future__ import annotations
 
@@ -10,13 +13,13 @@ import time
 from collections import Counter
 
 from sqlalchemy import insert, update
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from crmterm.services.accounts.permissions import SYSTEM, Actor, Role
 from crmterm.services.directory import directory
 from crmterm.services.routing import queues
-from crmterm.store import Inquiry, Queue, User
-from crmterm.store.db import engine_for, normalise_url, unit_of_work
+from crmterm.store import Inquiry, Queue, User, utcnow
+from crmterm.store.db import engine_for, in_transaction, normalise_url, unit_of_work
 from crmterm.store.tables import saved_id
 
 QUEUE = "bench_take"
@@ -84,7 +87,7 @@ def _worker(url: str, actor: Actor, work: str, queue_id: int, start, results) ->
     taken = []
     start.wait()
     try:
-        while (got := _service_take(engine, actor) if work == "service" else
+        while (got := _service_take(url, actor) if work == "service" else
                _raw_take(engine, actor, queue_id)) is not None:
             taken.append(got)
     finally:
@@ -108,32 +111,40 @@ def measure_take_next(url: str, *, workers: int, inquiries: int = 2000) -> dict[
             "double_assigned": double, "take_next_workers": workers}
 
 
-def _service_take(engine, actor: Actor) -> int | None:
-    with Session(engine) as session:
-        taken = queues.take_next(session=session, actor=actor, queue=QUEUE)
-        session.commit()
-        return taken
+def _service_take(url: str, actor: Actor) -> int | None:
+    """As the CLI runs a service call: one unit of work, committed (on the worker's engine_for(url))."""
+    return in_transaction(url, lambda session: queues.take_next(session=session, actor=actor, queue=QUEUE))
+
+
+_RAW_TAKE = ("UPDATE inquiry SET state = 'taken', assignee_id = ?, version = version + 1, updated_at = ?, "
+             "updated_by = ? WHERE id = (SELECT id FROM inquiry WHERE queue_id = ? AND state = 'waiting' "
+             "ORDER BY priority_rank, due_at, id LIMIT 1{lock}) AND state = 'waiting' AND assignee_id IS NULL "
+             "RETURNING id")
+_RAW_EVENT = ("INSERT INTO inquiry_event (inquiry_id, at, actor, kind, text, data) "
+              "VALUES (?, ?, ?, 'taken', '', {data})")
+_RAW_NOTIFY = "SELECT pg_notify('crmterm_inquiry', ?)"
 
 
 def _raw_take(engine, actor: Actor, queue_id: int) -> int | None:
+    """What a careful hand-written take does: pick and update in one statement, log the event, notify, commit."""
     sqlite = engine.dialect.name == "sqlite"
-    lock = "" if sqlite else " FOR UPDATE SKIP LOCKED"
-    sql = ("UPDATE inquiry SET state = 'taken', assignee_id = ?, version = version + 1 WHERE id = (SELECT id "
-           "FROM inquiry WHERE queue_id = ? AND state = 'waiting' ORDER BY priority_rank, due_at, id LIMIT 1"
-           f"{lock}) AND state = 'waiting' AND assignee_id IS NULL RETURNING id")
-    event = "INSERT INTO inquiry_event (inquiry_id, at, actor, kind, text, data) VALUES (?, CURRENT_TIMESTAMP, ?, " \
-            "'taken', '', '{}')"
+    now = utcnow()
+    take = _RAW_TAKE.format(lock="" if sqlite else " FOR UPDATE SKIP LOCKED")
+    event = _RAW_EVENT.format(data="?" if sqlite else "CAST(? AS json)")
     connection = engine.raw_connection()
     try:
         cursor = connection.cursor()
         if sqlite:
             cursor.execute("BEGIN IMMEDIATE")
-        cursor.execute(sql if sqlite else sql.replace("?", "%s"), (actor.id, queue_id))
+        marks = (lambda sql: sql) if sqlite else (lambda sql: sql.replace("?", "%s"))
+        stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else now
+        cursor.execute(marks(take), (actor.id, stamp, actor.login, queue_id))
         row = cursor.fetchone()
         if row is not None:
-            cursor.execute(event if sqlite else event.replace("?", "%s"), (row[0], actor.login))
+            cursor.execute(marks(event), (row[0], stamp, actor.login, '{"next": true}'))
+            if not sqlite:
+                cursor.execute(marks(_RAW_NOTIFY), (str(queue_id),))
         connection.commit()
         return row[0] if row else None
     finally:
         connection.close()
-

@@ -1,5 +1,5 @@
-"""The fast path of a customer import: runs of party records validated in Python, then written with one
-multi-row INSERT per batch (parties and their "created" history rows).
+"""The fast path of a customer import: runs of party records validated in Python, then written per batch
+(parties and their "created" history rows) with COPY on PostgreSQL and one executemany INSERT on SQLite.
 
 A database error inside a batch (a constraint the checks did not foresee) rolls back that batch's
 savepoint and the caller redoes its lines one by one, so the bad line is still reported with its number
@@ -21,6 +21,7 @@ from crmterm.services.customers.history import dump_value
 from crmterm.services.directory.directory import code_exists_fn
 from crmterm.store import Party, utcnow
 from crmterm.store.bulk import bulk_insert, reserve_ids
+from crmterm.store.bulk_copy import copy_rows
 from crmterm.store.column_limits import check_columns
 from crmterm.store.tables import table_of
 
@@ -99,10 +100,11 @@ class PartyBatch:
         try:
             with self.session.begin_nested():
                 ids = reserve_ids(self.session, "party", len(ready))
-                bulk_insert(self.session, "party", [
+                write = copy_rows if self.session.get_bind().dialect.name == "postgresql" else bulk_insert
+                write(self.session, "party", [
                     {"id": party_id, **item.columns, "version": 1, "created_at": now, "updated_at": now,
                      "updated_by": login} for party_id, item in zip(ids, ready, strict=True)])
-                bulk_insert(self.session, "change_log", [
+                write(self.session, "change_log", [
                     {"entity": "party", "entity_id": party_id, "field": "created", "old": None,
                      "new": dump_value(item.columns["display_name"]), "at": now, "by": login,
                      "source": self.source} for party_id, item in zip(ids, ready, strict=True)])

@@ -3,8 +3,8 @@ actions, and the live change watchers screens poll.
 
 Public: action_runner and routing_ports (what inquiries and sla hand in), automation (fire), live, queues, routes,
 routing, saved_filters; internal: automation_kinds and route_kinds (registered with the directory),
-route_checks. Faces and other domains import only the public modules (pyproject's protected contracts check
-it).
+route_checks, take_pg (queues.take_next's one-statement path on PostgreSQL). Faces and other domains import
+only the public modules (pyproject's protected contracts check it).
 """
 
 from crmterm.services.directory import registry

@@ -21,7 +21,7 @@ from crmterm.errors import PermissionDenied, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import can_work, person, queue_by_code, queues_of
-from crmterm.services.routing import automation, live, routing, routing_ports
+from crmterm.services.routing import automation, live, routing, routing_ports, take_pg
 from crmterm.store import NO_DEADLINE, Inquiry, Party, Priority, Queue, Topic, User, utcnow
 from crmterm.workflow.engine import ASSIGNED, OPEN, State
 
@@ -102,10 +102,16 @@ def my_queues(*, session: Session, actor: Actor) -> list[QueueCounts]:
 
 def take_next(*, session: Session, actor: Actor, queue: str) -> int | None:
     """The next waiting inquiry (priority, then deadline, then age) taken atomically; None if none waits.
-    PostgreSQL skips rows other workers hold (FOR UPDATE SKIP LOCKED); SQLite runs writers one at a time
-    and the UPDATE re-checks that nobody took the row."""
+    PostgreSQL does it in one statement that skips rows other workers hold (take_pg: FOR UPDATE SKIP
+    LOCKED); SQLite runs writers one at a time and the UPDATE re-checks that nobody took the row."""
     require(actor, Permission.INQUIRIES_WRITE)
     person(actor)
+    if session.get_bind().dialect.name == "postgresql":
+        fast = take_pg.take(session, actor, queue)
+        if fast.known:  # else the general path below says NotFound or PermissionDenied
+            if fast.inquiry_id is not None and fast.automated:
+                automation.fire(session, actor, fast.inquiry_id, "taken", {"next": True})
+            return fast.inquiry_id
     if session.get_bind().dialect.name == "sqlite":
         # Write before reading: a SQLite transaction that has read cannot start writing once another writer
         # has committed ("database is locked" at once, busy_timeout does not wait); one that writes first waits.
