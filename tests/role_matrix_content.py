@@ -19,6 +19,7 @@ from crmterm.services.customers import erasure
 from crmterm.services.reports import exports, reports
 
 from crmterm.services.knowledge import kb, kb_export, kb_import, kb_search, kb_usage, script_admin, script_runs, scripts
+from crmterm.services.knowledge import responses
 
 from crmterm.services.directory import yaml_lines
 from crmterm.services.knowledge.kb import ArticleDraft
@@ -158,4 +159,20 @@ SECURITY_ENTRIES = [
     Entry(exports.export_report, P.REPORTS_READ, _report),
 ]
 
-CONTENT_ENTRIES = KB_ENTRIES + SCRIPT_ENTRIES + SECURITY_ENTRIES
+# The response library (data/seed/demo_responses.yaml): admins manage it (directory.write, like every directory
+# area), everyone reads it, inserting one counts a use (inquiries.write).
+_RESPONSE = {"code": "matrix_bye", "labels": {"en": "Bye"}, "body": "Bye, {{ customer }}."}
+RESPONSE_ENTRIES = [
+    Entry(responses.list_responses, P.DIRECTORY_READ, lambda s, w, a: {"search": "greeting", "topic": "refund"}),
+    Entry(responses.get_response, P.DIRECTORY_READ, lambda s, w, a: {"code": "greeting_en"}),
+    Entry(responses.create_response, P.DIRECTORY_WRITE, lambda s, w, a: {"values": _RESPONSE}),
+    Entry(responses.update_response, P.DIRECTORY_WRITE, lambda s, w, a: {
+        "code": "greeting_en", "values": {"body": "Hi {{ customer }}."}, "expected_version": None}),
+    Entry(responses.delete_response, P.DIRECTORY_WRITE, lambda s, w, a: {"code": "greeting_ru"}),
+    Entry(responses.preview, P.INQUIRIES_READ, lambda s, w, a: {"code": "registered_en", "inquiry_id": waiting(s, w)}),
+    Entry(responses.insert, P.INQUIRIES_WRITE, lambda s, w, a: {"code": "greeting_en", "customer_id": w.party}),
+    Entry(responses.render_response, P.INQUIRIES_WRITE, lambda s, w, a: {
+        "response_code": "registered_ru", "inquiry_id": waiting(s, w)}),
+]
+
+CONTENT_ENTRIES = KB_ENTRIES + SCRIPT_ENTRIES + SECURITY_ENTRIES + RESPONSE_ENTRIES
