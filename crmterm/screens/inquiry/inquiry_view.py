@@ -3,7 +3,8 @@ queue, assignee, priority, deadline), the left column holds the attributes the s
 edit in the registration form, saved with Ctrl+S under the version loaded — with files and child inquiries,
 the right column the event timeline. A opens every move the user may make now; T, S, M, R, X are the
 common ones; C comments, P opens the parent, F5 reloads (keeping what was typed), Escape leaves a field,
-then the screen. Below, knowledge-base suggestions: Ctrl+F8 attaches one, Ctrl+F9 opens it (inquiry_kb.py).
+then the screen. Below, knowledge-base suggestions: Ctrl+F8 attaches one, Ctrl+F9 opens it (inquiry_kb.py);
+Alt+R comments with an answer from the response library (inquiry_responses.py).
 Opened from registration, the customer card and the queues."""
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from crmterm.screens.common.dialogs import ConfirmScreen
 from crmterm.screens.inquiry import inquiry_render as draw
 from crmterm.screens.inquiry.inquiry_form import StepFormView
 from crmterm.screens.inquiry.inquiry_kb import InquiryArticles, KbLoaded
+from crmterm.screens.inquiry.inquiry_responses import InquiryResponses, response_binding
 from crmterm.screens.inquiry.inquiry_work import InquiryWork
 from crmterm.screens.knowledge.kb_article import kb_bindings
 from crmterm.services.inquiries import inquiries, inquiry_moves
@@ -56,7 +58,7 @@ class Timeline(Static):
             self.parent.scroll_end(animate=False)
 
 
-class InquiryScreen(InquiryWork, InquiryArticles, CrmModal[None]):
+class InquiryScreen(InquiryWork, InquiryArticles, InquiryResponses, CrmModal[None]):
     CSS_PATH = "inquiry_view.tcss"
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="inquiry.close"),
@@ -71,7 +73,7 @@ class InquiryScreen(InquiryWork, InquiryArticles, CrmModal[None]):
         Binding("ctrl+s", "save", N_("Save"), id="inquiry.save"),
         Binding("f5", "reload", N_("Reload"), id="inquiry.reload"),
         Binding("k", "script", N_("Script"), id="inquiry.script"),
-        *kb_bindings("inquiry"),
+        *kb_bindings("inquiry"), response_binding("inquiry"),
     ]
 
     def __init__(self, inquiry_id: int) -> None:

@@ -26,6 +26,7 @@ from crmterm.screens.register.register_inquiry import InquiryEditing
 from crmterm.screens.register.register_kb import KbDrafting
 from crmterm.screens.register.register_keeping import DraftKeeping
 from crmterm.screens.register.register_problems import ProblemLinking
+from crmterm.screens.register.register_responses import ResponseInserting, response_binding
 from crmterm.screens.register.register_scripts import ScriptRunning
 from crmterm.services.customers.customer_search import SearchHit, hit_details
 from crmterm.services.inquiries import inquiries, registration_views
@@ -50,7 +51,7 @@ def _int(value: str | None) -> int | None:
 
 
 class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning, KbDrafting, DraftKeeping,
-                    CallTaking, Horizontal):
+                    ResponseInserting, CallTaking, Horizontal):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="register.save"),
         Binding("ctrl+n", "add_inquiry", N_("Add inquiry"), id="register.add_inquiry"),
@@ -65,7 +66,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         Binding("f8", "customer_note", N_("Customer note"), id="register.note"),
         Binding("ctrl+y", "link_problem", N_("Link to system problem"), id="register.link_problem", show=False),
         Binding("ctrl+t", "run_script", N_("Script"), id="register.script"),
-        *kb_bindings("register"),
+        *kb_bindings("register"), response_binding("register"),
         *_TOPIC_KEYS,
     ]
 
