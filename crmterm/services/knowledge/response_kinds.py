@@ -62,7 +62,7 @@ def response_in_use(_session, _row) -> str | None:
 
 RESPONSE_KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("responses", N_("Response library"), CannedResponse, (
-        FieldSpec("topic", N_("Topic or group (empty: any topic)"), "ref", ref="topics"),
+        FieldSpec("topic", N_("Topic (empty: any)"), "ref", ref="topics"),
         FieldSpec("language", N_("Language"), "choice", choices=LANGUAGES, default=LANGUAGES[0]),
         FieldSpec("body", N_("Text (variables: customer, inquiry, topic, deadline, agent)"),
                   "text", required=True, max_length=BODY_LENGTH),
