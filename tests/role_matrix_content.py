@@ -10,23 +10,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlmodel import Session
-
-from crmterm.services.platform import backups
-
-from crmterm.services.customers import erasure
-
-from crmterm.services.reports import exports, reports
-
-from crmterm.services.knowledge import kb, kb_export, kb_import, kb_search, kb_usage, script_admin, script_runs, scripts
-from crmterm.services.knowledge import responses
-
-from crmterm.services.directory import yaml_lines
-from crmterm.services.knowledge.kb import ArticleDraft
-from crmterm.services.accounts.permissions import Actor, Permission as P, Role
-from crmterm.store import backup as store_backup
 from role_matrix_calls import Entry, Rule, World, new_party, period
 from role_matrix_work import waiting
+from sqlmodel import Session
+
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.accounts.permissions import Permission as P
+from crmterm.services.customers import erasure
+from crmterm.services.directory import yaml_lines
+from crmterm.services.knowledge import (
+    kb,
+    kb_export,
+    kb_import,
+    kb_search,
+    kb_usage,
+    responses,
+    script_admin,
+    script_runs,
+    scripts,
+)
+from crmterm.services.knowledge.kb import ArticleDraft
+from crmterm.services.platform import backups
+from crmterm.services.reports import exports, reports
+from crmterm.store import backup as store_backup
 
 # Reading the knowledge base (services/knowledge/kb.require_reader): directory.read or inquiries.read — everyone.
 KB_READER = Rule("directory.read or inquiries.read (approved articles; the others need kb.edit)", frozenset(Role),

@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import ADMIN, AGENT, AUDITOR
 from sqlmodel import select
+from test_cli import app, cli_on, runner
 
 from crmterm.errors import PermissionDenied, ValidationError
 from crmterm.services.directory import config_io, yaml_lines
@@ -15,8 +17,6 @@ from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.services.knowledge import responses
 from crmterm.store import Party
 from crmterm.store.db import unit_of_work
-from helpers import ADMIN, AGENT, AUDITOR
-from test_cli import app, cli_on, runner
 
 
 def act(url: str, call, actor=ADMIN, **kwargs):

@@ -4,10 +4,11 @@ Update deliberately: --snapshot-update, then look at the pictures."""
 
 from __future__ import annotations
 
-from crmterm.app import make_app
 from helpers import settle
 from test_snapshots import _inquiry_in_billing, _login
 from test_snapshots_small import SMALL, _walk, utc  # noqa: F401 - utc is a fixture
+
+from crmterm.app import make_app
 
 
 def test_response_picker_small(snap_compare, snapshot_settings, utc):  # noqa: F811

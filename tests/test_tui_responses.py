@@ -4,6 +4,10 @@ and on Register inserts at the cursor. Each insertion counts a use."""
 
 from __future__ import annotations
 
+from helpers import AGENT, burst, press_and_settle, settle
+from test_tui import SIZE
+from test_tui_inquiry import _open, _read, _register
+from test_tui_register import _agent
 from textual.widgets import Input
 
 from crmterm.app import make_app
@@ -11,10 +15,6 @@ from crmterm.screens.inquiry.inquiry_responses import CommentPrompt
 from crmterm.screens.knowledge.response_picker import ResponsePicker
 from crmterm.services.knowledge import responses
 from crmterm.store.db import unit_of_work
-from helpers import AGENT, burst, press_and_settle, settle
-from test_tui import SIZE
-from test_tui_inquiry import _open, _read, _register
-from test_tui_register import _agent
 
 REFUND = "A refund to the account balance takes one business day, to a bank card up to ten."
 

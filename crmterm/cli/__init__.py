@@ -20,8 +20,9 @@ READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue",
              "customer search", "customer show", "customer tree", "customer history", "customer export-leads",
              "user list", "user show", "topic tree", "topic find", "topic form", "topic templates",
              "inquiry show", "inquiry list", "route validate", "route show", "kb search", "kb show",
-             "kb export-public", "response list", "response show", "script validate", "script list", "script export", "problem list",
-             "problem show", "notify list", "webhook list", "webhook log", "token list"}
+             "kb export-public", "script validate", "script list", "script export", "problem list",
+             "problem show", "notify list", "webhook list", "webhook log", "token list",
+             "response list", "response show"}
 
 # Every command: where it lives and the line `crmterm --help` shows (tests/test_cli_lazy.py checks each line
 # against the command's own help). A module is imported only when its command runs (cli/lazy.py says why).

@@ -27,9 +27,10 @@ from crmterm.screens.common.dialogs import ConfirmScreen
 from crmterm.screens.inquiry import inquiry_render as draw
 from crmterm.screens.inquiry.inquiry_form import StepFormView
 from crmterm.screens.inquiry.inquiry_kb import InquiryArticles, KbLoaded
-from crmterm.screens.inquiry.inquiry_responses import InquiryResponses, response_binding
+from crmterm.screens.inquiry.inquiry_responses import InquiryResponses
 from crmterm.screens.inquiry.inquiry_work import InquiryWork
 from crmterm.screens.knowledge.kb_article import kb_bindings
+from crmterm.screens.knowledge.response_picker import response_binding
 from crmterm.services.inquiries import inquiries, inquiry_moves
 from crmterm.services.inquiries.inquiries import InquiryRead
 from crmterm.services.inquiries.inquiry_moves import MoveOption, StepView

@@ -19,6 +19,7 @@ from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, fmt_date, fmt_datetime
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.screens.knowledge.kb_article import kb_bindings
+from crmterm.screens.knowledge.response_picker import response_binding
 from crmterm.screens.register.register_calls import CallTaking
 from crmterm.screens.register.register_contact import ContactFields
 from crmterm.screens.register.register_drafts import Drafts
@@ -26,7 +27,7 @@ from crmterm.screens.register.register_inquiry import InquiryEditing
 from crmterm.screens.register.register_kb import KbDrafting
 from crmterm.screens.register.register_keeping import DraftKeeping
 from crmterm.screens.register.register_problems import ProblemLinking
-from crmterm.screens.register.register_responses import ResponseInserting, response_binding
+from crmterm.screens.register.register_responses import ResponseInserting
 from crmterm.screens.register.register_scripts import ScriptRunning
 from crmterm.services.customers.customer_search import SearchHit, hit_details
 from crmterm.services.inquiries import inquiries, registration_views

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from crmterm.screens.knowledge.response_picker import ResponsePicker, response_binding
+from crmterm.screens.knowledge.response_picker import ResponsePicker
 from crmterm.screens.register.register_part import RegisterPart
 from crmterm.widgets.type_ahead import focus_now
-
-
-__all__ = ["ResponseInserting", "response_binding"]  # register.py takes the key from here too
 
 
 class ResponseInserting(RegisterPart):

@@ -3,7 +3,8 @@ runs, config).
 
 Public: kb, kb_export, kb_import, kb_search, kb_usage, responses (the response library), script_admin,
 script_runs, scripts; internal: registration_guidance (registration's writer), response_kinds and script_config
-(registered with the directory). Faces and other domains import only the public modules (pyproject's protected contracts check it).
+(registered with the directory). Faces and other domains import only the public modules (pyproject's protected
+contracts check it).
 """
 
 from crmterm.services.directory import registry
