@@ -1,5 +1,5 @@
 """`crmterm response …`: the response library — canned answers per topic and language that agents insert
-into comments, replies and new inquiries (the TUI's F7 picker). Admins add and remove them here, in the
+into comments, replies and new inquiries (the TUI's Alt+R picker). Admins add and remove them here, in the
 admin screen or with `crmterm config import` (section `responses`)."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def _print(found: ResponseRead) -> None:
     out.print(" · ".join([found.topic or _("any topic"), found.language,
                           _("active") if found.active else _("inactive")]), markup=False)
     last = fmt_datetime(found.last_used_at) if found.last_used_at else "—"
-    out.print(_("Used {n} times, last {when}").format(n=found.used_count, when=last), markup=False)
+    out.print(_("Uses: {n}, last: {when}").format(n=found.used_count, when=last), markup=False)
     out.print()
     out.print(visible(found.body), markup=False)
 

@@ -16,14 +16,9 @@ from crmterm.store import CannedResponse
 if TYPE_CHECKING:  # Jinja is imported where a template is checked or rendered (every command imports this)
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-# What a response may say, filled from the inquiry and the agent (an admin writes `{{ customer }}`).
-VARIABLES = {
-    "customer": N_("the customer's name"),
-    "inquiry": N_("the inquiry number"),
-    "topic": N_("the inquiry's topic"),
-    "deadline": N_("the inquiry's deadline"),
-    "agent": N_("the agent's name"),
-}
+# What a response may say, filled from the inquiry and the agent (an admin writes `{{ customer }}`):
+# the customer's name, the inquiry's number, its topic and deadline, the agent's name.
+VARIABLES = ("customer", "inquiry", "topic", "deadline", "agent")
 BODY_LENGTH = 4000
 
 
