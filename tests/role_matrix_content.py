@@ -10,22 +10,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlmodel import Session
-
-from crmterm.services.platform import backups
-
-from crmterm.services.customers import erasure
-
-from crmterm.services.reports import exports, reports
-
-from crmterm.services.knowledge import kb, kb_export, kb_import, kb_search, kb_usage, script_admin, script_runs, scripts
-
-from crmterm.services.directory import yaml_lines
-from crmterm.services.knowledge.kb import ArticleDraft
-from crmterm.services.accounts.permissions import Actor, Permission as P, Role
-from crmterm.store import backup as store_backup
 from role_matrix_calls import Entry, Rule, World, new_party, period
 from role_matrix_work import waiting
+from sqlmodel import Session
+
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.accounts.permissions import Permission as P
+from crmterm.services.customers import erasure
+from crmterm.services.directory import yaml_lines
+from crmterm.services.knowledge import (
+    kb,
+    kb_export,
+    kb_import,
+    kb_search,
+    kb_usage,
+    responses,
+    script_admin,
+    script_runs,
+    scripts,
+)
+from crmterm.services.knowledge.kb import ArticleDraft
+from crmterm.services.platform import backups
+from crmterm.services.reports import exports, reports
+from crmterm.store import backup as store_backup
 
 # Reading the knowledge base (services/knowledge/kb.require_reader): directory.read or inquiries.read — everyone.
 KB_READER = Rule("directory.read or inquiries.read (approved articles; the others need kb.edit)", frozenset(Role),
@@ -158,4 +165,20 @@ SECURITY_ENTRIES = [
     Entry(exports.export_report, P.REPORTS_READ, _report),
 ]
 
-CONTENT_ENTRIES = KB_ENTRIES + SCRIPT_ENTRIES + SECURITY_ENTRIES
+# The response library (data/seed/demo_responses.yaml): admins manage it (directory.write, like every directory
+# area), everyone reads it, inserting one counts a use (inquiries.write).
+_RESPONSE = {"code": "matrix_bye", "labels": {"en": "Bye"}, "body": "Bye, {{ customer }}."}
+RESPONSE_ENTRIES = [
+    Entry(responses.list_responses, P.DIRECTORY_READ, lambda s, w, a: {"search": "greeting", "topic": "refund"}),
+    Entry(responses.get_response, P.DIRECTORY_READ, lambda s, w, a: {"code": "greeting_en"}),
+    Entry(responses.create_response, P.DIRECTORY_WRITE, lambda s, w, a: {"values": _RESPONSE}),
+    Entry(responses.update_response, P.DIRECTORY_WRITE, lambda s, w, a: {
+        "code": "greeting_en", "values": {"body": "Hi {{ customer }}."}, "expected_version": None}),
+    Entry(responses.delete_response, P.DIRECTORY_WRITE, lambda s, w, a: {"code": "greeting_ru"}),
+    Entry(responses.preview, P.INQUIRIES_READ, lambda s, w, a: {"code": "registered_en", "inquiry_id": waiting(s, w)}),
+    Entry(responses.insert, P.INQUIRIES_WRITE, lambda s, w, a: {"code": "greeting_en", "customer_id": w.party}),
+    Entry(responses.render_response, P.INQUIRIES_WRITE, lambda s, w, a: {
+        "response_code": "registered_ru", "inquiry_id": waiting(s, w)}),
+]
+
+CONTENT_ENTRIES = KB_ENTRIES + SCRIPT_ENTRIES + SECURITY_ENTRIES + RESPONSE_ENTRIES

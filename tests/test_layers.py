@@ -81,12 +81,12 @@ def test_the_directory_registry_is_whole_whatever_is_imported_first(first):
             "print(' '.join(registry.KINDS)); print(' '.join(s.name for s in config_sections.SECTIONS))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     kinds, sections = loaded.stdout.split("\n")[:2]
-    assert kinds.split()[-7:] == ["queues", "routes", "calendars", "sla_rules", "escalations", "automation",
-                                  "mail_rules"]
+    assert kinds.split()[-8:] == ["queues", "routes", "calendars", "sla_rules", "escalations", "automation",
+                                  "responses", "mail_rules"]
     assert {"channels", "topics", "attributes", "templates"} <= set(kinds.split())
-    assert sections.split()[-14:] == ["users", "tracked_fields", "topics", "attribute_groups", "attributes",
+    assert sections.split()[-15:] == ["users", "tracked_fields", "topics", "attribute_groups", "attributes",
                                       "templates", "calendars", "sla_rules", "queues", "routes", "escalations",
-                                      "automation", "scripts", "mail_rules"]
+                                      "automation", "responses", "scripts", "mail_rules"]
 
 
 def test_a_registration_under_an_unknown_name_is_refused():

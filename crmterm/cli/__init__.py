@@ -21,7 +21,8 @@ READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue",
              "user list", "user show", "topic tree", "topic find", "topic form", "topic templates",
              "inquiry show", "inquiry list", "route validate", "route show", "kb search", "kb show",
              "kb export-public", "script validate", "script list", "script export", "problem list",
-             "problem show", "notify list", "mail list", "webhook list", "webhook log", "token list"}
+             "problem show", "notify list", "mail list", "webhook list", "webhook log", "token list",
+             "response list", "response show"}
 
 # Every command: where it lives and the line `crmterm --help` shows (tests/test_cli_lazy.py checks each line
 # against the command's own help). A module is imported only when its command runs (cli/lazy.py says why).
@@ -58,6 +59,7 @@ COMMANDS = {
                     "close with."),
     "script": Lazy("crmterm.cli.script:app", "Branching scripts: validate, list, publish, import, export, run."),
     "kb": Lazy("crmterm.cli.kb:app", "Knowledge base: search, read, import, publish, approve."),
+    "response": Lazy("crmterm.cli.response:app", "Response library: canned answers per topic and language."),
     "webhook": Lazy("crmterm.cli.webhook:app", "Webhooks: subscribe URLs to events, deliver them, read the delivery "
                     "log."),
     "token": Lazy("crmterm.cli.token:app", "API tokens for `crmterm serve`."),

@@ -31,6 +31,7 @@ from crmterm.store.problems import ProblemInquiry, SystemProblem
 from crmterm.store.scripts import Script, ScriptRun
 from crmterm.store.drafts import RegistrationDraft
 from crmterm.store.kb import InquiryArticle, KbArticle, KbArticleText, KbArticleTopic
+from crmterm.store.responses import CannedResponse
 from crmterm.store.calls import IncomingCall
 from crmterm.store.mail import MailMessage, MailRule
 from crmterm.store.webhooks import WebhookAttempt, WebhookOutbox, WebhookState, WebhookSubscription
@@ -39,6 +40,7 @@ from crmterm.store import archive  # noqa: F401 - registers the archive tables (
 __all__ = [
     "ApiToken", "IncomingCall", "MailMessage", "MailRule",
     "InquiryArticle", "KbArticle", "KbArticleText", "KbArticleTopic",
+    "CannedResponse",
     "ProblemInquiry", "SystemProblem", "RegistrationDraft",
     "WebhookAttempt", "WebhookOutbox", "WebhookState", "WebhookSubscription",
     "Script", "ScriptRun",

@@ -1,8 +1,9 @@
 """What the mix-ins of InquiryScreen read of it, declared once for the type checker.
 
-InquiryScreen (inquiry_view.py) is assembled from mix-ins: InquiryWork (moves) and InquiryArticles (knowledge
-base). Each derives from `InquiryPart`: the screen to the checker, a plain object at run time (see
-widgets/host.ScreenPart), with what the screen sets and the screen methods they call declared here.
+InquiryScreen (inquiry_view.py) is assembled from mix-ins: InquiryWork (moves), InquiryArticles (knowledge
+base) and InquiryResponses (the response library). Each derives from `InquiryPart`: the screen to the
+checker, a plain object at run time (see widgets/host.ScreenPart), with what the screen sets and the screen
+methods they call declared here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from crmterm.widgets.host import ScreenPart
 if TYPE_CHECKING:
     from textual.worker import Worker
 
+    from crmterm.screens.common.dialogs import PromptScreen
     from crmterm.screens.inquiry.inquiry_form import StepFormView
     from crmterm.services.inquiries.inquiries import InquiryRead
     from crmterm.services.inquiries.inquiry_moves import MoveOption, StepView
@@ -32,3 +34,7 @@ class InquiryPart(ScreenPart):
         def form(self) -> StepFormView: ...  # the step's attribute form
 
         def load(self) -> Worker[None]: ...  # (re)load the inquiry in a worker and show it
+
+        def add_comment(self, text: str) -> Worker[None]: ...  # InquiryWork: save a comment in a worker
+
+        def comment_prompt(self, value: str = "") -> PromptScreen: ...  # InquiryResponses: the comment line

@@ -4,7 +4,8 @@ edit in the registration form, saved with Ctrl+S under the version loaded — wi
 the right column the event timeline. A opens every move the user may make now; T, S, M, R, X are the
 common ones; C comments, E e-mails the customer (inquiry_reply.py), P opens the parent, F5 reloads (keeping
 what was typed), Escape leaves a field, then the screen. Below, knowledge-base suggestions: Ctrl+F8 attaches
-one, Ctrl+F9 opens it (inquiry_kb.py). Opened from registration, the customer card and the queues."""
+one, Ctrl+F9 opens it (inquiry_kb.py); Alt+R comments with an answer from the response library
+(inquiry_responses.py). Opened from registration, the customer card and the queues."""
 
 from __future__ import annotations
 
@@ -27,8 +28,10 @@ from crmterm.screens.inquiry import inquiry_render as draw
 from crmterm.screens.inquiry.inquiry_form import StepFormView
 from crmterm.screens.inquiry.inquiry_kb import InquiryArticles, KbLoaded
 from crmterm.screens.inquiry.inquiry_reply import REPLY_BINDING, InquiryReplies
+from crmterm.screens.inquiry.inquiry_responses import InquiryResponses
 from crmterm.screens.inquiry.inquiry_work import InquiryWork
 from crmterm.screens.knowledge.kb_article import kb_bindings
+from crmterm.screens.knowledge.response_picker import response_binding
 from crmterm.services.inquiries import inquiries, inquiry_moves
 from crmterm.services.inquiries.inquiries import InquiryRead
 from crmterm.services.inquiries.inquiry_moves import MoveOption, StepView
@@ -57,7 +60,7 @@ class Timeline(Static):
             self.parent.scroll_end(animate=False)
 
 
-class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, CrmModal[None]):
+class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryResponses, CrmModal[None]):
     CSS_PATH = "inquiry_view.tcss"
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="inquiry.close"),
@@ -73,7 +76,7 @@ class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, CrmModal[None]
         Binding("ctrl+s", "save", N_("Save"), id="inquiry.save"),
         Binding("f5", "reload", N_("Reload"), id="inquiry.reload"),
         Binding("k", "script", N_("Script"), id="inquiry.script"),
-        *kb_bindings("inquiry"),
+        *kb_bindings("inquiry"), response_binding("inquiry"),
     ]
 
     def __init__(self, inquiry_id: int) -> None:

@@ -13,7 +13,6 @@ from textual import work
 
 from crmterm.errors import Conflict, CrmError
 from crmterm.i18n import N_, _, pick
-from crmterm.screens.common.dialogs import PromptScreen
 from crmterm.screens.inquiry.assign_dialog import AssignScreen
 from crmterm.screens.inquiry.inquiry_dialogs import Ask, AskScreen, MenuScreen
 from crmterm.screens.inquiry.inquiry_part import InquiryPart
@@ -231,7 +230,7 @@ class InquiryWork(InquiryPart):
         def answered(text: str | None) -> None:
             if text:
                 self.add_comment(text)
-        self.app.push_screen(PromptScreen(_("Comment")), answered)
+        self.app.push_screen(self.comment_prompt(), answered)
 
     @work(thread=True, group="inquiry-comment")
     def add_comment(self, text: str) -> None:

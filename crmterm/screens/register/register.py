@@ -19,6 +19,7 @@ from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, fmt_date, fmt_datetime
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.screens.knowledge.kb_article import kb_bindings
+from crmterm.screens.knowledge.response_picker import response_binding
 from crmterm.screens.register.register_calls import CallTaking
 from crmterm.screens.register.register_contact import ContactFields
 from crmterm.screens.register.register_drafts import Drafts
@@ -26,6 +27,7 @@ from crmterm.screens.register.register_inquiry import InquiryEditing
 from crmterm.screens.register.register_kb import KbDrafting
 from crmterm.screens.register.register_keeping import DraftKeeping
 from crmterm.screens.register.register_problems import ProblemLinking
+from crmterm.screens.register.register_responses import ResponseInserting
 from crmterm.screens.register.register_scripts import ScriptRunning
 from crmterm.services.customers.customer_search import SearchHit, hit_details
 from crmterm.services.inquiries import inquiries, registration_views
@@ -50,7 +52,7 @@ def _int(value: str | None) -> int | None:
 
 
 class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning, KbDrafting, DraftKeeping,
-                    CallTaking, Horizontal):
+                    ResponseInserting, CallTaking, Horizontal):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="register.save"),
         Binding("ctrl+n", "add_inquiry", N_("Add inquiry"), id="register.add_inquiry"),
@@ -65,7 +67,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         Binding("f8", "customer_note", N_("Customer note"), id="register.note"),
         Binding("ctrl+y", "link_problem", N_("Link to system problem"), id="register.link_problem", show=False),
         Binding("ctrl+t", "run_script", N_("Script"), id="register.script"),
-        *kb_bindings("register"),
+        *kb_bindings("register"), response_binding("register"),
         *_TOPIC_KEYS,
     ]
 

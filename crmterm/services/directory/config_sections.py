@@ -203,6 +203,7 @@ SECTIONS: list = [*_group("directory"), UsersSection(), registry.section("tracke
                   TopicsSection(registry.KINDS["topics"]), *_group("topics"), *_group("sla"), *_group("routes"),
                   *_group("escalations"),  # they name queues
                   *_group("automation"),  # rules name routes' transitions
+                  *_group("knowledge"),  # responses name topics
                   registry.section("scripts"),  # scripts name topics, priorities, queues
                   *_group("mail")]  # intake rules name topics, queues and priorities
 Section = DirectorySection | UsersSection

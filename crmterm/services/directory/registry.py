@@ -16,9 +16,9 @@ from crmterm.i18n import _
 from crmterm.services.directory.kinds import DIRECTORY_KINDS, Kind
 
 # In the order areas refer to each other: topics after the directory, routes after topics and queues,
-# regulations after topics, escalations after queues/priorities/mailing lists, automation after all of them,
-# e-mail intake rules (topics, queues, priorities) last.
-AREA_GROUPS = ("directory", "topics", "routes", "sla", "escalations", "automation", "mail")
+# regulations after topics, escalations after queues/priorities/mailing lists, automation after all of them;
+# the knowledge areas (the response library) name topics; e-mail intake rules (topics, queues, priorities) last.
+AREA_GROUPS = ("directory", "topics", "routes", "sla", "escalations", "automation", "knowledge", "mail")
 # The config sections that are not directory areas, by name; config_sections decides where each goes.
 SECTION_NAMES = ("tracked_fields", "scripts")
 
