@@ -37,7 +37,10 @@ def _raw_search(session: Session, cursor, typed: str) -> list:
     found = customer_search.statement(backend, typed, LIMIT)
     if found is None:
         return []
-    cursor.execute(found.dbapi(backend), found.params)
+    if backend == "sqlite":
+        cursor.execute(found.dbapi(backend), found.params)
+    else:  # as the service runs it: planned for its fragment, never as a prepared (generic) plan
+        cursor.execute(found.dbapi(backend), found.params, prepare=False)
     parties = list(dict.fromkeys(row[1] for row in cursor.fetchall()))[:LIMIT]
     if not parties:
         return []
