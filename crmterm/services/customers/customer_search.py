@@ -148,7 +148,8 @@ def _sources(backend: str, needle: str, number: str) -> list[_Source]:
 def statement(backend: str, query: str, limit: int, after: str | None = None) -> Statement | None:
     """The query a search for `query` runs first (None: nothing to search for): every source from the page's
     start on, each a branch reading at most limit + SPARE rows from its index, numbered in its own order."""
-    query = query.translate(_NO_CONTROL)  # no stored key holds one, and PostgreSQL refuses NUL
+    query = _encodable(query).translate(_NO_CONTROL)  # no stored key holds one, and PostgreSQL refuses NUL
+    after = _encodable(after) if after else after
     needle, number = fold(query), digits(query)
     if not needle:
         return None
@@ -163,6 +164,11 @@ def statement(backend: str, query: str, limit: int, after: str | None = None) ->
                         f"{', '.join(f'o{j}' for j in range(len(source.order)))}) AS pos "
                         f"FROM ({source.select(after=f':after{i}')}) AS b{i}")
     return Statement(" UNION ALL ".join(branches) + " ORDER BY src, pos", params, sources)
+
+
+def _encodable(value: str) -> str:
+    """Without lone surrogates (half a UTF-16 pair): no stored key holds one, and no driver can send it."""
+    return value.encode("utf-8", "ignore").decode("utf-8")
 
 
 def _params(query: str, needle: str, number: str) -> dict:
