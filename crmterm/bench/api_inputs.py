@@ -1,7 +1,8 @@
 """What the API load is made of, drawn (seeded) from the data set itself: contact documents for `POST /contacts`
 on every configured topic (its mandatory attributes filled with values of their type, then checked by the
-service the API calls) for customers from the whole id range; and search inputs for `GET /customers?q=` (a
-name fragment, a phone suffix, a contract number in turn) from rows across the whole table, not its head."""
+service the API calls) for customers from the whole id range; and search inputs for `GET /customers?q=` and the
+in-process search (a name fragment, a phone suffix, a contract number in turn), each from a row drawn
+uniformly over its whole table, not its head (whose pages a short run keeps in cache)."""
 
 from __future__ import annotations
 
@@ -15,42 +16,36 @@ from crmterm.services.accounts.permissions import Actor
 from crmterm.services.topics import attribute_checks, attribute_forms
 from crmterm.store import Channel, Topic
 
-SAMPLE = 2000  # rows drawn per table to build the inputs from
-
 # A value an agent could type for a mandatory field of each type (dictionary and query fields take a choice).
 _TYPED = {"string": "bench", "text": "bench: told by the caller", "integer": "3", "decimal": "150.50",
           "bool": "true", "date": "2026-11-20", "datetime": "2026-11-20 10:00"}
+_TABLES = {"party", "subscriber", "contract"}
 
 
-def _random_rows(session: Session, table: str, column: str, rng: random.Random) -> list:
-    """`column` of up to SAMPLE rows at random ids over the table's whole id range (gaps simply miss)."""
+def random_rows(session: Session, table: str, column: str, rng: random.Random, n: int) -> list:
+    """`column` of `n` rows drawn uniformly over the table's whole id range: a random id, then the first row
+    at or above it (one index probe each; a gap's row is drawn a little more often, as is the last row)."""
+    assert table in _TABLES and column.isidentifier()  # names of our own, never the caller's text
     top = session.execute(text(f"SELECT MAX(id) FROM {table}")).scalar() or 0
     if not top:
         return []
-    ids = sorted({rng.randint(1, top) for _ in range(SAMPLE)})
-    rows = session.execute(text(f"SELECT {column} FROM {table} WHERE id IN ({','.join(map(str, ids))})"))
-    return [row[0] for row in rows]
+    probe = text(f"SELECT {column} FROM {table} WHERE id >= :x ORDER BY id LIMIT 1")
+    return [session.execute(probe, {"x": rng.randint(1, top)}).scalar() for _ in range(n)]
 
 
 def search_inputs(session: Session, rng: random.Random, n: int) -> list[str]:
-    """What agents type into the search box, `n` of them: name fragments, phone suffixes, contract numbers."""
-    names = _random_rows(session, "party", "name_key", rng)
-    phones = _random_rows(session, "subscriber", "number", rng)
-    contracts = _random_rows(session, "contract", "number", rng)
-    found: list[str] = []
-    for i in range(n * 3):
-        kind = i % 3
-        if kind == 0 and names:
-            word = max(rng.choice(names).split() or ["?"], key=len)
-            start = rng.randint(0, max(0, len(word) - 4))
-            found.append(word[start:start + rng.randint(3, 5)])
-        elif kind == 1 and phones:
-            found.append(rng.choice(phones)[-rng.randint(4, 7):])
-        elif kind == 2 and contracts:
-            found.append(rng.choice(contracts))
-        if len(found) == n:
-            break
-    return [typed for typed in found if typed.strip()] or ["a"]
+    """What agents type into the search box, `n` of them in turn: a fragment of a name's longest word (3 to 5
+    letters), the last 4 to 7 digits of a phone number, a contract number, each from a row drawn at random."""
+    third = n // 3 + 1
+    names = [v for v in random_rows(session, "party", "name_key", rng, third) if v and v.strip()]
+    phones = [v for v in random_rows(session, "subscriber", "number", rng, third) if v]
+    contracts = [v for v in random_rows(session, "contract", "number", rng, third) if v]
+    typed: list[str] = []
+    for name, phone, contract in zip(names, phones, contracts, strict=False):
+        word = max(name.split(), key=len)
+        start = rng.randint(0, max(0, len(word) - 4))
+        typed += [word[start:start + rng.randint(3, 5)], phone[-rng.randint(4, 7):], contract]
+    return typed[:n] or ["a"]
 
 
 def _filled(session: Session, actor: Actor, topic: str) -> dict[str, Any] | None:
@@ -82,7 +77,8 @@ def topic_values(session: Session, actor: Actor) -> list[tuple[str, dict[str, An
 def contact_documents(session: Session, actor: Actor, rng: random.Random, n: int) -> list[dict[str, Any]]:
     """`n` documents of `POST /contacts`: a customer, a channel and one inquiry each, all drawn at random."""
     topics = topic_values(session, actor)
-    parties: list[int | None] = _random_rows(session, "party", "id", rng) or [None]  # None: an anonymous caller
+    # None: an anonymous caller
+    parties: list[int | None] = random_rows(session, "party", "id", rng, min(n, 2000)) or [None]
     active = session.exec(select(Channel.code).where(col(Channel.active).is_(True))).all()
     channels: list[str | None] = list(active) or [None]
     documents = []

@@ -1,70 +1,62 @@
 """Customer search (mixed: name fragment, phone suffix, contract number) and the customer card, through the
-services and as raw SQL on the same indexes. Inputs are drawn, seeded, from the data set itself."""
+services and raw through the DB-API. Inputs and card ids are drawn, seeded, uniformly over the whole data set
+(bench/api_inputs.py), so most of them are not in cache. The raw search runs the statements the service
+runs — the same sources, filters, order and limits — with nothing between the driver and the database."""
 
 from __future__ import annotations
 
 import random
+import time
+from collections.abc import Callable
 
-from sqlmodel import Session, text
+from sqlmodel import Session
 
-from crmterm.bench.timing import marks, p95_ms, raw_cursor, timed
+from crmterm.bench.api_inputs import random_rows, search_inputs
+from crmterm.bench.timing import marks, p95_ms, raw_cursor
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.customers import customer_card, customer_search
-from crmterm.text import fold
 
 LIMIT = 50
 
 
-def _inputs(session: Session, rng: random.Random, n: int) -> list[tuple[str, str]]:
-    """(kind, typed text) triples in turn: a name fragment, a phone suffix, a contract number."""
-    names = [r[0] for r in session.execute(text("SELECT name_key FROM party ORDER BY id LIMIT 2000")).all()]
-    phones = [r[0] for r in session.execute(text("SELECT number FROM subscriber ORDER BY id LIMIT 2000")).all()]
-    contracts = [r[0] for r in session.execute(text("SELECT number FROM contract ORDER BY id LIMIT 2000")).all()]
-    found = []
-    for i in range(n):
-        kind = ("name", "phone", "contract")[i % 3]
-        if kind == "name" and names:
-            word = max(rng.choice(names).split(), key=len)
-            start = rng.randint(0, max(0, len(word) - 4))
-            found.append(("name", word[start:start + rng.randint(3, 5)]))
-        elif kind == "phone" and phones:
-            number = rng.choice(phones)
-            found.append(("phone", number[-rng.randint(4, 7):]))
-        elif contracts:
-            found.append(("contract", rng.choice(contracts)))
-    return found
+def _side_by_side(inputs: list, service: Callable, raw: Callable) -> tuple[list[float], list[float]]:
+    """Seconds per input of the service and of the raw statements, run back to back on each input, which of
+    the two goes first alternating, so neither is timed on pages the other has just brought into cache."""
+    timings: tuple[list[float], list[float]] = ([], [])
+    for number, given in enumerate(inputs):
+        for side in ((0, 1) if number % 2 else (1, 0)):
+            started = time.perf_counter()
+            (service, raw)[side](given)
+            timings[side].append(time.perf_counter() - started)
+    return timings
 
 
-def _raw_search(session: Session, cursor, kind: str, typed: str) -> list:
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    if kind == "name":
-        needle = fold(typed)
-        sql = ("SELECT p.id, p.display_name FROM party_fts f JOIN party p ON p.id = f.rowid "
-               "WHERE party_fts MATCH ? ORDER BY f.rowid LIMIT ?" if sqlite else
-               "SELECT id, display_name FROM party WHERE search_key LIKE ? ORDER BY id LIMIT ?")
-        cursor.execute(marks(session, sql), ('"' + needle + '"' if sqlite else f"%{needle}%", LIMIT))
-    elif kind == "phone":
-        reverse = typed[::-1]
-        cursor.execute(marks(session, "SELECT p.id, p.display_name FROM subscriber s JOIN contract c ON c.id = "
-                                      "s.contract_id JOIN party p ON p.id = c.payer_party_id WHERE s.number_rev >= ? "
-                                      "AND s.number_rev < ? ORDER BY s.number_rev LIMIT ?"),
-                       (reverse, reverse + customer_search.PREFIX_END, LIMIT))
-    else:
-        cursor.execute(marks(session, "SELECT p.id, p.display_name FROM contract c JOIN party p ON "
-                                      "p.id = c.payer_party_id WHERE c.number = ? LIMIT ?"), (typed, LIMIT))
+def _raw_search(session: Session, cursor, typed: str) -> list:
+    """The service's first statement, then the shown columns of the first LIMIT distinct parties."""
+    backend = session.get_bind().dialect.name
+    found = customer_search.statement(backend, typed, LIMIT)
+    if found is None:
+        return []
+    if backend == "sqlite":
+        cursor.execute(found.dbapi(backend), found.params)
+    else:  # as the service runs it: planned for its fragment, never as a prepared (generic) plan
+        cursor.execute(found.dbapi(backend), found.params, prepare=False)
+    parties = list(dict.fromkeys(row[1] for row in cursor.fetchall()))[:LIMIT]
+    if not parties:
+        return []
+    sql, params = customer_search.details_statement(session, parties)
+    cursor.execute(sql, params)
     return cursor.fetchall()
 
 
 def measure_search(session: Session, actor: Actor, rounds: int, rng: random.Random) -> dict[str, float]:
-    inputs = _inputs(session, rng, rounds)
-    for _kind, typed in inputs[:20]:  # warm: statements prepared, pages cached
+    inputs = search_inputs(session, rng, rounds)
+    for typed in inputs[:20]:  # warm: statements prepared, catalogue cached (the inputs' pages stay cold)
         customer_search.search(session=session, actor=actor, query=typed, limit=LIMIT)
-    queue = iter(inputs)
-    service = timed(lambda: customer_search.search(session=session, actor=actor, query=next(queue)[1],
-                                                   limit=LIMIT), len(inputs))
     with raw_cursor(session) as cursor:
-        queue = iter(inputs)
-        raw = timed(lambda: _raw_search(session, cursor, *next(queue)), len(inputs))
+        service, raw = _side_by_side(
+            inputs, lambda typed: customer_search.search(session=session, actor=actor, query=typed, limit=LIMIT),
+            lambda typed: _raw_search(session, cursor, typed))
     return {"customer_search_p95_ms": p95_ms(service), "customer_search_raw_p95_ms": p95_ms(raw)}
 
 
@@ -81,14 +73,9 @@ def _raw_card(session: Session, cursor, party_id: int) -> None:
 
 
 def measure_card(session: Session, actor: Actor, rounds: int, rng: random.Random) -> dict[str, float]:
-    top = session.execute(text("SELECT MAX(id) FROM party")).scalar() or 1
-    ids = [rng.randint(1, top) for _ in range(rounds)]
-    present = {r[0] for r in session.execute(text("SELECT id FROM party WHERE id IN (%s)" % ",".join(
-        str(i) for i in set(ids)))).all()}
-    ids = [i for i in ids if i in present] or [1]
-    queue = iter(ids)
-    service = timed(lambda: customer_card.get_card(session=session, actor=actor, party_id=next(queue)), len(ids))
+    ids = random_rows(session, "party", "id", rng, rounds) or [1]
     with raw_cursor(session) as cursor:
-        queue = iter(ids)
-        raw = timed(lambda: _raw_card(session, cursor, next(queue)), len(ids))
+        service, raw = _side_by_side(ids, lambda party: customer_card.get_card(session=session, actor=actor,
+                                                                                party_id=party),
+                                     lambda party: _raw_card(session, cursor, party))
     return {"customer_card_p95_ms": p95_ms(service), "customer_card_raw_p95_ms": p95_ms(raw)}
