@@ -127,7 +127,9 @@ class CrmApp(CrmHost):
     def on_mount(self) -> None:
         self._load_keymap()
         self.push_screen(LoginScreen(self.demo_logins))
-        self.prepare_database()
+        # Once the log-in screen is painted: the worker imports SQLAlchemy, the models and the workspace, and
+        # a thread importing holds the GIL the UI thread needs to show the screen the user is waiting for
+        self.call_after_refresh(self.prepare_database)
         idle = self.settings.idle_lock_minutes * 60
         if idle > 0:
             self.set_interval(min(30.0, max(idle / 4, 0.05)), self.lock_if_idle)
