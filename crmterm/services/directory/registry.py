@@ -65,7 +65,8 @@ def register_kinds(group: str, kinds: dict[str, Kind]) -> None:
 
 
 def register_section(name: str, section: Any) -> None:
-    """Declare a config-as-code section that is not a directory area (one of SECTION_NAMES)."""
+    """Declare a config-as-code section that is not a directory area (one of SECTION_NAMES): the section, or
+    "module:Class" of one, made when first read (the package registering it then imports nothing for it)."""
     if name not in SECTION_NAMES:
         raise ValueError(f"unknown config section {name!r}")
     _sections[name] = section
@@ -78,7 +79,11 @@ def kinds_of(group: str) -> dict[str, Kind]:
 
 def section(name: str) -> Any:
     require_complete()
-    return _sections[name]
+    found = _sections[name]
+    if isinstance(found, str):
+        module, attribute = found.split(":")
+        found = _sections[name] = getattr(importlib.import_module(module), attribute)()
+    return found
 
 
 def require_complete() -> None:
