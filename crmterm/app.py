@@ -7,7 +7,6 @@ from functools import partial
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
@@ -222,6 +221,8 @@ class CrmApp(CrmHost):
         path = self.settings.where.keymap_file if self.settings.where else None
         if path is None or not path.is_file():
             return
+        import yaml  # here: most users have no keymap, and every millisecond before the log-in screen counts
+
         try:
             keymap = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             self.set_keymap({str(k): str(v) for k, v in keymap.items()})
