@@ -7,7 +7,6 @@ from functools import partial
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
@@ -127,7 +126,9 @@ class CrmApp(CrmHost):
     def on_mount(self) -> None:
         self._load_keymap()
         self.push_screen(LoginScreen(self.demo_logins))
-        self.prepare_database()
+        # Once the log-in screen is painted: the worker imports SQLAlchemy, the models and the workspace, and
+        # a thread importing holds the GIL the UI thread needs to show the screen the user is waiting for
+        self.call_after_refresh(self.prepare_database)
         idle = self.settings.idle_lock_minutes * 60
         if idle > 0:
             self.set_interval(min(30.0, max(idle / 4, 0.05)), self.lock_if_idle)
@@ -220,6 +221,8 @@ class CrmApp(CrmHost):
         path = self.settings.where.keymap_file if self.settings.where else None
         if path is None or not path.is_file():
             return
+        import yaml  # here: most users have no keymap, and every millisecond before the log-in screen counts
+
         try:
             keymap = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             self.set_keymap({str(k): str(v) for k, v in keymap.items()})

@@ -9,8 +9,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from crmterm.errors import ConfigError
 from crmterm.locations import Locations, locations
 
@@ -117,6 +115,8 @@ def mask_url(url: str) -> str:
 def _read_config_file(path: Path) -> dict:
     if not path.is_file():
         return {}
+    import yaml  # here: every command reads settings, few have a config file (start-up cost, issue 23 item 3)
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:

@@ -17,12 +17,11 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 from test_cli import cli_on
 
-import crmterm.store  # noqa: F401  registers every table
 from crmterm.errors import AuthenticationFailed
 from crmterm.services.accounts import db_login_auth, users
 from crmterm.services.platform.gateway import Gateway
 from crmterm.settings import Settings
-from crmterm.store import db_logins
+from crmterm.store import db_logins, load_all
 from crmterm.store.db import dispose_all, unit_of_work
 from crmterm.store.role_groups import OWN_ROWS
 
@@ -83,6 +82,7 @@ def test_an_auditors_login_inserts_nowhere(pg_demo):
     _add(pg_demo, "dbaudit", "auditor")
     with _connect(pg_demo, "dbaudit") as auditor:
         assert auditor.execute("SELECT count(*) FROM audit_log").fetchone()[0] >= 1
+        load_all()  # every table on SQLModel.metadata (models load on first use)
         for table in sorted(set(SQLModel.metadata.tables) - set(OWN_ROWS)):
             why = _refused(auditor, f"INSERT INTO {table} DEFAULT VALUES")
             assert "permission denied" in why, (table, why)

@@ -16,7 +16,7 @@ from crmterm.services.platform import archive
 from crmterm.services.directory import directory
 from crmterm.services.inquiries import inquiries
 from crmterm.services.inquiries.registration import ContactDraft, register
-from crmterm.store import Inquiry, InquiryValue
+from crmterm.store import Inquiry, InquiryValue, load_all
 from crmterm.store.archive import inquiry_archive
 from crmterm.store.db import engine_for, unit_of_work
 from helpers import ADMIN, AGENT, SUPERVISOR
@@ -58,6 +58,7 @@ def _customer(url: str) -> tuple[int, list[int]]:
 def _everything(url: str) -> str:
     """Every row of every table as text, lower-cased (the brute-force check that nothing is left)."""
     dumped = []
+    load_all()  # every table on SQLModel.metadata (models load on first use)
     with engine_for(url).connect() as connection:
         for table in SQLModel.metadata.sorted_tables:
             if table.name == "user_password":  # hashes only, and unreadable for the application role

@@ -20,7 +20,7 @@ from crmterm.services.inquiries import registration
 from crmterm.store.column_limits import check_value, column_type
 from crmterm.services.inquiries.registration import ContactDraft
 from crmterm.settings import text_max_chars
-from crmterm.store import Contact, Contract, Discount, Note, Party, Payment
+from crmterm.store import Contact, Contract, Discount, Note, Party, Payment, load_all
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN
 
@@ -144,6 +144,7 @@ def test_an_imported_name_beyond_its_column_is_that_lines_error(demo_url, tmp_pa
 def test_every_declared_length_and_integer_range_is_checked():
     """No hand list: every VARCHAR(n) and INTEGER column of the schema refuses what PostgreSQL would."""
     checked = 0
+    load_all()  # every table on SQLModel.metadata (models load on first use)
     for table in SQLModel.metadata.sorted_tables:
         for column in table.columns:
             kind = column_type(column)

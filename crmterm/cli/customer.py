@@ -12,16 +12,11 @@ from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import _
 from crmterm.moments import typed_day
 from crmterm.services.accounts.permissions import Permission, require
-from crmterm.services.customers import (
-    contracts,
-    customer_card,
-    customer_import,
-    customer_search,
-    customers,
-    erasure,
-    leads,
-    structures,
-)
+from crmterm.services.customers import contracts, customer_import, customer_search, customers, leads, structures
+
+# The card (with its inquiries) and erasure are imported by the commands that use them: together they load the
+# inquiry, topic, script and notification tables, which `customer search` — a script's most frequent call —
+# never reads.
 
 app = typer.Typer(help="Customers: parties, structures, contracts, subscribers.", no_args_is_help=True)
 AS_OF = typer.Option(None, "--as-of", help="Show it as it was on this date (YYYY-MM-DD).")
@@ -56,6 +51,8 @@ def search(ctx: typer.Context, text: str, limit: int = typer.Option(20, "--limit
 @app.command("show")
 def show(ctx: typer.Context, party_id: int, as_of: str = AS_OF, as_json: bool = JSON_OPTION) -> None:
     """The customer card: party, structures, contracts and subscribers, contact persons, discounts, attributes."""
+    from crmterm.services.customers import customer_card
+
     card = env_of(ctx).call(customer_card.get_card, party_id=party_id, as_of=_date(as_of, "--as-of"))
     if as_json:
         print_json(card)
@@ -103,6 +100,8 @@ def tree(ctx: typer.Context, party_id: int, structure: str = typer.Option(..., "
 @app.command("history")
 def history(ctx: typer.Context, party_id: int, as_json: bool = JSON_OPTION) -> None:
     """Changes of tracked fields: who, when, old, new, source."""
+    from crmterm.services.customers import customer_card
+
     changes = env_of(ctx).call(customer_card.party_history, party_id=party_id)
     if as_json:
         print_json(changes)
@@ -173,6 +172,8 @@ def erase(ctx: typer.Context, party_id: int = typer.Argument(..., metavar="ID"),
     question = _("Erase the personal data of customer #{id}? This cannot be undone.").format(id=party_id)
     if not yes and not typer.confirm(question, default=False):
         raise CrmError(_("erasure cancelled"))
+    from crmterm.services.customers import erasure
+
     done = env.call(erasure.erase_customer, party_id=party_id, source="cli")
     print_json(done) if as_json else out.print(_("Customer #{id} erased ({n} inquiries kept)").format(
         id=party_id, n=done.counts.get("inquiries", 0) + done.counts.get("inquiries_archive", 0)),
@@ -190,6 +191,8 @@ def convert_lead(ctx: typer.Context, party_id: int) -> None:
 def set_attribute(ctx: typer.Context, party_id: int, code: str, value: str,
                   on: str = typer.Option(None, "--on", help="Effective date (default today).")) -> None:
     """Give a customer attribute a value from a date on (earlier dates keep the old value)."""
+    from crmterm.services.customers import customer_card
+
     env_of(ctx).call(customer_card.set_attribute, party_id=party_id, code=code, value=value, on=_date(on, "--on"),
                      source="cli")
     out.print(_("Set {code} of #{id}").format(code=code, id=party_id), markup=False)

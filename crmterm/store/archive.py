@@ -34,7 +34,7 @@ from crmterm.store.tables import table_of
 
 def _keys(column: Column) -> Iterator[ForeignKey]:
     for key in column.foreign_keys:
-        if key.column.table.name != "inquiry":
+        if key.target_fullname.partition(".")[0] != "inquiry":  # by name: the target may not be loaded yet
             yield ForeignKey(key.target_fullname)
         elif column.name == "inquiry_id":
             yield ForeignKey("inquiry_archive.id")

@@ -130,8 +130,9 @@ def drift(url: str) -> list:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    import crmterm.store  # noqa: F401
+    from crmterm.store import load_all
 
+    load_all()  # compared against every table
     with engine_for(url).connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True,
                                                               "include_object": include_object})

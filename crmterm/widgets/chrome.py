@@ -6,7 +6,6 @@ from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey, FooterLabel
 
 from crmterm.i18n import _, current_language
-from crmterm.services.sla.sla_status import OVERDUE_CAP
 from crmterm.text import visible
 
 
@@ -49,5 +48,9 @@ def unread_badge(unread: int) -> str:
 
 def overdue_badge(overdue: int) -> str:
     """⛔ and the count of overdue inquiries; "999+" at the cap (the count stops there)."""
+    # Imported here: the log-in screen uses this module, and importing the SLA package there would load
+    # SQLAlchemy and the SLA, routing and topic services before the user can type (the status bar comes later)
+    from crmterm.services.sla.sla_status import OVERDUE_CAP
+
     shown = str(overdue) if overdue < OVERDUE_CAP else f"{OVERDUE_CAP - 1}+"
     return "⛔ " + _("{n} overdue").format(n=shown)

@@ -23,8 +23,6 @@ from argon2 import PasswordHasher, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.low_level import hash_secret
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from crmterm.errors import AuthenticationFailed, ValidationError
@@ -32,7 +30,7 @@ from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.store import LoginGuard, User, passwords, utcnow
 from crmterm.store.db import in_transaction, unit_of_work
-from crmterm.store.tables import saved_id
+from crmterm.store.tables import saved_id, upsert_insert
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 4
@@ -139,8 +137,7 @@ def _settle(session: Session, checked: _Checked, max_attempts: int, lockout_seco
 def _guard(session: Session, key: str) -> LoginGuard:
     """The name's row, created when missing, locked until the transaction ends (PostgreSQL: FOR UPDATE, so
     parallel attempts queue behind it; SQLite: the unit began IMMEDIATE and holds the write lock)."""
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
-    session.execute(insert(LoginGuard).values(login=key, failures=0).on_conflict_do_nothing(
+    session.execute(upsert_insert(session)(LoginGuard).values(login=key, failures=0).on_conflict_do_nothing(
         index_elements=["login"]))
     return session.exec(select(LoginGuard).where(LoginGuard.login == key).with_for_update()).one()
 

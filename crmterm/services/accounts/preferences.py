@@ -4,8 +4,6 @@ language F2 picks. Each user reads and writes only their own; no role is needed 
 
 from __future__ import annotations
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from crmterm.errors import PermissionDenied, ValidationError
@@ -13,6 +11,7 @@ from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor
 from crmterm.settings import LANGUAGES
 from crmterm.store import UserPreference, utcnow
+from crmterm.store.tables import upsert_insert
 
 LANGUAGE = "language"
 
@@ -42,8 +41,8 @@ def set_language(*, session: Session, actor: Actor, language: str) -> str:
     user_id = _own_id(actor)
     # One statement, not read-then-insert: two quick F2 presses save from two workers at once, and the second
     # insert would break the key (seen under load). SQLite and PostgreSQL share the ON CONFLICT form.
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
     now = utcnow()
+    insert = upsert_insert(session)
     session.execute(insert(UserPreference).values(user_id=user_id, key=LANGUAGE, value=language, updated_at=now)
                     .on_conflict_do_update(index_elements=["user_id", "key"],
                                            set_={"value": language, "updated_at": now}))

@@ -7,8 +7,8 @@ history, leads, party_inquiries, phones, structures; internal: customer_import_b
 (pyproject's protected contracts check it).
 """
 
-from crmterm.services.customers import history_config
 from crmterm.services.directory import registry
 
-# Config as code reads the section from the registry rather than importing it (directory/registry.py says why).
-registry.register_section("tracked_fields", history_config.TrackedFieldsSection())
+# Config as code reads the section from the registry rather than importing it (directory/registry.py says why);
+# by name, so a customer search does not load config-as-code's YAML machinery.
+registry.register_section("tracked_fields", "crmterm.services.customers.history_config:TrackedFieldsSection")

@@ -3,12 +3,15 @@ its rules (topics, routes, SLA, automation), plus the config-as-code sections th
 (tracked customer fields, scripts). The directory service, config as code and the admin screens read it.
 
 Each domain registers its areas from its package's `__init__` (`register_kinds`, `register_section`), so the
-directory imports no domain and the domains may import the directory's machinery (`kinds`, `validation`).
-crmterm/services/__init__.py imports every registering package, so the registry is whole before anything
-of the services runs; `require_complete` says so loudly if that ever stops being true."""
+directory imports no domain statically and the domains may import the directory's machinery (`kinds`,
+`validation`). The first read of the registry imports every registering package by dotted name (REGISTERING),
+so a command that never reads it never loads those domains; `require_complete` says so loudly if a package
+stops registering what it should."""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from crmterm.errors import NotFound
@@ -21,12 +24,35 @@ from crmterm.services.directory.kinds import DIRECTORY_KINDS, Kind
 AREA_GROUPS = ("directory", "topics", "routes", "sla", "escalations", "automation", "knowledge", "mail")
 # The config sections that are not directory areas, by name; config_sections decides where each goes.
 SECTION_NAMES = ("tracked_fields", "scripts")
+# The packages whose `__init__` registers areas or sections: imported before the registry is first read
+REGISTERING = ("crmterm.services.customers", "crmterm.services.topics", "crmterm.services.routing",
+               "crmterm.services.sla", "crmterm.services.knowledge", "crmterm.services.mail")
 
 _groups: dict[str, dict[str, Kind]] = {"directory": DIRECTORY_KINDS}
 _sections: dict[str, Any] = {}
 
-# Rebuilt in place on each registration, so a reader holding this dict always sees every area in order.
-KINDS: dict[str, Kind] = dict(DIRECTORY_KINDS)
+# Rebuilt in place on each registration, so a reader holding KINDS always sees every area in order.
+_ordered: dict[str, Kind] = dict(DIRECTORY_KINDS)
+
+
+class _AllKinds(Mapping[str, Kind]):
+    """Every area, in order; reading it first makes the registry whole (screens build their lists from it
+    when they are imported)."""
+
+    def __getitem__(self, name: str) -> Kind:
+        require_complete()
+        return _ordered[name]
+
+    def __iter__(self) -> Iterator[str]:
+        require_complete()
+        return iter(dict(_ordered))
+
+    def __len__(self) -> int:
+        require_complete()
+        return len(_ordered)
+
+
+KINDS: Mapping[str, Kind] = _AllKinds()
 
 
 def register_kinds(group: str, kinds: dict[str, Kind]) -> None:
@@ -35,12 +61,13 @@ def register_kinds(group: str, kinds: dict[str, Kind]) -> None:
         raise ValueError(f"unknown area group {group!r}")
     _groups[group] = kinds
     ordered = {name: kind for name_of_group in AREA_GROUPS for name, kind in _groups.get(name_of_group, {}).items()}
-    KINDS.clear()
-    KINDS.update(ordered)
+    _ordered.clear()
+    _ordered.update(ordered)
 
 
 def register_section(name: str, section: Any) -> None:
-    """Declare a config-as-code section that is not a directory area (one of SECTION_NAMES)."""
+    """Declare a config-as-code section that is not a directory area (one of SECTION_NAMES): the section, or
+    "module:Class" of one, made when first read (the package registering it then imports nothing for it)."""
     if name not in SECTION_NAMES:
         raise ValueError(f"unknown config section {name!r}")
     _sections[name] = section
@@ -53,19 +80,30 @@ def kinds_of(group: str) -> dict[str, Kind]:
 
 def section(name: str) -> Any:
     require_complete()
-    return _sections[name]
+    found = _sections[name]
+    if isinstance(found, str):
+        module, attribute = found.split(":")
+        found = _sections[name] = getattr(importlib.import_module(module), attribute)()
+    return found
 
 
 def require_complete() -> None:
-    missing = [g for g in AREA_GROUPS if g not in _groups] + [s for s in SECTION_NAMES if s not in _sections]
+    if _missing():
+        for package in REGISTERING:
+            importlib.import_module(package)
+    missing = _missing()
     if missing:
         raise RuntimeError(f"directory registry: nothing registered for {', '.join(missing)} "
-                           "(import the crmterm.services package first)")
+                           f"(none of {', '.join(REGISTERING)} did)")
+
+
+def _missing() -> list[str]:
+    return [g for g in AREA_GROUPS if g not in _groups] + [s for s in SECTION_NAMES if s not in _sections]
 
 
 def get_kind(name: str) -> Kind:
     require_complete()
     try:
-        return KINDS[name]
+        return _ordered[name]
     except KeyError:
         raise NotFound(_("directory area"), name) from None

@@ -3,17 +3,19 @@
 Both belong to the knowledge domain, which already builds on the inquiry life-cycle (a script run moves the
 inquiry, an attached article goes on its timeline), so registration cannot import it without a circle. The
 knowledge package hands its writer in when it is imported (knowledge/__init__.py), like the automation
-runner (routing/action_runner); every face that registers imports that package. This module imports
-nothing of crmterm's, so setting the writer works at any import order."""
+runner (routing/action_runner); asked before that, `write` imports the package by dotted name. This module
+imports nothing of crmterm's, so setting the writer works at any import order."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
 # (session, actor, index of the inquiry in the contact, inquiry id, its InquiryDraft) -> None; raises a
 # RegistrationError naming the inquiry, and the caller's transaction undoes the whole registration
 ExtrasWriter = Callable[..., None]
+PROVIDER = "crmterm.services.knowledge"  # its __init__ calls set_writer
 
 _writer: ExtrasWriter | None = None
 
@@ -27,6 +29,7 @@ def write(session: Any, actor: Any, index: int, inquiry_id: int, draft: Any) -> 
     if not draft.script_runs and not draft.kb_articles:
         return
     if _writer is None:
-        raise RuntimeError("registration: no writer for script runs and articles "
-                           "(import the crmterm.services.knowledge package first)")
+        importlib.import_module(PROVIDER)
+    if _writer is None:
+        raise RuntimeError(f"registration: no writer for script runs and articles ({PROVIDER} did not set one)")
     _writer(session, actor, index, inquiry_id, draft)

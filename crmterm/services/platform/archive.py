@@ -33,7 +33,7 @@ from crmterm.i18n import _
 from crmterm.moments import days_before
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.store import Inquiry, utcnow
+from crmterm.store import Inquiry, load_all, utcnow
 from crmterm.store.archive import ARCHIVED, DROPPED_WITH_INQUIRY, Archived, inquiry_archive
 from crmterm.store.db import in_transaction
 from crmterm.store.tables import rowcount
@@ -145,6 +145,7 @@ def _move(session: Session, ids: list[int]) -> None:
             names, select(*columns).where(spec.live.c[spec.key].in_(ids))).execution_options(preserve_rowcount=True))
         if spec.archive is inquiry_archive:
             _expect(rowcount(copied), len(ids))
+    load_all()  # the tables are named, not imported (store/__init__.py loads models on first use)
     for name in DROPPED_WITH_INQUIRY:
         table = SQLModel.metadata.tables[name]
         session.execute(delete(table).where(table.c.inquiry_id.in_(ids)))

@@ -3,13 +3,15 @@
 Routing sits below the inquiry life-cycle and the SLA clocks: inquiries move through routes and SLA reads
 route steps. Yet placing an inquiry on its route writes to the inquiry's log (owned by inquiries), computes
 its deadlines (owned by sla), and a route or rule that calls a business function is checked against the
-installed functions (inquiries' catalogue). Those are handed in here — by inquiries/__init__.py and
-sla/__init__.py, both imported by crmterm/services/__init__.py before any service runs — so routing never
-imports the packages above it (pyproject's acyclic_siblings contract). This module imports nothing of routing.
+installed functions (inquiries' catalogue). Those are handed in here by inquiries/__init__.py and
+sla/__init__.py when they are imported, so routing never imports the packages above it statically (pyproject's
+acyclic_siblings contract). A port asked before its provider was imported imports it by dotted name (SOURCES):
+a command that never moves an inquiry never loads the life-cycle. This module imports nothing of routing.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
@@ -20,7 +22,11 @@ from crmterm.services.accounts.permissions import Actor
 from crmterm.store import Inquiry
 from crmterm.workflow.routes import StepDef
 
-NAMES = ("record_event", "deadlines_on_route", "function_names", "load_function", "typed_params")
+# Each port and the package whose import provides it
+SOURCES = {"record_event": "crmterm.services.inquiries", "deadlines_on_route": "crmterm.services.sla",
+           "function_names": "crmterm.services.inquiries", "load_function": "crmterm.services.inquiries",
+           "typed_params": "crmterm.services.inquiries"}
+NAMES = tuple(SOURCES)
 _provided: dict[str, Callable[..., Any]] = {}
 
 
@@ -32,10 +38,12 @@ def provide(**providers: Callable[..., Any]) -> None:
 
 
 def _provider(name: str) -> Callable[..., Any]:
+    if name not in _provided:
+        importlib.import_module(SOURCES[name])  # its package's __init__ calls provide()
     try:
         return _provided[name]
     except KeyError:
-        raise RuntimeError(f"routing: nothing provides {name} (import the crmterm.services package first)") from None
+        raise RuntimeError(f"routing: nothing provides {name} ({SOURCES[name]} did not)") from None
 
 
 def record_event(session: Session, inquiry_id: int, actor: Actor, kind: str, *, data: dict | None = None) -> None:

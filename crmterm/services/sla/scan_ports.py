@@ -2,13 +2,14 @@
 
 The clocks (sla.sla) sit below the life-cycle: every move recomputes deadlines. The scan and its escalations
 act on inquiries, though — load one, raise its priority, transfer it, log the warning or breach. Those
-actions are handed in here by inquiries/__init__.py (imported by crmterm/services/__init__.py before any
-service runs), so sla never imports inquiries (pyproject's acyclic_siblings contract). This module imports
-nothing of sla.
+actions are handed in here by inquiries/__init__.py when it is imported, so sla never imports inquiries
+statically (pyproject's acyclic_siblings contract); a port asked before that imports the package by dotted
+name (PROVIDER). This module imports nothing of sla.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ from crmterm.services.accounts.permissions import Actor
 from crmterm.store import Inquiry
 
 NAMES = ("load_inquiry", "set_priority", "transfer", "record_event")
+PROVIDER = "crmterm.services.inquiries"  # its __init__ calls provide() with every one of NAMES
 _provided: dict[str, Callable[..., Any]] = {}
 
 
@@ -29,10 +31,12 @@ def provide(**providers: Callable[..., Any]) -> None:
 
 
 def _provider(name: str) -> Callable[..., Any]:
+    if name not in _provided:
+        importlib.import_module(PROVIDER)
     try:
         return _provided[name]
     except KeyError:
-        raise RuntimeError(f"sla: nothing provides {name} (import the crmterm.services package first)") from None
+        raise RuntimeError(f"sla: nothing provides {name} ({PROVIDER} did not)") from None
 
 
 def load_inquiry(session: Session, inquiry_id: int, *, lock: bool = True) -> Inquiry:

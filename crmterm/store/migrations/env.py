@@ -3,8 +3,10 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import crmterm.store  # noqa: F401  registers all tables
+import crmterm.store
 from crmterm.store.search import include_object
+
+crmterm.store.load_all()  # Alembic compares against every table
 
 config = context.config
 connection = config.attributes["connection"]
