@@ -12,10 +12,11 @@ import pytest
 from conftest import copy_demo, owner_url
 from sqlmodel import func, select
 
-from crmterm.bench import customers, dataset, doc, machine, tui
+from crmterm.bench import customers, dataset, doc, machine, take, tui
 from crmterm.bench import reports as report_bench
 from crmterm.bench.targets import FIGURES, value_text
 from crmterm.services.accounts.permissions import SYSTEM
+from crmterm.services.routing import queues
 from crmterm.store import Inquiry
 from crmterm.store.db import dispose_all, unit_of_work
 
@@ -68,6 +69,24 @@ def test_the_four_reports_are_timed_over_the_last_full_month(demo_url):
     assert in_month > 0  # the month has work for the reports
     figures = report_bench.measure_reports(url)
     assert set(figures) == REPORT_KEYS and all(value > 0 for value in figures.values())
+
+
+@pytest.mark.parametrize("demo_url", ["sqlite", "postgresql"], indirect=True)
+def test_the_take_next_bench_leaves_no_queue_on_a_supervisors_list(demo_url):
+    """Its emptied queue (sort order 0) was the first a supervisor's Queues tab opened: the TUI figure timed
+    an empty table."""
+    url = owner_url(demo_url)
+    dataset.ensure(url, 100, 300)
+
+    def listed() -> list[str]:
+        with unit_of_work(url) as session:
+            return [q.code for q in queues.my_queues(session=session, actor=SYSTEM)]  # admin: every active queue
+
+    before = listed()
+    assert take.measure_take_next(url, workers=2, inquiries=40)["double_assigned"] == 0
+    assert listed() == before
+    assert take.measure_take_next(url, workers=2, inquiries=40)["take_next_per_s"] > 0  # a second run still takes
+    assert listed() == before
 
 
 @pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
