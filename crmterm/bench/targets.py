@@ -47,7 +47,7 @@ FIGURES: tuple[Figure, ...] = (
            Target(AT_MOST, 20.0)),
     *(_report(name) for name in ("topics", "operators", "repeats", "sla")),
     Figure("import_customers_per_s", "customer import", "/s", target=Target(AT_LEAST, 20_000.0, backend="postgresql")),
-    Figure("api_register_per_s", "API registrations, {api_clients} clients, {api_workers} workers", "/s",
+    Figure("api_register_per_s", "API registrations, {api_clients} clients, server workers: {api_workers}", "/s",
            target=Target(AT_LEAST, 300.0, backend="postgresql")),
     Figure("api_search_p95_ms", "API customer search p95, {api_clients} clients", "ms",
            target=Target(AT_MOST, 30.0, backend="postgresql")),
@@ -84,7 +84,7 @@ def target_text(figure: Figure) -> str:
     target = figure.target
     if target is None:
         return "—"
-    parts = [f"{target.sense} {value_text(target.limit, figure.unit)}"]
+    parts = [f"{target.sense} {target.limit:,g}" + (f" {figure.unit}" if figure.unit else "")]
     if target.raw_ratio is not None:
         parts.append(f"{target.sense} {target.raw_ratio:g}× raw" if target.sense == AT_MOST
                      else f"{target.sense} {target.raw_ratio:g} of raw")
@@ -111,5 +111,5 @@ def verdict(figure: Figure, metrics: dict, backend: str) -> str:
             return ("✓" if met else "**missed**") + " (raw not measured)"
         ratio = value / raw
         met = met and (ratio <= target.raw_ratio if target.sense == AT_MOST else ratio >= target.raw_ratio)
-        ratio_note = f" ({ratio:.1f}× raw)" if target.sense == AT_MOST else f" ({ratio:.2f} of raw)"
+        ratio_note = f" ({ratio:.1f}× raw)" if target.sense == AT_MOST else f" ({ratio:.2g} of raw)"
     return ("✓" if met else "**missed**") + ratio_note
