@@ -62,6 +62,8 @@ def _figure_table(document: dict) -> list[str]:
         raw = value_text(metrics.get(figure.raw), figure.unit) if figure.raw else "—"
         lines.append(f"| {_label(figure, metrics)} | {value_text(metrics.get(figure.key), figure.unit)} | {raw} "
                      f"| {target_text(figure)} | {verdict(figure, metrics, backend)} |")
+    for step, error in document.get("failed_steps", {}).items():  # a run that kept going past a failed step
+        lines.append(f"\nStep *{step}* failed on this run, so its figures are not measured: {error}")
     return [*lines, ""]
 
 
