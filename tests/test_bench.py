@@ -17,7 +17,8 @@ from crmterm.store.db import unit_of_work
 KEYS = {"customer_search_p95_ms", "customer_search_raw_p95_ms", "customer_card_p95_ms", "customer_card_raw_p95_ms",
         "register_per_s", "register_raw_per_s", "take_next_per_s", "take_next_raw_per_s", "double_assigned",
         "queue_page_p95_ms", "queue_page_raw_p95_ms", "report_topics_month_s", "customers_import_per_s",
-        "tui_start_s", "tui_rss_mb", "cli_help_s", "cli_search_s", "kb_search_median_ms", "kb_search_p95_ms",
+        "tui_ready_s", "tui_workspace_s", "tui_rss_mb", "cli_help_s", "cli_search_s", "kb_search_median_ms",
+        "kb_search_p95_ms", "report_topics_s", "report_operators_s", "report_repeats_s", "report_sla_s",
         "kb_articles", "api_register_per_s", "api_search_p95_ms"}
 
 

@@ -27,8 +27,11 @@ def run(url: str, *, customers_n: int, inquiries_n: int, workers: int, rounds: i
     for title, measure in steps:
         note(title)
         metrics |= measure()
+    from crmterm.bench import machine
+
     return {"backend": backend(url), "customers": customers_n, "inquiries": inquiries_n, "version": __version__,
             "built": {"customers": built.built_customers, "inquiries": built.built_inquiries},
+            "machine": machine.facts(url),
             "metrics": metrics}
 
 
@@ -53,6 +56,9 @@ def _steps(url: str, rounds: int, rng: random.Random, workers: int, tui: bool) -
         ("customer import", in_unit(lambda s: imports.measure_import(session=s, actor=SYSTEM))),
         ("topic forms and rules", in_unit(lambda s: forms.measure_forms(session=s, actor=SYSTEM, rounds=rounds))),
     ]
+    from crmterm.bench import reports as report_bench
+
+    steps.append(("standard reports, one month", lambda: report_bench.measure_reports(url)))
     from crmterm.bench import cli_start
 
     steps.append(("command-line start", lambda: cli_start.measure_cli(url)))

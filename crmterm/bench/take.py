@@ -44,6 +44,7 @@ def _fill(url: str, count: int) -> int:
     """`count` waiting copies of one existing inquiry in the bench queue; returns the queue id."""
     with unit_of_work(url) as session:
         queue_id = saved_id(session.exec(select(Queue).where(Queue.code == QUEUE)).one())
+        session.execute(update(Queue).where(col(Queue.id) == queue_id).values(active=True))  # see _clean
         model = session.exec(select(Inquiry).order_by(col(Inquiry.id)).limit(1)).one()
         row = model.model_dump(exclude={"id"}) | {"queue_id": queue_id, "state": "waiting", "assignee_id": None}
         session.execute(insert(Inquiry), [row | {"priority_rank": n % 4 * 10} for n in range(count)])
@@ -56,6 +57,9 @@ def _clean(url: str, queue_id: int) -> None:
     with unit_of_work(url) as session:
         session.execute(update(Inquiry).where(col(Inquiry.queue_id) == queue_id, col(Inquiry.state) != "cancelled")
                         .values(state="cancelled"))
+        # Hidden between runs: supervisors see every active queue, and this empty one (sort order 0) would be
+        # the first their Queues tab opens (the TUI bench then timed an empty table)
+        session.execute(update(Queue).where(col(Queue.id) == queue_id).values(active=False))
 
 
 def _race(url: str, actors: list[Actor], work: str, queue_id: int) -> tuple[list[int], float]:
