@@ -126,7 +126,7 @@ def test_each_figure_lands_in_its_row_with_its_verdict(tmp_path, small_run):
 def test_targets_are_judged_per_database_and_setting(tmp_path):
     metrics = {"customer_search_p95_ms": 5.0, "customer_search_raw_p95_ms": 1.0, "register_per_s": 350.0,
                "register_raw_per_s": 1000.0, "take_next_per_s": 1200.0, "take_next_workers": 8,
-               "import_customers_per_s": 19_000.0, "double_assigned": 0, "report_sla_s": 3.5}
+               "customers_import_per_s": 19_000.0, "double_assigned": 0, "report_sla_s": 3.5}
     sqlite = {"backend": "sqlite", "customers": 10_000, "inquiries": 30_000, "metrics": metrics}
     postgresql = {**sqlite, "backend": "postgresql", "metrics": {**metrics, "take_next_workers": 16}}
     page = _render(tmp_path, sqlite, postgresql)
