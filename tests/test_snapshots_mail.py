@@ -3,15 +3,15 @@ and the timeline. Update the picture deliberately: --snapshot-update, then look 
 
 from __future__ import annotations
 
+from helpers import press_and_settle, settle
 from sqlmodel import select
+from test_snapshots import _inquiry_in_billing, _login
 
 from crmterm.app import make_app
 from crmterm.screens.inquiry.reply_dialog import ReplyDialog
 from crmterm.services.mail.replies import ReplyDraft
 from crmterm.store import InquiryEvent, Notification
 from crmterm.store.db import unit_of_work
-from helpers import press_and_settle, settle
-from test_snapshots import _inquiry_in_billing, _login
 
 
 def _open_reply(inquiry_id: int, *typed: str):
@@ -36,23 +36,27 @@ def test_reply_dialog(snap_compare, snapshot_settings):
 
 
 async def test_a_reply_sent_from_the_dialog_is_queued_and_on_the_timeline(ui_settings):
-    """The dialog alone (the picture above shows E opening it on the inquiry screen): a prepared answer
-    inserted, Ctrl+S sends, the dialog closes with what was queued."""
+    """The dialog alone (the picture above shows E opening it on the inquiry screen): an answer from the
+    response library picked with Alt+R and words typed ahead, Ctrl+S sends, the dialog closes with what was
+    queued."""
     inquiry_id = _inquiry_in_billing(ui_settings.database_url)
     app = make_app(ui_settings)
     sent = []
     async with app.run_test(size=(140, 40)) as pilot:
         await _login(pilot, "agent")
         app.push_screen(ReplyDialog(ReplyDraft(inquiry_id=inquiry_id, to="customer@mail.example",
-                                               subject=f"[#{inquiry_id}] Refund")), sent.append)
+                                               subject=f"[#{inquiry_id}] Refund"), topic="billing"), sent.append)
         await settle(pilot)
-        app.screen.insert_answer("Your refund is on its way.")
+        await pilot.press(*"Dear customer. ")
+        await press_and_settle(pilot, "alt+r", *"refund business", "enter")
+        assert isinstance(app.screen, ReplyDialog)
         await press_and_settle(pilot, "ctrl+s")
         assert not isinstance(app.screen, ReplyDialog) and sent[0].to == "customer@mail.example"
     with unit_of_work(ui_settings.database_url) as session:
         queued = session.exec(select(Notification).where(Notification.inquiry_id == inquiry_id,
                                                          Notification.event == "mail_reply")).one()
         assert queued.address == "customer@mail.example" and f"[#{inquiry_id}]" in queued.subject
-        assert queued.body.strip() == "Your refund is on its way."
+        assert queued.body.strip() == ("Dear customer. A refund to the account balance takes one business day, "
+                                       "to a bank card up to ten.")
         assert session.exec(select(InquiryEvent).where(InquiryEvent.inquiry_id == inquiry_id,
                                                        InquiryEvent.kind == "mail_sent")).one().actor == "agent"

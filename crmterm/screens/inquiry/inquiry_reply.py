@@ -29,7 +29,8 @@ class InquiryReplies(InquiryPart):
         self.app.call_from_thread(self.open_reply, draft)
 
     def open_reply(self, draft: ReplyDraft) -> None:
-        self.app.push_screen(ReplyDialog(draft), self.replied)
+        topic = self.inquiry.topic if self.inquiry is not None else None
+        self.app.push_screen(ReplyDialog(draft, topic=topic), self.replied)
 
     def replied(self, queued: ReplyQueued | None) -> None:
         if queued is None:

@@ -3,7 +3,8 @@ token, so the answer comes back to this inquiry) come filled in, the agent write
 into the outbox, delivered and retried by `crmterm notify deliver` — Escape cancels. What the service refuses
 is named under its field and the dialog stays open, text kept.
 
-`insert_answer` is where a prepared answer (the response library) puts its text at the cursor."""
+Alt+R opens the response library (the inquiry's topic and the agent's language first): the chosen answer,
+filled in for the inquiry, goes into the text at the cursor (`insert_answer`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _
+from crmterm.screens.knowledge.response_picker import ResponsePicker, response_binding
 from crmterm.services.mail import replies
 from crmterm.services.mail.replies import ReplyDraft, ReplyQueued
 from crmterm.widgets.host import CrmModal
@@ -26,11 +28,11 @@ FIELDS = ("to", "subject", "text")
 class ReplyDialog(CrmModal[ReplyQueued | None]):
     CSS_PATH = "reply_dialog.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="reply.cancel"),
-                Binding("ctrl+s", "send", N_("Send"), id="reply.send")]
+                Binding("ctrl+s", "send", N_("Send"), id="reply.send"), response_binding("reply")]
 
-    def __init__(self, draft: ReplyDraft) -> None:
+    def __init__(self, draft: ReplyDraft, *, topic: str | None = None) -> None:
         super().__init__()
-        self.draft = draft
+        self.draft, self.topic = draft, topic
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reply-box"):
@@ -56,6 +58,14 @@ class ReplyDialog(CrmModal[ReplyQueued | None]):
         area = self.query_one("#reply-text", TextArea)
         area.insert(text)
         focus_now(area)
+
+    def action_insert_response(self) -> None:
+        def chosen(text: str | None) -> None:
+            if text:
+                self.insert_answer(text)
+            else:
+                focus_now(self.query_one("#reply-text", TextArea))
+        self.app.push_screen(ResponsePicker(topic=self.topic, inquiry_id=self.draft.inquiry_id), chosen)
 
     def action_send(self) -> None:
         for name in FIELDS:
