@@ -6,6 +6,7 @@ topic report). Each page is its own (read-only) transaction, as a screen's worke
 
 from __future__ import annotations
 
+import functools
 import heapq
 import random
 import time
@@ -80,26 +81,36 @@ def _service_pair(url: str, actor: Actor, where: InquiryFilter, sort: str, desce
 
 
 def _raw_pair(connection, dialect: str, queue_id: int, state: str, sort: str, descending: bool) -> list[float]:
-    """The same two pages the same way: one index walk per state of the filter, merged in key order, with
-    the extra row that tells whether there is a next page; each page one transaction."""
+    found = []
+    started = time.perf_counter()
+    rows = raw_page(connection, dialect, queue_id, state, sort, descending)
+    found.append(time.perf_counter() - started)
+    if len(rows) > queues.PAGE:
+        started = time.perf_counter()
+        raw_page(connection, dialect, queue_id, state, sort, descending, after=rows[queues.PAGE - 1])
+        found.append(time.perf_counter() - started)
+    return found
+
+
+def raw_page(connection, dialect: str, queue_id: int, state: str, sort: str, descending: bool,
+             after: tuple | None = None) -> list:
+    """The page `queues.page` reads, the same way through the driver: one index walk per state of the
+    filter, merged in key order, with the extra row that tells whether there is a next page (PAGE + 1 rows
+    at most); `after`: the previous page's last row. One transaction."""
+    keys = _KEYS[sort]
+    bound = tuple(after[_KEY_AT[k]] for k in keys) if after is not None else ()
+    sql = _raw_sql(dialect, sort, descending, after is not None)
+    return _page(connection, sql, [(queue_id, s, *bound) for s in _STATES.get(state, [state])], keys,
+                 descending)
+
+
+@functools.cache
+def _raw_sql(dialect: str, sort: str, descending: bool, following: bool) -> str:
     keys = _KEYS[sort]
     order = ", ".join(f"{k} DESC" if descending else k for k in keys)
     bound = f"AND ({', '.join(keys)}) {'<' if descending else '>'} ({', '.join(['?'] * len(keys))}) "
-    sql = {name: _RAW_PAGE.format(after=after, order=order, limit=queues.PAGE + 1)
-           for name, after in (("first", ""), ("next", bound))}
-    if dialect != "sqlite":
-        sql = {name: text.replace("?", "%s") for name, text in sql.items()}
-    states = _STATES.get(state, [state])
-    found = []
-    started = time.perf_counter()
-    rows = _page(connection, sql["first"], [(queue_id, s) for s in states], keys, descending)
-    found.append(time.perf_counter() - started)
-    if len(rows) > queues.PAGE:
-        after = tuple(rows[queues.PAGE - 1][_KEY_AT[k]] for k in keys)
-        started = time.perf_counter()
-        _page(connection, sql["next"], [(queue_id, s, *after) for s in states], keys, descending)
-        found.append(time.perf_counter() - started)
-    return found
+    sql = _RAW_PAGE.format(after=bound if following else "", order=order, limit=queues.PAGE + 1)
+    return sql if dialect == "sqlite" else sql.replace("?", "%s")
 
 
 def _page(connection, sql: str, per_state: list[tuple], keys: tuple[str, ...], descending: bool) -> list:
