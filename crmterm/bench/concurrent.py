@@ -72,15 +72,15 @@ def _race(url: str, setup: Setup, plan: registration_raw.Plan, workers: int, sec
 def _agent(url: str, setup: Setup, plan: registration_raw.Plan, n: int, seconds: float, seed: int, work: str,
            start, results) -> None:
     """In the child: draw this agent's drafts, register one untimed (warm caches), wait for the others,
-    then register until the time is up; sends (committed in time, given up busy) back."""
-    rng = random.Random(seed * 1000 + n)
-    with unit_of_work(url) as session:
-        customers = registration_setup.customers(session, setup, DRAFTS_PER_PROCESS, rng)
-    drafts = [registration_setup.draft(rng, setup, customer) for customer in customers]
-    register_one = _service(url, setup, n) if work == "service" else _raw(url, setup, plan, n)
+    then register until the time is up; sends (committed in time, given up busy) back. A process that fails
+    before the start breaks the barrier, so the others and the parent stop at once instead of waiting."""
     done = busy = 0
     try:
-        register_one(drafts[0])
+        try:
+            drafts, register_one = _prepare(url, setup, plan, n, seed, work)
+        except BaseException:
+            start.abort()
+            raise
         start.wait(timeout=START_TIMEOUT_S)
         deadline = time.perf_counter() + seconds
         index = 1
@@ -96,6 +96,16 @@ def _agent(url: str, setup: Setup, plan: registration_raw.Plan, n: int, seconds:
     finally:
         results.put((done, busy))
         engine_for(url).dispose()
+
+
+def _prepare(url: str, setup: Setup, plan: registration_raw.Plan, n: int, seed: int, work: str):
+    rng = random.Random(seed * 1000 + n)
+    with unit_of_work(url) as session:
+        customers = registration_setup.customers(session, setup, DRAFTS_PER_PROCESS, rng)
+    drafts = [registration_setup.draft(rng, setup, customer) for customer in customers]
+    register_one = _service(url, setup, n) if work == "service" else _raw(url, setup, plan, n)
+    register_one(drafts[0])
+    return drafts, register_one
 
 
 def _service(url: str, setup: Setup, n: int):
