@@ -8,7 +8,8 @@ SQLite has one writer at a time: the processes queue for the write lock (busy_ti
 file's write throughput under contention, not W times one agent's; `concurrent_register_busy` counts
 registrations that gave up (DatabaseBusy after busy_wait_seconds) and are not in the figure. Processes are
 started with spawn (a fresh interpreter each, nothing inherited from the parent's pools) and wait at a
-barrier until every one is ready, so start-up is not timed. Like registration.py, the rows stay and their
+barrier until every one is ready, so start-up is not timed (spawn imports the caller's main module again: a
+script calling this needs `if __name__ == "__main__"`; `crmterm` and pytest have it). Like registration.py, the rows stay and their
 inquiries are cancelled afterwards."""
 
 from __future__ import annotations
