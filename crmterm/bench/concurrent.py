@@ -9,8 +9,8 @@ file's write throughput under contention, not W times one agent's; `concurrent_r
 registrations that gave up (DatabaseBusy after busy_wait_seconds) and are not in the figure. Processes are
 started with spawn (a fresh interpreter each, nothing inherited from the parent's pools) and wait at a
 barrier until every one is ready, so start-up is not timed (spawn imports the caller's main module again: a
-script calling this needs `if __name__ == "__main__"`; `crmterm` and pytest have it). Like registration.py, the rows stay and their
-inquiries are cancelled afterwards."""
+script calling this needs `if __name__ == "__main__"`; `crmterm` and pytest have it). Like registration.py,
+the rows stay and their inquiries are cancelled afterwards."""
 
 from __future__ import annotations
 
