@@ -1,5 +1,7 @@
-"""One benchmark run: the data set built or reused, each measurement in its own transaction, one document
-in the shape the CLI prints (`--json`) and the docs table reads."""
+"""One benchmark run: the data set built or reused, then each measurement — in the transactions the real
+operation runs in (a registration commits, each page read is its own transaction), or for the read-only
+measurements that still share one, in a transaction rolled back at the end — and one document in the shape
+the CLI prints (`--json`) and the docs table reads."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import random
 from collections.abc import Callable
 
 from crmterm import __version__
-from crmterm.bench import api, customers, dataset, forms, imports, kb, queues, registration, take
+from crmterm.bench import api, concurrent, customers, dataset, forms, imports, kb, queues, registration, take
 from crmterm.services.accounts.permissions import SYSTEM
 from crmterm.store.db import backend, unit_of_work
 
@@ -16,12 +18,12 @@ Note = Callable[[str], None]  # progress lines for a human
 
 def run(url: str, *, customers_n: int, inquiries_n: int, workers: int, rounds: int = 300, seed: int = 11,
         progress: dataset.Progress | None = None, note: Note | None = None, tui: bool = True,
-        kb_articles: int = 0) -> dict:
+        kb_articles: int = 0, concurrent_seconds: float = 10.0) -> dict:
     note = note or (lambda _text: None)
     built = dataset.ensure(url, customers_n, inquiries_n, progress=progress)
     metrics: dict = {}
     rng = random.Random(seed)
-    steps = _steps(url, rounds, rng, workers, tui)
+    steps = _steps(url, rounds, rng, workers, tui, concurrent_seconds)
     if kb_articles:
         steps.append(("knowledge-base search", lambda: kb.measure(url, kb_articles, rounds, rng, progress)))
     for title, measure in steps:
@@ -35,7 +37,8 @@ def run(url: str, *, customers_n: int, inquiries_n: int, workers: int, rounds: i
             "metrics": metrics}
 
 
-def _steps(url: str, rounds: int, rng: random.Random, workers: int, tui: bool) -> list[tuple[str, Callable]]:
+def _steps(url: str, rounds: int, rng: random.Random, workers: int, tui: bool,
+           concurrent_seconds: float) -> list[tuple[str, Callable]]:
     def in_unit(measure: Callable) -> Callable:
         def run_it() -> dict:
             with unit_of_work(url) as session:
@@ -47,14 +50,15 @@ def _steps(url: str, rounds: int, rng: random.Random, workers: int, tui: bool) -
     steps = [
         ("customer search", in_unit(lambda s: customers.measure_search(s, SYSTEM, rounds, rng))),
         ("customer card", in_unit(lambda s: customers.measure_card(s, SYSTEM, rounds, rng))),
-        ("registration", in_unit(lambda s: registration.measure_registration(session=s, actor=SYSTEM,
-                                                                             rounds=rounds))),
-        ("queue pages", in_unit(lambda s: queues.measure_queue_pages(session=s, actor=SYSTEM, rounds=rounds))),
+        ("registration", lambda: registration.measure_registration(url, rounds=rounds, rng=rng)),
+        ("queue pages", lambda: queues.measure_queue_pages(url, actor=SYSTEM, rounds=rounds)),
         ("topic report, one month", in_unit(lambda s: queues.measure_topic_month(session=s))),
         ("take-next", lambda: take.measure_take_next(url, workers=workers)),
+        ("concurrent registration", lambda: concurrent.measure_concurrent(url, workers=workers,
+                                                                          seconds=concurrent_seconds)),
         ("API: registrations and searches", lambda: api.measure_api(url, rounds=rounds, rng=rng)),
         ("customer import", in_unit(lambda s: imports.measure_import(session=s, actor=SYSTEM))),
-        ("topic forms and rules", in_unit(lambda s: forms.measure_forms(session=s, actor=SYSTEM, rounds=rounds))),
+        ("topic forms and rules", lambda: forms.measure_forms(url, actor=SYSTEM, rounds=rounds, rng=rng)),
     ]
     from crmterm.bench import reports as report_bench
 

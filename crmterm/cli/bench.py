@@ -17,7 +17,10 @@ def bench(ctx: typer.Context,
                                                      "in the data folder, never your own database)."),
           customers: int = typer.Option(2000, "--customers", min=100),
           inquiries: int = typer.Option(5000, "--inquiries", min=100),
-          workers: int = typer.Option(16, "--workers", min=1, max=64, help="Concurrent take-next workers."),
+          workers: int = typer.Option(16, "--workers", min=1, max=64,
+                                      help="Concurrent agent processes (take-next, registration)."),
+          concurrent_seconds: float = typer.Option(10.0, "--concurrent-seconds", min=0.5,
+                                                   help="How long the agent processes register at once."),
           rounds: int = typer.Option(300, "--rounds", min=200, help="Timed operations per figure."),
           no_tui: bool = typer.Option(False, "--no-tui", help="Skip the TUI start and memory figures."),
           kb_articles: int = typer.Option(50_000, "--kb-articles", min=0,
@@ -43,7 +46,7 @@ def bench(ctx: typer.Context,
         status = progress.add_task(_("Measuring"), total=None)
         document = run.run(url, customers_n=customers, inquiries_n=inquiries, workers=workers, rounds=rounds,
                            progress=advance, note=lambda title: progress.update(status, description=title),
-                           tui=not no_tui, kb_articles=kb_articles)
+                           tui=not no_tui, kb_articles=kb_articles, concurrent_seconds=concurrent_seconds)
     if out_file:
         Path(out_file).write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if as_json:
