@@ -185,7 +185,12 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
     @work(thread=True, group="customer-lookups")
     def load_categories(self) -> None:
         options = DirectoryArea(KINDS["client_categories"]).options(self.app.gateway, "client_categories")
-        self.app.call_from_thread(self.query_one(EntryForm).set_options, "category", options)
+        self.app.call_from_thread(self._set_categories, options)
+
+    def _set_categories(self, options: list) -> None:
+        forms = self.query(EntryForm)  # none when the card's form was closed while the options loaded
+        if forms:
+            forms.first().set_options("category", options)
 
     @on(Select.Changed, "#structure-choice")
     def structure_changed(self) -> None:

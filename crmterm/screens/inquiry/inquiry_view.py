@@ -9,6 +9,7 @@ one, Ctrl+F9 opens it (inquiry_kb.py); Alt+R comments with an answer from the re
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -86,6 +87,9 @@ class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryRespons
         self.moves: list[MoveOption] = []
         self.view = StepView(step=None, show=None, edit=[])
         self._carry: dict | None = None  # typed values to put back after a recompose
+        # Two loads answering close together (a reload after a save, a live update) would rebuild the form at
+        # once, one removing the widgets the other is filling: they are shown one after the other.
+        self._showing = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="inquiry-dialog"):
@@ -146,8 +150,11 @@ class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryRespons
         self.app.call_from_thread(self._show, Loaded(found, moves, view, preview, self.fetch_kb(found)))  # type: ignore[arg-type]
 
     async def _show(self, loaded: Loaded) -> None:
-        if not self.is_attached:  # closed while the worker ran
-            return
+        async with self._showing:
+            if self.is_attached:  # not closed while the worker ran
+                await self._show_loaded(loaded)
+
+    async def _show_loaded(self, loaded: Loaded) -> None:
         found, form = loaded.inquiry, self.form
         carry = self._carry if self._carry is not None else form.changes()
         self._carry = None
