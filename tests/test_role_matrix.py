@@ -68,6 +68,8 @@ EXEMPT = {
     "queue_access.queues_of": "the queue rule itself",
     "queue_access.person": "needs a person behind the actor (after the caller's check)",
     "routing.route_new": "routes an inquiry registration.register is creating",
+    "routing.log_placement": "logs where registration.register placed its new inquiry",
+    "take_pg.take": "the one-statement take-next of queues.take_next on PostgreSQL, after its checks",
     "routing.context_of": "rule context of a checked action",
     "system_moves.move_along": "system moves (SLA, events) after their caller's check",
     "transition_actions.run_actions": "actions of a transition a checked action takes",
