@@ -20,12 +20,13 @@ from crmterm.services.routing import queues
 from crmterm.store import Inquiry
 from crmterm.store.db import dispose_all, unit_of_work
 
+ONE_RUN = pytest.mark.xdist_group("bench_doc_small_run")  # on one xdist worker, the module fixture runs once
 REPORT_KEYS = {"report_topics_s", "report_operators_s", "report_repeats_s", "report_sla_s"}
 PAGE = "# Performance\n\nProse before.\n\n<!-- figures:start -->\nold table\n<!-- figures:end -->\n\nProse after.\n"
 
 
 @pytest.fixture(scope="module")
-def small_run(tmp_path_factory, _demo_sqlite_template) -> dict:
+def small_run(tmp_path_factory, _demo_sqlite_template) -> dict:  # its tests share a worker (ONE_RUN): built once
     """A bench document from real measurements on a small SQLite set (not the whole bench: test_bench.py runs
     that): search, the four reports and the TUI, beside the machine facts."""
     url = copy_demo(_demo_sqlite_template, tmp_path_factory.mktemp("bench-doc") / "bench.db")
@@ -97,12 +98,14 @@ def test_machine_facts_name_the_database_server(db_url):
     assert ("postgresql" in facts) == db_url.startswith("postgresql")
 
 
+@ONE_RUN
 def test_tui_figures_are_measured_on_a_small_set(small_run):
     metrics = small_run["metrics"]
     assert metrics["tui_ready_s"] > 0 and metrics["tui_workspace_s"] > 0 and metrics["tui_rss_mb"] > 0
     assert 0 < metrics["tui_ready_cpu_s"]
 
 
+@ONE_RUN
 def test_each_figure_lands_in_its_row_with_its_verdict(tmp_path, small_run):
     page = _render(tmp_path, small_run)
     assert page.startswith("# Performance\n\nProse before.\n\n<!-- figures:start -->")
