@@ -1,14 +1,14 @@
 """Mail intake: the rules that route new mail, and every message read from a mailbox (raw, unique by Message-ID)
 
 Revision ID: 0026
-Revises: 0025
+Revises: 0024
 """
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 
 revision = '0026'
-down_revision = '0025'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 
