@@ -46,7 +46,7 @@ class ReplyDialog(CrmModal[ReplyQueued | None]):
             yield Static("", id="e-subject", classes="field-error", markup=False)
             yield TextArea(self.draft.text, id="reply-text", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="e-text", classes="field-error", markup=False)
-            yield Label(_("Ctrl+S sends, Escape cancels"), classes="hint")
+            yield Label(_("Ctrl+S sends, Alt+R an answer from the library, Escape cancels"), classes="hint")
 
     def on_mount(self) -> None:
         for name in FIELDS:

@@ -26,8 +26,10 @@ SHOWN = 50
 
 def response_binding(prefix: str) -> Binding:
     """The picker's key, the same on every screen that inserts answers (ids per screen)."""
+    # priority: a terminal sends Alt+R as ESC r, a key with the printable character "r", which a focused text
+    # field would type instead (Pilot's alt+r carries no character, so only a real terminal showed it)
     return Binding(KEY, "insert_response", N_("Response library"), id=f"{prefix}.response",
-                   show=False)  # the footers are full: F1 lists it
+                   show=False, priority=True)  # the footers are full: F1 lists it
 
 
 class ResponsePicker(CrmModal[str | None]):
