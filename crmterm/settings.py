@@ -223,21 +223,7 @@ _MAIL_KEYS = tuple(MailSettings.__dataclass_fields__)
 
 def _mail(cfg: dict, env: dict) -> MailSettings:
     """`smtp:` in config.yaml, each key overridden by CRMTERM_SMTP_<KEY> (e.g. CRMTERM_SMTP_PASSWORD)."""
-    if not isinstance(cfg, dict):
-        raise ConfigError("smtp: expected a mapping of settings")
-    unknown = sorted(set(cfg) - set(_MAIL_KEYS))
-    if unknown:
-        raise ConfigError(f"smtp: unknown setting '{unknown[0]}' (known: {', '.join(_MAIL_KEYS)})")
-    values: dict[str, Any] = {key: env.get(f"CRMTERM_SMTP_{key.upper()}", cfg.get(key)) for key in _MAIL_KEYS}
-    values = {key: value for key, value in values.items() if value is not None}
-    for key in set(_MAIL_NUMBERS) & set(values):
-        number = values[key]
-        number = int(number) if isinstance(number, str) and number.strip().isdecimal() else number
-        values[key] = _positive({f"smtp.{key}": number}, f"smtp.{key}", 0)
-    for key in {"starttls", "ssl"} & set(values):
-        if isinstance(values[key], str):
-            values[key] = values[key].strip().lower() in ("1", "true", "yes", "on")
-    return MailSettings(**values)
+    return MailSettings(**_section("smtp", cfg, env, _MAIL_KEYS, numbers=_MAIL_NUMBERS, flags=("starttls", "ssl")))
 
 
 _MAILBOX_NUMBERS = ("imap_port", "reopen_days", "timeout")
@@ -246,24 +232,33 @@ _MAILBOX_FLAGS = ("starttls", "plain")
 
 def _mailbox(cfg: dict, env: dict) -> MailboxSettings:
     """`mailbox:` in config.yaml, each key overridden by CRMTERM_MAILBOX_<KEY> (e.g. CRMTERM_MAILBOX_PASSWORD)."""
-    if not isinstance(cfg, dict):
-        raise ConfigError("mailbox: expected a mapping of settings")
-    known = tuple(MailboxSettings.__dataclass_fields__)
-    unknown = sorted(set(cfg) - set(known))
-    if unknown:
-        raise ConfigError(f"mailbox: unknown setting '{unknown[0]}' (known: {', '.join(known)})")
-    values: dict[str, Any] = {key: env.get(f"CRMTERM_MAILBOX_{key.upper()}", cfg.get(key)) for key in known}
-    values = {key: value for key, value in values.items() if value is not None}
-    for key in set(_MAILBOX_NUMBERS) & set(values):
-        number = values[key]
-        number = int(number) if isinstance(number, str) and number.strip().isdecimal() else number
-        values[key] = _positive({f"mailbox.{key}": number}, f"mailbox.{key}", 0)
-    for key in set(_MAILBOX_FLAGS) & set(values):
-        if isinstance(values[key], str):
-            values[key] = values[key].strip().lower() in ("1", "true", "yes", "on")
+    values = _section("mailbox", cfg, env, tuple(MailboxSettings.__dataclass_fields__), numbers=_MAILBOX_NUMBERS,
+                      flags=_MAILBOX_FLAGS)
     for key in set(values) - set(_MAILBOX_NUMBERS + _MAILBOX_FLAGS):
         values[key] = str(values[key])
     return MailboxSettings(**values)
+
+
+def _section(name: str, cfg: dict, env: dict, known: tuple[str, ...], *, numbers: tuple[str, ...],
+             flags: tuple[str, ...]) -> dict[str, Any]:
+    """A settings mapping of config.yaml (`name:`), each key overridden by CRMTERM_<NAME>_<KEY>; numbers are
+    positive integers, flags yes/no (a YAML boolean, or 1/0, true/false, yes/no, on/off from the environment)."""
+    if not isinstance(cfg, dict):
+        raise ConfigError(f"{name}: expected a mapping of settings")
+    unknown = sorted(set(cfg) - set(known))
+    if unknown:
+        raise ConfigError(f"{name}: unknown setting '{unknown[0]}' (known: {', '.join(known)})")
+    prefix = f"CRMTERM_{name.upper()}_"
+    values: dict[str, Any] = {key: env.get(prefix + key.upper(), cfg.get(key)) for key in known}
+    values = {key: value for key, value in values.items() if value is not None}
+    for key in set(numbers) & set(values):
+        number = values[key]
+        number = int(number) if isinstance(number, str) and number.strip().isdecimal() else number
+        values[key] = _positive({f"{name}.{key}": number}, f"{name}.{key}", 0)
+    for key in set(flags) & set(values):
+        if isinstance(values[key], str):
+            values[key] = values[key].strip().lower() in ("1", "true", "yes", "on")
+    return values
 
 
 def _webhooks(cfg: dict) -> WebhookSettings:

@@ -4,10 +4,13 @@ processing is the cost. Used by the synthetic data generator and the batched cus
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -26,9 +29,16 @@ def bulk_insert(session: Session, table: str, rows: list[dict]) -> None:
     for index in [i for i, c in enumerate(columns) if _needs(convert, rows, c)]:  # only dates and JSON
         for row in values:
             row[index] = convert(row[index])
+    with driver_cursor(connection, statement) as cursor:
+        cursor.executemany(statement, values)
+
+
+@contextmanager
+def driver_cursor(connection: Connection, statement: str) -> Iterator[Any]:
+    """The driver's own cursor for `statement`, its errors raised as the engine raises them for any other."""
     cursor = connection.connection.cursor()
     try:
-        cursor.executemany(statement, values)
+        yield cursor
     except connection.dialect.loaded_dbapi.Error as error:  # the same error type as every other statement
         raise DBAPIError.instance(statement, None, error, connection.dialect.loaded_dbapi.Error) from None
     except (OverflowError, UnicodeEncodeError) as error:  # what the engine's handle_error hook maps for others

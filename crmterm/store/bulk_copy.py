@@ -4,10 +4,9 @@ on PostgreSQL; SQLite keeps store/bulk.bulk_insert."""
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from crmterm.store.db import unsendable
+from crmterm.store.bulk import driver_cursor
 
 
 def copy_rows(session: Session, table: str, rows: list[dict]) -> None:
@@ -18,14 +17,6 @@ def copy_rows(session: Session, table: str, rows: list[dict]) -> None:
     columns = list(rows[0])
     connection = session.connection()
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    cursor = connection.connection.cursor()
-    try:
-        with cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([Json(v) if isinstance(v, dict | list) else v for v in map(row.__getitem__, columns)])
-    except connection.dialect.loaded_dbapi.Error as error:  # the same error type as every other statement
-        raise DBAPIError.instance(statement, None, error, connection.dialect.loaded_dbapi.Error) from None
-    except (OverflowError, UnicodeEncodeError) as error:  # what the engine's handle_error hook maps for others
-        raise unsendable(error) or error from None
-    finally:
-        cursor.close()
+    with driver_cursor(connection, statement) as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([Json(v) if isinstance(v, dict | list) else v for v in map(row.__getitem__, columns)])
