@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import owner_url
+from test_start_cost import _modules_after
 from crmterm.cli import COMMANDS, app
 from crmterm.cli.lazy import load
 
@@ -98,15 +99,6 @@ ON_DEMAND = ("alembic", "jinja2", "phonenumbers", "fastapi", "uvicorn", "textual
 
 def test_a_search_by_name_loads_only_what_it_needs(db_url, tmp_path):
     url = owner_url(db_url)
-    code = ("import contextlib, io, sys\n"
-            f"sys.argv = ['crmterm', '--db', {url!r}, 'customer', 'search', 'Ivan']\n"
-            "from crmterm.launch import main\n"
-            "try:\n    with contextlib.redirect_stdout(io.StringIO()):\n        main()\n"
-            "except SystemExit as done:\n    assert not done.code, done.code\n"
-            "print(sorted({name.split('.')[0] for name in sys.modules}))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": ":".join(sys.path), "CRMTERM_HOME": str(tmp_path)})
-    assert done.returncode == 0, done.stderr
-    loaded = set(json.loads(done.stdout.strip().splitlines()[-1].replace("'", '"')))
+    loaded = {name.split(".")[0] for name in _modules_after(["--db", url, "customer", "search", "Ivan"], tmp_path)}
     unwanted = set(ON_DEMAND) | ({"psycopg"} if url.startswith("sqlite") else set())  # the driver on PostgreSQL
     assert loaded & unwanted == set()
