@@ -16,11 +16,11 @@ from sqlmodel import SQLModel, select
 from crmterm.errors import ConfigError, ValidationError
 from crmterm.services.customers import contracts, customer_card, customer_import, customers
 from crmterm.services.directory import config_io
-from crmterm.services.inquiries import registration
+from crmterm.services.inquiries import inquiries, registration
 from crmterm.store.column_limits import check_value, column_type
 from crmterm.services.inquiries.registration import ContactDraft
 from crmterm.settings import text_max_chars
-from crmterm.store import Contact, Contract, Discount, Note, Party, Payment, load_all
+from crmterm.store import Contact, Contract, Discount, InquiryEvent, Note, Party, Payment, load_all
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN
 
@@ -116,6 +116,17 @@ def test_a_contact_text_longer_than_its_column_is_refused(demo_url):
         _call(demo_url, registration.register, draft=draft)
     assert caught.value.field == "text" and "4000" in str(caught.value)
     assert _count(demo_url, Contact) == before
+
+
+def test_a_comment_longer_than_the_log_column_is_refused(demo_url):
+    """The inquiry log is written with a bulk INSERT (no flush hook), so its rows are checked by hand."""
+    draft = ContactDraft.model_validate({"inquiries": [{"topic": "disputed_charge", "values": DISPUTE}]})
+    inquiry_id = _call(demo_url, registration.register, draft=draft).inquiry_ids[0]
+    before = _count(demo_url, InquiryEvent)
+    with pytest.raises(ValidationError) as caught:
+        _call(demo_url, inquiries.comment, inquiry_id=inquiry_id, text="y" * 4001)
+    assert caught.value.field == "text" and "4000" in str(caught.value)
+    assert _count(demo_url, InquiryEvent) == before
 
 
 def test_a_text_without_a_declared_length_is_bounded_by_the_setting(contract, monkeypatch):

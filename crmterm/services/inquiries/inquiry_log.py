@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -9,7 +10,9 @@ from crmterm.errors import refuse_nul
 from crmterm.i18n import N_, _
 from crmterm.services import integrations
 from crmterm.services.accounts.permissions import Actor
-from crmterm.store import Inquiry, InquiryEvent
+from crmterm.store import Inquiry, InquiryEvent, utcnow
+from crmterm.store.column_limits import check_columns
+from crmterm.store.tables import table_of
 from crmterm.workflow.engine import OPEN, STATE_LABELS, state_label  # noqa: F401 - re-exported
 
 OPEN_STATES = tuple(sorted(OPEN))
@@ -51,8 +54,16 @@ WEBHOOK_EVENTS = {"moved": "inquiry.moved", "transferred": "inquiry.moved", "clo
 def record(session: Session, inquiry_id: int, actor: Actor, kind: str, *, contact_id: int | None = None,
            text: str = "", data: dict | None = None) -> None:
     refuse_nul("text", text)  # a comment or a move's note (text)
-    session.add(InquiryEvent(inquiry_id=inquiry_id, actor=actor.login, kind=kind, contact_id=contact_id,
-                             text=text, data=data or {}))
+    # A bulk INSERT, not an ORM object: the log is append-only and nothing reads the row back in this
+    # session, and unit-of-work bookkeeping for one event cost more than the INSERT (registration's hot path).
+    # Pending objects are flushed first, so a just-added inquiry row the event references is written.
+    # A bulk INSERT skips the flush hook that checks column limits, so the row is checked here.
+    row = {"inquiry_id": inquiry_id, "at": utcnow(), "actor": actor.login, "kind": kind, "contact_id": contact_id,
+           "text": text, "data": data or {}}
+    check_columns(table_of(InquiryEvent), row)
+    if session.new:
+        session.flush()
+    session.execute(insert(table_of(InquiryEvent)).values(row))
     if kind in WEBHOOK_EVENTS:
         integrations.inquiry_event(session, WEBHOOK_EVENTS[kind], inquiry_id,
                                    {"log_event": kind, "actor": actor.login, "text": text, **(data or {})})
