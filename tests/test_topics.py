@@ -109,6 +109,29 @@ def test_type_cannot_change_and_overrides_must_be_below(demo_url):
                                          "overrides": {"refund": {"type": "bool"}}})
 
 
+def test_an_entry_another_area_names_cannot_be_deleted_until_that_entry_goes(demo_url):
+    """Areas without their own in_use check (e-mail intake rules, the response library) still hold a
+    topic or queue they name: the delete is refused with their name, not failed on a foreign key."""
+    _create(demo_url, "topics", {"code": "mail_only", "labels": "Mail only", "parent": "billing",
+                                 "short_code": 77})
+    _create(demo_url, "queues", {"code": "mail_desk", "labels": "Mail desk"})
+    _create(demo_url, "mail_rules", {"code": "to_desk", "labels": "To desk", "topic": "mail_only",
+                                     "queue": "mail_desk"})
+    _create(demo_url, "responses", {"code": "mail_answer", "labels": "Answer", "topic": "promotions",
+                                    "body": "Hello {customer}"})
+    with unit_of_work(demo_url) as session:
+        for kind, key in (("topics", "mail_only"), ("queues", "mail_desk")):
+            with pytest.raises(Conflict, match="E-mail intake rules 'to_desk' refers to it"):
+                directory.delete_entry(session=session, actor=ADMIN, kind=kind, key=key, expected_version=None)
+        with pytest.raises(Conflict, match="Response library 'mail_answer' refers to it"):
+            directory.delete_entry(session=session, actor=ADMIN, kind="topics", key="promotions",
+                                   expected_version=None)
+    with unit_of_work(demo_url) as session:
+        directory.delete_entry(session=session, actor=ADMIN, kind="responses", key="mail_answer",
+                               expected_version=None)
+        directory.delete_entry(session=session, actor=ADMIN, kind="topics", key="promotions", expected_version=None)
+
+
 def test_sibling_numeric_codes_are_unique_and_loops_refused(demo_url):
     with pytest.raises(ValidationError, match="taken by 'disputed_charge'"):
         _create(demo_url, "topics", {"code": "x", "labels": "X", "parent": "billing", "short_code": 2})

@@ -18,6 +18,7 @@ from crmterm.i18n import _, fmt_datetime, pick
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.directory.kinds import Kind
+from crmterm.services.directory.references import referring_entry
 from crmterm.services.directory.registry import get_kind
 from crmterm.services.directory.validation import RefExists, clean_values
 from crmterm.store import Dictionary, DictionaryItem, Priority, User
@@ -234,7 +235,7 @@ def delete_entry(*, session: Session, actor: Actor, kind: str, key: str, expecte
     if spec.in_use is None:
         raise Conflict(_("{area} are deactivated, not deleted").format(area=_(spec.label)))
     row = _find(session, spec, key, codes)
-    reason = spec.in_use(session, row)
+    reason = spec.in_use(session, row) or referring_entry(session, spec, row)
     if reason:
         raise Conflict(_("'{key}' cannot be deleted: {reason}; deactivate it instead").format(key=key,
                                                                                             reason=reason))
