@@ -6,6 +6,7 @@ from __future__ import annotations
 from helpers import press_and_settle, settle
 from sqlmodel import select
 from textual import events
+from textual.widgets import TextArea
 from test_snapshots import _inquiry_in_billing, _login
 
 from crmterm.app import make_app
@@ -45,21 +46,26 @@ def test_reply_dialog(snap_compare, snapshot_settings):
 
 async def test_a_reply_sent_from_the_dialog_is_queued_and_on_the_timeline(ui_settings):
     """The dialog alone (the picture above shows E opening it on the inquiry screen): an answer from the
-    response library picked with Alt+R and words typed ahead, Ctrl+S sends, the dialog closes with what was
-    queued."""
+    response library picked with Alt+R and words typed ahead; Ctrl+S without an address is refused under the
+    address with the text kept; with one, the dialog closes with what was queued."""
     inquiry_id = _inquiry_in_billing(ui_settings.database_url)
     app = make_app(ui_settings)
     sent = []
     async with app.run_test(size=(140, 40)) as pilot:
         await _login(pilot, "agent")
-        app.push_screen(ReplyDialog(ReplyDraft(inquiry_id=inquiry_id, to="customer@mail.example",
-                                               subject=f"[#{inquiry_id}] Refund"), topic="billing"), sent.append)
+        app.push_screen(ReplyDialog(ReplyDraft(inquiry_id=inquiry_id, to="", subject=f"[#{inquiry_id}] Refund"),
+                                    topic="billing"), sent.append)
         await settle(pilot)
+        app.screen.query_one("#reply-text").focus()
         await pilot.press(*"Dear customer. ")
         as_a_terminal_sends_it(app, "alt+r", "r")  # ESC r: a key with a printable character, text area focused
         await press_and_settle(pilot, *"refund business", "enter")
         assert isinstance(app.screen, ReplyDialog)
         await press_and_settle(pilot, "ctrl+s")
+        assert isinstance(app.screen, ReplyDialog) and app.screen.query_one("#e-to").display
+        assert app.screen.query_one("#reply-text", TextArea).text.startswith("Dear customer. A refund")
+        app.screen.query_one("#reply-to").focus()
+        await press_and_settle(pilot, *"customer@mail.example", "ctrl+s")
         assert not isinstance(app.screen, ReplyDialog) and sent[0].to == "customer@mail.example"
     with unit_of_work(ui_settings.database_url) as session:
         queued = session.exec(select(Notification).where(Notification.inquiry_id == inquiry_id,

@@ -16,6 +16,7 @@ from crmterm.i18n import N_, _
 from crmterm.services.inquiries import functions
 from crmterm.services.inquiries.functions import FunctionRead, FunctionRun, ParamRead
 from crmterm.widgets.host import CrmModal
+from crmterm.widgets.service_call import call_service
 
 _PLACEHOLDERS = {"integer": "123", "decimal": "1250.50", "date": "2026-12-31", "datetime": "2026-12-31 18:00"}
 
@@ -108,15 +109,8 @@ class FunctionDialog(CrmModal[FunctionRun | None]):
 
     @work(thread=True, exclusive=True, group="functions-run")
     def run_function(self, name: str, inquiry_id: int, params: dict) -> None:
-        try:
-            done = self.app.gateway.call(functions.run, name=name, inquiry_id=inquiry_id, params=params)
-        except ValidationError as error:
-            self.app.call_from_thread(self._refused, error)
-            return
-        except CrmError as error:
-            self.app.call_from_thread(self.app.notify, str(error), severity="error")
-            return
-        self.app.call_from_thread(self._done, done)
+        call_service(self.app, functions.run, on_done=self._done, on_refused=self._refused, name=name,
+                     inquiry_id=inquiry_id, params=params)
 
     def _refused(self, error: ValidationError) -> None:
         name = self.query_one("#function-name", Select).value

@@ -14,12 +14,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static, TextArea
 
-from crmterm.errors import CrmError, ValidationError
+from crmterm.errors import ValidationError
 from crmterm.i18n import N_, _
 from crmterm.screens.knowledge.response_picker import ResponsePicker, response_binding
 from crmterm.services.mail import replies
 from crmterm.services.mail.replies import ReplyDraft, ReplyQueued
 from crmterm.widgets.host import CrmModal
+from crmterm.widgets.service_call import call_service
 from crmterm.widgets.type_ahead import focus_now
 
 FIELDS = ("to", "subject", "text")
@@ -75,16 +76,8 @@ class ReplyDialog(CrmModal[ReplyQueued | None]):
 
     @work(thread=True, exclusive=True, group="reply-send")
     def send(self, to: str, subject: str, text: str) -> None:
-        try:
-            queued = self.app.gateway.call(replies.send_reply, inquiry_id=self.draft.inquiry_id, to=to,
-                                           subject=subject, text=text)
-        except ValidationError as error:
-            self.app.call_from_thread(self._refused, error)
-            return
-        except CrmError as error:
-            self.app.call_from_thread(self.app.notify, str(error), severity="error")
-            return
-        self.app.call_from_thread(self.dismiss, queued)
+        call_service(self.app, replies.send_reply, on_done=self.dismiss, on_refused=self._refused,
+                     inquiry_id=self.draft.inquiry_id, to=to, subject=subject, text=text)
 
     def _refused(self, error: ValidationError) -> None:
         name = error.field if error.field in FIELDS else "text"
