@@ -23,14 +23,12 @@ from datetime import datetime, timedelta
 
 import httpx
 from pydantic import BaseModel
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from crmterm.services.accounts.permissions import SYSTEM, Actor, Permission, require
 from crmterm.settings import Settings, WebhookSettings
-from crmterm.store import WebhookAttempt, WebhookOutbox, WebhookState, WebhookSubscription, utcnow
+from crmterm.store import WebhookAttempt, WebhookOutbox, WebhookState, WebhookSubscription, outbox, utcnow
 from crmterm.store.db import in_transaction
-from crmterm.store.tables import rowcount
 
 log = logging.getLogger("crmterm.webhooks")
 BATCH = 20
@@ -60,8 +58,7 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def backoff(policy: WebhookSettings, attempts: int) -> timedelta:
-    """After the n-th failed attempt: backoff_seconds · 2^(n-1), at most backoff_max_seconds."""
-    return timedelta(seconds=min(policy.backoff_max_seconds, policy.backoff_seconds * 2 ** max(attempts - 1, 0)))
+    return outbox.backoff(policy.backoff_seconds, policy.backoff_max_seconds, attempts)
 
 
 def _lease(policy: WebhookSettings, batch: int) -> timedelta:
@@ -69,16 +66,8 @@ def _lease(policy: WebhookSettings, batch: int) -> timedelta:
 
 
 def claim(session: Session, *, token: str, now: datetime, until: datetime, limit: int) -> list[_Claimed]:
-    due = (select(WebhookOutbox.id).where(WebhookOutbox.state == WebhookState.PENDING,
-                                          col(WebhookOutbox.next_attempt_at) <= now)
-           .order_by(col(WebhookOutbox.next_attempt_at), col(WebhookOutbox.id)).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    session.execute(update(WebhookOutbox)
-                    .where(col(WebhookOutbox.id).in_(due), col(WebhookOutbox.state) == WebhookState.PENDING,
-                           col(WebhookOutbox.next_attempt_at) <= now)
-                    .values(claim_token=token, attempts=WebhookOutbox.attempts + 1, next_attempt_at=until)
-                    .execution_options(synchronize_session=False))
+    outbox.claim_due(session, WebhookOutbox, pending=WebhookState.PENDING, token=token, now=now, until=until,
+                     limit=limit)
     rows = session.exec(select(WebhookOutbox, WebhookSubscription.url, WebhookSubscription.secret)
                         .join(WebhookSubscription, col(WebhookSubscription.id) == WebhookOutbox.subscription_id)
                         .where(WebhookOutbox.claim_token == token, WebhookOutbox.state == WebhookState.PENDING)
@@ -125,12 +114,8 @@ def _post(client: httpx.Client, item: _Claimed) -> tuple[int | None, str | None]
 
 
 def _finish(session: Session, item: _Claimed, token: str, at: datetime, values: dict) -> bool:
-    """Only the holder of the claim records the outcome (a run whose lease ran out has lost the row)."""
-    result = session.execute(update(WebhookOutbox)
-                             .where(col(WebhookOutbox.id) == item.id, col(WebhookOutbox.claim_token) == token,
-                                    col(WebhookOutbox.state) == WebhookState.PENDING)
-                             .values(claim_token=None, **values).execution_options(synchronize_session=False))
-    if rowcount(result) != 1:
+    if not outbox.finish_claimed(session, WebhookOutbox, item.id, pending=WebhookState.PENDING, token=token,
+                                 values=values):
         return False
     error = values["last_error"]
     session.add(WebhookAttempt(outbox_id=item.id, at=at, status=values["last_status"], error=error,

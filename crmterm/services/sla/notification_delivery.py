@@ -18,14 +18,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from crmterm.services.accounts.permissions import SYSTEM, Actor, Permission, require
 from crmterm.services.sla import notification_mail as mail_out
 from crmterm.services.sla.notification_mail import Outgoing, SmtpTransport, Transport
 from crmterm.settings import MailSettings, Settings
-from crmterm.store import Notification, utcnow
+from crmterm.store import Notification, outbox, utcnow
 from crmterm.store.db import in_transaction
 from crmterm.store.notifications import NotificationChannel as Channel
 from crmterm.store.notifications import NotificationState as State
@@ -43,8 +42,7 @@ class DeliveryReport(BaseModel):
 
 
 def backoff(mail: MailSettings, attempts: int) -> timedelta:
-    """After the n-th failed attempt: backoff_seconds · 2^(n-1), at most backoff_max_seconds."""
-    return timedelta(seconds=min(mail.backoff_max_seconds, mail.backoff_seconds * 2 ** max(attempts - 1, 0)))
+    return outbox.backoff(mail.backoff_seconds, mail.backoff_max_seconds, attempts)
 
 
 def lease(mail: MailSettings, batch: int) -> timedelta:
@@ -53,16 +51,8 @@ def lease(mail: MailSettings, batch: int) -> timedelta:
 
 
 def claim(session: Session, *, token: str, now: datetime, until: datetime, limit: int) -> list[Outgoing]:
-    due = (select(Notification.id).where(Notification.channel == Channel.EMAIL,
-                                         Notification.state == State.PENDING, col(Notification.next_attempt_at) <= now)
-           .order_by(col(Notification.next_attempt_at), col(Notification.id)).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    session.execute(update(Notification)
-                    .where(col(Notification.id).in_(due), col(Notification.state) == State.PENDING,
-                           col(Notification.next_attempt_at) <= now)
-                    .values(claim_token=token, attempts=Notification.attempts + 1, next_attempt_at=until)
-                    .execution_options(synchronize_session=False))
+    outbox.claim_due(session, Notification, pending=State.PENDING, token=token, now=now, until=until, limit=limit,
+                     where=(Notification.channel == Channel.EMAIL,))
     rows = session.exec(select(Notification).where(Notification.claim_token == token,
                                                    Notification.state == State.PENDING)
                         .order_by(col(Notification.id))).all()
@@ -71,11 +61,7 @@ def claim(session: Session, *, token: str, now: datetime, until: datetime, limit
 
 
 def _finish(session: Session, item: Outgoing, token: str, values: dict) -> None:
-    """Only the holder of the claim records the outcome (a run whose lease ran out has lost the row)."""
-    session.execute(update(Notification)
-                    .where(col(Notification.id) == item.id, col(Notification.claim_token) == token,
-                           col(Notification.state) == State.PENDING)
-                    .values(claim_token=None, **values).execution_options(synchronize_session=False))
+    outbox.finish_claimed(session, Notification, item.id, pending=State.PENDING, token=token, values=values)
 
 
 def _outcome(item: Outgoing, error: Exception | None, mail: MailSettings, now: datetime) -> dict:
