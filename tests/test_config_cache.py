@@ -123,3 +123,17 @@ def test_unknown_codes_typed_by_callers_never_grow_the_cache_past_its_bound(demo
             _register(demo_url, {"direction": "in", "inquiries": [{"topic": f"no_such_topic_{number}"}]})
     _label, values = config_cache._caches[engine_for(demo_url).url.render_as_string()]
     assert 0 < len(values) <= 5
+
+
+def test_every_configuration_table_has_the_triggers_that_bump_the_version(demo_url):
+    """The cache trusts the trigger-kept counter (migration 0032): a table added to CONFIG_TABLES without a
+    migration adding its triggers fails here. The tests above show a raw write from another process bumps it."""
+    sqlite = demo_url.startswith("sqlite")
+    found = ("SELECT tbl_name, count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%%config_version%%' "
+             "GROUP BY tbl_name" if sqlite else
+             "SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+             "WHERE t.tgname LIKE '%%config_version%%' GROUP BY c.relname")
+    with engine_for(demo_url).connect() as connection:
+        triggers = dict(connection.exec_driver_sql(found).all())
+    # SQLite: one trigger per operation; PostgreSQL: one statement trigger for INSERT, UPDATE, DELETE, TRUNCATE
+    assert triggers == {table: 3 if sqlite else 1 for table in config_cache.CONFIG_TABLES}

@@ -6,17 +6,16 @@ change a few times a day. A value is kept until the configuration changes, where
 - in this process: every INSERT/UPDATE/DELETE on a configuration table (ORM flush or plain SQL, any engine)
   bumps a generation, and bumps it again when its transaction ends; a transaction that wrote configuration
   neither reads nor fills the cache (it must see its own uncommitted changes, and they may be rolled back);
-- in another process: PostgreSQL — one statement per transaction reads count(*) and the sum of the row
-  versions' xmin of every configuration table: any committed insert, update or delete changes it, whatever
-  wrote it (a service, config import, a migration, psql). SQLite — `PRAGMA data_version` tells whether any
-  other connection committed; only then a digest of the configuration tables' contents is compared.
-No schema change is needed. Values are shared between sessions and threads: loaders must return plain,
-immutable-by-convention data (frozen dataclasses, tuples, rows), never ORM objects bound to a session.
+- in another process: triggers on every configuration table (migration 0032) bump the one-row counter
+  `config_version.n` on any insert, update or delete, whoever writes it (a service, config import, psql);
+  one primary-key read per transaction compares it. (It replaced a fingerprint of all 19 tables per
+  transaction, which on SQLite was recomputed whenever another agent had committed anything.)
+Values are shared between sessions and threads: loaders must return plain, immutable-by-convention data
+(frozen dataclasses, tuples, rows), never ORM objects bound to a session.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 from collections.abc import Callable, Hashable
@@ -27,7 +26,8 @@ from sqlmodel import Session
 
 T = TypeVar("T")
 
-# Every table a cached loader reads (tests/test_config_cache.py checks the loaders read nothing else).
+# Every table a cached loader reads (tests/test_config_cache.py checks the loaders read nothing else, and
+# that each has the triggers that bump VERSION_TABLE: a table added here needs a migration adding them).
 CONFIG_TABLES = frozenset({
     "topic", "attribute_def", "attribute_group", "dictionary", "dictionary_item", "priority", "place",
     "place_type", "channel", "client_category", "contact_template", "route", "route_revision", "queue",
@@ -35,12 +35,12 @@ CONFIG_TABLES = frozenset({
     "app_user",  # the operator's id and role (rules read operator.role); users change about as rarely
 })
 
+VERSION_TABLE = "config_version"  # one row (id 1): n counts the changes of the tables above
 MAX_ENTRIES = 20_000  # per database; far above what a configuration has (forms, routes, codes)
 
 _WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|'
                     r'(?:ALTER|DROP)\s+TABLE(?:\s+IF\s+EXISTS)?)\s+"?(\w+)', re.IGNORECASE)
 _WROTE = "crmterm_config_written"  # Connection.info: this transaction wrote configuration
-_SEEN = "crmterm_config_data_version"  # SQLite Connection.info: the data_version last checked
 _CHECKED = "crmterm_config_checked"  # Session.info: (transaction, label) validated once per transaction
 
 _lock = threading.Lock()
@@ -94,7 +94,7 @@ def _current(session: Session, connection: Connection) -> dict[Hashable, Any]:
         url, label = checked[2], checked[3]
     else:
         url = connection.engine.url.render_as_string()
-        label = (_generation, _outside_state(connection, url))
+        label = (_generation, _outside_state(connection))
         session.info[_CHECKED] = (transaction, _generation, url, label)
     with _lock:
         entry = _caches.get(url)
@@ -103,30 +103,12 @@ def _current(session: Session, connection: Connection) -> dict[Hashable, Any]:
     return entry[1]
 
 
-def _outside_state(connection: Connection, url: str) -> Hashable:
-    """What another process's committed configuration change alters."""
-    if connection.dialect.name == "postgresql":
-        return tuple(connection.exec_driver_sql(_PG_FINGERPRINT).all())
-    version = connection.exec_driver_sql("PRAGMA data_version").scalar()
-    seen = connection.info.get(_SEEN)
-    entry = _caches.get(url)
-    if seen is not None and seen[0] == version and entry is not None and entry[0][1] == seen[1]:
-        return seen[1]  # nobody else committed since this connection last looked
-    digest = _sqlite_digest(connection)
-    connection.info[_SEEN] = (version, digest)
-    return digest
+def _outside_state(connection: Connection) -> Hashable:
+    """What another process's committed configuration change alters: the trigger-kept counter."""
+    return connection.exec_driver_sql(_READ_VERSION).scalar()
 
 
-_PG_FINGERPRINT = " UNION ALL ".join(
-    f"SELECT '{name}', count(*), coalesce(sum(xmin::text::bigint), 0) FROM {name}" for name in sorted(CONFIG_TABLES))
-
-
-def _sqlite_digest(connection: Connection) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for name in sorted(CONFIG_TABLES):
-        for row in connection.exec_driver_sql(f"SELECT * FROM {name} ORDER BY rowid"):  # noqa: S608 - fixed names
-            digest.update(repr(tuple(row)).encode())
-    return digest.hexdigest()
+_READ_VERSION = f"SELECT n FROM {VERSION_TABLE} WHERE id = 1"
 
 
 def forget_all() -> None:

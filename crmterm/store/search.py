@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from crmterm.store.config_cache import VERSION_TABLE
 from crmterm.store.kb_index import UNMANAGED as KB_UNMANAGED
 
 # Objects created here, not by the models: the model/migration comparison must not report them.
@@ -71,4 +72,4 @@ def drop_search_indexes(connection: Connection) -> None:
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic hook: leave the search objects above (and the knowledge base's, store/kb_index) out of
     model/migration comparisons."""
-    return name not in UNMANAGED and name not in KB_UNMANAGED
+    return name not in UNMANAGED and name not in KB_UNMANAGED and name != VERSION_TABLE
