@@ -14,7 +14,7 @@ from crmterm.moments import typed_moment
 from crmterm.services.inquiries import inquiry_actions, inquiry_moves
 from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.platform import archive_read
-from crmterm.services.routing import queues
+from crmterm.services.routing import agent_skills, queues
 from crmterm.services.routing.queues import InquiryFilter
 from crmterm.services.topics.attribute_checks import sample_values
 
@@ -200,3 +200,19 @@ def list_queues(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     print_table([q.model_dump() | {"name": pick(q.labels, q.code)} for q in found],
                 [("code", _("Code")), ("name", _("Queue")), ("waiting", _("Waiting")), ("taken", _("Taken")),
                  ("overdue", _("Overdue"))])
+
+
+@queue_app.command("staffing")
+def staffing(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+    """Per queue: its members logged in now and how many of them have its required skills (supervisors)."""
+    found = env_of(ctx).call(agent_skills.staffing)
+    if as_json:
+        print_json(found)
+        return
+    print_table([q.model_dump() | {"name": pick(q.labels, q.code), "needs": _skills_text(q.skills)} for q in found],
+                [("code", _("Code")), ("name", _("Queue")), ("needs", _("Required skills")),
+                 ("online", _("Logged in")), ("can_take", _("Can take"))])
+
+
+def _skills_text(skills: dict[str, int]) -> str:
+    return ", ".join(f"{code} ≥ {level}" for code, level in skills.items()) or "—"
