@@ -34,8 +34,11 @@ class QueueStaffing(BaseModel):
 
 
 def list_skills(*, session: Session, actor: Actor, login: str | None = None) -> list[AgentSkillRead]:
-    """Every agent's skills, or one agent's (anyone may read their own)."""
-    if login is None or login != actor.login:
+    """Every agent's skills, or one agent's (anyone may read their own: the default for those who may not
+    read other users)."""
+    if actor is not None and login is None and not actor.can(Permission.USERS_READ):
+        login = actor.login
+    if actor is None or login != actor.login:
         require(actor, Permission.USERS_READ)
     query = (select(User.login, AgentSkill.skill, Skill.labels, Skill.kind, AgentSkill.level)
              .join(User, col(User.id) == AgentSkill.user_id).join(Skill, col(Skill.code) == AgentSkill.skill))
