@@ -144,6 +144,7 @@ WORK_ENTRIES = [
     Entry(agent_skills.list_skills, P.USERS_READ, lambda s, w, a: {"login": "agent2"}),
     Entry(agent_skills.set_skill, P.USERS_WRITE, lambda s, w, a: {"login": "agent", "skill": "en", "level": 4}),
     Entry(agent_skills.remove_skill, P.USERS_WRITE, lambda s, w, a: {"login": "agent", "skill": "ru"}),
+    Entry(agent_skills.replace_skills, P.USERS_WRITE, lambda s, w, a: {"login": "agent", "skills": "en: 4, ru: 3"}),
     Entry(agent_skills.staffing, P.INQUIRIES_SUPERVISE),
     Entry(saved_filters.list_filters, OWN_DATA),
     Entry(saved_filters.save_filter, OWN_DATA, lambda s, w, a: {"name": "mine", "where": InquiryFilter()}),

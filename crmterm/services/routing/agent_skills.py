@@ -3,7 +3,10 @@ how many logged-in agents can take its work (the supervisor's staffing view)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel
+from sqlalchemy import select as select_rows  # rows read by name (sqlmodel.select types them as bare tuples)
 from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, ValidationError
@@ -40,12 +43,14 @@ def list_skills(*, session: Session, actor: Actor, login: str | None = None) -> 
         login = actor.login
     if actor is None or login != actor.login:
         require(actor, Permission.USERS_READ)
-    query = (select(User.login, AgentSkill.skill, Skill.labels, Skill.kind, AgentSkill.level)
+    query = (select_rows(col(User.login), col(AgentSkill.skill), col(Skill.labels), col(Skill.kind),
+                         col(AgentSkill.level))
              .join(User, col(User.id) == AgentSkill.user_id).join(Skill, col(Skill.code) == AgentSkill.skill))
     if login is not None:
-        query = query.where(User.login == _user(session, login).login)
-    rows = session.exec(query.order_by(col(User.login), col(Skill.sort_order), col(Skill.code))).all()
-    return [AgentSkillRead(login=u, skill=s, labels=labels, kind=kind, level=level) for u, s, labels, kind, level in rows]
+        query = query.where(col(User.login) == _user(session, login).login)
+    rows = session.execute(query.order_by(col(User.login), col(Skill.sort_order), col(Skill.code))).all()
+    return [AgentSkillRead(login=u, skill=s, labels=labels, kind=kind, level=level)
+            for u, s, labels, kind, level in rows]
 
 
 def set_skill(*, session: Session, actor: Actor, login: str, skill: str, level: int, source: str = "cli") -> None:
@@ -74,6 +79,19 @@ def remove_skill(*, session: Session, actor: Actor, login: str, skill: str, sour
     session.delete(row)
     audit.record(session, actor, "skill", "user", login, before={"skill": skill, "level": row.level},
                  source=source)
+
+
+def replace_skills(*, session: Session, actor: Actor, login: str, skills: Any, source: str = "tui") -> None:
+    """Make LOGIN's skills exactly `skills` (code -> level, or the admin form's text `en: 4, ru: 3`)."""
+    require(actor, Permission.USERS_WRITE)
+    known = set(session.exec(select(Skill.code).where(col(Skill.active).is_(True))).all())
+    wanted = skill_rules.clean_requirements("skills", skills, lambda _kind, code: code in known)
+    have = {s.skill: s.level for s in list_skills(session=session, actor=actor, login=login)}
+    for code in sorted(set(have) - set(wanted)):
+        remove_skill(session=session, actor=actor, login=login, skill=code, source=source)
+    for code, level in wanted.items():
+        if have.get(code) != level:
+            set_skill(session=session, actor=actor, login=login, skill=code, level=level, source=source)
 
 
 def staffing(*, session: Session, actor: Actor) -> list[QueueStaffing]:

@@ -41,6 +41,7 @@ class QueueCounts(BaseModel):
     waiting: int = 0
     taken: int = 0
     overdue: int = 0
+    can_take: int | None = None  # logged-in members with its skills (agent_skills.staffing; supervisors' view)
 
 
 class InquiryFilter(BaseModel):

@@ -34,6 +34,9 @@ def requirement_problem(raw: Any, ref_exists: RefExists) -> str | None:
 
 
 def clean_requirements(field: str, raw: Any, ref_exists: RefExists) -> dict[str, int]:
+    """The mapping, from a document or from the text an admin form holds (`en: 3, ru: 2` or JSON)."""
+    if isinstance(raw, str):
+        raw = _parsed(field, raw)
     problem = requirement_problem(raw, ref_exists)
     if problem:
         raise ValidationError(field, problem)
@@ -47,3 +50,14 @@ def refine_queue(document: dict, ref_exists: RefExists) -> dict:
 def meets(have: dict[str, int], need: dict[str, int]) -> bool:
     """Whether skills `have` (code -> level) satisfy the requirements `need` (code -> minimum level)."""
     return all(have.get(code, 0) >= level for code, level in need.items())
+
+
+def _parsed(field: str, text: str) -> Any:
+    import yaml  # here: only admin forms send text
+
+    if text.strip() and not text.strip().startswith("{"):
+        text = "{" + text + "}"  # `en: 3, ru: 2` typed on one line reads as a flow mapping
+    try:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        raise ValidationError(field, _("not valid YAML: {e}").format(e=str(error).splitlines()[0])) from None
