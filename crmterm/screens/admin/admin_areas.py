@@ -78,14 +78,24 @@ class UsersArea(DirectoryArea):
         return [self._entry(u, skills.get(u.login)) for u in gateway.call(users.list_users)
                 if not needle or needle in f"{u.login} {u.display_name}".casefold()]
 
-    def create(self, gateway: Gateway, values: dict) -> EntryRead:
+    @staticmethod
+    def _split(values: dict) -> tuple[dict, str | None, Any]:
+        """The account's fields (the form's group codes as a list: the service would read a string's letters),
+        the password typed (if any) and the skills typed."""
+        values = dict(values)
         password, skills = values.pop("password", None) or None, values.pop("skills", None)
+        if isinstance(values.get("groups"), str):
+            values["groups"] = [g.strip() for g in values["groups"].split(",") if g.strip()]
+        return values, password, skills
+
+    def create(self, gateway: Gateway, values: dict) -> EntryRead:
+        values, password, skills = self._split(values)
         user = gateway.change(users.add_user, values=values, password=password,
                               db_login=db_login_auth.applies(gateway.settings))
         return self._entry(user, self._save_skills(gateway, user.login, skills))
 
     def update(self, gateway: Gateway, key: str, values: dict, version: int) -> EntryRead:
-        password, skills = values.pop("password", None) or None, values.pop("skills", None)
+        values, password, skills = self._split(values)
         user = gateway.change(users.update_user, login=key, values=values, expected_version=version,
                               password=password)
         return self._entry(user, self._save_skills(gateway, user.login, skills))
