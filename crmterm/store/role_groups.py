@@ -64,7 +64,7 @@ def statements(schema: str, database: str, owner: str, app: str) -> list[str]:
                     f"GRANT SELECT ({WEBHOOK_PUBLIC_COLUMNS}) ON {schema}.webhook_subscription TO {name}"]
         if role in WRITERS:
             sql += _writer(schema, owner, name, role)
-        sql.append(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(f'{schema}.{t}' for t in OWN_ROWS)} TO {name}")
+        sql += [f"GRANT INSERT, UPDATE, DELETE ON {schema}.{table} TO {name}" for table in OWN_ROWS]
     return sql + _login_manager(schema, app)
 
 
