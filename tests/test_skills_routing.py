@@ -92,7 +92,8 @@ def test_a_queue_requirement_applies_to_all_its_work(demo_url):
         expected_version=None)
     waiting = registered(demo_url)
     weak, fluent = agent(demo_url, "weak", {"ru": 2}), agent(demo_url, "fluent", {"ru": 4})
-    assert take(demo_url, weak) is None
+    with pytest.raises(PermissionDenied, match=r"weak lacks the skills queue 'first_line' requires \(ru ≥ 3\)"):
+        take(demo_url, weak)
     assert take(demo_url, fluent) == waiting
 
 

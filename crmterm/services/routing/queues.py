@@ -123,7 +123,9 @@ def take_next(*, session: Session, actor: Actor, queue: str) -> int | None:
     if not can_work(session, actor, target):
         raise PermissionDenied(_("{who} is not a member of queue '{q}'").format(who=actor.login, q=queue))
     if not skill_match.meets_queue(session, actor.id, target):
-        return None  # the queue requires skills the actor lacks: nothing in it is theirs to take
+        needs = ", ".join(f"{code} ≥ {level}" for code, level in target.skills.items())
+        raise PermissionDenied(_("{who} lacks the skills queue '{q}' requires ({needs})").format(
+            who=actor.login, q=queue, needs=needs))
     candidate = skill_match.candidate(saved_id(target), actor.id, lock=session.get_bind().dialect.name == "postgresql")
     taken = session.execute(
         update(Inquiry).where(col(Inquiry.id) == candidate, col(Inquiry.state) == State.WAITING,

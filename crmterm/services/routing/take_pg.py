@@ -18,8 +18,9 @@ The queue row and the user's groups are read inside the statement, not cached: a
 microseconds there, and a per-process cache keyed by the rows' version could be fooled by a database
 restored or recreated under the running process (same ids, same versions, other members).
 
-A queue that does not exist or that the actor may not work takes nothing and answers `None` for `known`:
-the caller then goes the general path, which raises NotFound or PermissionDenied with its usual message.
+A queue that does not exist, that the actor may not work or whose required skills the actor lacks takes
+nothing and answers False for `known`: the caller then goes the general path, which raises NotFound or
+PermissionDenied with its usual message.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ logged AS (
 )
 SELECT (SELECT id FROM target) AS queue_id,
        (SELECT allowed FROM target) AS allowed,
+       (SELECT skilled FROM target) AS skilled,
        (SELECT id FROM taken) AS taken_id,
        (SELECT pg_notify(:channel, (SELECT id FROM target)::text) FROM taken) AS notified,
        EXISTS (SELECT 1 FROM automation_rule r WHERE r.event = 'taken' AND r.active) AS automated
@@ -104,6 +106,6 @@ def take(session: Session, actor: Actor, queue: str) -> Taken:
         "supervisor": actor.can(Permission.INQUIRIES_SUPERVISE), "login": actor.login, "queue": queue,
         "actor_id": actor.id, "waiting": State.WAITING.value, "taken": State.TAKEN.value, "now": utcnow(),
         "data": EVENT_DATA, "channel": live.CHANNEL}).one()
-    if row.queue_id is None or not row.allowed:
+    if row.queue_id is None or not row.allowed or not row.skilled:
         return Taken(known=False, inquiry_id=None, automated=False)
     return Taken(known=True, inquiry_id=row.taken_id, automated=bool(row.automated))
