@@ -137,3 +137,20 @@ def test_staffing_counts_logged_in_members_who_have_the_queues_skills(demo_url):
     assert staffing["vip_line"].online == 0
     with pytest.raises(PermissionDenied):
         act(demo_url, agent_skills.staffing, people["agent"])
+
+
+def test_skill_commands_and_queue_staffing_on_the_command_line(demo_url, tmp_path):
+    import json
+
+    from test_cli import cli_on
+
+    cli = cli_on(demo_url, tmp_path / "home")
+    assert cli("skill", "set", "agent2", "billing_disputes", "4").exit_code == 0
+    listed = json.loads(cli("skill", "list", "agent2", "--json").stdout)
+    assert [(s["skill"], s["level"]) for s in listed] == [("en", 4), ("ru", 3), ("mobile_internet", 4),
+                                                          ("billing_disputes", 4)]
+    assert cli("skill", "remove", "agent2", "ru").exit_code == 0
+    unknown = cli("skill", "set", "agent2", "klingon", "3")
+    assert unknown.exit_code == 1 and unknown.stderr == "error: Skill 'klingon' not found\n"
+    staffing = json.loads(cli("queue", "staffing", "--json").stdout)
+    assert {"code": "vip_line", "skills": {"en": 2}, "online": 0, "can_take": 0}.items() <= staffing[1].items()
