@@ -152,5 +152,8 @@ def test_skill_commands_and_queue_staffing_on_the_command_line(demo_url, tmp_pat
     assert cli("skill", "remove", "agent2", "ru").exit_code == 0
     unknown = cli("skill", "set", "agent2", "klingon", "3")
     assert unknown.exit_code == 1 and unknown.stderr == "error: Skill 'klingon' not found\n"
+    assert cli("queue", "skills", "first_line", "ru=2", "en=1").stdout == "first_line: ru ≥ 2, en ≥ 1\n"
+    assert cli("queue", "skills", "first_line", "--clear").stdout == "first_line: —\n"
+    assert cli("queue", "skills", "first_line", "en").stderr == "error: skills: write SKILL=LEVEL, e.g. en=3\n"
     staffing = json.loads(cli("queue", "staffing", "--json").stdout)
     assert {"code": "vip_line", "skills": {"en": 2}, "online": 0, "can_take": 0}.items() <= staffing[1].items()
