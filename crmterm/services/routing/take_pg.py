@@ -58,6 +58,7 @@ pick AS (
     SELECT COALESCE(
         (SELECT i.id FROM inquiry i
          WHERE i.queue_id = (SELECT id FROM target WHERE allowed AND skilled) AND i.state = :waiting
+           AND EXISTS (SELECT 1 FROM step_skill)  -- checked once: no step requires skills, no scan at all
            AND (i.route_revision_id, i.step) IN (SELECT s.revision_id, s.step FROM step_skill s)
            AND NOT EXISTS (""" + _UNMET + """)
          ORDER BY (SELECT COALESCE(SUM(a.level), 0) FROM step_skill s
