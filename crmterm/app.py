@@ -21,6 +21,7 @@ from crmterm.screens.common.failures import FailureDialog, log_failure, work_tit
 from crmterm.screens.common.leaving import leave_after_asking
 from crmterm.screens.shell.lock import LOG_OUT, LockScreen
 from crmterm.screens.shell.login import LoginScreen
+from crmterm.screens.shell.presence_beat import PresenceBeat
 from crmterm.services.accounts.permissions import Actor
 from crmterm.settings import LANGUAGES, Settings
 from crmterm.text import visible
@@ -81,7 +82,7 @@ def _screen_bindings(screen):
             yield node, binding
 
 
-class CrmApp(CrmHost):
+class CrmApp(PresenceBeat, CrmHost):
     CSS_PATH = "app.tcss"
     TITLE = "crmterm"
     # Under 100 columns every screen carries -narrow: app.tcss gives the lists room and narrows side panes
@@ -242,6 +243,7 @@ class CrmApp(CrmHost):
             language = self.gateway.call(preferences.preferred_language)
         except Exception:  # noqa: BLE001 - a preference is not worth a refused log-in: the default language
             language = None
+        self.start_presence(self.gateway)
         # typed first: mypy cannot match a coroutine function against call_from_thread's `T | Awaitable[T]`
         enter: Callable[[str], Awaitable[None] | None] = self._enter_workspace
         self.call_from_thread(enter, language or self.installation_language)
@@ -264,6 +266,7 @@ class CrmApp(CrmHost):
         leave_after_asking(self, self.log_out, _("Log out anyway?"))
 
     def log_out(self) -> None:
+        self.stop_presence(self._gateway)
         self._gateway, self.active_template = None, None
         self._use_language(self.installation_language)  # the next user starts in the installation's language
         self.switch_screen(LoginScreen(ready=True))

@@ -17,8 +17,8 @@ from crmterm.services.inquiries import assignees, attachments, external_events, 
 
 from crmterm.services.sla import notification_delivery, notification_inbox, sla_scan, sla_status
 
-from crmterm.services.routing import queues, saved_filters
-from crmterm.services.accounts import preferences
+from crmterm.services.routing import agent_skills, queues, saved_filters
+from crmterm.services.accounts import preferences, presence
 from crmterm.services.accounts.permissions import Actor, Permission as P
 from crmterm.services.inquiries.problems import ProblemDraft
 from crmterm.services.routing.queues import InquiryFilter
@@ -114,6 +114,8 @@ WORK_ENTRIES = [
     Entry(registration_drafts.discard_draft, P.INQUIRIES_WRITE),
     Entry(preferences.preferred_language, OWN_PREFERENCE),
     Entry(preferences.set_language, OWN_PREFERENCE_WRITE, lambda s, w, a: {"language": "ru"}),
+    Entry(presence.touch, OWN_PREFERENCE_WRITE),
+    Entry(presence.leave, OWN_PREFERENCE_WRITE),
     Entry(registration_views.find_caller, P.CUSTOMERS_READ, lambda s, w, a: {"query": "Nord"}),
     Entry(registration_views.topic_form, P.DIRECTORY_READ, lambda s, w, a: {
         "topic": "disputed_charge", "values": {}, "customer_id": w.party, "repeat_days": 30}),
@@ -138,6 +140,12 @@ WORK_ENTRIES = [
     Entry(queues.my_queues, P.INQUIRIES_READ),
     Entry(queues.page, QUEUE_READER, lambda s, w, a: {"where": InquiryFilter(queue="first_line")}),
     Entry(queues.take_next, QUEUE_MEMBER, lambda s, w, a: (waiting(s, w), {"queue": "first_line"})[1]),
+    # skills routing: agents' skills are user administration; staffing is the supervisor's view
+    Entry(agent_skills.list_skills, P.USERS_READ, lambda s, w, a: {"login": "agent2"}),
+    Entry(agent_skills.set_skill, P.USERS_WRITE, lambda s, w, a: {"login": "agent", "skill": "en", "level": 4}),
+    Entry(agent_skills.remove_skill, P.USERS_WRITE, lambda s, w, a: {"login": "agent", "skill": "ru"}),
+    Entry(agent_skills.replace_skills, P.USERS_WRITE, lambda s, w, a: {"login": "agent", "skills": "en: 4, ru: 3"}),
+    Entry(agent_skills.staffing, P.INQUIRIES_SUPERVISE),
     Entry(saved_filters.list_filters, OWN_DATA),
     Entry(saved_filters.save_filter, OWN_DATA, lambda s, w, a: {"name": "mine", "where": InquiryFilter()}),
     Entry(saved_filters.delete_filter, OWN_DATA, lambda s, w, a: _saved(s, w, a)),

@@ -84,9 +84,9 @@ def test_the_directory_registry_is_whole_whatever_is_imported_first(first):
     assert kinds.split()[-8:] == ["queues", "routes", "calendars", "sla_rules", "escalations", "automation",
                                   "responses", "mail_rules"]
     assert {"channels", "topics", "attributes", "templates"} <= set(kinds.split())
-    assert sections.split()[-15:] == ["users", "tracked_fields", "topics", "attribute_groups", "attributes",
-                                      "templates", "calendars", "sla_rules", "queues", "routes", "escalations",
-                                      "automation", "responses", "scripts", "mail_rules"]
+    assert sections.split()[-16:] == ["users", "tracked_fields", "topics", "attribute_groups", "attributes",
+                                      "templates", "calendars", "sla_rules", "skills", "queues", "routes",
+                                      "escalations", "automation", "responses", "scripts", "mail_rules"]
 
 
 def test_a_registration_under_an_unknown_name_is_refused():

@@ -81,7 +81,7 @@ EXEMPT = {
 PENDING: set[str] = set()
 
 # Writes an auditor may still make: personal settings, not business data.
-AUDITOR_PERSONAL = {"preferences.set_language", "saved_filters.save_filter", "saved_filters.delete_filter", "notification_inbox.mark_read"}
+AUDITOR_PERSONAL = {"preferences.set_language", "presence.touch", "presence.leave", "saved_filters.save_filter", "saved_filters.delete_filter", "notification_inbox.mark_read"}
 # …and the use of the knowledge base: opening an article or marking it helpful only counts (and ranks) it.
 AUDITOR_USAGE = {"kb_usage.open_article", "kb_usage.mark_helpful"}
 

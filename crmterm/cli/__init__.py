@@ -47,6 +47,7 @@ COMMANDS = {
     "inquiry": Lazy("crmterm.cli.inquiry_work:app", "Inquiries: create, show, comment, attach files, events from other "
                     "systems."),
     "queue": Lazy("crmterm.cli.inquiry_work:queue_app", "Queues: the ones you work, with counts."),
+    "skill": Lazy("crmterm.cli.skill:app", "Agents' skills with levels (skills routing)."),
     "route": Lazy("crmterm.cli.route:app", "Routes: validate a route file, show a route with its revisions."),
     "report": Lazy("crmterm.cli.report:app", "Reports: inquiries by topic and by operator, repeat inquiries, "
                    "deadlines, saved filters."),

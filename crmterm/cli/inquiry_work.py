@@ -11,10 +11,11 @@ from crmterm.cli.inquiry import app
 from crmterm.errors import ValidationError
 from crmterm.i18n import _, fmt_datetime, pick
 from crmterm.moments import typed_moment
+from crmterm.services.directory import directory
 from crmterm.services.inquiries import inquiry_actions, inquiry_moves
 from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.platform import archive_read
-from crmterm.services.routing import queues
+from crmterm.services.routing import agent_skills, queues
 from crmterm.services.routing.queues import InquiryFilter
 from crmterm.services.topics.attribute_checks import sample_values
 
@@ -200,3 +201,40 @@ def list_queues(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     print_table([q.model_dump() | {"name": pick(q.labels, q.code)} for q in found],
                 [("code", _("Code")), ("name", _("Queue")), ("waiting", _("Waiting")), ("taken", _("Taken")),
                  ("overdue", _("Overdue"))])
+
+
+@queue_app.command("staffing")
+def staffing(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+    """Per queue: its members logged in now and how many of them have its required skills (supervisors)."""
+    found = env_of(ctx).call(agent_skills.staffing)
+    if as_json:
+        print_json(found)
+        return
+    print_table([q.model_dump() | {"name": pick(q.labels, q.code), "needs": _skills_text(q.skills)} for q in found],
+                [("code", _("Code")), ("name", _("Queue")), ("needs", _("Required skills")),
+                 ("online", _("Logged in")), ("can_take", _("Can take"))])
+
+
+@queue_app.command("skills")
+def queue_skills(ctx: typer.Context, queue: str,
+                 required: list[str] = typer.Argument(None, help="SKILL=LEVEL … (none: show what QUEUE requires)."),
+                 clear: bool = typer.Option(False, "--clear", help="Require no skills.")) -> None:
+    """Show or set the skills QUEUE requires (replacing what it required); route steps: `config import`."""
+    env = env_of(ctx)
+    if required or clear:
+        wanted = dict(_requirement(text) for text in required or [])
+        env.call(directory.update_entry, kind="queues", key=queue, values={"skills": wanted},
+                 expected_version=None, source="cli")
+    skills = env.call(directory.get_entry, kind="queues", key=queue).values.get("skills") or {}
+    out.print(f"{queue}: {_skills_text(skills)}", markup=False)
+
+
+def _requirement(text: str) -> tuple[str, int]:
+    code, _sep, level = text.partition("=")
+    if not code or not level.strip().isdigit():
+        raise ValidationError("skills", _("write SKILL=LEVEL, e.g. en=3"))
+    return code.strip(), int(level)
+
+
+def _skills_text(skills: dict[str, int]) -> str:
+    return ", ".join(f"{code} ≥ {level}" for code, level in skills.items()) or "—"

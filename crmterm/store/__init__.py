@@ -37,6 +37,7 @@ HOMES: dict[str, tuple[str, ...]] = {
     "calls": ("IncomingCall",),
     "responses": ("CannedResponse",),
     "mail": ("MailMessage", "MailRule"),
+    "skills": ("AgentPresence", "AgentSkill", "Skill", "StepSkill"),
     "webhooks": ("WebhookAttempt", "WebhookOutbox", "WebhookState", "WebhookSubscription"),
 }
 # Modules that define tables without exporting a name here (the archive copies of the inquiry tables)
@@ -95,6 +96,7 @@ if TYPE_CHECKING:  # the same names for the type checker, imported at runtime on
     from crmterm.store.problems import ProblemInquiry, SystemProblem  # noqa: F401
     from crmterm.store.routes import Queue, Route, RouteRevision, SavedFilter  # noqa: F401
     from crmterm.store.scripts import Script, ScriptRun  # noqa: F401
+    from crmterm.store.skills import AgentPresence, AgentSkill, Skill, StepSkill  # noqa: F401
     from crmterm.store.sla import Calendar, EscalationRule, SlaMark, SlaRule  # noqa: F401
     from crmterm.store.topics import AttributeDef, AttributeGroup, ContactTemplate, Topic  # noqa: F401
     from crmterm.store.users import LoginGuard, Role, User, UserGroup, UserPassword, UserPreference  # noqa: F401

@@ -29,6 +29,7 @@ CONFIG_TABLES = (
     "channel", "client_category", "contact_template", "customer_attribute", "dictionary", "dictionary_item",
     "escalation_rule", "mailing_list", "place", "place_type", "priority", "queue", "role", "route",
     "route_revision", "script", "sla_rule", "structure", "topic", "tracked_field", "user_group", "user_password",
+    "skill", "agent_skill", "step_skill",
     "webhook_subscription",
 )
 # Webhook secrets sign what receivers trust: only admins' logins read them. Everyone else reads the columns
@@ -39,7 +40,7 @@ WEBHOOK_PUBLIC_COLUMNS = "id, kind, url, created_at, created_by, removed_at, rem
 # registered, which auditors may not do (services: INQUIRIES_WRITE), so agents write it as operational rows. Not
 # login_guard: under per-user logins PostgreSQL checks the password and crmterm's lock-out is not used
 # (services/accounts/db_login_auth); the shared application role writes it.
-OWN_ROWS = ("user_preference",)
+OWN_ROWS = ("user_preference", "agent_presence")
 HISTORY = ("change_log", "inquiry_event", "inquiry_event_archive", "audit_log")
 
 
@@ -63,7 +64,7 @@ def statements(schema: str, database: str, owner: str, app: str) -> list[str]:
                     f"GRANT SELECT ({WEBHOOK_PUBLIC_COLUMNS}) ON {schema}.webhook_subscription TO {name}"]
         if role in WRITERS:
             sql += _writer(schema, owner, name, role)
-        sql.append(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(f'{schema}.{t}' for t in OWN_ROWS)} TO {name}")
+        sql += [f"GRANT INSERT, UPDATE, DELETE ON {schema}.{table} TO {name}" for table in OWN_ROWS]
     return sql + _login_manager(schema, app)
 
 

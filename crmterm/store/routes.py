@@ -23,6 +23,7 @@ class Queue(Labelled, Versioned, table=True):
     members: list = Field(default_factory=list, sa_type=JSON, nullable=False)  # logins
     groups: list = Field(default_factory=list, sa_type=JSON, nullable=False)  # user-group codes
     admins: list = Field(default_factory=list, sa_type=JSON, nullable=False)  # logins
+    skills: dict = Field(default_factory=dict, sa_type=JSON, nullable=False)  # skill code -> minimum level
 
 
 class Route(Labelled, Versioned, table=True):

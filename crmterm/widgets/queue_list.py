@@ -1,4 +1,5 @@
-"""The Queues tab's left column: the user's queues, each with its counts (waiting · taken · overdue)."""
+"""The Queues tab's left column: the user's queues, each with its counts (waiting · taken · overdue, and for
+supervisors the logged-in agents able to take its work)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from crmterm.services.routing.queues import QueueCounts
 from crmterm.widgets.safe_text import plain
 
 
-def legend() -> str:
-    """Said once above the list, so each queue's counts fit a narrow column in any language."""
-    return _("waiting · taken · overdue")
+def legend(staffing: bool = False) -> str:
+    """Said once above the list, so each queue's counts fit a narrow column in any language; supervisors also
+    see how many logged-in agents can take each queue's work (skills routing)."""
+    return _("waiting · taken · overdue · agents able") if staffing else _("waiting · taken · overdue")
 
 
 def _prompt(queue: QueueCounts) -> Text:
@@ -21,6 +23,10 @@ def _prompt(queue: QueueCounts) -> Text:
     prompt = plain(pick(queue.labels, queue.code), style="bold")
     prompt.append(f"\n{queue.waiting} · {queue.taken} · ", style="not bold")
     prompt.append(str(queue.overdue), style="not bold red" if queue.overdue else "not bold")
+    if queue.can_take is not None:  # nobody able to take the work while some waits: said in yellow
+        prompt.append(" · ", style="not bold")
+        prompt.append(str(queue.can_take), style="not bold yellow" if queue.waiting and not queue.can_take
+                      else "not bold")
     return prompt
 
 

@@ -42,6 +42,7 @@ class StepDef(_Strict):
     calendar: str | None = Field(default=None, min_length=1, max_length=64)  # whose hours (None: the regulation's)
     pauses_sla: bool = False  # waiting for the customer: the regulation's clocks stop while here
     final: bool = False  # arriving here closes the inquiry
+    skills: dict[str, int] = {}  # skill code -> minimum level an agent needs to take the inquiry while here
 
     def queue_rules(self) -> list[QueueChoice]:
         return self.queues or ([QueueChoice(queue=self.queue)] if self.queue else [])

@@ -14,6 +14,7 @@ from crmterm.services.directory.directory import EntryRead
 from crmterm.services.directory.kinds import FieldSpec, Kind
 from crmterm.services.directory.registry import KINDS
 from crmterm.services.platform.gateway import Gateway
+from crmterm.services.routing import agent_skills
 from crmterm.settings import LANGUAGES
 
 
@@ -55,13 +56,15 @@ class UsersArea(DirectoryArea):
             FieldSpec("language", N_("Language"), "choice", choices=LANGUAGES),
             FieldSpec("active", N_("Active"), "bool", default=True),
             FieldSpec("groups", N_("User groups"), "refs", ref="user_groups"),
+            FieldSpec("skills", N_("Skills (skill: level 1-5, e.g. en: 4, ru: 3)"), "yaml"),
             FieldSpec("password", N_("New password"), "password"),
         )
 
     @staticmethod
-    def _entry(user: users.UserRead) -> EntryRead:
+    def _entry(user: users.UserRead, skills: dict[str, int] | None = None) -> EntryRead:
         values = user.model_dump(include={"login", "display_name", "role", "email", "language", "active",
                                           "groups"})
+        values["skills"] = skills or {}
         values["labels"] = {"en": user.display_name}
         values["code"] = user.login
         return EntryRead(kind="users", key=user.login, version=user.version, updated_at=user.updated_at,
@@ -69,18 +72,40 @@ class UsersArea(DirectoryArea):
 
     def list_entries(self, gateway: Gateway, search: str) -> list[EntryRead]:
         needle = search.strip().casefold()
-        return [self._entry(u) for u in gateway.call(users.list_users)
+        skills: dict[str, dict[str, int]] = {}
+        for skill in gateway.call(agent_skills.list_skills):
+            skills.setdefault(skill.login, {})[skill.skill] = skill.level
+        return [self._entry(u, skills.get(u.login)) for u in gateway.call(users.list_users)
                 if not needle or needle in f"{u.login} {u.display_name}".casefold()]
 
+    @staticmethod
+    def _split(values: dict) -> tuple[dict, str | None, Any]:
+        """The account's fields (the form's group codes as a list: the service would read a string's letters),
+        the password typed (if any) and the skills typed."""
+        values = dict(values)
+        password, skills = values.pop("password", None) or None, values.pop("skills", None)
+        if isinstance(values.get("groups"), str):
+            values["groups"] = [g.strip() for g in values["groups"].split(",") if g.strip()]
+        return values, password, skills
+
     def create(self, gateway: Gateway, values: dict) -> EntryRead:
-        password = values.pop("password", None) or None
-        return self._entry(gateway.change(users.add_user, values=values, password=password,
-                                          db_login=db_login_auth.applies(gateway.settings)))
+        values, password, skills = self._split(values)
+        user = gateway.change(users.add_user, values=values, password=password,
+                              db_login=db_login_auth.applies(gateway.settings))
+        return self._entry(user, self._save_skills(gateway, user.login, skills))
 
     def update(self, gateway: Gateway, key: str, values: dict, version: int) -> EntryRead:
-        password = values.pop("password", None) or None
-        return self._entry(gateway.change(users.update_user, login=key, values=values, expected_version=version,
-                                          password=password))
+        values, password, skills = self._split(values)
+        user = gateway.change(users.update_user, login=key, values=values, expected_version=version,
+                              password=password)
+        return self._entry(user, self._save_skills(gateway, user.login, skills))
+
+    @staticmethod
+    def _save_skills(gateway: Gateway, login: str, skills: Any) -> dict[str, int]:
+        """The skills typed in the form (a second unit of work: the account is saved first)."""
+        if skills is not None:
+            gateway.change(agent_skills.replace_skills, login=login, skills=skills)
+        return {s.skill: s.level for s in gateway.call(agent_skills.list_skills, login=login)}
 
 
 AREAS = {area.name: area for area in [*(DirectoryArea(k) for k in KINDS.values()), UsersArea()]}

@@ -19,7 +19,7 @@ from crmterm.screens.queues.queue_filters import BUILT_IN, QueueFilters, filter_
 from crmterm.screens.queues.queue_live import LiveRefresh
 from crmterm.services.accounts.permissions import Permission
 from crmterm.services.directory import directory
-from crmterm.services.routing import queues
+from crmterm.services.routing import agent_skills, queues
 from crmterm.services.routing.queues import PAGE, InquiryFilter, Page, QueueCounts
 from crmterm.text import visible
 from crmterm.widgets.inquiry_table import COLUMN_SORT, InquiryTable
@@ -53,12 +53,17 @@ class QueuesPanel(QueueFilters, QueueBulk, LiveRefresh, Horizontal):
     def compose(self) -> ComposeResult:
         with Vertical(id="queues-left"):
             yield Label(_("My queues"), classes="pane-title")
-            yield Label(legend(), classes="hint", id="queue-legend")
+            yield Label(legend(self._staffing), classes="hint", id="queue-legend")
             yield QueueList(id="queue-list")
         with Vertical(id="queues-right"):
             yield filter_tabs(self.tab_id)
             yield Static("", id="queue-title", markup=False)
             yield InquiryTable(id="queue-rows")
+
+    @property
+    def _staffing(self) -> bool:
+        """Supervisors see per queue how many logged-in agents can take its work."""
+        return self.app.gateway.can(Permission.INQUIRIES_SUPERVISE)
 
     @property
     def table(self) -> InquiryTable:
@@ -86,6 +91,9 @@ class QueuesPanel(QueueFilters, QueueBulk, LiveRefresh, Horizontal):
     def load_counts(self) -> None:
         try:
             counts = self.app.gateway.call(queues.my_queues)
+            if self._staffing:
+                able = {q.code: q.can_take for q in self.app.gateway.call(agent_skills.staffing)}
+                counts = [q.model_copy(update={"can_take": able.get(q.code)}) for q in counts]
         except CrmError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
             return

@@ -14,7 +14,7 @@ from crmterm.services.directory import config_io, yaml_lines
 from crmterm.services.directory.config_io import ImportResult
 from crmterm.services.knowledge import kb_import
 from crmterm.services.platform import demo_customers
-from crmterm.store import User
+from crmterm.store import AgentSkill, User
 from crmterm.store import passwords as stored
 from crmterm.store.tables import saved_id
 
@@ -22,6 +22,7 @@ DEMO_FILE = "demo.yaml"
 DEMO_FILES = (DEMO_FILE, "demo_topics.yaml", "demo_sla.yaml", "demo_routes.yaml",  # each refers to those before
               "demo_escalations.yaml", "demo_scripts.yaml", "demo_responses.yaml", "demo_mail.yaml")
 PASSWORDS_KEY = "demo_passwords"
+SKILLS_KEY = "demo_agent_skills"
 
 
 @dataclass
@@ -38,15 +39,26 @@ def demo_logins() -> dict[str, str]:
 def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
     """Idempotent: a second run changes nothing; demo passwords are set only where a user has none."""
     result, passwords = ImportResult(), dict[str, Any]()  # YAML values: str() makes the password
+    skills: dict[str, dict[str, int]] = {}
     for name in DEMO_FILES:
         path = resource_dir("seed") / name
         document = yaml_lines.load(path)
         passwords.update(document.pop(PASSWORDS_KEY, None) or {})
+        skills.update(document.pop(SKILLS_KEY, None) or {})
         result.add(config_io.import_document(session=session, actor=actor, document=document, file=str(path),
                                              source="seed"))
     session.flush()
     for user in session.exec(select(User).where(col(User.login).in_(passwords), stored.without_password())):
         stored.store(session, saved_id(user), hash_password(str(passwords[user.login])))
+    _give_demo_skills(session, skills)
     demo_customers.seed_demo_customers(session=session, actor=actor)
     kb_import.import_dir(session=session, actor=actor, directory=resource_dir("seed") / "kb", source="seed")
     return SeedResult(config=result, logins=passwords)
+
+
+def _give_demo_skills(session: Session, skills: dict[str, dict[str, int]]) -> None:
+    """Each demo user's skills, to users who have no skills yet (an admin's later changes stay)."""
+    users = session.exec(select(User).where(col(User.login).in_(skills))).all()
+    skilled = set(session.exec(select(AgentSkill.user_id)).all())
+    session.add_all(AgentSkill(user_id=saved_id(user), skill=code, level=level) for user in users
+                    if saved_id(user) not in skilled for code, level in skills[user.login].items())

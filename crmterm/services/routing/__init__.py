@@ -1,9 +1,10 @@
 """Routing: routes and their steps, queues and take-next, saved queue filters, automation rules and their
 actions, and the live change watchers screens poll.
 
-Public: action_runner and routing_ports (what inquiries and sla hand in), automation (fire), live, queues, routes,
-routing, saved_filters; internal: automation_kinds and route_kinds (registered with the directory),
-route_checks, take_pg (queues.take_next's one-statement path on PostgreSQL). Faces and other domains import
+Public: action_runner and routing_ports (what inquiries and sla hand in), agent_skills (skills routing),
+automation (fire), live, queues, routes, routing, saved_filters, skill_rules; internal: automation_kinds and
+route_kinds (registered with the directory), route_checks, take_pg (queues.take_next's one-statement path on
+PostgreSQL), skill_match (which inquiry take-next picks under skills routing). Faces and other domains import
 only the public modules (pyproject's protected contracts check it).
 """
 

@@ -21,8 +21,9 @@ from crmterm.errors import PermissionDenied, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import can_work, person, queue_by_code, queues_of
-from crmterm.services.routing import automation, live, routing, routing_ports, take_pg
+from crmterm.services.routing import automation, live, routing, routing_ports, skill_match, take_pg
 from crmterm.store import NO_DEADLINE, Inquiry, Party, Priority, Queue, Topic, User, utcnow
+from crmterm.store.tables import saved_id
 from crmterm.workflow.engine import ASSIGNED, OPEN, State
 
 PAGE = 50
@@ -40,6 +41,7 @@ class QueueCounts(BaseModel):
     waiting: int = 0
     taken: int = 0
     overdue: int = 0
+    can_take: int | None = None  # logged-in members with its skills (agent_skills.staffing; supervisors' view)
 
 
 class InquiryFilter(BaseModel):
@@ -101,7 +103,8 @@ def my_queues(*, session: Session, actor: Actor) -> list[QueueCounts]:
 
 
 def take_next(*, session: Session, actor: Actor, queue: str) -> int | None:
-    """The next waiting inquiry (priority, then deadline, then age) taken atomically; None if none waits.
+    """The next waiting inquiry the actor is skilled for (best skill match, then priority, deadline, age:
+    skill_match) taken atomically; None if none waits.
     PostgreSQL does it in one statement that skips rows other workers hold (take_pg: FOR UPDATE SKIP
     LOCKED); SQLite runs writers one at a time and the UPDATE re-checks that nobody took the row."""
     require(actor, Permission.INQUIRIES_WRITE)
@@ -119,12 +122,13 @@ def take_next(*, session: Session, actor: Actor, queue: str) -> int | None:
     target = queue_by_code(session, queue)
     if not can_work(session, actor, target):
         raise PermissionDenied(_("{who} is not a member of queue '{q}'").format(who=actor.login, q=queue))
-    candidate = (select(Inquiry.id).where(Inquiry.queue_id == target.id, Inquiry.state == State.WAITING)
-                 .order_by(*SORTS["work"]).limit(1))
-    if session.get_bind().dialect.name == "postgresql":
-        candidate = candidate.with_for_update(skip_locked=True)
+    if not skill_match.meets_queue(session, actor.id, target):
+        needs = ", ".join(f"{code} ≥ {level}" for code, level in target.skills.items())
+        raise PermissionDenied(_("{who} lacks the skills queue '{q}' requires ({needs})").format(
+            who=actor.login, q=queue, needs=needs))
+    candidate = skill_match.candidate(saved_id(target), actor.id, lock=session.get_bind().dialect.name == "postgresql")
     taken = session.execute(
-        update(Inquiry).where(col(Inquiry.id) == candidate.scalar_subquery(), col(Inquiry.state) == State.WAITING,
+        update(Inquiry).where(col(Inquiry.id) == candidate, col(Inquiry.state) == State.WAITING,
                               col(Inquiry.assignee_id).is_(None))
         .values(state=State.TAKEN, assignee_id=actor.id, version=Inquiry.version + 1, updated_at=utcnow(),
                 updated_by=actor.login)

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.directory.validation import RefExists
-from crmterm.services.routing import routing_ports
+from crmterm.services.routing import routing_ports, skill_rules
 from crmterm.store import Route
 from crmterm.workflow import rules
 from crmterm.workflow.routes import RouteDefinition, RouteProblem, parse
@@ -60,6 +60,9 @@ def _reference_problems(route: RouteDefinition, ref_exists: RefExists) -> list[R
             need(where, "attributes", code, _("attribute"))
         if step.calendar:
             need(where, "calendars", step.calendar, _("calendar"))
+        skills = skill_rules.requirement_problem(step.skills, ref_exists)
+        if skills:
+            found.append(RouteProblem(f"{where}: skills", skills))
     for index, transition in enumerate(route.transitions):
         where = f"transitions[{index + 1}] {transition.code}"
         found += _rule_problems(f"{where}: guard", transition.guard, attribute_known)

@@ -27,6 +27,7 @@ from crmterm.store import (
     Queue,
     Route,
     RouteRevision,
+    StepSkill,
     Topic,
     config_cache,
     utcnow,
@@ -90,8 +91,12 @@ def _new_revision(session: Session, route_id: int, digest: str, definition: Rout
                            .where(RouteRevision.route_id == route_id)).one() or 0) + 1
     try:
         with session.begin_nested():  # a concurrent first use of the same definition wins the race
-            session.add(RouteRevision(route_id=route_id, revision=number, digest=digest,
-                                      definition=definition.canonical()))
+            row = RouteRevision(route_id=route_id, revision=number, digest=digest, definition=definition.canonical())
+            session.add(row)
+            session.flush()
+            # The steps' required skills as rows take-next joins (store/skills.py says why)
+            session.add_all(StepSkill(revision_id=saved_id(row), step=step.code, skill=code, min_level=level)
+                            for step in definition.steps for code, level in step.skills.items())
     except IntegrityError:
         pass
     return session.exec(_revision_query(route_id, digest)).one()  # ours or the winner's: there is one now

@@ -6,7 +6,9 @@ agents skip that row. One statement therefore does the whole take:
 
   target  the queue by code, and whether the actor may work it (the same rule as queue_access.can_work:
           a supervisor, a member or admin by login, or a member through one of the user's groups);
-  pick    the next waiting inquiry in work order (priority, deadline, age), `FOR UPDATE SKIP LOCKED`;
+  pick    the next waiting inquiry the actor is skilled for, in work order (best skill match, priority,
+          deadline, age: skill_match says how), `FOR UPDATE SKIP LOCKED`; nothing when the queue requires
+          skills the actor lacks;
   taken   the update (state, assignee, version), re-checking that nobody holds the row;
   logged  its 'taken' event, exactly as inquiry_log.record writes it;
 and the outer SELECT sends the queue's NOTIFY (delivered on commit, only when something was taken) and
@@ -16,8 +18,9 @@ The queue row and the user's groups are read inside the statement, not cached: a
 microseconds there, and a per-process cache keyed by the rows' version could be fooled by a database
 restored or recreated under the running process (same ids, same versions, other members).
 
-A queue that does not exist or that the actor may not work takes nothing and answers `None` for `known`:
-the caller then goes the general path, which raises NotFound or PermissionDenied with its usual message.
+A queue that does not exist, that the actor may not work or whose required skills the actor lacks takes
+nothing and answers False for `known`: the caller then goes the general path, which raises NotFound or
+PermissionDenied with its usual message.
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ from crmterm.services.routing import live
 from crmterm.store import utcnow
 from crmterm.workflow.engine import State
 
+# A step requirement of inquiry `i` that the actor does not meet (skill_match explains the pick)
+_UNMET = """SELECT 1 FROM step_skill s WHERE s.revision_id = i.route_revision_id AND s.step = i.step
+               AND NOT EXISTS (SELECT 1 FROM agent_skill a WHERE a.user_id = :actor_id
+                               AND a.skill = s.skill AND a.level >= s.min_level)"""
+
 _TAKE = text("""
 WITH target AS (
     SELECT q.id,
@@ -40,15 +48,29 @@ WITH target AS (
             OR q.admins::jsonb ? :login
             OR EXISTS (SELECT 1 FROM app_user u WHERE u.login = :login
                        AND u.groups::jsonb ?| ARRAY(SELECT jsonb_array_elements_text(q.groups::jsonb)))
-           ) AS allowed
+           ) AS allowed,
+           NOT EXISTS (SELECT 1 FROM json_each_text(q.skills) r
+                       WHERE NOT EXISTS (SELECT 1 FROM agent_skill a WHERE a.user_id = :actor_id
+                                         AND a.skill = r.key AND a.level >= r.value::int)) AS skilled
     FROM queue q WHERE q.code = :queue
 ),
 pick AS (
-    SELECT i.id FROM inquiry i
-    WHERE i.queue_id = (SELECT id FROM target WHERE allowed) AND i.state = :waiting
-    ORDER BY i.priority_rank, i.due_at, i.id
-    LIMIT 1
-    FOR UPDATE SKIP LOCKED
+    SELECT COALESCE(
+        (SELECT i.id FROM inquiry i
+         WHERE i.queue_id = (SELECT id FROM target WHERE allowed AND skilled) AND i.state = :waiting
+           AND EXISTS (SELECT 1 FROM step_skill)  -- checked once: no step requires skills, no scan at all
+           AND (i.route_revision_id, i.step) IN (SELECT s.revision_id, s.step FROM step_skill s)
+           AND NOT EXISTS (""" + _UNMET + """)
+         ORDER BY (SELECT COALESCE(SUM(a.level), 0) FROM step_skill s
+                   JOIN agent_skill a ON a.skill = s.skill AND a.user_id = :actor_id
+                   WHERE s.revision_id = i.route_revision_id AND s.step = i.step) DESC,
+                  i.priority_rank, i.due_at, i.id
+         LIMIT 1 FOR UPDATE OF i SKIP LOCKED),
+        (SELECT i.id FROM inquiry i
+         WHERE i.queue_id = (SELECT id FROM target WHERE allowed AND skilled) AND i.state = :waiting
+           AND NOT EXISTS (""" + _UNMET + """)
+         ORDER BY i.priority_rank, i.due_at, i.id
+         LIMIT 1 FOR UPDATE OF i SKIP LOCKED)) AS id
 ),
 taken AS (
     UPDATE inquiry SET state = :taken, assignee_id = :actor_id, version = inquiry.version + 1,
@@ -62,6 +84,7 @@ logged AS (
 )
 SELECT (SELECT id FROM target) AS queue_id,
        (SELECT allowed FROM target) AS allowed,
+       (SELECT skilled FROM target) AS skilled,
        (SELECT id FROM taken) AS taken_id,
        (SELECT pg_notify(:channel, (SELECT id FROM target)::text) FROM taken) AS notified,
        EXISTS (SELECT 1 FROM automation_rule r WHERE r.event = 'taken' AND r.active) AS automated
@@ -84,6 +107,6 @@ def take(session: Session, actor: Actor, queue: str) -> Taken:
         "supervisor": actor.can(Permission.INQUIRIES_SUPERVISE), "login": actor.login, "queue": queue,
         "actor_id": actor.id, "waiting": State.WAITING.value, "taken": State.TAKEN.value, "now": utcnow(),
         "data": EVENT_DATA, "channel": live.CHANNEL}).one()
-    if row.queue_id is None or not row.allowed:
+    if row.queue_id is None or not row.allowed or not row.skilled:
         return Taken(known=False, inquiry_id=None, automated=False)
     return Taken(known=True, inquiry_id=row.taken_id, automated=bool(row.automated))
