@@ -21,7 +21,7 @@ class Assignee:
     queue_id: int | None
 
 
-def resolve(session: Session, actor: Actor, agent: str | None, queue: str | None) -> Assignee:
+def resolve(session: Session, actor: Actor, agent: str | None, queue: str | None, /) -> Assignee:
     """The agent (login) or queue (code) the work goes to; neither: the actor."""
     if agent and queue:
         raise ValidationError("agent", _("give an agent or a queue, not both"))
@@ -43,7 +43,8 @@ def resolve(session: Session, actor: Actor, agent: str | None, queue: str | None
     return Assignee(actor.id, None)
 
 
-def may_act(session: Session, actor: Actor, agent_id: int | None, queue_id: int | None, created_by: str) -> bool:
+def may_act(session: Session, actor: Actor, agent_id: int | None, queue_id: int | None, created_by: str,
+            /) -> bool:
     if actor.can(Permission.INQUIRIES_SUPERVISE) or created_by == actor.login:
         return True
     if agent_id is not None:
@@ -52,12 +53,13 @@ def may_act(session: Session, actor: Actor, agent_id: int | None, queue_id: int 
     return can_work(session, actor, queue) or can_supervise(actor, queue)
 
 
-def require_act(session: Session, actor: Actor, agent_id: int | None, queue_id: int | None, created_by: str) -> None:
+def require_act(session: Session, actor: Actor, agent_id: int | None, queue_id: int | None, created_by: str,
+                /) -> None:
     if not may_act(session, actor, agent_id, queue_id, created_by):
         raise PermissionDenied(_("{who} may not change work given to someone else").format(who=actor.login))
 
 
-def my_queue_ids(session: Session, actor: Actor) -> list[int]:
+def my_queue_ids(session: Session, actor: Actor, /) -> list[int]:
     """The queues whose callbacks and tasks are the actor's work too (supervisors: only those they are in)."""
     return [q.id for q in queues_of(session, _as_member(actor)) if q.id is not None]
 

@@ -129,7 +129,7 @@ def _load(session: Session, callback_id: int) -> Callback:
     return row
 
 
-def open_callback(session: Session, actor: Actor, callback_id: int, version: int | None) -> Callback:
+def open_callback(session: Session, actor: Actor, callback_id: int, version: int | None, /) -> Callback:
     """A scheduled callback the actor may change (at `version`, when given)."""
     row = _load(session, callback_id)
     assignment.require_act(session, actor, row.agent_id, row.queue_id, row.created_by)
@@ -141,7 +141,7 @@ def open_callback(session: Session, actor: Actor, callback_id: int, version: int
     return row
 
 
-def claim(session: Session, actor: Actor, row: Callback, **values) -> None:
+def claim(session: Session, actor: Actor, row: Callback, /, **values) -> None:
     """One guarded UPDATE: of two agents keeping or cancelling the same callback at once, one wins."""
     result = session.execute(update(Callback)
                              .where(col(Callback.id) == row.id, col(Callback.version) == row.version,
