@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from role_matrix_calls import Entry, World
 from sqlmodel import Session
 
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.accounts.permissions import Permission as P
 from crmterm.services.work import callback_done, callback_scan, callbacks, my_work, tasks
 from crmterm.store import utcnow
-from role_matrix_calls import Entry, World
 
 
 def _window(hours: int = 1) -> dict:

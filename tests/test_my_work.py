@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from helpers import act, register_disputed_charge
+from test_cli import app, runner
 
 from crmterm.errors import PermissionDenied
 from crmterm.services.inquiries import inquiry_actions
@@ -16,7 +17,6 @@ from crmterm.services.mail import replies
 from crmterm.services.work import callbacks, my_work, tasks
 from crmterm.store import MailMessage, utcnow
 from crmterm.store.db import unit_of_work
-from test_cli import app, runner
 
 
 def _mail_on(url: str, inquiry_id: int, at) -> None:
@@ -38,7 +38,7 @@ def test_my_work_merges_held_inquiries_mail_due_callbacks_and_tasks_by_priority_
         window_from=now + timedelta(hours=2), window_to=now + timedelta(hours=3))
     task = act(demo_url, tasks.add_task, agent, title="Post the contract", priority="low")
     ours = {("inquiry", held), ("mail", written), ("callback", due.id), ("task", task.id)}
-    found = [(i.kind, i.id) for i in act(demo_url, my_work.my_work, agent) if (i.kind, i.id) in ours]  # (and the demo's)
+    found = [(i.kind, i.id) for i in act(demo_url, my_work.my_work, agent) if (i.kind, i.id) in ours]
     assert found[-1] == ("task", task.id)  # low priority last
     assert found[0] == ("callback", due.id)  # high ranks tie: the nearest deadline (the window's end) first
     assert set(found) == ours
