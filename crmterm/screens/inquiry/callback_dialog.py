@@ -52,6 +52,7 @@ class CallbackFor:
 
 
 class CallbackDialog(CrmModal[CallbackRead | None]):
+    CSS_PATH = "callback_dialog.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="callback_form.cancel"),
                 Binding("ctrl+s", "save", N_("Save"), id="callback_form.save")]
 
@@ -60,7 +61,7 @@ class CallbackDialog(CrmModal[CallbackRead | None]):
         self.start = start
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="wide"):
+        with Vertical(id="dialog", classes="callback-dialog"):
             about = f" · #{self.start.inquiry_id}" if self.start.inquiry_id else ""
             yield Label(_("Schedule callback: {customer}").format(customer=visible(self.start.customer)) + about,
                         classes="dialog-title", markup=False)

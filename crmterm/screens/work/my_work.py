@@ -26,6 +26,12 @@ from crmterm.text import visible
 from crmterm.widgets.host import CrmWidget
 
 COLUMNS = (N_("Kind"), "#", N_("What"), N_("Customer"), N_("Deadline"))
+WHAT_WIDTH, CUSTOMER_WIDTH = 28, 14  # the five columns fit 80 columns; the full text is in the inquiry
+
+
+def _cut(text: str, width: int) -> str:
+    text = visible(text)
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 class MyWorkPanel(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS stays
@@ -71,8 +77,8 @@ class MyWorkPanel(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS stay
         self.table.clear()
         for key, item in self.items.items():
             deadline = fmt_datetime(item.deadline, without_year=True) + (" !" if item.overdue else "")
-            self.table.add_row(_(KIND_LABELS[item.kind]), str(item.id), visible(item.title),
-                               visible(item.customer), deadline, key=key)
+            self.table.add_row(_(KIND_LABELS[item.kind]), str(item.id), _cut(item.title, WHAT_WIDTH),
+                               _cut(item.customer, CUSTOMER_WIDTH), deadline, key=key)
         if kept in self.items:
             self.table.move_cursor(row=self.table.get_row_index(kept))
         overdue = sum(item.overdue for item in found)

@@ -49,6 +49,8 @@ def schedule(*, session: Session, actor: Actor, customer: int, number: str, wind
              note: str = "") -> CallbackRead:
     """A new callback; the actor's own unless `agent` or `queue` says whose."""
     require(actor, Permission.INQUIRIES_WRITE)
+    if not number.strip():
+        raise ValidationError("number", _("give the number to call"))
     e164 = to_e164(number, "number")
     _check_window(window_from, window_to)
     refuse_nul("note", note)

@@ -21,7 +21,7 @@ from crmterm.workflow.engine import OPEN, State
 
 LIMIT = 100
 CALLBACK_RANK = 20  # a callback without an inquiry is a promise at a time: as urgent as a high priority
-KIND_LABELS = {"inquiry": N_("inquiry"), "mail": N_("awaiting reply"), "callback": N_("callback"),
+KIND_LABELS = {"inquiry": N_("inquiry"), "mail": N_("reply due"), "callback": N_("callback"),
                "task": N_("task")}
 
 
@@ -119,5 +119,5 @@ def _inquiry_ranks(session: Session, inquiry_ids: set[int]) -> dict[int, int]:
 def _open_tasks(session: Session, whose: Actor, limit: int) -> list[WorkItem]:
     now = utcnow()
     rows = tasks.tasks(session=session, actor=whose, limit=limit)
-    return [WorkItem(kind="task", id=t.id, title=t.title, customer="", rank=t.priority_rank, deadline=t.due_at,
+    return [WorkItem(kind="task", id=t.id, title=t.title, customer=t.customer or "", rank=t.priority_rank, deadline=t.due_at,
                      inquiry_id=t.inquiry_id, overdue=t.due_at is not None and t.due_at <= now) for t in rows]

@@ -31,6 +31,7 @@ class TaskRead(BaseModel):
     agent: str | None
     queue: str | None
     customer_id: int | None
+    customer: str | None
     inquiry_id: int | None
     state: str
     created_by: str
@@ -111,9 +112,13 @@ def _reads(session: Session, rows: list[WorkTask]) -> list[TaskRead]:
     priority_ids = {r.priority_id for r in rows if r.priority_id}
     priorities = dict(session.exec(select(Priority.id, Priority.code)
                                    .where(col(Priority.id).in_(priority_ids))).all()) if priority_ids else {}
+    party_ids = {r.party_id for r in rows if r.party_id}
+    parties = dict(session.exec(select(Party.id, Party.display_name)
+                                .where(col(Party.id).in_(party_ids))).all()) if party_ids else {}
     return [TaskRead(id=r.id or 0, title=r.title, due_at=r.due_at,
                      priority=priorities.get(r.priority_id) if r.priority_id else None,
                      priority_rank=r.priority_rank, agent=agents.get(r.agent_id) if r.agent_id else None,
                      queue=queues.get(r.queue_id) if r.queue_id else None, customer_id=r.party_id,
+                     customer=parties.get(r.party_id) if r.party_id else None,
                      inquiry_id=r.inquiry_id, state=r.state, created_by=r.created_by, done_at=r.done_at,
                      version=r.version) for r in rows]
