@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from helpers import press_and_settle, register_disputed_charge, settle
 from sqlalchemy import update
 from sqlmodel import col, select
+from test_snapshots import _login
+from test_snapshots_small import SMALL, utc  # noqa: F401 - the fixture
 
 from crmterm.app import make_app
 from crmterm.store import Callback, WorkTask
 from crmterm.store.db import unit_of_work
-from helpers import press_and_settle, register_disputed_charge, settle
-from test_snapshots import _login
-from test_snapshots_small import SMALL, utc  # noqa: F401 - the fixture
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -29,7 +29,8 @@ def _fixed_windows(url: str) -> None:
     with unit_of_work(url) as session:
         for row in session.exec(select(Callback).order_by(col(Callback.id))).all():
             due, overdue = row.window_from <= datetime.now(UTC), row.window_to <= datetime.now(UTC)
-            start, end = (T0, T0 + timedelta(hours=2)) if overdue else (T0, FAR) if due else (FAR, FAR + timedelta(hours=2))
+            start, end = (T0, T0 + timedelta(hours=2)) if overdue else (T0, FAR) if due else \
+                (FAR, FAR + timedelta(hours=2))
             session.execute(update(Callback).where(col(Callback.id) == row.id).values(window_from=start, window_to=end))
         for n, task in enumerate(session.exec(select(WorkTask).order_by(col(WorkTask.id))).all()):
             session.execute(update(WorkTask).where(col(WorkTask.id) == task.id)

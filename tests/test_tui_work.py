@@ -4,7 +4,9 @@ and Enter on a callback registers the outbound call and opens its inquiry."""
 
 from __future__ import annotations
 
+from helpers import register_disputed_charge, settle
 from sqlmodel import select
+from test_tui import SIZE, _login
 
 from crmterm.app import make_app
 from crmterm.screens.inquiry.callback_dialog import CallbackDialog
@@ -13,8 +15,6 @@ from crmterm.screens.work.my_work import MyWorkPanel
 from crmterm.store import Callback, Contact
 from crmterm.store.db import unit_of_work
 from crmterm.widgets.entry_form import EntryForm
-from helpers import register_disputed_charge, settle
-from test_tui import SIZE, _login
 
 
 async def test_alt_b_on_an_inquiry_schedules_a_callback_and_keeps_the_input_after_an_error(ui_settings):

@@ -25,8 +25,10 @@ from crmterm.services.work.my_work import KIND_LABELS, WorkItem
 from crmterm.text import visible
 from crmterm.widgets.host import CrmWidget
 
-COLUMNS = (N_("Kind"), "#", N_("What"), N_("Customer"), N_("Deadline"))
 WHAT_WIDTH, CUSTOMER_WIDTH = 28, 14  # the five columns fit 80 columns; the full text is in the inquiry
+# (title, width): fixed widths, so the header never lags behind rows that widened a column
+COLUMNS = ((N_("Kind"), 9), ("#", 4), (N_("What"), WHAT_WIDTH), (N_("Customer"), CUSTOMER_WIDTH),
+           (N_("Deadline"), 14))
 
 
 def _cut(text: str, width: int) -> str:
@@ -53,7 +55,8 @@ class MyWorkPanel(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS stay
         return self.query_one("#work-rows", DataTable)
 
     def on_mount(self) -> None:
-        self.table.add_columns(*(_(c) if c != "#" else c for c in COLUMNS))
+        for title, width in COLUMNS:
+            self.table.add_column(_(title) if title != "#" else title, width=width)
 
     def shown(self) -> None:
         self.action_reload()

@@ -25,10 +25,11 @@ _CALLBACKS = (
 def seed_demo_work(session: Session, actor: Actor, /) -> int:
     """Only into a database without callbacks and with the demo agent: the demo is loaded once."""
     if session.execute(select(func.count()).select_from(Callback)).scalar() or \
-            session.execute(select(User.id).where(User.login == AGENT)).first() is None:
+            session.execute(select(col(User.id)).where(col(User.login) == AGENT)).first() is None:
         return 0
-    parties = dict(session.execute(select(Party.display_name, Party.id)
-                                   .where(col(Party.display_name).in_({c[0] for c in _CALLBACKS}))).all())
+    names = {c[0] for c in _CALLBACKS}
+    parties: dict[str, int] = {row[0]: row[1] for row in session.execute(
+        select(col(Party.display_name), col(Party.id)).where(col(Party.display_name).in_(names)))}
     if len(parties) < 2:
         return 0
     now = utcnow()

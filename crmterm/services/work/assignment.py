@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select as sa_select  # rows of plain columns (sqlmodel.select types ids as optional)
 from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, PermissionDenied, ValidationError
@@ -71,8 +72,8 @@ def _as_member(actor: Actor) -> Actor:
 
 def names(session: Session, agent_ids: set[int], queue_ids: set[int]) -> tuple[dict[int, str], dict[int, str]]:
     """Logins and queue codes for a page of rows (two small reads)."""
-    logins = dict(session.exec(select(User.id, User.login).where(col(User.id).in_(agent_ids))).all()) \
-        if agent_ids else {}
-    queues = dict(session.exec(select(Queue.id, Queue.code).where(col(Queue.id).in_(queue_ids))).all()) \
-        if queue_ids else {}
+    logins = {row[0]: row[1] for row in session.execute(
+        sa_select(col(User.id), col(User.login)).where(col(User.id).in_(agent_ids)))} if agent_ids else {}
+    queues = {row[0]: row[1] for row in session.execute(
+        sa_select(col(Queue.id), col(Queue.code)).where(col(Queue.id).in_(queue_ids)))} if queue_ids else {}
     return logins, queues

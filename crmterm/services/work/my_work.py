@@ -10,6 +10,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import and_, func, or_
+from sqlalchemy import select as sa_select  # rows of plain columns (sqlmodel.select types ids as optional)
 from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound
@@ -61,12 +62,12 @@ def _whose(session: Session, actor: Actor, login: str | None) -> Actor:
 
 
 def _inquiry_rows(session: Session, where, limit: int):
-    query = (select(Inquiry.id, Inquiry.priority_rank, Inquiry.due_at, Topic.labels, Topic.code,
-                    Party.display_name)
+    query = (sa_select(col(Inquiry.id), col(Inquiry.priority_rank), col(Inquiry.due_at), col(Topic.labels),
+                       col(Topic.code), col(Party.display_name))
              .join(Topic, col(Topic.id) == Inquiry.topic_id)
              .outerjoin(Party, col(Party.id) == Inquiry.party_id)
              .where(where).order_by(col(Inquiry.priority_rank), col(Inquiry.due_at), col(Inquiry.id)).limit(limit))
-    return session.exec(query).all()
+    return session.execute(query).all()
 
 
 def _inquiry_item(row, kind: str, now: datetime) -> WorkItem:
@@ -112,12 +113,13 @@ def _due_callbacks(session: Session, whose: Actor, queues: list[int], now: datet
 def _inquiry_ranks(session: Session, inquiry_ids: set[int]) -> dict[int, int]:
     if not inquiry_ids:
         return {}
-    return dict(session.exec(select(Inquiry.id, Inquiry.priority_rank)
-                             .where(col(Inquiry.id).in_(inquiry_ids))).all())
+    return {row[0]: row[1] for row in session.execute(sa_select(col(Inquiry.id), col(Inquiry.priority_rank))
+                                                      .where(col(Inquiry.id).in_(inquiry_ids)))}
 
 
 def _open_tasks(session: Session, whose: Actor, limit: int) -> list[WorkItem]:
     now = utcnow()
     rows = tasks.tasks(session=session, actor=whose, limit=limit)
-    return [WorkItem(kind="task", id=t.id, title=t.title, customer=t.customer or "", rank=t.priority_rank, deadline=t.due_at,
-                     inquiry_id=t.inquiry_id, overdue=t.due_at is not None and t.due_at <= now) for t in rows]
+    return [WorkItem(kind="task", id=t.id, title=t.title, customer=t.customer or "", rank=t.priority_rank,
+                     deadline=t.due_at, inquiry_id=t.inquiry_id, overdue=t.due_at is not None and t.due_at <= now)
+            for t in rows]
