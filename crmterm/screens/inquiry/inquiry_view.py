@@ -5,7 +5,8 @@ the right column the event timeline. A opens every move the user may make now; T
 common ones; C comments, E e-mails the customer (inquiry_reply.py), P opens the parent, F5 reloads (keeping
 what was typed), Escape leaves a field, then the screen. Below, knowledge-base suggestions: Ctrl+F8 attaches
 one, Ctrl+F9 opens it (inquiry_kb.py); Alt+R comments with an answer from the response library
-(inquiry_responses.py). Opened from registration, the customer card and the queues."""
+(inquiry_responses.py); Alt+B schedules a callback to the customer (callback_dialog.py). Opened from
+registration, the customer card, the queues and My work."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 one or more inquiries with their topic and attribute form, warnings about repeats, and one key to save it all.
 
 Keys on the shortest path (README counts them): F4 caller box → number, Enter (one match is taken at once)
-→ topic number, Enter → the form's fields with Tab → Ctrl+S. Every database call runs in a worker.
+→ topic number, Enter → the form's fields with Tab → Ctrl+S. Alt+B schedules a callback to the caller found
+(screens/inquiry/callback_dialog). Every database call runs in a worker.
 """
 
 from __future__ import annotations
