@@ -119,6 +119,19 @@ def test_an_overdue_callback_escalates_once_to_its_agent_and_the_supervisor(demo
         act(demo_url, callback_scan.scan_overdue, people["agent"])
 
 
+def test_the_sla_scan_command_escalates_overdue_callbacks_too(demo_url, people, tmp_path):
+    import json
+
+    from conftest import owner_url
+    from test_cli import app, runner
+
+    late = schedule(demo_url, people["agent"], hours_from=-3, hours_to=-1)
+    result = runner.invoke(app, ["--db", owner_url(demo_url), "sla", "scan", "--json"],
+                           env={"CRMTERM_HOME": str(tmp_path / "home")})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["callbacks_overdue"] >= 1 and _escalated(demo_url, late.id)
+
+
 def test_tasks_open_for_an_agent_or_a_queue_and_close_once(demo_url, people):
     due = utcnow() + timedelta(hours=4)
     low = act(demo_url, tasks.add_task, people["agent"], title="Post the contract", due_at=due, priority="low")

@@ -72,6 +72,9 @@ def test_callback_commands_schedule_list_keep_and_show_it_in_my_work(as_agent):
     assert as_agent("task", "add", "Send the copy", "--priority", "low").exit_code == 0
     work = json.loads(as_agent("work", "--json").stdout)
     assert ("callback", callback) in [(w["kind"], w["id"]) for w in work]
+    later = (utcnow() + timedelta(hours=2)).isoformat()
+    moved = as_agent("callback", "reschedule", str(callback), "--from", start, "--to", later, "--json")
+    assert json.loads(moved.stdout)["window_to"][:16] == later[:16]
     done = as_agent("callback", "done", str(callback), "--topic", "tariff_info")
     assert done.exit_code == 0 and f"callback {callback} done" in done.stdout
     assert callback not in [c["id"] for c in json.loads(as_agent("callback", "list", "--json").stdout)]

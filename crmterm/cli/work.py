@@ -92,6 +92,17 @@ def cancel_callback(ctx: typer.Context, callback_id: int, as_json: bool = JSON_O
     print_json(found) if as_json else out.print(_("Callback {n} cancelled").format(n=found.id), markup=False)
 
 
+@callback_app.command("reschedule")
+def reschedule_callback(ctx: typer.Context, callback_id: int,
+                        start: str = typer.Option(..., "--from", metavar="ISO", help="The new window opens."),
+                        end: str = typer.Option(..., "--to", metavar="ISO", help="The new window closes."),
+                        as_json: bool = JSON_OPTION) -> None:
+    """Give a scheduled callback a new window (it may escalate again when that one passes too)."""
+    found = env_of(ctx).call(callbacks.reschedule, callback_id=callback_id, window_from=typed_moment(start, "from"),
+                             window_to=typed_moment(end, "to"))
+    print_json(found) if as_json else _print_callbacks([found])
+
+
 @task_app.command("add")
 def add_task(ctx: typer.Context, title: str,
              due: str = typer.Option(None, "--due", metavar="ISO", help="When it must be done (local time)."),
