@@ -1,7 +1,7 @@
 """Schedule a callback (issue 24, item 5): opened with Alt+B from the Register tab (the caller found) or the
 inquiry screen (its customer), the customer, the number and the inquiry filled in. The window, whose work it
-is (mine or one of my queues) and a note; a refused value shows its message under its field and everything
-typed stays."""
+is (mine, one of my queues, or — for supervisors — another agent's) and a note; a refused value shows its
+message under its field and everything typed stays."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from textual.widgets import Button, Label
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _, pick
 from crmterm.moments import as_typed, typed_moment
+from crmterm.services.accounts import users
+from crmterm.services.accounts.permissions import Permission
 from crmterm.services.directory.kinds import FieldSpec
 from crmterm.services.routing import queues
 from crmterm.services.work import callbacks
@@ -29,10 +31,16 @@ FIELDS = (
     FieldSpec("number", N_("Number to call"), required=True, max_length=32),
     FieldSpec("from", N_("From (e.g. 2026-12-01 15:00)"), required=True),
     FieldSpec("to", N_("To"), required=True),
-    FieldSpec("queue", N_("Whose: a queue (empty: mine)"), "ref"),
+    FieldSpec("whose", N_("Whose: a queue or an agent (empty: mine)"), "ref"),
     FieldSpec("note", N_("Note: what to call about"), max_length=1000),
 )
 DEFAULT_WINDOW = timedelta(hours=1)
+
+
+def _whose(choice: str | None) -> dict[str, str]:
+    """The select's "queue:CODE" / "agent:LOGIN" as the service's keyword (none: the actor's own)."""
+    kind, _sep, code = (choice or "").partition(":")
+    return {kind: code} if kind in ("queue", "agent") and code else {}
 
 
 def callback_binding(scope: str) -> Binding:
@@ -79,12 +87,16 @@ class CallbackDialog(CrmModal[CallbackRead | None]):
 
     @work(thread=True, exclusive=True, group="callback-form")
     def load_queues(self) -> None:
+        """The queues I work; supervisors also choose any active agent (the service checks both again)."""
+        gateway = self.app.gateway
         try:
-            found = self.app.gateway.call(queues.my_queues)
+            options = [(pick(q.labels, q.code), f"queue:{q.code}") for q in gateway.call(queues.my_queues)]
+            if gateway.can(Permission.INQUIRIES_SUPERVISE):
+                options += [(f"{u.display_name or u.login} ({u.login})", f"agent:{u.login}")
+                            for u in gateway.call(users.list_users) if u.active and u.login != self.app.actor.login]
         except CrmError:
-            return  # no queues to offer: the callback is the agent's own
-        options = [(pick(q.labels, q.code), q.code) for q in found]
-        self.app.call_from_thread(self.query_one(EntryForm).apply_options, {"queue": options}, None)
+            return  # nothing to offer: the callback is the agent's own
+        self.app.call_from_thread(self.query_one(EntryForm).apply_options, {"whose": options}, None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -108,7 +120,7 @@ class CallbackDialog(CrmModal[CallbackRead | None]):
         try:
             saved = self.app.gateway.call(callbacks.schedule, customer=self.start.customer_id,
                                           number=values["number"], window_from=window[0], window_to=window[1],
-                                          queue=values["queue"] or None, inquiry=self.start.inquiry_id,
+                                          **_whose(values["whose"]), inquiry=self.start.inquiry_id,
                                           note=values["note"] or "")
         except CrmError as error:
             self.app.call_from_thread(self._failed, error)
