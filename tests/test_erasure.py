@@ -16,6 +16,7 @@ from crmterm.services.platform import archive
 from crmterm.services.directory import directory
 from crmterm.services.inquiries import inquiries
 from crmterm.services.inquiries.registration import ContactDraft, register
+from crmterm.services.work import callback_scan, callbacks, tasks
 from crmterm.store import Inquiry, InquiryValue, load_all
 from crmterm.store.archive import inquiry_archive
 from crmterm.store.db import engine_for, unit_of_work
@@ -42,6 +43,7 @@ def _customer(url: str) -> tuple[int, list[int]]:
                  phones=["+79161234567"], emails=["zq@example.org"])
     act(url, contracts.add_note, entity="party", entity_id=party, text="Zelda lives at Quuxova 9")
     act(url, customer_card.set_attribute, party_id=party, code="birthday", value="1990-01-02")
+    _work(url, party)
     ids = []
     for n in range(3):
         draft = ContactDraft.model_validate({"channel": "phone", "place": "cc_msk", "customer": party,
@@ -53,6 +55,19 @@ def _customer(url: str) -> tuple[int, list[int]]:
     finish(url, ids[:2])
     archive.run(url=url, actor=ADMIN, before=archive.cutoff(365))  # on SQLite the newest stays live
     return party, ids
+
+
+def _work(url: str, party: int) -> None:
+    """An overdue callback (its notification names the customer and the number) and a task about the customer."""
+    from datetime import timedelta
+
+    from crmterm.store import utcnow
+
+    now = utcnow()
+    act(url, callbacks.schedule, customer=party, number="+79161234567", agent="agent", note="Zelda Quux asks",
+        window_from=now - timedelta(hours=3), window_to=now - timedelta(hours=1))
+    act(url, tasks.add_task, title="Post Zelda Quux the contract", agent="agent", customer=party)
+    act(url, callback_scan.scan_overdue)
 
 
 def _everything(url: str) -> str:

@@ -22,7 +22,7 @@ READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue",
              "inquiry show", "inquiry list", "route validate", "route show", "kb search", "kb show",
              "kb export-public", "script validate", "script list", "script export", "problem list",
              "problem show", "notify list", "mail list", "webhook list", "webhook log", "token list",
-             "response list", "response show"}
+             "response list", "response show", "callback list", "task list", "work"}
 
 # Every command: where it lives and the line `crmterm --help` shows (tests/test_cli_lazy.py checks each line
 # against the command's own help). A module is imported only when its command runs (cli/lazy.py says why).
@@ -64,6 +64,10 @@ COMMANDS = {
     "webhook": Lazy("crmterm.cli.webhook:app", "Webhooks: subscribe URLs to events, deliver them, read the delivery "
                     "log."),
     "token": Lazy("crmterm.cli.token:app", "API tokens for `crmterm serve`."),
+    "callback": Lazy("crmterm.cli.work:callback_app", "Callbacks: calls promised to customers in a time window."),
+    "task": Lazy("crmterm.cli.work:task_app", "Tasks: to-dos for an agent or a queue."),
+    "work": Lazy("crmterm.cli.work:work", "My work: held inquiries, mail awaiting a reply, due callbacks and open "
+                 "tasks, most urgent first."),
 }
 
 

@@ -38,6 +38,7 @@ HOMES: dict[str, tuple[str, ...]] = {
     "responses": ("CannedResponse",),
     "mail": ("MailMessage", "MailRule"),
     "skills": ("AgentPresence", "AgentSkill", "Skill", "StepSkill"),
+    "work": ("Callback", "WorkTask"),
     "webhooks": ("WebhookAttempt", "WebhookOutbox", "WebhookState", "WebhookSubscription"),
 }
 # Modules that define tables without exporting a name here (the archive copies of the inquiry tables)
@@ -100,4 +101,5 @@ if TYPE_CHECKING:  # the same names for the type checker, imported at runtime on
     from crmterm.store.sla import Calendar, EscalationRule, SlaMark, SlaRule  # noqa: F401
     from crmterm.store.topics import AttributeDef, AttributeGroup, ContactTemplate, Topic  # noqa: F401
     from crmterm.store.users import LoginGuard, Role, User, UserGroup, UserPassword, UserPreference  # noqa: F401
+    from crmterm.store.work import Callback, WorkTask  # noqa: F401
     from crmterm.store.webhooks import WebhookAttempt, WebhookOutbox, WebhookState, WebhookSubscription  # noqa: F401

@@ -5,7 +5,8 @@ the right column the event timeline. A opens every move the user may make now; T
 common ones; C comments, E e-mails the customer (inquiry_reply.py), P opens the parent, F5 reloads (keeping
 what was typed), Escape leaves a field, then the screen. Below, knowledge-base suggestions: Ctrl+F8 attaches
 one, Ctrl+F9 opens it (inquiry_kb.py); Alt+R comments with an answer from the response library
-(inquiry_responses.py). Opened from registration, the customer card and the queues."""
+(inquiry_responses.py); Alt+B schedules a callback to the customer (callback_dialog.py). Opened from
+registration, the customer card, the queues and My work."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from crmterm.errors import Conflict, CrmError, ValidationError
 from crmterm.i18n import N_, _
 from crmterm.screens.common.dialogs import ConfirmScreen
 from crmterm.screens.inquiry import inquiry_render as draw
+from crmterm.screens.inquiry.callback_dialog import CallbackDialog, CallbackFor, callback_binding, scheduled
 from crmterm.screens.inquiry.inquiry_form import StepFormView
 from crmterm.screens.inquiry.inquiry_kb import InquiryArticles, KbLoaded
 from crmterm.screens.inquiry.inquiry_reply import REPLY_BINDING, InquiryReplies
@@ -72,7 +74,7 @@ class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryRespons
         Binding("r", "do('return')", N_("Return"), id="inquiry.return"),
         Binding("x", "resolve", N_("Close inquiry"), id="inquiry.resolve"),
         Binding("c", "comment", N_("Comment"), id="inquiry.comment"),
-        REPLY_BINDING,
+        REPLY_BINDING, callback_binding("inquiry"),
         Binding("p", "parent", N_("Parent inquiry"), id="inquiry.parent", show=False),
         Binding("ctrl+s", "save", N_("Save"), id="inquiry.save"),
         Binding("f5", "reload", N_("Reload"), id="inquiry.reload"),
@@ -310,3 +312,14 @@ class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryRespons
                 self.app.push_screen(InquiryScreen(self.inquiry.parent_id))
         elif self.inquiry:
             self.app.notify(_("Inquiry #{n} has no parent").format(n=self.inquiry_id), severity="warning")
+
+    def action_schedule_callback(self) -> None:
+        """Alt+B: a callback to this inquiry's customer, at the number of the contact that raised it."""
+        found = self.inquiry
+        if found is None or found.customer_id is None:
+            self.app.notify(_("Inquiry #{n} has no customer to call back").format(n=self.inquiry_id),
+                            severity="warning")
+            return
+        number = found.contact.caller if found.contact.channel == "phone" else ""
+        start = CallbackFor(found.customer_id, found.customer or "", number, found.id)
+        self.app.push_screen(CallbackDialog(start), lambda saved: scheduled(self.app, saved))

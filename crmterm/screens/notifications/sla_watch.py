@@ -1,7 +1,8 @@
 """SLA in the workspace: the status bar's count of overdue inquiries in the user's queues (an index count,
-capped), and for supervisors and admins the SLA scan run in the background every `sla_scan_seconds` — so a
-floor without a cron job still gets its warnings, breaches and escalations. Both run in thread workers on a
-timer, never per keystroke; the first scan comes one interval after log-in, not during it."""
+capped), and for supervisors and admins the SLA scan, then the overdue-callback scan, run in the background
+every `sla_scan_seconds` — so a floor without a cron job still gets its warnings, breaches and escalations.
+Both run in thread workers on a timer, never per keystroke; the first scan comes one interval after log-in,
+not during it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual import work
 
 from crmterm.services.accounts.permissions import Permission
 from crmterm.services.sla import sla_scan, sla_status
+from crmterm.services.work import callback_scan
 from crmterm.widgets.host import ScreenPart
 
 log = logging.getLogger("crmterm.sla")
@@ -47,6 +49,9 @@ class SlaWatch(ScreenPart):
         try:
             for _call in range(MAX_CALLS):
                 if not self.app.gateway.call(sla_scan.scan).more:
+                    break
+            for _call in range(MAX_CALLS):  # overdue callbacks escalate like SLA warnings (services/work)
+                if not self.app.gateway.call(callback_scan.scan_overdue).more:
                     break
         except Exception:  # noqa: BLE001 - the database went away, or a rule failed: the next tick tries again
             log.exception("SLA scan failed")

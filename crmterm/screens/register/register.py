@@ -2,7 +2,8 @@
 one or more inquiries with their topic and attribute form, warnings about repeats, and one key to save it all.
 
 Keys on the shortest path (README counts them): F4 caller box → number, Enter (one match is taken at once)
-→ topic number, Enter → the form's fields with Tab → Ctrl+S. Every database call runs in a worker.
+→ topic number, Enter → the form's fields with Tab → Ctrl+S. Alt+B schedules a callback to the caller found
+(screens/inquiry/callback_dialog). Every database call runs in a worker.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, fmt_date, fmt_datetime
+from crmterm.screens.inquiry.callback_dialog import CallbackDialog, CallbackFor, callback_binding, scheduled
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.screens.knowledge.kb_article import kb_bindings
 from crmterm.screens.knowledge.response_picker import response_binding
@@ -67,7 +69,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         Binding("f8", "customer_note", N_("Customer note"), id="register.note"),
         Binding("ctrl+y", "link_problem", N_("Link to system problem"), id="register.link_problem", show=False),
         Binding("ctrl+t", "run_script", N_("Script"), id="register.script"),
-        *kb_bindings("register"), response_binding("register"),
+        *kb_bindings("register"), response_binding("register"), callback_binding("register"),
         *_TOPIC_KEYS,
     ]
 
@@ -126,6 +128,14 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
     def contact_changed(self) -> None:
         """Rules over the contact (place, channel, direction) mark the fields they make mandatory at once."""
         self.query_one(AttributeFormView).set_context(self.rule_context())
+
+    def action_schedule_callback(self) -> None:
+        """Alt+B: a callback to the caller found (their number), for later (screens/inquiry/callback_dialog)."""
+        if self.customer is None:
+            self.app.notify(_("Choose the customer first"), severity="warning")
+            return
+        start = CallbackFor(self.customer.id, self.customer.display_name, self.subscriber or self.customer.phone or "")
+        self.app.push_screen(CallbackDialog(start), lambda saved: scheduled(self.app, saved))
 
     # --- the caller --------------------------------------------------------------------------------
     def focus_caller(self) -> None:

@@ -20,6 +20,7 @@ from crmterm.screens.queues.queues import QueuesPanel
 from crmterm.screens.register.register import RegisterPanel
 from crmterm.screens.reports.reports import ReportsPanel
 from crmterm.screens.shell.call_watch import CallWatch
+from crmterm.screens.work.my_work import MyWorkPanel
 from crmterm.services.accounts.permissions import ROLE_LABELS, Permission
 from crmterm.services.topics import topics
 from crmterm.services.topics.topics import TemplateChoice
@@ -66,6 +67,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         Binding("ctrl+l", "show_tab('reports')", N_("Reports"), id="workspace.reports", show=False),
         Binding("alt+p", "problems", N_("System problems"), id="workspace.problems", show=False,
                 priority=True),
+        Binding("alt+w", "show_tab('work')", N_("My work"), id="workspace.work", show=False, priority=True),
         Binding("alt+k", "knowledge_base", N_("Knowledge base"), id="workspace.kb", show=False,
                 priority=True),
         # Only while a call waits (check_action): otherwise Ctrl+K stays a text field's "delete to the end"
@@ -79,6 +81,8 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
             if gateway.can(Permission.INQUIRIES_WRITE):
                 with TabPane(_("Register"), id="register"):
                     yield RegisterPanel(state=self._register_state)
+                with TabPane(_("My work"), id="work"):
+                    yield MyWorkPanel()
             with TabPane(_("Home"), id="home"):
                 yield HomePanel()
             if gateway.can(Permission.CUSTOMERS_READ):
@@ -179,6 +183,8 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
             self.query_one(QueuesPanel).focus_list()
         elif event.pane.id == "reports":
             self.query_one(ReportsPanel).shown()
+        elif event.pane.id == "work":
+            self.query_one(MyWorkPanel).shown()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "show_tab":

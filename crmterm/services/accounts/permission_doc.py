@@ -65,6 +65,10 @@ RULES = (
        "needs a user. An empty login is a usage error."),
     N_("The role is checked before the target is looked up or the input validated: a refused caller learns "
        "nothing about whether the customer, inquiry or file exists."),
+    N_("Callbacks and tasks (inquiries.write) go to oneself or to a queue one works; to another agent needs "
+       "inquiries.supervise. Keeping, cancelling or rescheduling one needs being its agent, working its queue, "
+       "having created it, or inquiries.supervise; the overdue-callback scan, like the SLA scan, "
+       "inquiries.supervise."),
 )
 
 _ROLES = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)

@@ -26,7 +26,7 @@ from crmterm.i18n import _
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers.customers import get_party
-from crmterm.services.customers.erasure_inquiries import erase_inquiries
+from crmterm.services.customers.erasure_inquiries import erase_inquiries, erase_work
 from crmterm.store import (
     AttributeValue,
     ChangeLog,
@@ -68,6 +68,7 @@ def erase_customer(*, session: Session, actor: Actor, party_id: int, source: str
     session.flush()  # the history tables' triggers (migration 0019) let only an erased customer's rows change
     counts |= _erase_accounts(session, parties)
     counts |= erase_inquiries(session, parties)
+    counts |= erase_work(session, parties)
     audit.record(session, actor, "erase", "customer", str(party_id), source=source,
                  after={"erased_at": now.isoformat(), "parties": parties, "counts": counts})
     session.flush()

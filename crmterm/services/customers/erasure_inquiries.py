@@ -6,14 +6,16 @@ are deleted; event texts are cleared and the free text some events carry in thei
 values, script captures, notes of external events) is removed; attachments are deleted, and their content
 with them unless another inquiry still carries the same file; notifications about the inquiry lose subject
 details, body and data; script runs lose their captured values. States, topics, dates, queues, assignees and the
-events themselves stay."""
+events themselves stay. Callbacks to the erased parties lose their number and note (a scheduled one is
+cancelled: there is nobody to call), tasks about them their title, and the overdue-callback notifications
+their details (services/work)."""
 
 from __future__ import annotations
 
 from sqlalchemy import Table, delete, exists, select, update
 from sqlmodel import Session, col
 
-from crmterm.store import AttachmentBlob, AttributeDef, Notification, ScriptRun
+from crmterm.store import AttachmentBlob, AttributeDef, Callback, Notification, ScriptRun, WorkTask
 from crmterm.store.archive import ARCHIVED
 from crmterm.store.tables import rowcount, table_of
 
@@ -43,6 +45,20 @@ def erase_inquiries(session: Session, parties: list[int]) -> dict[str, int]:
         _run(session, update(ScriptRun).where(col(ScriptRun.inquiry_id).in_(ids)).values(captures={}))
     _drop_orphan_blobs(session, files, tables["attachment"], tables["attachment_archive"])
     return counts
+
+
+def erase_work(session: Session, parties: list[int]) -> dict[str, int]:
+    ids = list(session.execute(select(col(Callback.id)).where(col(Callback.party_id).in_(parties))).scalars())
+    _run(session, update(Callback).where(col(Callback.id).in_(ids), col(Callback.state) == "scheduled")
+         .values(state="cancelled"))
+    _run(session, update(Callback).where(col(Callback.id).in_(ids)).values(number="", note=""))
+    tasks = _run(session, update(WorkTask).where(col(WorkTask.party_id).in_(parties)).values(title="—"))
+    notices = session.execute(select(col(Notification.id), col(Notification.data))
+                              .where(col(Notification.event) == "callback_overdue")).all()
+    told = [notice_id for notice_id, data in notices if (data or {}).get("callback_id") in ids]
+    _run(session, update(Notification).where(col(Notification.id).in_(told))
+         .values(subject="—", body="", body_html=None, data={}))
+    return {"callbacks": len(ids), "tasks": tasks}
 
 
 def _erase_events(session: Session, event: Table, ids: list[int], codes: set[str]) -> None:

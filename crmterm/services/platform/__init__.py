@@ -2,6 +2,6 @@
 database, demo seed and synthetic data, archiving and backups.
 
 Public: archive, archive_read, backups, bootstrap, gateway, schema, seed, synthetic, synthetic_inquiries,
-transactions; internal: demo_customers. Faces and other domains import only the public modules (pyproject's
+transactions; internal: demo_customers, demo_work. Faces and other domains import only the public modules (pyproject's
 protected contracts check it).
 """

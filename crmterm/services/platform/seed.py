@@ -13,7 +13,7 @@ from crmterm.services.accounts.permissions import Actor
 from crmterm.services.directory import config_io, yaml_lines
 from crmterm.services.directory.config_io import ImportResult
 from crmterm.services.knowledge import kb_import
-from crmterm.services.platform import demo_customers
+from crmterm.services.platform import demo_customers, demo_work
 from crmterm.store import AgentSkill, User
 from crmterm.store import passwords as stored
 from crmterm.store.tables import saved_id
@@ -52,6 +52,7 @@ def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
         stored.store(session, saved_id(user), hash_password(str(passwords[user.login])))
     _give_demo_skills(session, skills)
     demo_customers.seed_demo_customers(session=session, actor=actor)
+    demo_work.seed_demo_work(session, actor)
     kb_import.import_dir(session=session, actor=actor, directory=resource_dir("seed") / "kb", source="seed")
     return SeedResult(config=result, logins=passwords)
 
