@@ -1,13 +1,13 @@
 """Customers rate their closed inquiries (1–5 and a remark) in the portal; the rating is kept on the inquiry
 (store.InquiryRating, shown in the portal and in `crmterm portal ratings`) and reported by topic and agent
-(the inquiry's assignee when it was closed)."""
+(who closed the inquiry)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -18,7 +18,7 @@ from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.portal.access import PORTAL
 from crmterm.services.portal.identity import PortalCustomer
 from crmterm.services.portal.my_inquiries import own
-from crmterm.store import Inquiry, InquiryRating, Topic, User, utcnow
+from crmterm.store import Inquiry, InquiryEvent, InquiryRating, Topic, utcnow
 
 MAX_REMARK = 1000
 UTC_MIDNIGHT = time(0, 0)
@@ -52,18 +52,24 @@ class RatingRow(BaseModel):
 
 
 def report(*, session: Session, actor: Actor, date_from: date, date_to: date) -> list[RatingRow]:
-    """Ratings given from `date_from` to `date_to` (inclusive, UTC days), per topic and agent."""
+    """Ratings given from `date_from` to `date_to` (inclusive, UTC days), per topic and the agent who closed
+    the inquiry (closing clears the assignee: the log's last "closed" event names them)."""
     require(actor, Permission.REPORTS_READ)
     start = datetime.combine(date_from, UTC_MIDNIGHT)
     end = datetime.combine(date_to + timedelta(days=1), UTC_MIDNIGHT)
+    closer = (sa_select(col(InquiryEvent.actor)).where(col(InquiryEvent.inquiry_id) == Inquiry.id,
+                                                       col(InquiryEvent.kind) == "closed")
+              .order_by(col(InquiryEvent.id).desc()).limit(1).scalar_subquery())
     rows = session.execute(
-        sa_select(col(Topic.code), col(User.login), func.count(), func.avg(InquiryRating.score))
+        sa_select(col(Topic.code), col(Topic.labels), closer, col(InquiryRating.score))
         .select_from(InquiryRating).join(Inquiry, col(Inquiry.id) == InquiryRating.inquiry_id)
-        .join(Topic, col(Topic.id) == Inquiry.topic_id).outerjoin(User, col(User.id) == Inquiry.assignee_id)
-        .where(col(InquiryRating.rated_at) >= start, col(InquiryRating.rated_at) < end)
-        .group_by(col(Topic.code), col(User.login)).order_by(col(Topic.code), col(User.login))  # JSON: no GROUP BY
-    ).all()
-    labels = dict(session.execute(sa_select(col(Topic.code), col(Topic.labels))
-                                  .where(col(Topic.code).in_({row[0] for row in rows}))).all())
-    return [RatingRow(topic=code, topic_label=pick(labels.get(code), code), agent=login, ratings=count,
-                      average=round(float(average), 2)) for code, login, count, average in rows]
+        .join(Topic, col(Topic.id) == Inquiry.topic_id)
+        .where(col(InquiryRating.rated_at) >= start, col(InquiryRating.rated_at) < end)).all()
+    groups: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+    labels = {}
+    for code, topic_labels, agent, score in rows:
+        groups[(code, agent)].append(score)
+        labels[code] = pick(topic_labels, code)
+    return [RatingRow(topic=code, topic_label=labels[code], agent=agent, ratings=len(scores),
+                      average=round(sum(scores) / len(scores), 2))
+            for (code, agent), scores in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1] or ""))]
