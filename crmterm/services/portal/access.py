@@ -84,8 +84,9 @@ def request_code(*, session: Session, typed: str, address: str, language: str, l
     session.add(PortalCode(login_key=key, party_id=found.party_id, code_hash=_hasher.hash(code),
                            expires_at=utcnow() + timedelta(minutes=CODE_MINUTES)))
     text = _("Your crmterm log-in code: {code}. It is valid for {m} minutes.").format(code=code, m=CODE_MINUTES)
+    subject = _("Log-in code {code}").format(code=code)  # in the subject too: `crmterm notify list` shows it
     notifications.notify(session=session, event="message", recipients=[found.send_to], language=language,
-                         data={"subject": _("Log-in code"), "text": text}, key=f"portal_code:{secrets.token_hex(8)}")
+                         data={"subject": subject, "text": text}, key=f"portal_code:{secrets.token_hex(8)}")
 
 
 def _verify(stored: str, typed: str) -> bool:

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import select as sa_select
@@ -21,7 +21,7 @@ from crmterm.services.portal.my_inquiries import own
 from crmterm.store import Inquiry, InquiryEvent, InquiryRating, Topic, utcnow
 
 MAX_REMARK = 1000
-UTC_MIDNIGHT = time(0, 0)
+UTC_MIDNIGHT = time(0, 0, tzinfo=UTC)
 
 
 def rate(*, session: Session, customer: PortalCustomer, inquiry_id: int, score: int, remark: str = "") -> None:
