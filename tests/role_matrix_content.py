@@ -190,6 +190,7 @@ PORTAL_ENTRIES = [
     Entry(offers.offer_function, P.DIRECTORY_WRITE, lambda s, w, a: {"name": "send_balance_sms", "offered": False}),
     Entry(ratings.report, P.REPORTS_READ, lambda s, w, a: {"date_from": period().start.date(),
                                                           "date_to": period().end.date()}),
+    Entry(offers.list_offers, P.DIRECTORY_READ),
     Entry(portal_demo.seed_portal_demo, P.CUSTOMERS_WRITE),
 ]
 

@@ -63,6 +63,7 @@ COMMANDS = {
     "webhook": Lazy("crmterm.cli.webhook:app", "Webhooks: subscribe URLs to events, deliver them, read the delivery "
                     "log."),
     "token": Lazy("crmterm.cli.token:app", "API tokens for `crmterm serve`."),
+    "portal": Lazy("crmterm.cli.portal:app", "Customer portal: topics and functions it offers, customers' ratings."),
 }
 
 

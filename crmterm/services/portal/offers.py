@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import BaseModel
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
@@ -100,6 +101,22 @@ def offer_function(*, session: Session, actor: Actor, name: str, topic: str = ""
         session.add(PortalFunction(name=name, topic_id=topic_id, params=params or {}))
     audit.record(session, actor, "offer" if offered else "withdraw", "portal_function", name,
                  after={"topic": topic, "params": params or {}} if offered else None, source=source)
+
+
+class OfferRow(BaseModel):
+    kind: str  # topic | function
+    code: str
+    label: str
+    detail: str  # a topic's internal attributes, a function's topic
+
+
+def list_offers(*, session: Session, actor: Actor) -> list[OfferRow]:
+    """What the portal offers, for `crmterm portal offers`."""
+    require(actor, Permission.DIRECTORY_READ)
+    return ([OfferRow(kind="topic", code=t.code, label=t.label, detail=", ".join(t.internal_attributes))
+             for t in offered_topics(session)]
+            + [OfferRow(kind="function", code=f.name, label=f.label, detail=f.topic)
+               for f in offered_functions(session)])
 
 
 def rating_of(session: Session, inquiry_id: int) -> tuple[int, str] | None:
