@@ -14,11 +14,11 @@ from importlib import resources
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 
-from crmterm.api.portal import inquiry_pages, kb_pages, login_pages, request_pages, web
+from crmterm.api.portal import inquiry_pages, kb_pages, login_pages, request_pages, service_pages, web
 from crmterm.errors import CrmError
 
 router = APIRouter(prefix=web.PREFIX, include_in_schema=False)
-for _pages in (kb_pages, login_pages, inquiry_pages, request_pages):
+for _pages in (kb_pages, login_pages, inquiry_pages, request_pages, service_pages):
     router.include_router(_pages.router)
 
 

@@ -34,7 +34,8 @@ def _page(request: Request, customer: PortalCustomer, inquiry_id: int, *, messag
                                                                 inquiry_id=inquiry_id, show_agents=show_agents))
     t = web.translator(web.language_of(request)).gettext
     kinds = {"registered": t("registered"), "closed": t("closed"), "reopened": t("reopened"),
-             "cancelled": t("cancelled"), "comment": t("comment"), "file": t("file added")}
+             "cancelled": t("cancelled"), "comment": t("comment"), "file": t("file added"),
+             "service": t("service run")}
     who = {"customer": t("you"), "support": t("support")}
     return web.render(request, "inquiry.html.j2", status=status, customer=customer, inquiry=found, kinds=kinds,
                       who=lambda name: who.get(name, name), message=message)

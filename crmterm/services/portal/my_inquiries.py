@@ -31,7 +31,7 @@ CUSTOMER = "customer"  # who wrote it, as the timeline says
 class TimelineEntry(BaseModel):
     at: datetime
     who: str  # "customer", "support" or the agent's login when configured
-    kind: str  # registered | closed | reopened | cancelled | comment | file
+    kind: str  # registered | closed | reopened | cancelled | comment | file | service
     text: str
 
 
@@ -90,8 +90,10 @@ def _timeline(events, show_agents: bool, files: set[int]) -> list[TimelineEntry]
             kind = "comment"
         elif event.kind == "attached" and event.data.get("attachment") in files:
             kind = "file"
+        elif event.kind == "function" and event.actor == PORTAL.login:  # a self-service run (operations)
+            kind = "service"
         if kind is not None:
-            text = event.text if kind in ("comment", "file") else ""
+            text = event.text if kind in ("comment", "file", "service") else ""
             entries.append(TimelineEntry(at=event.at, who=_who(event.actor, event.data, show_agents), kind=kind,
                                          text=text))
     return entries
