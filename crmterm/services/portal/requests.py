@@ -57,7 +57,8 @@ def form(*, session: Session, customer: PortalCustomer, topic: str, values: dict
         errors = {**{code: message for code, message in shown.checked.errors.items()}, **errors}
     errors = errors or {}
     fields = [PortalField(code=row["code"], label=row["label"], type=row["type"],
-                          value=(values or {}).get(row["code"], row["value"]) if values is not None else row["value"],
+                          value=(values or {}).get(row["code"], "") if values is not None
+                          else "" if shown.checked.values.get(row["code"]) is None else row["value"],
                           mandatory=row["mandatory"], choices=shown.choices.get(row["code"], []),
                           error=errors.get(row["code"]))
               for row in shown.fields() if not row["hidden"] and not row["readonly"]
