@@ -55,3 +55,15 @@ async def test_did_this_help_counts_yes_and_needs_the_forms_token(demo_url):
     assert declined.status_code == 200
     article = act(demo_url, kb.get_article, SYSTEM, key=slug)
     assert article.helpful == 1 and article.usage_score > 0
+
+
+async def test_the_language_follows_the_browser_then_the_customers_choice_without_open_redirects(demo_url):
+    async with portal_client(demo_url) as client:
+        browser_ru = await client.get("/portal/", headers={"accept-language": "ru-RU,ru;q=0.9,en;q=0.5"})
+        chosen = await client.get("/portal/language/en", params={"back": "/portal/kb/roaming-prices"})
+        kept = await client.get("/portal/", headers={"accept-language": "ru"})
+        away = await client.get("/portal/language/ru", params={"back": "//evil.example/x"})
+    assert '<html lang="ru">' in browser_ru.text
+    assert chosen.status_code == 303 and chosen.headers["location"] == "/portal/kb/roaming-prices"
+    assert '<html lang="en">' in kept.text
+    assert away.headers["location"] == "/portal/"

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from crmterm.api.portal import web
 from crmterm.errors import CrmError
+from crmterm.i18n import N_
 from crmterm.services.inquiries import attachments
 from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.portal import my_inquiries, ratings
@@ -18,6 +19,9 @@ from crmterm.services.portal.identity import PortalCustomer
 
 router = APIRouter()
 SHOW_AGENTS_ENV = "CRMTERM_PORTAL_SHOW_AGENTS"  # "1": the timeline names the agent instead of "support"
+KINDS = {"registered": N_("registered"), "closed": N_("closed"), "reopened": N_("reopened"),
+         "cancelled": N_("cancelled"), "comment": N_("comment"), "file": N_("file added"), "service": N_("service run")}
+WHO = {"customer": N_("you"), "support": N_("support")}
 
 
 @router.get("/inquiries", response_class=HTMLResponse)
@@ -32,13 +36,10 @@ def _page(request: Request, customer: PortalCustomer, inquiry_id: int, *, messag
     show_agents = os.environ.get(SHOW_AGENTS_ENV) == "1"
     found = web.call(request, lambda session: my_inquiries.show(session=session, customer=customer,
                                                                 inquiry_id=inquiry_id, show_agents=show_agents))
-    t = web.translator(web.language_of(request)).gettext
-    kinds = {"registered": t("registered"), "closed": t("closed"), "reopened": t("reopened"),
-             "cancelled": t("cancelled"), "comment": t("comment"), "file": t("file added"),
-             "service": t("service run")}
-    who = {"customer": t("you"), "support": t("support")}
-    return web.render(request, "inquiry.html.j2", status=status, customer=customer, inquiry=found, kinds=kinds,
-                      who=lambda name: who.get(name, name), message=message)
+    gettext = web.translator(web.language_of(request)).gettext
+    return web.render(request, "inquiry.html.j2", status=status, customer=customer, inquiry=found,
+                      kinds={kind: gettext(label) for kind, label in KINDS.items()},
+                      who=lambda name: gettext(WHO[name]) if name in WHO else name, message=message)
 
 
 @router.get("/inquiries/{inquiry_id}", response_class=HTMLResponse)

@@ -137,7 +137,7 @@ def render(request: Request, name: str, *, status: int = 200, customer: PortalCu
     language = language_of(request)
     gettext = translator(language).gettext
     page = templates().get_template(f"portal/{name}").render(
-        t=gettext, lang=language, languages=LANGUAGES, customer=customer, csrf=customer.csrf if customer else "",
+        _=gettext, lang=language, languages=LANGUAGES, customer=customer, csrf=customer.csrf if customer else "",
         prefix=PREFIX, path=request.url.path, date=fmt_date, datetime=fmt_datetime, **context)
     return HTMLResponse(page, status_code=status, headers=SECURITY_HEADERS)
 
