@@ -76,7 +76,7 @@ def own(session: Session, customer: PortalCustomer, inquiry_id: int) -> Inquiry:
     return inquiry
 
 
-def _who(actor: str, data: dict, show_agents: bool) -> str:
+def _who(actor: str, show_agents: bool) -> str:
     if actor == PORTAL.login:
         return CUSTOMER
     return actor if show_agents else "support"
@@ -94,7 +94,7 @@ def _timeline(events, show_agents: bool, files: set[int]) -> list[TimelineEntry]
             kind = "service"
         if kind is not None:
             text = event.text if kind in ("comment", "file", "service") else ""
-            entries.append(TimelineEntry(at=event.at, who=_who(event.actor, event.data, show_agents), kind=kind,
+            entries.append(TimelineEntry(at=event.at, who=_who(event.actor, show_agents), kind=kind,
                                          text=text))
     return entries
 
