@@ -38,7 +38,8 @@ async def test_a_request_waits_in_a_queue_and_only_public_comments_reach_the_cus
         await log_in(client)
         offered = await client.get("/portal/requests/new")
         form = await client.get("/portal/requests/new/disputed_charge")
-        sent = await _request(client, DISPUTE, files={"files": ("bill.pdf", b"%PDF-1.4 bill")})
+        sent = await _request(client, {**DISPUTE, "attr.approval_reference": "SELF-APPROVED"},
+                              files={"files": ("bill.pdf", b"%PDF-1.4 bill")})
         inquiry_id = int(sent.headers["location"].rsplit("/", 1)[1])
         act(demo_url, inquiries.comment, people["agent"], inquiry_id=inquiry_id, text="Customer sounds angry")
         act(demo_url, inquiries.comment, people["agent"], inquiry_id=inquiry_id, text="We are checking it",
@@ -54,6 +55,7 @@ async def test_a_request_waits_in_a_queue_and_only_public_comments_reach_the_cus
     assert inquiry_id in [row.id for row in waiting]
     read = act(demo_url, inquiries.get_inquiry, people["agent"], inquiry_id=inquiry_id)
     assert read.contact.channel == "web" and read.state == "waiting" and read.attachments[0].name == "bill.pdf"
+    assert "approval_reference" not in {v.code for v in read.values}  # internal: never taken from the form
     shown = text_of(page.text)
     assert "We are checking it" in shown and "Customer sounds angry" not in shown
     assert "agent" not in shown.replace("Agent", "")  # "support", not the agent's login
@@ -93,6 +95,8 @@ async def test_a_closed_inquiry_is_rated_and_reported_by_topic_and_agent(demo_ur
         shown = await client.get(f"/portal/inquiries/{inquiry_id}")
     assert too_early.status_code == 422 and "only a closed inquiry can be rated" in too_early.text
     assert rated.status_code == 303 and "Quick enough" in shown.text and 'value="4" required checked' in shown.text
+    rated = act(demo_url, inquiries.get_inquiry, people["agent"], inquiry_id=inquiry_id).events[-1]
+    assert (rated.kind, rated.text, rated.data) == ("rated", "Quick enough", {"score": 4})  # agents see it
     report = act(demo_url, ratings.report, people["supervisor"], date_from=date(2020, 1, 1), date_to=date(2100, 1, 1))
     assert [(r.topic, r.agent, r.ratings, r.average) for r in report] == [("disputed_charge", "supervisor", 1, 4.0)]
 

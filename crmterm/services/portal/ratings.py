@@ -15,6 +15,7 @@ from crmterm.errors import Conflict, ValidationError, refuse_control
 from crmterm.i18n import _, pick
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.inquiries import inquiry_log
 from crmterm.services.portal.access import PORTAL
 from crmterm.services.portal.identity import PortalCustomer
 from crmterm.services.portal.my_inquiries import own
@@ -39,6 +40,8 @@ def rate(*, session: Session, customer: PortalCustomer, inquiry_id: int, score: 
                                                                   score=score)
     row.score, row.remark, row.rated_at, row.party_id = score, remark, utcnow(), customer.party_id
     session.add(row)
+    # in the inquiry's log too, so agents see the rating in its timeline
+    inquiry_log.record(session, inquiry_id, PORTAL, "rated", text=remark, data={"score": score})
     audit.record(session, PORTAL, "rate", "inquiry", str(inquiry_id),
                  after={"customer": customer.party_id, "score": score}, source="portal")
 
