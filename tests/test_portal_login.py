@@ -5,11 +5,13 @@ signed http-only (Secure over HTTPS) session cookies, CSRF tokens on every form,
 from __future__ import annotations
 
 import pytest
+from helpers import ADMIN, act
 from portal_support import SECRET, codes_sent, csrf_of, log_in, portal_client, text_of
 from sqlmodel import select
 
+from crmterm.services.customers import erasure
 from crmterm.services.portal import demo
-from crmterm.store import AuditLog
+from crmterm.store import AuditLog, Party
 from crmterm.store.db import unit_of_work
 
 
@@ -108,3 +110,15 @@ async def test_pin_is_set_by_the_customer_and_checked(demo_url):
         new = await log_in(client, pin="97531")
     assert short.status_code == 422 and "4 to 8 digits" in short.text
     assert saved.status_code == 200 and old.status_code == 401 and new.status_code == 303
+
+
+async def test_an_erased_customer_cannot_log_in_and_their_session_ends(demo_url):
+    async with portal_client(demo_url) as client:
+        await log_in(client)
+        with unit_of_work(demo_url) as session:
+            party_id = session.exec(select(Party.id).where(Party.phone == demo.PHONE)).one()
+        act(demo_url, erasure.erase_customer, ADMIN, party_id=party_id)
+        ended = await client.get("/portal/inquiries")
+        by_contract = await log_in(client, login=demo.CONTRACT)
+    assert ended.status_code == 303 and ended.headers["location"] == "/portal/login"
+    assert by_contract.status_code == 401

@@ -59,20 +59,25 @@ def find(session: Session, key: str) -> Found | None:
     return _by_phone(session, value) if kind == "tel" else _by_contract(session, value)
 
 
+# Merged, closed and erased customers do not log in (an erased one keeps its contract numbers for accounting).
+_ACTIVE = (col(Party.status) == "active", col(Party.erased_at).is_(None))
+
+
 def _sms(number: str) -> str:
     return f"email:{number.lstrip('+')}@{os.environ.get(GATEWAY_ENV, 'sms.gateway.invalid')}"
 
 
 def _by_phone(session: Session, number: str) -> Found | None:
-    own = session.exec(select(Party.id).where(Party.phone == number, Party.status == "active")).first()
+    own = session.exec(select(Party.id).where(Party.phone == number, *_ACTIVE)).first()
     if own is not None:
         return Found(own, frozenset({own}), _sms(number))
     payer = session.exec(select(Contract.payer_party_id).join(Subscriber, col(Subscriber.contract_id) == Contract.id)
-                         .where(Subscriber.number == number, Subscriber.status == "active")).first()
+                         .join(Party, col(Party.id) == Contract.payer_party_id)
+                         .where(Subscriber.number == number, Subscriber.status == "active", *_ACTIVE)).first()
     if payer is not None:
         return Found(payer, frozenset({payer}), _sms(number))
-    company = session.exec(select(ContactPerson.party_id)
-                           .where(cast(ContactPerson.phones, String).like(f'%"{number}"%'))).first()
+    company = session.exec(select(ContactPerson.party_id).join(Party, col(Party.id) == ContactPerson.party_id)
+                           .where(cast(ContactPerson.phones, String).like(f'%"{number}"%'), *_ACTIVE)).first()
     if company is not None:
         return Found(company, frozenset({company}), _sms(number))
     return None
@@ -80,7 +85,7 @@ def _by_phone(session: Session, number: str) -> Found | None:
 
 def _by_contract(session: Session, number: str) -> Found | None:
     row = session.exec(select(Party.id, Party.email).join(Contract, col(Contract.payer_party_id) == Party.id)
-                       .where(Contract.number == number, Party.status == "active")).first()
+                       .where(Contract.number == number, *_ACTIVE)).first()
     if row is None:
         return None
     party_id, email = int(row[0] or 0), row[1]
