@@ -12,8 +12,9 @@ import pytest
 from helpers import act, demo_people, register_disputed_charge
 from portal_support import SECRET, codes_sent, csrf_of, log_in, portal_client, text_of
 
+from crmterm.services.accounts.permissions import SYSTEM
 from crmterm.services.inquiries import inquiries, inquiry_actions
-from crmterm.services.portal import ratings
+from crmterm.services.portal import demo, ratings
 from crmterm.services.routing import queues
 from crmterm.services.routing.queues import InquiryFilter
 
@@ -137,3 +138,50 @@ async def test_a_companys_contact_person_sees_the_companys_inquiries(demo_url):
         page = await client.get(f"/portal/inquiries/{companys}")
     assert page.status_code == 200 and "Charged twice" in text_of(page.text)
     assert "Supervisor approval" not in page.text and "A-1" not in text_of(page.text)  # internal on the offer
+
+
+CUSTOMER_PAGES = ["/portal/inquiries", "/portal/inquiries/1", "/portal/requests/new",
+                  "/portal/requests/new/disputed_charge", "/portal/services", "/portal/pin"]
+CUSTOMER_FORMS = ["/portal/inquiries/{id}/comment", "/portal/inquiries/{id}/rating",
+                  "/portal/requests/new/invoice_copy", f"/portal/services/{demo.FUNCTION}", "/portal/pin",
+                  "/portal/logout"]
+
+
+async def test_customer_pages_need_a_session_and_every_form_its_token(demo_url):
+    async with portal_client(demo_url) as client:
+        anonymous = [await client.get(path) for path in CUSTOMER_PAGES]
+        await log_in(client)
+        inquiry_id = int((await _request(client, DISPUTE)).headers["location"].rsplit("/", 1)[1])
+        before = act(demo_url, inquiries.get_inquiry, SYSTEM, inquiry_id=inquiry_id)
+        forged = [await client.post(path.format(id=inquiry_id), data={"csrf": "forged", "text": "x", "score": "5",
+                                                                      "pin": "1234"})
+                  for path in CUSTOMER_FORMS]
+        upload = await client.post(f"/portal/inquiries/{inquiry_id}/files", data={"csrf": "forged"},
+                                   files={"file": ("a.txt", b"x")})
+        not_offered = await client.get("/portal/requests/new/refund")
+        still_in = await client.get("/portal/inquiries")
+        css = await client.get("/portal/static/portal.css")
+    assert [(a.status_code, a.headers["location"]) for a in anonymous] == [(303, "/portal/login")] * 6
+    assert [f.status_code for f in forged] == [403] * 6 and upload.status_code == 403
+    after = act(demo_url, inquiries.get_inquiry, SYSTEM, inquiry_id=inquiry_id)
+    assert (len(after.events), after.attachments) == (len(before.events), [])
+    assert not_offered.status_code == 404 and still_in.status_code == 200
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+
+
+async def test_the_customer_adds_a_file_and_downloads_it_within_the_topics_limits(demo_url):
+    async with portal_client(demo_url) as client:
+        await log_in(client)
+        inquiry_id = int((await _request(client, DISPUTE)).headers["location"].rsplit("/", 1)[1])
+        page = await client.get(f"/portal/inquiries/{inquiry_id}")
+        added = await client.post(f"/portal/inquiries/{inquiry_id}/files", data={"csrf": csrf_of(page.text)},
+                                  files={"file": ("счёт.pdf", b"%PDF-1.4 mine")})
+        refused = await client.post(f"/portal/inquiries/{inquiry_id}/files", data={"csrf": csrf_of(page.text)},
+                                    files={"file": ("run.exe", b"MZ")})
+        shown = await client.get(f"/portal/inquiries/{inquiry_id}")
+        link = re.search(rf'href="(/portal/inquiries/{inquiry_id}/files/\d+)"', shown.text).group(1)
+        downloaded = await client.get(link)
+    assert added.status_code == 303 and "счёт.pdf" in shown.text
+    assert refused.status_code == 422 and "not accepted" in text_of(refused.text)
+    assert downloaded.content == b"%PDF-1.4 mine"
+    assert downloaded.headers["content-disposition"] == "attachment; filename*=UTF-8''%D1%81%D1%87%D1%91%D1%82.pdf"
