@@ -71,32 +71,53 @@ def server(_demo_sqlite_template, tmp_path):
         dispose_all()
 
 
+def _press(browser, text: str) -> None:
+    """Click the button and wait for the next page (a form post loads a new document)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.XPATH, f"//button[text()='{text}']").click()
+    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(old))
+
+
+def _follow(browser, link: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.LINK_TEXT, link).click()
+    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(old))
+
+
 def test_log_in_request_comment_and_rate_in_a_real_browser(browser, server):
     from selenium.webdriver.common.by import By
 
     url, portal = server
     browser.get(f"{portal}/login")
     browser.find_element(By.ID, "login-code").send_keys("+7 916 555-00-01")
-    browser.find_element(By.XPATH, "//button[text()='Send me a code']").click()
+    _press(browser, "Send me a code")
     [(_address, code)] = codes_sent(url)
     browser.find_element(By.ID, "code").send_keys(code)  # the number is kept in the form
-    browser.find_element(By.XPATH, "//button[text()='Log in']").click()
+    _press(browser, "Log in")
     assert browser.current_url.endswith("/portal/inquiries") and "Мария Соколова" in browser.page_source
 
-    browser.find_element(By.LINK_TEXT, "New request").click()
-    browser.find_element(By.LINK_TEXT, "Invoice copy").click()
+    _follow(browser, "New request")
+    _follow(browser, "Invoice copy")
     browser.find_element(By.ID, "text").send_keys("Please send me the invoice for November")
-    browser.find_element(By.XPATH, "//button[text()='Send request']").click()
+    _press(browser, "Send request")
     inquiry_id = int(browser.current_url.rsplit("/", 1)[1])
     browser.find_element(By.ID, "comment").send_keys("By e-mail, please")
-    browser.find_element(By.XPATH, "//button[text()='Send comment']").click()
+    _press(browser, "Send comment")
     assert "By e-mail, please" in browser.find_element(By.CLASS_NAME, "timeline").text
 
     act(url, inquiry_actions.close, SUPERVISOR, inquiry_id=inquiry_id, resolution="sent")
     browser.refresh()
     browser.find_element(By.CSS_SELECTOR, "label[for='score5']").click()
     browser.find_element(By.ID, "remark").send_keys("Fast, thank you")
-    browser.find_element(By.XPATH, "//button[text()='Send rating']").click()
+    _press(browser, "Send rating")
     assert "your rating: 5" in browser.find_element(By.TAG_NAME, "legend").text
     assert browser.find_element(By.CLASS_NAME, "state").text == "closed"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

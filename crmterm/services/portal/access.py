@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -33,8 +34,19 @@ CODE_MINUTES = 10
 SESSION_HOURS = 8
 MAX_ATTEMPTS = 5  # code requests or failures per number (and per address) before a lock
 LOCK_SECONDS = 15 * 60
-_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)  # OWASP's minimum: codes live minutes
-_DUMMY = _hasher.hash("000000")
+# OWASP's minimum argon2id: codes live minutes, and a PIN of a few digits would not resist an offline search
+# at any cost (what protects both is the lock after five guesses, and the hashes never leaving the database).
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+
+
+@lru_cache(maxsize=1)
+def _dummy() -> str:
+    """Checked against when there is nothing to check: an unknown number takes as long as a known one."""
+    return _hasher.hash("000000")
+
+
+def hash_pin(pin: str) -> str:
+    return _hasher.hash(pin)
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,8 @@ def request_code(*, session: Session, typed: str, address: str, language: str, l
     found = identity.find(session, key)
     if found is None or found.send_to is None:
         return
+    spent = (col(PortalCode.expires_at) <= utcnow()) | col(PortalCode.used_at).isnot(None)
+    session.execute(delete(PortalCode).where(col(PortalCode.login_key) == key, spent))  # the number's old codes
     code = f"{secrets.randbelow(10 ** 6):06d}"
     session.add(PortalCode(login_key=key, party_id=found.party_id, code_hash=_hasher.hash(code),
                            expires_at=utcnow() + timedelta(minutes=CODE_MINUTES)))
@@ -107,7 +121,7 @@ def log_in_with_code(*, session: Session, typed: str, code: str, address: str, l
                         .order_by(col(PortalCode.id).desc()).limit(3)).all()
     matched = next((row for row in rows if _verify(row.code_hash, code)), None)
     if not rows:
-        _verify(_DUMMY, code)  # the same time for an unknown number
+        _verify(_dummy(), code)  # the same time for an unknown number
     if matched is None:
         _count(session, keys, limits)
         raise _failed()
@@ -123,7 +137,7 @@ def log_in_with_pin(*, session: Session, typed: str, pin: str, address: str, lan
     _count(session, keys, limits, failure=False)
     found = identity.find(session, key) if key != "none:" else None
     stored = session.get(PortalPin, found.party_id) if found else None
-    if not _verify(stored.pin_hash if stored else _DUMMY, pin) or stored is None:
+    if not _verify(stored.pin_hash if stored else _dummy(), pin) or stored is None:
         _count(session, keys, limits)
         raise _failed()
     return _start(session, key, keys, language, "pin")
@@ -176,7 +190,7 @@ def set_pin(*, session: Session, customer: PortalCustomer, pin: str) -> None:
     if not (pin.isdecimal() and pin.isascii() and 4 <= len(pin) <= 8):
         raise ValidationError("pin", _("4 to 8 digits"))
     row = session.get(PortalPin, customer.party_id) or PortalPin(party_id=customer.party_id, pin_hash="")
-    row.pin_hash, row.updated_at = PasswordHasher().hash(pin), utcnow()
+    row.pin_hash, row.updated_at = hash_pin(pin), utcnow()
     session.add(row)
     audit.record(session, PORTAL, "set_pin", "portal_customer", str(customer.party_id), source="portal")
 

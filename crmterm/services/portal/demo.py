@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from argon2 import PasswordHasher
 from sqlmodel import Session, select
 
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import contracts, customers
 from crmterm.services.inquiries import functions
-from crmterm.services.portal import offers
+from crmterm.services.portal import access, offers
 from crmterm.store import Contract, PortalPin
 
 PHONE = "+79165550001"
@@ -34,7 +33,7 @@ def seed_portal_demo(*, session: Session, actor: Actor) -> bool:
     contracts.add_contract(session=session, actor=actor, party_id=party.id, number=CONTRACT, start=date(2023, 3, 1),
                            source="seed")
     contracts.add_subscriber(session=session, actor=actor, contract=CONTRACT, number=PHONE, source="seed")
-    session.add(PortalPin(party_id=party.id, pin_hash=PasswordHasher().hash(PIN)))
+    session.add(PortalPin(party_id=party.id, pin_hash=access.hash_pin(PIN)))
     for topic, internal in TOPICS.items():
         offers.offer_topic(session=session, actor=actor, code=topic, internal_attributes=internal, source="seed")
     if FUNCTION in functions.registered():
