@@ -118,3 +118,9 @@ def pick(labels: dict[str, str] | None, fallback: str = "") -> str:
     if not labels:
         return fallback
     return labels.get(_current) or labels.get("en") or next(iter(labels.values()), fallback)
+
+
+def translator(language: str) -> _gettext.NullTranslations:
+    """The catalogue of `language` on its own, for a face that serves several languages at once (the
+    portal's pages), where switching the process's language for each request would not do."""
+    return _translations(language)

@@ -31,6 +31,8 @@ from crmterm.services.knowledge import (
 )
 from crmterm.services.knowledge.kb import ArticleDraft
 from crmterm.services.platform import backups
+from crmterm.services.portal import demo as portal_demo
+from crmterm.services.portal import offers, ratings
 from crmterm.services.reports import exports, reports
 from crmterm.store import backup as store_backup
 
@@ -181,4 +183,15 @@ RESPONSE_ENTRIES = [
         "response_code": "registered_ru", "inquiry_id": waiting(s, w)}),
 ]
 
-CONTENT_ENTRIES = KB_ENTRIES + SCRIPT_ENTRIES + SECURITY_ENTRIES + RESPONSE_ENTRIES
+# The customer portal (services/portal): admins say what it offers (directory.write), reports read ratings;
+# customers themselves are no role (their calls take a PortalCustomer: tests/test_portal_*.py).
+PORTAL_ENTRIES = [
+    Entry(offers.offer_topic, P.DIRECTORY_WRITE, lambda s, w, a: {"code": "refund", "internal_attributes": []}),
+    Entry(offers.offer_function, P.DIRECTORY_WRITE, lambda s, w, a: {"name": "send_balance_sms", "offered": False}),
+    Entry(ratings.report, P.REPORTS_READ, lambda s, w, a: {"date_from": period().start.date(),
+                                                          "date_to": period().end.date()}),
+    Entry(offers.list_offers, P.DIRECTORY_READ),
+    Entry(portal_demo.seed_portal_demo, P.CUSTOMERS_WRITE),
+]
+
+CONTENT_ENTRIES = KB_ENTRIES + SCRIPT_ENTRIES + SECURITY_ENTRIES + RESPONSE_ENTRIES + PORTAL_ENTRIES

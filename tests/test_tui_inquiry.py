@@ -199,6 +199,9 @@ async def test_comment_child_inquiries_and_leaving_with_unsaved_changes(ui_setti
         screen = await _open(pilot, "agent", parent)
         await press_and_settle(pilot, "c", *"Called back", "enter")
         assert screen.inquiry.events[-1].kind == "commented" and screen.inquiry.events[-1].text == "Called back"
+        assert screen.inquiry.events[-1].data.get("public") is None  # an internal note
+        await press_and_settle(pilot, "C", *"We called you", "enter")
+        assert (screen.inquiry.events[-1].text, screen.inquiry.events[-1].data.get("public")) == ("We called you", True)
         children = screen.query_one("#inquiry-children")
         assert children.display and children.option_count == 1
         children.focus()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from crmterm.api import errors
+from crmterm.api import errors, portal
 from crmterm.api.limits import BodyLimit
 from crmterm.api.routes import calls, contacts, customers, health, inquiries, queues, topics
 from crmterm.i18n import set_language
@@ -25,6 +25,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="crmterm", version="1", description=DESCRIPTION)
     app.state.settings = settings
     errors.install(app)
+    portal.install(app)  # the customer portal's pages at /portal (after the API's handlers: it keeps them)
     for module in (health, customers, contacts, inquiries, queues, topics, calls):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.api_max_body_kb * 1024)

@@ -181,10 +181,12 @@ def show(ctx: typer.Context, inquiry_id: int, as_json: bool = JSON_OPTION) -> No
 
 
 @app.command("comment")
-def comment(ctx: typer.Context, inquiry_id: int, text: str) -> None:
+def comment(ctx: typer.Context, inquiry_id: int, text: str, public: bool = typer.Option(
+        False, "--public", help="Show it to the customer in the portal (else an internal note)")) -> None:
     """Add a comment to the inquiry's timeline."""
-    env_of(ctx).call(inquiries.comment, inquiry_id=inquiry_id, text=text)
-    out.print(_("Comment added to #{n}").format(n=inquiry_id), markup=False)
+    env_of(ctx).call(inquiries.comment, inquiry_id=inquiry_id, text=text, public=public)
+    out.print((_("Public comment added to #{n}") if public else _("Comment added to #{n}")).format(n=inquiry_id),
+              markup=False)
 
 
 @app.command("attach")

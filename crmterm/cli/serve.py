@@ -29,5 +29,6 @@ def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host", he
     os.environ["CRMTERM_LANG"] = settings.language
     typer.echo(_("Serving {db} on http://{host}:{port} (API docs at /docs)").format(
         db=mask_url(settings.database_url), host=host, port=port), err=True)
+    typer.echo(_("Customer portal: http://{host}:{port}/portal/").format(host=host, port=port), err=True)
     uvicorn.run("crmterm.api:app_from_environment", factory=True, host=host, port=port, workers=workers,
                 log_level="info")

@@ -40,6 +40,7 @@ HOMES: dict[str, tuple[str, ...]] = {
     "skills": ("AgentPresence", "AgentSkill", "Skill", "StepSkill"),
     "work": ("Callback", "WorkTask"),
     "webhooks": ("WebhookAttempt", "WebhookOutbox", "WebhookState", "WebhookSubscription"),
+    "portal": ("InquiryRating", "PortalCode", "PortalFunction", "PortalPin", "PortalSession", "PortalTopic"),
 }
 # Modules that define tables without exporting a name here (the archive copies of the inquiry tables)
 _OTHER_TABLES = ("archive",)
@@ -94,6 +95,8 @@ if TYPE_CHECKING:  # the same names for the type checker, imported at runtime on
     from crmterm.store.notifications import Notification, NotificationChannel, NotificationState  # noqa: F401
     from crmterm.store.parties import AttributeValue, ChangeLog, ContactPerson, CustomerAttribute, Note  # noqa: F401
     from crmterm.store.parties import Party, Structure, StructureLink, TrackedField  # noqa: F401
+    from crmterm.store.portal import InquiryRating, PortalCode, PortalFunction, PortalPin  # noqa: F401
+    from crmterm.store.portal import PortalSession, PortalTopic  # noqa: F401
     from crmterm.store.problems import ProblemInquiry, SystemProblem  # noqa: F401
     from crmterm.store.routes import Queue, Route, RouteRevision, SavedFilter  # noqa: F401
     from crmterm.store.scripts import Script, ScriptRun  # noqa: F401

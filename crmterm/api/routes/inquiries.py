@@ -45,6 +45,7 @@ class InquiryIn(Body):
 
 class CommentIn(Body):
     text: Text
+    public: bool = False  # shown to the customer in the portal (else an internal note)
 
 
 class VersionIn(Body):
@@ -108,7 +109,7 @@ def show(inquiry_id: Id, api: Services = Depends(services)) -> Any:
 
 @router.post("/{inquiry_id}/comments", status_code=204, response_class=Response)
 def comment(inquiry_id: Id, body: CommentIn, api: Services = Depends(services)) -> Response:
-    api.write(inquiries.comment, inquiry_id=inquiry_id, text=body.text)
+    api.write(inquiries.comment, inquiry_id=inquiry_id, text=body.text, public=body.public)
     return Response(status_code=204)
 
 

@@ -74,6 +74,8 @@ class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryRespons
         Binding("r", "do('return')", N_("Return"), id="inquiry.return"),
         Binding("x", "resolve", N_("Close inquiry"), id="inquiry.resolve"),
         Binding("c", "comment", N_("Comment"), id="inquiry.comment"),
+        # not in the full footer (F1 and the palette list it): a comment the customer reads in the portal
+        Binding("C", "public_comment", N_("Public comment"), id="inquiry.public_comment", show=False),
         REPLY_BINDING, callback_binding("inquiry"),
         Binding("p", "parent", N_("Parent inquiry"), id="inquiry.parent", show=False),
         Binding("ctrl+s", "save", N_("Save"), id="inquiry.save"),

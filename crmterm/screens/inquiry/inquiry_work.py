@@ -232,13 +232,22 @@ class InquiryWork(InquiryPart):
                 self.add_comment(text)
         self.app.push_screen(self.comment_prompt(), answered)
 
+    def action_public_comment(self) -> None:
+        """A comment the customer reads in the portal (C); plain comments (c) are internal notes."""
+        def answered(text: str | None) -> None:
+            if text:
+                self.add_comment(text, public=True)
+        self.app.push_screen(self.comment_prompt(), answered)
+
     @work(thread=True, group="inquiry-comment")
-    def add_comment(self, text: str) -> None:
+    def add_comment(self, text: str, public: bool = False) -> None:
         try:
-            self.app.gateway.call(inquiries.comment, inquiry_id=self.inquiry_id, text=text)
+            self.app.gateway.call(inquiries.comment, inquiry_id=self.inquiry_id, text=text, public=public)
         except CrmError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
             return
+        if public:
+            self.app.call_from_thread(self.app.notify, _("Public comment: the customer sees it in the portal"))
         self.app.call_from_thread(self.load)
 
 

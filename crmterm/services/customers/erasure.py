@@ -6,7 +6,8 @@ What is erased (the customer, and the customers earlier merged into it):
 - its contact persons (name "erased", role, phones, e-mails), the phone numbers of the subscribers on its
   contracts, every note, customer-attribute value and the old/new values in the change log of the party,
   its subscribers and contact persons (the change rows stay: who changed which field when);
-- its contacts' caller and free text; agents' unsaved registration drafts that name it; its inquiries' text and
+- its contacts' caller and free text; agents' unsaved registration drafts that name it; its portal PIN,
+  log-in codes and sessions; its inquiries' text and
   resolution, live and archived (services/customers/erasure_inquiries: event texts and captured free text, values
   of attributes marked `personal`, attachments, notification texts).
 What stays: every row and link (contacts, inquiries, states, topics, dates, operators, queues, SLA data) so
@@ -35,6 +36,9 @@ from crmterm.store import (
     Contract,
     Note,
     Party,
+    PortalCode,
+    PortalPin,
+    PortalSession,
     RegistrationDraft,
     Subscriber,
     utcnow,
@@ -109,6 +113,9 @@ def _erase_accounts(session: Session, parties: list[int]) -> dict[str, int]:
     contacts = _run(session, update(Contact).where(col(Contact.party_id).in_(parties)).values(caller="", text=""))
     # an agent's unsaved registration naming the customer holds typed personal data too
     drafts = _run(session, delete(RegistrationDraft).where(col(RegistrationDraft.party_id).in_(parties)))
+    # the customer portal: no more log-in (PIN, codes) and the open sessions end
+    for portal_row in (PortalPin, PortalCode, PortalSession):
+        _run(session, delete(portal_row).where(col(portal_row.party_id).in_(parties)))
     return {"contact_persons": len(persons), "subscribers": len(subscribers), "notes": notes,
             "attribute_values": values, "contacts": contacts, "registration_drafts": drafts}
 

@@ -195,14 +195,17 @@ def _values(session: Session, inquiry_id: int) -> list[ValueRead]:
             for code, labels, kind, value, item_labels in rows]
 
 
-def comment(*, session: Session, actor: Actor, inquiry_id: int, text: str) -> None:
+def comment(*, session: Session, actor: Actor, inquiry_id: int, text: str, public: bool = False,
+            data: dict | None = None) -> None:
+    """An internal note unless `public`: a public comment is shown to the customer in the portal's timeline."""
     require(actor, Permission.INQUIRIES_WRITE)
     if not text.strip():
         raise ValidationError("text", _("a comment cannot be empty"))
     refuse_nul("text", text)
     if session.get(Inquiry, inquiry_id) is None:
         raise NotFound(_("Inquiry"), inquiry_id)
-    inquiry_log.record(session, inquiry_id, actor, "commented", text=text.strip())
+    inquiry_log.record(session, inquiry_id, actor, "commented", text=text.strip(),
+                       data={**(data or {}), "public": True} if public else data)
 
 
 def repeats(*, session: Session, actor: Actor, party_id: int, topic: str, days: int,

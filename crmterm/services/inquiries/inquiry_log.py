@@ -41,6 +41,8 @@ EVENT_LABELS = {
     "kb_attached": N_("knowledge-base article attached"),
     # e-mail (services/mail): attachments intake refused, an agent's reply to the customer
     "mail_refused": N_("e-mail attachments refused"), "mail_sent": N_("e-mail reply sent"),
+    # the customer portal (services/portal/ratings)
+    "rated": N_("rated by the customer"),
 }
 
 
