@@ -1,0 +1,89 @@
+"""Configurable roles (issue 31, item 2) on both databases: defined from the permission catalogue, held several
+at a time by users and through user groups, presets editable, queue scopes, audited, and no lock-out."""
+
+from __future__ import annotations
+
+import pytest
+
+from crmterm.errors import Conflict, PermissionDenied, ValidationError
+from crmterm.services.accounts import audit, auth, queue_access, role_assignments, roles
+from crmterm.services.accounts.permissions import Permission
+from crmterm.services.routing.queues import queue_by_code
+from crmterm.store.db import unit_of_work
+from helpers import ADMIN, AGENT
+
+
+def _in(url, work):
+    with unit_of_work(url) as session:
+        return work(session)
+
+
+def _login(url, login):
+    return auth.authenticate(url=url, login=login, password=login)
+
+
+def test_the_demo_problem_manager_role_adds_to_agent2s_preset_at_log_in(demo_url):
+    agent2, agent = _login(demo_url, "agent2"), _login(demo_url, "agent")
+    assert agent2.can(Permission.PROBLEMS_MANAGE) and agent2.can(Permission.INQUIRIES_WRITE)
+    assert agent2.roles == ("agent", "problem_manager")
+    assert not agent.can(Permission.PROBLEMS_MANAGE)
+
+
+def test_a_role_given_to_a_group_reaches_its_members_and_is_audited(demo_url):
+    _in(demo_url, lambda s: roles.add_role(session=s, actor=ADMIN, values={
+        "code": "reporter", "labels": {"en": "Reporter"}, "permissions": ["reports.read", "inquiries.read"]}))
+    _in(demo_url, lambda s: role_assignments.set_group_roles(session=s, actor=ADMIN, group="l1", add=["reporter"]))
+    assert _login(demo_url, "agent").can(Permission.REPORTS_READ)  # agent is in l1
+    shown = _in(demo_url, lambda s: roles.get_role(session=s, actor=ADMIN, code="reporter"))
+    assert (shown.groups, shown.database_level) == (["l1"], "auditor")
+    logged = _in(demo_url, lambda s: [(e.action, e.entity, e.entity_key) for e in audit.list_entries(
+        session=s, actor=ADMIN, limit=5)])
+    assert ("roles", "user_group", "l1") in logged and ("create", "role", "reporter") in logged
+
+
+def test_an_edited_preset_changes_what_its_holders_may_do(demo_url):
+    _in(demo_url, lambda s: roles.update_role(session=s, actor=ADMIN, code="agent",
+                                             values={"permissions": ["customers.read", "inquiries.read"]}))
+    assert not _login(demo_url, "agent").can(Permission.CUSTOMERS_WRITE)
+    with pytest.raises(ValidationError, match="database level 'admin'"):
+        _in(demo_url, lambda s: roles.update_role(session=s, actor=ADMIN, code="agent",
+                                                 values={"permissions": ["directory.write"]}))
+
+
+def test_a_queue_scoped_role_supervises_only_its_queues(demo_url):
+    _in(demo_url, lambda s: roles.add_role(session=s, actor=ADMIN, values={
+        "code": "first_line_admin", "permissions": ["inquiries.read", "inquiries.write", "inquiries.supervise"],
+        "queues": ["first_line"]}))
+    _in(demo_url, lambda s: role_assignments.set_user_roles(session=s, actor=ADMIN, login="agent",
+                                                           add=["first_line_admin"]))
+    agent = _login(demo_url, "agent")
+    assert not agent.can(Permission.INQUIRIES_SUPERVISE)
+    assert _in(demo_url, lambda s: queue_access.can_supervise(agent, queue_by_code(s, "first_line")))
+    assert not _in(demo_url, lambda s: queue_access.can_supervise(agent, queue_by_code(s, "vip_line")))
+
+
+def test_a_role_still_held_is_not_removed_and_says_by_whom(demo_url):
+    with pytest.raises(Conflict, match="still held by agent2"):
+        _in(demo_url, lambda s: roles.remove_role(session=s, actor=ADMIN, code="problem_manager"))
+    _in(demo_url, lambda s: role_assignments.set_user_roles(session=s, actor=ADMIN, login="agent2",
+                                                           remove=["problem_manager"]))
+    _in(demo_url, lambda s: roles.remove_role(session=s, actor=ADMIN, code="problem_manager"))
+    assert "problem_manager" not in [r.code for r in _in(demo_url, lambda s: roles.list_roles(session=s, actor=ADMIN))]
+
+
+@pytest.mark.parametrize("change", [
+    lambda s: roles.update_role(session=s, actor=ADMIN, code="admin", values={"permissions": ["users.read"]}),
+    lambda s: roles.update_role(session=s, actor=ADMIN, code="admin", values={
+        "permissions": [p.value for p in Permission if p is not Permission.USERS_WRITE]}),
+], ids=["admin-preset-emptied", "users-write-revoked"])
+def test_nothing_leaves_nobody_able_to_manage_users(demo_url, change):
+    with pytest.raises(ValidationError, match="no active user who may manage users"):
+        _in(demo_url, change)
+    assert _login(demo_url, "admin").can(Permission.USERS_WRITE)
+
+
+def test_only_user_managers_change_roles(demo_url):
+    with pytest.raises(PermissionDenied):
+        _in(demo_url, lambda s: roles.add_role(session=s, actor=AGENT, values={"code": "mine"}))
+    with pytest.raises(ValidationError, match="unknown permission"):
+        _in(demo_url, lambda s: roles.add_role(session=s, actor=ADMIN, values={"code": "x", "permissions": ["nope"]}))
