@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from crmterm.services.accounts import role_assignments, roles
+from crmterm.services.customers import notes
 from crmterm.services.accounts.permissions import Permission as P
 from role_matrix_calls import Entry, World
 
@@ -24,4 +25,11 @@ ROLE_ENTRIES = [
     Entry(roles.remove_role, P.USERS_WRITE, _spare_role),
     Entry(role_assignments.set_user_roles, P.USERS_WRITE, lambda s, w, a: {"login": "agent", "add": ["auditor"]}),
     Entry(role_assignments.set_group_roles, P.USERS_WRITE, lambda s, w, a: {"group": "l1", "add": ["auditor"]}),
+]
+
+NOTE_ENTRIES = [
+    Entry(notes.add_note, P.CUSTOMERS_WRITE,
+          lambda s, w, a: {"kind": "customer", "target_id": w.party, "text": "Matrix note", "public": True}),
+    Entry(notes.list_notes, P.CUSTOMERS_READ, lambda s, w, a: {"kind": "customer", "target_id": w.party}),
+    Entry(notes.search_notes, P.CUSTOMERS_READ, lambda s, w, a: {"words": "renewal"}),
 ]

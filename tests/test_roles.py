@@ -87,3 +87,23 @@ def test_only_user_managers_change_roles(demo_url):
         _in(demo_url, lambda s: roles.add_role(session=s, actor=AGENT, values={"code": "mine"}))
     with pytest.raises(ValidationError, match="unknown permission"):
         _in(demo_url, lambda s: roles.add_role(session=s, actor=ADMIN, values={"code": "x", "permissions": ["nope"]}))
+
+
+def test_roles_travel_as_config_as_code_and_through_the_cli(demo_url, tmp_path):
+    from test_cli import cli_on
+
+    cli = cli_on(demo_url, tmp_path / "home")
+    added = cli("role", "add", "qa", "-p", "reports.read", "-p", "inquiries.read", "--name", "Quality")
+    assert added.exit_code == 0, added.output
+    assert cli("user", "roles", "auditor", "--add", "qa", "--json").stdout.count("qa") == 1
+    target = tmp_path / "config.yaml"
+    assert cli("config", "export", str(target)).exit_code == 0
+    exported = target.read_text(encoding="utf-8")
+    assert "code: qa" in exported and "problem_manager" in exported
+    assert cli("role", "remove", "qa").stderr.startswith("error: role 'qa' is still held by auditor")
+    assert cli("user", "roles", "auditor", "--remove", "qa").exit_code == 0
+    assert cli("role", "remove", "qa").exit_code == 0
+    again = cli("config", "import", str(target), "--json")
+    assert again.exit_code == 0, again.output
+    shown = cli("role", "show", "qa", "--json")
+    assert '"reports.read"' in shown.stdout and "auditor" in shown.stdout  # the file gave the role back to auditor

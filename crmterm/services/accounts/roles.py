@@ -39,8 +39,8 @@ class RoleRead(BaseModel):
 
 def snapshot(row: RoleRow) -> dict:
     """The role as config as code and the audit log see it."""
-    return {"code": row.code, "labels": dict(row.labels or {}), "permissions": sorted(permissions_of(row)),
-            "queues": sorted(row.queues or [])}
+    return {"code": row.code, "labels": dict(row.labels or {}),
+            "permissions": sorted(p.value for p in permissions_of(row)), "queues": sorted(row.queues or [])}
 
 
 def _read(session: Session, row: RoleRow) -> RoleRead:
