@@ -42,7 +42,7 @@ def erase_inquiries(session: Session, parties: list[int]) -> dict[str, int]:
         _erase_notifications(session, ids)
         _run(session, update(ScriptRun).where(col(ScriptRun.inquiry_id).in_(ids)).values(captures={}))
         # notes on the inquiries (services/customers/notes) are free text about the customer
-        counts[f"notes{suffix}"] = _run(session, delete(Note).where(col(Note.entity) == "inquiry",
+        counts[f"inquiry_notes{suffix}"] = _run(session, delete(Note).where(col(Note.entity) == "inquiry",
                                                                    col(Note.entity_id).in_(ids)))
     _drop_orphan_blobs(session, files, tables["attachment"], tables["attachment_archive"])
     return counts

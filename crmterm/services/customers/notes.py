@@ -14,7 +14,7 @@ from sqlalchemy import Integer, column, or_, text
 from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, ValidationError, refuse_nul
-from crmterm.i18n import _
+from crmterm.i18n import N_, _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.store import ContactPerson, Contract, Inquiry, Note, Party, Subscriber
 from crmterm.text import fold, search_key
@@ -24,6 +24,8 @@ KINDS = {"customer": "party", "party": "party", "subscriber": "subscriber", "con
          "contract": "contract", "inquiry": "inquiry"}
 _MODELS = {"party": Party, "subscriber": Subscriber, "contact_person": ContactPerson, "contract": Contract,
            "inquiry": Inquiry}
+_LABELS = {"party": N_("customer"), "subscriber": N_("subscriber"), "contact_person": N_("contact person"),
+           "contract": N_("contract"), "inquiry": N_("inquiry")}
 MAX_LENGTH = 4000
 
 
@@ -60,7 +62,7 @@ def add_note(*, session: Session, actor: Actor, kind: str, target_id: int, text:
     require(actor, _permission(kind, write=True))
     entity = entity_of(kind)
     if session.get(_MODELS[entity], target_id) is None:
-        raise NotFound(_(entity), target_id)
+        raise NotFound(_(_LABELS[entity]), target_id)
     body = (text or "").strip()
     if not body:
         raise ValidationError("text", _("required"))
