@@ -174,11 +174,13 @@ class RoleAdminScreen(CrmScreen[None]):
         role = self.current
         if role is None:
             return
-        self.app.push_screen(ConfirmScreen(_("Remove the role {code}?").format(code=role.code)),
-                             lambda yes: yes and self.remove(role.code))
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.remove_role(role.code)
+        self.app.push_screen(ConfirmScreen(_("Remove the role {code}?").format(code=role.code)), answered)
 
     @work(thread=True, exclusive=True, group="roles-save")
-    def remove(self, code: str) -> None:
+    def remove_role(self, code: str) -> None:
         try:
             self.app.gateway.change(roles.remove_role, code=code)
         except CrmError as error:

@@ -69,7 +69,7 @@ def get_row(session: Session, code: str) -> RoleRow:
 
 def list_roles(*, session: Session, actor: Actor) -> list[RoleRead]:
     require(actor, Permission.USERS_READ)
-    rows = session.exec(select(RoleRow).order_by(RoleRow.code)).all()  # type: ignore[arg-type]
+    rows = session.exec(select(RoleRow).order_by(RoleRow.code)).all()
     return sorted((_read(session, r) for r in rows), key=lambda r: (not r.preset, r.code))
 
 
@@ -163,4 +163,4 @@ def remove_role(*, session: Session, actor: Actor, code: str, source: str = "cli
 
 def all_snapshots(session: Session) -> list[dict]:
     """Every role for config export (presets too: an edited preset travels with the file)."""
-    return [snapshot(r) for r in session.exec(select(RoleRow).order_by(RoleRow.code))]  # type: ignore[arg-type]
+    return [snapshot(r) for r in session.exec(select(RoleRow).order_by(RoleRow.code))]

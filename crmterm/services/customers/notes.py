@@ -11,7 +11,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import Integer, column, or_, text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from crmterm.errors import NotFound, ValidationError, refuse_nul
 from crmterm.i18n import N_, _
@@ -22,8 +22,8 @@ from crmterm.text import fold, search_key
 # The kinds a note may be on, as typed (`customer` is the party) -> the entity stored and its table
 KINDS = {"customer": "party", "party": "party", "subscriber": "subscriber", "contact_person": "contact_person",
          "contract": "contract", "inquiry": "inquiry"}
-_MODELS = {"party": Party, "subscriber": Subscriber, "contact_person": ContactPerson, "contract": Contract,
-           "inquiry": Inquiry}
+_MODELS: dict[str, type[SQLModel]] = {"party": Party, "subscriber": Subscriber, "contact_person": ContactPerson,
+                                      "contract": Contract, "inquiry": Inquiry}
 _LABELS = {"party": N_("customer"), "subscriber": N_("subscriber"), "contact_person": N_("contact person"),
            "contract": N_("contract"), "inquiry": N_("inquiry")}
 MAX_LENGTH = 4000
