@@ -41,7 +41,7 @@ _TABLES = {
     "persons": (N_("Name"), N_("Role"), N_("Phones"), N_("E-mails")),
     "discounts": (N_("Discount, %"), N_("Applies via"), N_("From"), N_("Until"), N_("Description")),
     "history": (N_("When"), N_("Who"), N_("Field"), N_("Old"), N_("New"), N_("Source")),
-    "notes": (N_("When"), N_("Who"), N_("On"), N_("Seen by"), N_("Note")),
+    "notes": (N_("When"), N_("Who"), N_("Note"), N_("On"), N_("Seen by")),
     "inquiries": ("#", N_("When"), N_("Topic"), N_("Inquiry type"), N_("State")),
 }
 
@@ -121,8 +121,8 @@ class CustomerCard(Vertical):
             "discounts": [(d.percent, d.applies_via, fmt_date(d.valid_from), fmt_date(d.valid_to), d.description)
                           for d in card.discounts],
             "history": [(fmt_datetime(c.at), c.by, field_label(c.field), c.old, c.new, c.source) for c in changes],
-            "notes": [(fmt_datetime(n.at), n.author, _note_target(card, n), _("public") if n.public else _("internal"),
-                       n.text) for n in card.notes],
+            "notes": [(fmt_datetime(n.at), n.author, n.text, _note_target(card, n),
+                       _("public") if n.public else _("internal")) for n in card.notes],
             "inquiries": [(f"#{i.id}", fmt_datetime(i.created_at), i.topic_label, _(i.type), state_label(i.state))
                           for i in card.inquiries],
         }
