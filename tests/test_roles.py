@@ -11,6 +11,7 @@ from crmterm.services.accounts.permissions import Permission
 from crmterm.services.routing.queues import queue_by_code
 from crmterm.store.db import unit_of_work
 from helpers import ADMIN, AGENT
+from test_db_logins import pg_demo  # noqa: F401 - the fixture, for the database-level test
 
 
 def _in(url, work):
@@ -107,3 +108,20 @@ def test_roles_travel_as_config_as_code_and_through_the_cli(demo_url, tmp_path):
     assert again.exit_code == 0, again.output
     shown = cli("role", "show", "qa", "--json")
     assert '"reports.read"' in shown.stdout and "auditor" in shown.stdout  # the file gave the role back to auditor
+
+
+def test_a_user_with_a_database_login_gets_no_role_beyond_its_group(request):
+    """PostgreSQL, per-user logins: dbpm's login sits in the agent group, which cannot write users — a role
+    needing that is refused; the problem manager (operational writes) fits."""
+    from test_db_logins import _add
+
+    url = request.getfixturevalue("pg_demo")
+    _add(url, "dbpm", "agent")
+    _in(url, lambda s: roles.add_role(session=s, actor=ADMIN, values={
+        "code": "security_admin", "permissions": ["users.read", "users.write"]}))
+    with pytest.raises(ValidationError, match="role 'security_admin' needs 'admin'"):
+        _in(url, lambda s: role_assignments.set_user_roles(session=s, actor=ADMIN, login="dbpm",
+                                                           add=["security_admin"]))
+    held = _in(url, lambda s: role_assignments.set_user_roles(session=s, actor=ADMIN, login="dbpm",
+                                                              add=["problem_manager"]))
+    assert held == ["agent", "problem_manager"]
