@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from crmterm.errors import Conflict, PermissionDenied, ValidationError
-from crmterm.services.accounts import audit, auth, queue_access, role_assignments, roles
+from crmterm.services.accounts import audit, auth, queue_access, role_assignments, roles, users
 from crmterm.services.accounts.permissions import Permission
 from crmterm.services.routing.queues import queue_by_code
 from crmterm.store.db import unit_of_work
@@ -76,7 +76,11 @@ def test_a_role_still_held_is_not_removed_and_says_by_whom(demo_url):
     lambda s: roles.update_role(session=s, actor=ADMIN, code="admin", values={"permissions": ["users.read"]}),
     lambda s: roles.update_role(session=s, actor=ADMIN, code="admin", values={
         "permissions": [p.value for p in Permission if p is not Permission.USERS_WRITE]}),
-], ids=["admin-preset-emptied", "users-write-revoked"])
+    lambda s: users.update_user(session=s, actor=ADMIN, login="admin", values={"active": False},
+                                expected_version=None),
+    lambda s: users.update_user(session=s, actor=ADMIN, login="admin", values={"role": "supervisor"},
+                                expected_version=None),
+], ids=["admin-preset-emptied", "users-write-revoked", "last-admin-deactivated", "last-admin-demoted"])
 def test_nothing_leaves_nobody_able_to_manage_users(demo_url, change):
     with pytest.raises(ValidationError, match="no active user who may manage users"):
         _in(demo_url, change)

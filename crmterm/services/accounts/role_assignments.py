@@ -47,11 +47,12 @@ def set_user_roles(*, session: Session, actor: Actor, login: str, add: list[str]
                               .format(code=user.role_code, login=login))
     after = [c for c in _changed(session, before, add or [], remove or []) if c != user.role_code]
     if after != sorted(before):
+        had = someone_manages_users(session)
         user.roles = after
         session.add(user)
         session.flush()
         fits_database(session, user)
-        require_user_manager(session)
+        require_user_manager(session, had=had)
         audit.record(session, actor, "roles", "user", login, before={"roles": before}, after={"roles": after},
                      source=source)
     return role_grants.held_codes(session, user)
@@ -65,12 +66,13 @@ def set_group_roles(*, session: Session, actor: Actor, group: str, add: list[str
     before = list(row.roles or [])
     after = _changed(session, before, add or [], remove or [])
     if after != sorted(before):
+        had = someone_manages_users(session)
         row.roles = after
         session.add(row)
         session.flush()
         for user in _members(session, group):
             fits_database(session, user)
-        require_user_manager(session)
+        require_user_manager(session, had=had)
         audit.record(session, actor, "roles", "user_group", group, before={"roles": before},
                      after={"roles": after}, source=source)
     return after
@@ -101,9 +103,19 @@ def check_holders_fit(session: Session, code: str) -> None:
             fits_database(session, user)
 
 
-def require_user_manager(session: Session) -> None:
-    """No lock-out: some active user must still be able to manage users (and so repair roles)."""
-    for user in session.exec(select(User).where(col(User.active).is_(True))).all():
-        if role_grants.actor_for(session, user).can(Permission.USERS_WRITE):
-            return
-    raise ValidationError("roles", _("this would leave no active user who may manage users (users.write)"))
+def someone_manages_users(session: Session) -> bool:
+    """Whether an active user holds users.write through any of their roles (three queries, whatever the count)."""
+    grants = {row.code: role_grants.grant_of(row) for row in session.exec(select(RoleRow))}
+    given = {group.code: list(group.roles or []) for group in session.exec(select(UserGroup))}
+    for user in session.exec(select(User).where(col(User.active).is_(True))):
+        codes = [user.role_code, *(user.roles or []), *(c for g in user.groups or [] for c in given.get(g, []))]
+        if any(Permission.USERS_WRITE in grants[code].permissions for code in codes if code in grants):
+            return True
+    return False
+
+
+def require_user_manager(session: Session, *, had: bool) -> None:
+    """No lock-out: a change may not take the last user manager away (one who could repair roles). A database
+    that had none (a fresh one, before its first admin) is not held to it."""
+    if had and not someone_manages_users(session):
+        raise ValidationError("roles", _("this would leave no active user who may manage users (users.write)"))

@@ -136,12 +136,13 @@ def update_role(*, session: Session, actor: Actor, code: str, values: dict, expe
     if expected_version is not None and expected_version != row.version:
         raise Conflict(_("Changed by {who}; reload and try again").format(who=row.updated_by or "?"))
     _fits_preset(code, clean["permissions"])
+    had = role_assignments.someone_manages_users(session)
     row.labels, row.permissions, row.queues = clean["labels"], clean["permissions"], clean["queues"]
     row.version, row.updated_at, row.updated_by = row.version + 1, utcnow(), actor.login
     session.add(row)
     session.flush()
     role_assignments.check_holders_fit(session, code)
-    role_assignments.require_user_manager(session)
+    role_assignments.require_user_manager(session, had=had)
     audit.record(session, actor, "update", "role", code, before=before, after=clean, source=source)
     return _read(session, row)
 

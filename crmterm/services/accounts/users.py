@@ -150,12 +150,13 @@ def update_user(*, session: Session, actor: Actor, login: str, values: dict, exp
         raise Conflict(_("Changed by {who} at {at}; reload and try again").format(
             who=user.updated_by or "?", at=fmt_datetime(user.updated_at)))
     session.refresh(user)
+    had = _roles_matter(before, clean) and role_assignments.someone_manages_users(session)
     _assign(user, clean)
     if new_hash:
         _store_password(session, actor, user, new_hash, source)
     session.add(user)
     if clean != before:
-        _keep_roles_sound(session, user, before, clean)
+        _keep_roles_sound(session, user, before, clean, had)
         audit.record(session, actor, _change(before, clean), "user", login, before=before, after=clean,
                      source=source)
     if db_logins.exists(session, login):  # deactivated: NOLOGIN at once, in this same transaction
@@ -163,12 +164,16 @@ def update_user(*, session: Session, actor: Actor, login: str, values: dict, exp
     return _read(user)
 
 
-def _keep_roles_sound(session: Session, user: User, before: dict, after: dict) -> None:
+def _roles_matter(before: dict, after: dict) -> bool:
+    return any(before[k] != after[k] for k in ("role", "roles", "groups", "active"))
+
+
+def _keep_roles_sound(session: Session, user: User, before: dict, after: dict, had: bool) -> None:
     """A change of role, roles, groups or activity may lock everyone out, or outgrow a database login."""
-    if any(before[k] != after[k] for k in ("role", "roles", "groups", "active")):
+    if _roles_matter(before, after):
         session.flush()
         role_assignments.fits_database(session, user)
-        role_assignments.require_user_manager(session)
+        role_assignments.require_user_manager(session, had=had)
 
 
 def _change(before: dict, after: dict) -> str:
