@@ -65,3 +65,21 @@ async def test_n_on_the_inquiry_screen_adds_a_public_note_shown_under_notes(ui_s
     with unit_of_work(ui_settings.database_url) as session:
         note = session.exec(select(Note).where(Note.entity == "inquiry", Note.entity_id == inquiry_id)).one()
         assert (note.author, note.public) == ("agent", True)
+
+
+def test_customer_card_notes(snap_compare, snapshot_settings):
+    """The Nord group's Notes tab: the demo's notes on the customer (public), its contract and a subscriber,
+    each saying what it is on and who may see it, under the line that adds one."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    with unit_of_work(snapshot_settings.database_url) as session:  # the demo's notes at a fixed time
+        session.execute(update(Note).values(at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC)))
+
+    async def open_notes(pilot):
+        await _login(pilot, "agent")
+        await press_and_settle(pilot, "f3", *"nord group", "enter")
+        pilot.app.screen.query_one("#card-tabs").active = "tab-notes"
+        await settle(pilot)
+    assert snap_compare(make_app(snapshot_settings), terminal_size=(140, 36), run_before=open_notes)

@@ -65,10 +65,9 @@ def _demo_notes(session: Session, actor: Actor, party_id: int) -> None:
     card = customer_card.get_card(session=session, actor=actor, party_id=party_id)
     contract = next(c for c in card.contracts if c.number == "NORD-001")
     for kind, target, text, public in (
-            ("customer", party_id, "Prefers e-mail to calls; invoices go to the head office.", True),
-            ("contract", contract.id, "Renewal talks planned for next quarter (ask Kravtsov).", False),
-            ("subscriber", contract.subscribers[0].id, "SIM in the warehouse router: call the IT director first.",
-             False)):
+            ("customer", party_id, "Prefers e-mail to calls", True),
+            ("contract", contract.id, "Renewal talks next quarter", False),
+            ("subscriber", contract.subscribers[0].id, "Router SIM: call IT first", False)):
         notes.add_note(session=session, actor=actor, kind=kind, target_id=target, text=text, public=public,
                        source="seed")
 
