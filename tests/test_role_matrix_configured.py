@@ -16,7 +16,9 @@ from test_role_matrix import ENTRIES, _demo_world, outcome
 PERMISSION_ENTRIES = [e for e in ENTRIES if isinstance(e.rule, Permission)]
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+# The permission checks are Python in the services, the same on both backends, and the preset matrix runs every
+# entry on PostgreSQL already: the configured role's PostgreSQL half runs with the slow tests (suite budget).
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def world(request, tmp_path_factory):
     yield from _demo_world(request, tmp_path_factory, "configured")
 
