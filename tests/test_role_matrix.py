@@ -36,10 +36,11 @@ from role_matrix_integrations import INTEGRATION_ENTRIES
 from role_matrix_mail import MAIL_ENTRIES
 from role_matrix_callbacks import WORK_LIST_ENTRIES
 from role_matrix_api import API_ROUTES, OPEN_ROUTES, Route
+from role_matrix_roles import NOTE_ENTRIES, ROLE_ENTRIES
 from role_matrix_work import WORK_ENTRIES, held, waiting
 
 ENTRIES: list[Entry] = (CUSTOMER_ENTRIES + ADMIN_ENTRIES + REPORT_ENTRIES + WORK_ENTRIES + CONTENT_ENTRIES
-                        + INTEGRATION_ENTRIES + MAIL_ENTRIES + WORK_LIST_ENTRIES)
+                        + INTEGRATION_ENTRIES + MAIL_ENTRIES + WORK_LIST_ENTRIES + ROLE_ENTRIES + NOTE_ENTRIES)
 
 # Entry points with an `actor` that are not called by people: each checked by its callers, or the check itself.
 EXEMPT = {

@@ -18,7 +18,8 @@ from crmterm.text import visible
 # folder) and migrating an empty database. Commands that write, `db upgrade` and the TUI still create it.
 READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue", "config export",
              "customer search", "customer show", "customer tree", "customer history", "customer export-leads",
-             "user list", "user show", "topic tree", "topic find", "topic form", "topic templates",
+             "user list", "user show", "role list", "role show", "note list", "note search", "topic tree",
+             "topic find", "topic form", "topic templates",
              "inquiry show", "inquiry list", "route validate", "route show", "kb search", "kb show",
              "kb export-public", "script validate", "script list", "script export", "problem list",
              "problem show", "notify list", "mail list", "webhook list", "webhook log", "token list",
@@ -37,6 +38,9 @@ COMMANDS = {
     "seed": Lazy("crmterm.cli.seed:app", "Load data sets."),
     "config": Lazy("crmterm.cli.config:app", "All admin configuration as YAML (config as code)."),
     "user": Lazy("crmterm.cli.user:app", "User accounts."),
+    "note": Lazy("crmterm.cli.note:app", "Notes on customers, subscribers, contact persons, contracts and "
+                  "inquiries."),
+    "role": Lazy("crmterm.cli.role:app", "Roles: named sets of permissions, given to users and user groups."),
     "customer": Lazy("crmterm.cli.customer:app", "Customers: parties, structures, contracts, subscribers."),
     "directory": Lazy("crmterm.cli.admin:directory_app", "Directory: channels, places, dictionaries, priorities, …"),
     "audit": Lazy("crmterm.cli.admin:audit_app", "Audit log of admin changes."),

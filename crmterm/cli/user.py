@@ -9,7 +9,7 @@ import typer
 from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table, read_secret_stdin
 from crmterm.errors import ConfigError
 from crmterm.i18n import _
-from crmterm.services.accounts import permission_doc, users
+from crmterm.services.accounts import permission_doc, role_assignments, users
 from crmterm.services.accounts.permissions import ROLE_LABELS, Role
 
 app = typer.Typer(help="User accounts.", no_args_is_help=True)
@@ -98,10 +98,18 @@ def passwd(ctx: typer.Context, login: str, password_stdin: bool = _STDIN) -> Non
 
 
 @app.command("roles")
-def roles(markdown: bool = typer.Option(False, "--markdown", help="Markdown, as in docs/permissions.md."),
+def roles(ctx: typer.Context, login: str = typer.Argument(None, help="A user: show or change the roles held."),
+          add: list[str] = typer.Option(None, "--add", help="Give LOGIN a role (repeatable)."),
+          remove: list[str] = typer.Option(None, "--remove", help="Take a role from LOGIN (repeatable)."),
+          markdown: bool = typer.Option(False, "--markdown", help="Markdown, as in docs/permissions.md."),
           as_json: bool = JSON_OPTION) -> None:
-    """Show which role holds which permission (the map the services enforce)."""
-    if markdown:
+    """Show which preset holds which permission (the built-in map); with LOGIN, the roles that user holds."""
+    if login:
+        held = env_of(ctx).call(role_assignments.set_user_roles, login=login, add=add or [], remove=remove or [])
+        print_json(held) if as_json else out.print(", ".join(held), markup=False)
+    elif add or remove:
+        raise typer.BadParameter(_("--add and --remove need a LOGIN"))
+    elif markdown:
         typer.echo(permission_doc.render_markdown(), nl=False)
     elif as_json:
         print_json(permission_doc.rows())

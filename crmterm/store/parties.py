@@ -65,11 +65,14 @@ class ContactPerson(Versioned, table=True):
 class Note(SQLModel, table=True):
     __table_args__ = (Index("ix_note_entity", "entity", "entity_id"),)
     id: int | None = Field(default=None, primary_key=True)
-    entity: str = Field(max_length=32, nullable=False)  # party | subscriber | contact_person
+    entity: str = Field(max_length=32, nullable=False)  # party | subscriber | contact_person | contract | inquiry
     entity_id: int = Field(nullable=False)
     author: str = Field(max_length=64, nullable=False)
     at: datetime = Field(default_factory=utcnow, nullable=False)
     text: str = Field(sa_type=Text, nullable=False)
+    public: bool = Field(default=False, nullable=False)  # the customer may see it (portal); else internal
+    # Folded text (crmterm.text.search_key); substring-indexed by migration 0031 (store/note_index)
+    search_key: str = Field(default="", sa_type=Text, nullable=False)
 
 
 class CustomerAttribute(Labelled, Versioned, table=True):

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from crmterm.store.config_cache import VERSION_TABLE
 from crmterm.store.kb_index import UNMANAGED as KB_UNMANAGED
+from crmterm.store.note_index import UNMANAGED as NOTE_UNMANAGED
 
 # Objects created here, not by the models: the model/migration comparison must not report them.
 UNMANAGED = {"party_fts", "party_fts_data", "party_fts_idx", "party_fts_content", "party_fts_docsize",
@@ -70,6 +71,8 @@ def drop_search_indexes(connection: Connection) -> None:
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic hook: leave the search objects above (and the knowledge base's, store/kb_index) out of
+    """Alembic hook: leave the search objects above (and the knowledge base's and notes', store/kb_index and
+    store/note_index) out of
     model/migration comparisons."""
-    return name not in UNMANAGED and name not in KB_UNMANAGED and name != VERSION_TABLE
+    return (name not in UNMANAGED and name not in KB_UNMANAGED and name not in NOTE_UNMANAGED
+            and name != VERSION_TABLE)

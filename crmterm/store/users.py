@@ -11,16 +11,26 @@ from crmterm.store.base import Labelled, Versioned
 
 
 class Role(SQLModel, table=True):
-    """Built-in roles; what each may do is declared in services/accounts/permissions.py."""
+    """A role: a named set of permissions (services/accounts/roles). The four presets (agent, supervisor,
+    admin, auditor) are rows too, editable; their `permissions` stay NULL — the built-in set of
+    services/accounts/permissions.py, so a permission added to a preset in code reaches existing databases —
+    until an admin edits them. `queues`, when set, limits the role's inquiries.supervise to those queues."""
 
     code: str = Field(primary_key=True, max_length=32)
     labels: dict = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    permissions: list | None = Field(default=None, sa_type=JSON)
+    queues: list = Field(default_factory=list, sa_type=JSON, nullable=False)
+    preset: bool = Field(default=False, nullable=False)
+    version: int = Field(default=1, nullable=False)
+    updated_at: datetime | None = None
+    updated_by: str | None = Field(default=None, max_length=64)
 
 
 class UserGroup(Labelled, Versioned, table=True):
     __tablename__ = "user_group"
     __table_args__ = (UniqueConstraint("code"),)
     id: int | None = Field(default=None, primary_key=True)
+    roles: list = Field(default_factory=list, sa_type=JSON, nullable=False)  # role codes every member holds
 
 
 class User(Versioned, table=True):
@@ -36,6 +46,8 @@ class User(Versioned, table=True):
     failed_logins: int = Field(default=0, nullable=False)
     locked_until: datetime | None = None
     groups: list = Field(default_factory=list, sa_type=JSON, nullable=False)  # user-group codes
+    # Roles held besides role_code (which stays the preset that sets the database login's group, store/role_groups)
+    roles: list = Field(default_factory=list, sa_type=JSON, nullable=False)
 
 
 class UserPassword(SQLModel, table=True):

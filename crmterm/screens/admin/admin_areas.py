@@ -125,6 +125,7 @@ class ScreenArea:
 
 
 SCREEN_AREAS = {area.name: area for area in [
+    ScreenArea("roles", N_("Roles"), Permission.USERS_READ, "crmterm.screens.admin.role_admin", "RoleAdminScreen"),
     ScreenArea("scripts", N_("Scripts"), Permission.SCRIPTS_ADMIN, "crmterm.screens.admin.script_admin",
                "ScriptAdminScreen"),
 ]}

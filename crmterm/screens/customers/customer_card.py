@@ -9,14 +9,15 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Checkbox, DataTable, Input, Label, Static, TabbedContent, TabPane
 
 from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.services.customers.customer_card import CardRead
 from crmterm.services.customers.customers import KIND_LABELS, KINDS, STATUS_LABELS, STATUSES, status_label
 from crmterm.services.customers.history import ChangeRead
+from crmterm.services.customers.notes import NoteRead
 from crmterm.services.directory.kinds import FieldSpec
 from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.text import visible
@@ -40,7 +41,7 @@ _TABLES = {
     "persons": (N_("Name"), N_("Role"), N_("Phones"), N_("E-mails")),
     "discounts": (N_("Discount, %"), N_("Applies via"), N_("From"), N_("Until"), N_("Description")),
     "history": (N_("When"), N_("Who"), N_("Field"), N_("Old"), N_("New"), N_("Source")),
-    "notes": (N_("When"), N_("Who"), N_("Note")),
+    "notes": (N_("When"), N_("Who"), N_("Note"), N_("On"), N_("Seen by")),
     "inquiries": ("#", N_("When"), N_("Topic"), N_("Inquiry type"), N_("State")),
 }
 
@@ -57,6 +58,14 @@ def _t(value) -> Text:
     return plain("" if value is None else str(value))
 
 
+def _note_target(card: CardRead, note: NoteRead) -> str:
+    """What a note of the card is on: the customer, or which of its contracts, subscribers or persons."""
+    names = {("contract", c.id): c.number for c in card.contracts}
+    names |= {("subscriber", s.id): s.number for c in card.contracts for s in c.subscribers}
+    names |= {("contact_person", p.id): p.name for p in card.contact_persons}
+    return names.get((note.entity, note.entity_id), _("customer"))
+
+
 class CustomerCard(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("", id="card-title", markup=False)
@@ -70,7 +79,9 @@ class CustomerCard(Vertical):
                                 ("inquiries", N_("Inquiries"))):
                 with TabPane(_(title), id=f"tab-{name}"):
                     if name == "notes":
-                        yield Input(id="new-note", placeholder=_("Type a note and press Enter"), compact=True)
+                        with Horizontal(id="new-note-row"):
+                            yield Input(id="new-note", placeholder=_("Type a note and press Enter"), compact=True)
+                            yield Checkbox(_("Public"), id="new-note-public", compact=True)
                     yield DataTable(id=f"card-{name}", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -110,7 +121,8 @@ class CustomerCard(Vertical):
             "discounts": [(d.percent, d.applies_via, fmt_date(d.valid_from), fmt_date(d.valid_to), d.description)
                           for d in card.discounts],
             "history": [(fmt_datetime(c.at), c.by, field_label(c.field), c.old, c.new, c.source) for c in changes],
-            "notes": [(fmt_datetime(n.at), n.author, n.text) for n in card.notes],
+            "notes": [(fmt_datetime(n.at), n.author, n.text, _note_target(card, n),
+                       _("public") if n.public else _("internal")) for n in card.notes],
             "inquiries": [(f"#{i.id}", fmt_datetime(i.created_at), i.topic_label, _(i.type), state_label(i.state))
                           for i in card.inquiries],
         }

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Input, Select, TabbedContent, Tree
+from textual.widgets import Checkbox, DataTable, Input, Select, TabbedContent, Tree
 
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _, current_language, pick
@@ -18,7 +18,7 @@ from crmterm.screens.admin.admin_areas import DirectoryArea
 from crmterm.screens.customers.customer_card import CustomerCard
 from crmterm.screens.customers.customer_dialogs import EraseDialog, MergeDialog, MoveDialog, ServiceRequest
 from crmterm.services.accounts.permissions import Permission
-from crmterm.services.customers import contracts, customer_search, customer_views, customers, structures
+from crmterm.services.customers import customer_search, customer_views, customers, notes, structures
 from crmterm.services.directory import directory
 from crmterm.services.directory.registry import KINDS
 from crmterm.widgets.entry_form import EntryForm
@@ -340,4 +340,7 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
     def add_note(self, event: Input.Submitted) -> None:
         if self.party_id is not None and event.value.strip():
             event.input.value = ""
-            self._change(contracts.add_note, {"entity": "party", "entity_id": self.party_id, "text": event.value})
+            public = self.query_one("#new-note-public", Checkbox)
+            self._change(notes.add_note, {"kind": "customer", "target_id": self.party_id, "text": event.value,
+                                          "public": public.value})
+            public.value = False

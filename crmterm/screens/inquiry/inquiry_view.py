@@ -1,17 +1,18 @@
 """The inquiry screen: where an inquiry is worked. The header says where it stands (state, route step,
 queue, assignee, priority, deadline), the left column holds the attributes the step shows — those it lets
-edit in the registration form, saved with Ctrl+S under the version loaded — with files and child inquiries,
-the right column the event timeline. A opens every move the user may make now; T, S, M, R, X are the
-common ones; C comments, E e-mails the customer (inquiry_reply.py), P opens the parent, F5 reloads (keeping
-what was typed), Escape leaves a field, then the screen. Below, knowledge-base suggestions: Ctrl+F8 attaches
-one, Ctrl+F9 opens it (inquiry_kb.py); Alt+R comments with an answer from the response library
-(inquiry_responses.py); Alt+B schedules a callback to the customer (callback_dialog.py). Opened from
-registration, the customer card, the queues and My work."""
+edit in the registration form, saved with Ctrl+S under the version loaded — with files, child inquiries and
+notes, the right column the event timeline. A opens every move the user may make now; T, S, M, R, X are the
+common ones; C comments (Shift+C: a public comment the customer reads in the portal), N adds a note
+(inquiry_notes.py), E e-mails the customer (inquiry_reply.py), P opens the parent, F5 reloads (keeping what was
+typed), Escape leaves a field, then the screen. Below, knowledge-base suggestions: Ctrl+F8 attaches one, Ctrl+F9
+opens it (inquiry_kb.py); Alt+R comments with an answer from the response library (inquiry_responses.py); Alt+B
+schedules a callback to the customer (callback_dialog.py). Opened from registration, the customer card, the
+queues and My work."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from rich.text import Text
@@ -30,11 +31,13 @@ from crmterm.screens.inquiry import inquiry_render as draw
 from crmterm.screens.inquiry.callback_dialog import CallbackDialog, CallbackFor, callback_binding, scheduled
 from crmterm.screens.inquiry.inquiry_form import StepFormView
 from crmterm.screens.inquiry.inquiry_kb import InquiryArticles, KbLoaded
+from crmterm.screens.inquiry.inquiry_notes import NOTE_BINDING, InquiryNotes
 from crmterm.screens.inquiry.inquiry_reply import REPLY_BINDING, InquiryReplies
 from crmterm.screens.inquiry.inquiry_responses import InquiryResponses
 from crmterm.screens.inquiry.inquiry_work import InquiryWork
 from crmterm.screens.knowledge.kb_article import kb_bindings
 from crmterm.screens.knowledge.response_picker import response_binding
+from crmterm.services.customers.notes import NoteRead
 from crmterm.services.inquiries import inquiries, inquiry_moves
 from crmterm.services.inquiries.inquiries import InquiryRead
 from crmterm.services.inquiries.inquiry_moves import MoveOption, StepView
@@ -52,6 +55,7 @@ class Loaded:
     view: StepView
     preview: FormPreview | None  # the attribute form, when the step lets the user edit something
     kb: KbLoaded | None = None  # suggested and attached knowledge-base articles
+    notes: list[NoteRead] = field(default_factory=list)  # newest first (inquiry_notes.py)
 
 
 class Timeline(Static):
@@ -63,7 +67,7 @@ class Timeline(Static):
             self.parent.scroll_end(animate=False)
 
 
-class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryResponses, CrmModal[None]):
+class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryResponses, InquiryNotes, CrmModal[None]):
     CSS_PATH = "inquiry_view.tcss"
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="inquiry.close"),
@@ -76,7 +80,7 @@ class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryRespons
         Binding("c", "comment", N_("Comment"), id="inquiry.comment"),
         # not in the full footer (F1 and the palette list it): a comment the customer reads in the portal
         Binding("C", "public_comment", N_("Public comment"), id="inquiry.public_comment", show=False),
-        REPLY_BINDING, callback_binding("inquiry"),
+        REPLY_BINDING, NOTE_BINDING, callback_binding("inquiry"),
         Binding("p", "parent", N_("Parent inquiry"), id="inquiry.parent", show=False),
         Binding("ctrl+s", "save", N_("Save"), id="inquiry.save"),
         Binding("f5", "reload", N_("Reload"), id="inquiry.reload"),
@@ -109,6 +113,8 @@ class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryRespons
                     yield Static("", id="inquiry-files")
                     yield Label(_("Child inquiries"), id="inquiry-children-title", classes="inquiry-section")
                     yield OptionList(id="inquiry-children")
+                    yield Label(_("Notes"), id="inquiry-notes-title", classes="inquiry-section")
+                    yield Static("", id="inquiry-notes")
                     yield Label(_("Knowledge-base articles"), classes="inquiry-section")
                     yield Static(_("No articles attached"), id="inquiry-articles-none", markup=False)
                     yield OptionList(id="inquiry-articles")
@@ -121,7 +127,7 @@ class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryRespons
         self.query_one("#inquiry-left").border_title = _("Attributes")
         self.query_one("#inquiry-right").border_title = _("Timeline")
         for widget_id in ("inquiry-form", "inquiry-form-hint", "inquiry-children-title", "inquiry-children",
-                          "inquiry-articles"):
+                          "inquiry-articles", "inquiry-notes-title", "inquiry-notes"):
             self.query_one(f"#{widget_id}").display = False
         self.query_one("#inquiry-left").focus()
         self.load()
@@ -151,7 +157,8 @@ class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryRespons
             self.app.call_from_thread(self.app.notify, str(error), severity="error", timeout=10)
             return
         # mypy cannot solve Textual's `T | Awaitable[T]` callback type for a coroutine function
-        self.app.call_from_thread(self._show, Loaded(found, moves, view, preview, self.fetch_kb(found)))  # type: ignore[arg-type]
+        loaded = Loaded(found, moves, view, preview, self.fetch_kb(found), self.fetch_notes())
+        self.app.call_from_thread(self._show, loaded)  # type: ignore[arg-type]
 
     async def _show(self, loaded: Loaded) -> None:
         async with self._showing:
@@ -171,6 +178,7 @@ class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryRespons
         self.query_one("#inquiry-right", VerticalScroll).scroll_end(animate=False)
         self.query_one("#inquiry-files", Static).update(draw.files(found))
         self._show_children(found)
+        self.show_notes(loaded.notes)
         self.show_kb(loaded.kb)
         await self._show_form(loaded, carry)
 

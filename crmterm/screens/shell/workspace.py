@@ -70,6 +70,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         Binding("alt+w", "show_tab('work')", N_("My work"), id="workspace.work", show=False, priority=True),
         Binding("alt+k", "knowledge_base", N_("Knowledge base"), id="workspace.kb", show=False,
                 priority=True),
+        Binding("alt+o", "roles", N_("Roles"), id="workspace.roles", show=False, priority=True),
         # Only while a call waits (check_action): otherwise Ctrl+K stays a text field's "delete to the end"
         Binding("ctrl+k", "take_call", N_("Take the call"), id="workspace.take_call", priority=True),
     ]
@@ -191,6 +192,8 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
             return bool(self.query(f"TabPane#{parameters[0]}"))  # no key for a tab this role lacks
         if action == "take_call":
             return self.pending_call is not None
+        if action == "roles":
+            return self.app.gateway.can(Permission.USERS_READ)
         return True
 
     def action_show_tab(self, tab: str) -> None:
@@ -202,6 +205,12 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         from crmterm.screens.knowledge.kb import KnowledgeBaseScreen
 
         self.app.push_screen(KnowledgeBaseScreen())
+
+    def action_roles(self) -> None:
+        """Roles as sets of permissions, given to users (screens/admin/role_admin)."""
+        from crmterm.screens.admin.role_admin import RoleAdminScreen
+
+        self.app.push_screen(RoleAdminScreen())
 
     def action_problems(self) -> None:
         """Mass incidents: everyone sees them, supervisors and admins manage them (services/inquiries/problems)."""

@@ -27,7 +27,8 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import AuthenticationFailed, ValidationError
 from crmterm.i18n import _
-from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.accounts import role_grants
+from crmterm.services.accounts.permissions import Actor
 from crmterm.store import LoginGuard, User, passwords, utcnow
 from crmterm.store.db import in_transaction, unit_of_work
 from crmterm.store.tables import saved_id, upsert_insert
@@ -112,7 +113,7 @@ def _check_password(url: str, login: str, password: str) -> _Checked:
             return _Checked(key=key)
         rehash = (_Rehash(user_id=saved_id(user), old_hash=candidate, new_hash=_hasher.hash(password))
                   if _hasher.check_needs_rehash(settings) else None)
-        actor = Actor(login=user.login, role=Role(user.role_code), id=user.id, display_name=user.display_name)
+        actor = role_grants.actor_for(session, user)
     return _Checked(key=key, actor=actor, rehash=rehash)
 
 

@@ -13,7 +13,8 @@ from sqlmodel import select
 
 from crmterm.errors import AuthenticationFailed
 from crmterm.i18n import _
-from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.accounts import role_grants
+from crmterm.services.accounts.permissions import Actor
 from crmterm.settings import Settings
 from crmterm.store import User, db_logins
 from crmterm.store.db import backend, unit_of_work
@@ -32,11 +33,11 @@ def log_in(settings: Settings, login: str, password: str) -> tuple[Settings, Act
     try:
         with unit_of_work(url) as session:
             user = session.exec(select(User).where(User.login == login.strip(), User.active)).first()
+            actor = role_grants.actor_for(session, user) if user is not None else None
     except OperationalError as error:
         if any(refusal in str(error.orig) for refusal in _REFUSALS):
             raise AuthenticationFailed(_("Wrong login or password")) from None
         raise
-    if user is None:
+    if actor is None:
         raise AuthenticationFailed(_("Wrong login or password"))
-    actor = Actor(login=user.login, role=Role(user.role_code), id=user.id, display_name=user.display_name)
     return replace(settings, database_url=url), actor

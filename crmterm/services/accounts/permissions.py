@@ -66,15 +66,46 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 @dataclass(frozen=True)
 class Actor:
-    """The authenticated user a service acts for (or the local system account of the CLI)."""
+    """The authenticated user a service acts for (or the local system account of the CLI).
+
+    `role` is the user's base preset (it also sets the database login's group); `granted` is the union of every
+    role the user holds, themselves and through their groups (services/accounts/role_grants), or None: the
+    base preset's built-in set (system accounts, tests). `supervised_queues`: queues a queue-scoped role lets
+    the actor supervise (services/accounts/queue_access)."""
 
     login: str
     role: Role
     id: int | None = None
     display_name: str = ""
+    granted: frozenset[Permission] | None = None
+    supervised_queues: frozenset[str] = frozenset()
+    roles: tuple[str, ...] = ()  # the codes of every role held, for display
 
     def can(self, permission: Permission) -> bool:
-        return permission in ROLE_PERMISSIONS[self.role]
+        return permission in (ROLE_PERMISSIONS[self.role] if self.granted is None else self.granted)
+
+
+# What a role's permissions need of the database under per-user logins (store/role_groups): the auditor's group
+# only reads; agents' and supervisors' write operational rows; writing configuration, users or roles, scripts,
+# webhooks or the database itself needs the admin group. A configured role maps onto the least of these.
+DATABASE_LEVELS = (Role.AUDITOR, Role.AGENT, Role.ADMIN)
+READ_ONLY = frozenset({Permission.DIRECTORY_READ, Permission.USERS_READ, Permission.CONFIG_EXPORT,
+                       Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.CUSTOMERS_READ,
+                       Permission.INQUIRIES_READ, Permission.REPORTS_READ})
+CONFIGURING = frozenset({Permission.DIRECTORY_WRITE, Permission.USERS_WRITE, Permission.CONFIG_IMPORT,
+                         Permission.SCRIPTS_ADMIN, Permission.WEBHOOKS_ADMIN, Permission.DATABASE_ADMIN})
+
+
+def database_level(permissions: frozenset[Permission] | set[Permission]) -> Role:
+    """The least privileged built-in group whose database grants cover `permissions`."""
+    if permissions & CONFIGURING:
+        return Role.ADMIN
+    return Role.AUDITOR if permissions <= READ_ONLY else Role.AGENT
+
+
+def level_rank(role: Role) -> int:
+    """Agents and supervisors share one set of grants (store/role_groups WRITERS): the same rank."""
+    return DATABASE_LEVELS.index(Role.AGENT if role is Role.SUPERVISOR else role)
 
 
 # The CLI without --user acts as this account, and only on a connection that owns the schema (the SQLite file's

@@ -12,7 +12,10 @@ from crmterm.store import Queue, User
 
 
 def can_supervise(actor: Actor, queue: Queue | None) -> bool:
-    return actor.can(Permission.INQUIRIES_SUPERVISE) or (queue is not None and actor.login in queue.admins)
+    """Supervisors everywhere; a queue's admins, by name or through a role scoped to it, there."""
+    if actor.can(Permission.INQUIRIES_SUPERVISE):
+        return True
+    return queue is not None and (actor.login in queue.admins or queue.code in actor.supervised_queues)
 
 
 def _groups(session: Session, actor: Actor) -> set[str]:
@@ -35,7 +38,7 @@ def queues_of(session: Session, actor: Actor) -> list[Queue]:
     if actor.can(Permission.INQUIRIES_SUPERVISE):
         return list(rows)
     groups = _groups(session, actor)
-    return [q for q in rows if actor.login in q.members or actor.login in q.admins or groups & set(q.groups)]
+    return [q for q in rows if actor.login in q.members or can_supervise(actor, q) or groups & set(q.groups)]
 
 
 def person(actor: Actor) -> int:

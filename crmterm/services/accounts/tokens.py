@@ -18,8 +18,8 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import AuthenticationFailed, NotFound, PermissionDenied, ValidationError, refuse_control
 from crmterm.i18n import _
-from crmterm.services.accounts import audit
-from crmterm.services.accounts.permissions import Actor, Permission, Role, require
+from crmterm.services.accounts import audit, role_grants
+from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.store import ApiToken, User, utcnow
 from crmterm.store.tables import saved_id
 
@@ -157,7 +157,7 @@ def authenticate(session: Session, secret: str) -> ApiCaller:
     if token.last_used_at is None or now - token.last_used_at >= USE_RECORDED_EVERY:
         token.last_used_at = now
         session.add(token)
-    actor = Actor(login=user.login, role=Role(user.role_code), id=user.id, display_name=user.display_name)
+    actor = role_grants.actor_for(session, user)
     return ApiCaller(actor=actor, token_id=token.id or 0, token_name=token.name, scope=Scope(token.scope))
 
 

@@ -10,10 +10,11 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound, ValidationError, refuse_control
 from crmterm.i18n import _, fmt_datetime
-from crmterm.services.accounts import audit, auth
+from crmterm.services.accounts import audit, auth, role_assignments
 from crmterm.services.accounts.auth import MIN_PASSWORD_LENGTH, hash_password
 from crmterm.services.accounts.permissions import Actor, Permission, Role, require
 from crmterm.settings import LANGUAGES
+from crmterm.store import Role as RoleRow
 from crmterm.store import User, UserGroup, db_logins, passwords, utcnow
 from crmterm.store.tables import saved_id
 from crmterm.store.versioning import claim_version
@@ -30,6 +31,7 @@ class UserRead(BaseModel):
     language: str | None
     active: bool
     groups: list[str]
+    roles: list[str]  # held besides the base role (services/accounts/role_assignments)
     version: int
     updated_at: datetime
     updated_by: str | None
@@ -38,13 +40,15 @@ class UserRead(BaseModel):
 def _read(user: User) -> UserRead:
     return UserRead(id=user.id, login=user.login, display_name=user.display_name, role=user.role_code,
                     email=user.email, language=user.language, active=user.active, groups=list(user.groups),
-                    version=user.version, updated_at=user.updated_at, updated_by=user.updated_by)
+                    roles=list(user.roles or []), version=user.version, updated_at=user.updated_at,
+                    updated_by=user.updated_by)
 
 
 def snapshot(user: User) -> dict:
     """The user as config-as-code and the audit log see it (no password)."""
     return {"login": user.login, "display_name": user.display_name, "role": user.role_code,
-            "email": user.email, "language": user.language, "active": user.active, "groups": list(user.groups)}
+            "email": user.email, "language": user.language, "active": user.active, "groups": list(user.groups),
+            "roles": sorted(user.roles or [])}
 
 
 def snapshot_of(session: Session, login: str) -> dict:
@@ -75,7 +79,8 @@ def clean_document(values: dict) -> dict:
     return {"login": login, "display_name": str(values.get("display_name") or login).strip(),
             "role": role.value, "email": str(values["email"]).strip() if values.get("email") else None,
             "language": language, "active": bool(values.get("active", True)),
-            "groups": sorted({str(g) for g in values.get("groups") or []})}
+            "groups": sorted({str(g) for g in values.get("groups") or []}),
+            "roles": sorted({str(r) for r in values.get("roles") or []} - {role.value})}
 
 
 def _check(session: Session, values: dict) -> dict:
@@ -85,6 +90,10 @@ def _check(session: Session, values: dict) -> dict:
     for group in groups:
         if group not in known:
             raise ValidationError("groups", _("unknown user group '{g}'").format(g=group))
+    known_roles = set(session.exec(select(RoleRow.code).where(col(RoleRow.code).in_(document["roles"]))))
+    for code in document["roles"]:
+        if code not in known_roles:
+            raise ValidationError("roles", _("unknown role '{r}'").format(r=code))
     return document
 
 
@@ -141,16 +150,30 @@ def update_user(*, session: Session, actor: Actor, login: str, values: dict, exp
         raise Conflict(_("Changed by {who} at {at}; reload and try again").format(
             who=user.updated_by or "?", at=fmt_datetime(user.updated_at)))
     session.refresh(user)
+    had = _roles_matter(before, clean) and role_assignments.someone_manages_users(session)
     _assign(user, clean)
     if new_hash:
         _store_password(session, actor, user, new_hash, source)
     session.add(user)
     if clean != before:
+        _keep_roles_sound(session, user, before, clean, had)
         audit.record(session, actor, _change(before, clean), "user", login, before=before, after=clean,
                      source=source)
     if db_logins.exists(session, login):  # deactivated: NOLOGIN at once, in this same transaction
         _sync_db_login(session, actor, user, password, source)
     return _read(user)
+
+
+def _roles_matter(before: dict, after: dict) -> bool:
+    return any(before[k] != after[k] for k in ("role", "roles", "groups", "active"))
+
+
+def _keep_roles_sound(session: Session, user: User, before: dict, after: dict, had: bool) -> None:
+    """A change of role, roles, groups or activity may lock everyone out, or outgrow a database login."""
+    if _roles_matter(before, after):
+        session.flush()
+        role_assignments.fits_database(session, user)
+        role_assignments.require_user_manager(session, had=had)
 
 
 def _change(before: dict, after: dict) -> str:

@@ -8,17 +8,15 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from crmterm.errors import Conflict, NotFound, ValidationError, refuse_control, refuse_nul
+from crmterm.errors import Conflict, NotFound, ValidationError, refuse_control
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.services.customers import history
+from crmterm.services.customers import history, notes
 from crmterm.services.customers.customers import get_party
 from crmterm.services.customers.phones import reversed_digits, to_e164
-from crmterm.store import ContactPerson, Contract, Discount, Note, Payment, Subscriber, utcnow
+from crmterm.store import ContactPerson, Contract, Discount, Payment, Subscriber, utcnow
 from crmterm.store.decimals import DecimalLimits, decimal_field, money
 from crmterm.store.tables import saved_id, table_of
-
-NOTE_ENTITIES = {"party": None, "subscriber": Subscriber, "contact_person": ContactPerson}
 
 
 def add_contract(*, session: Session, actor: Actor, party_id: int, number: str, start: date | None = None,
@@ -108,21 +106,8 @@ def add_contact_person(*, session: Session, actor: Actor, party_id: int, name: s
 
 
 def add_note(*, session: Session, actor: Actor, entity: str, entity_id: int, text: str) -> int:
-    require(actor, Permission.CUSTOMERS_WRITE)
-    if entity not in NOTE_ENTITIES:
-        raise ValidationError("entity", _("expected one of: {choices}").format(choices=", ".join(NOTE_ENTITIES)))
-    model = NOTE_ENTITIES[entity]
-    if model is None:
-        get_party(session, entity_id)
-    elif session.get(model, entity_id) is None:
-        raise NotFound(entity, entity_id)
-    if not text.strip():
-        raise ValidationError("text", _("required"))
-    refuse_nul("text", text)
-    note = Note(entity=entity, entity_id=entity_id, author=actor.login, text=text.strip())
-    session.add(note)
-    session.flush()
-    return saved_id(note)
+    """An internal note (services/customers/notes has every kind, public ones and search)."""
+    return notes.add_note(session=session, actor=actor, kind=entity, target_id=entity_id, text=text).id
 
 
 def add_payment(*, session: Session, actor: Actor, contract: str, amount, subscriber: str | None = None,

@@ -3,7 +3,7 @@ discounts (own and inherited), date-effective attributes and notes — a fixed n
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel
@@ -12,8 +12,9 @@ from sqlmodel import Session, col, select
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.services.customers import history, structures
+from crmterm.services.customers import history, notes, structures
 from crmterm.services.customers.customers import PartyRead, get_party, read
+from crmterm.services.customers.notes import NoteRead
 from crmterm.services.customers.party_inquiries import InquirySummary, latest_inquiries
 from crmterm.services.topics.attribute_values import AMOUNT, BadValue, parse, to_text
 from crmterm.store import (
@@ -24,7 +25,6 @@ from crmterm.store import (
     Dictionary,
     DictionaryItem,
     Discount,
-    Note,
     Payment,
     Subscriber,
 )
@@ -74,15 +74,6 @@ class DiscountRead(BaseModel):
     applies_via: str  # "own", "contract N-1", or "structure billing: Parent name (#id)"
 
 
-class NoteRead(BaseModel):
-    id: int
-    entity: str
-    entity_id: int
-    author: str
-    at: datetime
-    text: str
-
-
 class CardRead(BaseModel):
     party: PartyRead
     as_of: date
@@ -104,13 +95,15 @@ def get_card(*, session: Session, actor: Actor, party_id: int, as_of: date | Non
     on = as_of or structures.today()
     party = get_party(session, party_id)
     contracts = _contracts(session, party_id)
+    persons = [ContactPersonRead.model_validate(p, from_attributes=True) for p in session.exec(
+        select(ContactPerson).where(ContactPerson.party_id == party_id).order_by(ContactPerson.name))]
+    owned = {"contract": [c.id for c in contracts], "contact_person": [p.id for p in persons],
+             "subscriber": [s.id for c in contracts for s in c.subscribers]}
     return CardRead(
         party=read(session, party), as_of=on, structures=structures.paths(session, party_id, on),
-        contracts=contracts, contact_persons=[ContactPersonRead.model_validate(p, from_attributes=True) for p in
-                                              session.exec(select(ContactPerson).where(
-                                                  ContactPerson.party_id == party_id).order_by(ContactPerson.name))],
+        contracts=contracts, contact_persons=persons,
         discounts=_discounts(session, party_id, contracts, on), attributes=attributes_as_of(session, party_id, on),
-        notes=_notes(session, party_id), inquiries=latest_inquiries(session, party_id))
+        notes=notes.notes_of_party(session, party_id, owned), inquiries=latest_inquiries(session, party_id))
 
 
 def _contracts(session: Session, party_id: int) -> list[ContractRead]:
@@ -169,12 +162,6 @@ def _applies_via(discount: Discount, party_id: int, numbers: dict[int, str], anc
     if owner is None or owner == party_id:
         return _("own")
     return _("structure {s}: {name} (#{id})").format(s=ancestors[owner], name=names.get(owner), id=owner)
-
-
-def _notes(session: Session, party_id: int, limit: int = 100) -> list[NoteRead]:
-    rows = session.exec(select(Note).where(Note.entity == "party", Note.entity_id == party_id)
-                        .order_by(col(Note.at).desc(), col(Note.id).desc()).limit(limit))
-    return [NoteRead.model_validate(n, from_attributes=True) for n in rows]
 
 
 def attributes_as_of(session: Session, party_id: int, on: date) -> dict[str, str | None]:

@@ -107,7 +107,8 @@ def _erase_accounts(session: Session, parties: list[int]) -> dict[str, int]:
     _run(session, update(Subscriber).where(col(Subscriber.id).in_(subscribers))
          .values(number="", number_rev="", version=Subscriber.version + 1))
     owners = {"party": parties, "contact_person": persons, "subscriber": subscribers}
-    notes = _run(session, delete(Note).where(_owned(Note, owners)))
+    contracts = list(session.exec(select(id_column(Contract)).where(col(Contract.payer_party_id).in_(parties))))
+    notes = _run(session, delete(Note).where(_owned(Note, {**owners, "contract": contracts})))
     values = _run(session, delete(AttributeValue).where(_owned(AttributeValue, owners)))
     _run(session, update(ChangeLog).where(_owned(ChangeLog, owners)).values(old=None, new=None))
     contacts = _run(session, update(Contact).where(col(Contact.party_id).in_(parties)).values(caller="", text=""))

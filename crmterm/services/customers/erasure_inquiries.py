@@ -15,7 +15,7 @@ from __future__ import annotations
 from sqlalchemy import Table, delete, exists, select, update
 from sqlmodel import Session, col
 
-from crmterm.store import AttachmentBlob, AttributeDef, Callback, Notification, ScriptRun, WorkTask
+from crmterm.store import AttachmentBlob, AttributeDef, Callback, Note, Notification, ScriptRun, WorkTask
 from crmterm.store.archive import ARCHIVED
 from crmterm.store.tables import rowcount, table_of
 
@@ -43,6 +43,9 @@ def erase_inquiries(session: Session, parties: list[int]) -> dict[str, int]:
         counts[f"attachments{suffix}"] = _run(session, delete(attachment).where(attachment.c.inquiry_id.in_(ids)))
         _erase_notifications(session, ids)
         _run(session, update(ScriptRun).where(col(ScriptRun.inquiry_id).in_(ids)).values(captures={}))
+        # notes on the inquiries (services/customers/notes) are free text about the customer
+        counts[f"inquiry_notes{suffix}"] = _run(session, delete(Note).where(col(Note.entity) == "inquiry",
+                                                                   col(Note.entity_id).in_(ids)))
     _drop_orphan_blobs(session, files, tables["attachment"], tables["attachment_archive"])
     return counts
 

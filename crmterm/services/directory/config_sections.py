@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from crmterm.errors import ConfigError, ValidationError
 from crmterm.i18n import _
-from crmterm.services.accounts import users
+from crmterm.services.accounts import roles, users
 from crmterm.services.accounts.permissions import Actor, Permission, Role, require
 from crmterm.services.directory import directory, registry
 from crmterm.services.directory.kinds import Kind
@@ -115,7 +115,7 @@ class UsersSection(_FlatSection):
 
 
     def clean(self, session: Session, values: dict, ref_exists: RefExists) -> dict:
-        unknown = set(values) - {"login", "display_name", "role", "email", "language", "active", "groups"}
+        unknown = set(values) - {"login", "display_name", "role", "email", "language", "active", "groups", "roles"}
         if unknown:
             raise ValidationError(sorted(unknown)[0], _("unknown field"))
         try:
@@ -125,6 +125,9 @@ class UsersSection(_FlatSection):
         for group in values.get("groups") or []:
             if not ref_exists("user_groups", str(group)):
                 raise ValidationError("groups", _("unknown reference '{code}'").format(code=group))
+        for role in values.get("roles") or []:
+            if not ref_exists("roles", str(role)):
+                raise ValidationError("roles", _("unknown reference '{code}'").format(code=role))
         return users.clean_document(values)
 
     def key(self, clean: dict) -> str:
@@ -144,6 +147,38 @@ class UsersSection(_FlatSection):
     def export(self, session: Session, actor: Actor) -> list[dict]:
         require(actor, Permission.USERS_READ)
         return list(users.all_snapshots(session).values())
+
+
+class RolesSection(_FlatSection):
+    """Roles as permission sets (presets included: an edited preset travels with the file). A role not in the
+    file is left alone, as for every section. Roles come before users (who hold them), so before queues (which
+    name users): the queues of a queue-scoped role must already be in the database."""
+
+    name = "roles"
+    top_level = True
+
+    def clean(self, session: Session, values: dict, ref_exists: RefExists) -> dict:
+        unknown = set(values) - {"code", "labels", "permissions", "queues"}
+        if unknown:
+            raise ValidationError(sorted(unknown)[0], _("unknown field"))
+        return roles.clean_document(session, values)
+
+    def key(self, clean: dict) -> str:
+        return clean["code"]
+
+    def current(self, session: Session, key: str) -> dict:
+        return roles.snapshot(roles.get_row(session, key))
+
+    def create(self, session: Session, actor: Actor, clean: dict, source: str, ref_exists=None) -> None:
+        roles.add_role(session=session, actor=actor, values=clean, source=source)
+
+    def update(self, session: Session, actor: Actor, key: str, clean: dict, source: str,
+               ref_exists=None) -> None:
+        roles.update_role(session=session, actor=actor, code=key, values=clean, source=source)
+
+    def export(self, session: Session, actor: Actor) -> list[dict]:
+        require(actor, Permission.USERS_READ)
+        return roles.all_snapshots(session)
 
 
 class TopicsSection(DirectorySection):
@@ -199,11 +234,11 @@ def _group(name: str) -> list:
 # In dependency order: topics and templates refer to users, so they come late; regulations refer to topics
 # and calendars, routes to calendars. The domains' areas and sections come from the registry (each domain
 # registers them from its package's __init__, crmterm/services/__init__.py imports them all first).
-SECTIONS: list = [*_group("directory"), UsersSection(), registry.section("tracked_fields"),
+SECTIONS: list = [*_group("directory"), RolesSection(), UsersSection(), registry.section("tracked_fields"),
                   TopicsSection(registry.KINDS["topics"]), *_group("topics"), *_group("sla"), *_group("routes"),
                   *_group("escalations"),  # they name queues
                   *_group("automation"),  # rules name routes' transitions
                   *_group("knowledge"),  # responses name topics
                   registry.section("scripts"),  # scripts name topics, priorities, queues
                   *_group("mail")]  # intake rules name topics, queues and priorities
-Section = DirectorySection | UsersSection
+Section = DirectorySection | RolesSection | UsersSection

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import func
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import Select
 
@@ -22,6 +23,7 @@ from crmterm.services.directory.references import referring_entry
 from crmterm.services.directory.registry import get_kind
 from crmterm.services.directory.validation import RefExists, clean_values
 from crmterm.store import Dictionary, DictionaryItem, Priority, User
+from crmterm.store import Role as RoleRow
 from crmterm.store.tables import id_column, table_of
 from crmterm.store.versioning import claim_version
 
@@ -67,6 +69,8 @@ class _Codes:
 def _codes_query(kind_name: str) -> Select[int, str]:
     if kind_name == "users":  # accounts are keyed by login, not code
         return select(id_column(User), User.login)
+    if kind_name == "roles":  # keyed by code alone (services/accounts/roles): number them for the id map
+        return select(func.row_number().over(order_by=RoleRow.code), RoleRow.code)
     if kind_name == "dictionary_items":  # items are known as DICTIONARY/ITEM
         return select(id_column(DictionaryItem), Dictionary.code + "/" + DictionaryItem.code).join(Dictionary)
     columns = table_of(get_kind(kind_name).model).c

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.services.customers import contracts, customer_card, customers, structures
+from crmterm.services.customers import contracts, customer_card, customers, notes, structures
 from crmterm.services.platform import synthetic
 from crmterm.store import Party
 
@@ -60,6 +60,18 @@ def _create_group(session: Session, actor: Actor) -> list[int]:
     return created
 
 
+def _demo_notes(session: Session, actor: Actor, party_id: int) -> None:
+    """One note of each kind the card shows: the customer's (public), its contract's and a subscriber's."""
+    card = customer_card.get_card(session=session, actor=actor, party_id=party_id)
+    contract = next(c for c in card.contracts if c.number == "NORD-001")
+    for kind, target, text, public in (
+            ("customer", party_id, "Prefers e-mail to calls", True),
+            ("contract", contract.id, "Renewal talks next quarter", False),
+            ("subscriber", contract.subscribers[0].id, "Router SIM: call IT first", False)):
+        notes.add_note(session=session, actor=actor, kind=kind, target_id=target, text=text, public=public,
+                       source="seed")
+
+
 def seed_demo_customers(*, session: Session, actor: Actor) -> int:
     """Only into a database without customers: the demo is loaded once."""
     require(actor, Permission.CUSTOMERS_IMPORT)  # even when there is nothing to do: the answer tells who may
@@ -74,5 +86,6 @@ def seed_demo_customers(*, session: Session, actor: Actor) -> int:
         contracts.add_subscriber(session=session, actor=actor, contract="NORD-001", number=number, source="seed")
     customer_card.set_attribute(session=session, actor=actor, party_id=group[0], code="credit_limit",
                                 value="500000", on=date.today() - timedelta(days=30), source="seed")
+    _demo_notes(session, actor, group[0])
     counts = synthetic.generate(session=session, actor=actor, customers=300, seed=2024)
     return len(group) + counts.parties
