@@ -16,8 +16,9 @@ from crmterm.locations import locations
 from crmterm.screens.common.live_watch import POLL_SECONDS
 from crmterm.settings import Settings
 
-# One poll of the watcher, then the list's reload: on a loaded machine (2 cores, tests in parallel) give it room.
-LIVE_REFRESH_S = POLL_SECONDS + 4.0
+# One poll of the watcher, then the list's reload: on a loaded machine (2 cores, two suites at once) give it room;
+# the wait ends as soon as the row is there (how fast it comes is the bench's to measure).
+LIVE_REFRESH_S = POLL_SECONDS + 20.0
 
 
 async def test_a_contact_registered_through_the_api_appears_in_the_agents_open_queue(demo_url, tmp_path):
