@@ -141,7 +141,8 @@ WORK_ENTRIES = [
     Entry(queues.page, QUEUE_READER, lambda s, w, a: {"where": InquiryFilter(queue="first_line")}),
     Entry(queues.take_next, QUEUE_MEMBER, lambda s, w, a: (waiting(s, w), {"queue": "first_line"})[1]),
     # skills routing: agents' skills are user administration; staffing is the supervisor's view
-    Entry(agent_skills.list_skills, P.USERS_READ, lambda s, w, a: {"login": "agent2"}),
+    # another user's skills (anyone may read their own): the supervisor's, whom no tested actor is
+    Entry(agent_skills.list_skills, P.USERS_READ, lambda s, w, a: {"login": "supervisor"}),
     Entry(agent_skills.set_skill, P.USERS_WRITE, lambda s, w, a: {"login": "agent", "skill": "en", "level": 4}),
     Entry(agent_skills.remove_skill, P.USERS_WRITE, lambda s, w, a: {"login": "agent", "skill": "ru"}),
     Entry(agent_skills.replace_skills, P.USERS_WRITE, lambda s, w, a: {"login": "agent", "skills": "en: 4, ru: 3"}),

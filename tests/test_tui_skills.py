@@ -13,6 +13,7 @@ from crmterm.services.accounts.permissions import SYSTEM
 from crmterm.services.routing import agent_skills
 from crmterm.store import User
 from crmterm.store.db import unit_of_work
+from crmterm.screens.admin.admin_areas import AREAS
 from helpers import settle
 from test_tui import SIZE, _open_admin
 
@@ -23,7 +24,7 @@ async def test_admin_gives_an_agent_skills_in_the_users_form(ui_settings):
         with unit_of_work(ui_settings.database_url) as session:  # logged in: present for supervisors' counts
             admin_id = session.exec(select(User.id).where(User.login == "admin")).one()
             assert admin_id in presence.online_ids(session)
-        await pilot.press("end", "up")  # Users (Scripts, below it, is a screen of its own)
+        await pilot.press("home", *["down"] * list(AREAS).index("users"))  # by name: areas get added
         await settle(pilot)
         assert panel.area.name == "users"
         table = panel.query_one("#entries", DataTable)

@@ -231,7 +231,7 @@ def queue_skills(ctx: typer.Context, queue: str,
 
 def _requirement(text: str) -> tuple[str, int]:
     code, _sep, level = text.partition("=")
-    if not code or not level.strip().isdigit():
+    if not code or not level.strip().isdecimal():
         raise ValidationError("skills", _("write SKILL=LEVEL, e.g. en=3"))
     return code.strip(), int(level)
 
