@@ -41,15 +41,6 @@ def pytest_addoption(parser) -> None:
                      help="tests/test_concurrency.py at full size: 16 processes for 30 s (also CRMTERM_LONG=1)")
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns the group into the node id
-def pytest_collection_modifyitems(items) -> None:
-    """Snapshot tests share one fixed database path (it is printed in the status bar): under xdist they all
-    run on one worker (`--dist loadgroup`), so two workers never write that file at once."""
-    for item in items:
-        if "snapshot_settings" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("snapshots"))
-
-
 _TEMPLATE = "crmterm_template"
 _DEMO_TEMPLATE = "crmterm_demo_template"
 _counter = itertools.count()

@@ -31,14 +31,14 @@ def test_small_bench_reports_every_figure_and_no_double_take(tmp_path):
     """Every figure but the TUI's (tests/test_bench_doc.py measures those on its own small set: the probes
     start the app several times, which this run need not pay again)."""
     url = f"sqlite:///{tmp_path / 'bench.db'}"
-    result = runner.invoke(app, ["bench", "--db", url, "--customers", "2000", "--inquiries", "5000", "--rounds",
+    result = runner.invoke(app, ["bench", "--db", url, "--customers", "500", "--inquiries", "1500", "--rounds",
                                  "200", "--workers", "4", "--concurrent-seconds", "1", "--kb-articles", "300", "--no-tui", "--json",
                                  "--out", str(tmp_path / "bench.json")],
                            env={"CRMTERM_HOME": str(tmp_path / "home")})
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert (document["backend"], document["customers"], document["inquiries"]) == ("sqlite", 2000, 5000)
-    assert 0 < document["built"]["customers"] <= 2000 and 0 < document["built"]["inquiries"] <= 5000
+    assert (document["backend"], document["customers"], document["inquiries"]) == ("sqlite", 500, 1500)
+    assert 0 < document["built"]["customers"] <= 500 and 0 < document["built"]["inquiries"] <= 1500
     assert KEYS <= set(document["metrics"]), KEYS - set(document["metrics"])
     assert document["metrics"]["double_assigned"] == 0
     assert all(value > 0 for key, value in document["metrics"].items() if key != "double_assigned"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import psycopg
 import yaml
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -377,14 +378,20 @@ class LifeCycle(RuleBasedStateMachine):
             self.versions[inquiry_id] = row.version
 
 
-def test_random_walks_keep_the_life_cycle(demo_url, tmp_path, request):
+# The default suite walks 20 lives of up to 25 steps on each database (seconds, not half a minute);
+# `pytest -m slow` walks 200 of 40 (the long search that found the bugs named below).
+WALKS = [pytest.param(20, 25, id="suite"), pytest.param(200, 40, id="long", marks=pytest.mark.slow)]
+
+
+@pytest.mark.parametrize(("walks", "steps"), WALKS)
+def test_random_walks_keep_the_life_cycle(demo_url, tmp_path, request, walks, steps):
     with unit_of_work(demo_url) as session:
         vip = customers.create_party(session=session, actor=AGENT, values={
             "display_name": "Соколова Анна", "kind": "person", "category": "vip"}).id
     server = request.getfixturevalue("pg_server") if backend(demo_url) == "postgresql" else None
     machine = type("LifeCycleWalk", (LifeCycle,), {"copies": Copies(demo_url, tmp_path, vip, server)})
     run_state_machine_as_test(machine, settings=settings(
-        max_examples=40, stateful_step_count=25, deadline=None, database=None, print_blob=True,
+        max_examples=walks, stateful_step_count=steps, deadline=None, database=None, print_blob=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
 
 

@@ -25,7 +25,9 @@ def run(url: str, *, customers_n: int, inquiries_n: int, workers: int, rounds: i
     rng = random.Random(seed)
     # the import file: 20,000 rows, or as many as the data set has customers when it is smaller (a small test
     # set measures the same path without paying for a large file)
-    steps = _steps(url, rounds, rng, workers, tui, concurrent_seconds, min(20_000, max(2_000, customers_n)))
+    # and the take-next race: 2,000 queued copies, or a fifth of the inquiries of a small set (a test's)
+    steps = _steps(url, rounds, rng, workers, tui, concurrent_seconds, min(20_000, max(2_000, customers_n)),
+                   take_inquiries=min(2_000, max(200, inquiries_n // 5)))
     if kb_articles:
         steps.append(("knowledge-base search", lambda: kb.measure(url, kb_articles, rounds, rng, progress)))
     for title, measure in steps:
@@ -40,7 +42,8 @@ def run(url: str, *, customers_n: int, inquiries_n: int, workers: int, rounds: i
 
 
 def _steps(url: str, rounds: int, rng: random.Random, workers: int, tui: bool,
-           concurrent_seconds: float, import_rows: int = 20_000) -> list[tuple[str, Callable]]:
+           concurrent_seconds: float, import_rows: int = 20_000, take_inquiries: int = 2_000
+           ) -> list[tuple[str, Callable]]:
     def in_unit(measure: Callable) -> Callable:
         def run_it() -> dict:
             with unit_of_work(url) as session:
@@ -55,7 +58,7 @@ def _steps(url: str, rounds: int, rng: random.Random, workers: int, tui: bool,
         ("registration", lambda: registration.measure_registration(url, rounds=rounds, rng=rng)),
         ("queue pages", lambda: queues.measure_queue_pages(url, actor=SYSTEM, rounds=rounds)),
         ("topic report, one month", in_unit(lambda s: queues.measure_topic_month(session=s))),
-        ("take-next", lambda: take.measure_take_next(url, workers=workers)),
+        ("take-next", lambda: take.measure_take_next(url, workers=workers, inquiries=take_inquiries)),
         ("concurrent registration", lambda: concurrent.measure_concurrent(url, workers=workers,
                                                                           seconds=concurrent_seconds)),
         ("API: registrations and searches", lambda: api.measure_api(url, rounds=rounds, rng=rng)),
