@@ -140,8 +140,8 @@ def render(request: Request, name: str, *, status: int = 200, customer: PortalCu
     with language_for_request(language):  # dates and labels picked while rendering
         page = templates().get_template(f"portal/{name}").render(
             _=gettext, lang=language, languages=LANGUAGES, customer=customer,
-            csrf=customer.csrf if customer else "", prefix=PREFIX, path=request.url.path, date=fmt_date,
-            datetime=fmt_datetime, **context)
+            csrf=customer.csrf if customer else "", prefix=PREFIX, date=fmt_date, datetime=fmt_datetime,
+            **{"path": request.url.path, **context})  # `path`: where the language links come back to
     return HTMLResponse(page, status_code=status, headers=SECURITY_HEADERS)
 
 
