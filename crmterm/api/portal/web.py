@@ -133,6 +133,12 @@ def address_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def login_limits(request: Request) -> access.Limits:
+    """Log-in attempts before a lock: per number, and (higher: a NAT address is many customers') per address."""
+    settings = settings_of(request)
+    return access.Limits(attempts=settings.portal_login_attempts, address_attempts=settings.portal_address_attempts)
+
+
 def render(request: Request, name: str, *, status: int = 200, customer: PortalCustomer | None = None,
            **context: Any) -> HTMLResponse:
     language = language_of(request)
