@@ -105,10 +105,10 @@ def fmt_datetime(value: datetime | None, *, without_year: bool = False) -> str:
     list columns of near moments such as deadlines ("12/7 10:11 AM", "07.12 10:11")."""
     if value is None:
         return ""
-    local = value.astimezone() if value.tzinfo else value
+    local, language = (value.astimezone() if value.tzinfo else value), current_language()
     if without_year:
-        return f"{format_skeleton('Md', local, locale=current_language())} {format_time(local, format='short', locale=current_language())}"
-    return format_datetime(local, format="short", locale=current_language())
+        return f"{format_skeleton('Md', local, locale=language)} {format_time(local, format='short', locale=language)}"
+    return format_datetime(local, format="short", locale=language)
 
 
 def fmt_duration(delta: timedelta, *, capped: bool = True) -> str:

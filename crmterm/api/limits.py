@@ -12,7 +12,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crmterm.i18n import _
 
-
 RefusalPage = Callable[[Scope, int], Awaitable[Response | None]]
 
 

@@ -1,6 +1,7 @@
 """Every configurable area in one registry: the directory's own areas and those each domain declares next to
 its rules (topics, routes, SLA, automation), plus the config-as-code sections that are not plain areas
-(tracked customer fields, scripts, the portal's offers). The directory service, config as code and the admin screens read it.
+(tracked customer fields, scripts, the portal's offers). The directory service, config as code and the admin
+screens read it.
 
 Each domain registers its areas from its package's `__init__` (`register_kinds`, `register_section`), so the
 directory imports no domain statically and the domains may import the directory's machinery (`kinds`,

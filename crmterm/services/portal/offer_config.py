@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from crmterm.errors import ConfigError, NotFound, ValidationError
+from crmterm.errors import ConfigError, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.directory.validation import RefExists
