@@ -137,3 +137,16 @@ async def test_an_erased_customer_cannot_log_in_and_their_session_ends(demo_url)
         by_contract = await log_in(client, login=demo.CONTRACT)
     assert ended.status_code == 303 and ended.headers["location"] == "/portal/login"
     assert by_contract.status_code == 401
+
+
+def test_the_limits_are_read_from_config_yaml(tmp_path):
+    from crmterm.settings import resolve
+
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "config.yaml").write_text("portal_login_attempts: 3\nportal_address_attempts: 200\n",
+                                                 encoding="utf-8")
+    configured = resolve(environ={"CRMTERM_HOME": str(home)})
+    default = resolve(environ={"CRMTERM_HOME": str(tmp_path / "other")})
+    assert (configured.portal_login_attempts, configured.portal_address_attempts) == (3, 200)
+    assert (default.portal_login_attempts, default.portal_address_attempts) == (5, 50)
