@@ -3,12 +3,21 @@
 Catalogues are read from the .po files directly (compiled in memory on first use), so a checkout never runs
 with stale .mo files and there is no build step. `N_` marks a string for extraction only; it is translated
 where it is shown.
+
+The language is the process's (`set_language`: the TUI, the CLI) unless `language_for_request` overrides it
+in the current context: a server that answers customers in several languages at once (the portal) cannot
+switch a process-wide value per request without one request's language leaking into another's messages. The
+override is a context variable, so a thread or task sees only its own; the process's language stays the
+default, since Textual's thread workers do not inherit context variables.
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -24,6 +33,7 @@ from crmterm.locations import resource_dir
 
 DOMAIN = "crmterm"
 _current = "en"
+_override: ContextVar[str | None] = ContextVar("crmterm_language", default=None)
 
 
 @lru_cache(maxsize=None)
@@ -45,18 +55,29 @@ def set_language(language: str) -> None:
 
 
 def current_language() -> str:
-    return _current
+    return _override.get() or _current
+
+
+@contextmanager
+def language_for_request(language: str) -> Iterator[str]:
+    """Messages and formats in `language` within the block, for this context only (one request of a server
+    serving several languages at once); the process's language is left alone."""
+    token = _override.set(language)
+    try:
+        yield language
+    finally:
+        _override.reset(token)
 
 
 def _(message: str) -> str:
-    return _translations(_current).gettext(message)
+    return _translations(current_language()).gettext(message)
 
 
 gettext = _
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translations(_current).ngettext(singular, plural, n)
+    return _translations(current_language()).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:
@@ -75,7 +96,7 @@ def fmt_date(value: date | None, *, short: bool = False) -> str:
         return ""
     if isinstance(value, datetime):
         value = (value.astimezone() if value.tzinfo else value).date()
-    return format_date(value, format="short" if short else "medium", locale=_current)
+    return format_date(value, format="short" if short else "medium", locale=current_language())
 
 
 def fmt_datetime(value: datetime | None, *, without_year: bool = False) -> str:
@@ -84,10 +105,10 @@ def fmt_datetime(value: datetime | None, *, without_year: bool = False) -> str:
     list columns of near moments such as deadlines ("12/7 10:11 AM", "07.12 10:11")."""
     if value is None:
         return ""
-    local = value.astimezone() if value.tzinfo else value
+    local, language = (value.astimezone() if value.tzinfo else value), current_language()
     if without_year:
-        return f"{format_skeleton('Md', local, locale=_current)} {format_time(local, format='short', locale=_current)}"
-    return format_datetime(local, format="short", locale=_current)
+        return f"{format_skeleton('Md', local, locale=language)} {format_time(local, format='short', locale=language)}"
+    return format_datetime(local, format="short", locale=language)
 
 
 def fmt_duration(delta: timedelta, *, capped: bool = True) -> str:
@@ -106,18 +127,18 @@ def fmt_duration(delta: timedelta, *, capped: bool = True) -> str:
 
 
 def _unit(value: int | str, unit: str) -> str:
-    return format_unit(value, unit, length="narrow", locale=_current)
+    return format_unit(value, unit, length="narrow", locale=current_language())
 
 
 def fmt_number(value: int | float | Decimal) -> str:
-    return format_decimal(value, locale=_current)
+    return format_decimal(value, locale=current_language())
 
 
 def pick(labels: dict[str, str] | None, fallback: str = "") -> str:
     """The label in the current language, else English, else any, else `fallback`."""
     if not labels:
         return fallback
-    return labels.get(_current) or labels.get("en") or next(iter(labels.values()), fallback)
+    return labels.get(current_language()) or labels.get("en") or next(iter(labels.values()), fallback)
 
 
 def translator(language: str) -> _gettext.NullTranslations:

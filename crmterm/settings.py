@@ -85,6 +85,8 @@ class Settings:
     input_max_mb: int = 100  # a file (or standard input) a command reads: imports, documents, scripts, routes
     contact_max_inquiries: int = 100  # inquiries one contact may carry
     api_max_body_kb: int = 1024  # `crmterm serve` refuses larger request bodies (413) before reading them
+    portal_login_attempts: int = 5  # portal log-in: code requests or failures per number before a lock…
+    portal_address_attempts: int = 50  # …and per client address (higher: customers behind one NAT share it)
     busy_wait_seconds: float = BUSY_WAIT_SECONDS  # see busy_wait_seconds() below
 
     @property
@@ -158,6 +160,8 @@ def resolve(*, db: str | None = None, lang: str | None = None, user: str | None 
         input_max_mb=_positive(file_cfg, "input_max_mb", 100),
         contact_max_inquiries=_positive(file_cfg, "contact_max_inquiries", 100),
         api_max_body_kb=_positive(file_cfg, "api_max_body_kb", 1024),
+        portal_login_attempts=_positive(file_cfg, "portal_login_attempts", 5),
+        portal_address_attempts=_positive(file_cfg, "portal_address_attempts", 50),
         idle_lock_minutes=_idle_minutes(env.get("CRMTERM_IDLE_LOCK_MINUTES", file_cfg.get("idle_lock_minutes", 15))),
         text_max_chars=_text_max_chars(env, file_cfg),
         busy_wait_seconds=_busy_wait(env, file_cfg),

@@ -4,13 +4,16 @@ signed http-only (Secure over HTTPS) session cookies, CSRF tokens on every form,
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from helpers import ADMIN, act
 from portal_support import SECRET, codes_sent, csrf_of, log_in, portal_client, text_of
 from sqlmodel import select
 
+from crmterm.api import create_app
 from crmterm.services.customers import erasure
 from crmterm.services.portal import demo
+from crmterm.settings import Settings
 from crmterm.store import AuditLog, Party
 from crmterm.store.db import unit_of_work
 
@@ -83,18 +86,30 @@ async def test_forged_cookies_and_forms_without_the_token_are_refused(demo_url):
     assert cross_site.status_code == 403
 
 
-async def test_guesses_lock_the_number_and_the_address(demo_url):
-    async with portal_client(demo_url, address="10.0.0.7") as client:
+async def test_guesses_lock_the_number_and_the_address_has_a_higher_limit_of_its_own(demo_url):
+    """Customers behind one NAT address share it: one customer's five wrong PINs lock their number, not the
+    address; the address locks at its own limit (portal_address_attempts, 8 here)."""
+    app = create_app(Settings(database_url=demo_url, portal_address_attempts=8))
+
+    def client_at(address: str) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 40000)),
+                                 base_url="http://crm")
+
+    other = "+7 495 123-45-67"
+    async with client_at("10.0.0.7") as client:
         for _attempt in range(5):
             await log_in(client, pin="9999")
         locked = await log_in(client)  # even the right PIN, while locked
-    async with portal_client(demo_url, address="10.0.0.7") as same_address:
-        other_number = await log_in(same_address, login="+7 495 123-45-67", pin="1111")
-    async with portal_client(demo_url, address="10.0.0.8") as elsewhere:
+        neighbour = await log_in(client, login=other, pin="1111")  # 6 failures from the address
+        for _attempt in range(2):
+            await log_in(client, login=other, pin="1111")  # 8: the address is locked now
+        third = await log_in(client, login="WEB-0001", pin="2468")
+    async with client_at("10.0.0.8") as elsewhere:
         same_number = await log_in(elsewhere)
-        another = await log_in(elsewhere, login="+7 495 123-45-67", pin="1111")
+        another = await log_in(elsewhere, login=other, pin="1111")
     assert locked.status_code == 401 and "Too many attempts" in locked.text
-    assert "Too many attempts" in other_number.text  # the address is locked too
+    assert neighbour.status_code == 401 and "Wrong number or code" in neighbour.text  # not locked out by them
+    assert "Too many attempts" in third.text  # the address's own limit
     assert "Too many attempts" in same_number.text  # and the number, from anywhere
     assert another.status_code == 401 and "Wrong number or code" in another.text
 
@@ -122,3 +137,16 @@ async def test_an_erased_customer_cannot_log_in_and_their_session_ends(demo_url)
         by_contract = await log_in(client, login=demo.CONTRACT)
     assert ended.status_code == 303 and ended.headers["location"] == "/portal/login"
     assert by_contract.status_code == 401
+
+
+def test_the_limits_are_read_from_config_yaml(tmp_path):
+    from crmterm.settings import resolve
+
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "config.yaml").write_text("portal_login_attempts: 3\nportal_address_attempts: 200\n",
+                                                 encoding="utf-8")
+    configured = resolve(environ={"CRMTERM_HOME": str(home)})
+    default = resolve(environ={"CRMTERM_HOME": str(tmp_path / "other")})
+    assert (configured.portal_login_attempts, configured.portal_address_attempts) == (3, 200)
+    assert (default.portal_login_attempts, default.portal_address_attempts) == (5, 50)

@@ -1,18 +1,23 @@
 """Request bodies over the configured size (`api_max_body_kb`) are refused with 413 before they are read
-whole: by their Content-Length when given, else as soon as the streamed body passes the limit."""
+whole: by their Content-Length when given, else as soon as the streamed body passes the limit. The answer is
+the API's JSON, unless `page` gives one of its own for the path (the portal's HTML pages)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crmterm.i18n import _
 
+RefusalPage = Callable[[Scope, int], Awaitable[Response | None]]
+
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app: ASGIApp, max_bytes: int, page: RefusalPage | None = None) -> None:
+        self.app, self.max_bytes, self.page = app, max_bytes, page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -20,11 +25,11 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length", b"").decode("latin-1")
         if declared.isdecimal() and int(declared) > self.max_bytes:  # isdecimal: what int() reads
-            await self._refuse(send)
+            await self._refuse(scope, receive, send)
             return
         messages = await self._read_within_limit(receive)
         if messages is None:
-            await self._refuse(send)
+            await self._refuse(scope, receive, send)
             return
         await self.app(scope, self._replay(messages, receive), send)
 
@@ -49,7 +54,11 @@ class BodyLimit:
             return messages.pop(0) if messages else await receive()
         return replayed
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        page = await self.page(scope, self.max_bytes) if self.page else None
+        if page is not None:
+            await page(scope, receive, send)
+            return
         detail = _("the request body is larger than {n} KiB").format(n=self.max_bytes // 1024)
         body = json.dumps({"detail": detail, "field": "body"}).encode()
         await send({"type": "http.response.start", "status": 413,

@@ -28,10 +28,10 @@ def login_form(request: Request) -> HTMLResponse:
 @router.post("/login/code", response_class=HTMLResponse)
 def send_code(request: Request, login: str = Form(""), csrf: str = Form("")) -> HTMLResponse:
     web.check_anon_csrf(request, csrf)
-    language, address = web.language_of(request), web.address_of(request)
+    language, address, limits = web.language_of(request), web.address_of(request), web.login_limits(request)
     try:
         web.call(request, lambda session: access.request_code(session=session, typed=login, address=address,
-                                                              language=language))
+                                                              language=language, limits=limits))
     except CrmError as error:
         return _login_page(request, login=login, message=str(error),
                            status=422 if isinstance(error, ValidationError) else 429)
@@ -42,12 +42,14 @@ def send_code(request: Request, login: str = Form(""), csrf: str = Form("")) -> 
 def log_in(request: Request, login: str = Form(""), code: str = Form(""), pin: str = Form(""),
            csrf: str = Form("")) -> Response:
     web.check_anon_csrf(request, csrf)
-    language, address = web.language_of(request), web.address_of(request)
+    language, address, limits = web.language_of(request), web.address_of(request), web.login_limits(request)
 
     def work(session):
         if pin and not code:
-            return access.log_in_with_pin(session=session, typed=login, pin=pin, address=address, language=language)
-        return access.log_in_with_code(session=session, typed=login, code=code, address=address, language=language)
+            return access.log_in_with_pin(session=session, typed=login, pin=pin, address=address, language=language,
+                                          limits=limits)
+        return access.log_in_with_code(session=session, typed=login, code=code, address=address, language=language,
+                                       limits=limits)
 
     try:
         secret, _customer = web.call(request, work)

@@ -23,7 +23,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from crmterm.errors import AuthenticationFailed, Conflict, CrmError, NotFound, PermissionDenied
-from crmterm.i18n import fmt_date, fmt_datetime, set_language, translator
+from crmterm.i18n import fmt_date, fmt_datetime, language_for_request, translator
 from crmterm.locations import ensure, locations
 from crmterm.services.platform.transactions import in_transaction
 from crmterm.services.portal import access
@@ -104,9 +104,10 @@ def language_of(request: Request) -> str:
 
 
 def call(request: Request, work: Callable[[Any], T]) -> T:
-    """`work(session)` in one transaction, in the page's language (service messages are translated by it)."""
-    set_language(language_of(request))
-    return in_transaction(settings_of(request).database_url, work)
+    """`work(session)` in one transaction, in the page's language (service messages are translated by it) for
+    this request only: customers in other languages are served at the same time."""
+    with language_for_request(language_of(request)):
+        return in_transaction(settings_of(request).database_url, work)
 
 
 def customer_of(request: Request) -> PortalCustomer | None:
@@ -132,13 +133,21 @@ def address_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def login_limits(request: Request) -> access.Limits:
+    """Log-in attempts before a lock: per number, and (higher: a NAT address is many customers') per address."""
+    settings = settings_of(request)
+    return access.Limits(attempts=settings.portal_login_attempts, address_attempts=settings.portal_address_attempts)
+
+
 def render(request: Request, name: str, *, status: int = 200, customer: PortalCustomer | None = None,
            **context: Any) -> HTMLResponse:
     language = language_of(request)
     gettext = translator(language).gettext
-    page = templates().get_template(f"portal/{name}").render(
-        _=gettext, lang=language, languages=LANGUAGES, customer=customer, csrf=customer.csrf if customer else "",
-        prefix=PREFIX, path=request.url.path, date=fmt_date, datetime=fmt_datetime, **context)
+    with language_for_request(language):  # dates and labels picked while rendering
+        page = templates().get_template(f"portal/{name}").render(
+            _=gettext, lang=language, languages=LANGUAGES, customer=customer,
+            csrf=customer.csrf if customer else "", prefix=PREFIX, date=fmt_date, datetime=fmt_datetime,
+            **{"path": request.url.path, **context})  # `path`: where the language links come back to
     return HTMLResponse(page, status_code=status, headers=SECURITY_HEADERS)
 
 

@@ -124,7 +124,9 @@ class ScreenArea:
         return getattr(import_module(self._module), self._screen)()
 
 
-SCREEN_AREAS = {area.name: area for area in [
+SCREEN_AREAS = {area.name: area for area in [  # Scripts stays last (tests and snapshots reach it with End)
+    ScreenArea("portal_offers", N_("Portal offers"), Permission.DIRECTORY_READ, "crmterm.screens.admin.portal_offers",
+               "PortalOffersScreen"),
     ScreenArea("roles", N_("Roles"), Permission.USERS_READ, "crmterm.screens.admin.role_admin", "RoleAdminScreen"),
     ScreenArea("scripts", N_("Scripts"), Permission.SCRIPTS_ADMIN, "crmterm.screens.admin.script_admin",
                "ScriptAdminScreen"),

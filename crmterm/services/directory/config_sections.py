@@ -240,5 +240,6 @@ SECTIONS: list = [*_group("directory"), RolesSection(), UsersSection(), registry
                   *_group("automation"),  # rules name routes' transitions
                   *_group("knowledge"),  # responses name topics
                   registry.section("scripts"),  # scripts name topics, priorities, queues
-                  *_group("mail")]  # intake rules name topics, queues and priorities
+                  *_group("mail"),  # intake rules name topics, queues and priorities
+                  registry.section("portal_topics"), registry.section("portal_functions")]  # they name topics
 Section = DirectorySection | RolesSection | UsersSection

@@ -1,6 +1,7 @@
 """Every configurable area in one registry: the directory's own areas and those each domain declares next to
 its rules (topics, routes, SLA, automation), plus the config-as-code sections that are not plain areas
-(tracked customer fields, scripts). The directory service, config as code and the admin screens read it.
+(tracked customer fields, scripts, the portal's offers). The directory service, config as code and the admin
+screens read it.
 
 Each domain registers its areas from its package's `__init__` (`register_kinds`, `register_section`), so the
 directory imports no domain statically and the domains may import the directory's machinery (`kinds`,
@@ -23,10 +24,11 @@ from crmterm.services.directory.kinds import DIRECTORY_KINDS, Kind
 # the knowledge areas (the response library) name topics; e-mail intake rules (topics, queues, priorities) last.
 AREA_GROUPS = ("directory", "topics", "routes", "sla", "escalations", "automation", "knowledge", "mail")
 # The config sections that are not directory areas, by name; config_sections decides where each goes.
-SECTION_NAMES = ("tracked_fields", "scripts")
+SECTION_NAMES = ("tracked_fields", "scripts", "portal_topics", "portal_functions")
 # The packages whose `__init__` registers areas or sections: imported before the registry is first read
 REGISTERING = ("crmterm.services.customers", "crmterm.services.topics", "crmterm.services.routing",
-               "crmterm.services.sla", "crmterm.services.knowledge", "crmterm.services.mail")
+               "crmterm.services.sla", "crmterm.services.knowledge", "crmterm.services.mail",
+               "crmterm.services.portal")
 
 _groups: dict[str, dict[str, Kind]] = {"directory": DIRECTORY_KINDS}
 _sections: dict[str, Any] = {}

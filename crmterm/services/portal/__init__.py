@@ -12,5 +12,12 @@ service, and each service checks that the data asked for belongs to a party the 
 and a company's when they log in as its contact person). Work is then done through the inquiry services as
 the `PORTAL` account and audited with source "portal".
 
-Public: access, identity, my_inquiries, offers, operations, public_kb, ratings, requests, demo.
+Public: access, identity, my_inquiries, offers, operations, public_kb, ratings, requests, demo; internal:
+offer_config (the offers' config-as-code sections, registered with the directory).
 """
+
+from crmterm.services.directory import registry
+
+# Config as code reads the sections from the registry (directory/registry.py says why); made on first read.
+registry.register_section("portal_topics", "crmterm.services.portal.offer_config:PortalTopicsSection")
+registry.register_section("portal_functions", "crmterm.services.portal.offer_config:PortalFunctionsSection")

@@ -4,7 +4,9 @@ sessions found by the hash of their cookie, each with its CSRF token.
 Every answer is the same whether the number or contract exists: asking for a code always "sends" one (only
 a known number gets a notification), and a wrong code, a wrong PIN and an unknown number fail alike, after
 the same argon2 check. Attempts are counted in store.LoginGuard (the staff log-in's guard, under a "portal:"
-name) per number and per network address: too many code requests or failures lock both for a while."""
+name) per number and per network address: too many code requests or failures lock both for a while. The
+address has a higher limit of its own: customers behind one NAT address share it, and one customer's typos
+must not lock out the others."""
 
 from __future__ import annotations
 
@@ -32,10 +34,12 @@ from crmterm.store.tables import upsert_insert
 PORTAL = Actor(login="portal", role=Role.AGENT, display_name="Customer portal")  # acts for customers
 CODE_MINUTES = 10
 SESSION_HOURS = 8
-MAX_ATTEMPTS = 5  # code requests or failures per number (and per address) before a lock
+MAX_ATTEMPTS = 5  # code requests or failures per number before a lock (settings: portal_login_attempts)
+ADDRESS_ATTEMPTS = 50  # per client address (settings: portal_address_attempts)
 LOCK_SECONDS = 15 * 60
 # OWASP's minimum argon2id: codes live minutes, and a PIN of a few digits would not resist an offline search
 # at any cost (what protects both is the lock after five guesses, and the hashes never leaving the database).
+_ADDRESS = "portal:a:"  # the guard keys of client addresses
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
@@ -53,6 +57,11 @@ def hash_pin(pin: str) -> str:
 class Limits:
     attempts: int = MAX_ATTEMPTS
     lock_seconds: int = LOCK_SECONDS
+    address_attempts: int = ADDRESS_ATTEMPTS
+
+    def of(self, key: str) -> int:
+        """The limit of one guard key (see `_keys`): the address's, or the number's."""
+        return self.address_attempts if key.startswith(_ADDRESS) else self.attempts
 
 
 def _failed() -> AuthenticationFailed:
@@ -73,14 +82,14 @@ def _count(session: Session, keys: list[str], limits: Limits, *, failure: bool =
                 m=int((guard.locked_until - now).total_seconds() // 60) + 1))
     for guard in guards if failure else ():
         guard.failures += 1
-        if guard.failures >= limits.attempts:
+        if guard.failures >= limits.of(guard.login):
             guard.failures, guard.locked_until = 0, now + timedelta(seconds=limits.lock_seconds)
         session.add(guard)
 
 
 def _keys(key: str, address: str) -> list[str]:
     digest = hashlib.sha256(key.encode()).hexdigest()[:40]
-    return [f"portal:n:{digest}", f"portal:a:{address[:60]}"]
+    return [f"portal:n:{digest}", f"{_ADDRESS}{address[:60]}"]
 
 
 def request_code(*, session: Session, typed: str, address: str, language: str, limits: Limits = Limits()) -> None:

@@ -108,14 +108,17 @@ class OfferRow(BaseModel):
     code: str
     label: str
     detail: str  # a topic's internal attributes, a function's topic
+    internal_attributes: list[str] = []  # a topic's, for the admin screen's form
+    topic: str = ""  # a function's
+    params: dict = {}  # a function's fixed parameters
 
 
 def list_offers(*, session: Session, actor: Actor) -> list[OfferRow]:
-    """What the portal offers, for `crmterm portal offers`."""
+    """What the portal offers, for `crmterm portal offers` and the admin screen (screens/admin/portal_offers)."""
     require(actor, Permission.DIRECTORY_READ)
-    return ([OfferRow(kind="topic", code=t.code, label=t.label, detail=", ".join(t.internal_attributes))
-             for t in offered_topics(session)]
-            + [OfferRow(kind="function", code=f.name, label=f.label, detail=f.topic)
+    return ([OfferRow(kind="topic", code=t.code, label=t.label, detail=", ".join(t.internal_attributes),
+                      internal_attributes=list(t.internal_attributes)) for t in offered_topics(session)]
+            + [OfferRow(kind="function", code=f.name, label=f.label, detail=f.topic, topic=f.topic, params=f.params)
                for f in offered_functions(session)])
 
 
