@@ -121,3 +121,15 @@ async def test_supervisor_sees_no_admin_key(ui_settings):
         await _login(pilot, "supervisor", "supervisor")
         assert "workspace.admin" not in {b.binding.id for b in pilot.app.screen.active_bindings.values()
                                          if b.enabled}
+
+
+async def test_a_long_prompt_wraps_inside_its_dialog_at_80_by_24(ui_settings):
+    """A prompt naming a customer (My work's "topic of the call") was cut at the dialog's edge at 80×24."""
+    from crmterm.screens.common.dialogs import PromptScreen
+
+    question = "Callback to Общество с ограниченной ответственностью «Норд»: topic of the call (code or number)"
+    async with make_app(ui_settings).run_test(size=(80, 24)) as pilot:
+        pilot.app.push_screen(PromptScreen(question))
+        await settle(pilot)
+        title = pilot.app.screen.query_one(".dialog-title")
+        assert title.size.width <= 56 and title.size.height > 1  # within the 60-column dialog, on two lines
