@@ -12,10 +12,12 @@ import inspect
 from importlib import resources
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 
 from crmterm.api.portal import inquiry_pages, kb_pages, login_pages, request_pages, service_pages, web
-from crmterm.errors import CrmError
+from crmterm.errors import CrmError, NotFound, ValidationError
+from crmterm.i18n import _
 
 router = APIRouter(prefix=web.PREFIX, include_in_schema=False)
 for _pages in (kb_pages, login_pages, inquiry_pages, request_pages, service_pages):
@@ -28,19 +30,33 @@ def stylesheet() -> Response:
     return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
 
 
+def _as_domain_error(error: RequestValidationError) -> CrmError:
+    """FastAPI's check of a portal request as the portal's own error: a bad id in the path is a missing page
+    (an id beyond the database's range included), a bad form field a message."""
+    first = (error.errors() or [{}])[0]
+    where = [str(part) for part in first.get("loc", ())]
+    if where[:1] == ["path"]:
+        return NotFound(_("Page"), "/".join(where[1:]))
+    return ValidationError(where[-1] if where else None, _("invalid value"))
+
+
 def install(app: FastAPI) -> None:
     """Mount the pages; errors under /portal become pages, the API's stay JSON."""
-    api_handler = app.exception_handlers[CrmError]
+    api_handlers = {kind: app.exception_handlers[kind] for kind in (CrmError, RequestValidationError)}
 
-    async def crm_error(request: Request, error: Exception) -> Response:
+    async def as_page(request: Request, error: Exception) -> Response:
+        if request.url.path.startswith(web.PREFIX) and isinstance(error, RequestValidationError):
+            return web.error_page(request, _as_domain_error(error))
         if request.url.path.startswith(web.PREFIX) and isinstance(error, CrmError):
             return web.error_page(request, error)
-        answer = api_handler(request, error)
+        handler = api_handlers[RequestValidationError if isinstance(error, RequestValidationError) else CrmError]
+        answer = handler(request, error)
         return await answer if inspect.isawaitable(answer) else answer
 
     async def login_needed(_request: Request, _error: Exception) -> Response:
         return web.redirect(f"{web.PREFIX}/login")
 
-    app.add_exception_handler(CrmError, crm_error)
+    app.add_exception_handler(CrmError, as_page)
+    app.add_exception_handler(RequestValidationError, as_page)
     app.add_exception_handler(web.LoginNeeded, login_needed)
     app.include_router(router)

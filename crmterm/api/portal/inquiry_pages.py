@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from crmterm.api.portal import web
+from crmterm.api.routes._shapes import Id
 from crmterm.errors import CrmError
 from crmterm.i18n import N_
 from crmterm.services.inquiries import attachments
@@ -43,7 +44,7 @@ def _page(request: Request, customer: PortalCustomer, inquiry_id: int, *, messag
 
 
 @router.get("/inquiries/{inquiry_id}", response_class=HTMLResponse)
-def inquiry(request: Request, inquiry_id: int) -> HTMLResponse:
+def inquiry(request: Request, inquiry_id: Id) -> HTMLResponse:
     return _page(request, web.require_customer(request), inquiry_id)
 
 
@@ -52,7 +53,7 @@ def _back(inquiry_id: int) -> RedirectResponse:
 
 
 @router.post("/inquiries/{inquiry_id}/comment", response_class=HTMLResponse)
-def comment(request: Request, inquiry_id: int, text: str = Form(""), csrf: str = Form("")) -> Response:
+def comment(request: Request, inquiry_id: Id, text: str = Form(""), csrf: str = Form("")) -> Response:
     customer = web.require_customer(request)
     web.check_csrf(customer, csrf)
     try:
@@ -69,7 +70,7 @@ def _refused(request: Request, customer: PortalCustomer, inquiry_id: int, error:
 
 
 @router.post("/inquiries/{inquiry_id}/files", response_class=HTMLResponse)
-async def upload(request: Request, inquiry_id: int, file: UploadFile = File(...), csrf: str = Form("")) -> Response:
+async def upload(request: Request, inquiry_id: Id, file: UploadFile = File(...), csrf: str = Form("")) -> Response:
     customer = await run_in_threadpool(web.require_customer, request)
     web.check_csrf(customer, csrf)
     data, name = await file.read(), file.filename or ""
@@ -87,7 +88,7 @@ async def upload(request: Request, inquiry_id: int, file: UploadFile = File(...)
 
 
 @router.get("/inquiries/{inquiry_id}/files/{attachment_id}")
-def download(request: Request, inquiry_id: int, attachment_id: int) -> Response:
+def download(request: Request, inquiry_id: Id, attachment_id: Id) -> Response:
     customer = web.require_customer(request)
     name, data = web.call(request, lambda session: my_inquiries.file_content(
         session=session, customer=customer, inquiry_id=inquiry_id, attachment_id=attachment_id))
@@ -96,7 +97,7 @@ def download(request: Request, inquiry_id: int, attachment_id: int) -> Response:
 
 
 @router.post("/inquiries/{inquiry_id}/rating", response_class=HTMLResponse)
-def rate(request: Request, inquiry_id: int, score: int = Form(0), remark: str = Form(""),
+def rate(request: Request, inquiry_id: Id, score: int = Form(0), remark: str = Form(""),
          csrf: str = Form("")) -> Response:
     customer = web.require_customer(request)
     web.check_csrf(customer, csrf)

@@ -6,7 +6,9 @@ a known number gets a notification), and a wrong code, a wrong PIN and an unknow
 the same argon2 check. Attempts are counted in store.LoginGuard (the staff log-in's guard, under a "portal:"
 name) per number and per network address: too many code requests or failures lock both for a while. The
 address has a higher limit of its own: customers behind one NAT address share it, and one customer's typos
-must not lock out the others."""
+must not lock out the others. Wrong PINs also count per customer: a company with a hundred numbers must not
+get a hundred numbers' worth of guesses. A number keeps only its newest code, so a log-in checks one hash,
+as an unknown number does."""
 
 from __future__ import annotations
 
@@ -40,6 +42,7 @@ LOCK_SECONDS = 15 * 60
 # OWASP's minimum argon2id: codes live minutes, and a PIN of a few digits would not resist an offline search
 # at any cost (what protects both is the lock after five guesses, and the hashes never leaving the database).
 _ADDRESS = "portal:a:"  # the guard keys of client addresses
+_PARTY = "portal:p:"  # the guard keys of customers (PIN failures over all their numbers)
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
@@ -99,12 +102,13 @@ def request_code(*, session: Session, typed: str, address: str, language: str, l
         raise ValidationError("login", _("type a phone number or a contract number"))
     _count(session, _keys(key, address), limits)
     found = identity.find(session, key)
+    code = f"{secrets.randbelow(10 ** 6):06d}"
+    code_hash = _hasher.hash(code)  # hashed for unknown numbers too: the answer takes as long either way
     if found is None or found.send_to is None:
         return
-    spent = (col(PortalCode.expires_at) <= utcnow()) | col(PortalCode.used_at).isnot(None)
-    session.execute(delete(PortalCode).where(col(PortalCode.login_key) == key, spent))  # the number's old codes
-    code = f"{secrets.randbelow(10 ** 6):06d}"
-    session.add(PortalCode(login_key=key, party_id=found.party_id, code_hash=_hasher.hash(code),
+    # a new code replaces the number's old ones: a log-in then checks one hash, like an unknown number's
+    session.execute(delete(PortalCode).where(col(PortalCode.login_key) == key))
+    session.add(PortalCode(login_key=key, party_id=found.party_id, code_hash=code_hash,
                            expires_at=utcnow() + timedelta(minutes=CODE_MINUTES)))
     text = _("Your crmterm log-in code: {code}. It is valid for {m} minutes.").format(code=code, m=CODE_MINUTES)
     subject = _("Log-in code {code}").format(code=code)  # in the subject too: `crmterm notify list` shows it
@@ -125,12 +129,11 @@ def log_in_with_code(*, session: Session, typed: str, code: str, address: str, l
     key = identity.login_key(typed) or "none:"
     keys = _keys(key, address)
     _count(session, keys, limits, failure=False)
-    rows = session.exec(select(PortalCode).where(PortalCode.login_key == key, col(PortalCode.used_at).is_(None),
-                                                 PortalCode.expires_at > utcnow())
-                        .order_by(col(PortalCode.id).desc()).limit(3)).all()
-    matched = next((row for row in rows if _verify(row.code_hash, code)), None)
-    if not rows:
-        _verify(_dummy(), code)  # the same time for an unknown number
+    row = session.exec(select(PortalCode).where(PortalCode.login_key == key, col(PortalCode.used_at).is_(None),
+                                                PortalCode.expires_at > utcnow())
+                       .order_by(col(PortalCode.id).desc()).limit(1)).first()
+    right = _verify(row.code_hash if row else _dummy(), code)  # one check, known number or not
+    matched = row if right else None
     if matched is None:
         _count(session, keys, limits)
         raise _failed()
@@ -142,9 +145,9 @@ def log_in_with_code(*, session: Session, typed: str, code: str, address: str, l
 def log_in_with_pin(*, session: Session, typed: str, pin: str, address: str, language: str,
                     limits: Limits = Limits()) -> tuple[str, PortalCustomer]:
     key = identity.login_key(typed) or "none:"
-    keys = _keys(key, address)
-    _count(session, keys, limits, failure=False)
     found = identity.find(session, key) if key != "none:" else None
+    keys = _keys(key, address) + ([f"{_PARTY}{found.party_id}"] if found else [])
+    _count(session, keys, limits, failure=False)
     stored = session.get(PortalPin, found.party_id) if found else None
     if not _verify(stored.pin_hash if stored else _dummy(), pin) or stored is None:
         _count(session, keys, limits)
@@ -156,7 +159,7 @@ def _start(session: Session, key: str, keys: list[str], language: str, how: str)
     found = identity.find(session, key)
     if found is None:  # the customer was closed since the code was sent
         raise _failed()
-    for guard_key in keys[:1]:  # a good log-in clears the number's count, not the address's
+    for guard_key in (k for k in keys if not k.startswith(_ADDRESS)):  # clears all but the address's count
         guard = session.get(LoginGuard, guard_key)
         if guard is not None:
             guard.failures = 0
@@ -185,6 +188,8 @@ def customer_of(*, session: Session, secret: str) -> PortalCustomer | None:
     """The customer of a live session (None: no such session, or it expired)."""
     row = session.get(PortalSession, _digest(secret)) if secret else None
     if row is None or row.expires_at <= utcnow():
+        return None
+    if not identity.is_active(session, row.party_id):  # closed, merged or erased since the log-in
         return None
     return _customer(session, row)
 
