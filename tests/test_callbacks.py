@@ -150,3 +150,11 @@ def test_tasks_open_for_an_agent_or_a_queue_and_close_once(demo_url, people):
         act(demo_url, tasks.finish_task, people["agent"], task_id=high.id)
     with pytest.raises(PermissionDenied):
         act(demo_url, tasks.finish_task, people["agent2"], task_id=low.id)
+
+
+def test_another_agents_callback_is_not_shown_by_its_number(demo_url, people):
+    """Issue 24: `get` keeps the list's rule (own, own queues', scheduled by the reader, or a supervisor)."""
+    made = schedule(demo_url, people["agent"], note="call about the refund")
+    with pytest.raises(NotFound):
+        act(demo_url, callbacks.get, people["agent2"], callback_id=made.id)
+    assert act(demo_url, callbacks.get, people["supervisor"], callback_id=made.id).note == "call about the refund"

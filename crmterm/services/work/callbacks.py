@@ -103,8 +103,13 @@ def callbacks(*, session: Session, actor: Actor, scope: str = "mine", queue: str
 
 
 def get(*, session: Session, actor: Actor, callback_id: int) -> CallbackRead:
+    """One callback the actor may see: theirs, their queues', one they scheduled, or any (inquiries.supervise);
+    another's answers as a missing one (its number and note are that customer's)."""
     require(actor, Permission.INQUIRIES_READ)
-    return reads(session, [_load(session, callback_id)])[0]
+    row = _load(session, callback_id)
+    if not assignment.may_act(session, actor, row.agent_id, row.queue_id, row.created_by):
+        raise NotFound(_("Callback"), callback_id)
+    return reads(session, [row])[0]
 
 
 def cancel(*, session: Session, actor: Actor, callback_id: int, version: int | None = None) -> CallbackRead:
