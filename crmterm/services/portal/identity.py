@@ -99,7 +99,8 @@ def _by_phone(session: Session, number: str) -> Found | None:
 
 def _by_contract(session: Session, number: str) -> Found | None:
     row = session.exec(select(Party.id, Party.email, Party.kind)
-                       .join(Contract, col(Contract.payer_party_id) == Party.id).where(Contract.number == number, *_ACTIVE)).first()
+                       .join(Contract, col(Contract.payer_party_id) == Party.id)
+                       .where(Contract.number == number, *_ACTIVE)).first()
     if row is None:
         return None
     party_id, email, kind = int(row[0] or 0), row[1], row[2]
