@@ -4,6 +4,8 @@ as an unknown one, sessions end with the account, and a number shared by two cus
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from helpers import ADMIN, act
 from portal_support import SECRET, codes_sent, csrf_of, log_in, portal_client, text_of
@@ -133,4 +135,5 @@ async def test_ids_beyond_the_databases_range_and_bad_values_get_portal_pages(de
     assert missing.status_code == 404
     for answer in answers:
         assert answer.status_code == 404 and answer.headers["content-type"].startswith("text/html")
+    assert "Inquiry '2147483648' not found" in html.unescape(answers[0].text)  # as a missing inquiry's page says
     assert score.status_code == 422 and score.headers["content-type"].startswith("text/html")

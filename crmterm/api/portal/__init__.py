@@ -35,8 +35,9 @@ def _as_domain_error(error: RequestValidationError) -> CrmError:
     (an id beyond the database's range included), a bad form field a message."""
     first = (error.errors() or [{}])[0]
     where = [str(part) for part in first.get("loc", ())]
-    if where[:1] == ["path"]:
-        return NotFound(_("Page"), "/".join(where[1:]))
+    if where[:1] == ["path"]:  # the same page as for a missing inquiry or file
+        kinds = {"inquiry_id": _("Inquiry"), "attachment_id": _("Attachment")}
+        return NotFound(kinds.get(where[-1], _("Page")), first.get("input", ""))
     return ValidationError(where[-1] if where else None, _("invalid value"))
 
 
