@@ -99,4 +99,6 @@ async def test_a_failing_worker_is_reported_and_the_app_keeps_running(ui_setting
             assert str(log) in shown and "Traceback" in log.read_text(encoding="utf-8")
             await pilot.press("escape")  # the dialog closes; the screen behind it is still there
             await settle(pilot)
-            assert not isinstance(pilot.app.screen, FailureDialog) and pilot.app.is_running
+            # every service call still fails, so a periodic one (a watcher, the presence mark) may report anew
+            # on a slow machine: that is a new dialog; the one shown has gone and the app runs on
+            assert dialogs[0] not in pilot.app.screen_stack and pilot.app.is_running
