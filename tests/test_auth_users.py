@@ -80,3 +80,10 @@ def test_role_change_is_version_checked(demo_url):
     with pytest.raises(Conflict, match="Changed by admin"), unit_of_work(demo_url) as session:
         users.update_user(session=session, actor=ADMIN, login="agent", values={"role": "admin"},
                           expected_version=before.version)
+
+
+def test_groups_and_roles_given_as_one_text_are_codes_not_letters():
+    """A form or a YAML line may give "l1, l2": that is two groups, never the groups 'l', '1', ',' and '2'."""
+    document = users.clean_document({"login": "ivan", "role": "agent", "groups": "l1, l2", "roles": "problem_manager"})
+    assert document["groups"] == ["l1", "l2"] and document["roles"] == ["problem_manager"]
+    assert users.clean_document({"login": "ivan", "role": "agent", "groups": ["l1"]})["groups"] == ["l1"]

@@ -79,8 +79,15 @@ def clean_document(values: dict) -> dict:
     return {"login": login, "display_name": str(values.get("display_name") or login).strip(),
             "role": role.value, "email": str(values["email"]).strip() if values.get("email") else None,
             "language": language, "active": bool(values.get("active", True)),
-            "groups": sorted({str(g) for g in values.get("groups") or []}),
-            "roles": sorted({str(r) for r in values.get("roles") or []} - {role.value})}
+            "groups": sorted(set(_codes(values.get("groups")))),
+            "roles": sorted(set(_codes(values.get("roles"))) - {role.value})}
+
+
+def _codes(value) -> list[str]:
+    """A list of codes, or one text of them ("l1, l2" as a form or YAML may give it): never its letters."""
+    if isinstance(value, str):
+        return [code for code in value.replace(",", " ").split() if code]
+    return [str(code) for code in value or []]
 
 
 def _check(session: Session, values: dict) -> dict:
