@@ -260,6 +260,15 @@ def snap_compare(snap_compare, request):
     return compare
 
 
+@pytest.fixture(autouse=True)
+def _english_process():
+    """Every test starts in English and leaves it so: code under test that sets the process's language
+    (create_app, the CLI, a Russian user's log-in) must not change the next test's messages."""
+    set_language("en")
+    yield
+    set_language("en")
+
+
 @pytest.fixture
 def russian():
     """The process speaks Russian for the test, English again after it."""

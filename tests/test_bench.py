@@ -32,7 +32,7 @@ def test_small_bench_reports_every_figure_and_no_double_take(tmp_path):
     start the app several times, which this run need not pay again)."""
     url = f"sqlite:///{tmp_path / 'bench.db'}"
     result = runner.invoke(app, ["bench", "--db", url, "--customers", "500", "--inquiries", "1500", "--rounds",
-                                 "200", "--workers", "4", "--concurrent-seconds", "1", "--kb-articles", "300", "--no-tui", "--json",
+                                 "200", "--workers", "2", "--concurrent-seconds", "1", "--kb-articles", "300", "--no-tui", "--json",
                                  "--out", str(tmp_path / "bench.json")],
                            env={"CRMTERM_HOME": str(tmp_path / "home")})
     assert result.exit_code == 0, result.output
