@@ -6,27 +6,19 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from crmterm.errors import ConfigError, ValidationError
+from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import history
+from crmterm.services.directory.flat_section import FlatSection
 from crmterm.services.directory.validation import RefExists
-from crmterm.services.directory.yaml_lines import LineDict
 
 
-class TrackedFieldsSection:
+class TrackedFieldsSection(FlatSection):
     """Which customer fields keep a change history, one entry per entity."""
 
     name = "tracked_fields"
-    top_level = True
-
-    def read(self, plan, body: list, line: int, file: str | None) -> None:
-        for item in body:
-            if not isinstance(item, LineDict):
-                raise ConfigError(_("{section}: each entry must be a mapping").format(section=self.name),
-                                  file=file, line=line)
-            plan.add(self.name, item)
 
     def clean(self, session: Session, values: dict, ref_exists: RefExists) -> dict:
         entity = values.get("entity")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlmodel import Session
 
-from crmterm.errors import ConfigError, ValidationError
+from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts import roles, users
 from crmterm.services.accounts.permissions import Actor, Permission, Role, require
 from crmterm.services.directory import directory, registry
+from crmterm.services.directory.flat_section import FlatSection
+from crmterm.services.directory.flat_section import entry as _entry
 from crmterm.services.directory.kinds import Kind
 from crmterm.services.directory.validation import RefExists
 from crmterm.services.directory.yaml_lines import LineDict
@@ -35,24 +36,7 @@ class Plan:
                 self.codes.setdefault(section, set()).add(str(values[name]))
 
 
-def _entry(item: Any, section: str, line: int, file: str | None) -> LineDict:
-    if not isinstance(item, LineDict):
-        raise ConfigError(_("{section}: each entry must be a mapping").format(section=section), file=file,
-                          line=line)
-    return item
-
-
-class _FlatSection:
-    """A section that is a plain list of entries (one mapping each)."""
-
-    name: str
-
-    def read(self, plan: Plan, body: list, line: int, file: str | None) -> None:
-        for item in body:
-            plan.add(self.name, _entry(item, self.name, line, file))
-
-
-class DirectorySection(_FlatSection):
+class DirectorySection(FlatSection):
     """A directory area as a flat list of entries."""
 
     def __init__(self, kind: Kind, top_level: bool = True) -> None:
@@ -107,7 +91,7 @@ class DictionarySection(DirectorySection):
         return [{**d, "items": by_parent.get(d["code"], [])} for d in super().export(session, actor)]
 
 
-class UsersSection(_FlatSection):
+class UsersSection(FlatSection):
     """User accounts without passwords; a user created by import sets a password with `crmterm user passwd`."""
 
     name = "users"
@@ -149,7 +133,7 @@ class UsersSection(_FlatSection):
         return list(users.all_snapshots(session).values())
 
 
-class RolesSection(_FlatSection):
+class RolesSection(FlatSection):
     """Roles as permission sets (presets included: an edited preset travels with the file). A role not in the
     file is left alone, as for every section. Roles come before users (who hold them), so before queues (which
     name users): the queues of a queue-scoped role must already be in the database."""

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from crmterm.errors import ConfigError, ValidationError
+from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.directory.flat_section import FlatSection
 from crmterm.services.directory.validation import RefExists
-from crmterm.services.directory.yaml_lines import LineDict
 from crmterm.services.inquiries import functions
 from crmterm.services.portal import offers
 from crmterm.store import PortalFunction, PortalTopic, Topic
@@ -35,16 +35,7 @@ def _fields(values: dict, allowed: set[str]) -> None:
         raise ValidationError("offered", _("expected yes or no"))
 
 
-class _OfferSection:
-    name: str
-    top_level = True
-
-    def read(self, plan, body: list, line: int, file: str | None) -> None:
-        for item in body:
-            if not isinstance(item, LineDict):
-                raise ConfigError(_("{section}: each entry must be a mapping").format(section=self.name),
-                                  file=file, line=line)
-            plan.add(self.name, item)
+class _OfferSection(FlatSection):
 
     def key(self, clean: dict) -> str:
         return clean["code"]
