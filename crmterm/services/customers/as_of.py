@@ -1,0 +1,122 @@
+"""A customer's tracked fields as of a day (name, names, category, status, e-mail, phone, kind, lead): today's
+values with the changes logged after that day undone, each with the moment it took effect.
+
+"As of" a day means at the end of that day (UTC), as for structures and attributes: a change made that day
+counts. A field whose tracking began after the day, or that is not tracked now, is not known then — today's
+value would pass for the past one — so it says so instead. A fixed number of queries, whatever the history's
+length: the tracked fields, the first change of each field after the day (its `old` is the value then), the
+last change of each field up to the day (when that value took effect) and the category labels.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from crmterm.i18n import N_, _, fmt_date, pick
+from crmterm.services.customers import history
+from crmterm.services.customers.customers import PartyRead, kind_label, status_label
+from crmterm.store import ChangeLog, ClientCategory
+
+FIELDS = history.TRACKABLE["party"]
+FIELD_LABELS = {"display_name": N_("Name"), "names": N_("Names in other languages"), "kind": N_("Kind"),
+                "category": N_("Client category"), "status": N_("Status"), "is_lead": N_("Lead (potential customer)"),
+                "email": N_("E-mail"), "phone": N_("Phone")}
+
+
+class FieldAsOf(BaseModel):
+    field: str
+    known: bool  # False: the field was not tracked on that day, so its value then is not known
+    value: Any = None  # as of the day, in the shape of PartyRead (category by code); None when not known
+    shown: str = ""  # the value as people read it (labels, not codes), or why it is not known
+    since: datetime | None = None  # when the value took effect; None: before the history begins
+    tracked_since: datetime | None = None  # not known: tracking began then (None: the field is not tracked)
+    changed: bool = False  # the value then differs from today's
+
+
+class PartyAsOf(BaseModel):
+    on: date
+    existed: bool  # the customer had been created by the end of that day
+    fields: list[FieldAsOf]
+
+    def value(self, field: str) -> Any:
+        return next(f.value for f in self.fields if f.field == field)
+
+
+def end_of(on: date) -> datetime:
+    """The first moment after the day `on` (UTC): changes from then on are undone."""
+    return datetime.combine(on + timedelta(days=1), time.min, UTC)
+
+
+def party_as_of(session: Session, party: PartyRead, created_at: datetime, on: date) -> PartyAsOf:
+    cutoff, current = end_of(on), party.model_dump()
+    tracking = history.tracked_since(session, "party")
+    # an erased customer's history holds no values any more (services/customers/erasure)
+    later = {} if party.erased_at else _first_changes_after(session, party.id, cutoff)
+    took_effect = _last_changes_before(session, party.id, cutoff)
+    categories = {code: pick(labels, code) for code, labels in session.exec(
+        select(ClientCategory.code, ClientCategory.labels)).all()}
+    fields = []
+    for field in FIELDS:
+        started = tracking.get(field)
+        if field not in tracking or (started is not None and started >= cutoff):
+            fields.append(FieldAsOf(field=field, known=False, tracked_since=started, shown=_not_tracked(started)))
+            continue
+        value = json.loads(later[field]) if later.get(field) is not None else (
+            None if field in later else current[field])
+        fields.append(FieldAsOf(field=field, known=True, value=value, shown=_shown(field, value, categories),
+                                since=took_effect.get(field) or (created_at if started is None else None),
+                                changed=value != current[field]))
+    return PartyAsOf(on=on, existed=created_at < cutoff, fields=fields)
+
+
+def _first_changes_after(session: Session, party_id: int, cutoff: datetime) -> dict[str, str | None]:
+    """Each field's first logged change from `cutoff` on, as its stored `old` (JSON text; None for none)."""
+    first = func.row_number().over(partition_by=col(ChangeLog.field),
+                                   order_by=(col(ChangeLog.at), col(ChangeLog.id))).label("n")
+    ranked = select(col(ChangeLog.field), col(ChangeLog.old), first).where(
+        col(ChangeLog.entity) == "party", col(ChangeLog.entity_id) == party_id, col(ChangeLog.at) >= cutoff,
+        col(ChangeLog.field).in_(FIELDS)).subquery()
+    return {row.field: row.old for row in session.execute(
+        select(ranked.c.field, ranked.c.old).where(ranked.c.n == 1))}
+
+
+def _last_changes_before(session: Session, party_id: int, cutoff: datetime) -> dict[str, datetime]:
+    rows = session.execute(select(col(ChangeLog.field), func.max(ChangeLog.at)).where(
+        col(ChangeLog.entity) == "party", col(ChangeLog.entity_id) == party_id, col(ChangeLog.at) < cutoff,
+        col(ChangeLog.field).in_(FIELDS)).group_by(col(ChangeLog.field)))
+    return {field: at for field, at in rows}
+
+
+def since_text(field: FieldAsOf) -> str:
+    """" (since DATE)" after a known value that took effect on a known day, else nothing."""
+    if not field.known or field.since is None:
+        return ""
+    return " (" + _("since {date}").format(date=fmt_date(field.since)) + ")"
+
+
+def _not_tracked(started: datetime | None) -> str:
+    if started is None:
+        return _("not tracked")
+    return _("not tracked before {date}").format(date=fmt_date(started))
+
+
+def _shown(field: str, value: Any, categories: dict[str, str]) -> str:
+    if value is None or value == {} or value == "":
+        return "—"
+    if field == "names":
+        return ", ".join(f"{language}: {name}" for language, name in sorted(value.items()))
+    if field == "category":
+        return categories.get(value, str(value))
+    if field == "kind":
+        return kind_label(value)
+    if field == "status":
+        return status_label(value)
+    if field == "is_lead":
+        return _("yes") if value else _("no")
+    return str(value)

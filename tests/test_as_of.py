@@ -1,0 +1,127 @@
+"""Full "as of" on both databases: a customer's name, category and status changed at known days, the card as of
+each day, fields not tracked then, a fixed number of queries, and the CLI's card as of a day."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import event, update
+from sqlmodel import col
+
+from crmterm.services.customers import customer_card, customers, history
+from crmterm.services.customers.as_of import party_as_of
+from crmterm.store import ChangeLog, Party
+from crmterm.store.db import unit_of_work
+from helpers import ADMIN, AGENT
+from test_cli import cli_on
+
+TODAY = datetime.now(UTC).date()
+CREATED, RENAMED, CLOSED = (TODAY - timedelta(days=d) for d in (30, 20, 10))
+
+
+def _call(url, service, actor=ADMIN, **kwargs):
+    with unit_of_work(url) as session:
+        return service(session=session, actor=actor, **kwargs)
+
+
+def _noon(day: date) -> datetime:
+    return datetime.combine(day, time(12), UTC)
+
+
+def _logged(url, party_id: int, day: date, **changes: tuple) -> None:
+    """Changes made at noon of `day` (field=(old, new)), as update_party logs them: a history written earlier
+    (the change log is append-only, so a test cannot move today's entries into the past)."""
+    with unit_of_work(url) as session:
+        for field, (old, new) in changes.items():
+            session.add(ChangeLog(entity="party", entity_id=party_id, field=field, old=history.dump_value(old),
+                                  new=history.dump_value(new), at=_noon(day), by="admin", source="cli"))
+
+
+@pytest.fixture
+def renamed(demo_url):
+    """Created 30 days ago as "Old Name" (b2c), renamed and made VIP 20 days ago, closed 10 days ago."""
+    party_id = _call(demo_url, customers.create_party, values={
+        "display_name": "New Name", "category": "vip", "status": "closed", "email": "old@example.com"}).id
+    with unit_of_work(demo_url) as session:
+        session.execute(update(Party).where(col(Party.id) == party_id).values(created_at=_noon(CREATED)))
+    _logged(demo_url, party_id, RENAMED, display_name=("Old Name", "New Name"), category=("b2c", "vip"))
+    _logged(demo_url, party_id, CLOSED, status=("active", "closed"))
+    return demo_url, party_id
+
+
+def _then(url, party_id, day):
+    card = _call(url, customer_card.get_card, actor=AGENT, party_id=party_id, as_of=day)
+    assert card.party.display_name == "New Name" and card.party.status == "closed"  # today's, for the form
+    return card.then
+
+
+def test_the_card_as_of_each_day_shows_what_was_true_then(renamed):
+    url, party_id = renamed
+    first = _then(url, party_id, CREATED + timedelta(days=1))
+    assert (first.value("display_name"), first.value("category"), first.value("status")) == ("Old Name", "b2c", "active")
+    name = next(f for f in first.fields if f.field == "display_name")
+    assert name.known and name.changed and name.since == _noon(CREATED)  # since the customer was created
+    assert next(f for f in first.fields if f.field == "category").shown == "Private (B2C)"
+    middle = _then(url, party_id, RENAMED)  # a change made on the day counts on that day
+    assert (middle.value("display_name"), middle.value("category"), middle.value("status")) == ("New Name", "vip", "active")
+    assert next(f for f in middle.fields if f.field == "category").since == _noon(RENAMED)
+    late = _then(url, party_id, CLOSED + timedelta(days=1))
+    assert (late.value("status"), late.existed) == ("closed", True)
+    assert not any(f.changed for f in late.fields)
+    assert _then(url, party_id, TODAY) is None  # today's card is today's values
+
+
+def test_before_the_customer_existed_the_card_says_so(renamed):
+    url, party_id = renamed
+    before = _then(url, party_id, CREATED - timedelta(days=5))
+    assert before.existed is False and before.value("display_name") == "Old Name"  # the earliest known
+
+
+def test_a_field_tracked_only_since_today_is_not_shown_with_todays_value(renamed):
+    url, party_id = renamed
+    with unit_of_work(url) as session:
+        fields = sorted(history.tracked(session, "party"))
+        history.set_tracked(session, "party", [f for f in fields if f not in ("email", "phone")])
+    with unit_of_work(url) as session:
+        history.set_tracked(session, "party", [f for f in fields if f != "phone"])  # e-mail tracked anew
+    then = _then(url, party_id, CLOSED)
+    email, phone = (next(f for f in then.fields if f.field == name) for name in ("email", "phone"))
+    assert not email.known and email.value is None and email.tracked_since is not None
+    assert email.shown.startswith("not tracked before ")
+    assert not phone.known and phone.shown == "not tracked"
+    assert next(f for f in then.fields if f.field == "display_name").known  # tracked from the start: kept
+
+
+def test_the_card_as_of_a_day_reads_a_fixed_number_of_statements(renamed):
+    url, party_id = renamed
+    for number in range(12):  # a long history must not cost a query per change or per field
+        _logged(url, party_id, CLOSED + timedelta(days=1), email=("old@example.com" if number == 0 else
+                                                                  f"e{number - 1}@example.com", f"e{number}@example.com"))
+    with unit_of_work(url) as session:
+        party = session.get(Party, party_id)
+        current, created = customers.read(session, party), party.created_at
+        statements: list[str] = []
+
+        def count(*args) -> None:
+            statements.append(args[2])
+        event.listen(session.get_bind(), "before_cursor_execute", count)
+        try:
+            then = party_as_of(session, current, created, CREATED + timedelta(days=1))
+        finally:
+            event.remove(session.get_bind(), "before_cursor_execute", count)
+    assert then.value("email") == "old@example.com"
+    assert len(statements) == 4, statements  # tracked fields, changes after, changes before, category labels
+
+
+def test_the_cli_shows_the_card_as_of_a_day(renamed, tmp_path):
+    url, party_id = renamed
+    cli = cli_on(url, tmp_path / "home")
+    shown = cli("customer", "show", str(party_id), "--as-of", (CREATED + timedelta(days=1)).isoformat())
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert lines[0].startswith(f"#{party_id} Old Name · as of ")
+    assert any(line.strip().startswith("Client category: Private (B2C) (since ") for line in lines)
+    assert any(line.strip() == "Status: Active" or line.strip().startswith("Status: Active (since") for line in lines)
+    today = cli("customer", "show", str(party_id))
+    assert today.stdout.splitlines()[0].startswith(f"#{party_id} New Name (")
