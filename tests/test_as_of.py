@@ -1,20 +1,25 @@
 """Full "as of" on both databases: a customer's name, category and status changed at known days, the card as of
-each day, fields not tracked then, a fixed number of queries, and the CLI's card as of a day."""
+each day, fields not tracked then, a fixed number of queries, the CLI's card as of a day, and a report grouped by
+the category a customer had when each inquiry was made beside the one it has now."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from helpers import ADMIN, AGENT
 from sqlalchemy import event, update
-from sqlmodel import col
+from sqlmodel import col, select
+from test_cli import cli_on
 
 from crmterm.services.customers import customer_card, customers, history
 from crmterm.services.customers.as_of import party_as_of
-from crmterm.store import ChangeLog, Party
+from crmterm.services.reports import reports
+from crmterm.services.routing import saved_filters
+from crmterm.services.routing.queues import InquiryFilter
+from crmterm.store import ChangeLog, Contact, Inquiry, Party, Topic
 from crmterm.store.db import unit_of_work
-from helpers import ADMIN, AGENT
-from test_cli import cli_on
+from crmterm.store.tables import saved_id
 
 TODAY = datetime.now(UTC).date()
 CREATED, RENAMED, CLOSED = (TODAY - timedelta(days=d) for d in (30, 20, 10))
@@ -59,12 +64,12 @@ def _then(url, party_id, day):
 def test_the_card_as_of_each_day_shows_what_was_true_then(renamed):
     url, party_id = renamed
     first = _then(url, party_id, CREATED + timedelta(days=1))
-    assert (first.value("display_name"), first.value("category"), first.value("status")) == ("Old Name", "b2c", "active")
+    assert [first.value(f) for f in ("display_name", "category", "status")] == ["Old Name", "b2c", "active"]
     name = next(f for f in first.fields if f.field == "display_name")
     assert name.known and name.changed and name.since == _noon(CREATED)  # since the customer was created
     assert next(f for f in first.fields if f.field == "category").shown == "Private (B2C)"
     middle = _then(url, party_id, RENAMED)  # a change made on the day counts on that day
-    assert (middle.value("display_name"), middle.value("category"), middle.value("status")) == ("New Name", "vip", "active")
+    assert [middle.value(f) for f in ("display_name", "category", "status")] == ["New Name", "vip", "active"]
     assert next(f for f in middle.fields if f.field == "category").since == _noon(RENAMED)
     late = _then(url, party_id, CLOSED + timedelta(days=1))
     assert (late.value("status"), late.existed) == ("closed", True)
@@ -95,9 +100,9 @@ def test_a_field_tracked_only_since_today_is_not_shown_with_todays_value(renamed
 
 def test_the_card_as_of_a_day_reads_a_fixed_number_of_statements(renamed):
     url, party_id = renamed
-    for number in range(12):  # a long history must not cost a query per change or per field
-        _logged(url, party_id, CLOSED + timedelta(days=1), email=("old@example.com" if number == 0 else
-                                                                  f"e{number - 1}@example.com", f"e{number}@example.com"))
+    emails = ["old@example.com", *(f"e{number}@example.com" for number in range(12))]
+    for old, new in zip(emails, emails[1:], strict=False):  # a long history: no query per change or per field
+        _logged(url, party_id, CLOSED + timedelta(days=1), email=(old, new))
     with unit_of_work(url) as session:
         party = session.get(Party, party_id)
         current, created = customers.read(session, party), party.created_at
@@ -125,3 +130,41 @@ def test_the_cli_shows_the_card_as_of_a_day(renamed, tmp_path):
     assert any(line.strip() == "Status: Active" or line.strip().startswith("Status: Active (since") for line in lines)
     today = cli("customer", "show", str(party_id))
     assert today.stdout.splitlines()[0].startswith(f"#{party_id} New Name (")
+
+
+def _inquiries_of(url, party_id: int, days: list[date]) -> list[int]:
+    """Inquiries of the customer made at noon of each day (registered and waiting: open)."""
+    with unit_of_work(url) as session:
+        topic = session.exec(select(Topic.id).where(col(Topic.is_group).is_(False)).order_by(col(Topic.id))).first()
+        contacts = [Contact(at=_noon(day), party_id=party_id) for day in days]
+        session.add_all(contacts)
+        session.flush()
+        rows = [Inquiry(contact_id=c.id, party_id=party_id, topic_id=topic, type="request", state="registered",
+                        created_at=c.at, updated_at=c.at) for c in contacts]
+        session.add_all(rows)
+        session.flush()
+        return [saved_id(row) for row in rows]
+
+
+def _drilled(url, key: dict) -> list[int]:
+    with unit_of_work(url) as session:
+        return sorted(row.id for row in reports.drill_down(session=session, actor=ADMIN, report_row_key=key).rows)
+
+
+def test_a_report_groups_by_the_category_at_the_time_or_now(renamed):
+    url, party_id = renamed
+    before, *after = _inquiries_of(url, party_id, [CREATED + timedelta(days=2), RENAMED + timedelta(days=3),
+                                                   CLOSED + timedelta(days=1)])
+    with unit_of_work(url) as session:
+        saved_filters.save_filter(session=session, actor=ADMIN, name="theirs",
+                                  where=InquiryFilter(state="open", customer=party_id))
+    params = reports.ReportParams(start=_noon(CREATED), end=_noon(TODAY + timedelta(days=1)))
+
+    def grouped(by: str):
+        with unit_of_work(url) as session:
+            table = reports.run(session=session, actor=ADMIN, name="custom", params=params, saved_filter="theirs",
+                                group_by=by)
+        return {row[0]: (row[1], _drilled(url, key)) for row, key in zip(table.rows, table.drill, strict=True)}
+
+    assert grouped("category") == {"VIP": (3, sorted([before, *after]))}
+    assert grouped("category_then") == {"Private (B2C)": (1, [before]), "VIP": (2, sorted(after))}

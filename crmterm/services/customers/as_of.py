@@ -59,7 +59,7 @@ def party_as_of(session: Session, party: PartyRead, created_at: datetime, on: da
     # an erased customer's history holds no values any more (services/customers/erasure)
     later = {} if party.erased_at else _first_changes_after(session, party.id, cutoff)
     took_effect = _last_changes_before(session, party.id, cutoff)
-    categories = {code: pick(labels, code) for code, labels in session.exec(
+    categories = {code: pick(dict(labels), code) for code, labels in session.exec(
         select(ClientCategory.code, ClientCategory.labels)).all()}
     fields = []
     for field in FIELDS:
@@ -67,12 +67,19 @@ def party_as_of(session: Session, party: PartyRead, created_at: datetime, on: da
         if field not in tracking or (started is not None and started >= cutoff):
             fields.append(FieldAsOf(field=field, known=False, tracked_since=started, shown=_not_tracked(started)))
             continue
-        value = json.loads(later[field]) if later.get(field) is not None else (
-            None if field in later else current[field])
+        value = _value_then(later, field, current[field])
         fields.append(FieldAsOf(field=field, known=True, value=value, shown=_shown(field, value, categories),
                                 since=took_effect.get(field) or (created_at if started is None else None),
                                 changed=value != current[field]))
     return PartyAsOf(on=on, existed=created_at < cutoff, fields=fields)
+
+
+def _value_then(later: dict[str, str | None], field: str, today: Any) -> Any:
+    """Today's value unless the field changed after the day: then the old value of its first change."""
+    if field not in later:
+        return today
+    old = later[field]
+    return None if old is None else json.loads(old)
 
 
 def _first_changes_after(session: Session, party_id: int, cutoff: datetime) -> dict[str, str | None]:
