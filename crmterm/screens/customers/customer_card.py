@@ -71,8 +71,9 @@ def _name_then(card: CardRead) -> str | None:
     """The name the customer had on the card's past day (None: today's card, or the name not tracked then)."""
     if card.then is None:
         return None
-    name = next(f for f in card.then.fields if f.field == "display_name")
-    return name.value if name.known else None
+    name, names = (next(f for f in card.then.fields if f.field == field) for field in ("display_name", "names"))
+    in_language = (names.value or {}).get(current_language()) if names.known else None
+    return in_language or (name.value if name.known else None)
 
 
 class CustomerCard(Vertical):
@@ -125,7 +126,8 @@ class CustomerCard(Vertical):
         if card is None or card.then is None:
             return
         then = card.then
-        lines = [_("As of {date} (the form below holds today's values):").format(date=fmt_date(then.on))]
+        lines = [_("As of {date} (* differs from today; the form below holds today's values):").format(
+            date=fmt_date(then.on))]
         if not then.existed:
             lines.append(_("not yet a customer on that day"))
         lines += [f"{_(FIELD_LABELS[f.field])}: {f.shown}{since_text(f)}{' *' if f.changed else ''}"

@@ -47,9 +47,10 @@ def dump_value(value: Any) -> str | None:
 
 
 def record(session: Session, *, entity: str, entity_id: int, field: str, old: Any, new: Any, by: str,
-           source: str) -> None:
+           source: str, at: datetime | None = None) -> None:
+    """`at`: now, unless a seed writes a past it knows (the demo customer with a history)."""
     session.add(ChangeLog(entity=entity, entity_id=entity_id, field=field, old=dump_value(old), new=dump_value(new),
-                          by=by, source=source))
+                          by=by, source=source, at=at or utcnow()))
 
 
 def record_changes(session: Session, *, entity: str, entity_id: int, before: dict, after: dict, by: str,
