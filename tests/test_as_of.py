@@ -104,6 +104,8 @@ def test_the_card_as_of_a_day_reads_a_fixed_number_of_statements(renamed):
     for old, new in zip(emails, emails[1:], strict=False):  # a long history: no query per change or per field
         _logged(url, party_id, CLOSED + timedelta(days=1), email=(old, new))
     with unit_of_work(url) as session:
+        session.execute(update(Party).where(col(Party.id) == party_id).values(email=emails[-1]))
+    with unit_of_work(url) as session:
         party = session.get(Party, party_id)
         current, created = customers.read(session, party), party.created_at
         statements: list[str] = []
@@ -117,6 +119,15 @@ def test_the_card_as_of_a_day_reads_a_fixed_number_of_statements(renamed):
             event.remove(session.get_bind(), "before_cursor_execute", count)
     assert then.value("email") == "old@example.com"
     assert len(statements) == 4, statements  # tracked fields, changes after, changes before, category labels
+
+
+def test_a_merged_customers_history_does_not_pass_for_the_survivors(renamed):
+    url, party_id = renamed
+    other = _call(url, customers.create_party, values={"display_name": "Other"}).id
+    _call(url, customers.update_party, party_id=other, values={"display_name": "Other Renamed"}, expected_version=None)
+    _call(url, customers.merge, survivor_id=party_id, merged_id=other)  # its history moves to the survivor
+    then = _then(url, party_id, RENAMED)
+    assert then.value("display_name") == "New Name"  # not the merged customer's "Other"
 
 
 def test_the_cli_shows_the_card_as_of_a_day(renamed, tmp_path):

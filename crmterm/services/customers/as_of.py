@@ -4,8 +4,8 @@ values with the changes logged after that day undone, each with the moment it to
 "As of" a day means at the end of that day (UTC), as for structures and attributes: a change made that day
 counts. A field whose tracking began after the day, or that is not tracked now, is not known then — today's
 value would pass for the past one — so it says so instead. A fixed number of queries, whatever the history's
-length: the tracked fields, the first change of each field after the day (its `old` is the value then), the
-last change of each field up to the day (when that value took effect) and the category labels.
+length: the tracked fields, the changes after the day (undone newest first), the last change of each field up to
+the day (when that value took effect) and the category labels.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def party_as_of(session: Session, party: PartyRead, created_at: datetime, on: da
     cutoff, current = end_of(on), party.model_dump()
     tracking = history.tracked_since(session, "party")
     # an erased customer's history holds no values any more (services/customers/erasure)
-    later = {} if party.erased_at else _first_changes_after(session, party.id, cutoff)
+    then = current if party.erased_at else _values_then(session, party.id, cutoff, current)
     took_effect = _last_changes_before(session, party.id, cutoff)
     categories = {code: pick(dict(labels), code) for code, labels in session.exec(
         select(ClientCategory.code, ClientCategory.labels)).all()}
@@ -67,30 +67,29 @@ def party_as_of(session: Session, party: PartyRead, created_at: datetime, on: da
         if field not in tracking or (started is not None and started >= cutoff):
             fields.append(FieldAsOf(field=field, known=False, tracked_since=started, shown=_not_tracked(started)))
             continue
-        value = _value_then(later, field, current[field])
+        value = then[field]
         fields.append(FieldAsOf(field=field, known=True, value=value, shown=_shown(field, value, categories),
                                 since=took_effect.get(field) or (created_at if started is None else None),
                                 changed=value != current[field]))
     return PartyAsOf(on=on, existed=created_at < cutoff, fields=fields)
 
 
-def _value_then(later: dict[str, str | None], field: str, today: Any) -> Any:
-    """Today's value unless the field changed after the day: then the old value of its first change."""
-    if field not in later:
-        return today
-    old = later[field]
-    return None if old is None else json.loads(old)
-
-
-def _first_changes_after(session: Session, party_id: int, cutoff: datetime) -> dict[str, str | None]:
-    """Each field's first logged change from `cutoff` on, as its stored `old` (JSON text; None for none)."""
-    first = func.row_number().over(partition_by=col(ChangeLog.field),
-                                   order_by=(col(ChangeLog.at), col(ChangeLog.id))).label("n")
-    ranked = select(col(ChangeLog.field), col(ChangeLog.old), first).where(
+def _values_then(session: Session, party_id: int, cutoff: datetime, today: dict[str, Any]) -> dict[str, Any]:
+    """Today's values with every change from `cutoff` on undone, newest first. A change whose new value is not
+    the value at that point is not this customer's own (a merge moves the merged customer's history here) and
+    is passed over."""
+    values = {field: today[field] for field in FIELDS}
+    changes = session.execute(select(col(ChangeLog.field), col(ChangeLog.old), col(ChangeLog.new)).where(
         col(ChangeLog.entity) == "party", col(ChangeLog.entity_id) == party_id, col(ChangeLog.at) >= cutoff,
-        col(ChangeLog.field).in_(FIELDS)).subquery()
-    return {row.field: row.old for row in session.execute(
-        select(ranked.c.field, ranked.c.old).where(ranked.c.n == 1))}
+        col(ChangeLog.field).in_(FIELDS)).order_by(col(ChangeLog.at).desc(), col(ChangeLog.id).desc()))
+    for field, old, new in changes:
+        if _loaded(new) == values[field]:
+            values[field] = _loaded(old)
+    return values
+
+
+def _loaded(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
 
 
 def _last_changes_before(session: Session, party_id: int, cutoff: datetime) -> dict[str, datetime]:

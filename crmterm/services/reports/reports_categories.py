@@ -5,7 +5,9 @@ inquiry, else today's), so a report groups a million inquiries without reading t
 Both are correlated scalar subqueries over indexed columns: the party by id, and the change log by
 (entity, entity_id, field, at) (migration 0037). Both dialects: `trim(x, '"')` is SQLite's trim and
 PostgreSQL's btrim. Where the category was not tracked at the time, the earliest value the history knows stands
-for it (the card says "not tracked before …"; a report has no row for that).
+for it (the card says "not tracked before …"; a report has no row for that). After a merge the survivor holds the
+merged customer's history too: its category changes may then stand for the survivor's (the card passes them over,
+as_of.py; a report cannot tell them apart row by row).
 """
 
 from __future__ import annotations
