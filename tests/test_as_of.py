@@ -65,12 +65,12 @@ def test_the_card_as_of_each_day_shows_what_was_true_then(renamed):
     url, party_id = renamed
     first = _then(url, party_id, CREATED + timedelta(days=1))
     assert [first.value(f) for f in ("display_name", "category", "status")] == ["Old Name", "b2c", "active"]
-    name = next(f for f in first.fields if f.field == "display_name")
+    name = first.field("display_name")
     assert name.known and name.changed and name.since == _noon(CREATED)  # since the customer was created
-    assert next(f for f in first.fields if f.field == "category").shown == "Private (B2C)"
+    assert first.field("category").shown == "Private (B2C)"
     middle = _then(url, party_id, RENAMED)  # a change made on the day counts on that day
     assert [middle.value(f) for f in ("display_name", "category", "status")] == ["New Name", "vip", "active"]
-    assert next(f for f in middle.fields if f.field == "category").since == _noon(RENAMED)
+    assert middle.field("category").since == _noon(RENAMED)
     late = _then(url, party_id, CLOSED + timedelta(days=1))
     assert (late.value("status"), late.existed) == ("closed", True)
     assert not any(f.changed for f in late.fields)
@@ -91,11 +91,11 @@ def test_a_field_tracked_only_since_today_is_not_shown_with_todays_value(renamed
     with unit_of_work(url) as session:
         history.set_tracked(session, "party", [f for f in fields if f != "phone"])  # e-mail tracked anew
     then = _then(url, party_id, CLOSED)
-    email, phone = (next(f for f in then.fields if f.field == name) for name in ("email", "phone"))
+    email, phone = then.field("email"), then.field("phone")
     assert not email.known and email.value is None and email.tracked_since is not None
     assert email.shown.startswith("not tracked before ")
     assert not phone.known and phone.shown == "not tracked"
-    assert next(f for f in then.fields if f.field == "display_name").known  # tracked from the start: kept
+    assert then.field("display_name").known  # tracked from the start: kept
 
 
 def test_the_card_as_of_a_day_reads_a_fixed_number_of_statements(renamed):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,6 +14,9 @@ from crmterm.i18n import _, fmt_date
 from crmterm.moments import typed_day
 from crmterm.services.accounts.permissions import Permission, require
 from crmterm.services.customers import contracts, customer_import, customer_search, customers, leads, structures
+
+if TYPE_CHECKING:
+    from crmterm.services.customers.as_of import PartyAsOf
 
 # The card (with its inquiries) and erasure are imported by the commands that use them: together they load the
 # inquiry, topic, script and notification tables, which `customer search` — a script's most frequent call —
@@ -82,11 +86,11 @@ def show(ctx: typer.Context, party_id: int, as_of: str = AS_OF, as_json: bool = 
         out.print(f"  {code} = {value}", markup=False)
 
 
-def _print_then(party_id: int, then) -> None:
+def _print_then(party_id: int, then: PartyAsOf) -> None:
     """The tracked fields as they were on a past day, each with the day it took effect (as_of.PartyAsOf)."""
     from crmterm.services.customers.as_of import FIELD_LABELS, since_text
 
-    name = then.value("display_name") if then.fields[0].known else "?"
+    name = then.value("display_name") if then.field("display_name").known else "?"
     out.print(f"#{party_id} {name} · " + _("as of {date}").format(date=fmt_date(then.on)), markup=False)
     if not then.existed:
         out.print("  " + _("not yet a customer on that day"), markup=False)

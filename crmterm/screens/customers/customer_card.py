@@ -71,7 +71,7 @@ def _name_then(card: CardRead) -> str | None:
     """The name the customer had on the card's past day (None: today's card, or the name not tracked then)."""
     if card.then is None:
         return None
-    name, names = (next(f for f in card.then.fields if f.field == field) for field in ("display_name", "names"))
+    name, names = card.then.field("display_name"), card.then.field("names")
     in_language = (names.value or {}).get(current_language()) if names.known else None
     return in_language or (name.value if name.known else None)
 

@@ -44,8 +44,11 @@ class PartyAsOf(BaseModel):
     existed: bool  # the customer had been created by the end of that day
     fields: list[FieldAsOf]
 
-    def value(self, field: str) -> Any:
-        return next(f.value for f in self.fields if f.field == field)
+    def field(self, name: str) -> FieldAsOf:
+        return next(f for f in self.fields if f.field == name)
+
+    def value(self, name: str) -> Any:
+        return self.field(name).value
 
 
 def end_of(on: date) -> datetime:
