@@ -81,6 +81,7 @@ def test_before_the_customer_existed_the_card_says_so(renamed):
     url, party_id = renamed
     before = _then(url, party_id, CREATED - timedelta(days=5))
     assert before.existed is False and before.value("display_name") == "Old Name"  # the earliest known
+    assert all(f.since is None for f in before.fields)
 
 
 def test_a_field_tracked_only_since_today_is_not_shown_with_todays_value(renamed):

@@ -64,7 +64,7 @@ def party_as_of(session: Session, party: PartyRead, created_at: datetime, on: da
     took_effect = _last_changes_before(session, party.id, cutoff)
     categories = {code: pick(dict(labels), code) for code, labels in session.exec(
         select(ClientCategory.code, ClientCategory.labels)).all()}
-    fields = []
+    existed, fields = created_at < cutoff, []
     for field in FIELDS:
         started = tracking.get(field)
         if field not in tracking or (started is not None and started >= cutoff):
@@ -72,9 +72,17 @@ def party_as_of(session: Session, party: PartyRead, created_at: datetime, on: da
             continue
         value = then[field]
         fields.append(FieldAsOf(field=field, known=True, value=value, shown=_shown(field, value, categories),
-                                since=took_effect.get(field) or (created_at if started is None else None),
+                                since=_since(took_effect.get(field), created_at, started, existed),
                                 changed=value != current[field]))
-    return PartyAsOf(on=on, existed=created_at < cutoff, fields=fields)
+    return PartyAsOf(on=on, existed=existed, fields=fields)
+
+
+def _since(changed: datetime | None, created_at: datetime, started: datetime | None, existed: bool) -> datetime | None:
+    """When the value took effect: its last change up to the day, else the customer's creation when the field
+    was tracked from the start; None before the customer existed (the value shown is its first)."""
+    if not existed:
+        return None
+    return changed or (created_at if started is None else None)
 
 
 def _values_then(session: Session, party_id: int, cutoff: datetime, today: dict[str, Any]) -> dict[str, Any]:
