@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from crmterm.cli._common import JSON_OPTION, entry_names, env_of, err, input_path, out, print_json, print_table
 from crmterm.errors import CrmError, ValidationError
-from crmterm.i18n import _
+from crmterm.i18n import _, fmt_date
 from crmterm.moments import typed_day
 from crmterm.services.accounts.permissions import Permission, require
 from crmterm.services.customers import contracts, customer_import, customer_search, customers, leads, structures
+
+if TYPE_CHECKING:
+    from crmterm.services.customers.as_of import PartyAsOf
 
 # The card (with its inquiries) and erasure are imported by the commands that use them: together they load the
 # inquiry, topic, script and notification tables, which `customer search` — a script's most frequent call —
@@ -58,11 +62,14 @@ def show(ctx: typer.Context, party_id: int, as_of: str = AS_OF, as_json: bool = 
         print_json(card)
         return
     party = card.party
-    # names, not codes, for people (as the card in the TUI shows them); --json keeps the codes
-    kind = customers.kind_label(party.kind) + (", " + _("lead") if party.is_lead else "")
-    category = entry_names(ctx, "client_categories").get(party.category, party.category) if party.category else ""
-    out.print(f"#{party.id} {party.display_name} ({kind}) {category} {customers.status_label(party.status)}",
-              markup=False)
+    if card.then is not None:
+        _print_then(party.id, card.then)
+    else:
+        # names, not codes, for people (as the card in the TUI shows them); --json keeps the codes
+        kind = customers.kind_label(party.kind) + (", " + _("lead") if party.is_lead else "")
+        category = entry_names(ctx, "client_categories").get(party.category, party.category) if party.category else ""
+        out.print(f"#{party.id} {party.display_name} ({kind}) {category} {customers.status_label(party.status)}",
+                  markup=False)
     for path in card.structures:
         out.print(f"  {path.structure_label or path.structure}: " + " › ".join(n.name for n in path.path),
                   markup=False)
@@ -77,6 +84,18 @@ def show(ctx: typer.Context, party_id: int, as_of: str = AS_OF, as_json: bool = 
         out.print(f"  {label} {discount.percent}% ({discount.applies_via})", markup=False)
     for code, value in card.attributes.items():
         out.print(f"  {code} = {value}", markup=False)
+
+
+def _print_then(party_id: int, then: PartyAsOf) -> None:
+    """The tracked fields as they were on a past day, each with the day it took effect (as_of.PartyAsOf)."""
+    from crmterm.services.customers.as_of import FIELD_LABELS, since_text
+
+    name = then.value("display_name") if then.field("display_name").known else "?"
+    out.print(f"#{party_id} {name} · " + _("as of {date}").format(date=fmt_date(then.on)), markup=False)
+    if not then.existed:
+        out.print("  " + _("not yet a customer on that day"), markup=False)
+    for field in then.fields:
+        out.print(f"  {_(FIELD_LABELS[field.field])}: {field.shown}{since_text(field)}", markup=False)
 
 
 def _date(value: str | None, option: str) -> date | None:

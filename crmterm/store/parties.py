@@ -104,11 +104,16 @@ class TrackedField(SQLModel, table=True):
     __tablename__ = "tracked_field"
     entity: str = Field(primary_key=True, max_length=32)
     field: str = Field(primary_key=True, max_length=64)
+    # When the latest unbroken tracking began: the card "as of" an earlier day cannot know the value then.
+    # None: tracked from the start (the default fields, and rows older than migration 0037).
+    since: datetime | None = None
 
 
 class ChangeLog(SQLModel, table=True):
     __tablename__ = "change_log"
-    __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id", "at"),)
+    # by field too: a field's value at a moment (the card "as of", reports by the category at the time)
+    __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id", "at"),
+                      Index("ix_change_log_field", "entity", "entity_id", "field", "at"))
     id: int | None = Field(default=None, primary_key=True)
     entity: str = Field(max_length=32, nullable=False)
     entity_id: int = Field(nullable=False)

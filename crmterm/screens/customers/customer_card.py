@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Static, TabbedCon
 
 from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+from crmterm.services.customers.as_of import FIELD_LABELS, since_text
 from crmterm.services.customers.customer_card import CardRead
 from crmterm.services.customers.customers import KIND_LABELS, KINDS, STATUS_LABELS, STATUSES, status_label
 from crmterm.services.customers.history import ChangeRead
@@ -66,11 +67,21 @@ def _note_target(card: CardRead, note: NoteRead) -> str:
     return names.get((note.entity, note.entity_id), _("customer"))
 
 
+def _name_then(card: CardRead) -> str | None:
+    """The name the customer had on the card's past day (None: today's card, or the name not tracked then)."""
+    if card.then is None:
+        return None
+    name, names = card.then.field("display_name"), card.then.field("names")
+    in_language = (names.value or {}).get(current_language()) if names.known else None
+    return in_language or (name.value if name.known else None)
+
+
 class CustomerCard(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("", id="card-title", markup=False)
         with TabbedContent(id="card-tabs"):
             with TabPane(_("Details"), id="tab-details"), VerticalScroll():
+                yield Static("", id="card-as-of", markup=False)
                 yield EntryForm(PARTY_FIELDS, id="party-form")
             with TabPane(_("Structures"), id="tab-structures"):
                 yield Static("", id="card-structures", markup=False)
@@ -91,6 +102,7 @@ class CustomerCard(Vertical):
     def show(self, card: CardRead | None, changes: list[ChangeRead]) -> None:
         form = self.query_one(EntryForm)
         if card is None:
+            self._show_then(None)
             self.query_one("#card-title", Label).update(_("New customer"))
             form.load({"kind": "person", "status": "active"})
             for name in _TABLES:
@@ -101,9 +113,26 @@ class CustomerCard(Vertical):
         lead = _(" · lead") if party.is_lead else ""
         past = "" if card.as_of == date.today() else " · " + _("as of {date}").format(date=fmt_date(card.as_of))
         self.query_one("#card-title", Label).update(visible(
-            f"#{party.id} {party.names.get(current_language()) or party.display_name}{lead} · v{party.version}{past}"))
+            f"#{party.id} {_name_then(card) or party.names.get(current_language()) or party.display_name}{lead}"
+            f" · v{party.version}{past}"))
+        self._show_then(card)
         form.load(party.model_dump())
         self._fill(card, changes)
+
+    def _show_then(self, card: CardRead | None) -> None:
+        """Above the form (today's values, to edit): the tracked fields as they were on the past day."""
+        block = self.query_one("#card-as-of", Static)
+        block.display = card is not None and card.then is not None
+        if card is None or card.then is None:
+            return
+        then = card.then
+        lines = [_("As of {date} (* differs from today; the form below holds today's values):").format(
+            date=fmt_date(then.on))]
+        if not then.existed:
+            lines.append(_("not yet a customer on that day"))
+        lines += [f"{_(FIELD_LABELS[f.field])}: {f.shown}{since_text(f)}{' *' if f.changed else ''}"
+                  for f in then.fields]
+        block.update(visible("\n".join(lines)))
 
     def _fill(self, card: CardRead, changes: list[ChangeRead]) -> None:
         language = current_language()

@@ -13,6 +13,7 @@ from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import history, notes, structures
+from crmterm.services.customers.as_of import PartyAsOf, party_as_of
 from crmterm.services.customers.customers import PartyRead, get_party, read
 from crmterm.services.customers.notes import NoteRead
 from crmterm.services.customers.party_inquiries import InquirySummary, latest_inquiries
@@ -84,6 +85,7 @@ class CardRead(BaseModel):
     attributes: dict[str, str | None]
     notes: list[NoteRead]
     inquiries: list[InquirySummary] = []  # the latest, newest first
+    then: PartyAsOf | None = None  # the tracked fields as of a past day (`party` holds today's, to edit)
 
 
 def _active(model, on: date):
@@ -99,8 +101,10 @@ def get_card(*, session: Session, actor: Actor, party_id: int, as_of: date | Non
         select(ContactPerson).where(ContactPerson.party_id == party_id).order_by(ContactPerson.name))]
     owned = {"contract": [c.id for c in contracts], "contact_person": [p.id for p in persons],
              "subscriber": [s.id for c in contracts for s in c.subscribers]}
+    current = read(session, party)
+    then = party_as_of(session, current, party.created_at, on) if on < structures.today() else None
     return CardRead(
-        party=read(session, party), as_of=on, structures=structures.paths(session, party_id, on),
+        party=current, then=then, as_of=on, structures=structures.paths(session, party_id, on),
         contracts=contracts, contact_persons=persons,
         discounts=_discounts(session, party_id, contracts, on), attributes=attributes_as_of(session, party_id, on),
         notes=notes.notes_of_party(session, party_id, owned), inquiries=latest_inquiries(session, party_id))

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from crmterm.store import ChangeLog, TrackedField
+from crmterm.store import ChangeLog, TrackedField, utcnow
 from crmterm.store.tables import table_of
 
 # Tracked until an admin says otherwise (config section tracked_fields / `crmterm customer track`).
@@ -31,8 +31,15 @@ class ChangeRead(BaseModel):
 
 
 def tracked(session: Session, entity: str) -> set[str]:
-    rows = session.exec(select(TrackedField.field).where(TrackedField.entity == entity)).all()
-    return set(rows) if rows else {f for e, f in DEFAULT_TRACKED if e == entity}
+    return set(tracked_since(session, entity))
+
+
+def tracked_since(session: Session, entity: str) -> dict[str, datetime | None]:
+    """The tracked fields of an entity, each with the moment its tracking began (None: from the start)."""
+    rows = session.exec(select(TrackedField.field, TrackedField.since).where(TrackedField.entity == entity)).all()
+    if not rows:
+        return {f: None for e, f in DEFAULT_TRACKED if e == entity}
+    return dict(rows)
 
 
 def dump_value(value: Any) -> str | None:
@@ -40,9 +47,10 @@ def dump_value(value: Any) -> str | None:
 
 
 def record(session: Session, *, entity: str, entity_id: int, field: str, old: Any, new: Any, by: str,
-           source: str) -> None:
+           source: str, at: datetime | None = None) -> None:
+    """`at`: now, unless a seed writes a past it knows (the demo customer with a history)."""
     session.add(ChangeLog(entity=entity, entity_id=entity_id, field=field, old=dump_value(old), new=dump_value(new),
-                          by=by, source=source))
+                          by=by, source=source, at=at or utcnow()))
 
 
 def record_changes(session: Session, *, entity: str, entity_id: int, before: dict, after: dict, by: str,
@@ -71,8 +79,10 @@ TRACKABLE = {"party": ("display_name", "names", "kind", "category", "status", "i
 
 def set_tracked(session: Session, entity: str, fields: list[str]) -> None:
     """Admins choose the tracked fields of an entity (structure moves, merges and attributes with
-    history on are always logged)."""
+    history on are always logged). A field tracked already keeps the moment its tracking began; one newly
+    tracked begins now, so the card "as of" an earlier day says it was not tracked then."""
+    before, now = tracked_since(session, entity), utcnow()
     session.execute(table_of(TrackedField).delete().where(col(TrackedField.entity) == entity))
     for name in sorted(set(fields)):
-        session.add(TrackedField(entity=entity, field=name))
+        session.add(TrackedField(entity=entity, field=name, since=before[name] if name in before else now))
     session.flush()

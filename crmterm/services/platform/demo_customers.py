@@ -3,13 +3,13 @@ a different billing structure, a few hundred private customers with several subs
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.services.customers import contracts, customer_card, customers, notes, structures
+from crmterm.services.customers import contracts, customer_card, customers, history, notes, structures
 from crmterm.services.platform import synthetic
 from crmterm.store import Party
 
@@ -72,6 +72,20 @@ def _demo_notes(session: Session, actor: Actor, party_id: int) -> None:
                        source="seed")
 
 
+def _demo_past(session: Session, actor: Actor, party_id: int) -> None:
+    """A customer with a past the card "as of" shows: Nord Logistics Novosibirsk was the dealer SibTransLogistic
+    until it took the group's name on 3 March 2025 (open it and type 2025-01-01 into "As of")."""
+    party = customers.get_party(session, party_id)
+    party.created_at = datetime(2020, 11, 2, 9, 0, tzinfo=UTC)
+    session.add(party)
+    renamed = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
+    for field, old, new in (("display_name", "СибТрансЛогистик", party.display_name),
+                            ("names", {"ru": "СибТрансЛогистик", "en": "SibTransLogistic"}, dict(party.names)),
+                            ("category", "partner", "b2b"), ("email", "office@sibtrans.example", party.email)):
+        history.record(session, entity="party", entity_id=party_id, field=field, old=old, new=new, by=actor.login,
+                       source="seed", at=renamed)
+
+
 def seed_demo_customers(*, session: Session, actor: Actor) -> int:
     """Only into a database without customers: the demo is loaded once."""
     require(actor, Permission.CUSTOMERS_IMPORT)  # even when there is nothing to do: the answer tells who may
@@ -87,5 +101,6 @@ def seed_demo_customers(*, session: Session, actor: Actor) -> int:
     customer_card.set_attribute(session=session, actor=actor, party_id=group[0], code="credit_limit",
                                 value="500000", on=date.today() - timedelta(days=30), source="seed")
     _demo_notes(session, actor, group[0])
+    _demo_past(session, actor, group[12])  # Nord Logistics Novosibirsk
     counts = synthetic.generate(session=session, actor=actor, customers=300, seed=2024)
     return len(group) + counts.parties

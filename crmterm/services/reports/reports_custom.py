@@ -2,7 +2,8 @@
 the report filters, grouped by one property, with the number of inquiries per group and chosen columns.
 
 Groups: topic, queue, state, priority, operator (who registered the inquiry), assignee, day (the creation
-day in the time zone the period was given in). Columns: see MEASURES; `inquiries` is always there.
+day in the time zone the period was given in), the customer's client category now or at the time of the
+inquiry (from the change log). Columns: see MEASURES; `inquiries` is always there.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from crmterm.i18n import N_, _, pick
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.reports.report_table import Column, ColumnKind, ReportTable, Total
+from crmterm.services.reports.reports_categories import category_names, category_now, category_then
 from crmterm.services.reports.reports_drill import drill_key
 from crmterm.services.reports.reports_scope import (
     Phases,
@@ -105,6 +107,10 @@ GROUPS: dict[str, Group] = {g.name: g for g in (
     Group("operator", N_("Operator"), lambda start: Contact.operator_id, _users, "operator_id", needs_contact=True),
     Group("assignee", N_("Assignee"), lambda start: Inquiry.assignee_id, _users, "assignee_id"),
     Group("day", N_("Day"), lambda start: local_day(Inquiry.created_at, offset_minutes(start)), None),
+    # the customer's category today, or the one it had when the inquiry was made (reports_categories)
+    Group("category", N_("Client category now"), lambda start: category_now(), category_names, "category"),
+    Group("category_then", N_("Client category at the time"), lambda start: category_then(), category_names,
+          "category_then"),
 )}
 
 

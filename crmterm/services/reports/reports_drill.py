@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 from crmterm.errors import ValidationError
 from crmterm.i18n import _, pick
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.reports.reports_categories import category_now, category_then
 from crmterm.services.reports.reports_scope import (
     ReportFilters,
     ReportParams,
@@ -38,6 +39,8 @@ _WHERE: dict[str, Mapped[Any]] = {
     "topic_id": col(Inquiry.topic_id), "queue_id": col(Inquiry.queue_id), "step": col(Inquiry.step),
     "priority_id": col(Inquiry.priority_id), "party_id": col(Inquiry.party_id), "state": col(Inquiry.state),
     "assignee_id": col(Inquiry.assignee_id)}
+
+_COMPUTED = {"category": category_now, "category_then": category_then}  # the custom report's category groups
 
 
 class DrillKey(BaseModel):
@@ -87,7 +90,7 @@ def drill_down(*, session: Session, actor: Actor, report_row_key: dict[str, Any]
         key = DrillKey.model_validate(report_row_key)
     except ValueError as error:
         raise ValidationError("drill", _("not a report row key: {error}").format(error=error)) from None
-    unknown = set(key.where) - set(_WHERE) - {"operator_id"}
+    unknown = set(key.where) - set(_WHERE) - set(_COMPUTED) - {"operator_id"}
     if unknown:
         raise ValidationError("drill", _("cannot drill by {keys}").format(keys=", ".join(sorted(unknown))))
     scope = resolve(session, ReportParams(start=key.start, end=key.end, filters=key.filters))
@@ -120,7 +123,8 @@ def _typed(after: list) -> tuple[datetime, int]:
 def _conditions(session: Session, actor: Actor, key: DrillKey, scope: Scope) -> list:
     conditions = inquiry_conditions(scope, period=key.worked_by is None)  # an operator's work: by event time
     for name, value in key.where.items():
-        column = col(Contact.operator_id) if name == "operator_id" else _WHERE[name]
+        column = col(Contact.operator_id) if name == "operator_id" else (
+            _COMPUTED[name]() if name in _COMPUTED else _WHERE[name])
         condition = column.is_(None) if value is None else column == value
         conditions.append(exists().where(col(Contact.id) == col(Inquiry.contact_id), condition)
                           if name == "operator_id" else condition)
