@@ -204,6 +204,13 @@ def filter_conditions(session: Session, actor: Actor, where: InquiryFilter, colu
     return conditions
 
 
+def check_filter(session: Session, actor: Actor, where: InquiryFilter) -> None:
+    """Refuse a filter a list could not run: an unknown state or code, an operator that does not fit."""
+    if where.state not in STATE_FILTERS:
+        raise ValidationError("state", _("one of: {choices}").format(choices=", ".join(STATE_FILTERS)))
+    filter_conditions(session, actor, where)
+
+
 def _conditions(session: Session, actor: Actor, where: InquiryFilter) -> list:
     conditions = filter_conditions(session, actor, where)
     if where.overdue:
