@@ -1,10 +1,10 @@
 """The parameters of an InquiryFilter beyond queue, state, assignee, priority, exact topic and customer, as SQL
 conditions on the live inquiries or the archive (the same column names).
 
-Codes are resolved to ids first (NotFound names an unknown one), so every condition is on an indexed column or
-an EXISTS by primary key: the contact (channel, place) by its id, an attribute value by (inquiry, attribute).
-A queue page still walks its queue's index in order and checks these per row it reads; no row is loaded
-twice and nothing is counted."""
+Codes are resolved to ids first (an unknown one is a ValidationError of its field, for the editor to show),
+so every condition is on an indexed column or an EXISTS by primary key: the contact (channel, place) by its
+id, an attribute value by (inquiry, attribute). A queue page still walks its queue's index in order and
+checks these per row it reads; no row is loaded twice and nothing is counted."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def topic_subtree(session: Session, code: str) -> list[int]:
     rows = session.execute(select(col(Topic.id), col(Topic.parent_id), col(Topic.code))).all()
     root = next((r for r in rows if r.code == code), None)
     if root is None:
-        raise NotFound(_("Topic"), code)
+        raise ValidationError("topic", str(NotFound(_("Topic"), code)))
     return sorted(with_descendants(rows, root.id))
 
 
@@ -77,7 +77,7 @@ def _below(session: Session, party_id: int, structure: str | None):
     if structure is not None:
         found = session.execute(select(col(Structure.id)).where(col(Structure.code) == structure)).scalar()
         if found is None:
-            raise NotFound(_("Structure"), structure)
+            raise ValidationError("structure", str(NotFound(_("Structure"), structure)))
         active.append(link.structure_id == found)
     below = select(cast(literal(party_id), Integer).label("id")).cte("below", recursive=True)
     below = below.union(select(link.child_id).join(below, link.parent_id == below.c.id).where(*active))
@@ -99,13 +99,13 @@ def _periods(where: InquiryFilter, columns: Any) -> list[ColumnElement[bool]]:
 
 def _contact_conditions(session: Session, where: InquiryFilter, contact: Any) -> list[ColumnElement[bool]]:
     conditions = []
-    for code, model, column, label in ((where.channel, Channel, contact.channel_id, _("Channel")),
-                                       (where.place, Place, contact.place_id, _("Place"))):
+    for code, model, column, label, field in ((where.channel, Channel, contact.channel_id, _("Channel"), "channel"),
+                                              (where.place, Place, contact.place_id, _("Place"), "place")):
         if code is None:
             continue
         found = session.execute(select(id_column(model)).where(table_of(model).c.code == code)).scalar()
         if found is None:
-            raise NotFound(label, code)
+            raise ValidationError(field, str(NotFound(label, code)))
         conditions.append(column == found)
     return conditions
 
@@ -115,7 +115,7 @@ def attribute_kind(session: Session, condition: AttributeCondition) -> tuple[int
     found = session.execute(select(col(AttributeDef.id), col(AttributeDef.type))
                             .where(col(AttributeDef.code) == condition.code)).first()
     if found is None:
-        raise NotFound(_("Attribute"), condition.code)
+        raise ValidationError("attributes", str(NotFound(_("Attribute"), condition.code)))
     allowed = OPERATORS_BY_KIND.get(found.type, ("=", "!="))
     if condition.op not in allowed:
         raise ValidationError("attributes", _("{code} is a {kind} attribute: '{op}' does not fit it (use {ops})")

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.moments import typed_moment
+from crmterm.moments import as_typed, typed_moment
 
 Operator = Literal["=", "!=", "<", "<=", ">", ">=", "contains"]
 OPERATORS: tuple[str, ...] = ("=", "!=", "<", "<=", ">", ">=", "contains")
@@ -96,3 +96,42 @@ def check_periods(where: InquiryFilter) -> None:
         raise ValidationError("topic", _("subtopics of which topic? Give a topic"))
     if where.structure and where.structure_node is None:
         raise ValidationError("structure_node", _("give the customer whose structure below to take"))
+
+
+TEXT_FIELDS = ("queue", "assignee", "priority", "topic", "structure", "channel", "place")
+NUMBER_FIELDS = ("customer", "structure_node")
+PERIOD_FIELDS = ("created_from", "created_to", "due_from", "due_to")
+FLAG_FIELDS = ("subtopics", "overdue")
+CONDITION_SEPARATOR = ";"
+
+
+def from_form(values: dict) -> InquiryFilter:
+    """A filter from a form's text fields (the TUI's filter editor): empty text is no condition, periods as
+    period_bound reads them, conditions separated by ';'. ValidationError names the field that is wrong."""
+    fields: dict = {"state": values.get("state") or "open"}
+    for key in TEXT_FIELDS:
+        fields[key] = str(values.get(key) or "").strip() or None
+    for key in NUMBER_FIELDS:
+        text = str(values.get(key) or "").strip()
+        if text and not text.isdecimal():
+            raise ValidationError(key, _("expected a customer number"))
+        fields[key] = int(text) if text else None
+    for key in PERIOD_FIELDS:
+        fields[key] = period_bound(str(values.get(key) or ""), key, end=key.endswith("_to"))
+    for key in FLAG_FIELDS:
+        fields[key] = bool(values.get(key))
+    conditions = str(values.get("attributes") or "").split(CONDITION_SEPARATOR)
+    fields["attributes"] = [parse_condition(text.strip()) for text in conditions if text.strip()]
+    where = InquiryFilter(**fields)
+    check_periods(where)
+    return where
+
+
+def to_form(where: InquiryFilter) -> dict:
+    """The filter as the editor's text fields (what from_form reads back)."""
+    values: dict = {key: getattr(where, key) or "" for key in (*TEXT_FIELDS, "state")}
+    values |= {key: "" if getattr(where, key) is None else str(getattr(where, key)) for key in NUMBER_FIELDS}
+    values |= {key: as_typed(getattr(where, key)) for key in PERIOD_FIELDS}
+    values |= {key: getattr(where, key) for key in FLAG_FIELDS}
+    values["attributes"] = f"{CONDITION_SEPARATOR} ".join(str(c) for c in where.attributes)
+    return values
