@@ -23,12 +23,14 @@ from crmterm.widgets.entry_form import EntryForm
 from crmterm.widgets.host import CrmModal
 from crmterm.widgets.service_call import call_service
 
-STATE_LABELS = (N_("Open"), N_("Waiting"), N_("Taken"), N_("In progress"), N_("Open and assigned"),
-                N_("Registered"), N_("Closed"), N_("Cancelled"))  # in STATE_FILTERS' order
+STATE_NAMES = {"waiting": N_("Waiting"), "taken": N_("Taken"), "in_progress": N_("In progress"), "open": N_("Open"),
+               "assigned": N_("Taken or in progress"), "registered": N_("Registered"), "closed": N_("Closed"),
+               "cancelled": N_("Cancelled")}
 FIELDS = (
     FieldSpec("name", N_("Name"), required=True, max_length=64),
     FieldSpec("shared_with", N_("Shared with user group (its code; empty: only you)")),
-    FieldSpec("state", N_("State"), type="choice", choices=STATE_FILTERS, choice_labels=STATE_LABELS,
+    FieldSpec("state", N_("State"), type="choice", choices=STATE_FILTERS,
+              choice_labels=tuple(STATE_NAMES.get(state, state) for state in STATE_FILTERS),
               default="open"),
     FieldSpec("queue", N_("Queue (code)")),
     FieldSpec("topic", N_("Topic or group (code)")),

@@ -1,7 +1,7 @@
-"""Group operations of the Queues tab (supervisors): one operation on the marked inquiries — or, when none is
-marked, on every inquiry the active filter matches (services/routing/filter_matches) — applied all or nothing
-by `inquiry_moves.bulk`, then a result per row — or, when any row failed, which rows failed and why, and that
-nothing was changed."""
+"""Group operations of the Queues tab (supervisors): one operation on the marked inquiries (F6) — or on every
+inquiry the active filter matches, not only the pages loaded (Shift+F6, services/routing/filter_matches) —
+applied all or nothing by `inquiry_moves.bulk`, then a result per row — or, when any row failed, which rows
+failed and why, and that nothing was changed."""
 
 from __future__ import annotations
 
@@ -183,11 +183,10 @@ class QueueBulk(WidgetPart):
         def refresh_all(self) -> None: ...
 
     def action_bulk(self) -> None:
-        ids = self.table.selection()
-        if ids:
-            self._ask_bulk(ids, None)
-        else:
-            self._find_matches(self.where, self.filter_label())
+        self._ask_bulk(self.table.selection(), None)
+
+    def action_bulk_filter(self) -> None:
+        self._find_matches(self.where, self.filter_label())
 
     def _ask_bulk(self, ids: list[int], filter_name: str | None) -> None:
         if not ids:
@@ -201,7 +200,7 @@ class QueueBulk(WidgetPart):
 
     @work(thread=True, exclusive=True, group="queue-bulk")
     def _find_matches(self, where: InquiryFilter, name: str) -> None:
-        """Nothing marked: the ids the active filter selects (all of them, not the pages loaded so far)."""
+        """The ids the active filter selects (all of them, not the pages loaded so far)."""
         try:
             ids = self.app.gateway.call(filter_matches.matching_ids, where=where)
         except CrmError as error:
