@@ -40,7 +40,7 @@ class QueuesPanel(QueueFilters, QueueBulk, LiveRefresh, Horizontal):
         Binding("f8", "reverse", N_("Reverse"), id="queues.reverse"),
         Binding("ctrl+s", "save_filter", N_("Save filter"), id="queues.save_filter"),
         Binding("ctrl+delete", "delete_filter", N_("Delete filter"), id="queues.delete_filter"),
-        Binding("ctrl+e", "edit_filter", N_("Edit filter"), id="queues.edit_filter"),
+        Binding("ctrl+e", "edit_filter", N_("Edit filter"), id="queues.edit_filter", show=False),
     ]
 
     def __init__(self, state: dict | None = None) -> None:
