@@ -28,6 +28,8 @@ def test_save_share_edit_and_apply_a_filter(as_user):  # noqa: F811
     assert refused.exit_code == 1 and refused.stderr.startswith("error: ")
     edited = _json(as_user("supervisor", "filter", "edit", "Big", "--place", "cc_msk", "--json"))
     assert (edited["where"]["place"], edited["where"]["channel"]) == ("cc_msk", "phone")  # the rest stays
+    listed = _json(as_user("agent", "inquiry", "list", "--filter", "Big", "--json"))  # shared with the agent
+    assert len(listed["rows"]) == 1
     counted = _json(as_user("supervisor", "filter", "apply", "Big", "priority", "low", "--json"))
     assert len(counted["matched"]) == 1 and not counted["applied"]
     applied = _json(as_user("supervisor", "filter", "apply", "Big", "priority", "low", "--yes", "--json"))

@@ -9,7 +9,10 @@ import pytest
 from sqlmodel import col, select
 
 from crmterm.errors import NotFound, ValidationError
+from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.inquiries import inquiry_actions
 from crmterm.services.inquiries.inquiry_actions import set_deadline
+from crmterm.services.platform import archive, archive_read
 from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.services.reports.reports_scope import saved_filter_conditions
 from crmterm.services.routing import queues
@@ -118,3 +121,21 @@ def test_typed_conditions_and_periods():
     assert end is not None and end.date().isoformat() == "2026-04-01"  # the whole last day is included
     with pytest.raises(ValidationError):
         parse_condition("amount")
+
+
+def test_archived_inquiries_are_filtered_by_the_same_parameters(two):
+    url, actor, k = two
+    admin = Actor(login="admin", role=Role.ADMIN, id=1)
+    for inquiry in (k["a"], k["b"]):
+        act(url, inquiry_actions.close, actor, inquiry_id=inquiry, resolution="done")
+    _register(url, actor, 1, "phone", "cc_msk", "no_data", {"problem_since": "2026-11-25 10:00"})  # kept live
+    act(url, archive.archive_batch, admin, before=datetime.now(UTC) + timedelta(days=1))
+
+    def archived(**params) -> set[str]:
+        where = InquiryFilter(state="closed", created_from=k["start"], **params)
+        rows = act(url, archive_read.archived_page, actor, where=where, limit=500).rows
+        return {name for name in ("a", "b") if k[name] in {r.id for r in rows}}
+    assert archived() == {"a", "b"}
+    assert archived(attributes=[parse_condition("amount >= 1000")]) == {"a"}
+    assert archived(channel="email", topic="technical", subtopics=True) == {"b"}
+    assert archived(structure_node=k["nord"]) == {"a"}
