@@ -150,6 +150,8 @@ WORK_ENTRIES = [
     Entry(saved_filters.list_filters, OWN_DATA),
     Entry(saved_filters.save_filter, OWN_DATA, lambda s, w, a: {"name": "mine", "where": InquiryFilter()}),
     Entry(saved_filters.delete_filter, OWN_DATA, lambda s, w, a: _saved(s, w, a)),
+    Entry(saved_filters.get_filter, OWN_DATA, lambda s, w, a: _saved(s, w, a)),
+    Entry(saved_filters.edit_filter, OWN_DATA, lambda s, w, a: _saved(s, w, a) | {"new_name": "renamed"}),
     Entry(sla_status.overdue_count, P.INQUIRIES_READ),
     Entry(sla_scan.scan, P.INQUIRIES_SUPERVISE),
     # the life-cycle

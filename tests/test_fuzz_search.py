@@ -12,8 +12,9 @@ from crmterm.services.customers import customer_search
 
 from crmterm.services.directory import directory
 
-from crmterm.services.routing import saved_filters
+from crmterm.services.routing import queues, saved_filters
 from crmterm.services.accounts.permissions import SYSTEM, Actor, Role
+from crmterm.services.routing.inquiry_filter import OPERATORS, AttributeCondition, period_bound
 from crmterm.services.routing.queues import InquiryFilter
 from crmterm.store.db import engine_for
 from fuzz_strategies import NASTY, fuzz, nasty_text, outcome_of, shared_demo_url  # noqa: F401
@@ -53,9 +54,27 @@ def test_directory_search(shared_demo_url, area, text):
        assignee=st.one_of(st.none(), st.just("me"), nasty_text(20)))
 @example(name="a\x00b", queue=None, topic=None, assignee=None)  # PostgreSQL: DataError, name lookup
 @example(name="x", queue="a\x00b", topic=None, assignee=None)
+@example(name="x", queue=None, topic="a\x00b", assignee="a\x00b")
 def test_saved_filters(shared_demo_url, name, queue, topic, assignee):
     actor = Actor(login="agent", role=Role.AGENT)
     where = InquiryFilter(queue=queue, topic=topic, assignee=assignee)
     _rolled_back(shared_demo_url, "search.saved_filters", lambda s: (
         saved_filters.save_filter(session=s, actor=actor, name=name, where=where),
         saved_filters.list_filters(session=s, actor=actor)))
+
+
+@fuzz(30)
+@given(code=nasty_text(20), op=st.sampled_from(OPERATORS), value=nasty_text(30),
+       channel=st.one_of(st.none(), nasty_text(20)), period=st.one_of(st.just(""), nasty_text(20)))
+@example(code="amount", op=">=", value="1e400", channel=None, period="")
+@example(code="amount", op="<", value="NaN", channel="a\x00b", period="")
+@example(code="charge_date", op="=", value="a\x00b", channel=None, period="9999-12-31")
+@example(code="approval_reference", op="contains", value="%_\\", channel=None, period="2026-02-30")
+def test_filter_parameters(shared_demo_url, code, op, value, channel, period):
+    """Typed attribute conditions, codes and periods as anyone may type them: a list or a refusal, never a
+    traceback (the value is parsed by the attribute's kind before it reaches SQL)."""
+    def run(session):
+        where = InquiryFilter(channel=channel, created_to=period_bound(period, "created_to", end=True),
+                              attributes=[AttributeCondition(code=code, op=op, value=value)])
+        return queues.page(session=session, actor=SYSTEM, where=where, limit=5)
+    _rolled_back(shared_demo_url, "search.filter_parameters", run)

@@ -47,6 +47,7 @@ EXEMPT = {
     "permissions.require": "the check itself",
     "audit.record": "writes the audit row of a change its caller already checked",
     "queues.filter_conditions": "builds the WHERE of queues.page and archive_read.page after their checks",
+    "queues.check_filter": "checks a filter saved_filters.save_filter / edit_filter store, after their check",
     "automation.fire": "runs automation rules after the caller's checked change",
     "automation_actions.run": "actions of an automation rule, run by automation.fire",
     "external_requests.once": "idempotency wrapper of external_events, which checks first",
@@ -83,7 +84,7 @@ EXEMPT = {
 PENDING: set[str] = set()
 
 # Writes an auditor may still make: personal settings, not business data.
-AUDITOR_PERSONAL = {"preferences.set_language", "presence.touch", "presence.leave", "saved_filters.save_filter", "saved_filters.delete_filter", "notification_inbox.mark_read"}
+AUDITOR_PERSONAL = {"preferences.set_language", "presence.touch", "presence.leave", "saved_filters.save_filter", "saved_filters.delete_filter", "saved_filters.edit_filter", "notification_inbox.mark_read"}
 # …and the use of the knowledge base: opening an article or marking it helpful only counts (and ranks) it.
 AUDITOR_USAGE = {"kb_usage.open_article", "kb_usage.mark_helpful"}
 

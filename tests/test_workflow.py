@@ -193,7 +193,7 @@ def test_saved_filters_belong_to_their_user(team):
     act(url, saved_filters.save_filter, who["agent"], name="Overdue", where=InquiryFilter(queue="first_line",
                                                                                           overdue=True))
     assert [f.name for f in act(url, saved_filters.list_filters, who["agent"])] == ["Overdue"]
-    assert act(url, saved_filters.list_filters, who["agent2"]) == []
+    assert [f.name for f in act(url, saved_filters.list_filters, who["agent2"])] == ["Large disputes"]  # demo's
     act(url, saved_filters.delete_filter, who["agent"], name="Overdue")
     with pytest.raises(CrmError):
         act(url, saved_filters.delete_filter, who["agent"], name="Overdue")

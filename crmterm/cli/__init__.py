@@ -23,7 +23,7 @@ READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue",
              "inquiry show", "inquiry list", "route validate", "route show", "kb search", "kb show",
              "kb export-public", "script validate", "script list", "script export", "problem list",
              "problem show", "notify list", "mail list", "webhook list", "webhook log", "token list",
-             "response list", "response show", "callback list", "task list", "work"}
+             "response list", "response show", "callback list", "task list", "work", "filter list", "filter show"}
 
 # Every command: where it lives and the line `crmterm --help` shows (tests/test_cli_lazy.py checks each line
 # against the command's own help). A module is imported only when its command runs (cli/lazy.py says why).
@@ -51,6 +51,8 @@ COMMANDS = {
     "inquiry": Lazy("crmterm.cli.inquiry_work:app", "Inquiries: create, show, comment, attach files, events from other "
                     "systems."),
     "queue": Lazy("crmterm.cli.inquiry_work:queue_app", "Queues: the ones you work, with counts."),
+    "filter": Lazy("crmterm.cli.filter:app", "Saved inquiry filters: list, show, save, edit, delete, apply a group "
+                   "operation."),
     "skill": Lazy("crmterm.cli.skill:app", "Agents' skills with levels (skills routing)."),
     "route": Lazy("crmterm.cli.route:app", "Routes: validate a route file, show a route with its revisions."),
     "report": Lazy("crmterm.cli.report:app", "Reports: inquiries by topic and by operator, repeat inquiries, "

@@ -15,7 +15,7 @@ from crmterm.services.directory import directory
 from crmterm.services.inquiries import inquiry_actions, inquiry_moves
 from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.services.platform import archive_read
-from crmterm.services.routing import agent_skills, queues
+from crmterm.services.routing import agent_skills, queues, saved_filters
 from crmterm.services.routing.queues import InquiryFilter
 from crmterm.services.topics.attribute_checks import sample_values
 
@@ -49,12 +49,16 @@ def list_inquiries(ctx: typer.Context, queue: str = typer.Option(None, "--queue"
                    after: str = typer.Option(None, "--after", help="The cursor a previous page printed."),
                    archived: bool = typer.Option(False, "--archived", help="Archived inquiries instead, by "
                                                  "number (state: closed, cancelled, else both)."),
+                   saved: str = typer.Option(None, "--filter", help="A saved filter's name (yours or shared with "
+                                             "you) instead of the options above (`crmterm filter`)."),
                    as_json: bool = JSON_OPTION) -> None:
     """Inquiries by queue, state, assignee, … one keyset page at a time (`--after` the printed cursor)."""
     import json
 
     where = InquiryFilter(queue=queue, state=state, assignee=assignee, priority=priority, topic=topic,
                           customer=customer, overdue=overdue)
+    if saved:
+        where = env_of(ctx).call(saved_filters.get_filter, name=saved).where
     try:
         cursor = json.loads(after) if after else None
     except (ValueError, RecursionError):  # broken, too deep, or a number beyond Python's digit limit

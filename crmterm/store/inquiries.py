@@ -84,6 +84,8 @@ class InquiryValue(SQLModel, table=True):
     """One attribute value as text (services/topics/attribute_values.to_text); typed again when read."""
 
     __tablename__ = "inquiry_value"
+    # the inquiries that have a value of an attribute, for filters and reports by attribute (routing/filter_sql)
+    __table_args__ = (Index("ix_inquiry_value_attribute", "attribute_id", "inquiry_id"),)
     inquiry_id: int = Field(foreign_key="inquiry.id", primary_key=True)
     attribute_id: int = Field(foreign_key="attribute_def.id", primary_key=True)
     value: str = Field(max_length=4000, nullable=False)

@@ -50,7 +50,8 @@ class RouteRevision(SQLModel, table=True):
 
 
 class SavedFilter(SQLModel, table=True):
-    """A named multi-parameter inquiry filter, shown to its owner as a tab."""
+    """A named multi-parameter inquiry filter, shown to its owner as a tab, and to the members of the user group
+    it is shared with (by code: a group that is deleted or renamed leaves the filter its owner's alone)."""
 
     __tablename__ = "saved_filter"
     __table_args__ = (UniqueConstraint("user_id", "name"),)
@@ -59,3 +60,4 @@ class SavedFilter(SQLModel, table=True):
     name: str = Field(max_length=64, nullable=False)
     params: dict = Field(default_factory=dict, sa_type=JSON, nullable=False)
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    shared_with: str | None = Field(default=None, max_length=64, index=True)  # a user group's code

@@ -1,6 +1,7 @@
-"""Group operations of the Queues tab (supervisors): one operation on the marked inquiries, applied all or
-nothing by `inquiry_moves.bulk`, then a result per row — or, when any row failed, which rows failed and why,
-and that nothing was changed."""
+"""Group operations of the Queues tab (supervisors): one operation on the marked inquiries (F6) — or on every
+inquiry the active filter matches, not only the pages loaded (Shift+F6, services/routing/filter_matches) —
+applied all or nothing by `inquiry_moves.bulk`, then a result per row — or, when any row failed, which rows
+failed and why, and that nothing was changed."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from crmterm.i18n import N_, _
 from crmterm.moments import FIRST_YEAR, LAST_YEAR
 from crmterm.services.inquiries import inquiry_moves
 from crmterm.services.inquiries.inquiry_moves import BulkFailed, RowResult
+from crmterm.services.routing import filter_matches
+from crmterm.services.routing.inquiry_filter import InquiryFilter
 from crmterm.widgets.host import CrmModal, WidgetPart
 from crmterm.widgets.inquiry_table import InquiryTable
 from crmterm.widgets.safe_text import plain
@@ -45,14 +48,18 @@ class BulkDialog(CrmModal[tuple[str, dict] | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="bulk.cancel")]
 
-    def __init__(self, count: int, choices: dict[str, list[str]]) -> None:
+    def __init__(self, count: int, choices: dict[str, list[str]], filter_name: str | None = None) -> None:
         super().__init__()
         self.count, self.choices = count, choices  # operation -> the codes it may take, shown as a hint
+        self.filter_name = filter_name  # the operation covers everything this filter matches
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(_("Group action on the selected inquiries ({n})").format(n=self.count),
-                        classes="dialog-title", markup=False)
+            title = (_("Group action on the selected inquiries ({n})").format(n=self.count)
+                     if self.filter_name is None else
+                     _("Group action on every inquiry of the filter “{name}” ({n})").format(name=self.filter_name,
+                                                                                           n=self.count))
+            yield Label(title, classes="dialog-title", markup=False)
             yield Select([(_(label), op) for op, (label, _hint, _key) in OPERATIONS.items()], id="bulk-operation",
                          allow_blank=False, compact=True)
             yield Input(id="bulk-value")
@@ -163,16 +170,25 @@ class BulkResults(CrmModal[None]):
 class QueueBulk(WidgetPart):
     """Mixed into the panel, which provides `table`, `bulk_choices()` and `refresh_all()`."""
 
+    where: InquiryFilter  # the panel's: the active filter
+
     if TYPE_CHECKING:  # the panel's
         @property
         def table(self) -> InquiryTable: ...
+
+        def filter_label(self) -> str: ...
 
         def bulk_choices(self) -> dict[str, list[str]]: ...
 
         def refresh_all(self) -> None: ...
 
     def action_bulk(self) -> None:
-        ids = self.table.selection()
+        self._ask_bulk(self.table.selection(), None)
+
+    def action_bulk_filter(self) -> None:
+        self._find_matches(self.where, self.filter_label())
+
+    def _ask_bulk(self, ids: list[int], filter_name: str | None) -> None:
         if not ids:
             self.app.notify(_("No inquiries to act on: mark them with Space"), severity="warning")
             return
@@ -180,7 +196,17 @@ class QueueBulk(WidgetPart):
         def chosen(answer: tuple[str, dict] | None) -> None:
             if answer:
                 self._run_bulk(ids, *answer)
-        self.app.push_screen(BulkDialog(len(ids), self.bulk_choices()), chosen)
+        self.app.push_screen(BulkDialog(len(ids), self.bulk_choices(), filter_name), chosen)
+
+    @work(thread=True, exclusive=True, group="queue-bulk")
+    def _find_matches(self, where: InquiryFilter, name: str) -> None:
+        """The ids the active filter selects (all of them, not the pages loaded so far)."""
+        try:
+            ids = self.app.gateway.call(filter_matches.matching_ids, where=where)
+        except CrmError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error", timeout=8)
+            return
+        self.app.call_from_thread(self._ask_bulk, ids, name)
 
     @work(thread=True, exclusive=True, group="queue-bulk")
     def _run_bulk(self, ids: list[int], operation: str, params: dict) -> None:

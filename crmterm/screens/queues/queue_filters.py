@@ -1,5 +1,6 @@
-"""Filter tabs of the Queues tab: built-in state filters for the chosen queue, then the user's saved filters
-(Ctrl+S saves the current filter under a name, Ctrl+Delete deletes the active saved one after a yes)."""
+"""Filter tabs of the Queues tab: built-in state filters for the chosen queue, then the user's saved filters and
+those shared with their groups (Ctrl+S saves the current filter under a name, Ctrl+E opens the filter editor
+on it, Ctrl+Delete deletes the active saved one after a yes)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.widgets import Tab, Tabs
 from crmterm.errors import CrmError
 from crmterm.i18n import N_, _
 from crmterm.screens.common.dialogs import ConfirmScreen, PromptScreen
+from crmterm.screens.queues.filter_editor import FilterEditor
 from crmterm.services.routing import saved_filters
 from crmterm.services.routing.queues import InquiryFilter
 from crmterm.services.routing.saved_filters import SavedFilterRead
@@ -63,7 +65,8 @@ class QueueFilters(WidgetPart):
                 await tabs.remove_tab(tab)
         self.saved = found
         for index, item in enumerate(found):
-            await tabs.add_tab(Tab(plain(item.name), id=f"{SAVED}{index}"))
+            await tabs.add_tab(Tab(plain(item.name if item.mine else f"{item.name} · {item.owner}"),
+                                   id=f"{SAVED}{index}"))
         target = self._tab_for(activate)
         if target and tabs.query(f"#{target}"):
             tabs.active = target
@@ -97,8 +100,24 @@ class QueueFilters(WidgetPart):
     def filter_label(self) -> str:
         if self.tab_id in BUILT_IN:
             return _(BUILT_IN[self.tab_id][0])
-        index = int(self.tab_id.removeprefix(SAVED))
-        return self.saved[index].name if index < len(self.saved) else ""
+        active = self._active_saved()
+        return active.name if active else ""
+
+    def _active_saved(self) -> SavedFilterRead | None:
+        index = int(self.tab_id.removeprefix(SAVED)) if self.tab_id.startswith(SAVED) else len(self.saved)
+        return self.saved[index] if index < len(self.saved) else None
+
+    def action_edit_filter(self) -> None:
+        editing = self._active_saved()
+        if editing is not None and not editing.editable:
+            self.app.notify(_("Only {owner} or a supervisor may change this filter").format(owner=editing.owner),
+                            severity="warning")
+            return
+
+        def saved(name: str | None) -> None:
+            if name:
+                self.load_saved(activate=name)
+        self.app.push_screen(FilterEditor(editing.where if editing else self.where, editing), saved)
 
     def action_save_filter(self) -> None:
         def named(name: str | None) -> None:
@@ -121,17 +140,20 @@ class QueueFilters(WidgetPart):
         if self.tab_id in BUILT_IN:
             self.app.notify(_("Built-in filters cannot be deleted"), severity="warning")
             return
-        name = self.filter_label()
+        active = self._active_saved()
+        if active is None:
+            return
+        name, owner = active.name, None if active.mine else active.owner
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._delete_filter(name)
+                self._delete_filter(name, owner)
         self.app.push_screen(ConfirmScreen(_("Delete the saved filter “{name}”?").format(name=name)), confirmed)
 
     @work(thread=True, exclusive=True, group="queue-saved-change")
-    def _delete_filter(self, name: str) -> None:
+    def _delete_filter(self, name: str, owner: str | None) -> None:
         try:
-            self.app.gateway.call(saved_filters.delete_filter, name=name)
+            self.app.gateway.call(saved_filters.delete_filter, name=name, owner=owner)
         except CrmError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
             return

@@ -34,10 +34,13 @@ class QueuesPanel(QueueFilters, QueueBulk, LiveRefresh, Horizontal):
         Binding("f5", "take_next", N_("Take next"), id="queues.take"),
         Binding("space", "mark", N_("Mark"), id="queues.mark"),
         Binding("f6", "bulk", N_("Group action"), id="queues.bulk"),
+        Binding("shift+f6", "bulk_filter", N_("Group action on the whole filter"), id="queues.bulk_filter",
+                show=False),
         Binding("f7", "sort", N_("Sort"), id="queues.sort"),
         Binding("f8", "reverse", N_("Reverse"), id="queues.reverse"),
         Binding("ctrl+s", "save_filter", N_("Save filter"), id="queues.save_filter"),
         Binding("ctrl+delete", "delete_filter", N_("Delete filter"), id="queues.delete_filter"),
+        Binding("ctrl+e", "edit_filter", N_("Edit filter"), id="queues.edit_filter", show=False),
     ]
 
     def __init__(self, state: dict | None = None) -> None:
@@ -224,7 +227,7 @@ class QueuesPanel(QueueFilters, QueueBulk, LiveRefresh, Horizontal):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "take_next":
             return self.app.gateway.can(Permission.INQUIRIES_WRITE)
-        if action == "bulk":
+        if action in ("bulk", "bulk_filter"):
             return self.app.gateway.can(Permission.INQUIRIES_SUPERVISE)
         return True
 

@@ -163,7 +163,7 @@ def archived_page(*, session: Session, actor: Actor, where: InquiryFilter, desce
 
 
 def _conditions(session: Session, actor: Actor, where: InquiryFilter) -> list:
-    conditions = filter_conditions(session, actor, where, A)
+    conditions = filter_conditions(session, actor, where, A, inquiry_value_archive)
     if where.state in ("closed", "cancelled"):
         conditions.append(A.state == where.state)
     return conditions

@@ -21,7 +21,8 @@ from sqlmodel import Session, col
 
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import N_, _, fmt_date, fmt_datetime, pick
-from crmterm.services.routing.queues import InquiryFilter
+from crmterm.services.routing.filter_sql import extra_conditions
+from crmterm.services.routing.inquiry_filter import InquiryFilter, check_periods
 from crmterm.services.topics.topic_checks import with_descendants
 from crmterm.store import Channel, ClientCategory, Contact, Inquiry, Party, Place, Priority, Queue, Topic, User
 from crmterm.workflow.engine import ASSIGNED, OPEN
@@ -217,14 +218,16 @@ _SAVED_LABELS = {"queue": N_("Queue"), "priority": N_("Priority"), "topic": N_("
 def saved_filter_conditions(session: Session, actor_login: str, where: InquiryFilter,
                             now: datetime) -> list[ColumnElement]:
     """A saved queue filter (services/routing/queues.InquiryFilter) as conditions, with the meanings the Queues tab
-    gives it: state groups open/assigned, assignee 'me', exact topic code, overdue = deadline passed."""
+    gives it: state groups open/assigned, assignee 'me', topic code (with subtopics: the subtree), overdue =
+    deadline passed, and every further parameter as services/routing/filter_sql builds it."""
+    check_periods(where)
     states = {"open": sorted(OPEN), "assigned": sorted(ASSIGNED)}.get(where.state, [where.state])
     conditions: list[ColumnElement[bool]] = [unindexed(Inquiry.state).in_(states)]
     for key, ident, column, target in (("queue", col(Queue.id), col(Queue.code), Inquiry.queue_id),
                                        ("priority", col(Priority.id), col(Priority.code), Inquiry.priority_id),
                                        ("topic", col(Topic.id), col(Topic.code), Inquiry.topic_id)):
         code = getattr(where, key)
-        if code is not None:
+        if code is not None and not (key == "topic" and where.subtopics):
             found = session.execute(select(ident).where(column == code)).scalars().first()
             if found is None:
                 raise NotFound(_(_SAVED_LABELS[key]), code)
@@ -237,7 +240,7 @@ def saved_filter_conditions(session: Session, actor_login: str, where: InquiryFi
         conditions.append(unindexed(col(Inquiry.party_id)) == where.customer)
     if where.overdue:
         conditions.append(col(Inquiry.due_at) < now)
-    return conditions
+    return conditions + extra_conditions(session, where, wrap=unindexed)
 
 
 def topic_names(session: Session) -> dict[int, tuple[str, str, tuple]]:

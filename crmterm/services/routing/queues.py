@@ -21,7 +21,8 @@ from crmterm.errors import PermissionDenied, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import can_work, person, queue_by_code, queues_of
-from crmterm.services.routing import automation, live, routing, routing_ports, skill_match, take_pg
+from crmterm.services.routing import automation, filter_sql, live, routing, routing_ports, skill_match, take_pg
+from crmterm.services.routing.inquiry_filter import InquiryFilter, check_periods
 from crmterm.store import NO_DEADLINE, Inquiry, Party, Priority, Queue, Topic, User, utcnow
 from crmterm.store.tables import saved_id
 from crmterm.workflow.engine import ASSIGNED, OPEN, State
@@ -42,16 +43,6 @@ class QueueCounts(BaseModel):
     taken: int = 0
     overdue: int = 0
     can_take: int | None = None  # logged-in members with its skills (agent_skills.staffing; supervisors' view)
-
-
-class InquiryFilter(BaseModel):
-    queue: str | None = None
-    state: str = "open"  # one of STATE_FILTERS
-    assignee: str | None = None  # login, or "me"
-    priority: str | None = None
-    topic: str | None = None  # topic code (exactly; subtree filters belong to reports)
-    customer: int | None = None
-    overdue: bool = False
 
 
 class InquiryRow(BaseModel):
@@ -193,10 +184,11 @@ def _visible(session: Session, actor: Actor, where: InquiryFilter) -> list:
     return [or_(*mine, col(Inquiry.assignee_id) == actor.id) if actor.id is not None else mine[0]]
 
 
-def filter_conditions(session: Session, actor: Actor, where: InquiryFilter, columns=Inquiry) -> list:
-    """The filter's queue, assignee, priority, topic and customer as conditions on `columns`: the live
-    inquiries, or the archive table's columns (services/platform/archive_read), which have the same names."""
-    conditions = []
+def filter_conditions(session: Session, actor: Actor, where: InquiryFilter, columns=Inquiry, values=None) -> list:
+    """Every parameter but state and overdue as conditions on `columns`: the live inquiries, or the archive
+    table's columns with `values` its attribute values (services/platform/archive_read), which have the same names."""
+    check_periods(where)
+    conditions = filter_sql.extra_conditions(session, where, columns, values)
     if where.queue:
         conditions.append(columns.queue_id == queue_by_code(session, where.queue).id)
     if where.assignee:
@@ -205,11 +197,18 @@ def filter_conditions(session: Session, actor: Actor, where: InquiryFilter, colu
     if where.priority:
         conditions.append(columns.priority_id == select(Priority.id).where(Priority.code == where.priority)
                           .scalar_subquery())
-    if where.topic:
+    if where.topic and not where.subtopics:  # a subtree is among filter_sql's conditions
         conditions.append(columns.topic_id == select(Topic.id).where(Topic.code == where.topic).scalar_subquery())
     if where.customer is not None:
         conditions.append(columns.party_id == where.customer)
     return conditions
+
+
+def check_filter(session: Session, actor: Actor, where: InquiryFilter) -> None:
+    """Refuse a filter a list could not run: an unknown state or code, an operator that does not fit."""
+    if where.state not in STATE_FILTERS:
+        raise ValidationError("state", _("one of: {choices}").format(choices=", ".join(STATE_FILTERS)))
+    filter_conditions(session, actor, where)
 
 
 def _conditions(session: Session, actor: Actor, where: InquiryFilter) -> list:
