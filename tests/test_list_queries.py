@@ -52,7 +52,7 @@ def test_the_hard_coded_queries_are_configured_ones_under_their_old_names(demo_u
     assert {"customer_subscribers", "customer_contracts", "customer_contact_persons"} <= {e.key for e in listed}
 
 
-@pytest.mark.parametrize(("change", "field"), [
+REFUSED = [  # (what an admin changes, the field named in the refusal)
     ({"entity": "app_user"}, "entity"),
     ({"value_field": "password_hash"}, "value_field"),
     ({"filters": [{"field": "payer_party_id", "op": "eq", "value": 1}]}, "filters"),
@@ -63,11 +63,17 @@ def test_the_hard_coded_queries_are_configured_ones_under_their_old_names(demo_u
     ({"label": "{secret}"}, "label"),
     ({"order": "number; DROP TABLE party"}, "order"),
     ({"limit": 100_000}, "limit"),
-])
-def test_names_outside_the_catalogue_are_refused_with_the_field(demo_url, change, field):
-    with pytest.raises(ValidationError) as refused:
-        create(demo_url, {**ACTIVE_NUMBERS, **change})
-    assert refused.value.field == field
+]
+
+
+def test_names_outside_the_catalogue_are_refused_with_the_field(demo_url):
+    named = []
+    for change, _field in REFUSED:
+        try:
+            create(demo_url, {**ACTIVE_NUMBERS, **change})
+        except ValidationError as refused:
+            named.append(refused.field)
+    assert named == [field for _change, field in REFUSED]
 
 
 def test_an_admin_defines_a_query_previews_it_and_an_attribute_takes_its_values(demo_url, tmp_path):

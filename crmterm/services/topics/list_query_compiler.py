@@ -61,11 +61,22 @@ def _field_name(entity: Entity, where: str, name: Any) -> str:
 
 
 def _filter_list(raw: Any) -> list:
+    if isinstance(raw, str):  # the admin form's one line of YAML (or JSON)
+        raw = _parse_yaml(raw)
     if raw in (None, ""):
         return []
     if not isinstance(raw, list) or not all(isinstance(f, dict) for f in raw):
         raise ValidationError("filters", _("expected a list of {field, op, value or param}"))
     return raw
+
+
+def _parse_yaml(text: str) -> Any:
+    import yaml  # here: only a form's typed filters need it
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ValidationError("filters", _("not YAML: {e}").format(e=str(error).splitlines()[0])) from None
 
 
 def _filter(entity: Entity, number: int, raw: dict) -> dict:
