@@ -4,12 +4,14 @@ agent's form. One picture at 80×24; update it deliberately (--snapshot-update, 
 
 from __future__ import annotations
 
-from helpers import press_and_settle, settle, settle_until
+from helpers import ADMIN, act, press_and_settle, settle, settle_until
 from test_snapshots_small import SMALL, _walk
+from test_tui_register import _a_subscriber, _agent, _caller_and_topic
 
 from crmterm.app import make_app
 from crmterm.screens.admin.admin_areas import AREAS
 from crmterm.screens.admin.list_query_preview import ListQueryPreviewScreen
+from crmterm.services.directory import directory
 
 
 async def _preview_demo_list(pilot, customer: str = "1") -> ListQueryPreviewScreen:
@@ -42,3 +44,18 @@ async def test_an_admin_previews_a_list_as_typed_and_the_agents_form_shows_a_fai
         await settle_until(pilot, lambda: "value_field" in str(pilot.app.screen.query_one("#preview-status").render()))
         status = str(pilot.app.screen.query_one("#preview-status").render())
     assert status.startswith("value_field: unknown field 'password' of subscribers")
+
+
+async def test_a_list_that_fails_is_an_error_under_its_field_and_the_form_stays_usable(ui_settings):
+    act(ui_settings.database_url, directory.set_active, ADMIN, kind="list_queries", key="customer_subscribers",
+        active=False, expected_version=None)
+    number = _a_subscriber(ui_settings.database_url)
+    async with make_app(ui_settings).run_test(size=(120, 36)) as pilot:
+        panel = await _agent(pilot)
+        await _caller_and_topic(pilot, panel, number, "1.6")  # Billing › Refund: the number from the list
+        panel.query_one("#a-amount").focus()
+        await press_and_settle(pilot, *"750")
+        error = str(panel.query_one("#ae-affected_number").content)
+        amount = panel.query_one("#a-amount").value
+    assert error == "list query 'customer_subscribers' is not configured or not active"
+    assert amount == "750"
