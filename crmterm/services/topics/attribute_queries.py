@@ -67,6 +67,7 @@ def _bounded(session: Session, query: Any, limit_ms: int) -> list[Any]:
         connection.execute(text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": before})
         return rows
     sqlite = connection.connection.driver_connection
+    assert sqlite is not None  # a live connection: the statement above opened it
     deadline = time.monotonic() + limit_ms / 1000
     sqlite.set_progress_handler(lambda: int(time.monotonic() > deadline), _SQLITE_STEPS)
     try:

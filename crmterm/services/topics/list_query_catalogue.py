@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
 
 from crmterm.i18n import N_
 from crmterm.store import ContactPerson, Contract, Inquiry, Party, Structure, StructureLink, Subscriber, Topic
@@ -46,7 +47,7 @@ def _c(column: Any, type_: str) -> EntityField:
 
 
 def _subscribers() -> Select[Any]:
-    return select().select_from(Subscriber).join(Contract, Contract.id == Subscriber.contract_id)
+    return select().select_from(Subscriber).join(Contract, col(Contract.id) == col(Subscriber.contract_id))
 
 
 def _contracts() -> Select[Any]:
@@ -58,15 +59,15 @@ def _contact_persons() -> Select[Any]:
 
 
 def _inquiries() -> Select[Any]:
-    return select().select_from(Inquiry).join(Topic, Topic.id == Inquiry.topic_id)
+    return select().select_from(Inquiry).join(Topic, col(Topic.id) == col(Inquiry.topic_id))
 
 
 _CHILD = aliased(Party, name="child_party")
 
 
 def _structure_children() -> Select[Any]:
-    return (select().select_from(StructureLink).join(_CHILD, _CHILD.id == StructureLink.child_id)
-            .join(Structure, Structure.id == StructureLink.structure_id))
+    return (select().select_from(StructureLink).join(_CHILD, col(_CHILD.id) == col(StructureLink.child_id))
+            .join(Structure, col(Structure.id) == col(StructureLink.structure_id)))
 
 
 ENTITIES: dict[str, Entity] = {e.name: e for e in (

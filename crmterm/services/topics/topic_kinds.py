@@ -6,9 +6,9 @@ from __future__ import annotations
 from crmterm.i18n import N_
 from crmterm.services.directory.kinds import FieldSpec, Kind
 from crmterm.services.topics import attribute_queries, topic_checks
+from crmterm.services.topics.attribute_values import TYPES
 from crmterm.services.topics.list_query_catalogue import ENTITIES
 from crmterm.services.topics.list_query_compiler import check_definition
-from crmterm.services.topics.attribute_values import TYPES
 from crmterm.store import AttributeDef, AttributeGroup, ContactTemplate, ListQuery, Topic
 
 INQUIRY_TYPES = ("consultation", "request", "complaint")
