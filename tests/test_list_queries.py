@@ -59,6 +59,8 @@ REFUSED = [  # (what an admin changes, the field named in the refusal)
     ({"filters": [{"field": "status", "op": "like", "value": "a%"}]}, "filters"),
     ({"filters": [{"field": "customer_id", "op": "eq", "param": "session_user"}]}, "filters"),
     ({"filters": [{"field": "customer_id", "op": "eq", "value": "1; DROP TABLE party"}]}, "filters"),
+    ({"filters": [{"field": "id", "op": "contains", "value": "1"}]}, "filters"),
+    ({"limit": 0}, "limit"),
     ({"label": "{number.__class__}"}, "label"),
     ({"label": "{secret}"}, "label"),
     ({"order": "number; DROP TABLE party"}, "order"),
@@ -163,7 +165,9 @@ def test_every_entity_of_the_catalogue_lists_every_field(demo_url):
         values = {"code": f"every_{name}", "labels": {"en": name}, "entity": name, "value_field": "id",
                   "label": " ".join(f"{{{field}}}" for field in fields), "order": ", ".join(f"-{f}" for f in fields),
                   "filters": [{"field": "customer_id", "op": "eq", "param": "customer_id"},
-                              {"field": "id", "op": "not_empty"}], "limit": 5}
+                              {"field": "id", "op": "not_empty"}, {"field": "id", "op": "in", "value": [1, "2"]},
+                              *([{"field": "created_at", "op": "lt", "value": "2999-01-01 00:00"}]
+                                if "created_at" in fields else [])], "limit": 5}
         found[name] = act(demo_url, list_queries.preview, ADMIN, values=values, customer_id=party).rows
     assert found["subscribers"] and found["contracts"] and found["contact_persons"]
     assert all(isinstance(rows, list) for rows in found.values())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -102,6 +102,7 @@ def read_value(type_: str, raw: Any) -> Any:
         return int(raw)
     if type_ == "date":
         return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
-    if type_ == "datetime":
-        return raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+    if type_ == "datetime":  # stored in UTC: a time typed without a zone is read as UTC
+        moment = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return str(raw)

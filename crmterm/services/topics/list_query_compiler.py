@@ -29,6 +29,7 @@ OPERATORS: dict[str, Callable[[ColumnElement[Any], Any], ColumnElement[bool]]] =
 }
 _NO_VALUE = ("empty", "not_empty")
 _LISTS = ("in", "not_in")
+_TEXT_ONLY = ("contains", "starts_with")
 _EMPTY_PARENS = re.compile(r"\s*\(\s*\)")
 
 
@@ -40,7 +41,7 @@ def check_definition(document: dict, _ref_exists: Any = None) -> dict:
     for name in label_fields(document.get("label") or ""):
         _field_name(entity, "label", name)
     order = ", ".join(_order_terms(entity, document.get("order") or ""))
-    limit = document.get("limit") or MAX_LIMIT
+    limit = MAX_LIMIT if document.get("limit") is None else document["limit"]
     if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise ValidationError("limit", _("expected a number from 1 to {n}").format(n=MAX_LIMIT))
     return {**document, "filters": filters, "value_field": value_field, "order": order, "limit": limit}
@@ -93,6 +94,8 @@ def _filter(entity: Entity, number: int, raw: dict) -> dict:
     op = raw.get("op", "eq")
     if op not in OPERATORS:
         raise refuse(_("unknown operator '{op}' (use one of: {names})").format(op=op, names=", ".join(OPERATORS)))
+    if op in _TEXT_ONLY and entity.fields[name].type != "str":
+        raise refuse(_("'{op}' compares text; {f} is not text").format(op=op, f=name))
     if op in _NO_VALUE:
         return {"field": name, "op": op}
     if ("value" in raw) == ("param" in raw):
