@@ -41,8 +41,8 @@ def preview(*, session: Session, actor: Actor, customer_id: int | None, code: st
     require(actor, Permission.DIRECTORY_WRITE)
     if (code is None) == (values is None):
         raise ValidationError("code", _("give a saved query's code or a definition"))
-    if values is not None:
-        definition = clean(session, get_kind(KIND), values)
+    if values is not None:  # the query parts as typed: a new entry needs no code or name to be tried
+        definition = clean(session, get_kind(KIND), {**values, "code": "preview", "labels": {"en": "preview"}})
     else:
         definition = attribute_queries.definition_of(session, code or "")
     params = {"customer_id": customer_id, "topic": topic}
