@@ -291,3 +291,20 @@ def _idle_minutes(value: object) -> float:
     if isinstance(value, bool) or not minutes >= 0:
         raise ConfigError(f"idle_lock_minutes: expected a number of minutes (0: never lock), got {value!r}")
     return minutes
+
+
+LIST_QUERY_MS = 300
+
+
+@cache
+def list_query_ms() -> int:
+    """How long an admin's list query (services/topics/attribute_queries) may run before the form gets an error
+    instead of its list (`list_query_ms` in config.yaml or CRMTERM_LIST_QUERY_MS): the form calls it with no
+    Settings at hand, and one process runs with one configuration."""
+    env = dict(os.environ)
+    try:
+        raw = env.get("CRMTERM_LIST_QUERY_MS") or _read_config_file(locations(env).config_file).get("list_query_ms")
+        return _positive({"list_query_ms": int(raw) if raw is not None else LIST_QUERY_MS}, "list_query_ms",
+                         LIST_QUERY_MS)
+    except (ConfigError, ValueError):  # a broken setting keeps the default: a form must not fail on it
+        return LIST_QUERY_MS

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from crmterm.services.customers import contracts, customer_card, customer_import, customer_search, customer_views, customers, leads, structures
 from crmterm.services.platform import demo_customers
 
-from crmterm.services.topics import attribute_checks, attribute_forms, topics
+from crmterm.services.topics import attribute_checks, attribute_forms, list_queries, topics
 
 from crmterm.services.accounts import audit, tokens, users
 
@@ -204,6 +204,8 @@ ADMIN_ENTRIES = [
         "form": attribute_forms.effective_attributes(session=s, actor=w.admin, topic="disputed_charge"), "raw": {}}),
     Entry(attribute_checks.preview, P.DIRECTORY_READ, lambda s, w, a: {"topic": "disputed_charge", "raw": {}}),
     Entry(attribute_forms.effective_attributes, P.DIRECTORY_READ, lambda s, w, a: {"topic": "disputed_charge"}),
+    Entry(list_queries.preview, P.DIRECTORY_WRITE,
+          lambda s, w, a: {"code": "customer_subscribers", "customer_id": w.party}),
     Entry(audit.list_entries, P.AUDIT_READ),
     Entry(config_io.export_config, P.CONFIG_EXPORT),
     Entry(config_io.write_export, P.CONFIG_EXPORT, lambda s, w, a: {"path": w.tmp / "export.yaml"}),

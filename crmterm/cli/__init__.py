@@ -46,6 +46,7 @@ COMMANDS = {
     "audit": Lazy("crmterm.cli.admin:audit_app", "Audit log of admin changes."),
     "topic": Lazy("crmterm.cli.topic:app", "Topics: the tree, numeric codes, attribute forms, templates."),
     "rule": Lazy("crmterm.cli.topic:rule_app", "CEL rules."),
+    "listquery": Lazy("crmterm.cli.listquery:app", "Query lists: admin-defined lists that fill query attributes."),
     "contact": Lazy("crmterm.cli.inquiry:contact_app", "Contacts with the customer and the inquiries raised in them."),
     # inquiry_work adds the working commands (list, take, move, …) to inquiry's app: importing it loads both
     "inquiry": Lazy("crmterm.cli.inquiry_work:app", "Inquiries: create, show, comment, attach files, events from other "

@@ -25,6 +25,7 @@ HOMES: dict[str, tuple[str, ...]] = {
                 "StructureLink", "TrackedField"),
     "contracts": ("Contract", "Discount", "Payment", "Subscriber"),
     "topics": ("AttributeDef", "AttributeGroup", "ContactTemplate", "Topic"),
+    "list_queries": ("ListQuery",),
     "inquiries": ("NO_DEADLINE", "Attachment", "AttachmentBlob", "Contact", "Inquiry", "InquiryEvent", "InquiryValue"),
     "routes": ("Queue", "Route", "RouteRevision", "SavedFilter"),
     "sla": ("Calendar", "EscalationRule", "SlaMark", "SlaRule"),
@@ -89,6 +90,7 @@ if TYPE_CHECKING:  # the same names for the type checker, imported at runtime on
     from crmterm.store.drafts import RegistrationDraft  # noqa: F401
     from crmterm.store.inquiries import NO_DEADLINE, Attachment, AttachmentBlob, Contact  # noqa: F401
     from crmterm.store.inquiries import Inquiry, InquiryEvent, InquiryValue  # noqa: F401
+    from crmterm.store.list_queries import ListQuery  # noqa: F401
     from crmterm.store.kb import InquiryArticle, KbArticle, KbArticleText, KbArticleTopic  # noqa: F401
     from crmterm.store.mail import MailMessage, MailRule  # noqa: F401
     from crmterm.store.responses import CannedResponse  # noqa: F401

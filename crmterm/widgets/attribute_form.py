@@ -44,6 +44,7 @@ class AttributeFormView(KeyHolder, Vertical):
         self.form: AttributeForm | None = None
         self.flags: dict[str, Flags] = {}
         self.context: dict = {}
+        self.choice_errors: dict[str, str] = {}  # query fields whose list failed or timed out: shown under them
         self._rebuilding = asyncio.Lock()  # a newer topic waits for the previous rebuild to finish
 
     async def show(self, preview: FormPreview, values: dict[str, Any] | None = None,
@@ -60,7 +61,7 @@ class AttributeFormView(KeyHolder, Vertical):
                 box.query_one(CollapsibleTitle).can_focus = False  # Tab goes from field to field (Alt+G opens)
                 for f in group.fields:
                     await box.query_one(Collapsible.Contents).mount_all(self._field(f, preview.choices.get(f.code)))
-            self.form = preview.form
+            self.form, self.choice_errors = preview.form, dict(preview.choice_errors)
             for f in preview.form.fields:
                 self._put(f, (values or {}).get(f.code, preview.checked.values.get(f.code)))
             self.refresh_flags()
@@ -78,7 +79,7 @@ class AttributeFormView(KeyHolder, Vertical):
 
     def refresh_choices(self, preview: FormPreview, context: dict | None = None) -> None:
         """New choices and rule context without rebuilding: what is typed and where the cursor is stay."""
-        self.context = context or {}
+        self.context, self.choice_errors = context or {}, dict(preview.choice_errors)
         for f in self.form.fields if self.form else []:
             widget = self.query_one(f"#a-{f.code}")
             if isinstance(widget, Select) and f.code in preview.choices:
@@ -191,7 +192,7 @@ class AttributeFormView(KeyHolder, Vertical):
         for group in self.form.groups:  # a group whose fields are all hidden takes no room
             shown = any(not self.flags[f.code].hidden for f in group.fields)
             self.query_one(f"#ag-{group.code}", Collapsible).set_class(not shown, "-hidden-attribute")
-        self.show_errors(errors, keep_others=False)
+        self.show_errors({**self.choice_errors, **errors}, keep_others=False)
 
     def show_errors(self, errors: dict[str, str], keep_others: bool = True) -> None:
         for f in self.form.fields if self.form else []:

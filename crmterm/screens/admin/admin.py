@@ -30,6 +30,7 @@ class AdminPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whose 
         Binding("ctrl+s", "save", N_("Save"), id="admin.save"),
         Binding("ctrl+t", "toggle_active", N_("(De)activate"), id="admin.toggle"),
         Binding("ctrl+f", "search", N_("Search"), id="admin.search"),
+        Binding("ctrl+r", "preview_list", N_("Preview the list"), id="admin.preview_list"),
     ]
 
     def __init__(self, state: dict | None = None) -> None:
@@ -130,6 +131,7 @@ class AdminPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whose 
             form.release_keys(form.first_field())
         documents = any(f.type == "document" for f in self.area.fields)  # routes: room for YAML and a diagram
         self.set_class(documents, "-documents")
+        self.refresh_bindings()  # Ctrl+R previews only a query list
         self.query_one("#route-preview", Static).display = documents
         self.query_one("#search", Input).value = search
         self._set_title()
@@ -238,6 +240,15 @@ class AdminPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whose 
             return
         self.edit(None)
         self.query_one(EntryForm).focus_first()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.area.name == "list_queries" if action == "preview_list" else True
+
+    def action_preview_list(self) -> None:
+        """The query list as the form holds it, saved or not, run for a sample customer."""
+        from crmterm.screens.admin.list_query_preview import ListQueryPreviewScreen
+
+        self.app.push_screen(ListQueryPreviewScreen(self.query_one(EntryForm).values()))
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

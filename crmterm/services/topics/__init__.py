@@ -1,8 +1,9 @@
-"""Topics: the topic tree, typed attributes (definitions, forms, values, queries, checks) and contact
+"""Topics: the topic tree, typed attributes (definitions, forms, values, query lists, checks) and contact
 templates, with their config-as-code kinds.
 
-Public: attribute_checks, attribute_forms, attribute_values, topic_checks (the topic tree's descendants),
-topics; internal: attribute_queries, topic_kinds (registered with the directory). Faces and other domains
+Public: attribute_checks, attribute_forms, attribute_values, list_queries (preview, catalogue), topic_checks
+(the topic tree's descendants), topics; internal: attribute_queries, list_query_catalogue, list_query_compiler,
+topic_kinds (registered with the directory). Faces and other domains
 import only the public modules (pyproject's protected contracts check it).
 """
 

@@ -3,7 +3,7 @@ and the mandatory flags evaluated over the values themselves. Errors are per fie
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select as select_rows  # rows read by name (sqlmodel.select types them as bare tuples)
@@ -34,18 +34,37 @@ def defaults(form: AttributeForm) -> dict[str, str | None]:
     return {f.code: f.default for f in form.fields}
 
 
-def options(*, session: Session, actor: Actor, form: AttributeForm, customer_id: int | None = None
-            ) -> dict[str, list[tuple[str, str]]]:
+def options(*, session: Session, actor: Actor, form: AttributeForm, customer_id: int | None = None,
+            context: dict | None = None) -> dict[str, list[tuple[str, str]]]:
     """(code, label) choices of the form's dictionary and query fields; active dictionary items only."""
+    return _choices(session, actor, form, customer_id, context)[0]
+
+
+def _choices(session: Session, actor: Actor, form: AttributeForm, customer_id: int | None,
+             context: dict | None) -> tuple[dict[str, list[tuple[str, str]]], dict[str, str]]:
+    """The choices, and the message of each query field whose list failed or ran out of time (the form shows
+    it next to the field and stays usable)."""
     require(actor, Permission.DIRECTORY_READ)
     items = _dictionary_items(session, {f.dictionary for f in form.fields if f.dictionary})
     found: dict[str, list[tuple[str, str]]] = {}
+    failed: dict[str, str] = {}
     for f in form.fields:  # topic_checks makes a dictionary field name its dictionary, a query field its query
         if f.type == "dictionary":
             found[f.code] = [(code, pick(labels, code)) for code, labels in items.get(f.dictionary or "", [])]
         elif f.type == "query":
-            found[f.code] = attribute_queries.run(session, f.query or "", {"customer_id": customer_id})
-    return found
+            try:
+                found[f.code] = attribute_queries.run(session, f.query or "", query_params(form, customer_id, context))
+            except attribute_queries.ListQueryFailed as error:
+                found[f.code], failed[f.code] = [], str(error)
+    return found, failed
+
+
+def query_params(form: AttributeForm, customer_id: int | None, context: dict | None) -> dict[str, Any]:
+    """What a list query may bind (list_query_catalogue.PARAMETERS), from the form's context."""
+    context = context or {}
+    contact, operator = context.get("contact") or {}, context.get("operator") or {}
+    return {"customer_id": customer_id, "topic": form.topic, "channel": contact.get("channel"),
+            "place": contact.get("place"), "operator": operator.get("login")}
 
 
 def check_values(*, session: Session, actor: Actor, form: AttributeForm, raw: dict[str, Any],
@@ -67,7 +86,7 @@ def check_values(*, session: Session, actor: Actor, form: AttributeForm, raw: di
         except BadValue as error:
             errors[f.code] = str(error)
             values[f.code] = None
-    _check_choices(session, form, values, errors, customer_id)
+    _check_choices(session, form, values, errors, customer_id, context)
     flags = form.flags(rule_context(form, values, **(context or {})))
     for f in form.fields:
         if flags[f.code].mandatory and f.code not in errors and is_empty(values[f.code]):
@@ -78,7 +97,7 @@ def check_values(*, session: Session, actor: Actor, form: AttributeForm, raw: di
 
 
 def _check_choices(session: Session, form: AttributeForm, values: dict, errors: dict,
-                   customer_id: int | None) -> None:
+                   customer_id: int | None, context: dict | None) -> None:
     chosen = [f for f in form.fields if values.get(f.code) is not None and f.code not in errors]
     items = _dictionary_items(session, {f.dictionary for f in chosen if f.type == "dictionary" and f.dictionary})
     customers = {values[f.code] for f in chosen if f.type == "customer_ref"}
@@ -89,7 +108,12 @@ def _check_choices(session: Session, form: AttributeForm, values: dict, errors: 
         if f.type == "dictionary" and value not in {code for code, _l in items.get(f.dictionary or "", [])}:
             errors[f.code] = _("'{v}' is not an active item of '{d}'").format(v=value, d=f.dictionary)
         elif f.type == "query":
-            allowed = {code for code, _l in attribute_queries.run(session, f.query or "", {"customer_id": customer_id})}
+            try:
+                allowed = {code for code, _l in attribute_queries.run(
+                    session, f.query or "", query_params(form, customer_id, context))}
+            except attribute_queries.ListQueryFailed as error:
+                errors[f.code] = str(error)
+                continue
             if value not in allowed:
                 errors[f.code] = (_("choose the customer first") if customer_id is None
                                   else _("'{v}' is not in the list").format(v=value))
@@ -122,6 +146,7 @@ class FormPreview:
     form: AttributeForm
     checked: CheckedValues
     choices: dict[str, list[tuple[str, str]]]
+    choice_errors: dict[str, str] = field(default_factory=dict)  # query fields whose list failed: why
 
     def fields(self) -> list[dict[str, Any]]:
         """A row per field with its sample value, flags and problem (`topic form`'s table and JSON)."""
@@ -132,7 +157,7 @@ class FormPreview:
                 rows.append({"group": group.label, "code": f.code, "label": f.label, "type": f.type,
                              "from": f.defined_on, "value": to_text(self.checked.values[f.code]),
                              "mandatory": flags.mandatory, "hidden": flags.hidden, "readonly": flags.readonly,
-                             "error": self.checked.errors.get(f.code)})
+                             "error": self.checked.errors.get(f.code) or self.choice_errors.get(f.code)})
         return rows
 
     def document(self) -> dict[str, Any]:
@@ -160,4 +185,5 @@ def preview(*, session: Session, actor: Actor, topic: str, raw: dict[str, Any], 
     form = effective_attributes(session=session, actor=actor, topic=topic)
     checked = check_values(session=session, actor=actor, form=form, raw=raw, customer_id=customer_id,
                            context=context, fill_defaults=fill_defaults)
-    return FormPreview(form, checked, options(session=session, actor=actor, form=form, customer_id=customer_id))
+    choices, failed = _choices(session, actor, form, customer_id, context)
+    return FormPreview(form, checked, choices, failed)

@@ -1,50 +1,90 @@
-"""Named, parameterised read-only queries that fill `query` attributes ("subscribers of this customer").
+"""Running the list queries admins configure (the `list_queries` area) that fill `query` attributes.
 
-Admins pick a query by name; its parameters come from the form's context (the chosen customer), never from
-SQL typed at run time. Each returns (code, label) pairs, bounded.
-"""
+A query's parameters come from the form's context (the chosen customer, the topic, the contact), never from
+SQL typed at run time: definitions are compiled by list_query_compiler from the catalogue. Each run is bounded
+in rows and in time (settings.list_query_ms): PostgreSQL cancels it by statement_timeout, SQLite by a progress
+handler; both inside a savepoint, so a cancelled list leaves the caller's transaction usable and the form gets
+an error next to the field instead of waiting."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col, select
 
-from crmterm.i18n import N_
-from crmterm.store import ContactPerson, Contract, Subscriber
+from crmterm.errors import CrmError, ValidationError
+from crmterm.i18n import _
+from crmterm.services.topics.list_query_compiler import check_definition, compile_query, render
+from crmterm.settings import list_query_ms
+from crmterm.store import AttributeDef, ListQuery
 
-LIMIT = 200
-Query = Callable[[Session, dict], list[tuple[str, str]]]
-
-
-def _subscribers(session: Session, params: dict) -> list[tuple[str, str]]:
-    rows = session.exec(select(Subscriber.number, Contract.number).join(Contract)
-                        .where(Contract.payer_party_id == params.get("customer_id")).order_by(Subscriber.number)
-                        .limit(LIMIT)).all()
-    return [(number, f"{number} ({contract})") for number, contract in rows]
-
-
-def _contracts(session: Session, params: dict) -> list[tuple[str, str]]:
-    rows = session.exec(select(Contract.number, Contract.status).where(Contract.payer_party_id == params.get(
-        "customer_id")).order_by(Contract.number).limit(LIMIT)).all()
-    return [(number, f"{number} ({status})") for number, status in rows]
+DEFINITION_FIELDS = ("entity", "filters", "value_field", "label", "order", "limit")
+_SQLITE_STEPS = 1000  # virtual-machine steps between two looks at the clock (microseconds apart)
 
 
-def _contact_persons(session: Session, params: dict) -> list[tuple[str, str]]:
-    rows = session.exec(select(ContactPerson.id, ContactPerson.name, ContactPerson.role).where(
-        ContactPerson.party_id == params.get("customer_id")).order_by(ContactPerson.name).limit(LIMIT)).all()
-    return [(str(pk), f"{name} ({role})" if role else name) for pk, name, role in rows]
+class ListQueryFailed(CrmError):
+    """A list query that failed or ran out of time: shown next to the attribute, the form stays usable."""
 
 
-QUERIES: dict[str, tuple[str, Query]] = {
-    "customer_subscribers": (N_("Subscribers of the customer"), _subscribers),
-    "customer_contracts": (N_("Contracts of the customer"), _contracts),
-    "customer_contact_persons": (N_("Contact persons of the customer"), _contact_persons),
-}
+def definition_of(session: Session, code: str) -> dict:
+    row = session.exec(select(ListQuery).where(col(ListQuery.code) == code)).first()
+    if row is None or not row.active:
+        raise ListQueryFailed(_("list query '{code}' is not configured or not active").format(code=code))
+    return {name: getattr(row, name) for name in DEFINITION_FIELDS}
 
 
-def run(session: Session, name: str, params: dict) -> list[tuple[str, str]]:
-    """Empty without a customer: these lists only make sense once the caller is identified."""
-    if params.get("customer_id") is None:
+def run(session: Session, name: str, params: dict, time_limit_ms: int | None = None) -> list[tuple[str, str]]:
+    """(value, label) pairs of the configured query `name`; ListQueryFailed when it fails or takes too long."""
+    return run_definition(session, definition_of(session, name), params, time_limit_ms)
+
+
+def run_definition(session: Session, definition: dict, params: dict,
+                   time_limit_ms: int | None = None) -> list[tuple[str, str]]:
+    try:
+        query = compile_query(check_definition(definition), params)
+    except ValidationError as error:  # a definition stored before the catalogue changed, a bad parameter
+        raise ListQueryFailed(_("the list query is not valid: {e}").format(e=error)) from None
+    if query is None:
         return []
-    return QUERIES[name][1](session, params)
+    limit_ms = time_limit_ms or list_query_ms()
+    try:
+        with session.begin_nested():
+            rows = _bounded(session, query, limit_ms)
+    except SQLAlchemyError as error:
+        raise _failure(error, limit_ms) from None
+    return render(definition, rows)
+
+
+def _bounded(session: Session, query: Any, limit_ms: int) -> list[Any]:
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        before = connection.execute(text("SHOW statement_timeout")).scalar_one()
+        connection.execute(text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": str(limit_ms)})
+        rows = list(connection.execute(query).all())
+        connection.execute(text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": before})
+        return rows
+    sqlite = connection.connection.driver_connection
+    assert sqlite is not None  # a live connection: the statement above opened it
+    deadline = time.monotonic() + limit_ms / 1000
+    sqlite.set_progress_handler(lambda: int(time.monotonic() > deadline), _SQLITE_STEPS)
+    try:
+        return list(connection.execute(query).all())
+    finally:
+        sqlite.set_progress_handler(None, 0)
+
+
+def _failure(error: SQLAlchemyError, limit_ms: int) -> ListQueryFailed:
+    original = getattr(error, "orig", None)
+    cancelled = getattr(original, "sqlstate", None) == "57014" or "interrupted" in str(original)
+    if cancelled:
+        return ListQueryFailed(_("the list took longer than {ms} ms; try again or ask an admin").format(ms=limit_ms))
+    return ListQueryFailed(_("the list could not be read: {e}").format(e=str(original or error).splitlines()[0]))
+
+
+def used_by(session: Session, row: ListQuery) -> str | None:
+    """The area's in_use hook: an attribute whose values come from the query keeps it from being deleted."""
+    code = session.exec(select(AttributeDef.code).where(col(AttributeDef.query) == row.code).limit(1)).first()
+    return _("attribute '{code}' takes its values from it").format(code=code) if code else None

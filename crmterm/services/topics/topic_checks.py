@@ -91,6 +91,8 @@ def refine_attribute(document: dict, ref_exists) -> dict:
         raise ValidationError("dictionary", _("required for a dictionary attribute"))
     if kind == "query" and not document["query"]:
         raise ValidationError("query", _("required for a query attribute"))
+    if kind == "query" and not ref_exists("list_queries", document["query"]):
+        raise ValidationError("query", _("no list query '{code}' is configured").format(code=document["query"]))
     document["default"] = _default(document, document["default"], "default", ref_exists)
     document["overrides"] = _overrides(document, ref_exists)
     return document

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from crmterm.i18n import N_
 from crmterm.services.directory.kinds import FieldSpec, Kind
-from crmterm.services.topics import topic_checks
-from crmterm.services.topics.attribute_queries import QUERIES
+from crmterm.services.topics import attribute_queries, topic_checks
 from crmterm.services.topics.attribute_values import TYPES
-from crmterm.store import AttributeDef, AttributeGroup, ContactTemplate, Topic
+from crmterm.services.topics.list_query_catalogue import ENTITIES
+from crmterm.services.topics.list_query_compiler import check_definition
+from crmterm.store import AttributeDef, AttributeGroup, ContactTemplate, ListQuery, Topic
 
 INQUIRY_TYPES = ("consultation", "request", "complaint")
 _TYPE_LABELS = (N_("consultation"), N_("request"), N_("complaint"))  # shown through _(type)
@@ -26,12 +27,24 @@ TOPIC_KINDS: dict[str, Kind] = {k.name: k for k in (
         FieldSpec("default_priority", N_("Default priority"), "ref", ref="priorities"),
         FieldSpec("attachment_max_kb", N_("Attachment limit, KB (empty: the global limit)"), "int"),
     ), refine=topic_checks.refine_topic, check=topic_checks.check_topic, in_use=topic_checks.topic_in_use),
+    # Before attributes: an attribute names the list query that gives its values
+    Kind("list_queries", N_("Query lists"), ListQuery, (
+        FieldSpec("entity", N_("Entity"), "choice", required=True, choices=tuple(ENTITIES),
+                  choice_labels=tuple(e.label for e in ENTITIES.values())),
+        FieldSpec("filters", N_("Filters (YAML: - {field: customer_id, op: eq, param: customer_id})"), "yaml",
+                  default=()),
+        FieldSpec("value_field", N_("Value field"), required=True, max_length=64),
+        FieldSpec("label", N_("Label (fields in braces, e.g. {number} ({contract}))"), required=True,
+                  max_length=300),
+        FieldSpec("order", N_("Order (fields, -field for descending)"), default="", max_length=200),
+        FieldSpec("limit", N_("Rows at most (1 to 200)"), "int", default=50),
+    ), refine=check_definition, in_use=attribute_queries.used_by),
     Kind("attributes", N_("Topic attributes"), AttributeDef, (
         FieldSpec("topic", N_("Defined on topic"), "ref", required=True, ref="topics"),
         FieldSpec("type", N_("Type"), "choice", choices=TYPES, default="string"),
         FieldSpec("group", N_("Attribute group"), "ref", ref="attribute_groups"),
         FieldSpec("dictionary", N_("Dictionary"), "ref", ref="dictionaries"),
-        FieldSpec("query", N_("Query"), "choice", choices=tuple(QUERIES)),
+        FieldSpec("query", N_("List query (code of a query list)"), max_length=64),
         FieldSpec("pattern", N_("Pattern (regular expression)"), "regex", max_length=300),
         FieldSpec("max_length", N_("Maximum length"), "int"),
         FieldSpec("default", N_("Default value"), max_length=500),
