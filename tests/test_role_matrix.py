@@ -48,6 +48,7 @@ EXEMPT = {
     "audit.record": "writes the audit row of a change its caller already checked",
     "queues.filter_conditions": "builds the WHERE of queues.page and archive_read.page after their checks",
     "queues.check_filter": "checks a filter saved_filters.save_filter / edit_filter store, after their check",
+    "filter_matches.matching_ids": "reads only through queues.page (inquiries.read, the actor's queues)",
     "automation.fire": "runs automation rules after the caller's checked change",
     "automation_actions.run": "actions of an automation rule, run by automation.fire",
     "external_requests.once": "idempotency wrapper of external_events, which checks first",
