@@ -19,7 +19,7 @@ from sqlmodel import col
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import N_, _
-from crmterm.services.reports.report_table import Column, ColumnKind, Total
+from crmterm.services.reports.report_table import Cell, Column, ColumnKind, Total
 from crmterm.services.reports.reports_sql import MEDIAN, P90, average, hours_between, in_hours, share
 from crmterm.store import Inquiry, InquiryEvent
 from crmterm.workflow.engine import OPEN, State
@@ -40,7 +40,7 @@ class Measure:
     def column(self) -> Column:
         return Column(self.key, _(self.label), self.kind, self.total, _(self.heading) if self.heading else "")
 
-    def cell(self, sums, quantiles) -> object:
+    def cell(self, sums, quantiles) -> Cell:
         """This measure from a row of SUMS (or the totals' sums) and the percentiles of its group."""
         if self.quantile is not None:
             found = quantiles.get(self.value)

@@ -76,6 +76,8 @@ def render_xlsx(table: ReportTable) -> bytes:
     if table.columns:
         _write_table(sheet, table, formats, header_row)
         _set_layout(sheet, table, header_row)
+        if table.chart is not None and table.rows:
+            _insert_chart(workbook, sheet, table, header_row)
     workbook.close()
     return buffer.getvalue()
 
@@ -130,6 +132,26 @@ def _set_layout(sheet: Worksheet, table: ReportTable, header_row: int) -> None:
     sheet.fit_to_pages(1, 0)  # fit the width on a page, as many pages down as needed
     if len(table.columns) > 6:
         sheet.set_landscape()
+
+
+def _insert_chart(workbook: xlsxwriter.Workbook, sheet: Worksheet, table: ReportTable, header_row: int) -> None:
+    """A native bar chart of the chart's value per row, below the totals; several category columns make a
+    multi-level axis (queue, then week within it). The chart reads the cells, so sorting the data moves it."""
+    spec = table.chart
+    assert spec is not None  # checked by the caller
+    keys = [column.key for column in table.columns]
+    first, last = header_row + 1, header_row + len(table.rows)
+    categories = [keys.index(key) for key in spec.categories]
+    value = keys.index(spec.value)
+    chart = workbook.add_chart({"type": "bar"})
+    chart.add_series({"name": table.columns[value].label,
+                      "categories": [sheet.name, first, min(categories), last, max(categories)],
+                      "values": [sheet.name, first, value, last, value], "fill": {"color": "#4F81BD"}})
+    chart.set_title({"name": spec.title, "name_font": {"size": 11}})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"reverse": True})  # the first row at the top, as in the table
+    chart.set_size({"width": 640, "height": min(1200, 120 + 18 * len(table.rows))})
+    sheet.insert_chart(last + 3, 0, chart)
 
 
 def _column_width(column: Column, values: list[Cell]) -> int:

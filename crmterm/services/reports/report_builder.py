@@ -16,10 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, ValidationError
-from crmterm.i18n import N_, _
+from crmterm.i18n import N_, _, pick
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.reports import builder_measures as measures
-from crmterm.services.reports.builder_groups import Grouping, grouping, joined
+from crmterm.services.reports.builder_groups import SIMPLE, Grouping, grouping, joined
 from crmterm.services.reports.builder_measures import Measure
 from crmterm.services.reports.report_table import Chart, Column, ColumnKind, ReportTable, Total
 from crmterm.services.reports.reports_scope import (
@@ -35,10 +35,13 @@ from crmterm.services.reports.reports_scope import (
 )
 from crmterm.services.reports.reports_sql import percentiles
 from crmterm.services.routing.queues import InquiryFilter
-from crmterm.store import SavedFilter, User, utcnow
+from crmterm.store import AttributeDef, SavedFilter, User, utcnow
 
 TITLE = N_("Report builder")
 MAX_GROUPS = 2
+GROUPINGS = tuple(SIMPLE)  # besides topic:LEVEL and attr:CODE
+MEASURE_KEYS = tuple(measures.MEASURES)
+TOPIC_LEVELS = 3  # the levels the form offers (topic:N takes up to builder_groups.MAX_LEVEL)
 
 
 class ReportSpec(BaseModel):
@@ -69,7 +72,7 @@ def build_report(*, session: Session, actor: Actor, params: ReportParams, spec: 
     groups = [grouping(session, key, offset_minutes(scope.start)) for key in spec.groups]
     conditions = []
     if spec.filter:
-        where = _saved_filter(session, actor, owner_id, spec.filter)
+        where = saved_filter(session, actor, owner_id, spec.filter)
         conditions = saved_filter_conditions(session, actor.login, where, now)
     source = joined(inquiries(scope, *(g.value.label(f"g{n}") for n, g in enumerate(groups)),
                               *measures.per_inquiry(measures.needs(chosen, "take"))), groups).where(*conditions)
@@ -116,7 +119,7 @@ def _columns(groups: list[Grouping], chosen: list[Measure]) -> list[Column]:
               for n, g in enumerate(groups)), *(m.column() for m in chosen)]
 
 
-def _saved_filter(session: Session, actor: Actor, owner_id: int | None, name: str) -> InquiryFilter:
+def saved_filter(session: Session, actor: Actor, owner_id: int | None, name: str) -> InquiryFilter:
     """The owner's saved filter by name, read as the Queues tab saved it."""
     user_id = owner_id or actor.id or session.execute(
         select(col(User.id)).where(col(User.login) == actor.login)).scalar()
@@ -130,4 +133,23 @@ def _saved_filter(session: Session, actor: Actor, owner_id: int | None, name: st
         raise ValidationError("filter", str(error)) from None
 
 
-__all__ = ["MAX_GROUPS", "ColumnKind", "ReportSpec", "build_report"]
+def grouping_choices(*, session: Session, actor: Actor) -> list[tuple[str, str]]:
+    """(key, label in the user's language) of every grouping a form offers: the simple ones, the topic tree's
+    first levels and each active attribute."""
+    require(actor, Permission.REPORTS_READ)
+    choices = [(key, _(label)) for key, (label, _build) in SIMPLE.items()]
+    at = [key for key, _label in choices].index("topic") + 1
+    choices[at:at] = [(f"topic:{n}", _("Topic, level {n}").format(n=n)) for n in range(1, TOPIC_LEVELS + 1)]
+    attributes = session.execute(select(AttributeDef).where(col(AttributeDef.active).is_(True))
+                                 .order_by(col(AttributeDef.code))).scalars()
+    return choices + [(f"attr:{a.code}", _("Attribute: {name}").format(name=pick(a.labels, a.code)))
+                      for a in attributes]
+
+
+def measure_choices() -> list[tuple[str, str]]:
+    """(key, label in the user's language) of every measure, in the order they are offered."""
+    return [(key, _(m.label)) for key, m in measures.MEASURES.items()]
+
+
+__all__ = ["GROUPINGS", "MAX_GROUPS", "MEASURE_KEYS", "ColumnKind", "ReportSpec", "build_report",
+           "grouping_choices", "measure_choices", "saved_filter"]
