@@ -164,7 +164,7 @@ def _topic(session: Session, key: str, label: str, level: int | None) -> Groupin
     names = {topic_id: (order, shown) for topic_id, (_code, shown, order) in named.items()}
     if level is None:
         return Grouping(key, label, Inquiry.topic_id, names)
-    parents = dict(session.execute(select(col(Topic.id), col(Topic.parent_id))).tuples().all())
+    parents = {row.id: row.parent_id for row in session.execute(select(col(Topic.id), col(Topic.parent_id)))}
     at_level = {topic_id: _ancestor(parents, topic_id, level) for topic_id in parents}
     moved = {topic_id: ancestor for topic_id, ancestor in at_level.items() if ancestor != topic_id}
     # the tree is configuration (small): one CASE maps each topic to its ancestor inside the grouped query

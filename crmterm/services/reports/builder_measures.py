@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, literal, null, select
+from sqlalchemy import Float, case, cast, func, literal, null, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import col
 
@@ -89,7 +89,7 @@ def per_inquiry(take: bool) -> list[ColumnElement]:
     close_hours = case((closed, hours_between(Inquiry.created_at, Inquiry.closed_at)))
     first_taken = (select(func.min(InquiryEvent.at)).where(col(InquiryEvent.inquiry_id) == Inquiry.id,
                                                             col(InquiryEvent.kind) == "taken").scalar_subquery())
-    take_hours = hours_between(Inquiry.created_at, first_taken) if take else null()
+    take_hours = hours_between(Inquiry.created_at, first_taken) if take else cast(null(), Float)  # typed NULL
     return [col(Inquiry.state).label("state"), col(Inquiry.due_at).label("due_at"), close_hours.label("close"),
             take_hours.label("take")]
 
