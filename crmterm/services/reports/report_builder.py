@@ -119,7 +119,7 @@ def _columns(groups: list[Grouping], chosen: list[Measure]) -> list[Column]:
               for n, g in enumerate(groups)), *(m.column() for m in chosen)]
 
 
-def saved_filter(session: Session, actor: Actor, owner_id: int | None, name: str) -> InquiryFilter:
+def saved_filter(session: Session, actor: Actor, owner_id: int | None, name: str, /) -> InquiryFilter:
     """The owner's saved filter by name, read as the Queues tab saved it."""
     user_id = owner_id or actor.id or session.execute(
         select(col(User.id)).where(col(User.login) == actor.login)).scalar()

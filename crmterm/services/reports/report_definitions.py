@@ -107,8 +107,8 @@ def delete_definition(*, session: Session, actor: Actor, name: str) -> None:
     session.delete(row)
 
 
-def find_definition(session: Session, actor: Actor, name: str,
-                    owner: str | None = None) -> tuple[ReportDefinition, str]:
+def find_definition(session: Session, actor: Actor, name: str, owner: str | None = None,
+                    /) -> tuple[ReportDefinition, str]:
     """The definition and its owner's login: the actor's own by that name, else the one shared by `owner`
     (or the only one shared under that name)."""
     found = [(row, login) for row, login in session.execute(
