@@ -4,6 +4,7 @@ the chart in the XLSX and HTML exports, roles and bad input."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections import defaultdict
 from datetime import timedelta
@@ -205,3 +206,28 @@ def test_bad_definitions_and_roles(world):
                 call()
     with pytest.raises(PermissionDenied):
         build(world, ["queue"], actor=AGENT)
+
+
+def test_cli_builds_lists_and_runs_a_saved_report(world, tmp_path):
+    from crmterm.cli import app
+    from test_cli import owner_url, runner
+
+    def cli(*args: str):
+        return runner.invoke(app, ["--db", owner_url(world.url), *args], env={
+            "CRMTERM_HOME": str(tmp_path / "home"), "CRMTERM_USER": "supervisor", "CRMTERM_PASSWORD": "supervisor"})
+
+    done = cli("report", "build", "By channel", "-g", "channel", "-g", "month", "-m", "count", "-m", "closed",
+               "--shared")
+    assert done.exit_code == 0, done.output
+    listed = json.loads(cli("report", "saved", "--json").stdout)
+    assert [(d["name"], d["shared"], d["spec"]["groups"]) for d in listed] == [
+        ("By channel", True, ["channel", "month"])]
+    done = cli("report", "run", "By channel", "--from", "2026-03-01T00:00:00+00:00", "--to",
+               "2026-04-01T00:00:00+00:00", "--format", "json")
+    assert done.exit_code == 0, done.output
+    document = json.loads(done.stdout)
+    assert document["totals"]["count"] == len(bf.in_period(world, {}))
+    wrong = cli("report", "build", "Bad", "-g", "colour")
+    assert wrong.exit_code == 1 and wrong.stderr.startswith("error: ") and len(wrong.stderr.splitlines()) == 1
+    assert cli("report", "forget", "By channel").exit_code == 0
+    assert json.loads(cli("report", "saved", "--json").stdout) == []
