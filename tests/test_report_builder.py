@@ -169,7 +169,8 @@ def test_saved_definitions_are_own_or_shared_and_run_by_name(world, tmp_path):
         definitions.save_definition(session=session, actor=supervisor, name="Mine", spec=spec)
     with unit_of_work(world.url) as session:
         seen = definitions.list_definitions(session=session, actor=admin)
-        assert [(d.name, d.owner) for d in seen] == [("Weekly", "supervisor")]  # "Mine" is private
+        # "Mine" is private; the demo's own saved report is shared too
+        assert [(d.name, d.owner) for d in seen] == [("Weekly", "supervisor"), ("Weekly by queue", "supervisor")]
         table = definitions.run_definition(session=session, actor=admin, name="Weekly", now=NOW,
                                            params=ReportParams(start=START, end=END))
         with pytest.raises(NotFound):
@@ -221,7 +222,7 @@ def test_cli_builds_lists_and_runs_a_saved_report(world, tmp_path):
     assert done.exit_code == 0, done.output
     listed = json.loads(cli("report", "saved", "--json").stdout)
     assert [(d["name"], d["shared"], d["spec"]["groups"]) for d in listed] == [
-        ("By channel", True, ["channel", "month"])]
+        ("By channel", True, ["channel", "month"]), ("Weekly by queue", True, ["queue", "week"])]  # and the demo's
     done = cli("report", "run", "By channel", "--from", "2026-03-01T00:00:00+00:00", "--to",
                "2026-04-01T00:00:00+00:00", "--format", "json")
     assert done.exit_code == 0, done.output
@@ -230,4 +231,4 @@ def test_cli_builds_lists_and_runs_a_saved_report(world, tmp_path):
     wrong = cli("report", "build", "Bad", "-g", "colour")
     assert wrong.exit_code == 1 and wrong.stderr.startswith("error: ") and len(wrong.stderr.splitlines()) == 1
     assert cli("report", "forget", "By channel").exit_code == 0
-    assert json.loads(cli("report", "saved", "--json").stdout) == []
+    assert [d["name"] for d in json.loads(cli("report", "saved", "--json").stdout)] == ["Weekly by queue"]
