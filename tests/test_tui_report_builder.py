@@ -1,4 +1,4 @@
-"""Pilot test of the report builder: from the Reports tab (F8) a supervisor picks two groupings and a measure,
+"""Pilot test of the report builder: from the Reports tab (the command palette) a supervisor picks two groupings and a measure,
 runs the report over March 2026 (report_world's history) and sees what the service computes, with a bar per row;
 saves it (Ctrl+S), finds it in the saved list and exports it with its chart (Ctrl+E)."""
 
@@ -34,7 +34,9 @@ async def test_build_run_save_and_export_a_report(ui_settings, tmp_path):
         expected = build_report(session=session, actor=SUPERVISOR, params=params, spec=spec, title="Queues")
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         await _reports(pilot)
-        await pilot.press("f8")
+        await pilot.press("ctrl+p")  # the palette offers it on the Reports tab (F8 there does the same)
+        await settle(pilot)
+        await pilot.press(*"Report builder", "enter")
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, ReportBuilderScreen)
