@@ -234,3 +234,32 @@ def test_cli_builds_lists_and_runs_a_saved_report(world, tmp_path):
     assert wrong.exit_code == 1 and wrong.stderr.startswith("error: ") and len(wrong.stderr.splitlines()) == 1
     assert cli("report", "forget", "By channel").exit_code == 0
     assert "By channel" not in [d["name"] for d in json.loads(cli("report", "saved", "--json").stdout)]
+
+
+def _drilled(world: bf.World, key: dict, actor=ADMIN) -> list[int]:
+    from crmterm.services.reports import reports
+
+    ids, after = [], None
+    with unit_of_work(world.url) as session:
+        while True:
+            page = reports.drill_down(session=session, actor=actor, report_row_key=key, after=after, limit=100)
+            ids += [row.id for row in page.rows]
+            if page.cursor is None:
+                return sorted(ids)
+            after = page.cursor
+
+
+@pytest.mark.parametrize("groups", [["queue", "week"], ["place", "month"], ["topic:1", "operator"]])
+def test_a_row_drills_down_to_the_inquiries_it_counted(world, groups):
+    table = build(world, groups, filters={"channel": "phone"})
+    labels, want = _labels(world), defaultdict(list)
+    for inquiry in bf.in_period(world, {"channel": "phone"}):
+        want[tuple(_shown(labels, key, _key(world, key, inquiry)) for key in groups)].append(inquiry["id"])
+    checked = 0
+    for row, key in zip(table.rows, table.drill, strict=True):
+        if key is None:
+            assert row[0] == "—" and groups[0] == "place"  # "no place" is no report filter
+            continue
+        assert _drilled(world, key) == sorted(want[(row[0], row[1])]) and len(want[(row[0], row[1])]) == row[2]
+        checked += 1
+    assert checked >= 3

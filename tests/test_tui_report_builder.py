@@ -11,6 +11,7 @@ from textual.widgets import Input, Select, SelectionList
 
 from crmterm.app import make_app
 from crmterm.screens.reports.report_builder import ReportBuilderScreen
+from crmterm.screens.reports.report_drill import ReportDrill
 from crmterm.screens.reports.report_export import ExportDialog
 from crmterm.screens.reports.report_form import local_midnight
 from crmterm.services.reports import report_definitions
@@ -51,6 +52,13 @@ async def test_build_run_save_and_export_a_report(ui_settings, tmp_path):
         await settle(pilot)
         assert screen.table is not None and screen.table.rows == expected.rows
         assert len(screen.query_one("#builder-chart").bars) == len(expected.rows)
+        screen.query_one("#builder-grid").focus()
+        await pilot.press("enter")  # the first row's inquiries
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ReportDrill)
+        assert len(pilot.app.screen.ids()) == expected.rows[0][2]
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "supervisor/Queues" in screen.form.definitions

@@ -1,7 +1,8 @@
 """The report builder (F8 on the Reports tab, or "Report builder" in the command palette there): the form on the
 left (builder_form), the result on the right as a table with totals and a bar chart of the first measure.
 Ctrl+R runs what the form says, Ctrl+S saves it under its name (the user's own; shared when ticked), Ctrl+E
-exports the result (XLSX and HTML carry the chart), Ctrl+D deletes the chosen saved report, Escape goes back.
+exports the result (XLSX and HTML carry the chart), Ctrl+D deletes the chosen saved report, Enter on a row lists
+the inquiries behind it (report_drill), Escape goes back.
 Every service call runs in a worker; a refused value is shown under its field."""
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _
 from crmterm.screens.common.dialogs import ConfirmScreen
 from crmterm.screens.reports.builder_form import BuilderChoices, BuilderForm
+from crmterm.screens.reports.report_drill import ReportDrill
 from crmterm.screens.reports.report_export import ExportDialog
 from crmterm.services.reports import report_builder, report_definitions
 from crmterm.services.reports.exports import export_report
@@ -145,6 +147,15 @@ class ReportBuilderScreen(CrmScreen[None]):
         grid.show(table)
         grid.display = True
         self.query_one(BarChart).show(table.chart.title if table.chart else "", bars_of(table))
+
+    @on(DataTable.RowSelected, "#builder-grid")
+    def _row_entered(self, event: DataTable.RowSelected) -> None:
+        grid = self.query_one(ReportGrid)
+        key = grid.drill_key(event.row_key.value)
+        if key is None or self.table is None:
+            self.app.notify(_("No list of inquiries stands behind this row"), severity="warning")
+            return
+        self.app.push_screen(ReportDrill(key, f"{self.table.title}: {grid.row_label(event.row_key.value)}"))
 
     # --- save and delete -----------------------------------------------------------------------------------
     def action_save(self) -> None:

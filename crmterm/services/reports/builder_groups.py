@@ -78,6 +78,10 @@ class Grouping:
     names: dict[Any, tuple] = field(default_factory=dict)  # value -> (sort key, shown)
     kind: ColumnKind = ColumnKind.TEXT
     joins: tuple[str, ...] = ()  # "contact", "customer"
+    # how a row's inquiries are found again (report_builder's drill-down): ("where", DrillKey.where key),
+    # ("filter", report filter key; `codes` turns the value into its code), ("period", day|week|month); None: no way
+    drill: tuple[str, str] | None = None
+    codes: dict[Any, str] = field(default_factory=dict)
 
     def shown(self, value) -> Any:
         if value is None:
@@ -101,27 +105,34 @@ def _users(session: Session) -> dict[Any, tuple]:
     return {u.id: ((), u.display_name or u.login) for u in session.execute(select(User)).scalars()}
 
 
-def _contact_column(column_of: Callable[[], Any], names: Callable[[Session], dict]) -> Callable:
+def _codes(session: Session, model) -> dict[Any, str]:
+    return {row.id: row.code for row in session.execute(select(model.id, model.code))}
+
+
+def _of_contact(model, column_of: Callable[[], Any], filter_key: str) -> Callable:
     def build(session: Session, key: str, label: str, offset: int) -> Grouping:
-        return Grouping(key, label, column_of(), names(session), joins=("contact",))
+        return Grouping(key, label, column_of(), _labelled(session, model), joins=("contact",),
+                        drill=("filter", filter_key), codes=_codes(session, model))
     return build
 
 
-def _plain(column_of: Callable[[], Any], names: Callable[[Session], dict]) -> Callable:
+def _plain(column_of: Callable[[], Any], names: Callable[[Session], dict], where: str,
+           joins: tuple[str, ...] = ()) -> Callable:
     def build(session: Session, key: str, label: str, offset: int) -> Grouping:
-        return Grouping(key, label, column_of(), names(session))
+        return Grouping(key, label, column_of(), names(session), joins=joins, drill=("where", where))
     return build
 
 
 def _period(function: Callable[[Any, int], Any], kind: ColumnKind) -> Callable:
     def build(session: Session, key: str, label: str, offset: int) -> Grouping:
-        return Grouping(key, label, function(Inquiry.created_at, offset), kind=kind)
+        return Grouping(key, label, function(Inquiry.created_at, offset), kind=kind, drill=("period", key))
     return build
 
 
 def _category(session: Session, key: str, label: str, offset: int) -> Grouping:
     value = func.coalesce(Contact.client_category_id, CUSTOMER.category_id)
-    return Grouping(key, label, value, _labelled(session, ClientCategory), joins=("contact", "customer"))
+    return Grouping(key, label, value, _labelled(session, ClientCategory), joins=("contact", "customer"),
+                    drill=("filter", "category"), codes=_codes(session, ClientCategory))
 
 
 def _month(column, offset: int):
@@ -130,11 +141,11 @@ def _month(column, offset: int):
 
 SIMPLE: dict[str, tuple[str, Callable]] = {  # name -> (label for _(), builder)
     "topic": (N_("Topic"), lambda s, k, label, o: _topic(s, k, label, None)),
-    "queue": (N_("Queue"), _plain(lambda: Inquiry.queue_id, lambda s: _labelled(s, Queue))),
-    "assignee": (N_("Assignee"), _plain(lambda: Inquiry.assignee_id, _users)),
-    "operator": (N_("Operator"), _contact_column(lambda: Contact.operator_id, _users)),
-    "place": (N_("Place"), _contact_column(lambda: Contact.place_id, lambda s: _labelled(s, Place))),
-    "channel": (N_("Channel"), _contact_column(lambda: Contact.channel_id, lambda s: _labelled(s, Channel))),
+    "queue": (N_("Queue"), _plain(lambda: Inquiry.queue_id, lambda s: _labelled(s, Queue), "queue_id")),
+    "assignee": (N_("Assignee"), _plain(lambda: Inquiry.assignee_id, _users, "assignee_id")),
+    "operator": (N_("Operator"), _plain(lambda: Contact.operator_id, _users, "operator_id", ("contact",))),
+    "place": (N_("Place"), _of_contact(Place, lambda: Contact.place_id, "place")),
+    "channel": (N_("Channel"), _of_contact(Channel, lambda: Contact.channel_id, "channel")),
     "category": (N_("Client category"), _category),
     "day": (N_("Day"), _period(local_day, ColumnKind.DATE)),
     "week": (N_("Week"), _period(local_week, ColumnKind.DATE)),
@@ -163,13 +174,13 @@ def _topic(session: Session, key: str, label: str, level: int | None) -> Groupin
     named = topic_names(session)  # id -> (code, "Group › Topic", tree order)
     names = {topic_id: (order, shown) for topic_id, (_code, shown, order) in named.items()}
     if level is None:
-        return Grouping(key, label, Inquiry.topic_id, names)
+        return Grouping(key, label, Inquiry.topic_id, names, drill=("where", "topic_id"))
     parents = {row.id: row.parent_id for row in session.execute(select(col(Topic.id), col(Topic.parent_id)))}
     at_level = {topic_id: _ancestor(parents, topic_id, level) for topic_id in parents}
     moved = {topic_id: ancestor for topic_id, ancestor in at_level.items() if ancestor != topic_id}
     # the tree is configuration (small): one CASE maps each topic to its ancestor inside the grouped query
     value = case(moved, value=Inquiry.topic_id, else_=Inquiry.topic_id) if moved else Inquiry.topic_id
-    return Grouping(key, label, value, names)
+    return Grouping(key, label, value, names, drill=("filter", "topic"), codes=_codes(session, Topic))
 
 
 def _ancestor(parents: dict[int, int | None], topic_id: int, level: int) -> int:

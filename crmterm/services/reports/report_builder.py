@@ -19,6 +19,7 @@ from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import N_, _, pick
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.reports import builder_measures as measures
+from crmterm.services.reports.builder_drill import drill_of
 from crmterm.services.reports.builder_groups import SIMPLE, Grouping, grouping, joined
 from crmterm.services.reports.builder_measures import Measure
 from crmterm.services.reports.report_table import Chart, Column, ColumnKind, ReportTable, Total
@@ -70,7 +71,7 @@ def build_report(*, session: Session, actor: Actor, params: ReportParams, spec: 
     chosen = measures.checked(spec.measures)
     scope, now = resolve(session, params), now or utcnow()
     groups = [grouping(session, key, offset_minutes(scope.start)) for key in spec.groups]
-    conditions = []
+    conditions, where = [], None
     if spec.filter:
         where = saved_filter(session, actor, owner_id, spec.filter)
         conditions = saved_filter_conditions(session, actor.login, where, now)
@@ -89,7 +90,14 @@ def build_report(*, session: Session, actor: Actor, params: ReportParams, spec: 
         for row in session.execute(percentiles(source, keys, value, measures.QUANTILES, overall=True)):
             quantiles.setdefault(None if row.overall else tuple(row[:len(keys)]), {})[value] = row
     phases.finish()
-    return _table(scope, spec, title, groups, chosen, rows, quantiles)
+    table = _table(scope, spec, title, groups, chosen, rows, quantiles)
+    # the groups' SQL values of each row (the table shows their labels), in the table's order
+    table.drill = [drill_of(scope, groups, tuple(row[:len(groups)]), where, now) for row in _ordered(rows, groups)]
+    return table
+
+
+def _ordered(rows, groups: list[Grouping]) -> list:
+    return sorted(rows, key=lambda r: tuple(g.order(r[n]) for n, g in enumerate(groups)))
 
 
 def _table(scope: Scope, spec: ReportSpec, title: str, groups: list[Grouping], chosen: list[Measure], rows,
@@ -100,12 +108,11 @@ def _table(scope: Scope, spec: ReportSpec, title: str, groups: list[Grouping], c
                                                    _("Grouped by"): ", ".join(g.label for g in groups)},
                         columns=_columns(groups, chosen), rows=[])
     width = len(groups)
-    for row in sorted(rows, key=lambda r: tuple(g.order(r[n]) for n, g in enumerate(groups))):
+    for row in _ordered(rows, groups):
         values = tuple(row[:width])
         sums = row._mapping
         table.rows.append([*(g.shown(v) for g, v in zip(groups, values, strict=True)),
                            *(m.cell(sums, quantiles.get(values, {})) for m in chosen)])
-        table.drill.append(None)
     totals = measures.added(rows)  # the sums over all groups; the percentiles over all inquiries
     table.totals = [None] * width + [m.cell(totals, quantiles.get(None, {})) for m in chosen]
     first = chosen[0].column()
