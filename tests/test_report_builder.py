@@ -263,3 +263,23 @@ def test_a_row_drills_down_to_the_inquiries_it_counted(world, groups):
         assert _drilled(world, key) == sorted(want[(row[0], row[1])]) and len(want[(row[0], row[1])]) == row[2]
         checked += 1
     assert checked >= 3
+
+
+def test_the_html_chart_escapes_labels_and_the_xlsx_chart_has_a_two_level_axis(tmp_path):
+    """No database: a hand-made two-grouping table with a hostile label."""
+    from crmterm.services.reports.report_table import Chart, Column, ColumnKind, ReportTable, Total
+
+    table = ReportTable(name="builder", title="T", params={}, columns=[
+        Column("g0", "Queue", total=Total.LABEL), Column("g1", "Channel"), Column("count", "Inquiries", ColumnKind.INT)],
+        rows=[["<script>alert(1)</script>", "Phone", 3], ["Billing & co", "E-mail", 0]],
+        chart=Chart("Inquiries by queue", ("g0", "g1"), "count"))
+    write_report(table, "html", tmp_path / "t.html")
+    page = (tmp_path / "t.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; · Phone" in page
+    assert "Billing &amp; co · E-mail" in page and 'width="0.0"' in page  # a zero is an empty bar
+    write_report(table, "xlsx", tmp_path / "t.xlsx")
+    with zipfile.ZipFile(tmp_path / "t.xlsx") as book:
+        chart = book.read("xl/charts/chart1.xml").decode()
+    # two groupings: the bars' labels are a hidden column joining both, by formula, with its values cached
+    assert "<c:strRef><c:f>T!$D$4:$D$5</c:f>" in chart and "$C$4:$C$5" in chart
+    assert "Billing &amp; co · E-mail" in chart
