@@ -9,7 +9,7 @@ import time
 from textual.widgets import Input
 
 from crmterm.app import make_app
-from helpers import settle
+from helpers import settle_screen, settle_until
 from report_world import build
 from test_snapshots import _login
 
@@ -22,12 +22,13 @@ def test_report_builder_with_a_chart(snap_compare, snapshot_settings, monkeypatc
     async def run_report(pilot):
         await _login(pilot, "supervisor")
         await pilot.press("ctrl+l", "f8")
-        await settle(pilot)
+        await settle_until(pilot, lambda: "queue" in getattr(pilot.app.screen, "form").offered.get("#rb-group", ()))
         pilot.app.screen.query_one("#rb-group").value = "queue"
         pilot.app.screen.query_one("#rb-from", Input).value = "2026-03-01"  # not "this month": fixed dates
         pilot.app.screen.query_one("#rb-to", Input).value = "2026-03-31"
         await pilot.press("ctrl+r")
-        await settle(pilot)
+        await settle_until(pilot, lambda: pilot.app.screen.table is not None)
+        await settle_screen(pilot)  # a loaded machine may still be a frame behind
 
     try:
         assert snap_compare(make_app(snapshot_settings), terminal_size=(80, 24), run_before=run_report)

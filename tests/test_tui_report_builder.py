@@ -18,7 +18,7 @@ from crmterm.services.reports import report_definitions
 from crmterm.services.reports.report_builder import ReportSpec, build_report
 from crmterm.services.reports.reports import ReportParams
 from crmterm.store.db import unit_of_work
-from helpers import SUPERVISOR, settle
+from helpers import SUPERVISOR, settle, settle_until
 from report_world import build
 from test_tui import SIZE
 from test_tui_reports import _reports, _type
@@ -38,7 +38,7 @@ async def test_build_run_save_and_export_a_report(ui_settings, tmp_path):
         await pilot.press("ctrl+p")  # the palette offers it on the Reports tab (F8 there does the same)
         await settle(pilot)
         await pilot.press(*"Report builder", "enter")
-        await settle(pilot)
+        await settle_until(pilot, lambda: "queue" in getattr(pilot.app.screen, "form").offered.get("#rb-group", ()))
         screen = pilot.app.screen
         assert isinstance(screen, ReportBuilderScreen)
         assert "supervisor/Weekly by queue" in screen.form.definitions  # the demo's saved report
@@ -49,18 +49,18 @@ async def test_build_run_save_and_export_a_report(ui_settings, tmp_path):
         await _type(pilot, "#rb-from", MARCH[0].isoformat())
         await _type(pilot, "#rb-to", MARCH[1].isoformat())
         await pilot.press("ctrl+r")
-        await settle(pilot)
+        await settle_until(pilot, lambda: screen.table is not None)
         assert screen.table is not None and screen.table.rows == expected.rows
         assert len(screen.query_one("#builder-chart").bars) == len(expected.rows)
         screen.query_one("#builder-grid").focus()
         await pilot.press("enter")  # the first row's inquiries
-        await settle(pilot)
+        await settle_until(pilot, lambda: isinstance(pilot.app.screen, ReportDrill) and pilot.app.screen.finished)
         assert isinstance(pilot.app.screen, ReportDrill)
         assert len(pilot.app.screen.ids()) == expected.rows[0][2]
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await settle_until(pilot, lambda: "supervisor/Queues" in screen.form.definitions)
         assert "supervisor/Queues" in screen.form.definitions
         await pilot.press("ctrl+e")
         await settle(pilot)
@@ -68,7 +68,7 @@ async def test_build_run_save_and_export_a_report(ui_settings, tmp_path):
         target = tmp_path / "queues.xlsx"
         await _type(pilot, "#export-path", str(target))
         await pilot.press("enter")
-        await settle(pilot)
+        await settle_until(pilot, target.exists)
     with zipfile.ZipFile(target) as book:
         assert "xl/charts/chart1.xml" in book.namelist()
     with unit_of_work(url) as session:
