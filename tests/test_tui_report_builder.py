@@ -1,6 +1,7 @@
-"""Pilot test of the report builder: from the Reports tab (the command palette) a supervisor picks two groupings and a measure,
-runs the report over March 2026 (report_world's history) and sees what the service computes, with a bar per row;
-saves it (Ctrl+S), finds it in the saved list and exports it with its chart (Ctrl+E)."""
+"""Pilot test of the report builder: opened from the Reports tab through the command palette, a supervisor picks
+two groupings and a measure, runs the report over March 2026 (report_world's history) and sees what the service
+computes with a bar per row, opens a row's inquiries (Enter), saves it (Ctrl+S) and exports it with its chart
+(Ctrl+E)."""
 
 from __future__ import annotations
 
