@@ -23,7 +23,7 @@ from crmterm.services.accounts import audit, tokens, users
 
 from crmterm.services.directory import config_io, directory, yaml_lines
 
-from crmterm.services.reports import reports, reports_custom, reports_daily, reports_drill, reports_operators, reports_repeats, reports_sla, reports_topics
+from crmterm.services.reports import report_builder, report_definitions, reports, reports_custom, reports_daily, reports_drill, reports_operators, reports_repeats, reports_sla, reports_topics
 
 from crmterm.services.routing import routes, saved_filters
 
@@ -31,7 +31,7 @@ from crmterm.services.platform import seed, synthetic, synthetic_inquiries
 from crmterm.services.accounts.permissions import ROLE_PERMISSIONS, Actor, Permission, Role
 from crmterm.services.routing.queues import InquiryFilter
 from crmterm.services.reports.reports_scope import ReportParams
-from crmterm.store import ApiToken
+from crmterm.store import ApiToken, ReportDefinition
 
 
 ROLES: tuple[Role | None, ...] = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR, None)  # None: anonymous
@@ -255,7 +255,24 @@ def _token_of(session: Session, world: World, login: str) -> int:
     return token.id
 
 
+def _own_definition(session: Session, world: World, actor: Actor | None) -> dict:
+    """A saved report of the caller's (the admin's for anonymous), written straight into the store."""
+    owner = world.people[actor.login if actor else "admin"]
+    session.add(ReportDefinition(user_id=owner.id, name="matrix", spec={"groups": ["queue"]}))
+    session.flush()
+    return {"name": "matrix"}
+
+
 REPORT_ENTRIES = [
+    Entry(report_builder.build_report, P.REPORTS_READ, lambda s, w, a: {
+        "params": period(), "spec": report_builder.ReportSpec(groups=["queue", "week"], measures=["p50_take"])}),
+    Entry(report_builder.grouping_choices, P.REPORTS_READ),
+    Entry(report_definitions.list_definitions, P.REPORTS_READ),
+    Entry(report_definitions.save_definition, P.REPORTS_READ, lambda s, w, a: {
+        "name": "matrix", "spec": report_builder.ReportSpec(groups=["topic:1"])}),
+    Entry(report_definitions.delete_definition, P.REPORTS_READ, _own_definition),
+    Entry(report_definitions.run_definition, P.REPORTS_READ, lambda s, w, a: _own_definition(s, w, a) | {
+        "params": period()}),
     Entry(reports.run, P.REPORTS_READ, lambda s, w, a: {"name": "topics", "params": period()}),
     Entry(reports_custom.custom_report, P.REPORTS_READ, _own_filter),
     Entry(reports_daily.daily_counts, P.REPORTS_READ, lambda s, w, a: {"params": period()}),

@@ -1,5 +1,7 @@
 """`crmterm report topics|operators|repeats|sla|custom NAME --from D --to D [--filter KEY=VALUE]… [--format F]
-[--out FILE]`: a table on the terminal, or a file through the exporters (services/reports/exports.write_report)."""
+[--out FILE]`: a table on the terminal, or a file through the exporters (services/reports/exports.write_report).
+The report builder's saved reports: `report build NAME --group G…`, `report run NAME …`, `report saved`,
+`report forget NAME`."""
 
 from __future__ import annotations
 
@@ -12,11 +14,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from crmterm.cli._common import JSON_OPTION, env_of, err, out
+from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.moments import typed_moment
-from crmterm.services.reports import reports
+from crmterm.services.reports import report_builder, reports
 from crmterm.services.reports.report_table import ColumnKind, ReportTable
 from crmterm.text import one_line
 
@@ -68,14 +70,17 @@ def _report(ctx: typer.Context, name: str, start: str, end: str, pairs: list[str
     """Check everything the user typed before touching the database, then compute and emit."""
     params = _params(start, end, pairs)
     fmt = _format(fmt, target, as_json)
-    table = _compute(ctx, name, params, **options)
+    emit(ctx, _compute(ctx, reports.run, name=name, params=params, **options), fmt, target)
+
+
+def emit(ctx: typer.Context, table: ReportTable, fmt: str, target: str | None) -> None:
     if fmt == "table":
         show(table)
     else:
         _write(ctx, table, fmt, target or "-")
 
 
-def _compute(ctx: typer.Context, name: str, params: reports.ReportParams, **options) -> ReportTable:
+def _compute(ctx: typer.Context, service, **options) -> ReportTable:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -86,7 +91,7 @@ def _compute(ctx: typer.Context, name: str, params: reports.ReportParams, **opti
         def advance(done: int, total: int, label: str) -> None:  # one step per SQL statement, as it starts
             progress.update(task, completed=done, total=total, description=label or _("Report"))
 
-        return env_of(ctx).call(reports.run, name=name, params=params, progress=advance, **options)
+        return env_of(ctx).call(service, progress=advance, **options)
 
 
 def _write(ctx: typer.Context, table: ReportTable, fmt: str, target: str) -> None:
@@ -174,3 +179,63 @@ def custom(ctx: typer.Context, name: str = typer.Argument(..., help="One of your
     """A saved inquiry filter as a report: inquiries per group, with the chosen columns."""
     _report(ctx, reports.CUSTOM, start, end, pairs, fmt, target, as_json, saved_filter=name, group_by=group_by,
             columns=tuple(chosen or ()))
+
+
+# --- the report builder: saved definitions (services/reports/report_definitions) ------------------------------
+
+@app.command("build")
+def build(ctx: typer.Context, name: str = typer.Argument(..., help="The report's name (yours; replaced if it exists)."),
+          groups: list[str] = typer.Option(..., "--group", "-g", help="Once or twice: " + ", ".join(
+              report_builder.GROUPINGS) + ", topic:LEVEL, attr:CODE."),
+          measures: list[str] = typer.Option(None, "--measure", "-m", help="Repeatable (the first is charted): "
+                                             + ", ".join(report_builder.MEASURE_KEYS) + " (default: count)."),
+          saved: str = typer.Option(None, "--saved-filter", help="One of your saved inquiry filters (default: all "
+                                    "inquiries)."),
+          shared: bool = typer.Option(False, "--shared", help="Everyone who may read reports may run it."),
+          as_json: bool = JSON_OPTION) -> None:
+    """Save a report: a saved filter, one or two groupings and measures. Run it with `report run NAME`."""
+    from crmterm.services.reports.report_definitions import save_definition, spec_from
+
+    spec = spec_from({"filter": saved, "groups": groups, "measures": measures or ["count"]})
+    saved_one = env_of(ctx).call(save_definition, name=name, spec=spec, shared=shared)
+    if as_json:
+        print_json(saved_one)
+    else:
+        out.print(_("Saved the report “{name}”.").format(name=saved_one.name), markup=False)
+
+
+@app.command("run")
+def run_saved(ctx: typer.Context, name: str = typer.Argument(..., help="A saved report: yours or a shared one."),
+              start: str = FROM_OPTION, end: str = TO_OPTION, pairs: list[str] = FILTER_OPTION,
+              owner: str = typer.Option(None, "--owner", help="Whose shared report, when several share the name."),
+              fmt: str = FORMAT_OPTION, target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Run a saved report over a period: a table, or a file with its chart (xlsx, html)."""
+    from crmterm.services.reports.report_definitions import run_definition
+
+    params = _params(start, end, pairs)
+    fmt = _format(fmt, target, as_json)
+    emit(ctx, _compute(ctx, run_definition, name=name, params=params, owner=owner), fmt, target)
+
+
+@app.command("saved")
+def saved_reports(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+    """Your saved reports and those others share."""
+    from crmterm.services.reports.report_definitions import list_definitions
+
+    found = env_of(ctx).call(list_definitions)
+    if as_json:
+        print_json(found)
+        return
+    rows = [{"name": d.name, "owner": d.owner, "shared": _("yes") if d.shared else "", "filter": d.spec.filter or "",
+             "groups": ", ".join(d.spec.groups), "measures": ", ".join(d.spec.measures)} for d in found]
+    print_table(rows, [("name", _("Name")), ("owner", _("Owner")), ("shared", _("Shared")),
+                       ("filter", _("Saved filter")), ("groups", _("Grouped by")), ("measures", _("Measures"))])
+
+
+@app.command("forget")
+def forget(ctx: typer.Context, name: str = typer.Argument(..., help="One of your saved reports.")) -> None:
+    """Delete one of your saved reports."""
+    from crmterm.services.reports.report_definitions import delete_definition
+
+    env_of(ctx).call(delete_definition, name=name)
+    out.print(_("Deleted the report “{name}”.").format(name=name), markup=False)

@@ -28,6 +28,7 @@ HOMES: dict[str, tuple[str, ...]] = {
     "list_queries": ("ListQuery",),
     "inquiries": ("NO_DEADLINE", "Attachment", "AttachmentBlob", "Contact", "Inquiry", "InquiryEvent", "InquiryValue"),
     "routes": ("Queue", "Route", "RouteRevision", "SavedFilter"),
+    "report_defs": ("ReportDefinition",),
     "sla": ("Calendar", "EscalationRule", "SlaMark", "SlaRule"),
     "notifications": ("Notification", "NotificationChannel", "NotificationState"),
     "automation": ("AutomationRule", "ExternalRequest"),
@@ -100,6 +101,7 @@ if TYPE_CHECKING:  # the same names for the type checker, imported at runtime on
     from crmterm.store.portal import InquiryRating, PortalCode, PortalFunction, PortalPin  # noqa: F401
     from crmterm.store.portal import PortalSession, PortalTopic  # noqa: F401
     from crmterm.store.problems import ProblemInquiry, SystemProblem  # noqa: F401
+    from crmterm.store.report_defs import ReportDefinition  # noqa: F401
     from crmterm.store.routes import Queue, Route, RouteRevision, SavedFilter  # noqa: F401
     from crmterm.store.scripts import Script, ScriptRun  # noqa: F401
     from crmterm.store.skills import AgentPresence, AgentSkill, Skill, StepSkill  # noqa: F401

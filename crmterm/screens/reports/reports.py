@@ -77,6 +77,7 @@ class ReportsPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whos
         Binding("f5", "period('this_month')", N_("This month"), id="reports.this_month", show=False),
         Binding("f6", "period('last_month')", N_("Last month"), id="reports.last_month", show=False),
         Binding("f7", "period('last_7_days')", N_("Last 7 days"), id="reports.last_7_days", show=False),
+        Binding("f8", "builder", N_("Report builder"), id="reports.builder", show=False),
     ]
 
     def __init__(self, state: dict | None = None) -> None:
@@ -207,6 +208,11 @@ class ReportsPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whos
         sparkline.show_days(days)
         if table.rows:
             self.grid.focus()
+
+    def action_builder(self) -> None:
+        from crmterm.screens.reports.report_builder import ReportBuilderScreen
+
+        self.app.push_screen(ReportBuilderScreen())
 
     def action_period(self, which: str) -> None:
         self.form.set_period(*PERIODS[which](date.today()))

@@ -13,7 +13,7 @@ from crmterm.services.accounts.permissions import Actor
 from crmterm.services.directory import config_io, yaml_lines
 from crmterm.services.directory.config_io import ImportResult
 from crmterm.services.knowledge import kb_import
-from crmterm.services.platform import demo_customers, demo_filters, demo_work
+from crmterm.services.platform import demo_customers, demo_filters, demo_reports, demo_work
 from crmterm.services.portal import demo as portal_demo
 from crmterm.store import AgentSkill, User
 from crmterm.store import passwords as stored
@@ -55,6 +55,7 @@ def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
     demo_customers.seed_demo_customers(session=session, actor=actor)
     demo_work.seed_demo_work(session, actor)
     demo_filters.seed_demo_filters(session)
+    demo_reports.seed_demo_reports(session)
     portal_demo.seed_portal_demo(session=session, actor=actor)  # after the topics it offers
     kb_import.import_dir(session=session, actor=actor, directory=resource_dir("seed") / "kb", source="seed")
     return SeedResult(config=result, logins=passwords)

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import jinja2
+from markupsafe import Markup
 
 from crmterm.i18n import _, current_language
+from crmterm.services.reports.exports_svg import bar_chart_svg
 from crmterm.services.reports.exports_values import display_value, is_numeric, totals_cells
 from crmterm.services.reports.report_table import Cell, Column, ReportTable
 
@@ -52,5 +54,6 @@ def render_html(table: ReportTable) -> bytes:
         rows=[_shown_row(table.columns, row) for row in table.rows],
         totals=None if totals is None else _shown_row(table.columns, totals),
         no_rows=_("No data"),
+        chart=Markup(bar_chart_svg(table)),  # drawn by our code, every text in it escaped there
     )
     return page.encode("utf-8")

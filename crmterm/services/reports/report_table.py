@@ -47,6 +47,16 @@ class Column:
 Cell = str | int | float | date | datetime | None
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart the exporters draw beside the table: one bar per row, labelled by the `categories`
+    columns (two make a two-level axis), its length the `value` column."""
+
+    title: str  # translated
+    categories: tuple[str, ...]  # column keys
+    value: str  # column key
+
+
 @dataclass
 class ReportTable:
     """A finished report. `rows[i]` has one cell per column; `drill[i]` says which inquiries stand behind
@@ -59,6 +69,7 @@ class ReportTable:
     rows: list[list[Cell]]
     totals: list[Cell] | None = None
     drill: list[dict[str, Any] | None] = field(default_factory=list)
+    chart: Chart | None = None  # drawn by the XLSX and HTML exports (the report builder's reports)
 
     def column_values(self, key: str) -> list[Cell]:
         index = [c.key for c in self.columns].index(key)
