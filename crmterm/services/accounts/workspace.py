@@ -103,8 +103,8 @@ def effective(actor: Actor, layout: Layout) -> Layout:
 
 def _user(session: Session, actor: Actor, login: str | None, permission: Permission) -> tuple[int, str]:
     """The user whose workspace it is: the actor's own, or (with `permission`) another's."""
-    if login is None or login == actor.login:
-        return own_id(actor), actor.login
+    if actor is None or login is None or login == actor.login:
+        return own_id(actor), login or actor.login  # own_id refuses nobody first
     require(actor, permission)
     user_id = session.exec(select(User.id).where(User.login == login)).first()
     if user_id is None:
