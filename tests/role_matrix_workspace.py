@@ -4,10 +4,11 @@ per entry point."""
 
 from __future__ import annotations
 
+from role_matrix_calls import OWN_PREFERENCE, OWN_PREFERENCE_WRITE, Entry
+
 from crmterm.services.accounts import workspace
 from crmterm.services.accounts.permissions import Permission as P
 from crmterm.services.work import dashboard
-from role_matrix_calls import OWN_PREFERENCE, OWN_PREFERENCE_WRITE, Entry
 
 WORKSPACE_ENTRIES = [
     Entry(workspace.get_workspace, OWN_PREFERENCE),

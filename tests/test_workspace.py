@@ -8,19 +8,19 @@ import json
 from datetime import timedelta
 
 import pytest
+from helpers import act, register_disputed_charge
 from sqlalchemy import update
 from sqlmodel import select
 from typer.testing import CliRunner
 
 from crmterm.cli import app as cli_app
-from crmterm.services.inquiries import inquiry_actions
 from crmterm.errors import NotFound, PermissionDenied, ValidationError
 from crmterm.services.accounts import workspace
 from crmterm.services.accounts.permissions import Actor, Role
+from crmterm.services.inquiries import inquiry_actions
 from crmterm.services.work import dashboard
 from crmterm.store import Inquiry, User, UserPreference, utcnow
 from crmterm.store.db import unit_of_work
-from helpers import act, register_disputed_charge
 
 
 def _actor(url: str, login: str) -> Actor:

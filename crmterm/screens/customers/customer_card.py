@@ -14,10 +14,10 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Static, TabbedCon
 
 from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+from crmterm.services.accounts.workspace import CARD_TABS
 from crmterm.services.customers.customer_card import CardRead
 from crmterm.services.customers.customers import KIND_LABELS, KINDS, STATUS_LABELS, STATUSES, status_label
 from crmterm.services.customers.history import ChangeRead
-from crmterm.services.accounts.workspace import CARD_TABS
 from crmterm.services.customers.notes import NoteRead
 from crmterm.services.directory.kinds import FieldSpec
 from crmterm.services.inquiries.inquiry_log import state_label

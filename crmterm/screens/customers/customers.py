@@ -105,7 +105,7 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
                 name = hit.names.get(current_language()) or hit.display_name
                 cells = {"id": str(hit.id), "name": plain(name), "matched": _(hit.matched),
                          "details": plain(" · ".join(p for p in (hit.phone, hit.contract, hit.region) if p))}
-                table.add_row(*(cells[key.value] for key in table.columns), key=str(hit.id))
+                table.add_row(*(cells[str(key.value)] for key in table.columns), key=str(hit.id))
         self.cursor = hits[-1].cursor if len(hits) == PAGE else None
 
     def action_to_results(self) -> None:

@@ -89,7 +89,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
             for tab in current_layout(self.app).tabs:  # the user's own tabs and order (their workspace)
                 if self._may_show(tab):
                     with TabPane(_(TABS[tab][0]), id=tab):
-                        yield self._panel(tab)
+                        yield self._tab_panel(tab)
         yield TranslatedFooter()
 
     def _may_show(self, tab: str) -> bool:
@@ -97,7 +97,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         needs = TABS[tab][1]
         return needs is None or self.app.gateway.can(needs)
 
-    def _panel(self, tab: str) -> Widget:
+    def _tab_panel(self, tab: str) -> Widget:
         panels: dict[str, Callable[[], Widget]] = {
             "register": lambda: RegisterPanel(state=self._register_state), "work": MyWorkPanel,
             "home": HomePanel, "dashboard": DashboardPanel,

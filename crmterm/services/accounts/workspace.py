@@ -84,7 +84,8 @@ def clean(raw: object) -> Layout:
     """A layout from whatever was saved: unknown entries dropped, a missing or empty part its default."""
     data = raw if isinstance(raw, dict) else {}
     default = Layout()
-    columns = data.get("columns") if isinstance(data.get("columns"), dict) else {}
+    given_columns = data.get("columns")
+    columns: dict = given_columns if isinstance(given_columns, dict) else {}
     shown_columns = {}
     for name, (_label, catalogue) in LISTS.items():
         kept = _known(columns.get(name), catalogue) or default.columns[name]
