@@ -86,22 +86,29 @@ class CustomiseWorkspaceScreen(CrmScreen[bool]):
         if entries.option_count:
             entries.highlighted = min(highlight, entries.option_count - 1)
 
+    def _sync(self) -> None:
+        """What the list shows checked is what is shown: read from the list itself, whose toggle is immediate
+        (its message may come after the next key, a move that redraws the list)."""
+        entries = self.query_one("#custom-entries", SelectionList)
+        always = ALWAYS_SHOWN.get(self.part, set()) & set(self.order[self.part])
+        self.shown[self.part] = set(entries.selected) | always
+
     @on(OptionList.OptionHighlighted, "#custom-parts")
     def _part_chosen(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id is not None and event.option.id != self.part:
+            self._sync()
             self.part = event.option.id
             self._fill()
 
     @on(SelectionList.SelectionToggled, "#custom-entries")
     def _toggled(self, event: SelectionList.SelectionToggled) -> None:
         entry = event.selection.value
-        if entry in ALWAYS_SHOWN.get(self.part, set()):
+        if entry in ALWAYS_SHOWN.get(self.part, set()) and entry not in event.selection_list.selected:
             event.selection_list.select(entry)  # undone: this one is always there (only its place changes)
             self.notify(_("{entry} is always shown; Alt+↑/↓ moves it").format(entry=event.selection.prompt))
-            return
-        self.shown[self.part] ^= {entry}
 
     def action_move(self, step: int) -> None:
+        self._sync()
         entries = self.query_one("#custom-entries", SelectionList)
         index = entries.highlighted
         order = self.order[self.part]
@@ -118,6 +125,7 @@ class CustomiseWorkspaceScreen(CrmScreen[bool]):
                 "columns": {name: shown(f"columns.{name}") for name in LISTS}}
 
     def action_save(self) -> None:
+        self._sync()
         if not self.shown["tabs"]:
             self.notify(_("Show at least one tab"), severity="error")
             return
