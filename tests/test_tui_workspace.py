@@ -4,6 +4,7 @@ Ctrl+R after a confirmation brings the default back. Also the Dashboard tab's ti
 
 from __future__ import annotations
 
+import pytest
 from helpers import settle
 from test_tui import SIZE, _login
 from textual.widgets import SelectionList, TabbedContent
@@ -49,6 +50,7 @@ async def test_reorder_and_hide_a_tab_survive_a_restart_and_reset_brings_the_def
         assert isinstance(pilot.app.screen, WorkspaceScreen) and _tabs(pilot.app) == default
 
 
+@pytest.mark.slow  # the suite's budget: the snapshot pictures a failing tile, test_workspace.py the numbers
 async def test_the_dashboard_shows_its_tiles_and_a_failing_one_alone_says_why(ui_settings, monkeypatch):
     real = dashboard.tile
 
