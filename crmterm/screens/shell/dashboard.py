@@ -1,6 +1,6 @@
 """The Dashboard tab (issue 31 item 6): the tiles the user chose (Customise workspace), each loaded by its own
-worker off the UI thread when the tab is shown or F5 is pressed, so a slow or failing tile shows "…" or its
-error while the others show their numbers (services/work/dashboard)."""
+worker off the UI thread when the tab is shown, every minute while it is, or on F5 — so a slow or failing tile
+shows "…" or its error while the others show their numbers (services/work/dashboard)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from crmterm.widgets.layout import current_layout
 from crmterm.widgets.report_chart import bar, fitted
 from crmterm.widgets.safe_text import plain
 
+REFRESH_SECONDS = 60  # the tiles' numbers while the tab is shown (F5 at once)
 LABEL_WIDTH = 10  # a bar's label (a queue, a day) in a tile; the bar and its number take the rest
 
 
@@ -80,6 +81,15 @@ class DashboardPanel(VerticalScroll, CrmWidget):  # CrmWidget second: the contai
         with Grid(id="tiles"):
             for code in codes:
                 yield DashboardTile(code)
+
+    def on_mount(self) -> None:
+        self.set_interval(REFRESH_SECONDS, self._refresh_if_seen)
+
+    def _refresh_if_seen(self) -> None:
+        """Fresh numbers while the tab is looked at; none asked for while another tab or screen is up."""
+        pane = self.parent  # the TabPane: its switcher hides it while another tab is active
+        if self.screen.is_current and pane is not None and pane.display:
+            self.action_reload()
 
     def shown(self) -> None:
         self.action_reload()
