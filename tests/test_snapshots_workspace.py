@@ -42,7 +42,8 @@ def test_dashboard_small(snap_compare, snapshot_settings, utc, monkeypatch):  # 
     with unit_of_work(snapshot_settings.database_url) as session:  # the agent put the Dashboard first
         agent = session.exec(select(User).where(User.login == "agent")).one()
         workspace.set_workspace(session=session, actor=Actor(login="agent", role=Role.AGENT, id=agent.id),
-                                layout={"tabs": ["dashboard", "register", "work", "customers", "queues"]})
+                                layout={"tabs": ["dashboard", "register", "work", "customers", "queues"],
+                                        "hidden_tabs": ["home"]})
 
     async def run(pilot):
         await _login(pilot, "agent")

@@ -26,6 +26,7 @@ def _print(found: workspace.WorkspaceRead, as_json: bool) -> None:
     lines = [_("Workspace of {login}{default}").format(
         login=found.login, default="" if found.customised else " (" + _("default") + ")"),
         _("Tabs: {ids}").format(ids=", ".join(layout.tabs)),
+        _("Hidden tabs: {ids}").format(ids=", ".join(layout.hidden_tabs) or "—"),
         _("Card tabs: {ids}").format(ids=", ".join(layout.card_tabs)),
         _("Tiles: {ids}").format(ids=", ".join(layout.tiles) or "—")]
     lines += [_("Columns of {list}: {ids}").format(list=name, ids=", ".join(shown))
@@ -59,8 +60,9 @@ def set_(ctx: typer.Context,
     """Change your own layout: only the parts given change."""
     env = env_of(ctx)
     layout = env.call(workspace.get_workspace).layout.model_dump()
-    if tabs is not None:
+    if tabs is not None:  # exactly these: the others hidden, also those the user may see one day
         layout["tabs"] = _ids(tabs)
+        layout["hidden_tabs"] = [tab for tab in workspace.TABS if tab not in layout["tabs"]]
     layout["columns"] |= _columns(columns)
     if card_tabs is not None:
         layout["card_tabs"] = _ids(card_tabs)

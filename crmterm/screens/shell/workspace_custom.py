@@ -121,7 +121,8 @@ class CustomiseWorkspaceScreen(CrmScreen[bool]):
         def shown(part: str) -> list[str]:
             return [e for e in self.order[part] if e in self.shown[part]]
 
-        return {"tabs": shown("tabs"), "card_tabs": self.order["card_tabs"], "tiles": shown("tiles"),
+        return {"tabs": shown("tabs"), "hidden_tabs": [e for e in self.order["tabs"] if e not in self.shown["tabs"]],
+                "card_tabs": self.order["card_tabs"], "tiles": shown("tiles"),
                 "columns": {name: shown(f"columns.{name}") for name in LISTS}}
 
     def action_save(self) -> None:

@@ -59,9 +59,11 @@ DEFAULT_TILES = ("my_open", "my_overdue", "registered_today", "queue_sizes", "my
 
 
 class Layout(BaseModel):
-    """Shown tabs in order; per list its shown columns in order; the card's tabs in order; the tiles shown."""
+    """Shown tabs in order; per list its shown columns in order; the card's tabs in order; the tiles shown.
+    A tab neither shown nor hidden (new in crmterm, or a right the user has gained since) joins at the end."""
 
     tabs: list[str] = Field(default_factory=lambda: list(TABS))
+    hidden_tabs: list[str] = Field(default_factory=list)
     columns: dict[str, list[str]] = Field(default_factory=lambda: {k: list(c) for k, (_l, c) in LISTS.items()})
     card_tabs: list[str] = Field(default_factory=lambda: list(CARD_TABS))
     tiles: list[str] = Field(default_factory=lambda: list(DEFAULT_TILES))
@@ -91,7 +93,10 @@ def clean(raw: object) -> Layout:
         kept = _known(columns.get(name), catalogue) or default.columns[name]
         shown_columns[name] = kept + [c for c in REQUIRED_COLUMNS[name] if c not in kept]
     card = _known(data.get("card_tabs"), CARD_TABS)
-    return Layout(tabs=_known(data.get("tabs"), TABS) or default.tabs, columns=shown_columns,
+    hidden = _known(data.get("hidden_tabs"), TABS)
+    tabs = [tab for tab in _known(data.get("tabs"), TABS) if tab not in hidden]
+    tabs += [tab for tab in TABS if tab not in tabs and tab not in hidden]
+    return Layout(tabs=tabs, hidden_tabs=hidden, columns=shown_columns,
                   card_tabs=card + [t for t in CARD_TABS if t not in card],  # the card always has every tab
                   tiles=_known(data.get("tiles"), TILES) if "tiles" in data else default.tiles)
 
@@ -147,7 +152,7 @@ def set_workspace(*, session: Session, actor: Actor, layout: Layout | dict) -> W
 
 
 def _check(given: dict) -> None:
-    for part, catalogue in (("tabs", TABS), ("card_tabs", CARD_TABS), ("tiles", TILES)):
+    for part, catalogue in (("tabs", TABS), ("hidden_tabs", TABS), ("card_tabs", CARD_TABS), ("tiles", TILES)):
         _check_ids(part, given.get(part), catalogue)
     columns = given.get("columns") or {}
     if not isinstance(columns, dict):
