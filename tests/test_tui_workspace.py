@@ -69,8 +69,11 @@ async def test_reorder_and_hide_a_tab_survive_a_restart_and_reset_brings_the_def
         assert _keys(screen.query_one("#work-rows", DataTable)) == ["deadline", "what"]
         card_tabs = [pane.id for pane in screen.query_one("#card-tabs", TabbedContent).query("TabPane")]
         assert card_tabs[:2] == ["tab-notes", "tab-details"]
-        await pilot.press("alt+u")
+        await pilot.press("ctrl+p")  # by the command palette this time
         await settle(pilot)
+        await pilot.press(*"Customise workspace", "enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, CustomiseWorkspaceScreen)
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ConfirmScreen)
