@@ -18,6 +18,7 @@ from crmterm.errors import NotFound, PermissionDenied, ValidationError
 from crmterm.services.accounts import workspace
 from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.inquiries import inquiry_actions
+from crmterm.services.platform import demo_day
 from crmterm.services.work import dashboard
 from crmterm.store import Inquiry, User, UserPreference, utcnow
 from crmterm.store.db import unit_of_work
@@ -131,3 +132,14 @@ def test_the_cli_shows_sets_and_resets_and_an_admin_resets_anothers(demo_url, tm
     reset = run("admin", "reset", "--user", "agent", "--json")
     assert reset.exit_code == 0 and json.loads(reset.stdout)["customised"] is False
     assert "(default)" in run("agent", "show").stdout
+
+
+def test_a_fresh_start_gives_the_dashboard_numbers(demo_url):
+    """The TUI's first run adds the demo agent's last week (services/platform/demo_day) to the demo."""
+    agent = _actor(demo_url, "agent")
+    with unit_of_work(demo_url) as session:
+        assert demo_day.seed_demo_day(session) == sum(demo_day.PER_DAY) + 2
+    with unit_of_work(demo_url) as session:
+        tiles = {code: dashboard.tile(session=session, actor=agent, code=code) for code in workspace.TILES}
+    assert tiles["my_open"].value == 1 and tiles["queue_sizes"].value == 1
+    assert tiles["my_week"].value == sum(demo_day.PER_DAY) + 2  # the whole week, whatever the hour now
