@@ -100,6 +100,7 @@ class CrmApp(PresenceBeat, CrmHost):
         self.settings = settings
         self._gateway: Gateway | None = None  # made on first use: the database layer loads off the UI thread
         self.active_template = None  # the contact template registration starts from (F12 switches)
+        self.workspace_layout = None  # the user's own tabs, columns and tiles, read at log-in
         self.demo_logins = demo_logins or {}
         self.database_ready = False
         self.last_input = monotonic()  # the last key or mouse event: the idle lock counts from it
@@ -243,10 +244,20 @@ class CrmApp(PresenceBeat, CrmHost):
             language = self.gateway.call(preferences.preferred_language)
         except Exception:  # noqa: BLE001 - a preference is not worth a refused log-in: the default language
             language = None
+        self.workspace_layout = self._own_layout()
         self.start_presence(self.gateway)
         # typed first: mypy cannot match a coroutine function against call_from_thread's `T | Awaitable[T]`
         enter: Callable[[str], Awaitable[None] | None] = self._enter_workspace
         self.call_from_thread(enter, language or self.installation_language)
+
+    def _own_layout(self):
+        """The user's workspace layout (tabs, columns, tiles), read before the workspace is drawn."""
+        from crmterm.services.accounts import workspace
+
+        try:
+            return self.gateway.call(workspace.get_workspace).layout
+        except Exception:  # noqa: BLE001 - nor is a layout: the default one
+            return None
 
     async def _enter_workspace(self, language: str) -> None:
         self._use_language(language)
@@ -267,7 +278,7 @@ class CrmApp(PresenceBeat, CrmHost):
 
     def log_out(self) -> None:
         self.stop_presence(self._gateway)
-        self._gateway, self.active_template = None, None
+        self._gateway, self.active_template, self.workspace_layout = None, None, None
         self._use_language(self.installation_language)  # the next user starts in the installation's language
         self.switch_screen(LoginScreen(ready=True))
 

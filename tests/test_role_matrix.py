@@ -38,9 +38,11 @@ from role_matrix_callbacks import WORK_LIST_ENTRIES
 from role_matrix_api import API_ROUTES, OPEN_ROUTES, Route
 from role_matrix_roles import NOTE_ENTRIES, ROLE_ENTRIES
 from role_matrix_work import WORK_ENTRIES, held, waiting
+from role_matrix_workspace import WORKSPACE_ENTRIES
 
 ENTRIES: list[Entry] = (CUSTOMER_ENTRIES + ADMIN_ENTRIES + REPORT_ENTRIES + WORK_ENTRIES + CONTENT_ENTRIES
-                        + INTEGRATION_ENTRIES + MAIL_ENTRIES + WORK_LIST_ENTRIES + ROLE_ENTRIES + NOTE_ENTRIES)
+                        + INTEGRATION_ENTRIES + MAIL_ENTRIES + WORK_LIST_ENTRIES + ROLE_ENTRIES + NOTE_ENTRIES
+                        + WORKSPACE_ENTRIES)
 
 # Entry points with an `actor` that are not called by people: each checked by its callers, or the check itself.
 EXEMPT = {
@@ -71,6 +73,8 @@ EXEMPT = {
     "queue_access.can_work": "the queue rule itself",
     "queue_access.queues_of": "the queue rule itself",
     "queue_access.person": "needs a person behind the actor (after the caller's check)",
+    "preferences.own_id": "the check itself: one's own preferences and workspace need a person",
+    "workspace.effective": "a layout filtered by the actor's rights (pure), inside get/set/reset_workspace",
     "routing.route_new": "routes an inquiry registration.register is creating",
     "routing.log_placement": "logs where registration.register placed its new inquiry",
     "take_pg.take": "the one-statement take-next of queues.take_next on PostgreSQL, after its checks",
@@ -86,6 +90,7 @@ PENDING: set[str] = set()
 
 # Writes an auditor may still make: personal settings, not business data.
 AUDITOR_PERSONAL = {"preferences.set_language", "presence.touch", "presence.leave", "saved_filters.save_filter", "saved_filters.delete_filter", "saved_filters.edit_filter", "notification_inbox.mark_read"}
+AUDITOR_PERSONAL |= {"workspace.set_workspace", "workspace.reset_workspace"}  # one's own layout
 # …and the use of the knowledge base: opening an article or marking it helpful only counts (and ranks) it.
 AUDITOR_USAGE = {"kb_usage.open_article", "kb_usage.mark_helpful"}
 

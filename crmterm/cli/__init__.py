@@ -75,6 +75,8 @@ COMMANDS = {
     "task": Lazy("crmterm.cli.work:task_app", "Tasks: to-dos for an agent or a queue."),
     "work": Lazy("crmterm.cli.work:work", "My work: held inquiries, mail awaiting a reply, due callbacks and open "
                  "tasks, most urgent first."),
+    "workspace": Lazy("crmterm.cli.workspace:app", "Your own workspace: tabs, list columns, card tabs, dashboard "
+                      "tiles."),
     "portal": Lazy("crmterm.cli.portal:app", "Customer portal: topics and functions it offers, customers' ratings."),
 }
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from crmterm.store.base import Labelled, Versioned, utcnow
@@ -65,7 +65,8 @@ class SlaMark(SQLModel, table=True):
     can warn and breach again; the same one never twice, however many scanners run)."""
 
     __tablename__ = "sla_mark"
-    __table_args__ = (UniqueConstraint("inquiry_id", "clock", "level", "deadline"),)
+    __table_args__ = (UniqueConstraint("inquiry_id", "clock", "level", "deadline"),
+                      Index("ix_sla_mark_level_at", "level", "at"))  # breaches today (the dashboard's tile)
     id: int | None = Field(default=None, primary_key=True)
     inquiry_id: int = Field(foreign_key="inquiry.id", nullable=False)
     clock: str = Field(max_length=8, nullable=False)

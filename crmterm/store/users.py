@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import JSON, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from crmterm.store.base import Labelled, Versioned
@@ -77,5 +77,6 @@ class UserPreference(SQLModel, table=True):
     __tablename__ = "user_preference"
     user_id: int = Field(foreign_key="app_user.id", primary_key=True)
     key: str = Field(primary_key=True, max_length=40)
-    value: str = Field(max_length=200, nullable=False)
+    # Unbounded (migration 0036): the workspace layout is one JSON document here (services/accounts/workspace)
+    value: str = Field(sa_type=Text, nullable=False)
     updated_at: datetime = Field(nullable=False)

@@ -32,6 +32,7 @@ class CrmHost(App[Any]):
     active_template: Any  # the contact template registration starts from (F12 switches); None for none
     database_ready: bool
     key_gate: KeyGate  # keys one at a time; held while the log-in opens the workspace
+    workspace_layout: Any  # the user's own layout (services/accounts/workspace.Layout); None: the default
 
     @property
     def gateway(self) -> Gateway:

@@ -18,6 +18,7 @@ from crmterm.i18n import N_, _, fmt_datetime, pick
 from crmterm.services.inquiries.inquiry_log import OPEN_STATES, state_label
 from crmterm.services.routing.queues import InquiryRow
 from crmterm.services.sla.sla_status import BREACH, WARNING, badge
+from crmterm.widgets.layout import shown_columns
 from crmterm.widgets.safe_text import plain
 
 COLUMNS = (("mark", ""), ("id", N_("#")), ("priority", N_("Priority")), ("due", N_("Deadline")),
@@ -71,10 +72,12 @@ class InquiryTable(DataTable):
         for inquiry_id, row in self.shown.items():
             passed = row.due_at is not None and row.due_at <= now
             try:
-                self.update_cell(str(inquiry_id), "sla", sla_cell(row, now))
+                if ColumnKey("sla") in self.columns:  # the user may show no SLA column
+                    self.update_cell(str(inquiry_id), "sla", sla_cell(row, now))
                 if passed and not row.overdue and row.state in OPEN_STATES:
                     row.overdue = True
-                    self.update_cell(str(inquiry_id), "due", deadline_cell(row))
+                    if ColumnKey("due") in self.columns:
+                        self.update_cell(str(inquiry_id), "due", deadline_cell(row))
             except CellDoesNotExist:  # the columns are being rebuilt
                 return
 
@@ -100,9 +103,9 @@ class InquiryTable(DataTable):
         arrow_on = SORT_COLUMN.get(sort)
         if arrow_on in self.hidden:
             arrow_on = "sla"  # the deadline gave way: its countdown carries the arrow
-        for key, label in COLUMNS:
-            if key in self.hidden:
-                continue
+        labels = dict(COLUMNS)
+        for key in self._keys():
+            label = labels[key]
             title = plain((_(label) if label else "") + ((" ↓" if descending else " ↑") if key == arrow_on else ""))
             self.wants[key] = 1 if key == "mark" else title.cell_len  # marks come later
             self.add_column(title, key=key, width=1 if key == "mark" else None)
@@ -137,20 +140,25 @@ class InquiryTable(DataTable):
                  plain(priority), deadline_cell(row), sla_cell(row, datetime.now(UTC)),
                  plain(pick(row.topic_labels, row.topic)), plain(row.customer or _("Anonymous caller")),
                  plain(state_label(row.state)), plain(row.step_label or row.step or ""), plain(row.assignee or ""))
-        for (key, _label), cell in zip(COLUMNS, cells):
-            if key in SHARED:
-                cell.overflow = "ellipsis"  # cut to its share of a narrow table, visibly
-        return tuple(cell for (key, _label), cell in zip(COLUMNS, cells) if key not in self.hidden)
+        by_key = {key: cell for (key, _label), cell in zip(COLUMNS, cells)}
+        for key in SHARED:
+            by_key[key].overflow = "ellipsis"  # cut to its share of a narrow table, visibly
+        return tuple(by_key[key] for key in self._keys())
+
+    def _keys(self) -> list[str]:
+        """The shown columns in the user's order (their workspace), less those the width hides; marks first."""
+        return ["mark", *(key for key in shown_columns(self.app, "queue") if key not in self.hidden)]
 
     def _share_width(self, rows: Iterable[tuple[Text, ...]], count: int) -> None:
         """With columns hidden, topic and customer get what the other columns leave (each its own width
         when both fit), so the customer is never pushed off the right edge. Set before the rows are added:
         adding them re-renders every cell at the new widths."""
-        keys = [key for key, _label in COLUMNS if key not in self.hidden]
+        keys = self._keys()
         for row in rows:
             for key, cell in zip(keys, row):
                 self.wants[key] = max(self.wants.get(key, 0), cell.cell_len)
-        if not self.hidden:
+        shared = [key for key in SHARED if key in keys]  # the user may have left one out
+        if not self.hidden or len(shared) != len(SHARED):
             return
         padding = 2 * self.cell_padding
         scrollbar = self.styles.scrollbar_size_vertical if count + 1 > self.size.height else 0

@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Static, TabbedCon
 
 from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+from crmterm.services.accounts.workspace import CARD_TABS
 from crmterm.services.customers.as_of import FIELD_LABELS, since_text
 from crmterm.services.customers.customer_card import CardRead
 from crmterm.services.customers.customers import KIND_LABELS, KINDS, STATUS_LABELS, STATUSES, status_label
@@ -23,6 +24,7 @@ from crmterm.services.directory.kinds import FieldSpec
 from crmterm.services.inquiries.inquiry_log import state_label
 from crmterm.text import visible
 from crmterm.widgets.entry_form import EntryForm
+from crmterm.widgets.layout import current_layout
 from crmterm.widgets.safe_text import plain
 
 PARTY_FIELDS = (
@@ -80,20 +82,24 @@ class CustomerCard(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("", id="card-title", markup=False)
         with TabbedContent(id="card-tabs"):
-            with TabPane(_("Details"), id="tab-details"), VerticalScroll():
-                yield Static("", id="card-as-of", markup=False)
-                yield EntryForm(PARTY_FIELDS, id="party-form")
-            with TabPane(_("Structures"), id="tab-structures"):
+            for name in current_layout(self.app).card_tabs:  # in the user's order (their workspace)
+                yield from self._tab(name)
+
+    def _tab(self, name: str) -> ComposeResult:
+        with TabPane(_(CARD_TABS[name]), id=f"tab-{name}"):
+            if name == "details":
+                with VerticalScroll():
+                    yield Static("", id="card-as-of", markup=False)
+                    yield EntryForm(PARTY_FIELDS, id="party-form")
+                return
+            if name == "structures":
                 yield Static("", id="card-structures", markup=False)
-            for name, title in (("contracts", N_("Contracts")), ("persons", N_("Contact persons")),
-                                ("discounts", N_("Discounts")), ("history", N_("History")), ("notes", N_("Notes")),
-                                ("inquiries", N_("Inquiries"))):
-                with TabPane(_(title), id=f"tab-{name}"):
-                    if name == "notes":
-                        with Horizontal(id="new-note-row"):
-                            yield Input(id="new-note", placeholder=_("Type a note and press Enter"), compact=True)
-                            yield Checkbox(_("Public"), id="new-note-public", compact=True)
-                    yield DataTable(id=f"card-{name}", cursor_type="row", zebra_stripes=True)
+                return
+            if name == "notes":
+                with Horizontal(id="new-note-row"):
+                    yield Input(id="new-note", placeholder=_("Type a note and press Enter"), compact=True)
+                    yield Checkbox(_("Public"), id="new-note-public", compact=True)
+            yield DataTable(id=f"card-{name}", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         for name, columns in _TABLES.items():

@@ -18,14 +18,17 @@ from crmterm.screens.admin.admin_areas import DirectoryArea
 from crmterm.screens.customers.customer_card import CustomerCard
 from crmterm.screens.customers.customer_dialogs import EraseDialog, MergeDialog, MoveDialog, ServiceRequest
 from crmterm.services.accounts.permissions import Permission
+from crmterm.services.accounts.workspace import LISTS
 from crmterm.services.customers import customer_search, customer_views, customers, notes, structures
 from crmterm.services.directory import directory
 from crmterm.services.directory.registry import KINDS
 from crmterm.widgets.entry_form import EntryForm
 from crmterm.widgets.host import WidgetPart
+from crmterm.widgets.layout import shown_columns
 from crmterm.widgets.safe_text import plain
 
 PAGE = 50
+HIT_COLUMNS = LISTS["customers"]
 
 
 class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whose CSS the panel keeps
@@ -62,10 +65,9 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
 
     def on_mount(self) -> None:
         table = self.query_one("#hits", DataTable)
-        table.add_column("ID", key="id")
-        table.add_column(_("Name"), key="name")
-        table.add_column(_("Matched"), key="matched")
-        table.add_column(_("Phone · contract · region"), key="details")  # namesakes differ here
+        labels = HIT_COLUMNS[1]  # "Phone · contract · region": namesakes differ there
+        for key in shown_columns(self.app, "customers"):  # the user's own choice and order (their workspace)
+            table.add_column(_(labels[key]) if key != "id" else labels[key], key=key)
         self.query_one("#structure-tree", Tree).show_root = False
         self.load_structures()
         self.load_categories()
@@ -101,8 +103,9 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
         for hit in hits:
             if str(hit.id) not in table.rows:
                 name = hit.names.get(current_language()) or hit.display_name
-                table.add_row(str(hit.id), plain(name), _(hit.matched),
-                              plain(" · ".join(p for p in (hit.phone, hit.contract, hit.region) if p)), key=str(hit.id))
+                cells = {"id": str(hit.id), "name": plain(name), "matched": _(hit.matched),
+                         "details": plain(" · ".join(p for p in (hit.phone, hit.contract, hit.region) if p))}
+                table.add_row(*(cells[str(key.value)] for key in table.columns), key=str(hit.id))
         self.cursor = hits[-1].cursor if len(hits) == PAGE else None
 
     def action_to_results(self) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
 from crmterm.i18n import N_, _, current_language, language_name
@@ -20,13 +23,16 @@ from crmterm.screens.queues.queues import QueuesPanel
 from crmterm.screens.register.register import RegisterPanel
 from crmterm.screens.reports.reports import ReportsPanel
 from crmterm.screens.shell.call_watch import CallWatch
+from crmterm.screens.shell.dashboard import DashboardPanel
 from crmterm.screens.work.my_work import MyWorkPanel
 from crmterm.services.accounts.permissions import ROLE_LABELS, Permission
+from crmterm.services.accounts.workspace import TABS
 from crmterm.services.topics import topics
 from crmterm.services.topics.topics import TemplateChoice
 from crmterm.text import visible
 from crmterm.widgets.chrome import StatusBar, TranslatedFooter
 from crmterm.widgets.host import CrmScreen, CrmWidget
+from crmterm.widgets.layout import current_layout
 
 
 class HomePanel(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS stays
@@ -52,7 +58,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
     _register_state: dict | None = None
     _queues_state: dict | None = None
     _reports_state: dict | None = None
-    CSS_PATH = "../reports/reports.tcss"  # the Reports tab's styles
+    CSS_PATH = ["../reports/reports.tcss", "dashboard.tcss"]  # the Reports and Dashboard tabs' styles
 
     BINDINGS = [
         Binding("f2", "app.settings", N_("Language"), id="workspace.language"),
@@ -71,36 +77,35 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         Binding("alt+k", "knowledge_base", N_("Knowledge base"), id="workspace.kb", show=False,
                 priority=True),
         Binding("alt+o", "roles", N_("Roles"), id="workspace.roles", show=False, priority=True),
+        Binding("alt+u", "customise", N_("Customise workspace"), id="workspace.customise", show=False,
+                priority=True),
         # Only while a call waits (check_action): otherwise Ctrl+K stays a text field's "delete to the end"
         Binding("ctrl+k", "take_call", N_("Take the call"), id="workspace.take_call", priority=True),
     ]
 
     def compose(self) -> ComposeResult:
-        gateway = self.app.gateway
         yield StatusBar(id="status", markup=False)
         with TabbedContent(id="tabs"):
-            if gateway.can(Permission.INQUIRIES_WRITE):
-                with TabPane(_("Register"), id="register"):
-                    yield RegisterPanel(state=self._register_state)
-                with TabPane(_("My work"), id="work"):
-                    yield MyWorkPanel()
-            with TabPane(_("Home"), id="home"):
-                yield HomePanel()
-            if gateway.can(Permission.CUSTOMERS_READ):
-                with TabPane(_("Customers"), id="customers"):
-                    yield CustomersPanel(state=self._customers_state)
-            if gateway.can(Permission.INQUIRIES_READ):
-                with TabPane(_("Queues"), id="queues"):
-                    yield QueuesPanel(state=self._queues_state)
-            if gateway.can(Permission.REPORTS_READ):
-                with TabPane(_("Reports"), id="reports"):
-                    yield ReportsPanel(state=self._reports_state)
-            if gateway.can(Permission.ADMIN_SCREENS):
-                with TabPane(_("Topics"), id="topics"):
-                    yield TopicAdminPanel()
-                with TabPane(_("Admin"), id="admin"):
-                    yield AdminPanel(state=self._admin_state)
+            for tab in current_layout(self.app).tabs:  # the user's own tabs and order (their workspace)
+                if self._may_show(tab):
+                    with TabPane(_(TABS[tab][0]), id=tab):
+                        yield self._tab_panel(tab)
         yield TranslatedFooter()
+
+    def _may_show(self, tab: str) -> bool:
+        """The right decides, whatever the saved layout says (the service filtered it too)."""
+        needs = TABS[tab][1]
+        return needs is None or self.app.gateway.can(needs)
+
+    def _tab_panel(self, tab: str) -> Widget:
+        panels: dict[str, Callable[[], Widget]] = {
+            "register": lambda: RegisterPanel(state=self._register_state), "work": MyWorkPanel,
+            "home": HomePanel, "dashboard": DashboardPanel,
+            "customers": lambda: CustomersPanel(state=self._customers_state),
+            "queues": lambda: QueuesPanel(state=self._queues_state),
+            "reports": lambda: ReportsPanel(state=self._reports_state), "topics": TopicAdminPanel,
+            "admin": lambda: AdminPanel(state=self._admin_state)}
+        return panels[tab]()
 
     templates: list | None = None
 
@@ -186,6 +191,8 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
             self.query_one(ReportsPanel).shown()
         elif event.pane.id == "work":
             self.query_one(MyWorkPanel).shown()
+        elif event.pane.id == "dashboard":
+            self.query_one(DashboardPanel).shown()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "show_tab":
@@ -212,6 +219,16 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
 
         self.app.push_screen(RoleAdminScreen())
 
+    def action_customise(self) -> None:
+        """Tabs, list columns, card tabs and tiles of one's own (screens/shell/workspace_custom); redrawn if saved."""
+        from crmterm.screens.shell.workspace_custom import CustomiseWorkspaceScreen
+
+        async def closed(changed: bool | None) -> None:
+            if changed:
+                await self.relabel()
+
+        self.app.push_screen(CustomiseWorkspaceScreen(), closed)
+
     def action_problems(self) -> None:
         """Mass incidents: everyone sees them, supervisors and admins manage them (services/inquiries/problems)."""
         self.app.push_screen(ProblemsScreen())
@@ -225,5 +242,6 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         self._queues_state = self.query_one(QueuesPanel).state() if self.query(QueuesPanel) else None
         self._reports_state = self.query_one(ReportsPanel).state() if self.query(ReportsPanel) else None
         await self.recompose()
-        self.query_one(TabbedContent).active = tabs
+        if self.query(f"TabPane#{tabs}"):  # a customised layout may have hidden it
+            self.query_one(TabbedContent).active = tabs
         self.refresh_status()

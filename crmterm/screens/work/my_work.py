@@ -24,11 +24,13 @@ from crmterm.services.work import callback_done, my_work, tasks
 from crmterm.services.work.my_work import KIND_LABELS, WorkItem
 from crmterm.text import visible
 from crmterm.widgets.host import CrmWidget
+from crmterm.widgets.layout import shown_columns
 
 WHAT_WIDTH, CUSTOMER_WIDTH = 28, 14  # the five columns fit 80 columns; the full text is in the inquiry
-# (title, width): fixed widths, so the header never lags behind rows that widened a column
-COLUMNS = ((N_("Kind"), 9), ("#", 4), (N_("What"), WHAT_WIDTH), (N_("Customer"), CUSTOMER_WIDTH),
-           (N_("Deadline"), 14))
+# key: (title, width): fixed widths, so the header never lags behind rows that widened a column. Which are shown
+# and in what order is the user's (services/accounts/workspace LISTS["work"])
+COLUMNS = {"kind": (N_("Kind"), 9), "id": ("#", 4), "what": (N_("What"), WHAT_WIDTH),
+           "customer": (N_("Customer"), CUSTOMER_WIDTH), "deadline": (N_("Deadline"), 14)}
 
 
 def _cut(text: str, width: int) -> str:
@@ -55,8 +57,9 @@ class MyWorkPanel(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS stay
         return self.query_one("#work-rows", DataTable)
 
     def on_mount(self) -> None:
-        for title, width in COLUMNS:
-            self.table.add_column(_(title) if title != "#" else title, width=width)
+        for key in shown_columns(self.app, "work"):
+            title, width = COLUMNS[key]
+            self.table.add_column(_(title) if title != "#" else title, width=width, key=key)
 
     def shown(self) -> None:
         self.action_reload()
@@ -80,8 +83,9 @@ class MyWorkPanel(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS stay
         self.table.clear()
         for key, item in self.items.items():
             deadline = fmt_datetime(item.deadline, without_year=True) + (" !" if item.overdue else "")
-            self.table.add_row(_(KIND_LABELS[item.kind]), str(item.id), _cut(item.title, WHAT_WIDTH),
-                               _cut(item.customer, CUSTOMER_WIDTH), deadline, key=key)
+            cells = {"kind": _(KIND_LABELS[item.kind]), "id": str(item.id), "what": _cut(item.title, WHAT_WIDTH),
+                     "customer": _cut(item.customer, CUSTOMER_WIDTH), "deadline": deadline}
+            self.table.add_row(*(cells[str(column.value)] for column in self.table.columns), key=key)
         if kept in self.items:
             self.table.move_cursor(row=self.table.get_row_index(kept))
         overdue = sum(item.overdue for item in found)

@@ -16,7 +16,7 @@ from crmterm.store.tables import upsert_insert
 LANGUAGE = "language"
 
 
-def _own_id(actor: Actor | None) -> int:
+def own_id(actor: Actor | None) -> int:
     if actor is None:  # nobody logged in: refused like at every other entry point (issue 20 item 6)
         raise PermissionDenied(_("{who} may not do this ({permission})").format(who=_("anonymous"),
                                                                                 permission=_("own preferences")))
@@ -29,7 +29,7 @@ def preferred_language(*, session: Session, actor: Actor) -> str | None:
     """The language this user chose (F2); None when they chose none (the installation's language applies).
     app_user.language is not consulted: it is the language of the notifications sent to the user, set by an
     admin, and the workstation's language stays the installation's until the user picks one."""
-    chosen = session.get(UserPreference, (_own_id(actor), LANGUAGE))
+    chosen = session.get(UserPreference, (own_id(actor), LANGUAGE))
     return chosen.value if chosen is not None and chosen.value in LANGUAGES else None
 
 
@@ -38,7 +38,7 @@ def set_language(*, session: Session, actor: Actor, language: str) -> str:
     if language not in LANGUAGES:
         raise ValidationError("language", _("unsupported language '{language}' (use one of: {known})").format(
             language=language, known=", ".join(LANGUAGES)))
-    user_id = _own_id(actor)
+    user_id = own_id(actor)
     # One statement, not read-then-insert: two quick F2 presses save from two workers at once, and the second
     # insert would break the key (seen under load). SQLite and PostgreSQL share the ON CONFLICT form.
     now = utcnow()

@@ -50,4 +50,9 @@ def prepare(url: str) -> dict[str, str]:
             return {}
         if not owns_schema(url):  # demo logins with known passwords only where the owner sets up the database
             raise ConfigError(_("no users yet: the schema owner adds them (crmterm user add, or crmterm seed demo)"))
-        return seed.seed_demo(session=session, actor=SYSTEM).logins
+        logins = seed.seed_demo(session=session, actor=SYSTEM).logins
+    from crmterm.services.platform import demo_day  # after the demo's commit: registering reads it
+
+    with unit_of_work(url) as session:
+        demo_day.seed_demo_day(session)  # numbers on the Dashboard's tiles from the first start
+    return logins
