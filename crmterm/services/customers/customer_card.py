@@ -153,6 +153,12 @@ def _discounts(session: Session, party_id: int, contracts: list[ContractRead], o
             for d in session.exec(query.order_by(col(Discount.valid_from), col(Discount.id)))]
 
 
+def discounts_in_force(session: Session, party_id: int, on: date) -> list[DiscountRead]:
+    """The discounts the card lists on `on` — own, inherited through structures, on the customer's contracts —
+    for a quote to apply exactly what the card shows (services/sales). The caller has checked the role."""
+    return _discounts(session, party_id, _contracts(session, party_id), on)
+
+
 def _applies_via(discount: Discount, party_id: int, numbers: dict[int, str], ancestors: dict[int, str],
                  names: dict[int, str]) -> str:
     if discount.contract_id is not None:
