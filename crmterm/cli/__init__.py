@@ -72,6 +72,12 @@ COMMANDS = {
     "task": Lazy("crmterm.cli.work:task_app", "Tasks: to-dos for an agent or a queue."),
     "work": Lazy("crmterm.cli.work:work", "My work: held inquiries, mail awaiting a reply, due callbacks and open "
                  "tasks, most urgent first."),
+    "product": Lazy("crmterm.cli.sales:product_app", "Sales catalogue: products, services, tariffs, options, "
+                    "devices and bundles."),
+    "pricelist": Lazy("crmterm.cli.sales:pricelist_app", "Price lists per client category and period."),
+    "quote": Lazy("crmterm.cli.sales_quote:app", "Quotes: configured, priced items for a customer; revisions, "
+                  "e-mail, export."),
+    "opportunity": Lazy("crmterm.cli.sales_opportunity:app", "Opportunities: the sales pipeline by stage."),
     "portal": Lazy("crmterm.cli.portal:app", "Customer portal: topics and functions it offers, customers' ratings."),
 }
 
