@@ -48,8 +48,10 @@ def _changeable(session: Session, actor: Actor, quote_id: int, *states: str) -> 
     return quote
 
 
-def send_quote(*, session: Session, actor: Actor, quote_id: int, to: str | None = None) -> QuoteSent:
-    """Freeze the draft's prices and queue it by e-mail to `to` (default: the customer's address)."""
+def send_quote(*, session: Session, actor: Actor, quote_id: int, to: str | None = None,
+               mail: bool = True) -> QuoteSent:
+    """Freeze the draft's prices and queue it by e-mail to `to` (default: the customer's address); `mail`
+    False: handed over otherwise (on paper, in a meeting), only marked sent."""
     quote = _changeable(session, actor, quote_id, "draft")
     items = quote_views.items_of(session, quote_id)
     priced = quote_views.price_draft(session, quote, items)
@@ -60,7 +62,7 @@ def send_quote(*, session: Session, actor: Actor, quote_id: int, to: str | None 
         raise ValidationError("items", _("fix the configuration first: {problem}").format(problem=wrong[0]))
     party = session.get(Party, quote.party_id)
     address = (to or (party.email if party else None) or "").strip()
-    if not ADDRESS.match(address) or len(address) > 254:
+    if mail and (not ADDRESS.match(address) or len(address) > 254):
         raise ValidationError("to", _("not an e-mail address: '{a}'").format(a=address[:80]))
     for item, line in zip(items, priced.lines, strict=True):
         item.unit_price, item.structural_discount = line.unit_price, line.structural_discount
@@ -70,6 +72,8 @@ def send_quote(*, session: Session, actor: Actor, quote_id: int, to: str | None 
     session.add(quote)
     session.flush()
     shown = quote_views.read_quote(session, quote)
+    if not mail:
+        return QuoteSent(quote=shown, to="", notification_id=None)
     queued = notify(session=session, event=SENT_EVENT, recipients=[f"email:{address}"], data=_mail_data(shown),
                     key=f"{SENT_EVENT}:{quote_id}:{uuid.uuid4().hex}")
     return QuoteSent(quote=shown, to=address, notification_id=queued[0] if queued else None)

@@ -147,9 +147,12 @@ def _as_sent(session: Session, quote: Quote, items: list[QuoteItem]) -> Priced:
     return Priced(lines, [], quote.currency, tax_rate)
 
 
-def read_quote(session: Session, quote: Quote, today: date | None = None) -> QuoteRead:
-    items = items_of(session, quote.id or 0)
-    priced = price_draft(session, quote, items, today) if quote.state == "draft" else _as_sent(session, quote, items)
+def read_quote(session: Session, quote: Quote, today: date | None = None, priced: Priced | None = None) -> QuoteRead:
+    """`priced`: what the caller has just priced (a change to a draft), so it is not priced twice."""
+    if priced is None:
+        items = items_of(session, quote.id or 0)
+        priced = price_draft(session, quote, items, today) if quote.state == "draft" else \
+            _as_sent(session, quote, items)
     totals = pricing.totals(priced.lines)
     party = session.get(Party, quote.party_id)
     owner = session.get(User, quote.owner_id) if quote.owner_id else None

@@ -168,8 +168,19 @@ def _repriced(session: Session, actor: Actor, quote: Quote, items: list[QuoteIte
         session.add(item)
     store_totals(quote, priced, actor.login)
     session.add(quote)
+    _opportunity_amount(session, quote)
     session.flush()
-    return quote_views.read_quote(session, quote)
+    return quote_views.read_quote(session, quote, priced=priced)
+
+
+def _opportunity_amount(session: Session, quote: Quote) -> None:
+    """An open opportunity without a typed amount takes its quote's net total (and follows its revisions)."""
+    opportunity = session.get(Opportunity, quote.opportunity_id) if quote.opportunity_id else None
+    if opportunity is None or opportunity.state != "open":
+        return
+    if opportunity.quote_number == quote.number or (opportunity.amount is None and opportunity.quote_number is None):
+        opportunity.amount, opportunity.currency, opportunity.quote_number = quote.net, quote.currency, quote.number
+        session.add(opportunity)
 
 
 def store_totals(quote: Quote, priced: quote_views.Priced, login: str) -> None:
