@@ -79,7 +79,7 @@ def _company_deal(session: Session, seller: Actor, party_id: int, number: int) -
         expected_close=today + timedelta(days=7 * (number % 9) - 14), competitor=_COMPETITORS[number % 3])
     if stage in ("proposal", "negotiation", "won"):
         _quote(session, seller, party_id, deal.id, kind, stage)
-    for step in _STAGES[1:_STAGES.index(stage)] if stage not in ("won", "lost") else ("needs", "proposal"):
+    for step in _STAGES[1:_STAGES.index(stage) + 1] if stage not in ("won", "lost") else ("needs", "proposal"):
         opportunities.move_stage(session=session, actor=seller, opportunity_id=deal.id, stage=step)
     if stage == "won":
         opportunities.win_opportunity(session=session, actor=seller, opportunity_id=deal.id)
