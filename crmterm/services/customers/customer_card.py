@@ -102,7 +102,8 @@ def get_card(*, session: Session, actor: Actor, party_id: int, as_of: date | Non
     return CardRead(
         party=read(session, party), as_of=on, structures=structures.paths(session, party_id, on),
         contracts=contracts, contact_persons=persons,
-        discounts=_discounts(session, party_id, {c.id: c.number for c in contracts}, on), attributes=attributes_as_of(session, party_id, on),
+        discounts=_discounts(session, party_id, {c.id: c.number for c in contracts}, on),
+        attributes=attributes_as_of(session, party_id, on),
         notes=notes.notes_of_party(session, party_id, owned), inquiries=latest_inquiries(session, party_id))
 
 

@@ -116,7 +116,7 @@ def in_force(session: Session, category: str | None, on: date) -> SalesPriceList
     several, the one that started last."""
     rows = session.exec(select(SalesPriceList).where(
         SalesPriceList.valid_from <= on, (col(SalesPriceList.valid_to).is_(None)) | (col(SalesPriceList.valid_to) > on),
-        (SalesPriceList.category == category) | (col(SalesPriceList.category).is_(None)))).all()
+        (col(SalesPriceList.category) == category) | (col(SalesPriceList.category).is_(None)))).all()
     ranked = sorted(rows, key=lambda r: (r.category is not None and r.category == category, r.valid_from, r.code))
     if not ranked:
         raise NotFound(_("price list"), _("{category} on {date}").format(category=category or "-",

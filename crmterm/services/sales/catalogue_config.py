@@ -24,6 +24,7 @@ missing from the file is left as it is."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -44,7 +45,7 @@ _MAX_PRICE = Decimal("999999999.99")
 class RowSection(FlatSection):
     """A section whose entries are rows of one table keyed by `code`."""
 
-    model: type
+    model: Any
 
     def key(self, clean: dict) -> str:
         return clean["code"]
@@ -64,7 +65,7 @@ class RowSection(FlatSection):
     def update(self, session: Session, actor: Actor, key: str, clean: dict, source: str,
                ref_exists=None) -> None:
         require(actor, Permission.CONFIG_IMPORT)
-        row = self._row(session, key)
+        row: Any = self._row(session, key)
         before = self.document(row)
         for name, value in self.columns(clean).items():
             setattr(row, name, value)
@@ -105,9 +106,12 @@ class ProductsSection(RowSection):
         active = values.get("active", True)
         if not isinstance(active, bool):
             raise ValidationError("active", _("expected yes or no"))
-        return {"code": f.code(values), "kind": kind, "names": f.names(values),
-                "unit": str(values.get("unit") or "pcs")[:16], "valid_from": f.iso(valid_from),
-                "valid_to": f.iso(valid_to), "options": _codes(values, "options", product),
+        unit = values.get("unit") or "pcs"
+        if not isinstance(unit, str) or len(unit) > 16:
+            raise ValidationError("unit", _("at most {n} characters").format(n=16))
+        return {"code": f.code(values), "kind": kind, "names": f.names(values), "unit": unit,
+                "valid_from": f.iso(valid_from), "valid_to": f.iso(valid_to),
+                "options": _codes(values, "options", product),
                 "components": _components(values, product, kind), "rules": clean_rules(values.get("rules"), product),
                 "active": active}
 
@@ -157,7 +161,7 @@ class PriceListsSection(RowSection):
 
     def clean(self, session: Session, values: dict, ref_exists: RefExists) -> dict:
         f.fields(values, {"code", "names", "category", "valid_from", "valid_to", "currency", "tax_rate", "prices"})
-        category = values.get("category") or None
+        category = str(values["category"]) if values.get("category") else None
         if category is not None and not ref_exists("client_categories", str(category)):
             raise ValidationError("category", _("unknown reference '{code}'").format(code=category))
         valid_from, valid_to = f.day(values, "valid_from", required=True), f.day(values, "valid_to")
@@ -176,7 +180,7 @@ class PriceListsSection(RowSection):
                 "valid_from": f.iso(valid_from), "valid_to": f.iso(valid_to), "currency": currency,
                 "tax_rate": f.money_text(f.decimal(values.get("tax_rate", 0), "tax_rate", maximum=Decimal(100))),
                 "prices": {str(code): f.money_text(f.decimal(price, f"prices.{code}", maximum=_MAX_PRICE))
-                           for code, price in sorted(prices.items())}}
+                           for code, price in sorted(prices.items(), key=lambda kv: str(kv[0]))}}
 
     def columns(self, clean: dict) -> dict:
         return {**clean, "valid_from": f.day(clean, "valid_from"), "valid_to": f.day(clean, "valid_to"),

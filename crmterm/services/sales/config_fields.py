@@ -19,7 +19,7 @@ _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 def fields(values: dict, allowed: set[str]) -> None:
     unknown = set(values) - allowed
     if unknown:
-        raise ValidationError(sorted(unknown)[0], _("unknown field"))
+        raise ValidationError(str(sorted(unknown, key=str)[0]), _("unknown field"))
 
 
 def code(values: dict, field: str = "code") -> str:
@@ -35,7 +35,7 @@ def names(values: dict, field: str = "names") -> dict[str, str]:
     raw = values.get(field) or {}
     if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
         raise ValidationError(field, _("expected names by language, e.g. en: …, ru: …"))
-    return {str(k): v.strip() for k, v in sorted(raw.items()) if v.strip()}
+    return {str(k): v.strip() for k, v in sorted(raw.items(), key=lambda kv: str(kv[0])) if v.strip()}
 
 
 def day(values: dict, field: str, required: bool = False) -> date | None:

@@ -68,7 +68,7 @@ def clean_rules(raw: object, known_product) -> dict:
         raise ValidationError("rules", _("expected a mapping"))
     unknown = set(raw) - set(RULE_KEYS)
     if unknown:
-        raise ValidationError(f"rules.{sorted(unknown)[0]}", _("unknown field"))
+        raise ValidationError(f"rules.{sorted(unknown, key=str)[0]}", _("unknown field"))
     clean: dict = {}
     for key in ("requires", "excludes"):
         codes = raw.get(key) or []

@@ -78,8 +78,8 @@ def _read(session: Session, row: Opportunity, *, full: bool = False, parties: di
         found.history = [StageEntry(stage=h.stage, probability=h.probability, at=h.at, by=h.by) for h in session.exec(
             select(OpportunityStage).where(OpportunityStage.opportunity_id == row.id)
             .order_by(col(OpportunityStage.id)))]
-        found.quotes = list(session.exec(select(col(Quote.id)).where(Quote.opportunity_id == row.id)
-                                         .order_by(col(Quote.id).desc())))
+        found.quotes = [i for i in session.exec(select(col(Quote.id)).where(Quote.opportunity_id == row.id)
+                                                .order_by(col(Quote.id).desc())) if i is not None]
     return found
 
 

@@ -121,7 +121,7 @@ def discount_limit(session: Session, actor: Actor) -> Decimal:
     """The largest manual discount the actor may give: the highest limit of any role they hold; without a
     configured limit none for sales agents and any for those who supervise sales."""
     held = {actor.role.value, *actor.roles}
-    limits = session.exec(select(SalesDiscountLimit.percent).where(col(SalesDiscountLimit.role).in_(held))).all()
+    limits = session.exec(select(col(SalesDiscountLimit.percent)).where(col(SalesDiscountLimit.role).in_(held))).all()
     if limits:
         return max(Decimal(limit) for limit in limits)
     return Decimal(100) if actor.can(Permission.SALES_SUPERVISE) else Decimal(0)

@@ -12,7 +12,7 @@ from crmterm.i18n import _
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.reports import exports
-from crmterm.services.reports.report_table import Column, ColumnKind, ReportTable, Total
+from crmterm.services.reports.report_table import Cell, Column, ColumnKind, ReportTable, Total
 from crmterm.services.sales import pricing, quote_views, sales_access
 from crmterm.services.sales.quote_views import QuoteLine, QuoteRead
 
@@ -67,11 +67,11 @@ def quote_table(quote: QuoteRead) -> ReportTable:
                Column("list_amount", _("List amount"), money, Total.SUM),
                Column("discount", _("Discount, %"), money), Column("net", _("Net"), money, Total.SUM),
                Column("tax", _("Tax"), money, Total.SUM), Column("total", _("Total"), money, Total.SUM)]
-    rows = [[line.position, line.product, line.name, line.quantity, line.unit,
+    rows: list[list[Cell]] = [[line.position, line.product, line.name, line.quantity, line.unit,
              float(line.unit_price) if line.unit_price is not None else None, float(line.list_amount),
              float(pricing.combined([line.structural_discount, line.manual_discount])), float(line.net),
              float(line.tax), float(line.total)] for line in quote.lines]
-    totals = [None, None, _("Total"), None, None, None, float(quote.list_amount), None, float(quote.net),
+    totals: list[Cell] = [None, None, _("Total"), None, None, None, float(quote.list_amount), None, float(quote.net),
               float(quote.tax), float(quote.total)]
     params = {_("Customer"): quote.customer, _("Valid until"): quote.valid_until.isoformat(),
               _("State"): quote.state, _("Price list"): quote.price_list,

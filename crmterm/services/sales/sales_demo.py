@@ -14,6 +14,7 @@ from crmterm.services.accounts.permissions import Actor, Permission, Role, requi
 from crmterm.services.customers import structures
 from crmterm.services.sales import opportunities, quote_states, quotes
 from crmterm.store import Contract, Opportunity, Party, User
+from crmterm.store.tables import id_column
 
 SELLERS = ("agent", "agent2", "supervisor")
 # Stage, then the items of its quote (none: no quote yet); the stage decides how far the quote went
@@ -37,12 +38,13 @@ def seed_demo_sales(*, session: Session, actor: Actor) -> int:
     if not sellers:
         return 0
     made = _nord_bundle(session, sellers)
-    companies = session.exec(select(Party.id).where(Party.kind == "organisation", col(Party.is_lead).is_(False))
+    companies = session.exec(select(id_column(Party)).where(Party.kind == "organisation", col(Party.is_lead).is_(False))
                              .order_by(col(Party.id)).offset(12).limit(30)).all()
     for number, party_id in enumerate(companies):
         _company_deal(session, sellers[number % len(sellers)], party_id, number)
         made += 1
-    leads = session.exec(select(Party.id).where(col(Party.is_lead).is_(True)).order_by(col(Party.id)).limit(4)).all()
+    leads = session.exec(select(id_column(Party)).where(col(Party.is_lead).is_(True))
+                         .order_by(col(Party.id)).limit(4)).all()
     for number, party_id in enumerate(leads):
         seller = sellers[number % len(sellers)]
         opportunities.create_opportunity(session=session, actor=seller, party_id=party_id, process="retail",
