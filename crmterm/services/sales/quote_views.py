@@ -47,6 +47,7 @@ class QuoteRead(BaseModel):
     revision: int
     party_id: int
     customer: str
+    customer_email: str | None = None  # where sending proposes to send it
     opportunity_id: int | None
     owner: str | None
     state: str
@@ -158,7 +159,8 @@ def read_quote(session: Session, quote: Quote, today: date | None = None, priced
     owner = session.get(User, quote.owner_id) if quote.owner_id else None
     return QuoteRead(
         id=quote.id or 0, number=quote.number, revision=quote.revision, party_id=quote.party_id,
-        customer=party.display_name if party else "?", opportunity_id=quote.opportunity_id,
+        customer=party.display_name if party else "?", customer_email=party.email if party else None,
+        opportunity_id=quote.opportunity_id,
         owner=owner.login if owner else None, state=shown_state(quote, today), valid_until=quote.valid_until,
         price_list=quote.price_list, currency=priced.currency, tax_rate=priced.tax_rate,
         lines=[QuoteLine(**{**vars(line), "included": list(line.included), "problems": list(line.problems)})
