@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from crmterm.services.accounts.permissions import Actor, Permission as P
-from crmterm.services.sales import catalogue, opportunities, quote_documents, quote_states, quotes, sales_demo
+from crmterm.services.sales import catalogue, opportunities, pipeline, quote_documents, quote_states, quotes, sales_demo
 from role_matrix_calls import _ALL, Entry, Rule, World
 
 # Reading the pipeline: one's own (sales.work) or all of it (sales.read); the demo call reads a target the
@@ -69,6 +69,8 @@ SALES_ENTRIES = [
     Entry(opportunities.win_opportunity, P.SALES_WORK, lambda s, w, a: {"opportunity_id": _deal(s, w, a)}),
     Entry(opportunities.lose_opportunity, P.SALES_WORK, lambda s, w, a: {"opportunity_id": _deal(s, w, a),
                                                                          "reason": "price"}),
+    Entry(pipeline.pipeline, SALES_READER),
+    Entry(pipeline.shift_stage, P.SALES_WORK, lambda s, w, a: {"opportunity_id": _deal(s, w, a), "step": 1}),
     Entry(sales_demo.seed_demo_sales, P.CONFIG_IMPORT),
 ]
 

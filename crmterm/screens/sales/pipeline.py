@@ -83,8 +83,8 @@ class PipelineScreen(CrmScreen[None]):
             currency = column.opportunities[0].currency if column.opportunities else "RUB"
             total = pricing.money(column.weighted, currency)  # weighted: amount × the stage's probability
             await holder.mount(Vertical(
-                Static(f"{column.name} {column.probability} %\n{len(options)} · {total}", classes="stage-title",
-                       markup=False),
+                Static(f"{_cut(column.name, 16)}\n{column.probability} % · {len(options)}\n{total}",
+                       classes="stage-title", markup=False),
                 OptionList(*options, classes="stage-list", id=f"stage-{column.code}"), classes="stage-column"))
         self._select(focused)
 

@@ -154,7 +154,9 @@ def list_opportunities(*, session: Session, actor: Actor, owner: str | None = No
                        limit: int = 500) -> list[OpportunityRead]:
     """The pipeline, expected close first; a sales agent sees their own."""
     sales_access.require_sales_reader(actor)
-    query = select(Opportunity).order_by(col(Opportunity.expected_close), col(Opportunity.id)).limit(limit)
+    # without a close date last on both databases (SQLite sorts NULL first, PostgreSQL last)
+    query = select(Opportunity).order_by(col(Opportunity.expected_close).is_(None), col(Opportunity.expected_close),
+                                         col(Opportunity.id)).limit(limit)
     if not sales_access.sees_all(actor):
         query = query.where(Opportunity.owner_id == actor.id)
     elif owner:

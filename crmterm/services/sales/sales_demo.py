@@ -41,7 +41,8 @@ def seed_demo_sales(*, session: Session, actor: Actor) -> int:
     companies = session.exec(select(id_column(Party)).where(Party.kind == "organisation", col(Party.is_lead).is_(False))
                              .order_by(col(Party.id)).offset(12).limit(30)).all()
     for number, party_id in enumerate(companies):
-        _company_deal(session, sellers[number % len(sellers)], party_id, number)
+        # six deals a seller in a row: every seller has one at every stage
+        _company_deal(session, sellers[number // len(_STAGES) % len(sellers)], party_id, number)
         made += 1
     leads = session.exec(select(id_column(Party)).where(col(Party.is_lead).is_(True))
                          .order_by(col(Party.id)).limit(4)).all()
