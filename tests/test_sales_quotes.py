@@ -152,3 +152,30 @@ def test_a_sales_agent_works_only_their_own_quotes(demo_url, people):
     assert quote not in {q.id for q in act(demo_url, quotes.list_quotes, other)}
     assert quote in {q.id for q in act(demo_url, quotes.list_quotes, people["supervisor"])}
     assert {q.owner for q in act(demo_url, quotes.list_quotes, agent)} == {"agent"}
+
+
+def test_pricing_takes_the_same_number_of_queries_for_3_items_as_for_30(demo_url, people):
+    from sqlalchemy import event
+
+    agent = people["agent"]
+    quote = act(demo_url, quotes.create_quote, agent, party_id=_party(demo_url)).id
+    codes = ["office_pack", "static_ip", "mobile_business", "sim", "router", "antivirus", "installation"]
+
+    def statements() -> int:
+        with unit_of_work(demo_url) as session:
+            seen: list[str] = []
+            engine = session.get_bind()
+            listener = lambda *args: seen.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
+            event.listen(engine, "before_cursor_execute", listener)
+            try:
+                quotes.get_quote(session=session, actor=agent, quote_id=quote)
+            finally:
+                event.remove(engine, "before_cursor_execute", listener)
+            return len(seen)
+
+    for code in codes[:3]:
+        act(demo_url, quotes.add_item, agent, quote_id=quote, product=code)
+    few = statements()
+    for n in range(27):
+        act(demo_url, quotes.add_item, agent, quote_id=quote, product=codes[n % len(codes)])
+    assert 0 < few <= 15 and statements() == few
