@@ -178,4 +178,4 @@ def test_pricing_takes_the_same_number_of_queries_for_3_items_as_for_30(demo_url
     few = statements()
     for n in range(27):
         act(demo_url, quotes.add_item, agent, quote_id=quote, product=codes[n % len(codes)])
-    assert 0 < few <= 15 and statements() == few
+    assert 0 < few <= 20 and statements() == few  # the unit of work's own statements included
