@@ -5,11 +5,12 @@ demo agent, so a refused caller is refused on someone's real target)."""
 
 from __future__ import annotations
 
+from role_matrix_calls import _ALL, Entry, Rule, World
 from sqlmodel import Session
 
-from crmterm.services.accounts.permissions import Actor, Permission as P
+from crmterm.services.accounts.permissions import Actor
+from crmterm.services.accounts.permissions import Permission as P
 from crmterm.services.sales import catalogue, opportunities, pipeline, quote_documents, quote_states, quotes, sales_demo
-from role_matrix_calls import _ALL, Entry, Rule, World
 
 # Reading the pipeline: one's own (sales.work) or all of it (sales.read); the demo call reads a target the
 # caller may see (their own, or the agent's for readers of all).

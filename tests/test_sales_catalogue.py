@@ -31,7 +31,8 @@ def test_the_catalogue_is_exported_reimported_unchanged_and_edited(demo_url, tmp
     sales = {name: exported[name] for name in ("products", "price_lists", "sales_processes", "discount_limits")}
     bundle = next(p for p in sales["products"] if p["code"] == "office_pack")
     assert bundle["components"][3] == {"code": "ip_phone", "quantity": 4}
-    assert sales["discount_limits"] == [{"role": "agent", "percent": "5.00"}, {"role": "supervisor", "percent": "20.00"}]
+    assert sales["discount_limits"] == [{"role": "agent", "percent": "5.00"},
+                                        {"role": "supervisor", "percent": "20.00"}]
     assert _import(demo_url, tmp_path / "same.yaml", sales).changes == 0
     general = next(p for p in sales["price_lists"] if p["code"] == "general_2026")
     changed = _import(demo_url, tmp_path / "new.yaml", {

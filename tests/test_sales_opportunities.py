@@ -60,7 +60,7 @@ def test_an_agent_sees_and_moves_only_their_own_pipeline(demo_url, people):
     agent, other, supervisor = people["agent"], people["agent2"], people["supervisor"]
     mine = {o.owner for o in act(demo_url, opportunities.list_opportunities, agent)}
     everyone = act(demo_url, opportunities.list_opportunities, supervisor)
-    theirs = next(o for o in everyone if o.owner == "agent2")
+    theirs = next(o for o in everyone if o.owner == "agent2" and o.stage == "qualify")
     assert mine == {"agent"} and {o.owner for o in everyone} == {"agent", "agent2", "supervisor"}
     with pytest.raises(PermissionDenied):
         act(demo_url, opportunities.get_opportunity, agent, opportunity_id=theirs.id)
@@ -68,7 +68,8 @@ def test_an_agent_sees_and_moves_only_their_own_pipeline(demo_url, people):
         act(demo_url, opportunities.move_stage, agent, opportunity_id=theirs.id, stage="needs")
     with pytest.raises(PermissionDenied):
         act(demo_url, opportunities.create_opportunity, agent, party_id=theirs.party_id, title="x", owner="agent2")
-    assert act(demo_url, opportunities.move_stage, supervisor, opportunity_id=theirs.id, stage="needs").owner == "agent2"
+    moved = act(demo_url, opportunities.move_stage, supervisor, opportunity_id=theirs.id, stage="needs")
+    assert moved.owner == "agent2"
     assert act(demo_url, opportunities.list_opportunities, people["auditor"])  # reads everything
     with pytest.raises(PermissionDenied):
         act(demo_url, opportunities.win_opportunity, people["auditor"], opportunity_id=theirs.id)
