@@ -1,14 +1,15 @@
 """The Sales screens in the TUI (issue 26, item 7): Alt+S opens the pipeline as stage columns, Shift+Right moves
 the selected opportunity to the next stage, Enter opens its quote, where A adds an item and the totals and the
-configuration problems follow at once."""
+configuration problems follow at once; I shows the opportunity with its quotes."""
 
 from __future__ import annotations
 
 from helpers import demo_people, settle
 from test_tui import SIZE, _login
-from textual.widgets import OptionList, Static
+from textual.widgets import DataTable, Label, OptionList, Static
 
 from crmterm.app import make_app
+from crmterm.screens.sales.opportunity_view import OpportunityScreen
 from crmterm.screens.sales.pipeline import PipelineScreen
 from crmterm.screens.sales.quote_view import QuoteScreen
 from crmterm.services.sales import opportunities
@@ -48,3 +49,10 @@ async def test_the_pipeline_moves_an_opportunity_and_its_quote_is_edited_live(ui
         assert added.problems == ["cannot be combined with internet_500"]  # the bundle's own internet
         assert "cannot be combined" in str(quote.table.get_row_at(len(quote.quote.lines) - 1)[-1])
         assert quote.quote.total_text in str(quote.query_one("#quote-totals", Static).content)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("i")  # the Nord deal is still selected: its details and its one quote
+        await settle(pilot)
+        details = pilot.app.screen
+        assert isinstance(details, OpportunityScreen) and details.query_one(DataTable).row_count == 1
+        assert "Nord Group" in str(details.query_one("#opportunity-title", Label).content)

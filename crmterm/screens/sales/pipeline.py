@@ -1,7 +1,8 @@
 """The sales pipeline: one column per open stage of the default sales process with its opportunities (a sales
 agent's own, everyone's for supervisors). Left and right go from column to column, up and down within one;
 Shift+Right / Shift+Left (or > and <) move the opportunity to the next or previous stage, W wins it (a lead
-becomes a customer), L loses it with a reason, Enter opens its quote (a new draft when it has none)."""
+becomes a customer), L loses it with a reason, I shows it with its stage history and quotes, Enter opens its
+quote (a new draft when it has none)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from textual.widgets.option_list import Option
 from crmterm.errors import CrmError
 from crmterm.i18n import N_, _
 from crmterm.screens.common.dialogs import PromptScreen
+from crmterm.screens.sales.opportunity_view import OpportunityScreen
 from crmterm.screens.sales.quote_view import QuoteScreen
 from crmterm.services.sales import opportunities, pipeline, pricing, quotes
 from crmterm.services.sales.pipeline import PipelineRead
@@ -40,6 +42,7 @@ class PipelineScreen(CrmScreen[None]):
         Binding("shift+left,less_than_sign", "shift(-1)", N_("Move back"), id="sales.backward"),
         Binding("w", "win", N_("Won"), id="sales.win"),
         Binding("l", "lose", N_("Lost"), id="sales.lose"),
+        Binding("i", "details", N_("Details"), id="sales.details"),
         Binding("f5", "reload", N_("Reload"), id="sales.reload"),
     ]
 
@@ -123,6 +126,12 @@ class PipelineScreen(CrmScreen[None]):
         chosen = self.selected()
         if chosen is not None:
             self._change(pipeline.shift_stage, opportunity_id=chosen, step=step)
+
+    def action_details(self) -> None:
+        chosen = self.selected()
+        if chosen is not None:
+            self.keep = chosen
+            self.app.push_screen(OpportunityScreen(chosen), lambda _done: self.action_reload())
 
     def action_win(self) -> None:
         chosen = self.selected()
