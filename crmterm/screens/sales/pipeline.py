@@ -39,11 +39,12 @@ class PipelineScreen(CrmScreen[None]):
         Binding("left", "column(-1)", N_("Previous stage"), id="sales.left", show=False),
         Binding("right", "column(1)", N_("Next stage"), id="sales.right", show=False),
         Binding("shift+right,greater_than_sign", "shift(1)", N_("Move on"), id="sales.forward"),
-        Binding("shift+left,less_than_sign", "shift(-1)", N_("Move back"), id="sales.backward"),
+        # in the help (F1) and the palette, not the footer: 80 columns hold the keys that move a deal on
+        Binding("shift+left,less_than_sign", "shift(-1)", N_("Move back"), id="sales.backward", show=False),
         Binding("w", "win", N_("Won"), id="sales.win"),
         Binding("l", "lose", N_("Lost"), id="sales.lose"),
         Binding("i", "details", N_("Details"), id="sales.details"),
-        Binding("f5", "reload", N_("Reload"), id="sales.reload"),
+        Binding("f5", "reload", N_("Reload"), id="sales.reload", show=False),
     ]
 
     def __init__(self) -> None:
