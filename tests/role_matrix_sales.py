@@ -10,7 +10,16 @@ from sqlmodel import Session
 
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.accounts.permissions import Permission as P
-from crmterm.services.sales import catalogue, opportunities, pipeline, quote_documents, quote_states, quotes, sales_demo
+from crmterm.services.sales import (
+    catalogue,
+    opportunities,
+    pipeline,
+    quote_documents,
+    quote_states,
+    quotes,
+    sales_demo,
+    sales_reports,
+)
 
 # Reading the pipeline: one's own (sales.work) or all of it (sales.read); the demo call reads a target the
 # caller may see (their own, or the agent's for readers of all).
@@ -73,6 +82,7 @@ SALES_ENTRIES = [
     Entry(pipeline.pipeline, SALES_READER),
     Entry(pipeline.shift_stage, P.SALES_WORK, lambda s, w, a: {"opportunity_id": _deal(s, w, a), "step": 1}),
     Entry(sales_demo.seed_demo_sales, P.CONFIG_IMPORT),
+    Entry(sales_reports.pipeline_report, P.SALES_READ),
 ]
 
 # The checks themselves, called by the entries above after their own role check.

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from test_api_serve import cli_on
 
 from crmterm.errors import PermissionDenied, ValidationError
-from crmterm.services.sales import opportunities, quotes
+from crmterm.services.sales import opportunities, quotes, sales_reports
 from crmterm.store import Contract, Party
 from crmterm.store.db import unit_of_work
 
@@ -104,3 +104,17 @@ def test_the_cli_answers_in_json(demo_url, tmp_path):
     assert [p["code"] for p in products] == ["office_pack"]
     export = cli("quote", "export", str(made["id"]), "--format", "html", "--out", str(tmp_path / "q.html"))
     assert export.exit_code == 0 and "Business office bundle" in (tmp_path / "q.html").read_text(encoding="utf-8")
+
+
+def test_the_pipeline_report_adds_up_the_pipeline(demo_url, people, tmp_path):
+    supervisor = people["supervisor"]
+    table = act(demo_url, sales_reports.pipeline_report, supervisor)
+    business = [o for o in act(demo_url, opportunities.list_opportunities, supervisor) if o.process == "b2b"]
+    assert [row[0] for row in table.rows] == ["Qualification", "Needs analysis", "Proposal", "Negotiation", "Won",
+                                              "Lost"]
+    assert table.totals[2] == len(business) and round(table.totals[4], 2) == float(sum(o.weighted for o in business))
+    with pytest.raises(PermissionDenied):
+        act(demo_url, sales_reports.pipeline_report, people["agent"])
+    cli = cli_on(demo_url, tmp_path)
+    written = cli("report", "pipeline", "--out", str(tmp_path / "pipeline.html"))
+    assert written.exit_code == 0 and "Needs analysis" in (tmp_path / "pipeline.html").read_text(encoding="utf-8")

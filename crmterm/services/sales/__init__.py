@@ -2,9 +2,10 @@
 category and period, quotes (configured, priced with the customer's structural discounts, revised, sent by
 e-mail, exported), opportunities along configurable sales processes, and the demo pipeline.
 
-Public: catalogue, opportunities, pipeline, pricing, quote_documents, quote_states, quote_views, quotes, sales_demo;
-internal: catalogue_config, config_fields, configuration, process_config (registered with the directory),
-sales_access. Faces and other domains import only the public modules (pyproject's protected contracts check it).
+Public: catalogue, opportunities, pipeline, pricing, quote_documents, quote_states, quote_views, quotes,
+sales_demo, sales_reports; internal: catalogue_config, config_fields, configuration, process_config (registered
+with the directory), sales_access. Faces and other domains import only the public modules (pyproject's protected
+contracts check it).
 """
 
 from crmterm.services.directory import registry
