@@ -65,6 +65,9 @@ def _steps(url: str, rounds: int, rng: random.Random, workers: int, tui: bool,
         ("customer import", lambda: imports.measure_import(url=url, actor=SYSTEM, count=import_rows)),
         ("topic forms and rules", lambda: forms.measure_forms(url, actor=SYSTEM, rounds=rounds, rng=rng)),
     ]
+    from crmterm.bench import sales as sales_bench
+
+    steps.append(("quote pricing, 30 items", in_unit(lambda s: sales_bench.measure_quote_pricing(s, rounds, rng))))
     from crmterm.bench import reports as report_bench
 
     steps.append(("standard reports, one month", lambda: report_bench.measure_reports(url)))

@@ -52,6 +52,8 @@ FIGURES: tuple[Figure, ...] = (
     Figure("api_search_p95_ms", "API customer search p95, {api_clients} clients", "ms",
            target=Target(AT_MOST, 30.0, backend="postgresql")),
     Figure("kb_search_p95_ms", "knowledge-base search p95", "ms"),
+    Figure("quote_price_p95_ms", "quote pricing p95 (30 items, structural discounts, rules)", "ms",
+           target=Target(AT_MOST, 20.0)),
     Figure("cli_help_s", "`crmterm --help`, process start → exit", "s", target=Target(AT_MOST, 0.3)),
     Figure("cli_search_s", "`crmterm customer search`, process start → exit", "s", target=Target(AT_MOST, 0.6)),
     Figure("tui_ready_s", "TUI ready (process start → log-in served, database ready)", "s",

@@ -77,6 +77,12 @@ COMMANDS = {
                  "tasks, most urgent first."),
     "workspace": Lazy("crmterm.cli.workspace:app", "Your own workspace: tabs, list columns, card tabs, dashboard "
                       "tiles."),
+    "product": Lazy("crmterm.cli.sales:product_app", "Sales catalogue: products, services, tariffs, options, "
+                    "devices and bundles."),
+    "pricelist": Lazy("crmterm.cli.sales:pricelist_app", "Price lists per client category and period."),
+    "quote": Lazy("crmterm.cli.sales_quote:app", "Quotes: configured, priced items for a customer; revisions, "
+                  "e-mail, export."),
+    "opportunity": Lazy("crmterm.cli.sales_opportunity:app", "Opportunities: the sales pipeline by stage."),
     "portal": Lazy("crmterm.cli.portal:app", "Customer portal: topics and functions it offers, customers' ratings."),
 }
 

@@ -239,3 +239,13 @@ def forget(ctx: typer.Context, name: str = typer.Argument(..., help="One of your
 
     env_of(ctx).call(delete_definition, name=name)
     out.print(_("Deleted the report “{name}”.").format(name=name), markup=False)
+@app.command("pipeline")
+def pipeline(ctx: typer.Context, process: str = typer.Option(None, "--process", help="Default: the default "
+                                                                                     "sales process."),
+             fmt: str = FORMAT_OPTION, target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Opportunities by stage of a sales process: count, amount and amount weighted by probability."""
+    from crmterm.services.sales import sales_reports
+
+    fmt = _format(fmt, target, as_json)
+    table = env_of(ctx).call(sales_reports.pipeline_report, process=process)
+    show(table) if fmt == "table" else _write(ctx, table, fmt, target or "-")

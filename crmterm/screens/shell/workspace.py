@@ -79,6 +79,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         Binding("alt+o", "roles", N_("Roles"), id="workspace.roles", show=False, priority=True),
         Binding("alt+u", "customise", N_("Customise workspace"), id="workspace.customise", show=False,
                 priority=True),
+        Binding("alt+s", "sales", N_("Sales pipeline"), id="workspace.sales", show=False, priority=True),
         # Only while a call waits (check_action): otherwise Ctrl+K stays a text field's "delete to the end"
         Binding("ctrl+k", "take_call", N_("Take the call"), id="workspace.take_call", priority=True),
     ]
@@ -201,6 +202,8 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
             return self.pending_call is not None
         if action == "roles":
             return self.app.gateway.can(Permission.USERS_READ)
+        if action == "sales":
+            return self.app.gateway.can(Permission.SALES_WORK) or self.app.gateway.can(Permission.SALES_READ)
         return True
 
     def action_show_tab(self, tab: str) -> None:
@@ -228,6 +231,11 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
                 await self.relabel()
 
         self.app.push_screen(CustomiseWorkspaceScreen(), closed)
+    def action_sales(self) -> None:
+        """The pipeline by stage and the quotes behind it (screens/sales)."""
+        from crmterm.screens.sales.pipeline import PipelineScreen
+
+        self.app.push_screen(PipelineScreen())
 
     def action_problems(self) -> None:
         """Mass incidents: everyone sees them, supervisors and admins manage them (services/inquiries/problems)."""

@@ -36,6 +36,9 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.KB_EDIT: N_("Write and import knowledge-base drafts, see unapproved articles"),
     Permission.KB_APPROVE: N_("Approve, retire and publish knowledge-base articles"),
     Permission.WEBHOOKS_ADMIN: N_("Subscribe URLs to events (webhooks), deliver them, read the delivery log"),
+    Permission.SALES_READ: N_("See every opportunity and quote (the whole sales pipeline)"),
+    Permission.SALES_WORK: N_("Own opportunities and quotes: create, price, send, move along the pipeline"),
+    Permission.SALES_SUPERVISE: N_("Change anyone's opportunities and quotes, give them to another owner"),
 }
 
 # The checks that are more than one permission (each has explicit tests in tests/test_role_matrix.py).
@@ -69,6 +72,10 @@ RULES = (
        "inquiries.supervise. Keeping, cancelling or rescheduling one needs being its agent, working its queue, "
        "having created it, or inquiries.supervise; the overdue-callback scan, like the SLA scan, "
        "inquiries.supervise."),
+    N_("Sales agents (sales.work) see and change only the opportunities and quotes they own; sales.read shows "
+       "every one, sales.supervise changes every one. A manual discount on a quote item stays within the "
+       "largest limit of the roles one holds (config section discount_limits; without one: none for "
+       "sales.work, any for sales.supervise)."),
 )
 
 _ROLES = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)

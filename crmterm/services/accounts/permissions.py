@@ -47,20 +47,26 @@ class Permission(StrEnum):
     KB_EDIT = "kb.edit"  # write and import knowledge-base drafts, see unapproved articles
     KB_APPROVE = "kb.approve"  # approve, retire and publish knowledge-base articles
     WEBHOOKS_ADMIN = "webhooks.admin"  # subscribe URLs to events, deliver webhooks, read the delivery log
+    SALES_READ = "sales.read"  # see every opportunity and quote (the whole pipeline)
+    SALES_WORK = "sales.work"  # own opportunities and quotes: create, price, send, move along the pipeline
+    SALES_SUPERVISE = "sales.supervise"  # change anyone's opportunities and quotes
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.AGENT: frozenset(_EVERYONE | {Permission.CUSTOMERS_WRITE, Permission.INQUIRIES_WRITE}),
+    Role.AGENT: frozenset(_EVERYONE | {Permission.CUSTOMERS_WRITE, Permission.INQUIRIES_WRITE,
+                                       Permission.SALES_WORK}),
     Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CUSTOMERS_WRITE,
                                             Permission.CUSTOMERS_MERGE, Permission.INQUIRIES_WRITE,
                                             Permission.INQUIRIES_SUPERVISE, Permission.REPORTS_READ,
                                             Permission.CUSTOMERS_BILLING,
                                             Permission.PROBLEMS_MANAGE, Permission.KB_EDIT,
-                                            Permission.KB_APPROVE}),
+                                            Permission.KB_APPROVE, Permission.SALES_READ,
+                                            Permission.SALES_WORK, Permission.SALES_SUPERVISE}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
-                                         Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.REPORTS_READ}),
+                                         Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.REPORTS_READ,
+                                         Permission.SALES_READ}),
 }
 
 
@@ -91,7 +97,7 @@ class Actor:
 DATABASE_LEVELS = (Role.AUDITOR, Role.AGENT, Role.ADMIN)
 READ_ONLY = frozenset({Permission.DIRECTORY_READ, Permission.USERS_READ, Permission.CONFIG_EXPORT,
                        Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.CUSTOMERS_READ,
-                       Permission.INQUIRIES_READ, Permission.REPORTS_READ})
+                       Permission.INQUIRIES_READ, Permission.REPORTS_READ, Permission.SALES_READ})
 CONFIGURING = frozenset({Permission.DIRECTORY_WRITE, Permission.USERS_WRITE, Permission.CONFIG_IMPORT,
                          Permission.SCRIPTS_ADMIN, Permission.WEBHOOKS_ADMIN, Permission.DATABASE_ADMIN})
 

@@ -106,7 +106,8 @@ def get_card(*, session: Session, actor: Actor, party_id: int, as_of: date | Non
     return CardRead(
         party=current, then=then, as_of=on, structures=structures.paths(session, party_id, on),
         contracts=contracts, contact_persons=persons,
-        discounts=_discounts(session, party_id, contracts, on), attributes=attributes_as_of(session, party_id, on),
+        discounts=_discounts(session, party_id, {c.id: c.number for c in contracts}, on),
+        attributes=attributes_as_of(session, party_id, on),
         notes=notes.notes_of_party(session, party_id, owned), inquiries=latest_inquiries(session, party_id))
 
 
@@ -145,16 +146,23 @@ def _number(numbers: dict[int, str], subscriber_id: int | None) -> str | None:
     return numbers.get(subscriber_id) if subscriber_id is not None else None
 
 
-def _discounts(session: Session, party_id: int, contracts: list[ContractRead], on: date) -> list[DiscountRead]:
+def _discounts(session: Session, party_id: int, numbers: dict[int, str], on: date) -> list[DiscountRead]:
+    """`numbers`: the customer's contracts, id -> number."""
     ancestors = structures.ancestor_ids(session, party_id, on)
     names = structures.party_names(session, list(ancestors))
-    numbers = {c.id: c.number for c in contracts}
     owners = [party_id, *ancestors]
     query = select(Discount).where(_active(Discount, on), col(Discount.party_id).in_(owners)
                                    | col(Discount.contract_id).in_(list(numbers) or [-1]))
     return [DiscountRead(id=d.id, percent=d.percent, description=d.description, valid_from=d.valid_from,
                          valid_to=d.valid_to, applies_via=_applies_via(d, party_id, numbers, ancestors, names))
             for d in session.exec(query.order_by(col(Discount.valid_from), col(Discount.id)))]
+
+
+def discounts_in_force(session: Session, party_id: int, on: date) -> list[DiscountRead]:
+    """The discounts the card lists on `on` — own, inherited through structures, on the customer's contracts —
+    for a quote to apply exactly what the card shows (services/sales). The caller has checked the role."""
+    numbers = session.exec(select(Contract.id, Contract.number).where(Contract.payer_party_id == party_id)).all()
+    return _discounts(session, party_id, {i: n for i, n in numbers if i is not None}, on)
 
 
 def _applies_via(discount: Discount, party_id: int, numbers: dict[int, str], ancestors: dict[int, str],

@@ -225,5 +225,8 @@ SECTIONS: list = [*_group("directory"), RolesSection(), UsersSection(), registry
                   *_group("knowledge"),  # responses name topics
                   registry.section("scripts"),  # scripts name topics, priorities, queues
                   *_group("mail"),  # intake rules name topics, queues and priorities
-                  registry.section("portal_topics"), registry.section("portal_functions")]  # they name topics
+                  registry.section("portal_topics"), registry.section("portal_functions"),  # they name topics
+                  # the catalogue before the price lists naming its products; the limits name roles
+                  *(registry.section(name) for name in ("products", "price_lists", "sales_processes",
+                                                        "discount_limits"))]
 Section = DirectorySection | RolesSection | UsersSection

@@ -24,11 +24,12 @@ from crmterm.services.directory.kinds import DIRECTORY_KINDS, Kind
 # the knowledge areas (the response library) name topics; e-mail intake rules (topics, queues, priorities) last.
 AREA_GROUPS = ("directory", "topics", "routes", "sla", "escalations", "automation", "knowledge", "mail")
 # The config sections that are not directory areas, by name; config_sections decides where each goes.
-SECTION_NAMES = ("tracked_fields", "scripts", "portal_topics", "portal_functions")
+SECTION_NAMES = ("tracked_fields", "scripts", "portal_topics", "portal_functions", "products", "price_lists",
+                 "sales_processes", "discount_limits")
 # The packages whose `__init__` registers areas or sections: imported before the registry is first read
 REGISTERING = ("crmterm.services.customers", "crmterm.services.topics", "crmterm.services.routing",
                "crmterm.services.sla", "crmterm.services.knowledge", "crmterm.services.mail",
-               "crmterm.services.portal")
+               "crmterm.services.portal", "crmterm.services.sales")
 
 _groups: dict[str, dict[str, Kind]] = {"directory": DIRECTORY_KINDS}
 _sections: dict[str, Any] = {}

@@ -15,13 +15,15 @@ from crmterm.services.directory.config_io import ImportResult
 from crmterm.services.knowledge import kb_import
 from crmterm.services.platform import demo_customers, demo_filters, demo_reports, demo_work
 from crmterm.services.portal import demo as portal_demo
+from crmterm.services.sales import sales_demo
 from crmterm.store import AgentSkill, User
 from crmterm.store import passwords as stored
 from crmterm.store.tables import saved_id
 
 DEMO_FILE = "demo.yaml"
 DEMO_FILES = (DEMO_FILE, "demo_topics.yaml", "demo_sla.yaml", "demo_routes.yaml",  # each refers to those before
-              "demo_escalations.yaml", "demo_scripts.yaml", "demo_responses.yaml", "demo_mail.yaml")
+              "demo_escalations.yaml", "demo_scripts.yaml", "demo_responses.yaml", "demo_mail.yaml",
+              "demo_sales.yaml")
 PASSWORDS_KEY = "demo_passwords"
 SKILLS_KEY = "demo_agent_skills"
 
@@ -57,6 +59,7 @@ def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
     demo_filters.seed_demo_filters(session)
     demo_reports.seed_demo_reports(session)
     portal_demo.seed_portal_demo(session=session, actor=actor)  # after the topics it offers
+    sales_demo.seed_demo_sales(session=session, actor=actor)  # after the customers and the sellers
     kb_import.import_dir(session=session, actor=actor, directory=resource_dir("seed") / "kb", source="seed")
     return SeedResult(config=result, logins=passwords)
 

@@ -1,0 +1,58 @@
+"""The Sales screens in the TUI (issue 26, item 7): Alt+S opens the pipeline as stage columns, Shift+Right moves
+the selected opportunity to the next stage, Enter opens its quote, where A adds an item and the totals and the
+configuration problems follow at once; I shows the opportunity with its quotes."""
+
+from __future__ import annotations
+
+from helpers import demo_people, settle
+from test_tui import SIZE, _login
+from textual.widgets import DataTable, Label, OptionList, Static
+
+from crmterm.app import make_app
+from crmterm.screens.sales.opportunity_view import OpportunityScreen
+from crmterm.screens.sales.pipeline import PipelineScreen
+from crmterm.screens.sales.quote_view import QuoteScreen
+from crmterm.services.sales import opportunities
+from crmterm.store.db import unit_of_work
+
+
+async def test_the_pipeline_moves_an_opportunity_and_its_quote_is_edited_live(ui_settings):
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await _login(pilot, "agent", "agent")
+        await pilot.press("alt+s")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, PipelineScreen)
+        assert [c.code for c in screen.pipeline.columns] == ["qualify", "needs", "proposal", "negotiation"]
+        first = screen.selected()
+        await pilot.press("shift+right")
+        await settle(pilot)
+        with unit_of_work(ui_settings.database_url) as session:
+            moved = opportunities.get_opportunity(session=session, actor=demo_people(ui_settings.database_url)["agent"],
+                                                  opportunity_id=first)
+        assert moved.stage == "needs" and screen.selected() == first  # it stays selected in its new column
+        await pilot.press("right")  # the proposal column: the Nord group's draft bundle
+        proposal = screen.query_one("#stage-proposal", OptionList)
+        proposal.focus()
+        proposal.highlighted = next(i for i, o in enumerate(proposal.options) if "Nord" in str(o.prompt))
+        await pilot.press("enter")
+        await settle(pilot)
+        quote = pilot.app.screen
+        assert isinstance(quote, QuoteScreen) and quote.quote.state == "draft"
+        before = quote.quote.total
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"internet_100", "enter")
+        await settle(pilot)
+        added = quote.quote.lines[-1]
+        assert added.product == "internet_100" and quote.quote.total > before
+        assert added.problems == ["cannot be combined with internet_500"]  # the bundle's own internet
+        assert "cannot be combined" in str(quote.table.get_row_at(len(quote.quote.lines) - 1)[-1])
+        assert quote.quote.total_text in str(quote.query_one("#quote-totals", Static).content)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("i")  # the Nord deal is still selected: its details and its one quote
+        await settle(pilot)
+        details = pilot.app.screen
+        assert isinstance(details, OpportunityScreen) and details.query_one(DataTable).row_count == 1
+        assert "Nord Group" in str(details.query_one("#opportunity-title", Label).content)
