@@ -83,6 +83,7 @@ COMMANDS = {
     "quote": Lazy("crmterm.cli.sales_quote:app", "Quotes: configured, priced items for a customer; revisions, "
                   "e-mail, export."),
     "opportunity": Lazy("crmterm.cli.sales_opportunity:app", "Opportunities: the sales pipeline by stage."),
+    "activity": Lazy("crmterm.cli.sales_activity:app", "Sales activities: calls, meetings and tasks on a calendar."),
     "portal": Lazy("crmterm.cli.portal:app", "Customer portal: topics and functions it offers, customers' ratings."),
 }
 

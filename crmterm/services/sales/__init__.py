@@ -15,3 +15,4 @@ registry.register_section("products", "crmterm.services.sales.catalogue_config:P
 registry.register_section("price_lists", "crmterm.services.sales.catalogue_config:PriceListsSection")
 registry.register_section("sales_processes", "crmterm.services.sales.process_config:SalesProcessesSection")
 registry.register_section("discount_limits", "crmterm.services.sales.process_config:DiscountLimitsSection")
+registry.register_section("activity_plans", "crmterm.services.sales.activity_plans:ActivityPlansSection")

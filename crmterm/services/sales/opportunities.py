@@ -15,7 +15,7 @@ from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crmterm.i18n import _, pick
 from crmterm.services.accounts.permissions import Actor, Permission
 from crmterm.services.customers import customers, structures
-from crmterm.services.sales import pricing, process_config, sales_access
+from crmterm.services.sales import activity_plans, pricing, process_config, sales_access
 from crmterm.services.sales.config_fields import decimal
 from crmterm.store import Opportunity, OpportunityStage, Party, Quote, SalesProcess, User, utcnow
 from crmterm.store.tables import saved_id
@@ -122,6 +122,7 @@ def create_opportunity(*, session: Session, actor: Actor, party_id: int, title: 
     session.add(OpportunityStage(opportunity_id=saved_id(row), stage=row.stage, probability=row.probability,
                                  by=actor.login))
     session.flush()
+    activity_plans.on_stage_entered(session, actor, row)
     return _read(session, row, full=True)
 
 
@@ -196,6 +197,7 @@ def move_stage(*, session: Session, actor: Actor, opportunity_id: int, stage: st
     session.add(OpportunityStage(opportunity_id=opportunity_id, stage=stage, probability=row.probability,
                                  by=actor.login))
     session.flush()
+    activity_plans.on_stage_entered(session, actor, row)
     return _read(session, row, full=True)
 
 
