@@ -80,6 +80,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         Binding("alt+u", "customise", N_("Customise workspace"), id="workspace.customise", show=False,
                 priority=True),
         Binding("alt+s", "sales", N_("Sales pipeline"), id="workspace.sales", show=False, priority=True),
+        Binding("alt+y", "calendar", N_("Sales calendar"), id="workspace.calendar", show=False, priority=True),
         # Only while a call waits (check_action): otherwise Ctrl+K stays a text field's "delete to the end"
         Binding("ctrl+k", "take_call", N_("Take the call"), id="workspace.take_call", priority=True),
     ]
@@ -236,6 +237,12 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         from crmterm.screens.sales.pipeline import PipelineScreen
 
         self.app.push_screen(PipelineScreen())
+
+    def action_calendar(self) -> None:
+        """One's calls, meetings and tasks by day and week (screens/sales/calendar)."""
+        from crmterm.screens.sales.calendar import CalendarScreen
+
+        self.app.push_screen(CalendarScreen())
 
     def action_problems(self) -> None:
         """Mass incidents: everyone sees them, supervisors and admins manage them (services/inquiries/problems)."""
