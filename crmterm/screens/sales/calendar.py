@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
+from babel.dates import format_date
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +18,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crmterm.errors import CrmError
-from crmterm.i18n import N_, _, fmt_date
+from crmterm.i18n import N_, _, current_language, fmt_date
 from crmterm.screens.common.dialogs import PromptScreen
 from crmterm.screens.sales.activity_view import KIND_LABELS, ActivityScreen, NewActivityScreen
 from crmterm.services.accounts.permissions import Permission
@@ -99,10 +100,10 @@ class CalendarScreen(CrmScreen[None]):
         for offset in range(days):
             day = first + timedelta(days=offset)
             shown = [a for a in found if a.starts_at.astimezone().date() == day]
-            heading = fmt_date(day, short=True) if days == 7 else fmt_date(day)
+            heading = _day_name(day, "EEE d") if days == 7 else f"{_day_name(day, 'EEEE')}, {fmt_date(day)}"
             classes = "calendar-day" + (" -today" if day == structures.today() else "")
             await holder.mount(Vertical(
-                Static(f"{heading}\n{_day_name(day)}", classes="calendar-heading", markup=False),
+                Static(heading, classes="calendar-heading", markup=False),
                 OptionList(*(_option(a, days == 1) for a in shown), classes="calendar-list",
                            id=f"day-{day.isoformat()}"), classes=classes))
         self._focus_day()
@@ -187,12 +188,9 @@ class CalendarScreen(CrmScreen[None]):
         self.app.call_from_thread(self.action_reload)
 
 
-def _day_name(day: date) -> str:
-    from babel.dates import format_date
-
-    from crmterm.i18n import current_language
-
-    return format_date(day, "EEEE", locale=current_language())
+def _day_name(day: date, pattern: str) -> str:
+    """The day in the language's own words ("Wed 4", "ср 4"), by a CLDR pattern."""
+    return format_date(day, pattern, locale=current_language())
 
 
 def _option(found: ActivityRead, wide: bool) -> Option:
