@@ -54,7 +54,8 @@ def test_a_week_of_activities_done_and_rescheduled(demo_url, people):
     assert (moved.starts_at, moved.version) == (MONDAY + timedelta(days=7), meeting.version + 1)
     with pytest.raises(ValidationError, match="expected one of"):
         act(demo_url, activities.create_activity, agent, kind="lunch", title="x", starts_at=MONDAY)
-    past = act(demo_url, activities.create_activity, agent, kind="task", title="Late", starts_at=utcnow() - timedelta(hours=1))
+    past = act(demo_url, activities.create_activity, agent, kind="task", title="Late",
+               starts_at=utcnow() - timedelta(hours=1))
     assert past.overdue and past.id in {a.id for a in act(demo_url, activities.list_activities, agent, overdue=True)}
 
 
