@@ -4,16 +4,17 @@ and the background scan that runs in supervisors' TUIs only (every `sla_scan_sec
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
 from crmterm.app import make_app
 from crmterm.services.inquiries import inquiry_actions
-from crmterm.store import InquiryEvent
+from crmterm.services.sales import activities
+from crmterm.store import InquiryEvent, Notification, utcnow
 from crmterm.store.db import unit_of_work
 from crmterm.widgets.chrome import StatusBar
-from helpers import SUPERVISOR, settle
+from helpers import SUPERVISOR, demo_people, settle
 from test_tui import SIZE, _login
 from test_tui_queues import _queues, register_disputes
 
@@ -50,6 +51,7 @@ async def test_an_agent_sees_the_overdue_count_and_does_not_scan(ui_settings):
 async def test_a_supervisor_sees_badges_and_the_tui_scans_in_the_background(ui_settings):
     settings = replace(ui_settings, sla_scan_seconds=1)
     _overdue_first(settings.database_url)
+    _soon(settings.database_url)
     async with make_app(settings).run_test(size=SIZE) as pilot:
         panel = await _queues(pilot, "supervisor")
         assert "⛔ 1 overdue" in _status(pilot)
@@ -60,3 +62,16 @@ async def test_a_supervisor_sees_badges_and_the_tui_scans_in_the_background(ui_s
         await settle(pilot)
         assert (1, "sla_breach", "sla") in _sla_events(settings.database_url)
         assert "⛔ 1 overdue" in _status(pilot)
+    assert _reminded(settings.database_url) == ["Soon"]  # sales activities starting soon remind in the same scan
+
+
+def _soon(url: str) -> None:
+    with unit_of_work(url) as session:
+        activities.create_activity(session=session, actor=demo_people(url)["supervisor"], kind="call",
+                                   title="Soon", starts_at=utcnow() + timedelta(minutes=5))
+
+
+def _reminded(url: str) -> list[str]:
+    with unit_of_work(url) as session:
+        return [n.data["title"] for n in session.exec(select(Notification).where(
+            Notification.event == "activity_reminder")) if n.data["title"] == "Soon"]

@@ -1,6 +1,7 @@
 """SLA in the workspace: the status bar's count of overdue inquiries in the user's queues (an index count,
-capped), and for supervisors and admins the SLA scan, then the overdue-callback scan, run in the background
-every `sla_scan_seconds` — so a floor without a cron job still gets its warnings, breaches and escalations.
+capped), and for supervisors and admins the SLA scan, then the overdue-callback scan and the reminders of sales
+activities, run in the background every `sla_scan_seconds` — so a floor without a cron job still gets its
+warnings, breaches, escalations and reminders.
 Both run in thread workers on a timer, never per keystroke; the first scan comes one interval after log-in,
 not during it."""
 
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from crmterm.services.accounts.permissions import Permission
+from crmterm.services.sales import activity_reminders
 from crmterm.services.sla import sla_scan, sla_status
 from crmterm.services.work import callback_scan
 from crmterm.widgets.host import ScreenPart
@@ -53,11 +55,20 @@ class SlaWatch(ScreenPart):
             for _call in range(MAX_CALLS):  # overdue callbacks escalate like SLA warnings (services/work)
                 if not self.app.gateway.call(callback_scan.scan_overdue).more:
                     break
+            self._remind_activities()
         except Exception:  # noqa: BLE001 - the database went away, or a rule failed: the next tick tries again
             log.exception("SLA scan failed")
         finally:
             self.app.call_from_thread(self._sla_scanned)
         self._count()
+
+    def _remind_activities(self) -> None:
+        """Sales activities starting soon remind their owners (services/sales/activity_reminders), once each."""
+        if not self.app.gateway.can(Permission.SALES_SUPERVISE):
+            return
+        for _call in range(MAX_CALLS):
+            if not self.app.gateway.call(activity_reminders.remind_activities).more:
+                break
 
     def _sla_scanned(self) -> None:
         self._sla_scanning = False
