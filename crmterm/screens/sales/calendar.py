@@ -92,7 +92,8 @@ class CalendarScreen(CrmScreen[None]):
     async def _show(self, first: date, days: int, owner: str, found: list[ActivityRead]) -> None:
         overdue = sum(1 for a in found if a.overdue)
         title = _("Calendar of {owner}: {first} – {last}").format(
-            owner=owner, first=fmt_date(first), last=fmt_date(first + timedelta(days=days - 1)))
+            owner=owner, first=fmt_date(first), last=fmt_date(first + timedelta(days=days - 1))) if days > 1 \
+            else _("Calendar of {owner}: {day}").format(owner=owner, day=fmt_date(first))
         self.query_one("#calendar-title", Label).update(
             title + (" · " + _("{n} overdue").format(n=overdue) if overdue else ""))
         holder = self.query_one("#calendar-days", Horizontal)
