@@ -6,6 +6,9 @@ Public: catalogue, opportunities, pipeline, pricing, quote_documents, quote_stat
 sales_demo, sales_reports; internal: catalogue_config, config_fields, configuration, process_config (registered
 with the directory), sales_access. Faces and other domains import only the public modules (pyproject's protected
 contracts check it).
+
+Activities (item 4): public activities, activity_calls, activity_demo, activity_reminders; internal
+activity_plans (registered with the directory, run by opportunities when a stage is entered).
 """
 
 from crmterm.services.directory import registry
