@@ -22,6 +22,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 
 sys.path.insert(0, str(Path(__file__).parent))  # test helpers import as `helpers`
 
@@ -260,6 +261,36 @@ def snap_compare(snap_compare, request):
     return compare
 
 
+# The product hashes passwords with argon2-cffi's defaults (t=3, 64 MiB, p=4): about half a second of CPU for
+# each hash and each log-in, which hundreds of log-ins in the TUI tests would pay again and again. The tests
+# hash with the cheapest argon2id instead (the log-in reads the parameters from the stored hash, so every
+# log-in is cheap too); tests/test_auth_security.py checks the product's parameters with
+# `product_password_hashing`. Session-wide and autouse, so the demo templates are seeded with it too.
+QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashing():
+    from crmterm.services.accounts import auth
+
+    product, auth._hasher = auth._hasher, QUICK_HASHER
+    auth._dummy_hash.cache_clear()
+    yield
+    auth._hasher = product
+    auth._dummy_hash.cache_clear()
+
+
+@pytest.fixture
+def product_password_hashing(monkeypatch):
+    """The product's own hasher (argon2-cffi's defaults) for the test that uses it."""
+    from crmterm.services.accounts import auth
+
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher())
+    auth._dummy_hash.cache_clear()
+    yield
+    auth._dummy_hash.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def _english_process():
     """Every test starts in English and leaves it so: code under test that sets the process's language
@@ -283,3 +314,16 @@ def people(demo_url) -> dict:
     from helpers import demo_people
 
     return demo_people(demo_url)
+
+
+# Modules whose tests take seconds of CPU each (Pilot sessions, real processes, whole-package checks). They are
+# handed out first, so the light tests fill the workers' last minutes instead of one worker finishing a long
+# test while the others idle (longest first: the suite's wall time on two cores is its CPU time over two).
+HEAVY_PREFIXES = ("test_tui", "test_snapshots", "test_bench", "test_types", "test_display_safety", "test_login_guard",
+                  "test_idle_lock", "test_concurrency", "test_crash", "test_skills_concurrency", "test_kb_tui",
+                  "test_problems", "test_take_next", "test_fuzz", "test_cli.py", "test_demo_content", "test_api_input",
+                  "test_archive", "test_portal_browser", "test_mail_imap", "test_api_serve")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    items.sort(key=lambda item: not item.path.name.startswith(HEAVY_PREFIXES))  # stable: file order kept

@@ -27,6 +27,7 @@ KEYS = {"customer_search_p95_ms", "customer_search_raw_p95_ms", "customer_card_p
         "concurrent_register_raw_per_s", "concurrent_register_busy"}
 
 
+@pytest.mark.slow  # a whole bench run: ~40 s of CPU; the figures' own tests below stay in the default suite
 def test_small_bench_reports_every_figure_and_no_double_take(tmp_path):
     """Every figure but the TUI's (tests/test_bench_doc.py measures those on its own small set: the probes
     start the app several times, which this run need not pay again)."""
