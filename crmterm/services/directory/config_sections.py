@@ -228,5 +228,6 @@ SECTIONS: list = [*_group("directory"), RolesSection(), UsersSection(), registry
                   registry.section("portal_topics"), registry.section("portal_functions"),  # they name topics
                   # the catalogue before the price lists naming its products; the limits name roles
                   *(registry.section(name) for name in ("products", "price_lists", "sales_processes",
-                                                        "discount_limits"))]
+                                                        "discount_limits")),
+                  registry.section("order_types")]  # they name topics
 Section = DirectorySection | RolesSection | UsersSection
