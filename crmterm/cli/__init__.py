@@ -84,6 +84,7 @@ COMMANDS = {
                   "e-mail, export."),
     "opportunity": Lazy("crmterm.cli.sales_opportunity:app", "Opportunities: the sales pipeline by stage."),
     "portal": Lazy("crmterm.cli.portal:app", "Customer portal: topics and functions it offers, customers' ratings."),
+    "order": Lazy("crmterm.cli.sales_order:app", "Orders: accepted quotes handled along their route."),
 }
 
 
