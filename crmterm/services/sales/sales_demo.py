@@ -88,7 +88,7 @@ def _company_deal(session: Session, seller: Actor, party_id: int, number: int) -
         opportunities.win_opportunity(session=session, actor=seller, opportunity_id=deal.id)
     elif stage == "lost":
         opportunities.lose_opportunity(session=session, actor=seller, opportunity_id=deal.id,
-                                       reason=_LOSS[number % len(_LOSS)])
+                                       reason=_LOSS[number // len(_STAGES) % len(_LOSS)])  # the lost are 6 apart
 
 
 def _quote(session: Session, seller: Actor, party_id: int, deal_id: int, kind: int, stage: str) -> None:
