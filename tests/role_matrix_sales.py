@@ -13,6 +13,7 @@ from crmterm.services.accounts.permissions import Permission as P
 from crmterm.store import SalesOrder
 from crmterm.services.sales import (
     catalogue,
+    forecast,
     opportunities,
     orders,
     pipeline,
@@ -92,6 +93,9 @@ SALES_ENTRIES = [
     Entry(pipeline.shift_stage, P.SALES_WORK, lambda s, w, a: {"opportunity_id": _deal(s, w, a), "step": 1}),
     Entry(sales_demo.seed_demo_sales, P.CONFIG_IMPORT),
     Entry(sales_reports.pipeline_report, P.SALES_READ),
+    Entry(forecast.forecast_report, SALES_READER),
+    Entry(forecast.winloss_report, SALES_READER),
+    Entry(forecast.funnel_report, SALES_READER),
     Entry(orders.get_order, SALES_READER, lambda s, w, a: {"order_id": _order(s, w, a)}),
     Entry(orders.list_orders, SALES_READER),
     Entry(orders.cancel_order, P.SALES_WORK, lambda s, w, a: {"order_id": _order(s, w, a), "reason": "matrix"}),
