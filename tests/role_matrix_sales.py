@@ -10,7 +10,6 @@ from sqlmodel import Session, select
 
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.accounts.permissions import Permission as P
-from crmterm.store import SalesOrder
 from crmterm.services.sales import (
     catalogue,
     forecast,
@@ -23,6 +22,7 @@ from crmterm.services.sales import (
     sales_demo,
     sales_reports,
 )
+from crmterm.store import SalesOrder
 
 # Reading the pipeline: one's own (sales.work) or all of it (sales.read); the demo call reads a target the
 # caller may see (their own, or the agent's for readers of all).

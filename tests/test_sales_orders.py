@@ -21,7 +21,7 @@ from crmterm.store.db import unit_of_work
 
 
 def _accepted(url: str, seller, **accept) -> str:
-    """A Nord subsidiary's office bundle with ten business lines (5 % off by hand) and their SIM cards, sent and accepted."""
+    """A Nord subsidiary's office bundle, ten business lines (5 % off by hand) and their SIMs, sent and accepted."""
     with unit_of_work(url) as session:
         party = session.exec(select(Contract.payer_party_id).where(Contract.number == "NORD-003")).one()
     quote = act(url, quotes.create_quote, seller, party_id=party).id

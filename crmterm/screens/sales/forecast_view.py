@@ -11,7 +11,7 @@ from textual.widgets import Label
 
 from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, fmt_number
-from crmterm.services.reports.report_table import ReportTable
+from crmterm.services.reports.report_table import Cell, ReportTable
 from crmterm.services.sales import forecast
 from crmterm.widgets.chrome import TranslatedFooter
 from crmterm.widgets.host import CrmScreen
@@ -19,6 +19,10 @@ from crmterm.widgets.report_chart import BarChart
 
 _HEADINGS = {"month": N_("Weighted pipeline by month of expected close"),
              "owner": N_("Weighted pipeline by owner"), "product": N_("Weighted pipeline by product")}
+
+
+def _number(cell: Cell) -> float:
+    return float(cell) if isinstance(cell, int | float) else 0.0
 
 
 class ForecastChart(BarChart):
@@ -65,7 +69,7 @@ class ForecastScreen(CrmScreen[None]):
         self.app.call_from_thread(self._loaded, table)
 
     def _loaded(self, table: ReportTable) -> None:
-        bars = [(str(row[0]), float(row[3] or 0), fmt_number(round(float(row[3] or 0)))) for row in table.rows]
+        bars = [(str(row[0]), _number(row[3]), fmt_number(round(_number(row[3])))) for row in table.rows]
         chart = self.query_one(ForecastChart)
         if self.by == "month":
             chart.show_in_order(_(_HEADINGS[self.by]), bars)
@@ -74,5 +78,5 @@ class ForecastScreen(CrmScreen[None]):
         totals = table.totals or []
         self.query_one("#forecast-title", Label).update(_("Sales forecast · M month · O owner · P product"))
         self.query_one("#forecast-total", Label).update(_("Open pipeline {amount}, weighted {weighted}").format(
-            amount=fmt_number(round(float(totals[2] or 0))) if len(totals) > 2 else "0",
-            weighted=fmt_number(round(float(totals[3] or 0))) if len(totals) > 3 else "0"))
+            amount=fmt_number(round(_number(totals[2] if len(totals) > 2 else 0))),
+            weighted=fmt_number(round(_number(totals[3] if len(totals) > 3 else 0)))))

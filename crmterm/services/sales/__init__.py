@@ -5,8 +5,8 @@ sales analysis, and the demo pipeline.
 
 Public: catalogue, forecast, opportunities, orders, pipeline, pricing, quote_documents, quote_states, quote_views,
 quotes, sales_demo, sales_demo_orders, sales_reports; internal: catalogue_config, config_fields, configuration,
-order_config, process_config (registered with the directory), sales_access. Faces and other domains import only the public modules (pyproject's protected
-contracts check it).
+order_config, process_config (registered with the directory), sales_access. Faces and other domains import only
+the public modules (pyproject's protected contracts check it).
 """
 
 from crmterm.services.directory import registry

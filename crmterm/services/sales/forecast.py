@@ -45,15 +45,16 @@ def forecast_report(*, session: Session, actor: Actor, by: str = "month", proces
         group[0] += 1
         group[1] += (opportunity.amount or Decimal(0)) * share
         group[2] += opportunity.weighted * share
-    rows: list[list[Cell]] = [[key, count, float(round(amount, 2)), float(round(weighted, 2))]
-                              for key, (count, amount, weighted) in sorted(groups.items())]
+    sums = [(key, count, float(round(amount, 2)), float(round(weighted, 2)))
+            for key, (count, amount, weighted) in sorted(groups.items())]
+    rows: list[list[Cell]] = [list(found) for found in sums]
     heading = {"month": _("Expected close"), "owner": _("Owner"), "product": _("Product")}[by]
     columns = [Column("key", heading, total=Total.LABEL),
                Column("opportunities", _("Opportunities"), ColumnKind.INT, Total.SUM),
                Column("amount", _("Amount"), ColumnKind.FLOAT, Total.SUM),
                Column("weighted", _("Weighted amount"), ColumnKind.FLOAT, Total.SUM)]
     totals: list[Cell] = [_("Total"), len(open_ones) if by != "product" else None,
-                          sum(float(r[2] or 0) for r in rows), sum(float(r[3] or 0) for r in rows)]
+                          sum(found[2] for found in sums), sum(found[3] for found in sums)]
     return ReportTable(name="forecast", title=_("Sales forecast"), params=_params(session, process), columns=columns,
                        rows=rows, totals=totals)
 
@@ -83,7 +84,8 @@ def _product_split(session: Session, numbers: list[str]) -> dict[str, dict[str, 
         return {}
     latest = select(Quote.number, func.max(Quote.revision).label("revision")).where(
         col(Quote.number).in_(set(numbers))).group_by(col(Quote.number)).subquery()
-    rows = session.exec(select(Quote.number, QuoteItem.product, QuoteItem.quantity, QuoteItem.unit_price)
+    rows = session.exec(select(col(Quote.number), col(QuoteItem.product), col(QuoteItem.quantity),
+                               col(QuoteItem.unit_price))
                         .join(latest, (col(Quote.number) == latest.c.number)
                               & (col(Quote.revision) == latest.c.revision))
                         .join(QuoteItem, col(QuoteItem.quote_id) == Quote.id)).all()
@@ -106,12 +108,13 @@ def winloss_report(*, session: Session, actor: Actor, process: str | None = None
             group = groups[(o.state, o.loss_reason or "—")]
             group[0] += 1
             group[1] += o.amount or Decimal(0)
-    rows: list[list[Cell]] = [[_(state), reason, count, float(amount)]
-                              for (state, reason), (count, amount) in sorted(groups.items(), key=_won_first)]
+    sums = [(_(state), reason, count, float(amount))
+            for (state, reason), (count, amount) in sorted(groups.items(), key=_won_first)]
+    rows: list[list[Cell]] = [list(found) for found in sums]
     columns = [Column("outcome", _("Outcome"), total=Total.LABEL), Column("reason", _("Reason")),
                Column("opportunities", _("Opportunities"), ColumnKind.INT, Total.SUM),
                Column("amount", _("Amount"), ColumnKind.FLOAT, Total.SUM)]
-    totals: list[Cell] = [_("Total"), None, sum(int(r[2] or 0) for r in rows), sum(float(r[3] or 0) for r in rows)]
+    totals: list[Cell] = [_("Total"), None, sum(found[2] for found in sums), sum(found[3] for found in sums)]
     return ReportTable(name="winloss", title=_("Won and lost by reason"), params=_params(session, process),
                        columns=columns, rows=rows, totals=totals)
 
@@ -133,8 +136,8 @@ def funnel_report(*, session: Session, actor: Actor, process: str | None = None)
     stays: dict[str, list[float]] = defaultdict(list)
     for o in found:
         entries = history.get(o.id, [])
-        reached = [order.get(stage, won_at if o.state == "won" else -1) for stage, _at in entries]
-        furthest[o.id] = max(reached, default=-1)
+        indexes = [order.get(stage, won_at if o.state == "won" else -1) for stage, _at in entries]
+        furthest[o.id] = max(indexes, default=-1)
         for (stage, at), (_next, later) in zip(entries, entries[1:], strict=False):
             stays[stage].append((later - at).total_seconds() / 86400)
     rows: list[list[Cell]] = []
