@@ -28,6 +28,7 @@ from crmterm.services.sales import orders
 from crmterm.services.sales.orders import OrderRead
 from crmterm.text import visible
 from crmterm.widgets.entry_form import EntryForm
+from crmterm.widgets.host import CrmWidget
 from crmterm.widgets.layout import current_layout
 from crmterm.widgets.safe_text import plain
 
@@ -83,7 +84,7 @@ def _name_then(card: CardRead) -> str | None:
     return in_language or (name.value if name.known else None)
 
 
-class CustomerCard(Vertical):
+class CustomerCard(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS stays
     def compose(self) -> ComposeResult:
         yield Label("", id="card-title", markup=False)
         with TabbedContent(id="card-tabs"):
