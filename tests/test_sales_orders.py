@@ -101,3 +101,18 @@ def test_the_order_cli_answers_in_json(demo_url, people, tmp_path):
     assert refused.exit_code == 1 and refused.stderr.strip() == "error: reason: give a reason"
     assert (cancelled["state"], cancelled["cancel_reason"], cancelled["items"][0]["product"]) == (
         "cancelled", "Duplicate", "office_pack")
+
+
+def test_order_types_are_config_as_code(demo_url, tmp_path):
+    from test_sales_catalogue import ADMIN, _import
+
+    from crmterm.errors import ConfigError
+    from crmterm.services.directory import config_io
+
+    with unit_of_work(demo_url) as session:
+        exported = config_io.export_config(session=session, actor=ADMIN)["order_types"]
+    assert exported[0] == {"code": "new_connection", "names": {"en": "New connection", "ru": "Новое подключение"},
+                           "topic": "order_new_connection", "default": True}
+    assert _import(demo_url, tmp_path / "same.yaml", {"order_types": exported}).changes == 0
+    with pytest.raises(ConfigError, match="order_types 'x': topic: unknown reference 'nowhere'"):
+        _import(demo_url, tmp_path / "bad.yaml", {"order_types": [{"code": "x", "topic": "nowhere"}]})
