@@ -116,3 +116,13 @@ def test_order_types_are_config_as_code(demo_url, tmp_path):
     assert _import(demo_url, tmp_path / "same.yaml", {"order_types": exported}).changes == 0
     with pytest.raises(ConfigError, match="order_types 'x': topic: unknown reference 'nowhere'"):
         _import(demo_url, tmp_path / "bad.yaml", {"order_types": [{"code": "x", "topic": "nowhere"}]})
+
+
+def test_a_topic_that_handles_an_order_type_is_not_deleted(demo_url):
+    from helpers import ADMIN
+
+    from crmterm.services.directory import directory
+
+    with unit_of_work(demo_url) as session, pytest.raises(Conflict, match="order type 'service_change'"):
+        directory.delete_entry(session=session, actor=ADMIN, kind="topics", key="order_service_change",
+                               expected_version=None)
