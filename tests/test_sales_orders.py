@@ -126,3 +126,15 @@ def test_a_topic_that_handles_an_order_type_is_not_deleted(demo_url):
     with unit_of_work(demo_url) as session, pytest.raises(Conflict, match="order type 'service_change'"):
         directory.delete_entry(session=session, actor=ADMIN, kind="topics", key="order_service_change",
                                expected_version=None)
+
+
+def test_the_demo_orders_stand_along_their_route(demo_url, people):
+    """The TUI's first start makes the demo pipeline's orders (services/sales/sales_demo_orders)."""
+    from crmterm.services.sales import sales_demo_orders
+
+    with unit_of_work(demo_url) as session:
+        assert sales_demo_orders.seed_demo_orders(session) == 5
+        assert sales_demo_orders.seed_demo_orders(session) == 0  # once
+    shown = act(demo_url, orders.list_orders, people["supervisor"])
+    assert [o.state for o in reversed(shown)] == ["approval", "provisioning", "completion", "completed", "cancelled"]
+    assert shown[0].cancel_reason == sales_demo_orders.CANCEL_REASON
