@@ -6,13 +6,15 @@ demo agent, so a refused caller is refused on someone's real target)."""
 from __future__ import annotations
 
 from role_matrix_calls import _ALL, Entry, Rule, World
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.accounts.permissions import Permission as P
 from crmterm.services.sales import (
     catalogue,
+    forecast,
     opportunities,
+    orders,
     pipeline,
     quote_documents,
     quote_states,
@@ -20,6 +22,7 @@ from crmterm.services.sales import (
     sales_demo,
     sales_reports,
 )
+from crmterm.store import SalesOrder
 
 # Reading the pipeline: one's own (sales.work) or all of it (sales.read); the demo call reads a target the
 # caller may see (their own, or the agent's for readers of all).
@@ -37,6 +40,13 @@ def _quote(session: Session, world: World, actor: Actor | None, state: str = "dr
     if state == "sent":
         quote_states.send_quote(session=session, actor=seller, quote_id=quote, mail=False)
     return quote
+
+
+def _order(session: Session, world: World, actor: Actor | None) -> int:
+    """An order of the seller's: their quote sent and accepted."""
+    number = quote_states.accept_quote(session=session, actor=_seller(world, actor),
+                                       quote_id=_quote(session, world, actor, "sent")).order
+    return session.exec(select(SalesOrder.id).where(SalesOrder.number == number)).one()
 
 
 def _deal(session: Session, world: World, actor: Actor | None) -> int:
@@ -83,6 +93,12 @@ SALES_ENTRIES = [
     Entry(pipeline.shift_stage, P.SALES_WORK, lambda s, w, a: {"opportunity_id": _deal(s, w, a), "step": 1}),
     Entry(sales_demo.seed_demo_sales, P.CONFIG_IMPORT),
     Entry(sales_reports.pipeline_report, P.SALES_READ),
+    Entry(forecast.forecast_report, SALES_READER),
+    Entry(forecast.winloss_report, SALES_READER),
+    Entry(forecast.funnel_report, SALES_READER),
+    Entry(orders.get_order, SALES_READER, lambda s, w, a: {"order_id": _order(s, w, a)}),
+    Entry(orders.list_orders, SALES_READER),
+    Entry(orders.cancel_order, P.SALES_WORK, lambda s, w, a: {"order_id": _order(s, w, a), "reason": "matrix"}),
 ]
 
 # The checks themselves, called by the entries above after their own role check.

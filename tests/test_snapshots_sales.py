@@ -56,3 +56,17 @@ def test_sales_opportunity_small(snap_compare, snapshot_settings, utc):  # noqa:
         await settle(pilot)
 
     assert snap_compare(make_app(snapshot_settings), terminal_size=SMALL, run_before=run)
+
+
+def test_sales_forecast_small(snap_compare, snapshot_settings, utc):  # noqa: F811 - the fixture
+    """F on the pipeline: the supervisor's weighted pipeline by month of expected close (fixed months first)."""
+    with unit_of_work(snapshot_settings.database_url) as session:
+        for number, month in enumerate((date(2099, 1, 15), date(2099, 2, 15), date(2099, 3, 15))):
+            session.execute(update(Opportunity).where(Opportunity.id % 3 == number).values(expected_close=month))
+
+    async def run(pilot):
+        await _login(pilot, "supervisor")
+        await press_and_settle(pilot, "alt+s")
+        await press_and_settle(pilot, "f")
+
+    assert snap_compare(make_app(snapshot_settings), terminal_size=SMALL, run_before=run)

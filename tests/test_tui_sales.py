@@ -5,6 +5,7 @@ configuration problems follow at once; I shows the opportunity with its quotes."
 from __future__ import annotations
 
 from helpers import demo_people, settle
+from sqlmodel import select
 from test_tui import SIZE, _login
 from textual.widgets import DataTable, Label, OptionList, Static
 
@@ -56,3 +57,21 @@ async def test_the_pipeline_moves_an_opportunity_and_its_quote_is_edited_live(ui
         details = pilot.app.screen
         assert isinstance(details, OpportunityScreen) and details.query_one(DataTable).row_count == 1
         assert "Nord Group" in str(details.query_one("#opportunity-title", Label).content)
+
+
+async def test_the_customer_card_lists_the_customers_orders(ui_settings):
+    """Issue 26, item 5: an accepted quote's order on its customer's card, with its state on the route."""
+    from test_sales_orders import _accepted
+    from test_tui_customers import _open_customers
+
+    from crmterm.store import SalesOrder
+
+    number = _accepted(ui_settings.database_url, demo_people(ui_settings.database_url)["agent"])
+    with unit_of_work(ui_settings.database_url) as session:
+        party = session.exec(select(SalesOrder.party_id).where(SalesOrder.number == number)).one()
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        panel = await _open_customers(pilot)
+        panel.open(party)
+        await settle(pilot)
+        table = panel.query_one("#card-orders", DataTable)
+        assert [str(cell) for cell in table.get_row_at(0)][:3:2] == [number, "Approval"]

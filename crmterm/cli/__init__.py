@@ -85,6 +85,7 @@ COMMANDS = {
     "opportunity": Lazy("crmterm.cli.sales_opportunity:app", "Opportunities: the sales pipeline by stage."),
     "activity": Lazy("crmterm.cli.sales_activity:app", "Sales activities: calls, meetings and tasks on a calendar."),
     "portal": Lazy("crmterm.cli.portal:app", "Customer portal: topics and functions it offers, customers' ratings."),
+    "order": Lazy("crmterm.cli.sales_order:app", "Orders: accepted quotes handled along their route."),
 }
 
 

@@ -249,3 +249,39 @@ def pipeline(ctx: typer.Context, process: str = typer.Option(None, "--process", 
     fmt = _format(fmt, target, as_json)
     table = env_of(ctx).call(sales_reports.pipeline_report, process=process)
     show(table) if fmt == "table" else _write(ctx, table, fmt, target or "-")
+
+
+@app.command("forecast")
+def forecast(ctx: typer.Context, by: str = typer.Option("month", "--by", help="month (of expected close), owner "
+                                                                              "or product."),
+             process: str = typer.Option(None, "--process", help="Default: every sales process."),
+             fmt: str = FORMAT_OPTION, target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """The open pipeline's amount weighted by stage probability, by month, owner or product."""
+    from crmterm.services.sales import forecast as sales_forecast
+
+    fmt = _format(fmt, target, as_json)
+    table = env_of(ctx).call(sales_forecast.forecast_report, by=by, process=process)
+    show(table) if fmt == "table" else _write(ctx, table, fmt, target or "-")
+
+
+@app.command("winloss")
+def winloss(ctx: typer.Context, process: str = typer.Option(None, "--process", help="Default: every sales process."),
+            fmt: str = FORMAT_OPTION, target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Won and lost opportunities by reason: how many and their amount."""
+    from crmterm.services.sales import forecast as sales_forecast
+
+    fmt = _format(fmt, target, as_json)
+    table = env_of(ctx).call(sales_forecast.winloss_report, process=process)
+    show(table) if fmt == "table" else _write(ctx, table, fmt, target or "-")
+
+
+@app.command("funnel")
+def funnel(ctx: typer.Context, process: str = typer.Option(None, "--process", help="Default: the default sales "
+                                                                                   "process."),
+           fmt: str = FORMAT_OPTION, target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Per stage: how many reached it, went on (conversion) and the average days spent there."""
+    from crmterm.services.sales import forecast as sales_forecast
+
+    fmt = _format(fmt, target, as_json)
+    table = env_of(ctx).call(sales_forecast.funnel_report, process=process)
+    show(table) if fmt == "table" else _write(ctx, table, fmt, target or "-")

@@ -39,6 +39,8 @@ def show(quote: QuoteRead, as_json: bool) -> None:
     out.print(_("Net {net}, tax {tax} ({rate} %), total {total}").format(
         net=pricing.money(quote.net, money), tax=pricing.money(quote.tax, money), rate=quote.tax_rate,
         total=quote.total_text), markup=False)
+    if quote.order:
+        out.print(_("Order {number} made: crmterm order list").format(number=quote.order), markup=False)
 
 
 @app.command("new")
@@ -126,9 +128,11 @@ def send(ctx: typer.Context, quote: int, to: str = typer.Option(None, "--to", he
 
 
 @app.command("accept")
-def accept(ctx: typer.Context, quote: int, as_json: bool = JSON_OPTION) -> None:
-    """The customer accepted QUOTE."""
-    show(env_of(ctx).call(quote_states.accept_quote, quote_id=quote), as_json)
+def accept(ctx: typer.Context, quote: int, order_type: str = typer.Option(
+        None, "--order-type", help="The order it becomes (default: the default order type)."),
+           as_json: bool = JSON_OPTION) -> None:
+    """The customer accepted QUOTE: it becomes an order handled along its route."""
+    show(env_of(ctx).call(quote_states.accept_quote, quote_id=quote, order_type=order_type), as_json)
 
 
 @app.command("reject")

@@ -46,6 +46,7 @@ HOMES: dict[str, tuple[str, ...]] = {
     "sales": ("Opportunity", "OpportunityStage", "Quote", "QuoteItem", "SalesDiscountLimit", "SalesPriceList",
               "SalesProcess", "SalesProduct"),
     "sales_activities": ("SalesActivity", "SalesActivityPlan"),
+    "sales_orders": ("SalesOrder", "SalesOrderItem", "SalesOrderType"),
 }
 # Modules that define tables without exporting a name here (the archive copies of the inquiry tables)
 _OTHER_TABLES = ("archive",)
@@ -108,6 +109,7 @@ if TYPE_CHECKING:  # the same names for the type checker, imported at runtime on
     from crmterm.store.sales import Opportunity, OpportunityStage, Quote, QuoteItem  # noqa: F401
     from crmterm.store.sales import SalesDiscountLimit, SalesPriceList, SalesProcess, SalesProduct  # noqa: F401
     from crmterm.store.sales_activities import SalesActivity, SalesActivityPlan  # noqa: F401
+    from crmterm.store.sales_orders import SalesOrder, SalesOrderItem, SalesOrderType  # noqa: F401
     from crmterm.store.routes import Queue, Route, RouteRevision, SavedFilter  # noqa: F401
     from crmterm.store.scripts import Script, ScriptRun  # noqa: F401
     from crmterm.store.skills import AgentPresence, AgentSkill, Skill, StepSkill  # noqa: F401

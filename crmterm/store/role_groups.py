@@ -31,7 +31,7 @@ CONFIG_TABLES = (
     "route_revision", "script", "sla_rule", "structure", "topic", "tracked_field", "user_group", "user_password",
     "skill", "agent_skill", "step_skill",
     "webhook_subscription",
-    "sales_product", "sales_price_list", "sales_process", "sales_discount_limit",
+    "sales_product", "sales_price_list", "sales_process", "sales_discount_limit", "sales_order_type",
 )
 # Webhook secrets sign what receivers trust: only admins' logins read them. Everyone else reads the columns
 # publishing an event needs (services/integrations/outbox), so an agent's change still fills the outbox.

@@ -1,5 +1,6 @@
 """The customer card: details form (editable, version-checked) and read-only tabs for structures, contracts
-and subscribers, contact persons, discounts, history and notes — all from one CardRead, as of a date."""
+and subscribers, contact persons, discounts, history and notes — all from one CardRead, as of a date — and the
+customer's orders with their items and state (loaded apart: they are the sales domain's)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from datetime import date
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, DataTable, Input, Label, Static, TabbedContent, TabPane
 
+from crmterm.errors import CrmError, PermissionDenied
 from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.services.accounts.workspace import CARD_TABS
@@ -22,8 +24,11 @@ from crmterm.services.customers.history import ChangeRead
 from crmterm.services.customers.notes import NoteRead
 from crmterm.services.directory.kinds import FieldSpec
 from crmterm.services.inquiries.inquiry_log import state_label
+from crmterm.services.sales import orders
+from crmterm.services.sales.orders import OrderRead
 from crmterm.text import visible
 from crmterm.widgets.entry_form import EntryForm
+from crmterm.widgets.host import CrmWidget
 from crmterm.widgets.layout import current_layout
 from crmterm.widgets.safe_text import plain
 
@@ -46,6 +51,7 @@ _TABLES = {
     "history": (N_("When"), N_("Who"), N_("Field"), N_("Old"), N_("New"), N_("Source")),
     "notes": (N_("When"), N_("Who"), N_("Note"), N_("On"), N_("Seen by")),
     "inquiries": ("#", N_("When"), N_("Topic"), N_("Inquiry type"), N_("State")),
+    "orders": (N_("Order"), N_("When"), N_("State"), N_("Total"), N_("Items")),
 }
 
 
@@ -78,7 +84,7 @@ def _name_then(card: CardRead) -> str | None:
     return in_language or (name.value if name.known else None)
 
 
-class CustomerCard(Vertical):
+class CustomerCard(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS stays
     def compose(self) -> ComposeResult:
         yield Label("", id="card-title", markup=False)
         with TabbedContent(id="card-tabs"):
@@ -115,6 +121,7 @@ class CustomerCard(Vertical):
                 self.query_one(f"#card-{name}", DataTable).clear()
             self.query_one("#card-structures", Static).update("")
             return
+        self._load_orders(card.party.id)
         party = card.party
         lead = _(" · lead") if party.is_lead else ""
         past = "" if card.as_of == date.today() else " · " + _("as of {date}").format(date=fmt_date(card.as_of))
@@ -166,6 +173,28 @@ class CustomerCard(Vertical):
             table.clear()
             for row in values:
                 table.add_row(*(_t(v) for v in row), key=row[0][1:] if name == "inquiries" else None)
+
+    @work(thread=True, exclusive=True, group="card-orders")
+    def _load_orders(self, party_id: int) -> None:
+        """The customer's orders and where their handling stands (services/sales/orders); none shown to a
+        user who does not sell."""
+        try:
+            found = self.app.gateway.call(orders.list_orders, party_id=party_id, with_items=True)
+        except PermissionDenied:
+            found = []
+        except CrmError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self._show_orders, found)
+
+    def _show_orders(self, found: list[OrderRead]) -> None:
+        table = self.query_one("#card-orders", DataTable)
+        table.clear()
+        for order in found:
+            items = ", ".join(f"{item.quantity} × {item.product}" for item in order.items)
+            state = order.state_name + (f": {order.cancel_reason}" if order.cancel_reason else "")
+            table.add_row(*(_t(v) for v in (order.number, fmt_datetime(order.created_at), state, order.total_text,
+                                            items)))
 
     @on(DataTable.RowSelected, "#card-inquiries")
     def inquiry_selected(self, event: DataTable.RowSelected) -> None:

@@ -2,7 +2,7 @@
 agent's own, everyone's for supervisors). Left and right go from column to column, up and down within one;
 Shift+Right / Shift+Left (or > and <) move the opportunity to the next or previous stage, W wins it (a lead
 becomes a customer), L loses it with a reason, I shows it with its stage history and quotes, Enter opens its
-quote (a new draft when it has none)."""
+quote (a new draft when it has none), F shows the forecast as a chart."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ class PipelineScreen(CrmScreen[None]):
         Binding("l", "lose", N_("Lost"), id="sales.lose"),
         Binding("i", "details", N_("Details"), id="sales.details"),
         Binding("f5", "reload", N_("Reload"), id="sales.reload", show=False),
+        Binding("f", "forecast", N_("Forecast chart"), id="sales.forecast", show=False),
     ]
 
     def __init__(self) -> None:
@@ -133,6 +134,11 @@ class PipelineScreen(CrmScreen[None]):
         if chosen is not None:
             self.keep = chosen
             self.app.push_screen(OpportunityScreen(chosen), lambda _done: self.action_reload())
+
+    def action_forecast(self) -> None:
+        from crmterm.screens.sales.forecast_view import ForecastScreen
+
+        self.app.push_screen(ForecastScreen())
 
     def action_win(self) -> None:
         chosen = self.selected()

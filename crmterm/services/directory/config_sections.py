@@ -229,5 +229,6 @@ SECTIONS: list = [*_group("directory"), RolesSection(), UsersSection(), registry
                   # the catalogue before the price lists naming its products; the limits name roles
                   *(registry.section(name) for name in ("products", "price_lists", "sales_processes",
                                                         "discount_limits")),
+                  registry.section("order_types"),  # they name topics
                   registry.section("activity_plans")]  # they name sales processes and their stages
 Section = DirectorySection | RolesSection | UsersSection

@@ -25,8 +25,8 @@ from crmterm.services.directory.kinds import DIRECTORY_KINDS, Kind
 AREA_GROUPS = ("directory", "topics", "routes", "sla", "escalations", "automation", "knowledge", "mail")
 # The config sections that are not directory areas, by name; config_sections decides where each goes.
 SECTION_NAMES: tuple[str, ...] = ("tracked_fields", "scripts", "portal_topics", "portal_functions", "products",
-                                  "price_lists", "sales_processes", "discount_limits")
-SECTION_NAMES += ("activity_plans",)  # sales: activities planned per stage of a sales process
+                                  "price_lists", "sales_processes", "discount_limits", "order_types",
+                                  "activity_plans")
 # The packages whose `__init__` registers areas or sections: imported before the registry is first read
 REGISTERING = ("crmterm.services.customers", "crmterm.services.topics", "crmterm.services.routing",
                "crmterm.services.sla", "crmterm.services.knowledge", "crmterm.services.mail",

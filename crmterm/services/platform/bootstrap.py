@@ -55,4 +55,8 @@ def prepare(url: str) -> dict[str, str]:
 
     with unit_of_work(url) as session:
         demo_day.seed_demo_day(session)  # numbers on the Dashboard's tiles from the first start
+    from crmterm.services.sales import sales_demo_orders
+
+    with unit_of_work(url) as session:
+        sales_demo_orders.seed_demo_orders(session)  # orders on their routes, after the day's inquiries
     return logins

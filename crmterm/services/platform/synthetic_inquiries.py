@@ -17,7 +17,7 @@ from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.routing import routing
 from crmterm.services.sla import sla
-from crmterm.store import NO_DEADLINE, Channel, Party, Place, Priority, Topic, User, utcnow
+from crmterm.store import NO_DEADLINE, Channel, Party, Place, Priority, SalesOrderType, Topic, User, utcnow
 from crmterm.store.bulk import bulk_insert
 from crmterm.workflow import engine
 from crmterm.workflow import sla as sla_clock
@@ -34,7 +34,9 @@ class _Plan:
         self.rng = rng
         topics = session.execute(select_rows(col(Topic.id), col(Topic.code), col(Topic.inquiry_type),
                                              col(Topic.default_priority_id))
-                                 .where(col(Topic.is_group).is_(False), col(Topic.active).is_(True))).all()
+                                 .where(col(Topic.is_group).is_(False), col(Topic.active).is_(True),
+                                        # orders' topics: their inquiries come with an order (sales/orders)
+                                        col(Topic.code).not_in(select_rows(col(SalesOrderType.topic))))).all()
         if not topics:
             raise ValidationError("inquiries", _("no topics configured: run `crmterm seed demo` first"))
         self.routes: dict[int, tuple[int, list[tuple[StepDef, list[int]]]]] = {}

@@ -17,7 +17,7 @@ from crmterm.errors import Conflict, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import structures
-from crmterm.services.sales import pricing, quote_views, sales_access
+from crmterm.services.sales import orders, pricing, quote_views, sales_access
 from crmterm.services.sales.quote_views import QuoteRead
 from crmterm.services.sales.quotes import store_totals
 from crmterm.services.sla.notifications import notify
@@ -87,8 +87,11 @@ def _mail_data(quote: QuoteRead) -> dict:
                        "total": pricing.money(line.total, quote.currency)} for line in quote.lines]}
 
 
-def accept_quote(*, session: Session, actor: Actor, quote_id: int) -> QuoteRead:
-    """The customer accepted: its opportunity's amount becomes the quote's net total."""
+def accept_quote(*, session: Session, actor: Actor, quote_id: int, order_type: str | None = None,
+                 make_order: bool = True) -> QuoteRead:
+    """The customer accepted: its opportunity's amount becomes the quote's net total, and the quote becomes an
+    order of `order_type` (default: the configured default type) whose handling runs on its route.
+    `make_order` False: the order is made later (the demo makes its orders at the TUI's first start)."""
     quote = _changeable(session, actor, quote_id, "sent")
     quote.state, quote.decided_at, quote.updated_by = "accepted", utcnow(), actor.login
     quote.version += 1
@@ -100,7 +103,9 @@ def accept_quote(*, session: Session, actor: Actor, quote_id: int) -> QuoteRead:
             opportunity.quote_number, opportunity.version = quote.number, opportunity.version + 1
             session.add(opportunity)
     session.flush()
-    return quote_views.read_quote(session, quote)
+    accepted = quote_views.read_quote(session, quote)
+    order = orders.order_from_quote(session, accepted, order_type) if make_order else None
+    return accepted.model_copy(update={"order": order.number if order else None})
 
 
 def reject_quote(*, session: Session, actor: Actor, quote_id: int, reason: str = "") -> QuoteRead:

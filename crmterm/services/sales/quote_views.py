@@ -64,6 +64,7 @@ class QuoteRead(BaseModel):
     total_text: str  # the total in the reader's language, e.g. "1 234,50 ₽"
     discounts: list[str] = []  # the structural discounts applied, as the card lists them
     version: int = 1
+    order: str | None = None  # the order accepting it made (set by accept_quote)
 
     @property
     def valid(self) -> bool:

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 from crmterm.services.accounts.permissions import Actor, Permission, Role, require
 from crmterm.services.customers import structures
 from crmterm.services.sales import opportunities, quote_states, quotes
-from crmterm.store import Contract, Opportunity, Party, User
+from crmterm.store import Contract, Opportunity, OpportunityStage, Party, User
 from crmterm.store.tables import id_column
 
 SELLERS = ("agent", "agent2", "supervisor")
@@ -42,7 +42,8 @@ def seed_demo_sales(*, session: Session, actor: Actor) -> int:
                              .order_by(col(Party.id)).offset(12).limit(30)).all()
     for number, party_id in enumerate(companies):
         # six deals a seller in a row: every seller has one at every stage
-        _company_deal(session, sellers[number // len(_STAGES) % len(sellers)], party_id, number)
+        deal = _company_deal(session, sellers[number // len(_STAGES) % len(sellers)], party_id, number)
+        _spread_history(session, deal, days=2 + number % 5)
         made += 1
     leads = session.exec(select(id_column(Party)).where(col(Party.is_lead).is_(True))
                          .order_by(col(Party.id)).limit(4)).all()
@@ -72,7 +73,17 @@ def _nord_bundle(session: Session, sellers: list[Actor]) -> int:
     return 1
 
 
-def _company_deal(session: Session, seller: Actor, party_id: int, number: int) -> None:
+def _spread_history(session: Session, deal_id: int, days: int) -> None:
+    """The stages entered `days` apart up to now, so the funnel report's average days in a stage mean something
+    (the services stamp each stage with the moment it was entered: all at once while seeding)."""
+    entries = session.exec(select(OpportunityStage).where(OpportunityStage.opportunity_id == deal_id)
+                           .order_by(col(OpportunityStage.id))).all()
+    for back, entry in enumerate(reversed(entries)):
+        entry.at = entry.at - timedelta(days=days * back)
+        session.add(entry)
+
+
+def _company_deal(session: Session, seller: Actor, party_id: int, number: int) -> int:
     stage = _STAGES[number % len(_STAGES)]
     kind = number % len(_QUOTES)
     today = structures.today()
@@ -88,7 +99,8 @@ def _company_deal(session: Session, seller: Actor, party_id: int, number: int) -
         opportunities.win_opportunity(session=session, actor=seller, opportunity_id=deal.id)
     elif stage == "lost":
         opportunities.lose_opportunity(session=session, actor=seller, opportunity_id=deal.id,
-                                       reason=_LOSS[number % len(_LOSS)])
+                                       reason=_LOSS[number // len(_STAGES) % len(_LOSS)])  # the lost are 6 apart
+    return deal.id
 
 
 def _quote(session: Session, seller: Actor, party_id: int, deal_id: int, kind: int, stage: str) -> None:
@@ -98,4 +110,5 @@ def _quote(session: Session, seller: Actor, party_id: int, deal_id: int, kind: i
     if stage in ("negotiation", "won"):
         quote_states.send_quote(session=session, actor=seller, quote_id=quote.id, mail=False)
     if stage == "won":
-        quote_states.accept_quote(session=session, actor=seller, quote_id=quote.id)
+        # its order comes at the TUI's first start (sales_demo_orders): seeded databases hold no inquiries
+        quote_states.accept_quote(session=session, actor=seller, quote_id=quote.id, make_order=False)

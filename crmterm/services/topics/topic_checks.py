@@ -11,7 +11,7 @@ from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.directory.validation import rule_text
 from crmterm.services.topics.attribute_values import AMOUNT, BadValue, parse, to_text
-from crmterm.store import AttributeDef, ContactTemplate, Inquiry, Place, PlaceType, Topic
+from crmterm.store import AttributeDef, ContactTemplate, Inquiry, Place, PlaceType, SalesOrderType, Topic
 
 OVERRIDABLE = ("default", "mandatory", "hidden", "readonly", "active")
 MAX_SHORT_CODE = 999
@@ -80,6 +80,9 @@ def topic_in_use(session: Session, row: Topic) -> str | None:
             return _("template '{t}' offers it").format(t=template.code)
     if session.exec(select(Inquiry.id).where(Inquiry.topic_id == row.id).limit(1)).first() is not None:
         return _("inquiries were registered on it (deactivate it instead)")
+    order_type = session.exec(select(SalesOrderType.code).where(SalesOrderType.topic == row.code)).first()
+    if order_type is not None:  # its orders' inquiries would have no route
+        return _("order type '{t}' is handled on it").format(t=order_type)
     return None
 
 
