@@ -17,7 +17,7 @@ from crmterm.text import visible
 # Commands that only read: on a SQLite file that does not exist they say so instead of creating it (and its
 # folder) and migrating an empty database. Commands that write, `db upgrade` and the TUI still create it.
 READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue", "config export",
-             "customer search", "customer show", "customer tree", "customer history", "customer export-leads",
+             "customer search", "billing show", "customer show", "customer tree", "customer history", "customer export-leads",
              "user list", "user show", "role list", "role show", "note list", "note search", "topic tree",
              "topic find", "topic form", "topic templates",
              "inquiry show", "inquiry list", "route validate", "route show", "kb search", "kb show",
@@ -41,6 +41,8 @@ COMMANDS = {
     "note": Lazy("crmterm.cli.note:app", "Notes on customers, subscribers, contact persons, contracts and "
                   "inquiries."),
     "role": Lazy("crmterm.cli.role:app", "Roles: named sets of permissions, given to users and user groups."),
+    "billing": Lazy("crmterm.cli.billing:app", "Billing: balance, credit limit, services, invoices and payments "
+                    "read from the billing system."),
     "customer": Lazy("crmterm.cli.customer:app", "Customers: parties, structures, contracts, subscribers."),
     "directory": Lazy("crmterm.cli.admin:directory_app", "Directory: channels, places, dictionaries, priorities, …"),
     "audit": Lazy("crmterm.cli.admin:audit_app", "Audit log of admin changes."),
