@@ -17,13 +17,14 @@ from crmterm.text import visible
 # Commands that only read: on a SQLite file that does not exist they say so instead of creating it (and its
 # folder) and migrating an empty database. Commands that write, `db upgrade` and the TUI still create it.
 READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue", "config export",
-             "customer search", "billing show", "customer show", "customer tree", "customer history", "customer export-leads",
+             "customer search", "customer show", "customer tree", "customer history", "customer export-leads",
              "user list", "user show", "role list", "role show", "note list", "note search", "topic tree",
              "topic find", "topic form", "topic templates",
              "inquiry show", "inquiry list", "route validate", "route show", "kb search", "kb show",
              "kb export-public", "script validate", "script list", "script export", "problem list",
              "problem show", "notify list", "mail list", "webhook list", "webhook log", "token list",
-             "response list", "response show", "callback list", "task list", "work", "filter list", "filter show"}
+             "response list", "response show", "callback list", "task list", "work", "filter list", "filter show",
+             "billing show"}
 
 # Every command: where it lives and the line `crmterm --help` shows (tests/test_cli_lazy.py checks each line
 # against the command's own help). A module is imported only when its command runs (cli/lazy.py says why).

@@ -11,7 +11,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, text
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -19,6 +19,7 @@ from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.billing import demo_tables
 from crmterm.services.billing.sql_adapter import engine
 from crmterm.store import Contract, Party
+from crmterm.store.tables import id_column
 
 MONTHS = 6
 _SERVICES = (("internet_100", "Internet 100 Mbit/s", Decimal("650")), ("mobile_business", "Mobile Business",
@@ -32,9 +33,7 @@ def seed_demo_billing(*, session: Session, actor: Actor, today: date | None = No
     url = demo_tables.demo_url(session.get_bind().engine.url.render_as_string(hide_password=False))
     billing = engine(url).execution_options(**demo_tables.translate(url))
     with billing.begin() as connection:
-        if connection.dialect.name != "sqlite":
-            connection.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {demo_tables.SCHEMA}")
-        demo_tables.metadata.create_all(connection)
+        _make_tables(connection)
         if connection.execute(core_select(func.count()).select_from(demo_tables.account)).scalar_one():
             return 0
         customers = _customers(session)
@@ -43,13 +42,27 @@ def seed_demo_billing(*, session: Session, actor: Actor, today: date | None = No
     return len(customers)
 
 
+def _make_tables(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        demo_tables.metadata.create_all(connection)
+        return
+    if connection.execute(text("SELECT 1 FROM information_schema.schemata WHERE schema_name = :name"),
+                          {"name": demo_tables.SCHEMA}).first():
+        return  # made by the database's owner already (creating a schema needs more than the CRM's login has)
+    connection.exec_driver_sql(f"CREATE SCHEMA {demo_tables.SCHEMA}")
+    demo_tables.metadata.create_all(connection)
+    # the stand-in billing is readable by every login of the CRM
+    connection.exec_driver_sql(f"GRANT USAGE ON SCHEMA {demo_tables.SCHEMA} TO PUBLIC")
+    connection.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {demo_tables.SCHEMA} TO PUBLIC")
+
+
 def _customers(session: Session) -> list[tuple[int, list[str]]]:
-    parties = session.exec(select(Party.id).where(col(Party.is_lead).is_(False), Party.status == "active")
-                           .order_by(Party.id)).all()
+    parties = session.exec(select(id_column(Party)).where(col(Party.is_lead).is_(False), Party.status == "active")
+                           .order_by(id_column(Party))).all()
     contracts: dict[int, list[str]] = {}
     for payer, number in session.exec(select(Contract.payer_party_id, Contract.number).order_by(Contract.number)):
         contracts.setdefault(payer, []).append(number)
-    return [(party_id, contracts.get(party_id, [])) for party_id in parties if party_id is not None]
+    return [(party_id, contracts.get(party_id, [])) for party_id in parties]
 
 
 def _fill(connection, party_id: int, contracts: list[str], number: int, today: date) -> None:
@@ -57,11 +70,14 @@ def _fill(connection, party_id: int, contracts: list[str], number: int, today: d
     customer, contract = str(party_id), (contracts[0] if contracts else None)
     code, name, fee = _SERVICES[number % len(_SERVICES)]
     debtor = number % 3 == 1  # every third customer owes the last two months
-    invoices, payments = [], []
+    invoices: list[dict] = []
+    payments: list[dict] = []
+    owed = Decimal(0)
     for month in range(MONTHS, 0, -1):
         issued = (today.replace(day=1) - timedelta(days=30 * month - 15)).replace(day=1)
         amount = fee + Decimal(chance.randrange(0, 200))
         unpaid = debtor and month <= 2
+        owed += amount if unpaid else Decimal(0)
         ref = f"{party_id}-{issued:%Y%m}"
         invoices.append({"number": f"INV-{ref}", "customer": customer, "contract": contract, "issued_on": issued,
                          "due_on": issued + timedelta(days=20), "amount": amount,
@@ -69,7 +85,6 @@ def _fill(connection, party_id: int, contracts: list[str], number: int, today: d
         if not unpaid:
             payments.append({"reference": f"PAY-{ref}", "customer": customer, "contract": contract,
                              "paid_on": issued + timedelta(days=chance.randrange(3, 18)), "amount": amount})
-    owed = sum((i["amount"] - i["paid"] for i in invoices), Decimal(0))
     connection.execute(insert(demo_tables.account), [{"customer": customer, "balance": -owed if owed else
                                                       Decimal(chance.randrange(0, 500)),
                                                       "credit_limit": Decimal(1000 if number % 2 else 0),

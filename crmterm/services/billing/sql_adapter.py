@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import NullPool
 
 from crmterm.errors import ConfigError
 from crmterm.services.billing import demo_tables
@@ -29,10 +30,12 @@ QUERIES = ("account", "services", "invoices", "payments")
 
 @cache
 def engine(url: str) -> Engine:
-    """One pool per billing database; connecting gives up quickly (the caller's timeout is the real bound)."""
+    """One engine per billing database, holding no idle connection (reads are few: the answers are cached, and
+    a billing database — or the CRM's own, for the demo — is never kept busy by us); connecting gives up
+    quickly (the caller's timeout is the real bound)."""
     backend = make_url(url).get_backend_name()
     connect_args: dict[str, Any] = {"timeout": 2} if backend == "sqlite" else {"connect_timeout": 2}
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    return create_engine(url, poolclass=NullPool, connect_args=connect_args)
 
 
 def _money(value: Any) -> Decimal:
