@@ -26,6 +26,7 @@ from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.billing import adapters, billing_config
 from crmterm.services.billing.adapters import Account, BillingAdapter, BillingKey
 from crmterm.store import Contract, Party, Subscriber, utcnow
+from crmterm.workflow.rules import Deferred
 
 SHOWN = 5  # invoices and payments on the card
 _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="billing")
@@ -173,3 +174,18 @@ def _block(party_id: int, adapter: str, account: Account | None) -> BillingBlock
                               paid=i.paid, overdue=i.overdue_on(today) > 0) for i in account.invoices[:SHOWN]],
         payments=[PaymentRead(paid_on=p.paid_on, amount=p.amount, reference=p.reference)
                   for p in account.payments[:SHOWN]])
+
+
+def rule_fields(session: Session, party_id: int | None) -> dict[str, Deferred]:
+    """`customer.balance`, `customer.overdue`, `customer.credit_limit` and `customer.in_debt` for a rule's
+    context, asked of billing only when a rule reads them (missing while billing is unavailable: such a rule
+    counts as false)."""
+    if not party_id:
+        return {}
+    block = Deferred(lambda: read_block(session, party_id))
+
+    def field(pick) -> Deferred:
+        return Deferred(lambda: pick(block.value()) if block.value().known else None)
+
+    return {"balance": field(lambda b: float(b.balance)), "overdue": field(lambda b: float(b.overdue)),
+            "credit_limit": field(lambda b: float(b.credit_limit)), "in_debt": field(lambda b: b.in_debt)}
