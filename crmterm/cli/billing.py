@@ -7,36 +7,22 @@ import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table
 from crmterm.i18n import _
-from crmterm.services.billing import accounts
+from crmterm.services.billing import accounts, billing_views
 from crmterm.services.billing.accounts import BillingBlock
 
 app = typer.Typer(no_args_is_help=True, help="Billing: balance, credit limit, services, invoices and payments "
                   "read from the billing system.")
 
 
-def _money(value, currency: str) -> str:
-    return "—" if value is None else f"{value:,.2f} {currency}".replace(",", " ")
-
-
 def show_block(block: BillingBlock) -> None:
-    if not block.available:
-        out.print(_("Billing unavailable since {since}: {problem}").format(
-            since=f"{block.unavailable_since:%Y-%m-%d %H:%M:%S} UTC", problem=block.problem), markup=False)
-        return
-    if not block.known:
-        out.print(_("Billing has no account for this customer."), markup=False)
-        return
-    out.print(_("Balance {balance}, overdue {overdue}, credit limit {limit}").format(
-        balance=_money(block.balance, block.currency), overdue=_money(block.overdue, block.currency),
-        limit=_money(block.credit_limit, block.currency)), markup=False)
-    out.print(_("Services: {services}").format(services=", ".join(s.name for s in block.services) or "—"),
-              markup=False)
-    print_table([{"number": i.number, "issued": i.issued_on, "due": i.due_on, "amount": i.amount, "paid": i.paid,
-                  "overdue": "!" if i.overdue else ""} for i in block.invoices],
-                [("number", _("Invoice")), ("issued", _("Issued")), ("due", _("Due")), ("amount", _("Amount")),
-                 ("paid", _("Paid")), ("overdue", _("Overdue"))])
-    print_table([{"paid_on": p.paid_on, "amount": p.amount, "reference": p.reference} for p in block.payments],
-                [("paid_on", _("Paid on")), ("amount", _("Amount")), ("reference", _("Reference"))])
+    out.print(billing_views.summary(block), markup=False)
+    if block.known:
+        print_table([{"number": i.number, "issued": i.issued_on, "due": i.due_on, "amount": i.amount,
+                      "paid": i.paid, "overdue": "!" if i.overdue else ""} for i in block.invoices],
+                    [("number", _("Invoice")), ("issued", _("Issued")), ("due", _("Due")), ("amount", _("Amount")),
+                     ("paid", _("Paid")), ("overdue", _("Overdue"))])
+        print_table([{"paid_on": p.paid_on, "amount": p.amount, "reference": p.reference} for p in block.payments],
+                    [("paid_on", _("Paid on")), ("amount", _("Amount")), ("reference", _("Reference"))])
 
 
 @app.command("show")

@@ -13,8 +13,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, DataTable, Input, Label, Static, TabbedContent, TabPane
 
 from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
+from crmterm.screens.customers.billing_strip import BillingStrip
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.services.accounts.workspace import CARD_TABS
+from crmterm.services.billing import billing_views
 from crmterm.services.customers.as_of import FIELD_LABELS, since_text
 from crmterm.services.customers.customer_card import CardRead
 from crmterm.services.customers.customers import KIND_LABELS, KINDS, STATUS_LABELS, STATUSES, status_label
@@ -79,6 +81,8 @@ def _name_then(card: CardRead) -> str | None:
 
 
 class CustomerCard(Vertical):
+    title_text = ""  # the title line without the debt warning the billing block may add
+
     def compose(self) -> ComposeResult:
         yield Label("", id="card-title", markup=False)
         with TabbedContent(id="card-tabs"):
@@ -95,6 +99,8 @@ class CustomerCard(Vertical):
             if name == "structures":
                 yield Static("", id="card-structures", markup=False)
                 return
+            if name == "contracts":
+                yield BillingStrip(id="card-billing", markup=False)
             if name == "notes":
                 with Horizontal(id="new-note-row"):
                     yield Input(id="new-note", placeholder=_("Type a note and press Enter"), compact=True)
@@ -114,14 +120,16 @@ class CustomerCard(Vertical):
             for name in _TABLES:
                 self.query_one(f"#card-{name}", DataTable).clear()
             self.query_one("#card-structures", Static).update("")
+            self.query_one(BillingStrip).load(None)
             return
         party = card.party
         lead = _(" · lead") if party.is_lead else ""
         past = "" if card.as_of == date.today() else " · " + _("as of {date}").format(date=fmt_date(card.as_of))
-        self.query_one("#card-title", Label).update(visible(
-            f"#{party.id} {_name_then(card) or party.names.get(current_language()) or party.display_name}{lead}"
-            f" · v{party.version}{past}"))
+        name = _name_then(card) or party.names.get(current_language()) or party.display_name
+        self.title_text = visible(f"#{party.id} {name}{lead} · v{party.version}{past}")
+        self.query_one("#card-title", Label).update(self.title_text)
         self._show_then(card)
+        self.query_one(BillingStrip).load(party.id)
         form.load(party.model_dump())
         self._fill(card, changes)
 
@@ -166,6 +174,14 @@ class CustomerCard(Vertical):
             table.clear()
             for row in values:
                 table.add_row(*(_t(v) for v in row), key=row[0][1:] if name == "inquiries" else None)
+
+    @on(BillingStrip.Loaded)
+    def billing_loaded(self, event: BillingStrip.Loaded) -> None:
+        """A customer in debt says so in the card's title, whichever tab is open."""
+        event.stop()
+        debt = billing_views.debt_warning(event.block)
+        if debt:
+            self.query_one("#card-title", Label).update(f"{self.title_text} · ⚠ {debt}")
 
     @on(DataTable.RowSelected, "#card-inquiries")
     def inquiry_selected(self, event: DataTable.RowSelected) -> None:

@@ -1,0 +1,36 @@
+"""The billing block on the customer card (issue 28, item 2): the card opens, then the Contracts tab fills with
+balance, overdue amount, services, last invoices and payments, and a customer in debt says so in the title."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from crmterm.app import make_app
+from crmterm.screens.customers.customers import CustomersPanel
+from crmterm.services.accounts.permissions import SYSTEM
+from crmterm.services.billing import accounts, billing_demo
+from crmterm.store.db import unit_of_work
+from helpers import press_and_settle, settle
+
+SIZE = (120, 36)
+
+
+async def test_a_debtors_card_shows_the_debt_and_its_billing_block(ui_settings):
+    with unit_of_work(ui_settings.database_url) as session:  # the copy of the demo leaves its billing behind
+        billing_demo.seed_demo_billing(session=session, actor=SYSTEM)
+    accounts.forget()
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click("#login")
+        await press_and_settle(pilot, *"agent", "enter", *"agent", "enter")
+        await press_and_settle(pilot, "f3", *"Норд Ритейл", "enter")
+        panel = pilot.app.screen.query_one(CustomersPanel)
+        for _round in range(50):  # the block arrives from its own worker
+            if "debt" in str(panel.query_one("#card-title").content):
+                break
+            await pilot.pause(0.1)
+        assert "#2 Nord Retail" in str(panel.query_one("#card-title").content)
+        assert "⚠ debt RUB1,922.00" in str(panel.query_one("#card-title").content)
+        shown = str(panel.query_one("#card-billing", Static).content)
+        assert "Balance -RUB1,922.00 · overdue RUB1,922.00" in shown and "overdue" in shown
+        assert "Payment of" in shown and "Mobile Business" in shown
