@@ -33,4 +33,4 @@ async def test_a_debtors_card_shows_the_debt_and_its_billing_block(ui_settings):
         assert "⚠ debt RUB1,922.00" in str(panel.query_one("#card-title").content)
         shown = str(panel.query_one("#card-billing", Static).content)
         assert "Balance -RUB1,922.00 · overdue RUB1,922.00" in shown and "overdue" in shown
-        assert "Payment of" in shown and "Mobile Business" in shown
+        assert "Payment PAY-2-" in shown and "Mobile Business" in shown

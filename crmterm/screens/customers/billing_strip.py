@@ -14,6 +14,9 @@ from crmterm.services.billing.accounts import BillingBlock
 from crmterm.text import visible
 
 
+SHOWN = 3  # invoices and payments: the contracts below keep their room (`crmterm billing show` lists more)
+
+
 class BillingStrip(Static):
     class Loaded(Message):
         """The block arrived (the card adds a debt warning to its title)."""
@@ -42,5 +45,5 @@ class BillingStrip(Static):
     def _show(self, block: BillingBlock) -> None:
         if block.party_id != self.party_id:  # another customer was opened meanwhile
             return
-        self.update(visible("\n".join([billing_views.summary(block), *billing_views.detail_lines(block)])))
+        self.update(visible("\n".join([billing_views.summary(block), *billing_views.detail_lines(block, SHOWN)])))
         self.post_message(self.Loaded(block))

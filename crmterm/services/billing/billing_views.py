@@ -35,12 +35,13 @@ def debt_warning(block: BillingBlock) -> str | None:
     return _("debt {amount}").format(amount=money(block.overdue or -(block.balance or Decimal(0)), block.currency))
 
 
-def detail_lines(block: BillingBlock) -> list[str]:
-    lines = [_("Invoice {number} of {issued}, due {due}: {amount}, paid {paid}{overdue}").format(
-        number=i.number, issued=fmt_date(i.issued_on), due=fmt_date(i.due_on), amount=money(i.amount, block.currency),
+def detail_lines(block: BillingBlock, limit: int | None = None) -> list[str]:
+    """One short line per invoice (newest first, the overdue ones marked), then one per payment."""
+    lines = [_("{number}: {amount} due {due}, paid {paid}{overdue}").format(
+        number=i.number, due=fmt_date(i.due_on, short=True), amount=money(i.amount, block.currency),
         paid=money(i.paid, block.currency), overdue=" · " + _("overdue") if i.overdue else "")
-        for i in block.invoices]
-    lines += [_("Payment of {day}: {amount} ({reference})").format(
-        day=fmt_date(p.paid_on), amount=money(p.amount, block.currency), reference=p.reference)
-        for p in block.payments]
+        for i in block.invoices[:limit]]
+    lines += [_("Payment {reference}: {amount} on {day}").format(
+        day=fmt_date(p.paid_on, short=True), amount=money(p.amount, block.currency), reference=p.reference)
+        for p in block.payments[:limit]]
     return lines
