@@ -6,8 +6,10 @@ from __future__ import annotations
 import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, out, print_json, print_table
+from crmterm.cli.sales import day
+from crmterm.errors import ValidationError
 from crmterm.i18n import _
-from crmterm.services.billing import accounts, billing_views
+from crmterm.services.billing import accounts, billing_views, blacklist
 from crmterm.services.billing.accounts import BillingBlock
 
 app = typer.Typer(no_args_is_help=True, help="Billing: balance, credit limit, services, invoices and payments "
@@ -38,3 +40,55 @@ def show(ctx: typer.Context, customer: int = typer.Argument(..., help="The custo
         print_json(block)
     else:
         show_block(block)
+
+
+blacklist_app = typer.Typer(no_args_is_help=True, help="Blacklists: customers, phone numbers and documents "
+                            "flagged for fraud or non-payment.")
+
+
+def _entries(entries: list[blacklist.BlacklistRead], as_json: bool) -> None:
+    if as_json:
+        print_json(entries)
+        return
+    print_table([e.model_dump() | {"kind": _(blacklist.KINDS[e.kind]), "reason": _(blacklist.REASONS[e.reason]),
+                                   "state": _("in force") if e.in_force else _("lifted") if e.lifted_at else
+                                   _("expired")} for e in entries],
+                [("id", "ID"), ("kind", _("Kind")), ("value", _("Value")), ("reason", _("Reason")),
+                 ("until", _("Until")), ("added_by", _("Added by")), ("state", _("State")), ("note", _("Note"))])
+
+
+@blacklist_app.command("add")
+def add(ctx: typer.Context,
+        customer: int = typer.Option(None, "--customer", help="A customer's number."),
+        phone: str = typer.Option(None, "--phone", help="A phone number (any usual form)."),
+        document: str = typer.Option(None, "--document", help="An identity document's number."),
+        reason: str = typer.Option(..., "--reason", help="fraud or non_payment."),
+        note: str = typer.Option("", "--note"),
+        until: str = typer.Option(None, "--until", metavar="DATE", help="In force before this day (default: "
+                                  "until lifted)."),
+        as_json: bool = JSON_OPTION) -> None:
+    """Flag one customer, phone number or document (blacklist.write; audited)."""
+    given = [(kind, value) for kind, value in (("customer", customer), ("phone", phone), ("document", document))
+             if value is not None]
+    if len(given) != 1:
+        raise ValidationError("kind", _("give exactly one of --customer, --phone, --document"))
+    kind, value = given[0]
+    entry = env_of(ctx).call(blacklist.add_entry, kind=kind, value=str(value), reason=reason, note=note,
+                             until=day(until, "until"), source="cli")
+    _entries([entry], as_json)
+
+
+@blacklist_app.command("list")
+def list_entries(ctx: typer.Context, customer: int = typer.Option(None, "--customer",
+                                                                  help="Only what concerns this customer."),
+                 all_entries: bool = typer.Option(False, "--all", help="Lifted and expired entries too."),
+                 as_json: bool = JSON_OPTION) -> None:
+    """The entries in force, newest first."""
+    _entries(env_of(ctx).call(blacklist.list_entries, party_id=customer, include_lifted=all_entries), as_json)
+
+
+@blacklist_app.command("lift")
+def lift(ctx: typer.Context, entry: int = typer.Argument(..., help="The entry's ID."),
+         as_json: bool = JSON_OPTION) -> None:
+    """Lift an entry (blacklist.write; audited); it stays listed with --all."""
+    _entries([env_of(ctx).call(blacklist.lift_entry, entry_id=entry, source="cli")], as_json)

@@ -13,7 +13,6 @@ from crmterm.services.billing import accounts, billing_views
 from crmterm.services.billing.accounts import BillingBlock
 from crmterm.text import visible
 
-
 SHOWN = 3  # invoices and payments: the contracts below keep their room (`crmterm billing show` lists more)
 
 
