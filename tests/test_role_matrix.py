@@ -37,7 +37,7 @@ from role_matrix_mail import MAIL_ENTRIES
 from role_matrix_callbacks import WORK_LIST_ENTRIES
 from role_matrix_api import API_ROUTES, OPEN_ROUTES, Route
 from role_matrix_roles import NOTE_ENTRIES, ROLE_ENTRIES
-from role_matrix_billing import BILLING_ENTRIES
+from role_matrix_billing import BILLING_ENTRIES, BILLING_EXEMPT
 from role_matrix_sales import SALES_ENTRIES, SALES_EXEMPT
 from role_matrix_work import WORK_ENTRIES, held, waiting
 from role_matrix_workspace import WORKSPACE_ENTRIES
@@ -85,6 +85,7 @@ EXEMPT = {
     "transition_actions.run_actions": "actions of a transition a checked action takes",
     "transition_notices.notify_list": "notifications of a transition a checked action takes",
     **SALES_EXEMPT,
+    **BILLING_EXEMPT,
 }
 
 # Entry points written in parallel that the table does not cover yet: the lead moves each into the table (or
