@@ -21,6 +21,7 @@ def _entry(session: Session, world: World, actor: Actor | None) -> dict:
 BILLING_ENTRIES = [
     Entry(accounts.get_account, P.CUSTOMERS_READ, lambda s, w, a: {"party_id": w.party}),
     Entry(billing_demo.seed_demo_billing, P.CONFIG_IMPORT),
+    Entry(billing_demo.seed_demo_blacklist, P.CONFIG_IMPORT),
     Entry(blacklist.add_entry, P.BLACKLIST_WRITE, lambda s, w, a: {"kind": "customer", "value": str(w.party),
                                                                    "reason": "non_payment"}),
     Entry(blacklist.lift_entry, P.BLACKLIST_WRITE, _entry),

@@ -1,5 +1,6 @@
 """The billing block on the customer card (issue 28, item 2): the card opens, then the Contracts tab fills with
-balance, overdue amount, services, last invoices and payments, and a customer in debt says so in the title."""
+balance, overdue amount, services, last invoices and payments, and a customer in debt says so in the title.
+Blacklist warnings (item 5) in the search results, the card's title and Register, for the demo's debtor."""
 
 from __future__ import annotations
 
@@ -34,3 +35,19 @@ async def test_a_debtors_card_shows_the_debt_and_its_billing_block(ui_settings):
         shown = str(panel.query_one("#card-billing", Static).content)
         assert "Balance -RUB1,922.00 · overdue RUB1,922.00" in shown and "overdue" in shown
         assert "Payment PAY-2-" in shown and "Mobile Business" in shown
+
+
+async def test_a_blacklisted_customer_is_flagged_in_search_on_the_card_and_in_register(ui_settings):
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click("#login")
+        await press_and_settle(pilot, *"agent", "enter", *"agent", "enter")
+        await press_and_settle(pilot, "f3", *"C-00000020")
+        panel = pilot.app.screen.query_one(CustomersPanel)
+        hits = panel.query_one("#hits")
+        assert str(hits.get_cell_at((0, 1))).startswith("⚠ ")
+        await press_and_settle(pilot, "enter")
+        assert "⚠ blacklisted (customer 20): non-payment" in str(panel.query_one("#card-title").content)
+        await press_and_settle(pilot, "f4", *"C-00000020", "enter")
+        warning = pilot.app.screen.query_one("#reg-blacklist", Static)
+        assert warning.display and "blacklisted (customer 20): non-payment" in str(warning.content)

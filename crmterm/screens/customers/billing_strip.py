@@ -12,11 +12,12 @@ from crmterm.i18n import _
 from crmterm.services.billing import accounts, billing_views
 from crmterm.services.billing.accounts import BillingBlock
 from crmterm.text import visible
+from crmterm.widgets.host import WidgetPart
 
 SHOWN = 3  # invoices and payments: the contracts below keep their room (`crmterm billing show` lists more)
 
 
-class BillingStrip(Static):
+class BillingStrip(Static, WidgetPart):  # WidgetPart after Static, whose CSS the strip keeps
     class Loaded(Message):
         """The block arrived (the card adds a debt warning to its title)."""
 

@@ -126,7 +126,8 @@ class CustomerCard(Vertical):
         lead = _(" · lead") if party.is_lead else ""
         past = "" if card.as_of == date.today() else " · " + _("as of {date}").format(date=fmt_date(card.as_of))
         name = _name_then(card) or party.names.get(current_language()) or party.display_name
-        self.title_text = visible(f"#{party.id} {name}{lead} · v{party.version}{past}")
+        flags = "".join(f" · ⚠ {warning}" for warning in card.blacklist)
+        self.title_text = visible(f"#{party.id} {name}{lead} · v{party.version}{past}{flags}")
         self.query_one("#card-title", Label).update(self.title_text)
         self._show_then(card)
         self.query_one(BillingStrip).load(party.id)

@@ -102,6 +102,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
             yield ImpliedSelect([], id="reg-priority", prompt=_("Priority: the topic's"), compact=True)
             yield Static("", id="reg-suggested", markup=False)
             yield Static("", id="reg-repeat", markup=False)
+            yield Static("", id="reg-blacklist", markup=False)
             yield ProblemBanner("", id="reg-problems", markup=False)
             yield Static("", id="reg-extras", markup=False)
             yield AttributeFormView(id="reg-form")
@@ -114,7 +115,8 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
             yield KbSuggestions(id="reg-kb")
 
     def on_mount(self) -> None:
-        for widget_id in ("reg-hits", "reg-drafts", "reg-repeat", "reg-extras", "reg-person", "reg-problems"):
+        for widget_id in ("reg-hits", "reg-drafts", "reg-repeat", "reg-blacklist", "reg-extras", "reg-person",
+                          "reg-problems"):
             self.query_one(f"#{widget_id}").display = False
         self.load_choices()
         self.load_problems()
@@ -203,6 +205,9 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         whom = self.query_one("#reg-whom", Static)
         whom.update(Text.assemble((f"#{hit.id} ", "bold"), visible(hit.display_name), visible(f"  {subscriber or ''}"))
                     if hit else _("Anonymous caller"))
+        flagged = self.query_one("#reg-blacklist", Static)
+        flagged.update(visible("\n".join(f"⚠ {warning}" for warning in hit.blacklist)) if hit else "")
+        flagged.display = bool(hit and hit.blacklist)
         self.query_one("#reg-activity", Static).update("")
         self.query_one("#reg-open", OptionList).clear_options()
         self.query_one("#reg-last", Static).update("")

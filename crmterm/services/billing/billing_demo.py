@@ -16,9 +16,9 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.services.billing import demo_tables
+from crmterm.services.billing import blacklist, demo_tables
 from crmterm.services.billing.sql_adapter import engine
-from crmterm.store import Contract, Party
+from crmterm.store import BlacklistEntry, Contract, Party
 from crmterm.store.tables import id_column
 
 MONTHS = 6
@@ -94,3 +94,24 @@ def _fill(connection, party_id: int, contracts: list[str], number: int, today: d
     connection.execute(insert(demo_tables.invoice), invoices)
     if payments:
         connection.execute(insert(demo_tables.payment), payments)
+
+
+DEMO_DEBTOR = "C-00000020"  # a private customer months behind (the demo billing makes her a debtor)
+DEMO_FRAUD_NUMBER = "+79165551234"  # a number known for fraud calls, no customer's
+
+
+def seed_demo_blacklist(*, session: Session, actor: Actor) -> int:
+    """The demo's blacklist: a debtor flagged for non-payment, a fraudsters' number. Only into an empty
+    blacklist; returns the number of entries made."""
+    require(actor, Permission.CONFIG_IMPORT)
+    if session.exec(select(func.count()).select_from(BlacklistEntry)).one():
+        return 0
+    debtor = session.exec(select(Contract.payer_party_id).where(Contract.number == DEMO_DEBTOR)).first()
+    made = 0
+    if debtor is not None:
+        blacklist.add_entry(session=session, actor=actor, kind="customer", value=str(debtor), reason="non_payment",
+                            note="Three invoices unpaid; service suspended", source="seed")
+        made += 1
+    blacklist.add_entry(session=session, actor=actor, kind="phone", value=DEMO_FRAUD_NUMBER, reason="fraud",
+                        note="Poses as the bank's security service", source="seed")
+    return made + 1

@@ -57,6 +57,7 @@ def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
     _give_demo_skills(session, skills)
     demo_customers.seed_demo_customers(session=session, actor=actor)
     billing_demo.seed_demo_billing(session=session, actor=actor)  # after the customers: their accounts
+    billing_demo.seed_demo_blacklist(session=session, actor=actor)
     demo_work.seed_demo_work(session, actor)
     demo_filters.seed_demo_filters(session)
     demo_reports.seed_demo_reports(session)
