@@ -50,4 +50,4 @@ async def test_a_blacklisted_customer_is_flagged_in_search_on_the_card_and_in_re
         assert "⚠ blacklisted (customer 20): non-payment" in str(panel.query_one("#card-title").content)
         await press_and_settle(pilot, "f4", *"C-00000020", "enter")
         warning = pilot.app.screen.query_one("#reg-blacklist", Static)
-        assert warning.display and "blacklisted (customer 20): non-payment" in str(warning.content)
+        assert warning.display and "blacklisted: non-payment" in str(warning.content)

@@ -47,7 +47,7 @@ def search(ctx: typer.Context, text: str, limit: int = typer.Option(20, "--limit
     else:
         print_table([h.model_dump() | {"kind": customers.kind_label(h.kind), "matched": _(h.matched),
                                        "status": customers.status_label(h.status)
-                                       + (" · ⚠ " + _("blacklisted") if h.blacklist else "")} for h in hits],
+                                       + (" · ⚠ " + _("blacklisted") if h.blacklisted else "")} for h in hits],
                     [("id", "ID"), ("display_name", _("Name")), ("kind", _("Kind")),
                     ("matched", _("Matched")), ("status", _("Status")), ("phone", _("Phone")),
                     ("contract", _("Contract")), ("region", _("Region"))])

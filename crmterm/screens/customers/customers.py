@@ -103,7 +103,7 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
         for hit in hits:
             if str(hit.id) not in table.rows:
                 name = hit.names.get(current_language()) or hit.display_name
-                name = f"⚠ {name}" if hit.blacklist else name  # the card says why
+                name = f"⚠ {name}" if hit.blacklisted else name  # the card says why
                 cells = {"id": str(hit.id), "name": plain(name), "matched": _(hit.matched),
                          "details": plain(" · ".join(p for p in (hit.phone, hit.contract, hit.region) if p))}
                 table.add_row(*(cells[str(key.value)] for key in table.columns), key=str(hit.id))

@@ -31,6 +31,7 @@ from crmterm.screens.register.register_keeping import DraftKeeping
 from crmterm.screens.register.register_problems import ProblemLinking
 from crmterm.screens.register.register_responses import ResponseInserting
 from crmterm.screens.register.register_scripts import ScriptRunning
+from crmterm.services.billing import blacklist
 from crmterm.services.customers.customer_search import SearchHit, hit_details
 from crmterm.services.inquiries import inquiries, registration_views
 from crmterm.services.inquiries.attachments import limits_of
@@ -206,8 +207,8 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         whom.update(Text.assemble((f"#{hit.id} ", "bold"), visible(hit.display_name), visible(f"  {subscriber or ''}"))
                     if hit else _("Anonymous caller"))
         flagged = self.query_one("#reg-blacklist", Static)
-        flagged.update(visible("\n".join(f"⚠ {warning}" for warning in hit.blacklist)) if hit else "")
-        flagged.display = bool(hit and hit.blacklist)
+        flagged.update(f"⚠ {blacklist.reason_label(hit.blacklisted)}" if hit and hit.blacklisted else "")
+        flagged.display = bool(hit and hit.blacklisted)
         self.query_one("#reg-activity", Static).update("")
         self.query_one("#reg-open", OptionList).clear_options()
         self.query_one("#reg-last", Static).update("")

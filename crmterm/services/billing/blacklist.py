@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, ScalarSelect, and_, or_
 from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound, PermissionDenied, ValidationError
@@ -177,6 +177,23 @@ def flags_for_parties(session: Session, party_ids: list[int]) -> dict[int, list[
             for party_id in numbers[entry.value]:
                 flags[party_id].append(_flag(entry))
     return dict(flags)
+
+
+def reason_column(today: date) -> ScalarSelect[str | None]:
+    """A column for a query over Party: the reason of the customer's first blacklist entry in force (its own,
+    its phone's or a subscriber's number's), else NULL — so a list of customers carries its warnings in the
+    same statement (customers/search_details)."""
+    numbers = (select(col(Subscriber.number)).join(Contract, col(Contract.id) == col(Subscriber.contract_id))
+               .where(col(Contract.payer_party_id) == col(Party.id)).correlate(Party))
+    concerns = or_(and_(col(BlacklistEntry.kind) == "customer", col(BlacklistEntry.party_id) == col(Party.id)),
+                   and_(col(BlacklistEntry.kind) == "phone", or_(col(BlacklistEntry.value) == col(Party.phone),
+                                                                 col(BlacklistEntry.value).in_(numbers))))
+    return (select(col(BlacklistEntry.reason)).where(_in_force(today), concerns)
+            .order_by(col(BlacklistEntry.id)).limit(1).correlate(Party).scalar_subquery())
+
+
+def reason_label(reason: str) -> str:
+    return _("blacklisted: {reason}").format(reason=_(REASONS.get(reason, reason)))
 
 
 def flags_for_number(session: Session, number: str | None) -> list[Flag]:

@@ -28,7 +28,6 @@ from sqlmodel import Session
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.services.billing import blacklist
 from crmterm.services.customers import search_details
 from crmterm.services.customers.phones import digits, significant_digits
 from crmterm.text import fold
@@ -54,7 +53,7 @@ class SearchHit(BaseModel):
     contract: str | None = None  # the first contract,
     region: str | None = None  # and the customer's region
     subscriber: str | None = None  # the number that matched, when found by phone: the contact's subscriber
-    blacklist: list[str] = []  # warnings: the customer or one of its numbers is blacklisted (services/billing)
+    blacklisted: str | None = None  # fraud | non_payment: the customer or a number of its is blacklisted
 
 
 @dataclass(frozen=True)
@@ -283,10 +282,10 @@ def _hits(session: Session, picked: dict[int, tuple[_Source, str, str | None]]) 
     if not picked:
         return []
     shown = search_details.shown(session, list(picked))
-    flagged = blacklist.flags_for_parties(session, list(picked))
     return [SearchHit(**shown[i].fields(), rank=source.rank, matched=_matched(source.name),
                       cursor=f"{source.name}:{key}", phone=number or shown[i].phone, contract=shown[i].contract,
-                      region=shown[i].region, subscriber=number, blacklist=[f.text() for f in flagged.get(i, [])])
+                      region=shown[i].region, subscriber=number,
+                      blacklisted=shown[i].blacklisted)
             for i, (source, key, number) in picked.items() if i in shown]
 
 
