@@ -1,7 +1,7 @@
 """A customer's billing block: balance, credit limit, overdue amount, services in force, the last invoices and
 payments — read from billing through the configured adapter, never making an agent wait on it.
 
-Every read runs on a small pool of worker threads and is waited for at most `billing.timeout_seconds` (default
+Every read runs on a thread of its own and is waited for at most `billing.timeout_seconds` (default
 1 s); an answer is kept `billing.cache_seconds` (default 30 s). A read that times out or fails gives the block
 marked unavailable since the first failure in a row (the thread may finish later: its answer fills the cache),
 so the card and registration open at once when billing is slow or down."""
@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -29,8 +29,8 @@ from crmterm.store import Contract, Party, Subscriber, utcnow
 from crmterm.workflow.rules import Deferred
 
 SHOWN = 5  # invoices and payments on the card
-_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="billing")
 _lock = threading.Lock()
+_in_flight: dict[tuple[str, BillingKey], Future] = {}
 _cache: dict[tuple[str, BillingKey], tuple[float, Account | None]] = {}
 _down_since: dict[str, datetime] = {}
 _override: tuple[BillingAdapter, billing_config.BillingConfig] | None = None
@@ -96,6 +96,7 @@ def forget() -> None:
     with _lock:
         _cache.clear()
         _down_since.clear()
+        _in_flight.clear()
 
 
 def _configured(session: Session) -> tuple[BillingAdapter, billing_config.BillingConfig]:
@@ -135,8 +136,7 @@ def read_block(session: Session, party_id: int, contract_id: int | None = None,
         cached = _cache.get(cache_key)
     if cached is not None and time.monotonic() - cached[0] < config.cache_seconds:
         return _block(party_id, adapter.name, cached[1])
-    future = _pool.submit(adapter.read, key)
-    future.add_done_callback(lambda done: _remember(cache_key, done))
+    future = _start(adapter, key, cache_key)
     try:
         account = future.result(timeout=config.timeout_seconds)
     except FutureTimeout:
@@ -146,8 +146,31 @@ def read_block(session: Session, party_id: int, contract_id: int | None = None,
     return _block(party_id, adapter.name, account)
 
 
+def _start(adapter: BillingAdapter, key: BillingKey, cache_key: tuple[str, BillingKey]) -> Future:
+    """The read of `key` on a daemon thread (a hung billing must not keep a finished command from exiting, as a
+    thread pool's workers would); a read already under way for the same key is shared, not repeated."""
+    with _lock:
+        running = _in_flight.get(cache_key)
+        if running is not None:
+            return running
+        future: Future = Future()
+        _in_flight[cache_key] = future
+
+    def read() -> None:
+        try:
+            future.set_result(adapter.read(key))
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
+            future.set_exception(exc)
+
+    future.add_done_callback(lambda done: _remember(cache_key, done))
+    threading.Thread(target=read, name="billing-read", daemon=True).start()
+    return future
+
+
 def _remember(cache_key: tuple[str, BillingKey], done: Future) -> None:
     """A finished read, in time or late, fills the cache and clears the failure mark; a failed one does not."""
+    with _lock:
+        _in_flight.pop(cache_key, None)
     if done.exception() is not None:
         return
     with _lock:
