@@ -51,3 +51,24 @@ async def test_a_blacklisted_customer_is_flagged_in_search_on_the_card_and_in_re
         await press_and_settle(pilot, "f4", *"C-00000020", "enter")
         warning = pilot.app.screen.query_one("#reg-blacklist", Static)
         assert warning.display and "blacklisted: non-payment" in str(warning.content)
+
+
+async def test_a_supervisor_blacklists_the_open_customer_from_the_card(ui_settings):
+    from crmterm.services.accounts.permissions import SYSTEM
+    from crmterm.services.billing import blacklist
+
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click("#login")
+        await press_and_settle(pilot, *"supervisor", "enter", *"supervisor", "enter")
+        await press_and_settle(pilot, "f3", *"C-00000016", "enter")
+        await press_and_settle(pilot, "alt+b", *"Stolen passport", "enter")
+        panel = pilot.app.screen.query_one(CustomersPanel)
+        for _round in range(50):
+            if "blacklisted" in str(panel.query_one("#card-title").content):
+                break
+            await pilot.pause(0.1)
+        assert "⚠ blacklisted (customer 16): non-payment" in str(panel.query_one("#card-title").content)
+    with unit_of_work(ui_settings.database_url) as session:
+        entries = blacklist.list_entries(session=session, actor=SYSTEM, party_id=16)
+    assert [(e.added_by, e.note, e.reason) for e in entries] == [("supervisor", "Stolen passport", "non_payment")]
