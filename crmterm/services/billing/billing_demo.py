@@ -33,7 +33,8 @@ def seed_demo_billing(*, session: Session, actor: Actor, today: date | None = No
     url = demo_tables.demo_url(session.get_bind().engine.url.render_as_string(hide_password=False))
     billing = engine(url).execution_options(**demo_tables.translate(url))
     with billing.begin() as connection:
-        _make_tables(connection)
+        if not _make_tables(connection):
+            return 0
         if connection.execute(core_select(func.count()).select_from(demo_tables.account)).scalar_one():
             return 0
         customers = _customers(session)
@@ -42,18 +43,23 @@ def seed_demo_billing(*, session: Session, actor: Actor, today: date | None = No
     return len(customers)
 
 
-def _make_tables(connection) -> None:
+def _make_tables(connection) -> bool:
+    """False: the tables are missing and this login may not make them (the CRM's application role seeding a
+    database: the demo then has no billing, and the card says billing is unavailable)."""
     if connection.dialect.name == "sqlite":
         demo_tables.metadata.create_all(connection)
-        return
+        return True
     if connection.execute(text("SELECT 1 FROM information_schema.schemata WHERE schema_name = :name"),
                           {"name": demo_tables.SCHEMA}).first():
-        return  # made by the database's owner already (creating a schema needs more than the CRM's login has)
+        return True  # made by the database's owner already (creating a schema needs more than the CRM's login has)
+    if not connection.execute(text("SELECT has_database_privilege(current_database(), 'CREATE')")).scalar_one():
+        return False
     connection.exec_driver_sql(f"CREATE SCHEMA {demo_tables.SCHEMA}")
     demo_tables.metadata.create_all(connection)
     # the stand-in billing is readable by every login of the CRM
     connection.exec_driver_sql(f"GRANT USAGE ON SCHEMA {demo_tables.SCHEMA} TO PUBLIC")
     connection.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {demo_tables.SCHEMA} TO PUBLIC")
+    return True
 
 
 def _customers(session: Session) -> list[tuple[int, list[str]]]:
