@@ -308,3 +308,12 @@ def list_query_ms() -> int:
                          LIST_QUERY_MS)
     except (ConfigError, ValueError):  # a broken setting keeps the default: a form must not fail on it
         return LIST_QUERY_MS
+
+
+def config_section(name: str) -> dict:
+    """One section of config.yaml as written (a domain reads its own settings: services/billing/billing_config),
+    {} when the file or the section is missing."""
+    section = _read_config_file(locations(dict(os.environ)).config_file).get(name) or {}
+    if not isinstance(section, dict):
+        raise ConfigError(f"{name}: expected a mapping of settings")
+    return section

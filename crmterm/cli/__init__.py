@@ -23,7 +23,8 @@ READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue",
              "inquiry show", "inquiry list", "route validate", "route show", "kb search", "kb show",
              "kb export-public", "script validate", "script list", "script export", "problem list",
              "problem show", "notify list", "mail list", "webhook list", "webhook log", "token list",
-             "response list", "response show", "callback list", "task list", "work", "filter list", "filter show"}
+             "response list", "response show", "callback list", "task list", "work", "filter list", "filter show",
+             "billing show", "blacklist list"}
 
 # Every command: where it lives and the line `crmterm --help` shows (tests/test_cli_lazy.py checks each line
 # against the command's own help). A module is imported only when its command runs (cli/lazy.py says why).
@@ -41,6 +42,10 @@ COMMANDS = {
     "note": Lazy("crmterm.cli.note:app", "Notes on customers, subscribers, contact persons, contracts and "
                   "inquiries."),
     "role": Lazy("crmterm.cli.role:app", "Roles: named sets of permissions, given to users and user groups."),
+    "billing": Lazy("crmterm.cli.billing:app", "Billing: balance, credit limit, services, invoices and payments "
+                    "read from the billing system."),
+    "blacklist": Lazy("crmterm.cli.billing:blacklist_app", "Blacklists: customers, phone numbers and documents "
+                      "flagged for fraud or non-payment."),
     "customer": Lazy("crmterm.cli.customer:app", "Customers: parties, structures, contracts, subscribers."),
     "directory": Lazy("crmterm.cli.admin:directory_app", "Directory: channels, places, dictionaries, priorities, …"),
     "audit": Lazy("crmterm.cli.admin:audit_app", "Audit log of admin changes."),

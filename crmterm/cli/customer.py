@@ -46,7 +46,8 @@ def search(ctx: typer.Context, text: str, limit: int = typer.Option(20, "--limit
         print_json(hits)
     else:
         print_table([h.model_dump() | {"kind": customers.kind_label(h.kind), "matched": _(h.matched),
-                                       "status": customers.status_label(h.status)} for h in hits],
+                                       "status": customers.status_label(h.status)
+                                       + (" · ⚠ " + _("blacklisted") if h.blacklisted else "")} for h in hits],
                     [("id", "ID"), ("display_name", _("Name")), ("kind", _("Kind")),
                     ("matched", _("Matched")), ("status", _("Status")), ("phone", _("Phone")),
                     ("contract", _("Contract")), ("region", _("Region"))])
@@ -70,6 +71,8 @@ def show(ctx: typer.Context, party_id: int, as_of: str = AS_OF, as_json: bool = 
         category = entry_names(ctx, "client_categories").get(party.category, party.category) if party.category else ""
         out.print(f"#{party.id} {party.display_name} ({kind}) {category} {customers.status_label(party.status)}",
                   markup=False)
+    for warning in card.blacklist:
+        out.print(f"  ⚠ {warning}", markup=False)
     for path in card.structures:
         out.print(f"  {path.structure_label or path.structure}: " + " › ".join(n.name for n in path.path),
                   markup=False)

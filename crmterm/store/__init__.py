@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 # The module of crmterm.store that defines each name this package exports
 HOMES: dict[str, tuple[str, ...]] = {
     "audit": ("AuditLog",),
+    "billing": ("BlacklistEntry",),
     "base": ("utcnow",),
     "directory": ("Channel", "ClientCategory", "Dictionary", "DictionaryItem", "MailingList", "Place", "PlaceType",
                   "Priority"),
@@ -88,6 +89,7 @@ if TYPE_CHECKING:  # the same names for the type checker, imported at runtime on
     from crmterm.store.audit import AuditLog  # noqa: F401
     from crmterm.store.automation import AutomationRule, ExternalRequest  # noqa: F401
     from crmterm.store.base import utcnow  # noqa: F401
+    from crmterm.store.billing import BlacklistEntry  # noqa: F401
     from crmterm.store.calls import IncomingCall  # noqa: F401
     from crmterm.store.contracts import Contract, Discount, Payment, Subscriber  # noqa: F401
     from crmterm.store.directory import Channel, ClientCategory, Dictionary, DictionaryItem  # noqa: F401

@@ -115,10 +115,40 @@ def referenced_attributes(expression: str) -> Iterable[tuple[str, str]]:
         yield match.group(1), match.group(2) or match.group(3)
 
 
+class Deferred:
+    """A context field computed only when a rule reads it, at most once: `customer.balance` asks the billing
+    system (services/billing), which no rule that does not mention it should wait for. None: the field is
+    missing (a rule reading it cannot be evaluated, so counts as false)."""
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self._compute, self._done, self._value = compute, False, None
+
+    def value(self) -> Any:
+        if not self._done:
+            self._value, self._done = self._compute(), True
+        return self._value
+
+
+def _resolved(expression: str, context: dict) -> dict:
+    """The context with its deferred fields computed where the rule reads them and left out elsewhere."""
+    resolved = context
+    for name, part in context.items():
+        if not isinstance(part, dict) or not any(isinstance(v, Deferred) for v in part.values()):
+            continue
+        fields = {key: value for key, value in part.items() if not isinstance(value, Deferred)}
+        for key, value in part.items():
+            if isinstance(value, Deferred) and re.search(rf"\b{name}\s*\.\s*{key}\b", expression):
+                computed = value.value()
+                if computed is not None:
+                    fields[key] = computed
+        resolved = {**resolved, name: fields}
+    return resolved
+
+
 def evaluate(expression: str, context: dict) -> Any:
     """The rule's value; raises ValueError/KeyError/TypeError from CEL when it cannot be computed."""
     try:
-        return _program(expression).execute(context)
+        return _program(expression).execute(_resolved(expression, context))
     except ArithmeticError as error:  # cel's OverflowError for `-9223372036854775808 / -1`: one more "cannot"
         raise ValueError(str(error)) from None
 

@@ -15,8 +15,10 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Static, TabbedCon
 
 from crmterm.errors import CrmError, PermissionDenied
 from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
+from crmterm.screens.customers.billing_strip import BillingStrip
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.services.accounts.workspace import CARD_TABS
+from crmterm.services.billing import billing_views
 from crmterm.services.customers.as_of import FIELD_LABELS, since_text
 from crmterm.services.customers.customer_card import CardRead
 from crmterm.services.customers.customers import KIND_LABELS, KINDS, STATUS_LABELS, STATUSES, status_label
@@ -85,6 +87,8 @@ def _name_then(card: CardRead) -> str | None:
 
 
 class CustomerCard(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS stays
+    title_text = ""  # the title line without the debt warning the billing block may add
+
     def compose(self) -> ComposeResult:
         yield Label("", id="card-title", markup=False)
         with TabbedContent(id="card-tabs"):
@@ -101,6 +105,8 @@ class CustomerCard(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS sta
             if name == "structures":
                 yield Static("", id="card-structures", markup=False)
                 return
+            if name == "contracts":
+                yield BillingStrip(id="card-billing", markup=False)
             if name == "notes":
                 with Horizontal(id="new-note-row"):
                     yield Input(id="new-note", placeholder=_("Type a note and press Enter"), compact=True)
@@ -120,15 +126,18 @@ class CustomerCard(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS sta
             for name in _TABLES:
                 self.query_one(f"#card-{name}", DataTable).clear()
             self.query_one("#card-structures", Static).update("")
+            self.query_one(BillingStrip).load(None)
             return
         self._load_orders(card.party.id)
         party = card.party
         lead = _(" · lead") if party.is_lead else ""
         past = "" if card.as_of == date.today() else " · " + _("as of {date}").format(date=fmt_date(card.as_of))
-        self.query_one("#card-title", Label).update(visible(
-            f"#{party.id} {_name_then(card) or party.names.get(current_language()) or party.display_name}{lead}"
-            f" · v{party.version}{past}"))
+        name = _name_then(card) or party.names.get(current_language()) or party.display_name
+        flags = "".join(f" · ⚠ {warning}" for warning in card.blacklist)
+        self.title_text = visible(f"#{party.id} {name}{lead} · v{party.version}{past}{flags}")
+        self.query_one("#card-title", Label).update(self.title_text)
         self._show_then(card)
+        self.query_one(BillingStrip).load(party.id)
         form.load(party.model_dump())
         self._fill(card, changes)
 
@@ -195,6 +204,14 @@ class CustomerCard(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS sta
             state = order.state_name + (f": {order.cancel_reason}" if order.cancel_reason else "")
             table.add_row(*(_t(v) for v in (order.number, fmt_datetime(order.created_at), state, order.total_text,
                                             items)))
+
+    @on(BillingStrip.Loaded)
+    def billing_loaded(self, event: BillingStrip.Loaded) -> None:
+        """A customer in debt says so in the card's title, whichever tab is open."""
+        event.stop()
+        debt = billing_views.debt_warning(event.block)
+        if debt:
+            self.query_one("#card-title", Label).update(f"{self.title_text} · ⚠ {debt}")
 
     @on(DataTable.RowSelected, "#card-inquiries")
     def inquiry_selected(self, event: DataTable.RowSelected) -> None:

@@ -1,16 +1,18 @@
-"""Modal dialogs of the Customers tab: move in a structure, merge two customers, erase one."""
+"""Modal dialogs of the Customers tab: move in a structure, merge two customers, erase one, blacklist one."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, Select
 from textual.widgets.button import ButtonVariant
 
 from crmterm.i18n import N_, _
+from crmterm.services.billing import blacklist
 from crmterm.services.customers import customers, erasure, structures
 from crmterm.text import visible
 from crmterm.widgets.host import CrmModal
@@ -126,3 +128,38 @@ class EraseDialog(_Dialog):
             return
         self.dismiss((erasure.erase_customer, {"party_id": self.party_id},
                       _("Customer #{id}: personal data erased").format(id=self.party_id)))
+
+
+class BlacklistDialog(_Dialog):
+    """Flag the customer for fraud or non-payment (blacklist.write, checked by the service), with a note and
+    an optional last day; `crmterm blacklist lift` lifts it."""
+
+    def __init__(self, party_id: int) -> None:
+        super().__init__()
+        self.party_id = party_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(_("Blacklist customer #{id}").format(id=self.party_id), classes="dialog-title")
+            yield Select([(_(label), code) for code, label in blacklist.REASONS.items()], id="reason",
+                         value="non_payment", allow_blank=False)
+            yield Label(_("Note"))
+            yield Input(id="note")
+            yield Label(_("In force before (YYYY-MM-DD, empty: until lifted)"))
+            yield Input(id="until")
+            yield from self.buttons(_("Blacklist"), "error")
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    def submit(self) -> None:
+        until = self.query_one("#until", Input).value.strip()
+        try:
+            day = date.fromisoformat(until) if until else None
+        except ValueError:
+            self.query_one("#until", Input).focus()
+            return
+        self.dismiss((blacklist.add_entry, {"kind": "customer", "value": str(self.party_id),
+                                            "reason": self.query_one("#reason", Select).value,
+                                            "note": self.query_one("#note", Input).value, "until": day},
+                      _("Blacklisted")))

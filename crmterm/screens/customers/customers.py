@@ -16,7 +16,13 @@ from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _, current_language, pick
 from crmterm.screens.admin.admin_areas import DirectoryArea
 from crmterm.screens.customers.customer_card import CustomerCard
-from crmterm.screens.customers.customer_dialogs import EraseDialog, MergeDialog, MoveDialog, ServiceRequest
+from crmterm.screens.customers.customer_dialogs import (
+    BlacklistDialog,
+    EraseDialog,
+    MergeDialog,
+    MoveDialog,
+    ServiceRequest,
+)
 from crmterm.services.accounts.permissions import Permission
 from crmterm.services.accounts.workspace import LISTS
 from crmterm.services.customers import customer_search, customer_views, customers, notes, structures
@@ -41,6 +47,8 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
         Binding("f7", "merge", N_("Merge"), id="customers.merge"),
         Binding("f8", "convert_lead", N_("Convert lead"), id="customers.convert_lead"),
         Binding("alt+e", "erase", N_("Erase personal data"), id="customers.erase", show=False),
+        Binding("alt+b", "blacklist", N_("Blacklist the customer"), id="customers.blacklist", show=False,
+                priority=True),
         Binding("down", "to_results", show=False),
     ]
 
@@ -103,6 +111,7 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
         for hit in hits:
             if str(hit.id) not in table.rows:
                 name = hit.names.get(current_language()) or hit.display_name
+                name = f"⚠ {name}" if hit.blacklisted else name  # the card says why
                 cells = {"id": str(hit.id), "name": plain(name), "matched": _(hit.matched),
                          "details": plain(" · ".join(p for p in (hit.phone, hit.contract, hit.region) if p))}
                 table.add_row(*(cells[str(key.value)] for key in table.columns), key=str(hit.id))
@@ -312,6 +321,10 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
     def action_merge(self) -> None:
         if self.party_id is not None:
             self.app.push_screen(MergeDialog(self.party_id), self._run_dialog)
+
+    def action_blacklist(self) -> None:
+        if self.party_id is not None:
+            self.app.push_screen(BlacklistDialog(self.party_id), self._run_dialog)
 
     def action_convert_lead(self) -> None:
         if self.party_id is not None:

@@ -31,6 +31,7 @@ from crmterm.screens.register.register_keeping import DraftKeeping
 from crmterm.screens.register.register_problems import ProblemLinking
 from crmterm.screens.register.register_responses import ResponseInserting
 from crmterm.screens.register.register_scripts import ScriptRunning
+from crmterm.services.billing import blacklist
 from crmterm.services.customers.customer_search import SearchHit, hit_details
 from crmterm.services.inquiries import inquiries, registration_views
 from crmterm.services.inquiries.attachments import limits_of
@@ -102,6 +103,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
             yield ImpliedSelect([], id="reg-priority", prompt=_("Priority: the topic's"), compact=True)
             yield Static("", id="reg-suggested", markup=False)
             yield Static("", id="reg-repeat", markup=False)
+            yield Static("", id="reg-blacklist", markup=False)
             yield ProblemBanner("", id="reg-problems", markup=False)
             yield Static("", id="reg-extras", markup=False)
             yield AttributeFormView(id="reg-form")
@@ -114,7 +116,8 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
             yield KbSuggestions(id="reg-kb")
 
     def on_mount(self) -> None:
-        for widget_id in ("reg-hits", "reg-drafts", "reg-repeat", "reg-extras", "reg-person", "reg-problems"):
+        for widget_id in ("reg-hits", "reg-drafts", "reg-repeat", "reg-blacklist", "reg-extras", "reg-person",
+                          "reg-problems"):
             self.query_one(f"#{widget_id}").display = False
         self.load_choices()
         self.load_problems()
@@ -203,6 +206,9 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         whom = self.query_one("#reg-whom", Static)
         whom.update(Text.assemble((f"#{hit.id} ", "bold"), visible(hit.display_name), visible(f"  {subscriber or ''}"))
                     if hit else _("Anonymous caller"))
+        flagged = self.query_one("#reg-blacklist", Static)
+        flagged.update(f"⚠ {blacklist.reason_label(hit.blacklisted)}" if hit and hit.blacklisted else "")
+        flagged.display = bool(hit and hit.blacklisted)
         self.query_one("#reg-activity", Static).update("")
         self.query_one("#reg-open", OptionList).clear_options()
         self.query_one("#reg-last", Static).update("")

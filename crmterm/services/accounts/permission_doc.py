@@ -39,6 +39,8 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.SALES_READ: N_("See every opportunity and quote (the whole sales pipeline)"),
     Permission.SALES_WORK: N_("Own opportunities and quotes: create, price, send, move along the pipeline"),
     Permission.SALES_SUPERVISE: N_("Change anyone's opportunities and quotes, give them to another owner"),
+    Permission.BLACKLIST_WRITE: N_("Put customers, phone numbers and documents on the blacklist (fraud, "
+                                   "non-payment) and lift them"),
 }
 
 # The checks that are more than one permission (each has explicit tests in tests/test_role_matrix.py).
@@ -76,6 +78,8 @@ RULES = (
        "every one, sales.supervise changes every one. A manual discount on a quote item stays within the "
        "largest limit of the roles one holds (config section discount_limits; without one: none for "
        "sales.work, any for sales.supervise)."),
+    N_("Everyone who reads customers sees blacklist warnings; a quote for a blacklisted customer (or one whose "
+       "phone number is blacklisted) needs sales.supervise."),
 )
 
 _ROLES = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)

@@ -50,6 +50,7 @@ class Permission(StrEnum):
     SALES_READ = "sales.read"  # see every opportunity and quote (the whole pipeline)
     SALES_WORK = "sales.work"  # own opportunities and quotes: create, price, send, move along the pipeline
     SALES_SUPERVISE = "sales.supervise"  # change anyone's opportunities and quotes
+    BLACKLIST_WRITE = "blacklist.write"  # put customers, numbers, documents on the blacklist and lift them
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}
@@ -62,7 +63,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                             Permission.CUSTOMERS_BILLING,
                                             Permission.PROBLEMS_MANAGE, Permission.KB_EDIT,
                                             Permission.KB_APPROVE, Permission.SALES_READ,
-                                            Permission.SALES_WORK, Permission.SALES_SUPERVISE}),
+                                            Permission.SALES_WORK, Permission.SALES_SUPERVISE,
+                                            Permission.BLACKLIST_WRITE}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
                                          Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.REPORTS_READ,

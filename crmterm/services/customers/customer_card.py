@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.billing import blacklist
 from crmterm.services.customers import history, notes, structures
 from crmterm.services.customers.as_of import PartyAsOf, party_as_of
 from crmterm.services.customers.customers import PartyRead, get_party, read
@@ -86,6 +87,7 @@ class CardRead(BaseModel):
     notes: list[NoteRead]
     inquiries: list[InquirySummary] = []  # the latest, newest first
     then: PartyAsOf | None = None  # the tracked fields as of a past day (`party` holds today's, to edit)
+    blacklist: list[str] = []  # warnings: the customer or one of its numbers is blacklisted (services/billing)
 
 
 def _active(model, on: date):
@@ -108,7 +110,8 @@ def get_card(*, session: Session, actor: Actor, party_id: int, as_of: date | Non
         contracts=contracts, contact_persons=persons,
         discounts=_discounts(session, party_id, {c.id: c.number for c in contracts}, on),
         attributes=attributes_as_of(session, party_id, on),
-        notes=notes.notes_of_party(session, party_id, owned), inquiries=latest_inquiries(session, party_id))
+        notes=notes.notes_of_party(session, party_id, owned), inquiries=latest_inquiries(session, party_id),
+        blacklist=[flag.text() for flag in blacklist.flags_for_parties(session, [party_id]).get(party_id, [])])
 
 
 def _contracts(session: Session, party_id: int) -> list[ContractRead]:

@@ -53,6 +53,7 @@ class SearchHit(BaseModel):
     contract: str | None = None  # the first contract,
     region: str | None = None  # and the customer's region
     subscriber: str | None = None  # the number that matched, when found by phone: the contact's subscriber
+    blacklisted: str | None = None  # fraud | non_payment: the customer or a number of its is blacklisted
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,8 @@ def _hits(session: Session, picked: dict[int, tuple[_Source, str, str | None]]) 
     shown = search_details.shown(session, list(picked))
     return [SearchHit(**shown[i].fields(), rank=source.rank, matched=_matched(source.name),
                       cursor=f"{source.name}:{key}", phone=number or shown[i].phone, contract=shown[i].contract,
-                      region=shown[i].region, subscriber=number)
+                      region=shown[i].region, subscriber=number,
+                      blacklisted=shown[i].blacklisted)
             for i, (source, key, number) in picked.items() if i in shown]
 
 

@@ -17,6 +17,7 @@ from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services import integrations
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.billing import accounts as billing_accounts
 from crmterm.services.inquiries import (
     inquiry_log,
     problem_links,
@@ -131,12 +132,19 @@ def _check_inquiry(session: Session, actor: Actor, refs: ContactRefs, index: int
         return checked
     checked.form = effective_attributes(session=session, actor=actor, topic=checked.topic.code)
     values = check_values(session=session, actor=actor, form=checked.form, raw=draft.values,
-                          customer_id=refs.party_id, context=refs.rule_context(checked.topic.priority),
+                          customer_id=refs.party_id, context=_rule_context(session, refs, checked.topic.priority),
                           fill_defaults=True)
     problems.extend((index, code, message) for code, message in values.errors.items())
     _check_allowed(session, refs, index, draft, checked.form, values, problems)
     checked.values = values.values
     return checked
+
+
+def _rule_context(session: Session, refs: ContactRefs, priority: str | None) -> dict:
+    """The contact's part of a rule's context, with the customer's billing figures for rules that read them."""
+    context = refs.rule_context(priority)
+    context["customer"] = {**context["customer"], **billing_accounts.rule_fields(session, refs.party_id)}
+    return context
 
 
 def _check_allowed(session: Session, refs: ContactRefs, index: int, draft: InquiryDraft, form: AttributeForm,
@@ -184,7 +192,7 @@ def _write_inquiry(session: Session, actor: Actor, contact_id: int, refs: Contac
                       priority_rank=routing.priority_rank(session, topic.priority_id), updated_by=actor.login)
     placement = None
     if not close:  # routed before the first write: one INSERT with the route and deadline columns
-        context = rule_context(form, item.values, **refs.rule_context(topic.priority))
+        context = rule_context(form, item.values, **_rule_context(session, refs, topic.priority))
         placement = routing.place_new(session, inquiry, form.path, context)
     session.add(inquiry)
     session.flush()

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from crmterm.locations import resource_dir
 from crmterm.services.accounts.auth import hash_password
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.billing import billing_demo
 from crmterm.services.directory import config_io, yaml_lines
 from crmterm.services.directory.config_io import ImportResult
 from crmterm.services.knowledge import kb_import
@@ -55,6 +56,8 @@ def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
         stored.store(session, saved_id(user), hash_password(str(passwords[user.login])))
     _give_demo_skills(session, skills)
     demo_customers.seed_demo_customers(session=session, actor=actor)
+    billing_demo.seed_demo_billing(session=session, actor=actor)  # after the customers: their accounts
+    billing_demo.seed_demo_blacklist(session=session, actor=actor)
     demo_work.seed_demo_work(session, actor)
     demo_filters.seed_demo_filters(session)
     demo_reports.seed_demo_reports(session)

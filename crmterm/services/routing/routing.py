@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.billing import accounts as billing_accounts
 from crmterm.services.routing import live, routing_ports
 from crmterm.services.topics.attribute_forms import topic_path  # noqa: F401 - used by callers too
 from crmterm.services.topics.attribute_values import parse, to_cel
@@ -206,7 +207,8 @@ def context_of(session: Session, inquiry: Inquiry, actor: Actor | None = None) -
     return {"inquiry": {"id": inquiry.id, "topic": path[-1], "topics": path, "type": inquiry.type,
                         "priority": priority or "", "step": inquiry.step or "",
                         "attrs": typed_values(session, saved_id(inquiry))},
-            "customer": {"id": inquiry.party_id or 0, "category": category or ""},
+            "customer": {"id": inquiry.party_id or 0, "category": category or "",
+                         **billing_accounts.rule_fields(session, inquiry.party_id)},
             "contact": {"place": contact[0] or "", "channel": contact[1] or "", "direction": contact[2]}
             if contact else {},
             "operator": {"login": actor.login, "role": str(actor.role)} if actor else {}, "now": utcnow()}

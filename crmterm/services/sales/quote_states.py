@@ -16,6 +16,7 @@ from sqlmodel import Session, col, func, select
 from crmterm.errors import Conflict, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.billing import blacklist
 from crmterm.services.customers import structures
 from crmterm.services.sales import orders, pricing, quote_views, sales_access
 from crmterm.services.sales.quote_views import QuoteRead
@@ -53,6 +54,7 @@ def send_quote(*, session: Session, actor: Actor, quote_id: int, to: str | None 
     """Freeze the draft's prices and queue it by e-mail to `to` (default: the customer's address); `mail`
     False: handed over otherwise (on paper, in a meeting), only marked sent."""
     quote = _changeable(session, actor, quote_id, "draft")
+    blacklist.require_clearance(session, actor, quote.party_id)
     items = quote_views.items_of(session, quote_id)
     priced = quote_views.price_draft(session, quote, items)
     if not items:

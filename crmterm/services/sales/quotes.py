@@ -16,6 +16,7 @@ from sqlmodel import Session, col, func, select
 from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.billing import blacklist
 from crmterm.services.customers import customers, structures
 from crmterm.services.sales import catalogue, process_config, quote_views, sales_access
 from crmterm.services.sales.config_fields import decimal
@@ -46,6 +47,7 @@ def create_quote(*, session: Session, actor: Actor, party_id: int, opportunity_i
     """A draft for the customer, priced with the price list in force for its client category today."""
     sales_access.require_seller(actor)
     party = customers.get_party(session, party_id)
+    blacklist.require_clearance(session, actor, party_id)
     if opportunity_id is not None:
         opportunity = session.get(Opportunity, opportunity_id)
         if opportunity is None or opportunity.party_id != party_id:
