@@ -111,6 +111,13 @@ def fmt_datetime(value: datetime | None, *, without_year: bool = False) -> str:
     return format_datetime(local, format="short", locale=language)
 
 
+def fmt_clock(value: datetime) -> str:
+    """A time of day under a day already shown (calendar slots): "10:00" on the 24-hour clock in every
+    language, in local time; a narrow calendar column has no room for "10:00 AM"."""
+    local = value.astimezone() if value.tzinfo else value
+    return format_time(local, format="HH:mm", locale=current_language())
+
+
 def fmt_duration(delta: timedelta, *, capped: bool = True) -> str:
     """The one form of an age or time left, compact for a list column, with the language's narrow units from
     Babel ("-5d 16h", "-5 д. 16 ч"): hours and minutes under a day ("0:45", "-1:10"), days and hours within

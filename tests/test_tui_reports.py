@@ -111,14 +111,14 @@ async def test_enter_on_a_row_lists_its_inquiries_by_pages_and_opens_one(ui_sett
     with unit_of_work(ui_settings.database_url) as session:
         behind = [r.id for r in reports.drill_down(session=session, actor=SUPERVISOR,
                                                    report_row_key=expected.drill[0], limit=500).rows]
-    monkeypatch.setattr(ReportDrill, "page_size", 3)  # several pages even for a small row
+    monkeypatch.setattr(ReportDrill, "page_size", 2)  # several pages even for a small row
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         await _reports(pilot)
         await _run(pilot)
         await pilot.press("enter")
         await settle(pilot)
         drill = pilot.app.screen
-        assert isinstance(drill, ReportDrill) and len(behind) > 2 * 3
+        assert isinstance(drill, ReportDrill) and len(behind) > 2 * 2
         for _page in range(10):  # each Page Down reaches the end of what is loaded: the next page comes
             if drill.finished:
                 break

@@ -188,7 +188,10 @@ MAX_SECRET = 4096
 
 
 def read_secret_stdin() -> str:
-    secret = sys.stdin.readline(MAX_SECRET + 1).rstrip("\n")  # bounded: stdin may be /dev/zero
+    try:
+        secret = sys.stdin.readline(MAX_SECRET + 1).rstrip("\n")  # bounded: stdin may be /dev/zero
+    except UnicodeDecodeError:
+        raise ConfigError(_("the password on standard input is not UTF-8 text")) from None
     if len(secret) > MAX_SECRET:
         raise ConfigError(_("the password is longer than {n} characters").format(n=MAX_SECRET))
     if not secret:

@@ -7,8 +7,6 @@ Every service call runs in a worker; a refused value is shown under its field.""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,9 +18,8 @@ from crmterm.i18n import N_, _
 from crmterm.screens.common.dialogs import ConfirmScreen
 from crmterm.screens.reports.builder_form import BuilderChoices, BuilderForm
 from crmterm.screens.reports.report_drill import ReportDrill
-from crmterm.screens.reports.report_export import ExportDialog
+from crmterm.screens.reports.report_export import export_shown
 from crmterm.services.reports import report_builder, report_definitions
-from crmterm.services.reports.exports import export_report
 from crmterm.services.reports.exports_values import display_value, screen_value
 from crmterm.services.reports.report_table import Cell, ReportTable
 from crmterm.services.routing import saved_filters
@@ -214,29 +211,7 @@ class ReportBuilderScreen(CrmScreen[None]):
             self.app.notify(_("Run a report first (Ctrl+R)"), severity="warning")
             return
         stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in self.form.report_name() or "report")
-        self.app.push_screen(ExportDialog(stem, self.export_format), self._export_chosen)
+        export_shown(self, self.table, stem, self.export_format, self._remember_format)
 
-    def _export_chosen(self, answer: tuple[str, Path] | None) -> None:
-        table = self.table
-        if answer is None or table is None:
-            return
-        fmt, path = answer
+    def _remember_format(self, fmt: str) -> None:
         self.export_format = fmt
-        if not path.exists():
-            self._export(table, fmt, path)
-            return
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self._export(table, fmt, path)
-        self.app.push_screen(ConfirmScreen(_("{path} exists. Replace it?").format(path=path)), confirmed)
-
-    @work(thread=True, group="builder-export")
-    def _export(self, table: ReportTable, fmt: str, path: Path) -> None:
-        try:
-            self.app.gateway.call(export_report, table=table, fmt=fmt, out=path)  # audited
-        except CrmError as error:
-            self.app.call_from_thread(self.app.notify, _("Export failed: {error}").format(error=error),
-                                      severity="error", timeout=10)
-            return
-        self.app.call_from_thread(self.app.notify, _("Report saved to {path}").format(path=path))

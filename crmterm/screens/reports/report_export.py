@@ -1,19 +1,27 @@
 """Where to export a report: a format (one of exports.FORMATS) and a file path, proposed in the current folder
 with a name made of the report and its period; changing the format changes the proposed extension. Enter (or
-the button) answers (format, path); Escape cancels. The panel writes the file in a worker."""
+the button) answers (format, path); Escape cancels. `export_shown` asks, confirms replacing a file and writes it
+in a worker: the one way the Reports tab and the report builder export what they show."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
+from crmterm.errors import CrmError
 from crmterm.i18n import N_, _
-from crmterm.services.reports.exports import FORMATS
-from crmterm.widgets.host import CrmModal
+from crmterm.screens.common.dialogs import ConfirmScreen
+from crmterm.services.reports.exports import FORMATS, export_report
+from crmterm.services.reports.report_table import ReportTable
+from crmterm.widgets.host import CrmHost, CrmModal
 
 _NAMES = {"xlsx": "Excel (xlsx)", "html": "HTML", "rtf": "RTF (Word)", "csv": "CSV", "json": "JSON"}
 
@@ -81,3 +89,38 @@ class ExportDialog(CrmModal[tuple[str, Path] | None]):
             error.display = True
             return
         self.dismiss((self.fmt, Path(text).expanduser().absolute()))
+
+
+def export_shown(host: Widget, table: ReportTable, stem: str, fmt: str, chosen: Callable[[str], None]) -> None:
+    """Ask for the format and file (proposing `fmt`), confirm before an existing file is replaced, then write it
+    (audited) off the UI thread; `chosen` hears the format picked, to propose it next time."""
+    app = cast(CrmHost, host.app)
+
+    def write(fmt: str, path: Path) -> None:
+        host.run_worker(partial(_write, app, table, fmt, path), thread=True, group="report-export")
+
+    def answered(answer: tuple[str, Path] | None) -> None:
+        if answer is None:
+            return
+        fmt, path = answer
+        chosen(fmt)
+        if not path.exists():
+            write(fmt, path)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                write(fmt, path)
+        app.push_screen(ConfirmScreen(_("{path} exists. Replace it?").format(path=path)), confirmed)
+
+    app.push_screen(ExportDialog(stem, fmt), answered)
+
+
+def _write(app: CrmHost, table: ReportTable, fmt: str, path: Path) -> None:
+    try:
+        app.gateway.call(export_report, table=table, fmt=fmt, out=path)  # audited
+    except CrmError as error:
+        app.call_from_thread(app.notify, _("Export failed: {error}").format(error=error), severity="error",
+                             timeout=10)
+        return
+    app.call_from_thread(app.notify, _("Report saved to {path}").format(path=path))

@@ -7,7 +7,6 @@ is shown under its field, the form keeps what was typed); Enter on a row lists t
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,14 +16,12 @@ from textual.widgets import Button, DataTable, Input, Static
 
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _
-from crmterm.screens.common.dialogs import ConfirmScreen
 from crmterm.screens.reports.report_drill import ReportDrill
-from crmterm.screens.reports.report_export import ExportDialog
+from crmterm.screens.reports.report_export import export_shown
 from crmterm.screens.reports.report_form import PERIODS, ReportChoices, ReportForm, ReportRequest
 from crmterm.services.accounts import users
 from crmterm.services.directory import directory
 from crmterm.services.reports import reports
-from crmterm.services.reports.exports import export_report
 from crmterm.services.reports.exports_values import display_value, screen_value
 from crmterm.services.reports.report_table import Cell, ColumnKind, ReportTable
 from crmterm.services.reports.reports_daily import daily_counts
@@ -232,30 +229,7 @@ class ReportsPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whos
         if self.table is None or self.request is None:
             self.app.notify(_("Run a report first (Ctrl+R)"), severity="warning")
             return
-        self.app.push_screen(ExportDialog(self.request.file_stem, self.export_format), self._export_chosen)
+        export_shown(self, self.table, self.request.file_stem, self.export_format, self._remember_format)
 
-    def _export_chosen(self, answer: tuple[str, Path] | None) -> None:
-        table = self.table  # the export was offered only with a table shown
-        if answer is None or table is None:
-            return
-        fmt, path = answer
+    def _remember_format(self, fmt: str) -> None:
         self.export_format = fmt
-        if not path.exists():
-            self._export(table, fmt, path)
-            return
-        question = _("{path} exists. Replace it?").format(path=path)
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self._export(table, fmt, path)
-        self.app.push_screen(ConfirmScreen(question), confirmed)
-
-    @work(thread=True, group="report-export")
-    def _export(self, table: ReportTable, fmt: str, path: Path) -> None:
-        try:
-            self.app.gateway.call(export_report, table=table, fmt=fmt, out=path)  # audited
-        except CrmError as error:
-            self.app.call_from_thread(self.app.notify, _("Export failed: {error}").format(error=error),
-                                      severity="error", timeout=10)
-            return
-        self.app.call_from_thread(self.app.notify, _("Report saved to {path}").format(path=path))

@@ -18,7 +18,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crmterm.errors import CrmError
-from crmterm.i18n import N_, _, current_language, fmt_date
+from crmterm.i18n import N_, _, current_language, fmt_clock, fmt_date
 from crmterm.screens.common.dialogs import PromptScreen
 from crmterm.screens.sales.activity_view import KIND_LABELS, ActivityScreen, NewActivityScreen
 from crmterm.services.accounts.permissions import Permission
@@ -34,8 +34,8 @@ def _line(found: ActivityRead, wide: bool) -> str:
     """Week: the time and title; day: with its end, kind, customer and, once done, its outcome."""
     at = found.starts_at.astimezone()
     if not wide:
-        return f"{at:%H:%M} {visible(found.title)}"
-    text = f"{at:%H:%M}–{activities.ends_at(found).astimezone():%H:%M} {_(KIND_LABELS[found.kind])}: "
+        return f"{fmt_clock(at)} {visible(found.title)}"
+    text = f"{fmt_clock(at)}–{fmt_clock(activities.ends_at(found))} {_(KIND_LABELS[found.kind])}: "
     text += f"{visible(found.title)} — {visible(found.customer or '')}"
     if found.state == activities.DONE:
         text += f" · {_('done')}: {visible(found.outcome)}"

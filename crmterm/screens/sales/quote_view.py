@@ -105,7 +105,7 @@ class QuoteScreen(CrmScreen[None]):
         def answered(text: str | None) -> None:
             words = (text or "").split()
             if words:
-                quantity = int(words[1]) if len(words) > 1 and words[1].isdigit() else 1
+                quantity = int(words[1]) if len(words) > 1 and words[1].isdecimal() else 1
                 self._call(quotes.add_item, quote_id=self.quote_id, product=words[0], quantity=quantity)
 
         self.app.push_screen(PromptScreen(_("Product code and quantity (e.g. router 2)")), answered)
