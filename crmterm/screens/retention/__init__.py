@@ -1,0 +1,1 @@
+"""Retention screens: churn risk, campaigns and satisfaction."""
