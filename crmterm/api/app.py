@@ -8,7 +8,21 @@ from fastapi import FastAPI
 from crmterm.api import errors, portal
 from crmterm.api.limits import BodyLimit
 from crmterm.api.portal import too_large
-from crmterm.api.routes import calls, contacts, customers, health, inquiries, queues, topics
+from crmterm.api.routes import (
+    activities,
+    billing,
+    calls,
+    contacts,
+    customers,
+    health,
+    inquiries,
+    opportunities,
+    orders,
+    products,
+    queues,
+    quotes,
+    topics,
+)
 from crmterm.i18n import set_language
 from crmterm.services.platform.bootstrap import ensure_database
 from crmterm.settings import Settings, resolve
@@ -28,6 +42,8 @@ def create_app(settings: Settings) -> FastAPI:
     errors.install(app)
     portal.install(app)  # the customer portal's pages at /portal (after the API's handlers: it keeps them)
     for module in (health, customers, contacts, inquiries, queues, topics, calls):
+        app.include_router(module.router)
+    for module in (products, quotes, opportunities, activities, orders, billing):  # sales and billing
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.api_max_body_kb * 1024, page=too_large.page)  # portal: HTML
     return app

@@ -172,12 +172,15 @@ def list_opportunities(*, session: Session, actor: Actor, owner: str | None = No
     return [_read(session, row, parties=parties, logins=logins, processes=processes) for row in rows]
 
 
-def move_stage(*, session: Session, actor: Actor, opportunity_id: int, stage: str,
-               reason: str = "") -> OpportunityRead:
-    """Into any stage of its process; a won or lost stage closes it (lost needs a reason)."""
+def move_stage(*, session: Session, actor: Actor, opportunity_id: int, stage: str, reason: str = "",
+               expected_version: int | None = None) -> OpportunityRead:
+    """Into any stage of its process; a won or lost stage closes it (lost needs a reason). `expected_version`
+    (the version read): refused if someone changed the opportunity since."""
     sales_access.require_seller(actor)
     row = _row(session, opportunity_id)
     sales_access.check_changes(actor, row.owner_id)
+    if expected_version is not None and expected_version != row.version:
+        raise Conflict(_("opportunity {id} was changed by someone else").format(id=opportunity_id))
     target = _stages(process_config.process(session, row.process)).get(stage)
     if target is None:
         raise ValidationError("stage", _("unknown reference '{code}'").format(code=stage))
