@@ -35,7 +35,8 @@ from role_matrix_content import CONTENT_ENTRIES
 from role_matrix_integrations import INTEGRATION_ENTRIES
 from role_matrix_mail import MAIL_ENTRIES
 from role_matrix_callbacks import WORK_LIST_ENTRIES
-from role_matrix_api import API_ROUTES, OPEN_ROUTES, Route
+from role_matrix_api import API_ROUTES as CONTACT_CENTER_ROUTES, OPEN_ROUTES, Route
+from role_matrix_api_sales import SALES_API_ROUTES
 from role_matrix_roles import NOTE_ENTRIES, ROLE_ENTRIES
 from role_matrix_billing import BILLING_ENTRIES, BILLING_EXEMPT
 from role_matrix_sales import SALES_ENTRIES, SALES_EXEMPT
@@ -43,6 +44,7 @@ from role_matrix_activities import ACTIVITY_ENTRIES, ACTIVITY_EXEMPT
 from role_matrix_work import WORK_ENTRIES, held, waiting
 from role_matrix_workspace import WORKSPACE_ENTRIES
 
+API_ROUTES = CONTACT_CENTER_ROUTES + SALES_API_ROUTES  # the HTTP API's table
 ENTRIES: list[Entry] = (CUSTOMER_ENTRIES + ADMIN_ENTRIES + REPORT_ENTRIES + WORK_ENTRIES + CONTENT_ENTRIES
                         + INTEGRATION_ENTRIES + MAIL_ENTRIES + WORK_LIST_ENTRIES + ROLE_ENTRIES + NOTE_ENTRIES
                         + WORKSPACE_ENTRIES + SALES_ENTRIES + ACTIVITY_ENTRIES + BILLING_ENTRIES)
