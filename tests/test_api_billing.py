@@ -51,6 +51,7 @@ async def test_the_blacklist_is_listed_added_to_and_lifted_with_blacklist_write(
         added = await client.post("/blacklist", json=entry)
         bad_phone = await client.post("/blacklist", json={**entry, "kind": "phone", "value": "12"})
         bad_kind = await client.post("/blacklist", json={**entry, "kind": "car"})
+        huge = await client.post("/blacklist", json={**entry, "kind": "customer", "value": "9" * 30})
         first = await client.get("/blacklist", params={"limit": 1})
         second = await client.get("/blacklist", params={"limit": 1, "after": first.json()["next"]})
         lifted = await client.post(f"/blacklist/{added.json()['id']}/lift")
@@ -60,6 +61,7 @@ async def test_the_blacklist_is_listed_added_to_and_lifted_with_blacklist_write(
     assert added.status_code == 201 and added.json()["value"] == "4510123456" and added.json()["in_force"]
     assert bad_phone.status_code == 422 and bad_phone.json()["field"] == "value"
     assert bad_kind.status_code == 422 and bad_kind.json()["field"] == "kind"
+    assert huge.status_code == 404, huge.text  # a customer number past the id range is no customer, never a 500
     assert first.json()["items"][0]["id"] == added.json()["id"]
     assert second.json()["items"] and second.json()["items"][0]["id"] < added.json()["id"]
     assert lifted.json()["in_force"] is False and lifted.json()["lifted_by"] == "supervisor"

@@ -57,15 +57,23 @@ async def test_a_body_over_the_limit_is_413_declared_or_streamed(demo_url):
     assert small.status_code == 201
 
 
-def _schema_run(url: str, examples: int) -> None:
+# The sales and billing routes (issues 26, 28): fewer examples each, so the suite's budget holds; `-m slow` runs
+# them as many times as the others.
+FEWER = ("/products", "/quotes", "/opportunities", "/activities", "/orders", "/blacklist", "/customers/{party_id}/b")
+
+
+def _schema_run(url: str, examples: int, only: tuple[str, ...] = ("/",)) -> None:
     token = token_for(url, "admin")
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(database_url=url)))
 
     for found in schema.get_all_operations():
         operation = found.ok()
+        if not operation.path.startswith(only):
+            continue
+        count = min(examples, 6) if operation.path.startswith(FEWER) and examples < 100 else examples
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=count, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def check(case):
             case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=[not_a_server_error])
 

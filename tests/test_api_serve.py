@@ -1,6 +1,6 @@
 """`crmterm serve` and `crmterm token` from the command line: a real server process on a free port answering
-health, a token and a customer search; tokens created (printed once), listed with last use and revoked; more
-than one worker refused on SQLite."""
+health, a token, a customer search and a new quote; tokens created (printed once), listed with last use and
+revoked; more than one worker refused on SQLite."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ import time
 import httpx
 import pytest
 from conftest import owner_url
+from sqlmodel import select
 from typer.testing import CliRunner
 
 from crmterm.cli import app
+from crmterm.store import Contract
+from crmterm.store.db import unit_of_work
 
 runner = CliRunner()
 
@@ -77,9 +80,14 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> httpx
     pytest.fail("crmterm serve did not answer in time")
 
 
-def test_a_real_server_answers_health_a_token_and_a_search(demo_url, tmp_path):
+def _nord(url: str) -> int:
+    with unit_of_work(url) as session:
+        return session.exec(select(Contract.payer_party_id).where(Contract.number == "NORD-003")).one()
+
+
+def test_a_real_server_answers_health_a_token_a_search_and_a_quote(demo_url, tmp_path):
     cli = cli_on(demo_url, tmp_path)
-    secret = cli("token", "create", "agent", "--name", "probe").stdout.strip()
+    secret = cli("token", "create", "agent", "--name", "probe", "--scope", "write").stdout.strip()
     port = _free_port()
     env = {**os.environ, "CRMTERM_HOME": str(tmp_path), "PYTHONPATH": os.getcwd()}
     env.pop("CRMTERM_DATABASE_URL", None)
@@ -90,12 +98,15 @@ def test_a_real_server_answers_health_a_token_and_a_search(demo_url, tmp_path):
         headers = {"Authorization": f"Bearer {secret}"}
         found = httpx.get(f"http://127.0.0.1:{port}/customers", params={"q": "Zz"}, headers=headers, timeout=10)
         refused = httpx.get(f"http://127.0.0.1:{port}/customers", params={"q": "Zz"}, timeout=10)
+        quote = httpx.post(f"http://127.0.0.1:{port}/quotes", headers=headers, timeout=10,
+                           json={"customer": _nord(demo_url), "items": [{"product": "office_pack"}]})
     finally:
         process.terminate()
         process.wait(timeout=30)
     assert health.json() == {"status": "ok", "database": "ok"}
     assert found.status_code == 200 and found.json() == {"items": [], "next": None}
     assert refused.status_code == 401
+    assert quote.status_code == 201 and quote.json()["state"] == "draft" and float(quote.json()["total"]) > 0
 
 
 def test_an_agent_makes_own_tokens_only(demo_url, tmp_path):

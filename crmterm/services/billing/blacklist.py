@@ -21,6 +21,7 @@ from crmterm.store import BlacklistEntry, Contract, Party, Subscriber, utcnow
 KINDS = {"customer": N_("customer"), "phone": N_("phone number"), "document": N_("document")}
 REASONS = {"fraud": N_("fraud"), "non_payment": N_("non-payment")}
 PHONE_REGION = "RU"  # numbers without a country code, as customers/phones reads them
+MAX_PARTY_ID = 2**31 - 1  # the id columns' range on PostgreSQL
 
 
 class BlacklistRead(BaseModel):
@@ -82,7 +83,9 @@ def _value(session: Session, kind: str, raw: str) -> tuple[str, int | None]:
     """The stored form of what is flagged: the party's number, an E.164 number, a document number in capitals
     without spaces."""
     if kind == "customer":
-        party = session.get(Party, int(raw)) if str(raw).strip().isdecimal() else None
+        digits = str(raw).strip()
+        # past the id columns' range it is no customer (not a database overflow)
+        party = session.get(Party, int(digits)) if digits.isdecimal() and int(digits) <= MAX_PARTY_ID else None
         if party is None:
             raise NotFound(_("Customer"), raw)
         return str(party.id), party.id
