@@ -66,4 +66,5 @@ SALES_API_ROUTES = [
     Route("POST", "/blacklist", "blacklist.add_entry", lambda s, w, a: ("", {"json": {
         "kind": "document", "value": f"API-MATRIX-{next(_ENTRIES)}", "reason": "fraud"}})),
     Route("POST", "/blacklist/{entry_id}/lift", "blacklist.lift_entry", _lift),
+    Route("GET", "/reports/forecast", "forecast.forecast_report", lambda s, w, a: ("", {"params": {"by": "owner"}})),
 ]

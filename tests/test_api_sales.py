@@ -20,18 +20,24 @@ def _party(url: str, contract: str = "NORD-003") -> int:
         return session.exec(select(Contract.payer_party_id).where(Contract.number == contract)).one()
 
 
-async def test_products_come_in_keyset_pages_and_one_by_code(demo_url):
+async def test_products_in_keyset_pages_one_by_code_and_the_forecast_report(demo_url):
     async with client_for(demo_url, token_for(demo_url, "agent")) as client:
         first = await client.get("/products", params={"limit": 2})
         second = await client.get("/products", params={"limit": 2, "after": first.json()["next"]})
         one = await client.get("/products/office_pack")
         missing = await client.get("/products/nothing")
         bad = await client.get("/products", params={"after": "[{]"})
+        by_owner = await client.get("/reports/forecast", params={"by": "owner"})
+        by_week = await client.get("/reports/forecast", params={"by": "week"})
     codes = [p["code"] for p in first.json()["items"] + second.json()["items"]]
     assert codes == sorted(codes) and len(set(codes)) == 4
     assert one.status_code == 200 and one.json()["kind"] == "bundle"
     assert missing.status_code == 404
     assert bad.status_code == 422 and bad.json() == {"detail": "after: not a page cursor", "field": "after"}
+    assert by_owner.json()["name"] == "forecast" and [c["key"] for c in by_owner.json()["columns"]] == [
+        "key", "opportunities", "amount", "weighted"]
+    assert [row["key"] for row in by_owner.json()["rows"]] == ["agent"]  # a sales agent: their own pipeline
+    assert by_week.status_code == 422 and by_week.json()["field"] == "query.by"
 
 
 async def test_a_quote_is_made_with_items_changed_sent_accepted_and_its_order_cancelled(demo_url):

@@ -21,6 +21,7 @@ from crmterm.api.routes import (
     products,
     queues,
     quotes,
+    reports,
     topics,
 )
 from crmterm.i18n import set_language
@@ -43,7 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
     portal.install(app)  # the customer portal's pages at /portal (after the API's handlers: it keeps them)
     for module in (health, customers, contacts, inquiries, queues, topics, calls):
         app.include_router(module.router)
-    for module in (products, quotes, opportunities, activities, orders, billing):  # sales and billing
+    for module in (products, quotes, opportunities, activities, orders, billing, reports):  # sales and billing
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.api_max_body_kb * 1024, page=too_large.page)  # portal: HTML
     return app

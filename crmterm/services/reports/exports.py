@@ -6,6 +6,7 @@ the target folder, then a rename, so a failure never leaves a half-written repor
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Callable
@@ -35,6 +36,11 @@ def _renderer(fmt: str) -> Callable[[ReportTable], bytes]:
         from crmterm.services.reports.exports_rtf import render_rtf
         return render_rtf
     return {"csv": render_csv, "json": render_json}[fmt]
+
+
+def as_document(table: ReportTable) -> dict:
+    """The report as `--json` writes it (name, title, params, columns, rows, totals): what the API answers."""
+    return json.loads(render_json(table))
 
 
 def write_report(table: ReportTable, fmt: str, out: Path) -> None:
