@@ -1,6 +1,7 @@
 """The Sales screens at 80×24 (issue 26, item 7): the pipeline's stage columns as the demo agent sees their own
 opportunities, the Nord group's draft office bundle in the quote view (structural discount, totals, a
-configuration problem next to its item) and its opportunity with its stage history and quote. Dates the demo
+configuration problem next to its item and in full under the items) and its opportunity with its stage
+history, quote and activities (overdue ones in the error colour). Dates the demo
 sets around the seeding moment (validity, stage times, expected close) are fixed first. Update deliberately: --snapshot-update, then look at the pictures."""
 
 from __future__ import annotations
@@ -8,12 +9,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from helpers import press_and_settle, settle
-from sqlalchemy import update
+from sqlalchemy import delete, update
+from sqlmodel import col
 from test_snapshots import _login
+from test_snapshots_sales_calendar import _fixed_week
 from test_snapshots_small import SMALL, utc  # noqa: F401 - the fixture
 
 from crmterm.app import make_app
-from crmterm.store import Opportunity, OpportunityStage, Quote
+from crmterm.store import Opportunity, OpportunityStage, Quote, SalesActivity
 from crmterm.store.db import unit_of_work
 
 
@@ -49,6 +52,12 @@ def test_sales_opportunity_small(snap_compare, snapshot_settings, utc):  # noqa:
         session.execute(update(Quote).values(valid_until=date(2099, 1, 31)))
         session.execute(update(OpportunityStage).values(at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC)))
         session.execute(update(Opportunity).values(expected_close=date(2099, 2, 1)))
+    _fixed_week(snapshot_settings.database_url)  # its activities: one done, two overdue, one ahead
+    with unit_of_work(snapshot_settings.database_url) as session:
+        session.execute(delete(SalesActivity).where(col(SalesActivity.title).in_(("Contract draft",
+                                                                                 "Confirm the order"))))
+        session.execute(update(SalesActivity).where(SalesActivity.title == "Meet the buyer")
+                        .values(starts_at=datetime(2099, 3, 5, 16, tzinfo=UTC)))
 
     async def run(pilot):
         await _login(pilot, "agent")

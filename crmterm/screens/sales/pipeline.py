@@ -45,7 +45,7 @@ class PipelineScreen(CrmScreen[None]):
         Binding("w", "win", N_("Won"), id="sales.win"),
         Binding("l", "lose", N_("Lost"), id="sales.lose"),
         Binding("i", "details", N_("Details"), id="sales.details"),
-        Binding("n", "new", N_("New opportunity"), id="sales.new"),
+        Binding("n", "new", N_("New"), id="sales.new"),
         Binding("f5", "reload", N_("Reload"), id="sales.reload", show=False),
         Binding("f", "forecast", N_("Forecast chart"), id="sales.forecast", show=False),
     ]

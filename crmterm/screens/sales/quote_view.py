@@ -8,7 +8,7 @@ order), X that they rejected it (with the reason), R makes a new revision of a s
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Label, Static
@@ -54,6 +54,7 @@ class QuoteScreen(CrmScreen[None]):
         self.quote_id = quote_id
         self.quote: QuoteRead | None = None
         self.refusal: tuple[int, str] | None = None  # (position, message): a change of that item was refused
+        self.to_last = False  # an item was added: the cursor goes to it
 
     def compose(self) -> ComposeResult:
         yield Label(_("Quote: loading…"), id="quote-title", markup=False)
@@ -77,12 +78,14 @@ class QuoteScreen(CrmScreen[None]):
         try:
             found = self.app.gateway.call(service, **kwargs)
         except ValidationError as error:
+            self.to_last = False
             if item is None:
                 self.app.call_from_thread(self.app.notify, str(error), severity="error", timeout=8)
             else:
                 self.app.call_from_thread(self.refused, item, error)
             return
         except CrmError as error:
+            self.to_last = False
             self.app.call_from_thread(self.app.notify, str(error), severity="error", timeout=8)
             return
         if isinstance(found, quote_states.QuoteSent):
@@ -102,7 +105,6 @@ class QuoteScreen(CrmScreen[None]):
     def show(self, quote: QuoteRead) -> None:
         self.quote, self.quote_id = quote, quote.id
         row = self.table.cursor_row
-        self._show_problem(quote)
         title = _("{number} rev. {rev} · {customer} · {state} until {until}")
         self.query_one("#quote-title", Label).update(title.format(
             number=quote.number, rev=quote.revision, customer=visible(quote.customer), state=quote.state,
@@ -114,7 +116,9 @@ class QuoteScreen(CrmScreen[None]):
                                f"{line.manual_discount.normalize():f} %" if line.manual_discount else "—",
                                pricing.money(line.total, quote.currency), self._remark(line), key=str(line.position))
         if quote.lines:
-            self.table.move_cursor(row=min(row, len(quote.lines) - 1))
+            self.table.move_cursor(row=len(quote.lines) - 1 if self.to_last else min(row, len(quote.lines) - 1))
+        self.to_last = False
+        self._show_problem()
         discounts = _("Discounts: {d}").format(d="; ".join(quote.discounts)) + "\n" if quote.discounts else ""
         self.query_one("#quote-totals", Static).update(discounts + _("Net {net}, tax {tax} ({rate} %), total {total}")
                                                        .format(net=pricing.money(quote.net, quote.currency),
@@ -128,13 +132,21 @@ class QuoteScreen(CrmScreen[None]):
             return Text(_cut(self.refusal[1], 14), style="bold red")
         return _cut("; ".join(line.problems), 14) if line.problems else "✓"
 
-    def _show_problem(self, quote: QuoteRead) -> None:
-        """The refusal in full under the items (the column holds its start)."""
+    def _show_problem(self) -> None:
+        """In full under the items (the column holds their start): a refused change, else what the rules say
+        about the item under the cursor."""
         problem = self.query_one("#quote-problem", Label)
-        line = next((ln for ln in quote.lines if self.refusal and ln.position == self.refusal[0]), None)
-        problem.display = line is not None and self.refusal is not None
-        if line is not None and self.refusal is not None:
-            problem.update(f"{line.position}. {visible(line.name)}: {self.refusal[1]}")
+        lines = self.quote.lines if self.quote else []
+        refused = next((ln for ln in lines if self.refusal and ln.position == self.refusal[0]), None)
+        line = refused or self._line()
+        said = self.refusal[1] if refused and self.refusal else "; ".join(line.problems) if line else ""
+        problem.display = bool(said)
+        if line is not None and said:
+            problem.update(f"{line.position}. {visible(line.name)}: {said}")
+
+    @on(DataTable.RowHighlighted, "#quote-lines")
+    def _highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_problem()
 
     def _line(self) -> QuoteLine | None:
         position = self._position()
@@ -150,6 +162,7 @@ class QuoteScreen(CrmScreen[None]):
             words = (text or "").split()
             if words:
                 quantity = int(words[1]) if len(words) > 1 and words[1].isdecimal() else 1
+                self.to_last = True
                 self._call(quotes.add_item, quote_id=self.quote_id, product=words[0], quantity=quantity)
 
         self.app.push_screen(PromptScreen(_("Product code and quantity (e.g. router 2)")), answered)
