@@ -79,3 +79,16 @@ def test_sales_forecast_small(snap_compare, snapshot_settings, utc):  # noqa: F8
         await press_and_settle(pilot, "f")
 
     assert snap_compare(make_app(snapshot_settings), terminal_size=SMALL, run_before=run)
+
+
+def test_sales_new_opportunity_small(snap_compare, snapshot_settings, utc):  # noqa: F811 - the fixture
+    """N in the pipeline's proposal column: the form starts in that stage; a search finding several customers
+    names them under the field, with their numbers to type."""
+
+    async def run(pilot):
+        await _login(pilot, "agent")
+        await press_and_settle(pilot, "alt+s")
+        await press_and_settle(pilot, "right", "right", "n")
+        await press_and_settle(pilot, *"Nord", "tab", *"Wi-Fi", "enter")
+
+    assert snap_compare(make_app(snapshot_settings), terminal_size=SMALL, run_before=run)

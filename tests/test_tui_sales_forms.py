@@ -72,7 +72,9 @@ async def test_a_new_opportunity_is_saved_into_its_column_and_plans_an_activity(
         assert ["Call", "Survey the floors"] in rows  # beside those the proposal stage's plan made
 
 
-async def test_a_discount_over_the_roles_limit_is_refused_next_to_its_item(ui_settings):
+async def test_a_discount_over_the_limit_is_refused_next_to_its_item_and_the_accepted_quote_is_an_order(
+        ui_settings):
+    """Two flows in one app (the suite's time budget): the manual discount, then the customer's acceptance."""
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         await _login(pilot, "agent", "agent")
         pilot.app.push_screen(QuoteScreen(NORD_QUOTE))
@@ -89,14 +91,6 @@ async def test_a_discount_over_the_roles_limit_is_refused_next_to_its_item(ui_se
         await settle(pilot)
         assert screen.quote.lines[1].manual_discount == Decimal("4.50") and screen.quote.total < before
         assert str(screen.table.get_row_at(1)[-1]) == "✓" and not screen.query_one("#quote-problem").display
-
-
-async def test_the_customer_accepted_quote_becomes_an_order(ui_settings):
-    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
-        await _login(pilot, "agent", "agent")
-        pilot.app.push_screen(QuoteScreen(NORD_QUOTE))
-        await settle(pilot)
-        screen = pilot.app.screen
         await pilot.press("s", "enter")  # to the customer's own address, as proposed
         await settle(pilot)
         assert screen.quote.state == "sent"
@@ -104,9 +98,8 @@ async def test_the_customer_accepted_quote_becomes_an_order(ui_settings):
         await settle(pilot)
         await pilot.press("y")  # yes, in the confirmation
         await settle(pilot)
-        assert screen.quote.state == "accepted"
         with unit_of_work(ui_settings.database_url) as session:
             found = quotes.get_quote(session=session, actor=demo_people(ui_settings.database_url)["agent"],
                                      quote_id=NORD_QUOTE)
-        assert found.state == "accepted"
+        assert screen.quote.state == found.state == "accepted"
         assert any(n.message.startswith("Order O-") for n in pilot.app._notifications)
