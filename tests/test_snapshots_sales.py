@@ -1,8 +1,9 @@
 """The Sales screens at 80×24 (issue 26, item 7): the pipeline's stage columns as the demo agent sees their own
 opportunities, the Nord group's draft office bundle in the quote view (structural discount, totals, a
 configuration problem next to its item and in full under the items) and its opportunity with its stage
-history, quote and activities (overdue ones in the error colour). Dates the demo
-sets around the seeding moment (validity, stage times, expected close) are fixed first. Update deliberately: --snapshot-update, then look at the pictures."""
+history, quote and activities (overdue ones in the error colour), and the form of a new opportunity. Dates
+the demo sets around the seeding moment (validity, stage times, expected close, activities) are fixed first.
+Update deliberately: --snapshot-update, then look at the pictures."""
 
 from __future__ import annotations
 

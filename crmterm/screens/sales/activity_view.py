@@ -25,7 +25,10 @@ from crmterm.widgets.host import CrmModal
 KIND_LABELS = {"call": N_("Call"), "meeting": N_("Meeting"), "task": N_("Task")}
 
 
-class ActivityScreen(CrmModal[None]):
+class ActivityScreen(CrmModal[int | None]):
+    """Dismissed with the number of the opportunity to open (O), else None: the screen that opened it opens
+    the opportunity, so this module needs not import the opportunity's (which lists activities with this)."""
+
     BINDINGS = [
         Binding("escape", "dismiss(None)", N_("Close"), id="activity.close"),
         Binding("space", "done", N_("Done"), id="activity.done"),
@@ -97,9 +100,7 @@ class ActivityScreen(CrmModal[None]):
 
     def action_opportunity(self) -> None:
         if self.found is not None and self.found.opportunity_id:
-            from crmterm.screens.sales.opportunity_view import OpportunityScreen
-
-            self.app.push_screen(OpportunityScreen(self.found.opportunity_id))
+            self.dismiss(self.found.opportunity_id)
 
 
 class NewActivityScreen(CrmModal[int | None]):

@@ -19,7 +19,7 @@ from crmterm.i18n import N_, _, pick
 from crmterm.moments import typed_day
 from crmterm.services.customers import customer_search
 from crmterm.services.directory.kinds import FieldSpec
-from crmterm.services.sales import opportunities
+from crmterm.services.sales import opportunities, pipeline
 from crmterm.services.sales.opportunities import OpportunityRead
 from crmterm.text import visible
 from crmterm.widgets.entry_form import EntryForm
@@ -63,10 +63,12 @@ class NewOpportunityScreen(CrmModal[OpportunityRead | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="new_opportunity.cancel"),
                 Binding("ctrl+s", "save", N_("Save"), id="new_opportunity.save", priority=True)]
 
-    def __init__(self, stages: list[tuple[str, str]], stage: str | None = None) -> None:
-        """`stages`: the open stages of the process as (name, code), in order; `stage`: the one chosen first."""
+    def __init__(self, stages: list[tuple[str, str]] | None = None, stage: str | None = None,
+                 customer: int | None = None) -> None:
+        """`stages`: the open stages of the process as (name, code), in order (None: read here); `stage`: the
+        one chosen first; `customer`: the customer's number to start with (from the customer card)."""
         super().__init__()
-        self.stages, self.stage = stages, stage or (stages[0][1] if stages else None)
+        self.stages, self.stage, self.customer = stages or [], stage, customer
 
     def compose(self) -> ComposeResult:
         form = EntryForm(FIELDS, id="opportunity-form")
@@ -78,10 +80,30 @@ class NewOpportunityScreen(CrmModal[OpportunityRead | None]):
             yield Label(_("Enter or Ctrl+S: save, Escape: cancel, Tab: next field"), classes="hint")
 
     def on_mount(self) -> None:
-        form = self.query_one(EntryForm)
-        form.load({"stage": self.stage})
         self.query_one("#opportunity-problem", Label).display = False
-        self.call_after_refresh(form.focus_first)
+        form = self.query_one(EntryForm)
+        self._start(self.stages)
+        if not self.stages:
+            self._stages()
+        self.call_after_refresh(form.focus_first if self.customer is None else
+                                self.query_one("#f-title", Input).focus)
+
+    def _start(self, stages: list[tuple[str, str]]) -> None:
+        self.stages = stages
+        form = self.query_one(EntryForm)
+        form.set_options("stage", stages)
+        typed = {name: value for name, value in form.values().items() if value not in (None, "")}
+        first = self.stage or (stages[0][1] if stages else None)
+        form.load({"customer": str(self.customer or ""), "stage": first} | typed)
+
+    @work(thread=True, exclusive=True, group="new-opportunity-stages")
+    def _stages(self) -> None:
+        try:
+            found = self.app.gateway.call(pipeline.pipeline)
+        except CrmError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self._start, [(column.name, column.code) for column in found.columns])
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -102,11 +102,15 @@ class OpportunityScreen(CrmScreen[None]):
 
     @on(DataTable.RowSelected, "#opportunity-quotes")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(QuoteScreen(int(event.row_key.value or 0)), self._closed)
+        self.app.push_screen(QuoteScreen(int(event.row_key.value or 0)), self._reload_after)
 
     @on(DataTable.RowSelected, "#opportunity-activities")
     def _open_activity(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(ActivityScreen(int(event.row_key.value or 0)), self._closed)
+        self.app.push_screen(ActivityScreen(int(event.row_key.value or 0)), self._activity_closed)
+
+    def _activity_closed(self, _opportunity_id: int | None) -> None:
+        """O in the activity: its opportunity is this one, shown again as it is now."""
+        self._load()
 
     def action_new_activity(self) -> None:
         def made(activity_id: int | None) -> None:
@@ -116,5 +120,5 @@ class OpportunityScreen(CrmScreen[None]):
 
         self.app.push_screen(NewActivityScreen(structures.today(), self.opportunity_id), made)
 
-    def _closed(self, _result: None) -> None:
+    def _reload_after(self, _result: None) -> None:
         self._load()  # the quote or activity may have changed: its state and total, its outcome
