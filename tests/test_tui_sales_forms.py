@@ -1,6 +1,7 @@
 """The Sales forms in the TUI (issue 26, item 7): N on the pipeline opens the form of a new opportunity (a
 refused value under its field, what was typed kept; saved, it is selected in its stage's column), its details
-list its activities and N there plans one about it; on a quote, a manual discount over the role's limit is
+list its activities and N there plans one about it; Alt+N on the customer card opens the form for that
+customer; on a quote, a manual discount over the role's limit is
 refused next to its item, and Y (confirmed) records that the customer accepted a sent quote, making an order."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from test_tui import SIZE, _login
 from textual.widgets import DataTable, Input, Label, Static
 
 from crmterm.app import make_app
+from crmterm.screens.customers.customers import CustomersPanel
 from crmterm.screens.sales.activity_view import NewActivityScreen
 from crmterm.screens.sales.opportunity_form import NewOpportunityScreen
 from crmterm.screens.sales.opportunity_view import OpportunityScreen
@@ -19,6 +21,7 @@ from crmterm.screens.sales.pipeline import PipelineScreen
 from crmterm.screens.sales.quote_view import QuoteScreen
 from crmterm.services.sales import opportunities, quotes
 from crmterm.store.db import unit_of_work
+from crmterm.widgets.entry_form import EntryForm
 
 NORD_QUOTE = 1  # the demo's first quote: the Nord group's draft office bundle (agent's)
 
@@ -70,6 +73,16 @@ async def test_a_new_opportunity_is_saved_into_its_column_and_plans_an_activity(
         planned = details.query_one("#opportunity-activities", DataTable)
         rows = [[str(cell) for cell in planned.get_row_at(n)][1:3] for n in range(planned.row_count)]
         assert ["Call", "Survey the floors"] in rows  # beside those the proposal stage's plan made
+        await pilot.press("escape", "escape", "f3")  # back to the workspace: the customer card's Alt+N
+        await settle(pilot)
+        card = pilot.app.screen.query_one(CustomersPanel)
+        card.open(1)
+        await settle(pilot)
+        await pilot.press("alt+n")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, NewOpportunityScreen) and form.query_one("#f-customer", Input).value == "1"
+        assert form.query_one(EntryForm).values()["stage"] == "qualify"  # the process's first, read by the form
 
 
 async def test_a_discount_over_the_limit_is_refused_next_to_its_item_and_the_accepted_quote_is_an_order(
