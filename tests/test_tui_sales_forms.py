@@ -104,6 +104,9 @@ async def test_a_discount_over_the_limit_is_refused_next_to_its_item_and_the_acc
         await settle(pilot)
         assert screen.quote.lines[1].manual_discount == Decimal("4.50") and screen.quote.total < before
         assert str(screen.table.get_row_at(1)[-1]) == "✓" and not screen.query_one("#quote-problem").display
+        await pilot.press("y")  # a draft: nothing to confirm yet
+        await settle(pilot)
+        assert screen.quote.state == "draft" and pilot.app.screen is screen
         await pilot.press("s", "enter")  # to the customer's own address, as proposed
         await settle(pilot)
         assert screen.quote.state == "sent"

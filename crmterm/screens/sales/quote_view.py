@@ -220,8 +220,15 @@ class QuoteScreen(CrmScreen[None]):
         address = self.quote.customer_email if self.quote else ""
         self.app.push_screen(PromptScreen(_("Send the quote to (e-mail)"), address or ""), answered)
 
+    def _decided_only_when_sent(self) -> bool:
+        """Asking whether the customer accepted a draft would only end in the service's refusal."""
+        if self.quote is not None and self.quote.state != "sent":
+            self.app.notify(_("Only a sent quote is accepted or rejected: send it first"), severity="warning")
+            return False
+        return self.quote is not None
+
     def action_accept(self) -> None:
-        if self.quote is None:
+        if not self._decided_only_when_sent() or self.quote is None:
             return
         question = _("Did the customer accept {number} rev. {rev}? It becomes an order.").format(
             number=self.quote.number, rev=self.quote.revision)
@@ -233,6 +240,9 @@ class QuoteScreen(CrmScreen[None]):
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def action_reject(self) -> None:
+        if not self._decided_only_when_sent():
+            return
+
         def answered(reason: str | None) -> None:
             if reason:  # Escape or nothing typed: not rejected
                 self._call(quote_states.reject_quote, quote_id=self.quote_id, reason=reason)
