@@ -109,9 +109,11 @@ def test_the_cli_answers_in_json(demo_url, tmp_path):
                           "--json").stdout)
     staged = json.loads(cli("opportunity", "stage", str(deal["id"]), "proposal", "--json").stdout)
     unknown = cli("opportunity", "stage", str(deal["id"]), "nowhere")
+    later = json.loads(cli("opportunity", "new", str(company), "--title", "Later", "--stage", "needs", "--json").stdout)
     products = json.loads(cli("product", "list", "--kind", "bundle", "--json").stdout)
     assert added["lines"][0]["net"] == "7820.00" and added["total_text"] == "RUB9,384.00"
     assert (deal["amount"], staged["stage"], staged["probability"]) == ("7820.00", "proposal", 50)
+    assert (later["stage"], later["probability"]) == ("needs", 25)
     assert unknown.exit_code == 1 and unknown.stderr.strip() == "error: stage: unknown reference 'nowhere'"
     assert [p["code"] for p in products] == ["office_pack"]
     export = cli("quote", "export", str(made["id"]), "--format", "html", "--out", str(tmp_path / "q.html"))
