@@ -56,6 +56,18 @@ def test_winning_a_leads_opportunity_converts_the_lead(demo_url, people):
     assert (deal.is_lead, won.is_lead, won.state, won.stage, won.probability) == (True, False, "won", "won", 100)
 
 
+def test_a_new_opportunity_may_start_in_a_later_open_stage(demo_url, people):
+    """The TUI's new-opportunity form picks its stage: any open stage of the process, never won or lost."""
+    company, _lead = _ids(demo_url)
+    deal = act(demo_url, opportunities.create_opportunity, people["agent"], party_id=company, title="Later",
+               stage="proposal")
+    assert (deal.stage, deal.probability, [h.stage for h in deal.history]) == ("proposal", 50, ["proposal"])
+    for closed in ("won", "nowhere"):
+        with pytest.raises(ValidationError, match="expected one of: qualify, needs, proposal, negotiation"):
+            act(demo_url, opportunities.create_opportunity, people["agent"], party_id=company, title="x",
+                stage=closed)
+
+
 def test_an_agent_sees_and_moves_only_their_own_pipeline(demo_url, people):
     agent, other, supervisor = people["agent"], people["agent2"], people["supervisor"]
     mine = {o.owner for o in act(demo_url, opportunities.list_opportunities, agent)}
@@ -97,9 +109,11 @@ def test_the_cli_answers_in_json(demo_url, tmp_path):
                           "--json").stdout)
     staged = json.loads(cli("opportunity", "stage", str(deal["id"]), "proposal", "--json").stdout)
     unknown = cli("opportunity", "stage", str(deal["id"]), "nowhere")
+    later = json.loads(cli("opportunity", "new", str(company), "--title", "Later", "--stage", "needs", "--json").stdout)
     products = json.loads(cli("product", "list", "--kind", "bundle", "--json").stdout)
     assert added["lines"][0]["net"] == "7820.00" and added["total_text"] == "RUB9,384.00"
     assert (deal["amount"], staged["stage"], staged["probability"]) == ("7820.00", "proposal", 50)
+    assert (later["stage"], later["probability"]) == ("needs", 25)
     assert unknown.exit_code == 1 and unknown.stderr.strip() == "error: stage: unknown reference 'nowhere'"
     assert [p["code"] for p in products] == ["office_pack"]
     export = cli("quote", "export", str(made["id"]), "--format", "html", "--out", str(tmp_path / "q.html"))

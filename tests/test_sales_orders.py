@@ -65,6 +65,20 @@ def test_an_accepted_quote_becomes_an_order_whose_state_follows_its_route(demo_u
         act(demo_url, orders.cancel_order, agent, order_id=order.id, reason="too late")
 
 
+def test_a_manual_discount_with_a_fraction_still_makes_an_order(demo_url, people):
+    """15 % structural and 4.5 % by hand make 18.825 %: the order item keeps it to the cent, not refuses it."""
+    agent = people["agent"]
+    with unit_of_work(demo_url) as session:
+        party = session.exec(select(Contract.payer_party_id).where(Contract.number == "NORD-003")).one()
+    quote = act(demo_url, quotes.create_quote, agent, party_id=party).id
+    act(demo_url, quotes.add_item, agent, quote_id=quote, product="mobile_business", quantity=2, manual_discount="4.5")
+    act(demo_url, quotes.add_item, agent, quote_id=quote, product="sim", quantity=2)
+    act(demo_url, quote_states.send_quote, agent, quote_id=quote, mail=False)
+    number = act(demo_url, quote_states.accept_quote, agent, quote_id=quote).order
+    assert [(i.discount, i.net) for i in _order(demo_url, agent, number).items] == [
+        (Decimal("18.83"), Decimal("1331.27")), (Decimal("15.00"), Decimal("0.00"))]
+
+
 def test_an_order_is_cancelled_with_a_reason_and_its_inquiry_with_it(demo_url, people):
     agent, agent2, supervisor = people["agent"], people["agent2"], people["supervisor"]
     order = _order(demo_url, agent, _accepted(demo_url, agent, order_type="service_change"))

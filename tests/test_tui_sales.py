@@ -48,7 +48,9 @@ async def test_the_pipeline_moves_an_opportunity_and_its_quote_is_edited_live(ui
         added = quote.quote.lines[-1]
         assert added.product == "internet_100" and quote.quote.total > before
         assert added.problems == ["cannot be combined with internet_500"]  # the bundle's own internet
-        assert "cannot be combined" in str(quote.table.get_row_at(len(quote.quote.lines) - 1)[-1])
+        assert "cannot be com" in str(quote.table.get_row_at(len(quote.quote.lines) - 1)[-1])  # its start,
+        assert str(quote.query_one("#quote-problem", Label).content).endswith(  # and in full under the items
+            ": cannot be combined with internet_500")
         assert quote.quote.total_text in str(quote.query_one("#quote-totals", Static).content)
         await pilot.press("escape")
         await settle(pilot)

@@ -37,13 +37,14 @@ def new(ctx: typer.Context, customer: int = typer.Argument(..., help="The custom
         quote: int = typer.Option(None, "--quote", help="A quote of the customer's to take the amount from."),
         expected_close: str = typer.Option(None, "--close", metavar="DATE", help="Expected close date."),
         process: str = typer.Option(None, "--process", help="Default: the default sales process."),
+        stage: str = typer.Option(None, "--stage", help="An open stage of the process. Default: its first."),
         competitor: str = typer.Option("", "--competitor"),
         owner: str = typer.Option(None, "--owner", metavar="LOGIN", help="Default: you (another: sales.supervise)."),
         as_json: bool = JSON_OPTION) -> None:
-    """A new opportunity at the first stage of its sales process."""
+    """A new opportunity at the first stage of its sales process (or --stage)."""
     show(env_of(ctx).call(opportunities.create_opportunity, party_id=customer, title=title, amount=amount,
                           quote_id=quote, expected_close=day(expected_close, "close"), process=process,
-                          competitor=competitor, owner=owner), as_json)
+                          competitor=competitor, owner=owner, stage=stage), as_json)
 
 
 @app.command("list")

@@ -50,6 +50,8 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
         Binding("alt+b", "blacklist", N_("Blacklist the customer"), id="customers.blacklist", show=False,
                 priority=True),
         Binding("down", "to_results", show=False),
+        Binding("alt+n", "new_opportunity", N_("New opportunity"), id="customers.new_opportunity", show=False,
+                priority=True),  # issue 26: a sale to the customer shown
     ]
 
     def __init__(self, state: dict | None = None) -> None:
@@ -329,6 +331,17 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
     def action_convert_lead(self) -> None:
         if self.party_id is not None:
             self._run_dialog((customers.convert_lead, {"party_id": self.party_id}))
+
+    def action_new_opportunity(self) -> None:
+        """The pipeline's form (sales screens), with this customer filled in."""
+        from crmterm.screens.sales.opportunity_form import NewOpportunityScreen
+
+        def made(found) -> None:
+            if found is not None:
+                self.app.notify(_("{title}: {stage}").format(title=found.title, stage=found.stage_name))
+
+        if self.party_id is not None:
+            self.app.push_screen(NewOpportunityScreen(customer=self.party_id), made)
 
     def action_erase(self) -> None:
         if self.party_id is None:

@@ -1,6 +1,7 @@
 """One sales activity in a dialog (Enter on the calendar): its time, customer, opportunity, outcome; Space marks
 it done with its outcome, C registers the outbound call of a call activity as a contact (the inquiry's topic
-asked), R reschedules it, O opens its opportunity. And the form of a new activity (N on the calendar)."""
+asked), R reschedules it, O opens its opportunity. And the form of a new activity (N on the calendar, and on an
+opportunity, about it)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,10 @@ from crmterm.widgets.host import CrmModal
 KIND_LABELS = {"call": N_("Call"), "meeting": N_("Meeting"), "task": N_("Task")}
 
 
-class ActivityScreen(CrmModal[None]):
+class ActivityScreen(CrmModal[int | None]):
+    """Dismissed with the number of the opportunity to open (O), else None: the screen that opened it opens
+    the opportunity, so this module needs not import the opportunity's (which lists activities with this)."""
+
     BINDINGS = [
         Binding("escape", "dismiss(None)", N_("Close"), id="activity.close"),
         Binding("space", "done", N_("Done"), id="activity.done"),
@@ -96,9 +100,7 @@ class ActivityScreen(CrmModal[None]):
 
     def action_opportunity(self) -> None:
         if self.found is not None and self.found.opportunity_id:
-            from crmterm.screens.sales.opportunity_view import OpportunityScreen
-
-            self.app.push_screen(OpportunityScreen(self.found.opportunity_id))
+            self.dismiss(self.found.opportunity_id)
 
 
 class NewActivityScreen(CrmModal[int | None]):
@@ -106,9 +108,10 @@ class NewActivityScreen(CrmModal[int | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="new_activity.cancel")]
 
-    def __init__(self, day: date) -> None:
+    def __init__(self, day: date, opportunity_id: int | None = None) -> None:
         super().__init__()
         self.day = day
+        self.opportunity_id = opportunity_id  # planned from an opportunity: about it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -118,7 +121,8 @@ class NewActivityScreen(CrmModal[int | None]):
             yield Input(placeholder=_("Title"), id="activity-title-input")
             yield Input(as_typed(datetime.combine(self.day, time(10)).astimezone()), id="activity-at")
             yield Input("30", placeholder=_("Minutes"), id="activity-duration")
-            yield Input(placeholder=_("Opportunity number (or empty)"), id="activity-opportunity")
+            yield Input(str(self.opportunity_id or ""), placeholder=_("Opportunity number (or empty)"),
+                        id="activity-opportunity")
             yield Input(placeholder=_("Customer number (or empty)"), id="activity-customer")
 
     def on_mount(self) -> None:

@@ -21,6 +21,7 @@ from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, current_language, fmt_clock, fmt_date
 from crmterm.screens.common.dialogs import PromptScreen
 from crmterm.screens.sales.activity_view import KIND_LABELS, ActivityScreen, NewActivityScreen
+from crmterm.screens.sales.opportunity_view import OpportunityScreen
 from crmterm.services.accounts.permissions import Permission
 from crmterm.services.customers import structures
 from crmterm.services.sales import activities
@@ -147,7 +148,14 @@ class CalendarScreen(CrmScreen[None]):
 
     @on(OptionList.OptionSelected)
     def _entered(self, event: OptionList.OptionSelected) -> None:
-        self.app.push_screen(ActivityScreen(int(event.option.id or 0)), lambda _done: self.action_reload())
+        self.app.push_screen(ActivityScreen(int(event.option.id or 0)), self._activity_closed)
+
+    def _activity_closed(self, opportunity_id: int | None) -> None:
+        """O in the activity: its opportunity; back from either, the day as it is now."""
+        if opportunity_id:
+            self.app.push_screen(OpportunityScreen(opportunity_id), lambda _done: self.action_reload())
+        else:
+            self.action_reload()
 
     def action_new(self) -> None:
         def made(activity_id: int | None) -> None:

@@ -1,8 +1,8 @@
 """The sales pipeline: one column per open stage of the default sales process with its opportunities (a sales
 agent's own, everyone's for supervisors). Left and right go from column to column, up and down within one;
 Shift+Right / Shift+Left (or > and <) move the opportunity to the next or previous stage, W wins it (a lead
-becomes a customer), L loses it with a reason, I shows it with its stage history and quotes, Enter opens its
-quote (a new draft when it has none), F shows the forecast as a chart."""
+becomes a customer), L loses it with a reason, I shows it with its stage history, quotes and activities, Enter
+opens its quote (a new draft when it has none), N opens the form of a new one, F shows the forecast as a chart."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from crmterm.screens.common.dialogs import PromptScreen
 from crmterm.screens.sales.opportunity_view import OpportunityScreen
 from crmterm.screens.sales.quote_view import QuoteScreen
 from crmterm.services.sales import opportunities, pipeline, pricing, quotes
+from crmterm.services.sales.opportunities import OpportunityRead
 from crmterm.services.sales.pipeline import PipelineRead
 from crmterm.text import visible
 from crmterm.widgets.chrome import TranslatedFooter
@@ -44,6 +45,7 @@ class PipelineScreen(CrmScreen[None]):
         Binding("w", "win", N_("Won"), id="sales.win"),
         Binding("l", "lose", N_("Lost"), id="sales.lose"),
         Binding("i", "details", N_("Details"), id="sales.details"),
+        Binding("n", "new", N_("New"), id="sales.new"),
         Binding("f5", "reload", N_("Reload"), id="sales.reload", show=False),
         Binding("f", "forecast", N_("Forecast chart"), id="sales.forecast", show=False),
     ]
@@ -134,6 +136,23 @@ class PipelineScreen(CrmScreen[None]):
         if chosen is not None:
             self.keep = chosen
             self.app.push_screen(OpportunityScreen(chosen), lambda _done: self.action_reload())
+
+    def action_new(self) -> None:
+        """The form starts in the stage of the column that has the focus; the new one is selected there."""
+        from crmterm.screens.sales.opportunity_form import NewOpportunityScreen
+
+        if self.pipeline is None:
+            return
+        columns = self.pipeline.columns
+        chosen = columns[self._column_index()].code if columns else None
+
+        def made(found: OpportunityRead | None) -> None:
+            if found is not None:
+                self.keep = found.id
+                self.app.notify(_("{title}: {stage}").format(title=found.title, stage=found.stage_name))
+                self.action_reload()
+
+        self.app.push_screen(NewOpportunityScreen([(c.name, c.code) for c in columns], chosen), made)
 
     def action_forecast(self) -> None:
         from crmterm.screens.sales.forecast_view import ForecastScreen

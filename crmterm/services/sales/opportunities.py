@@ -102,15 +102,16 @@ def _owner_id(session: Session, actor: Actor, owner: str | None) -> int | None:
 def create_opportunity(*, session: Session, actor: Actor, party_id: int, title: str,
                        amount: Decimal | str | None = None, quote_id: int | None = None,
                        expected_close: date | None = None, process: str | None = None, competitor: str = "",
-                       owner: str | None = None) -> OpportunityRead:
-    """At the process's first stage; the amount typed, or the net total of `quote_id` (then linked to it)."""
+                       owner: str | None = None, stage: str | None = None) -> OpportunityRead:
+    """At `stage` (an open stage of the process; default its first); the amount typed, or the net total of
+    `quote_id` (then linked to it)."""
     sales_access.require_seller(actor)
     customers.get_party(session, party_id)
     title = " ".join(title.split())
     if not title or len(title) > 200:
         raise ValidationError("title", _("required, at most {n} characters").format(n=200))
     chosen = process_config.process(session, process)
-    first = next(stage for stage in chosen.stages if stage["outcome"] == "open")
+    first = _starting_stage(chosen, stage)
     row = Opportunity(title=title, party_id=party_id, owner_id=_owner_id(session, actor, owner), process=chosen.code,
                       stage=first["code"], probability=first["probability"], expected_close=expected_close,
                       competitor=competitor.strip()[:200], updated_by=actor.login,
@@ -124,6 +125,18 @@ def create_opportunity(*, session: Session, actor: Actor, party_id: int, title: 
     session.flush()
     activity_plans.on_stage_entered(session, actor, row)
     return _read(session, row, full=True)
+
+
+def _starting_stage(process: SalesProcess, code: str | None) -> dict:
+    """A new opportunity starts in an open stage: won and lost are decided later, with a reason for a loss."""
+    open_stages = [stage for stage in process.stages if stage["outcome"] == "open"]
+    if code is None or code == "":
+        return open_stages[0]
+    found = next((stage for stage in open_stages if stage["code"] == code), None)
+    if found is None:
+        raise ValidationError("stage", _("expected one of: {choices}").format(
+            choices=", ".join(stage["code"] for stage in open_stages)))
+    return found
 
 
 def _take_quote(session: Session, actor: Actor, row: Opportunity, quote_id: int) -> None:
