@@ -132,6 +132,7 @@ def _escalate(session: Session, row: PaymentPromise, paid_since: Decimal) -> Non
     inquiry_id = row.inquiry_id or cases.open_cases(session, [row.party_id]).get(row.party_id)
     if inquiry_id is None or session.get(Inquiry, inquiry_id) is None:
         return
+    row.inquiry_id = inquiry_id  # the case the scan found for a promise made before it was opened
     inquiries.comment(session=session, actor=cases.COLLECTIONS, inquiry_id=inquiry_id, text=text)
     if not cases.push(session, inquiry_id, cases.BROKEN, {"promise_id": saved_id(row), "amount": str(row.amount),
                                                            "promised_on": row.promised_on.isoformat()}):
