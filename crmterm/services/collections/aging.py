@@ -87,7 +87,8 @@ def customer_aging(*, session: Session, actor: Actor, party_id: int, as_of: date
     return found[0] if found else Aging(party_id=party_id, name=party.display_name if party else str(party_id))
 
 
-def subtree_ids(session: Session, actor: Actor, structure: str, party_id: int, as_of: date) -> list[int]:
+def subtree_ids(session: Session, actor: Actor, structure: str, party_id: int, as_of: date, /) -> list[int]:
+    """The payer node and everyone below it on the day (for its callers, after their check)."""
     return [node.party_id for node in structures.subtree(session=session, actor=actor, structure=structure,
                                                          party_id=party_id, on=as_of, limit=_LIMIT)]
 

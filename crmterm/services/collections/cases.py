@@ -41,7 +41,8 @@ def open_cases(session: Session, party_ids: list[int] | None = None) -> dict[int
              .group_by(col(Inquiry.party_id)))
     if party_ids is not None:
         query = query.where(col(Inquiry.party_id).in_(party_ids))
-    return {party: inquiry for party, inquiry in session.exec(query).all() if party is not None}
+    return {party: inquiry for party, inquiry in session.exec(query).all()
+            if party is not None and inquiry is not None}
 
 
 def paid_total(session: Session, party_id: int) -> Decimal:

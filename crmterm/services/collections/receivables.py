@@ -83,7 +83,7 @@ def import_from_adapter(*, session: Session, actor: Actor, party_ids: list[int] 
         try:
             account = adapter.read(BillingKey(customer=str(party_id)))
         except Exception as error:  # noqa: BLE001 - one customer billing cannot answer for does not stop the rest
-            unavailable.append(f"{party_id}: {str(error).splitlines()[0][:200] if str(error) else type(error).__name__}")
+            unavailable.append(f"{party_id}: {_first_line(error)}")
             continue
         read += 1
         rows += [ReceivableRead(number=i.number, party_id=party_id, contract=None, issued_on=i.issued_on,
@@ -94,6 +94,11 @@ def import_from_adapter(*, session: Session, actor: Actor, party_ids: list[int] 
     summary = _upsert(session, rows, "adapter")
     summary.customers, summary.unavailable = read, unavailable
     return summary
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error)
+    return text.splitlines()[0][:200] if text.strip() else type(error).__name__
 
 
 def _checked(session: Session, line: int, record: dict[str, Any]) -> ReceivableRead:
