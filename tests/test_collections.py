@@ -155,3 +155,30 @@ def test_the_reports_export_in_every_format(url, people, tmp_path):
             out = tmp_path / f"{table.name}.{fmt}"
             act(url, export_report, people["auditor"], table=table, fmt=fmt, out=out, source="test")
             assert out.stat().st_size > 0
+
+
+def test_the_command_line_imports_scans_records_a_promise_and_reports(url, tmp_path):
+    from conftest import owner_url
+    from test_cli import app, runner
+
+    party = _payer(url, "C-00000016")
+    invoices = tmp_path / "invoices.csv"
+    invoices.write_text("number,customer,issued_on,due_on,amount\n"
+                        f"CLI-1,{party},{TODAY - timedelta(days=30)},{TODAY - timedelta(days=9)},1250.50\n",
+                        encoding="utf-8")
+    env = {"CRMTERM_HOME": str(tmp_path / "home")}
+
+    def run(*words: str):
+        return runner.invoke(app, ["--db", owner_url(url), *words], env=env)
+
+    imported = run("collections", "import", str(invoices))
+    assert imported.exit_code == 0 and "1 new" in imported.stdout, imported.output
+    scanned = run("collections", "scan", "--json")
+    assert scanned.exit_code == 0 and len(json.loads(scanned.stdout)["started"]) == 1, scanned.output
+    promised = run("collections", "promise", str(party), "--amount", "1250.50", "--date",
+                   (TODAY + timedelta(days=7)).isoformat(), "--json")
+    assert promised.exit_code == 0 and json.loads(promised.stdout)[0]["state"] == "open", promised.output
+    report = run("report", "aging", "--format", "csv", "--out", "-")
+    assert report.exit_code == 0 and "1250.5" in report.stdout, report.output
+    refused = run("collections", "promise", str(party), "--amount", "-5", "--date", TODAY.isoformat())
+    assert refused.exit_code == 1 and refused.stderr.startswith("error: amount"), refused.output
