@@ -17,10 +17,12 @@ from sqlmodel import select
 from crmterm.errors import PermissionDenied, ValidationError
 from crmterm.services.collections import aging, collections_reports, dunning, promises, receivables
 from crmterm.services.customers import structures
+from crmterm.services.integrations import subscriptions
 from crmterm.services.reports.exports import export_report
 from crmterm.services.work import tasks
 from crmterm.store import ChangeLog, Contract, Inquiry, InquiryEvent, PaymentPromise, Priority, Queue, Receivable
 from crmterm.store.db import unit_of_work
+from crmterm.store.webhooks import WebhookOutbox
 
 TODAY = date.today()
 
@@ -100,8 +102,15 @@ def test_the_scan_starts_one_case_per_debtor_with_a_call_task_in_the_collections
             _invoice("L-1", later, TODAY + timedelta(days=5), "900"))
     with pytest.raises(PermissionDenied):
         act(url, dunning.scan, people["agent"])
+    with unit_of_work(url) as session:  # the gateway that texts the reminder
+        subscriptions.add_subscription(session=session, actor=people["admin"], kind="collections.reminder",
+                                       url="https://sms.example/reminders")
     done = act(url, dunning.scan, people["supervisor"])
-    assert len(done.started) == len(done.tasks) == 1
+    assert len(done.started) == len(done.tasks) == done.reminders == 1
+    with unit_of_work(url) as session:
+        reminder = session.exec(select(WebhookOutbox.payload)).one()
+    assert (reminder["event"], reminder["customer_id"], reminder["overdue"]) == ("collections.reminder", debtor,
+                                                                                "800.00")
     case = _case(url, debtor)
     with unit_of_work(url) as session:
         queue = session.get(Queue, case.queue_id).code
