@@ -135,6 +135,8 @@ def test_a_broken_promise_is_flagged_once_and_escalated_and_a_kept_one_settles_t
                  promised_on=TODAY + timedelta(days=2))
     act(url, promises.record_promise, people["agent"], party_id=payer, amount="300", promised_on=TODAY)
     assert (broken.inquiry_id, _case(url, breaker).step) == (_case(url, breaker).id, "promise")
+    cases = {_case(url, breaker).id, _case(url, payer).id}
+    assert [t.id for t in act(url, tasks.tasks, people["agent"]) if t.inquiry_id in cases] == []  # calls done
     _import(url, people, {**owed[1], "paid": "300"})  # billing reports the payment
     scanned = act(url, dunning.scan, people["supervisor"], as_of=TODAY + timedelta(days=3))
     assert (scanned.broken, len(scanned.kept), scanned.settled) == ([broken.id], 1, [_case(url, payer).id])

@@ -16,7 +16,7 @@ from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.inquiries import external_events, inquiry_actions
 from crmterm.services.routing import routing
-from crmterm.store import Inquiry, Receivable, Topic
+from crmterm.store import Inquiry, Receivable, Topic, WorkTask, utcnow
 from crmterm.workflow.engine import OPEN
 
 DUNNING_TOPIC = "dunning"
@@ -68,6 +68,17 @@ def push(session: Session, inquiry_id: int, event: str, data: dict[str, Any]) ->
         return False
     return external_events.push(session=session, actor=COLLECTIONS, inquiry_id=inquiry_id, name=event,
                                 data=data).moved
+
+
+def finish_call_tasks(session: Session, inquiry_id: int) -> int:
+    """The case's open call tasks are done once the call led somewhere (a promise, a payment): they leave the
+    agents' My work. Returns how many."""
+    rows = session.exec(select(WorkTask).where(WorkTask.inquiry_id == inquiry_id, WorkTask.state == "open",
+                                               WorkTask.created_by == COLLECTIONS.login)).all()
+    for row in rows:
+        row.state, row.done_at, row.updated_by = "done", utcnow(), COLLECTIONS.login
+        session.add(row)
+    return len(rows)
 
 
 def raise_priority(session: Session, inquiry_id: int, text: str) -> None:

@@ -88,5 +88,6 @@ def _close_paid(session: Session, as_of: date) -> list[int]:
     closed = []
     for party_id, inquiry_id in sorted(cases.open_cases(session).items()):
         if party_id not in still_owing and cases.push(session, inquiry_id, cases.PAID, {"as_of": as_of.isoformat()}):
+            cases.finish_call_tasks(session, inquiry_id)
             closed.append(inquiry_id)
     return closed

@@ -71,6 +71,7 @@ def record_promise(*, session: Session, actor: Actor, party_id: int, amount: obj
                           text=f"{text} ({actor.login})" + (f": {row.note}" if row.note else ""))
         cases.push(session, inquiry_id, cases.PROMISED, {"promise_id": saved_id(row), "amount": str(value),
                                                          "promised_on": promised_on.isoformat()})
+        cases.finish_call_tasks(session, inquiry_id)
     return _read(session, row, party.display_name)
 
 
