@@ -39,6 +39,7 @@ from role_matrix_api import API_ROUTES as CONTACT_CENTER_ROUTES, OPEN_ROUTES, Ro
 from role_matrix_api_sales import SALES_API_ROUTES
 from role_matrix_roles import NOTE_ENTRIES, ROLE_ENTRIES
 from role_matrix_billing import BILLING_ENTRIES, BILLING_EXEMPT
+from role_matrix_collections import COLLECTIONS_ENTRIES
 from role_matrix_sales import SALES_ENTRIES, SALES_EXEMPT
 from role_matrix_activities import ACTIVITY_ENTRIES, ACTIVITY_EXEMPT
 from role_matrix_work import WORK_ENTRIES, held, waiting
@@ -47,7 +48,8 @@ from role_matrix_workspace import WORKSPACE_ENTRIES
 API_ROUTES = CONTACT_CENTER_ROUTES + SALES_API_ROUTES  # the HTTP API's table
 ENTRIES: list[Entry] = (CUSTOMER_ENTRIES + ADMIN_ENTRIES + REPORT_ENTRIES + WORK_ENTRIES + CONTENT_ENTRIES
                         + INTEGRATION_ENTRIES + MAIL_ENTRIES + WORK_LIST_ENTRIES + ROLE_ENTRIES + NOTE_ENTRIES
-                        + WORKSPACE_ENTRIES + SALES_ENTRIES + ACTIVITY_ENTRIES + BILLING_ENTRIES)
+                        + WORKSPACE_ENTRIES + SALES_ENTRIES + ACTIVITY_ENTRIES + BILLING_ENTRIES
+                        + COLLECTIONS_ENTRIES)
 
 # Entry points with an `actor` that are not called by people: each checked by its callers, or the check itself.
 EXEMPT = {
@@ -280,7 +282,8 @@ def _in(world: World, work):
 def test_agents_see_and_take_only_the_queues_they_are_members_of(world):
     agent, auditor = world.people["agent"], world.people["auditor"]
     mine = _in(world, lambda s: [q.code for q in queues.my_queues(session=s, actor=agent)])
-    assert set(mine) == {"first_line", "billing_bo", "quality_check", "order_completion"}  # group l1, and by name
+    assert set(mine) == {"first_line", "billing_bo", "quality_check", "order_completion",  # group l1, and by name
+                         "collections"}
     assert _in(world, lambda s: queues.my_queues(session=s, actor=auditor)) == []  # a member of no queue
 
     def elsewhere(session) -> int:  # an inquiry waiting in vip_line (members: agent2)

@@ -65,7 +65,7 @@ async def test_agent_sees_counts_and_takes_the_next_inquiry(ui_settings):
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         panel = await _queues(pilot, "agent")
         assert list(panel.query_one(QueueList).counts) == ["first_line", "billing_bo", "quality_check",
-                                                           "order_completion"]
+                                                           "order_completion", "collections"]
         assert _counts(panel, "first_line") == (3, 0, 0)
         assert _ids(panel) == [1, 2, 3] and pilot.app.focused is panel.table
         await pilot.press("f5")

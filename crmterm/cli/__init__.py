@@ -24,7 +24,8 @@ READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue",
              "kb export-public", "script validate", "script list", "script export", "problem list",
              "problem show", "notify list", "mail list", "webhook list", "webhook log", "token list",
              "response list", "response show", "callback list", "task list", "work", "filter list", "filter show",
-             "billing show", "blacklist list"}
+             "billing show", "blacklist list",
+             "collections promises", "collections aging"}
 
 # Every command: where it lives and the line `crmterm --help` shows (tests/test_cli_lazy.py checks each line
 # against the command's own help). A module is imported only when its command runs (cli/lazy.py says why).
@@ -46,6 +47,8 @@ COMMANDS = {
                     "read from the billing system."),
     "blacklist": Lazy("crmterm.cli.billing:blacklist_app", "Blacklists: customers, phone numbers and documents "
                       "flagged for fraud or non-payment."),
+    "collections": Lazy("crmterm.cli.collections:app", "Collections: receivables from billing, the dunning scan, "
+                        "promised payments."),
     "customer": Lazy("crmterm.cli.customer:app", "Customers: parties, structures, contracts, subscribers."),
     "directory": Lazy("crmterm.cli.admin:directory_app", "Directory: channels, places, dictionaries, priorities, …"),
     "audit": Lazy("crmterm.cli.admin:audit_app", "Audit log of admin changes."),

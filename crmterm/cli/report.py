@@ -285,3 +285,37 @@ def funnel(ctx: typer.Context, process: str = typer.Option(None, "--process", he
     fmt = _format(fmt, target, as_json)
     table = env_of(ctx).call(sales_forecast.funnel_report, process=process)
     show(table) if fmt == "table" else _write(ctx, table, fmt, target or "-")
+
+
+@app.command("aging")
+def aging_report(ctx: typer.Context,
+                 as_of: str = typer.Option(None, "--as-of", metavar="DATE", help="Default: today."),
+                 structure: str = typer.Option(None, "--structure", help="With --node: only the payer node and "
+                                               "everyone below it in this structure."),
+                 node: int = typer.Option(None, "--node", help="The payer node's customer number."),
+                 fmt: str = FORMAT_OPTION, target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Receivables aging: per customer that owes, the open amount current, 1–30, 31–60, 61–90 and over 90 days
+    overdue."""
+    from crmterm.cli.sales import day
+    from crmterm.services.collections import collections_reports
+
+    fmt = _format(fmt, target, as_json)
+    table = env_of(ctx).call(collections_reports.aging_report, as_of=day(as_of, "as-of"), structure=structure,
+                             node=node)
+    show(table) if fmt == "table" else _write(ctx, table, fmt, target or "-")
+
+
+@app.command("collections")
+def collections_report(ctx: typer.Context, start: str = typer.Option(..., "--from", help="First day, e.g. "
+                                                                     "2026-03-01."),
+                       end: str = typer.Option(..., "--to", help="First day NOT included."),
+                       fmt: str = FORMAT_OPTION, target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Collections effectiveness: promised payments recorded in the period by agent — promised against paid,
+    kept, broken, open."""
+    from crmterm.cli.sales import day
+    from crmterm.services.collections import collections_reports
+
+    fmt = _format(fmt, target, as_json)
+    first, last = day(start, "from"), day(end, "to")
+    table = env_of(ctx).call(collections_reports.collections_report, start=first, end=last)
+    show(table) if fmt == "table" else _write(ctx, table, fmt, target or "-")

@@ -23,6 +23,7 @@ from crmterm.screens.customers.customer_dialogs import (
     MoveDialog,
     ServiceRequest,
 )
+from crmterm.screens.customers.promise_dialog import PromiseDialog
 from crmterm.services.accounts.permissions import Permission
 from crmterm.services.accounts.workspace import LISTS
 from crmterm.services.customers import customer_search, customer_views, customers, notes, structures
@@ -48,6 +49,8 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
         Binding("f8", "convert_lead", N_("Convert lead"), id="customers.convert_lead"),
         Binding("alt+e", "erase", N_("Erase personal data"), id="customers.erase", show=False),
         Binding("alt+b", "blacklist", N_("Blacklist the customer"), id="customers.blacklist", show=False,
+                priority=True),
+        Binding("alt+m", "promise", N_("Record a promised payment"), id="customers.promise", show=False,
                 priority=True),
         Binding("down", "to_results", show=False),
         Binding("alt+n", "new_opportunity", N_("New opportunity"), id="customers.new_opportunity", show=False,
@@ -327,6 +330,10 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
     def action_blacklist(self) -> None:
         if self.party_id is not None:
             self.app.push_screen(BlacklistDialog(self.party_id), self._run_dialog)
+
+    def action_promise(self) -> None:
+        if self.party_id is not None:
+            self.app.push_screen(PromiseDialog(self.party_id), self._run_dialog)
 
     def action_convert_lead(self) -> None:
         if self.party_id is not None:

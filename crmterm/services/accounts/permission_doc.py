@@ -41,6 +41,8 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.SALES_SUPERVISE: N_("Change anyone's opportunities and quotes, give them to another owner"),
     Permission.BLACKLIST_WRITE: N_("Put customers, phone numbers and documents on the blacklist (fraud, "
                                    "non-payment) and lift them"),
+    Permission.COLLECTIONS_WORK: N_("Record a customer's promised payment (amount and day) on a debt"),
+    Permission.COLLECTIONS_MANAGE: N_("Import invoices from billing (receivables) and run the dunning scan"),
 }
 
 # The checks that are more than one permission (each has explicit tests in tests/test_role_matrix.py).

@@ -107,6 +107,11 @@ def _configured(session: Session) -> tuple[BillingAdapter, billing_config.Billin
     return adapters.factory(config.adapter)(config, main_url), config
 
 
+def configured_adapter(session: Session) -> BillingAdapter:
+    """The adapter the card reads through, for a batch that reads billing itself (the receivables import)."""
+    return _configured(session)[0]
+
+
 def key_of(session: Session, party_id: int, contract_id: int | None = None,
            subscriber_id: int | None = None) -> BillingKey:
     if session.get(Party, party_id) is None:

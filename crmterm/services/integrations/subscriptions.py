@@ -18,7 +18,7 @@ from crmterm.store import WebhookOutbox, WebhookState, WebhookSubscription, utcn
 from crmterm.store.tables import saved_id
 
 EVENT_KINDS = ("inquiry.created", "inquiry.moved", "inquiry.closed", "sla.warning", "sla.breach",
-               "problem.opened", "problem.closed")
+               "problem.opened", "problem.closed", "collections.reminder")
 SECRET_MIN = 16  # a shorter secret could be guessed by whoever wants to forge an event
 
 

@@ -11,6 +11,7 @@ from crmterm.locations import resource_dir
 from crmterm.services.accounts.auth import hash_password
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.billing import billing_demo
+from crmterm.services.collections import collections_demo
 from crmterm.services.directory import config_io, yaml_lines
 from crmterm.services.directory.config_io import ImportResult
 from crmterm.services.knowledge import kb_import
@@ -24,7 +25,8 @@ from crmterm.store.tables import saved_id
 DEMO_FILE = "demo.yaml"
 DEMO_FILES = (DEMO_FILE, "demo_topics.yaml", "demo_sla.yaml", "demo_routes.yaml",  # each refers to those before
               "demo_escalations.yaml", "demo_scripts.yaml", "demo_responses.yaml", "demo_mail.yaml",
-              "demo_sales.yaml")
+              "demo_sales.yaml",
+              "demo_collections.yaml")  # collections (issue 28): after the billing topics, queues and calendars
 PASSWORDS_KEY = "demo_passwords"
 SKILLS_KEY = "demo_agent_skills"
 
@@ -58,6 +60,7 @@ def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
     demo_customers.seed_demo_customers(session=session, actor=actor)
     billing_demo.seed_demo_billing(session=session, actor=actor)  # after the customers: their accounts
     billing_demo.seed_demo_blacklist(session=session, actor=actor)
+    collections_demo.seed_demo_collections(session=session, actor=actor)  # the demo billing's invoices
     demo_work.seed_demo_work(session, actor)
     demo_filters.seed_demo_filters(session)
     demo_reports.seed_demo_reports(session)
