@@ -51,12 +51,14 @@ class Permission(StrEnum):
     SALES_WORK = "sales.work"  # own opportunities and quotes: create, price, send, move along the pipeline
     SALES_SUPERVISE = "sales.supervise"  # change anyone's opportunities and quotes
     BLACKLIST_WRITE = "blacklist.write"  # put customers, numbers, documents on the blacklist and lift them
+    SERVICE_WORK = "service.work"  # raise work orders from inquiries; work one's own as a technician
+    SERVICE_DISPATCH = "service.dispatch"  # see every work order, dispatch them to technicians, the dispatch board
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(_EVERYONE | {Permission.CUSTOMERS_WRITE, Permission.INQUIRIES_WRITE,
-                                       Permission.SALES_WORK}),
+                                       Permission.SALES_WORK, Permission.SERVICE_WORK}),
     Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CUSTOMERS_WRITE,
                                             Permission.CUSTOMERS_MERGE, Permission.INQUIRIES_WRITE,
                                             Permission.INQUIRIES_SUPERVISE, Permission.REPORTS_READ,
@@ -64,7 +66,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                             Permission.PROBLEMS_MANAGE, Permission.KB_EDIT,
                                             Permission.KB_APPROVE, Permission.SALES_READ,
                                             Permission.SALES_WORK, Permission.SALES_SUPERVISE,
-                                            Permission.BLACKLIST_WRITE}),
+                                            Permission.BLACKLIST_WRITE, Permission.SERVICE_WORK,
+                                            Permission.SERVICE_DISPATCH}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
                                          Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.REPORTS_READ,
