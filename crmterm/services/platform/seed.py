@@ -24,7 +24,8 @@ from crmterm.store.tables import saved_id
 DEMO_FILE = "demo.yaml"
 DEMO_FILES = (DEMO_FILE, "demo_topics.yaml", "demo_sla.yaml", "demo_routes.yaml",  # each refers to those before
               "demo_escalations.yaml", "demo_scripts.yaml", "demo_responses.yaml", "demo_mail.yaml",
-              "demo_sales.yaml")
+              "demo_sales.yaml",
+              "demo_workorders.yaml")
 PASSWORDS_KEY = "demo_passwords"
 SKILLS_KEY = "demo_agent_skills"
 

@@ -15,13 +15,14 @@ from sqlmodel import Session, col, select
 from crmterm.errors import NotFound, PermissionDenied, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.services.inquiries import inquiry_log
+from crmterm.services.inquiries import external_events, inquiry_log
 from crmterm.services.routing import skill_rules
 from crmterm.services.service import workorders_read
 from crmterm.services.service.workorders_read import WorkOrderRead
 from crmterm.store import Inquiry, Skill, WorkOrder
 
 OPEN_STATES = ("planned", "dispatched", "in_progress")
+PLANNED_EVENT = "work_order_planned"
 _WINDOW = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s+([0-2]\d:[0-5]\d)\s*[-–]\s*([0-2]\d:[0-5]\d)\s*$")
 TEXT_LIMIT = 300
 
@@ -45,7 +46,8 @@ def parse_window(text: str) -> tuple[date, str, str]:
 def create_work_order(*, session: Session, actor: Actor, inquiry_id: int, region: str, window: str,
                       skills: Any = None, tasks: list[str] | None = None, address: str = "",
                       source: str = "cli") -> WorkOrderRead:
-    """A planned work order for an open inquiry, logged on the inquiry's timeline."""
+    """A planned work order for an open inquiry, logged on the inquiry's timeline; the event
+    `work_order_planned` is pushed onto the inquiry, so its route may move it (e.g. to field service)."""
     require(actor, Permission.SERVICE_WORK)
     inquiry = session.get(Inquiry, inquiry_id)
     if inquiry is None:
@@ -62,6 +64,9 @@ def create_work_order(*, session: Session, actor: Actor, inquiry_id: int, region
     session.flush()
     inquiry_log.record(session, inquiry_id, actor, "work_order", text=_("work order {n} planned").format(
         n=order.id), data={"work_order": order.id, "state": "planned", "source": source})
+    # the route decides whether a planned visit moves the inquiry (the transition waiting for the event)
+    external_events.push(session=session, actor=actor, inquiry_id=inquiry_id, name=PLANNED_EVENT,
+                         data={"work_order": order.id})
     return workorders_read.read_one(session, order)
 
 
