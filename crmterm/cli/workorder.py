@@ -141,7 +141,7 @@ def board(ctx: typer.Context, week: str = typer.Option(None, "--week", help="A d
 def technician_add(ctx: typer.Context, login: str, region: str = typer.Option(..., "--region"),
                    calendar: str = typer.Option(None, "--calendar", help="Business calendar code (default: the "
                                                                           "default calendar)."),
-                   skill: list[str] = typer.Option([], "--skill", help="CODE:LEVEL (1-5); replaces the skills."),
+                   skill: list[str] = typer.Option([], "--skill", help="CODE:LEVEL (1-5); other skills stay."),
                    as_json: bool = JSON_OPTION) -> None:
     """Make LOGIN a technician (or change their region, calendar and skills)."""
     pairs = [s.partition(":") for s in skill]

@@ -31,7 +31,8 @@ class TechnicianRead(BaseModel):
 
 def add_technician(*, session: Session, actor: Actor, login: str, region: str, calendar: str | None = None,
                    skills: dict[str, int] | None = None, active: bool = True, source: str = "cli") -> TechnicianRead:
-    """Make LOGIN a technician, or change one: region, calendar and (when given) exactly these skills."""
+    """Make LOGIN a technician, or change one: region, calendar, and these skills at these levels (the user's
+    other skills stay: `crmterm skill remove` takes one away)."""
     require(actor, Permission.USERS_WRITE)
     user = user_by_login(session, login)
     region = _region(region)
@@ -44,8 +45,10 @@ def add_technician(*, session: Session, actor: Actor, login: str, region: str, c
         row.version += 1
     row.region, row.calendar_id, row.active, row.updated_by = region, calendar_id, active, actor.login
     session.add(row)
-    if skills is not None:
-        agent_skills.replace_skills(session=session, actor=actor, login=login, skills=skills, source=source)
+    have = skills_of(session, [saved_id(user)]).get(saved_id(user), {})
+    for code, level in (skills or {}).items():  # given skills are set; others stay (skills routing uses them too)
+        if have.get(code) != level:
+            agent_skills.set_skill(session=session, actor=actor, login=login, skill=code, level=level, source=source)
     session.flush()
     after = technician_read(session, user, row)
     audit.record(session, actor, "update" if before else "create", "technician", login, before=before,

@@ -7,7 +7,8 @@ technicians_import):
     login,region,calendar,skills          (CSV: skills as `fiber:4 router:3`)
     agent,moscow,back_office_ekb,fiber:4 router:3
 
-As in every section, a technician missing from the file is left as they are; `active: false` retires one.
+As in every section, a technician missing from the file is left as they are; `active: false` retires one. The
+skills listed are set at their levels; the user's other skills (skills routing's too) stay.
 Registered with the directory's registry by the service package (its __init__)."""
 
 from __future__ import annotations
@@ -46,7 +47,10 @@ class TechniciansSection(FlatSection):
         region = str(values.get("region") or "").strip()
         if not region:
             raise ValidationError("region", _("required"))
-        return {"login": login, "region": region, "calendar": calendar, "skills": dict(sorted(skills.items())),
+        user = session.exec(select(User).where(User.login == login)).first()  # None: a user the file adds
+        have = technicians.skills_of(session, [user.id]).get(user.id, {}) if user and user.id else {}
+        merged = {**have, **skills}  # listed skills are set, others stay (as add_technician does)
+        return {"login": login, "region": region, "calendar": calendar, "skills": dict(sorted(merged.items())),
                 "active": values.get("active", True)}
 
     def key(self, clean: dict) -> str:
