@@ -116,8 +116,9 @@ def _candidates(people: list[TechnicianRead], calendars: dict[str | None, Busine
 def _calendars(session: Session, people: list[TechnicianRead]) -> dict[str | None, BusinessCalendar | None]:
     """Each technician's calendar by code; None (no calendar named) is the default calendar, if any."""
     rows = session.exec(select(Calendar)).all()
-    parsed = {row.code: calendar_spec.from_document(row.code, row.time_zone, row.week, row.exceptions)
-              for row in rows if row.code in {p.calendar for p in people} or row.is_default}
+    parsed: dict[str | None, BusinessCalendar | None] = {
+        row.code: calendar_spec.from_document(row.code, row.time_zone, row.week, row.exceptions)
+        for row in rows if row.code in {p.calendar for p in people} or row.is_default}
     default = next((parsed[row.code] for row in rows if row.is_default and row.code in parsed), None)
     return {**parsed, None: default}
 

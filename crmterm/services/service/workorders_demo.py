@@ -32,8 +32,9 @@ def seed_demo_work_orders(session: Session) -> int:
             or session.exec(select(Technician.user_id)).first() is None:
         return 0
     actor = Actor(login=agent.login, role=Role(agent.role_code), id=agent.id)
-    parties = dict(session.exec(select(Party.display_name, Party.id)
-                                .where(col(Party.display_name).in_([o[0] for o in _ORDERS]))).all())
+    parties = {name: party for name, party in session.exec(
+        select(Party.display_name, Party.id).where(col(Party.display_name).in_([o[0] for o in _ORDERS])))
+        if party is not None}
     today, made = datetime.now().astimezone().date(), 0
     for customer, days, window, region, skills, address, technician in _ORDERS:
         if customer not in parties:
