@@ -89,6 +89,8 @@ def test_wrong_input_is_refused_with_the_field(demo_url):
         planned(demo_url, inquiry, window="12:00-09:00")
     with pytest.raises(ValidationError, match="unknown skill"):
         planned(demo_url, inquiry, skills=("klingon",))
+    with pytest.raises(NotFound):
+        planned(demo_url, 987_654)
     order = planned(demo_url, inquiry, skills=("fiber:4",))
     with pytest.raises(ValidationError, match="lacks the skills"):  # tech2 has no fibre
         act(demo_url, workorders_flow.dispatch, people["supervisor"], work_order_id=order, technician="tech2")

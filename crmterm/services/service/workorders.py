@@ -20,6 +20,7 @@ from crmterm.services.routing import skill_rules
 from crmterm.services.service import workorders_read
 from crmterm.services.service.workorders_read import WorkOrderRead
 from crmterm.store import Inquiry, Skill, WorkOrder
+from crmterm.workflow import engine
 
 OPEN_STATES = ("planned", "dispatched", "in_progress")
 PLANNED_EVENT = "work_order_planned"
@@ -52,7 +53,7 @@ def create_work_order(*, session: Session, actor: Actor, inquiry_id: int, region
     inquiry = session.get(Inquiry, inquiry_id)
     if inquiry is None:
         raise NotFound(_("Inquiry"), str(inquiry_id))
-    if inquiry.state in ("closed", "cancelled"):
+    if inquiry.state not in engine.OPEN:
         raise ValidationError("inquiry", _("inquiry {n} is {state}").format(n=inquiry_id, state=inquiry.state))
     visit_on, start, end = parse_window(window)
     order = WorkOrder(inquiry_id=inquiry_id, region=_text("region", region, 64, required=True),
