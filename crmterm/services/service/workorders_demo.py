@@ -15,9 +15,10 @@ from crmterm.services.service import workorders, workorders_flow
 from crmterm.store import Party, Technician, User, WorkOrder, utcnow
 
 AGENT = "agent"  # data/seed/demo.yaml's agent registers the inquiries
-# (customer, days from today, window, region, skills, address, technician or None: unassigned)
+# (customer, days from the first day, window, region, skills, address, technician or None: unassigned); tech1's
+# visit overlaps the second order's window, so the board proposes tech2 for it, and tech1 for the third
 _ORDERS = (
-    ("Склад Химки", 0, "10:00-12:00", "moscow", {"fiber": 3}, "Химки, Ленинградское ш., 12", "tech1"),
+    ("Склад Химки", 1, "10:00-12:00", "moscow", {"fiber": 3}, "Химки, Ленинградское ш., 12", "tech1"),
     ("Норд Ритейл — Москва", 1, "09:00-13:00", "moscow", {"router_setup": 2}, "Москва, Тверская ул., 7", None),
     ("Отдел продаж", 1, "14:00-18:00", "moscow", {"fiber": 2}, "Москва, ул. Арбат, 20", None),
     ("Норд Логистик", 0, "14:00-17:00", "ural", {"router_setup": 3}, "Екатеринбург, ул. Малышева, 51", "tech3"),
@@ -36,12 +37,13 @@ def seed_demo_work_orders(session: Session) -> int:
         select(Party.display_name, Party.id).where(col(Party.display_name).in_([o[0] for o in _ORDERS])))
         if party is not None}
     today, made = datetime.now().astimezone().date(), 0
+    first = today - timedelta(days=1) if today.weekday() == 6 else today  # it and the next day: this week
     for customer, days, window, region, skills, address, technician in _ORDERS:
         if customer not in parties:
             continue
         inquiry = _register(session, actor, parties[customer])
         order = workorders.create_work_order(session=session, actor=actor, inquiry_id=inquiry, region=region,
-                                             window=f"{today + timedelta(days=days)} {window}", skills=skills,
+                                             window=f"{first + timedelta(days=days)} {window}", skills=skills,
                                              tasks=TASKS, address=address, source="seed")
         if technician:
             workorders_flow.dispatch(session=session, actor=SYSTEM, work_order_id=order.id, technician=technician)
