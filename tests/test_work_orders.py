@@ -15,7 +15,14 @@ from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crmterm.services.accounts.permissions import SYSTEM
 from crmterm.services.inquiries import inquiries
 from crmterm.services.inquiries.registration import ContactDraft, register
-from crmterm.services.service import dispatch, technicians, technicians_import, workorders, workorders_flow
+from crmterm.services.service import (
+    dispatch,
+    technicians,
+    technicians_import,
+    workorders,
+    workorders_demo,
+    workorders_flow,
+)
 from crmterm.store import InquiryEvent
 from crmterm.store.db import unit_of_work
 from helpers import act, demo_people
@@ -140,3 +147,14 @@ def test_technicians_from_csv_and_as_a_config_section(demo_url, tmp_path):
     yaml_file.write_text("technicians:\n  - {login: agent2, region: kazan, skills: {fiber: 5}}\n", encoding="utf-8")
     act(demo_url, technicians_import.import_technicians, people["admin"], path=yaml_file)
     assert act(demo_url, technicians.get_technician, SYSTEM, login="agent2").region == "kazan"
+
+
+@pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)  # demo data: the services run on both above
+def test_the_first_start_demo_fills_this_weeks_board(demo_url):
+    with unit_of_work(demo_url) as session:
+        assert workorders_demo.seed_demo_work_orders(session) == 4
+    with unit_of_work(demo_url) as session:
+        assert workorders_demo.seed_demo_work_orders(session) == 0  # once
+    found = act(demo_url, dispatch.board, SYSTEM, start=dispatch.week_of(date.today()))
+    assert sorted(v.proposed for v in found.unassigned) == ["tech1", "tech2"]
+    assert sum(len(cell) for row in found.rows for cell in row.days) == 2
