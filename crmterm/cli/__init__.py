@@ -94,6 +94,9 @@ COMMANDS = {
     "activity": Lazy("crmterm.cli.sales_activity:app", "Sales activities: calls, meetings and tasks on a calendar."),
     "portal": Lazy("crmterm.cli.portal:app", "Customer portal: topics and functions it offers, customers' ratings."),
     "order": Lazy("crmterm.cli.sales_order:app", "Orders: accepted quotes handled along their route."),
+    "workorder": Lazy("crmterm.cli.workorder:app", "Work orders: field visits raised from inquiries, dispatched to "
+                      "technicians."),
+    "technician": Lazy("crmterm.cli.workorder:technician_app", "Technicians: skills, region and working calendar."),
 }
 
 

@@ -49,6 +49,7 @@ HOMES: dict[str, tuple[str, ...]] = {
               "SalesProcess", "SalesProduct"),
     "sales_activities": ("SalesActivity", "SalesActivityPlan"),
     "sales_orders": ("SalesOrder", "SalesOrderItem", "SalesOrderType"),
+    "work_orders": ("Technician", "WorkOrder", "WorkOrderLine"),
 }
 # Modules that define tables without exporting a name here (the archive copies of the inquiry tables)
 _OTHER_TABLES = ("archive",)
@@ -121,4 +122,5 @@ if TYPE_CHECKING:  # the same names for the type checker, imported at runtime on
     from crmterm.store.topics import AttributeDef, AttributeGroup, ContactTemplate, Topic  # noqa: F401
     from crmterm.store.users import LoginGuard, Role, User, UserGroup, UserPassword, UserPreference  # noqa: F401
     from crmterm.store.work import Callback, WorkTask  # noqa: F401
+    from crmterm.store.work_orders import Technician, WorkOrder, WorkOrderLine  # noqa: F401
     from crmterm.store.webhooks import WebhookAttempt, WebhookOutbox, WebhookState, WebhookSubscription  # noqa: F401

@@ -32,6 +32,7 @@ CONFIG_TABLES = (
     "skill", "agent_skill", "step_skill",
     "webhook_subscription",
     "sales_product", "sales_price_list", "sales_process", "sales_discount_limit", "sales_order_type",
+    "technician",
 )
 # Webhook secrets sign what receivers trust: only admins' logins read them. Everyone else reads the columns
 # publishing an event needs (services/integrations/outbox), so an agent's change still fills the outbox.

@@ -81,6 +81,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
                 priority=True),
         Binding("alt+s", "sales", N_("Sales pipeline"), id="workspace.sales", show=False, priority=True),
         Binding("alt+y", "calendar", N_("Sales calendar"), id="workspace.calendar", show=False, priority=True),
+        Binding("alt+f", "dispatch_board", N_("Dispatch board"), id="workspace.dispatch", show=False, priority=True),
         # Only while a call waits (check_action): otherwise Ctrl+K stays a text field's "delete to the end"
         Binding("ctrl+k", "take_call", N_("Take the call"), id="workspace.take_call", priority=True),
     ]
@@ -205,6 +206,8 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
             return self.app.gateway.can(Permission.USERS_READ)
         if action == "sales":
             return self.app.gateway.can(Permission.SALES_WORK) or self.app.gateway.can(Permission.SALES_READ)
+        if action == "dispatch_board":
+            return self.app.gateway.can(Permission.SERVICE_DISPATCH)
         return True
 
     def action_show_tab(self, tab: str) -> None:
@@ -243,6 +246,12 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         from crmterm.screens.sales.calendar import CalendarScreen
 
         self.app.push_screen(CalendarScreen())
+
+    def action_dispatch_board(self) -> None:
+        """Technicians × days with proposed assignments (screens/service/dispatch_board)."""
+        from crmterm.screens.service.dispatch_board import DispatchBoardScreen
+
+        self.app.push_screen(DispatchBoardScreen())
 
     def action_problems(self) -> None:
         """Mass incidents: everyone sees them, supervisors and admins manage them (services/inquiries/problems)."""

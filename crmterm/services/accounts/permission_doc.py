@@ -43,6 +43,8 @@ DESCRIPTIONS: dict[Permission, str] = {
                                    "non-payment) and lift them"),
     Permission.COLLECTIONS_WORK: N_("Record a customer's promised payment (amount and day) on a debt"),
     Permission.COLLECTIONS_MANAGE: N_("Import invoices from billing (receivables) and run the dunning scan"),
+    Permission.SERVICE_WORK: N_("Raise work orders from inquiries; as a technician, see and work one's own orders"),
+    Permission.SERVICE_DISPATCH: N_("See every work order, dispatch orders to technicians (the dispatch board)"),
 }
 
 # The checks that are more than one permission (each has explicit tests in tests/test_role_matrix.py).
@@ -82,6 +84,8 @@ RULES = (
        "sales.work, any for sales.supervise)."),
     N_("Everyone who reads customers sees blacklist warnings; a quote for a blacklisted customer (or one whose "
        "phone number is blacklisted) needs sales.supervise."),
+    N_("Technicians (service.work) list, open, start, record on and complete only the work orders dispatched to "
+       "them; service.dispatch sees and changes every one."),
 )
 
 _ROLES = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)

@@ -53,12 +53,15 @@ class Permission(StrEnum):
     BLACKLIST_WRITE = "blacklist.write"  # put customers, numbers, documents on the blacklist and lift them
     COLLECTIONS_WORK = "collections.work"  # record customers' promised payments (debt collection calls)
     COLLECTIONS_MANAGE = "collections.manage"  # import invoices from billing, run the dunning scan
+    SERVICE_WORK = "service.work"  # raise work orders from inquiries; work one's own as a technician
+    SERVICE_DISPATCH = "service.dispatch"  # see every work order, dispatch them to technicians, the dispatch board
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(_EVERYONE | {Permission.CUSTOMERS_WRITE, Permission.INQUIRIES_WRITE,
-                                       Permission.SALES_WORK, Permission.COLLECTIONS_WORK}),
+                                       Permission.SALES_WORK, Permission.COLLECTIONS_WORK,
+                                       Permission.SERVICE_WORK}),
     Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CUSTOMERS_WRITE,
                                             Permission.CUSTOMERS_MERGE, Permission.INQUIRIES_WRITE,
                                             Permission.INQUIRIES_SUPERVISE, Permission.REPORTS_READ,
@@ -67,7 +70,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                             Permission.KB_APPROVE, Permission.SALES_READ,
                                             Permission.SALES_WORK, Permission.SALES_SUPERVISE,
                                             Permission.BLACKLIST_WRITE, Permission.COLLECTIONS_WORK,
-                                            Permission.COLLECTIONS_MANAGE}),
+                                            Permission.COLLECTIONS_MANAGE, Permission.SERVICE_WORK,
+                                            Permission.SERVICE_DISPATCH}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
                                          Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.REPORTS_READ,

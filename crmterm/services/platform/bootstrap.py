@@ -59,4 +59,8 @@ def prepare(url: str) -> dict[str, str]:
 
     with unit_of_work(url) as session:
         sales_demo_orders.seed_demo_orders(session)  # orders on their routes, after the day's inquiries
+    from crmterm.services.service import workorders_demo
+
+    with unit_of_work(url) as session:
+        workorders_demo.seed_demo_work_orders(session)  # the dispatch board's week, on inquiries of its own
     return logins

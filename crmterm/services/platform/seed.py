@@ -26,7 +26,8 @@ DEMO_FILE = "demo.yaml"
 DEMO_FILES = (DEMO_FILE, "demo_topics.yaml", "demo_sla.yaml", "demo_routes.yaml",  # each refers to those before
               "demo_escalations.yaml", "demo_scripts.yaml", "demo_responses.yaml", "demo_mail.yaml",
               "demo_sales.yaml",
-              "demo_collections.yaml")  # collections (issue 28): after the billing topics, queues and calendars
+              "demo_collections.yaml",  # collections (issue 28): after the billing topics, queues and calendars
+              "demo_workorders.yaml")
 PASSWORDS_KEY = "demo_passwords"
 SKILLS_KEY = "demo_agent_skills"
 
