@@ -48,6 +48,7 @@ HOMES: dict[str, tuple[str, ...]] = {
               "SalesProcess", "SalesProduct"),
     "sales_activities": ("SalesActivity", "SalesActivityPlan"),
     "sales_orders": ("SalesOrder", "SalesOrderItem", "SalesOrderType"),
+    "payment_leads": ("LeadExportBatch", "LeadExportState", "PaymentDistribution"),
 }
 # Modules that define tables without exporting a name here (the archive copies of the inquiry tables)
 _OTHER_TABLES = ("archive",)
@@ -120,3 +121,4 @@ if TYPE_CHECKING:  # the same names for the type checker, imported at runtime on
     from crmterm.store.users import LoginGuard, Role, User, UserGroup, UserPassword, UserPreference  # noqa: F401
     from crmterm.store.work import Callback, WorkTask  # noqa: F401
     from crmterm.store.webhooks import WebhookAttempt, WebhookOutbox, WebhookState, WebhookSubscription  # noqa: F401
+    from crmterm.store.payment_leads import LeadExportBatch, LeadExportState, PaymentDistribution  # noqa: F401
