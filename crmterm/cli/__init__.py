@@ -91,6 +91,7 @@ COMMANDS = {
     "activity": Lazy("crmterm.cli.sales_activity:app", "Sales activities: calls, meetings and tasks on a calendar."),
     "portal": Lazy("crmterm.cli.portal:app", "Customer portal: topics and functions it offers, customers' ratings."),
     "order": Lazy("crmterm.cli.sales_order:app", "Orders: accepted quotes handled along their route."),
+    "payment": Lazy("crmterm.cli.payment:app", "Payments: a payer's payment distributed over its contracts."),
 }
 
 

@@ -80,8 +80,10 @@ def show(ctx: typer.Context, party_id: int, as_of: str = AS_OF, as_json: bool = 
         numbers = ", ".join(s.number for s in contract.subscribers)
         out.print(f"  {_('contract')} {contract.number}: {numbers}", markup=False)
         for payment in contract.payments[:3]:
-            out.print(f"    {payment.paid_on} {payment.amount} {payment.currency} {payment.subscriber or ''}",
-                      markup=False)
+            split = _(" {invoice} from distribution #{id}").format(invoice=payment.invoice or _("advance"),
+                                                                   id=payment.distribution_id)
+            out.print(f"    {payment.paid_on} {payment.amount} {payment.currency} {payment.subscriber or ''}"
+                      + (split if payment.distribution_id else ""), markup=False)
     for discount in card.discounts:
         label = _("discount")
         out.print(f"  {label} {discount.percent}% ({discount.applies_via})", markup=False)

@@ -47,6 +47,8 @@ class PaymentRead(BaseModel):
     paid_on: date
     subscriber: str | None
     reference: str
+    distribution_id: int | None = None  # a share of a payer's payment (customers/payment_split)
+    invoice: str = ""  # the invoice that share settles
 
 
 class ContractRead(BaseModel):
@@ -141,7 +143,8 @@ def _payments(session: Session, contract_ids: list[int], subscribers: dict[int, 
         rows = found.setdefault(p.contract_id, [])
         if len(rows) < per_contract:
             rows.append(PaymentRead(id=p.id, amount=p.amount, currency=p.currency, paid_on=p.paid_on,
-                                    subscriber=_number(numbers, p.subscriber_id), reference=p.reference))
+                                    subscriber=_number(numbers, p.subscriber_id), reference=p.reference,
+                                    distribution_id=p.distribution_id, invoice=p.invoice))
     return found
 
 
