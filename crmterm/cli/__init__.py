@@ -17,7 +17,7 @@ from crmterm.text import visible
 # Commands that only read: on a SQLite file that does not exist they say so instead of creating it (and its
 # folder) and migrating an empty database. Commands that write, `db upgrade` and the TUI still create it.
 READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue", "config export",
-             "customer search", "customer show", "customer tree", "customer history", "customer export-leads",
+             "customer search", "customer show", "customer tree", "customer history",
              "user list", "user show", "role list", "role show", "note list", "note search", "topic tree",
              "topic find", "topic form", "topic templates",
              "inquiry show", "inquiry list", "route validate", "route show", "kb search", "kb show",

@@ -73,6 +73,8 @@ def show(ctx: typer.Context, party_id: int, as_of: str = AS_OF, as_json: bool = 
                   markup=False)
     for warning in card.blacklist:
         out.print(f"  ⚠ {warning}", markup=False)
+    if card.lead_export is not None:
+        out.print(f"  {card.lead_export.text()}", markup=False)
     for path in card.structures:
         out.print(f"  {path.structure_label or path.structure}: " + " › ".join(n.name for n in path.path),
                   markup=False)
@@ -290,11 +292,32 @@ def import_(ctx: typer.Context, file: Path = typer.Argument(..., help="CSV (head
 
 @app.command("export-leads")
 def export_leads(ctx: typer.Context, file: Path = typer.Argument(..., help=".csv or .json"),
+                 resend_failed: bool = typer.Option(False, "--resend-failed", help="Also the leads billing "
+                                                    "rejected, unchanged."),
+                 everything: bool = typer.Option(False, "--all", help="Every active lead, sent before or not."),
                  as_json: bool = JSON_OPTION) -> None:
-    """Write active leads for the billing system."""
-    count = env_of(ctx).call(leads.export_leads, path=file)
+    """Write the active leads new or changed since the last export for the billing system (each marked sent in
+    a new batch)."""
+    count = env_of(ctx).call(leads.export_leads, path=file, resend_failed=resend_failed, everything=everything)
     print_json({"file": str(file), "leads": count}) if as_json else out.print(
         _("Exported {n} leads to {file}").format(n=count, file=file), markup=False)
+
+
+@app.command("leads-ack")
+def leads_ack(ctx: typer.Context, file: Path = typer.Argument(..., help="Billing's answer: .csv (id,status,reason"
+                                                              "[,batch]) or .json (a list of such objects)."),
+              as_json: bool = JSON_OPTION) -> None:
+    """Mark exported leads accepted or rejected (with billing's reason) from an acknowledgement file."""
+    from crmterm.services.customers import lead_batches
+
+    report = env_of(ctx).call(lead_batches.acknowledge, path=input_path(ctx, file))
+    if as_json:
+        print_json(report)
+        return
+    out.print(_("Accepted {accepted}, rejected {rejected}, stale {stale}").format(
+        accepted=report.accepted, rejected=report.rejected, stale=report.stale), markup=False)
+    for line, message in report.errors:
+        err.print(_("line {line}: {message}").format(line=line, message=message), markup=False)
 
 
 @app.command("add-payment")
