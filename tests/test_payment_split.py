@@ -14,7 +14,7 @@ import pytest
 from helpers import act
 from sqlmodel import select
 
-from crmterm.errors import Conflict, ConfigError, PermissionDenied, ValidationError
+from crmterm.errors import ConfigError, Conflict, PermissionDenied, ValidationError
 from crmterm.services.accounts.permissions import SYSTEM
 from crmterm.services.billing import accounts
 from crmterm.services.billing.adapters import Account, BillingKey, Invoice

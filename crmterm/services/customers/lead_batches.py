@@ -72,8 +72,8 @@ def _states(session: Session, party_ids: list[int], chunk: int = 1_000) -> dict[
     return found
 
 
-def start_batch(session: Session, actor: Actor, path: Path) -> int:
-    batch = LeadExportBatch(file=str(path)[:500], exported_by=actor.login)
+def start_batch(session: Session, login: str, path: Path) -> int:
+    batch = LeadExportBatch(file=str(path)[:500], exported_by=login)
     session.add(batch)
     session.flush()
     return saved_id(batch)

@@ -27,7 +27,7 @@ def export_leads(*, session: Session, actor: Actor, path: Path, batch: int = 5_0
     in id order (keyset batches of `batch`). customers.write: the export records what it sent."""
     require(actor, Permission.CUSTOMERS_WRITE)
     rows = lead_batches.due(session, list(_rows(session, batch)), resend_failed=resend_failed, everything=everything)
-    batch_id = lead_batches.start_batch(session, actor, path)
+    batch_id = lead_batches.start_batch(session, actor.login, path)
     rows = [row | {"batch": batch_id} for row in rows]
     try:
         if path.suffix.lower() == ".json":
