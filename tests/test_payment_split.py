@@ -123,7 +123,7 @@ def test_only_billing_staff_distribute_and_a_silent_billing_writes_nothing(demo_
         act(demo_url, payment_split.distribute, people["admin"], payer_id=payer, amount="10")
     hung.set()
     with unit_of_work(demo_url) as session:
-        assert session.exec(select(PaymentDistribution)).all() == []
+        assert session.exec(select(PaymentDistribution).where(PaymentDistribution.payer_party_id == payer)).all() == []
 
 
 def test_the_rule_comes_from_the_command_then_the_payer_then_the_default():
@@ -146,3 +146,11 @@ def test_payment_distribute_prints_the_shares(demo_url, tmp_path):
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout)
     assert [(a["invoice"], a["amount"]) for a in shown["allocations"]] == [("ONE", "25.50"), ("", "4.50")]
+
+
+def test_the_demo_shows_a_payment_split_over_the_nord_group(demo_url):
+    with unit_of_work(demo_url) as session:
+        made = session.exec(select(PaymentDistribution)).one()
+        shares = session.exec(select(Payment.amount).where(Payment.distribution_id == made.id)).all()
+    assert (made.amount, made.rule, made.advance) == (Decimal("3000.00"), "oldest", 0)
+    assert sum(shares) == Decimal("3000.00") and len(shares) == 2
