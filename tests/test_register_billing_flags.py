@@ -58,4 +58,3 @@ def test_an_anonymous_caller_with_a_blacklisted_number_is_warned_of(demo_url, pe
     assert "fraud" in caller.flags[0]
     assert act(demo_url, registration_views.find_caller, agent, query="Норд").flags == []
     assert act(demo_url, registration_views.find_caller, agent, query="NORD-001").flags == []
-
