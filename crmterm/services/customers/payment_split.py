@@ -67,7 +67,7 @@ def distribute(*, session: Session, actor: Actor, payer_id: int, amount, rule: s
     value = money("amount", amount, table_of(Payment).c.amount)
     config = config_from_file()
     chosen = config.rule_for(payer_id, rule)
-    contracts = _contracts_below(session, payer_id, config.structure)
+    contracts = _contracts_below(session, actor, payer_id, config.structure)
     shares = allocate(_open_invoices(session, contracts), value, chosen)
     advance = value - sum((share for _invoice, share in shares), Decimal(0))
     distribution = PaymentDistribution(payer_party_id=payer_id, structure=config.structure, rule=chosen,
@@ -87,10 +87,10 @@ def distribute(*, session: Session, actor: Actor, payer_id: int, amount, rule: s
                             paid_on=distribution.paid_on, reference=distribution.reference, allocations=made)
 
 
-def _contracts_below(session: Session, payer_id: int, structure: str) -> dict[str, Contract]:
+def _contracts_below(session: Session, actor: Actor, payer_id: int, structure: str) -> dict[str, Contract]:
     """The active contracts of the payer and of everyone below it in `structure` today, by number."""
-    node = structures.structure_of(session, structure)
-    below = [n.party_id for n in structures._subtree(session, saved_id(node), payer_id, structures.today())]
+    below = [n.party_id for n in structures.subtree(session=session, actor=actor, structure=structure,
+                                                    party_id=payer_id)]
     found = session.exec(select(Contract).where(col(Contract.payer_party_id).in_(below or [payer_id]),
                                                 Contract.status == "active").order_by(col(Contract.number))).all()
     if not found:
@@ -121,6 +121,7 @@ def _placed(session: Session, contract_ids: list[int]) -> dict[tuple[int, str], 
 def _read(session: Session, key: BillingKey) -> Account | None:
     """The contract's account in billing, waited for at most the billing timeout (a hung billing must not hold
     the payment: the caller is told to try again)."""
+    # the configured adapter as the card's reads use it, but not its cache: money is split on what billing says now
     adapter, config = accounts._configured(session)
     future: Future = Future()
 
