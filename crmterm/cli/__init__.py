@@ -46,7 +46,8 @@ COMMANDS = {
                     "read from the billing system."),
     "blacklist": Lazy("crmterm.cli.billing:blacklist_app", "Blacklists: customers, phone numbers and documents "
                       "flagged for fraud or non-payment."),
-    "customer": Lazy("crmterm.cli.customer:app", "Customers: parties, structures, contracts, subscribers."),
+    # customer_leads adds the lead export commands to customer's app: importing it loads both
+    "customer": Lazy("crmterm.cli.customer_leads:app", "Customers: parties, structures, contracts, subscribers."),
     "directory": Lazy("crmterm.cli.admin:directory_app", "Directory: channels, places, dictionaries, priorities, …"),
     "audit": Lazy("crmterm.cli.admin:audit_app", "Audit log of admin changes."),
     "topic": Lazy("crmterm.cli.topic:app", "Topics: the tree, numeric codes, attribute forms, templates."),

@@ -13,7 +13,7 @@ from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import _, fmt_date
 from crmterm.moments import typed_day
 from crmterm.services.accounts.permissions import Permission, require
-from crmterm.services.customers import contracts, customer_import, customer_search, customers, leads, structures
+from crmterm.services.customers import contracts, customer_import, customer_search, customers, structures
 
 if TYPE_CHECKING:
     from crmterm.services.customers.as_of import PartyAsOf
@@ -288,36 +288,6 @@ def import_(ctx: typer.Context, file: Path = typer.Argument(..., help="CSV (head
             err.print(f"error: {file}:{line}: {message}", markup=False)
     if report.errors:
         raise typer.Exit(1)
-
-
-@app.command("export-leads")
-def export_leads(ctx: typer.Context, file: Path = typer.Argument(..., help=".csv or .json"),
-                 resend_failed: bool = typer.Option(False, "--resend-failed", help="Also the leads billing "
-                                                    "rejected, unchanged."),
-                 everything: bool = typer.Option(False, "--all", help="Every active lead, sent before or not."),
-                 as_json: bool = JSON_OPTION) -> None:
-    """Write the active leads new or changed since the last export for the billing system (each marked sent in
-    a new batch)."""
-    count = env_of(ctx).call(leads.export_leads, path=file, resend_failed=resend_failed, everything=everything)
-    print_json({"file": str(file), "leads": count}) if as_json else out.print(
-        _("Exported {n} leads to {file}").format(n=count, file=file), markup=False)
-
-
-@app.command("leads-ack")
-def leads_ack(ctx: typer.Context, file: Path = typer.Argument(..., help="Billing's answer: .csv (id,status,reason"
-                                                              "[,batch]) or .json (a list of such objects)."),
-              as_json: bool = JSON_OPTION) -> None:
-    """Mark exported leads accepted or rejected (with billing's reason) from an acknowledgement file."""
-    from crmterm.services.customers import lead_batches
-
-    report = env_of(ctx).call(lead_batches.acknowledge, path=input_path(ctx, file))
-    if as_json:
-        print_json(report)
-        return
-    out.print(_("Accepted {accepted}, rejected {rejected}, stale {stale}").format(
-        accepted=report.accepted, rejected=report.rejected, stale=report.stale), markup=False)
-    for line, message in report.errors:
-        err.print(_("line {line}: {message}").format(line=line, message=message), markup=False)
 
 
 @app.command("add-payment")
