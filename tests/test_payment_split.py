@@ -154,3 +154,18 @@ def test_the_demo_shows_a_payment_split_over_the_nord_group(demo_url):
         shares = session.exec(select(Payment.amount).where(Payment.distribution_id == made.id)).all()
     assert (made.amount, made.rule, made.advance) == (Decimal("3000.00"), "oldest", 0)
     assert sum(shares) == Decimal("3000.00") and len(shares) == 2
+
+
+def test_an_invoice_listed_under_each_contract_of_a_customer_is_paid_once(demo_url, people):
+    payer, (own,) = _group(demo_url, children=0)
+    with unit_of_work(demo_url) as session:
+        contracts.add_contract(session=session, actor=SYSTEM, party_id=payer, number="SPLIT-P2")
+
+    class Unnarrowed(Billing):  # a billing whose queries ignore the contract
+        def read(self, key: BillingKey) -> Account:
+            return Account(balance=Decimal(0), invoices=(_bill("ONLY", 1, "60.00"),))
+
+    with accounts.using(Unnarrowed({})):
+        made = act(demo_url, payment_split.distribute, people["admin"], payer_id=payer, amount="100")
+    assert [(a.contract, a.invoice, a.amount) for a in made.allocations] == [
+        (own, "ONLY", Decimal("60.00")), (own, "", Decimal("40.00"))]

@@ -1,4 +1,4 @@
-"""Issue 28, items 4 and 6: a payer's payment distributed over the contracts below it (services/billing/
+"""Issue 28, items 4 and 6: a payer's payment distributed over the contracts below it (services/customers/
 payment_split), and what each lead export sent to billing and what billing answered (services/customers/
 lead_batches)."""
 

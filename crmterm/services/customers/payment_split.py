@@ -100,10 +100,13 @@ def _contracts_below(session: Session, actor: Actor, payer_id: int, structure: s
 
 def _open_invoices(session: Session, contracts: dict[str, Contract]) -> list[OpenInvoice]:
     placed = _placed(session, [saved_id(c) for c in contracts.values()])
-    invoices = []
+    invoices, seen = [], set()
     for number, contract in contracts.items():
         account = _read(session, BillingKey(customer=str(contract.payer_party_id), contract=number))
         for invoice in account.invoices if account is not None else ():
+            if (contract.payer_party_id, invoice.number) in seen:
+                continue  # a billing that does not narrow to the contract lists a customer's invoices under each
+            seen.add((contract.payer_party_id, invoice.number))
             paid = max(invoice.paid, placed.get((saved_id(contract), invoice.number), Decimal(0)))
             invoices.append(OpenInvoice(contract=number, number=invoice.number, due_on=invoice.due_on,
                                         issued_on=invoice.issued_on, open=max(invoice.amount - paid, Decimal(0))))

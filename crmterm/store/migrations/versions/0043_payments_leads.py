@@ -58,7 +58,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('payment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('distribution_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('invoice', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False,
+        batch_op.add_column(sa.Column('invoice', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False,
                                       server_default=''))
         batch_op.create_index(batch_op.f('ix_payment_distribution_id'), ['distribution_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_payment_distribution_id_payment_distribution'), 'payment_distribution', ['distribution_id'], ['id'])
