@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.accounts.permissions import Permission as P
-from crmterm.services.customers import lead_batches, payment_split
+from crmterm.services.customers import lead_batches, payment_demo, payment_split
 from crmterm.services.reports import reports_blacklist
 
 
@@ -30,6 +30,7 @@ PAYMENT_ENTRIES = [
     # allowed roles reach billing, which a copy of the demo may lack (the split is then refused): only the refusals
     Entry(payment_split.distribute, P.CUSTOMERS_BILLING, lambda s, w, a: {"payer_id": w.party, "amount": "10"},
           succeeds=False),
+    Entry(payment_demo.seed_demo_distribution, P.CONFIG_IMPORT),
     Entry(lead_batches.acknowledge, P.CUSTOMERS_WRITE, _ack),
     Entry(reports_blacklist.blacklist_report, P.REPORTS_READ, _period),
 ]
