@@ -189,7 +189,7 @@ CUSTOMER_ENTRIES = [
     Entry(customers.merge, P.CUSTOMERS_MERGE,
           lambda s, w, a: {"survivor_id": new_party(s, w), "merged_id": new_party(s, w)}),
     Entry(demo_customers.seed_demo_customers, P.CUSTOMERS_IMPORT),
-    Entry(leads.export_leads, P.CUSTOMERS_READ, lambda s, w, a: {"path": w.tmp / "leads.csv"}),
+    Entry(leads.export_leads, P.CUSTOMERS_WRITE, lambda s, w, a: {"path": w.tmp / "leads.csv"}),
     Entry(structures.place, P.CUSTOMERS_WRITE, lambda s, w, a: _org_parent(s, w)),
     Entry(structures.move, P.CUSTOMERS_WRITE, lambda s, w, a: _placed(s, w)),
     Entry(structures.subtree, P.CUSTOMERS_READ, lambda s, w, a: {"structure": "organisation", "party_id": w.party}),

@@ -40,6 +40,7 @@ from role_matrix_api_sales import SALES_API_ROUTES
 from role_matrix_roles import NOTE_ENTRIES, ROLE_ENTRIES
 from role_matrix_billing import BILLING_ENTRIES, BILLING_EXEMPT
 from role_matrix_collections import COLLECTIONS_ENTRIES
+from role_matrix_payments import PAYMENT_ENTRIES
 from role_matrix_sales import SALES_ENTRIES, SALES_EXEMPT
 from role_matrix_activities import ACTIVITY_ENTRIES, ACTIVITY_EXEMPT
 from role_matrix_service import SERVICE_ENTRIES, SERVICE_EXEMPT
@@ -51,6 +52,7 @@ ENTRIES: list[Entry] = (CUSTOMER_ENTRIES + ADMIN_ENTRIES + REPORT_ENTRIES + WORK
                         + INTEGRATION_ENTRIES + MAIL_ENTRIES + WORK_LIST_ENTRIES + ROLE_ENTRIES + NOTE_ENTRIES
                         + WORKSPACE_ENTRIES + SALES_ENTRIES + ACTIVITY_ENTRIES + BILLING_ENTRIES
                         + COLLECTIONS_ENTRIES + SERVICE_ENTRIES)
+ENTRIES += PAYMENT_ENTRIES  # issue 28, items 4, 6, 7
 
 # Entry points with an `actor` that are not called by people: each checked by its callers, or the check itself.
 EXEMPT = {

@@ -17,7 +17,7 @@ from crmterm.text import visible
 # Commands that only read: on a SQLite file that does not exist they say so instead of creating it (and its
 # folder) and migrating an empty database. Commands that write, `db upgrade` and the TUI still create it.
 READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue", "config export",
-             "customer search", "customer show", "customer tree", "customer history", "customer export-leads",
+             "customer search", "customer show", "customer tree", "customer history",
              "user list", "user show", "role list", "role show", "note list", "note search", "topic tree",
              "topic find", "topic form", "topic templates",
              "inquiry show", "inquiry list", "route validate", "route show", "kb search", "kb show",
@@ -49,7 +49,8 @@ COMMANDS = {
                       "flagged for fraud or non-payment."),
     "collections": Lazy("crmterm.cli.collections:app", "Collections: receivables from billing, the dunning scan, "
                         "promised payments."),
-    "customer": Lazy("crmterm.cli.customer:app", "Customers: parties, structures, contracts, subscribers."),
+    # customer_leads adds the lead export commands to customer's app: importing it loads both
+    "customer": Lazy("crmterm.cli.customer_leads:app", "Customers: parties, structures, contracts, subscribers."),
     "directory": Lazy("crmterm.cli.admin:directory_app", "Directory: channels, places, dictionaries, priorities, …"),
     "audit": Lazy("crmterm.cli.admin:audit_app", "Audit log of admin changes."),
     "topic": Lazy("crmterm.cli.topic:app", "Topics: the tree, numeric codes, attribute forms, templates."),
@@ -97,6 +98,7 @@ COMMANDS = {
     "workorder": Lazy("crmterm.cli.workorder:app", "Work orders: field visits raised from inquiries, dispatched to "
                       "technicians."),
     "technician": Lazy("crmterm.cli.workorder:technician_app", "Technicians: skills, region and working calendar."),
+    "payment": Lazy("crmterm.cli.payment:app", "Payments: a payer's payment distributed over its contracts."),
 }
 
 

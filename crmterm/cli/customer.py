@@ -13,7 +13,7 @@ from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import _, fmt_date
 from crmterm.moments import typed_day
 from crmterm.services.accounts.permissions import Permission, require
-from crmterm.services.customers import contracts, customer_import, customer_search, customers, leads, structures
+from crmterm.services.customers import contracts, customer_import, customer_search, customers, structures
 
 if TYPE_CHECKING:
     from crmterm.services.customers.as_of import PartyAsOf
@@ -73,6 +73,8 @@ def show(ctx: typer.Context, party_id: int, as_of: str = AS_OF, as_json: bool = 
                   markup=False)
     for warning in card.blacklist:
         out.print(f"  ⚠ {warning}", markup=False)
+    if card.lead_export is not None:
+        out.print(f"  {card.lead_export.text()}", markup=False)
     for path in card.structures:
         out.print(f"  {path.structure_label or path.structure}: " + " › ".join(n.name for n in path.path),
                   markup=False)
@@ -80,8 +82,10 @@ def show(ctx: typer.Context, party_id: int, as_of: str = AS_OF, as_json: bool = 
         numbers = ", ".join(s.number for s in contract.subscribers)
         out.print(f"  {_('contract')} {contract.number}: {numbers}", markup=False)
         for payment in contract.payments[:3]:
-            out.print(f"    {payment.paid_on} {payment.amount} {payment.currency} {payment.subscriber or ''}",
-                      markup=False)
+            split = _(" {invoice} from distribution #{id}").format(invoice=payment.invoice or _("advance"),
+                                                                   id=payment.distribution_id)
+            out.print(f"    {payment.paid_on} {payment.amount} {payment.currency} {payment.subscriber or ''}"
+                      + (split if payment.distribution_id else ""), markup=False)
     for discount in card.discounts:
         label = _("discount")
         out.print(f"  {label} {discount.percent}% ({discount.applies_via})", markup=False)
@@ -284,15 +288,6 @@ def import_(ctx: typer.Context, file: Path = typer.Argument(..., help="CSV (head
             err.print(f"error: {file}:{line}: {message}", markup=False)
     if report.errors:
         raise typer.Exit(1)
-
-
-@app.command("export-leads")
-def export_leads(ctx: typer.Context, file: Path = typer.Argument(..., help=".csv or .json"),
-                 as_json: bool = JSON_OPTION) -> None:
-    """Write active leads for the billing system."""
-    count = env_of(ctx).call(leads.export_leads, path=file)
-    print_json({"file": str(file), "leads": count}) if as_json else out.print(
-        _("Exported {n} leads to {file}").format(n=count, file=file), markup=False)
 
 
 @app.command("add-payment")

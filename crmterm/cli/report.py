@@ -239,6 +239,17 @@ def forget(ctx: typer.Context, name: str = typer.Argument(..., help="One of your
 
     env_of(ctx).call(delete_definition, name=name)
     out.print(_("Deleted the report “{name}”.").format(name=name), markup=False)
+@app.command("blacklist")
+def blacklist_activity(ctx: typer.Context, start: str = FROM_OPTION, end: str = TO_OPTION, fmt: str = FORMAT_OPTION,
+                       target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Blacklist entries added and lifted in the period, per reason and per user."""
+    from crmterm.services.reports.reports_blacklist import blacklist_report
+
+    fmt = _format(fmt, target, as_json)
+    table = env_of(ctx).call(blacklist_report, start=parse_moment(start, "from"), end=parse_moment(end, "to"))
+    show(table) if fmt == "table" else _write(ctx, table, fmt, target or "-")
+
+
 @app.command("pipeline")
 def pipeline(ctx: typer.Context, process: str = typer.Option(None, "--process", help="Default: the default "
                                                                                      "sales process."),

@@ -50,6 +50,7 @@ HOMES: dict[str, tuple[str, ...]] = {
     "sales_activities": ("SalesActivity", "SalesActivityPlan"),
     "sales_orders": ("SalesOrder", "SalesOrderItem", "SalesOrderType"),
     "work_orders": ("Technician", "WorkOrder", "WorkOrderLine"),
+    "payment_leads": ("LeadExportBatch", "LeadExportState", "PaymentDistribution"),
 }
 # Modules that define tables without exporting a name here (the archive copies of the inquiry tables)
 _OTHER_TABLES = ("archive",)
@@ -124,3 +125,4 @@ if TYPE_CHECKING:  # the same names for the type checker, imported at runtime on
     from crmterm.store.work import Callback, WorkTask  # noqa: F401
     from crmterm.store.work_orders import Technician, WorkOrder, WorkOrderLine  # noqa: F401
     from crmterm.store.webhooks import WebhookAttempt, WebhookOutbox, WebhookState, WebhookSubscription  # noqa: F401
+    from crmterm.store.payment_leads import LeadExportBatch, LeadExportState, PaymentDistribution  # noqa: F401

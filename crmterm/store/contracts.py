@@ -52,3 +52,7 @@ class Payment(SQLModel, table=True):
     paid_on: date = Field(nullable=False)
     reference: str = Field(default="", max_length=100, nullable=False)
     created_by: str = Field(max_length=64, nullable=False)
+    # a share of a payer's payment split over its contracts (services/customers/payment_split), and the invoice
+    # it settles ("" for a payment recorded by hand or the credit no invoice took)
+    distribution_id: int | None = Field(default=None, foreign_key="payment_distribution.id", index=True)
+    invoice: str = Field(default="", max_length=64, nullable=False)

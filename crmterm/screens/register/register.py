@@ -183,6 +183,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
                 focus_now(hits)
         else:
             self.app.notify(_("No customer found; the contact stays anonymous"), severity="warning")
+            self._show_flags(found.flags)
 
     def _untouched_since_enter(self) -> bool:
         """The agent still waits in the topic box the caller's Enter moved to, having typed nothing there."""
@@ -206,9 +207,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         whom = self.query_one("#reg-whom", Static)
         whom.update(Text.assemble((f"#{hit.id} ", "bold"), visible(hit.display_name), visible(f"  {subscriber or ''}"))
                     if hit else _("Anonymous caller"))
-        flagged = self.query_one("#reg-blacklist", Static)
-        flagged.update(f"⚠ {blacklist.reason_label(hit.blacklisted)}" if hit and hit.blacklisted else "")
-        flagged.display = bool(hit and hit.blacklisted)
+        self._show_flags([blacklist.reason_label(hit.blacklisted)] if hit and hit.blacklisted else [])
         self.query_one("#reg-activity", Static).update("")
         self.query_one("#reg-open", OptionList).clear_options()
         self.query_one("#reg-last", Static).update("")
@@ -217,6 +216,12 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         self.load_problems()
         if self.drafts.draft.topic is not None:
             self.load_form(self.drafts.draft.topic, self._form_values())
+
+    def _show_flags(self, flags: list[str]) -> None:
+        """The blacklist's warnings for the customer, or for the number of a caller no customer has."""
+        flagged = self.query_one("#reg-blacklist", Static)
+        flagged.update("\n".join(f"⚠ {flag}" for flag in flags))
+        flagged.display = bool(flags)
 
     @work(thread=True, exclusive=True, group="register-activity")
     def load_activity(self, party_id: int) -> None:

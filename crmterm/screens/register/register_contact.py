@@ -98,7 +98,8 @@ class ContactFields(RegisterPart):
     def rule_context(self) -> dict:
         actor = self.app.actor
         return {"customer": {"id": self.customer.id if self.customer else 0,
-                             "category": self.activity.category if self.activity else ""},
+                             "category": self.activity.category if self.activity else "",
+                             **(self.activity.billing if self.activity else {})},
                 "contact": {"place": self._value("reg-place"), "channel": self._value("reg-channel"),
                             "direction": self._value("reg-direction")},
                 "operator": {"login": actor.login, "role": str(actor.role)}}

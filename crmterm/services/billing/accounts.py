@@ -99,7 +99,9 @@ def forget() -> None:
         _in_flight.clear()
 
 
-def _configured(session: Session) -> tuple[BillingAdapter, billing_config.BillingConfig]:
+def configured(session: Session) -> tuple[BillingAdapter, billing_config.BillingConfig]:
+    """The adapter billing is read through and its settings (timeout, cache), for callers that read it
+    themselves, uncached (a payment split must see what billing says now)."""
     if _override is not None:
         return _override
     config = billing_config.from_file()
@@ -109,7 +111,7 @@ def _configured(session: Session) -> tuple[BillingAdapter, billing_config.Billin
 
 def configured_adapter(session: Session) -> BillingAdapter:
     """The adapter the card reads through, for a batch that reads billing itself (the receivables import)."""
-    return _configured(session)[0]
+    return configured(session)[0]
 
 
 def key_of(session: Session, party_id: int, contract_id: int | None = None,
@@ -135,7 +137,7 @@ def read_block(session: Session, party_id: int, contract_id: int | None = None,
                subscriber_id: int | None = None) -> BillingBlock:
     """get_account for a caller that has checked (rule contexts, the card)."""
     key = key_of(session, party_id, contract_id, subscriber_id)
-    adapter, config = _configured(session)
+    adapter, config = configured(session)
     cache_key = (f"{adapter.name}:{getattr(adapter, 'url', '')}", key)
     with _lock:
         cached = _cache.get(cache_key)

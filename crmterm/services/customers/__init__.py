@@ -1,8 +1,10 @@
 """Customers: parties and their structures, contracts/subscribers/discounts (contracts), the customer card,
-search, import, leads, change history ("as of"), merges and the right to erasure.
+search, import, leads (exported incrementally: lead_batches), change history ("as of"), merges, the right to erasure,
+and a payer's payment distributed over the contracts below it (payment_split).
 
 Public: as_of, contracts, customer_card, customer_import, customer_search, customer_views, customers, erasure,
-history, leads, notes, party_inquiries, phones, structures; internal: customer_import_bulk, erasure_inquiries,
+history, lead_batches, leads, notes, party_inquiries, payment_demo, payment_rules, payment_split, phones,
+structures; internal: customer_import_bulk, erasure_inquiries,
 history_config (registered with the directory), search_details. Faces and other domains import only the public modules
 (pyproject's protected contracts check it).
 """

@@ -13,9 +13,10 @@ from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.billing import blacklist
-from crmterm.services.customers import history, notes, structures
+from crmterm.services.customers import history, lead_batches, notes, structures
 from crmterm.services.customers.as_of import PartyAsOf, party_as_of
 from crmterm.services.customers.customers import PartyRead, get_party, read
+from crmterm.services.customers.lead_batches import LeadExportRead
 from crmterm.services.customers.notes import NoteRead
 from crmterm.services.customers.party_inquiries import InquirySummary, latest_inquiries
 from crmterm.services.topics.attribute_values import AMOUNT, BadValue, parse, to_text
@@ -47,6 +48,8 @@ class PaymentRead(BaseModel):
     paid_on: date
     subscriber: str | None
     reference: str
+    distribution_id: int | None = None  # a share of a payer's payment (customers/payment_split)
+    invoice: str = ""  # the invoice that share settles
 
 
 class ContractRead(BaseModel):
@@ -88,6 +91,7 @@ class CardRead(BaseModel):
     inquiries: list[InquirySummary] = []  # the latest, newest first
     then: PartyAsOf | None = None  # the tracked fields as of a past day (`party` holds today's, to edit)
     blacklist: list[str] = []  # warnings: the customer or one of its numbers is blacklisted (services/billing)
+    lead_export: LeadExportRead | None = None  # a lead's last export to billing and billing's answer
 
 
 def _active(model, on: date):
@@ -111,7 +115,8 @@ def get_card(*, session: Session, actor: Actor, party_id: int, as_of: date | Non
         discounts=_discounts(session, party_id, {c.id: c.number for c in contracts}, on),
         attributes=attributes_as_of(session, party_id, on),
         notes=notes.notes_of_party(session, party_id, owned), inquiries=latest_inquiries(session, party_id),
-        blacklist=[flag.text() for flag in blacklist.flags_for_parties(session, [party_id]).get(party_id, [])])
+        blacklist=[flag.text() for flag in blacklist.flags_for_parties(session, [party_id]).get(party_id, [])],
+        lead_export=lead_batches.state_of(session, party_id) if party.is_lead else None)
 
 
 def _contracts(session: Session, party_id: int) -> list[ContractRead]:
@@ -141,7 +146,8 @@ def _payments(session: Session, contract_ids: list[int], subscribers: dict[int, 
         rows = found.setdefault(p.contract_id, [])
         if len(rows) < per_contract:
             rows.append(PaymentRead(id=p.id, amount=p.amount, currency=p.currency, paid_on=p.paid_on,
-                                    subscriber=_number(numbers, p.subscriber_id), reference=p.reference))
+                                    subscriber=_number(numbers, p.subscriber_id), reference=p.reference,
+                                    distribution_id=p.distribution_id, invoice=p.invoice))
     return found
 
 

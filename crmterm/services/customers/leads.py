@@ -1,4 +1,5 @@
-"""Leads (potential customers) exported for the billing system as CSV (UTF-8 with BOM) or JSON."""
+"""Leads (potential customers) exported for the billing system as CSV (UTF-8 with BOM) or JSON; incrementally:
+each export is a batch, and the next sends only new and changed leads (lead_batches)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,23 @@ from sqlmodel import Session, col, select
 from crmterm.errors import ConfigError
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.customers import lead_batches
 from crmterm.services.customers.customers import read
 from crmterm.store import Party
 from crmterm.store.tables import saved_id
 
-COLUMNS = ("id", "kind", "display_name", "name_en", "name_ru", "category", "email", "phone")
+COLUMNS = ("id", "kind", "display_name", "name_en", "name_ru", "category", "email", "phone", "batch")
 
 
-def export_leads(*, session: Session, actor: Actor, path: Path, batch: int = 5_000) -> int:
-    """Streams leads in id order (keyset batches): memory stays flat whatever the number of leads."""
-    require(actor, Permission.CUSTOMERS_READ)
-    rows = list(_rows(session, batch))
+def export_leads(*, session: Session, actor: Actor, path: Path, batch: int = 5_000, resend_failed: bool = False,
+                 everything: bool = False) -> int:
+    """The leads new or changed since the last export (with `resend_failed` the ones billing rejected too,
+    with `everything` all) into `path`, marked as sent in a new batch whose id each row carries. Reads leads
+    in id order (keyset batches of `batch`). customers.write: the export records what it sent."""
+    require(actor, Permission.CUSTOMERS_WRITE)
+    rows = lead_batches.due(session, list(_rows(session, batch)), resend_failed=resend_failed, everything=everything)
+    batch_id = lead_batches.start_batch(session, actor.login, path)
+    rows = [row | {"batch": batch_id} for row in rows]
     try:
         if path.suffix.lower() == ".json":
             path.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -32,7 +39,9 @@ def export_leads(*, session: Session, actor: Actor, path: Path, batch: int = 5_0
                 writer.writerows(rows)
     except OSError as error:
         raise ConfigError(error.strerror or str(error), file=str(path)) from None
-    audit.record(session, actor, "export", "leads", str(path), after={"rows": len(rows)}, source="cli")
+    lead_batches.mark_sent(session, batch_id, rows)
+    audit.record(session, actor, "export", "leads", str(path), after={"rows": len(rows), "batch": batch_id},
+                 source="cli")
     return len(rows)
 
 

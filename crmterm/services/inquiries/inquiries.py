@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from crmterm.errors import NotFound, ValidationError, refuse_nul
 from crmterm.i18n import _, pick
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.billing import accounts as billing_accounts
 from crmterm.services.customers.customers import category_code
 from crmterm.services.customers.party_inquiries import SUMMARY_QUERY, InquirySummary, summaries
 from crmterm.services.inquiries import inquiry_log
@@ -224,6 +225,9 @@ class Activity(BaseModel):
     open_count: int
     last_contacts: list[ContactRead]
     contact_persons: list[tuple[int, str]] = []
+    # customer.balance|overdue|credit_limit|in_debt for the Register form's rules, as the server's checks see
+    # them; none while billing is unavailable or has no account for the customer
+    billing: dict[str, float | bool] = {}
 
 
 def customer_activity(*, session: Session, actor: Actor, party_id: int, limit: int = 8) -> Activity:
@@ -238,4 +242,12 @@ def customer_activity(*, session: Session, actor: Actor, party_id: int, limit: i
                                 .order_by(col(Contact.at).desc()).limit(limit)),
         contact_persons=[tuple(r) for r in session.exec(select(col(ContactPerson.id), ContactPerson.name)
                                                         .where(ContactPerson.party_id == party_id)
-                                                        .order_by(ContactPerson.name).limit(50)).all()])
+                                                        .order_by(ContactPerson.name).limit(50)).all()],
+        billing=billing_figures(session, party_id))
+
+
+def billing_figures(session: Session, party_id: int) -> dict[str, float | bool]:
+    """The billing fields of a rule's customer as plain values (billing read now, within its timeout): the
+    same fields and values registration's own check gives rules (billing/accounts.rule_fields)."""
+    fields = billing_accounts.rule_fields(session, party_id)
+    return {name: value for name, field in fields.items() if (value := field.value()) is not None}

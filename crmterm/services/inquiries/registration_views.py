@@ -3,13 +3,15 @@ caller looked up from a number or any search text, and a topic's form with the r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, select
 
+from crmterm.errors import ValidationError
 from crmterm.i18n import pick
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.billing import blacklist
 from crmterm.services.customers import customer_search
 from crmterm.services.customers.customer_search import SearchHit
 from crmterm.services.customers.party_inquiries import InquirySummary
@@ -46,16 +48,29 @@ def choices(*, session: Session, actor: Actor) -> RegistrationChoices:
 class Caller:
     hits: list[SearchHit]
     subscriber: str | None  # the number searched, when it was one: the contact records the subscriber
+    flags: list[str] = field(default_factory=list)  # the number searched is blacklisted: warnings to show
 
 
 def find_caller(*, session: Session, actor: Actor, query: str, limit: int = 20) -> Caller:
-    """`subscriber`: the number of the first hit when it was found by phone (any number of digits)."""
+    """`subscriber`: the number of the first hit when it was found by phone (any number of digits). `flags`:
+    the blacklist's warnings for the number itself — an anonymous caller (no customer has it) is warned of
+    too."""
     hits = customer_search.search(session=session, actor=actor, query=query, limit=limit)
+    flags = _number_flags(session, actor, query)
     if hits and hits[0].subscriber:
-        return Caller(hits, hits[0].subscriber)
+        return Caller(hits, hits[0].subscriber, flags)
     number = digits(query)
     by_phone = len(number) >= 7 and all(h.matched == "phone" for h in hits[:1])
-    return Caller(hits, query.strip() if by_phone and hits else None)
+    return Caller(hits, query.strip() if by_phone and hits else None, flags)
+
+
+def _number_flags(session: Session, actor: Actor, query: str) -> list[str]:
+    if len(digits(query)) < 7:
+        return []
+    try:
+        return [flag.text() for flag in blacklist.check(session=session, actor=actor, phone=query)]
+    except ValidationError:  # not a phone number after all (a contract number, a name with digits)
+        return []
 
 
 @dataclass

@@ -12,6 +12,7 @@ from crmterm.services.accounts.auth import hash_password
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.billing import billing_demo
 from crmterm.services.collections import collections_demo
+from crmterm.services.customers import payment_demo
 from crmterm.services.directory import config_io, yaml_lines
 from crmterm.services.directory.config_io import ImportResult
 from crmterm.services.knowledge import kb_import
@@ -62,6 +63,7 @@ def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
     billing_demo.seed_demo_billing(session=session, actor=actor)  # after the customers: their accounts
     billing_demo.seed_demo_blacklist(session=session, actor=actor)
     collections_demo.seed_demo_collections(session=session, actor=actor)  # the demo billing's invoices
+    payment_demo.seed_demo_distribution(session=session, actor=actor)  # over the demo billing's open invoices
     demo_work.seed_demo_work(session, actor)
     demo_filters.seed_demo_filters(session)
     demo_reports.seed_demo_reports(session)
