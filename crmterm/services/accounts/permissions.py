@@ -51,12 +51,14 @@ class Permission(StrEnum):
     SALES_WORK = "sales.work"  # own opportunities and quotes: create, price, send, move along the pipeline
     SALES_SUPERVISE = "sales.supervise"  # change anyone's opportunities and quotes
     BLACKLIST_WRITE = "blacklist.write"  # put customers, numbers, documents on the blacklist and lift them
+    SERVICE_READ = "service.read"  # installed base, service contracts, warranties, entitlement, QoS
+    SERVICE_WRITE = "service.write"  # record assets, write service contracts and warranty lengths
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(_EVERYONE | {Permission.CUSTOMERS_WRITE, Permission.INQUIRIES_WRITE,
-                                       Permission.SALES_WORK}),
+                                       Permission.SALES_WORK, Permission.SERVICE_READ}),
     Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CUSTOMERS_WRITE,
                                             Permission.CUSTOMERS_MERGE, Permission.INQUIRIES_WRITE,
                                             Permission.INQUIRIES_SUPERVISE, Permission.REPORTS_READ,
@@ -64,11 +66,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                             Permission.PROBLEMS_MANAGE, Permission.KB_EDIT,
                                             Permission.KB_APPROVE, Permission.SALES_READ,
                                             Permission.SALES_WORK, Permission.SALES_SUPERVISE,
-                                            Permission.BLACKLIST_WRITE}),
+                                            Permission.BLACKLIST_WRITE,
+                                            Permission.SERVICE_READ, Permission.SERVICE_WRITE}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
                                          Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.REPORTS_READ,
-                                         Permission.SALES_READ}),
+                                         Permission.SALES_READ, Permission.SERVICE_READ}),
 }
 
 
@@ -99,7 +102,8 @@ class Actor:
 DATABASE_LEVELS = (Role.AUDITOR, Role.AGENT, Role.ADMIN)
 READ_ONLY = frozenset({Permission.DIRECTORY_READ, Permission.USERS_READ, Permission.CONFIG_EXPORT,
                        Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.CUSTOMERS_READ,
-                       Permission.INQUIRIES_READ, Permission.REPORTS_READ, Permission.SALES_READ})
+                       Permission.INQUIRIES_READ, Permission.REPORTS_READ, Permission.SALES_READ,
+                       Permission.SERVICE_READ})
 CONFIGURING = frozenset({Permission.DIRECTORY_WRITE, Permission.USERS_WRITE, Permission.CONFIG_IMPORT,
                          Permission.SCRIPTS_ADMIN, Permission.WEBHOOKS_ADMIN, Permission.DATABASE_ADMIN})
 

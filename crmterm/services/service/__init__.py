@@ -2,5 +2,13 @@
 their targets, entitlement at registration, work orders dispatched to technicians, and quality of service
 against what each contract agreed.
 
-Public: (filled in as the modules land); internal: none yet.
+Public: assets, entitlement, qos, service_contracts, service_demo, warranties; internal: contract_import.
+Faces and other domains import only the public modules (pyproject's protected contracts check it). The SLA
+clocks and the rule context reach the contracts through routing/coverage_port, which this package fills.
 """
+
+from crmterm.services.routing import coverage_port
+from crmterm.services.service import entitlement
+
+# Deadlines and rules read coverage through routing's port (routing/coverage_port.py says why).
+coverage_port.provide(contract_targets=entitlement.contract_targets, entitlement_kind=entitlement.entitlement_kind)
