@@ -115,7 +115,7 @@ def _covering(session: Session, party_id: int, path: list[str], assets: list[Ser
     asset_ids = [saved for saved in (a.id for a in assets) if saved is not None]
     found = session.exec(select(ServiceContract).where(col(ServiceContract.party_id).in_(parties)
                                                        | col(ServiceContract.asset_id).in_(asset_ids))).all()
-    codes = {saved: code for saved, code in session.exec(select(Structure.id, Structure.code)) if saved} if any(c.structure_id for c in found) else {}
+    codes = {saved: code for saved, code in session.exec(select(Structure.id, Structure.code)).all() if saved}
     models = {a.model for a in assets}
     return [c for c in found if _in_scope(c, party_id, nodes, codes)
             and (not c.topics or set(c.topics) & set(path)) and (not c.products or set(c.products) & models)]

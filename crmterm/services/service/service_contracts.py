@@ -194,11 +194,11 @@ def reads(session: Session, contracts: list[ServiceContract]) -> list[ContractRe
     if not contracts:
         return []
     owners = {c.party_id for c in contracts if c.party_id}
-    parties = dict(session.exec(select(Party.id, Party.display_name).where(col(Party.id).in_(owners))))
-    structures = dict(session.exec(select(Structure.id, Structure.code)))
-    calendars = dict(session.exec(select(Calendar.id, Calendar.code)))
+    parties = dict(session.exec(select(Party.id, Party.display_name).where(col(Party.id).in_(owners))).all())
+    structures = dict(session.exec(select(Structure.id, Structure.code)).all())
+    calendars = dict(session.exec(select(Calendar.id, Calendar.code)).all())
     serials = dict(session.exec(select(ServiceAsset.id, ServiceAsset.serial).where(
-        col(ServiceAsset.id).in_({c.asset_id for c in contracts if c.asset_id}))))
+        col(ServiceAsset.id).in_({c.asset_id for c in contracts if c.asset_id}))).all())
     today = date.today()
     return [ContractRead(id=saved_id(c), code=c.code, name=c.name, party_id=c.party_id,
                          customer=parties.get(c.party_id) if c.party_id else None,
