@@ -24,7 +24,9 @@ READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue",
              "kb export-public", "script validate", "script list", "script export", "problem list",
              "problem show", "notify list", "mail list", "webhook list", "webhook log", "token list",
              "response list", "response show", "callback list", "task list", "work", "filter list", "filter show",
-             "billing show", "blacklist list"}
+             "billing show", "blacklist list",
+             "asset list", "asset find", "asset show", "asset warranties", "service-contract list",
+             "service-contract show", "service-contract entitlement"}
 
 # Every command: where it lives and the line `crmterm --help` shows (tests/test_cli_lazy.py checks each line
 # against the command's own help). A module is imported only when its command runs (cli/lazy.py says why).
@@ -91,6 +93,10 @@ COMMANDS = {
     "activity": Lazy("crmterm.cli.sales_activity:app", "Sales activities: calls, meetings and tasks on a calendar."),
     "portal": Lazy("crmterm.cli.portal:app", "Customer portal: topics and functions it offers, customers' ratings."),
     "order": Lazy("crmterm.cli.sales_order:app", "Orders: accepted quotes handled along their route."),
+    "asset": Lazy("crmterm.cli.service:app", "Installed base: equipment at customers, found by serial number; "
+                  "warranty lengths per model."),
+    "service-contract": Lazy("crmterm.cli.service:contract_app", "Service contracts: coverage, response and "
+                             "resolution targets, validity; entitlement."),
 }
 
 
