@@ -54,13 +54,14 @@ class Entitlement(BaseModel):
 
 
 def _targets(found: Entitlement) -> str:
-    parts = [f"{label} {_hours(minutes)}" for label, minutes in ((_("response"), found.response_minutes),
+    parts = [f"{label} {duration_text(minutes)}" for label, minutes in ((_("response"), found.response_minutes),
                                                                   (_("resolution"), found.resolution_minutes))
              if minutes]
     return f" · {', '.join(parts)}" if parts else ""
 
 
-def _hours(minutes: int) -> str:
+def duration_text(minutes: int) -> str:
+    """A target as people say it: 2 h, 90 min."""
     return _("{h} h").format(h=minutes // 60) if minutes % 60 == 0 else _("{m} min").format(m=minutes)
 
 
