@@ -143,3 +143,26 @@ def test_rules_read_the_customers_entitlement(demo_url, people):
     with unit_of_work(demo_url) as session:
         assert rules.holds('customer.entitlement == "contract"', routing.context_of(session, inquiry))
         assert rules.holds('customer.entitlement == "none"', routing.context_of(session, other))
+
+
+def test_the_qos_report_counts_breaches_of_covered_inquiries_and_the_credits_owed(demo_url, people):
+    from sqlalchemy import update
+
+    from crmterm.services.service import qos
+
+    party = _home_customer(demo_url)
+    act(demo_url, service_contracts.add_contract, people["supervisor"], draft=ContractDraft(
+        code="T-QOS", customer=party, topics=["home_internet"], response="10m", resolution="1h",
+        valid_from=date.today() - timedelta(days=1), credit_per_breach="250"))
+    late, kept = _register(demo_url, party, people), _register(demo_url, party, people)
+    _register(demo_url, party, people, topic="no_data")  # not a covered topic
+    with unit_of_work(demo_url) as session:  # the first one waited past both deadlines
+        session.execute(update(Inquiry).where(Inquiry.id == late.id).values(
+            react_due_at=late.react_due_at - timedelta(hours=3), due_at=late.due_at - timedelta(hours=3)))
+    with pytest.raises(PermissionDenied):
+        act(demo_url, qos.qos_report, people["agent"])
+    table = act(demo_url, qos.qos_report, people["auditor"], contract="T-QOS")
+    (row,) = table.as_records()
+    assert (row["inquiries"], row["response_breaches"], row["resolution_breaches"]) == (2, 1, 1)
+    assert (row["response_agreed"], row["resolution_agreed"], row["credits_owed"]) == (10 / 60, 1.0, 500.0)
+    assert kept.id != late.id
