@@ -16,11 +16,11 @@ from crmterm.services.service import (
     assets,
     contract_import,
     entitlement,
-    qos,
     service_contracts,
     service_demo,
     warranties,
 )
+from crmterm.services.reports import reports_qos
 from crmterm.services.service.service_contracts import ContractDraft
 
 
@@ -46,7 +46,7 @@ SERVICE_ENTRIES = [
         f"- {{code: MATRIX-C2, customer: {w.party}, response: 2h, valid_from: 2025-01-01}}\n")}),
     Entry(entitlement.entitlement, P.SERVICE_READ, lambda s, w, a: {"party_id": w.party,
                                                                     "topic": "home_no_connection"}),
-    Entry(qos.qos_report, P.REPORTS_READ),
+    Entry(reports_qos.qos_report, P.REPORTS_READ),
     Entry(service_demo.seed_demo_service, P.CONFIG_IMPORT),
 ]
 

@@ -148,7 +148,7 @@ def test_rules_read_the_customers_entitlement(demo_url, people):
 def test_the_qos_report_counts_breaches_of_covered_inquiries_and_the_credits_owed(demo_url, people):
     from sqlalchemy import update
 
-    from crmterm.services.service import qos
+    from crmterm.services.reports import reports_qos as qos
 
     party = _home_customer(demo_url)
     act(demo_url, service_contracts.add_contract, people["supervisor"], draft=ContractDraft(

@@ -294,9 +294,9 @@ def qos(ctx: typer.Context, contract: str = typer.Option(None, "--contract", hel
         end: str = typer.Option(None, "--to", help="First day NOT included (default: up to now)."),
         fmt: str = FORMAT_OPTION, target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Per service contract: agreed versus actual response and resolution, breaches and credits owed."""
-    from crmterm.services.service import qos as service_qos
+    from crmterm.services.reports import reports_qos
 
     first = parse_moment(start, "from") if start else None
     last = parse_moment(end, "to") if end else None
     fmt = _format(fmt, target, as_json)
-    emit(ctx, _compute(ctx, service_qos.qos_report, contract=contract, start=first, end=last), fmt, target)
+    emit(ctx, _compute(ctx, reports_qos.qos_report, contract=contract, start=first, end=last), fmt, target)

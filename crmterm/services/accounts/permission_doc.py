@@ -41,8 +41,8 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.SALES_SUPERVISE: N_("Change anyone's opportunities and quotes, give them to another owner"),
     Permission.BLACKLIST_WRITE: N_("Put customers, phone numbers and documents on the blacklist (fraud, "
                                    "non-payment) and lift them"),
-    Permission.SERVICE_READ: N_("See the installed base, service contracts, warranties, entitlements and the "
-                                "quality-of-service report"),
+    Permission.SERVICE_READ: N_("See the installed base, service contracts, warranties and customers' "
+                                "entitlements"),
     Permission.SERVICE_WRITE: N_("Record installed equipment, write and import service contracts and warranty "
                                  "lengths"),
 }

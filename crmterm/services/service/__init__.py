@@ -2,7 +2,8 @@
 their targets, entitlement at registration, work orders dispatched to technicians, and quality of service
 against what each contract agreed.
 
-Public: assets, entitlement, qos, service_contracts, service_demo, warranties; internal: contract_import.
+Public: assets, contract_import, entitlement, service_contracts, service_demo, warranties; internal: none (the
+quality-of-service report is the reports domain's: reports/reports_qos).
 Faces and other domains import only the public modules (pyproject's protected contracts check it). The SLA
 clocks and the rule context reach the contracts through routing/coverage_port, which this package fills.
 """

@@ -26,8 +26,9 @@ def seed_demo_service(*, session: Session, actor: Actor, today: date | None = No
     today = today or date.today()
     group = session.exec(select(Contract.payer_party_id).where(Contract.number == "NORD-001")).first()
     logistics = session.exec(select(Contract.payer_party_id).where(Contract.number == "NORD-013")).first()
-    homes = list(session.exec(select(Party.id).where(Party.kind == "person", col(Party.is_lead).is_(False))
-                              .order_by(Party.id).limit(3)))
+    homes = [party for party in session.exec(select(Party.id).where(Party.kind == "person",
+                                                                     col(Party.is_lead).is_(False))
+                                             .order_by(col(Party.id)).limit(3)) if party is not None]
     if group is None or logistics is None or len(homes) < 3:
         return 0
     for model, months in _WARRANTIES.items():

@@ -1,7 +1,8 @@
-"""Quality of service: per service contract, what was agreed (response and resolution targets) against what
-happened to the covered customers' inquiries of the covered topics registered while the contract was in force
-— average time to the first take and to closing, breaches of the inquiries' own deadlines (which the
-contract's targets set, services/sla/sla) and the credits owed where the contract defines a credit per breach.
+"""Quality of service (issue 27, item 5): per service contract (services/service), what was agreed (response
+and resolution targets) against what happened to the covered customers' inquiries of the covered topics
+registered while the contract was in force — average time to the first take and to closing, breaches of the
+inquiries' own deadlines (which the contract's targets set, services/sla/sla) and the credits owed where the
+contract defines a credit per breach.
 
 The covered customers and topics are resolved first (a structure node's subtree, a topic's subtree); each
 contract's figures are then one aggregate query in the database (`crmterm report qos`)."""
@@ -54,8 +55,8 @@ def _topics(session: Session, contract: ServiceContract) -> list[int] | None:
 
 
 def _figures(session: Session, conditions: list[ColumnElement[bool]], now: datetime):
-    first_taken = (select_rows(func.min(InquiryEvent.at)).where(InquiryEvent.inquiry_id == Inquiry.id,
-                                                            InquiryEvent.kind == "taken").scalar_subquery())
+    first_taken = (select_rows(func.min(InquiryEvent.at)).where(col(InquiryEvent.inquiry_id) == Inquiry.id,
+                                                                 col(InquiryEvent.kind) == "taken").scalar_subquery())
     closed, still_open = col(Inquiry.state) == State.CLOSED, col(Inquiry.state).in_(sorted(OPEN))
     react_late = and_(col(Inquiry.react_due_at).is_not(None), or_(
         first_taken > Inquiry.react_due_at, and_(first_taken.is_(None), still_open, col(Inquiry.react_due_at) < now)))
@@ -74,10 +75,10 @@ def _row(session: Session, actor: Actor, contract: ServiceContract, start: datet
     parties, topics = _parties(session, actor, contract), _topics(session, contract)
     begins = max(m for m in (_moment(contract.valid_from), start) if m is not None)
     ends = min((m for m in (_moment(contract.valid_to), end) if m is not None), default=None)
-    conditions = [col(Inquiry.party_id).in_(parties), Inquiry.created_at >= begins,
-                  col(Inquiry.state) != State.CANCELLED]
+    conditions: list[ColumnElement[bool]] = [col(Inquiry.party_id).in_(parties), col(Inquiry.created_at) >= begins,
+                                             col(Inquiry.state) != State.CANCELLED]
     if ends is not None:
-        conditions.append(Inquiry.created_at < ends)
+        conditions.append(col(Inquiry.created_at) < ends)
     if topics is not None:
         conditions.append(col(Inquiry.topic_id).in_(topics))
     count, response, resolution, react_late, resolve_late = _figures(session, conditions, now)
