@@ -19,7 +19,7 @@ async def test_register_shows_whether_the_caller_is_covered_next_to_the_repeat_w
         await pilot.press(*"341", "enter")  # Technical problems › Home internet › No connection
         await settle(pilot)
         assert line.display and line.has_class("-covered")
-        assert "Covered by contract SVC-GOLD-NORD" in str(line.content) and "response 2 h" in str(line.content)
+        assert "✓ SVC-GOLD-NORD: response 2 h, resolution 8 h" in str(line.content)
         siblings = list(line.parent.children)
         assert siblings.index(line) == siblings.index(panel.query_one("#reg-repeat")) + 1
         topic = panel.query_one("#topic-input")

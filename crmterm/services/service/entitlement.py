@@ -42,9 +42,8 @@ class Entitlement(BaseModel):
     def text(self) -> str:
         """One line for the Register tab and the CLI."""
         until = fmt_date(self.until) if self.until else ""
-        if self.kind == "contract":
-            ends = _(" until {day}").format(day=until) if self.until else ""
-            return _("Covered by contract {code}{ends}").format(code=self.contract, ends=ends) + _targets(self)
+        if self.kind == "contract":  # short: it fits the Register tab's left half at 80 columns
+            return _("✓ {code}").format(code=self.contract) + _targets(self)
         if self.kind == "warranty":
             return _("Under warranty until {day} ({serial})").format(day=until, serial=self.asset)
         if self.kind == "expired":
@@ -57,7 +56,7 @@ def _targets(found: Entitlement) -> str:
     parts = [f"{label} {duration_text(minutes)}" for label, minutes in ((_("response"), found.response_minutes),
                                                                   (_("resolution"), found.resolution_minutes))
              if minutes]
-    return f" · {', '.join(parts)}" if parts else ""
+    return f": {', '.join(parts)}" if parts else ""
 
 
 def duration_text(minutes: int) -> str:

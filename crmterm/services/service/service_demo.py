@@ -34,7 +34,7 @@ def seed_demo_service(*, session: Session, actor: Actor, today: date | None = No
     for model, months in _WARRANTIES.items():
         warranties.set_warranty(session=session, actor=actor, model=model, months=months, source="seed")
     made = _home_routers(session, actor, homes, today) + _office_equipment(session, actor, group, logistics, today)
-    _contracts(session, actor, group, logistics, today)
+    _contracts(session, actor, group, logistics)
     return made
 
 
@@ -59,14 +59,14 @@ def _office_equipment(session: Session, actor: Actor, group: int, logistics: int
     return len(made)
 
 
-def _contracts(session: Session, actor: Actor, group: int, logistics: int, today: date) -> None:
+def _contracts(session: Session, actor: Actor, group: int, logistics: int) -> None:
     technical = session.exec(select(Topic.code).where(Topic.code == _TECHNICAL)).first()
     topics = [technical] if technical else []
-    start = date(today.year, 1, 1)
+    start = date(2025, 1, 1)  # fixed, open-ended: what Register shows does not change with the calendar
     drafts = [
         ContractDraft(code="SVC-GOLD-NORD", name="Gold support: Nord Group", customer=group,
                       structure="organisation", topics=topics, response="2h", resolution="8h", valid_from=start,
-                      valid_to=date(today.year + 2, 1, 1), credit_per_breach="5000"),
+                      credit_per_breach="5000"),
         ContractDraft(code="SVC-SILVER-NSK", name="Silver support: Nord Logistics Novosibirsk", customer=logistics,
                       topics=topics, calendar="back_office_ekb", response="4h", resolution="16h", valid_from=start,
                       credit_per_breach="1500"),
