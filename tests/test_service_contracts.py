@@ -166,3 +166,16 @@ def test_the_qos_report_counts_breaches_of_covered_inquiries_and_the_credits_owe
     assert (row["inquiries"], row["response_breaches"], row["resolution_breaches"]) == (2, 1, 1)
     assert (row["response_agreed"], row["resolution_agreed"], row["credits_owed"]) == (10 / 60, 1.0, 500.0)
     assert kept.id != late.id
+
+
+def test_a_target_the_contract_leaves_out_keeps_the_regulations_and_the_clock_runs_around_the_clock():
+    from crmterm.workflow.coverage import Targets, covered
+    from crmterm.workflow.sla import Book, Times, regulation_from
+
+    base = Book([regulation_from("tech", ["technical"], "office", {"high": {"react": 0.5, "resolve": 48},
+                                                                   "*": {"react": 1, "resolve": 96}})], {})
+    assert covered(base, ["technical"], None) is base
+    book = covered(base, ["technical", "no_data"], Targets("C", react_hours=2))
+    rule = book.regulation(["technical", "no_data"])
+    assert rule.times_for("high") == Times(react=2, resolve=48) and rule.times_for(None) == Times(2, 96)
+    assert book.calendars_for(["technical"], None)[0].code == "24x7"
