@@ -100,6 +100,9 @@ def test_warranty_expired_and_none_when_no_contract_covers(demo_url, people):
         code="T-ASSET", asset="old-1", response="30m", valid_from=date.today() - timedelta(days=1)))
     on_asset = act(demo_url, entitlement.entitlement, agent, party_id=party, topic="home_slow")
     assert (on_asset.kind, on_asset.contract) == ("contract", "T-ASSET")
+    assert act(demo_url, entitlement.entitlement, agent, party_id=party, asset="new-1").kind == "warranty"
+    with pytest.raises(NotFound):
+        act(demo_url, entitlement.entitlement, agent, party_id=party, asset="no-such-serial")
 
 
 def test_contracts_are_checked_and_only_service_write_writes_them(demo_url, people):

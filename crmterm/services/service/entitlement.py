@@ -15,6 +15,7 @@ from datetime import date
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from crmterm.errors import NotFound
 from crmterm.i18n import N_, _, fmt_date
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import structures
@@ -72,6 +73,8 @@ def entitlement(*, session: Session, actor: Actor, party_id: int, topic: str | N
     asset_id = None
     if asset:
         asset_id = session.exec(select(ServiceAsset.id).where(ServiceAsset.serial == normal_serial(asset))).first()
+        if asset_id is None:
+            raise NotFound(_("asset"), asset)
     return assess(session, party_id, path, asset_id)
 
 
