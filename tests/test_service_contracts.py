@@ -182,3 +182,15 @@ def test_a_target_the_contract_leaves_out_keeps_the_regulations_and_the_clock_ru
     rule = book.regulation(["technical", "no_data"])
     assert rule.times_for("high") == Times(react=2, resolve=48) and rule.times_for(None) == Times(2, 96)
     assert book.calendars_for(["technical"], None)[0].code == "24x7"
+
+
+def test_the_coverage_port_finds_the_service_package_when_first_asked():
+    import subprocess
+    import sys
+
+    code = ("from crmterm.services.routing import coverage_port\n"
+            "print(coverage_port._provider('contract_targets').__module__)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": ":".join(sys.path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "crmterm.services.service.entitlement"
