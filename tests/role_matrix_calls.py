@@ -65,7 +65,7 @@ OWN_TOKENS = Rule("a person: own API tokens, or users.read (everyone's)", _ALL, 
 READ_PERMISSIONS = frozenset({
     Permission.DIRECTORY_READ, Permission.USERS_READ, Permission.CONFIG_EXPORT, Permission.AUDIT_READ,
     Permission.ADMIN_SCREENS, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ, Permission.REPORTS_READ,
-    Permission.SALES_READ})
+    Permission.SALES_READ, Permission.SERVICE_READ})
 WRITE_PERMISSIONS = frozenset(Permission) - READ_PERMISSIONS
 
 

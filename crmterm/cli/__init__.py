@@ -25,7 +25,9 @@ READ_ONLY = {"db current", "db backup", "directory", "audit", "report", "queue",
              "problem show", "notify list", "mail list", "webhook list", "webhook log", "token list",
              "response list", "response show", "callback list", "task list", "work", "filter list", "filter show",
              "billing show", "blacklist list",
-             "collections promises", "collections aging"}
+             "collections promises", "collections aging",
+             "asset list", "asset find", "asset show", "asset warranties", "service-contract list",
+             "service-contract show", "service-contract entitlement"}
 
 # Every command: where it lives and the line `crmterm --help` shows (tests/test_cli_lazy.py checks each line
 # against the command's own help). A module is imported only when its command runs (cli/lazy.py says why).
@@ -99,6 +101,10 @@ COMMANDS = {
                       "technicians."),
     "technician": Lazy("crmterm.cli.workorder:technician_app", "Technicians: skills, region and working calendar."),
     "payment": Lazy("crmterm.cli.payment:app", "Payments: a payer's payment distributed over its contracts."),
+    "asset": Lazy("crmterm.cli.service:app", "Installed base: equipment at customers, found by serial number; "
+                  "warranty lengths per model."),
+    "service-contract": Lazy("crmterm.cli.service:contract_app", "Service contracts: coverage, response and "
+                             "resolution targets, validity; entitlement."),
 }
 
 

@@ -330,3 +330,18 @@ def collections_report(ctx: typer.Context, start: str = typer.Option(..., "--fro
     first, last = day(start, "from"), day(end, "to")
     table = env_of(ctx).call(collections_reports.collections_report, start=first, end=last)
     show(table) if fmt == "table" else _write(ctx, table, fmt, target or "-")
+
+
+@app.command("qos")
+def qos(ctx: typer.Context, contract: str = typer.Option(None, "--contract", help="One service contract (its code); "
+                                                          "default: every one."),
+        start: str = typer.Option(None, "--from", help="First day of the period (default: each contract's start)."),
+        end: str = typer.Option(None, "--to", help="First day NOT included (default: up to now)."),
+        fmt: str = FORMAT_OPTION, target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Per service contract: agreed versus actual response and resolution, breaches and credits owed."""
+    from crmterm.services.reports import reports_qos
+
+    first = parse_moment(start, "from") if start else None
+    last = parse_moment(end, "to") if end else None
+    fmt = _format(fmt, target, as_json)
+    emit(ctx, _compute(ctx, reports_qos.qos_report, contract=contract, start=first, end=last), fmt, target)

@@ -17,6 +17,7 @@ from crmterm.errors import CrmError, PermissionDenied
 from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
 from crmterm.screens.customers.billing_strip import BillingStrip
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
+from crmterm.screens.service.card_equipment import EquipmentPanel
 from crmterm.services.accounts.workspace import CARD_TABS
 from crmterm.services.billing import billing_views
 from crmterm.services.customers.as_of import FIELD_LABELS, since_text
@@ -105,6 +106,9 @@ class CustomerCard(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS sta
             if name == "structures":
                 yield Static("", id="card-structures", markup=False)
                 return
+            if name == "assets":  # the installed base and service contracts (the service domain's, loaded apart)
+                yield EquipmentPanel(id="card-equipment")
+                return
             if name == "contracts":
                 yield BillingStrip(id="card-billing", markup=False)
             if name == "notes":
@@ -127,8 +131,10 @@ class CustomerCard(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS sta
                 self.query_one(f"#card-{name}", DataTable).clear()
             self.query_one("#card-structures", Static).update("")
             self.query_one(BillingStrip).load(None)
+            self.query_one(EquipmentPanel).load(None)
             return
         self._load_orders(card.party.id)
+        self.query_one(EquipmentPanel).load(card.party.id)
         party = card.party
         lead = _(" · lead") if party.is_lead else ""
         past = "" if card.as_of == date.today() else " · " + _("as of {date}").format(date=fmt_date(card.as_of))

@@ -31,6 +31,7 @@ from crmterm.screens.register.register_keeping import DraftKeeping
 from crmterm.screens.register.register_problems import ProblemLinking
 from crmterm.screens.register.register_responses import ResponseInserting
 from crmterm.screens.register.register_scripts import ScriptRunning
+from crmterm.screens.service.register_entitlement import EntitlementLine
 from crmterm.services.billing import blacklist
 from crmterm.services.customers.customer_search import SearchHit, hit_details
 from crmterm.services.inquiries import inquiries, registration_views
@@ -103,6 +104,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
             yield ImpliedSelect([], id="reg-priority", prompt=_("Priority: the topic's"), compact=True)
             yield Static("", id="reg-suggested", markup=False)
             yield Static("", id="reg-repeat", markup=False)
+            yield EntitlementLine("", id="reg-entitlement", markup=False)  # services/service: covered or chargeable
             yield Static("", id="reg-blacklist", markup=False)
             yield ProblemBanner("", id="reg-problems", markup=False)
             yield Static("", id="reg-extras", markup=False)
@@ -116,8 +118,8 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
             yield KbSuggestions(id="reg-kb")
 
     def on_mount(self) -> None:
-        for widget_id in ("reg-hits", "reg-drafts", "reg-repeat", "reg-blacklist", "reg-extras", "reg-person",
-                          "reg-problems"):
+        for widget_id in ("reg-hits", "reg-drafts", "reg-repeat", "reg-entitlement", "reg-blacklist", "reg-extras",
+                          "reg-person", "reg-problems"):
             self.query_one(f"#{widget_id}").display = False
         self.load_choices()
         self.load_problems()
@@ -213,6 +215,8 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         self.query_one("#reg-last", Static).update("")
         if hit is not None:
             self.load_activity(hit.id)
+        topic = self.drafts.draft.topic
+        self.query_one(EntitlementLine).show_for(hit.id if hit else None, topic.code if topic else None)
         self.load_problems()
         if self.drafts.draft.topic is not None:
             self.load_form(self.drafts.draft.topic, self._form_values())

@@ -13,6 +13,7 @@ from crmterm.errors import CrmError
 from crmterm.i18n import _, fmt_date
 from crmterm.screens.common.dialogs import PromptScreen
 from crmterm.screens.register.register_part import RegisterPart
+from crmterm.screens.service.register_entitlement import EntitlementLine
 from crmterm.services.customers import contracts
 from crmterm.services.inquiries import inquiries, registration_views
 from crmterm.services.inquiries.attachments import limits_of, path_problem
@@ -35,6 +36,7 @@ class InquiryEditing(RegisterPart):
         event.stop()
         values = self._form_values()
         self.drafts.draft.topic = event.node
+        self._show_entitlement()
         self._show_strip()
         self.query_one(AttributeFormView).hold_keys()  # the values typed ahead wait for the form
         self.load_form(event.node, values)
@@ -123,6 +125,7 @@ class InquiryEditing(RegisterPart):
             priority.value = draft.priority
         self._show_strip()
         self._show_repeats()
+        self._show_entitlement()
         self.load_problems()
         self.kb_refresh()
         if draft.topic is None:
@@ -152,6 +155,12 @@ class InquiryEditing(RegisterPart):
         box = self.query_one(f"#{widget_id}", Static)
         box.update(content)
         box.display = bool(content)
+
+    def _show_entitlement(self) -> None:
+        """Covered or chargeable, for the caller and this inquiry's topic (services/service)."""
+        topic = self.drafts.draft.topic
+        self.query_one(EntitlementLine).show_for(self.customer.id if self.customer else None,
+                                                 topic.code if topic else None)
 
     def _show_strip(self) -> None:
         self._say("reg-drafts", self.drafts.strip())

@@ -45,6 +45,10 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.COLLECTIONS_MANAGE: N_("Import invoices from billing (receivables) and run the dunning scan"),
     Permission.SERVICE_WORK: N_("Raise work orders from inquiries; as a technician, see and work one's own orders"),
     Permission.SERVICE_DISPATCH: N_("See every work order, dispatch orders to technicians (the dispatch board)"),
+    Permission.SERVICE_READ: N_("See the installed base, service contracts, warranties and customers' "
+                                "entitlements"),
+    Permission.SERVICE_WRITE: N_("Record installed equipment, write and import service contracts and warranty "
+                                 "lengths"),
 }
 
 # The checks that are more than one permission (each has explicit tests in tests/test_role_matrix.py).

@@ -55,13 +55,15 @@ class Permission(StrEnum):
     COLLECTIONS_MANAGE = "collections.manage"  # import invoices from billing, run the dunning scan
     SERVICE_WORK = "service.work"  # raise work orders from inquiries; work one's own as a technician
     SERVICE_DISPATCH = "service.dispatch"  # see every work order, dispatch them to technicians, the dispatch board
+    SERVICE_READ = "service.read"  # installed base, service contracts, warranties, entitlement, QoS
+    SERVICE_WRITE = "service.write"  # record assets, write service contracts and warranty lengths
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(_EVERYONE | {Permission.CUSTOMERS_WRITE, Permission.INQUIRIES_WRITE,
                                        Permission.SALES_WORK, Permission.COLLECTIONS_WORK,
-                                       Permission.SERVICE_WORK}),
+                                       Permission.SERVICE_WORK, Permission.SERVICE_READ}),
     Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CUSTOMERS_WRITE,
                                             Permission.CUSTOMERS_MERGE, Permission.INQUIRIES_WRITE,
                                             Permission.INQUIRIES_SUPERVISE, Permission.REPORTS_READ,
@@ -71,11 +73,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                             Permission.SALES_WORK, Permission.SALES_SUPERVISE,
                                             Permission.BLACKLIST_WRITE, Permission.COLLECTIONS_WORK,
                                             Permission.COLLECTIONS_MANAGE, Permission.SERVICE_WORK,
-                                            Permission.SERVICE_DISPATCH}),
+                                            Permission.SERVICE_DISPATCH, Permission.SERVICE_READ,
+                                            Permission.SERVICE_WRITE}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
                                          Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.REPORTS_READ,
-                                         Permission.SALES_READ}),
+                                         Permission.SALES_READ, Permission.SERVICE_READ}),
 }
 
 
@@ -106,7 +109,8 @@ class Actor:
 DATABASE_LEVELS = (Role.AUDITOR, Role.AGENT, Role.ADMIN)
 READ_ONLY = frozenset({Permission.DIRECTORY_READ, Permission.USERS_READ, Permission.CONFIG_EXPORT,
                        Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.CUSTOMERS_READ,
-                       Permission.INQUIRIES_READ, Permission.REPORTS_READ, Permission.SALES_READ})
+                       Permission.INQUIRIES_READ, Permission.REPORTS_READ, Permission.SALES_READ,
+                       Permission.SERVICE_READ})
 CONFIGURING = frozenset({Permission.DIRECTORY_WRITE, Permission.USERS_WRITE, Permission.CONFIG_IMPORT,
                          Permission.SCRIPTS_ADMIN, Permission.WEBHOOKS_ADMIN, Permission.DATABASE_ADMIN})
 

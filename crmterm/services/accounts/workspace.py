@@ -49,7 +49,8 @@ REQUIRED_COLUMNS = {"queue": ("id",), "customers": ("name",), "work": ("what",)}
 CARD_TABS: dict[str, str] = {
     "details": N_("Details"), "structures": N_("Structures"), "contracts": N_("Contracts"),
     "persons": N_("Contact persons"), "discounts": N_("Discounts"), "history": N_("History"), "notes": N_("Notes"),
-    "inquiries": N_("Inquiries"), "orders": N_("Orders")}
+    "inquiries": N_("Inquiries"), "orders": N_("Orders"),
+    "assets": N_("Equipment")}
 # Dashboard tiles (services/work/dashboard computes each): the default shows them all
 TILES: dict[str, str] = {
     "my_open": N_("My open inquiries"), "my_overdue": N_("My overdue inquiries"),

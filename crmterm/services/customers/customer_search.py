@@ -26,7 +26,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from crmterm.errors import ValidationError
-from crmterm.i18n import _
+from crmterm.i18n import N_, _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import search_details
 from crmterm.services.customers.phones import digits, significant_digits
@@ -126,6 +126,9 @@ def _sources(backend: str, needle: str, number: str) -> list[_Source]:
                 numeric_key=True) if names else None,
         _Source("contract", 0, "c.payer_party_id", "c.number", "contract c WHERE c.number = :c AND c.number > :after",
                 ("c.number",)),
+        # equipment by its serial number (services/service stores it in capitals without spaces)
+        _Source("serial", 0, "a.party_id", "a.serial", "service_asset a WHERE a.serial = :serial AND a.serial > :after",
+                ("a.serial",)),
         _Source("prefix", 1, "p.id", "p.name_key || '\u0001' || p.id",
                 f"party p WHERE p.name_key > :q AND p.name_key < :q_hi AND p.name_key || '\u0001' || p.id > :after "
                 f"{live}", ("p.name_key", "p.id")) if names else None,
@@ -175,6 +178,7 @@ def _encodable(value: str) -> str:
 def _params(query: str, needle: str, number: str) -> dict:
     phone = significant_digits(query) if len(number) >= 7 else number
     return {"q": needle, "q_hi": needle + PREFIX_END, "c": needle.upper(), "c_hi": needle.upper() + PREFIX_END,
+            "serial": "".join(query.split()).upper(),
             "r": phone[::-1], "r_hi": phone[::-1] + PREFIX_END,
             "pid": int(number) if number and len(number) < 12 else -1,
             "pattern": f"%{_like_safe(needle)}%", "phrase": '"' + needle.replace('"', '""') + '"',
@@ -296,6 +300,9 @@ def details_statement(session: Session, party_ids: list[int]) -> tuple[str, dict
     if compiled.positional and compiled.positiontup is not None:
         return compiled.string, tuple(compiled.params[name] for name in compiled.positiontup)
     return compiled.string, compiled.params
+
+
+MATCHED = (N_("name"), N_("contract"), N_("phone"), N_("serial"), N_("id"))  # what a hit was found by, shown
 
 
 def _matched(source: str) -> str:

@@ -28,7 +28,7 @@ from crmterm.services.inquiries import (
 from crmterm.services.inquiries.attachments import AttachmentLimits, attach_path, path_problem
 from crmterm.services.inquiries.drafts import ContactDraft, InquiryDraft
 from crmterm.services.inquiries.registration_refs import ContactRefs, TopicRef, resolve_contact, resolve_topic
-from crmterm.services.routing import automation, routing
+from crmterm.services.routing import automation, coverage_port, routing
 from crmterm.services.topics.attribute_checks import check_values
 from crmterm.services.topics.attribute_forms import AttributeForm, effective_attributes, rule_context
 from crmterm.services.topics.attribute_values import to_text
@@ -131,19 +131,21 @@ def _check_inquiry(session: Session, actor: Actor, refs: ContactRefs, index: int
     if checked.topic is None:
         return checked
     checked.form = effective_attributes(session=session, actor=actor, topic=checked.topic.code)
+    context = _rule_context(session, refs, checked.topic.priority, checked.form.path)
     values = check_values(session=session, actor=actor, form=checked.form, raw=draft.values,
-                          customer_id=refs.party_id, context=_rule_context(session, refs, checked.topic.priority),
-                          fill_defaults=True)
+                          customer_id=refs.party_id, context=context, fill_defaults=True)
     problems.extend((index, code, message) for code, message in values.errors.items())
     _check_allowed(session, refs, index, draft, checked.form, values, problems)
     checked.values = values.values
     return checked
 
 
-def _rule_context(session: Session, refs: ContactRefs, priority: str | None) -> dict:
-    """The contact's part of a rule's context, with the customer's billing figures for rules that read them."""
+def _rule_context(session: Session, refs: ContactRefs, priority: str | None, path: list[str]) -> dict:
+    """The contact's part of a rule's context, with the customer's billing figures and service entitlement for
+    rules that read them."""
     context = refs.rule_context(priority)
-    context["customer"] = {**context["customer"], **billing_accounts.rule_fields(session, refs.party_id)}
+    context["customer"] = {**context["customer"], **billing_accounts.rule_fields(session, refs.party_id),
+                           **coverage_port.rule_fields(session, refs.party_id, path)}
     return context
 
 
@@ -192,7 +194,7 @@ def _write_inquiry(session: Session, actor: Actor, contact_id: int, refs: Contac
                       priority_rank=routing.priority_rank(session, topic.priority_id), updated_by=actor.login)
     placement = None
     if not close:  # routed before the first write: one INSERT with the route and deadline columns
-        context = rule_context(form, item.values, **_rule_context(session, refs, topic.priority))
+        context = rule_context(form, item.values, **_rule_context(session, refs, topic.priority, form.path))
         placement = routing.place_new(session, inquiry, form.path, context)
     session.add(inquiry)
     session.flush()

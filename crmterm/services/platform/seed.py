@@ -19,6 +19,7 @@ from crmterm.services.knowledge import kb_import
 from crmterm.services.platform import demo_customers, demo_filters, demo_reports, demo_work
 from crmterm.services.portal import demo as portal_demo
 from crmterm.services.sales import activity_demo, sales_demo
+from crmterm.services.service import service_demo
 from crmterm.store import AgentSkill, User
 from crmterm.store import passwords as stored
 from crmterm.store.tables import saved_id
@@ -64,6 +65,7 @@ def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
     billing_demo.seed_demo_blacklist(session=session, actor=actor)
     collections_demo.seed_demo_collections(session=session, actor=actor)  # the demo billing's invoices
     payment_demo.seed_demo_distribution(session=session, actor=actor)  # over the demo billing's open invoices
+    service_demo.seed_demo_service(session=session, actor=actor)  # after the customers: their equipment
     demo_work.seed_demo_work(session, actor)
     demo_filters.seed_demo_filters(session)
     demo_reports.seed_demo_reports(session)

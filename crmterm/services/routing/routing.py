@@ -12,7 +12,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.billing import accounts as billing_accounts
-from crmterm.services.routing import live, routing_ports
+from crmterm.services.routing import coverage_port, live, routing_ports
 from crmterm.services.topics.attribute_forms import topic_path  # noqa: F401 - used by callers too
 from crmterm.services.topics.attribute_values import parse, to_cel
 from crmterm.store import (
@@ -208,7 +208,8 @@ def context_of(session: Session, inquiry: Inquiry, actor: Actor | None = None) -
                         "priority": priority or "", "step": inquiry.step or "",
                         "attrs": typed_values(session, saved_id(inquiry))},
             "customer": {"id": inquiry.party_id or 0, "category": category or "",
-                         **billing_accounts.rule_fields(session, inquiry.party_id)},
+                         **billing_accounts.rule_fields(session, inquiry.party_id),
+                         **coverage_port.rule_fields(session, inquiry.party_id, path)},
             "contact": {"place": contact[0] or "", "channel": contact[1] or "", "direction": contact[2]}
             if contact else {},
             "operator": {"login": actor.login, "role": str(actor.role)} if actor else {}, "now": utcnow()}

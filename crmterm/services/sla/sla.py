@@ -21,10 +21,11 @@ from sqlmodel import Session, col, select
 
 from crmterm.errors import NotFound
 from crmterm.i18n import _
+from crmterm.services.routing import coverage_port
 from crmterm.services.topics.attribute_forms import topic_path
 from crmterm.store import NO_DEADLINE, Calendar, Inquiry, InquiryEvent, Priority, SlaRule, Topic, config_cache
 from crmterm.store.tables import saved_id
-from crmterm.workflow import sla
+from crmterm.workflow import coverage, sla
 from crmterm.workflow.calendar import BusinessCalendar
 from crmterm.workflow.calendar_spec import from_document
 from crmterm.workflow.routes import StepDef
@@ -52,6 +53,12 @@ def _load_book(session: Session) -> sla.Book:
     return sla.Book(rules, calendars, default)
 
 
+def book_for(session: Session, inquiry: Inquiry, path: list[str]) -> sla.Book:
+    """The regulations — or, for a customer a service contract covers, the contract's targets in place of the
+    topic's regulation (workflow/coverage; the contract is found through routing/coverage_port)."""
+    return coverage.covered(book(session), path, coverage_port.contract_targets(session, inquiry.party_id, path))
+
+
 def _calendar(session: Session, key: tuple) -> BusinessCalendar:
     if key not in _PARSED:
         row = session.get(Calendar, key[0])
@@ -75,7 +82,7 @@ def on_route(session: Session, inquiry: Inquiry, step: StepDef, path: list[str],
 def on_step(session: Session, inquiry: Inquiry, step: StepDef, *, priority_id: int | None, now: datetime,
             path: list[str] | None = None) -> dict:
     path = path or topic_codes(session, inquiry.topic_id)
-    rules = book(session)
+    rules = book_for(session, inquiry, path)
     clock = sla.enter_step(clock_of(inquiry), now, step, rules.calendars_for(path, step)[0])
     return _changes(session, inquiry, clock, step, path, priority_id, rules=rules)
 
@@ -98,7 +105,8 @@ def on_priority(session: Session, inquiry: Inquiry, step: StepDef | None, *, pri
 def _changes(session: Session, inquiry: Inquiry, clock: sla.Clock, step: StepDef | None, path: list[str] | None,
              priority_id: int | None, *, keep_due: bool = False, rules: sla.Book | None = None) -> dict:
     path = path or topic_codes(session, inquiry.topic_id)
-    found = (rules or book(session)).deadlines(clock, path, priority_code(session, priority_id), step)
+    rules = rules or book_for(session, inquiry, path)
+    found = rules.deadlines(clock, path, priority_code(session, priority_id), step)
     changes = {"queued_at": clock.queued_at, "sla_started_at": clock.started_at, "sla_paused_at": clock.paused_at,
                "sla_paused_minutes": clock.paused_minutes, "react_due_at": found.react_due_at,
                "react_warn_at": found.react_warn_at}
@@ -113,7 +121,7 @@ def _changes(session: Session, inquiry: Inquiry, clock: sla.Clock, step: StepDef
 def on_deadline(session: Session, inquiry: Inquiry, due_at: datetime, *, now: datetime) -> dict:
     """A supervisor's deadline: it warns at the regulation's share of the business time from now to it."""
     path = topic_codes(session, inquiry.topic_id)
-    rules = book(session)
+    rules = book_for(session, inquiry, path)
     warn = sla.warning_before(now, due_at, rules.warn_percent(path), rules.calendars_for(path, None)[0])
     return {"due_at": due_at, "warn_at": warn,
             "sla_check_at": check_at(inquiry.react_warn_at, inquiry.react_due_at, warn, due_at)}
