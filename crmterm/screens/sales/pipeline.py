@@ -25,7 +25,8 @@ from crmterm.services.sales.opportunities import OpportunityRead
 from crmterm.services.sales.pipeline import PipelineRead
 from crmterm.text import visible
 from crmterm.widgets.chrome import TranslatedFooter
-from crmterm.widgets.host import CrmScreen
+from crmterm.widgets.first_view import FirstView
+from crmterm.widgets.host import CrmScreen, CrmWidget
 
 
 def _cut(text: str, width: int) -> str:
@@ -33,10 +34,19 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-class PipelineScreen(CrmScreen[None]):
-    CSS_PATH = "sales.tcss"
+class PipelinePanel(FirstView, Vertical, CrmWidget):  # CrmWidget after Vertical: Vertical's CSS stays
+    """The pipeline itself: the Sales tab of the workspace, and the body of the Alt+S screen."""
+
+    DEFAULT_CSS = """
+    PipelinePanel { height: 1fr; }
+    PipelinePanel #pipeline-title { height: 1; padding: 0 1; text-style: bold; }
+    PipelinePanel #pipeline-columns { height: 1fr; }
+    PipelinePanel .stage-column { width: 1fr; border: round $panel; height: 1fr; }
+    PipelinePanel .stage-column:focus-within { border: round $accent; }
+    PipelinePanel .stage-title { height: 3; padding: 0 1; }
+    PipelinePanel .stage-list { height: 1fr; border: none; }
+    """
     BINDINGS = [
-        Binding("escape", "app.pop_screen", N_("Back"), id="sales.back"),
         Binding("left", "column(-1)", N_("Previous stage"), id="sales.left", show=False),
         Binding("right", "column(1)", N_("Next stage"), id="sales.right", show=False),
         Binding("shift+right,greater_than_sign", "shift(1)", N_("Move on"), id="sales.forward"),
@@ -51,14 +61,13 @@ class PipelineScreen(CrmScreen[None]):
     ]
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(id="pipeline")
         self.pipeline: PipelineRead | None = None
         self.keep: int | None = None  # the opportunity to select after a reload
 
     def compose(self) -> ComposeResult:
         yield Label(_("Sales pipeline: loading…"), id="pipeline-title", markup=False)
         yield Horizontal(id="pipeline-columns")
-        yield TranslatedFooter()
 
     def on_mount(self) -> None:
         self.action_reload()
@@ -94,6 +103,11 @@ class PipelineScreen(CrmScreen[None]):
                        classes="stage-title", markup=False),
                 OptionList(*options, classes="stage-list", id=f"stage-{column.code}"), classes="stage-column"))
         self._select(focused)
+        self.first_view_in()
+
+    def shown(self) -> None:
+        """The Sales tab came into view: the focus in the stage column it was in."""
+        self._select(self._column_index())
 
     def _lists(self) -> list[OptionList]:
         return list(self.query(".stage-list").results(OptionList))
@@ -202,3 +216,18 @@ class PipelineScreen(CrmScreen[None]):
             return
         self.keep = opportunity_id
         self.app.call_from_thread(self.app.push_screen, QuoteScreen(quote), lambda _done: self.action_reload())
+
+
+class PipelineScreen(CrmScreen[None]):
+    """The pipeline on a screen of its own (Alt+S), for those who keep the Sales tab hidden."""
+
+    CSS_PATH = "sales.tcss"
+    BINDINGS = [Binding("escape", "app.pop_screen", N_("Back"), id="sales.back")]
+
+    def compose(self) -> ComposeResult:
+        yield PipelinePanel()
+        yield TranslatedFooter()
+
+    @property
+    def panel(self) -> PipelinePanel:
+        return self.query_one(PipelinePanel)

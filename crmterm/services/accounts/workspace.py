@@ -33,7 +33,11 @@ TABS: dict[str, tuple[str, Permission | None]] = {
     "topics": (N_("Topics"), Permission.ADMIN_SCREENS),
     "admin": (N_("Admin"), Permission.ADMIN_SCREENS),
     "dashboard": (N_("Dashboard"), None),
+    "sales": (N_("Sales"), Permission.SALES_WORK),
 }
+# Offered but hidden until the user shows them (Customise workspace): 80 columns hold the other tabs' names,
+# and the pipeline is also a screen of its own (Alt+S) for those who keep the tab hidden
+HIDDEN_BY_DEFAULT = ("sales",)
 # The main lists and their columns in default order (the ids are the screens' column keys)
 LISTS: dict[str, tuple[str, dict[str, str]]] = {
     "queue": (N_("Queue list"), {
@@ -63,8 +67,8 @@ class Layout(BaseModel):
     """Shown tabs in order; per list its shown columns in order; the card's tabs in order; the tiles shown.
     A tab neither shown nor hidden (new in crmterm, or a right the user has gained since) joins at the end."""
 
-    tabs: list[str] = Field(default_factory=lambda: list(TABS))
-    hidden_tabs: list[str] = Field(default_factory=list)
+    tabs: list[str] = Field(default_factory=lambda: [tab for tab in TABS if tab not in HIDDEN_BY_DEFAULT])
+    hidden_tabs: list[str] = Field(default_factory=lambda: list(HIDDEN_BY_DEFAULT))
     columns: dict[str, list[str]] = Field(default_factory=lambda: {k: list(c) for k, (_l, c) in LISTS.items()})
     card_tabs: list[str] = Field(default_factory=lambda: list(CARD_TABS))
     tiles: list[str] = Field(default_factory=lambda: list(DEFAULT_TILES))
@@ -94,8 +98,9 @@ def clean(raw: object) -> Layout:
         kept = _known(columns.get(name), catalogue) or default.columns[name]
         shown_columns[name] = kept + [c for c in REQUIRED_COLUMNS[name] if c not in kept]
     card = _known(data.get("card_tabs"), CARD_TABS)
-    hidden = _known(data.get("hidden_tabs"), TABS)
-    tabs = [tab for tab in _known(data.get("tabs"), TABS) if tab not in hidden]
+    saved_tabs, hidden = _known(data.get("tabs"), TABS), _known(data.get("hidden_tabs"), TABS)
+    hidden += [tab for tab in HIDDEN_BY_DEFAULT if tab not in saved_tabs and tab not in hidden]
+    tabs = [tab for tab in saved_tabs if tab not in hidden]
     tabs += [tab for tab in TABS if tab not in tabs and tab not in hidden]
     return Layout(tabs=tabs, hidden_tabs=hidden, columns=shown_columns,
                   card_tabs=card + [t for t in CARD_TABS if t not in card],  # the card always has every tab
