@@ -34,9 +34,12 @@ async def test_agent_has_no_admin_tab_and_admin_has(ui_settings):
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         await _login(pilot, "agent", "agent")
         assert isinstance(pilot.app.screen, WorkspaceScreen)
-        assert not pilot.app.screen.query(AdminPanel)
+        assert not pilot.app.screen.query("TabPane#admin")
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         await _login(pilot, "admin", "admin")
+        assert pilot.app.screen.query("TabPane#admin")  # its panel is built when the tab is first opened
+        await pilot.press("f10")
+        await settle(pilot)
         assert pilot.app.screen.query(AdminPanel)
 
 

@@ -15,6 +15,7 @@ from textual.widgets._select import InvalidSelectValueError
 from crmterm.i18n import _
 from crmterm.services.directory.kinds import FieldSpec
 from crmterm.settings import LANGUAGES
+from crmterm.widgets.field_errors import clear_field_errors, show_field_error
 from crmterm.widgets.safe_text import field_value, plain
 from crmterm.widgets.type_ahead import KeyHolder, focus_now
 
@@ -143,19 +144,13 @@ class EntryForm(KeyHolder, Vertical):
 
     def show_error(self, name: str | None, message: str) -> bool:
         """Put `message` under field `name`; False when the form has no such field."""
-        targets = self.query(f"#e-{name}") if name else None
-        if not targets:
+        if not name or not show_field_error(self, f"e-{name}", message):
             return False
-        error = targets.first(Static)
-        error.update(message)
-        error.display = True
         self.query_one(f"#f-{name}" if name != "labels" else f"#f-labels-{LANGUAGES[0]}").focus()
         return True
 
     def clear_errors(self) -> None:
-        for error in self.query(".field-error").results(Static):
-            error.update("")
-            error.display = False
+        clear_field_errors(self)
 
     def focus_first(self) -> None:
         first = self.first_field()

@@ -86,6 +86,18 @@ class KeyHolder(_MixIn):
             _replay(self, held)
 
 
+    def release_keys_to_focus(self) -> None:
+        """The content was built and focused itself (or the user went elsewhere): the held keys are handed
+        out from wherever the focus is now, as if typed now."""
+        if not self._holding:
+            return
+        if self._give_up is not None:
+            self._give_up.stop()
+            self._give_up = None
+        held, self._held, self._holding, self.can_focus = self._held, [], False, False
+        _replay(self, held)
+
+
 def _replay(widget: Widget, keys: list[events.Key]) -> None:
     """The held keys go back to the head of the app's key gate (widgets/key_gate.py), before any key typed
     since, and are handed out one at a time from where the focus is now, as if typed now."""

@@ -22,6 +22,7 @@ from crmterm.services.directory import directory
 from crmterm.services.routing import agent_skills, queues
 from crmterm.services.routing.queues import PAGE, InquiryFilter, Page, QueueCounts
 from crmterm.text import visible
+from crmterm.widgets.first_view import FirstView
 from crmterm.widgets.inquiry_table import COLUMN_SORT, InquiryTable
 from crmterm.widgets.queue_list import QueueList, legend
 
@@ -29,7 +30,7 @@ SORTS = {"work": N_("work order"), "due": N_("deadline"), "age": N_("age")}
 MAX_RELOAD = 4 * PAGE  # a live reload re-reads what is shown, up to this many rows
 
 
-class QueuesPanel(QueueFilters, QueueBulk, LiveRefresh, Horizontal):
+class QueuesPanel(QueueFilters, QueueBulk, LiveRefresh, FirstView, Horizontal):
     BINDINGS = [
         Binding("f5", "take_next", N_("Take next"), id="queues.take"),
         Binding("space", "mark", N_("Mark"), id="queues.mark"),
@@ -98,15 +99,21 @@ class QueuesPanel(QueueFilters, QueueBulk, LiveRefresh, Horizontal):
                 able = {q.code: q.can_take for q in self.app.gateway.call(agent_skills.staffing)}
                 counts = [q.model_copy(update={"can_take": able.get(q.code)}) for q in counts]
         except CrmError as error:
-            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+            self.app.call_from_thread(self._read_failed, error)
             return
         self.app.call_from_thread(self._counts_loaded, counts)
+
+    def _read_failed(self, error: CrmError) -> None:
+        self.app.notify(str(error), severity="error")
+        self.first_view_in()  # what there is stays shown, and the keys typed meanwhile go on
 
     def _counts_loaded(self, counts: list[QueueCounts]) -> None:
         first_time = self.list_code is None
         if first_time and counts:
             self.list_code = counts[0].code  # start on the first queue the admin ordered
         self.query_one(QueueList).show(counts, keep=self.list_code)
+        if not counts:
+            self.first_view_in()  # no queue, no rows to wait for
         if first_time and counts and self.tab_id in BUILT_IN:
             self.where = self.where.model_copy(update={"queue": self.list_code})
             self.reload()
@@ -163,7 +170,7 @@ class QueuesPanel(QueueFilters, QueueBulk, LiveRefresh, Horizontal):
             found = self.app.gateway.call(queues.page, where=where, sort=sort, descending=descending, after=after,
                                           limit=limit)
         except CrmError as error:
-            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+            self.app.call_from_thread(self._read_failed, error)
             return
         self.app.call_from_thread(self._rows_loaded, generation, after, found)
 
@@ -171,6 +178,7 @@ class QueuesPanel(QueueFilters, QueueBulk, LiveRefresh, Horizontal):
         if generation != self.generation:
             return  # the filter, sort or queue changed meanwhile
         self.table.show(found.rows, append=after is not None)
+        self.first_view_in()
         self.cursor = found.cursor
         self._retitle()
         self._next_page_if_near_the_end()

@@ -18,6 +18,7 @@ from crmterm.screens.reports.report_form import _parsed, local_midnight, this_mo
 from crmterm.services.reports.report_builder import ReportSpec
 from crmterm.services.reports.report_definitions import ReportDefinitionRead
 from crmterm.services.reports.reports import ReportParams
+from crmterm.widgets.field_errors import clear_field_errors, show_field_error
 from crmterm.widgets.safe_text import plain
 
 FIELDS = ("saved", "name", "filter", "group", "measures", "from", "to")
@@ -140,14 +141,7 @@ class BuilderForm(VerticalScroll):
 
     def show_error(self, name: str | None, message: str) -> bool:
         name = {"groups": "group", "spec": "group", "filter": "filter"}.get(name or "", name)
-        if name not in FIELDS:
-            return False
-        error = self.query_one(f"#rb-e-{name}", Static)
-        error.update(message)
-        error.display = True
-        self.call_after_refresh(error.scroll_visible)
-        return True
+        return name in FIELDS and show_field_error(self, f"rb-e-{name}", message)
 
     def clear_errors(self) -> None:
-        for error in self.query(".field-error"):
-            error.display = False
+        clear_field_errors(self)

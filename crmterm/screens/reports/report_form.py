@@ -21,6 +21,7 @@ from crmterm.moments import check_moment
 from crmterm.services.reports import reports
 from crmterm.services.reports.reports_custom import GROUPS, MEASURES
 from crmterm.services.reports.reports_scope import FILTER_LABELS
+from crmterm.widgets.field_errors import clear_field_errors, show_field_error
 from crmterm.widgets.safe_text import plain
 
 ERROR_FIELDS = ("report", "from", "to", "days", "filter", "group_by", "columns")
@@ -186,14 +187,7 @@ class ReportForm(VerticalScroll):
     # --- errors --------------------------------------------------------------------------------------------
     def show_error(self, name: str | None, message: str) -> bool:
         """The message under its field (False when the form has no such field: the caller notifies)."""
-        if name not in ERROR_FIELDS:
-            return False
-        error = self.query_one(f"#rf-e-{name}", Static)
-        error.update(message)
-        error.display = True
-        self.call_after_refresh(error.scroll_visible)
-        return True
+        return name in ERROR_FIELDS and show_field_error(self, f"rf-e-{name}", message)
 
     def clear_errors(self) -> None:
-        for error in self.query(".field-error"):
-            error.display = False
+        clear_field_errors(self)

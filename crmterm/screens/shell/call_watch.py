@@ -37,7 +37,7 @@ class CallWatch(ScreenPart):
     _calls_seen: set[int]  # set by start_call_watch: what this workspace announced already
 
     def start_call_watch(self) -> None:
-        if self._register_panel() is None:
+        if not self.query("TabPane#register"):
             return  # a role that registers nothing takes no calls
         self._calls_seen = set()
         self._call_live = LiveWatch(self, self._calls_changed, group="call-watch", channel=live.CALLS,
@@ -60,10 +60,10 @@ class CallWatch(ScreenPart):
             self.app.call_from_thread(self._call_arrived, call)
 
     def _call_arrived(self, call: CallRead) -> None:
-        panel = self._register_panel()
-        if call.id in self._calls_seen or panel is None:
+        if call.id in self._calls_seen or not self.query("TabPane#register"):
             return
         self._calls_seen.add(call.id)
+        panel = self._register_panel()  # None while the Register tab was never opened: nothing in progress
         if self._may_open_call(panel):
             self.app.notify(call_text(call), timeout=10, markup=False)
             self._open_call(call.number)
@@ -74,13 +74,13 @@ class CallWatch(ScreenPart):
         said = _("Incoming call") if isinstance(self.app.screen, LockScreen) else call_text(call)
         self.app.notify(said + "\n" + _("Ctrl+K: take the call"), timeout=30, markup=False)
 
-    def _may_open_call(self, panel: RegisterPanel) -> bool:
-        if self.app.screen is not self or panel.registration_in_progress():
+    def _may_open_call(self, panel: RegisterPanel | None) -> bool:
+        if self.app.screen is not self or panel is not None and panel.registration_in_progress():
             return False
         focused = self.app.focused
         typing = (isinstance(focused, Input) and bool(focused.value)
                   or isinstance(focused, TextArea) and bool(focused.text))
-        return not typing or user_is_in(panel)
+        return not typing or panel is not None and user_is_in(panel)
 
     def _open_call(self, number: str) -> None:
         tabs = self.query_one(TabbedContent)

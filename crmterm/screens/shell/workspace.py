@@ -24,6 +24,7 @@ from crmterm.screens.register.register import RegisterPanel
 from crmterm.screens.reports.reports import ReportsPanel
 from crmterm.screens.shell.call_watch import CallWatch
 from crmterm.screens.shell.dashboard import DashboardPanel
+from crmterm.screens.shell.pending_tab import PendingTab
 from crmterm.screens.work.my_work import MyWorkPanel
 from crmterm.services.accounts.permissions import ROLE_LABELS, Permission
 from crmterm.services.accounts.workspace import TABS
@@ -31,6 +32,7 @@ from crmterm.services.topics import topics
 from crmterm.services.topics.topics import TemplateChoice
 from crmterm.text import visible
 from crmterm.widgets.chrome import StatusBar, TranslatedFooter
+from crmterm.widgets.first_view import FirstView
 from crmterm.widgets.host import CrmScreen, CrmWidget
 from crmterm.widgets.layout import current_layout
 
@@ -58,6 +60,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
     _register_state: dict | None = None
     _queues_state: dict | None = None
     _reports_state: dict | None = None
+    _opened_tab: str | None = None  # the tab to show when recomposed (relabel keeps the one in use)
     CSS_PATH = ["../reports/reports.tcss", "dashboard.tcss"]  # the Reports and Dashboard tabs' styles
 
     BINDINGS = [
@@ -88,11 +91,13 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status", markup=False)
-        with TabbedContent(id="tabs"):
-            for tab in current_layout(self.app).tabs:  # the user's own tabs and order (their workspace)
-                if self._may_show(tab):
-                    with TabPane(_(TABS[tab][0]), id=tab):
-                        yield self._tab_panel(tab)
+        shown = [tab for tab in current_layout(self.app).tabs if self._may_show(tab)]  # the user's own order
+        opened = self._opened_tab or (shown[0] if shown else None)
+        with TabbedContent(id="tabs", initial=opened or ""):
+            for tab in shown:
+                with TabPane(_(TABS[tab][0]), id=tab):
+                    # only the tab shown first is built now, the others when first opened (pending_tab.py)
+                    yield self._tab_panel(tab) if tab == opened else PendingTab(tab)
         yield TranslatedFooter()
 
     def _may_show(self, tab: str) -> bool:
@@ -174,27 +179,48 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         """A call comes in: the Register tab with the caller box ready for the number."""
         if self.query("TabPane#register"):
             self.query_one(TabbedContent).active = "register"
-            self.query_one(RegisterPanel).focus_caller()
+            for panel in self.query(RegisterPanel):  # built: its activation may not come (already shown)
+                panel.focus_caller()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id != self.query_one(TabbedContent).active:
             return  # a late event of a tab already left: focusing in it would switch back
-        if event.pane.id == "admin":
+        pending = event.pane.query(PendingTab)
+        if not pending:
+            self._tab_shown(event.pane.id)
+        elif not pending.first().holding:  # not being built already (the tab opened twice in a row)
+            pending.first().hold_keys()
+            self.run_worker(self._build_tab(event.pane, pending.first()), group=f"tab-{event.pane.id}")
+
+    async def _build_tab(self, pane: Widget, holder: PendingTab) -> None:
+        """The tab's panel, first opened: keys typed meanwhile wait in `holder` and go where it focuses."""
+        panel = self._tab_panel(holder.tab)
+        await pane.mount(panel, before=holder)
+        if isinstance(panel, FirstView):
+            await panel.first_view()
+        if self.app.focused is holder and self.query_one(TabbedContent).active == holder.tab:
+            self._tab_shown(holder.tab)
+        holder.release_keys_to_focus()
+        await holder.remove()
+
+    def _tab_shown(self, tab: str | None) -> None:
+        """A tab came into view: the focus goes where its work starts, and lists fetch fresh rows."""
+        if tab == "admin":
             self.query_one(AdminPanel).focus_areas()
-        elif event.pane.id == "topics":
+        elif tab == "topics":
             self.query_one("#topic-tree").focus()
-        elif event.pane.id == "register" and not self.call_tab_shown():
+        elif tab == "register" and not self.call_tab_shown():
             self.query_one(RegisterPanel).focus_caller()
-        elif event.pane.id == "customers":
+        elif tab == "customers":
             self.query_one(CustomersPanel).action_focus_search()
-        elif event.pane.id == "queues":
+        elif tab == "queues":
             self.query_one(QueuesPanel).shown()
             self.query_one(QueuesPanel).focus_list()
-        elif event.pane.id == "reports":
+        elif tab == "reports":
             self.query_one(ReportsPanel).shown()
-        elif event.pane.id == "work":
+        elif tab == "work":
             self.query_one(MyWorkPanel).shown()
-        elif event.pane.id == "dashboard":
+        elif tab == "dashboard":
             self.query_one(DashboardPanel).shown()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -260,11 +286,18 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
     async def relabel(self) -> None:
         """Re-render in the new language, keeping the active tab and the admin panel's place."""
         tabs = self.query_one(TabbedContent).active
-        self._admin_state = self.query_one(AdminPanel).state() if self.query(AdminPanel) else None
-        self._customers_state = self.query_one(CustomersPanel).state() if self.query(CustomersPanel) else None
-        self._register_state = self.query_one(RegisterPanel).state() if self.query(RegisterPanel) else None
-        self._queues_state = self.query_one(QueuesPanel).state() if self.query(QueuesPanel) else None
-        self._reports_state = self.query_one(ReportsPanel).state() if self.query(ReportsPanel) else None
+        self._opened_tab = tabs
+        # a tab never opened since the last redraw keeps the state it was given then
+        for admin in self.query(AdminPanel):
+            self._admin_state = admin.state()
+        for customers in self.query(CustomersPanel):
+            self._customers_state = customers.state()
+        for register in self.query(RegisterPanel):
+            self._register_state = register.state()
+        for queues in self.query(QueuesPanel):
+            self._queues_state = queues.state()
+        for reports in self.query(ReportsPanel):
+            self._reports_state = reports.state()
         await self.recompose()
         if self.query(f"TabPane#{tabs}"):  # a customised layout may have hidden it
             self.query_one(TabbedContent).active = tabs

@@ -15,7 +15,6 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import Session, col, select
 
-from crmterm.errors import NotFound, ValidationError
 from crmterm.i18n import N_, _, pick
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.reports import builder_measures as measures
@@ -37,7 +36,7 @@ from crmterm.services.reports.reports_scope import (
 from crmterm.services.reports.reports_sql import percentiles
 from crmterm.services.routing import saved_filters
 from crmterm.services.routing.queues import InquiryFilter
-from crmterm.store import AttributeDef, SavedFilter, User, utcnow
+from crmterm.store import AttributeDef, User, utcnow
 
 TITLE = N_("Report builder")
 MAX_GROUPS = 2
@@ -134,14 +133,7 @@ def saved_filter(session: Session, actor: Actor, owner_id: int | None, name: str
         return saved_filters.get_filter(session=session, actor=actor, name=name).where
     user_id = owner_id or actor.id or session.execute(
         select(col(User.id)).where(col(User.login) == actor.login)).scalar()
-    row = session.execute(select(SavedFilter).where(col(SavedFilter.user_id) == user_id,
-                                                    col(SavedFilter.name) == name)).scalars().first()
-    if row is None:
-        raise NotFound(_("Saved filter"), name)
-    try:
-        return InquiryFilter.model_validate(row.params)
-    except ValueError as error:
-        raise ValidationError("filter", str(error)) from None
+    return saved_filters.filter_of_user(session, user_id, name)
 
 
 def grouping_choices(*, session: Session, actor: Actor) -> list[tuple[str, str]]:

@@ -71,6 +71,18 @@ def get_filter(*, session: Session, actor: Actor, name: str, owner: str | None =
     return _read(row, login, me, actor)
 
 
+def filter_of_user(session: Session, user_id: int | None, name: str) -> InquiryFilter:
+    """A user's own filter by name, read on their behalf: a report they shared runs on the filter they chose
+    even when the filter itself is not shared (the report's sharing is what grants it; reports check it)."""
+    row = session.exec(select(SavedFilter).where(SavedFilter.user_id == user_id, SavedFilter.name == name)).first()
+    if row is None:
+        raise NotFound(_("Saved filter"), name)
+    try:
+        return InquiryFilter.model_validate(row.params)
+    except ValueError as error:
+        raise ValidationError("filter", str(error)) from None
+
+
 def _find(session: Session, actor: Actor, me: User, name: str, owner: str | None) -> tuple[SavedFilter, str]:
     """Own first, else shared with one of my groups; a supervisor reaches any shared filter by its owner."""
     for row, login in _visible(session, me):
