@@ -24,14 +24,14 @@ async def test_the_pipeline_moves_an_opportunity_and_its_quote_is_edited_live(ui
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, PipelineScreen)
-        assert [c.code for c in screen.pipeline.columns] == ["qualify", "needs", "proposal", "negotiation"]
-        first = screen.selected()
+        assert [c.code for c in screen.panel.pipeline.columns] == ["qualify", "needs", "proposal", "negotiation"]
+        first = screen.panel.selected()
         await pilot.press("shift+right")
         await settle(pilot)
         with unit_of_work(ui_settings.database_url) as session:
             moved = opportunities.get_opportunity(session=session, actor=demo_people(ui_settings.database_url)["agent"],
                                                   opportunity_id=first)
-        assert moved.stage == "needs" and screen.selected() == first  # it stays selected in its new column
+        assert moved.stage == "needs" and screen.panel.selected() == first  # it stays selected in its new column
         await pilot.press("right")  # the proposal column: the Nord group's draft bundle
         proposal = screen.query_one("#stage-proposal", OptionList)
         proposal.focus()
@@ -77,3 +77,31 @@ async def test_the_customer_card_lists_the_customers_orders(ui_settings):
         await settle(pilot)
         table = panel.query_one("#card-orders", DataTable)
         assert [str(cell) for cell in table.get_row_at(0)][:3:2] == [number, "Approval"]
+
+
+async def test_a_shown_sales_tab_holds_the_pipeline_and_alt_s_goes_to_it(ui_settings):
+    """The Sales tab is offered hidden (80 columns hold the others); shown through one's workspace, Alt+S opens
+    it instead of the screen, built when first opened, and its keys move deals as on the screen."""
+    from textual.widgets import TabbedContent
+
+    from crmterm.screens.sales.pipeline import PipelinePanel
+    from crmterm.services.accounts import workspace
+
+    agent = demo_people(ui_settings.database_url)["agent"]
+    with unit_of_work(ui_settings.database_url) as session:
+        layout = workspace.get_workspace(session=session, actor=agent).layout
+        assert "sales" in layout.hidden_tabs and "sales" not in layout.tabs  # the default
+        shown = layout.model_dump() | {"tabs": [*layout.tabs, "sales"], "hidden_tabs": []}
+        workspace.set_workspace(session=session, actor=agent, layout=shown)
+    async with make_app(ui_settings).run_test(size=SIZE) as pilot:
+        await _login(pilot, "agent", "agent")
+        assert not pilot.app.screen.query(PipelinePanel)
+        await pilot.press("alt+s", "shift+right")  # the move typed before the tab stands lands in it
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert screen.query_one(TabbedContent).active == "sales"
+        panel = screen.query_one(PipelinePanel)
+        assert panel.pipeline is not None and [c.code for c in panel.pipeline.columns][0] == "qualify"
+        moved = panel.selected()
+    with unit_of_work(ui_settings.database_url) as session:
+        assert opportunities.get_opportunity(session=session, actor=agent, opportunity_id=moved).stage == "needs"

@@ -53,7 +53,7 @@ async def test_a_new_opportunity_is_saved_into_its_column_and_plans_an_activity(
         await pilot.press("enter")
         await settle(pilot)
         assert pilot.app.screen is pipeline
-        made = pipeline.selected()
+        made = pipeline.panel.selected()
         with unit_of_work(ui_settings.database_url) as session:
             deal = opportunities.get_opportunity(session=session, actor=demo_people(ui_settings.database_url)["agent"],
                                                  opportunity_id=made)

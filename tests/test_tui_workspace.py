@@ -64,6 +64,9 @@ async def test_reorder_and_hide_a_tab_survive_a_restart_and_reset_brings_the_def
         await _login(pilot, "agent", "agent")
         assert _tabs(pilot.app)[:2] == ["work", "home"] and "register" not in _tabs(pilot.app)
         screen = pilot.app.screen
+        for key in ("f11", "f3", "alt+w"):  # each tab is built when first opened
+            await pilot.press(key)
+            await settle(pilot)
         assert _keys(screen.query_one(InquiryTable)) == ["mark", "customer", "id", "sla"]
         assert _keys(screen.query_one("#hits", DataTable)) == ["name", "id"]
         assert _keys(screen.query_one("#work-rows", DataTable)) == ["deadline", "what"]

@@ -22,6 +22,7 @@ from crmterm.screens.problems.problems import ProblemsScreen
 from crmterm.screens.queues.queues import QueuesPanel
 from crmterm.screens.register.register import RegisterPanel
 from crmterm.screens.reports.reports import ReportsPanel
+from crmterm.screens.sales.pipeline import PipelinePanel
 from crmterm.screens.shell.call_watch import CallWatch
 from crmterm.screens.shell.dashboard import DashboardPanel
 from crmterm.screens.shell.pending_tab import PendingTab
@@ -92,7 +93,8 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status", markup=False)
         shown = [tab for tab in current_layout(self.app).tabs if self._may_show(tab)]  # the user's own order
-        opened = self._opened_tab or (shown[0] if shown else None)
+        # the tab in use before a redraw, unless the new layout hides it; else the first
+        opened = self._opened_tab if self._opened_tab in shown else (shown[0] if shown else None)
         with TabbedContent(id="tabs", initial=opened or ""):
             for tab in shown:
                 with TabPane(_(TABS[tab][0]), id=tab):
@@ -112,7 +114,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
             "customers": lambda: CustomersPanel(state=self._customers_state),
             "queues": lambda: QueuesPanel(state=self._queues_state),
             "reports": lambda: ReportsPanel(state=self._reports_state), "topics": TopicAdminPanel,
-            "admin": lambda: AdminPanel(state=self._admin_state)}
+            "admin": lambda: AdminPanel(state=self._admin_state), "sales": PipelinePanel}
         return panels[tab]()
 
     templates: list | None = None
@@ -222,6 +224,8 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
             self.query_one(MyWorkPanel).shown()
         elif tab == "dashboard":
             self.query_one(DashboardPanel).shown()
+        elif tab == "sales":
+            self.query_one(PipelinePanel).shown()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "show_tab":
@@ -262,7 +266,10 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
 
         self.app.push_screen(CustomiseWorkspaceScreen(), closed)
     def action_sales(self) -> None:
-        """The pipeline by stage and the quotes behind it (screens/sales)."""
+        """The pipeline by stage and the quotes behind it (screens/sales): the Sales tab when the user shows it."""
+        if self.query("TabPane#sales"):
+            self.query_one(TabbedContent).active = "sales"
+            return
         from crmterm.screens.sales.pipeline import PipelineScreen
 
         self.app.push_screen(PipelineScreen())
