@@ -91,6 +91,8 @@ COMMANDS = {
     "activity": Lazy("crmterm.cli.sales_activity:app", "Sales activities: calls, meetings and tasks on a calendar."),
     "portal": Lazy("crmterm.cli.portal:app", "Customer portal: topics and functions it offers, customers' ratings."),
     "order": Lazy("crmterm.cli.sales_order:app", "Orders: accepted quotes handled along their route."),
+    "churn": Lazy("crmterm.cli.churn:app", "Churn risk: train and evaluate the model, score customers, show a "
+                  "customer's risk with its reasons."),
 }
 
 

@@ -41,6 +41,7 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.SALES_SUPERVISE: N_("Change anyone's opportunities and quotes, give them to another owner"),
     Permission.BLACKLIST_WRITE: N_("Put customers, phone numbers and documents on the blacklist (fraud, "
                                    "non-payment) and lift them"),
+    Permission.CHURN_MANAGE: N_("Train and evaluate the churn model, score every customer's churn risk"),
 }
 
 # The checks that are more than one permission (each has explicit tests in tests/test_role_matrix.py).

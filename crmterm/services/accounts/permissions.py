@@ -51,6 +51,7 @@ class Permission(StrEnum):
     SALES_WORK = "sales.work"  # own opportunities and quotes: create, price, send, move along the pipeline
     SALES_SUPERVISE = "sales.supervise"  # change anyone's opportunities and quotes
     BLACKLIST_WRITE = "blacklist.write"  # put customers, numbers, documents on the blacklist and lift them
+    CHURN_MANAGE = "churn.manage"  # train, evaluate and run the churn model (reading a risk is customers.read)
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}
@@ -64,7 +65,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                             Permission.PROBLEMS_MANAGE, Permission.KB_EDIT,
                                             Permission.KB_APPROVE, Permission.SALES_READ,
                                             Permission.SALES_WORK, Permission.SALES_SUPERVISE,
-                                            Permission.BLACKLIST_WRITE}),
+                                            Permission.BLACKLIST_WRITE, Permission.CHURN_MANAGE}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
                                          Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.REPORTS_READ,
