@@ -7,15 +7,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from helpers import act
+from helpers import act, register_disputed_charge
+from sqlalchemy import delete, update
 from sqlmodel import select
 
 from crmterm.errors import ConfigError, PermissionDenied, ValidationError
 from crmterm.locations import locations
 from crmterm.services.platform import synthetic, synthetic_churn, synthetic_inquiries
 from crmterm.services.retention import churn, churn_evaluation, churn_model
-from crmterm.store import ChangeLog, ChurnModel, ChurnScore, Party, utcnow
+from crmterm.services.routing import routing
+from crmterm.store import ChangeLog, ChurnModel, ChurnScore, Inquiry, Party, utcnow
 from crmterm.store.db import unit_of_work
+from crmterm.workflow import rules
 
 
 def _synthetic_world(url: str, admin) -> int:
@@ -104,3 +107,17 @@ def test_the_demo_carries_scores_and_reading_a_risk_is_reading_the_customer(demo
 def test_evaluate_needs_a_cut_in_the_past(demo_url, people):
     with pytest.raises(ValidationError, match="in the past"):
         act(demo_url, churn_evaluation.evaluate, people["admin"], until=utcnow().date() + timedelta(days=1))
+
+
+def test_a_rule_reads_the_customers_churn_risk(demo_url):
+    inquiry_id = register_disputed_charge(demo_url)  # customer 1
+    with unit_of_work(demo_url) as session:
+        context = routing.context_of(session, session.get(Inquiry, inquiry_id))
+        assert not rules.holds("customer.churn_risk >= 0.4", context)  # scored low by the demo's weighted rules
+        session.execute(update(ChurnScore).where(ChurnScore.party_id == 1).values(score=0.8))
+        context = routing.context_of(session, session.get(Inquiry, inquiry_id))
+        assert rules.holds('customer.churn_risk >= 0.4 && inquiry.type == "complaint"', context)
+        session.execute(delete(ChurnScore).where(ChurnScore.party_id == 1))
+        context = routing.context_of(session, session.get(Inquiry, inquiry_id))
+        unscored = [rules.holds(rule, context) for rule in ("customer.churn_risk >= 0.4", "customer.churn_risk < 0.4")]
+        assert unscored == [False, False]  # never scored: a rule reading the risk counts as false

@@ -38,6 +38,7 @@ from role_matrix_callbacks import WORK_LIST_ENTRIES
 from role_matrix_api import API_ROUTES, OPEN_ROUTES, Route
 from role_matrix_roles import NOTE_ENTRIES, ROLE_ENTRIES
 from role_matrix_billing import BILLING_ENTRIES, BILLING_EXEMPT
+from role_matrix_retention import RETENTION_ENTRIES
 from role_matrix_sales import SALES_ENTRIES, SALES_EXEMPT
 from role_matrix_activities import ACTIVITY_ENTRIES, ACTIVITY_EXEMPT
 from role_matrix_work import WORK_ENTRIES, held, waiting
@@ -45,7 +46,8 @@ from role_matrix_workspace import WORKSPACE_ENTRIES
 
 ENTRIES: list[Entry] = (CUSTOMER_ENTRIES + ADMIN_ENTRIES + REPORT_ENTRIES + WORK_ENTRIES + CONTENT_ENTRIES
                         + INTEGRATION_ENTRIES + MAIL_ENTRIES + WORK_LIST_ENTRIES + ROLE_ENTRIES + NOTE_ENTRIES
-                        + WORKSPACE_ENTRIES + SALES_ENTRIES + ACTIVITY_ENTRIES + BILLING_ENTRIES)
+                        + WORKSPACE_ENTRIES + SALES_ENTRIES + ACTIVITY_ENTRIES + BILLING_ENTRIES
+                        + RETENTION_ENTRIES)
 
 # Entry points with an `actor` that are not called by people: each checked by its callers, or the check itself.
 EXEMPT = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
@@ -23,7 +25,7 @@ def train(ctx: typer.Context, until: str = UNTIL, horizon: int = HORIZON, algori
     """Learn who leaves from the CRM's own data and store the model as the next version."""
     model = env_of(ctx).call(churn.train, until=day(until, "until"), horizon_days=horizon, algorithm=algorithm)
     if as_json:
-        print_json(model)
+        print_json(asdict(model))
         return
     out.print(_("Model {version}: {algorithm}, {customers} customers, {left} left in the {days} days after "
                 "{start}").format(version=model.version, algorithm=model.algorithm,
@@ -42,7 +44,7 @@ def evaluate(ctx: typer.Context,
     found = env_of(ctx).call(churn_evaluation.evaluate, until=day(until, "until"), horizon_days=horizon,
                              algorithm=algorithm)
     if as_json:
-        print_json(found)
+        print_json(asdict(found))
         return
     out.print(_("ROC AUC {auc} · precision at the top 5 % {precision} · share that left {base}").format(
         auc=_number(found.roc_auc), precision=_number(found.precision_top5), base=_number(found.base_rate)),
@@ -71,7 +73,7 @@ def score(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         task = progress.add_task(_("Customers"), total=total)
         run = env.call(churn.score, progress=lambda n: progress.advance(task, n))
     if as_json:
-        print_json(run)
+        print_json(asdict(run))
         return
     out.print(_("Scored {customers} customers with model {version} ({algorithm}); {high} at high risk").format(
         customers=run.customers, version=run.model_version, algorithm=run.algorithm, high=run.high), markup=False)
@@ -83,7 +85,7 @@ def show(ctx: typer.Context, customer: int = typer.Argument(..., help="The custo
     """CUSTOMER's churn risk with its reasons."""
     found = env_of(ctx).call(churn.risk, party_id=customer)
     if as_json:
-        print_json(found)
+        print_json(asdict(found) if found else None)
         return
     if found is None:
         out.print(_("Not scored yet: run `crmterm churn score`"), markup=False)
@@ -96,7 +98,7 @@ def models(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """The trained models, newest first."""
     found = env_of(ctx).call(churn.list_models)
     if as_json:
-        print_json(found)
+        print_json([asdict(m) for m in found])
         return
     print_table([{"version": m.version, "trained_at": m.trained_at, "until": m.until, "algorithm": m.algorithm,
                   "customers": m.metrics.get("customers"), "left": m.metrics.get("left")} for m in found],
