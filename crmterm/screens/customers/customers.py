@@ -23,11 +23,13 @@ from crmterm.screens.customers.customer_dialogs import (
     MoveDialog,
     ServiceRequest,
 )
+from crmterm.screens.retention.churn_badge import churn_words
 from crmterm.services.accounts.permissions import Permission
 from crmterm.services.accounts.workspace import LISTS
 from crmterm.services.customers import customer_search, customer_views, customers, notes, structures
 from crmterm.services.directory import directory
 from crmterm.services.directory.registry import KINDS
+from crmterm.services.retention import churn
 from crmterm.widgets.entry_form import EntryForm
 from crmterm.widgets.host import WidgetPart
 from crmterm.widgets.layout import shown_columns
@@ -97,12 +99,13 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
     def run_search(self, text: str, after: str | None) -> None:
         try:
             hits = self.app.gateway.call(customer_search.search, query=text, limit=PAGE, after=after)
+            risks = self.app.gateway.call(churn.risks, party_ids=[hit.id for hit in hits])
         except CrmError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self.show_hits, text, after, hits)
+        self.app.call_from_thread(self.show_hits, text, after, hits, risks)
 
-    def show_hits(self, text: str, after: str | None, hits: list) -> None:
+    def show_hits(self, text: str, after: str | None, hits: list, risks: dict | None = None) -> None:
         if text != self.query_text:
             return  # the user typed on: this answer is for an older query
         table = self.query_one("#hits", DataTable)
@@ -112,8 +115,9 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
             if str(hit.id) not in table.rows:
                 name = hit.names.get(current_language()) or hit.display_name
                 name = f"⚠ {name}" if hit.blacklisted else name  # the card says why
+                risk = churn_words((risks or {}).get(hit.id))
                 cells = {"id": str(hit.id), "name": plain(name), "matched": _(hit.matched),
-                         "details": plain(" · ".join(p for p in (hit.phone, hit.contract, hit.region) if p))}
+                         "details": plain(" · ".join(p for p in (risk, hit.phone, hit.contract, hit.region) if p))}
                 table.add_row(*(cells[str(key.value)] for key in table.columns), key=str(hit.id))
         self.cursor = hits[-1].cursor if len(hits) == PAGE else None
 

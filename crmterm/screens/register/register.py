@@ -31,6 +31,7 @@ from crmterm.screens.register.register_keeping import DraftKeeping
 from crmterm.screens.register.register_problems import ProblemLinking
 from crmterm.screens.register.register_responses import ResponseInserting
 from crmterm.screens.register.register_scripts import ScriptRunning
+from crmterm.screens.retention.churn_badge import ChurnBadge
 from crmterm.services.billing import blacklist
 from crmterm.services.customers.customer_search import SearchHit, hit_details
 from crmterm.services.inquiries import inquiries, registration_views
@@ -104,6 +105,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
             yield Static("", id="reg-suggested", markup=False)
             yield Static("", id="reg-repeat", markup=False)
             yield Static("", id="reg-blacklist", markup=False)
+            yield ChurnBadge(id="reg-churn", markup=False)
             yield ProblemBanner("", id="reg-problems", markup=False)
             yield Static("", id="reg-extras", markup=False)
             yield AttributeFormView(id="reg-form")
@@ -209,6 +211,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         flagged = self.query_one("#reg-blacklist", Static)
         flagged.update(f"⚠ {blacklist.reason_label(hit.blacklisted)}" if hit and hit.blacklisted else "")
         flagged.display = bool(hit and hit.blacklisted)
+        self.query_one(ChurnBadge).load(hit.id if hit else None)
         self.query_one("#reg-activity", Static).update("")
         self.query_one("#reg-open", OptionList).clear_options()
         self.query_one("#reg-last", Static).update("")

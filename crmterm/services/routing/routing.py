@@ -30,10 +30,10 @@ from crmterm.store import (
     RouteRevision,
     StepSkill,
     Topic,
+    churn,
     config_cache,
     utcnow,
 )
-from crmterm.store import churn
 from crmterm.store.tables import saved_id
 from crmterm.workflow import engine
 from crmterm.workflow.engine import State
