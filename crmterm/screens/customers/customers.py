@@ -59,6 +59,7 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
         self._initial = state or {}  # what to show again after a language switch
         self.query_text = ""
         self.cursor: str | None = None  # keyset cursor of the last hit shown
+        self._details: dict[int, str] = {}  # each shown hit's details, which a churn badge goes in front of
         self.party_id: int | None = None
         self.party_name = ""
         self.version: int | None = None
@@ -99,13 +100,12 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
     def run_search(self, text: str, after: str | None) -> None:
         try:
             hits = self.app.gateway.call(customer_search.search, query=text, limit=PAGE, after=after)
-            risks = self.app.gateway.call(churn.risks, party_ids=[hit.id for hit in hits])
         except CrmError as error:
             self.app.call_from_thread(self.app.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self.show_hits, text, after, hits, risks)
+        self.app.call_from_thread(self.show_hits, text, after, hits)
 
-    def show_hits(self, text: str, after: str | None, hits: list, risks: dict | None = None) -> None:
+    def show_hits(self, text: str, after: str | None, hits: list) -> None:
         if text != self.query_text:
             return  # the user typed on: this answer is for an older query
         table = self.query_one("#hits", DataTable)
@@ -115,11 +115,32 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
             if str(hit.id) not in table.rows:
                 name = hit.names.get(current_language()) or hit.display_name
                 name = f"⚠ {name}" if hit.blacklisted else name  # the card says why
-                risk = churn_words((risks or {}).get(hit.id))
+                self._details[hit.id] = " · ".join(p for p in (hit.phone, hit.contract, hit.region) if p)
                 cells = {"id": str(hit.id), "name": plain(name), "matched": _(hit.matched),
-                         "details": plain(" · ".join(p for p in (risk, hit.phone, hit.contract, hit.region) if p))}
+                         "details": plain(self._details[hit.id])}
                 table.add_row(*(cells[str(key.value)] for key in table.columns), key=str(hit.id))
         self.cursor = hits[-1].cursor if len(hits) == PAGE else None
+        if hits:
+            self._load_risks(text, [hit.id for hit in hits])
+
+    @work(thread=True, group="customer-risks")
+    def _load_risks(self, text: str, party_ids: list[int]) -> None:
+        """The churn badges of a page of results, after it is shown (the results never wait for them)."""
+        try:
+            risks = self.app.gateway.call(churn.risks, party_ids=party_ids)
+        except CrmError:
+            return  # the card shows the risk, or says why it cannot
+        self.app.call_from_thread(self._show_risks, text, risks)
+
+    def _show_risks(self, text: str, risks: dict) -> None:
+        table = self.query_one("#hits", DataTable)
+        if text != self.query_text or "details" not in table.columns:
+            return
+        for party_id, risk in risks.items():
+            badge = churn_words(risk)
+            if badge and str(party_id) in table.rows:
+                shown = " · ".join(p for p in (badge, self._details.get(party_id, "")) if p)
+                table.update_cell(str(party_id), "details", plain(shown))
 
     def action_to_results(self) -> None:
         """Down from the search box goes to the results (Input has no use for it)."""
