@@ -28,7 +28,7 @@ def seed_demo_scores(*, session: Session, actor: Actor) -> int:
                                  .where(col(Party.display_name).in_(list(_STORIES)))).all())
     for name, (score, values) in _STORIES.items():
         if name in names:
-            reasons = [{"key": key, "words": churn_features.FEATURES[key].high, "value": value, "weight": 1.0}
+            reasons = [{"key": key, "words": churn_features.FEATURES[key].words, "value": value, "weight": 1.0}
                        for key, value in values.items()]
             session.execute(update(ChurnScore).where(col(ChurnScore.party_id) == names[name])
                             .values(score=score, reasons=reasons))

@@ -26,27 +26,27 @@ Rows = dict[int, dict[str, float]]
 
 @dataclass(frozen=True)
 class Feature:
-    high: str  # the reason in words when the value is above the usual (msgid)
-    low: str  # … and when below it
+    words: str  # the reason in words (msgid), said when the feature pushes the risk up the way it warns
+    rising: bool = True  # the warning is a value above the usual (False: below it, as a short tenure)
     counts: bool = True  # a count: log-scaled before the model sees it (ten complaints are not ten times one)
 
 
 FEATURES: dict[str, Feature] = {
-    "tenure_days": Feature(N_("long-standing customer"), N_("new customer")),
-    "inquiries_30": Feature(N_("many inquiries in the last 30 days"), N_("few inquiries lately")),
-    "inquiries_90": Feature(N_("many inquiries in the last 90 days"), N_("few inquiries lately")),
-    "complaints_30": Feature(N_("complaints in the last 30 days"), N_("no recent complaints")),
-    "complaints_90": Feature(N_("complaints in the last 90 days"), N_("no recent complaints")),
-    "repeats_90": Feature(N_("asked again about the same topic"), N_("no repeat inquiries")),
-    "sla_breaches_90": Feature(N_("inquiries past their deadline"), N_("inquiries answered in time")),
-    "reopenings_90": Feature(N_("inquiries reopened"), N_("no reopened inquiries")),
-    "unresolved": Feature(N_("inquiries still unresolved"), N_("nothing unresolved")),
-    "problems_90": Feature(N_("hit by system problems"), N_("no system problems")),
+    "tenure_days": Feature(N_("new customer"), rising=False),
+    "inquiries_30": Feature(N_("many inquiries in the last 30 days")),
+    "inquiries_90": Feature(N_("many inquiries in the last 90 days")),
+    "complaints_30": Feature(N_("complaints in the last 30 days")),
+    "complaints_90": Feature(N_("complaints in the last 90 days")),
+    "repeats_90": Feature(N_("asked again about the same topic")),
+    "sla_breaches_90": Feature(N_("inquiries past their deadline")),
+    "reopenings_90": Feature(N_("inquiries reopened")),
+    "unresolved": Feature(N_("inquiries still unresolved")),
+    "problems_90": Feature(N_("hit by system problems")),
     # "topic:<code>" keys (a top-level topic's share of the customer's inquiries over a year) are added per
     # model: which groups matter depends on the configuration (topic_features).
 }
 TOPIC_PREFIX = "topic:"
-TOPIC_WORDS = Feature(N_("many inquiries about {topic}"), N_("few inquiries about {topic}"), counts=False)
+TOPIC_WORDS = Feature(N_("many inquiries about {topic}"), counts=False)
 # Survey ratings (issue 29 item 5) and billing debt slot in here as further sources.
 
 

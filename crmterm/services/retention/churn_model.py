@@ -72,7 +72,9 @@ def _sigmoid(value: float) -> float:
 
 
 def score(parameters: Mapping[str, Any], row: Mapping[str, float]) -> tuple[float, list[dict]]:
-    """The probability of leaving and the top reasons: the features pushing it up most."""
+    """The probability of leaving and the top reasons: the features pushing it up most in the direction they
+    warn of (a model may also learn that, say, few inquiries raise the risk: such a push counts in the score
+    but is not said as a reason)."""
     keys = parameters["features"]
     contributions = []
     for key, mean, scale, coef in zip(keys, parameters["mean"], parameters["scale"], parameters["coef"],
@@ -80,15 +82,10 @@ def score(parameters: Mapping[str, Any], row: Mapping[str, float]) -> tuple[floa
         z = (transform(key, row.get(key, 0.0)) - mean) / (scale or 1.0)
         contributions.append((coef * z, key, z))
     total = parameters["intercept"] + sum(c for c, _k, _z in contributions)
-    reasons = [_reason(key, z, row.get(key, 0.0), contribution)
-               for contribution, key, z in sorted(contributions, reverse=True)[:REASONS] if contribution > 0.05]
+    warnings = [(c, key, z) for c, key, z in contributions if c > 0.05 and (z > 0) == feature(key).rising]
+    reasons = [{"key": key, "words": feature(key).words, "value": round(row.get(key, 0.0), 3),
+                "weight": round(contribution, 3)} for contribution, key, _z in sorted(warnings, reverse=True)[:REASONS]]
     return _sigmoid(total), reasons
-
-
-def _reason(key: str, z: float, value: float, contribution: float) -> dict:
-    described = feature(key)
-    words = described.high if z > 0 else described.low
-    return {"key": key, "words": words, "value": round(value, 3), "weight": round(contribution, 3)}
 
 
 def roc_auc(labels: Sequence[int], scores: Sequence[float]) -> float | None:
