@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from crmterm.errors import ConfigError, PermissionDenied, ValidationError
 from crmterm.locations import locations
+from crmterm.services.customers import customers
 from crmterm.services.platform import synthetic, synthetic_churn, synthetic_inquiries
 from crmterm.services.retention import churn, churn_evaluation, churn_model
 from crmterm.services.routing import routing
@@ -50,6 +51,7 @@ def test_the_model_learns_who_leaves_and_says_why(demo_url, people):
         closed = session.exec(select(Party.id).where(Party.status == "closed")).all()
         logged = session.exec(select(ChangeLog.entity_id).where(ChangeLog.field == "status")).all()
         assert set(closed) == set(logged) and len(closed) == left
+        assert not session.exec(select(ChurnScore).where(ChurnScore.party_id.in_(closed))).all()  # type: ignore[attr-defined]
     risk = act(demo_url, churn.risk, people["agent"], party_id=top.party_id)
     assert risk.reasons and churn.badge(risk).startswith("Churn risk")
 
@@ -64,7 +66,9 @@ def test_without_scikit_learn_the_weighted_rules_are_used(demo_url, people, monk
     assert "not installed" in fallback.metrics["how"]
     with pytest.raises(ValidationError, match="scikit-learn is not installed"):
         act(demo_url, churn.train, admin, algorithm=churn_model.LOGISTIC)
+    act(demo_url, customers.update_party, admin, party_id=40, values={"status": "closed"}, expected_version=None)
     assert act(demo_url, churn.score, admin).model_version == 2
+    assert act(demo_url, churn.risk, admin, party_id=40) is None  # left: no badge from the demo's score
 
 
 def test_churn_rules_in_config_set_the_weights(tmp_path, monkeypatch):

@@ -188,6 +188,8 @@ def score_all(session: Session, progress: Callable[[int], None] | None = None) -
         customers += len(ids)
         if progress:
             progress(len(ids))
+    # whoever was not scored now has left, was merged or erased since: no badge from an older run
+    session.execute(delete(ChurnScore).where(col(ChurnScore.scored_at) < now))
     return ScoreRun(model_version=version, algorithm=algorithm, customers=customers, high=high)
 
 
