@@ -42,6 +42,7 @@ from role_matrix_billing import BILLING_ENTRIES, BILLING_EXEMPT
 from role_matrix_collections import COLLECTIONS_ENTRIES
 from role_matrix_contracts import CONTRACT_ENTRIES, CONTRACT_EXEMPT
 from role_matrix_payments import PAYMENT_ENTRIES
+from role_matrix_retention import RETENTION_ENTRIES
 from role_matrix_sales import SALES_ENTRIES, SALES_EXEMPT
 from role_matrix_activities import ACTIVITY_ENTRIES, ACTIVITY_EXEMPT
 from role_matrix_service import SERVICE_ENTRIES, SERVICE_EXEMPT
@@ -52,7 +53,7 @@ API_ROUTES = CONTACT_CENTER_ROUTES + SALES_API_ROUTES  # the HTTP API's table
 ENTRIES: list[Entry] = (CUSTOMER_ENTRIES + ADMIN_ENTRIES + REPORT_ENTRIES + WORK_ENTRIES + CONTENT_ENTRIES
                         + INTEGRATION_ENTRIES + MAIL_ENTRIES + WORK_LIST_ENTRIES + ROLE_ENTRIES + NOTE_ENTRIES
                         + WORKSPACE_ENTRIES + SALES_ENTRIES + ACTIVITY_ENTRIES + BILLING_ENTRIES
-                        + COLLECTIONS_ENTRIES + SERVICE_ENTRIES + CONTRACT_ENTRIES)
+                        + COLLECTIONS_ENTRIES + SERVICE_ENTRIES + CONTRACT_ENTRIES + RETENTION_ENTRIES)
 ENTRIES += PAYMENT_ENTRIES  # issue 28, items 4, 6, 7
 
 # Entry points with an `actor` that are not called by people: each checked by its callers, or the check itself.

@@ -105,6 +105,8 @@ COMMANDS = {
                   "warranty lengths per model."),
     "service-contract": Lazy("crmterm.cli.service:contract_app", "Service contracts: coverage, response and "
                              "resolution targets, validity; entitlement."),
+    "churn": Lazy("crmterm.cli.churn:app", "Churn risk: train and evaluate the model, score customers, show a "
+                  "customer's risk with its reasons."),
 }
 
 

@@ -31,13 +31,16 @@ def synthetic(ctx: typer.Context, customers: int = typer.Option(0, "--customers"
               inquiries: int = typer.Option(0, "--inquiries", min=0,
                                             help="Inquiries on the configured topics and routes (after customers)."),
               seed: int = typer.Option(1, "--seed", help="Random seed: the same seed gives the same data."),
+              churn: bool = typer.Option(False, "--churn", help="A hidden churn process: dissatisfied customers "
+                                         "ask and complain more and some leave over the past year (to "
+                                         "evaluate the churn model on)."),
               as_json: bool = JSON_OPTION) -> None:
     """Bulk synthetic customers (structures 1–8 levels deep, contracts, subscribers) and inquiries, with a
     progress bar."""
     from rich.progress import Progress
 
     from crmterm.services.platform import synthetic as synthetic_service
-    from crmterm.services.platform import synthetic_inquiries
+    from crmterm.services.platform import synthetic_churn, synthetic_inquiries
 
     if not customers and not inquiries:
         raise ValidationError(None, _("give --customers and/or --inquiries"))
@@ -53,7 +56,9 @@ def synthetic(ctx: typer.Context, customers: int = typer.Option(0, "--customers"
         if inquiries:
             task = progress.add_task(_("Inquiries"), total=inquiries)
             result["inquiries"] = env.call(synthetic_inquiries.generate, inquiries=inquiries, seed=seed,
-                                           progress=lambda n: progress.advance(task, n))
+                                           progress=lambda n: progress.advance(task, n), churn=churn)
+        if churn:
+            result["left"] = env.call(synthetic_churn.leave, seed=seed)
     if as_json:
         print_json(result)
     else:

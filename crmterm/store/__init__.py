@@ -18,6 +18,7 @@ HOMES: dict[str, tuple[str, ...]] = {
     "audit": ("AuditLog",),
     "billing": ("BlacklistEntry",),
     "receivables": ("PaymentPromise", "Receivable"),
+    "churn": ("ChurnModel", "ChurnScore"),
     "base": ("utcnow",),
     "directory": ("Channel", "ClientCategory", "Dictionary", "DictionaryItem", "MailingList", "Place", "PlaceType",
                   "Priority"),
@@ -96,6 +97,7 @@ if TYPE_CHECKING:  # the same names for the type checker, imported at runtime on
     from crmterm.store.billing import BlacklistEntry  # noqa: F401
     from crmterm.store.receivables import PaymentPromise, Receivable  # noqa: F401
     from crmterm.store.calls import IncomingCall  # noqa: F401
+    from crmterm.store.churn import ChurnModel, ChurnScore  # noqa: F401
     from crmterm.store.contracts import Contract, Discount, Payment, Subscriber  # noqa: F401
     from crmterm.store.directory import Channel, ClientCategory, Dictionary, DictionaryItem  # noqa: F401
     from crmterm.store.directory import MailingList, Place, PlaceType, Priority  # noqa: F401

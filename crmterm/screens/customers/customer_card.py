@@ -18,6 +18,7 @@ from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
 from crmterm.screens.customers.billing_strip import BillingStrip
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.screens.service.card_equipment import EquipmentPanel
+from crmterm.screens.retention.churn_badge import ChurnBadge
 from crmterm.services.accounts.workspace import CARD_TABS
 from crmterm.services.billing import billing_views
 from crmterm.services.customers.as_of import FIELD_LABELS, since_text
@@ -92,6 +93,7 @@ class CustomerCard(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS sta
 
     def compose(self) -> ComposeResult:
         yield Label("", id="card-title", markup=False)
+        yield ChurnBadge(id="card-churn", markup=False)
         with TabbedContent(id="card-tabs"):
             for name in current_layout(self.app).card_tabs:  # in the user's order (their workspace)
                 yield from self._tab(name)
@@ -132,6 +134,7 @@ class CustomerCard(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS sta
             self.query_one("#card-structures", Static).update("")
             self.query_one(BillingStrip).load(None)
             self.query_one(EquipmentPanel).load(None)
+            self.query_one(ChurnBadge).load(None)
             return
         self._load_orders(card.party.id)
         self.query_one(EquipmentPanel).load(card.party.id)
@@ -144,6 +147,7 @@ class CustomerCard(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS sta
         self.query_one("#card-title", Label).update(self.title_text)
         self._show_then(card)
         self.query_one(BillingStrip).load(party.id)
+        self.query_one(ChurnBadge).load(party.id)
         form.load(party.model_dump())
         self._fill(card, changes)
 

@@ -24,11 +24,13 @@ from crmterm.screens.customers.customer_dialogs import (
     ServiceRequest,
 )
 from crmterm.screens.customers.promise_dialog import PromiseDialog
+from crmterm.screens.retention.churn_badge import churn_words
 from crmterm.services.accounts.permissions import Permission
 from crmterm.services.accounts.workspace import LISTS
 from crmterm.services.customers import customer_search, customer_views, customers, notes, structures
 from crmterm.services.directory import directory
 from crmterm.services.directory.registry import KINDS
+from crmterm.services.retention import churn
 from crmterm.widgets.entry_form import EntryForm
 from crmterm.widgets.host import WidgetPart
 from crmterm.widgets.layout import shown_columns
@@ -62,6 +64,7 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
         self._initial = state or {}  # what to show again after a language switch
         self.query_text = ""
         self.cursor: str | None = None  # keyset cursor of the last hit shown
+        self._details: dict[int, str] = {}  # each shown hit's details, which a churn badge goes in front of
         self.party_id: int | None = None
         self.party_name = ""
         self.version: int | None = None
@@ -117,10 +120,32 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
             if str(hit.id) not in table.rows:
                 name = hit.names.get(current_language()) or hit.display_name
                 name = f"⚠ {name}" if hit.blacklisted else name  # the card says why
+                self._details[hit.id] = " · ".join(p for p in (hit.phone, hit.contract, hit.region) if p)
                 cells = {"id": str(hit.id), "name": plain(name), "matched": _(hit.matched),
-                         "details": plain(" · ".join(p for p in (hit.phone, hit.contract, hit.region) if p))}
+                         "details": plain(self._details[hit.id])}
                 table.add_row(*(cells[str(key.value)] for key in table.columns), key=str(hit.id))
         self.cursor = hits[-1].cursor if len(hits) == PAGE else None
+        if hits:
+            self._load_risks(text, [hit.id for hit in hits])
+
+    @work(thread=True, group="customer-risks")
+    def _load_risks(self, text: str, party_ids: list[int]) -> None:
+        """The churn badges of a page of results, after it is shown (the results never wait for them)."""
+        try:
+            risks = self.app.gateway.call(churn.risks, party_ids=party_ids)
+        except CrmError:
+            return  # the card shows the risk, or says why it cannot
+        self.app.call_from_thread(self._show_risks, text, risks)
+
+    def _show_risks(self, text: str, risks: dict) -> None:
+        table = self.query_one("#hits", DataTable)
+        if text != self.query_text or "details" not in table.columns:
+            return
+        for party_id, risk in risks.items():
+            badge = churn_words(risk)
+            if badge and str(party_id) in table.rows:
+                shown = " · ".join(p for p in (badge, self._details.get(party_id, "")) if p)
+                table.update_cell(str(party_id), "details", plain(shown))
 
     def action_to_results(self) -> None:
         """Down from the search box goes to the results (Input has no use for it)."""

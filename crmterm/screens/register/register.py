@@ -32,6 +32,7 @@ from crmterm.screens.register.register_problems import ProblemLinking
 from crmterm.screens.register.register_responses import ResponseInserting
 from crmterm.screens.register.register_scripts import ScriptRunning
 from crmterm.screens.service.register_entitlement import EntitlementLine
+from crmterm.screens.retention.churn_badge import ChurnBadge
 from crmterm.services.billing import blacklist
 from crmterm.services.customers.customer_search import SearchHit, hit_details
 from crmterm.services.inquiries import inquiries, registration_views
@@ -106,6 +107,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
             yield Static("", id="reg-repeat", markup=False)
             yield EntitlementLine("", id="reg-entitlement", markup=False)  # services/service: covered or chargeable
             yield Static("", id="reg-blacklist", markup=False)
+            yield ChurnBadge(id="reg-churn", markup=False)
             yield ProblemBanner("", id="reg-problems", markup=False)
             yield Static("", id="reg-extras", markup=False)
             yield AttributeFormView(id="reg-form")
@@ -210,6 +212,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         whom.update(Text.assemble((f"#{hit.id} ", "bold"), visible(hit.display_name), visible(f"  {subscriber or ''}"))
                     if hit else _("Anonymous caller"))
         self._show_flags([blacklist.reason_label(hit.blacklisted)] if hit and hit.blacklisted else [])
+        self.query_one(ChurnBadge).load(hit.id if hit else None)
         self.query_one("#reg-activity", Static).update("")
         self.query_one("#reg-open", OptionList).clear_options()
         self.query_one("#reg-last", Static).update("")

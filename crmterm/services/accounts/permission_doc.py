@@ -49,6 +49,7 @@ DESCRIPTIONS: dict[Permission, str] = {
                                 "entitlements"),
     Permission.SERVICE_WRITE: N_("Record installed equipment, write and import service contracts and warranty "
                                  "lengths"),
+    Permission.CHURN_MANAGE: N_("Train and evaluate the churn model, score every customer's churn risk"),
 }
 
 # The checks that are more than one permission (each has explicit tests in tests/test_role_matrix.py).

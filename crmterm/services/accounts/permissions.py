@@ -57,6 +57,7 @@ class Permission(StrEnum):
     SERVICE_DISPATCH = "service.dispatch"  # see every work order, dispatch them to technicians, the dispatch board
     SERVICE_READ = "service.read"  # installed base, service contracts, warranties, entitlement, QoS
     SERVICE_WRITE = "service.write"  # record assets, write service contracts and warranty lengths
+    CHURN_MANAGE = "churn.manage"  # train, evaluate and run the churn model (reading a risk is customers.read)
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}
@@ -74,7 +75,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                             Permission.BLACKLIST_WRITE, Permission.COLLECTIONS_WORK,
                                             Permission.COLLECTIONS_MANAGE, Permission.SERVICE_WORK,
                                             Permission.SERVICE_DISPATCH, Permission.SERVICE_READ,
-                                            Permission.SERVICE_WRITE}),
+                                            Permission.SERVICE_WRITE, Permission.CHURN_MANAGE}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
                                          Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.REPORTS_READ,

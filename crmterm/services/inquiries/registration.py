@@ -141,11 +141,12 @@ def _check_inquiry(session: Session, actor: Actor, refs: ContactRefs, index: int
 
 
 def _rule_context(session: Session, refs: ContactRefs, priority: str | None, path: list[str]) -> dict:
-    """The contact's part of a rule's context, with the customer's billing figures and service entitlement for
-    rules that read them."""
+    """The contact's part of a rule's context, with the customer's billing figures, service entitlement and
+    churn risk for rules that read them."""
     context = refs.rule_context(priority)
     context["customer"] = {**context["customer"], **billing_accounts.rule_fields(session, refs.party_id),
-                           **coverage_port.rule_fields(session, refs.party_id, path)}
+                           **coverage_port.rule_fields(session, refs.party_id, path),
+                           "churn_risk": routing.churn_risk_field(session, refs.party_id)}
     return context
 
 

@@ -18,6 +18,7 @@ from crmterm.services.directory.config_io import ImportResult
 from crmterm.services.knowledge import kb_import
 from crmterm.services.platform import demo_customers, demo_filters, demo_reports, demo_work
 from crmterm.services.portal import demo as portal_demo
+from crmterm.services.retention import churn_demo
 from crmterm.services.sales import activity_demo, sales_demo
 from crmterm.services.service import service_demo
 from crmterm.store import AgentSkill, User
@@ -72,6 +73,7 @@ def seed_demo(*, session: Session, actor: Actor) -> SeedResult:
     portal_demo.seed_portal_demo(session=session, actor=actor)  # after the topics it offers
     sales_demo.seed_demo_sales(session=session, actor=actor)  # after the customers and the sellers
     activity_demo.seed_demo_activities(session=session, actor=actor)  # on the demo pipeline
+    churn_demo.seed_demo_scores(session=session, actor=actor)  # after the customers' inquiries
     kb_import.import_dir(session=session, actor=actor, directory=resource_dir("seed") / "kb", source="seed")
     return SeedResult(config=result, logins=passwords)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, text
 from sqlalchemy import select as select_rows  # rows read by name (sqlmodel.select types them as bare tuples)
@@ -15,6 +16,7 @@ from sqlmodel import Session, col, select
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.platform import synthetic_churn
 from crmterm.services.routing import routing
 from crmterm.services.sla import sla
 from crmterm.store import NO_DEADLINE, Channel, Party, Place, Priority, SalesOrderType, Topic, User, utcnow
@@ -30,7 +32,7 @@ STATES = (("closed", 0.70), ("waiting", 0.22), ("taken", 0.05), ("in_progress", 
 class _Plan:
     """What every synthetic row is drawn from: topics with their route revision, step and queue."""
 
-    def __init__(self, session: Session, actor: Actor, rng: random.Random) -> None:
+    def __init__(self, session: Session, actor: Actor, rng: random.Random, churn_seed: int | None = None) -> None:
         self.rng = rng
         topics = session.execute(select_rows(col(Topic.id), col(Topic.code), col(Topic.inquiry_type),
                                              col(Topic.default_priority_id))
@@ -60,6 +62,15 @@ class _Plan:
         self.users = session.exec(select(User.id).where(col(User.role_code).in_(["agent", "supervisor"]))).all()
         self.places = session.exec(select(Place.id)).all() or [None]
         self.channels = session.exec(select(Channel.id)).all() or [None]
+        # the hidden churn process (synthetic_churn): who asks, and how often to complain, follows a mood
+        self.picker = synthetic_churn.PartyPicker(churn_seed, self.parties) if churn_seed is not None else None
+        self.complaints = [t for t in self.topics if t.inquiry_type == "complaint"]
+        self.others = [t for t in self.topics if t.inquiry_type != "complaint"] or self.topics
+
+    def by_mood(self, picker: synthetic_churn.PartyPicker) -> tuple[int | None, Any]:
+        party = picker.pick(self.rng)
+        complain = self.complaints and self.rng.random() < synthetic_churn.complaint_share(picker.mood(party))
+        return party, self.rng.choice(self.complaints if complain else self.others)
 
     def state(self) -> str:
         roll, total = self.rng.random(), 0.0
@@ -71,9 +82,10 @@ class _Plan:
 
 
 def generate(*, session: Session, actor: Actor, inquiries: int, seed: int = 1,
-             progress: Callable[[int], None] | None = None) -> int:
+             progress: Callable[[int], None] | None = None, churn: bool = False) -> int:
+    """`churn`: customers are drawn by the hidden churn process's mood (synthetic_churn), not evenly."""
     require(actor, Permission.CUSTOMERS_IMPORT)
-    plan = _Plan(session, actor, random.Random(seed))
+    plan = _Plan(session, actor, random.Random(seed), seed if churn else None)
     contact_id = _next_id(session, "contact")
     inquiry_id = _next_id(session, "inquiry")
     made = 0
@@ -101,9 +113,13 @@ def _next_id(session: Session, table: str) -> int:
 
 def _one(plan: _Plan, contact_id: int, inquiry_id: int, actor: Actor) -> tuple[dict, dict, dict]:
     rng, now = plan.rng, utcnow()
-    topic = rng.choice(plan.topics)
-    at = now - timedelta(seconds=rng.randint(60, 365 * 86_400))
-    party = rng.randint(1, plan.parties) if plan.parties else None
+    if plan.picker is None:  # evenly, in the order of draws that keeps older seeds' data the same
+        topic = rng.choice(plan.topics)
+        at = now - timedelta(seconds=rng.randint(60, 365 * 86_400))
+        party = rng.randint(1, plan.parties) if plan.parties else None
+    else:
+        party, topic = plan.by_mood(plan.picker)
+        at = now - timedelta(seconds=rng.randint(60, 365 * 86_400))
     priority = topic.default_priority_id or rng.choice(list(plan.priorities) or [None])
     revision, steps = plan.routes.get(topic.id, (None, []))
     # First steps twice as often as later ones; mostly the step's fallback queue (its last rule), sometimes

@@ -30,6 +30,7 @@ from crmterm.store import (
     RouteRevision,
     StepSkill,
     Topic,
+    churn,
     config_cache,
     utcnow,
 )
@@ -37,6 +38,7 @@ from crmterm.store.tables import saved_id
 from crmterm.workflow import engine
 from crmterm.workflow.engine import State
 from crmterm.workflow.routes import RouteDefinition, StepDef
+from crmterm.workflow.rules import Deferred
 
 _DEFINITIONS: dict[str, RouteDefinition] = {}  # by digest: content-addressed, so safe across databases
 
@@ -209,10 +211,17 @@ def context_of(session: Session, inquiry: Inquiry, actor: Actor | None = None) -
                         "attrs": typed_values(session, saved_id(inquiry))},
             "customer": {"id": inquiry.party_id or 0, "category": category or "",
                          **billing_accounts.rule_fields(session, inquiry.party_id),
-                         **coverage_port.rule_fields(session, inquiry.party_id, path)},
+                         **coverage_port.rule_fields(session, inquiry.party_id, path),
+                         "churn_risk": churn_risk_field(session, inquiry.party_id)},
             "contact": {"place": contact[0] or "", "channel": contact[1] or "", "direction": contact[2]}
             if contact else {},
             "operator": {"login": actor.login, "role": str(actor.role)} if actor else {}, "now": utcnow()}
+
+
+def churn_risk_field(session: Session, party_id: int | None) -> Deferred:
+    """`customer.churn_risk`: the latest churn score, 0–1 (services/retention), read only when a rule mentions
+    it; missing for a customer never scored (a rule reading it then counts as false)."""
+    return Deferred(lambda: churn.churn_risk(session, party_id))
 
 
 def typed_values(session: Session, inquiry_id: int) -> dict:
