@@ -91,6 +91,10 @@ COMMANDS = {
     "activity": Lazy("crmterm.cli.sales_activity:app", "Sales activities: calls, meetings and tasks on a calendar."),
     "portal": Lazy("crmterm.cli.portal:app", "Customer portal: topics and functions it offers, customers' ratings."),
     "order": Lazy("crmterm.cli.sales_order:app", "Orders: accepted quotes handled along their route."),
+    # retention (issue 29 items 4-6)
+    "campaign": Lazy("crmterm.cli.campaign:app", "Outbound campaigns: call lists, attempts and their results."),
+    "survey": Lazy("crmterm.cli.survey:app", "Satisfaction surveys: ratings of closed inquiries (CSAT, NPS)."),
+    "loyalty": Lazy("crmterm.cli.loyalty:app", "Loyalty tiers mapped to client categories."),
 }
 
 

@@ -41,6 +41,9 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.SALES_SUPERVISE: N_("Change anyone's opportunities and quotes, give them to another owner"),
     Permission.BLACKLIST_WRITE: N_("Put customers, phone numbers and documents on the blacklist (fraud, "
                                    "non-payment) and lift them"),
+    Permission.CAMPAIGN_MANAGE: N_("Create, build and close outbound campaigns; apply loyalty tiers to client "
+                                   "categories"),
+    Permission.CAMPAIGN_WORK: N_("Work campaign call lists: take the next call, record each attempt's outcome"),
 }
 
 # The checks that are more than one permission (each has explicit tests in tests/test_role_matrix.py).

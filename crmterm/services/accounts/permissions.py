@@ -51,12 +51,15 @@ class Permission(StrEnum):
     SALES_WORK = "sales.work"  # own opportunities and quotes: create, price, send, move along the pipeline
     SALES_SUPERVISE = "sales.supervise"  # change anyone's opportunities and quotes
     BLACKLIST_WRITE = "blacklist.write"  # put customers, numbers, documents on the blacklist and lift them
+    # retention (issue 29): campaigns and loyalty tiers are managed by supervisors; agents work the call lists
+    CAMPAIGN_MANAGE = "campaign.manage"  # create, build and close campaigns; apply loyalty tiers
+    CAMPAIGN_WORK = "campaign.work"  # take the next call of a campaign one works and record its outcome
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(_EVERYONE | {Permission.CUSTOMERS_WRITE, Permission.INQUIRIES_WRITE,
-                                       Permission.SALES_WORK}),
+                                       Permission.SALES_WORK, Permission.CAMPAIGN_WORK}),
     Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CUSTOMERS_WRITE,
                                             Permission.CUSTOMERS_MERGE, Permission.INQUIRIES_WRITE,
                                             Permission.INQUIRIES_SUPERVISE, Permission.REPORTS_READ,
@@ -64,7 +67,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                             Permission.PROBLEMS_MANAGE, Permission.KB_EDIT,
                                             Permission.KB_APPROVE, Permission.SALES_READ,
                                             Permission.SALES_WORK, Permission.SALES_SUPERVISE,
-                                            Permission.BLACKLIST_WRITE}),
+                                            Permission.BLACKLIST_WRITE, Permission.CAMPAIGN_MANAGE,
+                                            Permission.CAMPAIGN_WORK}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
                                          Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.REPORTS_READ,
