@@ -48,7 +48,7 @@ HOMES: dict[str, tuple[str, ...]] = {
               "SalesProcess", "SalesProduct"),
     "sales_activities": ("SalesActivity", "SalesActivityPlan"),
     "sales_orders": ("SalesOrder", "SalesOrderItem", "SalesOrderType"),
-    "campaigns": ("Campaign", "CampaignAttempt", "CampaignCall", "SurveyAnswer", "SurveyRequest"),
+    "campaigns": ("Campaign", "CampaignAttempt", "CampaignCall", "LoyaltyTier", "SurveyAnswer", "SurveyRequest"),
 }
 # Modules that define tables without exporting a name here (the archive copies of the inquiry tables)
 _OTHER_TABLES = ("archive",)
@@ -114,7 +114,7 @@ if TYPE_CHECKING:  # the same names for the type checker, imported at runtime on
     from crmterm.store.sales_activities import SalesActivity, SalesActivityPlan  # noqa: F401
     from crmterm.store.sales_orders import SalesOrder, SalesOrderItem, SalesOrderType  # noqa: F401
     from crmterm.store.campaigns import Campaign, CampaignAttempt, CampaignCall  # noqa: F401
-    from crmterm.store.campaigns import SurveyAnswer, SurveyRequest  # noqa: F401
+    from crmterm.store.campaigns import LoyaltyTier, SurveyAnswer, SurveyRequest  # noqa: F401
     from crmterm.store.routes import Queue, Route, RouteRevision, SavedFilter  # noqa: F401
     from crmterm.store.scripts import Script, ScriptRun  # noqa: F401
     from crmterm.store.skills import AgentPresence, AgentSkill, Skill, StepSkill  # noqa: F401

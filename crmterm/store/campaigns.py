@@ -1,12 +1,13 @@
 """Retention campaigns (services/retention/campaigns): who to call, the call list built from the campaign's
 filter, and each attempt made on a call; and satisfaction surveys (services/retention/surveys): the answers
-and the requests sent through the outbox."""
+and the requests sent through the outbox; and loyalty tiers (services/retention/loyalty)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from crmterm.store.base import Versioned, utcnow
@@ -95,3 +96,19 @@ class SurveyRequest(SQLModel, table=True):
     address: str = Field(max_length=254, nullable=False)
     sent_at: datetime = Field(default_factory=utcnow, nullable=False)
     answered_at: datetime | None = None
+
+
+class LoyaltyTier(Versioned, table=True):
+    """A loyalty tier (config section `loyalty_tiers`): customers meeting every minimum are put in `category`;
+    of the tiers a customer meets, the one with the highest `rank` wins."""
+
+    __tablename__ = "loyalty_tier"
+    __table_args__ = (UniqueConstraint("code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, nullable=False)
+    names: dict = Field(default_factory=dict, sa_type=JSON, nullable=False)  # {language: name}
+    rank: int = Field(default=0, nullable=False)
+    category: str = Field(max_length=64, nullable=False)  # client category code
+    min_tenure_months: int = Field(default=0, nullable=False)
+    min_spend: Decimal = Field(default=Decimal(0), sa_type=Numeric(14, 2), nullable=False)  # last 12 months
+    min_rating: float | None = None  # average CSAT 1–5; None: ratings do not matter

@@ -230,5 +230,6 @@ SECTIONS: list = [*_group("directory"), RolesSection(), UsersSection(), registry
                   *(registry.section(name) for name in ("products", "price_lists", "sales_processes",
                                                         "discount_limits")),
                   registry.section("order_types"),  # they name topics
-                  registry.section("activity_plans")]  # they name sales processes and their stages
+                  registry.section("activity_plans"),  # they name sales processes and their stages
+                  registry.section("loyalty_tiers")]  # they name client categories
 Section = DirectorySection | RolesSection | UsersSection

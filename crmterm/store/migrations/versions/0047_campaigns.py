@@ -1,5 +1,5 @@
 """campaigns: outbound retention campaigns (campaign, call list, attempts) and satisfaction surveys (answers,
-requests sent through the outbox)
+requests sent through the outbox), loyalty tiers
 
 Revision ID: 0047
 Revises: 0046
@@ -102,8 +102,26 @@ def upgrade() -> None:
     op.create_index(op.f('ix_campaign_attempt_call_id'), 'campaign_attempt', ['call_id'], unique=False)
     op.create_index('ix_campaign_attempt_campaign', 'campaign_attempt', ['campaign_id', 'at'], unique=False)
 
+    op.create_table('loyalty_tier',
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('names', sa.JSON(), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('min_tenure_months', sa.Integer(), nullable=False),
+    sa.Column('min_spend', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('min_rating', sa.Float(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loyalty_tier')),
+    sa.UniqueConstraint('code', name=op.f('uq_loyalty_tier_code'))
+    )
+
 
 def downgrade() -> None:
+    op.drop_table('loyalty_tier')
     op.drop_index('ix_campaign_attempt_campaign', table_name='campaign_attempt')
     op.drop_index(op.f('ix_campaign_attempt_call_id'), table_name='campaign_attempt')
     op.drop_table('campaign_attempt')
