@@ -87,6 +87,14 @@ def test_tiers_are_validated_and_exported(demo_url, tmp_path):
                                                                                 ("gold", "5000.00", 4.0)]
 
 
+def test_a_tier_moving_up_from_a_category_never_moves_down(demo_url, people, tmp_path):
+    _tiers(demo_url, tmp_path, [TIERS[1] | {"from_categories": ["b2c"]}])
+    (happy,) = _b2c_customers(demo_url, 1)
+    _loyal(demo_url, happy, "LOYAL-3", 5)
+    done = act(demo_url, loyalty.apply_tiers, people["admin"])
+    assert [(c.party_id, c.new) for c in done.changes] == [(happy, "vip")]  # the demo's VIPs stay VIP
+
+
 def test_cli_dry_run(demo_url, tmp_path):
     _tiers(demo_url, tmp_path)
     env = {"CRMTERM_HOME": str(tmp_path), "CRMTERM_USER": "admin", "CRMTERM_PASSWORD": "admin"}

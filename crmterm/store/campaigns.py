@@ -100,7 +100,8 @@ class SurveyRequest(SQLModel, table=True):
 
 class LoyaltyTier(Versioned, table=True):
     """A loyalty tier (config section `loyalty_tiers`): customers meeting every minimum are put in `category`;
-    of the tiers a customer meets, the one with the highest `rank` wins."""
+    of the tiers a customer meets, the one with the highest `rank` wins. Tiers manage the customers of their
+    categories, of their `from_categories` and those without a category."""
 
     __tablename__ = "loyalty_tier"
     __table_args__ = (UniqueConstraint("code"),)
@@ -112,3 +113,4 @@ class LoyaltyTier(Versioned, table=True):
     min_tenure_months: int = Field(default=0, nullable=False)
     min_spend: Decimal = Field(default=Decimal(0), sa_type=Numeric(14, 2), nullable=False)  # last 12 months
     min_rating: float | None = None  # average CSAT 1–5; None: ratings do not matter
+    from_categories: list = Field(default_factory=list, sa_type=JSON, nullable=False)  # also moves these up

@@ -1,8 +1,10 @@
 """Loyalty tiers applied to customers: tenure (months since the first contract started, else since the customer
 was created), spend (payments recorded in the CRM over the last 12 months) and satisfaction (surveys'
 customer_ratings) decide the tier; its client category becomes the customer's, with the change in the customer's
-history (the change log that the card's "as of" reads). Customers in a category no tier maps to (business,
-government, partners…) are left alone, so tiers never overrule a category set for another reason.
+history (the change log that the card's "as of" reads). Only customers without a category or in a category
+some tier maps to or moves up from (`from_categories`) are managed; the rest (business, government,
+partners…) are left alone, so tiers never overrule a category set for another reason. A managed customer who
+meets no tier keeps their category.
 
 `crmterm loyalty apply [--dry-run] [--loop HOURS]` runs it; a dry run says what would change."""
 
@@ -65,15 +67,14 @@ def _tier_of(tiers: list[LoyaltyTier], tenure: int, spend: Decimal, rating: floa
 
 
 def apply_tiers(*, session: Session, actor: Actor, dry_run: bool = False, today: date | None = None) -> LoyaltyRun:
-    """Every active customer whose category is none or one the tiers map to gets the category of the best
-    tier they meet (none met: left as they are)."""
+    """Every managed active customer gets the category of the best tier they meet (none met: left as is)."""
     require(actor, Permission.CAMPAIGN_MANAGE)
     tiers = list(session.exec(select(LoyaltyTier).order_by(col(LoyaltyTier.rank).desc(), col(LoyaltyTier.code))))
     if not tiers:
         return LoyaltyRun(checked=0, changes=[], applied=not dry_run)
     today = today or structures.today()
     codes = dict(session.exec(select(ClientCategory.code, ClientCategory.id)).all())
-    managed = {codes[t.category] for t in tiers if t.category in codes}
+    managed = {codes[c] for t in tiers for c in (t.category, *t.from_categories) if c in codes}
     customers = session.exec(select(Party).where(Party.status == "active", col(Party.is_lead).is_(False),
                                                  col(Party.erased_at).is_(None))
                              .where(col(Party.category_id).is_(None) | col(Party.category_id).in_(managed))

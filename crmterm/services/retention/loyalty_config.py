@@ -6,7 +6,8 @@
 
 A customer meeting every minimum of several tiers gets the highest rank's category (services/retention/loyalty).
 `min_spend`: payments of the last 12 months; `min_rating`: average satisfaction 1–5 (omit it: ratings do not
-matter). Registered with the directory's registry by the retention package."""
+matter). Tiers manage the customers without a category and those of the tiers' categories and
+`from_categories` (e.g. gold: category vip, from_categories [b2c] moves B2C customers up and never down). Registered with the directory's registry by the retention package."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from crmterm.services.directory.flat_section import FlatSection
 from crmterm.services.directory.validation import RefExists
 from crmterm.store import LoyaltyTier
 
-_FIELDS = {"code", "names", "rank", "category", "min_tenure_months", "min_spend", "min_rating"}
+_FIELDS = {"code", "names", "rank", "category", "min_tenure_months", "min_spend", "min_rating", "from_categories"}
 
 
 def _int(values: dict, field: str, default: int = 0) -> int:
@@ -53,7 +54,7 @@ def _rating(value: object) -> float | None:
 def _document(row: LoyaltyTier) -> dict:
     return {"code": row.code, "names": dict(row.names), "rank": row.rank, "category": row.category,
             "min_tenure_months": row.min_tenure_months, "min_spend": _spend(row.min_spend),
-            "min_rating": row.min_rating}
+            "min_rating": row.min_rating, "from_categories": sorted(row.from_categories)}
 
 
 class LoyaltyTiersSection(FlatSection):
@@ -70,13 +71,16 @@ class LoyaltyTiersSection(FlatSection):
             raise ValidationError("code", _("required"))
         if not ref_exists("client_categories", values.get("category")):
             raise ValidationError("category", _("unknown reference '{code}'").format(code=values.get("category")))
+        moved = values.get("from_categories") or []
+        if not isinstance(moved, list) or not all(ref_exists("client_categories", c) for c in moved):
+            raise ValidationError("from_categories", _("expected a list of client category codes"))
         names = values.get("names") or {}
         if not isinstance(names, dict):
             raise ValidationError("names", _("expected a mapping"))
         return {"code": code.strip(), "names": {str(k): str(v) for k, v in names.items()},
                 "rank": _int(values, "rank"), "category": values["category"],
                 "min_tenure_months": _int(values, "min_tenure_months"), "min_spend": _spend(values.get("min_spend")),
-                "min_rating": _rating(values.get("min_rating"))}
+                "min_rating": _rating(values.get("min_rating")), "from_categories": sorted(set(moved))}
 
     def key(self, clean: dict) -> str:
         return clean["code"]

@@ -115,6 +115,7 @@ def upgrade() -> None:
     sa.Column('min_tenure_months', sa.Integer(), nullable=False),
     sa.Column('min_spend', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('min_rating', sa.Float(), nullable=True),
+    sa.Column('from_categories', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_loyalty_tier')),
     sa.UniqueConstraint('code', name=op.f('uq_loyalty_tier_code'))
     )
