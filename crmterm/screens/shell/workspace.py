@@ -81,6 +81,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
                 priority=True),
         Binding("alt+s", "sales", N_("Sales pipeline"), id="workspace.sales", show=False, priority=True),
         Binding("alt+y", "calendar", N_("Sales calendar"), id="workspace.calendar", show=False, priority=True),
+        Binding("alt+g", "campaigns", N_("Campaigns"), id="workspace.campaigns", show=False, priority=True),
         # Only while a call waits (check_action): otherwise Ctrl+K stays a text field's "delete to the end"
         Binding("ctrl+k", "take_call", N_("Take the call"), id="workspace.take_call", priority=True),
     ]
@@ -243,6 +244,12 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         from crmterm.screens.sales.calendar import CalendarScreen
 
         self.app.push_screen(CalendarScreen())
+
+    def action_campaigns(self) -> None:
+        """Outbound campaigns and the next call to make (screens/retention/campaigns)."""
+        from crmterm.screens.retention.campaigns import CampaignsScreen
+
+        self.app.push_screen(CampaignsScreen())
 
     def action_problems(self) -> None:
         """Mass incidents: everyone sees them, supervisors and admins manage them (services/inquiries/problems)."""

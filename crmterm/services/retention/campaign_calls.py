@@ -15,12 +15,13 @@ from sqlalchemy import false, text, update
 from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from crmterm.i18n import _
+from crmterm.i18n import _, pick
 from crmterm.moments import check_moment
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import can_work
 from crmterm.services.inquiries import registration
 from crmterm.services.inquiries.drafts import ContactDraft, InquiryDraft
+from crmterm.services.knowledge import scripts
 from crmterm.services.retention import campaigns
 from crmterm.store import Campaign, CampaignAttempt, CampaignCall, Party, Queue, utcnow
 from crmterm.store.tables import saved_id
@@ -53,6 +54,7 @@ class CallRead(BaseModel):
     topic: str
     offer: str
     script: str | None
+    script_lines: list[str] = []  # the script's name and its first questions, in the user's language
 
 
 def read_call(session: Session, row: CampaignCall, campaign: Campaign | None = None) -> CallRead:
@@ -89,7 +91,7 @@ def next_call(*, session: Session, actor: Actor, code: str, now: datetime | None
                                                    CampaignCall.holder_id == actor.id,
                                                    CampaignCall.state == "claimed")).first()
     if held is not None:
-        return read_call(session, held, campaign)
+        return _with_script(session, actor, read_call(session, held, campaign))
     if campaign.state != campaigns.RUNNING:
         raise Conflict(_("campaign {code} is not running").format(code=code))
     pick = _PICK + (" FOR UPDATE SKIP LOCKED" if postgres else "")
@@ -99,7 +101,20 @@ def next_call(*, session: Session, actor: Actor, code: str, now: datetime | None
         return None
     row = session.get(CampaignCall, claimed[0], populate_existing=True)
     assert row is not None
-    return read_call(session, row, campaign)
+    return _with_script(session, actor, read_call(session, row, campaign))
+
+
+def _with_script(session: Session, actor: Actor, found: CallRead) -> CallRead:
+    """What the agent reads before dialling: the script's name and its first three questions."""
+    if not found.script:
+        return found
+    try:
+        script = scripts.get(session=session, actor=actor, code=found.script)
+    except NotFound:
+        return found
+    questions = [pick(node.get("text") or {}, "") for node in script.document.get("nodes", [])
+                 if isinstance(node, dict) and node.get("type") == "question"][:3]
+    return found.model_copy(update={"script_lines": [script.label, *filter(None, questions)]})
 
 
 class AttemptRead(BaseModel):
