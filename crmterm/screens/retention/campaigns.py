@@ -23,6 +23,7 @@ from crmterm.text import visible
 from crmterm.widgets.chrome import TranslatedFooter
 from crmterm.widgets.host import CrmScreen
 
+STATE_LABELS = {"draft": N_("draft"), "running": N_("running"), "closed": N_("closed")}
 OUTCOME_LABELS = {"accepted": N_("accepted the offer"), "reached": N_("reached"), "refused": N_("refused"),
                   "callback": N_("call back"), "no_answer": N_("no answer")}
 
@@ -72,7 +73,7 @@ class CampaignsScreen(CrmScreen[None]):
         keep = listed.highlighted
         self.found = found
         listed.clear_options()
-        listed.add_options(Option(f"{visible(c.name)}  {_(c.state)} · {c.done}/{c.calls}", id=c.code) for c in found)
+        listed.add_options(Option(f"{visible(c.name)}  {_(STATE_LABELS.get(c.state, c.state))} · {c.done}/{c.calls}", id=c.code) for c in found)
         if found:
             listed.highlighted = keep if keep is not None and keep < len(found) else 0
         listed.focus()
@@ -104,7 +105,7 @@ class CampaignsScreen(CrmScreen[None]):
             panel.update(_("No call is due in this campaign."))
             return
         lines = [_("Call #{id}: {customer}").format(id=found.id, customer=visible(found.customer)),
-                 f"{_('Phone')}: {found.phone or '—'}    {_('E-mail')}: {visible(found.email or '—')}",
+                 f"{_('Phone')}: {found.phone or '—'}", f"{_('E-mail')}: {visible(found.email or '—')}",
                  f"{_('Attempts')}: {found.attempts}    {_('Last outcome')}: "
                  f"{_(OUTCOME_LABELS[found.outcome]) if found.outcome else '—'}",
                  f"{_('Offer')}: {visible(found.offer) or '—'}", ""]
