@@ -59,4 +59,8 @@ def prepare(url: str) -> dict[str, str]:
 
     with unit_of_work(url) as session:
         sales_demo_orders.seed_demo_orders(session)  # orders on their routes, after the day's inquiries
+    from crmterm.services.retention import retention_demo
+
+    with unit_of_work(url) as session:  # a campaign worked, its calls rated, a loyalty tier applied
+        retention_demo.seed_demo_retention(session=session, actor=SYSTEM)
     return logins
