@@ -1,8 +1,9 @@
 """The role matrix's declared table, retention part (issue 29, items 4–6): supervisors and admins manage
 campaigns and apply loyalty tiers (campaign.manage); agents work the call lists (campaign.work) of campaigns
-that name them; ratings are recorded by whoever works inquiries; reports for readers of reports. Builders make a
-running campaign of the first line queue (the demo agent is a member) and, where a call is needed, claim one for the caller when the caller
-works campaigns (else for the agent, so a refused caller is refused on someone's real call)."""
+that name them or whose queue they work; ratings are recorded by whoever works inquiries; reports for readers of
+reports. Builders make a running campaign of the first line queue (the demo agent is a member) and, where a call
+is needed, claim one for the caller when the caller works campaigns (else for the agent, so a refused caller is
+refused on someone's real call)."""
 
 from __future__ import annotations
 

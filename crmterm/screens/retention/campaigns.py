@@ -73,7 +73,8 @@ class CampaignsScreen(CrmScreen[None]):
         keep = listed.highlighted
         self.found = found
         listed.clear_options()
-        listed.add_options(Option(f"{visible(c.name)}  {_(STATE_LABELS.get(c.state, c.state))} · {c.done}/{c.calls}", id=c.code) for c in found)
+        listed.add_options(Option(f"{visible(c.name)}  {_(STATE_LABELS.get(c.state, c.state))} · {c.done}/{c.calls}",
+                                  id=c.code) for c in found)
         if found:
             listed.highlighted = keep if keep is not None and keep < len(found) else 0
         listed.focus()

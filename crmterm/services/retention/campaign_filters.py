@@ -98,13 +98,15 @@ def select_customers(session: Session, actor: Actor, criteria: dict) -> list[int
                                    party_id=criteria["node"], limit=MAX_CUSTOMERS)
         query = query.where(col(Party.id).in_([n.party_id for n in nodes]))
     if "product" in criteria:
-        query = query.where(exists().where(Contract.payer_party_id == Party.id, Subscriber.contract_id == Contract.id,
-                                           Subscriber.service == criteria["product"], Subscriber.status == "active"))
+        query = query.where(exists().where(col(Contract.payer_party_id) == Party.id,
+                                           col(Subscriber.contract_id) == Contract.id,
+                                           col(Subscriber.service) == criteria["product"],
+                                           col(Subscriber.status) == "active"))
     if "contacted_before" in criteria:
-        query = query.where(~exists().where(Contact.party_id == Party.id,
+        query = query.where(~exists().where(col(Contact.party_id) == Party.id,
                                             col(Contact.at) >= _moment(criteria["contacted_before"])))
     if "contacted_after" in criteria:
-        query = query.where(exists().where(Contact.party_id == Party.id,
+        query = query.where(exists().where(col(Contact.party_id) == Party.id,
                                            col(Contact.at) >= _moment(criteria["contacted_after"])))
     found = list(session.exec(query).all())
     return _by_risk(session, found, criteria)[: criteria.get("limit", MAX_CUSTOMERS)]

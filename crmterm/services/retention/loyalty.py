@@ -73,7 +73,7 @@ def apply_tiers(*, session: Session, actor: Actor, dry_run: bool = False, today:
     if not tiers:
         return LoyaltyRun(checked=0, changes=[], applied=not dry_run)
     today = today or structures.today()
-    codes = dict(session.exec(select(ClientCategory.code, ClientCategory.id)).all())
+    codes = {code: id_ for code, id_ in session.exec(select(ClientCategory.code, ClientCategory.id)) if id_ is not None}
     managed = {codes[c] for t in tiers for c in (t.category, *t.from_categories) if c in codes}
     customers = session.exec(select(Party).where(Party.status == "active", col(Party.is_lead).is_(False),
                                                  col(Party.erased_at).is_(None))

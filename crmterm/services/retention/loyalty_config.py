@@ -7,7 +7,8 @@
 A customer meeting every minimum of several tiers gets the highest rank's category (services/retention/loyalty).
 `min_spend`: payments of the last 12 months; `min_rating`: average satisfaction 1–5 (omit it: ratings do not
 matter). Tiers manage the customers without a category and those of the tiers' categories and
-`from_categories` (e.g. gold: category vip, from_categories [b2c] moves B2C customers up and never down). Registered with the directory's registry by the retention package."""
+`from_categories` (e.g. gold: category vip, from_categories [b2c] moves B2C customers up and never down).
+Registered with the directory's registry by the retention package."""
 
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ class LoyaltyTiersSection(FlatSection):
         code = values.get("code")
         if not isinstance(code, str) or not code.strip():
             raise ValidationError("code", _("required"))
-        if not ref_exists("client_categories", values.get("category")):
+        if not ref_exists("client_categories", str(values.get("category") or "")):
             raise ValidationError("category", _("unknown reference '{code}'").format(code=values.get("category")))
         moved = values.get("from_categories") or []
         if not isinstance(moved, list) or not all(ref_exists("client_categories", c) for c in moved):

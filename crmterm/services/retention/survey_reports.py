@@ -60,7 +60,8 @@ def csat_report(*, session: Session, actor: Actor, start: datetime, end: datetim
     rows: list[list[Cell]] = [_csat_row(key, scores) for key, scores in sorted(groups.items())]
     everything = [s for scores in groups.values() for s in scores]
     labels = {"agent": _("Agent"), "topic": _("Topic"), "queue": _("Queue"), "inquiry": _("Inquiry")}
-    columns = [Column("group", labels[by], total=Total.LABEL), Column("answers", _("Answers"), ColumnKind.INT, Total.SUM),
+    columns = [Column("group", labels[by], total=Total.LABEL),
+               Column("answers", _("Answers"), ColumnKind.INT, Total.SUM),
                Column("average", _("Average score"), ColumnKind.FLOAT), Column("csat", _("CSAT"), ColumnKind.PERCENT)]
     return ReportTable(name="csat", title=_("Customer satisfaction (CSAT)"), params=_period(start, end),
                        columns=columns, rows=rows, totals=_csat_row(_("Total"), everything))
@@ -85,7 +86,8 @@ def nps_report(*, session: Session, actor: Actor, start: datetime, end: datetime
             col(SurveyAnswer.nps).is_not(None), col(SurveyAnswer.party_id).is_not(None),
             col(SurveyAnswer.answered_at) >= start, col(SurveyAnswer.answered_at) < end)
             .order_by(col(SurveyAnswer.answered_at))):
-        latest[party_id] = nps  # type: ignore[index]
+        if party_id is not None and nps is not None:
+            latest[party_id] = nps
     names = dict(session.exec(select(Party.id, Party.display_name).where(col(Party.id).in_(list(latest)))).all())
     rows: list[list[Cell]] = [[names.get(p, f"#{p}"), score, _kind(score)]
                               for p, score in sorted(latest.items(), key=lambda item: names.get(item[0], ""))]

@@ -17,6 +17,7 @@ from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.sla import notifications
 from crmterm.store import Inquiry, InquiryRating, Party, SurveyAnswer, SurveyRequest, utcnow
+from crmterm.store.tables import saved_id
 
 MAX_COMMENT = 1000
 TEMPLATE = "survey_request"  # crmterm/templates/notifications/survey_request
@@ -47,7 +48,7 @@ def _checked(score: int, nps: int | None, comment: str) -> str:
 
 def _save(session: Session, actor: Actor, inquiry: Inquiry, score: int, nps: int | None, comment: str,
           source: str) -> SurveyRead:
-    row = session.get(SurveyAnswer, inquiry.id) or SurveyAnswer(inquiry_id=inquiry.id, score=score,
+    row = session.get(SurveyAnswer, inquiry.id) or SurveyAnswer(inquiry_id=saved_id(inquiry), score=score,
                                                                 recorded_by=actor.login)
     row.party_id, row.score, row.nps, row.comment = inquiry.party_id, score, nps, comment
     row.source, row.recorded_by, row.answered_at = source, actor.login, utcnow()
@@ -107,6 +108,8 @@ def send_survey_requests(*, session: Session, actor: Actor, now: datetime | None
         .order_by(col(Inquiry.id)).limit(limit)).all()
     codes = {}
     for inquiry_id, party_id, name, email in found:
+        if inquiry_id is None or party_id is None or email is None:
+            continue  # never: the query joins and filters them; the types cannot say so
         code = secrets.token_hex(4).upper()
         session.add(SurveyRequest(inquiry_id=inquiry_id, party_id=party_id, code=code, address=email, sent_at=now))
         notifications.notify(session=session, event=TEMPLATE, recipients=[f"email:{email}"], inquiry_id=inquiry_id,
@@ -133,13 +136,13 @@ def customer_ratings(session: Session, customer_ids: list[int]) -> dict[int, Cus
                                                     .where(col(InquiryRating.party_id).in_(customer_ids))):
         scores.setdefault(party_id, {})[inquiry_id] = score
     latest: dict[int, int] = {}
-    for inquiry_id, party_id, score, nps in session.exec(
+    for inquiry_id, answered_by, score, nps in session.exec(
             select(SurveyAnswer.inquiry_id, SurveyAnswer.party_id, SurveyAnswer.score, SurveyAnswer.nps)
             .where(col(SurveyAnswer.party_id).in_(customer_ids)).order_by(col(SurveyAnswer.answered_at))):
-        if party_id is not None:
-            scores.setdefault(party_id, {})[inquiry_id] = score
+        if answered_by is not None:
+            scores.setdefault(answered_by, {})[inquiry_id] = score
             if nps is not None:
-                latest[party_id] = nps
+                latest[answered_by] = nps
     return {party: CustomerRatings(answers=len(found), csat=round(sum(found.values()) / len(found), 2),
                                    low=sum(1 for s in found.values() if s <= 2), nps=latest.get(party))
             for party, found in scores.items()}
