@@ -171,3 +171,15 @@ def test_cli_campaign_round_trip(demo_url, tmp_path):
     assert [(r["agent"], r["attempts"], r["reached"]) for r in report["rows"]] == [("admin", 1, 1)]
     wrong = cli("campaign", "record", str(call["id"]), "--outcome", "maybe")
     assert wrong.exit_code == 1 and wrong.stderr.startswith("error: ")
+
+
+def test_the_demo_campaign_is_worked_rated_and_tiers_applied(demo_url):
+    from crmterm.services.retention import retention_demo
+
+    with unit_of_work(demo_url) as session:
+        assert retention_demo.seed_demo_retention(session=session, actor=ADMIN) == 5
+    with unit_of_work(demo_url) as session:
+        assert retention_demo.seed_demo_retention(session=session, actor=ADMIN) == 0  # once
+        table = campaign_reports.campaign_report(session=session, actor=ADMIN, code=retention_demo.CODE)
+        moved = session.exec(text("SELECT COUNT(*) FROM change_log WHERE source = 'loyalty'")).one()
+    assert table.totals[1] == 5 and moved[0] >= 1
