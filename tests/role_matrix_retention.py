@@ -60,8 +60,7 @@ def _closed_inquiry(session: Session, world: World) -> int:
 def _survey_code(session: Session, world: World) -> str:
     inquiry = session.get(Inquiry, _closed_inquiry(session, world))
     assert inquiry is not None and inquiry.party_id is not None
-    session.add(SurveyRequest(inquiry_id=inquiry.id or 0, party_id=inquiry.party_id, code="MATRIX01",
-                              address="rated@example.com"))
+    session.add(SurveyRequest(inquiry_id=inquiry.id or 0, party_id=inquiry.party_id, code="MATRIX01"))
     session.flush()
     return "MATRIX01"
 

@@ -93,7 +93,7 @@ class SurveyRequest(SQLModel, table=True):
     inquiry_id: int = Field(nullable=False)
     party_id: int = Field(foreign_key="party.id", nullable=False)
     code: str = Field(max_length=16, nullable=False)
-    address: str = Field(max_length=254, nullable=False)
+    channel: str = Field(default="email", max_length=8, nullable=False)  # the address stays in the outbox only
     sent_at: datetime = Field(default_factory=utcnow, nullable=False)
     answered_at: datetime | None = None
 

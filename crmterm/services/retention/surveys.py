@@ -111,7 +111,7 @@ def send_survey_requests(*, session: Session, actor: Actor, now: datetime | None
         if inquiry_id is None or party_id is None or email is None:
             continue  # never: the query joins and filters them; the types cannot say so
         code = secrets.token_hex(4).upper()
-        session.add(SurveyRequest(inquiry_id=inquiry_id, party_id=party_id, code=code, address=email, sent_at=now))
+        session.add(SurveyRequest(inquiry_id=inquiry_id, party_id=party_id, code=code, sent_at=now))
         notifications.notify(session=session, event=TEMPLATE, recipients=[f"email:{email}"], inquiry_id=inquiry_id,
                              data={"customer": name, "inquiry_id": inquiry_id, "code": code},
                              key=f"survey:{inquiry_id}", now=now)

@@ -74,7 +74,7 @@ def upgrade() -> None:
     sa.Column('inquiry_id', sa.Integer(), nullable=False),
     sa.Column('party_id', sa.Integer(), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('address', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('sent_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('answered_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_survey_request_party_id_party')),
