@@ -169,6 +169,9 @@ def test_cli_campaign_round_trip(demo_url, tmp_path):
     assert [(c["code"], c["done"]) for c in listed] == [("winback", 1)]
     report = json.loads(cli("campaign", "report", "winback", "--json").stdout)
     assert [(r["agent"], r["attempts"], r["reached"]) for r in report["rows"]] == [("admin", 1, 1)]
+    for fmt in ("xlsx", "html", "rtf", "csv"):
+        written = cli("campaign", "report", "winback", "--out", str(tmp_path / f"winback.{fmt}"))
+        assert written.exit_code == 0 and (tmp_path / f"winback.{fmt}").stat().st_size > 0, written.output
     wrong = cli("campaign", "record", str(call["id"]), "--outcome", "maybe")
     assert wrong.exit_code == 1 and wrong.stderr.startswith("error: ")
 
