@@ -104,3 +104,10 @@ def test_cli_survey_and_reports(demo_url, tmp_path):
     wrong = cli("survey", "record", str(inquiry.id), "--score", "9")
     assert wrong.exit_code == 1 and wrong.stderr.startswith("error: ")
     assert ADMIN.login == "admin"
+
+
+def test_the_rating_typed_on_the_inquiry_screen_is_read():
+    from crmterm.screens.inquiry.inquiry_rating import parse_rating
+
+    assert parse_rating("5") == (5, None) and parse_rating(" 4  9 ") == (4, 9)
+    assert parse_rating("") is None and parse_rating("five") is None and parse_rating("1 2 3") is None

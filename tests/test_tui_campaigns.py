@@ -1,6 +1,6 @@
 """Working a campaign's call in the TUI (issue 29, item 4): Alt+G lists the campaigns, N takes the next call of
 the selected one (customer, offer and script shown), A records that the customer accepted the offer — an
-outbound contact — and the list's progress moves on."""
+outbound contact — and the list's progress moves on; V on the call's inquiry records the customer's rating."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from test_tui import SIZE, _login
 from textual.widgets import Static
 
 from crmterm.app import make_app
+from crmterm.screens.inquiry.inquiry_view import InquiryScreen
 from crmterm.screens.retention.campaigns import CampaignsScreen
 from crmterm.services.retention import campaigns
-from crmterm.store import CampaignAttempt
+from crmterm.store import CampaignAttempt, Inquiry, SurveyAnswer
 from crmterm.store.db import unit_of_work
 
 
@@ -40,6 +41,14 @@ async def test_an_agent_takes_the_next_call_and_records_the_outcome(ui_settings)
         await pilot.press("a")
         await settle(pilot)
         assert screen.call is None and screen.found[0].done == 1
+        with unit_of_work(ui_settings.database_url) as session:
+            attempts = session.exec(select(CampaignAttempt)).all()
+            assert [(a.outcome, a.contact_id is not None) for a in attempts] == [("accepted", True)]
+            inquiry = session.exec(select(Inquiry.id).where(Inquiry.contact_id == attempts[0].contact_id)).one()
+        pilot.app.push_screen(InquiryScreen(inquiry))  # the call's inquiry: V asks the customer's rating
+        await settle(pilot)
+        await pilot.press("v", "5", "space", "9", "enter")
+        await settle(pilot)
     with unit_of_work(ui_settings.database_url) as session:
-        attempts = session.exec(select(CampaignAttempt)).all()
-    assert [(a.outcome, a.contact_id is not None) for a in attempts] == [("accepted", True)]
+        rated = session.get(SurveyAnswer, inquiry)
+        assert (rated.score, rated.nps, rated.recorded_by) == (5, 9, "agent")
