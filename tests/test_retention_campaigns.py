@@ -186,3 +186,19 @@ def test_the_demo_campaign_is_worked_rated_and_tiers_applied(demo_url):
         table = campaign_reports.campaign_report(session=session, actor=ADMIN, code=retention_demo.CODE)
         moved = session.exec(text("SELECT COUNT(*) FROM change_log WHERE source = 'loyalty'")).one()
     assert table.totals[1] == 5 and moved[0] >= 1
+
+
+def test_criteria_by_structure_and_product(demo_url):
+    with unit_of_work(demo_url) as session:
+        parent = session.exec(text("SELECT parent_id FROM structure_link WHERE parent_id IS NOT NULL "
+                                   "GROUP BY parent_id ORDER BY COUNT(*) DESC, parent_id LIMIT 1")).one()[0]
+        below = set(session.exec(text("SELECT child_id FROM structure_link l JOIN structure s "
+                                      "ON s.id = l.structure_id WHERE s.code = 'billing' AND l.parent_id = :p "
+                                      "AND l.valid_to IS NULL"), params={"p": parent}).scalars())
+        found = set(campaign_filters.select_customers(session, ADMIN, {"structure": "billing", "node": parent}))
+        mobile = set(campaign_filters.select_customers(session, ADMIN, {"product": "mobile"}))
+        payers = set(session.exec(text("SELECT c.payer_party_id FROM contract c JOIN subscriber s "
+                                       "ON s.contract_id = c.id WHERE s.service = 'mobile' AND s.status = 'active'"
+                                       )).scalars())
+        nothing = campaign_filters.select_customers(session, ADMIN, {"product": "no-such-service"})
+    assert below and below <= found and mobile and mobile <= payers and nothing == []
