@@ -205,3 +205,17 @@ def test_criteria_by_structure_and_product(demo_url):
                                        )).scalars())
         nothing = campaign_filters.select_customers(session, ADMIN, {"product": "no-such-service"})
     assert below and below <= found and mobile and mobile <= payers and nothing == []
+
+
+def test_a_callback_waits_for_its_time_and_its_agent(demo_url, people):
+    _campaign(demo_url, criteria={"category": "b2c", "limit": 1})
+    act(demo_url, campaigns.build_campaign, ADMIN, code="winback")
+    call = act(demo_url, campaign_calls.next_call, people["agent"], code="winback")
+    later = utcnow() + timedelta(days=1)
+    act(demo_url, campaign_calls.record_attempt, people["agent"], call_id=call.id, outcome="callback",
+        callback_at=later)
+    assert act(demo_url, campaign_calls.next_call, people["agent"], code="winback") is None  # not yet
+    then = later + timedelta(minutes=1)
+    assert act(demo_url, campaign_calls.next_call, people["agent2"], code="winback", now=then) is None  # not theirs
+    again = act(demo_url, campaign_calls.next_call, people["agent"], code="winback", now=then)
+    assert (again.id, again.attempts, again.outcome) == (call.id, 1, "callback")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import false, text, update
-from sqlmodel import Session, select
+from sqlalchemy import case, false, or_, update
+from sqlmodel import Session, col, select
 
 from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crmterm.i18n import _, pick
@@ -31,13 +31,6 @@ FINAL = {"reached", "refused", "accepted"}
 PHONE = "phone"  # the channel of an outbound call (the demo's and the seed's code)
 RETRY_AFTER = timedelta(hours=1)  # a call not answered waits this long before it is handed out again
 MAX_ATTEMPTS = 3  # unanswered attempts before a call is given up
-
-_PICK = """SELECT id FROM campaign_call WHERE campaign_id = :campaign AND state = 'waiting' AND due_at <= :now
-           AND (assignee_id IS NULL OR assignee_id = :me)
-           ORDER BY CASE WHEN assignee_id IS NULL THEN 1 ELSE 0 END, due_at, id LIMIT 1"""
-_CLAIM = """UPDATE campaign_call SET state = 'claimed', holder_id = :me, claimed_at = :now
-            WHERE id = ({pick}) AND state = 'waiting' RETURNING id"""
-
 
 class CallRead(BaseModel):
     id: int
@@ -94,14 +87,29 @@ def next_call(*, session: Session, actor: Actor, code: str, now: datetime | None
         return _with_script(session, actor, read_call(session, held, campaign))
     if campaign.state != campaigns.RUNNING:
         raise Conflict(_("campaign {code} is not running").format(code=code))
-    pick = _PICK + (" FOR UPDATE SKIP LOCKED" if postgres else "")
-    claimed = session.execute(text(_CLAIM.format(pick=pick)), {"campaign": campaign.id, "me": actor.id,
-                                                               "now": now or utcnow()}).first()
+    claimed = session.execute(_claim(saved_id(campaign), actor.id, now or utcnow(), postgres)).first()
     if claimed is None:
         return None
     row = session.get(CampaignCall, claimed[0], populate_existing=True)
     assert row is not None
     return _with_script(session, actor, read_call(session, row, campaign))
+
+
+def _claim(campaign_id: int, me: int, now: datetime, postgres: bool):
+    """One UPDATE: the next due call (one's own first, then the unassigned), re-checked as still waiting."""
+    pick = (select(CampaignCall.id)
+            .where(CampaignCall.campaign_id == campaign_id, CampaignCall.state == "waiting",
+                   col(CampaignCall.due_at) <= now,
+                   or_(col(CampaignCall.assignee_id).is_(None), col(CampaignCall.assignee_id) == me))
+            .order_by(case((col(CampaignCall.assignee_id).is_(None), 1), else_=0), col(CampaignCall.due_at),
+                      col(CampaignCall.id))
+            .limit(1))
+    if postgres:  # agents skip the rows others are claiming instead of queueing behind them
+        pick = pick.with_for_update(skip_locked=True)
+    return (update(CampaignCall)
+            .where(col(CampaignCall.id) == pick.scalar_subquery(), col(CampaignCall.state) == "waiting")
+            .values(state="claimed", holder_id=me, claimed_at=now)
+            .returning(col(CampaignCall.id)).execution_options(synchronize_session=False))
 
 
 def _with_script(session: Session, actor: Actor, found: CallRead) -> CallRead:
