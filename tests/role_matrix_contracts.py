@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.accounts.permissions import Permission as P
+from crmterm.services.reports import reports_qos
 from crmterm.services.service import (
     assets,
     contract_import,
@@ -20,7 +21,6 @@ from crmterm.services.service import (
     service_demo,
     warranties,
 )
-from crmterm.services.reports import reports_qos
 from crmterm.services.service.service_contracts import ContractDraft
 
 

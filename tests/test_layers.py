@@ -89,7 +89,7 @@ def test_the_directory_registry_is_whole_whatever_is_imported_first(first):
                                       "escalations", "automation", "responses", "scripts", "mail_rules",
                                       "portal_topics", "portal_functions", "products", "price_lists",
                                       "sales_processes", "discount_limits", "order_types", "activity_plans",
-                                      "technicians"]
+                                      "technicians", "loyalty_tiers"]
 
 
 def test_a_registration_under_an_unknown_name_is_refused():

@@ -107,6 +107,10 @@ COMMANDS = {
                              "resolution targets, validity; entitlement."),
     "churn": Lazy("crmterm.cli.churn:app", "Churn risk: train and evaluate the model, score customers, show a "
                   "customer's risk with its reasons."),
+    # retention (issue 29 items 4-6)
+    "campaign": Lazy("crmterm.cli.campaign:app", "Outbound campaigns: call lists, attempts and their results."),
+    "survey": Lazy("crmterm.cli.survey:app", "Satisfaction surveys: ratings of closed inquiries (CSAT, NPS)."),
+    "loyalty": Lazy("crmterm.cli.loyalty:app", "Loyalty tiers mapped to client categories."),
 }
 
 

@@ -345,3 +345,30 @@ def qos(ctx: typer.Context, contract: str = typer.Option(None, "--contract", hel
     last = parse_moment(end, "to") if end else None
     fmt = _format(fmt, target, as_json)
     emit(ctx, _compute(ctx, reports_qos.qos_report, contract=contract, start=first, end=last), fmt, target)
+
+
+# --- retention (issue 29): satisfaction --------------------------------------------------------------------
+
+@app.command("csat")
+def csat(ctx: typer.Context, start: str = FROM_OPTION, end: str = TO_OPTION,
+         by: str = typer.Option("agent", "--by", help="agent (who closed it), topic, queue or inquiry."),
+         fmt: str = FORMAT_OPTION, target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Customer satisfaction answers by agent, topic, queue or inquiry: count, average, CSAT (share of 4–5)."""
+    from crmterm.services.retention import survey_reports
+
+    fmt = _format(fmt, target, as_json)
+    first, last = parse_moment(start, "from"), parse_moment(end, "to")
+    table = env_of(ctx).call(survey_reports.csat_report, start=first, end=last, by=by)
+    show(table) if fmt == "table" else _write(ctx, table, fmt, target or "-")
+
+
+@app.command("nps")
+def nps(ctx: typer.Context, start: str = FROM_OPTION, end: str = TO_OPTION, fmt: str = FORMAT_OPTION,
+        target: str = OUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Net promoter score: each customer's latest 0–10 answer, promoters minus detractors."""
+    from crmterm.services.retention import survey_reports
+
+    fmt = _format(fmt, target, as_json)
+    first, last = parse_moment(start, "from"), parse_moment(end, "to")
+    table = env_of(ctx).call(survey_reports.nps_report, start=first, end=last)
+    show(table) if fmt == "table" else _write(ctx, table, fmt, target or "-")

@@ -53,6 +53,7 @@ HOMES: dict[str, tuple[str, ...]] = {
     "work_orders": ("Technician", "WorkOrder", "WorkOrderLine"),
     "payment_leads": ("LeadExportBatch", "LeadExportState", "PaymentDistribution"),
     "service_contracts": ("ServiceAsset", "ServiceContract", "ServiceWarranty"),
+    "campaigns": ("Campaign", "CampaignAttempt", "CampaignCall", "LoyaltyTier", "SurveyAnswer", "SurveyRequest"),
 }
 # Modules that define tables without exporting a name here (the archive copies of the inquiry tables)
 _OTHER_TABLES = ("archive",)
@@ -119,6 +120,8 @@ if TYPE_CHECKING:  # the same names for the type checker, imported at runtime on
     from crmterm.store.sales import SalesDiscountLimit, SalesPriceList, SalesProcess, SalesProduct  # noqa: F401
     from crmterm.store.sales_activities import SalesActivity, SalesActivityPlan  # noqa: F401
     from crmterm.store.sales_orders import SalesOrder, SalesOrderItem, SalesOrderType  # noqa: F401
+    from crmterm.store.campaigns import Campaign, CampaignAttempt, CampaignCall  # noqa: F401
+    from crmterm.store.campaigns import LoyaltyTier, SurveyAnswer, SurveyRequest  # noqa: F401
     from crmterm.store.routes import Queue, Route, RouteRevision, SavedFilter  # noqa: F401
     from crmterm.store.scripts import Script, ScriptRun  # noqa: F401
     from crmterm.store.skills import AgentPresence, AgentSkill, Skill, StepSkill  # noqa: F401

@@ -17,8 +17,8 @@ from crmterm.errors import CrmError, PermissionDenied
 from crmterm.i18n import N_, _, current_language, fmt_date, fmt_datetime
 from crmterm.screens.customers.billing_strip import BillingStrip
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
-from crmterm.screens.service.card_equipment import EquipmentPanel
 from crmterm.screens.retention.churn_badge import ChurnBadge
+from crmterm.screens.service.card_equipment import EquipmentPanel
 from crmterm.services.accounts.workspace import CARD_TABS
 from crmterm.services.billing import billing_views
 from crmterm.services.customers.as_of import FIELD_LABELS, since_text

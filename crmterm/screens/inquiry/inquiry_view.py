@@ -32,6 +32,7 @@ from crmterm.screens.inquiry.callback_dialog import CallbackDialog, CallbackFor,
 from crmterm.screens.inquiry.inquiry_form import StepFormView
 from crmterm.screens.inquiry.inquiry_kb import InquiryArticles, KbLoaded
 from crmterm.screens.inquiry.inquiry_notes import NOTE_BINDING, InquiryNotes
+from crmterm.screens.inquiry.inquiry_rating import RATING_BINDING, InquiryRating
 from crmterm.screens.inquiry.inquiry_reply import REPLY_BINDING, InquiryReplies
 from crmterm.screens.inquiry.inquiry_responses import InquiryResponses
 from crmterm.screens.inquiry.inquiry_work import InquiryWork
@@ -67,7 +68,8 @@ class Timeline(Static):
             self.parent.scroll_end(animate=False)
 
 
-class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryResponses, InquiryNotes, CrmModal[None]):
+class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryResponses, InquiryNotes, InquiryRating,
+                    CrmModal[None]):
     CSS_PATH = "inquiry_view.tcss"
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="inquiry.close"),
@@ -86,6 +88,7 @@ class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryRespons
         Binding("f5", "reload", N_("Reload"), id="inquiry.reload"),
         Binding("k", "script", N_("Script"), id="inquiry.script"),
         *kb_bindings("inquiry"), response_binding("inquiry"),
+        RATING_BINDING,  # the customer's rating at the end of the call (issue 29)
     ]
 
     def __init__(self, inquiry_id: int) -> None:

@@ -31,8 +31,8 @@ from crmterm.screens.register.register_keeping import DraftKeeping
 from crmterm.screens.register.register_problems import ProblemLinking
 from crmterm.screens.register.register_responses import ResponseInserting
 from crmterm.screens.register.register_scripts import ScriptRunning
-from crmterm.screens.service.register_entitlement import EntitlementLine
 from crmterm.screens.retention.churn_badge import ChurnBadge
+from crmterm.screens.service.register_entitlement import EntitlementLine
 from crmterm.services.billing import blacklist
 from crmterm.services.customers.customer_search import SearchHit, hit_details
 from crmterm.services.inquiries import inquiries, registration_views

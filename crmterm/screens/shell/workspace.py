@@ -86,6 +86,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         Binding("alt+s", "sales", N_("Sales pipeline"), id="workspace.sales", show=False, priority=True),
         Binding("alt+y", "calendar", N_("Sales calendar"), id="workspace.calendar", show=False, priority=True),
         Binding("alt+f", "dispatch_board", N_("Dispatch board"), id="workspace.dispatch", show=False, priority=True),
+        Binding("alt+g", "campaigns", N_("Campaigns"), id="workspace.campaigns", show=False, priority=True),
         # Only while a call waits (check_action): otherwise Ctrl+K stays a text field's "delete to the end"
         Binding("ctrl+k", "take_call", N_("Take the call"), id="workspace.take_call", priority=True),
     ]
@@ -285,6 +286,12 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         from crmterm.screens.service.dispatch_board import DispatchBoardScreen
 
         self.app.push_screen(DispatchBoardScreen())
+
+    def action_campaigns(self) -> None:
+        """Outbound campaigns and the next call to make (screens/retention/campaigns)."""
+        from crmterm.screens.retention.campaigns import CampaignsScreen
+
+        self.app.push_screen(CampaignsScreen())
 
     def action_problems(self) -> None:
         """Mass incidents: everyone sees them, supervisors and admins manage them (services/inquiries/problems)."""

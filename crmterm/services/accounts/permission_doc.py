@@ -50,6 +50,9 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.SERVICE_WRITE: N_("Record installed equipment, write and import service contracts and warranty "
                                  "lengths"),
     Permission.CHURN_MANAGE: N_("Train and evaluate the churn model, score every customer's churn risk"),
+    Permission.CAMPAIGN_MANAGE: N_("Create, build and close outbound campaigns; apply loyalty tiers to client "
+                                   "categories"),
+    Permission.CAMPAIGN_WORK: N_("Work campaign call lists: take the next call, record each attempt's outcome"),
 }
 
 # The checks that are more than one permission (each has explicit tests in tests/test_role_matrix.py).

@@ -58,13 +58,17 @@ class Permission(StrEnum):
     SERVICE_READ = "service.read"  # installed base, service contracts, warranties, entitlement, QoS
     SERVICE_WRITE = "service.write"  # record assets, write service contracts and warranty lengths
     CHURN_MANAGE = "churn.manage"  # train, evaluate and run the churn model (reading a risk is customers.read)
+    # retention (issue 29): campaigns and loyalty tiers are managed by supervisors; agents work the call lists
+    CAMPAIGN_MANAGE = "campaign.manage"  # create, build and close campaigns; apply loyalty tiers
+    CAMPAIGN_WORK = "campaign.work"  # take the next call of a campaign one works and record its outcome
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(_EVERYONE | {Permission.CUSTOMERS_WRITE, Permission.INQUIRIES_WRITE,
                                        Permission.SALES_WORK, Permission.COLLECTIONS_WORK,
-                                       Permission.SERVICE_WORK, Permission.SERVICE_READ}),
+                                       Permission.SERVICE_WORK, Permission.SERVICE_READ,
+                                       Permission.CAMPAIGN_WORK}),
     Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CUSTOMERS_WRITE,
                                             Permission.CUSTOMERS_MERGE, Permission.INQUIRIES_WRITE,
                                             Permission.INQUIRIES_SUPERVISE, Permission.REPORTS_READ,
@@ -75,7 +79,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                             Permission.BLACKLIST_WRITE, Permission.COLLECTIONS_WORK,
                                             Permission.COLLECTIONS_MANAGE, Permission.SERVICE_WORK,
                                             Permission.SERVICE_DISPATCH, Permission.SERVICE_READ,
-                                            Permission.SERVICE_WRITE, Permission.CHURN_MANAGE}),
+                                            Permission.SERVICE_WRITE, Permission.CHURN_MANAGE,
+                                            Permission.CAMPAIGN_MANAGE, Permission.CAMPAIGN_WORK}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
                                          Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.REPORTS_READ,

@@ -231,5 +231,6 @@ SECTIONS: list = [*_group("directory"), RolesSection(), UsersSection(), registry
                                                         "discount_limits")),
                   registry.section("order_types"),  # they name topics
                   registry.section("activity_plans"),  # they name sales processes and their stages
-                  registry.section("technicians")]  # they name users, calendars and skills
+                  registry.section("technicians"),  # they name users, calendars and skills
+                  registry.section("loyalty_tiers")]  # they name client categories
 Section = DirectorySection | RolesSection | UsersSection

@@ -26,13 +26,12 @@ AREA_GROUPS = ("directory", "topics", "routes", "sla", "escalations", "automatio
 # The config sections that are not directory areas, by name; config_sections decides where each goes.
 SECTION_NAMES: tuple[str, ...] = ("tracked_fields", "scripts", "portal_topics", "portal_functions", "products",
                                   "price_lists", "sales_processes", "discount_limits", "order_types",
-                                  "activity_plans",
-                                  "technicians")
+                                  "activity_plans", "technicians", "loyalty_tiers")
 # The packages whose `__init__` registers areas or sections: imported before the registry is first read
 REGISTERING = ("crmterm.services.customers", "crmterm.services.topics", "crmterm.services.routing",
                "crmterm.services.sla", "crmterm.services.knowledge", "crmterm.services.mail",
-               "crmterm.services.portal", "crmterm.services.sales",
-               "crmterm.services.service")
+               "crmterm.services.portal", "crmterm.services.sales", "crmterm.services.service",
+               "crmterm.services.retention")
 
 _groups: dict[str, dict[str, Kind]] = {"directory": DIRECTORY_KINDS}
 _sections: dict[str, Any] = {}

@@ -63,4 +63,8 @@ def prepare(url: str) -> dict[str, str]:
 
     with unit_of_work(url) as session:
         workorders_demo.seed_demo_work_orders(session)  # the dispatch board's week, on inquiries of its own
+    from crmterm.services.retention import retention_demo
+
+    with unit_of_work(url) as session:  # a campaign worked, its calls rated, a loyalty tier applied
+        retention_demo.seed_demo_retention(session=session, actor=SYSTEM)
     return logins
