@@ -84,7 +84,7 @@ def test_the_directory_registry_is_whole_whatever_is_imported_first(first):
     assert kinds.split()[-8:] == ["queues", "routes", "calendars", "sla_rules", "escalations", "automation",
                                   "responses", "mail_rules"]
     assert {"channels", "topics", "attributes", "templates"} <= set(kinds.split())
-    assert sections.split()[-26:] == ["users", "tracked_fields", "topics", "attribute_groups", "list_queries",
+    assert sections.split()[-27:] == ["users", "tracked_fields", "topics", "attribute_groups", "list_queries",
                                       "attributes", "templates", "calendars", "sla_rules", "skills", "queues", "routes",
                                       "escalations", "automation", "responses", "scripts", "mail_rules",
                                       "portal_topics", "portal_functions", "products", "price_lists",
