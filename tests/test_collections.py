@@ -122,6 +122,34 @@ def test_the_scan_starts_one_case_per_debtor_with_a_call_task_in_the_collections
     assert act(url, dunning.scan, people["supervisor"]).started == []  # one open case per customer
 
 
+def test_two_scans_at_once_start_one_case_per_debtor(url, people):
+    """Cron and a supervisor scanning at the same moment: the second waits for the first and finds its case."""
+    import threading
+
+    debtor = _payer(url, "C-00000016")
+    _import(url, people, _invoice("D-2", debtor, TODAY - timedelta(days=10), "800"))
+    start, started, failed = threading.Barrier(2), [], []
+
+    def scan() -> None:
+        start.wait()
+        try:
+            started.extend(act(url, dunning.scan, people["supervisor"]).started)
+        except Exception as error:  # noqa: BLE001 - collected and shown by the assertion below
+            failed.append(error)
+
+    threads = [threading.Thread(target=scan) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with unit_of_work(url) as session:
+        from crmterm.services.collections import cases as dunning_cases
+
+        cases = session.exec(select(Inquiry.id).where(Inquiry.party_id == debtor, Inquiry.state != "closed",
+                                                      Inquiry.topic_id == dunning_cases.topic_id(session))).all()
+    assert failed == [] and len(started) == 1 and list(cases) == started
+
+
 def test_a_broken_promise_is_flagged_once_and_escalated_and_a_kept_one_settles_the_case(url, people):
     breaker, payer = _payer(url, "C-00000016"), _payer(url, "C-00000017")
     owed = [_invoice("B-1", breaker, TODAY - timedelta(days=40), "500"),

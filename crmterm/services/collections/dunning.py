@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from pydantic import BaseModel
+from sqlalchemy import text
 from sqlmodel import Session
 
 from crmterm.i18n import _
@@ -43,6 +44,7 @@ class ScanResult(BaseModel):
 
 def scan(*, session: Session, actor: Actor, as_of: date | None = None, grace_days: int = 0) -> ScanResult:
     require(actor, Permission.COLLECTIONS_MANAGE)
+    _one_scan_at_a_time(session)
     as_of = as_of or structures.today()
     result = ScanResult(as_of=as_of)
     debtors = aging.by_customer(session, as_of - timedelta(days=grace_days), overdue_only=True)
@@ -53,6 +55,14 @@ def scan(*, session: Session, actor: Actor, as_of: date | None = None, grace_day
     result.kept, result.broken = promises.settle(session, as_of)
     result.settled = _close_paid(session, as_of)
     return result
+
+
+def _one_scan_at_a_time(session: Session) -> None:
+    """Two scans at once (cron and a supervisor) would each find no open case and start two. On PostgreSQL the
+    second waits here until the first has committed, then reads its cases; SQLite has one writer at a time, and
+    a unit that lost the race to write is run again from the start (store/db.py)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('crmterm.collections.scan'))"))
 
 
 def _start(session: Session, debtor: aging.Aging, result: ScanResult) -> None:
