@@ -85,7 +85,7 @@ def test_acting_user_is_authenticated_and_role_enforced(cli, db_url, tmp_path):
     assert wrong.exit_code == 1 and "Wrong login or password" in wrong.stderr
     admin = runner.invoke(app, ["--db", db_url, "--user", "admin", "user", "list", "--json"],
                           env=env | {"CRMTERM_PASSWORD": "admin"})
-    assert admin.exit_code == 0 and len(json.loads(admin.stdout)) == 5
+    assert admin.exit_code == 0 and len(json.loads(admin.stdout)) == 8  # five roles, three technicians
 
 
 def test_usage_error_exits_2_and_unknown_area_exits_1(cli):

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def _requirements() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     names: dict[str, str] = {}
-    for requirement in project["dependencies"]:
+    # the runtime extras count (ml: scikit-learn, imported only where the churn model is fitted), not dev
+    for requirement in project["dependencies"] + project["optional-dependencies"]["ml"]:
         name = re.split(r"[\[<>=!~ ;]", requirement, maxsplit=1)[0].lower().replace("_", "-")
         assert name not in names, f"{name} is listed twice"
         names[name] = requirement

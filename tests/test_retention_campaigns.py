@@ -10,16 +10,15 @@ import threading
 from datetime import timedelta
 
 import pytest
-from conftest import owner_url
 from helpers import ADMIN, act
-from sqlalchemy import text
+from sqlalchemy import delete, text
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from crmterm.cli import app as cli_app
 from crmterm.errors import Conflict, PermissionDenied, ValidationError
 from crmterm.services.retention import campaign_calls, campaign_filters, campaign_reports, campaigns
-from crmterm.store import Contact, Inquiry, Party, utcnow
+from crmterm.store import ChurnScore, Contact, Inquiry, Party, utcnow
 from crmterm.store.db import unit_of_work
 
 
@@ -72,7 +71,8 @@ def test_criteria_are_checked_and_select_by_contact_and_product(demo_url):
         _campaign(demo_url, criteria={"colour": "red"})
     with pytest.raises(ValidationError):
         _campaign(demo_url, agents=[], queue=None)
-    with pytest.raises(ValidationError, match="churn"):
+    _no_scores(demo_url)
+    with pytest.raises(ValidationError, match="churn"):  # nobody scored yet: `crmterm churn score` first
         _campaign(demo_url, "risky", criteria={"churn_min": 0.5})
         act(demo_url, campaigns.build_campaign, ADMIN, code="risky")
     with unit_of_work(demo_url) as session:
@@ -84,18 +84,21 @@ def test_criteria_are_checked_and_select_by_contact_and_product(demo_url):
     assert set(recent) == contacted & everyone and set(quiet) == everyone
 
 
-def test_churn_risk_is_read_when_scores_exist(demo_url, monkeypatch):
-    """The churn model's table is read by reflection; a stand-in table with its columns (as its owner)."""
-    url = owner_url(demo_url)
-    monkeypatch.setattr(campaign_filters, "CHURN_TABLE", "churn_test_score")
+def _no_scores(url: str) -> None:
     with unit_of_work(url) as session:
+        session.execute(delete(ChurnScore))
+
+
+def test_churn_risk_is_read_when_scores_exist(demo_url):
+    """Campaigns by risk read the churn model's latest scores (services/retention/churn writes them)."""
+    _no_scores(demo_url)
+    with unit_of_work(demo_url) as session:
         assert campaign_filters.churn_risks(session) is None
-        session.execute(text("CREATE TABLE churn_test_score (id INTEGER, party_id INTEGER, score FLOAT)"))
     ids = sorted(_b2c(demo_url))[:3]
-    with unit_of_work(url) as session:
-        session.execute(text("INSERT INTO churn_test_score VALUES (1, :a, 0.9), (2, :b, 0.2), (3, :c, 0.7), "
-                             "(4, :b, 0.1)"), {"a": ids[0], "b": ids[1], "c": ids[2]})
-    with unit_of_work(url) as session:
+    with unit_of_work(demo_url) as session:
+        session.add_all([ChurnScore(party_id=party, model_version=1, score=score)
+                         for party, score in zip(ids, (0.9, 0.1, 0.7), strict=True)])
+    with unit_of_work(demo_url) as session:
         assert campaign_filters.churn_risks(session, ids) == {ids[0]: 0.9, ids[1]: 0.1, ids[2]: 0.7}
         assert campaign_filters.select_customers(session, ADMIN, {"churn_min": 0.5}) == [ids[0], ids[2]]
 

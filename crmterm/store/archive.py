@@ -30,6 +30,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from crmterm.store.inquiries import Attachment, Inquiry, InquiryEvent, InquiryValue
 from crmterm.store.tables import table_of
+from crmterm.store.work_orders import WorkOrder
 
 
 def _keys(column: Column) -> Iterator[ForeignKey]:
@@ -74,3 +75,7 @@ ARCHIVED = (Archived(table_of(Inquiry), inquiry_archive, "id"),
 # Tables whose rows reference an inquiry and are dropped when it is archived: the SLA scan's once-only marks
 # (the warning or breach itself is in the inquiry's events, which move).
 DROPPED_WITH_INQUIRY = ("sla_mark",)
+
+# Tables whose rows keep their inquiry in the live tables, never archived: a field visit's time, materials and
+# the customer's acceptance are the service's records (quality of service and visit costs read them there).
+KEPT_LIVE_BY = (table_of(WorkOrder),)

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlalchemy import text
+from sqlalchemy import false, text, update
 from sqlmodel import Session
 
 from crmterm.i18n import _
@@ -58,11 +58,13 @@ def scan(*, session: Session, actor: Actor, as_of: date | None = None, grace_day
 
 
 def _one_scan_at_a_time(session: Session) -> None:
-    """Two scans at once (cron and a supervisor) would each find no open case and start two. On PostgreSQL the
-    second waits here until the first has committed, then reads its cases; SQLite has one writer at a time, and
-    a unit that lost the race to write is run again from the start (store/db.py)."""
+    """Two scans at once (cron and a supervisor) would each find no open case and start two: the second waits
+    here until the first has committed, then reads its cases. PostgreSQL: an advisory lock for the transaction;
+    SQLite: the write lock taken before reading (as services/platform/archive does)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext('crmterm.collections.scan'))"))
+    else:
+        session.execute(update(Inquiry).where(false()).values(version=Inquiry.version))
 
 
 def _start(session: Session, debtor: aging.Aging, result: ScanResult) -> None:

@@ -34,7 +34,7 @@ from crmterm.moments import days_before
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.store import Inquiry, load_all, utcnow
-from crmterm.store.archive import ARCHIVED, DROPPED_WITH_INQUIRY, Archived, inquiry_archive
+from crmterm.store.archive import ARCHIVED, DROPPED_WITH_INQUIRY, KEPT_LIVE_BY, Archived, inquiry_archive
 from crmterm.store.db import in_transaction
 from crmterm.store.tables import rowcount
 from crmterm.workflow.engine import State
@@ -71,7 +71,8 @@ def _eligible(session: Session, before: datetime):
     """Finished before `before` with every child too (and on SQLite: owning no table's newest row)."""
     child = aliased(Inquiry)
     conditions = [_finished_before(Inquiry, before),
-                  ~exists().where(col(child.parent_id) == col(Inquiry.id), ~_finished_before(child, before))]
+                  ~exists().where(col(child.parent_id) == col(Inquiry.id), ~_finished_before(child, before)),
+                  *(~exists().where(kept.c.inquiry_id == col(Inquiry.id)) for kept in KEPT_LIVE_BY)]
     if session.get_bind().dialect.name == "sqlite":
         conditions += [col(Inquiry.id).not_in(_newest_owner(spec)) for spec in ARCHIVED if _has_own_id(spec)]
     return conditions

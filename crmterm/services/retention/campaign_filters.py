@@ -15,20 +15,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import exists, inspect, text
+from sqlalchemy import exists
 from sqlmodel import Session, col, select
 
 from crmterm.errors import ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor
 from crmterm.services.customers import structures
-from crmterm.store import ClientCategory, Contact, Contract, Party, Subscriber
+from crmterm.store import ChurnScore, ClientCategory, Contact, Contract, Party, Subscriber
 
 KEYS = ("category", "structure", "node", "product", "contacted_before", "contacted_after", "churn_min", "limit")
 MAX_CUSTOMERS = 100_000
-CHURN_TABLE = "churn_score"  # written by the churn model (services/retention/churn*) once it has scored
-_PARTY_COLUMNS = ("party_id", "customer_id")
-_SCORE_COLUMNS = ("score", "risk", "probability")
 
 
 def clean(criteria: dict) -> dict:
@@ -71,19 +68,15 @@ def _number(value: object, field: str, low: float, high: float | None, real: boo
 
 
 def churn_risks(session: Session, party_ids: list[int] | None = None) -> dict[int, float] | None:
-    """The latest churn risk (0–1) per customer, or None when nothing has been scored (no churn table). Read by
-    reflection, so campaigns work before and without the churn model."""
-    if not inspect(session.connection()).has_table(CHURN_TABLE):
+    """The latest churn risk (0–1) per customer (services/retention/churn scores them), or None when nobody has
+    been scored yet: a campaign by risk then says to run `crmterm churn score` first."""
+    query = select(ChurnScore.party_id, ChurnScore.score)
+    if party_ids is not None:
+        query = query.where(col(ChurnScore.party_id).in_(party_ids))
+    rows = session.exec(query).all()
+    if not rows and session.exec(select(ChurnScore.party_id).limit(1)).first() is None:
         return None
-    columns = {c["name"] for c in inspect(session.connection()).get_columns(CHURN_TABLE)}
-    party = next((c for c in _PARTY_COLUMNS if c in columns), None)
-    score = next((c for c in _SCORE_COLUMNS if c in columns), None)
-    if party is None or score is None:
-        return None
-    order = " ORDER BY id" if "id" in columns else ""  # the later score of a customer wins
-    rows = session.execute(text(f"SELECT {party}, {score} FROM {CHURN_TABLE}{order}")).all()
-    wanted = set(party_ids) if party_ids is not None else None
-    return {int(p): float(s) for p, s in rows if s is not None and (wanted is None or p in wanted)}
+    return {party: score for party, score in rows}
 
 
 def select_customers(session: Session, actor: Actor, criteria: dict) -> list[int]:
