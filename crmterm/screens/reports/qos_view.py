@@ -2,8 +2,9 @@
 happened — a bar chart of agreed and actual hours side by side (F6 switches between response and
 resolution) above the report's table with its breaches and credits owed (services/reports/reports_qos, the
 same figures as `crmterm report qos`). The period is whole days, the last one included; left empty, each
-contract's own start and today. Ctrl+R runs it again; a bad date shows under the period. Alt+Q from the
-workspace or the command palette; the service checks reports.read."""
+contract's own start and today. Ctrl+R runs it again; a bad date shows under the period. Enter on a contract
+lists its breached inquiries (Enter there opens one). Alt+Q from the workspace or the command palette; the
+service checks reports.read."""
 
 from __future__ import annotations
 
@@ -13,20 +14,22 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _
 from crmterm.moments import check_moment
+from crmterm.screens.reports.report_drill import ReportDrill
 from crmterm.screens.reports.report_form import local_midnight
 from crmterm.services.reports import reports_qos
 from crmterm.services.reports.exports_values import screen_value
 from crmterm.services.reports.report_table import Cell, ColumnKind, ReportTable
+from crmterm.services.reports.reports_drill import DrillPage
 from crmterm.widgets.chrome import TranslatedFooter
 from crmterm.widgets.field_errors import clear_field_errors, show_field_error
 from crmterm.widgets.host import CrmScreen
 from crmterm.widgets.report_chart import BarChart
-from crmterm.widgets.report_grid import ReportGrid
+from crmterm.widgets.report_grid import TOTALS, ReportGrid
 
 # measure -> (its heading, the columns of the agreed and the actual hours)
 MEASURES = {"response": (N_("Response: agreed and actual, hours"), "response_agreed", "response_actual"),
@@ -70,6 +73,24 @@ def _hours(cell: Cell) -> float:
     return float(cell) if isinstance(cell, int | float) else 0.0
 
 
+class QosBreaches(ReportDrill):
+    """The report drill's list, filled with one contract's breached inquiries in one go."""
+
+    def __init__(self, contract: str, start: datetime | None, end: datetime | None) -> None:
+        super().__init__({}, _("Breaches of {contract}").format(contract=contract))
+        self.contract, self.start, self.end = contract, start, end
+
+    @work(thread=True, exclusive=True, group="report-drill")
+    def _fetch(self, after: list | None) -> None:
+        try:
+            rows = self.app.gateway.call(reports_qos.qos_breaches, contract=self.contract, start=self.start,
+                                         end=self.end)
+        except CrmError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self._loaded, DrillPage(rows=rows, cursor=None))
+
+
 class QosScreen(CrmScreen[None]):
     CSS_PATH = "qos_view.tcss"
     BINDINGS = [
@@ -82,6 +103,7 @@ class QosScreen(CrmScreen[None]):
         super().__init__()
         self.measure = "response"
         self.table: ReportTable | None = None
+        self.period: tuple[datetime | None, datetime | None] = (None, None)  # what the shown table was run for
 
     def compose(self) -> ComposeResult:
         yield Label(_("Quality of service: loading…"), id="qos-title", markup=False)
@@ -101,6 +123,9 @@ class QosScreen(CrmScreen[None]):
         self.action_run()
 
     @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_run()
+
     def action_run(self) -> None:
         clear_field_errors(self)
         try:
@@ -109,6 +134,12 @@ class QosScreen(CrmScreen[None]):
             self._failed(error)
             return
         self._load(start, end)
+
+    @on(DataTable.RowSelected, "#qos-grid")
+    def _breaches(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value
+        if self.table is not None and key not in (None, TOTALS):
+            self.app.push_screen(QosBreaches(str(self.table.rows[int(key)][0]), *self.period))
 
     def action_measure(self) -> None:
         self.measure = "resolution" if self.measure == "response" else "response"
@@ -121,10 +152,10 @@ class QosScreen(CrmScreen[None]):
         except CrmError as error:
             self.app.call_from_thread(self._failed, error)
             return
-        self.app.call_from_thread(self._loaded, table)
+        self.app.call_from_thread(self._loaded, table, (start, end))
 
-    def _loaded(self, table: ReportTable) -> None:
-        self.table = table
+    def _loaded(self, table: ReportTable, asked: tuple[datetime | None, datetime | None]) -> None:
+        self.table, self.period = table, asked
         self.query_one(ReportGrid).show(table)
         self.query_one("#qos-title", Label).update(
             f"{_(reports_qos.TITLE)} · {_('Ctrl+R run · F6 response or resolution')}")
