@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from helpers import act
 from sqlalchemy import update
+from test_service_contracts import _home_customer, _register
 
 from crmterm.errors import NotFound, PermissionDenied
 from crmterm.services.reports import reports_qos as qos
@@ -14,8 +16,6 @@ from crmterm.services.service import service_contracts
 from crmterm.services.service.service_contracts import ContractDraft
 from crmterm.store import Inquiry
 from crmterm.store.db import unit_of_work
-from helpers import act
-from test_service_contracts import _home_customer, _register
 
 
 def test_the_breaches_of_a_contract_are_its_late_inquiries(demo_url, people):

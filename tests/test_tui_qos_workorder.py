@@ -6,7 +6,9 @@ not change with the calendar; update deliberately: --snapshot-update, then look 
 
 from __future__ import annotations
 
+from helpers import act, demo_people, press_and_settle, settle, settle_until
 from sqlmodel import select
+from test_snapshots import _login
 from textual.widgets import Input, Static
 
 from crmterm.app import make_app
@@ -20,8 +22,6 @@ from crmterm.store import ServiceAsset
 from crmterm.store.db import unit_of_work
 from crmterm.widgets.report_chart import BarChart
 from crmterm.widgets.report_grid import ReportGrid
-from helpers import act, demo_people, press_and_settle, settle, settle_until
-from test_snapshots import _login
 
 
 async def test_the_qos_screen_charts_agreed_against_actual_and_lists_a_contracts_breaches(ui_settings):
