@@ -47,6 +47,7 @@ CONTRACT_ENTRIES = [
     Entry(entitlement.entitlement, P.SERVICE_READ, lambda s, w, a: {"party_id": w.party,
                                                                     "topic": "home_no_connection"}),
     Entry(reports_qos.qos_report, P.REPORTS_READ),
+    Entry(reports_qos.qos_breaches, P.REPORTS_READ, lambda s, w, a: {"contract": "SVC-GOLD-NORD"}),
     Entry(service_demo.seed_demo_service, P.CONFIG_IMPORT),
 ]
 

@@ -45,9 +45,11 @@ class BarChart(Widget, can_focus=False):
         self.title = ""
         self.bars: list[tuple[str, float, str]] = []
 
-    def show(self, title: str, bars: list[tuple[str, float, str]]) -> None:
+    def show(self, title: str, bars: list[tuple[str, float, str]], *, in_order: bool = False) -> None:
+        """Largest first, or (`in_order`) as given: pairs such as agreed / actual stay side by side."""
         self.title = title
-        self.bars = sorted(bars, key=lambda item: -item[1])  # stable: equal values keep the report's order
+        # sorted() is stable: equal values keep the report's order
+        self.bars = list(bars) if in_order else sorted(bars, key=lambda item: -item[1])
         self.display = bool(bars)
         self.refresh(layout=True)
 

@@ -6,8 +6,8 @@ common ones; C comments (Shift+C: a public comment the customer reads in the por
 (inquiry_notes.py), E e-mails the customer (inquiry_reply.py), P opens the parent, F5 reloads (keeping what was
 typed), Escape leaves a field, then the screen. Below, knowledge-base suggestions: Ctrl+F8 attaches one, Ctrl+F9
 opens it (inquiry_kb.py); Alt+R comments with an answer from the response library (inquiry_responses.py); Alt+B
-schedules a callback to the customer (callback_dialog.py). Opened from registration, the customer card, the
-queues and My work."""
+schedules a callback to the customer (callback_dialog.py); W raises a work order (inquiry_workorder.py).
+Opened from registration, the customer card, the queues and My work."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ from crmterm.screens.inquiry.inquiry_rating import RATING_BINDING, InquiryRating
 from crmterm.screens.inquiry.inquiry_reply import REPLY_BINDING, InquiryReplies
 from crmterm.screens.inquiry.inquiry_responses import InquiryResponses
 from crmterm.screens.inquiry.inquiry_work import InquiryWork
+from crmterm.screens.inquiry.inquiry_workorder import WORK_ORDER_BINDING, InquiryWorkOrders
 from crmterm.screens.knowledge.kb_article import kb_bindings
 from crmterm.screens.knowledge.response_picker import response_binding
 from crmterm.services.customers.notes import NoteRead
@@ -69,7 +70,7 @@ class Timeline(Static):
 
 
 class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryResponses, InquiryNotes, InquiryRating,
-                    CrmModal[None]):
+                    InquiryWorkOrders, CrmModal[None]):
     CSS_PATH = "inquiry_view.tcss"
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="inquiry.close"),
@@ -89,6 +90,7 @@ class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryRespons
         Binding("k", "script", N_("Script"), id="inquiry.script"),
         *kb_bindings("inquiry"), response_binding("inquiry"),
         RATING_BINDING,  # the customer's rating at the end of the call (issue 29)
+        WORK_ORDER_BINDING,  # field work for this inquiry (issue 27)
     ]
 
     def __init__(self, inquiry_id: int) -> None:

@@ -86,6 +86,8 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         Binding("alt+s", "sales", N_("Sales pipeline"), id="workspace.sales", show=False, priority=True),
         Binding("alt+y", "calendar", N_("Sales calendar"), id="workspace.calendar", show=False, priority=True),
         Binding("alt+f", "dispatch_board", N_("Dispatch board"), id="workspace.dispatch", show=False, priority=True),
+        Binding("alt+q", "quality_of_service", N_("Quality of service"), id="workspace.qos", show=False,
+                priority=True),
         Binding("alt+g", "campaigns", N_("Campaigns"), id="workspace.campaigns", show=False, priority=True),
         # Only while a call waits (check_action): otherwise Ctrl+K stays a text field's "delete to the end"
         Binding("ctrl+k", "take_call", N_("Take the call"), id="workspace.take_call", priority=True),
@@ -239,6 +241,8 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
             return self.app.gateway.can(Permission.SALES_WORK) or self.app.gateway.can(Permission.SALES_READ)
         if action == "dispatch_board":
             return self.app.gateway.can(Permission.SERVICE_DISPATCH)
+        if action == "quality_of_service":
+            return self.app.gateway.can(Permission.REPORTS_READ)
         return True
 
     def action_show_tab(self, tab: str) -> None:
@@ -286,6 +290,12 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         from crmterm.screens.service.dispatch_board import DispatchBoardScreen
 
         self.app.push_screen(DispatchBoardScreen())
+
+    def action_quality_of_service(self) -> None:
+        """Per service contract: agreed against actual response and resolution (screens/reports/qos_view)."""
+        from crmterm.screens.reports.qos_view import QosScreen
+
+        self.app.push_screen(QosScreen())
 
     def action_campaigns(self) -> None:
         """Outbound campaigns and the next call to make (screens/retention/campaigns)."""

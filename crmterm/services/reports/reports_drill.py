@@ -103,11 +103,15 @@ def drill_down(*, session: Session, actor: Actor, report_row_key: dict[str, Any]
     if after is not None:
         query = query.where(tuple_(Inquiry.created_at, Inquiry.id) > tuple_(*_typed(after)))
     found = session.execute(query.order_by(col(Inquiry.created_at), col(Inquiry.id)).limit(limit + 1)).scalars().all()
-    rows = session.execute(_ROW.where(col(Inquiry.id).in_(found[:limit]))
-                           .order_by(col(Inquiry.created_at), col(Inquiry.id)))
-    page = [_row(r) for r in rows]
+    page = drill_rows(session, list(found[:limit]))
     more = len(found) > limit
     return DrillPage(rows=page, cursor=[page[-1].created_at.isoformat(), page[-1].id] if more else None)
+
+
+def drill_rows(session: Session, ids: list[int]) -> list[DrillRow]:
+    """The rows shown for these inquiries, oldest first (also the quality-of-service breaches, reports_qos)."""
+    rows = session.execute(_ROW.where(col(Inquiry.id).in_(ids)).order_by(col(Inquiry.created_at), col(Inquiry.id)))
+    return [_row(r) for r in rows]
 
 
 def _typed(after: list) -> tuple[datetime, int]:

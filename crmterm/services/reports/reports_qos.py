@@ -21,12 +21,14 @@ from crmterm.i18n import N_, _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import structures
 from crmterm.services.reports.report_table import Cell, Column, ColumnKind, ReportTable, Total
+from crmterm.services.reports.reports_drill import DrillRow, drill_rows
 from crmterm.services.reports.reports_sql import hours_between, in_hours
 from crmterm.services.routing.filter_sql import topic_subtree
 from crmterm.store import NO_DEADLINE, Inquiry, InquiryEvent, ServiceAsset, ServiceContract, Structure, utcnow
 from crmterm.workflow.engine import OPEN, State
 
 TITLE = N_("Quality of service by contract")
+BREACHES_LIMIT = 500  # the breaches of one contract a screen lists at most
 
 
 def _moment(day: date | None) -> datetime | None:
@@ -54,15 +56,27 @@ def _topics(session: Session, contract: ServiceContract) -> list[int] | None:
     return sorted({topic for code in contract.topics for topic in topic_subtree(session, code)})
 
 
-def _figures(session: Session, conditions: list[ColumnElement[bool]], now: datetime):
-    first_taken = (select_rows(func.min(InquiryEvent.at)).where(col(InquiryEvent.inquiry_id) == Inquiry.id,
-                                                                 col(InquiryEvent.kind) == "taken").scalar_subquery())
+def _first_taken():
+    return (select_rows(func.min(InquiryEvent.at)).where(col(InquiryEvent.inquiry_id) == Inquiry.id,
+                                                          col(InquiryEvent.kind) == "taken").scalar_subquery())
+
+
+def _lateness(first_taken, now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Taken after the reaction deadline (or still waiting past it); closed after the deadline (or still open
+    past it)."""
     closed, still_open = col(Inquiry.state) == State.CLOSED, col(Inquiry.state).in_(sorted(OPEN))
     react_late = and_(col(Inquiry.react_due_at).is_not(None), or_(
         first_taken > Inquiry.react_due_at, and_(first_taken.is_(None), still_open, col(Inquiry.react_due_at) < now)))
     has_deadline = col(Inquiry.due_at) < NO_DEADLINE
     resolve_late = and_(has_deadline, or_(and_(closed, col(Inquiry.closed_at) > Inquiry.due_at),
                                           and_(still_open, col(Inquiry.due_at) < now)))
+    return react_late, resolve_late
+
+
+def _figures(session: Session, conditions: list[ColumnElement[bool]], now: datetime):
+    first_taken = _first_taken()
+    closed = col(Inquiry.state) == State.CLOSED
+    react_late, resolve_late = _lateness(first_taken, now)
     query = select_rows(func.count(), func.avg(hours_between(Inquiry.created_at, first_taken)),
                    func.avg(case((closed, hours_between(Inquiry.created_at, Inquiry.closed_at)))),
                    func.sum(case((react_late, 1), else_=0)), func.sum(case((resolve_late, 1), else_=0))
@@ -70,8 +84,10 @@ def _figures(session: Session, conditions: list[ColumnElement[bool]], now: datet
     return session.execute(query).one()
 
 
-def _row(session: Session, actor: Actor, contract: ServiceContract, start: datetime | None, end: datetime | None,
-         now: datetime) -> list[Cell]:
+def _covered(session: Session, actor: Actor, contract: ServiceContract, start: datetime | None,
+             end: datetime | None) -> list[ColumnElement[bool]]:
+    """The contract's inquiries: its customers', on its topics, registered while it was in force (and in
+    the period), not cancelled."""
     parties, topics = _parties(session, actor, contract), _topics(session, contract)
     begins = max(m for m in (_moment(contract.valid_from), start) if m is not None)
     ends = min((m for m in (_moment(contract.valid_to), end) if m is not None), default=None)
@@ -81,6 +97,12 @@ def _row(session: Session, actor: Actor, contract: ServiceContract, start: datet
         conditions.append(col(Inquiry.created_at) < ends)
     if topics is not None:
         conditions.append(col(Inquiry.topic_id).in_(topics))
+    return conditions
+
+
+def _row(session: Session, actor: Actor, contract: ServiceContract, start: datetime | None, end: datetime | None,
+         now: datetime) -> list[Cell]:
+    conditions = _covered(session, actor, contract, start, end)
     count, response, resolution, react_late, resolve_late = _figures(session, conditions, now)
     breaches = int(react_late or 0) + int(resolve_late or 0)
     credit = contract.credit_per_breach
@@ -127,3 +149,17 @@ def qos_report(*, session: Session, actor: Actor, contract: str | None = None, s
     if contract:
         params[_("Contract")] = contract
     return ReportTable(name="qos", title=_(TITLE), params=params, columns=columns(), rows=rows)
+
+
+def qos_breaches(*, session: Session, actor: Actor, contract: str, start: datetime | None = None,
+                 end: datetime | None = None, limit: int = BREACHES_LIMIT) -> list[DrillRow]:
+    """The contract's inquiries the report counts as breached (response or resolution), oldest first."""
+    require(actor, Permission.REPORTS_READ)
+    found = session.exec(select(ServiceContract).where(ServiceContract.code == contract)).first()
+    if found is None:
+        raise NotFound(_("service contract"), contract)
+    react_late, resolve_late = _lateness(_first_taken(), utcnow())
+    ids = session.execute(select_rows(col(Inquiry.id)).where(*_covered(session, actor, found, start, end),
+                                                             or_(react_late, resolve_late))
+                          .order_by(col(Inquiry.created_at), col(Inquiry.id)).limit(limit)).scalars().all()
+    return drill_rows(session, list(ids))
