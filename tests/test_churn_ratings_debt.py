@@ -80,7 +80,7 @@ def test_low_ratings_and_an_old_overdue_invoice_are_the_reasons(demo_url, people
                          _promise(party, now - timedelta(days=5))])
     act(demo_url, churn.score, people["admin"])  # no model trained: the weighted rules
     risk = act(demo_url, churn.risk, people["agent"], party_id=party)
-    assert risk is not None and risk.reasons == ["overdue debt for 45 days", "low satisfaction ratings",
+    assert risk is not None and risk.reasons == ["low satisfaction ratings", "overdue debt for 45 days",
                                                  "broke promises to pay"], risk
     assert "overdue debt for 45 days" in churn.badge(risk)
 

@@ -20,11 +20,12 @@ REASONS = 3
 # The weighted score without scikit-learn: per feature a weight on its log-scaled value, and a bias. Written
 # so a customer with nothing going on scores about 12 %, one with a few fresh complaints and a breach over 50 %.
 # Ratings and debt weigh in through counts (a low rating, a day overdue, a broken promise), not through the
-# average CSAT or NPS, whose neutral value for a customer who never answered is not 0.
+# average CSAT or NPS, whose neutral value for a customer who never answered is not 0; a debt alone (two months
+# overdue, a new customer) stays under the medium level: owing is common, leaving is not.
 DEFAULT_RULES: dict[str, float] = {"bias": -2.0, "complaints_30": 0.9, "complaints_90": 0.6, "repeats_90": 0.5,
                                    "sla_breaches_90": 0.6, "reopenings_90": 0.5, "unresolved": 0.4,
                                    "problems_90": 0.4, "inquiries_30": 0.2, "tenure_days": -0.1,
-                                   "low_ratings": 0.5, "overdue_days": 0.25, "broken_promises": 0.6}
+                                   "low_ratings": 0.5, "overdue_days": 0.12, "broken_promises": 0.6}
 
 
 def sklearn_available() -> bool:
