@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from helpers import act
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from crmterm.services.retention import churn, churn_features, churn_model, churn_sources
@@ -18,11 +19,13 @@ RATED = ("csat", "low_ratings", "nps")
 OWED = ("overdue_amount", "overdue_days", "broken_promises")
 
 
-def _customers_without_debt(session: Session, count: int) -> list[int]:
-    owing = select(Receivable.party_id)
-    return list(session.exec(select(Party.id).where(Party.status == "active", col(Party.is_lead).is_(False),
-                                                    col(Party.id).not_in(owing)).order_by(col(Party.id))
-                             .limit(count)).all())
+def _blank_customers(session: Session, count: int) -> list[int]:
+    """`count` demo customers with their demo invoices, promises and ratings taken away."""
+    ids = list(session.exec(select(Party.id).where(Party.status == "active", col(Party.is_lead).is_(False))
+                            .order_by(col(Party.id)).limit(count)).all())
+    for table in (Receivable, PaymentPromise, SurveyAnswer, InquiryRating):
+        session.execute(delete(table).where(col(table.party_id).in_(ids)))
+    return ids
 
 
 def _answer(inquiry_id: int, party_id: int, score: int, nps: int | None, at: datetime) -> SurveyAnswer:
@@ -45,7 +48,7 @@ def test_features_count_only_what_stood_before_the_cut_day(demo_url):
     cut = churn_features.moment((utcnow() - timedelta(days=30)).date())
     day = timedelta(days=1)
     with unit_of_work(demo_url) as session:
-        party, quiet = _customers_without_debt(session, 2)
+        party, quiet = _blank_customers(session, 2)
         session.add_all([
             _answer(900_001, party, 1, 3, cut - 5 * day),
             _answer(900_002, party, 5, 10, cut + 5 * day),  # answered after the cut
@@ -72,7 +75,7 @@ def test_features_count_only_what_stood_before_the_cut_day(demo_url):
 def test_low_ratings_and_an_old_overdue_invoice_are_the_reasons(demo_url, people):
     now = utcnow()
     with unit_of_work(demo_url) as session:
-        party = _customers_without_debt(session, 1)[0]
+        party = _blank_customers(session, 1)[0]
         session.add_all([_answer(910_001, party, 1, 2, now - timedelta(days=20)),
                          _answer(910_002, party, 2, None, now - timedelta(days=10)),
                          _invoice("T-OLD", party, now - timedelta(days=75), now - timedelta(days=45), 0,
