@@ -208,7 +208,9 @@ def level_of(value: float) -> str:
 
 
 def reason_words(reason: dict) -> str:
-    return _(reason["words"]).format(topic=reason["key"].removeprefix(churn_features.TOPIC_PREFIX))
+    """A stored reason in the reader's language; {topic} and {days} (a value, as days overdue) filled in."""
+    return _(reason["words"]).format(topic=reason["key"].removeprefix(churn_features.TOPIC_PREFIX),
+                                     days=round(float(reason.get("value") or 0)))
 
 
 def _risk(row: ChurnScore) -> ChurnRisk:

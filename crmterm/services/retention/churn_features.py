@@ -2,8 +2,8 @@
 a time, each from data strictly before that day (so a model trained on the past never sees its future).
 
 FEATURES is the registry: a feature's key, how it reads as a reason (for a high and a low value) and whether
-its counts are log-scaled. SOURCES fill them, one grouped query per batch each. A new source (survey ratings
-from `surveys`, debt from billing) adds its keys to FEATURES and its function to SOURCES; models store the
+its counts are log-scaled. SOURCES fill them, one grouped query per batch each; survey ratings and debt come
+from churn_sources. A new source adds its keys to FEATURES and its function to SOURCES; models store the
 keys they were trained on, so an older model keeps scoring with the features it knows."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from crmterm.i18n import N_
+from crmterm.services.retention import churn_sources
 from crmterm.store import ChangeLog, Contract, Inquiry, InquiryEvent, Party, ProblemInquiry, Topic
 
 Rows = dict[int, dict[str, float]]
@@ -29,6 +30,7 @@ class Feature:
     words: str  # the reason in words (msgid), said when the feature pushes the risk up the way it warns
     rising: bool = True  # the warning is a value above the usual (False: below it, as a short tenure)
     counts: bool = True  # a count: log-scaled before the model sees it (ten complaints are not ten times one)
+    neutral: float | None = None  # the value of a customer without such data: never said as a reason
 
 
 FEATURES: dict[str, Feature] = {
@@ -42,12 +44,20 @@ FEATURES: dict[str, Feature] = {
     "reopenings_90": Feature(N_("inquiries reopened")),
     "unresolved": Feature(N_("inquiries still unresolved")),
     "problems_90": Feature(N_("hit by system problems")),
+    # satisfaction surveys and portal ratings of the last year (churn_sources.ratings)
+    "csat": Feature(N_("a low average satisfaction score"), rising=False, counts=False,
+                    neutral=churn_sources.NEUTRAL_CSAT),
+    "low_ratings": Feature(N_("low satisfaction ratings")),
+    "nps": Feature(N_("would not recommend us"), rising=False, counts=False, neutral=churn_sources.NEUTRAL_NPS),
+    # receivables from billing (churn_sources.debt); {days}: the feature's value, said in the reason
+    "overdue_amount": Feature(N_("a large overdue debt")),
+    "overdue_days": Feature(N_("overdue debt for {days} days")),
+    "broken_promises": Feature(N_("broke promises to pay")),
     # "topic:<code>" keys (a top-level topic's share of the customer's inquiries over a year) are added per
     # model: which groups matter depends on the configuration (topic_features).
 }
 TOPIC_PREFIX = "topic:"
 TOPIC_WORDS = Feature(N_("many inquiries about {topic}"), counts=False)
-# Survey ratings (issue 29 item 5) and billing debt slot in here as further sources.
 
 
 def feature(key: str) -> Feature:
@@ -120,7 +130,7 @@ def _tenure(session: Session, ids: Sequence[int], at: datetime, rows: Rows) -> N
 
 
 SOURCES: list[Callable[[Session, Sequence[int], datetime, Rows], None]] = [
-    _inquiry_counts, _reopenings, _problems, _tenure]
+    _inquiry_counts, _reopenings, _problems, _tenure, churn_sources.ratings, churn_sources.debt]
 
 
 def topic_roots(session: Session) -> dict[int, str]:

@@ -19,9 +19,13 @@ WEIGHTED = "weighted_rules"
 REASONS = 3
 # The weighted score without scikit-learn: per feature a weight on its log-scaled value, and a bias. Written
 # so a customer with nothing going on scores about 12 %, one with a few fresh complaints and a breach over 50 %.
+# Ratings and debt weigh in through counts (a low rating, a day overdue, a broken promise), not through the
+# average CSAT or NPS, whose neutral value for a customer who never answered is not 0; a debt alone (two months
+# overdue, a new customer) stays under the medium level: owing is common, leaving is not.
 DEFAULT_RULES: dict[str, float] = {"bias": -2.0, "complaints_30": 0.9, "complaints_90": 0.6, "repeats_90": 0.5,
                                    "sla_breaches_90": 0.6, "reopenings_90": 0.5, "unresolved": 0.4,
-                                   "problems_90": 0.4, "inquiries_30": 0.2, "tenure_days": -0.1}
+                                   "problems_90": 0.4, "inquiries_30": 0.2, "tenure_days": -0.1,
+                                   "low_ratings": 0.5, "overdue_days": 0.12, "broken_promises": 0.6}
 
 
 def sklearn_available() -> bool:
@@ -82,7 +86,8 @@ def score(parameters: Mapping[str, Any], row: Mapping[str, float]) -> tuple[floa
         z = (transform(key, row.get(key, 0.0)) - mean) / (scale or 1.0)
         contributions.append((coef * z, key, z))
     total = parameters["intercept"] + sum(c for c, _k, _z in contributions)
-    warnings = [(c, key, z) for c, key, z in contributions if c > 0.05 and (z > 0) == feature(key).rising]
+    warnings = [(c, key, z) for c, key, z in contributions
+                if c > 0.05 and (z > 0) == feature(key).rising and row.get(key) != feature(key).neutral]
     reasons = [{"key": key, "words": feature(key).words, "value": round(row.get(key, 0.0), 3),
                 "weight": round(contribution, 3)} for contribution, key, _z in sorted(warnings, reverse=True)[:REASONS]]
     return _sigmoid(total), reasons

@@ -2,7 +2,7 @@
 call (`record_survey`), or answering a survey request sent by e-mail through the outbox with a code
 (`send_survey_requests`, `answer_survey`); the portal's ratings (store.InquiryRating) count too. CSAT is the
 1–5 score of an inquiry, NPS the 0–10 "would you recommend us". `customer_ratings` sums them up per customer
-(the churn model's features)."""
+(loyalty tiers); the churn model reads them as of its cut day in SQL (churn_sources.ratings)."""
 
 from __future__ import annotations
 
@@ -128,7 +128,7 @@ class CustomerRatings(BaseModel):
 
 
 def customer_ratings(session: Session, customer_ids: list[int]) -> dict[int, CustomerRatings]:
-    """Per customer (only those with some answer): their satisfaction, for the churn model's features. A
+    """Per customer (only those with some answer): their satisfaction, for loyalty tiers. A
     survey answer wins over a portal rating of the same inquiry."""
     scores: dict[int, dict[int, int]] = {}
     for inquiry_id, party_id, score in session.exec(select(InquiryRating.inquiry_id, InquiryRating.party_id,
