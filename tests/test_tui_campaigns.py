@@ -1,4 +1,4 @@
-"""Working a campaign's call in the TUI (issue 29, item 4): Alt+G lists the campaigns, N takes the next call of
+"""Working a campaign's call in the TUI (issue 29, item 4): Alt+T lists the campaigns, N takes the next call of
 the selected one (customer, offer and script shown), A records that the customer accepted the offer — an
 outbound contact — and the list's progress moves on; V on the call's inquiry records the customer's rating."""
 
@@ -29,7 +29,7 @@ async def test_an_agent_takes_the_next_call_and_records_the_outcome(ui_settings)
     make_campaign(ui_settings.database_url)
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         await _login(pilot, "agent", "agent")
-        await pilot.press("alt+g")
+        await pilot.press("alt+t")
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, CampaignsScreen) and [c.code for c in screen.found] == ["winback"]

@@ -1,4 +1,4 @@
-"""Campaigns (Alt+G or "Campaigns" in the command palette): the campaigns on the left with their progress, the
+"""Campaigns (Alt+T or "Campaigns" in the command palette): the campaigns on the left with their progress, the
 call in hand on the right — customer, phone, offer and the script's first questions. N takes the next call of
 the selected campaign (claimed for the agent alone); then A accepted, R reached, X refused, B call back (when
 asked), U no answer record the attempt as an outbound contact and free the agent for the next one."""

@@ -88,7 +88,8 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         Binding("alt+f", "dispatch_board", N_("Dispatch board"), id="workspace.dispatch", show=False, priority=True),
         Binding("alt+q", "quality_of_service", N_("Quality of service"), id="workspace.qos", show=False,
                 priority=True),
-        Binding("alt+g", "campaigns", N_("Campaigns"), id="workspace.campaigns", show=False, priority=True),
+        # Alt+T: Alt+G is the registration form's "open every group" (widgets/attribute_form.py)
+        Binding("alt+t", "campaigns", N_("Campaigns"), id="workspace.campaigns", show=False, priority=True),
         # Only while a call waits (check_action): otherwise Ctrl+K stays a text field's "delete to the end"
         Binding("ctrl+k", "take_call", N_("Take the call"), id="workspace.take_call", priority=True),
     ]
