@@ -111,3 +111,29 @@ def test_the_rating_typed_on_the_inquiry_screen_is_read():
 
     assert parse_rating("5") == (5, None) and parse_rating(" 4  9 ") == (4, 9)
     assert parse_rating("") is None and parse_rating("five") is None and parse_rating("1 2 3") is None
+
+
+def test_erasing_a_customer_blanks_their_survey_comments_and_campaign_call_notes(demo_url, people):
+    from crmterm.services.customers import erasure
+    from crmterm.services.retention import campaign_calls, campaigns
+    from crmterm.store import CampaignAttempt, SurveyAnswer
+
+    act(demo_url, campaigns.create_campaign, people["admin"], values={
+        "code": "erase", "name": "Erase", "topic": "tariff_info", "agents": ["agent"],
+        "criteria": {"category": "b2c"}, "offer": "30% off"})
+    act(demo_url, campaigns.build_campaign, people["supervisor"], code="erase")
+    call = act(demo_url, campaign_calls.next_call, people["agent"], code="erase")
+    act(demo_url, campaign_calls.record_attempt, people["agent"], call_id=call.id, outcome="refused",
+        note="Says the new price is a robbery")
+    with unit_of_work(demo_url) as session:
+        inquiry = registration.register(session=session, actor=AGENT, draft=ContactDraft(
+            channel="phone", customer=call.party_id, inquiries=[InquiryDraft(topic="tariff_info", close=True)]))
+    act(demo_url, surveys.record_survey, people["agent"], inquiry_id=inquiry.inquiry_ids[0], score=2,
+        comment="Took too long")
+    done = act(demo_url, erasure.erase_customer, people["admin"], party_id=call.party_id)
+    assert done.counts["campaign_notes_and_survey_comments"] == 2
+    with unit_of_work(demo_url) as session:
+        assert session.exec(select(SurveyAnswer.comment, SurveyAnswer.score)
+                            .where(SurveyAnswer.party_id == call.party_id)).all() == [("", 2)]
+        assert session.exec(select(CampaignAttempt.note, CampaignAttempt.outcome)
+                            .where(CampaignAttempt.party_id == call.party_id)).all() == [("", "refused")]

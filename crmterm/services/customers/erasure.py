@@ -7,7 +7,7 @@ What is erased (the customer, and the customers earlier merged into it):
   contracts, every note, customer-attribute value and the old/new values in the change log of the party,
   its subscribers and contact persons (the change rows stay: who changed which field when);
 - its contacts' caller and free text; agents' unsaved registration drafts that name it; its portal PIN,
-  log-in codes and sessions; its inquiries' text and
+  log-in codes and sessions; agents' notes of its campaign calls and its survey comments; its inquiries' text and
   resolution, live and archived (services/customers/erasure_inquiries: event texts and captured free text, values
   of attributes marked `personal`, attachments, notification texts).
 What stays: every row and link (contacts, inquiries, states, topics, dates, operators, queues, SLA data) so
@@ -30,6 +30,7 @@ from crmterm.services.customers.customers import get_party
 from crmterm.services.customers.erasure_inquiries import erase_inquiries, erase_work
 from crmterm.store import (
     AttributeValue,
+    CampaignAttempt,
     ChangeLog,
     Contact,
     ContactPerson,
@@ -41,6 +42,7 @@ from crmterm.store import (
     PortalSession,
     RegistrationDraft,
     Subscriber,
+    SurveyAnswer,
     utcnow,
 )
 from crmterm.store.tables import id_column, rowcount
@@ -114,11 +116,16 @@ def _erase_accounts(session: Session, parties: list[int]) -> dict[str, int]:
     contacts = _run(session, update(Contact).where(col(Contact.party_id).in_(parties)).values(caller="", text=""))
     # an agent's unsaved registration naming the customer holds typed personal data too
     drafts = _run(session, delete(RegistrationDraft).where(col(RegistrationDraft.party_id).in_(parties)))
+    # what agents wrote of the customer in campaign calls and what the customer wrote in surveys (the outcomes
+    # and scores stay: campaign and satisfaction reports count the same)
+    said = (_run(session, update(CampaignAttempt).where(col(CampaignAttempt.party_id).in_(parties)).values(note=""))
+            + _run(session, update(SurveyAnswer).where(col(SurveyAnswer.party_id).in_(parties)).values(comment="")))
     # the customer portal: no more log-in (PIN, codes) and the open sessions end
     for portal_row in (PortalPin, PortalCode, PortalSession):
         _run(session, delete(portal_row).where(col(portal_row.party_id).in_(parties)))
     return {"contact_persons": len(persons), "subscribers": len(subscribers), "notes": notes,
-            "attribute_values": values, "contacts": contacts, "registration_drafts": drafts}
+            "attribute_values": values, "contacts": contacts, "registration_drafts": drafts,
+            "campaign_notes_and_survey_comments": said}
 
 
 def _owned(model, owners: dict[str, list[int]]):
