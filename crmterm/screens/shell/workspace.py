@@ -201,7 +201,11 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
     async def _build_tab(self, pane: Widget, holder: PendingTab) -> None:
         """The tab's panel, first opened: keys typed meanwhile wait in `holder` and go where it focuses."""
         panel = self._tab_panel(holder.tab)
-        await pane.mount(panel, before=holder)
+        try:
+            await pane.mount(panel, before=holder)
+        except Exception:
+            holder.release_keys(None, replay=False)  # meant for a panel that could not be built; the app says why
+            raise
         if isinstance(panel, FirstView):
             await panel.first_view()
         if self.app.focused is holder and self.query_one(TabbedContent).active == holder.tab:
