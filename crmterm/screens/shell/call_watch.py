@@ -22,7 +22,7 @@ from crmterm.services.inquiries import incoming_calls
 from crmterm.services.inquiries.incoming_calls import CallRead
 from crmterm.services.routing import live
 from crmterm.text import visible
-from crmterm.widgets.host import ScreenPart
+from crmterm.widgets.host import CrmHost, ScreenPart
 from crmterm.widgets.type_ahead import user_is_in
 
 CALL_POLL_SECONDS = 0.5  # the caller must be on screen within a second of the telephony system's post
@@ -52,12 +52,17 @@ class CallWatch(ScreenPart):
     def _calls_changed(self) -> None:
         self.look_for_call()
 
-    @work(thread=True, exclusive=True, group="call-look")
     def look_for_call(self) -> None:
-        call = self.app.gateway.call(incoming_calls.next_call_for)
+        if self.is_attached:  # a change heard while the workspace goes away with the app: no one to tell
+            self._look_for_call(self.app)
+
+    @work(thread=True, exclusive=True, group="call-look")
+    def _look_for_call(self, app: CrmHost) -> None:
+        # the app handed in: a thread asking `self.app` of a screen the closing app just dropped finds none
+        call = app.gateway.call(incoming_calls.next_call_for)
         if call is not None:
-            self.app.gateway.call(incoming_calls.mark_shown, incoming_id=call.id)
-            self.app.call_from_thread(self._call_arrived, call)
+            app.gateway.call(incoming_calls.mark_shown, incoming_id=call.id)
+            app.call_from_thread(self._call_arrived, call)
 
     def _call_arrived(self, call: CallRead) -> None:
         if call.id in self._calls_seen or not self.query("TabPane#register"):
