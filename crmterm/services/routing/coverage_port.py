@@ -9,34 +9,18 @@ asked before that, a port imports the package by dotted name. This module import
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from sqlmodel import Session
 
+from crmterm.ports import Ports
 from crmterm.workflow.coverage import Targets
 from crmterm.workflow.rules import Deferred
 
 PROVIDER = "crmterm.services.service"  # its __init__ calls provide() with both of NAMES
 NAMES = ("contract_targets", "entitlement_kind")
-_provided: dict[str, Callable[..., Any]] = {}
-
-
-def provide(**providers: Callable[..., Any]) -> None:
-    unknown = set(providers) - set(NAMES)
-    if unknown:
-        raise ValueError(f"coverage ports: unknown {', '.join(sorted(unknown))}")
-    _provided.update(providers)
-
-
-def _provider(name: str) -> Callable[..., Any]:
-    if name not in _provided:
-        importlib.import_module(PROVIDER)
-    try:
-        return _provided[name]
-    except KeyError:
-        raise RuntimeError(f"coverage: nothing provides {name} ({PROVIDER} did not)") from None
+_ports = Ports("coverage", dict.fromkeys(NAMES, PROVIDER))
+provide, _provider = _ports.provide, _ports.get
 
 
 def contract_targets(session: Session, party_id: int | None, path: Sequence[str]) -> Targets | None:

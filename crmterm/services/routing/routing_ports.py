@@ -11,13 +11,13 @@ a command that never moves an inquiry never loads the life-cycle. This module im
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
+from crmterm.ports import Ports
 from crmterm.services.accounts.permissions import Actor
 from crmterm.store import Inquiry
 from crmterm.workflow.routes import StepDef
@@ -26,24 +26,8 @@ from crmterm.workflow.routes import StepDef
 SOURCES = {"record_event": "crmterm.services.inquiries", "deadlines_on_route": "crmterm.services.sla",
            "function_names": "crmterm.services.inquiries", "load_function": "crmterm.services.inquiries",
            "typed_params": "crmterm.services.inquiries"}
-NAMES = tuple(SOURCES)
-_provided: dict[str, Callable[..., Any]] = {}
-
-
-def provide(**providers: Callable[..., Any]) -> None:
-    unknown = set(providers) - set(NAMES)
-    if unknown:
-        raise ValueError(f"routing ports: unknown {', '.join(sorted(unknown))}")
-    _provided.update(providers)
-
-
-def _provider(name: str) -> Callable[..., Any]:
-    if name not in _provided:
-        importlib.import_module(SOURCES[name])  # its package's __init__ calls provide()
-    try:
-        return _provided[name]
-    except KeyError:
-        raise RuntimeError(f"routing: nothing provides {name} ({SOURCES[name]} did not)") from None
+_ports = Ports("routing", SOURCES)
+NAMES, provide, _provider = _ports.names, _ports.provide, _ports.get
 
 
 def record_event(session: Session, inquiry_id: int, actor: Actor, kind: str, *, data: dict | None = None) -> None:

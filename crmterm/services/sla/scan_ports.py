@@ -9,34 +9,16 @@ name (PROVIDER). This module imports nothing of sla.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from typing import Any
-
 from sqlmodel import Session
 
+from crmterm.ports import Ports
 from crmterm.services.accounts.permissions import Actor
 from crmterm.store import Inquiry
 
 NAMES = ("load_inquiry", "set_priority", "transfer", "record_event")
 PROVIDER = "crmterm.services.inquiries"  # its __init__ calls provide() with every one of NAMES
-_provided: dict[str, Callable[..., Any]] = {}
-
-
-def provide(**providers: Callable[..., Any]) -> None:
-    unknown = set(providers) - set(NAMES)
-    if unknown:
-        raise ValueError(f"sla ports: unknown {', '.join(sorted(unknown))}")
-    _provided.update(providers)
-
-
-def _provider(name: str) -> Callable[..., Any]:
-    if name not in _provided:
-        importlib.import_module(PROVIDER)
-    try:
-        return _provided[name]
-    except KeyError:
-        raise RuntimeError(f"sla: nothing provides {name} ({PROVIDER} did not)") from None
+_ports = Ports("sla", dict.fromkeys(NAMES, PROVIDER))
+provide, _provider = _ports.provide, _ports.get
 
 
 def load_inquiry(session: Session, inquiry_id: int, *, lock: bool = True) -> Inquiry:
