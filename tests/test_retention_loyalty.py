@@ -101,3 +101,25 @@ def test_cli_dry_run(demo_url, tmp_path):
     ran = CliRunner().invoke(cli_app, ["--db", demo_url, "loyalty", "apply", "--dry-run", "--json"], env=env)
     assert ran.exit_code == 0, ran.output
     assert json.loads(ran.stdout)["applied"] is False
+
+
+def test_spend_is_billings_figure_where_its_invoices_were_imported_else_the_crms_payments(demo_url):
+    """Billing knows what was paid; the CRM's own payments count only for customers billing has no invoices of
+    (never both: the same money twice)."""
+    from crmterm.services.customers import contracts
+    from crmterm.store import Receivable
+
+    today = date.today()
+    with unit_of_work(demo_url) as session:
+        billed = set(session.exec(select(Receivable.party_id)).all())
+        unbilled = session.exec(select(Party.id).where(col(Party.id).not_in(billed), Party.status == "active")
+                                .order_by(Party.id)).first()
+    act(demo_url, contracts.add_contract, ADMIN, party_id=unbilled, number="L-SPEND")
+    act(demo_url, contracts.add_payment, ADMIN, contract="L-SPEND", amount="120.00")
+    with unit_of_work(demo_url) as session:
+        invoiced = session.exec(select(Receivable.party_id).order_by(Receivable.party_id)).first()
+        expected = sum((r.paid for r in session.exec(select(Receivable).where(
+            Receivable.party_id == invoiced, col(Receivable.issued_on) >= today - timedelta(days=365)))), Decimal(0))
+        spend = loyalty._spend(session, today)
+    assert invoiced is not None and expected > 0 and spend[invoiced] == expected
+    assert spend[unbilled] == Decimal("120.00")  # no invoices imported: what the CRM recorded

@@ -1,6 +1,6 @@
 """Loyalty tiers applied to customers: tenure (months since the first contract started, else since the customer
-was created), spend (payments recorded in the CRM over the last 12 months) and satisfaction (surveys'
-customer_ratings) decide the tier; its client category becomes the customer's, with the change in the customer's
+was created), spend (paid over the last 12 months: billing's figure where its invoices were imported, else the
+payments recorded in the CRM) and satisfaction (surveys' customer_ratings) decide the tier; its client category becomes the customer's, with the change in the customer's
 history (the change log that the card's "as of" reads). Only customers without a category or in a category
 some tier maps to or moves up from (`from_categories`) are managed; the rest (business, government,
 partners…) are left alone, so tiers never overrule a category set for another reason. A managed customer who
@@ -20,7 +20,7 @@ from sqlmodel import Session, col, func, select
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import history, structures
 from crmterm.services.retention import surveys
-from crmterm.store import ClientCategory, Contract, LoyaltyTier, Party, Payment, utcnow
+from crmterm.store import ClientCategory, Contract, LoyaltyTier, Party, Payment, Receivable, utcnow
 
 SPEND_MONTHS = 12
 
@@ -51,11 +51,16 @@ def _tenure(session: Session, today: date) -> dict[int, int]:
 
 
 def _spend(session: Session, today: date) -> dict[int, Decimal]:
+    """Paid in the last 12 months: billing's own figure where its invoices were imported (`crmterm collections
+    import`), else the payments recorded in the CRM; never both, which would count the same money twice."""
     since = today - timedelta(days=365 * SPEND_MONTHS // 12)
-    rows = session.exec(select(Contract.payer_party_id, func.sum(Payment.amount))
-                        .join(Contract, col(Contract.id) == Payment.contract_id)
-                        .where(col(Payment.paid_on) >= since).group_by(col(Contract.payer_party_id))).all()
-    return defaultdict(Decimal, {party: Decimal(total or 0) for party, total in rows})
+    recorded = session.exec(select(Contract.payer_party_id, func.sum(Payment.amount))
+                            .join(Contract, col(Contract.id) == Payment.contract_id)
+                            .where(col(Payment.paid_on) >= since).group_by(col(Contract.payer_party_id))).all()
+    billed = session.exec(select(Receivable.party_id, func.sum(Receivable.paid))
+                          .where(col(Receivable.issued_on) >= since).group_by(col(Receivable.party_id))).all()
+    spend = {party: Decimal(total or 0) for party, total in recorded if party is not None}
+    return defaultdict(Decimal, spend | {party: Decimal(total or 0) for party, total in billed})
 
 
 def _tier_of(tiers: list[LoyaltyTier], tenure: int, spend: Decimal, rating: float | None) -> LoyaltyTier | None:
