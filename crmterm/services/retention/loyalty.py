@@ -1,6 +1,7 @@
 """Loyalty tiers applied to customers: tenure (months since the first contract started, else since the customer
 was created), spend (paid over the last 12 months: billing's figure where its invoices were imported, else the
-payments recorded in the CRM) and satisfaction (surveys' customer_ratings) decide the tier; its client category becomes the customer's, with the change in the customer's
+payments recorded in the CRM) and satisfaction (surveys' customer_ratings) decide the tier; its client category
+becomes the customer's, with the change in the customer's
 history (the change log that the card's "as of" reads). Only customers without a category or in a category
 some tier maps to or moves up from (`from_categories`) are managed; the rest (business, government,
 partners…) are left alone, so tiers never overrule a category set for another reason. A managed customer who
