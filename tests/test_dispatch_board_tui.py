@@ -1,4 +1,4 @@
-"""The dispatch board (issue 27, item 4): opened with Alt+F by a dispatcher, A gives the highlighted unassigned
+"""The dispatch board (issue 27, item 4): opened with Alt+V by a dispatcher, A gives the highlighted unassigned
 order to the proposed technician; pictures at 80×24 and 120×36 of a fixed week (the orders are made for it, so
 the picture does not change with the calendar). Update deliberately: --snapshot-update, then look at them."""
 
@@ -37,7 +37,7 @@ async def test_a_dispatcher_assigns_the_proposed_technician_with_one_key(ui_sett
     _booked, loose, *_rest = board_orders(ui_settings.database_url, date.today())
     async with make_app(ui_settings).run_test(size=(120, 36)) as pilot:
         await _login(pilot, "supervisor")
-        await press_and_settle(pilot, "alt+f")
+        await press_and_settle(pilot, "alt+v")
         assert isinstance(pilot.app.screen, DispatchBoardScreen)
         assert pilot.app.screen.highlighted().id == loose
         await press_and_settle(pilot, "a")

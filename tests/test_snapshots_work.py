@@ -1,5 +1,5 @@
 """Callbacks and My work at 80×24 (issue 24, items 5 and 6): the My work tab with the demo's due callbacks
-(one overdue) and tasks, and the Schedule callback dialog opened with Alt+B on an inquiry. The demo's windows
+(one overdue) and tasks, and the Schedule callback dialog opened with Alt+L on an inquiry. The demo's windows
 are set around the seeding moment: the pictures fix them first. Update deliberately: --snapshot-update, then
 look at the pictures."""
 
@@ -57,7 +57,7 @@ def test_schedule_callback_dialog_small(snap_compare, snapshot_settings, utc):  
         await _login(pilot, "agent")
         pilot.app.push_screen(InquiryScreen(inquiry_id))
         await settle(pilot)
-        await press_and_settle(pilot, "alt+b")
+        await press_and_settle(pilot, "alt+l")
         form = pilot.app.screen.query_one(EntryForm)
         form.load({**form.values(), "number": "+7 916 100-00-01", "from": "2026-03-02 15:00", "to": "2026-03-02 14:00",
                    "note": "the refund"})

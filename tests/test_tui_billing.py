@@ -62,7 +62,7 @@ async def test_a_supervisor_blacklists_the_open_customer_from_the_card(ui_settin
         await pilot.click("#login")
         await press_and_settle(pilot, *"supervisor", "enter", *"supervisor", "enter")
         await press_and_settle(pilot, "f3", *"C-00000016", "enter")
-        await press_and_settle(pilot, "alt+b", *"Stolen passport", "enter")
+        await press_and_settle(pilot, "alt+x", *"Stolen passport", "enter")
         panel = pilot.app.screen.query_one(CustomersPanel)
         for _round in range(50):
             if "blacklisted" in str(panel.query_one("#card-title").content):

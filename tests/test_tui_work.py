@@ -1,4 +1,4 @@
-"""Pilot tests of callbacks and My work in the TUI: Alt+B on the inquiry screen schedules a callback (a refused
+"""Pilot tests of callbacks and My work in the TUI: Alt+L on the inquiry screen schedules a callback (a refused
 window shows under its field, what was typed stays); the My work tab lists the demo's due callbacks and tasks,
 and Enter on a callback registers the outbound call and opens its inquiry."""
 
@@ -23,7 +23,7 @@ async def test_alt_b_on_an_inquiry_schedules_a_callback_and_keeps_the_input_afte
         await _login(pilot, "agent", "agent")
         pilot.app.push_screen(InquiryScreen(inquiry_id))
         await settle(pilot)
-        await pilot.press("alt+b")
+        await pilot.press("alt+l")
         await settle(pilot)
         dialog = pilot.app.screen
         assert isinstance(dialog, CallbackDialog) and dialog.start.inquiry_id == inquiry_id

@@ -50,7 +50,7 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
         Binding("f7", "merge", N_("Merge"), id="customers.merge"),
         Binding("f8", "convert_lead", N_("Convert lead"), id="customers.convert_lead"),
         Binding("alt+e", "erase", N_("Erase personal data"), id="customers.erase", show=False),
-        Binding("alt+b", "blacklist", N_("Blacklist the customer"), id="customers.blacklist", show=False,
+        Binding("alt+x", "blacklist", N_("Blacklist the customer"), id="customers.blacklist", show=False,
                 priority=True),
         Binding("alt+m", "promise", N_("Record a promised payment"), id="customers.promise", show=False,
                 priority=True),

@@ -1,4 +1,4 @@
-"""Schedule a callback (issue 24, item 5): opened with Alt+B from the Register tab (the caller found) or the
+"""Schedule a callback (issue 24, item 5): opened with Alt+L from the Register tab (the caller found) or the
 inquiry screen (its customer), the customer, the number and the inquiry filled in. The window, whose work it
 is (mine, one of my queues, or — for supervisors — another agent's) and a note; a refused value shows its
 message under its field and everything typed stays."""
@@ -45,7 +45,7 @@ def _whose(choice: str | None) -> dict[str, str]:
 
 def callback_binding(scope: str) -> Binding:
     """The same key on the Register tab and the inquiry screen (Alt: a focused text field keeps its letters)."""
-    return Binding("alt+b", "schedule_callback", N_("Schedule callback"), id=f"{scope}.callback", show=False,
+    return Binding("alt+l", "schedule_callback", N_("Schedule callback"), id=f"{scope}.callback", show=False,
                    priority=True)
 
 

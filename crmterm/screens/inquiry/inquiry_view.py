@@ -5,7 +5,7 @@ notes, the right column the event timeline. A opens every move the user may make
 common ones; C comments (Shift+C: a public comment the customer reads in the portal), N adds a note
 (inquiry_notes.py), E e-mails the customer (inquiry_reply.py), P opens the parent, F5 reloads (keeping what was
 typed), Escape leaves a field, then the screen. Below, knowledge-base suggestions: Ctrl+F8 attaches one, Ctrl+F9
-opens it (inquiry_kb.py); Alt+R comments with an answer from the response library (inquiry_responses.py); Alt+B
+opens it (inquiry_kb.py); Alt+R comments with an answer from the response library (inquiry_responses.py); Alt+L
 schedules a callback to the customer (callback_dialog.py); W raises a work order (inquiry_workorder.py).
 Opened from registration, the customer card, the queues and My work."""
 
@@ -329,7 +329,7 @@ class InquiryScreen(InquiryWork, InquiryArticles, InquiryReplies, InquiryRespons
             self.app.notify(_("Inquiry #{n} has no parent").format(n=self.inquiry_id), severity="warning")
 
     def action_schedule_callback(self) -> None:
-        """Alt+B: a callback to this inquiry's customer, at the number of the contact that raised it."""
+        """Alt+L: a callback to this inquiry's customer, at the number of the contact that raised it."""
         found = self.inquiry
         if found is None or found.customer_id is None:
             self.app.notify(_("Inquiry #{n} has no customer to call back").format(n=self.inquiry_id),

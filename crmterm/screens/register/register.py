@@ -2,7 +2,7 @@
 one or more inquiries with their topic and attribute form, warnings about repeats, and one key to save it all.
 
 Keys on the shortest path (README counts them): F4 caller box → number, Enter (one match is taken at once)
-→ topic number, Enter → the form's fields with Tab → Ctrl+S. Alt+B schedules a callback to the caller found
+→ topic number, Enter → the form's fields with Tab → Ctrl+S. Alt+L schedules a callback to the caller found
 (screens/inquiry/callback_dialog). Every database call runs in a worker.
 """
 
@@ -137,7 +137,7 @@ class RegisterPanel(ContactFields, InquiryEditing, ProblemLinking, ScriptRunning
         self.query_one(AttributeFormView).set_context(self.rule_context())
 
     def action_schedule_callback(self) -> None:
-        """Alt+B: a callback to the caller found (their number), for later (screens/inquiry/callback_dialog)."""
+        """Alt+L: a callback to the caller found (their number), for later (screens/inquiry/callback_dialog)."""
         if self.customer is None:
             self.app.notify(_("Choose the customer first"), severity="warning")
             return

@@ -2,7 +2,7 @@
 and below it the week's unassigned work orders, each with the technician the board proposes (skills, region,
 free time in the window, fewest visits that day: services/service/dispatch_plan). A assigns the proposal to the
 highlighted order, T picks another technician; the arrows move, Tab goes between the two tables, Page Up /
-Page Down change the week. Alt+F from the workspace or the command palette; dispatchers only (the service
+Page Down change the week. Alt+V from the workspace or the command palette; dispatchers only (the service
 checks service.dispatch)."""
 
 from __future__ import annotations

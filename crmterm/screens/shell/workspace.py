@@ -85,7 +85,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
                 priority=True),
         Binding("alt+s", "sales", N_("Sales pipeline"), id="workspace.sales", show=False, priority=True),
         Binding("alt+y", "calendar", N_("Sales calendar"), id="workspace.calendar", show=False, priority=True),
-        Binding("alt+f", "dispatch_board", N_("Dispatch board"), id="workspace.dispatch", show=False, priority=True),
+        Binding("alt+v", "dispatch_board", N_("Dispatch board"), id="workspace.dispatch", show=False, priority=True),
         Binding("alt+q", "quality_of_service", N_("Quality of service"), id="workspace.qos", show=False,
                 priority=True),
         # Alt+T: Alt+G is the registration form's "open every group" (widgets/attribute_form.py)
