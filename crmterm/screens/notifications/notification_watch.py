@@ -11,7 +11,7 @@ from textual import work
 from crmterm.screens.common.live_watch import LiveWatch
 from crmterm.services.routing import live
 from crmterm.services.sla import notification_inbox
-from crmterm.widgets.host import ScreenPart
+from crmterm.widgets.host import CrmHost, ScreenPart
 
 
 class UnreadWatch(ScreenPart):
@@ -31,10 +31,15 @@ class UnreadWatch(ScreenPart):
     def _unread_changed(self) -> None:
         self.count_unread()
 
-    @work(thread=True, exclusive=True, group="unread-count")
     def count_unread(self) -> None:
-        count = self.app.gateway.call(notification_inbox.unread_count)
-        self.app.call_from_thread(self._unread_counted, count)
+        if self.is_attached:  # a change heard while the workspace goes away with the app: no one to tell
+            self._count_unread(self.app)
+
+    @work(thread=True, exclusive=True, group="unread-count")
+    def _count_unread(self, app: CrmHost) -> None:
+        # the app handed in: a thread asking `self.app` of a screen the closing app just dropped finds none
+        count = app.gateway.call(notification_inbox.unread_count)
+        app.call_from_thread(self._unread_counted, count)
 
     def _unread_counted(self, count: int) -> None:
         if count != self.unread:
