@@ -56,9 +56,18 @@ async def settle_screen(pilot, rounds: int = 10) -> None:
     for _round in range(rounds):
         await pilot.pause(0.05)
         now = pilot.app.export_screenshot()
-        if now == before:
+        if now == before and not _tables_measuring(pilot):
             return
         before = now
+
+
+def _tables_measuring(pilot) -> bool:
+    """Whether a DataTable still has rows whose width it measures only when idle: until then its columns are
+    as wide as their headings (a CI run caught the dispatch board so, every cell cut to its heading)."""
+    from textual.widgets import DataTable
+
+    return any(table._require_update_dimensions or table._updated_cells
+               for table in pilot.app.screen.query(DataTable))
 
 
 async def settle_until(pilot, condition, timeout: float = 15.0) -> None:
