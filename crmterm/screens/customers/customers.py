@@ -1,5 +1,5 @@
 """Customers tab: search (results as you type, in a worker; stale answers dropped), a lazily loaded structure
-tree, and the card. Create, edit, move, merge and convert leads from the keyboard."""
+tree, and the card. Create, edit, move, merge and convert leads from the keyboard (card_actions.py)."""
 
 from __future__ import annotations
 
@@ -10,29 +10,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
-from textual.widgets import Checkbox, DataTable, Input, Select, TabbedContent, Tree
+from textual.widgets import Checkbox, DataTable, Input, Select, Tree
 
-from crmterm.errors import CrmError, ValidationError
+from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, current_language, pick
 from crmterm.screens.admin.admin_areas import DirectoryArea
-from crmterm.screens.customers.customer_card import CustomerCard
-from crmterm.screens.customers.customer_dialogs import (
-    BlacklistDialog,
-    EraseDialog,
-    MergeDialog,
-    MoveDialog,
-    ServiceRequest,
+from crmterm.screens.customers.card_actions import (
+    BLACKLIST_BINDING,
+    ERASE_BINDING,
+    NEW_OPPORTUNITY_BINDING,
+    PROMISE_BINDING,
+    CardActions,
 )
-from crmterm.screens.customers.promise_dialog import PromiseDialog
+from crmterm.screens.customers.customer_card import CustomerCard
 from crmterm.screens.retention.churn_badge import churn_words
-from crmterm.services.accounts.permissions import Permission
 from crmterm.services.accounts.workspace import LISTS
-from crmterm.services.customers import customer_search, customer_views, customers, notes, structures
+from crmterm.services.customers import customer_search, customer_views, notes, structures
 from crmterm.services.directory import directory
 from crmterm.services.directory.registry import KINDS
 from crmterm.services.retention import churn
 from crmterm.widgets.entry_form import EntryForm
-from crmterm.widgets.host import WidgetPart
 from crmterm.widgets.layout import shown_columns
 from crmterm.widgets.safe_text import plain
 
@@ -40,7 +37,7 @@ PAGE = 50
 HIT_COLUMNS = LISTS["customers"]
 
 
-class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whose CSS the panel keeps
+class CustomersPanel(CardActions, Horizontal):  # the mix-in is no widget at run time: the panel keeps Horizontal's CSS
     BINDINGS = [
         Binding("ctrl+f", "focus_search", N_("Search"), id="customers.search"),
         Binding("ctrl+n", "new", N_("New customer"), id="customers.new"),
@@ -49,14 +46,9 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
         Binding("f6", "move", N_("Move"), id="customers.move"),
         Binding("f7", "merge", N_("Merge"), id="customers.merge"),
         Binding("f8", "convert_lead", N_("Convert lead"), id="customers.convert_lead"),
-        Binding("alt+e", "erase", N_("Erase personal data"), id="customers.erase", show=False),
-        Binding("alt+x", "blacklist", N_("Blacklist the customer"), id="customers.blacklist", show=False,
-                priority=True),
-        Binding("alt+m", "promise", N_("Record a promised payment"), id="customers.promise", show=False,
-                priority=True),
+        ERASE_BINDING, BLACKLIST_BINDING, PROMISE_BINDING,
         Binding("down", "to_results", show=False),
-        Binding("alt+n", "new_opportunity", N_("New opportunity"), id="customers.new_opportunity", show=False,
-                priority=True),  # issue 26: a sale to the customer shown
+        NEW_OPPORTUNITY_BINDING,
     ]
 
     def __init__(self, state: dict | None = None) -> None:
@@ -305,97 +297,6 @@ class CustomersPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, wh
 
     def action_as_of(self) -> None:
         self.query_one("#as-of", Input).focus()
-
-    def action_new(self) -> None:
-        self.party_id, self.version = None, None
-        self.query_one(CustomerCard).show(None, [])
-        self.query_one("#card-tabs", TabbedContent).active = "tab-details"
-        self.query_one(EntryForm).focus_first()
-
-    def action_save(self) -> None:
-        form = self.query_one(EntryForm)
-        form.clear_errors()
-        self.save(self.party_id, self.version, form.values())
-
-    @work(thread=True, exclusive=True, group="customer-save")
-    def save(self, party_id: int | None, version: int | None, values: dict) -> None:
-        gateway = self.app.gateway
-        try:
-            if party_id is None:
-                saved = gateway.change(customers.create_party, values=values)
-            else:
-                saved = gateway.change(customers.update_party, party_id=party_id, values=values,
-                                       expected_version=version)
-        except CrmError as error:
-            self.app.call_from_thread(self.show_error, error)
-            return
-        self.app.call_from_thread(self.saved, saved.id)
-
-    def saved(self, party_id: int, done: str | None = None) -> None:
-        self.app.notify(done or _("Customer #{id} saved").format(id=party_id))
-        self.open(party_id)
-
-    def show_error(self, error: CrmError) -> None:
-        field = error.field if isinstance(error, ValidationError) else None
-        message = error.detail if isinstance(error, ValidationError) and field else str(error)
-        if not self.query_one(EntryForm).show_error(field, message):
-            self.app.notify(str(error), severity="error", timeout=8)
-
-    def action_move(self) -> None:
-        if self.party_id is None:
-            return
-        structure = self.query_one("#structure-choice", Select).value
-        self.app.push_screen(MoveDialog(self.party_id, structure if isinstance(structure, str) else None),
-                             self._run_dialog)
-
-    def action_merge(self) -> None:
-        if self.party_id is not None:
-            self.app.push_screen(MergeDialog(self.party_id), self._run_dialog)
-
-    def action_blacklist(self) -> None:
-        if self.party_id is not None:
-            self.app.push_screen(BlacklistDialog(self.party_id), self._run_dialog)
-
-    def action_promise(self) -> None:
-        if self.party_id is not None:
-            self.app.push_screen(PromiseDialog(self.party_id), self._run_dialog)
-
-    def action_convert_lead(self) -> None:
-        if self.party_id is not None:
-            self._run_dialog((customers.convert_lead, {"party_id": self.party_id}))
-
-    def action_new_opportunity(self) -> None:
-        """The pipeline's form (sales screens), with this customer filled in."""
-        from crmterm.screens.sales.opportunity_form import NewOpportunityScreen
-
-        def made(found) -> None:
-            if found is not None:
-                self.app.notify(_("{title}: {stage}").format(title=found.title, stage=found.stage_name))
-
-        if self.party_id is not None:
-            self.app.push_screen(NewOpportunityScreen(customer=self.party_id), made)
-
-    def action_erase(self) -> None:
-        if self.party_id is None:
-            return
-        if not self.app.gateway.can(Permission.CUSTOMERS_ERASE):
-            self.app.notify(_("Only an administrator may erase a customer's personal data"), severity="warning")
-            return
-        self.app.push_screen(EraseDialog(self.party_id, self.party_name), self._run_dialog)
-
-    def _run_dialog(self, request: ServiceRequest | None) -> None:
-        if request:
-            self._change(*request)
-
-    @work(thread=True, exclusive=True, group="customer-save")
-    def _change(self, service, kwargs: dict, done: str | None = None) -> None:
-        """`done`: what to say when it worked (else "saved")."""
-        try:
-            self.app.gateway.change(service, **kwargs)
-        except CrmError as error:
-            self.app.call_from_thread(self.app.notify, str(error), severity="error", timeout=8)
-            return
-        self.app.call_from_thread(self.saved, self.party_id, done)
 
     @on(Input.Submitted, "#new-note")
     def add_note(self, event: Input.Submitted) -> None:
