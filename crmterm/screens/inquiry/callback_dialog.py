@@ -9,14 +9,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label
 
-from crmterm.errors import CrmError, ValidationError
+from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, pick
 from crmterm.moments import as_typed, typed_moment
+from crmterm.screens.common.form_dialog import FormDialog, form_bindings
 from crmterm.services.accounts import users
 from crmterm.services.accounts.permissions import Permission
 from crmterm.services.directory.kinds import FieldSpec
@@ -25,9 +23,8 @@ from crmterm.services.work import callbacks
 from crmterm.services.work.callbacks import CallbackRead
 from crmterm.text import visible
 from crmterm.widgets.entry_form import EntryForm
-from crmterm.widgets.host import CrmModal
 
-FIELDS = (
+CALLBACK_FIELDS = (
     FieldSpec("number", N_("Number to call"), required=True, max_length=32),
     FieldSpec("from", N_("From (e.g. 2026-12-01 15:00)"), required=True),
     FieldSpec("to", N_("To"), required=True),
@@ -59,24 +56,20 @@ class CallbackFor:
     inquiry_id: int | None = None
 
 
-class CallbackDialog(CrmModal[CallbackRead | None]):
+class CallbackDialog(FormDialog[CallbackRead]):
     CSS_PATH = "callback_dialog.tcss"
-    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="callback_form.cancel"),
-                Binding("ctrl+s", "save", N_("Save"), id="callback_form.save")]
+    BINDINGS = form_bindings("callback_form")
+    FIELDS = CALLBACK_FIELDS
+    FORM_ID = SAVE_GROUP = "callback-form"
+    BOX_CLASSES = "callback-dialog"
 
     def __init__(self, start: CallbackFor) -> None:
         super().__init__()
         self.start = start
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="callback-dialog"):
-            about = f" · #{self.start.inquiry_id}" if self.start.inquiry_id else ""
-            yield Label(_("Schedule callback: {customer}").format(customer=visible(self.start.customer)) + about,
-                        classes="dialog-title", markup=False)
-            yield EntryForm(FIELDS, id="callback-form")
-            with Horizontal(id="dialog-buttons"):
-                yield Button(_("Save"), id="save", variant="primary")
-                yield Button(_("Cancel"), id="cancel")
+    def heading(self) -> str:
+        about = f" · #{self.start.inquiry_id}" if self.start.inquiry_id else ""
+        return _("Schedule callback: {customer}").format(customer=visible(self.start.customer)) + about
 
     def on_mount(self) -> None:
         now = datetime.now(UTC).replace(second=0, microsecond=0)
@@ -98,39 +91,14 @@ class CallbackDialog(CrmModal[CallbackRead | None]):
             return  # nothing to offer: the callback is the agent's own
         self.app.call_from_thread(self.query_one(EntryForm).apply_options, {"whose": options}, None)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
+    def prepare(self, values: dict) -> tuple[dict, tuple[datetime, datetime]]:
+        return values, (typed_moment(values["from"], "from"), typed_moment(values["to"], "to"))
 
-    def action_save(self) -> None:
-        form = self.query_one(EntryForm)
-        form.clear_errors()
-        values = form.values()
-        try:
-            window = (typed_moment(values["from"], "from"), typed_moment(values["to"], "to"))
-        except ValidationError as error:
-            self._failed(error)
-            return
-        self.save(values, window)
-
-    @work(thread=True, exclusive=True, group="callback-form")
-    def save(self, values: dict, window: tuple[datetime, datetime]) -> None:
-        try:
-            saved = self.app.gateway.call(callbacks.schedule, customer=self.start.customer_id,
-                                          number=values["number"], window_from=window[0], window_to=window[1],
-                                          **_whose(values["whose"]), inquiry=self.start.inquiry_id,
-                                          note=values["note"] or "")
-        except CrmError as error:
-            self.app.call_from_thread(self._failed, error)
-            return
-        self.app.call_from_thread(self.dismiss, saved)
-
-    def _failed(self, error: CrmError) -> None:
-        field = getattr(error, "field", None)
-        if not self.query_one(EntryForm).show_error(field, getattr(error, "detail", str(error))):
-            self.app.notify(str(error), severity="error", timeout=8)
+    def submit(self, prepared: tuple[dict, tuple[datetime, datetime]]) -> CallbackRead:
+        values, window = prepared
+        return self.app.gateway.call(callbacks.schedule, customer=self.start.customer_id, number=values["number"],
+                                     window_from=window[0], window_to=window[1], **_whose(values["whose"]),
+                                     inquiry=self.start.inquiry_id, note=values["note"] or "")
 
 
 def scheduled(app, saved: CallbackRead | None) -> None:

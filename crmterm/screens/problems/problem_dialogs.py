@@ -9,9 +9,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
-from crmterm.errors import CrmError, ValidationError
+from crmterm.errors import CrmError
 from crmterm.i18n import N_, _
 from crmterm.moments import as_typed
+from crmterm.screens.common.form_dialog import FormDialog, form_bindings
 from crmterm.services.directory.kinds import FieldSpec
 from crmterm.services.inquiries import problem_close, problems
 from crmterm.services.inquiries.problems import ProblemDraft, ProblemRead
@@ -19,7 +20,7 @@ from crmterm.text import visible
 from crmterm.widgets.entry_form import EntryForm
 from crmterm.widgets.host import CrmModal
 
-FIELDS = (
+PROBLEM_FIELDS = (
     FieldSpec("title", N_("Title"), required=True),
     FieldSpec("service", N_("Service (empty: every service)"), "ref"),
     FieldSpec("region", N_("Region (empty: every region)"), "ref"),
@@ -30,23 +31,20 @@ FIELDS = (
 )
 
 
-class ProblemFormScreen(CrmModal[ProblemRead | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="problem_form.cancel"),
-                Binding("ctrl+s", "save", N_("Save"), id="problem_form.save")]
+class ProblemFormScreen(FormDialog[ProblemRead]):
+    BINDINGS = form_bindings("problem_form")
+    FIELDS = PROBLEM_FIELDS
+    FORM_ID = SAVE_GROUP = "problem-form"
+    BOX_CLASSES = "wide"
 
     def __init__(self, problem: ProblemRead | None = None) -> None:
         super().__init__()
         self.problem = problem
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="wide"):
-            title = _("Change system problem #{n}").format(n=self.problem.id) if self.problem else \
-                _("New system problem")
-            yield Label(title, classes="dialog-title", markup=False)
-            yield EntryForm(FIELDS, id="problem-form")
-            with Horizontal(id="dialog-buttons"):
-                yield Button(_("Save"), id="save", variant="primary")
-                yield Button(_("Cancel"), id="cancel")
+    def heading(self) -> str:
+        if self.problem is None:
+            return _("New system problem")
+        return _("Change system problem #{n}").format(n=self.problem.id)
 
     def on_mount(self) -> None:
         self.load_choices()
@@ -66,44 +64,17 @@ class ProblemFormScreen(CrmModal[ProblemRead | None]):
                        "expected_end_at": as_typed(self.problem.expected_end_at)}
         form.apply_options({"service": found.services, "region": found.regions, "topic": found.topics}, values)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
+    def prepare(self, values: dict) -> ProblemDraft:
+        return ProblemDraft(title=values["title"], service=values["service"], region=values["region"],
+                            topic=values["topic"], description=values["description"],
+                            starts_at=problems.moment(values["starts_at"], "starts_at"),
+                            expected_end_at=problems.moment(values["expected_end_at"], "expected_end_at"))
 
-    def action_save(self) -> None:
-        form = self.query_one(EntryForm)
-        form.clear_errors()
-        values = form.values()
-        try:
-            draft = ProblemDraft(title=values["title"], service=values["service"], region=values["region"],
-                                 topic=values["topic"], description=values["description"],
-                                 starts_at=problems.moment(values["starts_at"], "starts_at"),
-                                 expected_end_at=problems.moment(values["expected_end_at"], "expected_end_at"))
-        except ValidationError as error:
-            self._failed(error)
-            return
-        self.save(draft)
-
-    @work(thread=True, exclusive=True, group="problem-form")
-    def save(self, draft: ProblemDraft) -> None:
-        gateway = self.app.gateway
-        try:
-            if self.problem is None:
-                saved = gateway.change(problems.open_problem, draft=draft)
-            else:
-                saved = gateway.change(problems.update_problem, problem_id=self.problem.id, draft=draft,
+    def submit(self, prepared: ProblemDraft) -> ProblemRead:
+        if self.problem is None:
+            return self.app.gateway.change(problems.open_problem, draft=prepared)
+        return self.app.gateway.change(problems.update_problem, problem_id=self.problem.id, draft=prepared,
                                        expected_version=self.problem.version)
-        except CrmError as error:
-            self.app.call_from_thread(self._failed, error)
-            return
-        self.app.call_from_thread(self.dismiss, saved)
-
-    def _failed(self, error: CrmError) -> None:
-        field = getattr(error, "field", None)
-        if not self.query_one(EntryForm).show_error(field, getattr(error, "detail", str(error))):
-            self.app.notify(str(error), severity="error", timeout=8)
 
 
 class ProblemCloseScreen(CrmModal[problem_close.ProblemClosed | None]):

@@ -10,22 +10,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from textual import work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label
+from textual.widgets import Input
 
 from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import N_, _
+from crmterm.screens.common.form_dialog import FormDialog, form_bindings
 from crmterm.services.directory.kinds import FieldSpec
 from crmterm.services.service import assets, workorders
 from crmterm.services.service.workorders_read import WorkOrderRead
 from crmterm.text import visible
 from crmterm.widgets.entry_form import EntryForm
-from crmterm.widgets.host import CrmModal
 from crmterm.widgets.safe_text import field_value
 
-FIELDS = (
+WORK_ORDER_FIELDS = (
     FieldSpec("tasks", N_("Task: what to do on the visit"), required=True, max_length=workorders.TEXT_LIMIT),
     FieldSpec("skills", N_("Skills with levels, e.g. fiber:2 router_setup"), max_length=300),
     FieldSpec("region", N_("Region"), required=True, max_length=64),
@@ -68,24 +65,21 @@ def order_fields(values: dict) -> dict:
             "tasks": [task] if task else [""], "address": values["address"] or ""}
 
 
-class WorkOrderDialog(CrmModal[WorkOrderRead | None]):
+class WorkOrderDialog(FormDialog[WorkOrderRead]):
     CSS_PATH = "workorder_form.tcss"
-    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="workorder_form.cancel"),
-                Binding("ctrl+s", "save", N_("Save"), id="workorder_form.save")]
+    BINDINGS = form_bindings("workorder_form")
+    FIELDS = WORK_ORDER_FIELDS
+    FORM_ID = SAVE_GROUP = "workorder-form"
+    BOX_CLASSES = "workorder-dialog"
+    ERROR_FIELDS = {"window": "to"}  # the service's window under To, the end of the window
 
     def __init__(self, start: WorkOrderFor) -> None:
         super().__init__()
         self.start = start
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="workorder-dialog"):
-            whom = f" · {visible(self.start.customer)}" if self.start.customer else ""
-            yield Label(_("Work order for inquiry #{n}").format(n=self.start.inquiry_id) + whom,
-                        classes="dialog-title", markup=False)
-            yield EntryForm(FIELDS, id="workorder-form")
-            with Horizontal(id="dialog-buttons"):
-                yield Button(_("Save"), id="save", variant="primary")
-                yield Button(_("Cancel"), id="cancel")
+    def heading(self) -> str:
+        whom = f" · {visible(self.start.customer)}" if self.start.customer else ""
+        return _("Work order for inquiry #{n}").format(n=self.start.inquiry_id) + whom
 
     def on_mount(self) -> None:
         tomorrow = date.today() + timedelta(days=1)
@@ -111,35 +105,9 @@ class WorkOrderDialog(CrmModal[WorkOrderRead | None]):
         if not field.value:  # what the user typed meanwhile wins
             field.value = field_value(address)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
+    def prepare(self, values: dict) -> dict:
+        return order_fields(values)
 
-    def action_save(self) -> None:
-        form = self.query_one(EntryForm)
-        form.clear_errors()
-        try:
-            fields = order_fields(form.values())
-        except ValidationError as error:
-            self._failed(error)
-            return
-        self.save(fields)
-
-    @work(thread=True, exclusive=True, group="workorder-form")
-    def save(self, fields: dict) -> None:
-        try:
-            saved = self.app.gateway.call(workorders.create_work_order, inquiry_id=self.start.inquiry_id,
-                                          source="tui", **fields)
-        except CrmError as error:
-            self.app.call_from_thread(self._failed, error)
-            return
-        self.app.call_from_thread(self.dismiss, saved)
-
-    def _failed(self, error: CrmError) -> None:
-        """Under its field (the service's window under To, the end of the window); else a notice."""
-        field = getattr(error, "field", None)
-        field = "to" if field == "window" else field
-        if not self.query_one(EntryForm).show_error(field, getattr(error, "detail", str(error))):
-            self.app.notify(str(error), severity="error", timeout=8)
+    def submit(self, prepared: dict) -> WorkOrderRead:
+        return self.app.gateway.call(workorders.create_work_order, inquiry_id=self.start.inquiry_id, source="tui",
+                                     **prepared)
