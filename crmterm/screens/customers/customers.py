@@ -1,5 +1,6 @@
 """Customers tab: search (results as you type, in a worker; stale answers dropped), a lazily loaded structure
-tree, and the card. Create, edit, move, merge and convert leads from the keyboard (card_actions.py)."""
+tree (structure_branch.py), and the card. Create, edit, move, merge and convert leads from the keyboard
+(card_actions.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import Checkbox, DataTable, Input, Select, Tree
 
 from crmterm.errors import CrmError
-from crmterm.i18n import N_, _, current_language, pick
+from crmterm.i18n import N_, _, current_language
 from crmterm.screens.admin.admin_areas import DirectoryArea
 from crmterm.screens.customers.card_actions import (
     BLACKLIST_BINDING,
@@ -23,10 +24,10 @@ from crmterm.screens.customers.card_actions import (
     CardActions,
 )
 from crmterm.screens.customers.customer_card import CustomerCard
+from crmterm.screens.customers.structure_branch import StructureBranch
 from crmterm.screens.retention.churn_badge import churn_words
 from crmterm.services.accounts.workspace import LISTS
-from crmterm.services.customers import customer_search, customer_views, notes, structures
-from crmterm.services.directory import directory
+from crmterm.services.customers import customer_search, customer_views, notes
 from crmterm.services.directory.registry import KINDS
 from crmterm.services.retention import churn
 from crmterm.widgets.entry_form import EntryForm
@@ -37,7 +38,7 @@ PAGE = 50
 HIT_COLUMNS = LISTS["customers"]
 
 
-class CustomersPanel(CardActions, Horizontal):  # the mix-in is no widget at run time: the panel keeps Horizontal's CSS
+class CustomersPanel(CardActions, StructureBranch, Horizontal):  # mix-ins are no widgets: Horizontal's CSS stays
     BINDINGS = [
         Binding("ctrl+f", "focus_search", N_("Search"), id="customers.search"),
         Binding("ctrl+n", "new", N_("New customer"), id="customers.new"),
@@ -203,19 +204,7 @@ class CustomersPanel(CardActions, Horizontal):  # the mix-in is no widget at run
         if self.party_id is not None:
             self.open(self.party_id)
 
-    # --- structure tree (lazy) ---------------------------------------------------------------------
-    @work(thread=True, group="customer-lookups")
-    def load_structures(self) -> None:
-        entries = self.app.gateway.call(directory.list_entries, kind="structures", active_only=True)
-        options = [(plain(pick(e.values["labels"], e.key)), e.key) for e in entries]
-        self.app.call_from_thread(self._set_structures, options)
-
-    def _set_structures(self, options) -> None:
-        choice = self.query_one("#structure-choice", Select)
-        choice.set_options(options)
-        if options:
-            choice.value = options[0][1]
-
+    # --- lookups and the structure tree's messages ----------------------------------------------------
     @work(thread=True, group="customer-lookups")
     def load_categories(self) -> None:
         options = DirectoryArea(KINDS["client_categories"]).options(self.app.gateway, "client_categories")
@@ -230,60 +219,12 @@ class CustomersPanel(CardActions, Horizontal):  # the mix-in is no widget at run
     def structure_changed(self) -> None:
         self.load_branch()
 
-    def load_branch(self) -> None:
-        structure = self.query_one("#structure-choice", Select).value
-        if self.party_id is not None and structure is not Select.NULL:
-            self._load_branch(structure, self.party_id, self._as_of())
-
-    @work(thread=True, exclusive=True, group="customer-tree")
-    def _load_branch(self, structure: str, party_id: int, as_of: date | None) -> None:
-        steps = self.app.gateway.call(customer_views.branch_to, structure=structure, party_id=party_id, as_of=as_of)
-        self.app.call_from_thread(self._draw_branch, structure, party_id, steps)
-
-    def _draw_branch(self, structure: str, party_id: int, steps) -> None:
-        tree = self.query_one("#structure-tree", Tree)
-        tree.clear()
-        tree.root.data = {"structure": structure}
-        if not steps:
-            tree.root.add_leaf(plain(_("Not in this structure")))
-            return
-        language = current_language()
-        node = tree.root.add(plain(steps[0][0].name_in(language)), data={"id": steps[0][0].party_id, "loaded": True},
-                             expand=True)
-        for index, (step, kids) in enumerate(steps):
-            following = steps[index + 1][0].party_id if index + 1 < len(steps) else None
-            next_node = None
-            for kid in kids:
-                # the kid on the way to the customer comes with its children, so it counts as loaded
-                added = node.add(plain(kid.name_in(language)),
-                                 data={"id": kid.party_id, "loaded": kid.party_id == following},
-                                 allow_expand=kid.has_children, expand=kid.party_id == following)
-                next_node = added if kid.party_id == following else next_node
-                if kid.party_id == party_id:
-                    tree.move_cursor(added)
-            if step.party_id == party_id:
-                tree.move_cursor(node)
-            if next_node is None:
-                break
-            node = next_node
-
     @on(Tree.NodeExpanded, "#structure-tree")
     def branch_expanded(self, event: Tree.NodeExpanded) -> None:
         data = event.node.data or {}
         if data.get("id") and not data.get("loaded"):
             data["loaded"] = True
             self._load_children(event.node, self.query_one("#structure-choice", Select).value, data["id"])
-
-    @work(thread=True, group="customer-tree-children")
-    def _load_children(self, node, structure: str, parent_id: int) -> None:
-        kids = self.app.gateway.call(structures.children, structure=structure, parent_id=parent_id,
-                                     on=self._as_of())
-        self.app.call_from_thread(self._add_branch_children, node, kids)
-
-    def _add_branch_children(self, node, kids) -> None:
-        for kid in kids:
-            node.add(plain(kid.name_in(current_language())), data={"id": kid.party_id, "loaded": False},
-                     allow_expand=kid.has_children)
 
     @on(Tree.NodeSelected, "#structure-tree")
     def tree_open(self, event: Tree.NodeSelected) -> None:
