@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any, ClassVar, TypeVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label
 
@@ -25,7 +25,7 @@ from crmterm.widgets.host import CrmModal
 ResultT = TypeVar("ResultT")
 
 
-def form_bindings(scope: str) -> list[Binding]:
+def form_bindings(scope: str) -> list[BindingType]:
     """Escape and Ctrl+S, with ids of the dialog's own (`scope.cancel`, `scope.save`: what keymap.yaml remaps)."""
     return [Binding("escape", "dismiss(None)", N_("Cancel"), id=f"{scope}.cancel"),
             Binding("ctrl+s", "save", N_("Save"), id=f"{scope}.save")]
