@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from rich.text import Text
@@ -12,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from textual.widgets._select import InvalidSelectValueError
 
+from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import _
 from crmterm.services.directory.kinds import FieldSpec
 from crmterm.settings import LANGUAGES
@@ -148,6 +150,16 @@ class EntryForm(KeyHolder, Vertical):
             return False
         self.query_one(f"#f-{name}" if name != "labels" else f"#f-labels-{LANGUAGES[0]}").focus()
         return True
+
+    def show_refusal(self, error: CrmError, renamed: Mapping[str, str] | None = None) -> None:
+        """What a save was refused for: a refused value under its field (focused, everything typed kept), any
+        other refusal (permission, conflict, a field the form lacks) as a notice. `renamed`: the form field
+        showing a service's field of another name."""
+        field = error.field if isinstance(error, ValidationError) else None
+        field = (renamed or {}).get(field, field) if field else None
+        message = error.detail if isinstance(error, ValidationError) and field else str(error)
+        if not self.show_error(field, message):
+            self.app.notify(str(error), severity="error", timeout=8)
 
     def clear_errors(self) -> None:
         clear_field_errors(self)

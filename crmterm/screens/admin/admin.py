@@ -10,7 +10,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Button, DataTable, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from crmterm.errors import CrmError, ValidationError
+from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, pick
 from crmterm.screens.admin.admin_areas import AREAS, SCREEN_AREAS, DirectoryArea, ScreenArea
 from crmterm.screens.common.dialogs import ConfirmScreen
@@ -278,10 +278,7 @@ class AdminPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whose 
         self.load_entries(self.query_one("#search", Input).value, entry.key)
 
     def show_error(self, error: CrmError) -> None:
-        field = error.field if isinstance(error, ValidationError) else None
-        message = error.detail if isinstance(error, ValidationError) and field else str(error)
-        if not self.query_one(EntryForm).show_error(field, message):
-            self.app.notify(str(error), severity="error", timeout=8)
+        self.query_one(EntryForm).show_refusal(error)
 
     def action_toggle_active(self) -> None:
         current = self.current

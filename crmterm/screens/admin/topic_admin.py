@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Label, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from crmterm.errors import CrmError, ValidationError
+from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, ngettext
 from crmterm.screens.admin.admin_areas import AREAS
 from crmterm.screens.common.dialogs import ConfirmScreen, PromptScreen
@@ -174,10 +174,7 @@ class TopicAdminPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, w
             self.open_topic(key)
 
     def _failed(self, error: CrmError) -> None:
-        field = error.field if isinstance(error, ValidationError) else None
-        message = error.detail if isinstance(error, ValidationError) and field else str(error)
-        if not self.query_one("#topic-form", EntryForm).show_error(field, message):
-            self.app.notify(str(error), severity="error", timeout=8)
+        self.query_one("#topic-form", EntryForm).show_refusal(error)
 
     def action_shift(self, step: int) -> None:
         if self.current is not None:

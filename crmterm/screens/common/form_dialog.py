@@ -82,8 +82,4 @@ class FormDialog(CrmModal[ResultT | None]):
         self.app.call_from_thread(self.dismiss, saved)
 
     def failed(self, error: CrmError) -> None:
-        """Under its field; a refusal no field shows (permission, conflict, …) as a notice."""
-        field = getattr(error, "field", None)
-        field = self.ERROR_FIELDS.get(field, field) if field else field
-        if not self.query_one(EntryForm).show_error(field, getattr(error, "detail", str(error))):
-            self.app.notify(str(error), severity="error", timeout=8)
+        self.query_one(EntryForm).show_refusal(error, self.ERROR_FIELDS)

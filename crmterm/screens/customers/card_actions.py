@@ -12,7 +12,7 @@ from textual import work
 from textual.binding import Binding
 from textual.widgets import Select, TabbedContent
 
-from crmterm.errors import CrmError, ValidationError
+from crmterm.errors import CrmError
 from crmterm.i18n import N_, _
 from crmterm.screens.customers.customer_card import CustomerCard
 from crmterm.screens.customers.customer_dialogs import (
@@ -78,10 +78,7 @@ class CardActions(WidgetPart):
         self.open(party_id)
 
     def show_error(self, error: CrmError) -> None:
-        field = error.field if isinstance(error, ValidationError) else None
-        message = error.detail if isinstance(error, ValidationError) and field else str(error)
-        if not self.query_one(EntryForm).show_error(field, message):
-            self.app.notify(str(error), severity="error", timeout=8)
+        self.query_one(EntryForm).show_refusal(error)
 
     def action_move(self) -> None:
         if self.party_id is None:
