@@ -28,7 +28,7 @@ from crmterm.services.customers import customers
 from crmterm.widgets.entry_form import EntryForm
 from crmterm.widgets.host import WidgetPart
 
-# Alt keys: a focused text field keeps its letters (priority: before the search box or the form takes them)
+# Alt keys, so a focused text field keeps its letters; `priority`: before a focused field sees the key at all
 ERASE_BINDING = Binding("alt+e", "erase", N_("Erase personal data"), id="customers.erase", show=False)
 BLACKLIST_BINDING = Binding("alt+x", "blacklist", N_("Blacklist the customer"), id="customers.blacklist",
                             show=False, priority=True)
