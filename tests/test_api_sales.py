@@ -129,7 +129,7 @@ async def test_opportunities_move_with_a_version_check_and_show_quotes_and_activ
     assert done.json()["state"] == "done" and done.json()["outcome"] == "agreed a meeting"
     assert twice.status_code == 409
     assert moved.json()["stage"] == "needs" and moved.json()["version"] == version + 1
-    assert stale.status_code == 409 and "changed by someone else" in stale.json()["detail"]
+    assert stale.status_code == 409 and f"Opportunity {deal_id} was changed by agent at " in stale.json()["detail"]
     assert lost.status_code == 422 and lost.json()["field"] == "reason"
     assert [q["id"] for q in shown.json()["quote_list"]] == [quote["id"]]
     assert [a["title"] for a in shown.json()["activities"]] == ["Call 0", "Call 1", "Call 2"]

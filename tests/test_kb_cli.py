@@ -89,7 +89,7 @@ def test_life_cycle_commands(cli, tmp_path):
     approved = json.loads(cli("kb", "approve", "apn-manual", "--json").stdout)
     assert (approved["status"], approved["approved_by"]) == ("approved", "system")
     stale = cli("kb", "retire", "apn-manual", "--version", "1")
-    assert stale.exit_code == 1 and "changed by someone else" in stale.stderr
+    assert stale.exit_code == 1 and "Article apn-manual was changed by system at " in stale.stderr
     assert cli("kb", "retire", "apn-manual").exit_code == 0
     again = cli("kb", "retire", "apn-manual")
     assert again.exit_code == 1 and again.stderr.startswith("error:") and "Traceback" not in again.output

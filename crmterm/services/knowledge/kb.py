@@ -17,6 +17,7 @@ from crmterm.errors import Conflict, NotFound, ValidationError, refuse_control
 from crmterm.i18n import N_, _, current_language
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.platform.stale import changed_by
 from crmterm.store import KbArticle, KbArticleText, KbArticleTopic, Topic, utcnow
 from crmterm.store.kb import KB_LANGUAGES, KB_STATUSES, KB_VISIBILITIES
 from crmterm.store.tables import id_column, saved_id
@@ -142,7 +143,8 @@ def save_article(*, session: Session, actor: Actor, draft: ArticleDraft, expecte
         session.add(article)
     elif not claim_version(session, KbArticle, saved_id(article),
                            article.version if expected_version is None else expected_version, actor.login):
-        raise Conflict(_("article {slug} was changed by someone else").format(slug=draft.slug))
+        session.refresh(article)
+        raise changed_by(_("Article {slug}").format(slug=draft.slug), article)
     else:
         session.refresh(article)
     article.visibility, article.products = draft.visibility, sorted(set(draft.products))
@@ -210,7 +212,8 @@ def set_status(*, session: Session, actor: Actor, key: str | int, status: str,
     before = {"status": article.status, "version": article.version}
     if not claim_version(session, KbArticle, saved_id(article),
                          article.version if expected_version is None else expected_version, actor.login):
-        raise Conflict(_("article {slug} was changed by someone else").format(slug=article.slug))
+        session.refresh(article)
+        raise changed_by(_("Article {slug}").format(slug=article.slug), article)
     session.refresh(article)
     article.status = status
     if status == "approved":

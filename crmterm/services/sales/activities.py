@@ -15,6 +15,7 @@ from crmterm.i18n import _
 from crmterm.moments import check_moment
 from crmterm.services.accounts.permissions import Actor, Permission
 from crmterm.services.customers import customers
+from crmterm.services.platform.stale import changed_by
 from crmterm.services.sales import sales_access
 from crmterm.store import Opportunity, Party, SalesActivity, User, utcnow
 from crmterm.store.tables import saved_id
@@ -157,7 +158,7 @@ def changeable(session: Session, actor: Actor, activity_id: int, version: int | 
     if row.state != OPEN:
         raise Conflict(_("activity {id} is done already").format(id=activity_id))
     if version is not None and version != row.version:
-        raise Conflict(_("activity {id} was changed by someone else").format(id=activity_id))
+        raise changed_by(_("Activity {id}").format(id=activity_id), row)
     return row
 
 

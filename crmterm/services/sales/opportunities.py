@@ -15,6 +15,7 @@ from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crmterm.i18n import _, pick
 from crmterm.services.accounts.permissions import Actor, Permission
 from crmterm.services.customers import customers, structures
+from crmterm.services.platform.stale import changed_by
 from crmterm.services.sales import activity_plans, pricing, process_config, sales_access
 from crmterm.services.sales.config_fields import decimal
 from crmterm.store import Opportunity, OpportunityStage, Party, Quote, SalesProcess, User, utcnow
@@ -193,7 +194,7 @@ def move_stage(*, session: Session, actor: Actor, opportunity_id: int, stage: st
     row = _row(session, opportunity_id)
     sales_access.check_changes(actor, row.owner_id)
     if expected_version is not None and expected_version != row.version:
-        raise Conflict(_("opportunity {id} was changed by someone else").format(id=opportunity_id))
+        raise changed_by(_("Opportunity {id}").format(id=opportunity_id), row)
     target = _stages(process_config.process(session, row.process)).get(stage)
     if target is None:
         raise ValidationError("stage", _("unknown reference '{code}'").format(code=stage))
