@@ -1,0 +1,106 @@
+"""A node's local changes, found by comparing each changed row with its shadow (the server's values as last
+pulled) and written to the journal one entry per field, action or registration, each with its change id.
+
+Why a diff against the shadow rather than a listener on every write: the services write customers and
+inquiries through ORM flushes, guarded UPDATEs and plain INSERTs alike; a diff sees them all, and the shadow is
+also the merge base the server needs (a field is applied only where the server still has the old value). A row
+has changes when its version differs from its shadow's (every local edit bumps it), so the diff reads only
+those rows."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import and_, func
+from sqlmodel import Session, col, select
+
+from crmterm.services.sync import registrations
+from crmterm.services.sync.changes import Change, jsonable
+from crmterm.store import ContactPerson, Inquiry, Party
+from crmterm.store.sync import SyncJournal, SyncShadow
+
+# The fields a node may change offline and push, per synchronised table
+FIELDS: dict[str, tuple[str, ...]] = {
+    "party": ("display_name", "names", "email", "phone", "status", "category_id"),
+    "contact_person": ("name", "role", "phones", "emails"),
+    "inquiry": ("text", "priority_id"),
+}
+MODELS: dict[str, Any] = {"party": Party, "contact_person": ContactPerson, "inquiry": Inquiry}
+# Kept in an inquiry's shadow besides its fields: its state changes are pushed as route actions
+INQUIRY_STATE = ("state", "resolution", "assignee_id")
+
+
+def shadow_data(table: str, row: Any) -> dict[str, Any]:
+    names = FIELDS[table] + (INQUIRY_STATE if table == "inquiry" else ())
+    return {name: jsonable(getattr(row, name)) for name in names}
+
+
+def set_base(session: Session, table: str, row_id: int, field: str, value: Any) -> None:
+    """Make `value` the server's known value of a field (a resolved conflict: the next push diffs from it)."""
+    shadow = session.get(SyncShadow, (table, row_id))
+    if shadow is not None:
+        shadow.data = {**shadow.data, field: jsonable(value)}  # a new dict: JSON columns see assignment only
+        session.add(shadow)
+
+
+def _changed_rows(session: Session, table: str) -> list[tuple[Any, SyncShadow]]:
+    model = MODELS[table]
+    join = and_(col(SyncShadow.table_name) == table, col(SyncShadow.row_id) == model.id)
+    query = select(model, SyncShadow).join(SyncShadow, join).where(model.version != SyncShadow.version)
+    return [(row, shadow) for row, shadow in session.exec(query)]
+
+
+def _row_changes(table: str, row: Any, shadow: SyncShadow) -> list[Change]:
+    data, base = shadow_data(table, row), shadow.data
+    found = [Change(table, row.id, "update", name, base.get(name), data[name], shadow.version)
+             for name in FIELDS[table] if data[name] != base.get(name)]
+    if table == "inquiry" and data["state"] == "closed" and base.get("state") != "closed":
+        found.append(Change(table, row.id, "action", "close", base.get("state"),
+                            {"resolution": data["resolution"]}, shadow.version))
+    return found
+
+
+def diff(session: Session) -> list[Change]:
+    """Every local change now: changed fields and closes of pulled rows, and offline registrations."""
+    found = [change for table in FIELDS for row, shadow in _changed_rows(session, table)
+             for change in _row_changes(table, row, shadow)]
+    return found + registrations.offline_registrations(session)
+
+
+def _key(table: str, row_id: int, op: str, field: str | None, old: Any, new: Any) -> tuple:
+    return table, row_id, op, field, repr(old), repr(new)
+
+
+def _journalled(session: Session) -> set[tuple]:
+    rows = session.exec(select(SyncJournal.table_name, SyncJournal.row_id, SyncJournal.op, SyncJournal.field,
+                               SyncJournal.old, SyncJournal.new))
+    return {_key(*row) for row in rows}
+
+
+def _new_changes(session: Session) -> list[Change]:
+    known = _journalled(session)
+    return [c for c in diff(session) if _key(c.table, c.row_id, c.op, c.field, c.old, c.new) not in known]
+
+
+def capture(session: Session) -> int:
+    """Journal every change not journalled yet; the number written."""
+    fresh = _new_changes(session)
+    for change in fresh:
+        session.add(SyncJournal(change_id=str(uuid.uuid4()), table_name=change.table, row_id=change.row_id,
+                                local_ref=change.local_ref, op=change.op, field=change.field, old=change.old,
+                                new=change.new, base_version=change.base_version))
+    session.flush()
+    return len(fresh)
+
+
+def unpushed(session: Session, limit: int) -> list[SyncJournal]:
+    query = select(SyncJournal).where(col(SyncJournal.pushed_at).is_(None)).order_by(col(SyncJournal.id))
+    return list(session.exec(query.limit(limit)))
+
+
+def pending_count(session: Session) -> int:
+    """Changes not pushed yet: journalled ones and those made since the journal was last written."""
+    waiting = session.exec(select(func.count()).select_from(SyncJournal)
+                           .where(col(SyncJournal.pushed_at).is_(None))).one()
+    return int(waiting) + len(_new_changes(session))

@@ -1,0 +1,65 @@
+"""Offline registrations: a contact and its inquiries registered on a node (ids from LOCAL_BASE up) are pushed
+as one "create" change carrying the registration draft (codes, not ids: the server resolves them again and its
+rules check them again), and replaced by the server's rows once the server answers their numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from crmterm.services.sync.changes import Change, local_ref
+from crmterm.store import AttributeDef, Channel, Contact, Inquiry, InquiryEvent, InquiryValue, Place, Priority, Topic
+from crmterm.store.sync import LOCAL_BASE, SyncShadow
+
+CONTACT = "contact"
+
+
+def _code(session: Session, model: Any, row_id: int | None) -> str | None:
+    return None if row_id is None else session.exec(select(model.code).where(model.id == row_id)).first()
+
+
+def _inquiry_draft(session: Session, inquiry: Inquiry) -> dict[str, Any]:
+    values = session.exec(select(AttributeDef.code, InquiryValue.value)
+                          .join(AttributeDef, col(AttributeDef.id) == InquiryValue.attribute_id)
+                          .where(InquiryValue.inquiry_id == inquiry.id))
+    return {"topic": _code(session, Topic, inquiry.topic_id), "priority": _code(session, Priority, inquiry.priority_id),
+            "text": inquiry.text, "values": dict(values.all()), "close": inquiry.state == "closed"}
+
+
+def contact_draft(session: Session, contact: Contact) -> dict[str, Any]:
+    """The registration as the server's register() takes it (services/inquiries/drafts.ContactDraft)."""
+    inquiries = session.exec(select(Inquiry).where(Inquiry.contact_id == contact.id).order_by(col(Inquiry.id)))
+    return {"at": contact.at.isoformat(), "place": _code(session, Place, contact.place_id),
+            "direction": contact.direction, "channel": _code(session, Channel, contact.channel_id),
+            "customer": contact.party_id, "contact_person": contact.contact_person_id,
+            "caller": contact.caller, "text": contact.text,
+            "inquiries": [_inquiry_draft(session, inquiry) for inquiry in inquiries]}
+
+
+def offline_registrations(session: Session) -> list[Change]:
+    """One create per contact registered offline (a contact with no inquiry is not a registration)."""
+    contacts = session.exec(select(Contact).where(col(Contact.id) >= LOCAL_BASE).order_by(col(Contact.id)))
+    found = []
+    for contact in contacts:
+        draft = contact_draft(session, contact)
+        if draft["inquiries"]:
+            found.append(Change(CONTACT, contact.id or 0, "create", None, None, draft, None,
+                                local_ref(contact.id or 0)))
+    return found
+
+
+def replace_with_server_rows(session: Session, contact_id: int) -> list[int]:
+    """Drop the offline rows of a registration the server numbered (the next pull brings the server's);
+    the local inquiry ids dropped, so the caller can say which local reference became which number."""
+    inquiry_ids = list(session.exec(select(Inquiry.id).where(Inquiry.contact_id == contact_id)))
+    if inquiry_ids:
+        session.execute(delete(InquiryValue).where(col(InquiryValue.inquiry_id).in_(inquiry_ids)))
+        session.execute(delete(InquiryEvent).where(col(InquiryEvent.inquiry_id).in_(inquiry_ids)))
+        session.execute(delete(SyncShadow).where(col(SyncShadow.table_name) == "inquiry",
+                                                 col(SyncShadow.row_id).in_(inquiry_ids)))
+        session.execute(delete(Inquiry).where(col(Inquiry.id).in_(inquiry_ids)))
+    session.execute(delete(InquiryEvent).where(InquiryEvent.contact_id == contact_id))
+    session.execute(delete(Contact).where(Contact.id == contact_id))
+    return [i for i in inquiry_ids if i is not None]
