@@ -35,6 +35,7 @@ from role_matrix_retention import RETENTION_ENTRIES
 from role_matrix_roles import NOTE_ENTRIES, ROLE_ENTRIES
 from role_matrix_sales import SALES_ENTRIES, SALES_EXEMPT
 from role_matrix_service import SERVICE_ENTRIES, SERVICE_EXEMPT
+from role_matrix_sync_tui import SYNC_TUI_ENTRIES
 from role_matrix_work import WORK_ENTRIES, held, waiting
 from role_matrix_workspace import WORKSPACE_ENTRIES
 from sqlmodel import select
@@ -58,6 +59,7 @@ ENTRIES: list[Entry] = (CUSTOMER_ENTRIES + ADMIN_ENTRIES + REPORT_ENTRIES + WORK
                         + COLLECTIONS_ENTRIES + SERVICE_ENTRIES + CONTRACT_ENTRIES + RETENTION_ENTRIES)
 ENTRIES += PAYMENT_ENTRIES  # issue 28, items 4, 6, 7
 ENTRIES += CAMPAIGN_ENTRIES  # issue 29 items 4-6
+ENTRIES += SYNC_TUI_ENTRIES  # issue 30, the TUI side of offline sync
 
 # Entry points with an `actor` that are not called by people: each checked by its callers, or the check itself.
 EXEMPT = {

@@ -1,0 +1,29 @@
+"""The role matrix's declared table, offline sync as the TUI uses it (issue 30): the node's state, its open
+conflicts and sync log, and resolving a conflict need sync.use (the node's own user; not auditors). See
+role_matrix_calls.py."""
+
+from __future__ import annotations
+
+import uuid
+
+from role_matrix_calls import Entry
+
+from crmterm.services.accounts.permissions import Permission as P
+from crmterm.services.sync import resolve, sync_views
+from crmterm.store.sync import SyncConflict
+
+
+def _refused_close(session, world, actor) -> dict:
+    conflict = SyncConflict(change_id=str(uuid.uuid4()), kind="refused", table_name="inquiry", row_id=1,
+                            label="Inquiry 1", field="close", message="reassigned meanwhile")
+    session.add(conflict)
+    session.flush()
+    return {"conflict_id": conflict.id, "choice": "theirs"}
+
+
+SYNC_TUI_ENTRIES: list[Entry] = [
+    Entry(sync_views.node_status, P.SYNC_USE),
+    Entry(sync_views.open_conflicts, P.SYNC_USE),
+    Entry(sync_views.recent_syncs, P.SYNC_USE),
+    Entry(resolve.resolve_conflict, P.SYNC_USE, _refused_close),
+]
