@@ -19,7 +19,8 @@ TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 class HttpTransport:
     def __init__(self, server_url: str, token: str, *, client: httpx.Client | None = None) -> None:
         self.base = server_url.rstrip("/")
-        self.client = client or httpx.Client(timeout=TIMEOUT, headers={"Authorization": f"Bearer {token}"})
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.client = client or httpx.Client(timeout=TIMEOUT)
         self.bytes_up = 0
         self.bytes_down = 0
 
@@ -27,8 +28,7 @@ class HttpTransport:
         content = json.dumps(body, separators=(",", ":")).encode("utf-8")
         self.bytes_up += len(content)
         try:
-            response = self.client.post(self.base + path, content=content,
-                                        headers={"Content-Type": "application/json"})
+            response = self.client.post(self.base + path, content=content, headers=self.headers)
         except httpx.TransportError as error:
             raise SyncUnreachable(_("server unreachable: {url}: {error}").format(
                 url=self.base, error=str(error) or type(error).__name__)) from None

@@ -23,7 +23,7 @@ from crmterm.services.sync import journal, node_apply, registrations, status
 from crmterm.services.sync.journal import MODELS
 from crmterm.store import Party, utcnow
 from crmterm.store.sync import NODE_ID, SyncConflict, SyncJournal, SyncNode, SyncRun, SyncShadow
-from crmterm.store.sync_ids import forget_node_answer
+from crmterm.store.sync_ids import become_node
 
 PUSH_BATCH = 200  # changes per push (a registration carries its whole draft; the API refuses bodies over 1 MB)
 PULL_BATCH = 500  # rows per pull page
@@ -65,7 +65,7 @@ def init_node(sessions: Sessions, transport: Transport, *, server_url: str, toke
         session.add(SyncNode(id=NODE_ID, server_url=server_url, token=token, login=first.get("login", ""),
                              scope=scope, row_limit=row_limit))
         session.flush()
-        forget_node_answer(session.get_bind())  # type: ignore[arg-type]
+        become_node(session)
     return synchronise(sessions, transport, first_answer=first, progress=progress)
 
 

@@ -92,7 +92,7 @@ def _after(columns: Any, mark: list | None, cursor: list | None) -> Any:
     return tuple_(columns.updated_at, columns.id) > tuple_(at, mark[1])
 
 
-def feed_page(session: Session, actor: Actor, feed: str, scope: str, mark: list | None, cursor: list | None,
+def _feed_page(session: Session, actor: Actor, feed: str, scope: str, mark: list | None, cursor: list | None,
               limit: int, max_rows: int) -> list[dict]:
     model = {"party": Party, "contact_person": ContactPerson, "inquiry": Inquiry}[feed]
     columns = table_of(model).c
@@ -137,7 +137,7 @@ def pull(*, session: Session, actor: Actor, watermarks: dict[str, Any], scope: s
         if feed in done:
             continue
         paged = dict(marks.get("paged", {}))
-        rows = feed_page(session, actor, feed, scope, marks.get(feed), paged.get(feed), limit, max_rows)
+        rows = _feed_page(session, actor, feed, scope, marks.get(feed), paged.get(feed), limit, max_rows)
         if rows:
             tables[feed] = rows
             if feed == "inquiry":
