@@ -7,13 +7,16 @@ from __future__ import annotations
 import uuid
 
 from role_matrix_api import Route
-from role_matrix_calls import Entry, World, new_party
+from role_matrix_calls import Entry, Rule, World, new_party
 from sqlmodel import Session
 
-from crmterm.services.accounts.permissions import Actor
+from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.accounts.permissions import Permission as P
 from crmterm.services.sync import server_pull, server_push
 from crmterm.store import Party
+
+# A pull reads only: a read-only token may pull (pushing needs a write token)
+SYNC_READER = Rule("sync.use", frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN}), writes=False)
 
 
 def _changes(session: Session, world: World) -> list[dict]:
@@ -27,11 +30,11 @@ def _push_body(s: Session, w: World, a: Actor | None) -> tuple[str, dict]:
 
 
 SYNC_ENTRIES = [
-    Entry(server_pull.pull, P.SYNC_USE, lambda s, w, a: {"watermarks": {}, "scope": "mine", "limit": 50}),
+    Entry(server_pull.pull, SYNC_READER, lambda s, w, a: {"watermarks": {}, "scope": "mine", "limit": 50}),
     Entry(server_push.push, P.SYNC_USE, lambda s, w, a: {"changes": _changes(s, w)}),
 ]
 
 SYNC_API_ROUTES = [
-    Route("POST", "/sync/pull", "server_pull.pull", lambda s, w, a: ("", {"json": {"watermarks": {}, "limit": 50}})),
+    Route("GET", "/sync/pull", "server_pull.pull", lambda s, w, a: ("", {"params": {"limit": 50}})),
     Route("POST", "/sync/push", "server_push.push", _push_body),
 ]

@@ -24,11 +24,19 @@ class HttpTransport:
         self.bytes_up = 0
         self.bytes_down = 0
 
+    def get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        request = self.client.build_request("GET", self.base + path, params=params, headers=self.headers)
+        self.bytes_up += len(str(request.url))
+        return self._send(request)
+
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         content = json.dumps(body, separators=(",", ":")).encode("utf-8")
         self.bytes_up += len(content)
+        return self._send(self.client.build_request("POST", self.base + path, content=content, headers=self.headers))
+
+    def _send(self, request: httpx.Request) -> dict[str, Any]:
         try:
-            response = self.client.post(self.base + path, content=content, headers=self.headers)
+            response = self.client.send(request)
         except httpx.TransportError as error:
             raise SyncUnreachable(_("server unreachable: {url}: {error}").format(
                 url=self.base, error=str(error) or type(error).__name__)) from None

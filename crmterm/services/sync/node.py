@@ -3,12 +3,12 @@ own transaction. The watermarks are saved with each applied pull batch and every
 its batch, so a broken connection loses at most the batch in flight: the next sync resends a push batch (the
 server answers a change id it has seen with its first answer) or asks for the pull batch again.
 
-The transport is handed in (the CLI's is HTTP, tests may call the server's services directly): a callable
-`post(path, body) -> answer` that raises SyncUnreachable when the server cannot be reached, and keeps count
-of the bytes it sent and received."""
+The transport is handed in (services/sync/http_transport): `get(path, params)` and `post(path, body)` give the
+answer, raise SyncUnreachable when the server cannot be reached, and count the bytes sent and received."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -38,6 +38,8 @@ class Transport(Protocol):
     bytes_up: int
     bytes_down: int
 
+    def get(self, path: str, params: dict[str, Any]) -> dict[str, Any]: ...
+
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]: ...
 
 
@@ -60,7 +62,7 @@ def init_node(sessions: Sessions, transport: Transport, *, server_url: str, toke
             raise ConfigError(_("this database is already a node of {url}").format(url=status.node(session).server_url))
         if session.exec(select(func.count()).select_from(Party)).one():
             raise ConfigError(_("sync init fills an empty database; this one has customers already"))
-    first = transport.post("/sync/pull", pull_body({}, scope, row_limit))
+    first = transport.get("/sync/pull", pull_params({}, scope, row_limit))
     with sessions() as session:
         session.add(SyncNode(id=NODE_ID, server_url=server_url, token=token, login=first.get("login", ""),
                              scope=scope, row_limit=row_limit))
@@ -69,8 +71,9 @@ def init_node(sessions: Sessions, transport: Transport, *, server_url: str, toke
     return synchronise(sessions, transport, first_answer=first, progress=progress)
 
 
-def pull_body(watermarks: dict, scope: str, row_limit: int) -> dict[str, Any]:
-    return {"watermarks": watermarks, "scope": scope, "limit": PULL_BATCH, "max_rows": row_limit}
+def pull_params(watermarks: dict, scope: str, row_limit: int) -> dict[str, Any]:
+    return {"watermarks": json.dumps(watermarks, separators=(",", ":")), "scope": scope, "limit": PULL_BATCH,
+            "max_rows": row_limit}
 
 
 def synchronise(sessions: Sessions, transport: Transport, *, first_answer: dict | None = None,
@@ -191,7 +194,7 @@ def _pull(sessions: Sessions, transport: Transport, result: SyncResult, first: d
             if here is None:
                 raise ConfigError(_("this database is not a node: run `crmterm sync init` first"))
             if answer is None:
-                answer = transport.post("/sync/pull", pull_body(here.watermarks, here.scope, here.row_limit))
+                answer = transport.get("/sync/pull", pull_params(here.watermarks, here.scope, here.row_limit))
             count = node_apply.apply_batch(session, answer["tables"])
             here.watermarks = answer["watermarks"]
             session.add(here)

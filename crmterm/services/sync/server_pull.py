@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, func, or_, select, text, tuple_
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, col
 
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import queues_of
@@ -41,8 +41,6 @@ DEFAULT_MAX_ROWS = 20_000  # customers a node holds at most (the newest of its s
 
 def _table(name: str) -> Table:
     load_all()
-    from sqlmodel import SQLModel
-
     return SQLModel.metadata.tables[name]
 
 
@@ -107,13 +105,17 @@ def _feed_page(session: Session, actor: Actor, feed: str, scope: str, mark: list
 
 
 def inquiry_extras(session: Session, inquiries: list[dict]) -> dict[str, list[dict]]:
-    """The contacts and attribute values of a page of inquiries (they have no updated_at of their own)."""
+    """The contacts and attribute values of a page of inquiries (they have no updated_at of their own), and
+    their customers: one who came into the user's scope with this inquiry is older than the party watermark."""
     contact_ids = sorted({i["contact_id"] for i in inquiries})
     inquiry_ids = [i["id"] for i in inquiries]
+    party_ids = sorted({i["party_id"] for i in inquiries if i["party_id"] is not None})
+    parties = session.execute(select(table_of(Party)).where(col(table_of(Party).c.id).in_(party_ids)))
     contacts = session.execute(select(table_of(Contact)).where(col(table_of(Contact).c.id).in_(contact_ids)))
     values = session.execute(select(table_of(InquiryValue))
                              .where(col(table_of(InquiryValue).c.inquiry_id).in_(inquiry_ids)))
-    return {"contact": [plain(r) for r in contacts], "inquiry_value": [plain(r) for r in values]}
+    return {"party": [plain(r) for r in parties], "contact": [plain(r) for r in contacts],
+            "inquiry_value": [plain(r) for r in values]}
 
 
 def pull(*, session: Session, actor: Actor, watermarks: dict[str, Any], scope: str = "mine",
