@@ -54,7 +54,7 @@ def _offline_ids_for_new_rows(session: Session, _context: Any, _instances: Any) 
     if new and _is_node(session):
         taken: dict[str, int] = {}
         for obj in new:
-            obj.id = _next_id(session, obj.__tablename__, taken)
+            obj.id = _next_id(session, obj.__tablename__, taken)  # new: not in the identity map yet
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -58,8 +58,9 @@ def init_node(sessions: Sessions, transport: Transport, *, server_url: str, toke
               progress: Callable[[int], None] | None = None) -> SyncResult:
     """Make an empty database a node of the server and pull what its user needs."""
     with sessions() as session:
-        if status.node(session) is not None:
-            raise ConfigError(_("this database is already a node of {url}").format(url=status.node(session).server_url))
+        here = status.node(session)
+        if here is not None:
+            raise ConfigError(_("this database is already a node of {url}").format(url=here.server_url))
         if session.exec(select(func.count()).select_from(Party)).one():
             raise ConfigError(_("sync init fills an empty database; this one has customers already"))
     first = transport.get("/sync/pull", pull_params({}, scope, row_limit))
