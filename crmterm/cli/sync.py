@@ -80,6 +80,11 @@ def init(ctx: typer.Context, server: str = typer.Option(..., "--server", help="T
         result = client.init(env.settings.database_url, server_url=server, token=token, scope=scope,
                              row_limit=limit, progress=lambda n: bar.advance(task, n))
     _show(result, as_json)
+    if not as_json:  # passwords never leave the server: the laptop's login gets its own
+        with env.unit_of_work() as session:
+            login = status.sync_status(session).user
+        out.print(_("To log in on this laptop, set your password here: crmterm user passwd {login}")
+                  .format(login=login), markup=False)
 
 
 @app.command("status")
