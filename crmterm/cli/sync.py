@@ -5,6 +5,7 @@ empty database with what the token's user needs; `sync` pushes what was done off
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 
 import typer
 
@@ -29,7 +30,7 @@ def _summary(result: SyncResult) -> str:
 
 def _show(result: SyncResult, as_json: bool) -> None:
     if as_json:
-        print_json(result)
+        print_json(asdict(result))
     else:
         out.print(_summary(result), markup=False)
 
@@ -79,6 +80,11 @@ def init(ctx: typer.Context, server: str = typer.Option(..., "--server", help="T
         result = client.init(env.settings.database_url, server_url=server, token=token, scope=scope,
                              row_limit=limit, progress=lambda n: bar.advance(task, n))
     _show(result, as_json)
+    if not as_json:  # passwords never leave the server: the laptop's login gets its own
+        with env.unit_of_work() as session:
+            login = status.sync_status(session).user
+        out.print(_("To log in on this laptop, set your password here: crmterm user passwd {login}")
+                  .format(login=login), markup=False)
 
 
 @app.command("status")
@@ -87,7 +93,7 @@ def show_status(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     with env_of(ctx).unit_of_work() as session:
         state = status.sync_status(session)
     if as_json:
-        print_json(state)
+        print_json(asdict(state))
         return
     if not state.configured:
         out.print(_("not a node (run `crmterm sync init`)"), markup=False)
@@ -107,7 +113,7 @@ def log(ctx: typer.Context, limit: int = typer.Option(20, "--limit", min=1, max=
     with env_of(ctx).unit_of_work() as session:
         runs = status.sync_log(session, limit=limit)
     if as_json:
-        print_json(runs)
+        print_json([asdict(run) for run in runs])
         return
     rows = [{"started": r.started_at.isoformat(timespec="seconds"), "pushed": r.pushed, "pulled": r.pulled,
              "conflicts": r.conflicts, "refused": r.refused, "up": r.bytes_up, "down": r.bytes_down,

@@ -68,8 +68,8 @@ class SyncJournal(SQLModel, table=True):
     local_ref: str | None = Field(default=None, max_length=40)  # "L-…" of an offline registration
     op: str = Field(max_length=8, nullable=False)  # update | action | create
     field: str | None = Field(default=None, max_length=64)  # the field, or the action's name
-    old: Any = Field(default=None, sa_type=JSON)
-    new: Any = Field(default=None, sa_type=JSON)
+    old: Any = Field(default=None, sa_type=JSON, nullable=True)
+    new: Any = Field(default=None, sa_type=JSON, nullable=True)
     base_version: int | None = None  # the server's version the change was made on
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     pushed_at: datetime | None = None
@@ -91,9 +91,9 @@ class SyncConflict(SQLModel, table=True):
     row_id: int = Field(nullable=False)
     label: str = Field(default="", max_length=200, nullable=False)  # "Customer Ivanov", "Inquiry 123"
     field: str | None = Field(default=None, max_length=64)
-    ours: Any = Field(default=None, sa_type=JSON)
-    theirs: Any = Field(default=None, sa_type=JSON)
-    base: Any = Field(default=None, sa_type=JSON)
+    ours: Any = Field(default=None, sa_type=JSON, nullable=True)
+    theirs: Any = Field(default=None, sa_type=JSON, nullable=True)
+    base: Any = Field(default=None, sa_type=JSON, nullable=True)
     message: str = Field(default="", max_length=1000, nullable=False)
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     resolved_at: datetime | None = None

@@ -54,7 +54,7 @@ def _offline_ids_for_new_rows(session: Session, _context: Any, _instances: Any) 
     if new and _is_node(session):
         taken: dict[str, int] = {}
         for obj in new:
-            obj.id = _next_id(session, obj.__tablename__, taken)
+            obj.id = _next_id(session, obj.__tablename__, taken)  # new: not in the identity map yet
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -68,3 +68,16 @@ def _offline_ids_for_inserts(state: ORMExecuteState) -> None:
         return
     if _is_node(state.session):
         state.statement = statement.values(id=_next_id(state.session, table, {}))
+
+
+# A node's inquiry events are a copy of the server's, which keeps the append-only record (migration 0019): the
+# events of an offline registration are dropped once the server has numbered it and made its own.
+NODE_DROPS = ("DROP TRIGGER IF EXISTS inquiry_event_append_only_delete",)
+
+
+def become_node(session: Session) -> None:
+    """The schema changes that make a SQLite database a node (sync init), then the cached answer is dropped."""
+    connection = session.connection()
+    for statement in NODE_DROPS:
+        connection.execute(text(statement))
+    forget_node_answer(connection.engine)

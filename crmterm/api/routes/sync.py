@@ -3,24 +3,20 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
 from crmterm.api.deps import Services, services
 from crmterm.api.errors import ERRORS
 from crmterm.api.routes._shapes import Body
+from crmterm.errors import ValidationError
+from crmterm.i18n import _
 from crmterm.services.sync import server_pull, server_push
 
 router = APIRouter(prefix="/sync", tags=["sync"], responses=ERRORS)
-
-
-class PullIn(Body):
-    watermarks: dict[str, Any] = {}  # as the previous answer gave them ({} for a new node)
-    scope: Annotated[str, Field(pattern="^(mine|territory|all)$")] = "mine"
-    limit: Annotated[int, Field(ge=1, le=5000)] = 500
-    max_rows: Annotated[int, Field(ge=1, le=1_000_000)] = server_pull.DEFAULT_MAX_ROWS
 
 
 class Change(Body):
@@ -39,12 +35,25 @@ class PushIn(Body):
     changes: Annotated[list[Change], Field(max_length=server_push.MAX_BATCH)]
 
 
-@router.post("/pull")
-def pull(body: PullIn, api: Services = Depends(services)) -> dict[str, Any]:
+@router.get("/pull")
+def pull(watermarks: Annotated[str, Query(max_length=4000, description="The previous answer's, as JSON.")] = "{}",
+         scope: Annotated[str, Query(pattern="^(mine|territory|all)$")] = "mine",
+         limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+         max_rows: Annotated[int, Query(ge=1, le=1_000_000)] = server_pull.DEFAULT_MAX_ROWS,
+         api: Services = Depends(services)) -> dict[str, Any]:
     """One batch of changes past the watermarks: configuration when it changed, then customers, contact
-    persons and inquiries of the token user's scope; ask again while `more` is true."""
-    return api.read(server_pull.pull, watermarks=body.watermarks, scope=body.scope,
-                    limit=body.limit, max_rows=body.max_rows)
+    persons and inquiries of the token user's scope; ask again while `more` is true. Reads only (a GET)."""
+    return api.read(server_pull.pull, watermarks=_marks(watermarks), scope=scope, limit=limit, max_rows=max_rows)
+
+
+def _marks(text: str) -> dict[str, Any]:
+    try:
+        marks = json.loads(text)
+    except ValueError:
+        marks = None
+    if not isinstance(marks, dict):
+        raise ValidationError("watermarks", _("a JSON object, as the previous answer gave it"))
+    return marks
 
 
 @router.post("/push")

@@ -19,16 +19,24 @@ TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 class HttpTransport:
     def __init__(self, server_url: str, token: str, *, client: httpx.Client | None = None) -> None:
         self.base = server_url.rstrip("/")
-        self.client = client or httpx.Client(timeout=TIMEOUT, headers={"Authorization": f"Bearer {token}"})
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.client = client or httpx.Client(timeout=TIMEOUT)
         self.bytes_up = 0
         self.bytes_down = 0
+
+    def get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        request = self.client.build_request("GET", self.base + path, params=params, headers=self.headers)
+        self.bytes_up += len(str(request.url))
+        return self._send(request)
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         content = json.dumps(body, separators=(",", ":")).encode("utf-8")
         self.bytes_up += len(content)
+        return self._send(self.client.build_request("POST", self.base + path, content=content, headers=self.headers))
+
+    def _send(self, request: httpx.Request) -> dict[str, Any]:
         try:
-            response = self.client.post(self.base + path, content=content,
-                                        headers={"Content-Type": "application/json"})
+            response = self.client.send(request)
         except httpx.TransportError as error:
             raise SyncUnreachable(_("server unreachable: {url}: {error}").format(
                 url=self.base, error=str(error) or type(error).__name__)) from None

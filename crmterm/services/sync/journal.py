@@ -69,7 +69,8 @@ def diff(session: Session) -> list[Change]:
 
 
 def _key(table: str, row_id: int, op: str, field: str | None, old: Any, new: Any) -> tuple:
-    return table, row_id, op, field, repr(old), repr(new)
+    """What makes a change the same change: a registration is one per contact (its draft may still grow)."""
+    return (table, row_id, op) if op == "create" else (table, row_id, op, field, repr(old), repr(new))
 
 
 def _journalled(session: Session) -> set[tuple]:
@@ -83,8 +84,21 @@ def _new_changes(session: Session) -> list[Change]:
     return [c for c in diff(session) if _key(c.table, c.row_id, c.op, c.field, c.old, c.new) not in known]
 
 
+def _refresh_registrations(session: Session, changes: list[Change]) -> None:
+    """An offline registration edited before it was pushed: its journalled draft becomes the current one."""
+    drafts = {c.row_id: c.new for c in changes if c.op == "create"}
+    if drafts:
+        for entry in session.exec(select(SyncJournal).where(SyncJournal.op == "create",
+                                                            col(SyncJournal.pushed_at).is_(None),
+                                                            col(SyncJournal.row_id).in_(list(drafts)))):
+            if entry.new != drafts[entry.row_id]:
+                entry.new = drafts[entry.row_id]
+                session.add(entry)
+
+
 def capture(session: Session) -> int:
     """Journal every change not journalled yet; the number written."""
+    _refresh_registrations(session, registrations.offline_registrations(session))
     fresh = _new_changes(session)
     for change in fresh:
         session.add(SyncJournal(change_id=str(uuid.uuid4()), table_name=change.table, row_id=change.row_id,

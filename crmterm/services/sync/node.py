@@ -3,12 +3,12 @@ own transaction. The watermarks are saved with each applied pull batch and every
 its batch, so a broken connection loses at most the batch in flight: the next sync resends a push batch (the
 server answers a change id it has seen with its first answer) or asks for the pull batch again.
 
-The transport is handed in (the CLI's is HTTP, tests may call the server's services directly): a callable
-`post(path, body) -> answer` that raises SyncUnreachable when the server cannot be reached, and keeps count
-of the bytes it sent and received."""
+The transport is handed in (services/sync/http_transport): `get(path, params)` and `post(path, body)` give the
+answer, raise SyncUnreachable when the server cannot be reached, and count the bytes sent and received."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -23,7 +23,7 @@ from crmterm.services.sync import journal, node_apply, registrations, status
 from crmterm.services.sync.journal import MODELS
 from crmterm.store import Party, utcnow
 from crmterm.store.sync import NODE_ID, SyncConflict, SyncJournal, SyncNode, SyncRun, SyncShadow
-from crmterm.store.sync_ids import forget_node_answer
+from crmterm.store.sync_ids import become_node
 
 PUSH_BATCH = 200  # changes per push (a registration carries its whole draft; the API refuses bodies over 1 MB)
 PULL_BATCH = 500  # rows per pull page
@@ -37,6 +37,8 @@ class SyncUnreachable(CrmError):
 class Transport(Protocol):
     bytes_up: int
     bytes_down: int
+
+    def get(self, path: str, params: dict[str, Any]) -> dict[str, Any]: ...
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]: ...
 
@@ -56,21 +58,23 @@ def init_node(sessions: Sessions, transport: Transport, *, server_url: str, toke
               progress: Callable[[int], None] | None = None) -> SyncResult:
     """Make an empty database a node of the server and pull what its user needs."""
     with sessions() as session:
-        if status.node(session) is not None:
-            raise ConfigError(_("this database is already a node of {url}").format(url=status.node(session).server_url))
+        here = status.node(session)
+        if here is not None:
+            raise ConfigError(_("this database is already a node of {url}").format(url=here.server_url))
         if session.exec(select(func.count()).select_from(Party)).one():
             raise ConfigError(_("sync init fills an empty database; this one has customers already"))
-    first = transport.post("/sync/pull", pull_body({}, scope, row_limit))
+    first = transport.get("/sync/pull", pull_params({}, scope, row_limit))
     with sessions() as session:
         session.add(SyncNode(id=NODE_ID, server_url=server_url, token=token, login=first.get("login", ""),
                              scope=scope, row_limit=row_limit))
         session.flush()
-        forget_node_answer(session.get_bind())  # type: ignore[arg-type]
+        become_node(session)
     return synchronise(sessions, transport, first_answer=first, progress=progress)
 
 
-def pull_body(watermarks: dict, scope: str, row_limit: int) -> dict[str, Any]:
-    return {"watermarks": watermarks, "scope": scope, "limit": PULL_BATCH, "max_rows": row_limit}
+def pull_params(watermarks: dict, scope: str, row_limit: int) -> dict[str, Any]:
+    return {"watermarks": json.dumps(watermarks, separators=(",", ":")), "scope": scope, "limit": PULL_BATCH,
+            "max_rows": row_limit}
 
 
 def synchronise(sessions: Sessions, transport: Transport, *, first_answer: dict | None = None,
@@ -191,7 +195,7 @@ def _pull(sessions: Sessions, transport: Transport, result: SyncResult, first: d
             if here is None:
                 raise ConfigError(_("this database is not a node: run `crmterm sync init` first"))
             if answer is None:
-                answer = transport.post("/sync/pull", pull_body(here.watermarks, here.scope, here.row_limit))
+                answer = transport.get("/sync/pull", pull_params(here.watermarks, here.scope, here.row_limit))
             count = node_apply.apply_batch(session, answer["tables"])
             here.watermarks = answer["watermarks"]
             session.add(here)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete
-from sqlmodel import Session, col, select
+from sqlalchemy import Table, delete
+from sqlmodel import Session, SQLModel, col, select
 
 from crmterm.services.sync.changes import Change, local_ref
-from crmterm.store import AttributeDef, Channel, Contact, Inquiry, InquiryEvent, InquiryValue, Place, Priority, Topic
+from crmterm.store import AttributeDef, Channel, Contact, Inquiry, InquiryValue, Place, Priority, Topic, load_all
 from crmterm.store.sync import LOCAL_BASE, SyncShadow
 
 CONTACT = "contact"
@@ -50,16 +50,28 @@ def offline_registrations(session: Session) -> list[Change]:
     return found
 
 
+def _referring(table: str) -> list[tuple[Table, str]]:
+    """Every (table, column) with a foreign key to `table`.id, other than `table` itself."""
+    load_all()
+    return [(other, fk.parent.key) for other in SQLModel.metadata.sorted_tables for fk in other.foreign_keys
+            if fk.column.table.name == table and other.name != table]
+
+
+def _drop(session: Session, table: str, ids: list[int]) -> None:
+    for other, column in _referring(table):
+        if other.name not in ("inquiry", "inquiry_archive", "inquiry_event_archive"):
+            session.execute(delete(other).where(other.c[column].in_(ids)))
+    target = SQLModel.metadata.tables[table]
+    session.execute(delete(target).where(target.c.id.in_(ids)))
+
+
 def replace_with_server_rows(session: Session, contact_id: int) -> list[int]:
-    """Drop the offline rows of a registration the server numbered (the next pull brings the server's);
-    the local inquiry ids dropped, so the caller can say which local reference became which number."""
-    inquiry_ids = list(session.exec(select(Inquiry.id).where(Inquiry.contact_id == contact_id)))
-    if inquiry_ids:
-        session.execute(delete(InquiryValue).where(col(InquiryValue.inquiry_id).in_(inquiry_ids)))
-        session.execute(delete(InquiryEvent).where(col(InquiryEvent.inquiry_id).in_(inquiry_ids)))
-        session.execute(delete(SyncShadow).where(col(SyncShadow.table_name) == "inquiry",
-                                                 col(SyncShadow.row_id).in_(inquiry_ids)))
-        session.execute(delete(Inquiry).where(col(Inquiry.id).in_(inquiry_ids)))
-    session.execute(delete(InquiryEvent).where(InquiryEvent.contact_id == contact_id))
-    session.execute(delete(Contact).where(Contact.id == contact_id))
-    return [i for i in inquiry_ids if i is not None]
+    """Drop the offline rows of a registration the server numbered, and what hangs on them here (events,
+    values, SLA marks: the server made its own); the next pull brings the server's. The local inquiry ids
+    dropped, so the caller can say which local reference became which number."""
+    inquiry_ids = [i for i in session.exec(select(Inquiry.id).where(Inquiry.contact_id == contact_id)) if i]
+    session.execute(delete(SyncShadow).where(col(SyncShadow.table_name) == "inquiry",
+                                             col(SyncShadow.row_id).in_(inquiry_ids)))
+    _drop(session, "inquiry", inquiry_ids)
+    _drop(session, "contact", [contact_id])
+    return inquiry_ids

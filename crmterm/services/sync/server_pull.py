@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, func, or_, select, text, tuple_
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel
 
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import queues_of
@@ -41,8 +41,6 @@ DEFAULT_MAX_ROWS = 20_000  # customers a node holds at most (the newest of its s
 
 def _table(name: str) -> Table:
     load_all()
-    from sqlmodel import SQLModel
-
     return SQLModel.metadata.tables[name]
 
 
@@ -71,8 +69,8 @@ def _scope_parties(session: Session, actor: Actor, scope: str, max_rows: int) ->
     mine = or_(inquiry.assignee_id == actor.id)
     if scope == "territory":  # the open work of every queue the user works
         queue_ids = [q.id for q in queues_of(session, actor)]
-        mine = or_(inquiry.assignee_id == actor.id, col(inquiry.queue_id).in_(queue_ids))
-    worked = select(inquiry.party_id).where(mine, col(inquiry.state).in_(OPEN_STATES), inquiry.party_id.isnot(None))
+        mine = or_(inquiry.assignee_id == actor.id, inquiry.queue_id.in_(queue_ids))
+    worked = select(inquiry.party_id).where(mine, inquiry.state.in_(OPEN_STATES), inquiry.party_id.isnot(None))
     registered = select(contact.party_id).where(contact.operator_id == actor.id, contact.party_id.isnot(None),
                                                 contact.at >= utcnow() - RECENT)
     chosen = worked.union(registered).subquery()
@@ -92,7 +90,7 @@ def _after(columns: Any, mark: list | None, cursor: list | None) -> Any:
     return tuple_(columns.updated_at, columns.id) > tuple_(at, mark[1])
 
 
-def feed_page(session: Session, actor: Actor, feed: str, scope: str, mark: list | None, cursor: list | None,
+def _feed_page(session: Session, actor: Actor, feed: str, scope: str, mark: list | None, cursor: list | None,
               limit: int, max_rows: int) -> list[dict]:
     model = {"party": Party, "contact_person": ContactPerson, "inquiry": Inquiry}[feed]
     columns = table_of(model).c
@@ -101,19 +99,23 @@ def feed_page(session: Session, actor: Actor, feed: str, scope: str, mark: list 
     party_column = columns.id if feed == "party" else columns.party_id
     query = query.where(party_column.in_(select(parties.c.party_id)))
     if feed == "inquiry" and not mark:  # a new node takes the open work; later, every change (a close too)
-        query = query.where(col(columns.state).in_(OPEN_STATES))
+        query = query.where(columns.state.in_(OPEN_STATES))
     query = query.order_by(columns.updated_at, columns.id).limit(limit)
     return [plain(row) for row in session.execute(query)]
 
 
 def inquiry_extras(session: Session, inquiries: list[dict]) -> dict[str, list[dict]]:
-    """The contacts and attribute values of a page of inquiries (they have no updated_at of their own)."""
+    """The contacts and attribute values of a page of inquiries (they have no updated_at of their own), and
+    their customers: one who came into the user's scope with this inquiry is older than the party watermark."""
     contact_ids = sorted({i["contact_id"] for i in inquiries})
     inquiry_ids = [i["id"] for i in inquiries]
-    contacts = session.execute(select(table_of(Contact)).where(col(table_of(Contact).c.id).in_(contact_ids)))
+    party_ids = sorted({i["party_id"] for i in inquiries if i["party_id"] is not None})
+    parties = session.execute(select(table_of(Party)).where(table_of(Party).c.id.in_(party_ids)))
+    contacts = session.execute(select(table_of(Contact)).where(table_of(Contact).c.id.in_(contact_ids)))
     values = session.execute(select(table_of(InquiryValue))
-                             .where(col(table_of(InquiryValue).c.inquiry_id).in_(inquiry_ids)))
-    return {"contact": [plain(r) for r in contacts], "inquiry_value": [plain(r) for r in values]}
+                             .where(table_of(InquiryValue).c.inquiry_id.in_(inquiry_ids)))
+    return {"party": [plain(r) for r in parties], "contact": [plain(r) for r in contacts],
+            "inquiry_value": [plain(r) for r in values]}
 
 
 def pull(*, session: Session, actor: Actor, watermarks: dict[str, Any], scope: str = "mine",
@@ -137,7 +139,7 @@ def pull(*, session: Session, actor: Actor, watermarks: dict[str, Any], scope: s
         if feed in done:
             continue
         paged = dict(marks.get("paged", {}))
-        rows = feed_page(session, actor, feed, scope, marks.get(feed), paged.get(feed), limit, max_rows)
+        rows = _feed_page(session, actor, feed, scope, marks.get(feed), paged.get(feed), limit, max_rows)
         if rows:
             tables[feed] = rows
             if feed == "inquiry":
