@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 from role_matrix_calls import Entry
+from role_matrix_sync import SYNC_READER
 
 from crmterm.services.accounts.permissions import Permission as P
 from crmterm.services.sync import resolve, sync_views
@@ -22,8 +23,8 @@ def _refused_close(session, world, actor) -> dict:
 
 
 SYNC_TUI_ENTRIES: list[Entry] = [
-    Entry(sync_views.node_status, P.SYNC_USE),
-    Entry(sync_views.open_conflicts, P.SYNC_USE),
-    Entry(sync_views.recent_syncs, P.SYNC_USE),
+    Entry(sync_views.node_status, SYNC_READER),
+    Entry(sync_views.open_conflicts, SYNC_READER),
+    Entry(sync_views.recent_syncs, SYNC_READER),
     Entry(resolve.resolve_conflict, P.SYNC_USE, _refused_close),
 ]
