@@ -48,9 +48,9 @@ class ConflictsScreen(CrmScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column(_("What"), key="what", width=22)
-        table.add_column(_("Field"), key="field", width=14)
-        table.add_column(_("Ours"), key="ours", width=16)
-        table.add_column(_("Theirs"), key="theirs", width=16)
+        table.add_column(_("Field"), key="field", width=16)
+        table.add_column(_("Ours"), key="ours", width=15)
+        table.add_column(_("Theirs"), key="theirs", width=15)
         self.action_reload()
 
     def action_reload(self) -> None:

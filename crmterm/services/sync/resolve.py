@@ -18,7 +18,7 @@ from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.sync.edited_values import typed_value
 from crmterm.services.sync.journal import FIELDS, MODELS, set_base
-from crmterm.services.sync.status import ConflictView, list_conflicts
+from crmterm.services.sync.status import ConflictView
 from crmterm.store.base import utcnow
 from crmterm.store.sync import SyncConflict
 from crmterm.text import fold, search_key
@@ -43,7 +43,7 @@ def resolve_conflict(*, session: Session, actor: Actor, conflict_id: int, choice
                          "theirs": conflict.theirs},
                  after={"resolution": choice, "value": chosen})
     session.flush()
-    return next(c for c in list_conflicts(session, unresolved_only=False) if c.id == conflict_id)
+    return _view(conflict)
 
 
 def _open_conflict(session: Session, conflict_id: int, choice: str) -> SyncConflict:
@@ -82,3 +82,9 @@ def _set_local(session: Session, conflict: SyncConflict, value: Any, actor: Acto
         row.search_key = search_key(row.display_name, *(row.names or {}).values(), row.email)
     row.version, row.updated_at, row.updated_by = row.version + 1, utcnow(), actor.login
     session.add(row)
+
+
+def _view(c: SyncConflict) -> ConflictView:
+    return ConflictView(id=c.id or 0, kind=c.kind, table=c.table_name, row_id=c.row_id, label=c.label, field=c.field,
+                        ours=c.ours, theirs=c.theirs, base=c.base, message=c.message, created_at=c.created_at,
+                        resolved_at=c.resolved_at, resolution=c.resolution)
