@@ -93,17 +93,24 @@ def test_a_sync_broken_twice_finishes_with_nothing_lost_or_doubled(server_url, s
                               env={"CRMTERM_HOME": str(tmp_path)})
         assert wrong.exit_code == 1 and wrong.stderr.startswith("error: server: 401 ")
         assert len(wrong.stderr.strip().splitlines()) == 1
+        batches = []
+
+        def stop_after_the_second_batch(_rows: int) -> None:
+            batches.append(_rows)
+            if len(batches) == 2:
+                server.stop()
         with pytest.raises(node.SyncUnreachable):
-            client.init(node_url, server_url=server.address, token=token, progress=lambda _n: server.stop())
+            client.init(node_url, server_url=server.address, token=token, progress=stop_after_the_second_batch)
         with unit_of_work(node_url) as session:
             state = status.sync_status(session)
             assert state.configured and state.online is False and "unreachable" in state.last_error
+        server.start()
+        assert client.sync_once(node_url).pulled > 0  # the broken init finished
         agent = actors(node_url)["agent"]
         call(node_url, customers.update_party, agent, party_id=parties[0], values={"email": "field@example.com"},
              expected_version=None)
         made = call(node_url, register, agent, draft=draft(parties[1]))
         contacts_before = _count(server_url, Contact)
-        server.start()
         with pytest.raises(node.SyncUnreachable):
             node.synchronise(client.sessions_for(node_url), LostAnswer(server.address, token))
         result = client.sync_once(node_url)
@@ -119,7 +126,7 @@ def test_a_sync_broken_twice_finishes_with_nothing_lost_or_doubled(server_url, s
     with unit_of_work(node_url) as session:
         state = status.sync_status(session)
         assert (state.online, state.pending, state.conflicts, state.last_error) == (True, 0, 0, None)
-        assert [run.error is None for run in status.sync_log(session)] == [True, False, False]
+        assert [run.error is None for run in status.sync_log(session)] == [True, False, True, False]
 
 
 def test_init_errors_are_one_line(sqlite_template, tmp_path):

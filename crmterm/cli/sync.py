@@ -75,7 +75,7 @@ def init(ctx: typer.Context, server: str = typer.Option(..., "--server", help="T
     with env.unit_of_work():
         pass  # create and migrate the file first
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} rows"),
-                  console=err, transient=True, disable=as_json) as bar:
+                  console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
         task = bar.add_task(_("pulling"), total=None)
         result = client.init(env.settings.database_url, server_url=server, token=token, scope=scope,
                              row_limit=limit, progress=lambda n: bar.advance(task, n))

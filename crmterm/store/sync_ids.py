@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import Engine, Insert, event, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
-# Ids of rows made offline on a node; a server does not count this high. Defined here, not in store/sync.py, so
-# that the hook costs every process nothing more than this module (store/__init__.py loads tables on use).
-LOCAL_BASE = 1_000_000_000_000
+# Ids of rows made offline on a node: the last 147 million of the 32-bit id columns (PostgreSQL's integer, which
+# the column limits check on both databases); a server numbering two billion rows of one table would need bigint
+# ids first. Defined here, not in store/sync.py, so the hook costs every process nothing more than this module.
+LOCAL_BASE = 2_000_000_000
 OFFLINE_TABLES = frozenset({"contact", "inquiry", "party", "contact_person"})
 _nodes: dict[str, bool] = {}  # engine URL -> is a node
 

@@ -46,8 +46,9 @@ def _typed(value: Any, python_type: type | None) -> Any:
 def _python_types(table: Table) -> dict[str, type | None]:
     found: dict[str, type | None] = {}
     for column in table.columns:
+        kind = getattr(column.type, "impl", column.type)  # UTCDateTime decorates DateTime
         try:
-            found[column.key] = column.type.python_type
+            found[column.key] = kind.python_type
         except NotImplementedError:
             found[column.key] = None
     return found
