@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from helpers import settle
+from helpers import settle, settle_until
 from sync_node_data import make_node
 from test_tui import SIZE, _login
 from textual.widgets import Input, Static
@@ -29,7 +29,8 @@ async def test_the_conflicts_are_resolved_from_the_workspace(ui_settings):
     async with make_app(ui_settings).run_test(size=SIZE) as pilot:
         await _login(pilot, "agent", "agent")
         shown = str(pilot.app.screen.query_one(StatusBar).render())
-        assert "⇅ offline · 1 pending · 3 conflicts · synced" in shown
+        assert "⇅ offline · 1 pending · conflicts: 3 · synced" in shown
+        assert any("conflicts to resolve (3)" in str(n.message) for n in pilot.app._notifications)
         await pilot.press("alt+z")
         await settle(pilot)
         screen = pilot.app.screen
@@ -57,6 +58,10 @@ async def test_the_conflicts_are_resolved_from_the_workspace(ui_settings):
         await pilot.press("l")
         await settle(pilot)
         assert isinstance(pilot.app.screen, SyncLogScreen) and pilot.app.screen.query_one("#sync-log").row_count == 3
+        await pilot.press("escape", "escape")  # the workspace's watcher saw the resolutions committed
+        bar = pilot.app.screen.query_one(StatusBar)
+        await settle_until(pilot, lambda: "conflicts: 1 ·" in str(bar.render()))
+        assert "⇅ offline · 2 pending · conflicts: 1 · synced" in str(bar.render())  # the edit waits for a push
     with unit_of_work(ui_settings.database_url) as session:
         assert session.get(Party, node.parties[0]).phone == "+74951112233"
         assert session.get(Party, node.parties[1]).email == "agreed@example.com"

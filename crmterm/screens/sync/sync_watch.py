@@ -23,13 +23,13 @@ WATCH_SECONDS = 2.0  # how often the database's change counter is looked at
 
 
 def sync_badge(state: SyncStatus | None, today: datetime | None = None) -> str:
-    """"⇅ offline · 3 pending · 2 conflicts · synced 10:42"; empty when the database is not a node."""
+    """"⇅ offline · 3 pending · conflicts: 2 · synced 10:42"; empty when the database is not a node."""
     if state is None or not state.configured:
         return ""
     online = {True: _("online"), False: _("offline"), None: _("not synced yet")}[state.online]
     parts = [f"⇅ {online}", _("{n} pending").format(n=state.pending)]
     if state.conflicts:
-        parts.append(_("{n} conflicts").format(n=state.conflicts))
+        parts.append(_("conflicts: {n}").format(n=state.conflicts))  # no plural: "1 conflicts"
     if state.last_sync_at is not None:
         parts.append(_("synced {when}").format(when=_when(state.last_sync_at, today)))
     return " · ".join(parts)
@@ -85,7 +85,7 @@ class SyncWatch(ScreenPart):
     def _tell_new_conflicts(self, conflicts: int) -> None:
         seen, self._conflicts_seen = self._conflicts_seen, conflicts
         if conflicts and (seen is None or conflicts > seen):
-            message = _("Synchronisation left {n} conflicts to resolve: Alt+Z shows them").format(n=conflicts)
+            message = _("Synchronisation left conflicts to resolve ({n}): Alt+Z shows them").format(n=conflicts)
             self.app.notify(message, title=_("Sync conflicts"), severity="warning", timeout=10)
 
     def stop_sync_watch(self) -> None:
