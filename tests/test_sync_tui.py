@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from helpers import settle, settle_until
 from sync_node_data import make_node
 from test_tui import SIZE, _login
+from textual.command import CommandList
 from textual.widgets import Input, Static
 
 from crmterm.app import make_app
@@ -62,6 +63,13 @@ async def test_the_conflicts_are_resolved_from_the_workspace(ui_settings):
         bar = pilot.app.screen.query_one(StatusBar)
         await settle_until(pilot, lambda: "conflicts: 1 ·" in str(bar.render()))
         assert "⇅ offline · 2 pending · conflicts: 1 · synced" in str(bar.render())  # the edit waits for a push
+        await pilot.press("ctrl+p")  # the log from the command palette too
+        await settle(pilot)
+        await pilot.press(*"sync log")
+        await settle_until(pilot, lambda: pilot.app.screen.query_one(CommandList).option_count > 0)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SyncLogScreen)
     with unit_of_work(ui_settings.database_url) as session:
         assert session.get(Party, node.parties[0]).phone == "+74951112233"
         assert session.get(Party, node.parties[1]).email == "agreed@example.com"
