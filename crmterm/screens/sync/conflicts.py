@@ -22,6 +22,7 @@ from crmterm.services.sync.status import ConflictView
 from crmterm.text import visible
 from crmterm.widgets.chrome import TranslatedFooter
 from crmterm.widgets.host import CrmScreen
+from crmterm.widgets.safe_text import plain
 
 
 class ConflictsScreen(CrmScreen[None]):
@@ -72,8 +73,9 @@ class ConflictsScreen(CrmScreen[None]):
         table.clear()
         for conflict in found:
             theirs = conflict.message if conflict.kind != "field" else conflict.theirs
-            table.add_row(visible(conflict.label), field_label(conflict), shown_value(conflict.ours),
-                          shown_value(theirs), key=str(conflict.id))
+            # plain: a DataTable reads a str cell as markup, and labels and values are user data
+            table.add_row(plain(conflict.label), plain(field_label(conflict)), plain(shown_value(conflict.ours)),
+                          plain(shown_value(theirs)), key=str(conflict.id))
         if found:
             table.move_cursor(row=min(keep, len(found) - 1))
         table.focus()

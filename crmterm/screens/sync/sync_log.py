@@ -13,9 +13,9 @@ from crmterm.errors import CrmError
 from crmterm.i18n import N_, _, fmt_datetime, fmt_number
 from crmterm.services.sync import sync_views
 from crmterm.services.sync.status import SyncLogView
-from crmterm.text import visible
 from crmterm.widgets.chrome import TranslatedFooter
 from crmterm.widgets.host import CrmScreen
+from crmterm.widgets.safe_text import plain
 
 _UNITS = ("B", "kB", "MB", "GB")
 
@@ -65,7 +65,7 @@ class SyncLogScreen(CrmScreen[None]):
             table.add_row(fmt_datetime(run.started_at, without_year=True), str(run.pushed), str(run.pulled),
                           str(run.conflicts), str(run.refused),
                           f"{shown_bytes(run.bytes_up)}/{shown_bytes(run.bytes_down)}",
-                          visible(run.error or ""), key=str(run.id))
+                          plain(run.error or ""), key=str(run.id))  # plain: the server's words, not markup
         if not found:
             self.notify(_("No synchronisation yet: run crmterm sync"))
         table.focus()
