@@ -74,9 +74,7 @@ def _key(table: str, row_id: int, op: str, field: str | None, old: Any, new: Any
 
 
 def _journalled(session: Session) -> set[tuple]:
-    rows = session.exec(select(SyncJournal.table_name, SyncJournal.row_id, SyncJournal.op, SyncJournal.field,
-                               SyncJournal.old, SyncJournal.new))
-    return {_key(*row) for row in rows}
+    return {_key(e.table_name, e.row_id, e.op, e.field, e.old, e.new) for e in session.exec(select(SyncJournal))}
 
 
 def _new_changes(session: Session) -> list[Change]:
