@@ -73,15 +73,22 @@ def _key(table: str, row_id: int, op: str, field: str | None, old: Any, new: Any
     return (table, row_id, op) if op == "create" else (table, row_id, op, field, repr(old), repr(new))
 
 
-def _journalled(session: Session) -> set[tuple]:
-    rows = session.exec(select(SyncJournal.table_name, SyncJournal.row_id, SyncJournal.op, SyncJournal.field,
-                               SyncJournal.old, SyncJournal.new))
-    return {_key(*row) for row in rows}
+def _journalled(session: Session, changes: list[Change]) -> set[tuple]:
+    """The keys journalled for the rows of `changes` (the journal keeps every change ever pushed)."""
+    known: set[tuple] = set()
+    for table in {c.table for c in changes}:
+        ids = sorted({c.row_id for c in changes if c.table == table})
+        for start in range(0, len(ids), 500):  # bound the IN list
+            entries = session.exec(select(SyncJournal).where(SyncJournal.table_name == table,
+                                                             col(SyncJournal.row_id).in_(ids[start:start + 500])))
+            known |= {_key(e.table_name, e.row_id, e.op, e.field, e.old, e.new) for e in entries}
+    return known
 
 
 def _new_changes(session: Session) -> list[Change]:
-    known = _journalled(session)
-    return [c for c in diff(session) if _key(c.table, c.row_id, c.op, c.field, c.old, c.new) not in known]
+    found = diff(session)
+    known = _journalled(session, found)
+    return [c for c in found if _key(c.table, c.row_id, c.op, c.field, c.old, c.new) not in known]
 
 
 def _refresh_registrations(session: Session, changes: list[Change]) -> None:

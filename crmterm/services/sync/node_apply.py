@@ -21,6 +21,7 @@ from crmterm.services.sync import server_pull
 from crmterm.services.sync.journal import FIELDS, INQUIRY_STATE, MODELS, shadow_data
 from crmterm.store import load_all
 from crmterm.store.sync import SyncJournal, SyncShadow
+from crmterm.store.tables import table_of
 
 ORDER = (*server_pull.CONFIG_TABLES, "party", "contact_person", "contact", "inquiry", "inquiry_value")
 MERGED = ("party", "contact_person", "inquiry")
@@ -95,9 +96,10 @@ def upsert(session: Session, table: Table, rows: list[dict]) -> None:
 
 
 def _close_pending(session: Session, row_id: int) -> bool:
-    return session.exec(select(SyncJournal.id).where(SyncJournal.table_name == "inquiry", SyncJournal.row_id == row_id,
-                                                      SyncJournal.op == "action", col(SyncJournal.pushed_at).is_(None))
-                        ).first() is not None
+    journal = table_of(SyncJournal).c
+    return session.execute(select(journal.id).where(journal.table_name == "inquiry", journal.row_id == row_id,
+                                                    journal.op == "action", journal.pushed_at.is_(None))
+                           ).first() is not None
 
 
 def _kept_fields(session: Session, name: str, local: Any, shadow: SyncShadow) -> list[str]:

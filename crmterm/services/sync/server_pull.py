@@ -23,7 +23,7 @@ from sqlmodel import Session, SQLModel
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.accounts.queue_access import queues_of
 from crmterm.services.sync.changes import jsonable
-from crmterm.store import Contact, ContactPerson, Inquiry, InquiryValue, KbArticle, Party, Script, load_all, utcnow
+from crmterm.store import Contact, Inquiry, InquiryValue, KbArticle, Party, Script, load_all, utcnow
 from crmterm.store.tables import table_of
 
 OVERLAP = timedelta(minutes=2)
@@ -92,10 +92,10 @@ def _after(columns: Any, mark: list | None, cursor: list | None) -> Any:
 
 def _feed_page(session: Session, actor: Actor, feed: str, scope: str, mark: list | None, cursor: list | None,
               limit: int, max_rows: int) -> list[dict]:
-    model = {"party": Party, "contact_person": ContactPerson, "inquiry": Inquiry}[feed]
-    columns = table_of(model).c
+    table = _table(feed)
+    columns = table.c
     parties = _scope_parties(session, actor, scope, max_rows)
-    query = select(table_of(model)).where(_after(columns, mark, cursor))
+    query: Any = select(table).where(_after(columns, mark, cursor))
     party_column = columns.id if feed == "party" else columns.party_id
     query = query.where(party_column.in_(select(parties.c.party_id)))
     if feed == "inquiry" and not mark:  # a new node takes the open work; later, every change (a close too)
