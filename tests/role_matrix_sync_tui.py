@@ -28,3 +28,14 @@ SYNC_TUI_ENTRIES: list[Entry] = [
     Entry(sync_views.recent_syncs, SYNC_READER),
     Entry(resolve.resolve_conflict, P.SYNC_USE, _refused_close),
 ]
+
+
+def _this_database(session, world, actor) -> dict:
+    return {"database_url": world.url}
+
+
+# The demo database is no node: an allowed role gets "not a node", a refused one is refused first
+SYNC_TUI_ENTRIES += [
+    Entry(sync_views.require_node_user, SYNC_READER),
+    Entry(sync_views.sync_now, P.SYNC_USE, _this_database, succeeds=False, own_transaction=True),
+]

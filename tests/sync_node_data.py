@@ -30,7 +30,7 @@ class Node:
 def make_node(url: str, *, online: bool = False) -> Node:
     with unit_of_work(url) as session:
         first, second, third = _parties(session)  # as pulled: server ids (a node numbers its own from LOCAL_BASE)
-        session.add(SyncNode(id=NODE_ID, server_url="https://crm.example.com", token="secret", login="agent",
+        session.add(SyncNode(id=NODE_ID, server_url="http://127.0.0.1:9", token="secret", login="agent",
                              online=online, last_sync_at=SYNCED_AT))
         phone = _field_conflict(session, first, "phone", base="+74950000001", ours="+79161234567",
                                 theirs="+74951112233")

@@ -5,12 +5,14 @@ kept or edited value for "ours" and "edit" — and a conflict is resolved once. 
 from __future__ import annotations
 
 import pytest
-from helpers import AGENT, AUDITOR, act
+from helpers import ADMIN, AGENT, AUDITOR, act
 from sqlmodel import select
 from sync_node_data import make_node
 
 from crmterm.errors import Conflict, PermissionDenied, ValidationError
+from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.sync import journal, sync_views
+from crmterm.services.sync.node import SyncUnreachable
 from crmterm.services.sync.resolve import resolve_conflict
 from crmterm.store import AuditLog, Party
 from crmterm.store.db import unit_of_work
@@ -84,3 +86,22 @@ def test_the_status_counts_and_an_auditor_may_not_resolve(sqlite_url):
     assert (shown.configured, shown.online, shown.pending, shown.conflicts) == (True, False, 1, 3)
     with pytest.raises(PermissionDenied):
         act(sqlite_url, resolve_conflict, AUDITOR, conflict_id=node.phone, choice="theirs")
+
+
+def test_only_the_laptops_own_user_or_an_admin_changes_its_sync_state(sqlite_url):
+    node = make_node(sqlite_url)  # synchronised as agent
+    colleague = Actor(login="agent2", role=Role.AGENT)
+    with pytest.raises(PermissionDenied, match="as agent"):
+        act(sqlite_url, resolve_conflict, colleague, conflict_id=node.phone, choice="ours")
+    with pytest.raises(PermissionDenied):
+        sync_views.sync_now(actor=colleague, database_url=sqlite_url)
+    assert act(sqlite_url, resolve_conflict, ADMIN, conflict_id=node.phone, choice="ours").resolution == "ours"
+
+
+def test_a_sync_from_the_tui_without_the_server_is_logged_and_the_laptop_offline(sqlite_url):
+    make_node(sqlite_url, online=True)  # its server: a closed port
+    with pytest.raises(SyncUnreachable):
+        sync_views.sync_now(actor=AGENT, database_url=sqlite_url)
+    shown = act(sqlite_url, sync_views.node_status, AGENT)
+    assert (shown.online, shown.pending, shown.last_error is not None) == (False, 1, True)
+    assert act(sqlite_url, sync_views.recent_syncs, AGENT)[0].error

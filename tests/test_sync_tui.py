@@ -1,6 +1,6 @@
 """Offline sync in the TUI on a laptop node (issue 30): the status bar shows the node's state, Alt+Z lists the
 conflicts, T takes the server's value after a confirmation, E edits a value (a refused one is named under the
-input, which keeps it), L opens the sync log. On a database that is not a node the status bar shows nothing of
+input, which keeps it), S synchronises (here: the server is away, and it says so), L opens the sync log. On a database that is not a node the status bar shows nothing of
 sync and Alt+Z does nothing (the workspace snapshots stay as they were)."""
 
 from __future__ import annotations
@@ -56,9 +56,11 @@ async def test_the_conflicts_are_resolved_from_the_workspace(ui_settings):
         await pilot.press("enter")
         await settle(pilot)
         assert pilot.app.screen is screen and [c.id for c in screen.found] == [node.refused]
+        await pilot.press("s")  # sync now: the server (a closed port) does not answer
+        await settle_until(pilot, lambda: any("unreachable" in str(n.message) for n in pilot.app._notifications))
         await pilot.press("l")
         await settle(pilot)
-        assert isinstance(pilot.app.screen, SyncLogScreen) and pilot.app.screen.query_one("#sync-log").row_count == 3
+        assert isinstance(pilot.app.screen, SyncLogScreen) and pilot.app.screen.query_one("#sync-log").row_count == 4
         await pilot.press("escape", "escape")  # the workspace's watcher saw the resolutions committed
         bar = pilot.app.screen.query_one(StatusBar)
         await settle_until(pilot, lambda: "conflicts: 1 ·" in str(bar.render()))

@@ -1,8 +1,8 @@
 """Sync conflicts (Alt+Z or "Sync conflicts" in the command palette, on a laptop node): what the last syncs
 could not apply — a field changed both here and on the server, or a change the server refused — with both
 values. O keeps ours (sent again at the next sync, over the server's), T takes theirs (ours is dropped; for a
-refused change: acknowledged), E edits the value; O and T ask first, since each drops a value. L opens the
-sync log. Nothing is resolved silently: a conflict stays listed until the user chooses."""
+refused change: acknowledged), E edits the value; O and T ask first, since each drops a value. S synchronises
+now, L opens the sync log. Nothing is resolved silently: a conflict stays listed until the user chooses."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from crmterm.screens.common.dialogs import ConfirmScreen
 from crmterm.screens.sync.conflict_edit import ConflictEditDialog
 from crmterm.screens.sync.conflict_values import detail_lines, field_label, shown_value
 from crmterm.screens.sync.sync_log import SyncLogScreen
+from crmterm.screens.sync.sync_now import start_sync
 from crmterm.services.sync import resolve, sync_views
 from crmterm.services.sync.status import ConflictView
 from crmterm.text import visible
@@ -33,6 +34,7 @@ class ConflictsScreen(CrmScreen[None]):
         Binding("t", "take_theirs", N_("Take theirs"), id="sync_conflicts.theirs"),
         Binding("e", "edit", N_("Edit"), id="sync_conflicts.edit"),
         Binding("l", "sync_log", N_("Sync log"), id="sync_conflicts.log"),
+        Binding("s", "sync_now", N_("Sync now"), id="sync_conflicts.sync", show=False),  # F1 lists it
         Binding("f5", "reload", N_("Reload"), id="sync_conflicts.reload", show=False),
     ]
 
@@ -150,6 +152,9 @@ class ConflictsScreen(CrmScreen[None]):
             self.app.notify(_("The server refused this change: T acknowledges it"), severity="warning")
             return
         self.app.push_screen(ConflictEditDialog(chosen), self._resolved)
+
+    def action_sync_now(self) -> None:
+        start_sync(self, then=self.action_reload)  # what the sync left is listed at once
 
     def action_sync_log(self) -> None:
         self.app.push_screen(SyncLogScreen())

@@ -15,10 +15,11 @@ from sqlmodel import Session
 from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts import audit
-from crmterm.services.accounts.permissions import Actor, Permission, require
+from crmterm.services.accounts.permissions import Actor
 from crmterm.services.sync.edited_values import typed_value
 from crmterm.services.sync.journal import FIELDS, MODELS, set_base
 from crmterm.services.sync.status import ConflictView
+from crmterm.services.sync.sync_views import require_node_user
 from crmterm.store.base import utcnow
 from crmterm.store.sync import SyncConflict
 from crmterm.text import fold, search_key
@@ -30,7 +31,7 @@ _SEARCHED = {"display_name", "names", "email"}  # a customer's folded search key
 def resolve_conflict(*, session: Session, actor: Actor, conflict_id: int, choice: str, value: Any = None,
                      source: str = "tui") -> ConflictView:
     """Keep ours, take theirs or put an edited value (typed like the field; text from a form is parsed)."""
-    require(actor, Permission.SYNC_USE)
+    require_node_user(session, actor)
     conflict = _open_conflict(session, conflict_id, choice)
     chosen = _chosen_value(session, conflict, choice, value)
     if conflict.kind == "field" and conflict.field is not None:
