@@ -1,7 +1,8 @@
 """Offline sync in the TUI on a laptop node (issue 30): the status bar shows the node's state, Alt+Z lists the
 conflicts, T takes the server's value after a confirmation, E edits a value (a refused one is named under the
-input, which keeps it), S synchronises (here: the server is away, and it says so), L opens the sync log. On a database that is not a node the status bar shows nothing of
-sync and Alt+Z does nothing (the workspace snapshots stay as they were)."""
+input, which keeps it), S synchronises (here: the server is away, and it says so), L opens the sync log, and
+the palette opens it too. On a database that is not a node the status bar shows nothing of sync and Alt+Z
+does nothing (the workspace snapshots stay as they were)."""
 
 from __future__ import annotations
 
