@@ -10,9 +10,9 @@ from sqlmodel import func, select
 from sync_support import Server, actors, call, conflicts, draft, held_inquiry, init, sync
 
 from crmterm.services.customers import customers
-from crmterm.services.inquiries import inquiry_actions
+from crmterm.services.inquiries import inquiry_actions, inquiry_moves
 from crmterm.services.inquiries.registration import register
-from crmterm.services.sync import status
+from crmterm.services.sync import registrations, status
 from crmterm.store import Contact, Inquiry, Party
 from crmterm.store.db import unit_of_work
 from crmterm.store.sync import LOCAL_BASE, SyncJournal
@@ -103,3 +103,22 @@ def test_an_offline_registration_gets_a_server_number(world):
 def _count(url: str, model) -> int:
     with unit_of_work(url) as session:
         return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_attribute_values_merge_like_fields(world):
+    server, people, _ivanov, inquiry, (first, second) = world
+    before = _values(server.url, inquiry)["amount"]
+    for node_url, amount in ((first, "150"), (second, "175")):
+        call(node_url, inquiry_moves.update_values, actors(node_url)["agent"], inquiry_id=inquiry,
+             values={"amount": amount}, expected_version=None)
+    mine, theirs = _values(second, inquiry)["amount"], _values(first, inquiry)["amount"]
+    assert (sync(server, first, "agent").conflicts, sync(server, second, "agent").conflicts) == (0, 1)
+    assert _values(server.url, inquiry)["amount"] == theirs
+    [conflict] = conflicts(second)
+    assert (conflict.field, conflict.ours, conflict.theirs, conflict.base) == ("value:amount", mine, theirs, before)
+    assert _values(second, inquiry)["amount"] == mine  # kept until resolved
+
+
+def _values(url: str, inquiry: int) -> dict:
+    with unit_of_work(url) as session:
+        return registrations.inquiry_values(session, inquiry)

@@ -29,6 +29,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
 MODELS: dict[str, Any] = {"party": Party, "contact_person": ContactPerson, "inquiry": Inquiry}
 # Kept in an inquiry's shadow besides its fields: its state changes are pushed as route actions
 INQUIRY_STATE = ("state", "resolution", "assignee_id")
+VALUE = "value:"  # an inquiry's attribute value is the field "value:<attribute code>"; the shadow keeps "values"
 
 
 def shadow_data(table: str, row: Any) -> dict[str, Any]:
@@ -51,20 +52,29 @@ def _changed_rows(session: Session, table: str) -> list[tuple[Any, SyncShadow]]:
     return [(row, shadow) for row, shadow in session.exec(query)]
 
 
-def _row_changes(table: str, row: Any, shadow: SyncShadow) -> list[Change]:
+def _row_changes(session: Session, table: str, row: Any, shadow: SyncShadow) -> list[Change]:
     data, base = shadow_data(table, row), shadow.data
     found = [Change(table, row.id, "update", name, base.get(name), data[name], shadow.version)
              for name in FIELDS[table] if data[name] != base.get(name)]
-    if table == "inquiry" and data["state"] == "closed" and base.get("state") != "closed":
-        found.append(Change(table, row.id, "action", "close", base.get("state"),
-                            {"resolution": data["resolution"]}, shadow.version))
+    if table == "inquiry":
+        found += _value_changes(session, row.id, shadow)
+        if data["state"] == "closed" and base.get("state") != "closed":
+            found.append(Change(table, row.id, "action", "close", base.get("state"),
+                                {"resolution": data["resolution"]}, shadow.version))
     return found
+
+
+def _value_changes(session: Session, inquiry_id: int, shadow: SyncShadow) -> list[Change]:
+    """Attribute values, each a field "value:<code>" (as text; None: cleared)."""
+    mine, base = registrations.inquiry_values(session, inquiry_id), shadow.data.get("values") or {}
+    return [Change("inquiry", inquiry_id, "update", VALUE + code, base.get(code), mine.get(code), shadow.version)
+            for code in sorted(set(mine) | set(base)) if mine.get(code) != base.get(code)]
 
 
 def diff(session: Session) -> list[Change]:
     """Every local change now: changed fields and closes of pulled rows, and offline registrations."""
     found = [change for table in FIELDS for row, shadow in _changed_rows(session, table)
-             for change in _row_changes(table, row, shadow)]
+             for change in _row_changes(session, table, row, shadow)]
     return found + registrations.offline_registrations(session)
 
 
