@@ -38,11 +38,17 @@ def shadow_data(table: str, row: Any) -> dict[str, Any]:
 
 
 def set_base(session: Session, table: str, row_id: int, field: str, value: Any) -> None:
-    """Make `value` the server's known value of a field (a resolved conflict: the next push diffs from it)."""
+    """Make `value` the server's known value of a field (a resolved conflict: the next push diffs from it);
+    "value:<code>" is an inquiry's attribute value."""
     shadow = session.get(SyncShadow, (table, row_id))
-    if shadow is not None:
-        shadow.data = {**shadow.data, field: jsonable(value)}  # a new dict: JSON columns see assignment only
-        session.add(shadow)
+    if shadow is None:
+        return
+    if field.startswith(VALUE):  # new dicts throughout: a JSON column sees assignment only
+        shadow.data = {**shadow.data, "values": {**(shadow.data.get("values") or {}),
+                                                 field.removeprefix(VALUE): jsonable(value)}}
+    else:
+        shadow.data = {**shadow.data, field: jsonable(value)}
+    session.add(shadow)
 
 
 def _changed_rows(session: Session, table: str) -> list[tuple[Any, SyncShadow]]:
