@@ -12,7 +12,7 @@ from sync_support import Server, actors, call, conflicts, draft, held_inquiry, i
 from crmterm.services.customers import customers
 from crmterm.services.inquiries import inquiry_actions, inquiry_moves
 from crmterm.services.inquiries.registration import register
-from crmterm.services.sync import registrations, status
+from crmterm.services.sync import registrations, server_pull, status
 from crmterm.store import Contact, Inquiry, Party
 from crmterm.store.db import unit_of_work
 from crmterm.store.sync import LOCAL_BASE, SyncJournal
@@ -122,3 +122,21 @@ def test_attribute_values_merge_like_fields(world):
 def _values(url: str, inquiry: int) -> dict:
     with unit_of_work(url) as session:
         return registrations.inquiry_values(session, inquiry)
+
+
+def test_the_territory_scope_adds_the_open_work_of_ones_queues(demo_url):
+    people = actors(demo_url)
+    waiting = call(demo_url, customers.create_party, people["admin"], values={"display_name": "Queued"}).id
+    call(demo_url, register, people["supervisor"], draft=draft(waiting))  # waits in first_line, the agent's queue
+    assert waiting in _pulled_parties(demo_url, people["agent"], "territory")
+    assert waiting not in _pulled_parties(demo_url, people["agent"], "mine")
+
+
+def _pulled_parties(url: str, actor, scope: str) -> set[int]:
+    marks, found = {}, set()
+    while True:
+        answer = call(url, server_pull.pull, actor, watermarks=marks, scope=scope, limit=200)
+        found |= {row["id"] for row in answer["tables"].get("party", [])}
+        marks = answer["watermarks"]
+        if not answer["more"]:
+            return found
