@@ -10,10 +10,10 @@ from sqlmodel import func, select
 from sync_support import Server, actors, call, conflicts, draft, held_inquiry, init, sync
 
 from crmterm.services.customers import customers
-from crmterm.services.inquiries import inquiry_actions, inquiry_moves
+from crmterm.services.inquiries import inquiries, inquiry_actions, inquiry_moves
 from crmterm.services.inquiries.registration import register
 from crmterm.services.sync import registrations, server_pull, status
-from crmterm.store import Contact, Inquiry, Party
+from crmterm.store import Contact, Inquiry, InquiryEvent, Party
 from crmterm.store.db import unit_of_work
 from crmterm.store.sync import LOCAL_BASE, SyncJournal
 
@@ -140,3 +140,13 @@ def _pulled_parties(url: str, actor, scope: str) -> set[int]:
         marks = answer["watermarks"]
         if not answer["more"]:
             return found
+
+
+def test_a_note_written_offline_reaches_the_server_once(world):
+    server, people, _ivanov, inquiry, (first, _second) = world
+    call(first, inquiries.comment, actors(first)["agent"], inquiry_id=inquiry, text="called from the site")
+    assert sync(server, first, "agent").pushed == 1 and sync(server, first, "agent").pushed == 0
+    with unit_of_work(server.url) as session:
+        notes = session.exec(select(InquiryEvent.text).where(InquiryEvent.inquiry_id == inquiry,
+                                                             InquiryEvent.kind == "commented")).all()
+    assert notes == ["called from the site"]

@@ -17,8 +17,8 @@ from sqlmodel import Session, col, select
 
 from crmterm.services.sync import registrations
 from crmterm.services.sync.changes import Change, jsonable
-from crmterm.store import ContactPerson, Inquiry, Party
-from crmterm.store.sync import SyncJournal, SyncShadow
+from crmterm.store import ContactPerson, Inquiry, InquiryEvent, Party
+from crmterm.store.sync import LOCAL_BASE, SyncJournal, SyncShadow
 
 # The fields a node may change offline and push, per synchronised table
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -29,6 +29,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
 MODELS: dict[str, Any] = {"party": Party, "contact_person": ContactPerson, "inquiry": Inquiry}
 # Kept in an inquiry's shadow besides its fields: its state changes are pushed as route actions
 INQUIRY_STATE = ("state", "resolution", "assignee_id")
+COMMENTS = "inquiry_event"  # a note on an inquiry, pushed as the action "comment"
 VALUE = "value:"  # an inquiry's attribute value is the field "value:<attribute code>"; the shadow keeps "values"
 
 
@@ -77,11 +78,23 @@ def _value_changes(session: Session, inquiry_id: int, shadow: SyncShadow) -> lis
             for code in sorted(set(mine) | set(base)) if mine.get(code) != base.get(code)]
 
 
+def _comments(session: Session) -> list[Change]:
+    """Notes written here on pulled inquiries (a node pulls no events: every event here was made here; those of
+    an offline registration go with it)."""
+    pushed = select(SyncJournal.row_id).where(SyncJournal.table_name == COMMENTS)
+    events = session.exec(select(InquiryEvent).where(InquiryEvent.kind == "commented",
+                                                     col(InquiryEvent.inquiry_id) < LOCAL_BASE,
+                                                     col(InquiryEvent.id).not_in(pushed)).order_by(col(InquiryEvent.id)))
+    return [Change(COMMENTS, event.id or 0, "action", "comment", None,
+                   {"inquiry": event.inquiry_id, "text": event.text, "public": bool(event.data.get("public"))}, None)
+            for event in events]
+
+
 def diff(session: Session) -> list[Change]:
-    """Every local change now: changed fields and closes of pulled rows, and offline registrations."""
+    """Every local change now: changed fields and closes of pulled rows, notes, and offline registrations."""
     found = [change for table in FIELDS for row, shadow in _changed_rows(session, table)
              for change in _row_changes(session, table, row, shadow)]
-    return found + registrations.offline_registrations(session)
+    return found + _comments(session) + registrations.offline_registrations(session)
 
 
 def _key(table: str, row_id: int, op: str, field: str | None, old: Any, new: Any) -> tuple:

@@ -19,10 +19,10 @@ from crmterm.errors import CrmError, PermissionDenied, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import customers
-from crmterm.services.inquiries import inquiry_actions, inquiry_moves, registration
+from crmterm.services.inquiries import inquiries, inquiry_actions, inquiry_moves, registration
 from crmterm.services.inquiries.drafts import ContactDraft
 from crmterm.services.sync.changes import jsonable
-from crmterm.services.sync.journal import VALUE
+from crmterm.services.sync.journal import COMMENTS, VALUE
 from crmterm.services.sync.registrations import inquiry_values
 from crmterm.store import ClientCategory, ContactPerson, Inquiry, Party, Priority, utcnow
 from crmterm.store.sync import SyncChange
@@ -107,7 +107,16 @@ def _apply_field(session: Session, actor: Actor, change: dict) -> dict[str, Any]
     return _answer(change, "applied", theirs=change["new"])
 
 
+def _apply_comment(session: Session, actor: Actor, change: dict) -> dict[str, Any]:
+    note = change.get("new") or {}
+    inquiries.comment(session=session, actor=actor, inquiry_id=int(note.get("inquiry") or 0),
+                      text=str(note.get("text") or ""), public=bool(note.get("public")))
+    return _answer(change, "applied")
+
+
 def _apply_action(session: Session, actor: Actor, change: dict) -> dict[str, Any]:
+    if change["table"] == COMMENTS and change["field"] == "comment":
+        return _apply_comment(session, actor, change)
     if change["table"] != "inquiry" or change["field"] != "close":
         raise _Refused(_("unknown action '{name}'").format(name=change["field"]))
     inquiry = session.get(Inquiry, change["row_id"], populate_existing=True)
