@@ -10,10 +10,10 @@ from sqlmodel import func, select
 from sync_support import Server, actors, call, conflicts, draft, held_inquiry, init, sync
 
 from crmterm.services.customers import customers
-from crmterm.services.inquiries import inquiry_actions
+from crmterm.services.inquiries import inquiries, inquiry_actions, inquiry_moves
 from crmterm.services.inquiries.registration import register
-from crmterm.services.sync import status
-from crmterm.store import Contact, Inquiry, Party
+from crmterm.services.sync import registrations, server_pull, status
+from crmterm.store import Contact, Inquiry, InquiryEvent, Party
 from crmterm.store.db import unit_of_work
 from crmterm.store.sync import LOCAL_BASE, SyncJournal
 
@@ -103,3 +103,50 @@ def test_an_offline_registration_gets_a_server_number(world):
 def _count(url: str, model) -> int:
     with unit_of_work(url) as session:
         return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_attribute_values_merge_like_fields(world):
+    server, people, _ivanov, inquiry, (first, second) = world
+    before = _values(server.url, inquiry)["amount"]
+    for node_url, amount in ((first, "150"), (second, "175")):
+        call(node_url, inquiry_moves.update_values, actors(node_url)["agent"], inquiry_id=inquiry,
+             values={"amount": amount}, expected_version=None)
+    mine, theirs = _values(second, inquiry)["amount"], _values(first, inquiry)["amount"]
+    assert (sync(server, first, "agent").conflicts, sync(server, second, "agent").conflicts) == (0, 1)
+    assert _values(server.url, inquiry)["amount"] == theirs
+    [conflict] = conflicts(second)
+    assert (conflict.field, conflict.ours, conflict.theirs, conflict.base) == ("value:amount", mine, theirs, before)
+    assert _values(second, inquiry)["amount"] == mine  # kept until resolved
+
+
+def _values(url: str, inquiry: int) -> dict:
+    with unit_of_work(url) as session:
+        return registrations.inquiry_values(session, inquiry)
+
+
+def test_the_territory_scope_adds_the_open_work_of_ones_queues(demo_url):
+    people = actors(demo_url)
+    waiting = call(demo_url, customers.create_party, people["admin"], values={"display_name": "Queued"}).id
+    call(demo_url, register, people["supervisor"], draft=draft(waiting))  # waits in first_line, the agent's queue
+    assert waiting in _pulled_parties(demo_url, people["agent"], "territory")
+    assert waiting not in _pulled_parties(demo_url, people["agent"], "mine")
+
+
+def _pulled_parties(url: str, actor, scope: str) -> set[int]:
+    marks, found = {}, set()
+    while True:
+        answer = call(url, server_pull.pull, actor, watermarks=marks, scope=scope, limit=200)
+        found |= {row["id"] for row in answer["tables"].get("party", [])}
+        marks = answer["watermarks"]
+        if not answer["more"]:
+            return found
+
+
+def test_a_note_written_offline_reaches_the_server_once(world):
+    server, people, _ivanov, inquiry, (first, _second) = world
+    call(first, inquiries.comment, actors(first)["agent"], inquiry_id=inquiry, text="called from the site")
+    assert sync(server, first, "agent").pushed == 1 and sync(server, first, "agent").pushed == 0
+    with unit_of_work(server.url) as session:
+        notes = session.exec(select(InquiryEvent.text).where(InquiryEvent.inquiry_id == inquiry,
+                                                             InquiryEvent.kind == "commented")).all()
+    assert notes == ["called from the site"]

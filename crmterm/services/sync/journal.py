@@ -17,8 +17,8 @@ from sqlmodel import Session, col, select
 
 from crmterm.services.sync import registrations
 from crmterm.services.sync.changes import Change, jsonable
-from crmterm.store import ContactPerson, Inquiry, Party
-from crmterm.store.sync import SyncJournal, SyncShadow
+from crmterm.store import ContactPerson, Inquiry, InquiryEvent, Party
+from crmterm.store.sync import LOCAL_BASE, SyncJournal, SyncShadow
 
 # The fields a node may change offline and push, per synchronised table
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -29,6 +29,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
 MODELS: dict[str, Any] = {"party": Party, "contact_person": ContactPerson, "inquiry": Inquiry}
 # Kept in an inquiry's shadow besides its fields: its state changes are pushed as route actions
 INQUIRY_STATE = ("state", "resolution", "assignee_id")
+COMMENTS = "inquiry_event"  # a note on an inquiry, pushed as the action "comment"
+VALUE = "value:"  # an inquiry's attribute value is the field "value:<attribute code>"; the shadow keeps "values"
 
 
 def shadow_data(table: str, row: Any) -> dict[str, Any]:
@@ -37,11 +39,17 @@ def shadow_data(table: str, row: Any) -> dict[str, Any]:
 
 
 def set_base(session: Session, table: str, row_id: int, field: str, value: Any) -> None:
-    """Make `value` the server's known value of a field (a resolved conflict: the next push diffs from it)."""
+    """Make `value` the server's known value of a field (a resolved conflict: the next push diffs from it);
+    "value:<code>" is an inquiry's attribute value."""
     shadow = session.get(SyncShadow, (table, row_id))
-    if shadow is not None:
-        shadow.data = {**shadow.data, field: jsonable(value)}  # a new dict: JSON columns see assignment only
-        session.add(shadow)
+    if shadow is None:
+        return
+    if field.startswith(VALUE):  # new dicts throughout: a JSON column sees assignment only
+        shadow.data = {**shadow.data, "values": {**(shadow.data.get("values") or {}),
+                                                 field.removeprefix(VALUE): jsonable(value)}}
+    else:
+        shadow.data = {**shadow.data, field: jsonable(value)}
+    session.add(shadow)
 
 
 def _changed_rows(session: Session, table: str) -> list[tuple[Any, SyncShadow]]:
@@ -51,21 +59,42 @@ def _changed_rows(session: Session, table: str) -> list[tuple[Any, SyncShadow]]:
     return [(row, shadow) for row, shadow in session.exec(query)]
 
 
-def _row_changes(table: str, row: Any, shadow: SyncShadow) -> list[Change]:
+def _row_changes(session: Session, table: str, row: Any, shadow: SyncShadow) -> list[Change]:
     data, base = shadow_data(table, row), shadow.data
     found = [Change(table, row.id, "update", name, base.get(name), data[name], shadow.version)
              for name in FIELDS[table] if data[name] != base.get(name)]
-    if table == "inquiry" and data["state"] == "closed" and base.get("state") != "closed":
-        found.append(Change(table, row.id, "action", "close", base.get("state"),
-                            {"resolution": data["resolution"]}, shadow.version))
+    if table == "inquiry":
+        found += _value_changes(session, row.id, shadow)
+        if data["state"] == "closed" and base.get("state") != "closed":
+            found.append(Change(table, row.id, "action", "close", base.get("state"),
+                                {"resolution": data["resolution"]}, shadow.version))
     return found
 
 
+def _value_changes(session: Session, inquiry_id: int, shadow: SyncShadow) -> list[Change]:
+    """Attribute values, each a field "value:<code>" (as text; None: cleared)."""
+    mine, base = registrations.inquiry_values(session, inquiry_id), shadow.data.get("values") or {}
+    return [Change("inquiry", inquiry_id, "update", VALUE + code, base.get(code), mine.get(code), shadow.version)
+            for code in sorted(set(mine) | set(base)) if mine.get(code) != base.get(code)]
+
+
+def _comments(session: Session) -> list[Change]:
+    """Notes written here on pulled inquiries (a node pulls no events: every event here was made here; those of
+    an offline registration go with it)."""
+    pushed = select(SyncJournal.row_id).where(SyncJournal.table_name == COMMENTS)
+    events = session.exec(select(InquiryEvent).where(InquiryEvent.kind == "commented",
+                                                     col(InquiryEvent.inquiry_id) < LOCAL_BASE,
+                                                     col(InquiryEvent.id).not_in(pushed)).order_by(col(InquiryEvent.id)))
+    return [Change(COMMENTS, event.id or 0, "action", "comment", None,
+                   {"inquiry": event.inquiry_id, "text": event.text, "public": bool(event.data.get("public"))}, None)
+            for event in events]
+
+
 def diff(session: Session) -> list[Change]:
-    """Every local change now: changed fields and closes of pulled rows, and offline registrations."""
+    """Every local change now: changed fields and closes of pulled rows, notes, and offline registrations."""
     found = [change for table in FIELDS for row, shadow in _changed_rows(session, table)
-             for change in _row_changes(table, row, shadow)]
-    return found + registrations.offline_registrations(session)
+             for change in _row_changes(session, table, row, shadow)]
+    return found + _comments(session) + registrations.offline_registrations(session)
 
 
 def _key(table: str, row_id: int, op: str, field: str | None, old: Any, new: Any) -> tuple:

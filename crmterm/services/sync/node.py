@@ -94,6 +94,9 @@ def synchronise(sessions: Sessions, transport: Transport, *, first_answer: dict 
     except CrmError as failure:
         error, online = str(failure), not isinstance(failure, SyncUnreachable)
         raise
+    except Exception as failure:  # a fault, not a user error: still logged as this sync's outcome
+        error = f"{type(failure).__name__}: {failure}"
+        raise
     finally:
         result.bytes_up, result.bytes_down = transport.bytes_up, transport.bytes_down
         with sessions() as session:

@@ -17,7 +17,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col
 
-from crmterm.services.sync import server_pull
+from crmterm.services.sync import node_values, server_pull
 from crmterm.services.sync.journal import FIELDS, INQUIRY_STATE, MODELS, shadow_data
 from crmterm.store import load_all
 from crmterm.store.sync import SyncJournal, SyncShadow
@@ -111,40 +111,55 @@ def _kept_fields(session: Session, name: str, local: Any, shadow: SyncShadow) ->
     return kept
 
 
-def _merge_row(session: Session, name: str, model: Any, row: dict) -> dict | None:
+class _Batch:
+    """What merging a batch's inquiries learns for its values: the server's, and the local edits to keep."""
+
+    def __init__(self, session: Session, tables: dict[str, list[dict]]) -> None:
+        self.names = node_values.codes(session) if tables.get("inquiry") else {}
+        self.values = node_values.by_inquiry(tables.get("inquiry_value", []), self.names)
+        self.protected: set[tuple[int, str]] = set()
+
+
+def _merge_row(session: Session, name: str, model: Any, row: dict, batch: _Batch) -> dict | None:
     """The row to write, or None when the node has it at this version already (an overlap re-read)."""
     shadow = session.get(SyncShadow, (name, row["id"]))
     local = session.get(model, row["id"], populate_existing=True)
+    edits = node_values.local_edits(session, row["id"], shadow) if name == "inquiry" and local else {}
+    batch.protected |= {(row["id"], code) for code in edits}
     if shadow is not None and local is not None and row["version"] <= shadow.version:
         return None
     base = shadow_data(name, SimpleNamespace(**row))
+    if name == "inquiry":
+        base["values"] = node_values.merged_base(batch.values.get(row["id"], {}), edits)
     kept = _kept_fields(session, name, local, shadow) if shadow is not None and local is not None else []
     if shadow is None:
         shadow = SyncShadow(table_name=name, row_id=row["id"], version=row["version"], data=base)
     else:
         shadow.version, shadow.data = row["version"], {**base, **{f: shadow.data.get(f) for f in kept}}
     session.add(shadow)
-    if not kept:
+    if not kept and not edits:
         return row
     # Still changed here: the local values stay, and a version unlike the shadow's marks the row for the diff
     return {**row, **{f: getattr(local, f) for f in kept}, "version": row["version"] + 1}
 
 
-def _merged(session: Session, name: str, rows: list[dict]) -> list[dict]:
-    written = [_merge_row(session, name, MODELS[name], row) for row in rows]
+def _merged(session: Session, name: str, rows: list[dict], batch: _Batch) -> list[dict]:
+    written = [_merge_row(session, name, MODELS[name], row, batch) for row in rows]
     return [row for row in written if row is not None]
 
 
 def apply_batch(session: Session, tables: dict[str, list[dict]]) -> int:
     """Write a pulled batch in the caller's transaction; the number of rows written."""
-    count = 0
+    count, batch = 0, _Batch(session, tables)
     for name in ORDER:
         if not tables.get(name):
             continue
         table = _table(name)
         rows = drop_dangling(session, table, decode(table, tables[name]))
         if name in MERGED:
-            rows = _merged(session, name, rows)
+            rows = _merged(session, name, rows, batch)
+        elif name == "inquiry_value":
+            rows = node_values.without_local_edits(rows, batch.protected, batch.names)
         upsert(session, table, rows)
         session.flush()
         session.expire_all()  # the ORM must not keep what the upsert replaced underneath it

@@ -20,12 +20,17 @@ def _code(session: Session, model: Any, row_id: int | None) -> str | None:
     return None if row_id is None else session.exec(select(model.code).where(model.id == row_id)).first()
 
 
-def _inquiry_draft(session: Session, inquiry: Inquiry) -> dict[str, Any]:
+def inquiry_values(session: Session, inquiry_id: int | None) -> dict[str, str]:
+    """An inquiry's attribute values as stored (text), by attribute code."""
     values = session.exec(select(AttributeDef.code, InquiryValue.value)
                           .join(AttributeDef, col(AttributeDef.id) == InquiryValue.attribute_id)
-                          .where(InquiryValue.inquiry_id == inquiry.id))
+                          .where(InquiryValue.inquiry_id == inquiry_id))
+    return dict(values.all())
+
+
+def _inquiry_draft(session: Session, inquiry: Inquiry) -> dict[str, Any]:
     return {"topic": _code(session, Topic, inquiry.topic_id), "priority": _code(session, Priority, inquiry.priority_id),
-            "text": inquiry.text, "values": dict(values.all()), "close": inquiry.state == "closed"}
+            "text": inquiry.text, "values": inquiry_values(session, inquiry.id), "close": inquiry.state == "closed"}
 
 
 def contact_draft(session: Session, contact: Contact) -> dict[str, Any]:

@@ -19,9 +19,11 @@ from crmterm.errors import CrmError, PermissionDenied, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts.permissions import Actor, Permission, require
 from crmterm.services.customers import customers
-from crmterm.services.inquiries import inquiry_actions, registration
+from crmterm.services.inquiries import inquiries, inquiry_actions, inquiry_moves, registration
 from crmterm.services.inquiries.drafts import ContactDraft
 from crmterm.services.sync.changes import jsonable
+from crmterm.services.sync.journal import COMMENTS, VALUE
+from crmterm.services.sync.registrations import inquiry_values
 from crmterm.store import ClientCategory, ContactPerson, Inquiry, Party, Priority, utcnow
 from crmterm.store.sync import SyncChange
 from crmterm.store.tables import table_of
@@ -72,7 +74,24 @@ def _write_inquiry(session: Session, actor: Actor, row_id: int, field: str, valu
 WRITERS = {"party": _write_party, "contact_person": _write_contact_person, "inquiry": _write_inquiry}
 
 
+def _apply_value(session: Session, actor: Actor, change: dict) -> dict[str, Any]:
+    """An inquiry's attribute value, through the service that checks the step lets the user edit it."""
+    code = change["field"].removeprefix(VALUE)
+    if session.get(Inquiry, change["row_id"]) is None:
+        raise _Refused(_("{table} {id} is not on the server").format(table="inquiry", id=change["row_id"]))
+    theirs = inquiry_values(session, change["row_id"]).get(code)
+    if theirs == change["new"]:
+        return _answer(change, "same", theirs=theirs)
+    if theirs != change["old"]:
+        return _answer(change, "conflict", theirs=theirs)
+    inquiry_moves.update_values(session=session, actor=actor, inquiry_id=change["row_id"],
+                                values={code: change["new"]}, expected_version=None)
+    return _answer(change, "applied", theirs=change["new"])
+
+
 def _apply_field(session: Session, actor: Actor, change: dict) -> dict[str, Any]:
+    if change["table"] == "inquiry" and str(change["field"]).startswith(VALUE):
+        return _apply_value(session, actor, change)
     model, field = TABLES.get(change["table"]), change["field"]
     if model is None or field not in table_of(model).c:
         raise _Refused(_("'{field}' of '{table}' is not synchronised").format(field=field, table=change["table"]))
@@ -88,7 +107,16 @@ def _apply_field(session: Session, actor: Actor, change: dict) -> dict[str, Any]
     return _answer(change, "applied", theirs=change["new"])
 
 
+def _apply_comment(session: Session, actor: Actor, change: dict) -> dict[str, Any]:
+    note = change.get("new") or {}
+    inquiries.comment(session=session, actor=actor, inquiry_id=int(note.get("inquiry") or 0),
+                      text=str(note.get("text") or ""), public=bool(note.get("public")))
+    return _answer(change, "applied")
+
+
 def _apply_action(session: Session, actor: Actor, change: dict) -> dict[str, Any]:
+    if change["table"] == COMMENTS and change["field"] == "comment":
+        return _apply_comment(session, actor, change)
     if change["table"] != "inquiry" or change["field"] != "close":
         raise _Refused(_("unknown action '{name}'").format(name=change["field"]))
     inquiry = session.get(Inquiry, change["row_id"], populate_existing=True)
