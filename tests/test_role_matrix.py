@@ -35,6 +35,8 @@ from role_matrix_retention import RETENTION_ENTRIES
 from role_matrix_roles import NOTE_ENTRIES, ROLE_ENTRIES
 from role_matrix_sales import SALES_ENTRIES, SALES_EXEMPT
 from role_matrix_service import SERVICE_ENTRIES, SERVICE_EXEMPT
+from role_matrix_sync import SYNC_API_ROUTES, SYNC_ENTRIES
+from role_matrix_sync_tui import SYNC_TUI_ENTRIES
 from role_matrix_work import WORK_ENTRIES, held, waiting
 from role_matrix_workspace import WORKSPACE_ENTRIES
 from sqlmodel import select
@@ -51,13 +53,15 @@ from crmterm.services.routing.queues import InquiryFilter
 from crmterm.store import Contract, User
 from crmterm.store.db import dispose_all, unit_of_work
 
-API_ROUTES = CONTACT_CENTER_ROUTES + SALES_API_ROUTES  # the HTTP API's table
+API_ROUTES = CONTACT_CENTER_ROUTES + SALES_API_ROUTES + SYNC_API_ROUTES  # the HTTP API's table
 ENTRIES: list[Entry] = (CUSTOMER_ENTRIES + ADMIN_ENTRIES + REPORT_ENTRIES + WORK_ENTRIES + CONTENT_ENTRIES
                         + INTEGRATION_ENTRIES + MAIL_ENTRIES + WORK_LIST_ENTRIES + ROLE_ENTRIES + NOTE_ENTRIES
                         + WORKSPACE_ENTRIES + SALES_ENTRIES + ACTIVITY_ENTRIES + BILLING_ENTRIES
                         + COLLECTIONS_ENTRIES + SERVICE_ENTRIES + CONTRACT_ENTRIES + RETENTION_ENTRIES)
 ENTRIES += PAYMENT_ENTRIES  # issue 28, items 4, 6, 7
 ENTRIES += CAMPAIGN_ENTRIES  # issue 29 items 4-6
+ENTRIES += SYNC_ENTRIES  # issue 30
+ENTRIES += SYNC_TUI_ENTRIES  # issue 30, the TUI side of offline sync
 
 # Entry points with an `actor` that are not called by people: each checked by its callers, or the check itself.
 EXEMPT = {

@@ -22,6 +22,7 @@ from crmterm.api.routes import (
     queues,
     quotes,
     reports,
+    sync,
     topics,
 )
 from crmterm.i18n import set_language
@@ -42,7 +43,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     portal.install(app)  # the customer portal's pages at /portal (after the API's handlers: it keeps them)
-    for module in (health, customers, contacts, inquiries, queues, topics, calls):
+    for module in (health, customers, contacts, inquiries, queues, topics, calls, sync):
         app.include_router(module.router)
     for module in (products, quotes, opportunities, activities, orders, billing, reports):  # sales and billing
         app.include_router(module.router)

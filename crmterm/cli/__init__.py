@@ -111,6 +111,8 @@ COMMANDS = {
     "campaign": Lazy("crmterm.cli.campaign:app", "Outbound campaigns: call lists, attempts and their results."),
     "survey": Lazy("crmterm.cli.survey:app", "Satisfaction surveys: ratings of closed inquiries (CSAT, NPS)."),
     "loyalty": Lazy("crmterm.cli.loyalty:app", "Loyalty tiers mapped to client categories."),
+    # offline work (issue 30)
+    "sync": Lazy("crmterm.cli.sync:app", "Offline work: synchronise this database with the central server."),
 }
 
 

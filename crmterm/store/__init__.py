@@ -54,6 +54,7 @@ HOMES: dict[str, tuple[str, ...]] = {
     "payment_leads": ("LeadExportBatch", "LeadExportState", "PaymentDistribution"),
     "service_contracts": ("ServiceAsset", "ServiceContract", "ServiceWarranty"),
     "campaigns": ("Campaign", "CampaignAttempt", "CampaignCall", "LoyaltyTier", "SurveyAnswer", "SurveyRequest"),
+    "sync": ("SyncChange", "SyncConflict", "SyncJournal", "SyncNode", "SyncRun", "SyncShadow"),
 }
 # Modules that define tables without exporting a name here (the archive copies of the inquiry tables)
 _OTHER_TABLES = ("archive",)
@@ -126,6 +127,7 @@ if TYPE_CHECKING:  # the same names for the type checker, imported at runtime on
     from crmterm.store.scripts import Script, ScriptRun  # noqa: F401
     from crmterm.store.skills import AgentPresence, AgentSkill, Skill, StepSkill  # noqa: F401
     from crmterm.store.service_contracts import ServiceAsset, ServiceContract, ServiceWarranty  # noqa: F401
+    from crmterm.store.sync import SyncChange, SyncConflict, SyncJournal, SyncNode, SyncRun, SyncShadow  # noqa: F401
     from crmterm.store.sla import Calendar, EscalationRule, SlaMark, SlaRule  # noqa: F401
     from crmterm.store.topics import AttributeDef, AttributeGroup, ContactTemplate, Topic  # noqa: F401
     from crmterm.store.users import LoginGuard, Role, User, UserGroup, UserPassword, UserPreference  # noqa: F401

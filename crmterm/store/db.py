@@ -23,6 +23,7 @@ from crmterm.settings import busy_wait_seconds, mask_url
 # drops the cached configuration (store/config_cache).
 from crmterm.store import column_limits as _column_limits  # noqa: F401
 from crmterm.store import config_cache as _config_cache  # noqa: F401
+from crmterm.store import sync_ids as _sync_ids  # noqa: F401  (offline rows' ids on a node)
 
 T = TypeVar("T")
 

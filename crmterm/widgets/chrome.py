@@ -22,16 +22,18 @@ class TranslatedFooter(Footer):
 
 
 class StatusBar(Static):
-    """User, role, unread notifications and overdue inquiries in the user's queues (when there are any),
-    language, database — always visible at the top."""
+    """User, role, a laptop node's sync state, unread notifications and overdue inquiries in the user's queues
+    (when there are any), language, database — always visible at the top."""
 
     def show(self, *, user: str, role: str, database: str, extra: str = "", unread: int = 0,
-             overdue: int = 0) -> None:
+             overdue: int = 0, sync: str = "") -> None:
         parts = ["crmterm", f"{user} ({role})", current_language().upper(), _shorten(database, 48)]
         if overdue:
             parts.insert(2, overdue_badge(overdue))
         if unread:
             parts.insert(2, unread_badge(unread))
+        if sync:
+            parts.insert(2, sync)  # first after the user: on a laptop it is what changes most
         if extra:
             parts.append(extra)
         self.update(visible(" │ ".join(parts)))  # a login or a database name is literal text

@@ -26,6 +26,8 @@ from crmterm.screens.sales.pipeline import PipelinePanel
 from crmterm.screens.shell.call_watch import CallWatch
 from crmterm.screens.shell.dashboard import DashboardPanel
 from crmterm.screens.shell.pending_tab import PendingTab
+from crmterm.screens.sync.sync_commands import SyncCommands
+from crmterm.screens.sync.sync_watch import SyncWatch, sync_badge
 from crmterm.screens.work.my_work import MyWorkPanel
 from crmterm.services.accounts.permissions import ROLE_LABELS, Permission
 from crmterm.services.accounts.workspace import TABS
@@ -55,7 +57,7 @@ class HomePanel(Vertical, CrmWidget):  # CrmWidget second: Vertical's CSS stays
         yield Static("\n".join(lines), id="home-info", markup=False)
 
 
-class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
+class WorkspaceScreen(SyncWatch, SlaWatch, UnreadWatch, CallWatch, CrmScreen):
     _admin_state: dict | None = None
     _customers_state: dict | None = None
     _register_state: dict | None = None
@@ -63,6 +65,7 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
     _reports_state: dict | None = None
     _opened_tab: str | None = None  # the tab to show when recomposed (relabel keeps the one in use)
     CSS_PATH = ["../reports/reports.tcss", "dashboard.tcss"]  # the Reports and Dashboard tabs' styles
+    COMMANDS = {SyncCommands}  # the palette's sync log on a laptop node (screens/sync)
 
     BINDINGS = [
         Binding("f2", "app.settings", N_("Language"), id="workspace.language"),
@@ -90,6 +93,9 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
                 priority=True),
         # Alt+T: Alt+G is the registration form's "open every group" (widgets/attribute_form.py)
         Binding("alt+t", "campaigns", N_("Campaigns"), id="workspace.campaigns", show=False, priority=True),
+        # Only on a laptop node (check_action): what synchronisation could not apply (screens/sync)
+        Binding("alt+z", "sync_conflicts", N_("Sync conflicts"), id="workspace.sync_conflicts", show=False,
+                priority=True),
         # Only while a call waits (check_action): otherwise Ctrl+K stays a text field's "delete to the end"
         Binding("ctrl+k", "take_call", N_("Take the call"), id="workspace.take_call", priority=True),
     ]
@@ -129,16 +135,19 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         self.start_unread_watch()
         self.start_sla_watch()
         self.start_call_watch()
+        self.start_sync_watch()
 
     def on_unmount(self) -> None:
         self.stop_unread_watch()
         self.stop_call_watch()
+        self.stop_sync_watch()
 
     def refresh_status(self) -> None:
         gateway, actor = self.app.gateway, self.app.actor
         template = self.app.active_template
         self.query_one(StatusBar).show(user=actor.login, role=_(ROLE_LABELS[actor.role]),
                                        database=gateway.database_label, unread=self.unread, overdue=self.overdue,
+                                       sync=sync_badge(self.sync_state),
                                        extra=f"{template.short_code} {template.label}" if template else "")
 
     # --- contact templates: the registration form starts from the active one ----------------------
@@ -248,6 +257,8 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
             return self.app.gateway.can(Permission.SERVICE_DISPATCH)
         if action == "quality_of_service":
             return self.app.gateway.can(Permission.REPORTS_READ)
+        if action == "sync_conflicts":
+            return self.sync_node
         return True
 
     def action_show_tab(self, tab: str) -> None:
@@ -307,6 +318,12 @@ class WorkspaceScreen(SlaWatch, UnreadWatch, CallWatch, CrmScreen):
         from crmterm.screens.retention.campaigns import CampaignsScreen
 
         self.app.push_screen(CampaignsScreen())
+
+    def action_sync_conflicts(self) -> None:
+        """What synchronisation could not apply, to resolve (screens/sync/conflicts)."""
+        from crmterm.screens.sync.conflicts import ConflictsScreen
+
+        self.app.push_screen(ConflictsScreen())
 
     def action_problems(self) -> None:
         """Mass incidents: everyone sees them, supervisors and admins manage them (services/inquiries/problems)."""

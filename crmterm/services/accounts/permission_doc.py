@@ -53,6 +53,7 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.CAMPAIGN_MANAGE: N_("Create, build and close outbound campaigns; apply loyalty tiers to client "
                                    "categories"),
     Permission.CAMPAIGN_WORK: N_("Work campaign call lists: take the next call, record each attempt's outcome"),
+    Permission.SYNC_USE: N_("Work offline on a laptop: pull one's customers and work, push what was done offline"),
 }
 
 # The checks that are more than one permission (each has explicit tests in tests/test_role_matrix.py).

@@ -61,6 +61,8 @@ class Permission(StrEnum):
     # retention (issue 29): campaigns and loyalty tiers are managed by supervisors; agents work the call lists
     CAMPAIGN_MANAGE = "campaign.manage"  # create, build and close campaigns; apply loyalty tiers
     CAMPAIGN_WORK = "campaign.work"  # take the next call of a campaign one works and record its outcome
+    # offline work (issue 30): a laptop pulls what its user needs and pushes what they did offline
+    SYNC_USE = "sync.use"
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.CUSTOMERS_READ, Permission.INQUIRIES_READ}
@@ -68,7 +70,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset(_EVERYONE | {Permission.CUSTOMERS_WRITE, Permission.INQUIRIES_WRITE,
                                        Permission.SALES_WORK, Permission.COLLECTIONS_WORK,
                                        Permission.SERVICE_WORK, Permission.SERVICE_READ,
-                                       Permission.CAMPAIGN_WORK}),
+                                       Permission.CAMPAIGN_WORK, Permission.SYNC_USE}),
     Role.SUPERVISOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CUSTOMERS_WRITE,
                                             Permission.CUSTOMERS_MERGE, Permission.INQUIRIES_WRITE,
                                             Permission.INQUIRIES_SUPERVISE, Permission.REPORTS_READ,
@@ -80,7 +82,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                             Permission.COLLECTIONS_MANAGE, Permission.SERVICE_WORK,
                                             Permission.SERVICE_DISPATCH, Permission.SERVICE_READ,
                                             Permission.SERVICE_WRITE, Permission.CHURN_MANAGE,
-                                            Permission.CAMPAIGN_MANAGE, Permission.CAMPAIGN_WORK}),
+                                            Permission.CAMPAIGN_MANAGE, Permission.CAMPAIGN_WORK,
+                                            Permission.SYNC_USE}),
     Role.ADMIN: frozenset(Permission),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.USERS_READ, Permission.CONFIG_EXPORT,
                                          Permission.AUDIT_READ, Permission.ADMIN_SCREENS, Permission.REPORTS_READ,

@@ -1,0 +1,91 @@
+"""Resolving what a push could not apply (issue 30): a field both sides changed, or an action the server refused.
+
+The resolution works through the node's shadow (SYNC_FACE.md): the local row gets the chosen value and the
+shadow's base for the field becomes the server's value (`theirs`). So "theirs" leaves nothing to push (local
+equals the base), while "ours" and "edit" push old = theirs → new = the chosen value, which the server applies
+because it still holds `theirs`. A refused action can only be acknowledged ("theirs"): the next pull brings
+the server's state. The conflict row stays, resolved, with the choice; the audit log records who chose what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from crmterm.errors import Conflict, NotFound, ValidationError
+from crmterm.i18n import _
+from crmterm.services.accounts import audit
+from crmterm.services.accounts.permissions import Actor
+from crmterm.services.sync.edited_values import typed_value
+from crmterm.services.sync.journal import FIELDS, MODELS, set_base
+from crmterm.services.sync.status import ConflictView
+from crmterm.services.sync.sync_views import require_node_user
+from crmterm.store.base import utcnow
+from crmterm.store.sync import SyncConflict
+from crmterm.text import fold, search_key
+
+CHOICES = ("ours", "theirs", "edit")
+_SEARCHED = {"display_name", "names", "email"}  # a customer's folded search keys are built from these
+
+
+def resolve_conflict(*, session: Session, actor: Actor, conflict_id: int, choice: str, value: Any = None,
+                     source: str = "tui") -> ConflictView:
+    """Keep ours, take theirs or put an edited value (typed like the field; text from a form is parsed)."""
+    require_node_user(session, actor)
+    conflict = _open_conflict(session, conflict_id, choice)
+    chosen = _chosen_value(session, conflict, choice, value)
+    if conflict.kind == "field" and conflict.field is not None:
+        _set_local(session, conflict, chosen, actor)
+        set_base(session, conflict.table_name, conflict.row_id, conflict.field, conflict.theirs)
+    conflict.resolved_at, conflict.resolution = utcnow(), choice
+    session.add(conflict)
+    audit.record(session, actor, "resolve", "sync_conflict", str(conflict_id), source=source,
+                 before={"label": conflict.label, "field": conflict.field, "ours": conflict.ours,
+                         "theirs": conflict.theirs},
+                 after={"resolution": choice, "value": chosen})
+    session.flush()
+    return _view(conflict)
+
+
+def _open_conflict(session: Session, conflict_id: int, choice: str) -> SyncConflict:
+    conflict = session.get(SyncConflict, conflict_id)
+    if conflict is None:
+        raise NotFound(_("sync conflict"), conflict_id)
+    if conflict.resolved_at is not None:
+        raise Conflict(_("Sync conflict {id} is already resolved ({choice})").format(
+            id=conflict_id, choice=conflict.resolution))
+    if choice not in CHOICES:
+        raise ValidationError("choice", _("choose ours, theirs or edit, not {choice}").format(choice=choice))
+    if conflict.kind != "field" and choice != "theirs":
+        raise ValidationError("choice", _("the server refused this change: it can only be acknowledged"))
+    return conflict
+
+
+def _chosen_value(session: Session, conflict: SyncConflict, choice: str, value: Any) -> Any:
+    if conflict.kind != "field":
+        return None
+    if conflict.field not in FIELDS.get(conflict.table_name, ()):
+        raise ValidationError("field", _("{field} is not a synchronised field").format(field=conflict.field))
+    if choice == "edit":
+        return typed_value(session, conflict.table_name, conflict.field or "", value)
+    return conflict.ours if choice == "ours" else conflict.theirs
+
+
+def _set_local(session: Session, conflict: SyncConflict, value: Any, actor: Actor) -> None:
+    """The local row's field as chosen, its version bumped so the node's diff reads the row again."""
+    field = conflict.field or ""
+    row = session.get(MODELS[conflict.table_name], conflict.row_id)
+    if row is None:
+        raise NotFound(conflict.label or conflict.table_name, conflict.row_id)
+    setattr(row, field, value)
+    if conflict.table_name == "party" and field in _SEARCHED:
+        row.name_key = fold(row.display_name)
+        row.search_key = search_key(row.display_name, *(row.names or {}).values(), row.email)
+    row.version, row.updated_at, row.updated_by = row.version + 1, utcnow(), actor.login
+    session.add(row)
+
+
+def _view(c: SyncConflict) -> ConflictView:
+    return ConflictView(id=c.id or 0, kind=c.kind, table=c.table_name, row_id=c.row_id, label=c.label, field=c.field,
+                        ours=c.ours, theirs=c.theirs, base=c.base, message=c.message, created_at=c.created_at,
+                        resolved_at=c.resolved_at, resolution=c.resolution)
