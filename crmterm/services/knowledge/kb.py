@@ -17,7 +17,7 @@ from crmterm.errors import Conflict, NotFound, ValidationError, refuse_control
 from crmterm.i18n import N_, _, current_language
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor, Permission, require
-from crmterm.services.platform.stale import changed_by
+from crmterm.services.accounts.stale import changed_by
 from crmterm.store import KbArticle, KbArticleText, KbArticleTopic, Topic, utcnow
 from crmterm.store.kb import KB_LANGUAGES, KB_STATUSES, KB_VISIBILITIES
 from crmterm.store.tables import id_column, saved_id

@@ -14,8 +14,8 @@ from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crmterm.i18n import _
 from crmterm.moments import check_moment
 from crmterm.services.accounts.permissions import Actor, Permission
+from crmterm.services.accounts.stale import changed_by
 from crmterm.services.customers import customers
-from crmterm.services.platform.stale import changed_by
 from crmterm.services.sales import sales_access
 from crmterm.store import Opportunity, Party, SalesActivity, User, utcnow
 from crmterm.store.tables import saved_id

@@ -14,8 +14,8 @@ from sqlmodel import Session, col, select
 from crmterm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crmterm.i18n import _, pick
 from crmterm.services.accounts.permissions import Actor, Permission
+from crmterm.services.accounts.stale import changed_by
 from crmterm.services.customers import customers, structures
-from crmterm.services.platform.stale import changed_by
 from crmterm.services.sales import activity_plans, pricing, process_config, sales_access
 from crmterm.services.sales.config_fields import decimal
 from crmterm.store import Opportunity, OpportunityStage, Party, Quote, SalesProcess, User, utcnow
