@@ -283,6 +283,38 @@ def _quick_password_hashing():
     auth._dummy_hash.cache_clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _quick_pilot_idle_check():
+    """Pilot waits after every key it presses until the process has been idle for one "granule" (Textual:
+    20 ms, twice per key); typing a name costs a second of sleep. 5 ms granules keep the same check (CPU
+    time against wall time) at a quarter of the wait. Our tests wait for workers and steady screens
+    explicitly (helpers.settle), and keys land in order however fast they come (the key gate)."""
+    from textual import _wait
+
+    saved = _wait.SLEEP_GRANULARITY, _wait.SLEEP_IDLE
+    if not os.environ.get("CRMTERM_TEST_PILOT_20MS"):
+        _wait.SLEEP_GRANULARITY, _wait.SLEEP_IDLE = 0.005, 0.005 / 20
+    yield
+    _wait.SLEEP_GRANULARITY, _wait.SLEEP_IDLE = saved
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _notifications_remembered():
+    """Every notification an app raised, kept for the test (helpers.notices): a toast expires after 5 s, and on
+    a loaded machine a test may look for it later than that."""
+    from textual.notifications import Notifications
+
+    add = Notifications.add
+
+    def add_and_remember(self, notification):
+        self.__dict__.setdefault("told", []).append(notification)
+        return add(self, notification)
+
+    Notifications.add = add_and_remember
+    yield
+    Notifications.add = add
+
+
 @pytest.fixture
 def product_password_hashing(monkeypatch):
     """The product's own hasher (argon2-cffi's defaults) for the test that uses it."""
@@ -325,7 +357,7 @@ def people(demo_url) -> dict:
 HEAVY_PREFIXES = ("test_tui", "test_snapshots", "test_bench", "test_types", "test_display_safety", "test_login_guard",
                   "test_idle_lock", "test_concurrency", "test_crash", "test_skills_concurrency", "test_kb_tui",
                   "test_problems", "test_take_next", "test_fuzz", "test_cli.py", "test_demo_content", "test_api_input",
-                  "test_archive", "test_portal_browser", "test_mail_imap", "test_api_serve")
+                  "test_archive", "test_portal_browser", "test_mail_imap", "test_api_serve", "test_sync_serve")
 
 
 def pytest_collection_modifyitems(items) -> None:

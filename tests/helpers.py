@@ -49,6 +49,11 @@ async def _keys_handed_out(pilot, timeout: float = 30.0) -> None:
         await pilot.pause(0.01)
 
 
+def notices(app) -> list:
+    """The notifications the app raised so far, expired ones too (conftest keeps them)."""
+    return list(app._notifications.__dict__.get("told", []))
+
+
 async def settle_screen(pilot, rounds: int = 10) -> None:
     """Wait until two screenshots in a row are the same: on a loaded machine a scroll bar or a re-wrapped
     panel can still be one frame behind when the workers are done, and a snapshot must not catch that."""

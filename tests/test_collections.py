@@ -24,7 +24,9 @@ from crmterm.store import ChangeLog, Contract, Inquiry, InquiryEvent, PaymentPro
 from crmterm.store.db import unit_of_work
 from crmterm.store.webhooks import WebhookOutbox
 
-TODAY = date.today()
+def today() -> date:
+    """Read at each use, not at import: a run that crosses midnight would otherwise promise for yesterday."""
+    return date.today()
 
 
 @pytest.fixture
@@ -98,8 +100,8 @@ def _case(url: str, party: int) -> Inquiry:
 
 def test_the_scan_starts_one_case_per_debtor_with_a_call_task_in_the_collections_queue(url, people):
     debtor, later = _payer(url, "C-00000016"), _payer(url, "C-00000017")
-    _import(url, people, _invoice("D-1", debtor, TODAY - timedelta(days=10), "800"),
-            _invoice("L-1", later, TODAY + timedelta(days=5), "900"))
+    _import(url, people, _invoice("D-1", debtor, today() - timedelta(days=10), "800"),
+            _invoice("L-1", later, today() + timedelta(days=5), "900"))
     with pytest.raises(PermissionDenied):
         act(url, dunning.scan, people["agent"])
     with unit_of_work(url) as session:  # the gateway that texts the reminder
@@ -127,7 +129,7 @@ def test_two_scans_at_once_start_one_case_per_debtor(url, people):
     import threading
 
     debtor = _payer(url, "C-00000016")
-    _import(url, people, _invoice("D-2", debtor, TODAY - timedelta(days=10), "800"))
+    _import(url, people, _invoice("D-2", debtor, today() - timedelta(days=10), "800"))
     start, started, failed = threading.Barrier(2), [], []
 
     def scan() -> None:
@@ -152,21 +154,21 @@ def test_two_scans_at_once_start_one_case_per_debtor(url, people):
 
 def test_a_broken_promise_is_flagged_once_and_escalated_and_a_kept_one_settles_the_case(url, people):
     breaker, payer = _payer(url, "C-00000016"), _payer(url, "C-00000017")
-    owed = [_invoice("B-1", breaker, TODAY - timedelta(days=40), "500"),
-            _invoice("P-1", payer, TODAY - timedelta(days=40), "300")]
+    owed = [_invoice("B-1", breaker, today() - timedelta(days=40), "500"),
+            _invoice("P-1", payer, today() - timedelta(days=40), "300")]
     _import(url, people, *owed)
     act(url, dunning.scan, people["supervisor"])
     with pytest.raises(PermissionDenied):
         act(url, promises.record_promise, people["auditor"], party_id=breaker, amount="500",
-            promised_on=TODAY + timedelta(days=2))
+            promised_on=today() + timedelta(days=2))
     broken = act(url, promises.record_promise, people["agent"], party_id=breaker, amount="500",
-                 promised_on=TODAY + timedelta(days=2))
-    act(url, promises.record_promise, people["agent"], party_id=payer, amount="300", promised_on=TODAY)
+                 promised_on=today() + timedelta(days=2))
+    act(url, promises.record_promise, people["agent"], party_id=payer, amount="300", promised_on=today())
     assert (broken.inquiry_id, _case(url, breaker).step) == (_case(url, breaker).id, "promise")
     cases = {_case(url, breaker).id, _case(url, payer).id}
     assert [t.id for t in act(url, tasks.tasks, people["agent"]) if t.inquiry_id in cases] == []  # calls done
     _import(url, people, {**owed[1], "paid": "300"})  # billing reports the payment
-    scanned = act(url, dunning.scan, people["supervisor"], as_of=TODAY + timedelta(days=3))
+    scanned = act(url, dunning.scan, people["supervisor"], as_of=today() + timedelta(days=3))
     assert (scanned.broken, len(scanned.kept), scanned.settled) == ([broken.id], 1, [_case(url, payer).id])
     case = _case(url, breaker)
     with unit_of_work(url) as session:
@@ -175,17 +177,17 @@ def test_a_broken_promise_is_flagged_once_and_escalated_and_a_kept_one_settles_t
                                                          ChangeLog.field == "promised_payment")).all()
     assert (case.step, priority, _case(url, payer).state) == ("suspension", "high", "closed")
     assert any("Promise broken" in text for text in noted)
-    assert act(url, dunning.scan, people["supervisor"], as_of=TODAY + timedelta(days=4)).broken == []  # once
+    assert act(url, dunning.scan, people["supervisor"], as_of=today() + timedelta(days=4)).broken == []  # once
     assert [p.state for p in act(url, promises.list_promises, people["agent"], party_id=breaker)] == ["broken"]
 
 
 def test_the_reports_export_in_every_format(url, people, tmp_path):
     party = _payer(url, "C-00000016")
-    _import(url, people, _invoice("R-1", party, TODAY - timedelta(days=45), "1000"))
-    act(url, promises.record_promise, people["agent"], party_id=party, amount="400", promised_on=TODAY)
+    _import(url, people, _invoice("R-1", party, today() - timedelta(days=45), "1000"))
+    act(url, promises.record_promise, people["agent"], party_id=party, amount="400", promised_on=today())
     aged = act(url, collections_reports.aging_report, people["auditor"])
-    effect = act(url, collections_reports.collections_report, people["auditor"], start=TODAY,
-                 end=TODAY + timedelta(days=1))
+    effect = act(url, collections_reports.collections_report, people["auditor"], start=today(),
+                 end=today() + timedelta(days=1))
     assert aged.as_records()[0]["d31_60"] == 1000.0 and aged.totals[-1] == 1000.0
     assert effect.as_records() == [{"agent": "agent", "promises": 1, "promised": 400.0, "paid": 0.0, "kept": 0,
                                     "broken": 0, "open": 1, "paid_share": 0.0}]
@@ -203,7 +205,7 @@ def test_the_command_line_imports_scans_records_a_promise_and_reports(url, tmp_p
     party = _payer(url, "C-00000016")
     invoices = tmp_path / "invoices.csv"
     invoices.write_text("number,customer,issued_on,due_on,amount\n"
-                        f"CLI-1,{party},{TODAY - timedelta(days=30)},{TODAY - timedelta(days=9)},1250.50\n",
+                        f"CLI-1,{party},{today() - timedelta(days=30)},{today() - timedelta(days=9)},1250.50\n",
                         encoding="utf-8")
     env = {"CRMTERM_HOME": str(tmp_path / "home")}
 
@@ -215,9 +217,9 @@ def test_the_command_line_imports_scans_records_a_promise_and_reports(url, tmp_p
     scanned = run("collections", "scan", "--json")
     assert scanned.exit_code == 0 and len(json.loads(scanned.stdout)["started"]) == 1, scanned.output
     promised = run("collections", "promise", str(party), "--amount", "1250.50", "--date",
-                   (TODAY + timedelta(days=7)).isoformat(), "--json")
+                   (today() + timedelta(days=7)).isoformat(), "--json")
     assert promised.exit_code == 0 and json.loads(promised.stdout)[0]["state"] == "open", promised.output
     report = run("report", "aging", "--format", "csv", "--out", "-")
     assert report.exit_code == 0 and "1250.5" in report.stdout, report.output
-    refused = run("collections", "promise", str(party), "--amount", "-5", "--date", TODAY.isoformat())
+    refused = run("collections", "promise", str(party), "--amount", "-5", "--date", today().isoformat())
     assert refused.exit_code == 1 and refused.stderr.startswith("error: amount"), refused.output

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from helpers import settle, settle_until
+from helpers import notices, settle, settle_until
 from sync_node_data import make_node
 from test_tui import SIZE, _login
 from textual.command import CommandList
@@ -32,7 +32,7 @@ async def test_the_conflicts_are_resolved_from_the_workspace(ui_settings):
         await _login(pilot, "agent", "agent")
         shown = str(pilot.app.screen.query_one(StatusBar).render())
         assert "⇅ offline · 1 pending · conflicts: 3 · synced" in shown
-        assert any("conflicts to resolve (3)" in str(n.message) for n in pilot.app._notifications)
+        assert any("conflicts to resolve (3)" in str(n.message) for n in notices(pilot.app))
         await pilot.press("alt+z")
         await settle(pilot)
         screen = pilot.app.screen
@@ -58,7 +58,7 @@ async def test_the_conflicts_are_resolved_from_the_workspace(ui_settings):
         await settle(pilot)
         assert pilot.app.screen is screen and [c.id for c in screen.found] == [node.refused]
         await pilot.press("s")  # sync now: the server (a closed port) does not answer
-        await settle_until(pilot, lambda: any("unreachable" in str(n.message) for n in pilot.app._notifications))
+        await settle_until(pilot, lambda: any("unreachable" in str(n.message) for n in notices(pilot.app)))
         await pilot.press("l")
         await settle(pilot)
         assert isinstance(pilot.app.screen, SyncLogScreen) and pilot.app.screen.query_one("#sync-log").row_count == 4

@@ -8,7 +8,7 @@ from crmterm.app import make_app
 from crmterm.screens.customers.customers import CustomersPanel
 from crmterm.services.customers import customers
 from crmterm.store.db import unit_of_work
-from helpers import ADMIN, settle, settle_until
+from helpers import ADMIN, notices, settle, settle_until
 
 SIZE = (120, 36)
 
@@ -56,7 +56,7 @@ async def test_stale_edit_is_refused_with_who_changed_it(ui_settings):
         panel.query_one("#f-email", Input).value = "mine@nord.example"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert any("Changed by admin" in str(n.message) for n in pilot.app._notifications)
+        assert any("Changed by admin" in str(n.message) for n in notices(pilot.app))
         assert panel.query_one("#f-email", Input).value == "mine@nord.example"  # nothing typed is lost
 
 
@@ -121,7 +121,7 @@ async def test_an_admin_erases_a_customer_after_typing_its_number(ui_settings):
         await pilot.press("backspace", "5", "enter")
 
         def erased() -> bool:
-            return any("Customer #5: personal data erased" in str(n.message) for n in pilot.app._notifications)
+            return any("Customer #5: personal data erased" in str(n.message) for n in notices(pilot.app))
         hits = panel.query_one("#hits", DataTable)
         await settle_until(pilot, lambda: erased() and str(hits.get_row("5")[1]) == "erased #5")
         assert not isinstance(pilot.app.screen, EraseDialog)
@@ -139,6 +139,6 @@ async def test_an_agent_cannot_erase(ui_settings):
         await settle(pilot)
         await pilot.press("alt+e")
         await settle(pilot)
-        assert any("Only an administrator" in str(n.message) for n in pilot.app._notifications)
+        assert any("Only an administrator" in str(n.message) for n in notices(pilot.app))
     with unit_of_work(ui_settings.database_url) as session:
         assert customers.get_party(session, 5).erased_at is None

@@ -9,7 +9,7 @@ from textual.widgets import Input, Select, Static
 from crmterm.app import make_app
 from crmterm.screens.inquiry.function_dialog import FunctionDialog
 from crmterm.screens.inquiry.inquiry_view import InquiryScreen
-from helpers import settle
+from helpers import notices, settle
 from test_tui import SIZE
 from test_tui_inquiry import _open, _read, _register
 
@@ -40,6 +40,6 @@ async def test_a_business_function_runs_from_the_palette_with_typed_parameters(u
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(pilot.app.screen, InquiryScreen)
-        assert any("99.90 RUB" in str(n.message) for n in pilot.app._notifications)
+        assert any("99.90 RUB" in str(n.message) for n in notices(pilot.app))
         assert pilot.app.screen.inquiry.events[-1].kind == "function"  # the inquiry screen reloaded
     assert _read(ui_settings.database_url, inquiry_id).events[-1].data["function"] == "send_balance_sms"

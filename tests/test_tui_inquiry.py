@@ -18,7 +18,7 @@ from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import User
 from crmterm.store.db import unit_of_work
-from helpers import AGENT, press_and_settle, settle
+from helpers import AGENT, notices, press_and_settle, settle
 from test_tui import SIZE, _login
 
 
@@ -42,7 +42,7 @@ def _read(url: str, inquiry_id: int):
 
 
 def _notices(pilot) -> list[str]:
-    return [str(n.message) for n in pilot.app._notifications]
+    return [str(n.message) for n in notices(pilot.app)]
 
 
 def _text(renderable) -> str:

@@ -20,7 +20,7 @@ from crmterm.screens.reports.reports import ReportsPanel
 from crmterm.services.reports import reports
 from crmterm.services.reports.exports_values import screen_value, totals_cells
 from crmterm.store.db import unit_of_work
-from helpers import SUPERVISOR, settle
+from helpers import SUPERVISOR, notices, settle
 from report_world import build
 from test_tui import SIZE, _login
 
@@ -160,4 +160,4 @@ async def test_export_writes_the_report_to_a_file(ui_settings, tmp_path):
         assert not isinstance(pilot.app.screen, ExportDialog)
         written = json.loads(target.read_text(encoding="utf-8"))
         assert str(written).count("registered") >= len(panel.table.rows)
-        assert any(str(target) in str(n.message) for n in pilot.app._notifications)
+        assert any(str(target) in str(n.message) for n in notices(pilot.app))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from helpers import demo_people, settle
+from helpers import demo_people, notices, settle
 from test_tui import SIZE, _login
 from textual.widgets import DataTable, Input, Label, Static
 
@@ -118,4 +118,4 @@ async def test_a_discount_over_the_limit_is_refused_next_to_its_item_and_the_acc
             found = quotes.get_quote(session=session, actor=demo_people(ui_settings.database_url)["agent"],
                                      quote_id=NORD_QUOTE)
         assert screen.quote.state == found.state == "accepted"
-        assert any(n.message.startswith("Order O-") for n in pilot.app._notifications)
+        assert any(n.message.startswith("Order O-") for n in notices(pilot.app))

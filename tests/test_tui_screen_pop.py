@@ -11,7 +11,7 @@ from time import monotonic
 
 import pytest
 
-from helpers import settle
+from helpers import notices, settle
 from test_tui import SIZE, _login
 from textual.widgets import Input, Static, TabbedContent
 
@@ -61,7 +61,7 @@ def _whom(pilot) -> str:
 
 
 def _notices(pilot) -> list[str]:
-    return [str(n.message) for n in pilot.app._notifications]
+    return [str(n.message) for n in notices(pilot.app)]
 
 
 async def test_a_call_opens_the_caller_in_register_within_a_second_from_another_tab(demo_url, tmp_path):

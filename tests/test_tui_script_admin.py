@@ -9,7 +9,7 @@ from crmterm.screens.admin.admin import AdminPanel
 from crmterm.screens.admin.script_admin import ScriptAdminScreen
 from crmterm.services.knowledge import script_admin, scripts
 from crmterm.store.db import unit_of_work
-from helpers import ADMIN, press_and_settle, settle
+from helpers import ADMIN, notices, press_and_settle, settle
 from test_tui import SIZE, _login
 
 WIDE = (160, 48)
@@ -70,7 +70,7 @@ async def test_a_stale_save_shows_who_changed_the_draft(ui_settings):
         await press_and_settle(pilot, "enter", "enter", "end", "x")  # the start node renamed: reasonx
         await press_and_settle(pilot, "ctrl+s")
         assert screen.dirty
-        assert any("changed by admin at" in n.message for n in pilot.app._notifications)
+        assert any("changed by admin at" in n.message for n in notices(pilot.app))
 
 
 async def test_a_role_without_scripts_admin_does_not_see_the_area(ui_settings):
@@ -145,11 +145,11 @@ async def test_a_new_script_from_the_editor_then_its_draft_deleted(ui_settings):
         assert [n["id"] for n in screen.document["nodes"]] == ["greeting", "done"]
         assert any("name" in p and "ru" in p for p in problems(screen))  # named in one language so far
         await press_and_settle(pilot, "alt+c", *"callback", "enter", "enter")  # the same code again
-        assert any("Script callback already exists" in str(n.message) for n in pilot.app._notifications)
+        assert any("Script callback already exists" in str(n.message) for n in notices(pilot.app))
         await press_and_settle(pilot, "alt+d", "y")
         assert screen.script is None or screen.script.code != "callback"
         assert "callback" not in {s.code for s in screen.summaries}
         await press_and_settle(pilot, "alt+d")  # retention's newest is published: nothing to delete, no question
-        assert any("Only a draft can be deleted" in str(n.message) for n in pilot.app._notifications)
+        assert any("Only a draft can be deleted" in str(n.message) for n in notices(pilot.app))
     assert act(url, scripts.get, code="retention").status == "published"
     assert [s.code for s in act(url, script_admin.summaries) if s.code == "callback"] == []

@@ -11,7 +11,7 @@ from crmterm.app import make_app
 from crmterm.services.directory import directory
 from crmterm.services.platform.gateway import Gateway
 from crmterm.store.db import unit_of_work
-from helpers import ADMIN, burst, settle
+from helpers import ADMIN, burst, notices, settle
 from test_tui import SIZE, _open_admin
 from test_tui_register import _a_subscriber, _agent, _inquiries
 
@@ -55,7 +55,7 @@ async def _register(ui_settings, slow_services=None, delay: float = DELAY, *, in
             else:
                 await pilot.press("f4", *number, *REGISTRATION_AFTER_NUMBER)
             await settle(pilot)
-        notices = [str(n.message) for n in pilot.app._notifications]
+        notices = [str(n.message) for n in notices(pilot.app)]
         assert panel.query_one("#reg-caller").value == "", notices  # saved: the form was cleared for the next call
     inquiry, contact, values = _inquiries(ui_settings.database_url)[-1]
     return inquiry.topic_id, contact.party_id, contact.subscriber_id, sorted(values.values())

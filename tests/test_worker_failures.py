@@ -12,7 +12,7 @@ from crmterm.app import make_app
 from crmterm.errors import NotFound
 from crmterm.screens.common.failures import LOG_FILE_NAME, FailureDialog
 from crmterm.services.platform.gateway import Gateway
-from helpers import settle
+from helpers import notices, settle
 from test_snapshots import _login
 
 SIZE = (120, 36)
@@ -58,7 +58,7 @@ def _failing(error: BaseException):
 
 def _shown(app) -> list[str]:
     """Every text the user can see about failures: notifications and the failure dialog's labels."""
-    texts = [notification.message for notification in app._notifications]
+    texts = [notification.message for notification in notices(app)]
     for screen in app.screen_stack:
         if isinstance(screen, FailureDialog):
             texts += [str(label.render()) for label in screen.query("Label")]
