@@ -40,6 +40,17 @@ async def test_bad_cursors_and_ids_out_of_range_are_422(demo_url):
     assert huge.status_code == 422 and huge.json()["field"] == "path.party_id"
 
 
+async def test_a_sync_push_of_malformed_changes_refuses_each_and_applies_nothing(demo_url):
+    """Found by the schema run: an offline registration whose draft is not one answered 500."""
+    changes = [{"change_id": "00000000", "op": "create", "row_id": 0, "table": ""},
+               {"change_id": "00000001", "op": "create", "row_id": 0, "table": "contact", "new": {"channel": 5}},
+               {"change_id": "00000002", "op": "update", "row_id": 0, "table": ""}]
+    async with client_for(demo_url, token_for(demo_url, "agent")) as client:
+        pushed = await client.post("/sync/push", json={"changes": changes})
+    assert pushed.status_code == 200, pushed.text
+    assert [answer["outcome"] for answer in pushed.json()["results"]] == ["refused"] * 3
+
+
 async def test_a_body_over_the_limit_is_413_declared_or_streamed(demo_url):
     token = token_for(demo_url, "agent")
     async with client_for(demo_url, token, api_max_body_kb=1) as client:

@@ -55,8 +55,8 @@ async def _register(ui_settings, slow_services=None, delay: float = DELAY, *, in
             else:
                 await pilot.press("f4", *number, *REGISTRATION_AFTER_NUMBER)
             await settle(pilot)
-        notices = [str(n.message) for n in notices(pilot.app)]
-        assert panel.query_one("#reg-caller").value == "", notices  # saved: the form was cleared for the next call
+        shown = [str(n.message) for n in notices(pilot.app)]
+        assert panel.query_one("#reg-caller").value == "", shown  # saved: the form was cleared for the next call
     inquiry, contact, values = _inquiries(ui_settings.database_url)[-1]
     return inquiry.topic_id, contact.party_id, contact.subscriber_id, sorted(values.values())
 

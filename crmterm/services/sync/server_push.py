@@ -27,6 +27,7 @@ from crmterm.services.sync.registrations import inquiry_values
 from crmterm.store import ClientCategory, ContactPerson, Inquiry, Party, Priority, utcnow
 from crmterm.store.sync import SyncChange
 from crmterm.store.tables import table_of
+from crmterm.text import one_line
 
 MAX_BATCH = 1000
 TABLES: dict[str, Any] = {"party": Party, "contact_person": ContactPerson, "inquiry": Inquiry}
@@ -145,6 +146,8 @@ def _apply_one(session: Session, actor: Actor, change: dict) -> dict[str, Any]:
             return applier(session, actor, change)
     except (CrmError, _Refused) as error:
         return _answer(change, "refused", message=str(error))
+    except (ValueError, TypeError) as error:  # a value of the wrong shape from the client (pydantic's too)
+        return _answer(change, "refused", message=one_line(str(error)))
 
 
 def push(*, session: Session, actor: Actor, changes: list[dict]) -> list[dict[str, Any]]:
