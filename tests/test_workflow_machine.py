@@ -378,9 +378,9 @@ class LifeCycle(RuleBasedStateMachine):
             self.versions[inquiry_id] = row.version
 
 
-# The default suite walks 20 lives of up to 25 steps on each database (seconds, not half a minute);
+# The default suite walks 12 lives of up to 25 steps on each database (seconds, not half a minute);
 # `pytest -m slow` walks 200 of 40 (the long search that found the bugs named below).
-WALKS = [pytest.param(20, 25, id="suite"), pytest.param(200, 40, id="long", marks=pytest.mark.slow)]
+WALKS = [pytest.param(12, 25, id="suite"), pytest.param(200, 40, id="long", marks=pytest.mark.slow)]
 
 
 @pytest.mark.parametrize(("walks", "steps"), WALKS)
