@@ -10,7 +10,18 @@ from sqlalchemy import Table, delete
 from sqlmodel import Session, SQLModel, col, select
 
 from crmterm.services.sync.changes import Change, local_ref
-from crmterm.store import AttributeDef, Channel, Contact, Inquiry, InquiryValue, Place, Priority, Topic, load_all
+from crmterm.store import (
+    AttributeDef,
+    Channel,
+    Contact,
+    Inquiry,
+    InquiryEvent,
+    InquiryValue,
+    Place,
+    Priority,
+    Topic,
+    load_all,
+)
 from crmterm.store.sync import LOCAL_BASE, SyncShadow
 
 CONTACT = "contact"
@@ -55,7 +66,7 @@ def offline_registrations(session: Session) -> list[Change]:
     return found
 
 
-def _referring(table: str) -> list[tuple[Table, str]]:
+def referring(table: str) -> list[tuple[Table, str]]:
     """Every (table, column) with a foreign key to `table`.id, other than `table` itself."""
     load_all()
     return [(other, fk.parent.key) for other in SQLModel.metadata.sorted_tables for fk in other.foreign_keys
@@ -63,11 +74,26 @@ def _referring(table: str) -> list[tuple[Table, str]]:
 
 
 def _drop(session: Session, table: str, ids: list[int]) -> None:
-    for other, column in _referring(table):
+    for other, column in referring(table):
         if other.name not in ("inquiry", "inquiry_archive", "inquiry_event_archive"):
             session.execute(delete(other).where(other.c[column].in_(ids)))
     target = SQLModel.metadata.tables[table]
     session.execute(delete(target).where(target.c.id.in_(ids)))
+
+
+def carried_notes(session: Session, contact_id: int, server_inquiry_ids: list[int]) -> list[Change]:
+    """The notes written here on a registration's inquiries, addressed to the inquiries the server made of them
+    (in the draft's order): pushed once it numbered them, as the local events are dropped with the registration."""
+    local = [i for i in session.exec(select(Inquiry.id).where(Inquiry.contact_id == contact_id)
+                                     .order_by(col(Inquiry.id))) if i]
+    numbers = dict(zip(local, server_inquiry_ids, strict=False))
+    events = session.exec(select(InquiryEvent).where(InquiryEvent.kind == "commented",
+                                                     col(InquiryEvent.inquiry_id).in_(list(numbers)))
+                          .order_by(col(InquiryEvent.id)))
+    return [Change("inquiry", numbers[event.inquiry_id], "action", "comment", None,
+                   {"inquiry": numbers[event.inquiry_id], "text": event.text,
+                    "public": bool((event.data or {}).get("public"))}, None)
+            for event in events]
 
 
 def replace_with_server_rows(session: Session, contact_id: int) -> list[int]:
