@@ -44,14 +44,16 @@ def _server_inquiry_of(url: str, contact: int) -> Inquiry:
         return session.exec(select(Inquiry).where(Inquiry.contact_id == contact)).one()
 
 
-def test_notes_on_an_inquiry_registered_offline_reach_the_servers_inquiry_once(laptop):
-    server, _people, ivanov, _held, _waiting, node_url = laptop
+def test_notes_and_a_take_on_an_inquiry_registered_offline_reach_the_servers_inquiry_once(laptop):
+    server, people, ivanov, _held, _waiting, node_url = laptop
     agent = actors(node_url)["agent"]
     made = call(node_url, register, agent, draft=draft(ivanov))
     call(node_url, inquiries.comment, agent, inquiry_id=made.inquiry_ids[0], text="customer sent the receipt")
+    call(node_url, inquiry_actions.take, agent, inquiry_id=made.inquiry_ids[0])
     [(_reference, number)] = sync(server, node_url, "agent").numbered
     numbered = _server_inquiry_of(server.url, number)
     assert _notes(server.url, numbered.id) == ["customer sent the receipt"]
+    assert (numbered.state, numbered.assignee_id) == ("taken", people["agent"].id)
     assert sync(server, node_url, "agent").pushed == 0
     assert _notes(server.url, numbered.id) == ["customer sent the receipt"]
 

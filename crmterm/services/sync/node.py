@@ -177,14 +177,14 @@ def _record(session: Session, entry: SyncJournal, answer: dict[str, Any], result
 
 def _numbered(session: Session, entry: SyncJournal, answer: dict[str, Any], result: SyncResult) -> None:
     """The server made its row of something made here: a customer takes the server's id; a registration's rows
-    are replaced by the server's (the pull brings them), and its notes follow it to the server's inquiries."""
+    are replaced by the server's (the pull brings them), and its notes and route actions follow them."""
     entry.server_id = answer["server_id"]
     if new_customers.is_new_customer(entry):
         new_customers.renumber(session, entry, answer["server_id"])
         journal.adopt(session, "party", answer["server_id"], int(answer.get("version") or 1),
                       new_customers.sent_values(session, entry))
         return
-    journal.record(session, registrations.carried_notes(session, entry.row_id, answer.get("inquiry_ids") or []))
+    journal.record(session, registrations.carried_events(session, entry.row_id, answer.get("inquiry_ids") or []))
     registrations.replace_with_server_rows(session, entry.row_id)
     result.numbered.append((entry.local_ref or "", answer["server_id"]))
 

@@ -26,7 +26,10 @@ def offline_actions(session: Session) -> list[Change]:
     events = session.exec(select(InquiryEvent).where(col(InquiryEvent.kind).in_(list(ACTIONS)),
                                                      col(InquiryEvent.inquiry_id) < LOCAL_BASE)
                           .order_by(col(InquiryEvent.id)))
-    return [Change("inquiry", event.inquiry_id, "action", ACTIONS[event.kind], None,
-                   {"event": event.id, "transition": (event.data or {}).get("transition"), "text": event.text},
-                   None)
-            for event in events]
+    return [action_of(event, event.inquiry_id) for event in events]
+
+
+def action_of(event: InquiryEvent, inquiry_id: int) -> Change:
+    """The action an event records, on the server's inquiry `inquiry_id`."""
+    return Change("inquiry", inquiry_id, "action", ACTIONS[event.kind], None,
+                  {"event": event.id, "transition": (event.data or {}).get("transition"), "text": event.text}, None)
