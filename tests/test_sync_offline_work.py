@@ -14,7 +14,7 @@ from crmterm.services.inquiries import inquiries, inquiry_actions, inquiry_moves
 from crmterm.services.inquiries.registration import register
 from crmterm.services.sync import registrations, status
 from crmterm.services.sync.resolve import resolve_conflict
-from crmterm.store import Contact, Inquiry, InquiryEvent, Party
+from crmterm.store import Contact, Inquiry, InquiryEvent, Party, Queue
 from crmterm.store.db import unit_of_work
 from crmterm.store.sync import LOCAL_BASE
 
@@ -127,3 +127,22 @@ def test_a_conflict_on_an_attribute_value_is_resolved_like_a_field(laptop):
 def _amount(url: str, inquiry: int) -> str | None:
     with unit_of_work(url) as session:
         return registrations.inquiry_values(session, inquiry).get("amount")
+
+
+def test_a_supervisors_assign_and_transfer_made_offline_are_done_by_the_server(demo_url, sqlite_template, tmp_path):
+    from conftest import copy_demo
+
+    server, people = Server(demo_url), actors(demo_url)
+    ivanov = call(demo_url, customers.create_party, people["admin"], values={"display_name": "Ivanov"}).id
+    first, second = (call(demo_url, register, people["supervisor"], draft=draft(ivanov)).inquiry_ids[0]
+                     for _ in range(2))
+    node_url = copy_demo(sqlite_template, tmp_path / "supervisor.db")
+    init(server, node_url, "supervisor")
+    supervisor = actors(node_url)["supervisor"]
+    call(node_url, inquiry_actions.assign, supervisor, inquiry_id=first, login="agent2")
+    call(node_url, inquiry_actions.transfer, supervisor, inquiry_id=second, queue="billing_bo")
+    assert sync(server, node_url, "supervisor").refused == 0
+    with unit_of_work(server.url) as session:
+        assert session.get(Inquiry, first).assignee_id == people["agent2"].id
+        assert session.get(Inquiry, second).queue_id == session.exec(
+            select(Queue.id).where(Queue.code == "billing_bo")).one()
