@@ -41,3 +41,30 @@ def test_the_loop_rides_out_a_missing_server_and_status_and_log_say_so(sqlite_te
     assert "last error: server unreachable" in shown
     runs = json.loads(runner.invoke(app, ["--db", node_url, "sync", "log", "--json"], env=env).stdout)
     assert [(r["pushed"], r["pulled"], bool(r["error"])) for r in runs] == [(0, 0, True), (0, 0, True)]
+
+
+def test_conflicts_are_listed_and_resolved_from_the_command_line(sqlite_url, tmp_path):
+    from sync_node_data import make_node
+
+    node = make_node(sqlite_url)
+    env = {"CRMTERM_HOME": str(tmp_path)}
+    listed = json.loads(runner.invoke(app, ["--db", sqlite_url, "sync", "conflicts", "--json"], env=env).stdout)
+    assert [(c["id"], c["kind"], c["field"]) for c in listed] == [
+        (node.phone, "field", "phone"), (node.email, "field", "email"), (node.refused, "refused", "close")]
+    table = runner.invoke(app, ["--db", sqlite_url, "sync", "conflicts"], env=env).stdout
+    assert "phone" in table and "email" in table and "refused" in table
+    kept = runner.invoke(app, ["--db", sqlite_url, "sync", "resolve", str(node.phone), "--ours"], env=env)
+    assert kept.exit_code == 0 and f"Conflict {node.phone} resolved (ours)" in kept.stdout
+    edited = runner.invoke(app, ["--db", sqlite_url, "sync", "resolve", str(node.email), "--value", "x@example.com",
+                                 "--json"], env=env)
+    assert json.loads(edited.stdout)["resolution"] == "edit"
+    for args, message in ((["--ours"], "can only be acknowledged"), ([], "exactly one of"),
+                          (["--ours", "--theirs"], "exactly one of")):
+        refused = runner.invoke(app, ["--db", sqlite_url, "sync", "resolve", str(node.refused), *args], env=env)
+        assert refused.exit_code == 1 and refused.stderr.startswith("error: ") and message in refused.stderr
+        assert refused.stderr.count("\n") == 1
+    again = runner.invoke(app, ["--db", sqlite_url, "sync", "resolve", str(node.phone), "--theirs"], env=env)
+    assert again.exit_code == 1 and "already resolved" in again.stderr
+    acknowledged = runner.invoke(app, ["--db", sqlite_url, "sync", "resolve", str(node.refused), "--theirs"], env=env)
+    assert acknowledged.exit_code == 0
+    assert json.loads(runner.invoke(app, ["--db", sqlite_url, "sync", "conflicts", "--json"], env=env).stdout) == []

@@ -1,6 +1,7 @@
 """`crmterm sync`: a laptop's database as a node of the central server (services/sync). `sync init` fills an
 empty database with what the token's user needs; `sync` pushes what was done offline and pulls what changed
-(`--loop SECONDS`: again and again, riding out a lost connection); `sync status`, `sync log`."""
+(`--loop SECONDS`: again and again, riding out a lost connection); `sync status`, `sync log`; `sync conflicts`
+lists what a sync could not apply and `sync resolve` decides one (the services of the TUI's conflict screen)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from dataclasses import asdict
 import typer
 
 from crmterm.cli._common import JSON_OPTION, env_of, err, out, print_json, print_table
-from crmterm.errors import CrmError
+from crmterm.errors import CrmError, ValidationError
 from crmterm.i18n import _
-from crmterm.services.sync import client, status
+from crmterm.services.sync import client, resolve, status, sync_views
 from crmterm.services.sync.node import SyncResult, SyncUnreachable
+from crmterm.services.sync.status import ConflictView
 
 app = typer.Typer(invoke_without_command=True, no_args_is_help=False,
                   help="Offline work: synchronise this database with the central server.")
@@ -121,3 +123,49 @@ def log(ctx: typer.Context, limit: int = typer.Option(20, "--limit", min=1, max=
     print_table(rows, [("started", _("Started")), ("pushed", _("Pushed")), ("pulled", _("Pulled")),
                        ("conflicts", _("Conflicts")), ("refused", _("Refused")), ("up", _("Bytes up")),
                        ("down", _("Bytes down")), ("error", _("Error"))])
+
+
+def _shown(value: object) -> str:
+    return "—" if value is None else str(value)
+
+
+def _conflict_row(c: ConflictView) -> dict[str, object]:
+    if c.kind != "field":  # a refused action: what was refused, and the server's reason
+        return {"id": c.id, "what": c.label, "field": _("{action} (refused)").format(action=c.field or "?"),
+                "ours": "", "theirs": c.message, "base": ""}
+    return {"id": c.id, "what": c.label, "field": c.field, "ours": _shown(c.ours), "theirs": _shown(c.theirs),
+            "base": _shown(c.base)}
+
+
+@app.command("conflicts")
+def conflicts(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+    """What the last syncs could not apply: a field changed on both sides, or an action the server refused."""
+    found = env_of(ctx).call(sync_views.open_conflicts)
+    if as_json:
+        print_json([asdict(c) for c in found])
+        return
+    if not found:
+        out.print(_("No conflicts: everything this laptop changed has reached the server."), markup=False)
+        return
+    print_table([_conflict_row(c) for c in found], [
+        ("id", _("#")), ("what", _("What")), ("field", _("Field")), ("ours", _("Ours")), ("theirs", _("Theirs")),
+        ("base", _("Base"))])
+
+
+@app.command("resolve")
+def resolve_one(ctx: typer.Context, conflict_id: int = typer.Argument(..., metavar="ID"),
+                ours: bool = typer.Option(False, "--ours", help="Keep this laptop's value (sent at the next sync)."),
+                theirs: bool = typer.Option(False, "--theirs", help="Take the server's value; acknowledge a refusal."),
+                value: str = typer.Option(None, "--value", metavar="V", help="Put this value instead of either."),
+                as_json: bool = JSON_OPTION) -> None:
+    """Decide a conflict: --ours, --theirs or --value V (checked like the field)."""
+    if ours + theirs + (value is not None) != 1:
+        raise ValidationError("choice", _("give exactly one of --ours, --theirs, --value"))
+    choice = "ours" if ours else "theirs" if theirs else "edit"
+    done = env_of(ctx).call(resolve.resolve_conflict, conflict_id=conflict_id, choice=choice, value=value,
+                            source="cli")
+    if as_json:
+        print_json(asdict(done))
+        return
+    out.print(_("Conflict {id} resolved ({choice}): {what} · {field}").format(
+        id=done.id, choice=done.resolution, what=done.label, field=done.field or ""), markup=False)

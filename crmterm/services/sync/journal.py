@@ -12,10 +12,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
-from crmterm.services.sync import registrations
+from crmterm.services.sync import new_customers, registrations, state_actions
 from crmterm.services.sync.changes import Change, jsonable
 from crmterm.store import ContactPerson, Inquiry, InquiryEvent, Party
 from crmterm.store.sync import LOCAL_BASE, SyncJournal, SyncShadow
@@ -27,8 +27,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "inquiry": ("text", "priority_id"),
 }
 MODELS: dict[str, Any] = {"party": Party, "contact_person": ContactPerson, "inquiry": Inquiry}
-# Kept in an inquiry's shadow besides its fields: its state changes are pushed as route actions
-INQUIRY_STATE = ("state", "resolution", "assignee_id")
+# Kept in an inquiry's shadow besides its fields: its state changes are pushed as route actions (and a refused
+# one puts these back)
+INQUIRY_STATE = ("state", "resolution", "assignee_id", "step", "queue_id")
 COMMENTS = "inquiry_event"  # a note on an inquiry, pushed as the action "comment"
 VALUE = "value:"  # an inquiry's attribute value is the field "value:<attribute code>"; the shadow keeps "values"
 
@@ -91,10 +92,12 @@ def _comments(session: Session) -> list[Change]:
 
 
 def diff(session: Session) -> list[Change]:
-    """Every local change now: changed fields and closes of pulled rows, notes, and offline registrations."""
+    """Every local change now: route actions (before a close), changed fields and closes of pulled rows, notes,
+    new customers and offline registrations (which may name them)."""
     found = [change for table in FIELDS for row, shadow in _changed_rows(session, table)
              for change in _row_changes(session, table, row, shadow)]
-    return found + _comments(session) + registrations.offline_registrations(session)
+    return (state_actions.offline_actions(session) + found + _comments(session)
+            + new_customers.offline_customers(session) + registrations.offline_registrations(session))
 
 
 def _key(table: str, row_id: int, op: str, field: str | None, old: Any, new: Any) -> tuple:
@@ -120,32 +123,55 @@ def _new_changes(session: Session) -> list[Change]:
     return [c for c in found if _key(c.table, c.row_id, c.op, c.field, c.old, c.new) not in known]
 
 
-def _refresh_registrations(session: Session, changes: list[Change]) -> None:
-    """An offline registration edited before it was pushed: its journalled draft becomes the current one."""
-    drafts = {c.row_id: c.new for c in changes if c.op == "create"}
+def _refresh_drafts(session: Session, changes: list[Change]) -> None:
+    """An offline registration or customer edited before it was pushed: its journalled draft becomes the
+    current one (a contact and a customer made here may share an id: each table numbers its own)."""
+    drafts = {(c.table, c.row_id): c.new for c in changes if c.op == "create"}
     if drafts:
+        ids = sorted({row_id for _table, row_id in drafts})
         for entry in session.exec(select(SyncJournal).where(SyncJournal.op == "create",
                                                             col(SyncJournal.pushed_at).is_(None),
-                                                            col(SyncJournal.row_id).in_(list(drafts)))):
-            if entry.new != drafts[entry.row_id]:
-                entry.new = drafts[entry.row_id]
+                                                            col(SyncJournal.row_id).in_(ids))):
+            draft = drafts.get((entry.table_name, entry.row_id))
+            if draft is not None and entry.new != draft:
+                entry.new = draft
                 session.add(entry)
 
 
-def capture(session: Session) -> int:
-    """Journal every change not journalled yet; the number written."""
-    _refresh_registrations(session, registrations.offline_registrations(session))
-    fresh = _new_changes(session)
-    for change in fresh:
+def record(session: Session, changes: list[Change]) -> None:
+    for change in changes:
         session.add(SyncJournal(change_id=str(uuid.uuid4()), table_name=change.table, row_id=change.row_id,
                                 local_ref=change.local_ref, op=change.op, field=change.field, old=change.old,
                                 new=change.new, base_version=change.base_version))
     session.flush()
+
+
+def capture(session: Session) -> int:
+    """Journal every change not journalled yet; the number written."""
+    _refresh_drafts(session, new_customers.offline_customers(session) + registrations.offline_registrations(session))
+    fresh = _new_changes(session)
+    record(session, fresh)
     return len(fresh)
 
 
+def adopt(session: Session, table: str, row_id: int, version: int, sent: dict[str, Any]) -> None:
+    """A row the server created from `sent` (a customer made here): its shadow at the server's version, and the
+    row at that version too unless it was edited since it was sent (then the next push sends the edit)."""
+    row = session.get(MODELS[table], row_id, populate_existing=True)
+    if row is None:
+        return
+    base = {**shadow_data(table, row), **{name: jsonable(sent[name]) for name in FIELDS[table] if name in sent}}
+    session.merge(SyncShadow(table_name=table, row_id=row_id, version=version, data=base))
+    row.version = version if shadow_data(table, row) == base else version + 1
+    session.add(row)
+
+
 def unpushed(session: Session, limit: int) -> list[SyncJournal]:
-    query = select(SyncJournal).where(col(SyncJournal.pushed_at).is_(None)).order_by(col(SyncJournal.id))
+    """Oldest first, but new customers before everything: a registration journalled earlier may name one."""
+    customers_first = case((and_(col(SyncJournal.table_name) == new_customers.PARTY,
+                                 col(SyncJournal.op) == "create"), 0), else_=1)
+    query = select(SyncJournal).where(col(SyncJournal.pushed_at).is_(None)).order_by(customers_first,
+                                                                                      col(SyncJournal.id))
     return list(session.exec(query.limit(limit)))
 
 

@@ -19,8 +19,9 @@ from sqlmodel import Session, select
 
 from crmterm.errors import ConfigError, CrmError
 from crmterm.i18n import _
-from crmterm.services.sync import journal, node_apply, registrations, status
-from crmterm.services.sync.journal import MODELS
+from crmterm.services.sync import journal, new_customers, node_apply, registrations, status
+from crmterm.services.sync.journal import INQUIRY_STATE, MODELS
+from crmterm.services.sync.state_actions import STATE_ACTIONS
 from crmterm.store import Party, utcnow
 from crmterm.store.sync import NODE_ID, SyncConflict, SyncJournal, SyncNode, SyncRun, SyncShadow
 from crmterm.store.sync_ids import become_node
@@ -126,7 +127,7 @@ def _push(sessions: Sessions, transport: Transport, result: SyncResult) -> None:
         journal.capture(session)
     while True:
         with sessions() as session:
-            entries = journal.unpushed(session, PUSH_BATCH)
+            entries = _batch(journal.unpushed(session, PUSH_BATCH))
             if not entries:
                 return
             body = [_wire(entry) for entry in entries]
@@ -134,6 +135,13 @@ def _push(sessions: Sessions, transport: Transport, result: SyncResult) -> None:
             for entry, answer in zip(entries, answers, strict=True):
                 _record(session, entry, answer, result)
             result.pushed += len(entries)
+
+
+def _batch(entries: list[SyncJournal]) -> list[SyncJournal]:
+    """New customers go first and alone: what follows may name them, and is sent with their server ids."""
+    if entries and new_customers.is_new_customer(entries[0]):
+        return [entry for entry in entries if new_customers.is_new_customer(entry)]
+    return entries
 
 
 def _wire(entry: SyncJournal) -> dict[str, Any]:
@@ -157,9 +165,7 @@ def _record(session: Session, entry: SyncJournal, answer: dict[str, Any], result
     if answer["outcome"] in ("applied", "same") and entry.op == "update" and entry.field:
         journal.set_base(session, entry.table_name, entry.row_id, entry.field, answer.get("theirs"))
     elif answer["outcome"] == "applied" and entry.op == "create":
-        entry.server_id = answer["server_id"]
-        registrations.replace_with_server_rows(session, entry.row_id)
-        result.numbered.append((entry.local_ref or "", answer["server_id"]))
+        _numbered(session, entry, answer, result)
     elif answer["outcome"] == "conflict":
         result.conflicts += 1
         _conflict(session, entry, "field", theirs=answer.get("theirs"))
@@ -167,6 +173,20 @@ def _record(session: Session, entry: SyncJournal, answer: dict[str, Any], result
         result.refused += 1
         _conflict(session, entry, "refused", message=answer.get("message") or "")
         _server_wins(session, entry)
+
+
+def _numbered(session: Session, entry: SyncJournal, answer: dict[str, Any], result: SyncResult) -> None:
+    """The server made its row of something made here: a customer takes the server's id; a registration's rows
+    are replaced by the server's (the pull brings them), and its notes and route actions follow them."""
+    entry.server_id = answer["server_id"]
+    if new_customers.is_new_customer(entry):
+        new_customers.renumber(session, entry, answer["server_id"])
+        journal.adopt(session, "party", answer["server_id"], int(answer.get("version") or 1),
+                      new_customers.sent_values(session, entry))
+        return
+    journal.record(session, registrations.carried_events(session, entry.row_id, answer.get("inquiry_ids") or []))
+    registrations.replace_with_server_rows(session, entry.row_id)
+    result.numbered.append((entry.local_ref or "", answer["server_id"]))
 
 
 def _conflict(session: Session, entry: SyncJournal, kind: str, *, theirs: Any = None, message: str = "") -> None:
@@ -180,9 +200,11 @@ def _server_wins(session: Session, entry: SyncJournal) -> None:
     that follows brings the server's current ones); the refusal stays visible as a conflict row."""
     shadow = session.get(SyncShadow, (entry.table_name, entry.row_id))
     model = MODELS.get(entry.table_name)
-    if shadow is None or model is None:
-        return
-    names = [entry.field] if entry.op == "update" else ["state", "resolution", "assignee_id"]
+    if shadow is None or model is None or entry.op == "action" and entry.field not in STATE_ACTIONS:
+        return  # a refused note changed nothing here
+    if entry.op == "update" and entry.field not in journal.FIELDS[entry.table_name]:
+        return  # an attribute value ("value:<code>"): kept, and listed with the refusal
+    names = [entry.field] if entry.op == "update" else [name for name in INQUIRY_STATE if name in shadow.data]
     values = {name: shadow.data.get(name) for name in names if name}
     if entry.table_name == "inquiry" and "state" in values and values["state"] != "closed":
         values["closed_at"] = None

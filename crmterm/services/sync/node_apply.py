@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, col
 
 from crmterm.services.sync import node_values, server_pull
 from crmterm.services.sync.journal import FIELDS, INQUIRY_STATE, MODELS, shadow_data
+from crmterm.services.sync.state_actions import STATE_ACTIONS
 from crmterm.store import load_all
 from crmterm.store.sync import SyncJournal, SyncShadow
 from crmterm.store.tables import table_of
@@ -95,10 +96,12 @@ def upsert(session: Session, table: Table, rows: list[dict]) -> None:
     session.execute(statement, rows)
 
 
-def _close_pending(session: Session, row_id: int) -> bool:
+def _state_change_pending(session: Session, row_id: int) -> bool:
+    """A route action made here waits to be pushed: the inquiry's state here is the one to push."""
     journal = table_of(SyncJournal).c
     return session.execute(select(journal.id).where(journal.table_name == "inquiry", journal.row_id == row_id,
-                                                    journal.op == "action", journal.pushed_at.is_(None))
+                                                    journal.op == "action", journal.field.in_(sorted(STATE_ACTIONS)),
+                                                    journal.pushed_at.is_(None))
                            ).first() is not None
 
 
@@ -106,7 +109,7 @@ def _kept_fields(session: Session, name: str, local: Any, shadow: SyncShadow) ->
     """The node's own changes not accepted by the server yet: their local value stays."""
     mine = shadow_data(name, local)
     kept = [field for field in FIELDS[name] if mine[field] != shadow.data.get(field)]
-    if name == "inquiry" and _close_pending(session, local.id):
+    if name == "inquiry" and _state_change_pending(session, local.id):
         kept += list(INQUIRY_STATE)
     return kept
 

@@ -9,8 +9,20 @@ from typing import Any
 from sqlalchemy import Table, delete
 from sqlmodel import Session, SQLModel, col, select
 
+from crmterm.services.sync import state_actions
 from crmterm.services.sync.changes import Change, local_ref
-from crmterm.store import AttributeDef, Channel, Contact, Inquiry, InquiryValue, Place, Priority, Topic, load_all
+from crmterm.store import (
+    AttributeDef,
+    Channel,
+    Contact,
+    Inquiry,
+    InquiryEvent,
+    InquiryValue,
+    Place,
+    Priority,
+    Topic,
+    load_all,
+)
 from crmterm.store.sync import LOCAL_BASE, SyncShadow
 
 CONTACT = "contact"
@@ -55,7 +67,7 @@ def offline_registrations(session: Session) -> list[Change]:
     return found
 
 
-def _referring(table: str) -> list[tuple[Table, str]]:
+def referring(table: str) -> list[tuple[Table, str]]:
     """Every (table, column) with a foreign key to `table`.id, other than `table` itself."""
     load_all()
     return [(other, fk.parent.key) for other in SQLModel.metadata.sorted_tables for fk in other.foreign_keys
@@ -63,11 +75,33 @@ def _referring(table: str) -> list[tuple[Table, str]]:
 
 
 def _drop(session: Session, table: str, ids: list[int]) -> None:
-    for other, column in _referring(table):
+    for other, column in referring(table):
         if other.name not in ("inquiry", "inquiry_archive", "inquiry_event_archive"):
             session.execute(delete(other).where(other.c[column].in_(ids)))
     target = SQLModel.metadata.tables[table]
     session.execute(delete(target).where(target.c.id.in_(ids)))
+
+
+def carried_events(session: Session, contact_id: int, server_inquiry_ids: list[int]) -> list[Change]:
+    """The notes and route actions made here on a registration's inquiries, in the order they were made and
+    addressed to the inquiries the server made of them (in the draft's order): pushed once it numbered them, as
+    the local events are dropped with the registration. An inquiry closed here was closed by the registration
+    itself: only its notes follow."""
+    local = {row.id: row.state for row in session.exec(select(Inquiry).where(Inquiry.contact_id == contact_id)
+                                                         .order_by(col(Inquiry.id)))}
+    numbers = dict(zip(local, server_inquiry_ids, strict=False))
+    kinds = ["commented", *state_actions.ACTIONS]
+    events = session.exec(select(InquiryEvent).where(col(InquiryEvent.kind).in_(kinds),
+                                                     col(InquiryEvent.inquiry_id).in_(list(numbers)))
+                          .order_by(col(InquiryEvent.id)))
+    return [_note(event, numbers[event.inquiry_id]) if event.kind == "commented"
+            else state_actions.action_of(event, numbers[event.inquiry_id])
+            for event in events if event.kind == "commented" or local[event.inquiry_id] != "closed"]
+
+
+def _note(event: InquiryEvent, inquiry_id: int) -> Change:
+    return Change("inquiry", inquiry_id, "action", "comment", None,
+                  {"inquiry": inquiry_id, "text": event.text, "public": bool((event.data or {}).get("public"))}, None)
 
 
 def replace_with_server_rows(session: Session, contact_id: int) -> list[int]:

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from crmterm.errors import Conflict, NotFound, ValidationError
 from crmterm.i18n import _
 from crmterm.services.accounts import audit
 from crmterm.services.accounts.permissions import Actor
+from crmterm.services.inquiries.inquiry_values import store_value
 from crmterm.services.sync.edited_values import typed_value
-from crmterm.services.sync.journal import FIELDS, MODELS, set_base
+from crmterm.services.sync.journal import FIELDS, MODELS, VALUE, set_base
 from crmterm.services.sync.status import ConflictView
 from crmterm.services.sync.sync_views import require_node_user
+from crmterm.services.topics.attribute_values import AMOUNT, BadValue, parse, to_text
+from crmterm.store import AttributeDef, Inquiry
 from crmterm.store.base import utcnow
 from crmterm.store.sync import SyncConflict
 from crmterm.text import fold, search_key
@@ -35,7 +38,10 @@ def resolve_conflict(*, session: Session, actor: Actor, conflict_id: int, choice
     conflict = _open_conflict(session, conflict_id, choice)
     chosen = _chosen_value(session, conflict, choice, value)
     if conflict.kind == "field" and conflict.field is not None:
-        _set_local(session, conflict, chosen, actor)
+        if conflict.field.startswith(VALUE):
+            _set_local_value(session, conflict, chosen, actor)
+        else:
+            _set_local(session, conflict, chosen, actor)
         set_base(session, conflict.table_name, conflict.row_id, conflict.field, conflict.theirs)
     conflict.resolved_at, conflict.resolution = utcnow(), choice
     session.add(conflict)
@@ -64,6 +70,8 @@ def _open_conflict(session: Session, conflict_id: int, choice: str) -> SyncConfl
 def _chosen_value(session: Session, conflict: SyncConflict, choice: str, value: Any) -> Any:
     if conflict.kind != "field":
         return None
+    if (conflict.field or "").startswith(VALUE):
+        return _attribute_text(session, conflict, choice, value)
     if conflict.field not in FIELDS.get(conflict.table_name, ()):
         raise ValidationError("field", _("{field} is not a synchronised field").format(field=conflict.field))
     if choice == "edit":
@@ -83,6 +91,35 @@ def _set_local(session: Session, conflict: SyncConflict, value: Any, actor: Acto
         row.search_key = search_key(row.display_name, *(row.names or {}).values(), row.email)
     row.version, row.updated_at, row.updated_by = row.version + 1, utcnow(), actor.login
     session.add(row)
+
+
+def _definition(session: Session, conflict: SyncConflict) -> AttributeDef:
+    code = (conflict.field or "").removeprefix(VALUE)
+    found = session.exec(select(AttributeDef).where(AttributeDef.code == code)).first()
+    if found is None:
+        raise ValidationError("field", _("{field} is not a synchronised field").format(field=conflict.field))
+    return found
+
+
+def _attribute_text(session: Session, conflict: SyncConflict, choice: str, value: Any) -> str | None:
+    """An attribute value as stored (text; None: no value); an edited one typed like the attribute."""
+    definition = _definition(session, conflict)
+    if choice != "edit":
+        return conflict.ours if choice == "ours" else conflict.theirs
+    try:
+        return to_text(parse(definition.type, value, pattern=definition.pattern, max_length=definition.max_length,
+                             decimals=AMOUNT))
+    except BadValue as error:
+        raise ValidationError(conflict.field, str(error)) from None
+
+
+def _set_local_value(session: Session, conflict: SyncConflict, text: str | None, actor: Actor) -> None:
+    inquiry = session.get(Inquiry, conflict.row_id)
+    if inquiry is None:
+        raise NotFound(conflict.label or "inquiry", conflict.row_id)
+    store_value(session, conflict.row_id, _definition(session, conflict).id or 0, text)
+    inquiry.version, inquiry.updated_at, inquiry.updated_by = inquiry.version + 1, utcnow(), actor.login
+    session.add(inquiry)
 
 
 def _view(c: SyncConflict) -> ConflictView:

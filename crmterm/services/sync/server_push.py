@@ -2,14 +2,17 @@
 
 - A field (customers, contact persons, inquiries) is applied when the server's value still equals the node's
   `old`; already equal to `new`: nothing to do ("same"); else the server keeps its value: "conflict" with theirs.
-- An action (closing an inquiry) goes through the route engine's service as the user: its refusal (someone
-  reassigned it, the step cannot close, the role may not) is answered as "refused" with the server's message.
-- A create (an offline registration) is registered like a new one; the answer carries the server's numbers.
+- An action (a note; take, start, return, a move along a transition, close; assign, transfer, reopen, cancel)
+  goes through the inquiry services as the user: a refusal (someone reassigned it, the step cannot close, the
+  guard does not hold, the role may not) is answered as "refused" with the server's message.
+- A create (an offline registration, a new customer) is made like a new one; the answer carries the server's
+  numbers (and a customer's version).
 Idempotent: each change id is recorded with its answer in the same transaction as its effect; a resent change
 gets the recorded answer. Each change runs in a savepoint, so one refusal never undoes the others."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import update
@@ -115,9 +118,43 @@ def _apply_comment(session: Session, actor: Actor, change: dict) -> dict[str, An
     return _answer(change, "applied")
 
 
+def _route_action(session: Session, actor: Actor, change: dict) -> dict[str, Any]:
+    """Through the inquiry action services, which check state, role, queue and guard again."""
+    name, inquiry_id, detail = change["field"], change["row_id"], change.get("new") or {}
+    inquiry = session.get(Inquiry, inquiry_id, populate_existing=True)
+    if inquiry is None:
+        raise _Refused(_("{table} {id} is not on the server").format(table="inquiry", id=inquiry_id))
+    if name in _ALREADY and inquiry.state == _ALREADY[name] and inquiry.assignee_id == actor.id:
+        return _answer(change, "same", theirs=inquiry.state)
+    moved = ROUTE_ACTIONS[name](session=session, actor=actor, inquiry_id=inquiry_id, detail=detail)
+    return _answer(change, "applied", theirs=moved.state)
+
+
+def _text(detail: dict) -> str:
+    return str(detail.get("text") or "")
+
+
+_ALREADY = {"take": "taken", "start": "in_progress"}  # done already by the user (on the server, say)
+ROUTE_ACTIONS: dict[str, Callable[..., inquiry_actions.Moved]] = {
+    "take": lambda detail, **call: inquiry_actions.take(**call),
+    "start": lambda detail, **call: inquiry_actions.start(**call),
+    "return": lambda detail, **call: inquiry_actions.return_to_queue(**call, text=_text(detail)),
+    "move": lambda detail, **call: inquiry_actions.move(**call, transition=str(detail.get("transition") or ""),
+                                                        text=_text(detail)),
+    "assign": lambda detail, **call: inquiry_actions.assign(**call, login=str(detail.get("to") or ""),
+                                                            text=_text(detail)),
+    "transfer": lambda detail, **call: inquiry_actions.transfer(**call, queue=str(detail.get("to") or ""),
+                                                                text=_text(detail)),
+    "reopen": lambda detail, **call: inquiry_actions.reopen(**call, text=_text(detail)),
+    "cancel": lambda detail, **call: inquiry_actions.cancel(**call, text=_text(detail) or _("cancelled offline")),
+}
+
+
 def _apply_action(session: Session, actor: Actor, change: dict) -> dict[str, Any]:
-    if change["table"] == COMMENTS and change["field"] == "comment":
+    if change["field"] == "comment" and change["table"] in (COMMENTS, "inquiry"):
         return _apply_comment(session, actor, change)
+    if change["table"] == "inquiry" and change["field"] in ROUTE_ACTIONS:
+        return _route_action(session, actor, change)
     if change["table"] != "inquiry" or change["field"] != "close":
         raise _Refused(_("unknown action '{name}'").format(name=change["field"]))
     inquiry = session.get(Inquiry, change["row_id"], populate_existing=True)
@@ -129,6 +166,12 @@ def _apply_action(session: Session, actor: Actor, change: dict) -> dict[str, Any
 
 
 def _apply_create(session: Session, actor: Actor, change: dict) -> dict[str, Any]:
+    if change["table"] == "party":
+        party = customers.create_party(session=session, actor=actor, values=dict(change.get("new") or {}),
+                                       source="sync")
+        return _answer(change, "applied", server_id=party.id, version=party.version)
+    if change["table"] != "contact":
+        raise _Refused(_("'{table}' is not created by a sync").format(table=change["table"]))
     draft = ContactDraft.model_validate(change["new"])
     made = registration.register(session=session, actor=actor, draft=draft)
     return _answer(change, "applied", server_id=made.contact_id, inquiry_ids=made.inquiry_ids)
