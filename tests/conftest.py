@@ -180,6 +180,21 @@ def demo_url(request, tmp_path):
         yield as_role(url, PG_ROLES.app)
 
 
+@pytest.fixture
+def postgresql_demo_url(pg_server, pg_demo_template) -> str:
+    """A PostgreSQL copy of the seeded demo template (application role): what seeding an empty database in
+    the test gave, without paying the seconds of seeding again."""
+    for url in _database_from(pg_server, pg_demo_template):
+        yield as_role(url, PG_ROLES.app)
+
+
+@pytest.fixture
+def sqlite_demo_url(_demo_sqlite_template, tmp_path) -> str:
+    """A SQLite copy of the seeded demo template."""
+    yield copy_demo(_demo_sqlite_template, tmp_path / "demo.db")
+    dispose_all()
+
+
 @pytest.fixture(scope="session")
 def _demo_sqlite_template(tmp_path_factory) -> Path:
     from crmterm.store import migrate

@@ -151,10 +151,8 @@ def test_auditors_read_but_do_not_write(demo_url):
         _call(demo_url, customers.create_party, actor=AUDITOR, values={"display_name": "Nope"})
 
 
-def test_synthetic_bulk_load_is_searchable(db_url):
-    from helpers import seed_demo
-
-    seed_demo(db_url)
+def test_synthetic_bulk_load_is_searchable(demo_url):
+    db_url = demo_url
     counts = _call(db_url, synthetic.generate, customers=500, seed=7)
     assert counts.parties == 500 and counts.contracts > 300 and counts.subscribers > counts.contracts * 0.9
     assert _search(db_url, "ова", limit=5)

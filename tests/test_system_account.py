@@ -56,15 +56,12 @@ def test_an_empty_user_option_does_not_fall_back_to_crmterm_user(demo_url, tmp_p
     _one_error_line(result, 2)
 
 
-def test_the_postgresql_application_role_needs_a_user_for_every_command(postgresql_url, tmp_path):
-    from helpers import seed_demo
-
-    seed_demo(postgresql_url)
-    refused = _invoke(postgresql_url, tmp_path, "user", "add", "ghost", "--role", "admin", "--password-stdin",
+def test_the_postgresql_application_role_needs_a_user_for_every_command(postgresql_demo_url, tmp_path):
+    refused = _invoke(postgresql_demo_url, tmp_path, "user", "add", "ghost", "--role", "admin", "--password-stdin",
                       input="s3cret-ghost\n")
     assert "does not own the crmterm schema" in _one_error_line(refused, 1)
-    assert "ghost" not in _logins(postgresql_url)
-    listed = _invoke(postgresql_url, tmp_path, "user", "list", "--json", CRMTERM_USER="admin",
+    assert "ghost" not in _logins(postgresql_demo_url)
+    listed = _invoke(postgresql_demo_url, tmp_path, "user", "list", "--json", CRMTERM_USER="admin",
                      CRMTERM_PASSWORD="admin")
     assert listed.exit_code == 0, listed.output
     assert "admin" in {u["login"] for u in json.loads(listed.stdout)}
@@ -78,17 +75,14 @@ def test_the_postgresql_owner_role_acts_as_system(postgresql_owner_url, tmp_path
     assert "maria" in _logins(postgresql_owner_url)
 
 
-def test_a_sqlite_file_of_another_user_needs_a_user(sqlite_url, tmp_path, monkeypatch):
-    from helpers import seed_demo
-
+def test_a_sqlite_file_of_another_user_needs_a_user(sqlite_demo_url, tmp_path, monkeypatch):
     from crmterm.store import ownership
 
-    seed_demo(sqlite_url)
-    assert _invoke(sqlite_url, tmp_path, "user", "list").exit_code == 0  # the file's owner: system
+    assert _invoke(sqlite_demo_url, tmp_path, "user", "list").exit_code == 0  # the file's owner: system
     monkeypatch.setattr(ownership.os, "geteuid", lambda: ownership.os.getuid() + 4242)  # someone else
-    refused = _invoke(sqlite_url, tmp_path, "user", "list")
+    refused = _invoke(sqlite_demo_url, tmp_path, "user", "list")
     assert "does not own the crmterm schema" in _one_error_line(refused, 1)
-    named = _invoke(sqlite_url, tmp_path, "user", "list", CRMTERM_USER="admin", CRMTERM_PASSWORD="admin")
+    named = _invoke(sqlite_demo_url, tmp_path, "user", "list", CRMTERM_USER="admin", CRMTERM_PASSWORD="admin")
     assert named.exit_code == 0, named.output
 
 

@@ -21,7 +21,6 @@ from crmterm.services.accounts.permissions import Actor, Role
 from crmterm.services.inquiries.registration import ContactDraft, register
 from crmterm.store import Inquiry, InquiryEvent, Priority, Queue, User, utcnow
 from crmterm.store.db import in_transaction, unit_of_work
-from helpers import seed_demo
 
 NO_DATA = {"topic": "no_data", "values": {"problem_since": "2026-11-26 10:00", "device_restarted": True}}
 
@@ -116,48 +115,45 @@ def check_work_order(url: str, taken: dict[str, list[int]]) -> None:
         assert keys == sorted(keys), f"{login} took out of work order"
 
 
-def test_sixteen_agents_take_two_thousand_inquiries_each_once_on_postgresql(postgresql_url):
-    seed_demo(postgresql_url)
-    ids, actors = fill_queue(postgresql_url, 2_000, 16)
-    taken, errors, seconds = race(postgresql_url, actors, own_pools=True)
+def test_sixteen_agents_take_two_thousand_inquiries_each_once_on_postgresql(postgresql_demo_url):
+    ids, actors = fill_queue(postgresql_demo_url, 2_000, 16)
+    taken, errors, seconds = race(postgresql_demo_url, actors, own_pools=True)
     assert errors == [], f"{len(errors)} takes failed, e.g. {errors[:1]}"
-    check_each_taken_once(postgresql_url, ids, actors, taken)
-    check_work_order(postgresql_url, taken)
+    check_each_taken_once(postgresql_demo_url, ids, actors, taken)
+    check_work_order(postgresql_demo_url, taken)
     busiest = max(len(v) for v in taken.values())
     print(f"\nPostgreSQL take-next: {len(ids)} by {len(actors)} workers in {seconds:.2f} s "
           f"= {len(ids) / seconds:.0f}/s (busiest worker {busiest}, idlest {min(len(v) for v in taken.values())})")
 
 
-def test_eight_agents_take_three_hundred_inquiries_each_once_on_sqlite(sqlite_url):
-    seed_demo(sqlite_url)
-    ids, actors = fill_queue(sqlite_url, 300, 8)
-    taken, errors, seconds = race(sqlite_url, actors)
+def test_eight_agents_take_three_hundred_inquiries_each_once_on_sqlite(sqlite_demo_url):
+    ids, actors = fill_queue(sqlite_demo_url, 300, 8)
+    taken, errors, seconds = race(sqlite_demo_url, actors)
     assert errors == [], f"{len(errors)} takes failed, e.g. {errors[:1]}"
-    check_each_taken_once(sqlite_url, ids, actors, taken)
-    check_work_order(sqlite_url, taken)
-    with unit_of_work(sqlite_url) as session:  # writers run one at a time: the log is the queue in work order
+    check_each_taken_once(sqlite_demo_url, ids, actors, taken)
+    check_work_order(sqlite_demo_url, taken)
+    with unit_of_work(sqlite_demo_url) as session:  # writers run one at a time: the log is the queue in work order
         log = session.exec(select(InquiryEvent.inquiry_id).where(InquiryEvent.kind == "taken")
                            .order_by(InquiryEvent.id)).all()
-    key = work_order(sqlite_url)
+    key = work_order(sqlite_demo_url)
     assert [key[i] for i in log] == sorted(key.values())
     print(f"\nSQLite take-next: {len(ids)} by {len(actors)} workers in {seconds:.2f} s = {len(ids) / seconds:.0f}/s")
 
 
-def test_eight_agents_taking_chosen_inquiries_through_the_gateway_never_see_a_lock_error_on_sqlite(sqlite_url):
+def test_eight_agents_taking_chosen_inquiries_through_the_gateway_never_see_a_lock_error_on_sqlite(sqlite_demo_url):
     """`take` reads before it writes; on SQLite such a unit may lose the race for the write lock. The gateway
     (the TUI's door to the services) runs the whole unit again instead of showing "database is locked"."""
     from crmterm.services.inquiries import inquiry_actions
     from crmterm.services.platform.gateway import Gateway
     from crmterm.settings import Settings
 
-    seed_demo(sqlite_url)
-    ids, actors = fill_queue(sqlite_url, 160, 8)
+    ids, actors = fill_queue(sqlite_demo_url, 160, 8)
     mine = {a.login: sorted(ids)[n::len(actors)] for n, a in enumerate(actors)}
     errors: list[str] = []
     start = threading.Barrier(len(actors))
 
     def work(actor: Actor) -> None:
-        gateway = Gateway(Settings(database_url=sqlite_url), actor)
+        gateway = Gateway(Settings(database_url=sqlite_demo_url), actor)
         start.wait()
         for inquiry_id in mine[actor.login]:
             try:
@@ -171,5 +167,5 @@ def test_eight_agents_taking_chosen_inquiries_through_the_gateway_never_see_a_lo
     for thread in threads:
         thread.join()
     assert errors == [], f"{len(errors)} takes failed, e.g. {errors[:1]}"
-    with unit_of_work(sqlite_url) as session:
+    with unit_of_work(sqlite_demo_url) as session:
         assert session.exec(select(func.count()).where(Inquiry.state == "taken")).one() == len(ids)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import multiprocessing
 
 import pytest
-from helpers import seed_demo
 from sqlalchemy import event
 from sqlmodel import select
 from test_automation import rule
@@ -54,25 +53,23 @@ def test_take_next_reads_the_queue_and_the_users_groups_as_they_are_now(team):
     assert act(url, queues.take_next, who["supervisor"], queue="finance_approval") is None  # supervises all
 
 
-def test_take_next_wakes_watchers_only_when_it_takes(postgresql_url):
-    seed_demo(postgresql_url)
-    who = people(postgresql_url)
-    inquiry = new_inquiry(postgresql_url, who["agent"])
-    watcher = live.watcher(postgresql_url)
+def test_take_next_wakes_watchers_only_when_it_takes(postgresql_demo_url):
+    who = people(postgresql_demo_url)
+    inquiry = new_inquiry(postgresql_demo_url, who["agent"])
+    watcher = live.watcher(postgresql_demo_url)
     try:
-        assert act(postgresql_url, queues.take_next, who["agent"], queue="first_line") == inquiry
+        assert act(postgresql_demo_url, queues.take_next, who["agent"], queue="first_line") == inquiry
         assert any(watcher.changed() for _poll in range(40))
-        assert act(postgresql_url, queues.take_next, who["agent"], queue="first_line") is None
+        assert act(postgresql_demo_url, queues.take_next, who["agent"], queue="first_line") is None
         assert not any(watcher.changed() for _poll in range(4))
     finally:
         watcher.close()
 
 
-def test_take_next_is_one_statement_on_postgresql_for_members_by_group_by_login_and_supervisors(postgresql_url):
-    seed_demo(postgresql_url)
-    who = people(postgresql_url)
+def test_take_next_is_one_statement_on_postgresql_for_members_by_group_by_login_and_supervisors(postgresql_demo_url):
+    who = people(postgresql_demo_url)
     for login, queue in (("agent", "first_line"), ("agent", "billing_bo"), ("supervisor", "finance_approval")):
-        with unit_of_work(postgresql_url) as session:
+        with unit_of_work(postgresql_demo_url) as session:
             session.connection()  # the transaction's own opening statements are not take-next's
             statements: list[str] = []
             listen = event.listens_for(session.connection(), "before_cursor_execute")
@@ -98,13 +95,12 @@ def _agent(url: str, actor, start, results) -> None:
     results.put((actor.login, taken, errors))
 
 
-def test_sixteen_processes_take_every_inquiry_exactly_once_on_postgresql(postgresql_url):
-    seed_demo(postgresql_url)
-    ids, actors = fill_queue(postgresql_url, 1_000, 16)
-    engine_for(postgresql_url).dispose()  # no connection may cross the fork
+def test_sixteen_processes_take_every_inquiry_exactly_once_on_postgresql(postgresql_demo_url):
+    ids, actors = fill_queue(postgresql_demo_url, 1_000, 16)
+    engine_for(postgresql_demo_url).dispose()  # no connection may cross the fork
     context = multiprocessing.get_context("fork")
     start, results = context.Barrier(len(actors)), context.Queue()
-    processes = [context.Process(target=_agent, args=(postgresql_url, a, start, results)) for a in actors]
+    processes = [context.Process(target=_agent, args=(postgresql_demo_url, a, start, results)) for a in actors]
     for process in processes:
         process.start()
     reports = [results.get(timeout=300) for _p in processes]
@@ -113,5 +109,5 @@ def test_sixteen_processes_take_every_inquiry_exactly_once_on_postgresql(postgre
     assert [p.exitcode for p in processes] == [0] * len(actors)
     assert [e for _login, _taken, errors in reports for e in errors] == []
     taken = {login: got for login, got, _errors in reports}
-    check_each_taken_once(postgresql_url, ids, actors, taken)  # one 'taken' event each, by its holder
-    check_work_order(postgresql_url, taken)
+    check_each_taken_once(postgresql_demo_url, ids, actors, taken)  # one 'taken' event each, by its holder
+    check_work_order(postgresql_demo_url, taken)

@@ -200,15 +200,12 @@ async def test_agents_have_no_group_action_key(ui_settings):
         assert "queues.take" in keys and "queues.bulk" not in keys
 
 
-async def test_live_refresh_on_postgresql_listens_for_changes(postgresql_url, tmp_path):
+async def test_live_refresh_on_postgresql_listens_for_changes(postgresql_demo_url, tmp_path):
     """PostgreSQL tells the tab through LISTEN/NOTIFY instead of a polled data version."""
     from crmterm.locations import locations
     from crmterm.settings import Settings
-    from helpers import seed_demo
-
-    seed_demo(postgresql_url)
-    register_disputes(postgresql_url, 2)
-    settings = Settings(database_url=postgresql_url, where=locations({"CRMTERM_HOME": str(tmp_path / "home")}))
+    register_disputes(postgresql_demo_url, 2)
+    settings = Settings(database_url=postgresql_demo_url, where=locations({"CRMTERM_HOME": str(tmp_path / "home")}))
     await _another_agent_takes_one(settings)
 
 
