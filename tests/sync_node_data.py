@@ -1,7 +1,7 @@
 """A laptop node made by hand for the TUI side of offline sync (issue 30): the node row, the shadows of two
 customers as last pulled, local edits the push found conflicting (journalled as pushed, answered "conflict"),
 one refused close, one more local edit waiting to be pushed, and a short sync log. The values are what a
-push would have left behind (services/sync/journal.py, SYNC_FACE.md), written through h1's models."""
+push would have left behind (services/sync/journal.py, docs/sync.md), written through h1's models."""
 
 from __future__ import annotations
 

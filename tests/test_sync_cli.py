@@ -37,7 +37,7 @@ def test_the_loop_rides_out_a_missing_server_and_status_and_log_say_so(sqlite_te
     assert looped.exit_code == 0 and pauses == [5, 5]
     assert looped.stderr.count(f"offline: server unreachable: {address}") == 2
     shown = runner.invoke(app, ["--db", node_url, "sync", "status"], env=env).stdout
-    assert shown.startswith(f"{address} as agent: offline; 0 pending, 0 conflicts; last sync —")
+    assert shown.startswith(f"{address} as agent: offline; pending: 0, conflicts: 0; last sync —")
     assert "last error: server unreachable" in shown
     runs = json.loads(runner.invoke(app, ["--db", node_url, "sync", "log", "--json"], env=env).stdout)
     assert [(r["pushed"], r["pulled"], bool(r["error"])) for r in runs] == [(0, 0, True), (0, 0, True)]

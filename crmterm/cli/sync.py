@@ -101,7 +101,7 @@ def show_status(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         out.print(_("not a node (run `crmterm sync init`)"), markup=False)
         return
     online = {True: _("online"), False: _("offline"), None: _("never synchronised")}[state.online]
-    out.print(_("{server} as {user}: {online}; {pending} pending, {conflicts} conflicts; last sync {at}").format(
+    out.print(_("{server} as {user}: {online}; pending: {pending}, conflicts: {conflicts}; last sync {at}").format(
         server=state.server_url, user=state.user, online=online, pending=state.pending, conflicts=state.conflicts,
         at=state.last_sync_at.isoformat(timespec="seconds") if state.last_sync_at else "—"), markup=False)
     if state.last_error:

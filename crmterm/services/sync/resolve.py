@@ -1,6 +1,6 @@
 """Resolving what a push could not apply (issue 30): a field both sides changed, or an action the server refused.
 
-The resolution works through the node's shadow (SYNC_FACE.md): the local row gets the chosen value and the
+The resolution works through the node's shadow (docs/sync.md): the local row gets the chosen value and the
 shadow's base for the field becomes the server's value (`theirs`). So "theirs" leaves nothing to push (local
 equals the base), while "ours" and "edit" push old = theirs → new = the chosen value, which the server applies
 because it still holds `theirs`. A refused action can only be acknowledged ("theirs"): the next pull brings
