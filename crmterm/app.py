@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from functools import partial
 from time import monotonic
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.worker import WorkerFailed, active_worker
 
 from crmterm.errors import CrmError
@@ -27,6 +26,7 @@ from crmterm.settings import LANGUAGES, Settings
 from crmterm.text import visible
 from crmterm.widgets.host import CrmHost
 from crmterm.widgets.key_gate import KeyGate
+from crmterm.widgets.listed_commands import Command, ListedCommands
 from crmterm.widgets.safe_text import TerminalSafe
 
 if TYPE_CHECKING:  # the gateway module loads on first use (see `gateway`), its type for checkers only
@@ -43,15 +43,13 @@ def _workspace_class():
     return WorkspaceScreen
 
 
-_Command = tuple[str, Callable[[], Any]]  # a palette entry: its title and what it runs
 
-
-class CrmCommands(Provider):
+class CrmCommands(ListedCommands):
     """Every action of the app and the current screen, by its translated name."""
 
-    def _commands(self) -> list[_Command]:
+    def _commands(self) -> list[Command]:
         app: CrmApp = self.app  # type: ignore[assignment]
-        commands: list[_Command] = [(_("Help: keys"), app.action_help), (_("Settings"), app.action_settings),
+        commands: list[Command] = [(_("Help: keys"), app.action_help), (_("Settings"), app.action_settings),
                                     (_("Quit"), app.exit)]
         commands += [(_("Switch language to {name}").format(name=language_name(code)),
                       partial(app.switch_language, code)) for code in LANGUAGES if code != current_language()]
@@ -63,17 +61,6 @@ class CrmCommands(Provider):
             for node, binding in _screen_bindings(self.screen):
                 commands.append((_(binding.description), partial(app.run_action, binding.action, node)))
         return commands
-
-    async def discover(self) -> Hits:
-        for title, command in self._commands():
-            yield DiscoveryHit(title, command)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, command in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), command)
 
 
 def _screen_bindings(screen):

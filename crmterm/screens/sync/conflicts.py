@@ -100,12 +100,17 @@ class ConflictsScreen(CrmScreen[None]):
             return None
         return self.found[table.cursor_row]
 
-    def action_keep_ours(self) -> None:
+    def _field_conflict(self) -> ConflictView | None:
+        """The highlighted conflict if it is about a field's value (a refused change is only acknowledged)."""
         chosen = self._selected()
-        if chosen is None:
-            return
-        if chosen.kind != "field":
+        if chosen is not None and chosen.kind != "field":
             self.app.notify(_("The server refused this change: T acknowledges it"), severity="warning")
+            return None
+        return chosen
+
+    def action_keep_ours(self) -> None:
+        chosen = self._field_conflict()
+        if chosen is None:
             return
         question = _("Keep ours ({ours}) for {what}? The server's value {theirs} is replaced at the next sync.")
         self._confirmed(chosen, "ours", question.format(ours=shown_value(chosen.ours), what=visible(chosen.label),
@@ -145,11 +150,8 @@ class ConflictsScreen(CrmScreen[None]):
             self.action_reload()
 
     def action_edit(self) -> None:
-        chosen = self._selected()
+        chosen = self._field_conflict()
         if chosen is None:
-            return
-        if chosen.kind != "field":
-            self.app.notify(_("The server refused this change: T acknowledges it"), severity="warning")
             return
         self.app.push_screen(ConflictEditDialog(chosen), self._resolved)
 
