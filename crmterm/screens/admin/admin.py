@@ -60,17 +60,14 @@ class AdminPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whose 
                 yield Button(_("New"), id="new")
                 yield Button(_("Deactivate"), id="toggle", variant="warning")
 
-    @staticmethod
-    def _add_columns(table: DataTable) -> None:
-        table.add_column(_("Code"), key="code")
-        table.add_column("✓", key="active")
-        table.add_column(_("Name"), key="name")
-
     def focus_areas(self) -> None:
         self.query_one("#areas", OptionList).focus()
 
     def on_mount(self) -> None:
-        self._add_columns(self.query_one("#entries", DataTable))
+        table = self.query_one("#entries", DataTable)
+        table.add_column(_("Code"), key="code")
+        table.add_column("✓", key="active")
+        table.add_column(_("Name"), key="name")
         writable = self.app.gateway.can(Permission.DIRECTORY_WRITE)
         for button in self.query(Button):
             button.disabled = not writable
@@ -180,9 +177,7 @@ class AdminPanel(Horizontal, WidgetPart):  # WidgetPart after Horizontal, whose 
         if area != self.area.name:
             return  # a stale answer for an area the user already left
         table = self.query_one("#entries", DataTable)
-        # columns anew: a DataTable's column only ever widens, so the widths would depend on which areas were
-        # shown before, and on whether it had measured them yet (a snapshot caught both ways)
-        self._add_columns(table.clear(columns=True))
+        table.clear()
         self.entries = {e.key: e for e in entries}
         for entry in entries:
             table.add_row(plain(entry.key), "✓" if entry.values.get("active") else "—",
